@@ -1,0 +1,93 @@
+"""Every path and tunable of the platform, each overridable by an environment variable.
+
+Standard library only, and imports nothing from the project, so that every layer (ETL, warehouse,
+dashboards, API, tests, benchmarks) can depend on it without creating cycles. Values are read from the
+environment each time `settings()` is called, so a test can point the platform at a temporary folder with
+`monkeypatch.setenv` and no reload.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+#: Environment variables understood by the platform, with their meaning (documented in README.md;
+#: tests/test_docs.py fails when one is missing there).
+ENVIRONMENT = {
+    "DELTA87_RAW_DIR": "Folder holding the raw publisher snapshots (default: ../shared/data beside the checkout).",
+    "DELTA87_DATA_DIR": "Folder for everything the platform generates (default: ./data).",
+    "DELTA87_WAREHOUSE_DIR": "Folder holding published releases and the CURRENT pointer (default: DATA_DIR/warehouse).",
+    "DELTA87_REPORT_DIR": "Folder where ETL run reports are written (default: DATA_DIR/reports).",
+    "DELTA87_REGISTRY_DIR": "Folder of source registry YAML files (default: ./data/registry).",
+    "DELTA87_REFERENCE_DIR": "Folder of staff-edited reference files: indicators, aliases, pathfinders (default: ./data/reference).",
+    "DELTA87_KEEP_RELEASES": "How many releases to keep on disk after a publish (default: 5).",
+    "DELTA87_CACHE_URL": "redis://host:port/db to share the cache between workers; unset means a filesystem cache.",
+    "DELTA87_CACHE_DIR": "Folder of the filesystem cache (default: DATA_DIR/cache).",
+    "DELTA87_CACHE_TIMEOUT": "Seconds a cached page fragment or query result lives (default: 3600).",
+    "DELTA87_HOST": "Address `delta87 serve` binds to (default: 127.0.0.1).",
+    "DELTA87_PORT": "Port `delta87 serve` binds to (default: 8050).",
+    "DELTA87_WORKERS": "gunicorn worker processes for `delta87 serve` (default: 2).",
+    "DELTA87_MAX_ROWS_XLSX": "Row cap for Excel downloads, which cannot be streamed (default: 200000).",
+    "DELTA87_PAGE_SIZE_MAX": "Largest page size the JSON API accepts (default: 5000).",
+}
+
+
+def _path(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).expanduser().resolve() if value else default
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a whole number, got {value!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A snapshot of the configuration; build one with `settings()`."""
+
+    raw_dir: Path
+    data_dir: Path
+    warehouse_dir: Path
+    report_dir: Path
+    registry_dir: Path
+    reference_dir: Path
+    keep_releases: int
+    cache_url: str
+    cache_dir: Path
+    cache_timeout: int
+    host: str
+    port: int
+    workers: int
+    max_rows_xlsx: int
+    page_size_max: int
+
+
+def settings() -> Settings:
+    """Read the configuration from the environment, falling back to the defaults."""
+    data_dir = _path("DELTA87_DATA_DIR", ROOT / "data")
+    return Settings(
+        raw_dir=_path("DELTA87_RAW_DIR", ROOT.parent / "shared" / "data"),
+        data_dir=data_dir,
+        warehouse_dir=_path("DELTA87_WAREHOUSE_DIR", data_dir / "warehouse"),
+        report_dir=_path("DELTA87_REPORT_DIR", data_dir / "reports"),
+        registry_dir=_path("DELTA87_REGISTRY_DIR", ROOT / "data" / "registry"),
+        reference_dir=_path("DELTA87_REFERENCE_DIR", ROOT / "data" / "reference"),
+        keep_releases=max(1, _int("DELTA87_KEEP_RELEASES", 5)),
+        cache_url=os.environ.get("DELTA87_CACHE_URL", "").strip(),
+        cache_dir=_path("DELTA87_CACHE_DIR", data_dir / "cache"),
+        cache_timeout=_int("DELTA87_CACHE_TIMEOUT", 3600),
+        host=os.environ.get("DELTA87_HOST", "127.0.0.1"),
+        port=_int("DELTA87_PORT", 8050),
+        workers=max(1, _int("DELTA87_WORKERS", 2)),
+        max_rows_xlsx=_int("DELTA87_MAX_ROWS_XLSX", 200_000),
+        page_size_max=_int("DELTA87_PAGE_SIZE_MAX", 5000),
+    )

@@ -1,0 +1,173 @@
+"""The `delta87` command (also `python -m etl`): refresh, check, inspect and roll back data; serve the app.
+
+The help text of each command is its documentation (README.md shows real output).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+import config
+from etl.problems import SourceError
+from etl.registry import FORMATS, UNITS
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Delta 8.7 data platform: ETL and web server.
+
+    Paths come from environment variables (DELTA87_RAW_DIR, DELTA87_WAREHOUSE_DIR, ...; see README.md).
+    """
+
+
+@main.group()
+def etl() -> None:
+    """Refresh and inspect the data warehouse."""
+
+
+@etl.command("run")
+@click.argument("sources", nargs=-1)
+@click.option("--dry-run", is_flag=True, help="Read, harmonise and check everything, but publish nothing.")
+@click.option("--force", is_flag=True, help="Publish a new release even when the content did not change.")
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+def etl_run(sources: tuple[str, ...], dry_run: bool, force: bool, quiet: bool) -> None:
+    """Validate the raw snapshots and publish a new release atomically.
+
+    With SOURCE ids (file names in data/registry/ without .yaml), only those sources are re-read; the others
+    are carried over from the current release. On any error nothing is published, the current release stays
+    online, and the report (data/reports/) lists every problem with its file, row and column.
+    Exit status: 0 published or unchanged, 1 refused.
+    """
+    from etl.pipeline import run  # noqa: PLC0415 - keep `delta87 --help` fast
+
+    result = run(sources=list(sources) or None, dry_run=dry_run, force=force, progress=not quiet and sys.stderr.isatty())
+    click.echo(result.summary())
+    click.echo(f"report: {result.report_paths[0] if result.report_paths else '-'}")
+    sys.exit(0 if result.ok else 1)
+
+
+@etl.command("check")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", required=True, type=click.Choice([f for f in FORMATS if f not in ("reference", "commitments")]),
+              help="The publisher format of FILE.")
+@click.option("--unit", type=click.Choice(UNITS), default=None, help="Unit of the values, for range checks.")
+@click.option("--sheet", default=None, help="Excel: the sheet to read.")
+@click.option("--header-row", type=int, default=None, help="Excel: the 1-based header row.")
+def etl_check(file: Path, fmt: str, unit: str | None, sheet: str | None, header_row: int | None) -> None:
+    """Validate one FILE without publishing: rows, countries, years and every problem found.
+
+    Exit status: 0 when no errors were found, 1 otherwise.
+    """
+    from etl.checks import check_file  # noqa: PLC0415
+
+    options = {k: v for k, v in (("sheet", sheet), ("header_row", header_row)) if v is not None}
+    try:
+        observations, problems = check_file(file, fmt, unit=unit, options=options)
+    except SourceError as exc:
+        observations, problems = None, exc.problems
+    if observations is not None and len(observations):
+        years = observations["year"].dropna()
+        click.echo(
+            f"{file}: {len(observations):,} rows, {observations['iso3'].nunique()} areas, "
+            f"years {int(years.min())}–{int(years.max())}, {observations['indicator'].nunique()} indicator(s)"
+        )
+    else:
+        click.echo(f"{file}: no usable rows")
+    errors = [p for p in problems if p.severity == "error"]
+    click.echo(f"problems: {len(errors)} error(s), {len(problems) - len(errors)} warning(s)")
+    for problem in problems:
+        click.echo(f"  {problem}")
+    sys.exit(1 if errors else 0)
+
+
+@etl.command("status")
+def etl_status() -> None:
+    """Show the release being served, whether it verifies, and the last run's outcome."""
+    from warehouse import ReleaseError, Warehouse  # noqa: PLC0415
+
+    settings = config.settings()
+    warehouse = Warehouse(settings.warehouse_dir)
+    click.echo(f"warehouse: {settings.warehouse_dir}")
+    click.echo(f"raw data:  {settings.raw_dir}")
+    try:
+        release = warehouse.resolve()
+        counts = release.manifest.get("counts", {})
+        click.echo(f"serving:   {release.id} (created {release.created})")
+        click.echo("counts:    " + ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items())))
+        if warehouse.degraded:
+            click.echo(f"DEGRADED:  {warehouse.degraded}")
+    except ReleaseError as exc:
+        click.echo(f"serving:   nothing ({exc})")
+    latest = settings.report_dir / "latest.json"
+    if latest.is_file():
+        report = json.loads(latest.read_text(encoding="utf-8"))
+        click.echo(f"last run:  {report['run_id']} {report['status']} ({len(report['problems'])} problem(s))")
+
+
+@etl.command("releases")
+def etl_releases() -> None:
+    """List the releases on disk, newest first (* = current)."""
+    from warehouse import Warehouse  # noqa: PLC0415
+
+    frame = Warehouse(config.settings().warehouse_dir).releases()
+    if frame.empty:
+        click.echo("no releases yet: run `delta87 etl run`")
+        return
+    for row in frame.itertuples():
+        mark = "*" if row.current else " "
+        click.echo(f"{mark} {row.id}  {row.created}  {row.observations:>9,} obs  {row.changes}")
+
+
+@etl.command("rollback")
+@click.argument("release", required=False)
+def etl_rollback(release: str | None) -> None:
+    """Point the platform at RELEASE (default: the one before the current), after verifying it."""
+    from etl.publish import PublishBusy, rollback  # noqa: PLC0415
+    from warehouse import ReleaseError  # noqa: PLC0415
+
+    try:
+        release_id = rollback(config.settings().warehouse_dir, release)
+    except (ReleaseError, PublishBusy) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"now serving {release_id}")
+
+
+@main.command("serve")
+@click.option("--host", default=None, help="Address to bind (default 127.0.0.1, or DELTA87_HOST).")
+@click.option("--port", type=int, default=None, help="Port (default 8050, or DELTA87_PORT).")
+@click.option("--workers", type=int, default=None, help="gunicorn workers (default 2, or DELTA87_WORKERS).")
+@click.option("--dev", is_flag=True, help="Use Dash's development server instead of gunicorn (never in production).")
+def serve(host: str | None, port: int | None, workers: int | None, dev: bool) -> None:
+    """Run the web platform; builds the data first if no release exists yet."""
+    settings = config.settings()
+    host, port, workers = host or settings.host, port or settings.port, workers or settings.workers
+    _ensure_release()
+    os.chdir(config.ROOT)
+    if dev:
+        os.execv(sys.executable, [sys.executable, str(config.ROOT / "app.py")])
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which("gunicorn")
+    if not gunicorn:
+        raise click.ClickException("gunicorn is not installed: run `make run` (or pip install -e .)")
+    click.echo(f"Delta 8.7 on http://{host}:{port}/ ({workers} workers)")
+    os.execv(gunicorn, [gunicorn, "--workers", str(workers), "--threads", "4", "--bind", f"{host}:{port}",
+                        "--no-control-socket", "--access-logfile", "-", "--log-level", "info", "app:server"])
+
+
+def _ensure_release() -> None:
+    from etl.pipeline import run  # noqa: PLC0415
+    from warehouse import release as rel  # noqa: PLC0415
+
+    root = config.settings().warehouse_dir
+    if rel.list_release_ids(root):
+        return
+    click.echo(f"No data release in {root} yet: building it from {config.settings().raw_dir} (first run)…")
+    result = run(progress=sys.stderr.isatty())
+    click.echo(result.summary(max_problems=20))
+    if not result.ok:
+        raise click.ClickException("the first data build failed; fix the problems above and run `make run` again")

@@ -1,0 +1,47 @@
+"""Problems found while reading and checking source files: what, where, and how bad.
+
+Checks never print and never stop at the first problem: they return lists of `Problem`, so that one run
+reports every problem of every file (an improvement on open-sdg/sdg-build's print-and-return-bool checks).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in one place of one file. `row` is the 1-based line (CSV) or sheet row (Excel)."""
+
+    check: str
+    message: str
+    file: str = ""
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    severity: str = "error"  # "error" refuses the run; "warning" is reported and published
+
+    def __str__(self) -> str:
+        where = self.file or "?"
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column {self.column!r}"
+        shown = "" if self.value is None else f" (value {str(self.value)[:80]!r})"
+        return f"{self.severity.upper()} [{self.check}] {where}: {self.message}{shown}"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class SourceError(Exception):
+    """A file cannot be used at all (missing, changed, unreadable); carries the problems found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def errors(problems: list[Problem]) -> list[Problem]:
+    """Only the problems that refuse a run."""
+    return [p for p in problems if p.severity == "error"]

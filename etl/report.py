@@ -1,0 +1,98 @@
+"""The run report: what a refresh did, as JSON for machines and a short text for people."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from etl.problems import Problem
+
+
+@dataclass
+class RunResult:
+    """The outcome of `etl.pipeline.run`: published, unchanged, dry-run, or refused."""
+
+    run_id: str
+    status: str = "running"
+    release_id: str | None = None
+    previous_release: str | None = None
+    started: str = ""
+    finished: str = ""
+    sources: dict[str, dict] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    changes: dict = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    report_paths: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("published", "unchanged", "dry-run")
+
+    def to_dict(self) -> dict:
+        return {
+            "run_id": self.run_id,
+            "status": self.status,
+            "release_id": self.release_id,
+            "previous_release": self.previous_release,
+            "started": self.started,
+            "finished": self.finished,
+            "sources": self.sources,
+            "counts": self.counts,
+            "changes": self.changes,
+            "timings": {k: round(v, 3) for k, v in self.timings.items()},
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+    def summary(self, max_problems: int = 50) -> str:
+        """A readable summary (printed by the CLI and saved beside the JSON report)."""
+        lines = [f"ETL run {self.run_id}: {self.status.upper()}"]
+        if self.release_id:
+            lines.append(f"release: {self.release_id}" + (f" (previous {self.previous_release})" if self.previous_release else ""))
+        if self.counts:
+            lines.append("counts: " + ", ".join(f"{k} {v:,}" for k, v in sorted(self.counts.items())))
+        if self.changes.get("summary"):
+            lines.append(f"changes: {self.changes['summary']}")
+        for source_id, stat in sorted(self.sources.items()):
+            dropped = ", ".join(f"{n:,} {why}" for why, n in stat.get("dropped", {}).items()) or "none"
+            lines.append(
+                f"  {source_id:<22} in {stat.get('rows_in', 0):>8,}  out {stat.get('rows_out', 0):>8,}  "
+                f"{stat.get('seconds', 0):6.2f}s  dropped: {dropped}"
+            )
+        errors = [p for p in self.problems if p.severity == "error"]
+        warnings = [p for p in self.problems if p.severity != "error"]
+        lines.append(f"problems: {len(errors)} error(s), {len(warnings)} warning(s)")
+        for problem in (errors + warnings)[:max_problems]:
+            lines.append(f"  {problem}")
+        if len(self.problems) > max_problems:
+            lines.append(f"  … {len(self.problems) - max_problems} more in the JSON report")
+        if self.status == "refused":
+            lines.append("Nothing was published: the current release is unchanged and still online.")
+        if self.timings:
+            lines.append("timings: " + ", ".join(f"{k} {v:.2f}s" for k, v in self.timings.items()))
+        return "\n".join(lines)
+
+
+def new_run_id() -> str:
+    return datetime.now(UTC).strftime("run-%Y%m%dT%H%M%S%fZ")
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def write_report(result: RunResult, folder: Path) -> list[Path]:
+    """Write <run>.json, <run>.txt and latest.json into `folder`; return the paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    json_path, text_path = folder / f"{result.run_id}.json", folder / f"{result.run_id}.txt"
+    result.report_paths = [str(json_path), str(text_path)]
+    payload = json.dumps(result.to_dict(), indent=2, default=str)
+    json_path.write_text(payload, encoding="utf-8")
+    text_path.write_text(result.summary(max_problems=10_000) + "\n", encoding="utf-8")
+    tmp = folder / "latest.json.tmp"
+    tmp.write_text(payload, encoding="utf-8")
+    os.replace(tmp, folder / "latest.json")
+    return [json_path, text_path]

@@ -1,0 +1,72 @@
+"""The publish step: atomic pointer switch, idempotence, pruning, rollback, lock."""
+
+from __future__ import annotations
+
+import pytest
+
+from etl import publish as pub
+from tests import factories as f
+from warehouse import Warehouse
+from warehouse import release as rel
+
+
+def _obs(value: float):
+    return f.observations([{"indicator": "x", "iso3": "AAA", "year": 2020, "value": value}])
+
+
+def test_publish_switches_pointer_and_reader_sees_new_release(tmp_path):
+    first = f.make_release(tmp_path, _obs(1.0))
+    warehouse = Warehouse(tmp_path)
+    assert warehouse.release_id() == first
+    second = f.make_release(tmp_path, _obs(2.0))
+    assert second != first
+    assert warehouse.release_id() == second
+    assert warehouse.observations()["value"].tolist() == [2.0]
+    assert warehouse.observations(release_id=first)["value"].tolist() == [1.0]
+
+
+def test_same_content_gives_same_checksums_and_no_new_release(tmp_path):
+    frames = {"observations": _obs(1.0)}
+    one = pub.publish(frames, tmp_path / "a", {}, force=False)
+    two = pub.publish(frames, tmp_path / "b", {}, force=False)
+    assert one.manifest["content_hash"] == two.manifest["content_hash"]
+    again = pub.publish(frames, tmp_path / "a", {}, force=False)
+    assert again.changed is False and again.release_id == one.release_id
+
+
+def test_prune_keeps_newest_and_current(tmp_path):
+    ids = [f.make_release(tmp_path, _obs(float(i))) for i in range(4)]
+    removed = pub.prune(tmp_path, keep=2)
+    assert removed == ids[:2]
+    assert rel.list_release_ids(tmp_path) == ids[2:]
+
+
+def test_rollback_goes_to_previous_release(tmp_path):
+    first = f.make_release(tmp_path, _obs(1.0))
+    f.make_release(tmp_path, _obs(2.0))
+    assert pub.rollback(tmp_path) == first
+    assert rel.read_pointer(tmp_path) == first
+
+
+def test_second_publish_while_locked_fails_clearly(tmp_path):
+    with pub.publish_lock(tmp_path):
+        with pytest.raises(pub.PublishBusy, match="another refresh"):
+            f.make_release(tmp_path, _obs(1.0))
+
+
+def test_corrupted_current_release_falls_back_to_last_good(tmp_path):
+    good = f.make_release(tmp_path, _obs(1.0))
+    bad = f.make_release(tmp_path, _obs(2.0))
+    parquet = rel.releases_dir(tmp_path) / bad / "observations.parquet"
+    parquet.write_bytes(parquet.read_bytes()[:-20] + b"corrupted!corrupted!")
+    warehouse = Warehouse(tmp_path)
+    assert warehouse.release_id() == good
+    assert "does not match its checksum" in warehouse.degraded
+
+
+def test_missing_pointer_serves_newest_release(tmp_path):
+    newest = f.make_release(tmp_path, _obs(1.0))
+    (tmp_path / rel.POINTER).unlink()
+    warehouse = Warehouse(tmp_path)
+    assert warehouse.release_id() == newest
+    assert "pointer" in warehouse.degraded

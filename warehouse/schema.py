@@ -1,0 +1,182 @@
+"""The warehouse contract: every published table, its columns and their types.
+
+The ETL writes exactly these schemas (see etl/publish.py) and the reader relies on them, so this module is
+the one place where the shape of the data is defined. Tables are long-format, keyed on the names the whole
+project uses: `indicator`, `iso3`, `year`, `sex`, `age`, `value`.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+#: How a figure came about. "detected" = administrative counts of detected cases (they measure detection
+#: as much as the phenomenon); "reported" = a status or fact stated by a source (e.g. a ratification).
+NATURES = ("measured", "estimated", "modelled", "detected", "reported")
+SEXES = ("total", "female", "male")
+
+OBSERVATIONS = pa.schema(
+    [
+        ("indicator", pa.string()),
+        ("iso3", pa.string()),  # ISO 3166 alpha-3 for countries, a code from `regions` for aggregates
+        ("year", pa.int32()),
+        ("sex", pa.string()),
+        ("age", pa.string()),  # e.g. "5-17", "7-14", "under 18", "all ages"
+        ("value", pa.float64()),
+        ("lower", pa.float64()),
+        ("upper", pa.float64()),
+        ("unit", pa.string()),
+        ("nature", pa.string()),
+        ("censored", pa.bool_()),  # True where the source suppressed a small count ("<5")
+        ("source", pa.string()),
+        ("edition", pa.string()),
+        ("source_file", pa.string()),
+        ("note", pa.string()),
+    ]
+)
+
+INDICATORS = pa.schema(
+    [
+        ("code", pa.string()),
+        ("name", pa.string()),
+        ("short_name", pa.string()),
+        ("unit", pa.string()),
+        ("sdg_indicator", pa.string()),
+        ("theme", pa.string()),
+        ("higher_is_better", pa.bool_()),
+        ("definition", pa.string()),
+        ("caveats", pa.string()),
+        ("sources", pa.string()),  # comma-separated source ids
+        ("explainer", pa.string()),
+        ("nature", pa.string()),
+        ("target_value", pa.float64()),
+        ("target_year", pa.int32()),
+        ("decimals", pa.int32()),
+        ("observations", pa.int64()),
+        ("countries", pa.int64()),
+        ("first_year", pa.int32()),
+        ("last_year", pa.int32()),
+    ]
+)
+
+COUNTRIES = pa.schema(
+    [
+        ("iso3", pa.string()),
+        ("iso2", pa.string()),
+        ("m49", pa.int32()),
+        ("name", pa.string()),
+        ("official_name", pa.string()),
+        ("aliases", pa.string()),  # "|"-separated name variants seen in sources and the alias file
+        ("m49_region", pa.string()),  # code in `regions`, e.g. M49_002 (Africa)
+        ("m49_subregion", pa.string()),  # code in `regions`, e.g. M49_202 (Sub-Saharan Africa)
+        ("sdg_region", pa.string()),  # code in `regions`
+        ("ilo_region", pa.string()),  # code in `regions` (ILO / Walk Free regions)
+        ("income_group", pa.string()),  # code in `regions` (World Bank FY2024)
+        ("wb_region", pa.string()),
+        ("ldc", pa.bool_()),
+        ("lldc", pa.bool_()),
+        ("sids", pa.bool_()),
+        ("independent", pa.bool_()),
+        ("pathfinder", pa.bool_()),
+        ("pathfinder_status", pa.string()),
+    ]
+)
+
+REGIONS = pa.schema(
+    [
+        ("code", pa.string()),
+        ("name", pa.string()),
+        ("grouping", pa.string()),  # world, sdg, ilo, m49-region, m49-subregion, income, wb-aggregate, ...
+        ("members", pa.int32()),
+    ]
+)
+
+SOURCES = pa.schema(
+    [
+        ("id", pa.string()),
+        ("publisher", pa.string()),
+        ("title", pa.string()),
+        ("edition", pa.string()),
+        ("url", pa.string()),
+        ("obtained_from", pa.string()),
+        ("licence", pa.string()),
+        ("redistribution", pa.bool_()),
+        ("retrieved", pa.string()),
+        ("citation", pa.string()),
+        ("caveats", pa.string()),
+    ]
+)
+
+SOURCE_FILES = pa.schema(
+    [
+        ("source", pa.string()),
+        ("path", pa.string()),
+        ("sha256", pa.string()),
+        ("bytes", pa.int64()),
+    ]
+)
+
+COMMITMENTS = pa.schema(
+    [
+        ("iso3", pa.string()),
+        ("instrument", pa.string()),  # C029, P029, C105, C138, C182, PALERMO, CRC_OPSC
+        ("status", pa.string()),  # ratified, accession, acceptance, succession, signed, not ratified
+        ("ratified", pa.bool_()),
+        ("date", pa.string()),  # YYYY-MM-DD or empty
+        ("as_of", pa.string()),
+        ("minimum_age", pa.int32()),
+        ("source", pa.string()),
+        ("note", pa.string()),
+    ]
+)
+
+PROGRESS = pa.schema(
+    [
+        ("indicator", pa.string()),
+        ("iso3", pa.string()),
+        ("sex", pa.string()),
+        ("age", pa.string()),
+        ("source", pa.string()),
+        ("points", pa.int32()),
+        ("baseline_year", pa.int32()),
+        ("baseline_value", pa.float64()),
+        ("latest_year", pa.int32()),
+        ("latest_value", pa.float64()),
+        ("observed_rate", pa.float64()),  # annual relative change (compound), e.g. -0.05 = -5 % a year
+        ("required_rate", pa.float64()),
+        ("method", pa.string()),
+        ("target_value", pa.float64()),
+        ("target_year", pa.int32()),
+        ("projected_value", pa.float64()),
+        ("projected_lower", pa.float64()),
+        ("projected_upper", pa.float64()),
+        ("status", pa.string()),
+        ("reason", pa.string()),
+    ]
+)
+
+#: Every table a release holds, in publish order.
+TABLES: dict[str, pa.Schema] = {
+    "observations": OBSERVATIONS,
+    "indicators": INDICATORS,
+    "countries": COUNTRIES,
+    "regions": REGIONS,
+    "sources": SOURCES,
+    "source_files": SOURCE_FILES,
+    "commitments": COMMITMENTS,
+    "progress": PROGRESS,
+}
+
+#: Sort keys that make a table's bytes depend only on its content (idempotent publishes).
+SORT_KEYS: dict[str, list[str]] = {
+    "observations": ["indicator", "iso3", "year", "sex", "age", "source", "edition"],
+    "indicators": ["code"],
+    "countries": ["iso3"],
+    "regions": ["code"],
+    "sources": ["id"],
+    "source_files": ["source", "path"],
+    "commitments": ["iso3", "instrument", "source", "status", "date"],
+    "progress": ["indicator", "iso3", "sex", "age", "source"],
+}
+
+#: The key on which observations must be unique.
+OBSERVATION_KEY = ["indicator", "iso3", "year", "sex", "age", "source"]

@@ -1,0 +1,315 @@
+"""The one data-access object: read-only, parameterised DuckDB queries over the current release.
+
+Pages, the API and the app call methods named for what they return (`observations(...)`, `country(iso3)`,
+`indicators()`); none of them writes SQL. Every query runs on its own cursor of a per-process in-memory
+DuckDB connection over `read_parquet(<immutable file>)`, which is safe under threads and under a publish
+happening at the same time (see ../shared/TOOLCHAIN.md section 6.7).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+import config
+from warehouse import release as rel
+from warehouse.schema import OBSERVATIONS, TABLES
+
+log = logging.getLogger(__name__)
+
+#: Columns a caller may sort observations by.
+SORTABLE = tuple(OBSERVATIONS.names)
+
+
+class NoRelease(rel.ReleaseError):
+    """No release has been published yet (run `delta87 etl run`)."""
+
+
+@dataclass(frozen=True)
+class ObservationFilter:
+    """A slice of the observations table. Empty tuples mean "no restriction"."""
+
+    indicators: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()  # ISO3 or region codes, matched on observations.iso3
+    groups: tuple[str, ...] = ()  # region codes: keep countries belonging to any of them
+    year_from: int | None = None
+    year_to: int | None = None
+    sexes: tuple[str, ...] = ()
+    ages: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    natures: tuple[str, ...] = ()
+    redistributable_only: bool = False
+
+    def where(self) -> tuple[str, dict]:
+        """A WHERE clause over alias `o` with named parameters; values never enter the SQL text."""
+        clauses, params = ["TRUE"], {}
+        for name, column in (
+            ("indicators", "indicator"),
+            ("areas", "iso3"),
+            ("sexes", "sex"),
+            ("ages", "age"),
+            ("sources", "source"),
+            ("natures", "nature"),
+        ):
+            values = getattr(self, name)
+            if values:
+                clauses.append(f"list_contains(${name}, o.{column})")
+                params[name] = list(values)
+        if self.groups:
+            clauses.append(
+                "o.iso3 IN (SELECT c.iso3 FROM {countries} c WHERE list_contains($groups, c.sdg_region)"
+                " OR list_contains($groups, c.ilo_region) OR list_contains($groups, c.income_group)"
+                " OR list_contains($groups, c.m49_region) OR list_contains($groups, c.m49_subregion))"
+            )
+            params["groups"] = list(self.groups)
+        if self.year_from is not None:
+            clauses.append("o.year >= $year_from")
+            params["year_from"] = int(self.year_from)
+        if self.year_to is not None:
+            clauses.append("o.year <= $year_to")
+            params["year_to"] = int(self.year_to)
+        if self.redistributable_only:
+            clauses.append("o.source IN (SELECT s.id FROM {sources} s WHERE s.redistribution)")
+        return " AND ".join(clauses), params
+
+    def cache_key(self) -> tuple:
+        return tuple(getattr(self, f.name) for f in fields(self))
+
+
+class Warehouse:
+    """Read access to the releases in one warehouse folder."""
+
+    def __init__(self, root: Path | None = None):
+        self.root = Path(root) if root else config.settings().warehouse_dir
+        self._lock = threading.Lock()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._verified: dict[str, tuple[tuple, rel.Release]] = {}
+        #: Why the platform is not serving the release CURRENT names, or None when all is well.
+        self.degraded: str | None = None
+
+    # -- releases -----------------------------------------------------------------------------------
+    def resolve(self, release_id: str | None = None) -> rel.Release:
+        """The verified release to read: a pinned one, else CURRENT, else the newest good one."""
+        if release_id:
+            return self._verify(release_id)
+        try:
+            current = rel.read_pointer(self.root)
+        except rel.ReleaseError as exc:
+            return self._fallback(str(exc))
+        if current is None:
+            if rel.list_release_ids(self.root):
+                return self._fallback(f"the pointer {self.root / rel.POINTER} is missing")
+            raise NoRelease(f"no release published in {self.root}: run `delta87 etl run`")
+        try:
+            release = self._verify(current)
+        except rel.ReleaseError as exc:
+            return self._fallback(str(exc), skip=current)
+        self.degraded = None
+        return release
+
+    def _verify(self, release_id: str) -> rel.Release:
+        folder = rel.releases_dir(self.root) / release_id
+        try:
+            stamp = tuple(
+                (p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.iterdir()) if p.is_file()
+            )
+        except FileNotFoundError as exc:
+            raise rel.ReleaseError(f"release {release_id} not found in {rel.releases_dir(self.root)}") from exc
+        cached = self._verified.get(release_id)
+        if cached and cached[0] == stamp:
+            return cached[1]
+        release = rel.verify(self.root, release_id)
+        self._verified[release_id] = (stamp, release)
+        return release
+
+    def _fallback(self, problem: str, skip: str | None = None) -> rel.Release:
+        for release_id in reversed(rel.list_release_ids(self.root)):
+            if release_id == skip:
+                continue
+            try:
+                release = self._verify(release_id)
+            except rel.ReleaseError:
+                continue
+            if self.degraded != problem:
+                log.error("serving last good release %s because %s", release_id, problem)
+            self.degraded = f"{problem}; serving last good release {release_id}"
+            return release
+        raise rel.ReleaseError(f"{problem}, and no other release verifies")
+
+    def release_id(self) -> str:
+        """The id of the release being served."""
+        return self.resolve().id
+
+    def releases(self) -> pd.DataFrame:
+        """Every release on disk, newest first: id, created, counts, changes, current."""
+        current = None
+        try:
+            current = rel.read_pointer(self.root)
+        except rel.ReleaseError:
+            pass
+        rows = []
+        for release_id in reversed(rel.list_release_ids(self.root)):
+            manifest = rel.read_manifest(self.root, release_id)
+            rows.append(
+                {
+                    "id": release_id,
+                    "created": manifest.get("created", ""),
+                    "observations": manifest.get("counts", {}).get("observations", 0),
+                    "indicators": manifest.get("counts", {}).get("indicators", 0),
+                    "countries": manifest.get("counts", {}).get("countries_with_data", 0),
+                    "changes": manifest.get("changes", {}).get("summary", ""),
+                    "current": release_id == current,
+                }
+            )
+        return pd.DataFrame(rows, columns=["id", "created", "observations", "indicators", "countries", "changes", "current"])
+
+    def manifest(self, release_id: str | None = None) -> dict:
+        """The manifest of the served (or a pinned) release."""
+        return self.resolve(release_id).manifest
+
+    # -- querying -----------------------------------------------------------------------------------
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            if self._con is None:
+                self._con = duckdb.connect(":memory:", config={"threads": 2})
+            return self._con.cursor()
+
+    def _sql(self, sql: str, release: rel.Release) -> tuple[str, dict]:
+        tables = {name: f"read_parquet($_t_{name})" for name in TABLES if "{" + name + "}" in sql}
+        params = {f"_t_{name}": str(release.table_path(name)) for name in tables}
+        return sql.format(**tables), params
+
+    def query(self, sql: str, params: dict | None = None, release_id: str | None = None) -> pd.DataFrame:
+        """Run one of this package's SQL templates (`{table}` placeholders) with named parameters."""
+        release = self.resolve(release_id)
+        text, table_params = self._sql(sql, release)
+        cursor = self._cursor()
+        try:
+            return cursor.execute(text, {**table_params, **(params or {})}).df()
+        finally:
+            cursor.close()
+
+    def table(self, name: str, release_id: str | None = None) -> pd.DataFrame:
+        """A whole small table (indicators, countries, regions, sources, ...)."""
+        if name not in TABLES:
+            raise KeyError(name)
+        return self.query("SELECT * FROM {" + name + "}", release_id=release_id)
+
+    def indicators(self, release_id: str | None = None) -> pd.DataFrame:
+        return self.table("indicators", release_id)
+
+    def indicator(self, code: str, release_id: str | None = None) -> dict | None:
+        rows = self.query("SELECT * FROM {indicators} WHERE code = $code", {"code": code}, release_id)
+        return rows.iloc[0].to_dict() if len(rows) else None
+
+    def countries(self, release_id: str | None = None) -> pd.DataFrame:
+        return self.table("countries", release_id)
+
+    def country(self, iso3: str, release_id: str | None = None) -> dict | None:
+        rows = self.query("SELECT * FROM {countries} WHERE iso3 = $iso3", {"iso3": iso3.upper()}, release_id)
+        return rows.iloc[0].to_dict() if len(rows) else None
+
+    def regions(self, release_id: str | None = None) -> pd.DataFrame:
+        return self.table("regions", release_id)
+
+    def sources(self, release_id: str | None = None) -> pd.DataFrame:
+        return self.table("sources", release_id)
+
+    def source_files(self, release_id: str | None = None) -> pd.DataFrame:
+        return self.table("source_files", release_id)
+
+    def commitments(self, iso3: str | None = None, release_id: str | None = None) -> pd.DataFrame:
+        if iso3 is None:
+            return self.table("commitments", release_id)
+        return self.query("SELECT * FROM {commitments} WHERE iso3 = $iso3", {"iso3": iso3.upper()}, release_id)
+
+    def progress(self, indicator: str | None = None, iso3: str | None = None, release_id: str | None = None):
+        return self.query(
+            "SELECT * FROM {progress} WHERE ($indicator IS NULL OR indicator = $indicator)"
+            " AND ($iso3 IS NULL OR iso3 = $iso3)",
+            {"indicator": indicator, "iso3": iso3},
+            release_id,
+        )
+
+    def observations(
+        self,
+        where: ObservationFilter = ObservationFilter(),
+        order_by: Sequence[tuple[str, bool]] = (("indicator", True), ("iso3", True), ("year", True)),
+        limit: int | None = None,
+        offset: int = 0,
+        release_id: str | None = None,
+    ) -> pd.DataFrame:
+        """Observations matching `where`, sorted by (column, ascending) pairs, optionally paged."""
+        sql, params = self._observation_sql(where, order_by, limit, offset)
+        return self.query(sql, params, release_id)
+
+    def count_observations(self, where: ObservationFilter = ObservationFilter(), release_id: str | None = None) -> int:
+        clause, params = where.where()
+        frame = self.query("SELECT count(*) AS n FROM {observations} o WHERE " + clause, params, release_id)
+        return int(frame["n"].iloc[0])
+
+    def observation_batches(
+        self, where: ObservationFilter = ObservationFilter(), batch_rows: int = 50_000, release_id: str | None = None
+    ) -> Iterator[pa.RecordBatch]:
+        """Stream observations as Arrow record batches (flat memory for large downloads)."""
+        release = self.resolve(release_id)
+        sql, params = self._observation_sql(where, (("indicator", True), ("iso3", True), ("year", True)), None, 0)
+        text, table_params = self._sql(sql, release)
+        cursor = self._cursor()
+        try:
+            reader = cursor.execute(text, {**table_params, **params}).fetch_record_batch(batch_rows)
+            yield from reader
+        finally:
+            cursor.close()
+
+    def _observation_sql(self, where, order_by, limit, offset) -> tuple[str, dict]:
+        clause, params = where.where()
+        order = []
+        for column, ascending in order_by:
+            if column not in SORTABLE:
+                raise ValueError(f"cannot sort by {column!r}; sortable columns: {', '.join(SORTABLE)}")
+            order.append(f"o.{column} {'ASC' if ascending else 'DESC'} NULLS LAST")
+        order += [f"o.{c}" for c in ("indicator", "iso3", "year", "sex", "age", "source") if c not in dict(order_by)]
+        sql = "SELECT o.* FROM {observations} o WHERE " + clause + " ORDER BY " + ", ".join(order)
+        if limit is not None:
+            sql += " LIMIT $limit OFFSET $offset"
+            params.update(limit=int(limit), offset=int(offset))
+        return sql, params
+
+    def latest(self, indicator: str, where: ObservationFilter = ObservationFilter(), release_id: str | None = None):
+        """The latest non-null observation per area, sex and age for one indicator (one row each)."""
+        clause, params = where.where()
+        sql = (
+            "SELECT * FROM {observations} o WHERE o.indicator = $indicator AND o.value IS NOT NULL AND "
+            + clause
+            + " QUALIFY row_number() OVER (PARTITION BY o.iso3, o.sex, o.age ORDER BY o.year DESC, o.source) = 1"
+            " ORDER BY o.iso3, o.sex, o.age"
+        )
+        return self.query(sql, {**params, "indicator": indicator}, release_id)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
+
+
+_default: Warehouse | None = None
+_default_lock = threading.Lock()
+
+
+def get_warehouse() -> Warehouse:
+    """The process-wide Warehouse for the configured folder (re-created if the folder setting changes)."""
+    global _default
+    root = config.settings().warehouse_dir
+    with _default_lock:
+        if _default is None or _default.root != root:
+            _default = Warehouse(root)
+        return _default
