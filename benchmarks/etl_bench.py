@@ -1,0 +1,108 @@
+"""ETL ingest benchmark: our SDMX-CSV ingest vs a bare DuckDB COPY of the same file, in the same run.
+
+Generates a SYNTHETIC 5M-row SDMX-CSV (random values, real ISO3 codes), then runs, each in a fresh subprocess
+so that peak memory is measured separately:
+  ours      etl.checks.check_file(format="sdmx-csv") (read → harmonise → checks) + write Parquet as publish does
+  baseline  duckdb: COPY (SELECT * FROM read_csv(file)) TO 'x.parquet'
+Goal (issue 2): ratio ≤ 2.0, peak RSS ≤ 1.5 GB.  Usage: python -m benchmarks.etl_bench [--rows N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+WORK = Path(__file__).resolve().parent / "_work"
+ISO3 = ["AFG", "ALB", "DZA", "AGO", "ARG", "BGD", "BRA", "BFA", "KHM", "CMR", "TCD", "COL", "COD", "EGY", "ETH",
+        "GHA", "IND", "IDN", "KEN", "MDG", "MLI", "MEX", "MOZ", "NPL", "NER", "NGA", "PAK", "PER", "PHL", "SEN"]
+
+
+def make_csv(path: Path, rows: int) -> None:
+    """Write a synthetic SDMX-CSV with `rows` observations (chunked, constant memory)."""
+    rng = np.random.default_rng(87)
+    chunk = 500_000
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("DATAFLOW,REF_AREA,INDICATOR,SEX,AGE,TIME_PERIOD,OBS_VALUE\n")
+        for start in range(0, rows, chunk):
+            n = min(chunk, rows - start)
+            frame = pd.DataFrame(
+                {
+                    "DATAFLOW": "SYNTHETIC:BENCH(1.0)",
+                    "REF_AREA": rng.choice(ISO3, n),
+                    "INDICATOR": "SYN_" + (np.arange(start, start + n) // 2_000).astype(str),
+                    "SEX": rng.choice(["_T", "F", "M"], n),
+                    "AGE": "Y5T17",
+                    "TIME_PERIOD": 1950 + (np.arange(start, start + n) % 70),
+                    "OBS_VALUE": rng.uniform(0, 100, n).round(3),
+                }
+            )
+            frame.to_csv(handle, header=False, index=False)
+
+
+OURS = """
+import sys, pyarrow.parquet as pq
+from pathlib import Path
+from etl.checks import check_file
+from etl.publish import to_arrow
+obs, problems = check_file(Path(sys.argv[1]), "sdmx-csv", unit="percent")
+errors = [p for p in problems if p.severity == "error"]
+pq.write_table(to_arrow("observations", obs), sys.argv[2], compression="zstd")
+import resource
+print(len(obs), len(errors), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+BASELINE = """
+import sys, duckdb
+con = duckdb.connect()
+con.execute(f"COPY (SELECT * FROM read_csv(?)) TO '{sys.argv[2]}' (FORMAT parquet, COMPRESSION zstd)", [sys.argv[1]])
+import resource
+print(con.execute("SELECT count(*) FROM read_parquet(?)", [sys.argv[2]]).fetchone()[0], 0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def timed(script: str, csv: Path, out: Path) -> dict:
+    """Run a script in a fresh interpreter; wall time and the child's peak RSS."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", script, str(csv), str(out)], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent, check=False)
+    seconds = time.perf_counter() - started
+    if done.returncode:
+        raise SystemExit(done.stderr[-3000:])
+    rows, errors, peak_kb = (int(x) for x in done.stdout.split()[-3:])
+    return {"seconds": seconds, "rows": rows, "errors": errors, "peak_rss_mb": peak_kb / 1024}
+
+
+def main() -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=5_000_000)
+    args = parser.parse_args()
+    WORK.mkdir(exist_ok=True)
+    csv = WORK / f"synthetic_sdmx_{args.rows}.csv"
+    if not csv.exists():
+        make_csv(csv, args.rows)
+    baseline = timed(BASELINE, csv, WORK / "baseline.parquet")
+    ours = timed(OURS, csv, WORK / "ours.parquet")
+    result = {
+        "rows": args.rows,
+        "csv_mb": round(csv.stat().st_size / 1e6, 1),
+        "baseline_duckdb_copy_s": round(baseline["seconds"], 2),
+        "ours_s": round(ours["seconds"], 2),
+        "ratio": round(ours["seconds"] / baseline["seconds"], 2),
+        "ours_peak_rss_mb": round(ours["peak_rss_mb"]),
+        "baseline_peak_rss_mb": round(baseline["peak_rss_mb"]),
+        "ours_rows_out": ours["rows"],
+        "goal": "ratio <= 2.0, peak RSS <= 1500 MB",
+    }
+    print(json.dumps(result, indent=2))
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""Documentation that cannot drift: every setting and CLI command is in the README (datasette's test_docs)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import config
+from etl.cli import main
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("variable", sorted(config.ENVIRONMENT))
+def test_every_environment_variable_is_documented(variable):
+    assert f"`{variable}`" in README
+
+
+@pytest.mark.parametrize("command", ["etl run", "etl check", "etl status", "etl releases", "etl rollback", "serve"])
+def test_every_cli_command_is_documented_and_has_help(command):
+    assert f"delta87 {command}" in README
+    result = CliRunner().invoke(main, command.split() + ["--help"])
+    assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_readme_gives_exactly_the_two_setup_commands():
+    assert "make run" in README and "make test" in README
+    ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
+    assert ci.strip().splitlines()[-1] == "make test"
