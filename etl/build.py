@@ -88,7 +88,9 @@ def build(
         commitment_rows.append(_kept(previous.get("commitments"), selected))
     obs = _concat(observations, OBSERVATIONS.names)
     comm = _concat(commitment_rows, COMMITMENTS.names)
-    obs = pd.concat([obs, commitments.commitment_observations(comm)], ignore_index=True) if len(comm) else obs
+    files = {s.id: d.file for s in sources for d in s.datasets if d.format == "commitments"}
+    if len(comm):
+        obs = pd.concat([obs, commitments.commitment_observations(comm, files)], ignore_index=True)
     problems += checks.check_duplicates(obs) + _check_indicators(obs, ref.indicators)
     for problem in problems:
         source_id = _source_of(problem, sources)
@@ -97,7 +99,7 @@ def build(
             stats[source_id].warnings += problem.severity == "warning"
     tables = {
         "observations": obs,
-        "indicators": indicator_table(ref.indicators, obs),
+        "indicators": indicator_table(ref.indicators, obs, set(ref.countries["iso3"])),
         "countries": ref.countries,
         "regions": ref.regions,
         "sources": source_table(sources),
@@ -132,14 +134,14 @@ def read_dataset(source: Source, dataset: Dataset, raw_dir: Path, resolver: Reso
     return result.observations, empty_comm, raw.problems + result.problems
 
 
-def indicator_table(defined: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
+def indicator_table(defined: pd.DataFrame, obs: pd.DataFrame, countries: set[str]) -> pd.DataFrame:
     """The indicators table: the reference definitions plus what the data say (counts, years, sources)."""
+    with_values = obs.dropna(subset=["value"]).assign(country=lambda f: f["iso3"].where(f["iso3"].isin(countries)))
     summary = (
-        obs.dropna(subset=["value"])
-        .groupby("indicator")
+        with_values.groupby("indicator")
         .agg(
             observations=("value", "size"),
-            countries=("iso3", lambda s: s[s.str.len() == 3].nunique()),
+            countries=("country", "nunique"),
             first_year=("year", "min"),
             last_year=("year", "max"),
         )

@@ -1,0 +1,77 @@
+"""`/learn/glossary`: every glossary term, each anchored at `#<term slug>` so explainers and charts link to it."""
+
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+from content.loader import ContentError, GlossaryTerm, library
+from dashboards import _components as c
+from dashboards import _markdown
+
+dash.register_page(
+    __name__,
+    path="/learn/glossary",
+    title="Glossary – Learn – Delta 8.7",
+    name="Glossary",
+    description="Definitions of the terms used on the Delta 8.7 platform.",
+)
+
+
+def layout(**_query) -> html.Div:
+    """All terms in alphabetical order, with an index of initial letters."""
+    try:
+        lib = library()
+    except ContentError as exc:
+        return html.Div([html.H1("Glossary"), c.notice(f"The glossary could not be loaded: {exc}", "danger")])
+    terms = list(lib.glossary.values())
+    titles = {e.slug: e.title for e in lib.explainers.values()}
+    return html.Div(
+        [
+            html.Nav(
+                html.Ol(
+                    [
+                        html.Li(dcc.Link("Learn", href="/learn"), className="breadcrumb-item"),
+                        html.Li("Glossary", className="breadcrumb-item active"),
+                    ],
+                    className="breadcrumb small",
+                ),
+                **{"aria-label": "Breadcrumb"},
+            ),
+            html.H1("Glossary"),
+            html.P(f"{len(terms)} terms used on this platform, in plain language.", className="lead"),
+            letter_index(terms),
+            html.Div([term_entry(t, lib.glossary, titles) for t in terms], id="glossary-terms"),
+        ],
+        id="glossary",
+    )
+
+
+def letter_index(terms: list[GlossaryTerm]) -> html.Nav:
+    """Jump links to the first term of each initial letter."""
+    firsts: dict[str, str] = {}
+    for term in terms:
+        firsts.setdefault(term.term[0].upper(), term.slug)
+    links = [html.Li(html.A(letter, href=f"#{slug}"), className="list-inline-item") for letter, slug in firsts.items()]
+    return html.Nav(html.Ul(links, className="list-inline"), **{"aria-label": "Glossary letters"})
+
+
+def term_entry(term: GlossaryTerm, glossary: dict[str, GlossaryTerm], titles: dict[str, str]) -> html.Section:
+    """One term: heading (the anchor), definition, other names, related terms and explainers."""
+    body = [html.H2(term.term, className="h5"), *_markdown.render(term.definition)]
+    if term.aliases:
+        body.append(html.P(f"Also: {', '.join(term.aliases)}.", className="small text-body-secondary mb-1"))
+    related = [html.A(glossary[s].term, href=f"#{s}") for s in term.see_also if s in glossary]
+    if related:
+        body.append(html.P(["See also: ", *_join(related)], className="small mb-1"))
+    reads = [dcc.Link(titles[s], href=f"/learn/{s}") for s in term.explainers if s in titles]
+    if reads:
+        body.append(html.P(["Read more: ", *_join(reads)], className="small mb-1"))
+    return html.Section(body, id=term.slug, className="glossary-term-entry border-bottom py-3")
+
+
+def _join(items: list) -> list:
+    out: list = []
+    for i, item in enumerate(items):
+        out += [", " if i else "", item]
+    return out

@@ -1,0 +1,436 @@
+"""Reference tables of a release: countries, regions and indicators.
+
+Countries come from the registry's `reference` datasets (ISO/M49 codes, World Bank income groups, the
+ILO/Walk Free regions of the GSI 2018) plus the staff-edited files in the reference folder
+(data/reference/: indicators.yaml, country_aliases.csv, aggregates.csv, pathfinders.yaml). Each reference
+dataset names its reader in `handler:`; the readers are the functions in HANDLERS below.
+
+Region codes: SDG regions are built from M49 membership (the UNSD SDG regional grouping); an M49 aggregate
+whose membership equals an SDG region (202, 419, 009, 747, 062, 753, 513) is published under the SDG code, so
+its figures and the SDG region are one thing; the M49 region and sub-region codes of each country stay as
+M49_xxx (e.g. M49_202) for the M49 hierarchy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+import config
+from etl.countries import Resolver
+from etl.problems import Problem
+from etl.registry import UNITS, Dataset, Source
+from warehouse.schema import COUNTRIES, INDICATORS, NATURES, REGIONS
+
+#: The staff-edited files inside the reference folder (DELTA87_REFERENCE_DIR).
+REFERENCE_FILES = {
+    "indicators": "indicators.yaml",
+    "aliases": "country_aliases.csv",
+    "aggregates": "aggregates.csv",
+    "pathfinders": "pathfinders.yaml",
+}
+THEMES = ("child-labour", "forced-labour", "trafficking", "commitments", "context")
+# fmt: off
+EXPLAINERS = (
+    "sdg-target-8-7", "child-labour-definitions", "forced-labour-and-modern-slavery", "human-trafficking",
+    "measuring-child-labour", "global-estimates", "detected-victims-vs-prevalence", "reading-uncertainty",
+    "measuring-progress", "data-gaps-and-comparability", "ilo-conventions-and-ratification",
+    "alliance-8-7-and-pathfinders", "global-slavery-index", "risk-factors-and-context",
+)
+# fmt: on
+#: The UNSD SDG regional grouping, from M49 region / sub-region membership.
+SDG_REGIONS = {
+    "SDG_SSA": ("Sub-Saharan Africa", {202}),
+    "SDG_NAWA": ("Northern Africa and Western Asia", {15, 145}),
+    "SDG_CSA": ("Central and Southern Asia", {143, 34}),
+    "SDG_ESEA": ("Eastern and South-Eastern Asia", {30, 35}),
+    "SDG_LAC": ("Latin America and the Caribbean", {419}),
+    "SDG_ENA": ("Europe and Northern America", {150, 21}),
+    "SDG_OCE": ("Oceania", {9}),
+}
+#: The five ILO / Walk Free regions, as the GSI 2018 "Region" column writes them.
+ILO_REGIONS = {
+    "Africa": "ILO_AFR",
+    "Americas": "ILO_AMS",
+    "Arab States": "ILO_ARB",
+    "Asia and the Pacific": "ILO_ASP",
+    "Europe and Central Asia": "ILO_ECA",
+}
+INCOME_GROUPS = {
+    "Low income": "WB_LIC",
+    "Lower middle income": "WB_LMC",
+    "Upper middle income": "WB_UMC",
+    "High income": "WB_HIC",
+}
+#: Countries that ISO 3166 does not list but publishers do. Kosovo: World Bank / EU user-assigned code XKX
+#: (not ISO 3166-1); its attributes come from real sources (CLASS.xlsx, GSI 2018), M49 has no entry for it.
+NON_ISO_COUNTRIES = {"XKX": "Kosovo"}
+#: Shorter display names for chart labels (the official UN name stays in `official_name` and `aliases`).
+SHORT_NAMES = {
+    "GBR": "United Kingdom",
+    "HKG": "Hong Kong (China)",
+    "MAC": "Macao (China)",
+}
+_NAME_COLUMNS = ("official_name_en", "UNTERM English Short", "UNTERM English Formal", "CLDR display name")
+
+
+@dataclass
+class Part:
+    """What one reference handler read: country attributes keyed on iso3 and region memberships (code, iso3)."""
+
+    countries: pd.DataFrame
+    memberships: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["code", "iso3"]))
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Reference:
+    """The reference tables of a release, and every problem met while building them."""
+
+    countries: pd.DataFrame
+    regions: pd.DataFrame
+    indicators: pd.DataFrame
+    problems: list[Problem]
+    memberships: pd.DataFrame
+
+
+def m49_code(value: str | int | None) -> str | None:
+    """'202' → 'M49_202'; blank → None."""
+    text = str(value or "").strip()
+    return f"M49_{int(text):03d}" if text.isdigit() else None
+
+
+# ----------------------------------------------------------------------------------------------- handlers
+
+
+def country_codes(path: Path, dataset: Dataset, label: str, names: Resolver) -> Part:
+    """datasets/country-codes: ISO codes, M49 codes and regions, name variants, LDC/LLDC/SIDS flags."""
+    # keep_default_na=False: Namibia's ISO2 code is "NA" (see regions_country_codes/PROVENANCE.md)
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    raw = raw[raw["ISO3166-1-Alpha-3"].str.fullmatch(r"[A-Z]{3}")]
+    rows, members = [], []
+    for _, r in raw.iterrows():
+        iso3 = r["ISO3166-1-Alpha-3"]
+        variants = [_formal(r[c]) for c in _NAME_COLUMNS]
+        codes = [m49_code(r[c]) for c in ("Region Code", "Sub-region Code", "Intermediate Region Code")]
+        members += [(code, iso3) for code in codes if code]
+        rows.append(
+            {
+                "iso3": iso3,
+                "iso2": r["ISO3166-1-Alpha-2"] or None,
+                "m49": int(r["M49"]) if r["M49"].isdigit() else None,
+                "name": SHORT_NAMES.get(iso3, r["official_name_en"]),
+                "official_name": _formal(r["UNTERM English Formal"]) or r["official_name_en"],
+                "variants": [v for v in variants if v],
+                "m49_region": codes[0],
+                "m49_subregion": codes[1],
+                "ldc": r["Least Developed Countries (LDC)"] == "x",
+                "lldc": r["Land Locked Developing Countries (LLDC)"] == "x",
+                "sids": r["Small Island Developing States (SIDS)"] == "x",
+                "independent": r["is_independent"] == "Yes",
+            }
+        )
+    for flag, code in (("ldc", "M49_199"), ("lldc", "M49_432"), ("sids", "M49_722")):
+        members += [(code, row["iso3"]) for row in rows if row[flag]]
+    return Part(pd.DataFrame(rows), pd.DataFrame(members, columns=["code", "iso3"]))
+
+
+def income_groups(path: Path, dataset: Dataset, label: str, names: Resolver) -> Part:
+    """World Bank CLASS.xlsx: income group and region per economy, and the members of every WB group."""
+    sheet = dataset.options.get("sheet", "List of economies")
+    economies = pd.read_excel(path, sheet_name=sheet, dtype=str).dropna(subset=["Code", "Income group"])
+    frame = pd.DataFrame(
+        {
+            "iso3": economies["Code"].str.strip(),
+            "income_group": economies["Income group"].str.strip().map(INCOME_GROUPS),
+            "wb_region": economies["Region"].str.strip(),
+        }
+    )
+    problems = [
+        Problem("reference", "income group not recognised", label, column="Income group", value=str(v))
+        for v in economies.loc[frame["income_group"].isna(), "Income group"]
+    ]
+    groups = pd.read_excel(path, sheet_name=dataset.options.get("groups_sheet", "Groups"), dtype=str)
+    members = pd.DataFrame({"code": "WB_" + groups["GroupCode"].str.strip(), "iso3": groups["CountryCode"].str.strip()})
+    members["code"] = members["code"].replace({"WB_WLD": "WLD"})
+    return Part(frame, members.dropna(), problems)
+
+
+def ilo_regions(path: Path, dataset: Dataset, label: str, names: Resolver) -> Part:
+    """GSI 2018 'Region' column: the five ILO / Walk Free regions, by country name."""
+    country, region = dataset.columns.get("area", "Country"), dataset.columns.get("region", "Region")
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    rows, problems = [], []
+    for number, (name, value) in enumerate(zip(raw[country], raw[region], strict=True), start=2):
+        iso3, code = names.iso3(name), ILO_REGIONS.get(value.strip())
+        if iso3 is None:
+            problems.append(Problem("reference", _unknown_name(name), label, row=number, column=country, value=name))
+        elif code is None:
+            problems.append(Problem("reference", "unknown ILO region", label, row=number, column=region, value=value))
+        else:
+            rows.append({"iso3": iso3, "ilo_region": code})
+    frame = pd.DataFrame(rows, columns=["iso3", "ilo_region"])
+    return Part(frame, frame.rename(columns={"ilo_region": "code"})[["code", "iso3"]], problems)
+
+
+#: handler name (as written in a registry `handler:` field) → function
+HANDLERS: dict[str, Callable[[Path, Dataset, str, Resolver], Part]] = {
+    "country_codes": country_codes,
+    "income_groups": income_groups,
+    "ilo_regions": ilo_regions,
+}
+
+
+# ---------------------------------------------------------------------------------------------- assembly
+
+
+def load_reference(sources: list[Source], raw_dir: Path | None = None, reference_dir: Path | None = None) -> Reference:
+    """Countries, regions and indicators tables from the registry's reference datasets and reference files.
+
+    `raw_dir` and `reference_dir` default to the settings (DELTA87_RAW_DIR, DELTA87_REFERENCE_DIR).
+    """
+    settings = config.settings()
+    raw_dir, reference_dir = Path(raw_dir or settings.raw_dir), Path(reference_dir or settings.reference_dir)
+    paths = {key: reference_dir / name for key, name in REFERENCE_FILES.items()}
+    aliases, problems = read_aliases(paths["aliases"])
+    aggregates, more = read_aggregates(paths["aggregates"])
+    problems += more
+    names = Resolver.from_files(raw_dir, reference_dir)
+    parts: list[Part] = []
+    for source, dataset in _reference_datasets(sources):
+        label = dataset.file
+        if dataset.handler not in HANDLERS:
+            known = ", ".join(sorted(HANDLERS))
+            problems.append(
+                Problem("registry", f"unknown reference handler in {source.id}.yaml; known: {known}", label,
+                        column="handler", value=dataset.handler)
+            )  # fmt: skip
+            continue
+        try:
+            part = HANDLERS[dataset.handler](raw_dir / dataset.file, dataset, label, names)
+        except (KeyError, ValueError, OSError) as exc:  # a missing column or sheet: name it, don't crash
+            problems.append(Problem("reference", f"cannot read with handler {dataset.handler}: {exc!r}", label))
+            continue
+        problems += part.problems
+        parts.append(part)
+    pathfinders, more = read_pathfinders(paths["pathfinders"])
+    countries = build_countries(parts, aliases, pathfinders)
+    unknown = sorted(set(pathfinders) - set(countries["iso3"]))
+    problems += more + [Problem("reference", "pathfinder iso3 is not a country", str(paths["pathfinders"]),
+                                column="iso3", value=code) for code in unknown]  # fmt: skip
+    memberships = _memberships(parts, countries)
+    regions = build_regions(aggregates, memberships, countries)
+    indicators, more = load_indicators(paths["indicators"])
+    return Reference(countries, regions, indicators, problems + more, memberships)
+
+
+def _reference_datasets(sources: list[Source]) -> list[tuple[Source, Dataset]]:
+    """Reference datasets, country_codes first (the other parts are merged onto its rows)."""
+    found = [(s, d) for s in sources for d in s.datasets if d.format == "reference"]
+    return sorted(found, key=lambda sd: sd[1].handler != "country_codes")
+
+
+def build_countries(parts: list[Part], aliases: pd.DataFrame, pathfinders: dict[str, str]) -> pd.DataFrame:
+    """One row per country or territory in COUNTRIES order, attributes merged from every reference part."""
+    base = next((p.countries for p in parts if "variants" in p.countries), pd.DataFrame(columns=["iso3", "variants"]))
+    extra = [{"iso3": k, "name": v, "official_name": v, "variants": []} for k, v in NON_ISO_COUNTRIES.items()]
+    frame = pd.concat([base, pd.DataFrame(extra)], ignore_index=True).drop_duplicates("iso3")
+    for part in parts:
+        if "variants" in part.countries:
+            continue
+        attrs = part.countries.drop_duplicates("iso3").set_index("iso3")
+        for column in attrs.columns:
+            frame[column] = frame["iso3"].map(attrs[column])
+    frame["sdg_region"] = [_sdg_region(r, s) for r, s in zip(frame["m49_region"], frame["m49_subregion"], strict=True)]
+    named = aliases[(aliases["iso3"] != "") & ~aliases["alias"].str.fullmatch(r"[A-Z0-9_]+")]  # names, not codes
+    alias_names = named.groupby("iso3")["alias"].apply(list)
+    frame["aliases"] = [
+        "|".join(sorted({n for n in [off, *var, *alias_names.get(iso3, [])] if n and n != name}))
+        for iso3, name, off, var in zip(
+            frame["iso3"], frame["name"], frame["official_name"], frame["variants"], strict=True
+        )
+    ]
+    frame["pathfinder"] = frame["iso3"].isin(list(pathfinders))
+    frame["pathfinder_status"] = frame["iso3"].map(pathfinders).fillna("")
+    for column in COUNTRIES.names:
+        if column not in frame:
+            frame[column] = None
+    frame["m49"] = frame["m49"].astype("Int32")
+    for flag in ("ldc", "lldc", "sids"):  # a country missing from country-codes (Kosovo) is on none of the UN lists
+        frame[flag] = frame[flag].fillna(False).astype(bool)
+    return frame[COUNTRIES.names].sort_values("iso3", ignore_index=True)
+
+
+def _sdg_region(region: str | None, subregion: str | None) -> str | None:
+    codes = {int(c[4:]) for c in (region, subregion) if isinstance(c, str) and c}
+    return next((code for code, (_, parts) in SDG_REGIONS.items() if codes & parts), None)
+
+
+def _memberships(parts: list[Part], countries: pd.DataFrame) -> pd.DataFrame:
+    """(code, iso3) for every region code with known members, including the SDG regions and the World."""
+    frames = [p.memberships for p in parts]
+    frames.append(
+        countries.loc[countries["sdg_region"].notna(), ["sdg_region", "iso3"]].rename(columns={"sdg_region": "code"})
+    )
+    frames.append(pd.DataFrame({"code": "WLD", "iso3": countries["iso3"]}))
+    frame = pd.concat(frames, ignore_index=True).dropna().drop_duplicates()
+    frame = frame[frame["iso3"].isin(set(countries["iso3"]))]  # e.g. WB's Channel Islands is not a country row
+    return frame.sort_values(["code", "iso3"], ignore_index=True)
+
+
+def build_regions(aggregates: pd.DataFrame, memberships: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
+    """The regions table: every code of aggregates.csv, of the SDG/ILO/income groupings and of the M49 tree."""
+    rows = {row.code: (row.name, row.grouping) for row in aggregates.itertuples() if row.code}
+    for code, (name, _) in SDG_REGIONS.items():
+        rows.setdefault(code, (name, "sdg"))
+    for name, code in {**ILO_REGIONS, **INCOME_GROUPS}.items():
+        rows.setdefault(code, (name, "ilo" if code.startswith("ILO") else "income"))
+    rows.setdefault("WLD", ("World", "world"))
+    for column, grouping in (("m49_region", "m49-region"), ("m49_subregion", "m49-subregion")):
+        for code in countries[column].dropna().unique():
+            rows.setdefault(code, (code, grouping))  # named in aggregates.csv; the code is a last resort
+    counts = memberships.groupby("code")["iso3"].nunique()
+    frame = pd.DataFrame(
+        [{"code": c, "name": n, "grouping": g, "members": counts.get(c)} for c, (n, g) in sorted(rows.items())]
+    )
+    frame["members"] = frame["members"].astype("Int32")
+    return frame[REGIONS.names]
+
+
+# ------------------------------------------------------------------------------------------ staff files
+
+
+def read_aliases(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    """country_aliases.csv (alias, iso3, source, note); an empty iso3 means 'drop this name on purpose'."""
+    frame, problems = _read_csv(path, ["alias", "iso3", "source", "note"])
+    bad = frame.loc[(frame["iso3"] != "") & ~frame["iso3"].str.fullmatch(r"[A-Z]{3}"), "iso3"]
+    silent = frame.loc[(frame["iso3"] == "") & (frame["note"] == ""), "alias"]
+    problems += _cell_problems(bad, path, "iso3", "iso3 must be 3 capital letters or empty")
+    problems += _cell_problems(silent, path, "note", "an alias without iso3 must say why in `note`")
+    return frame, problems
+
+
+def _cell_problems(cells: pd.Series, path: Path, column: str, message: str) -> list[Problem]:
+    """One problem per cell; the frame index + 2 is the CSV line (header on line 1)."""
+    return [Problem("reference", message, str(path), row=int(i) + 2, column=column, value=v) for i, v in cells.items()]
+
+
+def read_aggregates(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    """aggregates.csv (alias, code, name, grouping): names and codes publishers use for regions and groups."""
+    frame, problems = _read_csv(path, ["alias", "code", "name", "grouping"])
+    clash = frame.loc[frame.duplicated("alias", keep=False) & ~frame.duplicated(["alias", "code"], keep=False), "alias"]
+    return frame, problems + _cell_problems(clash, path, "alias", "alias maps to more than one code")
+
+
+def _read_csv(path: Path, columns: list[str]) -> tuple[pd.DataFrame, list[Problem]]:
+    if not path.is_file():
+        return pd.DataFrame(columns=columns), [Problem("reference", "reference file is missing", str(path))]
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", comment=None)
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        return pd.DataFrame(columns=columns), [Problem("reference", f"missing columns {missing}", str(path), row=1)]
+    return frame[columns].apply(lambda s: s.str.strip()), []
+
+
+def read_pathfinders(path: Path) -> tuple[dict[str, str], list[Problem]]:
+    """pathfinders.yaml → {iso3: status}."""
+    if not path.is_file():
+        return {}, [Problem("reference", "reference file is missing", str(path))]
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        entries = [_Pathfinder.model_validate(e) for e in data.get("countries", [])]
+    except (yaml.YAMLError, ValidationError, AttributeError) as exc:
+        return {}, [Problem("reference", f"cannot read pathfinders: {exc}", str(path))]
+    return {e.iso3: e.status for e in entries}, []
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Pathfinder(_Model):
+    iso3: str
+    name: str
+    status: str
+    source: str
+
+
+class IndicatorEntry(_Model):
+    """One entry of indicators.yaml: every column of the indicators table that is not computed."""
+
+    code: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str
+    short_name: str
+    unit: Literal[UNITS]  # type: ignore[valid-type]
+    sdg_indicator: str = ""
+    theme: Literal[THEMES]  # type: ignore[valid-type]
+    higher_is_better: bool | None = None
+    definition: str
+    caveats: str = ""
+    explainer: Literal[EXPLAINERS + ("",)] = ""  # type: ignore[valid-type]
+    nature: Literal[NATURES]  # type: ignore[valid-type]
+    target_value: float | None = None
+    target_year: int | None = None
+    decimals: int = 1
+
+    @model_validator(mode="after")
+    def _target_pair(self) -> IndicatorEntry:
+        if (self.target_value is None) != (self.target_year is None):
+            raise ValueError("give both target_value and target_year, or neither")
+        return self
+
+
+def load_indicators(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    """indicators.yaml → indicators table (computed columns left empty for the pipeline to fill)."""
+    try:
+        items = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        return pd.DataFrame(columns=INDICATORS.names), [
+            Problem("reference", f"cannot read indicators: {exc}", str(path))
+        ]
+    entries, problems = [], []
+    for number, item in enumerate(items if isinstance(items, list) else [items], start=1):
+        code = item.get("code", f"entry {number}") if isinstance(item, dict) else f"entry {number}"
+        try:
+            entry = IndicatorEntry.model_validate(item)
+        except ValidationError as exc:
+            problems += [
+                Problem("reference", err["msg"], str(path), column=".".join([code, *map(str, err["loc"])]),
+                        value=None if isinstance(err["input"], dict) else str(err["input"]))
+                for err in exc.errors()
+            ]  # fmt: skip
+            continue
+        if entry.code in {e.code for e in entries}:
+            problems.append(Problem("reference", "indicator defined twice", str(path), column="code", value=entry.code))
+            continue
+        entries.append(entry)
+    frame = pd.DataFrame([e.model_dump() for e in entries], columns=list(IndicatorEntry.model_fields))
+    for column in INDICATORS.names:
+        if column not in frame:
+            frame[column] = None
+    return frame[INDICATORS.names], problems
+
+
+def _clean_unterm(name: str) -> str:
+    """'Bahamas (the)' → 'Bahamas'; 'State of Palestine (the) *' → 'State of Palestine'."""
+    return re.sub(r"\s*\(the\)\s*|\s*\*\s*$", " ", name or "").strip()
+
+
+def _formal(name: str) -> str:
+    """UNTERM formal names start with a lower-case 'the': 'the Republic of Albania' → 'Republic of Albania'."""
+    name = _clean_unterm(name)
+    return name[4:] if name.lower().startswith("the ") else name
+
+
+def _unknown_name(name: str) -> str:
+    return (
+        f"country name {name!r} is not known: add it to data/reference/country_aliases.csv "
+        "(alias,iso3,source,note), or with an empty iso3 and a note to drop it on purpose"
+    )

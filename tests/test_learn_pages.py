@@ -1,0 +1,205 @@
+"""The learning-space pages: index and topic filter, explainer pages with live charts, glossary, safe rendering."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import plotly
+import pytest
+from dash import dcc, html
+
+from content import loader
+from dashboards import _markdown
+from tests import learn_release
+
+
+@pytest.fixture
+def app(isolated_env):
+    """A fresh app over an empty warehouse folder (no release yet)."""
+    from app import create_app  # noqa: PLC0415
+
+    return create_app()
+
+
+@pytest.fixture
+def released(isolated_env):
+    """A fresh app serving the synthetic learning-space release."""
+    from app import create_app  # noqa: PLC0415
+
+    learn_release.publish(isolated_env / "data" / "warehouse")
+    return create_app()
+
+
+def render(app, page: str, **kwargs):
+    """A page's layout as built for a request (the real code path of the Dash router)."""
+    import importlib  # noqa: PLC0415
+
+    module = importlib.import_module(f"dashboards.{page}")
+    with app.server.test_request_context("/"):
+        return module.layout(**kwargs)
+
+
+def components(tree) -> list:
+    return [tree, *(c for c in tree._traverse() if hasattr(c, "to_plotly_json"))]
+
+
+def text_of(tree) -> str:
+    return json.dumps(tree.to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
+
+
+def hrefs(tree) -> list[str]:
+    return [getattr(c, "href", None) for c in components(tree) if getattr(c, "href", None)]
+
+
+# -- /learn ------------------------------------------------------------------------------------------------
+def test_index_lists_every_explainer_grouped_by_topic(app):
+    tree = render(app, "learn")
+    links = hrefs(tree)
+    lib = loader.library()
+    for slug in lib.explainers:
+        assert f"/learn/{slug}" in links
+    headings = [c.children for c in components(tree) if isinstance(c, html.H2)]
+    assert [h for h in headings if h in loader.TOPICS.values()] == list(loader.TOPICS.values())
+
+
+def test_topic_filter_keeps_only_that_topic_and_toggles_in_the_url(app):
+    tree = render(app, "learn", topic="trafficking")
+    shown = {h.removeprefix("/learn/") for h in hrefs(tree) if h.startswith("/learn/") and "glossary" not in h}
+    lib = loader.library()
+    expected = {e.slug for e in lib.by_topic()["trafficking"]}
+    assert shown == expected and "human-trafficking" in shown and "child-labour-definitions" not in shown
+    pills = {
+        c.id: c.href
+        for c in components(tree)
+        if isinstance(c, dcc.Link) and str(getattr(c, "id", "")).startswith("learn-topic")
+    }
+    assert pills["learn-topic-trafficking"] == "/learn"  # clicking the selected topic clears it
+    assert pills["learn-topic-measurement"] == "/learn?topic=trafficking,measurement"
+
+
+def test_unknown_topic_is_named_and_ignored(app):
+    tree = render(app, "learn", topic="cooking,child-labour")
+    assert "Unknown topic(s) ignored: cooking" in text_of(tree)
+    assert "/learn/child-labour-definitions" in hrefs(tree)
+
+
+def test_index_lists_measuring_progress_when_the_progress_helper_adds_it(app, tmp_path, monkeypatch):
+    learn = shutil.copytree(loader.LEARN_DIR, tmp_path / "learn")
+    text = (learn / "reading-uncertainty.md").read_text(encoding="utf-8")
+    text = text.replace("slug: reading-uncertainty", "slug: measuring-progress")
+    text = text.replace("title: Reading uncertainty and confidence intervals", "title: How progress is computed")
+    (learn / "measuring-progress.md").write_text(text, encoding="utf-8")
+    lib = loader.load_library(learn, loader.GLOSSARY_FILE, strict=True)
+    import importlib  # noqa: PLC0415
+
+    monkeypatch.setattr(importlib.import_module("dashboards.learn"), "library", lambda: lib)
+    assert "/learn/measuring-progress" in hrefs(render(app, "learn"))
+
+
+# -- /learn/<slug> -----------------------------------------------------------------------------------------
+def test_every_explainer_page_renders_its_text_sources_and_links(app):
+    for explainer in loader.library().explainers.values():
+        tree = render(app, "learn_explainer", slug=explainer.slug)
+        h1 = [c for c in components(tree) if isinstance(c, html.H1)]
+        assert [h.children for h in h1] == [explainer.title]
+        assert any(isinstance(c, html.H2) and c.children in ("Sources", ["Sources"]) for c in components(tree))
+        for code in explainer.meta.related_indicators:
+            assert f"/indicator/{code}" in hrefs(tree)
+
+
+def test_without_a_release_the_charts_say_so_instead_of_failing(app):
+    tree = render(app, "learn_explainer", slug="global-estimates")
+    assert "The live charts need a data release" in text_of(tree)
+    assert not [c for c in components(tree) if isinstance(c, dcc.Graph)]
+
+
+def test_live_charts_draw_world_trend_regions_countries_and_flags(released):
+    world = render(released, "learn_explainer", slug="global-estimates")
+    graphs = {c.id: c.figure for c in components(world) if isinstance(c, dcc.Graph)}
+    trend = graphs["learn-chart-0"]
+    assert list(trend.data[0].x) == [2000, 2008, 2016, 2020] and list(trend.data[0].y) == [30.0, 25.0, 20.0, 21.0]
+    assert "No data for this indicator in the current release." in text_of(world)  # hazardous_work_number
+    assert "not in the current data release" in text_of(world)  # modern_slavery_number: no such indicator
+
+    bars = next(f for f in graphs.values() if f.data and f.data[0].type == "bar")  # modern_slavery_per_1000
+    assert [t.name for t in bars.data] == ["2016", "2021"]
+    assert list(bars.data[1].x) == ["Africa (ILO)", "Asia and the Pacific (ILO)"] and list(bars.data[1].y) == [1.5, 2.5]
+
+    survey = render(released, "learn_explainer", slug="measuring-child-labour")
+    histogram = next(c.figure for c in components(survey) if isinstance(c, dcc.Graph))
+    assert sorted(histogram.data[0].x) == [5.0, 8.0, 12.0]  # latest value per country: NPL 2019, not 2014
+    assert "3 countries, latest values from 2014–2019" in text_of(survey)
+
+    flags = render(released, "learn_explainer", slug="ilo-conventions-and-ratification")
+    bars = [c.figure for c in components(flags) if isinstance(c, dcc.Graph)]
+    assert any(dict(zip(b.data[0].y, b.data[0].x, strict=True)).get("Ratified") == 2 for b in bars)
+
+
+def test_explainer_lists_the_dashboards_that_use_it(released):
+    tree = render(released, "learn_explainer", slug="global-estimates")
+    used = next(c for c in components(tree) if getattr(c, "id", None) == "learn-used-by")
+    links = hrefs(used)
+    assert "/indicator/child_labour_number" in links  # its `explainer` field names this slug
+    assert "/theme/child-labour" in links  # content/themes.yaml lists it
+    assert "/" in links  # front matter `dashboards`
+
+
+def test_unknown_explainer_gets_a_friendly_page_with_suggestions(app):
+    tree = render(app, "learn_explainer", slug="trafficking")
+    assert "Explainer not found" in text_of(tree)
+    suggestions = next(c for c in components(tree) if getattr(c, "id", None) == "learn-suggestions")
+    assert "/learn/human-trafficking" in hrefs(suggestions)
+
+
+def test_glossary_page_anchors_every_term_by_slug(app):
+    tree = render(app, "glossary")
+    ids = {c.id for c in components(tree) if isinstance(c, html.Section)}
+    assert set(loader.library().glossary) <= ids
+    assert "forced-labour" in ids and "m49" in ids
+
+
+def test_routes_answer_without_server_errors(app):
+    client = app.server.test_client()
+    for path in ("/learn", "/learn?topic=measurement", "/learn/sdg-target-8-7", "/learn/glossary", "/learn/nope"):
+        assert client.get(path).status_code == 200, path
+
+
+# -- safe rendering ----------------------------------------------------------------------------------------
+HOSTILE = """## Hello
+
+<script>alert("owned")</script>
+
+Click [here](javascript:alert(1)) or [there](JAVASCRIPT:alert(2)) or <javascript:alert(3)>,
+[data](data:text/html;base64,PHNjcmlwdD4=) and <img src=x onerror=alert(4)>.
+A [good link](https://www.ilo.org) and a [term](/learn/glossary#forced-labour).
+"""
+
+
+def test_script_and_javascript_links_are_rendered_inert():
+    tree = html.Div(_markdown.render(HOSTILE))
+    every = components(tree)
+    assert not [c for c in every if type(c).__name__ in ("Script", "Iframe", "Img", "ObjectEl", "Embed")]
+    links = [c.href for c in every if getattr(c, "href", None)]
+    assert links == ["https://www.ilo.org", "/learn/glossary#forced-labour"]
+    assert not any(getattr(c, "dangerously_allow_html", False) for c in every)
+    text = text_of(tree)
+    assert '<script>alert(\\"owned\\")</script>' in text  # shown as text, escaped by React
+    assert "javascript:alert(1)" in text  # the refused link stays visible as plain text
+
+
+def test_a_link_that_bypassed_the_parser_check_is_still_inert():
+    inert = _markdown.link("  jaVa\nscript:alert(1)", ["x"])
+    assert isinstance(inert, html.Span) and "unsafe-link" in inert.className
+    assert isinstance(_markdown.link("/learn/glossary#prevalence", ["p"]), dcc.Link)
+    external = _markdown.link("https://example.org", ["e"])
+    assert isinstance(external, html.A) and external.rel == "noopener noreferrer"
+
+
+def test_other_pages_can_link_a_glossary_term_by_any_of_its_names():
+    from dashboards import _learn  # noqa: PLC0415
+
+    link = _learn.glossary_link("detected victims", "detected")
+    assert isinstance(link, dcc.Link) and link.href == "/learn/glossary#detected-victim" and link.children == "detected"
+    assert _learn.glossary_link("Trafficking in persons").href == "/learn/glossary#human-trafficking"
+    assert _learn.glossary_link("no such thing") == "no such thing"

@@ -1,0 +1,145 @@
+"""The ETL pipeline end to end on the real snapshots: coverage, traceability, idempotence, refusals."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+import config
+from etl.pipeline import run
+from warehouse import Warehouse
+from warehouse import release as rel
+
+pytestmark = pytest.mark.realdata
+
+THEMES = {"child-labour", "forced-labour", "trafficking", "commitments", "context"}
+
+
+def warehouse_bytes(root: Path) -> dict[str, bytes]:
+    """Every published file (pointer, manifests, tables) with its bytes."""
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not p.name.startswith(".") and "reports" not in p.parts
+    }
+
+
+def test_real_release_covers_countries_indicators_and_themes(real_warehouse):
+    manifest = real_warehouse.manifest()
+    assert manifest["counts"]["countries_with_data"] >= 190
+    indicators = real_warehouse.indicators()
+    with_data = indicators[indicators["observations"] > 0]
+    assert len(with_data) >= 25
+    assert THEMES <= set(with_data["theme"])
+
+
+def test_every_observation_traces_to_a_raw_file_and_licence(real_warehouse):
+    obs = real_warehouse.observations()
+    sources = real_warehouse.sources().set_index("id")
+    files = real_warehouse.source_files()
+    assert set(obs["source"]) <= set(sources.index)
+    assert sources["licence"].str.len().min() > 0
+    known = set(zip(files["source"], files["path"], strict=True))
+    pairs = set(zip(obs["source"], obs["source_file"], strict=True))
+    assert pairs <= known, sorted(pairs - known)[:5]
+    assert files["sha256"].str.fullmatch(r"[0-9a-f]{64}").all()
+
+
+def test_walk_free_is_marked_not_redistributable(real_warehouse):
+    sources = real_warehouse.sources().set_index("id")
+    assert not sources.loc["walkfree_gsi", "redistribution"]
+    assert sources.drop(index="walkfree_gsi")["redistribution"].all()
+
+
+def test_known_real_values_land(real_warehouse):
+    from warehouse import ObservationFilter
+
+    def value(indicator, iso3, year, **kw):
+        rows = real_warehouse.observations(ObservationFilter(indicators=(indicator,), areas=(iso3,)))
+        rows = rows[(rows["year"] == year)]
+        for key, wanted in kw.items():
+            rows = rows[rows[key] == wanted]
+        return rows["value"].tolist()
+
+    assert value("children_in_employment_7_14", "AFG", 2011) == [pytest.approx(9.3)]
+    assert value("modern_slavery_prevalence_gsi2018", "PRK", 2016) == [pytest.approx(104.561, abs=1e-3)]
+    assert value("child_labour_number", "WLD", 2020, sex="total") == [pytest.approx(160e6)]
+
+
+def test_second_run_on_same_inputs_is_unchanged_and_byte_identical(real_warehouse_dir, tmp_path):
+    copy = tmp_path / "wh"
+    shutil.copytree(real_warehouse_dir, copy, ignore=shutil.ignore_patterns("reports"))
+    before = warehouse_bytes(copy)
+    result = run(warehouse_dir=copy, report_dir=tmp_path / "reports", progress=False)
+    assert result.status == "unchanged", result.summary()
+    assert warehouse_bytes(copy) == before
+
+
+@pytest.fixture
+def sandbox(tmp_path, real_warehouse_dir, raw_dir):
+    """Copies of the raw folder, registry and a published warehouse, safe to break."""
+    raw = tmp_path / "raw"
+    shutil.copytree(raw_dir, raw)
+    registry = tmp_path / "registry"
+    shutil.copytree(config.settings().registry_dir, registry)
+    warehouse = tmp_path / "wh"
+    shutil.copytree(real_warehouse_dir, warehouse, ignore=shutil.ignore_patterns("reports"))
+    return {"raw_dir": raw, "registry_dir": registry, "warehouse_dir": warehouse, "report_dir": tmp_path / "reports"}
+
+
+def test_changed_raw_file_is_refused_and_release_untouched(sandbox):
+    before = warehouse_bytes(sandbox["warehouse_dir"])
+    target = sandbox["raw_dir"] / "owid" / "gdp-per-capita-worldbank.csv"
+    target.write_text(target.read_text(encoding="utf-8").replace("1280.4631", "9999.9"), encoding="utf-8")
+    result = run(progress=False, **sandbox)
+    assert result.status == "refused"
+    assert any(p.file == "owid/gdp-per-capita-worldbank.csv" and "sha256" in p.message for p in result.problems)
+    assert warehouse_bytes(sandbox["warehouse_dir"]) == before
+
+
+def test_missing_raw_file_is_refused_naming_the_file(sandbox):
+    (sandbox["raw_dir"] / "worldbank" / "gdp.csv").unlink()
+    result = run(progress=False, **sandbox)
+    assert result.status == "refused"
+    assert any(p.file == "worldbank/gdp.csv" and "missing" in p.message for p in result.problems)
+
+
+def test_partial_run_rereads_one_source_and_keeps_the_others(sandbox):
+    result = run(sources=["owid"], force=True, progress=False, **sandbox)
+    assert result.status == "published", result.summary()
+    assert set(result.sources) == {"owid"}
+    warehouse = Warehouse(sandbox["warehouse_dir"])
+    assert {"owid", "unodc_glotip", "walkfree_gsi"} <= set(warehouse.observations()["source"])
+
+
+def test_unknown_source_name_is_refused_listing_known_ones(sandbox):
+    result = run(sources=["no_such_source"], progress=False, **sandbox)
+    assert result.status == "refused"
+    assert "unknown source 'no_such_source'" in result.problems[0].message
+    assert "owid" in result.problems[0].message
+
+
+def test_content_error_in_a_file_is_refused_with_row_and_column(sandbox):
+    before = warehouse_bytes(sandbox["warehouse_dir"])
+    relpath = "owid/gdp-per-capita-worldbank.csv"
+    target = sandbox["raw_dir"] / relpath
+    lines = target.read_text(encoding="utf-8").splitlines()
+    lines[4] = lines[4].rsplit(",", 1)[0] + ",not-a-number"
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    entry = sandbox["registry_dir"] / "owid.yaml"
+    data = yaml.safe_load(entry.read_text(encoding="utf-8"))
+    for raw in data["files"]:
+        if raw["path"] == relpath:
+            raw["sha256"] = rel.sha256_file(target)
+    entry.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    result = run(sources=["owid"], progress=False, **sandbox)
+    assert result.status == "refused"
+    bad = [p for p in result.problems if p.severity == "error"]
+    assert any(p.file == relpath and p.row == 5 and p.value == "not-a-number" and p.column for p in bad), bad[:3]
+    assert warehouse_bytes(sandbox["warehouse_dir"]) == before
+    report = pd.read_json(sorted(sandbox["report_dir"].glob("run-*.json"))[-1], typ="series")
+    assert report["status"] == "refused"
