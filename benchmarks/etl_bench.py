@@ -20,8 +20,38 @@ import numpy as np
 import pandas as pd
 
 WORK = Path(__file__).resolve().parent / "_work"
-ISO3 = ["AFG", "ALB", "DZA", "AGO", "ARG", "BGD", "BRA", "BFA", "KHM", "CMR", "TCD", "COL", "COD", "EGY", "ETH",
-        "GHA", "IND", "IDN", "KEN", "MDG", "MLI", "MEX", "MOZ", "NPL", "NER", "NGA", "PAK", "PER", "PHL", "SEN"]
+ISO3 = [
+    "AFG",
+    "ALB",
+    "DZA",
+    "AGO",
+    "ARG",
+    "BGD",
+    "BRA",
+    "BFA",
+    "KHM",
+    "CMR",
+    "TCD",
+    "COL",
+    "COD",
+    "EGY",
+    "ETH",
+    "GHA",
+    "IND",
+    "IDN",
+    "KEN",
+    "MDG",
+    "MLI",
+    "MEX",
+    "MOZ",
+    "NPL",
+    "NER",
+    "NGA",
+    "PAK",
+    "PER",
+    "PHL",
+    "SEN",
+]
 
 
 def make_csv(path: Path, rows: int) -> None:
@@ -32,14 +62,16 @@ def make_csv(path: Path, rows: int) -> None:
         handle.write("DATAFLOW,REF_AREA,INDICATOR,SEX,AGE,TIME_PERIOD,OBS_VALUE\n")
         for start in range(0, rows, chunk):
             n = min(chunk, rows - start)
+            i = np.arange(start, start + n)
+            # every (indicator, area, sex, year) key is unique, as in a real SDMX file
             frame = pd.DataFrame(
                 {
                     "DATAFLOW": "SYNTHETIC:BENCH(1.0)",
-                    "REF_AREA": rng.choice(ISO3, n),
-                    "INDICATOR": "SYN_" + (np.arange(start, start + n) // 2_000).astype(str),
-                    "SEX": rng.choice(["_T", "F", "M"], n),
+                    "REF_AREA": np.array(ISO3)[i % len(ISO3)],
+                    "INDICATOR": "SYN_" + (i // (len(ISO3) * 3 * 70)).astype(str),
+                    "SEX": np.array(["_T", "F", "M"])[(i // len(ISO3)) % 3],
                     "AGE": "Y5T17",
-                    "TIME_PERIOD": 1950 + (np.arange(start, start + n) % 70),
+                    "TIME_PERIOD": 1950 + (i // (len(ISO3) * 3)) % 70,
                     "OBS_VALUE": rng.uniform(0, 100, n).round(3),
                 }
             )
@@ -70,8 +102,13 @@ print(con.execute("SELECT count(*) FROM read_parquet(?)", [sys.argv[2]]).fetchon
 def timed(script: str, csv: Path, out: Path) -> dict:
     """Run a script in a fresh interpreter; wall time and the child's peak RSS."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", script, str(csv), str(out)], capture_output=True, text=True,
-                          cwd=Path(__file__).resolve().parent.parent, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(csv), str(out)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        check=False,
+    )
     seconds = time.perf_counter() - started
     if done.returncode:
         raise SystemExit(done.stderr[-3000:])

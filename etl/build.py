@@ -67,8 +67,13 @@ def build(
     problems = list(ref.problems)
     stats: dict[str, SourceStats] = {}
     observations, commitment_rows = [], []
-    bar = tqdm(total=sum(len(s.datasets) for s in sources if s.id in selected), desc="datasets", unit="dataset",
-               disable=not progress, leave=False)
+    bar = tqdm(
+        total=sum(len(s.datasets) for s in sources if s.id in selected),
+        desc="datasets",
+        unit="dataset",
+        disable=not progress,
+        leave=False,
+    )
     for source in sources:
         if source.id not in selected:
             continue
@@ -84,7 +89,11 @@ def build(
             bar.update()
     bar.close()
     if previous is not None:
-        observations.append(_kept(previous.get("observations"), selected))
+        # flags derived from commitments are re-derived below from the carried-over commitments
+        carried = previous.get("observations")
+        if carried is not None:
+            carried = carried[~carried["indicator"].isin(set(commitments.INDICATORS.values()))]
+        observations.append(_kept(carried, selected))
         commitment_rows.append(_kept(previous.get("commitments"), selected))
     obs = _concat(observations, OBSERVATIONS.names)
     comm = _concat(commitment_rows, COMMITMENTS.names)
@@ -119,9 +128,15 @@ def read_dataset(source: Source, dataset: Dataset, raw_dir: Path, resolver: Reso
     if dataset.format == "commitments":
         handler = getattr(commitments, dataset.handler or "", None)
         if handler is None:
-            return empty_obs, empty_comm, [
-                Problem("registry", f"unknown commitments handler {dataset.handler!r}", dataset.file, column="handler")
-            ]
+            return (
+                empty_obs,
+                empty_comm,
+                [
+                    Problem(
+                        "registry", f"unknown commitments handler {dataset.handler!r}", dataset.file, column="handler"
+                    )
+                ],
+            )
         comm, found = handler(path, dataset, source, resolver, dataset.file)
         stat.rows_in += len(comm)
         stat.rows_out += len(comm)
@@ -137,18 +152,16 @@ def read_dataset(source: Source, dataset: Dataset, raw_dir: Path, resolver: Reso
 def indicator_table(defined: pd.DataFrame, obs: pd.DataFrame, countries: set[str]) -> pd.DataFrame:
     """The indicators table: the reference definitions plus what the data say (counts, years, sources)."""
     with_values = obs.dropna(subset=["value"]).assign(country=lambda f: f["iso3"].where(f["iso3"].isin(countries)))
-    summary = (
-        with_values.groupby("indicator")
-        .agg(
-            observations=("value", "size"),
-            countries=("country", "nunique"),
-            first_year=("year", "min"),
-            last_year=("year", "max"),
-        )
+    summary = with_values.groupby("indicator").agg(
+        observations=("value", "size"),
+        countries=("country", "nunique"),
+        first_year=("year", "min"),
+        last_year=("year", "max"),
     )
     sources = obs.groupby("indicator")["source"].agg(lambda s: ",".join(sorted(set(s))))
-    table = defined.drop(columns=[c for c in ("observations", "countries", "first_year", "last_year", "sources")
-                                  if c in defined.columns])
+    table = defined.drop(
+        columns=[c for c in ("observations", "countries", "first_year", "last_year", "sources") if c in defined.columns]
+    )
     table = table.merge(summary, left_on="code", right_index=True, how="left")
     table["sources"] = table["code"].map(sources).fillna("")
     for column in ("observations", "countries"):
@@ -168,8 +181,13 @@ def _check_indicators(obs: pd.DataFrame, defined: pd.DataFrame) -> list[Problem]
     for (code, source_file), _rows in obs.groupby(["indicator", "source_file"]):
         if code not in known:
             problems.append(
-                Problem("indicators", f"indicator {code!r} is not defined in data/reference/indicators.yaml",
-                        source_file, column="indicator", value=code)
+                Problem(
+                    "indicators",
+                    f"indicator {code!r} is not defined in data/reference/indicators.yaml",
+                    source_file,
+                    column="indicator",
+                    value=code,
+                )
             )
     return problems
 

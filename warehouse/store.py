@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator, Sequence
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -26,6 +27,20 @@ log = logging.getLogger(__name__)
 
 #: Columns a caller may sort observations by.
 SORTABLE = tuple(OBSERVATIONS.names)
+
+#: The release the current request reads (set by web/release.py), so that every query of one request, and the
+#: X-Delta87-Release header naming it, see the same release even if a publish switches CURRENT meanwhile.
+_request_release: ContextVar[rel.Release | None] = ContextVar("delta87_request_release", default=None)
+
+
+def pin_release(release: rel.Release | None) -> Token:
+    """Make `Warehouse.resolve()` without an id return `release` in this context; undo with `unpin_release`."""
+    return _request_release.set(release)
+
+
+def unpin_release(token: Token) -> None:
+    """Undo `pin_release`."""
+    _request_release.reset(token)
 
 
 class NoRelease(rel.ReleaseError):
@@ -46,6 +61,14 @@ class ObservationFilter:
     sources: tuple[str, ...] = ()
     natures: tuple[str, ...] = ()
     redistributable_only: bool = False
+
+    def __post_init__(self):
+        # Codes are strings. Anything else (a forged Dash callback value: a number, a dict, a list) would reach
+        # DuckDB as a mistyped parameter and fail as a 500; a ValueError naming the field is a clear 400.
+        for name in ("indicators", "areas", "groups", "sexes", "ages", "sources", "natures"):
+            bad = [v for v in getattr(self, name) or () if not isinstance(v, str)]
+            if bad:
+                raise ValueError(f"ObservationFilter.{name} takes codes (strings), got {bad[0]!r:.60}")
 
     def where(self) -> tuple[str, dict]:
         """A WHERE clause over alias `o` with named parameters; values never enter the SQL text."""
@@ -99,6 +122,9 @@ class Warehouse:
         """The verified release to read: a pinned one, else CURRENT, else the newest good one."""
         if release_id:
             return self._verify(release_id)
+        pinned = _request_release.get()
+        if pinned is not None and pinned.path.parent.parent == self.root:
+            return pinned
         try:
             current = rel.read_pointer(self.root)
         except rel.ReleaseError as exc:
@@ -256,18 +282,61 @@ class Warehouse:
         return int(frame["n"].iloc[0])
 
     def observation_batches(
-        self, where: ObservationFilter = ObservationFilter(), batch_rows: int = 50_000, release_id: str | None = None
+        self,
+        where: ObservationFilter = ObservationFilter(),
+        batch_rows: int = 50_000,
+        release_id: str | None = None,
+        order_by: Sequence[tuple[str, bool]] | None = None,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> Iterator[pa.RecordBatch]:
-        """Stream observations as Arrow record batches (flat memory for large downloads)."""
+        """Stream observations as Arrow record batches (flat memory for large downloads).
+
+        With `order_by=None` rows come in release order, which is the order of schema.SORT_KEYS (indicator, iso3,
+        year, sex, age, source, edition): publish writes the file sorted and DuckDB preserves insertion order, so
+        no sort is needed and memory stays flat however many rows match. An explicit `order_by` sorts in DuckDB.
+        """
         release = self.resolve(release_id)
-        sql, params = self._observation_sql(where, (("indicator", True), ("iso3", True), ("year", True)), None, 0)
+        if order_by is None:
+            clause, params = where.where()
+            sql = "SELECT o.* FROM {observations} o WHERE " + clause  # noqa: S608 - clause is parameterised
+            if limit is not None:
+                sql += " LIMIT $limit OFFSET $offset"
+                params.update(limit=int(limit), offset=int(offset))
+        else:
+            sql, params = self._observation_sql(where, order_by, limit, offset)
         text, table_params = self._sql(sql, release)
         cursor = self._cursor()
         try:
-            reader = cursor.execute(text, {**table_params, **params}).fetch_record_batch(batch_rows)
+            # duckdb 2.x: results have no fetch_record_batch; a relation's reader streams without an extra copy.
+            reader = cursor.sql(text, params={**table_params, **params}).to_arrow_reader(batch_rows)
             yield from reader
         finally:
             cursor.close()
+
+    def count_observations_by_source(
+        self, where: ObservationFilter = ObservationFilter(), release_id: str | None = None
+    ) -> dict[str, int]:
+        """How many observations matching `where` each source holds (sources with none are left out)."""
+        clause, params = where.where()
+        frame = self.query(
+            "SELECT o.source, count(*) AS n FROM {observations} o WHERE "  # noqa: S608 - clause is parameterised
+            + clause
+            + " GROUP BY o.source ORDER BY o.source",
+            params,
+            release_id,
+        )
+        return {str(s): int(n) for s, n in zip(frame["source"], frame["n"], strict=True)}
+
+    def observation_values(self, column: str, release_id: str | None = None) -> list:
+        """The distinct non-null values of one observations column, sorted (e.g. every age band in a release)."""
+        if column not in SORTABLE:
+            raise ValueError(f"unknown observations column {column!r}; columns: {', '.join(SORTABLE)}")
+        frame = self.query(
+            f"SELECT DISTINCT o.{column} AS v FROM {{observations}} o WHERE o.{column} IS NOT NULL ORDER BY v",  # noqa: S608 - column is whitelisted above
+            release_id=release_id,
+        )
+        return frame["v"].tolist()
 
     def _observation_sql(self, where, order_by, limit, offset) -> tuple[str, dict]:
         clause, params = where.where()
@@ -293,6 +362,14 @@ class Warehouse:
             " ORDER BY o.iso3, o.sex, o.age"
         )
         return self.query(sql, {**params, "indicator": indicator}, release_id)
+
+    def observation_counts(self, release_id: str | None = None) -> pd.DataFrame:
+        """Per indicator and area: non-null observations, first and latest year (pickers, gap statements)."""
+        return self.query(
+            "SELECT indicator, iso3, count(*) AS n, min(year) AS first_year, max(year) AS last_year"
+            " FROM {observations} WHERE value IS NOT NULL GROUP BY indicator, iso3 ORDER BY indicator, iso3",
+            release_id=release_id,
+        )
 
     def close(self) -> None:
         with self._lock:

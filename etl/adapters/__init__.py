@@ -9,6 +9,35 @@ from (the line number for CSV, the sheet row for Excel), used in every problem m
     year     as written, e.g. "2019", "2019-2020", "2018 x" (required unless dataset.year is set)
     value    as written, e.g. "12.5", "1,282", "<5", "-" (required)
     indicator, sex, age, lower, upper, note   (optional)
+    area_alt  a second spelling of the area (a name or M49 code) used when `area` is empty or unknown
+              (OWID `Entity`, GLOTIP `Country`, UNSD hub `geoAreaCode`) (optional)
+    area_type "aggregate" / "country" as the file says it (OWID empty Code, SOWC `row_type`, rows after an
+              Excel "SUMMARY" marker); an aggregate unknown to aggregates.csv is dropped, not an error (optional)
+    unit, scale  per-row unit and scale from a `value_columns` entry (optional; else the dataset's)
+    _column   the source column a value came from, for wide files (years or value columns as columns)
+
+Columns named in `dataset.filters` are carried under their file name so that harmonise can filter on them.
+`RawTable.source_columns` maps each standard column to the file's column name, for problem messages.
+
+`dataset.options` (all optional):
+  every CSV format  `encoding` (default utf-8; a BOM is skipped), `delimiter` (default ","), `header_row`
+                    (1-based line of the header; default the first non-blank line, found by content for
+                    `wdi`), `header` (a list of column names replacing a broken header line), `note_markers`
+                    (area prefixes of footnote rows, default etl.checks.NOTE_MARKERS)
+  owid, ddf         `value_column` (default: the column after Entity/Code/Year; the series column)
+  unsd-hub          `value_prefix` / `lower_prefix` / `upper_prefix` (default "value_", "lower_", "upper_")
+  excel             `sheet` (name or 1-based position), `header_row` (an int, or a list of rows for a
+                    multi-row header: merged cells are filled right and the parts joined with " | "),
+                    `stop_at_blank` (default true), `end_markers` (area prefixes that end the table),
+                    `aggregates_after` (a marker row such as "SUMMARY" after which rows are aggregates),
+                    `note_flags: next` (each value column is followed by its footnote-flag column)
+  harmonise         `thousands: ","` (the file uses thousand separators: no ambiguity warning),
+                    `on_duplicate: drop` (repeated rows kept once; conflicting values for one key dropped
+                    with a warning each, instead of an error), `range: [low, high]` (replaces the unit's
+                    plausible range), `flag_notes: {x: "..."}` (spells out footnote flags in notes)
+Column names are compared with whitespace collapsed and, failing that, case-insensitively; Excel columns
+may also be named by letter ("C"). Without `columns`, each format has default column names (e.g.
+REF_AREA / TIME_PERIOD / OBS_VALUE for sdmx-csv), so `delta87 etl check FILE --format F` needs no entry.
 
 Adapters add problems for what only they can see (undecodable bytes, a wrong delimiter, a missing required
 column, a header row that is not where the registry says) and never raise for bad content.
@@ -26,6 +55,8 @@ from etl.problems import Problem
 from etl.registry import Dataset
 
 STANDARD_COLUMNS = ("area", "year", "value", "indicator", "sex", "age", "lower", "upper", "note")
+#: Optional columns an adapter may add besides the standard ones (see the module docstring).
+EXTRA_COLUMNS = ("area_alt", "area_type", "unit", "scale", "_column")
 
 
 @dataclass
@@ -34,6 +65,8 @@ class RawTable:
 
     frame: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
+    source_columns: dict[str, str] = field(default_factory=dict)  # standard name -> the file's column name
+    skipped: dict[str, int] = field(default_factory=dict)  # rows left out on purpose (notes, blank rows), by reason
 
 
 class Adapter(Protocol):
@@ -48,5 +81,7 @@ def read(path: Path, dataset: Dataset, label: str) -> RawTable:
         adapter = registry.ADAPTERS[dataset.format]
     except KeyError:
         known = ", ".join(sorted(registry.ADAPTERS))
-        return RawTable(pd.DataFrame(), [Problem("format", f"unknown format {dataset.format!r}; known: {known}", label)])
+        return RawTable(
+            pd.DataFrame(), [Problem("format", f"unknown format {dataset.format!r}; known: {known}", label)]
+        )
     return adapter(path, dataset, label)

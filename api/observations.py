@@ -1,0 +1,152 @@
+"""The observations endpoint (csv streamed, json paged, parquet, xlsx, zip bundle) and the bulk release download."""
+
+from __future__ import annotations
+
+import tempfile
+
+from flask import Response, request
+
+import config
+from api import bp
+from api.responses import EXCLUDED_HEADER, error_response, etag_for, json_response, not_modified, request_args, resolve
+from web import bulk as bulk_files
+from web import downloads
+from web.params import ParamError, catalog, check_names, parse_query
+
+
+@bp.get("/observations")
+def observations() -> Response:
+    """Observations matching the filters, in the requested format, licence-restricted sources left out."""
+    args = request_args()
+    warehouse, release = resolve(args)
+    query = parse_query(args, catalog(warehouse, release.id), config.settings().page_size_max)
+    etag = etag_for(release)
+    cached = not_modified(etag)
+    if cached is not None:
+        return cached
+    piece = downloads.Slice.build(warehouse, release, catalog(warehouse, release.id), query, request.url)
+    try:
+        response = _FORMATS[query.format](piece)
+    except downloads.TooManyRows as exc:
+        return error_response(ParamError("format", str(exc), ["csv", "parquet", "zip"], error="too_many_rows"))
+    response.set_etag(etag)
+    response.headers["X-Total-Count"] = str(piece.total)
+    excluded = _excluded_header(piece)
+    if excluded:
+        response.headers[EXCLUDED_HEADER] = excluded
+    return response
+
+
+def _excluded_header(piece: downloads.Slice) -> str:
+    """`id <publisher url>` for each left-out source (ASCII only: HTTP headers are latin-1)."""
+    text = ", ".join(f"{row['id']} <{row['url']}>" for row in piece.excluded())
+    return text.encode("ascii", "ignore").decode()
+
+
+def _json(piece: downloads.Slice) -> Response:
+    query = piece.query
+    data = downloads.records(piece.frame())
+    links = {"self": piece.url, "first": downloads.with_params(piece.url, offset="0")}
+    if query.offset + len(data) < piece.total:
+        links["next"] = downloads.with_params(piece.url, offset=str(query.offset + query.limit))
+    if query.offset > 0:
+        links["prev"] = downloads.with_params(piece.url, offset=str(max(0, query.offset - query.limit)))
+    payload = {
+        "release": piece.release.id,
+        "total": piece.total,
+        "limit": query.limit,
+        "offset": query.offset,
+        "count": len(data),
+        "links": links,
+        "excluded_sources": piece.excluded(),
+        "licence_note": piece.licence_note(),
+        "data": data,
+    }
+    response = json_response(payload)
+    response.headers["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items() if rel != "self")
+    return response
+
+
+def _attachment(response: Response, filename: str) -> Response:
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _csv(piece: downloads.Slice) -> Response:
+    # Small batches keep the worker's memory flat (measured: 10k rows ~40 MB less peak than 50k, same speed).
+    body = _primed(downloads.csv_stream(piece.batches(downloads.CSV_BATCH_ROWS)))  # no request context needed
+    return _attachment(Response(body, mimetype="text/csv"), piece.filename("csv"))
+
+
+def _primed(chunks):
+    """Run the query before the status line goes out, so a failure still answers as JSON, not a cut stream."""
+    header = next(chunks)
+    first = next(chunks, None)  # executes the query
+
+    def stream():
+        try:
+            yield header
+            if first is not None:
+                yield first
+            yield from chunks
+        finally:
+            chunks.close()  # releases the DuckDB cursor even when the client hangs up
+
+    return stream()
+
+
+def _parquet(piece: downloads.Slice) -> Response:
+    sink = tempfile.SpooledTemporaryFile(max_size=32 << 20)
+    downloads.write_parquet(piece.batches(), sink, piece.metadata())
+    sink.seek(0)
+    return _file(sink, downloads.MEDIA_TYPES["parquet"], piece.filename("parquet"))
+
+
+def _xlsx(piece: downloads.Slice) -> Response:
+    body = downloads.xlsx_bytes(piece, config.settings().max_rows_xlsx)
+    return _attachment(Response(body, mimetype=downloads.MEDIA_TYPES["xlsx"]), piece.filename("xlsx"))
+
+
+def _zip(piece: downloads.Slice) -> Response:
+    return _file(downloads.bundle(piece), downloads.MEDIA_TYPES["zip"], piece.filename("zip"))
+
+
+def _file(handle, mimetype: str, filename: str) -> Response:
+    """Send an open file in chunks, closing it (a temporary one is then deleted) once sent or abandoned."""
+    size = handle.seek(0, 2)
+    handle.seek(0)
+
+    def chunks():
+        try:
+            while block := handle.read(1 << 16):
+                yield block
+        finally:
+            handle.close()
+
+    response = _attachment(Response(chunks(), mimetype=mimetype), filename)
+    response.content_length = size
+    return response
+
+
+_FORMATS = {"json": _json, "csv": _csv, "parquet": _parquet, "xlsx": _xlsx, "zip": _zip}
+
+
+@bp.get("/bulk")
+def bulk() -> Response:
+    """The whole release as one zip (Parquet + CSV + metadata), built once per release, redistributable sources only."""
+    args = request_args()
+    check_names(args, ["release"])
+    warehouse, release = resolve(args)
+    etag = etag_for(release)
+    cached = not_modified(etag)
+    if cached is not None:
+        return cached
+    path = bulk_files.bulk_zip(warehouse, release)
+    response = _file(open(path, "rb"), "application/zip", path.name)  # noqa: SIM115 - closed by _file once sent
+    response.set_etag(etag)
+    excluded = bulk_files.excluded_sources(warehouse, release)
+    if excluded:
+        response.headers[EXCLUDED_HEADER] = (
+            ", ".join(f"{s['id']} <{s['url']}>" for s in excluded).encode("ascii", "ignore").decode()
+        )
+    return response

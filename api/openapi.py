@@ -1,0 +1,281 @@
+"""The machine-readable description of the API (OpenAPI 3.0), built from the code's own constants.
+
+The allowed values of each filter are those of the release being served, so the document is itself a
+codebook; the documentation page (api/docs.py) and the fuzz test (tests/test_api_fuzz.py) both read it.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+from flask import Response
+
+import config
+from api import PREFIX, bp
+from api.responses import etag_for, json_response, not_modified, request_args, resolve
+from warehouse.schema import TABLES
+from web import params
+from web.downloads import DICTIONARY, MEDIA_TYPES
+
+#: Every path the API answers (the catch-all in api/responses.py answers the rest with a JSON 404).
+PATHS = ("/", "/indicators", "/countries", "/sources", "/releases", "/observations", "/bulk", "/openapi.json", "/docs")
+RELEASE_PATTERN = r"^r[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$"
+SORT_PATTERN = "^-?({c})(,-?({c})){{0,{n}}}$".format(
+    c="|".join(TABLES["observations"].names), n=params.MAX_SORT_KEYS - 1
+)
+
+FILTER_DOCS = {
+    "indicator": "Indicator code(s); see /indicators.",
+    "country": "ISO3 country code(s) or aggregate code(s) (WLD, SDG_SSA, WB_LIC, M49_002, ...) as stored in `iso3`; see /countries.",
+    "group": "Region or income-group code(s): keep the countries that belong to any of them (e.g. WB_LIC, SDG_SSA).",
+    "sex": "total, female or male.",
+    "age": "Age band(s) as published (e.g. 5-17).",
+    "source": "Source id(s); see /sources.",
+    "nature": "How figures came about: measured, estimated, modelled, detected, reported.",
+}
+
+
+def _column(field: pa.Field) -> dict:
+    kind = (
+        "integer"
+        if pa.types.is_integer(field.type)
+        else "number"
+        if pa.types.is_floating(field.type)
+        else "boolean"
+        if pa.types.is_boolean(field.type)
+        else "string"
+    )
+    schema = {"type": kind, "nullable": True}
+    if field.name in DICTIONARY and TABLES["observations"].get_field_index(field.name) >= 0:
+        schema["description"] = DICTIONARY[field.name]
+    return schema
+
+
+def _table_schema(name: str, extra: dict | None = None) -> dict:
+    properties = {f.name: _column(f) for f in TABLES[name]}
+    return {"type": "object", "properties": {**properties, **(extra or {})}}
+
+
+def _param(name: str, description: str, schema: dict, **more) -> dict:
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema, **more}
+
+
+def _list_param(name: str, values: list[str]) -> dict:
+    items = {"type": "string", "enum": values} if values else {"type": "string"}
+    schema = {"type": "array", "items": items, "maxItems": params.MAX_VALUES}
+    text = FILTER_DOCS[name] + " Repeat the parameter or separate values with commas."
+    return _param(name, text, schema, style="form", explode=True)
+
+
+def _synonym(name: str, canonical: str, catalog: params.Catalog) -> dict:
+    return {
+        **_list_param(canonical, catalog.allowed(canonical)),
+        "name": name,
+        "description": f"Synonym of `{canonical}`.",
+    }
+
+
+def observation_parameters(catalog: params.Catalog, page_size_max: int) -> list[dict]:
+    """The query parameters of /observations, with the release's codes as allowed values."""
+    year = {"type": "integer", "minimum": params.YEAR_MIN, "maximum": params.YEAR_MAX}
+    return [
+        *[_list_param(name, catalog.allowed(name)) for name in params.LIST_FILTERS],
+        *[_synonym(name, canonical, catalog) for name, canonical in params.SYNONYMS.items()],
+        _param("year_from", "First year to include.", year, example=2010),
+        _param("year_to", "Last year to include.", year, example=2020),
+        _param(
+            "sort",
+            "Sort columns, comma-separated; prefix `-` for descending.",
+            {"type": "string", "pattern": SORT_PATTERN},
+        ),
+        _param(
+            "limit",
+            f"Rows per page (JSON: default {params.DEFAULT_LIMIT}, at most {page_size_max}; other formats: all rows by default).",
+            {"type": "integer", "minimum": 1, "maximum": page_size_max},
+        ),
+        _param("offset", "Rows to skip.", {"type": "integer", "minimum": 0, "maximum": params.OFFSET_MAX}),
+        _param("format", "Response format.", {"type": "string", "enum": list(params.FORMATS), "default": "json"}),
+        RELEASE_PARAM,
+    ]
+
+
+RELEASE_PARAM = _param(
+    "release",
+    "Pin a release id (see /releases) so the same URL returns the same rows after later publishes.",
+    {"type": "string", "pattern": RELEASE_PATTERN},
+)
+ERROR = {"$ref": "#/components/responses/Error"}
+HEADERS = {
+    "X-Delta87-Release": {
+        "description": "Id of the release that answered.",
+        "schema": {"type": "string"},
+        "required": True,
+    },
+    "ETag": {
+        "description": "Release id and a digest of the request; send it back in If-None-Match.",
+        "schema": {"type": "string"},
+    },
+}
+
+
+def _ok(description: str, content: dict, headers: dict | None = None) -> dict:
+    return {"description": description, "headers": {**HEADERS, **(headers or {})}, "content": content}
+
+
+def _json_ok(summary: str, properties: dict, required: list[str], parameters: list[dict]) -> dict:
+    schema = {"type": "object", "required": required, "properties": {"release": {"type": "string"}, **properties}}
+    return _get(summary, {"200": _ok(summary, {"application/json": {"schema": schema}})}, parameters)
+
+
+def _json_table(summary: str, table: str, extra: dict | None = None, item_extra: dict | None = None) -> dict:
+    data = {"type": "array", "items": _table_schema(table, item_extra)}
+    properties = {"count": {"type": "integer"}, "data": data, **(extra or {})}
+    return _json_ok(summary, properties, ["release", "count", "data"], [RELEASE_PARAM])
+
+
+def _binary(summary: str, media_type: str) -> dict:
+    content = {media_type: {"schema": {"type": "string", "format": "binary"}}}
+    return _get(summary, {"200": _ok(summary, content)}, [RELEASE_PARAM])
+
+
+def _get(summary: str, responses: dict, parameters: list[dict], description: str = "") -> dict:
+    codes = {
+        "304": {"description": "Not modified (If-None-Match matched the ETag)."},
+        "400": ERROR,
+        "404": ERROR,
+        "503": ERROR,
+    }
+    return {
+        "get": {
+            "summary": summary,
+            "description": description,
+            "parameters": parameters,
+            "responses": {**responses, **codes},
+        }
+    }
+
+
+def _observations(catalog: params.Catalog, page_size_max: int) -> dict:
+    page = {
+        "type": "object",
+        "required": ["release", "total", "count", "data", "links", "excluded_sources"],
+        "properties": {
+            "release": {"type": "string"},
+            "total": {"type": "integer"},
+            "limit": {"type": "integer"},
+            "offset": {"type": "integer"},
+            "count": {"type": "integer"},
+            "links": {"type": "object", "additionalProperties": {"type": "string"}},
+            "excluded_sources": {"type": "array", "items": {"type": "object"}},
+            "licence_note": {"type": "string"},
+            "data": {"type": "array", "items": {"$ref": "#/components/schemas/Observation"}},
+        },
+    }
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    content = {
+        "application/json": {"schema": page},
+        **{MEDIA_TYPES[f].split(";")[0]: binary for f in ("csv", "parquet", "xlsx", "zip")},
+    }
+    total = {"X-Total-Count": {"description": "Matching rows (licence applied).", "schema": {"type": "integer"}}}
+    description = (
+        "Filters combine with AND; values of one filter combine with OR. Sources whose licence does not allow "
+        "redistribution are left out and named in the X-Delta87-Excluded-Sources header and `excluded_sources`. "
+        "CSV is streamed; Excel carries at most the configured row cap (a larger request is a 400 that says so)."
+    )
+    return _get(
+        "Observations",
+        {"200": _ok("Observations", content, total)},
+        observation_parameters(catalog, page_size_max),
+        description,
+    )
+
+
+RELEASE_ROW = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string"},
+        "created": {"type": "string"},
+        "observations": {"type": "integer"},
+        "indicators": {"type": "integer"},
+        "countries": {"type": "integer"},
+        "changes": {"type": "string"},
+        "current": {"type": "boolean"},
+        "observations_url": {"type": "string"},
+    },
+}
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error", "parameter", "message", "allowed"],
+    "properties": {
+        "error": {"type": "string"},
+        "parameter": {"type": "string", "nullable": True},
+        "message": {"type": "string"},
+        "allowed": {"nullable": True},
+    },
+}
+
+
+def paths(catalog: params.Catalog, page_size_max: int) -> dict:
+    """Every operation of the API (GET only)."""
+    aggregates = {"aggregates": {"type": "array", "items": _table_schema("regions")}}
+    links = {"links": {"type": "object", "additionalProperties": {"type": "string"}}}
+    releases = {
+        "current": {"type": "string"},
+        "count": {"type": "integer"},
+        "data": {"type": "array", "items": RELEASE_ROW},
+    }
+    downloadable = {"downloadable": {"type": "boolean"}}
+    spec = {
+        "/": _json_ok("Index of endpoints", links, ["release", "links"], [RELEASE_PARAM]),
+        "/indicators": _json_table("Indicators", "indicators"),
+        "/countries": _json_table("Countries and aggregates", "countries", aggregates),
+        "/sources": _json_table("Sources, licences and citations", "sources", item_extra=downloadable),
+        "/releases": _json_ok(
+            "Releases on disk, newest first", releases, ["release", "current", "data"], [RELEASE_PARAM]
+        ),
+        "/observations": _observations(catalog, page_size_max),
+        "/bulk": _binary("The whole release as one zip (redistributable sources only)", "application/zip"),
+        "/openapi.json": _json_ok("This document", {}, [], [RELEASE_PARAM]),
+        "/docs": _get(
+            "Documentation page", {"200": _ok("HTML", {"text/html": {"schema": {"type": "string"}}})}, [RELEASE_PARAM]
+        ),
+    }
+    spec["/openapi.json"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] = {"type": "object"}
+    return spec
+
+
+def document(catalog: params.Catalog, page_size_max: int) -> dict:
+    """The OpenAPI document for the release described by `catalog`."""
+    error = {
+        "description": "Error",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Delta 8.7 data API",
+            "version": "1",
+            "description": "Data on SDG target 8.7 (child labour, forced labour, modern slavery, human trafficking), "
+            f"release {catalog.release_id}. Every figure names its source; data keep their publishers' licences.",
+        },
+        "servers": [{"url": PREFIX}],
+        "paths": paths(catalog, page_size_max),
+        "components": {
+            "schemas": {"Observation": _table_schema("observations"), "Error": ERROR_SCHEMA},
+            "responses": {"Error": error},
+        },
+    }
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI document of the release being served."""
+    args = request_args()
+    params.check_names(args, ["release"])
+    warehouse, release = resolve(args)
+    etag = etag_for(release)
+    cached = not_modified(etag)
+    if cached is not None:
+        return cached
+    response = json_response(document(params.catalog(warehouse, release.id), config.settings().page_size_max))
+    response.set_etag(etag)
+    return response

@@ -1,0 +1,155 @@
+"""What every API response shares: the release it was answered from, ETags and 304s, JSON errors, CORS."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from datetime import date, datetime
+
+from flask import Response, g, request
+from werkzeug.exceptions import HTTPException
+
+from api import PREFIX, bp
+from warehouse import NoRelease, Release, ReleaseError, Warehouse, get_warehouse
+from warehouse import release as rel
+from web.params import ParamError, arguments, release_param
+
+log = logging.getLogger(__name__)
+
+RELEASE_HEADER = "X-Delta87-Release"
+EXCLUDED_HEADER = "X-Delta87-Excluded-Sources"
+EXPOSED = f"{RELEASE_HEADER}, {EXCLUDED_HEADER}, ETag, Link, X-Total-Count, Content-Disposition"
+
+
+def _default(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return str(value)
+
+
+def json_response(payload, status: int = 200) -> Response:
+    """A JSON response (NaN never reaches the wire: callers pass clean records)."""
+    body = json.dumps(payload, default=_default, ensure_ascii=False, allow_nan=False)
+    # Echoed user text can never read as markup, even to a browser that sniffs (as Flask's htmlsafe_json).
+    body = body.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Response(body + "\n", status=status, mimetype="application/json")
+
+
+def error_response(problem: ParamError) -> Response:
+    """The JSON error body with the problem's status."""
+    return json_response(problem.to_dict(), problem.status)
+
+
+def resolve(args: dict[str, list[str]]) -> tuple[Warehouse, Release]:
+    """The warehouse and the release this request reads: pinned by `release=`, else the current one."""
+    warehouse = get_warehouse()
+    pinned = release_param(args)
+    try:
+        release = warehouse.resolve(pinned)
+    except NoRelease as exc:
+        raise ParamError(None, str(exc), status=503, error="no_release") from exc
+    except ReleaseError as exc:
+        if pinned:
+            known = list(reversed(rel.list_release_ids(warehouse.root)))
+            raise ParamError("release", f"release {pinned} is not available", known, 404, "release_not_found") from exc
+        raise ParamError(None, f"no usable release: {exc}", status=503, error="no_release") from exc
+    g.release = release
+    g.pinned = bool(pinned)
+    return warehouse, release
+
+
+def request_args() -> dict[str, list[str]]:
+    """The query string as {name: [values]}."""
+    return arguments(request.args)
+
+
+def etag_for(release: Release, *parts: str) -> str:
+    """An ETag naming the release and the exact request (path and sorted query)."""
+    query = sorted((k, v) for k, vs in request_args().items() for v in vs)
+    digest = hashlib.sha256(repr((request.path, query, parts)).encode()).hexdigest()[:16]
+    return f"{release.id}-{digest}"
+
+
+def not_modified(etag: str) -> Response | None:
+    """A 304 when the client already holds this exact response."""
+    # flask-compress appends ":br" / ":gzip" to the ETag of a compressed body; the same content matches.
+    held = {tag.rsplit(":", 1)[0] for tag in request.if_none_match.as_set(include_weak=True)}
+    if etag in held or request.if_none_match.star_tag:
+        response = Response(status=304)
+        response.set_etag(etag)
+        return response
+    return None
+
+
+@bp.after_request
+def name_the_release(response: Response) -> Response:
+    """Every response names its release; pinned answers never change, current ones are revalidated."""
+    release = g.get("release")
+    if release is not None:
+        response.headers[RELEASE_HEADER] = release.id
+        if response.status_code in (200, 304):
+            response.headers["Cache-Control"] = (
+                "public, max-age=31536000, immutable" if g.get("pinned") else "public, max-age=60, must-revalidate"
+            )
+    response.headers["Access-Control-Allow-Origin"] = "*"  # open data: callable from any researcher's notebook
+    if request.method == "OPTIONS":  # CORS preflight (If-None-Match is not a "simple" header)
+        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "If-None-Match"
+    response.headers["Access-Control-Expose-Headers"] = EXPOSED
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response
+
+
+@bp.errorhandler(ParamError)
+def param_error(exc: ParamError) -> Response:
+    """400/404/503 JSON for a parameter (or release) the API cannot use."""
+    return error_response(exc)
+
+
+@bp.errorhandler(HTTPException)
+def http_error(exc: HTTPException) -> Response:
+    """Werkzeug's HTML error pages become JSON inside the API."""
+    problem = ParamError(
+        None, exc.description or exc.name, status=exc.code or 500, error=exc.name.lower().replace(" ", "_")
+    )
+    response = error_response(problem)
+    if exc.code == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
+    return response
+
+
+@bp.errorhandler(ReleaseError)
+def release_error(exc: ReleaseError) -> Response:
+    """503: the release vanished or broke while answering (retryable)."""
+    # A release vanished or broke between resolving and reading (a prune or a corrupted disk): retryable.
+    log.error("release problem while answering %s: %s", request.path, exc)
+    return error_response(ParamError(None, f"the data release is unavailable: {exc}", status=503, error="no_release"))
+
+
+@bp.errorhandler(Exception)
+def unexpected(exc: Exception) -> Response:
+    """Last resort: a bug must still answer JSON, never a traceback page (and it is logged in full)."""
+    log.exception("unexpected error answering %s", request.full_path)
+    return error_response(ParamError(None, "internal error; it has been logged", status=500, error="internal_error"))
+
+
+# Routing errors under /api/v1 never reach blueprint handlers, so a catch-all route answers them in JSON.
+@bp.route("/<path:rest>", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+def unknown_path(rest: str) -> Response:
+    """JSON 404 for unknown endpoints, 405 for other methods on known ones."""
+    from api.openapi import PATHS  # noqa: PLC0415 - avoids an import cycle at module load
+
+    path = "/" + rest.rstrip("/")
+    allowed = [PREFIX + p for p in PATHS]
+    if path in PATHS and request.method not in ("GET", "HEAD"):
+        problem = ParamError(
+            None, f"{request.method} is not allowed on {PREFIX}{path}; use GET", ["GET"], 405, "method_not_allowed"
+        )
+        response = error_response(problem)
+        response.headers["Allow"] = "GET, HEAD, OPTIONS"
+        return response
+    hint = f" (did you mean {PREFIX}{path}?)" if path in PATHS else ""
+    return error_response(ParamError(None, f"no such endpoint: {PREFIX}/{rest}{hint}", allowed, 404, "not_found"))

@@ -1,0 +1,278 @@
+"""Helpers of the /data explorer: filter controls, URL <-> filter state, the preview slice and download links.
+
+The page speaks the API's query language (web/params.py), so its URL query and its download links are the
+same string: what the page shows is exactly what `/api/v1/observations?<query>` returns.
+"""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from api import PREFIX
+from warehouse import ObservationFilter, Release, Warehouse
+from warehouse.schema import OBSERVATIONS
+from web.downloads import Slice
+from web.downloads import records as json_records
+from web.params import (
+    DEFAULT_LIMIT,
+    FILTER_PARAMS,
+    LIST_FILTERS,
+    SYNONYMS,
+    YEAR_FILTERS,
+    Catalog,
+    ParamError,
+    Query,
+    arguments,
+    canonical,
+    parse_filter,
+    parse_sort,
+    query_string,
+)
+
+PAGE_SIZE = 25
+#: Columns of the preview table (source_file is in every download, but too long to preview).
+COLUMNS = [c for c in OBSERVATIONS.names if c != "source_file"]
+CHECKLISTS = ("sex", "nature")  # short fixed lists: checkboxes are easier than a dropdown
+LABELS = {
+    "indicator": "Indicators",
+    "country": "Countries or aggregates",
+    "group": "Member countries of a region or income group",
+    "age": "Age band",
+    "source": "Source",
+    "sex": "Sex",
+    "nature": "Nature of the figure",
+    "year_from": "From year",
+    "year_to": "To year",
+}
+FORMATS = [("csv", "CSV"), ("xlsx", "Excel"), ("parquet", "Parquet"), ("json", "JSON (paged)"), ("zip", "Zip bundle")]
+
+
+def control_id(name: str) -> str:
+    return f"data-{name.replace('_', '-')}"
+
+
+# -- options ---------------------------------------------------------------------------------------------
+def _restricted_indicators(cat: Catalog, warehouse: Warehouse) -> set[str]:
+    """Indicators all of whose sources forbid redistribution (listed, but never downloadable)."""
+    frame = warehouse.indicators(cat.release_id)
+    blocked = set(cat.excluded_sources())
+    return {
+        code
+        for code, sources in zip(frame["code"], frame["sources"].fillna(""), strict=True)
+        if sources and set(s.strip() for s in sources.split(",") if s.strip()) <= blocked
+    }
+
+
+def options(cat: Catalog, warehouse: Warehouse) -> dict[str, list[dict]]:
+    """Dropdown / checklist options per filter parameter."""
+    restricted = _restricted_indicators(cat, warehouse)
+    indicator = [
+        {"label": f"{name} ({code})" + (" – not downloadable (licence)" if code in restricted else ""), "value": code}
+        for code, name in sorted(cat.indicators.items(), key=lambda kv: str(kv[1]).lower())
+    ]
+    countries = sorted((n, c) for c, n in cat.areas.items() if c not in cat.groups)
+    aggregates = sorted((n, c) for c, n in cat.groups.items())
+    return {
+        "indicator": indicator,
+        "country": [{"label": f"{n} ({c})", "value": c} for n, c in countries + aggregates],
+        "group": [{"label": f"{n} ({c})", "value": c} for n, c in aggregates if c != "WLD"],
+        "age": [{"label": a, "value": a} for a in cat.ages],
+        "source": [
+            {
+                "label": f"{row.get('title') or s} ({s})"
+                + ("" if row.get("redistribution") else " – not downloadable"),
+                "value": s,
+            }
+            for s, row in sorted(cat.sources.items())
+        ],
+        "sex": [{"label": s, "value": s} for s in cat.sexes],
+        "nature": [{"label": n, "value": n} for n in cat.natures],
+    }
+
+
+def controls(cat: Catalog, warehouse: Warehouse, values: dict) -> dbc.Row:
+    """The filter controls, each labelled, pre-set from the URL."""
+    opts = options(cat, warehouse)
+    cols = []
+    for name in LIST_FILTERS:
+        width = 12 if name in ("indicator", "country") else 6
+        control = (
+            _checklist(name, opts[name], values[name])
+            if name in CHECKLISTS
+            else _dropdown(name, opts[name], values[name])
+        )
+        cols.append(dbc.Col(control, md=width, lg=width if width == 12 else 4, className="mb-3"))
+    lo, hi = cat.years or (1900, 2100)
+    for name in YEAR_FILTERS:
+        cols.append(dbc.Col(_year(name, values[name], lo, hi), xs=6, lg=2, className="mb-3"))
+    return dbc.Row(cols, id="data-filters")
+
+
+def _checklist(name: str, options: list[dict], value: list) -> html.Fieldset:
+    # A fieldset + legend names the group of checkboxes for screen readers.
+    checklist = dcc.Checklist(
+        id=control_id(name), options=options, value=value, inline=True, inputClassName="me-1", labelClassName="me-3"
+    )
+    return html.Fieldset([html.Legend(LABELS[name], className="form-label fs-6 mb-2"), checklist])
+
+
+def _dropdown(name: str, options: list[dict], value: list) -> list:
+    label = html.Label(LABELS[name], htmlFor=control_id(name), className="form-label")
+    return [label, dcc.Dropdown(id=control_id(name), options=options, value=value, multi=True, placeholder="Any")]
+
+
+def _year(name: str, value: int | None, lo: int, hi: int) -> list:
+    placeholder = str(lo if name == "year_from" else hi)
+    field = dcc.Input(
+        id=control_id(name),
+        type="number",
+        min=lo,
+        max=hi,
+        step=1,
+        value=value,
+        debounce=True,
+        className="form-control",
+        placeholder=placeholder,
+    )
+    return [html.Label(LABELS[name], htmlFor=control_id(name), className="form-label"), field]
+
+
+# -- URL <-> state -----------------------------------------------------------------------------------------
+def state_from_query(query: dict, cat: Catalog) -> tuple[dict, list[dict], list[str]]:
+    """Control values, table sort_by and readable problems from the page's URL query (bad values dropped)."""
+    args = canonical(arguments({k: v for k, v in query.items() if k in (*FILTER_PARAMS, *SYNONYMS, "sort")}))
+    where, problems = parse_filter(args, cat, strict=False)
+    messages = [p.message for p in problems]
+    messages += [
+        f"ignored unknown parameter {k!r}" for k in query if k not in (*FILTER_PARAMS, *SYNONYMS, "sort", "release")
+    ]
+    try:
+        sort = parse_sort(",".join(args.get("sort", [])))
+    except ParamError as exc:
+        messages.append(exc.message)
+        sort = ()
+    values = {name: list(getattr(where, attr)) for name, attr in LIST_FILTERS.items()}
+    values.update({name: getattr(where, name) for name in YEAR_FILTERS})
+    return values, sort_by_from(sort), messages
+
+
+def args_from_values(values: dict) -> dict[str, list[str]]:
+    """Raw API arguments from control values (anything a browser could send is accepted here)."""
+    args: dict[str, list[str]] = {}
+    for name in LIST_FILTERS:
+        raw = values.get(name)
+        raw = raw if isinstance(raw, list) else [] if raw in (None, "") else [raw]
+        args[name] = [str(v) for v in raw if isinstance(v, str | int | float)]
+    for name in YEAR_FILTERS:
+        raw = values.get(name)
+        if isinstance(raw, int | float) and not isinstance(raw, bool) and float(raw).is_integer():
+            args[name] = [str(int(raw))]
+        elif isinstance(raw, str) and raw.strip():
+            args[name] = [raw.strip()]
+    return args
+
+
+def sort_from(sort_by) -> tuple[tuple[str, bool], ...]:
+    """DataTable sort_by -> warehouse sort keys (unknown columns dropped)."""
+    keys = []
+    for item in sort_by or []:
+        if isinstance(item, dict) and item.get("column_id") in COLUMNS:
+            keys.append((item["column_id"], item.get("direction") != "desc"))
+    return tuple(dict(keys).items())[:5]
+
+
+def sort_by_from(sort) -> list[dict]:
+    return [{"column_id": c, "direction": "asc" if asc else "desc"} for c, asc in sort]
+
+
+# -- the slice and what the page says about it --------------------------------------------------------------
+def preview(
+    warehouse: Warehouse, release: Release, cat: Catalog, args: dict, sort, page: int
+) -> tuple[Slice, list[str]]:
+    """The page of rows to preview, with messages for values that were dropped."""
+    where, problems = parse_filter(args, cat, strict=False)
+    query = Query(filter=where, sort=sort, limit=PAGE_SIZE, offset=max(0, page) * PAGE_SIZE, format="json")
+    return Slice.build(warehouse, release, cat, query, ""), [p.message for p in problems]
+
+
+def search(piece: Slice) -> str:
+    """The page's URL query for the slice (filters and sort; no paging)."""
+    text = query_string(piece.query.filter, piece.query.sort)
+    return f"?{text}" if text else ""
+
+
+def count_text(piece: Slice) -> list:
+    """'N rows match' plus what the licence filter left out, with publisher links."""
+    parts: list = [html.Strong(f"{piece.total:,}"), f" row{'s' if piece.total != 1 else ''} match these filters."]
+    for row in piece.excluded():
+        parts += [
+            f" {row['rows']:,} more rows from {row['publisher']} ({row['title']}) are not shown here or in downloads "
+            "because the licence does not allow redistribution; the dashboards show them with attribution. Publisher: ",
+            html.A(row["url"], href=row["url"], rel="noopener"),
+            ".",
+        ]
+    return parts
+
+
+def download_links(piece: Slice, max_rows_xlsx: int) -> list:
+    """One link per format to the API URL with the same filters, pinned to the release shown."""
+    text = query_string(piece.query.filter, piece.query.sort)
+    links = []
+    for fmt, label in FORMATS:
+        extra = {"format": fmt, "release": piece.release.id, "limit": DEFAULT_LIMIT if fmt == "json" else None}
+        href = f"{PREFIX}/observations?" + "&".join(p for p in (text, query_string(ObservationFilter(), **extra)) if p)
+        too_big = fmt == "xlsx" and piece.total > max_rows_xlsx
+        links.append(
+            html.A(
+                label,
+                href=None if too_big else href,
+                id=f"data-download-{fmt}",
+                className="btn btn-sm me-2 mb-2 "
+                + ("btn-outline-secondary disabled" if too_big else "btn-outline-primary"),
+                title=f"Excel holds at most {max_rows_xlsx:,} rows: use CSV or Parquet"
+                if too_big
+                else f"Download as {label}",
+                **({"aria-disabled": "true"} if too_big else {}),
+            )
+        )
+    return links
+
+
+def records(piece: Slice) -> list[dict]:
+    """Preview rows for the DataTable (JSON-safe)."""
+    return json_records(piece.frame()[COLUMNS])
+
+
+def page_count(piece: Slice) -> int:
+    return max(1, -(-piece.total // PAGE_SIZE))
+
+
+def sources_table(cat: Catalog) -> html.Div:
+    """Every source with edition, licence, citation and whether its data may be downloaded."""
+    header = html.Thead(
+        html.Tr([html.Th(h, scope="col") for h in ("Source", "Edition", "Licence", "Downloadable", "Citation")])
+    )
+    rows = []
+    for source_id, row in sorted(cat.sources.items()):
+        name = [
+            html.A(row.get("title") or source_id, href=row.get("url") or None, rel="noopener"),
+            html.Br(),
+            html.Small(row.get("publisher") or ""),
+        ]
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(name),
+                    html.Td(row.get("edition") or ""),
+                    html.Td(row.get("licence") or "not stated"),
+                    html.Td("yes" if row.get("redistribution") else "no – shown with attribution, not downloadable"),
+                    html.Td(row.get("citation") or ""),
+                ]
+            )
+        )
+    table = html.Table(
+        [html.Caption("Sources of this release", className="visually-hidden"), header, html.Tbody(rows)],
+        className="table table-sm small",
+    )
+    return html.Div(table, className="table-responsive")

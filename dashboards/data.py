@@ -1,0 +1,189 @@
+"""Data explorer `/data`: filter the observations, preview them page by page, download exactly what you see."""
+
+from __future__ import annotations
+
+import warnings
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, clientside_callback, ctx, dash_table, dcc, html
+
+import config
+from dashboards import _explorer as ex
+from warehouse import ReleaseError, get_warehouse
+from web.params import FILTER_PARAMS, ParamError, arguments, catalog, release_param
+
+dash.register_page(__name__, path="/data", title="Data explorer – Delta 8.7", name="Data")
+
+
+def _release(pinned: str | None):
+    """The warehouse and release to show: the pinned one when it exists, else the current one (+ a notice)."""
+    warehouse = get_warehouse()
+    if pinned:
+        try:
+            return warehouse, warehouse.resolve(pinned), []
+        except ReleaseError:
+            return warehouse, warehouse.resolve(), [f"release {pinned} is not available; showing the current release"]
+    return warehouse, warehouse.resolve(), []
+
+
+def _table(sort_by: list[dict]) -> dash_table.DataTable:
+    numeric = {"year", "value", "lower", "upper"}
+    columns = [{"name": c, "id": c, "type": "numeric" if c in numeric else "text"} for c in ex.COLUMNS]
+    with warnings.catch_warnings():
+        # Dash 4 announces DataTable's move out of the core bundle in a future major version; it is still the
+        # core table with server-side paging and sorting, so we keep it rather than add dash-ag-grid.
+        warnings.filterwarnings(
+            "ignore", message=r"\s*The dash_table.DataTable will be removed", category=DeprecationWarning
+        )
+        return _data_table(columns, sort_by)
+
+
+def _data_table(columns: list[dict], sort_by: list[dict]) -> dash_table.DataTable:
+    return dash_table.DataTable(
+        id="data-table",
+        columns=columns,
+        data=[],
+        page_action="custom",
+        page_current=0,
+        page_size=ex.PAGE_SIZE,
+        page_count=1,
+        sort_action="custom",
+        sort_mode="multi",
+        sort_by=sort_by,
+        style_table={"overflowX": "auto"},
+        style_cell={"fontSize": "0.85rem", "textAlign": "left", "maxWidth": "18rem", "whiteSpace": "normal"},
+        style_header={"fontWeight": "bold"},
+        style_cell_conditional=[{"if": {"column_id": "note"}, "minWidth": "22rem"}],  # long notes wrap less
+    )
+
+
+def _intro() -> html.Div:
+    return html.Div(
+        [
+            html.H1("Data explorer"),
+            html.P(
+                [
+                    "Choose indicators, places, years and breakdowns. Filters combine with AND; several values in one "
+                    "filter combine with OR. The preview and every download carry exactly the same rows, with the "
+                    "release id, the query URL, the sources and their licences. The same query works from code: see the ",
+                    html.A("API documentation", href="/api/v1/docs"),
+                    ".",
+                ],
+                className="lead fs-6",
+            ),
+        ]
+    )
+
+
+def layout(**query):
+    """The explorer, with every control pre-set from the URL query (so a reload or a shared link restores it)."""
+    try:
+        pinned = release_param(arguments({"release": query.get("release", "")}))
+        url_notes: list[str] = []
+    except ParamError as exc:
+        pinned, url_notes = None, [exc.message]
+    try:
+        warehouse, release, notes = _release(pinned)
+    except ReleaseError as exc:
+        alert = dbc.Alert(f"No data release is available yet: {exc}", color="warning")
+        return html.Div([_intro(), alert], id="data-page")
+    cat = catalog(warehouse, release.id)
+    values, sort_by, problems = ex.state_from_query(query, cat)
+    store = dcc.Store(id="data-release", data={"id": release.id, "pinned": bool(pinned) and release.id == pinned})
+    return html.Div(
+        [
+            _intro(),
+            store,
+            dcc.Store(id="data-search"),
+            dcc.Store(id="data-search-applied"),
+            _url_notice(url_notes + notes + problems),
+            html.Section([html.H2("Filters", className="visually-hidden"), ex.controls(cat, warehouse, values)]),
+            html.P(id="data-count", className="mt-2", **{"aria-live": "polite"}),
+            html.Div(id="data-notice"),
+            html.Div(
+                [html.Span("Download what you see: ", className="me-2"), html.Span(id="data-downloads")],
+                className="mb-3",
+            ),
+            html.Section([html.H2("Preview", className="h4"), _table(sort_by)]),
+            html.Section([html.H2("Sources and licences", className="h4 mt-4"), ex.sources_table(cat)], id="sources"),
+            html.P(f"Release {release.id}", className="small text-body-secondary", id="data-release-id"),
+        ],
+        id="data-page",
+    )
+
+
+def _url_notice(notices: list[str]):
+    if not notices:
+        return html.Div(id="data-url-notice")
+    text = "Some of the link's filters were not understood and were left out: " + "; ".join(notices)
+    return dbc.Alert(text, color="warning", id="data-url-notice")
+
+
+FILTER_INPUTS = {name: Input(ex.control_id(name), "value") for name in FILTER_PARAMS}
+
+
+@callback(
+    output={
+        "data": Output("data-table", "data"),
+        "page_count": Output("data-table", "page_count"),
+        "page_current": Output("data-table", "page_current"),
+        "count": Output("data-count", "children"),
+        "downloads": Output("data-downloads", "children"),
+        "search": Output("data-search", "data"),
+        "notice": Output("data-notice", "children"),
+    },
+    inputs={
+        "filters": FILTER_INPUTS,
+        "page": Input("data-table", "page_current"),
+        "sort_by": Input("data-table", "sort_by"),
+        "release": State("data-release", "data"),
+    },
+)
+def update_results(filters, page, sort_by, release):
+    """Count, preview page, download links and URL query for the current filters (a filter change goes to page 1)."""
+    return results(filters, page if ctx.triggered_id == "data-table" else 0, sort_by, release)
+
+
+def results(filters: dict, page, sort_by, release) -> dict:
+    """The callback's outputs for control values that may be forged: bad values are dropped and named."""
+    pinned = release.get("id") if isinstance(release, dict) and release.get("pinned") else None
+    try:
+        warehouse, resolved, notes = _release(pinned if isinstance(pinned, str) else None)
+    except ReleaseError as exc:
+        empty = {"data": [], "page_count": 1, "page_current": 0, "count": "", "downloads": [], "search": dash.no_update}
+        return {**empty, "notice": dbc.Alert(f"No data release is available: {exc}", color="warning")}
+    cat = catalog(warehouse, resolved.id)
+    args, sort = ex.args_from_values(filters if isinstance(filters, dict) else {}), ex.sort_from(sort_by)
+    page = page if isinstance(page, int) and not isinstance(page, bool) and 0 <= page < 10**9 else 0
+    piece, problems = ex.preview(warehouse, resolved, cat, args, sort, page)
+    if page and page * ex.PAGE_SIZE >= piece.total:  # a stale page number after the data changed
+        page = 0
+        piece, problems = ex.preview(warehouse, resolved, cat, args, sort, 0)
+    search = ex.search(piece)
+    if pinned:
+        search += ("&" if search else "?") + f"release={resolved.id}"
+    notices = notes + problems
+    return {
+        "data": ex.records(piece),
+        "page_count": ex.page_count(piece),
+        "page_current": page,
+        "count": ex.count_text(piece),
+        "downloads": ex.download_links(piece, config.settings().max_rows_xlsx),
+        "search": search,
+        "notice": dbc.Alert("Left out: " + "; ".join(notices), color="warning") if notices else None,
+    }
+
+
+# Write the query into the address bar without a navigation: dcc.Location would make Dash's page router
+# re-render the whole page (and lose the focus) on every filter change. A reload restores it via layout().
+clientside_callback(
+    """function (search) {
+        if (typeof search === "string" && search !== window.location.search) {
+            window.history.replaceState(window.history.state, "", window.location.pathname + search + window.location.hash);
+        }
+        return search;
+    }""",
+    Output("data-search-applied", "data"),
+    Input("data-search", "data"),
+)

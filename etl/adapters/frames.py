@@ -1,0 +1,192 @@
+"""Shared steps of the adapters: find the dataset's columns in a file and build the long raw frame.
+
+`long_frame` picks the standard columns out of a long file; `wide_frame` melts value columns (years or
+`value_columns` entries) into rows. Both keep the strings as read and the raw row of every value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from etl import checks
+from etl.adapters import RawTable
+from etl.adapters.delimited import clean_name
+from etl.problems import Problem
+from etl.registry import Dataset
+
+#: Default candidates for each standard column, tried in order (case-insensitive) when the registry is silent.
+TIDY_DEFAULTS: dict[str, tuple[str, ...]] = {
+    "area": (
+        "area",
+        "iso3",
+        "ref_area",
+        "country_code",
+        "country code",
+        "code",
+        "geo",
+        "country",
+        "country_or_area",
+        "entity",
+        "country name",
+    ),
+    "year": ("year", "time_period", "time", "period", "reference_year"),
+    "value": ("value", "obs_value"),
+    "indicator": ("indicator", "series", "indicator_code"),
+    "sex": ("sex",),
+    "age": ("age",),
+    "lower": ("lower", "lower_bound", "lowerbound"),
+    "upper": ("upper", "upper_bound", "upperbound"),
+    "note": ("note", "notes", "footnote", "comment_obs"),
+}
+REQUIRED = ("area", "year", "value")
+
+
+@dataclass
+class Picked:
+    """Which file column holds each standard column, and the problems met finding them."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def find_column(columns: list[str], wanted: str, letters: bool = False) -> str | None:
+    """The file column called `wanted` (whitespace-collapsed, then case-insensitive; Excel letters if allowed)."""
+    target = clean_name(wanted)
+    if target in columns:
+        return target
+    folded = {c.casefold(): c for c in columns}
+    if target.casefold() in folded:
+        return folded[target.casefold()]
+    if letters and re.fullmatch(r"[A-Z]{1,3}", target):
+        index = _letter_index(target)
+        return columns[index] if index < len(columns) else None
+    return None
+
+
+def _letter_index(letters: str) -> int:
+    index = 0
+    for char in letters:
+        index = index * 26 + ord(char) - 64
+    return index - 1
+
+
+def pick(
+    columns: list[str],
+    dataset: Dataset,
+    defaults: dict[str, tuple[str, ...]],
+    label: str,
+    header_row: int | None,
+    required=REQUIRED,
+    letters: bool = False,
+    preview: list[tuple[int, list[str]]] | None = None,
+) -> Picked:
+    """Map standard names to file columns: the registry's `columns` first, else the format's defaults.
+
+    A named column that is missing, or a required one with no candidate, is an error naming the header row;
+    `preview` (the first rows of the file) lets the message point at the row that looks like the header.
+    """
+    picked, missing = Picked(), {}
+    for name, wanted in dataset.columns.items():
+        found = find_column(columns, wanted, letters)
+        if found is None:
+            missing[name] = wanted
+        else:
+            picked.columns[name] = found
+    for name, candidates in defaults.items():
+        if name in picked.columns or name in dataset.columns:
+            continue
+        found = next((c for c in (find_column(columns, w) for w in candidates) if c), None)
+        if found:
+            picked.columns[name] = found
+    for name in required:
+        if name == "year" and dataset.year is not None:
+            continue
+        if name not in picked.columns and name not in missing:
+            missing[name] = defaults.get(name, (name,))[0]
+    if missing:
+        suggestion = _header_like(preview or [], list(missing.values()), header_row)
+        picked.problems = checks.check_required_columns(missing, columns, label, header_row, suggestion)
+    return picked
+
+
+def _header_like(preview: list[tuple[int, list[str]]], wanted: list[str], header_row: int | None) -> int | None:
+    """The first previewed row (other than the declared header) holding every wanted column name."""
+    targets = {clean_name(w).casefold() for w in wanted}
+    for row, cells in preview:
+        if row != header_row and targets <= {clean_name(c).casefold() for c in cells}:
+            return row
+    return None
+
+
+def filter_columns(columns: list[str], dataset: Dataset, letters: bool = False) -> dict[str, str]:
+    """Columns named in `dataset.filters` that exist in the file: filter key → file column."""
+    out = {}
+    for key in dataset.filters:
+        found = find_column(columns, key, letters)
+        if found is not None:
+            out[key] = found
+    return out
+
+
+def long_frame(
+    frame: pd.DataFrame, rows: np.ndarray, picked: Picked, dataset: Dataset, letters: bool = False
+) -> pd.DataFrame:
+    """The standard columns (and filter columns under their own names) of a long file, plus `_row`."""
+    data = {name: frame[column] for name, column in picked.columns.items()}
+    for key, column in filter_columns(list(frame.columns), dataset, letters).items():
+        data.setdefault(key, frame[column])
+    out = pd.DataFrame(data, index=frame.index)
+    out["_row"] = rows
+    return out.reset_index(drop=True)
+
+
+def wide_frame(
+    frame: pd.DataFrame,
+    rows: np.ndarray,
+    id_columns: dict[str, str],
+    value_columns: dict[str, dict],
+    extras: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """Melt value columns into rows: one output row per non-empty cell, in file order.
+
+    `id_columns` maps standard names to the file columns repeated on every row (area, year, ...);
+    `value_columns` maps a file column to the fixed standard values of its cells (year, indicator, sex,
+    age, unit, scale) and to companion columns (`note_column`, `lower_column`, `upper_column`: the file
+    columns holding that value's footnote flags or bounds).
+    """
+    parts = []
+    for order, (column, fixed) in enumerate(value_columns.items()):
+        keep = (frame[column].str.strip() != "").to_numpy()
+        if not keep.any():
+            continue
+        part = {name: frame[source].to_numpy()[keep] for name, source in id_columns.items()}
+        for key, source in (extras or {}).items():
+            part.setdefault(key, frame[source].to_numpy()[keep])
+        part["value"] = frame[column].to_numpy()[keep]
+        for name, constant in fixed.items():
+            if name.endswith("_column"):
+                if constant:
+                    part[name[: -len("_column")]] = frame[constant].to_numpy()[keep]
+            elif constant is not None:
+                part[name] = constant
+        part["_column"] = column
+        part["_row"] = rows[keep]
+        part["_order"] = order
+        parts.append(pd.DataFrame(part))
+    if not parts:
+        return pd.DataFrame({name: pd.Series(dtype="str") for name in [*id_columns, "value", "_column"]})
+    out = pd.concat(parts, ignore_index=True).sort_values(["_row", "_order"], kind="stable", ignore_index=True)
+    out = out.drop(columns="_order")
+    for name in out.columns:
+        if name not in ("_row", "scale") and out[name].dtype == object:
+            out[name] = out[name].astype("str")
+    return out
+
+
+def raw_table(out: pd.DataFrame, problems: list[Problem], picked: Picked, **more: str) -> RawTable:
+    """Wrap a frame with its problems and the standard → file column names."""
+    return RawTable(out, problems, {**picked.columns, **more})

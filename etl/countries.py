@@ -1,0 +1,305 @@
+"""Country and region resolution: any publisher's way of writing an area → an ISO3 or a region code.
+
+`Resolver.from_files(raw_dir, reference_dir)` builds the lookup from three files:
+
+- the raw `regions_country_codes/country-codes.csv` (ISO 3166 alpha-3, UN M49 numeric, and name variants in
+  `official_name_en`, `UNTERM English Short`, `UNTERM English Formal`, `CLDR display name`); it is read with
+  `keep_default_na=False` because Namibia's ISO2 is "NA";
+- `country_aliases.csv` in the reference folder, columns `alias,iso3,source,note`: a publisher's spelling
+  (name or code) → ISO3. An empty `iso3` means "drop this area on purpose" and `note` says why;
+- `aggregates.csv` in the reference folder, columns `alias,code,name,grouping`: how publishers write regions
+  and groups ("World", "WLD", "OWID_WRL", M49 "1" → WLD; "Sub-Saharan Africa" → SDG_SSA). An empty `code`
+  marks a known aggregate we have no region code for: its rows are dropped and listed, never published
+  under a wrong code.
+
+`resolve(text, kind)` with kind `iso3`, `m49`, `name` or `auto` returns an `Area` or None (unknown). Order:
+exact ISO3 / M49 numeric code of country-codes, then the alias file, the aggregates file, the country-codes
+names (for names), an M49 region code (M49_xxx, numeric codes only), and last the `country_converter`
+library (names only, cached per distinct name, never trusted to turn a region into a country). The explicit
+files come before the name tables so that staff can override any match. Names are compared after
+`normalise` (case, accents, punctuation, "&"/"and", a leading or bracketed "the").
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from etl.problems import Problem, SourceError
+
+COUNTRY_CODES = Path("regions_country_codes") / "country-codes.csv"
+ALIASES = "country_aliases.csv"
+AGGREGATES = "aggregates.csv"
+ALIAS_COLUMNS = ["alias", "iso3", "source", "note"]
+AGGREGATE_COLUMNS = ["alias", "code", "name", "grouping"]
+NAME_COLUMNS = ("official_name_en", "UNTERM English Short", "UNTERM English Formal", "CLDR display name")
+M49_REGION_COLUMNS = (
+    ("Region Code", "Region Name"),
+    ("Sub-region Code", "Sub-region Name"),
+    ("Intermediate Region Code", "Intermediate Region Name"),
+)
+KINDS = ("iso3", "m49", "name", "auto")
+
+#: Starter rows written only when the reference files do not exist yet (the sources helper owns their content).
+_STARTER_ALIASES = [["Kosovo", "XKX", "general", "World Bank / EU user-assigned code, not ISO 3166-1"]]
+_STARTER_AGGREGATES = [
+    ["World", "WLD", "World", "world"],
+    ["WLD", "WLD", "World", "world"],
+    ["OWID_WRL", "WLD", "World", "world"],
+    ["1", "WLD", "World", "world"],
+    ["Sub-Saharan Africa", "SDG_SSA", "Sub-Saharan Africa", "sdg"],
+]
+
+
+@dataclass(frozen=True)
+class Area:
+    """A resolved area: `code` is an ISO3 or region code (None for a known aggregate without one / a drop)."""
+
+    code: str | None
+    kind: str  # "country" | "aggregate" | "dropped"
+    name: str = ""
+    note: str = ""
+
+
+def normalise(name: str) -> str:
+    """A matching key for a name: no accents, case, punctuation, 'the' or '&' differences."""
+    text = re.sub(r"['\u2019`]", "", str(name))
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = text.casefold().replace("&", " and ")
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return " ".join(w for w in text.split() if w != "the")
+
+
+def _m49_key(text: str) -> str | None:
+    """'004', '4', '4.0' → '4'; None when the text is not a numeric code."""
+    match = re.fullmatch(r"\s*0*(\d{1,3})(?:\.0+)?\s*", str(text))
+    return str(int(match.group(1))) if match else None
+
+
+class Resolver:
+    """Resolve area names and codes; see the module docstring for the files and the order of lookups."""
+
+    def __init__(self, codes: pd.DataFrame, aliases: pd.DataFrame, aggregates: pd.DataFrame):
+        self._countries: dict[str, str] = {}  # ISO3 -> display name
+        self._m49: dict[str, str] = {}
+        self._names: dict[str, str] = {}
+        self._regions: dict[str, tuple[str, str]] = {}  # M49 region key -> (M49_xxx, name)
+        self._region_names: set[str] = set()
+        self._load_codes(codes)
+        self._aliases: dict[str, Area] = {}
+        for row in aliases.itertuples(index=False):
+            code = row.iso3.strip().upper()
+            area = Area(code, "country", row.alias) if code else Area(None, "dropped", row.alias, row.note)
+            self._aliases.setdefault(normalise(row.alias), area)
+            if code and code not in self._countries:
+                self._countries[code] = row.alias  # e.g. XKX (Kosovo): a country ISO 3166 does not list
+        self._aggregates: dict[str, Area] = {}
+        for row in aggregates.itertuples(index=False):
+            code = row.code.strip()
+            self._aggregates.setdefault(normalise(row.alias), Area(code or None, "aggregate", row.name or row.alias))
+        self._converted: dict[str, str | None] = {}
+
+    @classmethod
+    def from_files(cls, raw_dir: Path, reference_dir: Path) -> Resolver:
+        """Build from the raw country-codes file and the two reference files (created with a header if absent)."""
+        path = Path(raw_dir) / COUNTRY_CODES
+        if not path.is_file():
+            raise SourceError([Problem("countries", "country-codes file is missing: check DELTA87_RAW_DIR", str(path))])
+        codes = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        ensure_reference_files(Path(reference_dir))
+        aliases = _read_reference(Path(reference_dir) / ALIASES, ALIAS_COLUMNS)
+        aggregates = _read_reference(Path(reference_dir) / AGGREGATES, AGGREGATE_COLUMNS)
+        return cls(codes, aliases, aggregates)
+
+    # ------------------------------------------------------------------------------------------- lookups
+
+    def resolve(self, text: str, kind: str = "auto") -> Area | None:
+        """The area `text` names (an ISO3 / M49 code or a name, per `kind`), or None when unknown."""
+        raw = str(text if text is not None else "").strip()
+        if not raw:
+            return None
+        if kind == "m49" or (kind == "auto" and _m49_key(raw)):
+            return self._by_m49(raw)
+        code = raw.upper()
+        if kind in ("iso3", "auto") and code in self._countries:
+            return Area(code, "country", self._countries[code])
+        explicit = self._explicit(raw)
+        if explicit or kind == "iso3":
+            return explicit
+        return self._by_name(raw)
+
+    def locate(self, area: str, alt: str = "", area_type: str = "", kind: str = "auto") -> tuple:
+        """One row's area → (code, status, name); status 0 found, 1 unknown, 2 aggregate without a code,
+        3 dropped on purpose (alias file), 4 empty. `alt` (a name or M49 code) is tried when `area` fails;
+        `area_type` "aggregate" marks an unknown area as a region rather than an error."""
+        area, alt = area.strip(), alt.strip()
+        if not area and not alt:
+            return None, 4, ""
+        found = self.resolve(area, kind) if area else None
+        if found is None and area and (match := re.fullmatch(r"([^:\s]+):\s*(.+)", area)):  # SDMX "AFG: Afghanistan"
+            found = self.resolve(match.group(1), kind) or self.resolve(match.group(2), "name")
+        if found is None and alt:
+            found = self.resolve(alt, "auto")
+        name = area or alt
+        if found is None:
+            is_aggregate = area_type.strip().casefold() in ("aggregate", "region", "regional", "group")
+            return (None, 2, alt or area) if is_aggregate else (None, 1, name)
+        if found.kind == "dropped":
+            return None, 3, name
+        if found.code is None:
+            return None, 2, found.name or name
+        return found.code, 0, name
+
+    def iso3(self, text: str) -> str | None:
+        """ISO3 of a country name or code; None for unknown names, aggregates and deliberate drops."""
+        area = self.resolve(text, "auto")
+        return area.code if area and area.kind == "country" else None
+
+    def is_dropped(self, text: str) -> bool:
+        """True when the alias file lists `text` with an empty iso3 (a documented, deliberate drop)."""
+        area = self._aliases.get(normalise(text))
+        return bool(area and area.kind == "dropped")
+
+    def is_country(self, code: str) -> bool:
+        """True for an ISO3 code of country-codes or an alias target (e.g. XKX)."""
+        return str(code).upper() in self._countries
+
+    def _explicit(self, raw: str) -> Area | None:
+        key = normalise(raw)
+        return self._aliases.get(key) or self._aggregates.get(key)
+
+    def _by_m49(self, raw: str) -> Area | None:
+        key = _m49_key(raw)
+        if key is None:
+            return self._explicit(raw)
+        if key in self._m49:
+            iso3 = self._m49[key]
+            return Area(iso3, "country", self._countries.get(iso3, iso3))
+        explicit = self._explicit(raw) or self._explicit(key)
+        if explicit:
+            return explicit
+        if key in self._regions:
+            code, name = self._regions[key]
+            return Area(code, "aggregate", name)
+        return None
+
+    def _by_name(self, raw: str) -> Area | None:
+        key = normalise(raw)
+        if key in self._names:
+            iso3 = self._names[key]
+            return Area(iso3, "country", self._countries.get(iso3, iso3))
+        if key in self._region_names:  # an M49 region name: never let a name library turn it into a country
+            return None
+        iso3 = self._convert(raw)
+        return Area(iso3, "country", self._countries.get(iso3, iso3)) if iso3 else None
+
+    def _convert(self, raw: str) -> str | None:
+        """country_converter's match for a name, cached; rejected when it is not a single known country."""
+        if raw not in self._converted:
+            result = _converter().convert(raw, to="ISO3", not_found=_NOT_FOUND)
+            ok = isinstance(result, str) and result in self._countries
+            # "Eastern and Southern Africa" must not become ZAF: a name with "and" only matches a country
+            # whose own name has "and" (Trinidad and Tobago, Bosnia and Herzegovina, ...)
+            if ok and " and " in f" {normalise(raw)} " and " and " not in f" {normalise(self._countries[result])} ":
+                ok = False
+            self._converted[raw] = result if ok else None
+        return self._converted[raw]
+
+    # ------------------------------------------------------------------------------------------- loading
+
+    def _load_codes(self, codes: pd.DataFrame) -> None:
+        for row in codes.to_dict("records"):
+            iso3 = row.get("ISO3166-1-Alpha-3", "").strip()
+            if not iso3:
+                continue
+            self._countries[iso3] = row.get("official_name_en") or row.get("CLDR display name") or iso3
+            key = _m49_key(row.get("M49", ""))
+            if key:
+                self._m49[key] = iso3
+            for column in NAME_COLUMNS:
+                for name in (row.get(column, ""), re.sub(r"\s*\(the\)\s*|\s*\*\s*$", " ", row.get(column, ""))):
+                    if name.strip():
+                        self._names.setdefault(normalise(name), iso3)
+            for code_col, name_col in M49_REGION_COLUMNS:
+                key = _m49_key(row.get(code_col, ""))
+                if key:
+                    self._regions.setdefault(key, (f"M49_{int(key):03d}", row.get(name_col, "")))
+                    self._region_names.add(normalise(row.get(name_col, "")))
+        self._region_names.discard("")
+
+
+_NOT_FOUND = "\x00not found"
+
+
+@functools.cache
+def _converter():
+    """A country_converter instance built from its own data file read the pandas-3-safe way.
+
+    country_converter 1.3.2 reads its table with `converters=str`, which pandas 3 follows with NA detection,
+    so Namibia's ISO2 "NA" and empty ISO2 cells become NaN and `CountryConverter()` fails. We read the table
+    ourselves (no NA detection on the string columns) and pass it in.
+    """
+    import country_converter as coco  # noqa: PLC0415 - only needed when a name is not in our tables
+    from country_converter.country_converter import COUNTRY_DATA_FILE  # noqa: PLC0415
+
+    logging.getLogger("country_converter").setLevel(logging.CRITICAL)  # "not found" is our answer, not a log
+    table = pd.read_csv(COUNTRY_DATA_FILE, sep="\t", encoding="utf-8", dtype=str, keep_default_na=False)
+    text_columns = {
+        "name_short",
+        "name_official",
+        "regex",
+        "ISO2",
+        "ISO3",
+        "continent",
+        "UNregion",
+        "EXIO1",
+        "EXIO2",
+        "EXIO3",
+        "WIOD",
+    }
+    for column in table.columns:
+        if column not in text_columns:
+            table[column] = table[column].replace("", None)
+    for column in ("ISOnumeric", "UNcode", "FAOcode", "GBDcode", "EURO", "UN", "UNmember", "obsolete", "GEOnumeric"):
+        if column in table:
+            table[column] = pd.to_numeric(table[column]).astype("Int64")
+    return coco.CountryConverter(country_data=table)
+
+
+# --------------------------------------------------------------------------------------- reference files
+
+
+def ensure_reference_files(reference_dir: Path) -> None:
+    """Create country_aliases.csv / aggregates.csv with a header and starter rows if absent; never overwrite."""
+    for name, columns, rows in (
+        (ALIASES, ALIAS_COLUMNS, _STARTER_ALIASES),
+        (AGGREGATES, AGGREGATE_COLUMNS, _STARTER_AGGREGATES),
+    ):
+        path = reference_dir / name
+        if path.exists():
+            continue
+        reference_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            with open(path, "x", encoding="utf-8", newline="") as handle:  # "x": never clobber a file just written
+                writer = csv.writer(handle, lineterminator="\n")
+                writer.writerow(columns)
+                writer.writerows(rows)
+        except FileExistsError:
+            pass
+
+
+def _read_reference(path: Path, columns: list[str]) -> pd.DataFrame:
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise SourceError(
+            [Problem("countries", f"missing columns {missing} (expected {','.join(columns)})", str(path), row=1)]
+        )
+    return frame[columns].apply(lambda s: s.str.strip())

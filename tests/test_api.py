@@ -1,0 +1,327 @@
+"""The /api/v1 blueprint on the real app: exact rows vs DuckDB, release pinning, ETags, licence exclusion, errors."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+
+from tests import explorer_data as xd
+from tests.explorer_data import expected, normalise, read_csv
+from warehouse.schema import OBSERVATIONS
+from web import params
+
+# Fixtures shared with the other explorer tests (pytest finds them as module attributes).
+client, release_id, warehouse_root = xd.client, xd.release_id, xd.warehouse_root
+
+INJECTIONS = [
+    "'; DROP TABLE observations; --",
+    "<script>alert(1)</script>",
+    "../../etc/passwd",
+    "ünï©ødé ☃ 𝔘",
+    "x" * 4000,
+    "1 OR 1=1",
+    "%00",
+]
+
+#: (API query, the same slice written as SQL by hand over the release's own Parquet files)
+CASES = [
+    ("", "TRUE"),
+    ("indicator=syn_rate&country=AAA", "indicator = 'syn_rate' AND iso3 = 'AAA'"),
+    ("group=SDG_SSA&year_from=2010&year_to=2012", "iso3 IN ('AAA', 'BBB') AND year BETWEEN 2010 AND 2012"),
+    ("group=WB_LIC,WB_UMC&sex=female", "iso3 IN ('AAA', 'CCC') AND sex = 'female'"),
+    (
+        "country=WLD&country=SDG_SSA&nature=estimated,modelled",
+        "iso3 IN ('WLD', 'SDG_SSA') AND nature IN ('estimated', 'modelled')",
+    ),
+    ("indicator=syn_rate,syn_count&age=5-11", "indicator IN ('syn_rate', 'syn_count') AND age = '5-11'"),
+    (
+        "indicator=syn_count&sex=male&year_to=2001&source=synthetic_open",
+        "indicator = 'syn_count' AND sex = 'male' AND year <= 2001",
+    ),
+    ("country=aaa&group=SDG_LAC", "FALSE"),  # filters combine with AND
+    ("source=synthetic_restricted", "FALSE"),  # licence: never downloadable
+    ("indicator=syn_restricted&country=CCC", "FALSE"),
+]
+
+
+def all_json_rows(client, query: str) -> tuple[list[dict], int]:
+    rows, url, pages = [], f"/api/v1/observations?{query}&limit=50", 0
+    while url:
+        body = client.get(url).get_json()
+        rows += body["data"]
+        url = body["links"].get("next")
+        pages += 1
+    return rows, pages
+
+
+@pytest.mark.parametrize(("query", "where"), CASES)
+def test_api_returns_exactly_the_rows_duckdb_returns(client, warehouse_root, release_id, query, where):
+    want = expected(warehouse_root, release_id, where)
+    csv = client.get(f"/api/v1/observations?{query}&format=csv")
+    assert csv.status_code == 200 and csv.is_streamed
+    assert normalise(read_csv(csv.get_data())) == want
+    assert int(csv.headers["X-Total-Count"]) == len(want)
+    parquet = client.get(f"/api/v1/observations?{query}&format=parquet")
+    assert normalise(pd.read_parquet(io.BytesIO(parquet.get_data()))) == want
+    rows, pages = all_json_rows(client, query)
+    assert normalise(pd.DataFrame(rows, columns=OBSERVATIONS.names)) == want
+    assert pages == max(1, -(-len(want) // 50))
+
+
+def test_country_dashboard_link_with_area_returns_the_country(client):
+    """The country pages link to ?area=<ISO3>&format=csv (area is accepted as a synonym of country)."""
+    by_area = client.get("/api/v1/observations?area=AAA&format=csv").get_data()
+    assert by_area == client.get("/api/v1/observations?country=AAA&format=csv").get_data()
+    assert set(read_csv(by_area)["iso3"]) == {"AAA"}
+
+
+def test_every_response_names_the_release(client, release_id):
+    for path in (
+        "/",
+        "/indicators",
+        "/countries",
+        "/sources",
+        "/releases",
+        "/observations",
+        "/openapi.json",
+        "/docs",
+        "/bulk",
+    ):
+        with client.get("/api/v1" + path) as response:  # closing releases the bulk file handle
+            assert response.status_code == 200, path
+            assert response.headers["X-Delta87-Release"] == release_id
+            assert response.headers["ETag"].strip('"').startswith(release_id)
+
+
+def test_etag_gives_304_until_a_new_release(client, warehouse_root, release_id):
+    url = "/api/v1/observations?indicator=syn_rate&format=csv"
+    first = client.get(url)
+    etag = first.headers["ETag"]
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.get_data() == b""
+    assert again.headers["X-Delta87-Release"] == release_id
+    assert client.get(url.replace("syn_rate", "syn_count"), headers={"If-None-Match": etag}).status_code == 200
+    newer = xd.sample_release(warehouse_root, scale=2.0)
+    after = client.get(url, headers={"If-None-Match": etag})
+    assert after.status_code == 200 and after.headers["X-Delta87-Release"] == newer
+
+
+def test_pinned_release_keeps_its_rows_after_a_newer_publish(client, warehouse_root, release_id):
+    newer = xd.sample_release(warehouse_root, scale=2.0)
+    assert newer != release_id
+    current = client.get("/api/v1/observations?indicator=syn_count&country=AAA&format=csv")
+    pinned = client.get(f"/api/v1/observations?indicator=syn_count&country=AAA&format=csv&release={release_id}")
+    assert current.headers["X-Delta87-Release"] == newer and pinned.headers["X-Delta87-Release"] == release_id
+    where = "indicator = 'syn_count' AND iso3 = 'AAA'"
+    assert normalise(read_csv(pinned.get_data())) == expected(warehouse_root, release_id, where)
+    assert normalise(read_csv(current.get_data())) == expected(warehouse_root, newer, where)
+    assert normalise(read_csv(pinned.get_data())) != normalise(read_csv(current.get_data()))
+    assert "immutable" in pinned.headers["Cache-Control"] and "immutable" not in current.headers["Cache-Control"]
+    listed = client.get("/api/v1/releases").get_json()
+    assert [r["id"] for r in listed["data"]] == [newer, release_id] and listed["current"] == newer
+
+
+def test_unknown_release_is_a_404_listing_the_releases(client, release_id):
+    response = client.get("/api/v1/observations?release=r20000101T000000Z-00000000")
+    assert response.status_code == 404
+    body = response.get_json()
+    assert body["error"] == "release_not_found" and body["parameter"] == "release" and body["allowed"] == [release_id]
+    assert client.get("/api/v1/indicators?release=latest").get_json()["parameter"] == "release"
+
+
+def test_licence_restricted_source_is_excluded_and_named(client):
+    response = client.get("/api/v1/observations?limit=5000")
+    body = response.get_json()
+    assert {row["source"] for row in body["data"]} == {xd.OPEN}
+    assert [s["id"] for s in body["excluded_sources"]] == [xd.RESTRICTED]
+    assert body["excluded_sources"][0]["url"] == xd.RESTRICTED_URL and body["excluded_sources"][0]["rows"] > 0
+    assert xd.RESTRICTED_URL in body["licence_note"]
+    assert response.headers["X-Delta87-Excluded-Sources"] == f"{xd.RESTRICTED} <{xd.RESTRICTED_URL}>"
+    csv = client.get("/api/v1/observations?format=csv")
+    assert xd.RESTRICTED not in read_csv(csv.get_data())["source"].tolist()
+    assert csv.headers["X-Delta87-Excluded-Sources"].startswith(xd.RESTRICTED)
+    # A slice that matched no restricted rows does not claim any were left out.
+    clean = client.get("/api/v1/observations?indicator=syn_rate")
+    assert "X-Delta87-Excluded-Sources" not in clean.headers and clean.get_json()["excluded_sources"] == []
+    sources = {s["id"]: s["downloadable"] for s in client.get("/api/v1/sources").get_json()["data"]}
+    assert sources == {xd.OPEN: True, xd.RESTRICTED: False}
+
+
+def test_json_pages_link_to_each_other(client):
+    first = client.get("/api/v1/observations?indicator=syn_count&country=AAA&limit=20").get_json()
+    assert (first["total"], first["count"], first["offset"]) == (63, 20, 0)
+    assert "prev" not in first["links"] and first["links"]["next"].endswith("offset=20")
+    last = client.get("/api/v1/observations?indicator=syn_count&country=AAA&limit=20&offset=60").get_json()
+    assert last["count"] == 3 and "next" not in last["links"] and last["links"]["prev"].endswith("offset=40")
+
+
+def test_sort_applies_to_every_format(client):
+    json_years = [
+        r["year"]
+        for r in client.get("/api/v1/observations?indicator=syn_count&sort=-year,iso3&limit=10").get_json()["data"]
+    ]
+    assert json_years == [2020] * 10
+    csv = read_csv(client.get("/api/v1/observations?indicator=syn_count&sort=-year,iso3&format=csv").get_data())
+    assert csv["year"].tolist() == sorted(csv["year"].tolist(), reverse=True)
+
+
+def test_errors_are_json_naming_the_parameter_and_allowed_values(client):
+    body = client.get("/api/v1/observations?indicator=nope").get_json()
+    assert body == {
+        "error": "unknown_value",
+        "parameter": "indicator",
+        "message": "unknown indicator 'nope' (see /api/v1/indicators)",
+        "allowed": sorted(xd.INDICATORS),
+    }
+    assert client.get("/api/v1/observations?limit=999999").get_json()["allowed"] == "1-5000"
+    assert client.get("/api/v1/countries?foo=1").get_json()["error"] == "unknown_parameter"
+
+
+def test_excel_row_cap_is_explained(client, monkeypatch):
+    monkeypatch.setenv("DELTA87_MAX_ROWS_XLSX", "10")
+    response = client.get("/api/v1/observations?indicator=syn_count&format=xlsx")
+    body = response.get_json()
+    assert response.status_code == 400 and body["error"] == "too_many_rows" and body["parameter"] == "format"
+    assert "at most 10 rows" in body["message"] and "format=csv" in body["message"]
+    assert client.get("/api/v1/observations?indicator=syn_count&format=xlsx&limit=10").status_code == 200
+
+
+@pytest.mark.parametrize("value", INJECTIONS)
+def test_injection_strings_in_every_parameter_are_rejected(client, value):
+    for name in params.OBSERVATION_PARAMS:
+        response = client.get("/api/v1/observations", query_string={name: value})
+        assert response.status_code == 400, (name, value)
+        body = response.get_json()
+        assert body["parameter"] == params.SYNONYMS.get(name, name) and len(body["message"]) < 300
+        assert "<script>" not in response.get_data(as_text=True)  # echoed text is escaped even in JSON
+    for path in ("/indicators", "/countries", "/sources", "/releases", "/bulk", "/openapi.json", "/docs"):
+        assert client.get("/api/v1" + path, query_string={"release": value}).status_code == 400
+        assert client.get("/api/v1" + path, query_string={value: "1"}).status_code == 400
+
+
+def test_injection_strings_reach_the_warehouse_only_as_literals(warehouse_root, release_id):
+    """Even past the API's validation, the warehouse binds values as parameters: they match nothing, run nothing."""
+    from warehouse import ObservationFilter, Warehouse  # noqa: PLC0415
+
+    warehouse = Warehouse(warehouse_root)
+    total = warehouse.count_observations()
+    for value in INJECTIONS:
+        where = ObservationFilter(indicators=(value,), areas=(value,), groups=(value,), ages=(value,), sources=(value,))
+        assert warehouse.count_observations(where) == 0
+        assert warehouse.observations(ObservationFilter(sexes=(value,), natures=(value,))).empty
+    assert warehouse.count_observations() == total == 1260  # nothing was dropped or altered
+
+
+def test_unknown_paths_and_methods_answer_json(client):
+    for path in ("/api/v1/../../etc/passwd", "/api/v1/..%2f..%2fetc%2fpasswd", "/api/v1/observations/"):
+        missing = client.get(path)
+        assert missing.status_code == 404 and missing.get_json()["error"] == "not_found"
+        assert "root:" not in missing.get_data(as_text=True)
+    nothing = client.get("/api/v1/nothing/here")
+    assert nothing.status_code == 404 and nothing.get_json()["error"] == "not_found"
+    post = client.post("/api/v1/observations", data={"indicator": "syn_rate"})
+    assert post.status_code == 405 and post.get_json()["allowed"] == ["GET"]
+    preflight = client.options("/api/v1/observations")
+    assert preflight.status_code == 200 and "If-None-Match" in preflight.headers["Access-Control-Allow-Headers"]
+
+
+def test_catalogue_endpoints(client):
+    indicators = client.get("/api/v1/indicators").get_json()
+    assert sorted(i["code"] for i in indicators["data"]) == sorted(xd.INDICATORS)
+    countries = client.get("/api/v1/countries").get_json()
+    assert [c["iso3"] for c in countries["data"]] == list(xd.COUNTRIES)
+    assert sorted(a["code"] for a in countries["aggregates"]) == sorted(xd.REGIONS)
+    index = client.get("/api/v1/").get_json()
+    assert index["links"]["observations"].endswith("/api/v1/observations")
+
+
+def test_no_release_is_a_503_with_a_message(isolated_env):
+    import app  # noqa: PLC0415
+
+    response = app.create_app().server.test_client().get("/api/v1/observations")
+    assert response.status_code == 503 and response.get_json()["error"] == "no_release"
+    assert "delta87 etl run" in response.get_json()["message"]
+
+
+def test_compressed_csv_still_streams_and_revalidates(client, warehouse_root, release_id):
+    import gzip  # noqa: PLC0415
+
+    url = "/api/v1/observations?indicator=syn_rate&format=csv"
+    with client.get(url, headers={"Accept-Encoding": "gzip"}) as response:
+        assert response.headers["Content-Encoding"] == "gzip" and response.is_streamed
+        body = gzip.decompress(response.get_data())
+        etag = response.headers["ETag"]
+    assert normalise(read_csv(body)) == expected(warehouse_root, release_id, "indicator = 'syn_rate'")
+    again = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
+    assert again.status_code == 304
+
+
+# -- the real warehouse (a session-scoped run of the real ETL on ../shared/data) -----------------------------
+REAL_CASES = [
+    (
+        "indicator=child_labour_5_17&country=NPL,IND,BGD",
+        "indicator = 'child_labour_5_17' AND iso3 IN ('NPL', 'IND', 'BGD')",
+    ),
+    (
+        "indicator=child_labour_5_17&group=WB_LIC&sex=female,male&year_from=2010",
+        "indicator = 'child_labour_5_17' AND "
+        + xd.members("WB_LIC")
+        + " AND sex IN ('female', 'male') AND year >= 2010",
+    ),
+    (
+        "indicator=trafficking_victims_detected&group=SDG_LAC&age=under 18",
+        "indicator = 'trafficking_victims_detected' AND " + xd.members("SDG_LAC") + " AND age = 'under 18'",
+    ),
+    ("country=WLD", "iso3 = 'WLD'"),
+    (
+        "source=unodc_glotip&nature=detected&year_to=2015",
+        "source = 'unodc_glotip' AND nature = 'detected' AND year <= 2015",
+    ),
+    (
+        "indicator=modern_slavery_prevalence_gsi2018,child_labour_5_17&country=NPL",
+        "indicator = 'child_labour_5_17' AND iso3 = 'NPL'",
+    ),
+    ("", "TRUE"),
+]
+
+
+@pytest.fixture
+def real_client(isolated_env, real_warehouse_dir, monkeypatch):
+    """The app over the real warehouse; everything it writes (cache, bulk zips) goes to tmp_path."""
+    import app  # noqa: PLC0415
+
+    monkeypatch.setenv("DELTA87_WAREHOUSE_DIR", str(real_warehouse_dir))
+    return app.create_app().server.test_client()
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(("query", "where"), REAL_CASES)
+def test_real_release_rows_match_duckdb(real_client, real_warehouse_dir, query, where):
+    csv = real_client.get(f"/api/v1/observations?{query}&format=csv")
+    release = csv.headers["X-Delta87-Release"]
+    want = expected(real_warehouse_dir, release, where)
+    assert want or query.startswith("indicator=modern")  # the cases select real rows
+    assert normalise(read_csv(csv.get_data())) == want
+    parquet = real_client.get(f"/api/v1/observations?{query}&format=parquet")
+    assert normalise(pd.read_parquet(io.BytesIO(parquet.get_data()))) == want
+    if len(want) <= 2000:
+        body = real_client.get(f"/api/v1/observations?{query}&limit=2000").get_json()
+        assert normalise(pd.DataFrame(body["data"], columns=OBSERVATIONS.names)) == want
+
+
+@pytest.mark.realdata
+def test_real_walk_free_data_is_never_downloadable(real_client):
+    sources = {s["id"]: s for s in real_client.get("/api/v1/sources").get_json()["data"]}
+    restricted = sorted(s for s, row in sources.items() if not row["downloadable"])
+    assert "walkfree_gsi" in restricted
+    response = real_client.get("/api/v1/observations?indicator=modern_slavery_prevalence_gsi2018&format=csv")
+    assert len(read_csv(response.get_data())) == 0
+    assert response.headers["X-Delta87-Excluded-Sources"] == f"walkfree_gsi <{sources['walkfree_gsi']['url']}>"
+    everything = read_csv(real_client.get("/api/v1/observations?format=csv").get_data())
+    assert not set(everything["source"]) & set(restricted) and len(everything) > 50_000
+    body = real_client.get("/api/v1/observations?indicator=vulnerability_gsi2018").get_json()
+    assert (
+        body["excluded_sources"][0]["publisher"].startswith("Walk Free") and body["excluded_sources"][0]["rows"] > 100
+    )

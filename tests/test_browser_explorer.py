@@ -1,0 +1,64 @@
+"""Browser test of /data: filters go into the URL, a reload restores them, the download matches the preview count."""
+
+from __future__ import annotations
+
+import io
+import urllib.request
+from urllib.parse import parse_qs, urlsplit
+
+import pandas as pd
+import pytest
+from selenium.webdriver.common.keys import Keys
+
+from tests.explorer_data import sample_release
+
+# flask-compress streams static files without closing them, which Python reports as an unraisable
+# ResourceWarning when the test server shuts down (see tests/test_browser_delta.py).
+pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+
+
+def choose(dash_duo, dropdown: str, label: str) -> None:
+    """Pick one option of a multi-select dropdown, then close its menu (multi-selects stay open)."""
+    dash_duo.select_dcc_dropdown(dropdown, value=label)
+    dash_duo.driver.switch_to.active_element.send_keys(Keys.ESCAPE)
+
+
+def url_query(driver) -> dict:
+    return {k: v[0] for k, v in parse_qs(urlsplit(driver.current_url).query).items()}
+
+
+def test_filters_live_in_the_url_and_the_download_matches_the_preview(dash_duo, isolated_env, screenshot_dir):
+    from app import create_app  # noqa: PLC0415 - build the app once the environment points at tmp_path
+
+    sample_release(isolated_env / "data" / "warehouse")
+    dash_duo.start_server(create_app())
+    dash_duo.driver.get(dash_duo.server_url + "/data")
+    dash_duo.wait_for_contains_text("#data-count", "945 rows match", timeout=15)  # all but the restricted source
+
+    choose(dash_duo, "#data-indicator", "Synthetic indicator syn_count (syn_count)")
+    dash_duo.wait_for_contains_text("#data-count", "315 rows match", timeout=10)
+    dash_duo.wait_for_text_to_equal(".previous-next-container .last-page", "13", timeout=10)  # 25 rows a page
+    choose(dash_duo, "#data-group", "Sub-Saharan Africa (synthetic) (SDG_SSA)")
+    dash_duo.wait_for_contains_text("#data-count", "126 rows match", timeout=10)
+    dash_duo.find_element("#data-sex input[value='female']").click()
+    year = dash_duo.find_element("#data-year-from")
+    year.send_keys("2015\n")  # debounced input: Enter commits the value
+    dash_duo.wait_for_contains_text("#data-count", "12 rows match", timeout=10)
+
+    want = {"indicator": "syn_count", "group": "SDG_SSA", "sex": "female", "year_from": "2015"}
+    assert url_query(dash_duo.driver) == want
+    dash_duo.driver.save_screenshot(str(screenshot_dir / "explorer-filtered.png"))
+
+    dash_duo.driver.refresh()
+    dash_duo.wait_for_contains_text("#data-count", "12 rows match", timeout=15)
+    assert url_query(dash_duo.driver) == want
+    assert dash_duo.find_element("#data-year-from").get_attribute("value") == "2015"
+    assert dash_duo.find_element("#data-sex input[value='female']").is_selected()
+    assert len(dash_duo.find_elements("#data-table tbody tr")) == 12 + 1  # header row + preview rows
+
+    href = dash_duo.find_element("#data-download-csv").get_attribute("href")
+    with urllib.request.urlopen(href, timeout=10) as response:  # loopback: the test server
+        frame = pd.read_csv(io.BytesIO(response.read()))
+    assert len(frame) == 12 and set(frame["indicator"]) == {"syn_count"} and set(frame["sex"]) == {"female"}
+    assert set(frame["iso3"]) <= {"AAA", "BBB"} and frame["year"].min() >= 2015
+    assert dash_duo.get_logs() == []

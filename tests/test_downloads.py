@@ -1,0 +1,195 @@
+"""Every download format round-trips (pandas / pyarrow / openpyxl / zip) and carries what is needed to cite it."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import zipfile
+
+import duckdb
+import openpyxl
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from tests import explorer_data as xd
+from tests.explorer_data import expected, normalise, read_csv
+from warehouse import Warehouse
+from warehouse import release as rel
+from warehouse.schema import OBSERVATIONS
+from web import bulk, downloads
+
+# Fixtures shared with the other explorer tests (pytest finds them as module attributes).
+client, release_id, warehouse_root = xd.client, xd.release_id, xd.warehouse_root
+
+QUERY = "indicator=syn_rate,syn_restricted&country=AAA,CCC&year_from=2015"
+WHERE = "indicator = 'syn_rate' AND iso3 IN ('AAA', 'CCC') AND year >= 2015"
+
+
+def fetch(client, query: str = QUERY, fmt: str = "csv") -> tuple[bytes, dict]:
+    with client.get(f"/api/v1/observations?{query}&format={fmt}") as response:
+        assert response.status_code == 200, response.get_data()[:300]
+        return response.get_data(), dict(response.headers)
+
+
+def test_csv_keeps_awkward_text_exactly(client, warehouse_root, release_id):
+    body, headers = fetch(client)
+    assert body.startswith((",".join(OBSERVATIONS.names) + "\n").encode())
+    assert headers["Content-Disposition"] == f'attachment; filename="delta87-observations-{release_id}.csv"'
+    frame = read_csv(body)
+    assert normalise(frame) == expected(warehouse_root, release_id, WHERE)
+    assert set(frame["note"]) == set(xd.NOTES)  # commas, quotes, unicode and a leading "=" survive
+
+
+def test_csv_is_written_batch_by_batch(release_id, warehouse_root):
+    chunks = list(downloads.csv_stream(Warehouse(warehouse_root).observation_batches(batch_rows=100)))
+    assert len(chunks) > 5  # header + one chunk per batch: never the whole result in one piece
+    assert len(read_csv(b"".join(chunks))) == Warehouse(warehouse_root).count_observations()
+
+
+def test_abandoned_csv_stream_releases_the_warehouse(client):
+    response = client.get("/api/v1/observations?format=csv")
+    next(response.response)  # read the first chunk, then hang up
+    response.close()
+    assert client.get("/api/v1/observations?format=csv&indicator=syn_count").status_code == 200
+
+
+def test_parquet_round_trips_with_its_metadata(client, warehouse_root, release_id):
+    body, _ = fetch(client, fmt="parquet")
+    table = pq.read_table(io.BytesIO(body))
+    assert table.schema.remove_metadata() == OBSERVATIONS
+    assert normalise(table.to_pandas()) == expected(warehouse_root, release_id, WHERE)
+    meta = json.loads(table.schema.metadata[b"delta87"])
+    assert meta["release"] == release_id and meta["query_url"].endswith(f"{QUERY}&format=parquet")
+    assert [s["id"] for s in meta["excluded_sources"]] == [xd.RESTRICTED]
+
+
+def test_json_records_match_parquet(client):
+    data = json.loads(fetch(client, QUERY + "&limit=5000", "json")[0])["data"]
+    parquet = pd.read_parquet(io.BytesIO(fetch(client, fmt="parquet")[0]))
+    assert normalise(pd.DataFrame(data)) == normalise(parquet)
+
+
+def test_xlsx_has_data_metadata_dictionary_and_sources(client, warehouse_root, release_id):
+    body, _ = fetch(client, fmt="xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(body))
+    assert book.sheetnames == ["data", "metadata", "dictionary", "sources", "indicators"]
+    rows = list(book["data"].iter_rows(values_only=True))
+    assert list(rows[0]) == OBSERVATIONS.names
+    assert normalise(pd.DataFrame(rows[1:], columns=rows[0])) == expected(warehouse_root, release_id, WHERE)
+    formula_like = [c for c in book["data"]["O"] if isinstance(c.value, str) and c.value.startswith("=")]
+    assert formula_like and all(c.data_type == "s" for c in formula_like)  # text, never a formula
+    meta = dict(book["metadata"].iter_rows(min_row=2, values_only=True))
+    assert meta["release"] == release_id and meta["query_url"].endswith(f"{QUERY}&format=xlsx")
+    assert xd.RESTRICTED_URL in meta["licence_note"] and meta[f"excluded_source:{xd.RESTRICTED}"].endswith(
+        xd.RESTRICTED_URL
+    )
+    assert [r[0] for r in book["dictionary"].iter_rows(min_row=2, values_only=True)] == OBSERVATIONS.names
+    assert [r[0] for r in book["sources"].iter_rows(min_row=2, values_only=True)] == [xd.OPEN]
+
+
+def test_zip_bundle_carries_data_dictionary_sources_and_snippets(client, warehouse_root, release_id, tmp_path):
+    body, headers = fetch(client, fmt="zip")
+    archive = zipfile.ZipFile(io.BytesIO(body))
+    names = {
+        "data.csv",
+        "data.parquet",
+        "dictionary.csv",
+        "indicators.csv",
+        "sources.csv",
+        "metadata.json",
+        "README.md",
+    }
+    assert set(archive.namelist()) == names | {"load_pandas.py", "load.R", "load_duckdb.sql"}
+    want = expected(warehouse_root, release_id, WHERE)
+    assert normalise(read_csv(archive.read("data.csv"))) == want
+    assert normalise(pd.read_parquet(io.BytesIO(archive.read("data.parquet")))) == want
+    sources = pd.read_csv(io.BytesIO(archive.read("sources.csv")))
+    assert sources["id"].tolist() == [xd.OPEN] and {"edition", "licence", "citation"} <= set(sources.columns)
+    assert pd.read_csv(io.BytesIO(archive.read("dictionary.csv")))["column"].tolist() == OBSERVATIONS.names
+    readme = archive.read("README.md").decode()
+    assert release_id in readme and f"{QUERY}&format=zip" in readme and xd.RESTRICTED_URL in readme
+    meta = json.loads(archive.read("metadata.json"))
+    assert meta["rows"] == len(want) and meta["pinned_url"].endswith(f"release={release_id}")
+    assert headers["X-Delta87-Excluded-Sources"].startswith(xd.RESTRICTED)
+
+
+def test_bundle_snippets_load_the_data(client, tmp_path):
+    zipfile.ZipFile(io.BytesIO(fetch(client, fmt="zip")[0])).extractall(tmp_path)
+    rows = len(pd.read_parquet(tmp_path / "data.parquet"))
+    run = subprocess.run([sys.executable, "load_pandas.py"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith(f"({rows}, {len(OBSERVATIONS.names)})")
+    con = duckdb.connect()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(tmp_path)
+        statements = [s for s in (tmp_path / "load_duckdb.sql").read_text().split(";") if s.strip(" \n-")]
+        for statement in statements[:-1]:
+            con.execute(statement)
+        counts = con.execute(statements[-1]).fetchall()
+    assert sum(n for _, n, _, _ in counts) == rows
+
+
+def test_bulk_is_built_once_outside_the_release_folder(client, warehouse_root, release_id, isolated_env, monkeypatch):
+    folder = rel.releases_dir(warehouse_root) / release_id
+    before = sorted(p.name for p in folder.iterdir())
+    with client.get("/api/v1/bulk") as first:
+        body = first.get_data()
+    path = isolated_env / "data" / "bulk" / f"delta87-{release_id}.zip"
+    assert path.is_file() and path.read_bytes() == body
+    assert sorted(p.name for p in folder.iterdir()) == before and rel.verify(warehouse_root, release_id)
+    monkeypatch.setattr(bulk, "_build", lambda *a: pytest.fail("rebuilt a bulk zip that exists"))
+    with client.get("/api/v1/bulk") as second:
+        assert second.get_data() == body and second.headers["X-Delta87-Excluded-Sources"].startswith(xd.RESTRICTED)
+
+
+def test_bulk_holds_every_redistributable_row_and_says_what_is_left_out(client, warehouse_root, release_id):
+    with client.get("/api/v1/bulk") as response:
+        archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
+    want = expected(warehouse_root, release_id, "TRUE")
+    assert normalise(pd.read_parquet(io.BytesIO(archive.read("observations.parquet")))) == want
+    assert normalise(read_csv(archive.read("observations.csv"))) == want
+    assert {"indicators.csv", "countries.csv", "regions.csv", "sources.csv", "README.md", "metadata.json"} <= set(
+        archive.namelist()
+    )
+    readme = archive.read("README.md").decode()
+    assert release_id in readme and xd.RESTRICTED_URL in readme and "observations.parquet" in readme
+
+
+def test_bulk_zips_follow_releases(client, warehouse_root, release_id, isolated_env, monkeypatch):
+    with client.get("/api/v1/bulk"):
+        pass
+    monkeypatch.setenv("DELTA87_KEEP_RELEASES", "1")
+    newer = xd.sample_release(warehouse_root, scale=3.0)
+    from etl.publish import prune  # noqa: PLC0415
+
+    prune(warehouse_root, keep=1)
+    with client.get("/api/v1/bulk") as response:
+        assert response.headers["X-Delta87-Release"] == newer
+    zips = sorted(p.name for p in (isolated_env / "data" / "bulk").glob("*.zip"))
+    assert zips == [f"delta87-{newer}.zip"]  # the pruned release's zip went with it
+
+
+def test_unsorted_stream_comes_in_release_order_across_row_groups(tmp_path):
+    """CSV without `sort` skips the sort (flat memory) and relies on publish order: check it over several row groups."""
+    import numpy as np  # noqa: PLC0415
+
+    from tests import factories  # noqa: PLC0415
+
+    n = 600_000  # publish writes row groups of 256k rows: three groups, scanned by two threads
+    i = np.arange(n)
+    obs = factories.observations([{}]).iloc[np.zeros(n, dtype=int)].reset_index(drop=True)  # synthetic defaults
+    obs["indicator"] = np.char.add("syn_", (i % 3).astype(str))
+    obs["iso3"] = np.char.add("A", (i % 97).astype(str))
+    obs["year"] = 1900 + (i // 291) % 200
+    obs["age"] = (i // 58_200).astype(str)
+    obs["value"] = i.astype(float)
+    root = tmp_path / "warehouse"
+    release = factories.make_release(root, obs)
+    assert pq.ParquetFile(root / "releases" / release / "observations.parquet").num_row_groups >= 3
+    streamed = pd.concat(b.to_pandas() for b in Warehouse(root).observation_batches(batch_rows=10_000))
+    keys = ["indicator", "iso3", "year", "sex", "age", "source"]
+    assert len(streamed) == n
+    assert streamed[keys].reset_index(drop=True).equals(streamed.sort_values(keys)[keys].reset_index(drop=True))

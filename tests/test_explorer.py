@@ -1,0 +1,187 @@
+"""The /data explorer: URL <-> filters, preview pages, and download links that return exactly the previewed slice."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+
+from tests import explorer_data as xd
+from tests.explorer_data import expected, normalise, read_csv
+
+# Fixtures shared with the other explorer tests (pytest finds them as module attributes).
+client, release_id, warehouse_root = xd.client, xd.release_id, xd.warehouse_root
+
+EMPTY = {
+    "indicator": [],
+    "country": [],
+    "group": [],
+    "sex": [],
+    "age": [],
+    "source": [],
+    "nature": [],
+    "year_from": None,
+    "year_to": None,
+}
+
+#: (control values as the browser sends them, the same slice as SQL over the release's Parquet)
+CASES = [
+    ({}, "TRUE"),
+    ({"indicator": ["syn_rate"], "country": ["AAA"]}, "indicator = 'syn_rate' AND iso3 = 'AAA'"),
+    (
+        {"group": ["SDG_SSA"], "year_from": 2010, "year_to": 2012},
+        "iso3 IN ('AAA', 'BBB') AND year BETWEEN 2010 AND 2012",
+    ),
+    ({"group": ["WB_LIC", "WB_UMC"], "sex": ["female"]}, "iso3 IN ('AAA', 'CCC') AND sex = 'female'"),
+    (
+        {"country": ["WLD", "SDG_SSA"], "nature": ["estimated", "modelled"]},
+        "iso3 IN ('WLD', 'SDG_SSA') AND nature IN ('estimated', 'modelled')",
+    ),
+    (
+        {"indicator": ["syn_rate", "syn_count"], "age": ["5-11"]},
+        "indicator IN ('syn_rate', 'syn_count') AND age = '5-11'",
+    ),
+    ({"indicator": ["syn_restricted"]}, "FALSE"),
+]
+
+
+def results(filters: dict, page: int = 0, sort_by=None) -> dict:
+    from dashboards import data  # noqa: PLC0415 - page modules import after the app registered them
+
+    return data.results({**EMPTY, **filters}, page, sort_by or [], {"id": "ignored", "pinned": False})
+
+
+def find(component, component_id: str):
+    """The component with `component_id` inside a Dash layout tree."""
+    if getattr(component, "id", None) == component_id:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children] if children is not None else []:
+        found = find(child, component_id)
+        if found is not None:
+            return found
+    return None
+
+
+def href(out: dict, fmt: str) -> str:
+    return next(link.href for link in out["downloads"] if link.id == f"data-download-{fmt}")
+
+
+@pytest.mark.parametrize(("filters", "where"), CASES)
+def test_download_link_returns_exactly_the_previewed_slice(client, warehouse_root, release_id, filters, where):
+    want = expected(warehouse_root, release_id, where)
+    out = results(filters)
+    assert out["count"][0].children == f"{len(want):,}"  # the live row count
+    assert out["page_count"] == max(1, -(-len(want) // 25)) and len(out["data"]) == min(25, len(want))
+    for fmt in ("csv", "parquet"):
+        with client.get(href(out, fmt)) as response:
+            assert response.status_code == 200 and response.headers["X-Delta87-Release"] == release_id
+            body = response.get_data()
+        rows = read_csv(body) if fmt == "csv" else pd.read_parquet(io.BytesIO(body))
+        assert normalise(rows) == want
+
+
+def test_preview_pages_follow_the_sort_and_match_the_api(client):
+    sort_by = [{"column_id": "value", "direction": "desc"}, {"column_id": "iso3", "direction": "asc"}]
+    out = results({"indicator": ["syn_count"]}, page=2, sort_by=sort_by)
+    assert out["page_current"] == 2 and "sort=-value,iso3" in out["search"]
+    api = client.get("/api/v1/observations?indicator=syn_count&sort=-value,iso3&limit=25&offset=50").get_json()["data"]
+    assert [(r["iso3"], r["year"], r["sex"], r["value"]) for r in out["data"]] == [
+        (r["iso3"], r["year"], r["sex"], r["value"]) for r in api
+    ]
+
+
+def test_url_query_restores_the_controls(client, release_id):
+    from dashboards import data  # noqa: PLC0415
+
+    page = data.layout(indicator="syn_rate,bogus", country="aaa", year_from="2010", sex="female", sort="-year", utm="x")
+    assert find(page, "data-indicator").value == ["syn_rate"]
+    assert find(page, "data-country").value == ["AAA"]
+    assert find(page, "data-year-from").value == 2010 and find(page, "data-year-to").value is None
+    assert find(page, "data-sex").value == ["female"]
+    assert find(page, "data-table").sort_by == [{"column_id": "year", "direction": "desc"}]
+    notice = str(find(page, "data-url-notice").children)
+    assert "unknown indicator 'bogus'" in notice and "'utm'" in notice
+    assert find(page, "sources") is not None  # the footer links to /data#sources
+
+
+def test_search_round_trips_through_the_layout(release_id):
+    from dashboards import data  # noqa: PLC0415
+
+    out = results({"indicator": ["syn_rate"], "group": ["WB_LIC"], "year_to": 2015})
+    query = dict(part.split("=") for part in out["search"].lstrip("?").split("&"))
+    assert query == {"indicator": "syn_rate", "group": "WB_LIC", "year_to": "2015"}
+    page = data.layout(**query)
+    assert find(page, "data-group").value == ["WB_LIC"] and find(page, "data-year-to").value == 2015
+
+
+def test_forged_callback_values_are_dropped_and_named(client):
+    forged = {
+        "indicator": ["'; DROP TABLE observations; --", "syn_rate"],
+        "year_from": "20x0",
+        "sex": "female",
+        "age": [{"x": 1}],
+    }
+    out = results(forged, page=-4, sort_by=[{"column_id": "password"}, "junk"])
+    clean = results({"indicator": ["syn_rate"], "sex": ["female"]})
+    assert out["count"][0].children == clean["count"][0].children and out["data"] == clean["data"]
+    notice = str(out["notice"].children)
+    assert "unknown indicator" in notice and "year_from" in notice
+    assert out["page_current"] == 0 and "DROP" not in out["search"]
+
+
+def test_licence_exclusion_is_explained_with_the_publisher_link(client):
+    out = results({"indicator": ["syn_rate", "syn_restricted"]})
+    text = " ".join(str(part) for part in out["count"])
+    assert "Restricted Publisher (synthetic)" in text and xd.RESTRICTED_URL in text
+    assert {row["source"] for row in out["data"]} == {xd.OPEN}
+
+
+def test_excel_link_is_disabled_over_the_row_cap(client, monkeypatch):
+    monkeypatch.setenv("DELTA87_MAX_ROWS_XLSX", "10")
+    link = next(a for a in results({"indicator": ["syn_count"]})["downloads"] if a.id == "data-download-xlsx")
+    assert link.href is None and "disabled" in link.className and "10" in link.title
+
+
+def test_forged_request_to_the_dash_callback_endpoint_is_not_a_500(client):
+    client.get("/data")  # the first request registers Dash's page router
+    spec = next(d for d in client.get("/_dash-dependencies").get_json() if "data-table.data" in d["output"])
+    outputs = [
+        dict(zip(("id", "property"), part.rsplit(".", 1), strict=True))
+        for part in spec["output"].strip(".").split("...")
+    ]
+    inputs = [{"id": i["id"], "property": i["property"], "value": "<script>x</script>"} for i in spec["inputs"]]
+    state = [{"id": "data-release", "property": "data", "value": "junk"}]
+    payload = {
+        "output": spec["output"],
+        "outputs": outputs,
+        "inputs": inputs,
+        "changedPropIds": ["data-indicator.value"],
+        "state": state,
+    }
+    response = client.post("/_dash-update-component", json=payload)
+    assert response.status_code == 200, response.get_data()[:500]
+    body = response.get_json()["response"]
+    assert "<script>x</script>" not in body["data-search"]["data"]
+
+
+@pytest.mark.realdata
+def test_real_release_explorer_download_matches_duckdb(isolated_env, real_warehouse_dir, monkeypatch):
+    import app  # noqa: PLC0415
+    from dashboards import data  # noqa: PLC0415
+
+    monkeypatch.setenv("DELTA87_WAREHOUSE_DIR", str(real_warehouse_dir))
+    client = app.create_app().server.test_client()
+    page = data.layout(indicator="child_labour_5_17", group="SDG_SSA", year_from="2010")
+    labels = {o["value"]: o["label"] for o in find(page, "data-indicator").options}
+    assert labels["modern_slavery_prevalence_gsi2018"].endswith("not downloadable (licence)")
+    assert "not downloadable" not in labels["child_labour_5_17"]
+    out = results({"indicator": ["child_labour_5_17"], "group": ["SDG_SSA"], "year_from": 2010})
+    release = find(page, "data-release").data["id"]
+    want = expected(
+        real_warehouse_dir, release, "indicator = 'child_labour_5_17' AND year >= 2010 AND " + xd.members("SDG_SSA")
+    )
+    assert len(want) > 20 and out["count"][0].children == f"{len(want):,}"
+    with client.get(href(out, "csv")) as response:
+        assert normalise(read_csv(response.get_data())) == want

@@ -1,0 +1,404 @@
+"""Filtered downloads: one slice of observations written as CSV (streamed), JSON, Parquet, Excel or a zip bundle.
+
+A `Slice` is a validated query bound to one verified release. Every format is written from the same
+`Slice`, so the rows are the same whichever format a researcher picks, and every file names the release,
+the exact query URL and the sources whose licence kept their rows out.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from warehouse import Release, Warehouse
+from warehouse.schema import OBSERVATIONS
+from web.params import Catalog, Query, without_licence_limit
+
+#: What each column of a download holds (the data dictionary of every bundle and workbook).
+DICTIONARY = {
+    "indicator": "Indicator code; its name, unit and definition are in indicators.csv and at /api/v1/indicators.",
+    "iso3": "ISO 3166-1 alpha-3 code of a country, or the code of a region / income-group aggregate (see /api/v1/countries).",
+    "year": "Reference year of the figure (the survey or estimate year, not the publication year).",
+    "sex": "total, female or male.",
+    "age": "Age band the figure refers to, as published (e.g. 5-17, 7-14, under 18, all ages).",
+    "value": "The figure, in the unit of the `unit` column.",
+    "lower": "Lower bound of the published uncertainty interval, when the source gives one.",
+    "upper": "Upper bound of the published uncertainty interval, when the source gives one.",
+    "unit": "Unit of value, lower and upper (e.g. percent, count, per-1000).",
+    "nature": "How the figure came about: measured (survey), estimated, modelled, detected (administrative counts of detected cases) or reported (a status stated by a source).",
+    "censored": "true where the source suppressed a small count (e.g. '<5'); value is then empty or a bound.",
+    "source": "Source id; publisher, edition, licence and citation are in sources.csv and at /api/v1/sources.",
+    "edition": "Edition or vintage of the source the figure was taken from.",
+    "source_file": "The raw publisher file the figure was read from (its sha256 is in the release manifest).",
+    "note": "Footnotes and remarks carried over from the source.",
+}
+SOURCE_COLUMNS = ["id", "publisher", "title", "edition", "url", "licence", "redistribution", "retrieved", "citation"]
+INDICATOR_COLUMNS = ["code", "name", "unit", "sdg_indicator", "definition", "caveats", "sources"]
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "parquet": "application/vnd.apache.parquet",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "zip": "application/zip",
+}
+
+
+#: Rows per Arrow batch when streaming CSV: small batches keep memory flat (Parquet uses 50k-row groups).
+CSV_BATCH_ROWS = 10_000
+
+
+class TooManyRows(ValueError):
+    """A non-streaming format was asked for more rows than it can carry."""
+
+
+@dataclass
+class Slice:
+    """A validated query bound to one verified release, with the row counts it implies."""
+
+    warehouse: Warehouse
+    release: Release
+    catalog: Catalog
+    query: Query
+    url: str  # the exact URL that asked for this slice
+    by_source: dict[str, int] = field(default_factory=dict)  # matching rows per source, every licence
+
+    @classmethod
+    def build(cls, warehouse: Warehouse, release: Release, catalog: Catalog, query: Query, url: str) -> Slice:
+        """Bind a query to a release and count what it matches, per source."""
+        counts = warehouse.count_observations_by_source(without_licence_limit(query.filter), release.id)
+        return cls(warehouse, release, catalog, query, url, counts)
+
+    @property
+    def total(self) -> int:
+        """Matching rows a download may carry (licence applied; before limit/offset)."""
+        # The same test as ObservationFilter.redistributable_only: a source must be listed and allow redistribution.
+        return sum(n for s, n in self.by_source.items() if (self.catalog.sources.get(s) or {}).get("redistribution"))
+
+    @property
+    def rows(self) -> int:
+        """Rows this response carries (after offset and limit)."""
+        remaining = max(0, self.total - self.query.offset)
+        return remaining if self.query.limit is None else min(self.query.limit, remaining)
+
+    def excluded(self) -> list[dict]:
+        """The non-redistributable sources that matched the filter, with their publisher link and row count."""
+        rows = []
+        for source_id in self.catalog.excluded_sources():
+            if self.by_source.get(source_id):
+                meta = self.catalog.sources[source_id]
+                rows.append(
+                    {
+                        "id": source_id,
+                        "publisher": meta.get("publisher") or "",
+                        "title": meta.get("title") or "",
+                        "url": meta.get("url") or "",
+                        "licence": meta.get("licence") or "",
+                        "rows": self.by_source[source_id],
+                    }
+                )
+        return rows
+
+    def licence_note(self) -> str:
+        """One sentence per excluded source, for READMEs, workbooks and JSON."""
+        notes = [
+            f"{row['rows']:,} matching rows from {row['publisher']} ({row['title']}) are not included because its "
+            f"licence does not allow redistribution; get them from the publisher: {row['url']}"
+            for row in self.excluded()
+        ]
+        return " ".join(notes) or "No matching rows were left out for licence reasons."
+
+    def batches(self, batch_rows: int = 50_000) -> Iterator[pa.RecordBatch]:
+        """The slice's rows as Arrow batches, in the requested order."""
+        return self.warehouse.observation_batches(
+            self.query.filter,
+            batch_rows=batch_rows,
+            release_id=self.release.id,
+            order_by=self.query.sort or None,  # None: release order, streamed without a sort
+            limit=self.query.limit,
+            offset=self.query.offset,
+        )
+
+    def frame(self) -> pd.DataFrame:
+        """The slice's rows as a DataFrame (for paged JSON and Excel, both bounded in size)."""
+        return self.warehouse.observations(
+            self.query.filter, self.query.order_by(), self.query.limit, self.query.offset, self.release.id
+        )
+
+    def sources(self) -> list[dict]:
+        """Sources-table rows of the sources present in the slice."""
+        return [
+            {**{c: self.catalog.sources[s].get(c) for c in SOURCE_COLUMNS}, "rows": n}
+            for s, n in sorted(self.by_source.items())
+            if (self.catalog.sources.get(s) or {}).get("redistribution")
+        ]
+
+    def indicators(self) -> pd.DataFrame:
+        """Indicators-table rows for the indicators asked for (all, when none was)."""
+        frame = self.warehouse.indicators(self.release.id)
+        if self.query.filter.indicators:
+            frame = frame[frame["code"].isin(self.query.filter.indicators)]
+        return frame[INDICATOR_COLUMNS]
+
+    def metadata(self) -> dict:
+        """Everything needed to cite and reproduce the slice, as plain JSON."""
+        return {
+            "release": self.release.id,
+            "release_created": self.release.created,
+            "query_url": self.url,
+            "pinned_url": with_params(self.url, release=self.release.id),
+            "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+            "rows": self.rows,
+            "excluded_sources": self.excluded(),
+            "licence_note": self.licence_note(),
+            "sources": self.sources(),
+        }
+
+    def filename(self, extension: str) -> str:
+        """The attachment name: delta87-observations-<release>.<extension>."""
+        return f"delta87-observations-{self.release.id}.{extension}"
+
+
+# -- CSV ---------------------------------------------------------------------------------------------------
+HEADER = (",".join(OBSERVATIONS.names) + "\n").encode()
+_NO_HEADER = pacsv.WriteOptions(include_header=False)
+
+
+def _csv_chunk(batch: pa.RecordBatch) -> bytes:
+    sink = io.BytesIO()
+    pacsv.write_csv(batch, sink, _NO_HEADER)
+    return sink.getvalue()
+
+
+def csv_stream(batches: Iterator[pa.RecordBatch]) -> Iterator[bytes]:
+    """CSV bytes: the header, then one chunk per Arrow batch (memory stays flat however many rows)."""
+    try:
+        yield HEADER
+        for batch in batches:
+            if batch.num_rows:
+                yield _csv_chunk(batch)
+    finally:
+        close = getattr(batches, "close", None)
+        if close:
+            close()  # release the warehouse cursor even when the client hangs up mid-stream
+
+
+# -- JSON --------------------------------------------------------------------------------------------------
+def records(frame: pd.DataFrame) -> list[dict]:
+    """DataFrame rows as JSON-safe dicts (NaN/NA -> None, numpy scalars -> Python)."""
+    clean = frame.astype(object).where(frame.notna(), None)
+    return [{k: _plain(v) for k, v in row.items()} for row in clean.to_dict("records")]
+
+
+def _plain(value):
+    return value.item() if hasattr(value, "item") else value
+
+
+# -- Parquet -----------------------------------------------------------------------------------------------
+def parquet_writer(sink, metadata: dict) -> pq.ParquetWriter:
+    """A Parquet writer whose file carries the slice metadata (release, query URL, exclusions)."""
+    schema = OBSERVATIONS.with_metadata({"delta87": json.dumps(metadata, default=str)})
+    return pq.ParquetWriter(sink, schema, compression="zstd")
+
+
+def write_parquet(batches: Iterator[pa.RecordBatch], sink, metadata: dict) -> int:
+    """Write batches as one Parquet file carrying the slice metadata; returns the row count."""
+    rows = 0
+    with parquet_writer(sink, metadata) as writer:
+        for batch in batches:
+            writer.write_batch(batch)
+            rows += batch.num_rows
+    return rows
+
+
+# -- Excel -------------------------------------------------------------------------------------------------
+def _cell(sheet, value):
+    """A write-only cell that is never a formula and holds no character XML forbids."""
+    if isinstance(value, float) and value != value:  # NaN
+        value = None
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"  # text from sources or URLs must not run as a formula
+    return cell
+
+
+def _sheet(workbook: Workbook, title: str, header: list[str], rows) -> None:
+    sheet = workbook.create_sheet(title)
+    sheet.append([_cell(sheet, h) for h in header])
+    for row in rows:
+        sheet.append([_cell(sheet, v) for v in row])
+
+
+def xlsx_bytes(piece: Slice, max_rows: int) -> bytes:
+    """A workbook: data, metadata (release, query URL, licence note), dictionary and sources sheets."""
+    if piece.rows > max_rows:
+        raise TooManyRows(
+            f"Excel downloads carry at most {max_rows:,} rows and this query matches {piece.rows:,}; "
+            "narrow the filters, page with limit/offset, or use format=csv or format=parquet (no row cap)"
+        )
+    workbook = Workbook(write_only=True)
+    data_rows = (row for batch in piece.batches() for row in zip(*batch.to_pydict().values(), strict=True))
+    _sheet(workbook, "data", OBSERVATIONS.names, data_rows)
+    meta = piece.metadata()
+    about = [
+        ("title", "Delta 8.7 observations (SDG target 8.7)"),
+        ("release", meta["release"]),
+        ("release_created", meta["release_created"]),
+        ("query_url", meta["query_url"]),
+        ("generated", meta["generated"]),
+        ("rows", meta["rows"]),
+        ("licence_note", meta["licence_note"]),
+        *[(f"excluded_source:{row['id']}", f"{row['publisher']}: {row['url']}") for row in meta["excluded_sources"]],
+        ("how_to_cite", "Cite each source in the sources sheet, and Delta 8.7 release " + meta["release"] + "."),
+    ]
+    _sheet(workbook, "metadata", ["field", "value"], about)
+    _sheet(workbook, "dictionary", ["column", "type", "description"], _dictionary_rows())
+    source_rows = [[row.get(c) for c in [*SOURCE_COLUMNS, "rows"]] for row in meta["sources"]]
+    _sheet(workbook, "sources", [*SOURCE_COLUMNS, "rows"], source_rows)
+    _sheet(workbook, "indicators", INDICATOR_COLUMNS, piece.indicators().itertuples(index=False))
+    sink = io.BytesIO()
+    workbook.save(sink)
+    return sink.getvalue()
+
+
+def _dictionary_rows() -> list[tuple[str, str, str]]:
+    return [(name, str(OBSERVATIONS.field(name).type), DICTIONARY[name]) for name in OBSERVATIONS.names]
+
+
+# -- zip bundle --------------------------------------------------------------------------------------------
+def bundle(piece: Slice) -> tempfile.SpooledTemporaryFile:
+    """The zip bundle (data.csv, data.parquet, dictionary, indicators, sources, metadata, README, snippets)."""
+    meta = piece.metadata()
+    out = tempfile.SpooledTemporaryFile(max_size=32 << 20)
+    with tempfile.TemporaryFile() as parquet, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        # One pass over the rows feeds both the CSV entry and the Parquet file.
+        with archive.open("data.csv", "w", force_zip64=True) as data_csv, parquet_writer(parquet, meta) as writer:
+            for chunk, batch in tee_csv(piece.batches()):
+                data_csv.write(chunk)
+                if batch is not None:
+                    writer.write_batch(batch)
+        parquet.seek(0)
+        with archive.open("data.parquet", "w", force_zip64=True) as data_parquet:
+            while block := parquet.read(1 << 20):
+                data_parquet.write(block)
+        archive.writestr("dictionary.csv", dictionary_csv())
+        archive.writestr("indicators.csv", piece.indicators().to_csv(index=False))
+        source_rows = [[row.get(c) for c in [*SOURCE_COLUMNS, "rows"]] for row in meta["sources"]]
+        archive.writestr("sources.csv", _csv_text([*SOURCE_COLUMNS, "rows"], source_rows))
+        archive.writestr("metadata.json", json.dumps(meta, indent=2, default=str))
+        archive.writestr("README.md", readme(meta, BUNDLE_FILES))
+        for name, text in loaders("data").items():
+            archive.writestr(name, text)
+    out.seek(0)
+    return out
+
+
+def tee_csv(batches: Iterator[pa.RecordBatch]) -> Iterator[tuple[bytes, pa.RecordBatch | None]]:
+    """Pair each CSV chunk with the batch it came from (the header has none)."""
+    yield HEADER, None
+    for batch in batches:
+        yield _csv_chunk(batch), batch
+
+
+def dictionary_csv() -> str:
+    """dictionary.csv: column, Arrow type and meaning of every observations column."""
+    return _csv_text(["column", "type", "description"], _dictionary_rows())
+
+
+def _csv_text(header: list[str], rows) -> str:
+    sink = io.StringIO()
+    writer = csv.writer(sink, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return sink.getvalue()
+
+
+# -- README and loader snippets ------------------------------------------------------------------------
+BUNDLE_FILES = {
+    "data.csv": "the observations, one row per indicator, area, year, sex, age and source",
+    "data.parquet": "the same rows as Parquet (typed columns; the metadata is in the file's key-value metadata)",
+    "dictionary.csv": "what each column holds",
+    "indicators.csv": "name, unit, definition and caveats of each indicator",
+    "sources.csv": "publisher, edition, URL, licence and citation of each source in the data",
+    "metadata.json": "release id, query URL, row count, sources and licence exclusions, machine-readable",
+    "load_pandas.py / load.R / load_duckdb.sql": "ready-to-run snippets that load the data",
+}
+
+
+def with_params(url: str, **params: str) -> str:
+    """`url` with some query parameters set (replacing earlier values)."""
+    parts = urlsplit(url)
+    pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in params]
+    pairs += [(k, v) for k, v in params.items() if v is not None]
+    return urlunsplit(parts._replace(query=urlencode(pairs, safe=",")))
+
+
+SNIPPETS = Path(__file__).with_name("snippets")
+
+
+def snippet(name: str, **values: str) -> str:
+    """A user-facing snippet template from web/snippets/ with its placeholders (STEM, URL) filled in."""
+    text = (SNIPPETS / name).read_text(encoding="utf-8")
+    for key, value in values.items():
+        text = text.replace(key.upper(), value)
+    return text
+
+
+def loaders(stem: str) -> dict[str, str]:
+    """Snippets that load `<stem>.parquet` / `<stem>.csv` with pandas, R and DuckDB."""
+    return {
+        "load_pandas.py": snippet("load_pandas.txt", stem=stem),
+        "load.R": snippet("load.R", stem=stem),
+        "load_duckdb.sql": snippet("load_duckdb.sql", stem=stem),
+    }
+
+
+def readme(meta: dict, files: dict[str, str]) -> str:
+    """README.md of a bundle: what it is, which release and query, licences and exclusions, how to cite and load."""
+    lines = [
+        "# Delta 8.7 data download (SDG target 8.7)",
+        "",
+        f"- Release: `{meta['release']}` (created {meta.get('release_created') or 'unknown'})",
+        f"- Query URL: {meta.get('query_url', '')}",
+        f"- Same query pinned to this release: {meta.get('pinned_url', '')}",
+        f"- Rows: {meta.get('rows', 0):,}",
+        f"- Generated: {meta.get('generated', '')}",
+        "",
+        "## Files",
+        *[f"- `{name}`: {text}" for name, text in files.items()],
+        "",
+        "## Licences",
+        "Data keep their publishers' licences; see `sources.csv`. " + meta.get("licence_note", ""),
+        *[
+            f"- Not included: {row['publisher']}, {row['title']} ({row['rows']:,} rows; licence: "
+            f"{row['licence'] or 'not stated'}). Publisher: {row['url']}"
+            for row in meta.get("excluded_sources", [])
+        ],
+        "",
+        "## How to cite",
+        "Cite each source you use (citations below and in `sources.csv`) and the Delta 8.7 release id above.",
+        *[f"- {row.get('citation') or row.get('title')}" for row in meta.get("sources", [])],
+        "",
+        "## Load",
+    ]
+    for name, text in loaders("data" if "data.csv" in files else "observations").items():
+        language = {"py": "python", "R": "r", "sql": "sql"}[name.rsplit(".", 1)[1]]
+        lines += [f"`{name}`:", f"```{language}", text.rstrip(), "```", ""]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,350 @@
+"""Parse and validate the query parameters shared by the HTTP API and the /data explorer.
+
+One vocabulary for both: `indicator`, `country`, `group`, `year_from`, `year_to`, `sex`, `age`, `source`,
+`nature` (the filters), `sort`, `limit`, `offset`, `format` and `release`. List parameters accept repeated
+keys (`country=NPL&country=IND`) or commas (`country=NPL,IND`). Every value is checked against the codes of
+the release being served (a `Catalog`), so nothing a user types reaches the warehouse unchecked, and every
+problem becomes a `ParamError` naming the parameter and the values it accepts.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
+
+from warehouse import ObservationFilter, Warehouse
+from warehouse.release import RELEASE_ID
+from warehouse.schema import NATURES, SEXES
+from warehouse.store import SORTABLE
+
+#: filter parameter -> ObservationFilter field
+LIST_FILTERS = {
+    "indicator": "indicators",
+    "country": "areas",
+    "group": "groups",
+    "sex": "sexes",
+    "age": "ages",
+    "source": "sources",
+    "nature": "natures",
+}
+YEAR_FILTERS = ("year_from", "year_to")
+FILTER_PARAMS = (*LIST_FILTERS, *YEAR_FILTERS)
+#: Other names accepted for a parameter (the country dashboards link with `area=`, the warehouse's word).
+SYNONYMS = {"area": "country"}
+FORMATS = ("json", "csv", "parquet", "xlsx", "zip")
+OBSERVATION_PARAMS = (*FILTER_PARAMS, *SYNONYMS, "sort", "limit", "offset", "format", "release")
+YEAR_MIN, YEAR_MAX = 1900, 2100
+MAX_VALUES = 300  # more countries than exist; a longer list is a mistake or an abuse
+MAX_SORT_KEYS = 5
+DEFAULT_LIMIT = 100
+OFFSET_MAX = 10**12 - 1
+_ECHO = 60  # characters of a bad value quoted back in a message
+
+
+class ParamError(ValueError):
+    """A query parameter the platform cannot accept; carries what to tell the caller."""
+
+    def __init__(self, parameter: str | None, message: str, allowed=None, status: int = 400, error: str = ""):
+        super().__init__(message)
+        self.parameter = parameter
+        self.message = message
+        self.allowed = list(allowed) if allowed is not None and not isinstance(allowed, str) else allowed
+        self.status = status
+        self.error = error or ("not_found" if status == 404 else "invalid_parameter")
+
+    def to_dict(self) -> dict:
+        """The JSON error body: {error, parameter, message, allowed}."""
+        return {"error": self.error, "parameter": self.parameter, "message": self.message, "allowed": self.allowed}
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The codes one release knows: what each filter parameter may take."""
+
+    release_id: str
+    indicators: dict[str, str]  # code -> name
+    areas: dict[str, str]  # ISO3 or aggregate code -> name
+    groups: dict[str, str]  # region / income-group code -> name
+    sources: dict[str, dict]  # id -> sources-table row
+    ages: tuple[str, ...] = ()
+    sexes: tuple[str, ...] = SEXES
+    natures: tuple[str, ...] = NATURES
+    years: tuple[int, int] | None = None
+
+    def allowed(self, parameter: str) -> list[str]:
+        """The values a list parameter accepts."""
+        values = {
+            "indicator": self.indicators,
+            "country": self.areas,
+            "group": self.groups,
+            "source": self.sources,
+            "age": self.ages,
+            "sex": self.sexes,
+            "nature": self.natures,
+        }[parameter]
+        return sorted(values)
+
+    def excluded_sources(self) -> list[str]:
+        """Ids of the sources whose licence does not allow redistribution."""
+        return sorted(s for s, row in self.sources.items() if not row.get("redistribution"))
+
+
+@dataclass(frozen=True)
+class Query:
+    """A validated observations request."""
+
+    filter: ObservationFilter
+    sort: tuple[tuple[str, bool], ...] = ()
+    limit: int | None = None
+    offset: int = 0
+    format: str = "json"
+    release: str | None = None
+
+    def order_by(self) -> tuple[tuple[str, bool], ...]:
+        """Sort keys for the warehouse (the default order when none was asked for)."""
+        return self.sort or (("indicator", True), ("iso3", True), ("year", True))
+
+
+_catalogs: dict[tuple[str, str], Catalog] = {}
+_catalogs_lock = threading.Lock()
+
+
+def catalog(warehouse: Warehouse, release_id: str) -> Catalog:
+    """The catalog of one release (kept per process: a release never changes once published)."""
+    key = (str(warehouse.root), release_id)
+    with _catalogs_lock:
+        found = _catalogs.get(key)
+    if found is None:
+        found = _build_catalog(warehouse, release_id)
+        with _catalogs_lock:
+            if len(_catalogs) >= 16:  # a handful of releases live at once; drop the oldest entry
+                _catalogs.pop(next(iter(_catalogs)))
+            _catalogs[key] = found
+    return found
+
+
+def _build_catalog(warehouse: Warehouse, release_id: str) -> Catalog:
+    indicators = warehouse.indicators(release_id)
+    countries = warehouse.countries(release_id)
+    regions = warehouse.regions(release_id)
+    sources = warehouse.sources(release_id)
+    areas = dict(zip(countries["iso3"], countries["name"], strict=True))
+    groups = dict(zip(regions["code"], regions["name"], strict=True))
+    areas.update(groups)
+    for code in warehouse.observation_values("iso3", release_id):
+        areas.setdefault(code, code)
+    years = warehouse.observation_values("year", release_id)
+    return Catalog(
+        release_id=release_id,
+        indicators=dict(zip(indicators["code"], indicators["name"], strict=True)),
+        areas=areas,
+        groups=groups,
+        sources={row["id"]: row for row in sources.astype(object).where(sources.notna(), None).to_dict("records")},
+        ages=tuple(warehouse.observation_values("age", release_id)),
+        sexes=tuple(dict.fromkeys([*SEXES, *warehouse.observation_values("sex", release_id)])),
+        years=(int(years[0]), int(years[-1])) if years else None,
+    )
+
+
+# -- reading raw arguments ---------------------------------------------------------------------------
+def arguments(source: Mapping | Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Normalise a werkzeug MultiDict, a Dash `**query` dict or pairs into {name: [raw values]}."""
+    if hasattr(source, "lists"):
+        return {k: [str(v) for v in vs] for k, vs in source.lists()}
+    items = source.items() if isinstance(source, Mapping) else source
+    out: dict[str, list[str]] = {}
+    for key, value in items:
+        values = value if isinstance(value, list | tuple) else [value]
+        out.setdefault(str(key), []).extend("" if v is None else str(v) for v in values)
+    return out
+
+
+def canonical(args: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The arguments with synonyms folded into their canonical parameter (`area` -> `country`)."""
+    out = {name: list(values) for name, values in args.items() if name not in SYNONYMS}
+    for synonym, name in SYNONYMS.items():
+        if synonym in args:
+            out[name] = out.get(name, []) + list(args[synonym])
+    return out
+
+
+def _echo(value: str) -> str:
+    return repr(value if len(value) <= _ECHO else value[:_ECHO] + "…")
+
+
+def _single(args: dict[str, list[str]], name: str) -> str | None:
+    values = [v.strip() for v in args.get(name, [])]
+    values = [v for v in values if v]
+    if len(values) > 1:
+        raise ParamError(name, f"{name} was given {len(values)} times; give it once")
+    return values[0] if values else None
+
+
+def release_param(args: dict[str, list[str]]) -> str | None:
+    """The pinned release id, checked for shape only (whether it exists is the warehouse's answer)."""
+    value = _single(args, "release")
+    if value is not None and not RELEASE_ID.match(value):
+        raise ParamError("release", f"{_echo(value)} is not a release id (e.g. r20260101T000000Z-0123abcd)")
+    return value
+
+
+def check_names(args: dict[str, list[str]], allowed: Iterable[str]) -> None:
+    """Reject parameters this endpoint does not understand (usually a typo that would silently be ignored)."""
+    allowed = list(allowed)
+    for name in args:
+        if name not in allowed:
+            raise ParamError(name, f"unknown parameter {_echo(name)}", allowed=allowed, error="unknown_parameter")
+
+
+# -- filters --------------------------------------------------------------------------------------------
+def _split(raw: list[str], known: set[str]) -> list[str]:
+    """Values of a list parameter: a whole value that is a known code stays whole, else split on commas."""
+    values: list[str] = []
+    for item in raw:
+        item = item.strip()
+        parts = [item] if item in known else item.split(",")
+        values += [p.strip() for p in parts if p.strip()]
+    return list(dict.fromkeys(values))
+
+
+def _values(args: dict[str, list[str]], name: str, known: set[str]) -> list[str]:
+    """The raw values of a list parameter, with area codes matched case-insensitively."""
+    values = _split(args.get(name, []), known)
+    if name in ("country", "group"):
+        values = [v.upper() if v.upper() in known else v for v in values]
+    return values
+
+
+def _codes(args: dict[str, list[str]], name: str, catalog: Catalog) -> tuple[str, ...]:
+    allowed = catalog.allowed(name)
+    known = set(allowed)
+    values = _values(args, name, known)
+    if len(values) > MAX_VALUES:
+        message = f"{name} has {len(values)} values; at most {MAX_VALUES} are accepted"
+        raise ParamError(name, message, error="too_many_values")
+    unknown = [v for v in values if v not in known]
+    if unknown:
+        where = {"country": "/api/v1/countries", "group": "/api/v1/countries", "indicator": "/api/v1/indicators"}
+        hint = f" (see {where[name]})" if name in where else ""
+        raise ParamError(name, f"unknown {name} {_echo(unknown[0])}{hint}", allowed=allowed, error="unknown_value")
+    return tuple(values)
+
+
+def _year(args: dict[str, list[str]], name: str) -> int | None:
+    value = _single(args, name)
+    if value is None:
+        return None
+    if not re.fullmatch(r"[0-9]{4}", value):
+        raise ParamError(
+            name, f"{name} must be a four-digit year, got {_echo(value)}", allowed=f"{YEAR_MIN}-{YEAR_MAX}"
+        )
+    year = int(value)
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise ParamError(
+            name, f"{name} must be between {YEAR_MIN} and {YEAR_MAX}, got {year}", allowed=f"{YEAR_MIN}-{YEAR_MAX}"
+        )
+    return year
+
+
+def parse_filter(args: dict[str, list[str]], catalog: Catalog, strict: bool = True) -> tuple[ObservationFilter, list]:
+    """The ObservationFilter the arguments ask for, and the problems found (strict: raise the first)."""
+    args = canonical(args)
+    values: dict = {}
+    problems: list[ParamError] = []
+    for name, attribute in LIST_FILTERS.items():
+        try:
+            values[attribute] = _codes(args, name, catalog)
+        except ParamError as exc:
+            if strict:
+                raise
+            problems.append(exc)
+            known = set(catalog.allowed(name))
+            values[attribute] = tuple(v for v in _values(args, name, known) if v in known)[:MAX_VALUES]
+    for name in YEAR_FILTERS:
+        try:
+            values[name] = _year(args, name)
+        except ParamError as exc:
+            if strict:
+                raise
+            problems.append(exc)
+    if values.get("year_from") and values.get("year_to") and values["year_from"] > values["year_to"]:
+        problem = ParamError("year_to", f"year_to ({values['year_to']}) is before year_from ({values['year_from']})")
+        if strict:
+            raise problem
+        problems.append(problem)
+        values["year_to"] = None
+    # Licence awareness: downloads and the API carry only sources that allow redistribution.
+    return ObservationFilter(**values, redistributable_only=True), problems
+
+
+# -- presentation parameters ------------------------------------------------------------------------
+def parse_sort(value: str | None) -> tuple[tuple[str, bool], ...]:
+    """`sort=-year,iso3` -> (("year", False), ("iso3", True)); columns must be observation columns."""
+    if not value:
+        return ()
+    keys = []
+    for part in value.split(","):
+        part = part.strip()
+        column = part.lstrip("-+")
+        if column not in SORTABLE:
+            raise ParamError("sort", f"cannot sort by {_echo(column)}", allowed=list(SORTABLE))
+        keys.append((column, not part.startswith("-")))
+    if len(keys) > MAX_SORT_KEYS or len({c for c, _ in keys}) != len(keys):
+        raise ParamError("sort", f"sort takes at most {MAX_SORT_KEYS} different columns", allowed=list(SORTABLE))
+    return tuple(keys)
+
+
+def _integer(args: dict[str, list[str]], name: str, low: int, high: int) -> int | None:
+    value = _single(args, name)
+    if value is None:
+        return None
+    if not re.fullmatch(r"[0-9]{1,12}", value) or not low <= int(value) <= high:
+        raise ParamError(
+            name, f"{name} must be a whole number from {low} to {high}, got {_echo(value)}", allowed=f"{low}-{high}"
+        )
+    return int(value)
+
+
+def parse_query(args: dict[str, list[str]], catalog: Catalog, page_size_max: int) -> Query:
+    """A strict, validated observations request (raises ParamError on the first problem)."""
+    check_names(args, OBSERVATION_PARAMS)
+    fmt = (_single(args, "format") or "json").lower()
+    if fmt not in FORMATS:
+        raise ParamError("format", f"unknown format {_echo(fmt)}", allowed=list(FORMATS))
+    where, _ = parse_filter(args, catalog, strict=True)
+    limit = _integer(args, "limit", 1, page_size_max if fmt == "json" else OFFSET_MAX)
+    offset = _integer(args, "offset", 0, OFFSET_MAX) or 0
+    if fmt == "json" and limit is None:
+        limit = min(DEFAULT_LIMIT, page_size_max)
+    return Query(
+        filter=where,
+        sort=parse_sort(_single(args, "sort")),
+        limit=limit,
+        offset=offset,
+        format=fmt,
+        release=release_param(args),
+    )
+
+
+def query_string(where: ObservationFilter, sort=(), **extra) -> str:
+    """The canonical query string of a filter (comma-joined lists), shared by the page URL and download links."""
+    pairs = []
+    for name, attribute in LIST_FILTERS.items():
+        values = getattr(where, attribute)
+        if values:
+            pairs.append((name, ",".join(values)))
+    for name in YEAR_FILTERS:
+        if getattr(where, name) is not None:
+            pairs.append((name, str(getattr(where, name))))
+    if sort:
+        pairs.append(("sort", ",".join(("" if asc else "-") + column for column, asc in sort)))
+    pairs += [(k, str(v)) for k, v in extra.items() if v not in (None, "")]
+    return urlencode(pairs, safe=",")
+
+
+def without_licence_limit(where: ObservationFilter) -> ObservationFilter:
+    """The same filter, counting every source (to tell how many rows the licence filter left out)."""
+    return replace(where, redistributable_only=False)

@@ -1,0 +1,4 @@
+# Load the Delta 8.7 download in R (base R; arrow::read_parquet("STEM.parquet") also works).
+df <- read.csv("STEM.csv", stringsAsFactors = FALSE, na.strings = "")
+print(dim(df))
+head(df)
