@@ -7,14 +7,21 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
+from dash import _callback
 
+import api
 import config
+import web
 from dashboards import _shell
-from web import cache
 
 
 def create_app() -> dash.Dash:
     """Build a fresh app (tests build one per test)."""
+    # Page modules are re-executed by every Dash(use_pages=True) and register their @callback functions again;
+    # drop the copies an earlier, never-served app left in Dash's global registry (pages are the only modules
+    # that use @callback; the shell binds its callbacks to the app).
+    _callback.GLOBAL_CALLBACK_LIST.clear()
+    _callback.GLOBAL_CALLBACK_MAP.clear()
     app = dash.Dash(
         __name__,
         use_pages=True,
@@ -28,7 +35,9 @@ def create_app() -> dash.Dash:
     )
     app.index_string = _shell.INDEX
     app.layout = _shell.layout
-    cache.init_app(app.server)
+    web.install(app)  # cache, release pinning, health, errors, security headers, compression
+    api.init_app(app.server)
+    _shell.register(app)  # menu toggler, current-section links, HTTP 404 for unknown pages and codes
     _ = dbc  # dash-bootstrap-components registers its JS bundle on import
     return app
 

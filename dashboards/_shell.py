@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import dash
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import Input, Output, State, dcc, html
 
+from dashboards import _status
 from warehouse import ReleaseError, get_warehouse
 
 INDEX = """<!DOCTYPE html>
@@ -18,11 +21,11 @@ INDEX = """<!DOCTYPE html>
 </head>
 <body>
 {%app_entry%}
-<footer>
+<div>
 {%config%}
 {%scripts%}
 {%renderer%}
-</footer>
+</div>
 </body>
 </html>"""
 
@@ -38,8 +41,20 @@ NAV = [
 ]
 
 
+#: Paths below which a navigation entry is the current one (besides its own path and what lies under it).
+ALSO_ACTIVE = {"/countries": ["/country/", "/pathfinders"], "/indicators": ["/indicator/"], "/themes": ["/theme/"]}
+
+
+def _nav_id(href: str) -> str:
+    return "shell-nav-" + (href.strip("/").replace("/", "-") or "home")
+
+
 def navbar() -> dbc.Navbar:
-    links = [dbc.NavItem(dbc.NavLink(label, href=href, active="exact")) for label, href in NAV]
+    """Brand, a toggler for narrow screens (aria-expanded kept in sync), the section links and the search box."""
+    links = [
+        dbc.NavItem(dbc.NavLink(label, href=href, id=_nav_id(href), external_link=href.startswith("/api/")))
+        for label, href in NAV
+    ]
     search = html.Form(
         [
             html.Label("Search", htmlFor="shell-search", className="visually-hidden"),
@@ -57,12 +72,25 @@ def navbar() -> dbc.Navbar:
         role="search",
         className="d-flex ms-lg-3 my-2 my-lg-0",
     )
+    toggler = html.Button(
+        html.Span(className="navbar-toggler-icon"),
+        id="shell-toggler",
+        type="button",
+        className="navbar-toggler",
+        n_clicks=0,
+        **{"aria-controls": "shell-collapse", "aria-expanded": "false", "aria-label": "Menu"},
+    )
     return dbc.Navbar(
         dbc.Container(
             [
                 dbc.NavbarBrand("Delta 8.7", href="/", className="fw-bold"),
-                dbc.NavbarToggler(id="shell-toggler"),
-                dbc.Collapse(dbc.Nav(links + [search], navbar=True, className="ms-auto"), id="shell-collapse", navbar=True),
+                toggler,
+                dbc.Collapse(
+                    dbc.Nav(links + [search], navbar=True, className="ms-auto"),
+                    id="shell-collapse",
+                    navbar=True,
+                    is_open=False,
+                ),
             ],
             fluid="lg",
         ),
@@ -71,6 +99,55 @@ def navbar() -> dbc.Navbar:
         className="mb-3",
         expand="lg",
     )
+
+
+#: Toggle the menu on the toggler; close it after a navigation. Mark the current section (class and aria-current).
+_TOGGLE_JS = """
+function(clicks, pathname, isOpen) {
+    const trigger = (dash_clientside.callback_context.triggered[0] || {}).prop_id || "";
+    const open = trigger.startsWith("shell-toggler") ? !isOpen : false;
+    return [open, open ? "true" : "false"];
+}
+"""
+_ACTIVE_JS = """
+function(pathname) {
+    const nav = %s;
+    const also = %s;
+    const path = pathname || "/";
+    const flags = nav.map(function(href) {
+        if (href === "/") { return path === "/"; }
+        return path === href || path.startsWith(href + "/") || (also[href] || []).some(p => path.startsWith(p));
+    });
+    window.setTimeout(function() {
+        nav.forEach(function(href, i) {
+            const link = document.querySelector('a.nav-link[href="' + href + '"]');
+            if (!link) { return; }
+            if (flags[i]) { link.setAttribute("aria-current", "page"); } else { link.removeAttribute("aria-current"); }
+        });
+    }, 0);
+    return flags;
+}
+"""
+
+
+def register(app: dash.Dash) -> None:
+    """Per-app wiring of the shell: menu toggler, current-section links, HTTP status hook."""
+    app.clientside_callback(
+        _TOGGLE_JS,
+        Output("shell-collapse", "is_open"),
+        Output("shell-toggler", "aria-expanded"),
+        Input("shell-toggler", "n_clicks"),
+        Input("_pages_location", "pathname"),
+        State("shell-collapse", "is_open"),
+        prevent_initial_call=True,
+    )
+    hrefs = [href for _, href in NAV]
+    app.clientside_callback(
+        _ACTIVE_JS % (json.dumps(hrefs), json.dumps(ALSO_ACTIVE)),
+        [Output(_nav_id(href), "active") for href in hrefs],
+        Input("_pages_location", "pathname"),
+    )
+    _status.register(app)
 
 
 def footer() -> html.Footer:

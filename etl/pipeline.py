@@ -64,7 +64,15 @@ def _run(result, only, dry_run, force, raw_dir, warehouse_dir, registry_dir, ref
         selected = {s.id for s in registry}
     previous = _previous_tables(warehouse_dir) if only else None
     if only and previous is None:
-        raise SourceError([Problem("pipeline", "no current release to combine a partial run with: run all sources first", str(warehouse_dir))])
+        raise SourceError(
+            [
+                Problem(
+                    "pipeline",
+                    "no current release to combine a partial run with: run all sources first",
+                    str(warehouse_dir),
+                )
+            ]
+        )
     result.previous_release = _current_id(warehouse_dir)
     needed = [s for s in registry if s.id in selected or any(d.format == "reference" for d in s.datasets)]
     snapshot_problems = verify_snapshots(needed, raw_dir, registry_dir)
@@ -90,8 +98,12 @@ def _run(result, only, dry_run, force, raw_dir, warehouse_dir, registry_dir, ref
         result.status = "dry-run"
         return
     clock = time.perf_counter()
-    meta = {"counts": result.counts, "changes": result.changes, "run_id": result.run_id,
-            "sources": {sid: stat for sid, stat in result.sources.items()}}
+    meta = {
+        "counts": result.counts,
+        "changes": result.changes,
+        "run_id": result.run_id,
+        "sources": {sid: stat for sid, stat in result.sources.items()},
+    }
     published = publish(built.tables, warehouse_dir, meta, keep=settings.keep_releases, force=force)
     result.timings["publish"] = time.perf_counter() - clock
     result.release_id = published.release_id
@@ -119,7 +131,9 @@ def _changes(new: pd.DataFrame, old: pd.DataFrame | None) -> dict:
     if old is None:
         return {"summary": f"first release: {len(new):,} observations", "by_indicator": {}}
     key = ["indicator", "iso3", "year", "sex", "age", "source"]
-    merged = new[key + ["value"]].merge(old[key + ["value"]], on=key, how="outer", suffixes=("", "_old"), indicator=True)
+    merged = new[key + ["value"]].merge(
+        old[key + ["value"]], on=key, how="outer", suffixes=("", "_old"), indicator=True
+    )
     added = merged["_merge"] == "left_only"
     removed = merged["_merge"] == "right_only"
     both = merged["_merge"] == "both"

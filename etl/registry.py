@@ -117,8 +117,11 @@ def load_source(path: Path) -> Source:
     if source.id != path.stem:
         raise SourceError([Problem("registry", f"id {source.id!r} must equal the file name", str(path), column="id")])
     known = {f.path for f in source.files}
-    missing = [Problem("registry", "dataset file is not listed under files", str(path), column="datasets.file", value=d.file)
-               for d in source.datasets if d.file not in known]
+    missing = [
+        Problem("registry", "dataset file is not listed under files", str(path), column="datasets.file", value=d.file)
+        for d in source.datasets
+        if d.file not in known
+    ]
     if missing:
         raise SourceError(missing)
     return source
@@ -131,8 +134,12 @@ def load_registry(folder: Path, only: list[str] | None = None) -> list[Source]:
         unknown = sorted(set(only) - {p.stem for p in paths})
         if unknown:
             raise SourceError(
-                [Problem("registry", f"unknown source {name!r}; known: {', '.join(p.stem for p in paths)}", str(folder))
-                 for name in unknown]
+                [
+                    Problem(
+                        "registry", f"unknown source {name!r}; known: {', '.join(p.stem for p in paths)}", str(folder)
+                    )
+                    for name in unknown
+                ]
             )
         paths = [p for p in paths if p.stem in only]
     problems, sources = [], []

@@ -51,7 +51,10 @@ class RunResult:
         """A readable summary (printed by the CLI and saved beside the JSON report)."""
         lines = [f"ETL run {self.run_id}: {self.status.upper()}"]
         if self.release_id:
-            lines.append(f"release: {self.release_id}" + (f" (previous {self.previous_release})" if self.previous_release else ""))
+            lines.append(
+                f"release: {self.release_id}"
+                + (f" (previous {self.previous_release})" if self.previous_release else "")
+            )
         if self.counts:
             lines.append("counts: " + ", ".join(f"{k} {v:,}" for k, v in sorted(self.counts.items())))
         if self.changes.get("summary"):

@@ -65,3 +65,13 @@ def test_boundary_walker_detects_a_forbidden_import(tmp_path):
     bad = tmp_path / "bad.py"
     bad.write_text("def f():\n    from dashboards import home\n", encoding="utf-8")
     assert "dashboards" in imported_names(bad)
+
+
+def test_only_page_modules_register_global_callbacks():
+    """create_app() clears Dash's global callback registry; only page modules (re-run per app) may fill it."""
+    offenders = []
+    for path in sorted((ROOT / "dashboards").glob("_*.py")):
+        text = path.read_text(encoding="utf-8")
+        if "@callback" in text or "@dash.callback" in text or "dash.clientside_callback(" in text:
+            offenders.append(path.name)
+    assert offenders == []

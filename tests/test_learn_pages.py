@@ -6,6 +6,7 @@ import json
 import shutil
 
 import plotly
+import plotly.graph_objects as go
 import pytest
 from dash import dcc, html
 
@@ -116,7 +117,7 @@ def test_without_a_release_the_charts_say_so_instead_of_failing(app):
 
 def test_live_charts_draw_world_trend_regions_countries_and_flags(released):
     world = render(released, "learn_explainer", slug="global-estimates")
-    graphs = {c.id: c.figure for c in components(world) if isinstance(c, dcc.Graph)}
+    graphs = {c.id: go.Figure(c.figure) for c in components(world) if isinstance(c, dcc.Graph)}
     trend = graphs["learn-chart-0"]
     assert list(trend.data[0].x) == [2000, 2008, 2016, 2020] and list(trend.data[0].y) == [30.0, 25.0, 20.0, 21.0]
     assert "No data for this indicator in the current release." in text_of(world)  # hazardous_work_number
@@ -127,12 +128,12 @@ def test_live_charts_draw_world_trend_regions_countries_and_flags(released):
     assert list(bars.data[1].x) == ["Africa (ILO)", "Asia and the Pacific (ILO)"] and list(bars.data[1].y) == [1.5, 2.5]
 
     survey = render(released, "learn_explainer", slug="measuring-child-labour")
-    histogram = next(c.figure for c in components(survey) if isinstance(c, dcc.Graph))
+    histogram = next(go.Figure(c.figure) for c in components(survey) if isinstance(c, dcc.Graph))
     assert sorted(histogram.data[0].x) == [5.0, 8.0, 12.0]  # latest value per country: NPL 2019, not 2014
     assert "3 countries, latest values from 2014–2019" in text_of(survey)
 
     flags = render(released, "learn_explainer", slug="ilo-conventions-and-ratification")
-    bars = [c.figure for c in components(flags) if isinstance(c, dcc.Graph)]
+    bars = [go.Figure(c.figure) for c in components(flags) if isinstance(c, dcc.Graph)]
     assert any(dict(zip(b.data[0].y, b.data[0].x, strict=True)).get("Ratified") == 2 for b in bars)
 
 

@@ -40,8 +40,9 @@ def test_publish_killed_at_stage_leaves_last_release_served(tmp_path, stage):
     good = f.make_release(tmp_path, f.observations([{"indicator": "x", "iso3": "AAA", "year": 2020, "value": 1.0}]))
     before = _snapshot(tmp_path)
     env = {**os.environ, "DELTA87_TEST_PAUSE_AT": stage, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-c", SCRIPT, str(tmp_path)], cwd=ROOT, env=env,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SCRIPT, str(tmp_path)], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True
+    )
     deadline = time.monotonic() + 60
     line = ""
     while time.monotonic() < deadline and "PAUSED AT" not in line:

@@ -144,6 +144,13 @@ PROGRESS = pa.schema(
         ("observed_rate", pa.float64()),  # annual relative change (compound), e.g. -0.05 = -5 % a year
         ("required_rate", pa.float64()),
         ("method", pa.string()),
+        # Added for the progress engine (etl/progress.py): the absolute pace in the indicator's unit per year,
+        # which pace the status compares ("relative" or "absolute": zero targets have no compound rate),
+        # and how the projection band was found.
+        ("observed_change", pa.float64()),
+        ("required_change", pa.float64()),
+        ("basis", pa.string()),
+        ("band_method", pa.string()),
         ("target_value", pa.float64()),
         ("target_year", pa.int32()),
         ("projected_value", pa.float64()),

@@ -1,1 +1,37 @@
-"""Web plumbing shared by the pages and the API: cache, error handling, security headers, health."""
+"""Web plumbing shared by the pages and the API: cache, error handling, security headers, health.
+
+`install(app)` wires all of it into the Dash app's Flask server; app.py calls it once.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import dash
+
+
+def install(app: dash.Dash) -> None:
+    """Add the cache, one-release-per-request pinning, health, errors, security headers, a data-free validation
+    layout, compression, and the per-release cache of callback responses."""
+    from web import cache, compression, errors, health, layout, release, security  # noqa: PLC0415 - keep `import web` light
+
+    server = app.server
+    _log_through_gunicorn()
+    cache.init_app(server)
+    security.install(server, app)  # first: an oversized body is refused before anything reads it
+    release.install(server)
+    errors.install(server, app)
+    health.install(server)
+    layout.install(app)  # after Dash's own first-request hooks, which build the validation layout
+    compression.install(server)
+    cache.install_response_cache(server)  # last: sees the request after every check, the response before compression
+
+
+def _log_through_gunicorn() -> None:
+    """Under gunicorn, send the platform's own log lines (cache outages, refused inputs, errors) to gunicorn's
+    error log, timestamped like gunicorn's; elsewhere leave logging as the caller configured it."""
+    gunicorn = logging.getLogger("gunicorn.error")
+    root = logging.getLogger()
+    if gunicorn.handlers and not root.handlers:
+        root.handlers = list(gunicorn.handlers)
+        root.setLevel(logging.INFO)

@@ -1,0 +1,289 @@
+"""Reusable page pieces: number formatting, source notes, chart blocks with table and text alternatives."""
+
+from __future__ import annotations
+
+import math
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+#: Plain-language names for the `nature` column.
+NATURE_TEXT = {
+    "measured": "measured (household survey or census)",
+    "estimated": "estimate",
+    "modelled": "modelled estimate",
+    "detected": "detected cases (administrative records: they measure detection as much as the crime)",
+    "reported": "status reported by the source",
+}
+#: Graph config: no CDN topojson (TOOLCHAIN.md section 8), no Plotly logo, a light mode bar.
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
+MAP_CONFIG = {**GRAPH_CONFIG, "topojsonURL": "/assets/topojson/"}
+
+
+def number(value: float | None, decimals: int | None = 1) -> str:
+    """A number with thousands separators; whole numbers without decimals."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    decimals = 1 if decimals is None or pd.isna(decimals) else int(decimals)
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.{decimals}f}"
+
+
+UNIT_LABELS = {
+    "percent": "%",
+    "count": "number",
+    "number": "number",
+    "per-1000": "per 1,000",
+    "usd": "US$",
+    "int-usd": "international $ (PPP)",
+    "score": "score",
+    "flag": "yes / no",
+}
+
+
+def format_value(value: float | None, unit: str | None, decimals: int | None = 1) -> str:
+    """A value with its unit, e.g. "160 million", "7.4%", "5.4 per 1,000", "US$ 1,234"."""
+    unit = (unit or "").strip()
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if unit == "flag":
+        return "yes" if value else "no"
+    if unit in ("count", "number") and abs(value) >= 1_000_000:
+        return f"{number(round(value / 1_000_000, 1), 1)} million"
+    text = number(value, decimals)
+    if unit in ("percent", "%"):
+        return f"{text}%"
+    if unit in ("per-1000", "per 1,000"):
+        return f"{text} per 1,000"
+    if unit == "usd":
+        return f"US$ {text}"
+    if unit == "int-usd":
+        return f"{text} international $"
+    if unit in ("", "count", "number", "score", "persons", "people"):
+        return text
+    return f"{text} {unit}"
+
+
+def formatted(values: pd.Series, unit: str | None, decimals: int | None = 1) -> list[str]:
+    """format_value over a column."""
+    return [format_value(v, unit, decimals) for v in values]
+
+
+def unit_label(unit: str | None) -> str:
+    """The unit as an axis label."""
+    return UNIT_LABELS.get((unit or "").strip(), unit or "")
+
+
+def nature_text(nature: str | None) -> str:
+    return NATURE_TEXT.get(nature or "", nature or "not stated")
+
+
+def _records(sources) -> dict[str, dict]:
+    """The sources table as {id: row}; accepts the DataFrame or an already converted dict (hot paths pass that)."""
+    if isinstance(sources, dict):
+        return sources
+    return {} if sources is None or sources.empty else sources.set_index("id", drop=False).to_dict("index")
+
+
+def source_label(sources, source_id: str, editions: list[str] | tuple = ()) -> str:
+    """The full citation: "Publisher, Title — edition(s)", or the id itself when unknown."""
+    row = _records(sources).get(source_id)
+    if row is None:
+        return str(source_id)
+    named = [e for e in editions if e]
+    return f"{row['publisher']}, {row['title']}" + (f" — {'; '.join(named)}" if named else "")
+
+
+def source_short(sources, row) -> str:
+    """A short citation for cards and table cells: the edition or publication of the value, else the title."""
+    edition = row.get("edition") if hasattr(row, "get") else None
+    if isinstance(edition, str) and edition.strip():
+        return edition
+    record = _records(sources).get(row["source"])
+    return str(record["title"]) if record else str(row["source"])
+
+
+def year_span(years: pd.Series) -> str:
+    """ "2016" or "2000–2020" for a column of years."""
+    years = sorted({int(y) for y in years.dropna()})
+    if not years:
+        return "no year"
+    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+
+
+def source_note(rows: pd.DataFrame, sources, extra: str = "") -> html.P:
+    """The line under a chart: source(s) with licence, years, nature; attribution for non-redistributable data."""
+    records = _records(sources)
+    parts: list = []
+    ids = list(dict.fromkeys(rows["source"].dropna())) if not rows.empty else []
+    for i, source_id in enumerate(ids):
+        editions = []
+        if "edition" in rows.columns:
+            editions = [e for e in dict.fromkeys(rows.loc[rows["source"] == source_id, "edition"].dropna()) if e]
+        parts.append("; " if i else "Source: ")
+        parts.append(source_label(records, source_id, editions))
+        row = records.get(source_id)
+        if row is not None:
+            if not bool(row.get("redistribution", True)):
+                parts.append(f" — © {row['publisher']}, shown with attribution; not included in downloads")
+            elif row.get("licence"):
+                parts.append(f" (licence: {row['licence']})")
+    if not ids:
+        parts.append("Source: none (no data)")
+    natures = ", ".join(nature_text(n) for n in dict.fromkeys(rows["nature"].dropna())) if not rows.empty else ""
+    parts.append(f". Year{'s' if not rows.empty and rows['year'].nunique() > 1 else ''}: ")
+    parts.append(year_span(rows["year"]) if not rows.empty else "–")
+    if natures:
+        parts.append(f". Nature: {natures}")
+    parts.append(f". {extra}" if extra else ".")
+    return html.P(parts, className="chart-source small text-body-secondary mb-1")
+
+
+def table(df: pd.DataFrame, columns: list[tuple[str, str]], caption: str, links: dict | None = None) -> html.Div:
+    """An accessible HTML table; `links` maps a column to a function value -> href."""
+    links = links or {}
+    head = html.Thead(html.Tr([html.Th(label, scope="col") for _, label in columns]))
+    body = []
+    for record in df.to_dict("records"):
+        cells = []
+        for key, _ in columns:
+            value = record.get(key)
+            missing = value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+            text = "–" if missing else str(value)  # plain strings serialise fastest
+            cells.append(html.Td(html.A(text, href=links[key](record)) if key in links else text))
+        body.append(html.Tr(cells))
+    return html.Div(
+        html.Table(
+            [html.Caption(caption), head, html.Tbody(body)],
+            className="table table-sm table-striped align-middle mb-0",
+        ),
+        className="table-responsive data-table",
+        # a scrollable region must be reachable by keyboard (WCAG 2.1.1) and named for screen readers
+        tabIndex="0",
+        role="region",
+        **{"aria-label": caption},
+    )
+
+
+def plain(figure) -> dict:
+    """A figure as a plain dict: cached pages then unpickle and serialise without Plotly re-validating them."""
+    return figure.to_plotly_json() if hasattr(figure, "to_plotly_json") else figure
+
+
+def chart(
+    graph_id: str,
+    figure,
+    summary: str,
+    note: html.P,
+    data_table: html.Div | None = None,
+    is_map: bool = False,
+) -> html.Figure:
+    """A graph with its source line, a text summary (also read by screen readers) and a table alternative."""
+    summary_id = f"{graph_id}-summary"
+    children = [
+        html.Div(
+            dcc.Graph(id=graph_id, figure=plain(figure), config=MAP_CONFIG if is_map else GRAPH_CONFIG),
+            **{"aria-describedby": summary_id},
+            className="graph-frame",
+        ),
+        html.Figcaption(
+            [note, html.P(summary, id=summary_id, className="chart-summary small mb-1")],
+        ),
+    ]
+    if data_table is not None:
+        children.append(html.Details([html.Summary("Show the data as a table"), data_table], className="small"))
+    return html.Figure(children, className="chart-block mb-4")
+
+
+def live_chart(graph_id: str, is_map: bool = False, figure=None) -> html.Figure:
+    """A chart block whose figure, source note, summary and table are filled by a callback.
+
+    Outputs: (graph_id, "figure"), (graph_id + "-note", "children"), (graph_id + "-summary", "children"),
+    (graph_id + "-table", "children"). The graph exists from the first render, so inputs on it validate.
+    """
+    config = MAP_CONFIG if is_map else GRAPH_CONFIG
+    return html.Figure(
+        [
+            html.Div(
+                dcc.Graph(id=graph_id, figure=figure or {}, config=config),
+                **{"aria-describedby": f"{graph_id}-summary"},
+                className="graph-frame",
+            ),
+            html.Figcaption(
+                [
+                    html.Div(id=f"{graph_id}-note"),
+                    html.P(id=f"{graph_id}-summary", className="chart-summary small mb-1"),
+                ]
+            ),
+            html.Details(
+                [html.Summary("Show the data as a table"), html.Div(id=f"{graph_id}-table")], className="small"
+            ),
+        ],
+        className="chart-block mb-4",
+    )
+
+
+def explainer_link(slug: str | None, label: str = "What does this mean?") -> html.A | None:
+    """A link to the learning-space explainer for an indicator, when it has one."""
+    if not slug or (isinstance(slug, float) and math.isnan(slug)):
+        return None
+    return html.A(label, href=f"/learn/{slug}", className="explainer-link small")
+
+
+def short_name(meta: dict) -> str:
+    """An indicator's short name for chart titles (its full name when it has none)."""
+    short = meta.get("short_name")
+    return short if isinstance(short, str) and short.strip() else str(meta.get("name") or meta.get("code", ""))
+
+
+def explainer_title(slug: str) -> str:
+    """A readable title from an explainer slug ("ilo-conventions-and-ratification" -> "ILO conventions and ...")."""
+    words = slug.replace("sdg-target-8-7", "SDG target 8.7").replace("alliance-8-7", "Alliance 8.7").split("-")
+    text = " ".join({"ilo": "ILO", "sdg": "SDG"}.get(w, w) for w in words)
+    return text[0].upper() + text[1:]
+
+
+def stat(label: str, value: str, details: list, stat_id: str | None = None) -> dbc.Card:
+    """A headline number card: label, big value, then year/source/nature lines."""
+    body = [html.P(label, className="stat-label mb-1"), html.P(value, className="stat-value mb-1")]
+    body += [html.P(line, className="small text-body-secondary mb-0") for line in details if line]
+    props = {"id": stat_id} if stat_id else {}
+    return dbc.Card(dbc.CardBody(body), className="stat-card h-100", **props)
+
+
+def notice(text, kind: str = "secondary") -> dbc.Alert:
+    """A plain message box (no data, data gap, fallback)."""
+    return dbc.Alert(text, color=kind, className="small py-2")
+
+
+def trend_summary(df: pd.DataFrame, unit: str, decimals: int | None = 1) -> str:
+    """One sentence per series: first and latest value, for screen readers and skimmers."""
+    if df.empty:
+        return "No data for this selection."
+    sentences = []
+    for name, part in df.sort_values("year").groupby("series", sort=False):
+        first, last = part.iloc[0], part.iloc[-1]
+        if len(part) == 1:
+            sentences.append(f"{name}: {format_value(last['value'], unit, decimals)} in {int(last['year'])}.")
+        else:
+            sentences.append(
+                f"{name}: {format_value(first['value'], unit, decimals)} in {int(first['year'])}, "
+                f"{format_value(last['value'], unit, decimals)} in {int(last['year'])} ({len(part)} points)."
+            )
+    return " ".join(sentences)
+
+
+def ranking_summary(df: pd.DataFrame, unit: str, decimals: int | None = 1, label: str = "label") -> str:
+    """Highest and lowest values of a cross-section."""
+    if df.empty:
+        return "No data for this selection."
+    ordered = df.sort_values("value", ascending=False)
+    top, bottom = ordered.iloc[0], ordered.iloc[-1]
+    if len(ordered) == 1:
+        return f"{top[label]}: {format_value(top['value'], unit, decimals)}."
+    return (
+        f"{len(ordered)} values. Highest: {top[label]} ({format_value(top['value'], unit, decimals)}); "
+        f"lowest: {bottom[label]} ({format_value(bottom['value'], unit, decimals)})."
+    )

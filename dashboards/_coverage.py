@@ -1,0 +1,215 @@
+"""The data-gap matrix behind /coverage: pure builders (cells, matrix, figure, table) and cached data access.
+
+Kept apart from the page module (dashboards/coverage.py) so it can be imported and tested without an app.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc
+
+from dashboards import _components as c
+from dashboards import _data
+from dashboards._figures import FONT
+from warehouse import ObservationFilter, get_warehouse
+
+THEMES = ("child-labour", "forced-labour", "trafficking")
+#: Years since the latest observation -> (label, colour); Okabe-Ito blues to vermillion, grey for no data.
+AGE_BINS = (
+    (3, "0–3 years", "#0072B2"),
+    (6, "4–6 years", "#56B4E9"),
+    (10, "7–10 years", "#E69F00"),
+    (None, "over 10 years", "#D55E00"),
+)
+NATURES = (
+    ("measured", "measured", "#0072B2"),
+    ("estimated", "estimated", "#009E73"),
+    ("modelled", "modelled", "#CC79A7"),
+    ("detected", "detected", "#E69F00"),
+    ("reported", "reported", "#999999"),
+)
+GROUPINGS = (("sdg_region", "SDG regions"), ("ilo_region", "ILO regions"), ("income_group", "Income groups"))
+
+
+# -- pure ------------------------------------------------------------------------------------------------
+def latest_cells(obs: pd.DataFrame) -> pd.DataFrame:
+    """One row per (iso3, indicator): latest year with a value, its nature, and the number of years with data."""
+    obs = obs[obs["value"].notna()]
+    if obs.empty:
+        return pd.DataFrame(columns=["iso3", "indicator", "latest_year", "nature", "years"])
+    years = obs.groupby(["iso3", "indicator"])["year"].nunique().rename("years")
+    # Where sources disagree on the nature of the latest year, the plainest word wins (measured before modelled).
+    rank = {name: i for i, (name, _, _) in enumerate(NATURES)}
+    ordered = obs.assign(_rank=obs["nature"].map(rank).fillna(len(rank)))
+    ordered = ordered.sort_values(["iso3", "indicator", "year", "_rank"], ascending=[True, True, False, True])
+    latest = ordered.drop_duplicates(["iso3", "indicator"])[["iso3", "indicator", "year", "nature"]]
+    latest = latest.rename(columns={"year": "latest_year"}).merge(years.reset_index(), on=["iso3", "indicator"])
+    return latest.sort_values(["iso3", "indicator"]).reset_index(drop=True)
+
+
+def age_bin(years_since: int) -> int:
+    """The index in AGE_BINS of a number of years since the latest observation."""
+    for index, (limit, _, _) in enumerate(AGE_BINS):
+        if limit is None or years_since <= limit:
+            return index
+    return len(AGE_BINS) - 1
+
+
+def matrix(cells: pd.DataFrame, countries: pd.DataFrame, codes: list[str], reference_year: int) -> pd.DataFrame:
+    """Every country × indicator with its latest year, nature, years since (NaN/empty where there is no data)."""
+    grid = pd.MultiIndex.from_product([countries["iso3"], codes], names=["iso3", "indicator"]).to_frame(index=False)
+    grid = grid.merge(cells, on=["iso3", "indicator"], how="left")
+    grid["name"] = grid["iso3"].map(dict(zip(countries["iso3"], countries["name"], strict=True)))
+    grid["since"] = reference_year - grid["latest_year"]
+    return grid
+
+
+def matrix_figure(grid: pd.DataFrame, labels: dict[str, str], colour_by: str = "age") -> go.Figure:
+    """A heatmap: rows countries (by name), columns indicators; discrete colours with a labelled legend."""
+    scale = AGE_BINS if colour_by == "age" else NATURES
+    if colour_by == "age":
+        code = grid["since"].map(lambda s: age_bin(int(s)) if pd.notna(s) else None)
+    else:
+        code = grid["nature"].map({name: i for i, (name, _, _) in enumerate(NATURES)})
+    grid = grid.assign(z=code, text=_cell_text(grid))
+    names = sorted(grid["name"].unique(), key=str.casefold)
+    codes = list(dict.fromkeys(grid["indicator"]))
+    z = grid.pivot(index="name", columns="indicator", values="z").reindex(index=names, columns=codes)
+    text = grid.pivot(index="name", columns="indicator", values="text").reindex(index=names, columns=codes)
+    iso3 = grid.pivot(index="name", columns="indicator", values="iso3").reindex(index=names, columns=codes)
+    n = len(scale)
+    colours = []
+    for i, (_, _, colour) in enumerate(scale):
+        colours += [[i / n, colour], [(i + 1) / n, colour]]
+    heat = go.Heatmap(
+        z=z.astype(float).values,
+        x=[labels.get(k, k) for k in codes],
+        y=names,
+        customdata=iso3.values,
+        text=text.values,
+        hovertemplate="%{y} · %{x}<br>%{text}<extra></extra>",
+        zmin=-0.5,
+        zmax=n - 0.5,
+        colorscale=colours,
+        xgap=1,
+        ygap=1,
+        hoverongaps=False,
+        colorbar={
+            "tickvals": list(range(n)),
+            "ticktext": [label for _, label, _ in scale],
+            "thickness": 14,
+            "lenmode": "pixels",
+            "len": 30 * n,
+            "y": 1,
+            "yanchor": "top",
+            "title": {"text": "Latest data" if colour_by == "age" else "Nature"},
+        },
+    )
+    height = max(260, 18 * len(names) + 170)
+    return go.Figure(
+        heat,
+        layout={
+            "height": height,
+            "margin": {"l": 10, "r": 10, "t": 150, "b": 10},
+            "font": {"family": FONT, "size": 11},
+            "plot_bgcolor": "#F1F3F5",
+            "paper_bgcolor": "white",
+            "xaxis": {"side": "top", "tickangle": -40, "automargin": True, "fixedrange": True, "showgrid": False},
+            "yaxis": {"autorange": "reversed", "automargin": True, "fixedrange": True, "showgrid": False},
+        },
+    )
+
+
+def _cell_text(grid: pd.DataFrame) -> list[str]:
+    out = []
+    for year, nature, since, years in zip(
+        grid["latest_year"], grid["nature"], grid["since"], grid["years"], strict=True
+    ):
+        if pd.isna(year):
+            out.append("no data")
+        else:
+            out.append(f"latest {int(year)} ({int(since)} years ago) · {nature} · {int(years)} year(s) with data")
+    return out
+
+
+def table_markdown(rows: pd.DataFrame, columns: list[tuple[str, str]]) -> str:
+    """The table alternative as one Markdown table (one component: thousands of html cells make Dash crawl)."""
+
+    def cell(text) -> str:
+        return re.sub(r"([\\|\[\]*_`<>#])", r"\\\1", str(text))  # names are text, never Markdown
+
+    lines = ["| " + " | ".join(cell(label) for _, label in columns) + " |", "|" + "---|" * len(columns)]
+    for record in rows.to_dict("records"):
+        first = f"[{cell(record['name'])}](/country/{record['iso3']})"
+        lines.append("| " + " | ".join([first] + [cell(record[key]) for key, _ in columns[1:]]) + " |")
+    return "\n".join(lines)
+
+
+def table_rows(grid: pd.DataFrame) -> pd.DataFrame:
+    """The accessible alternative: one row per country, one text cell per indicator ('2019 · measured' or '–')."""
+    cell = [f"{int(y)} · {n}" if pd.notna(y) else "–" for y, n in zip(grid["latest_year"], grid["nature"], strict=True)]
+    wide = grid.assign(cell=cell).pivot(index=["iso3", "name"], columns="indicator", values="cell").reset_index()
+    return wide.sort_values("name", key=lambda s: s.str.casefold()).reset_index(drop=True)
+
+
+# -- data ------------------------------------------------------------------------------------------------
+def coverage_codes(indicators: pd.DataFrame) -> list[str]:
+    """The SDG 8.7 indicators of the matrix, by theme then code (commitment flags excluded)."""
+    table = indicators.reset_index(drop=True)
+    keep = table[table["theme"].isin(THEMES) & (table["nature"] != "reported")]
+    order = {theme: i for i, theme in enumerate(THEMES)}
+    return keep.assign(_t=keep["theme"].map(order)).sort_values(["_t", "code"])["code"].tolist()
+
+
+@_data.memo
+def cells(rid: str) -> pd.DataFrame:
+    """Latest-year cells of every SDG 8.7 indicator, for the whole release (cached per release)."""
+    codes = tuple(coverage_codes(_data.indicators(rid)))
+    cols = ["indicator", "iso3", "year", "value", "nature"]
+    obs = get_warehouse().observations(ObservationFilter(indicators=codes), release_id=rid) if codes else None
+    return latest_cells(obs[cols] if obs is not None else pd.DataFrame(columns=cols))
+
+
+def countries_in(rid: str, group: str | None, with_data: set[str] | frozenset = frozenset()) -> pd.DataFrame:
+    """Countries of a region code (any grouping), or all: independent states, and territories that have data."""
+    table = _data.countries(rid)
+    if group:
+        table = table[(table[[g for g, _ in GROUPINGS]] == group).any(axis=1)]
+    keep = table["independent"].fillna(False).astype(bool) | table["iso3"].isin(with_data)
+    return table.loc[keep, ["iso3", "name"]].reset_index(drop=True)
+
+
+# -- page ------------------------------------------------------------------------------------------------
+
+
+def matrix_view(rid: str, group: str | None, colour_by: str | None) -> tuple[go.Figure, object, str]:
+    """Figure, table alternative and a one-line summary for a region code (or all) and a colouring."""
+    names, found = _data.indicators(rid), cells(rid)
+    countries = set(_data.countries(rid)["iso3"])
+    found = found[found["iso3"].isin(countries)]  # regions and the world have their own pages
+    codes = [code for code in coverage_codes(names) if code in set(found["indicator"])]  # no country-less columns
+    members = countries_in(rid, group or None, set(found["iso3"]))
+    if not codes or members.empty:
+        return go.Figure(layout={"height": 200}), c.notice("No countries or indicators to show."), ""
+    grid = matrix(found, members, codes, _data.release_year(rid))
+    labels = {code: str(names.loc[code, "short_name"] or code) for code in codes}
+    columns = [("name", "Country")] + [(code, labels[code]) for code in codes]
+    table = dcc.Markdown(table_markdown(table_rows(grid), columns), className="coverage-table small")
+    empty = int(grid.groupby("iso3")["latest_year"].count().eq(0).sum())
+    summary = (
+        f"{len(members)} countries × {len(codes)} indicators; {int(grid['latest_year'].notna().sum())} cells have data; "
+        f"{empty} countries have no data on any of these indicators."
+    )
+    return matrix_figure(grid, labels, colour_by or "age"), table, summary
+
+
+def country_href(click: dict | None) -> str | None:
+    """The country page of a clicked matrix cell, or None when the click names no country."""
+    try:
+        iso3 = click["points"][0]["customdata"]
+    except (TypeError, KeyError, IndexError):
+        return None
+    return f"/country/{iso3}" if isinstance(iso3, str) and len(iso3) == 3 else None

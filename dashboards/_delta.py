@@ -1,0 +1,407 @@
+"""The delta view: observed against required pace, the projection fan chart with the target, and the status.
+
+`delta_section(area_code, indicator=None)` is embedded by the overview (area "WLD") and the country page
+(ISO3), and by the country brief in its compact form. Numbers come from the release's `progress` table
+(computed by etl/progress.py); the wording helpers are shared with the ETL (warehouse/progress_text.py).
+"""
+
+from __future__ import annotations
+
+import math
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from dashboards import _components as c
+from dashboards import _data
+from dashboards._figures import FONT, OKABE_ITO
+from warehouse import ObservationFilter, ReleaseError, get_warehouse
+from warehouse import progress_text as words
+
+EXPLAINER = "/learn/measuring-progress"
+#: Bootstrap colours of the status badges (text always says the status; colour is never the only cue).
+BADGE = {
+    words.TARGET_MET: "success",
+    words.ON_TRACK: "success",
+    words.TOO_SLOW: "warning",
+    words.MOVING_AWAY: "danger",
+    words.INSUFFICIENT: "secondary",
+    words.NOT_ASSESSED: "light",
+}
+#: Which series heads the view when no indicator is asked for: the SDG 8.7.1 measures first.
+PRIORITY = (
+    "child_labour_5_17",
+    "child_labour_number",
+    "child_labour_rate",
+    "child_labour_econ",
+    "hazardous_work_number",
+    "modern_slavery_number",
+    "modern_slavery_per_1000",
+    "forced_labour_number",
+    "forced_labour_per_1000",
+    "forced_marriage_number",
+    "modern_slavery_prevalence_gsi2023",
+    "modern_slavery_prevalence_gsi2018",
+)
+OBSERVED, PROJECTED, REQUIRED, TARGET = OKABE_ITO[0], OKABE_ITO[0], OKABE_ITO[1], "#000000"
+
+
+# -- pure helpers ----------------------------------------------------------------------------------------
+def headline(rows: pd.DataFrame, indicator: str | None = None) -> dict | None:
+    """The series to show: the asked indicator, else by PRIORITY; trend-able, total, longest and newest first."""
+    rows = rows[rows["status"] != words.NOT_ASSESSED]
+    if indicator:
+        rows = rows[rows["indicator"] == indicator]
+    if rows.empty:
+        return None
+    rank = {code: i for i, code in enumerate(PRIORITY)}
+    order = rows.assign(
+        _short=rows["points"] < 2,
+        _rank=rows["indicator"].map(lambda code: rank.get(code, len(rank))),
+        _sex=rows["sex"] != "total",
+    )
+    keys = ["_short", "_rank", "_sex", "points", "latest_year", "indicator", "age", "source"]
+    order = order.sort_values(keys, ascending=[True, True, True, False, False, True, True, True], kind="stable")
+    return order.iloc[0].drop(["_short", "_rank", "_sex"]).to_dict()
+
+
+def people_per_year(change: float, unit: str, population: float | None) -> float | None:
+    """How many people a required change in the indicator's unit means per year (None when unknown)."""
+    if change is None or math.isnan(change):
+        return None
+    if unit == "count":
+        return abs(change)
+    if population is None or math.isnan(population):
+        return None
+    if unit == "percent":
+        return abs(change) / 100 * population
+    if unit == "per-1000":
+        return abs(change) / 1000 * population
+    return None
+
+
+def _path(start: float, end: float, steps: int, basis: str) -> list[float]:
+    """Values from start to end in `steps` equal years: geometric (compound) or straight (absolute)."""
+    if basis == "relative" and start > 0 and end > 0 and math.isfinite(end):
+        return [start * (end / start) ** (i / steps) for i in range(steps + 1)]
+    return [start + (end - start) * i / steps for i in range(steps + 1)]
+
+
+def fan_figure(obs: pd.DataFrame, row: dict, unit: str, height: int = 320) -> go.Figure:
+    """Observed points, the projection with its band, the required path and the target (pure)."""
+    obs = obs.sort_values("year")
+    fig = go.Figure(layout=_fan_layout(unit, height))
+    latest_year = int(row["latest_year"])
+    target_year = row.get("target_year")
+    if target_year is not None and not pd.isna(target_year) and int(target_year) > latest_year:
+        _add_projection(fig, obs, row, int(target_year))
+    fig.add_trace(_observed_trace(obs, unit))
+    if target_year is not None and not pd.isna(target_year):
+        fig.add_trace(
+            go.Scatter(
+                x=[int(target_year)],
+                y=[float(row["target_value"])],
+                mode="markers",
+                name="Target",
+                cliponaxis=False,
+                marker={"symbol": "star", "size": 16, "color": TARGET},
+                hovertemplate=f"Target: {words.target_text(float(row['target_value']), unit)}"
+                f" by {int(target_year)}<extra></extra>",
+            )
+        )
+        fig.add_vline(x=int(target_year), line={"color": "#6C757D", "dash": "dot", "width": 1})
+    end = int(target_year) if target_year is not None and not pd.isna(target_year) else latest_year
+    fig.update_xaxes(range=[int(row["baseline_year"]) - 0.6, max(latest_year, end) + 0.6])
+    return fig
+
+
+def _fan_layout(unit: str, height: int) -> dict:
+    return {
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "font": {"family": FONT, "size": 12, "color": "#212529"},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+        "xaxis": {"tickformat": "d", "gridcolor": "#E9ECEF", "automargin": True},
+        "yaxis": {
+            "rangemode": "tozero",
+            "gridcolor": "#E9ECEF",
+            "automargin": True,
+            "title": {"text": c.unit_label(unit)},
+        },
+    }
+
+
+def _observed_trace(obs: pd.DataFrame, unit: str) -> go.Scatter:
+    trace = {"x": obs["year"].astype(int).tolist(), "y": obs["value"].astype(float).tolist()}
+    if obs["lower"].notna().any() and obs["upper"].notna().any():
+        trace["error_y"] = {
+            "type": "data",
+            "symmetric": False,
+            "color": OBSERVED,
+            "array": (obs["upper"] - obs["value"]).fillna(0).tolist(),
+            "arrayminus": (obs["value"] - obs["lower"]).fillna(0).tolist(),
+        }
+    return go.Scatter(
+        **trace,
+        mode="lines+markers",
+        name="Observed",
+        line={"color": OBSERVED, "width": 2.5},
+        marker={"size": 8, "color": OBSERVED},
+        hovertemplate="%{x}: %{y:,.4~g} " + c.unit_label(unit) + "<extra>Observed</extra>",
+    )
+
+
+def _add_projection(fig: go.Figure, obs: pd.DataFrame, row: dict, target_year: int) -> None:
+    """Band (a fan from the latest point), projection line and the required path."""
+    latest_year, latest = int(row["latest_year"]), float(row["latest_value"])
+    years = list(range(latest_year, target_year + 1))
+    steps, basis = len(years) - 1, row.get("basis") or "absolute"
+    lower, upper = row.get("projected_lower"), row.get("projected_upper")
+    if lower is not None and not pd.isna(lower):
+        last = obs[obs["year"] == latest_year]
+        low0 = float(last["lower"].iloc[0]) if not last.empty and pd.notna(last["lower"].iloc[0]) else latest
+        high0 = float(last["upper"].iloc[0]) if not last.empty and pd.notna(last["upper"].iloc[0]) else latest
+        high = _path(high0, float(upper), steps, basis)
+        low = _path(min(low0, latest), float(lower), steps, basis)
+        fig.add_trace(
+            go.Scatter(
+                x=years + years[::-1],
+                y=high + low[::-1],
+                fill="toself",
+                mode="lines",
+                name="Projection band",
+                fillcolor="rgba(0,114,178,0.18)",
+                line={"width": 0},
+                hoverinfo="skip",
+            )
+        )
+    projected = row.get("projected_value")
+    if projected is not None and not pd.isna(projected):
+        fig.add_trace(
+            go.Scatter(
+                x=years,
+                y=_path(latest, float(projected), steps, basis),
+                mode="lines",
+                name="Projection at the observed pace",
+                line={"color": PROJECTED, "dash": "dash"},
+                hovertemplate="%{x}: %{y:,.4~g}<extra>Projection</extra>",
+            )
+        )
+    target = row.get("target_value")
+    if target is not None and not pd.isna(target):
+        fig.add_trace(
+            go.Scatter(
+                x=[latest_year, target_year],
+                y=[latest, float(target)],
+                mode="lines",
+                name="Required path",
+                line={"color": REQUIRED, "dash": "dot", "width": 2},
+                hoverinfo="skip",
+            )
+        )
+
+
+# -- data ------------------------------------------------------------------------------------------------
+def series_observations(rid: str, row: dict) -> pd.DataFrame:
+    """The observations behind one progress row (no missing or censored values)."""
+    where = ObservationFilter(
+        indicators=(row["indicator"],),
+        areas=(row["iso3"],),
+        sexes=(row["sex"],),
+        ages=(row["age"],),
+        sources=(row["source"],),
+    )
+    obs = get_warehouse().observations(where, release_id=rid)
+    return obs[obs["value"].notna() & ~obs["censored"].fillna(False).astype(bool)]
+
+
+def population_for(rid: str, area: str, row: dict, unit: str) -> tuple[float | None, str]:
+    """The population a rate applies to, and a note on which one (ages 5-17 = under 18 minus under 5)."""
+    obs = _data.country_observations(rid, area)
+    if obs.empty:
+        return None, ""
+
+    def latest(code: str) -> tuple[float | None, int | None]:
+        """The latest total value of a population indicator, and its year."""
+        part = obs[(obs["indicator"] == code) & obs["value"].notna() & (obs["sex"] == "total")]
+        if part.empty:
+            return None, None
+        last = part.sort_values("year").iloc[-1]
+        return float(last["value"]), int(last["year"])
+
+    if unit == "per-1000":
+        value, year = latest("population")
+        return value, f"total population in {year}" if value else ""
+    if unit == "percent" and row["age"] == "5-17":
+        for code in ("population_5_17",):
+            value, year = latest(code)
+            if value:
+                return value, f"children aged 5–17 in {year}"
+        under18, year = latest("population_under18")
+        under5, year5 = latest("population_under5")
+        if under18 and under5 and year == year5:
+            return under18 - under5, f"children aged 5–17 in {year} (under 18 minus under 5)"
+    return None, ""
+
+
+# -- components ------------------------------------------------------------------------------------------
+def delta_section(area_code: str, indicator: str | None = None, compact: bool = False) -> html.Div:
+    """The delta view of one area (ISO3 or region code), for one indicator or the headline series."""
+    try:
+        rid = _data.release_id()
+    except ReleaseError as exc:
+        return c.notice(f"No data release is available: {exc}", "warning")
+    area = str(area_code or "").upper()
+    rows = _data.progress(rid, area)
+    row = headline(rows, indicator) if not rows.empty else None
+    if row is None:
+        wanted = f" for {indicator}" if indicator else ""
+        return html.Div(
+            c.notice(f"No series{wanted} in this area can be assessed against an SDG 8.7 target in this release."),
+            className="delta-view",
+            id=f"delta-{area.lower()}",
+        )
+    meta = _data.indicator_meta(rid, row["indicator"]) or {"name": row["indicator"], "unit": ""}
+    unit = meta.get("unit") or ""
+    parts = [_title(row, meta, rid), _badge(row), _tiles(row, unit, rid, area), _chart(rid, row, unit, compact)]
+    if not compact:
+        parts += [_method(row), _others(rows, rid)]
+    return html.Div(parts, className="delta-view" + (" delta-compact" if compact else ""), id=f"delta-{area.lower()}")
+
+
+def _title(row: dict, meta: dict, rid: str) -> html.P:
+    sources = _data.sources(rid)
+    source = str(sources.loc[row["source"], "publisher"]) if row["source"] in sources.index else row["source"]
+    source = source.split(" (")[0].split(";")[0]  # the publisher's name, without qualifiers
+    who = "" if row["sex"] == "total" else f", {row['sex']}"
+    return html.P(
+        [html.Strong(meta.get("name") or row["indicator"]), f" (ages {row['age']}{who}) · {source}"],
+        className="delta-series mb-1",
+    )
+
+
+def _badge(row: dict) -> html.P:
+    status = row["status"]
+    return html.P(
+        [
+            dbc.Badge(
+                status.capitalize(),
+                color=BADGE.get(status, "secondary"),
+                text_color="dark" if status in (words.TOO_SLOW, words.NOT_ASSESSED) else None,
+                className="delta-badge me-2 fs-6",
+            ),
+            html.Span(row["reason"], className="delta-reason"),
+        ],
+        className="mb-2",
+    )
+
+
+def _pace(row: dict, which: str, unit: str) -> str:
+    value = words.pace_value(row, which)
+    if value is None or pd.isna(value):
+        return "–"
+    return f"{words.direction_word(value).lower()} {words.pace_text(row, which, unit)}"
+
+
+def _tiles(row: dict, unit: str, rid: str, area: str) -> dbc.Row:
+    target = row.get("target_value")
+    goal = f"to reach {words.target_text(float(target), unit)} by {int(row['target_year'])}" if pd.notna(target) else ""
+    span = f"{int(row['baseline_year'])}–{int(row['latest_year'])}, {int(row['points'])} points"
+    observed = _pace(row, "observed", unit) if row["points"] >= 2 else "no trend (one point)"
+    tiles = [
+        c.stat("Observed pace", observed, [span if row["points"] >= 2 else f"{int(row['latest_year'])} only"]),
+        c.stat("Required pace", _pace(row, "required", unit), [goal]),
+    ]
+    lines = [_people(row, unit, rid, area)]
+    return dbc.Row(
+        [dbc.Col(t, xs=6) for t in tiles] + [dbc.Col(html.P(lines, className="small mb-0 mt-2"), xs=12)],
+        className="g-2 mb-2 delta-tiles",
+    )
+
+
+def _people(row: dict, unit: str, rid: str, area: str) -> str:
+    change = row.get("required_change")
+    if row["status"] in (words.TARGET_MET, words.NOT_ASSESSED) or change is None or pd.isna(change) or change >= 0:
+        return ""
+    population, which = population_for(rid, area, row, unit)
+    people = people_per_year(float(change), unit, population)
+    who = "children" if row["indicator"].startswith(("child", "hazardous")) else "people"
+    if people is None:
+        return f"People per year: not shown, because this release has no matching population figure ({row['age']})."
+    basis = f" (required pace × {which})" if which else ""
+    return f"The required pace means about {words.format_count(people)} fewer {who} each year{basis}."
+
+
+def _chart(rid: str, row: dict, unit: str, compact: bool) -> html.Figure:
+    obs = series_observations(rid, row)
+    figure = fan_figure(obs, row, unit, height=180 if compact else 320)
+    summary = (
+        (
+            f"Observed values {int(row['baseline_year'])}–{int(row['latest_year'])}"
+            if row["points"] > 1
+            else f"One observed value ({int(row['latest_year'])})"
+        )
+        + (
+            f", projected {words.format_value(row['projected_value'], unit)} in {int(row['target_year'])}"
+            if pd.notna(row.get("projected_value"))
+            else ""
+        )
+        + (
+            f" (band {words.format_value(row['projected_lower'], unit)} to "
+            f"{words.format_value(row['projected_upper'], unit)})"
+            if pd.notna(row.get("projected_lower"))
+            else ""
+        )
+        + "."
+    )
+    graph_id = f"delta-fan-{str(row['iso3']).lower()}"
+    return html.Figure(
+        [
+            html.Div(
+                dcc.Graph(id=graph_id, figure=figure, config={**c.GRAPH_CONFIG, "staticPlot": compact}),
+                **{"aria-describedby": f"{graph_id}-summary"},
+            ),
+            html.Figcaption(summary, id=f"{graph_id}-summary", className="small text-body-secondary"),
+        ],
+        className="mb-2",
+    )
+
+
+def _method(row: dict) -> html.P:
+    band = f" Band: {row['band_method']}." if row.get("band_method") else ""
+    method = f"Pace: {row['method']}." if row.get("method") else ""
+    return html.P(
+        [method, band, " ", html.A("How progress is measured", href=EXPLAINER)],
+        className="small text-body-secondary delta-method",
+    )
+
+
+def _others(rows: pd.DataFrame, rid: str) -> html.Details:
+    names = _data.indicators(rid)
+    frame = rows.assign(
+        name=rows["indicator"].map(lambda code: names.loc[code, "name"] if code in names.index else code),
+        years=[
+            f"{int(a)}–{int(b)}" if a != b else str(int(a))
+            for a, b in zip(rows["baseline_year"], rows["latest_year"], strict=True)
+        ],
+    ).sort_values(["indicator", "sex", "age", "source"])
+    columns = [
+        ("name", "Indicator"),
+        ("sex", "Sex"),
+        ("age", "Age"),
+        ("years", "Years"),
+        ("points", "Points"),
+        ("status", "Status"),
+        ("reason", "Why"),
+    ]
+    return html.Details(
+        [
+            html.Summary(f"Every assessed series for this area ({len(frame)})"),
+            c.table(frame, columns, "Progress of every series of this area"),
+        ],
+        className="small",
+    )

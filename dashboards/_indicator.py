@@ -1,0 +1,229 @@
+"""The indicator page's state (kept in the URL query) and its tab views over one filtered query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import pandas as pd
+from dash import html
+
+from dashboards import _components as c
+from dashboards import _data, _figures, _series, _views
+
+TABS = ("chart", "map", "table", "about")
+MAX_COMPARE = 12
+#: The chart and map tabs point to the Table tab, which lists the same filtered rows.
+TABLE_TAB = "The Table tab lists these values."
+
+
+@dataclass(frozen=True)
+class View:
+    """What the page shows: tab, year ("latest" or a year), compared areas, sex and age band."""
+
+    tab: str = "chart"
+    year: str = "latest"
+    areas: tuple[str, ...] = ()
+    sex: str = ""
+    age: str = ""
+
+    def search(self, default_sex: str, default_age: str) -> str:
+        """The URL query for this view; defaults are left out so links stay short."""
+        query = {}
+        if self.tab != "chart":
+            query["tab"] = self.tab
+        if self.year != "latest":
+            query["year"] = self.year
+        if self.areas:
+            query["countries"] = ",".join(self.areas)
+        if self.sex and self.sex != default_sex:
+            query["sex"] = self.sex
+        if self.age and self.age != default_age:
+            query["age"] = self.age
+        return "?" + urlencode(query, safe=",") if query else ""
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What an indicator's view can be set to: its sexes, age bands per sex, years, areas, and the defaults."""
+
+    default_sex: str
+    default_age: str
+    sexes: frozenset
+    ages: dict
+    years: frozenset
+    areas: frozenset
+
+    @classmethod
+    def of(cls, obs: pd.DataFrame, code: str) -> Choices:
+        rows = _series.valued(obs)
+        sex, age = _series.default_breakdown(rows, code)
+        ages = {s: frozenset(part["age"]) for s, part in rows.groupby("sex")}
+        years = frozenset(str(int(y)) for y in rows["year"].unique())
+        return cls(sex, age, frozenset(rows["sex"]), ages, years, frozenset(rows["iso3"]))
+
+
+def parse(choices: Choices, **query) -> View:
+    """A valid View from untrusted query values (unknown values fall back to defaults, never an error)."""
+    sex = query.get("sex") if query.get("sex") in choices.sexes else choices.default_sex
+    ages = choices.ages.get(sex, frozenset())
+    fallback = choices.default_age if choices.default_age in ages else next(iter(sorted(ages)), "")
+    age = query.get("age") if query.get("age") in ages else fallback
+    raw = str(query.get("countries") or "")
+    areas = tuple(dict.fromkeys(a.strip().upper() for a in raw.split(",") if a.strip().upper() in choices.areas))
+    year = str(query.get("year") or "latest")
+    return View(
+        tab=query.get("tab") if query.get("tab") in TABS else "chart",
+        year=year if year in choices.years else "latest",
+        areas=areas[:MAX_COMPARE],
+        sex=sex,
+        age=age,
+    )
+
+
+@_data.memo
+def choices(rid: str, code: str) -> Choices:
+    """The Choices of one indicator in a release (memoised: every callback validates its inputs against them)."""
+    return Choices.of(_data.indicator_observations(rid, code), code)
+
+
+def filtered(obs: pd.DataFrame, view: View) -> pd.DataFrame:
+    """The one filtered query every tab reads: chosen sex and age band, rows with values."""
+    return _series.valued(obs[(obs["sex"] == view.sex) & (obs["age"] == view.age)])
+
+
+def default_areas(rows: pd.DataFrame, countries: set[str], limit: int = 5) -> tuple[str, ...]:
+    """Areas to chart when none is chosen: the world and regions if published, else the best-covered countries."""
+    aggregates = [a for a in rows["iso3"].unique() if a not in countries]
+    if aggregates:
+        ordered = sorted(aggregates, key=lambda a: (a != _data.WORLD, a))
+        return tuple(ordered[:limit])
+    counts = rows[rows["iso3"].isin(countries)].groupby("iso3")["year"].nunique().sort_values(ascending=False)
+    return tuple(counts.index[:limit])
+
+
+def chart_view(rid: str, meta: dict, rows: pd.DataFrame, view: View) -> html.Figure:
+    """Lines for the compared areas: one per area and source (never joined across sources)."""
+    names = _data.area_names(rid)
+    areas = view.areas or default_areas(rows, set(_data.countries(rid).index))
+    picked = rows[rows["iso3"].isin(areas)]
+    several = picked.groupby("iso3")["source"].nunique().gt(1).any()
+    label = picked["iso3"].map(names).fillna(picked["iso3"])
+    if several:  # one line per area and source, named by the source's edition (e.g. "UN SDG database 2020")
+        titles = {k: v["title"] for k, v in _data.source_records(rid).items()}
+        edition = picked["edition"].fillna("").astype(str)
+        label = label + " · " + edition.where(edition != "", picked["source"].map(titles).fillna(picked["source"]))
+    frame = picked.assign(series=label)
+    unit = meta.get("unit") or ""
+    title = f"{c.short_name(meta)} ({view.sex}, age {view.age})"
+    marker = None if view.year == "latest" else int(view.year)
+    figure = _figures.trend_figure(frame, title, c.unit_label(unit), marker)
+    chosen = "" if view.areas else "Showing a default selection: add countries to compare. "
+    return _views.figure_block(
+        "indicator-chart",
+        frame,
+        figure,
+        unit,
+        _data.source_records(rid),
+        summary=f"{chosen}{c.trend_summary(frame, unit, meta.get('decimals'))} {TABLE_TAB}",
+        table=False,
+    )
+
+
+@_data.memo
+def content(rid: str, code: str, view: View):
+    """The active tab's content for one view (memoised per release: views repeat across visitors and links)."""
+    meta = _data.indicator_meta(rid, code)
+    rows = filtered(_data.indicator_observations(rid, code), view)
+    if view.tab == "map":
+        return map_view(rid, code, view)
+    if view.tab == "table":
+        return table_view(rid, meta, rows, view)
+    if view.tab == "about":
+        return about_view(rid, meta)
+    return chart_view(rid, meta, rows, view)
+
+
+def map_view(rid: str, code: str, view: View) -> html.Figure:
+    """The world map of the view (its table alternative is the Table tab, over the same query)."""
+    figure, summary, note, _ = _views.map_block(rid, code, view.year, "indicator-map", view.sex, view.age)
+    return c.chart("indicator-map", figure, f"{summary} {TABLE_TAB}", note, None, is_map=True)
+
+
+def table_view(rid: str, meta: dict, rows: pd.DataFrame, view: View) -> html.Div:
+    """The rows behind the chart (compared areas, all years) or the map (every country, chosen year)."""
+    names = _data.area_names(rid)
+    if view.areas:
+        shown = rows[rows["iso3"].isin(view.areas)].sort_values(["iso3", "year"])
+        caption = f"{meta['name']}: compared areas, all years"
+    else:
+        countries = set(_data.countries(rid).index)
+        shown = _series.cross_section(
+            rows, view.year, view.sex, view.age, countries, _views.source_order(rid, meta["code"])
+        )
+        caption = f"{meta['name']}: every country, {'latest year' if view.year == 'latest' else view.year}"
+    unit = meta.get("unit") or ""
+    shown = shown.assign(
+        area=shown["iso3"].map(names).fillna(shown["iso3"]),
+        shown=c.formatted(shown["value"], unit, meta.get("decimals")),
+        interval=[
+            f"{c.number(lo)}–{c.number(hi)}" if pd.notna(lo) and pd.notna(hi) else "–"
+            for lo, hi in zip(shown["lower"], shown["upper"], strict=True)
+        ],
+    )
+    columns = [
+        ("area", "Area"),
+        ("year", "Year"),
+        ("shown", "Value"),
+        ("interval", "Interval"),
+        ("source", "Source"),
+        ("nature", "Nature"),
+    ]
+    return html.Div(
+        [
+            c.table(shown, columns, caption, {"area": lambda r: f"/country/{r['iso3']}"}),
+            c.source_note(shown, _data.source_records(rid)),
+        ],
+        id="indicator-table",
+    )
+
+
+def about_view(rid: str, meta: dict) -> html.Div:
+    """Metadata and sources: definition, unit, caveats, target, each source with edition and licence."""
+    sources = _data.sources(rid)
+    ids = [s.strip() for s in str(meta.get("sources") or "").split(",") if s.strip()]
+    rows = sources.loc[[s for s in ids if s in sources.index]]
+    target = "none set"
+    if pd.notna(meta.get("target_year")):
+        target = f"{c.format_value(meta.get('target_value'), meta.get('unit'))} by {int(meta['target_year'])}"
+    facts = [
+        ("Code", meta["code"]),
+        ("SDG indicator", meta.get("sdg_indicator") or "–"),
+        ("Unit", c.unit_label(meta.get("unit"))),
+        ("Nature", c.nature_text(meta.get("nature"))),
+        ("Target", target),
+        ("Definition", meta.get("definition") or "–"),
+        ("Caveats", meta.get("caveats") or "–"),
+    ]
+    listing = html.Dl([part for k, v in facts for part in (html.Dt(k), html.Dd(v))], className="about-list")
+    table = c.table(
+        rows.assign(redistributable=rows["redistribution"].map({True: "yes", False: "no (shown with attribution)"})),
+        [
+            ("publisher", "Publisher"),
+            ("title", "Title"),
+            ("edition", "Edition"),
+            ("licence", "Licence"),
+            ("redistributable", "In downloads"),
+            ("retrieved", "Retrieved"),
+        ],
+        "Sources of this indicator",
+    )
+    return html.Div(
+        [
+            listing,
+            html.H3("Sources", className="h6"),
+            table,
+            html.P(c.explainer_link(meta.get("explainer")), className="mt-2"),
+        ],
+        id="indicator-about",
+    )

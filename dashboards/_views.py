@@ -1,0 +1,139 @@
+"""Views shared by several pages: data read through the cache and turned into chart blocks (map, cross-sections)."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+import dash
+import pandas as pd
+from dash import html
+from dash.exceptions import MissingCallbackContextException
+
+from dashboards import _components as c
+from dashboards import _data, _figures, _series
+
+log = logging.getLogger(__name__)
+
+
+def user_triggered() -> bool:
+    """Whether the running callback was triggered by a user's change (False on the first draw or a direct call)."""
+    try:
+        return dash.ctx.triggered_id is not None
+    except MissingCallbackContextException:
+        return False
+
+
+def source_order(rid: str, code: str) -> list[str]:
+    """The indicator's sources in the order its metadata lists them (the preferred source first)."""
+    meta = _data.indicator_meta(rid, code) or {}
+    return [s.strip() for s in str(meta.get("sources") or "").split(",") if s.strip()]
+
+
+def map_frame(rid: str, code: str, year, sex: str | None = None, age: str | None = None) -> pd.DataFrame:
+    """The countries' values of one indicator for a year (or latest), with names, for a choropleth."""
+    obs = _data.indicator_observations(rid, code)
+    default_sex, default_age = _series.default_breakdown(obs, code)
+    countries = _data.countries(rid)
+    frame = _series.cross_section(
+        obs, year, sex or default_sex, age or default_age, set(countries.index), source_order(rid, code)
+    )
+    return frame.assign(name=frame["iso3"].map(countries["name"]).fillna(frame["iso3"]))
+
+
+def map_block(rid: str, code: str, year, graph_id: str, sex: str | None = None, age: str | None = None):
+    """(figure, summary, note, table) of a world choropleth for one indicator."""
+    meta = _data.indicator_meta(rid, code) or {"name": code, "unit": ""}
+    frame = map_frame(rid, code, year, sex, age)
+    unit = meta.get("unit") or (frame["unit"].iloc[0] if not frame.empty else "")
+    when = "latest available year" if year in (None, "", "latest") else str(year)
+    title = f"{c.short_name(meta)}, {when}"
+    higher_is_better = bool(meta.get("higher_is_better")) if pd.notna(meta.get("higher_is_better")) else False
+    figure = _figures.map_figure(frame, title, c.unit_label(unit), reverse=higher_is_better)
+    summary = f"{len(frame)} countries with data. " + c.ranking_summary(frame, unit, meta.get("decimals"), "name")
+    note = c.source_note(
+        frame, _data.source_records(rid), "Select a country on the map or in the table to open its dashboard."
+    )
+    shown = frame.sort_values("value", ascending=False).assign(
+        shown=c.formatted(frame["value"], unit, meta.get("decimals"))
+    )
+    table = c.table(
+        shown,
+        [("name", "Country"), ("shown", "Value"), ("year", "Year"), ("source", "Source")],
+        title,
+        {"name": lambda r: f"/country/{r['iso3']}"},
+    )
+    return figure, summary, note, table
+
+
+def map_indicator_options(rid: str, minimum: int = 10) -> list[dict]:
+    """Indicators with country data for at least `minimum` countries, else at least 3 (choices for a world map)."""
+    coverage = _data.indicator_coverage(rid)
+    inds = _data.indicators(rid)
+    enough = max(3, min(minimum, int(coverage["countries"].max()) if len(coverage) else 0))
+    codes = [code for code in coverage.index if coverage.loc[code, "countries"] >= enough and code in inds.index]
+    codes = [code for code in codes if str(inds.loc[code, "unit"]) != "flag"]
+    return sorted(({"label": inds.loc[code, "name"], "value": code} for code in codes), key=lambda o: o["label"])
+
+
+def year_options(rid: str, code: str) -> list[dict]:
+    """ "Latest available" and every year the indicator has country data for, newest first."""
+    obs = _data.indicator_observations(rid, code)
+    countries = set(_data.countries(rid).index)
+    years = sorted({int(y) for y in obs[obs["iso3"].isin(countries) & obs["value"].notna()]["year"]}, reverse=True)
+    return [{"label": "Latest available", "value": "latest"}] + [{"label": str(y), "value": str(y)} for y in years]
+
+
+def delta_view(area: str, fallback):
+    """The progress helper's delta view for an area when dashboards/_delta.py exists, else `fallback()`."""
+    try:
+        module = importlib.import_module("dashboards._delta")
+        return module.delta_section(area)
+    except (ImportError, AttributeError):
+        return fallback()
+    except Exception:  # noqa: BLE001 - an optional section must never take the page down
+        log.exception("delta section failed for %s", area)
+        return fallback()
+
+
+def latest_with_previous(obs: pd.DataFrame, code: str) -> tuple[pd.Series | None, pd.Series | None]:
+    """The latest value of an indicator and the previous point of the same comparable series."""
+    row = _series.headline_row(obs, code)
+    if row is None:
+        return None, None
+    series = _series.comparable(obs, row)
+    earlier = series[series["year"] < row["year"]]
+    return row, (earlier.iloc[-1] if not earlier.empty else None)
+
+
+def change_sentence(row: pd.Series, previous: pd.Series | None, unit: str, decimals=1) -> str:
+    """E.g. "160 million in 2020, up from 152 million in 2016 (same source and definition)"."""
+    text = f"{c.format_value(row['value'], unit, decimals)} in {int(row['year'])}"
+    if previous is None:
+        return text + " (no earlier comparable estimate)"
+    direction = (
+        "up" if row["value"] > previous["value"] else "down" if row["value"] < previous["value"] else "unchanged"
+    )
+    return (
+        f"{text}, {direction} from {c.format_value(previous['value'], unit, decimals)} in {int(previous['year'])} "
+        "(same source and definition)"
+    )
+
+
+def figure_block(graph_id, figure_frame, figure, unit, sources, note_extra="", summary=None, table=True) -> html.Figure:
+    """A chart block with the standard series table (with the publication of each point when known).
+
+    `table=False` leaves the table out where the page offers the same rows elsewhere (the indicator page's
+    Table tab), which keeps callback payloads small.
+    """
+    frame = figure_frame.assign(shown=c.formatted(figure_frame["value"], unit))
+    columns = [("series", "Series"), ("year", "Year"), ("shown", "Value")]
+    if "edition" in frame.columns and frame["edition"].notna().any():
+        columns.append(("edition", "Publication"))
+    return c.chart(
+        graph_id,
+        figure,
+        summary or c.trend_summary(figure_frame, unit),
+        c.source_note(figure_frame, sources, note_extra),
+        c.table(frame, columns, figure.layout.title.text or "") if table else None,
+    )

@@ -1,0 +1,112 @@
+"""Countries `/countries`: a searchable picker (names, aliases, ISO codes) and every country listed by region."""
+
+from __future__ import annotations
+
+import dash
+import pandas as pd
+from dash import Input, Output, callback, dcc, html, no_update
+
+from dashboards import _components as c
+from dashboards import _data
+from dashboards._pillars import PILLARS
+from warehouse import ReleaseError
+
+dash.register_page(__name__, path="/countries", title="Countries – Delta 8.7", name="Countries")
+
+
+def layout(**_query):
+    """The picker and the list (a plain list of links works without the picker, for keyboards and crawlers)."""
+    try:
+        rid = _data.release_id()
+    except ReleaseError as exc:
+        return html.Div([html.H1("Countries"), c.notice(f"No data release is available: {exc}", "warning"), picker([])])
+    countries = _data.countries(rid)
+    return html.Div(
+        [
+            html.H1("Countries"),
+            html.P(
+                "Each country has a dashboard with the three pillars of SDG target 8.7, its commitments, risk "
+                "context and data gaps. Find a country by name, another spelling or its ISO code.",
+                className="lead fs-6",
+            ),
+            picker(options(countries)),
+            html.H2("All countries by region", className="h4 mt-4"),
+            country_list(rid, countries),
+        ],
+        id="countries-page",
+    )
+
+
+def options(countries: pd.DataFrame) -> list[dict]:
+    """Dropdown options searchable by name, aliases and ISO3."""
+    return [
+        {
+            "label": row.name,
+            "value": row.iso3,
+            "search": f"{row.name} {row.iso3} {str(row.aliases or '').replace('|', ' ')}",
+        }
+        for row in countries.itertuples()
+    ]
+
+
+def picker(opts: list[dict]) -> html.Div:
+    return html.Div(
+        [
+            html.Label("Find a country", htmlFor="countries-picker", className="form-label fw-semibold"),
+            dcc.Dropdown(
+                id="countries-picker", options=opts, placeholder="Type a country name or code…", searchable=True
+            ),
+            dcc.Location(id="countries-nav", refresh="callback-nav"),
+        ],
+        className="mb-3 countries-picker",
+    )
+
+
+def pillar_coverage(rid: str) -> dict[str, int]:
+    """How many of the three pillars each area has any data for."""
+    counts = _data.indicator_areas(rid)
+    inds = _data.indicators(rid)
+    pillar_of = {}
+    for slug, _, _, codes in PILLARS:
+        pillar_of.update(dict.fromkeys(codes, slug))
+        pillar_of.update(dict.fromkeys(inds[inds["theme"] == slug]["code"], slug))
+    frame = counts.assign(pillar=counts["indicator"].map(pillar_of)).dropna(subset=["pillar"])
+    return frame.groupby("iso3")["pillar"].nunique().to_dict()
+
+
+def country_list(rid: str, countries: pd.DataFrame) -> html.Div:
+    """Countries grouped under their SDG region, each link saying how many pillars have data."""
+    names = _data.area_names(rid)
+    coverage = pillar_coverage(rid)
+    sections = []
+    grouped = countries.assign(region=countries["sdg_region"].map(names).fillna("Other areas"))
+    for region, members in sorted(grouped.groupby("region"), key=lambda item: item[0]):
+        items = [
+            html.Li(
+                [
+                    html.A(row.name, href=f"/country/{row.iso3}"),
+                    html.Span(
+                        f" {coverage.get(row.iso3, 0)}/3",
+                        className="small text-body-secondary",
+                        title="pillars with data",
+                    ),
+                ]
+            )
+            for row in members.itertuples()
+        ]
+        sections.append(
+            html.Section([html.H3(region, className="h6 mt-3"), html.Ul(items, className="country-columns")])
+        )
+    return html.Div(
+        [
+            html.P("The number after each name is how many of the three pillars have data.", className="small"),
+            *sections,
+        ],
+        id="countries-list",
+    )
+
+
+@callback(Output("countries-nav", "pathname"), Input("countries-picker", "value"), prevent_initial_call=True)
+def update_countries_nav(iso3):
+    """Choosing a country opens its dashboard."""
+    return f"/country/{iso3}" if iso3 else no_update

@@ -1,0 +1,96 @@
+"""Data-gap matrix `/coverage`: countries × SDG 8.7 indicators, coloured by the age or the nature of the latest data."""
+
+from __future__ import annotations
+
+import dash
+import plotly.graph_objects as go
+from dash import Input, Output, callback, dcc, html, no_update
+
+from dashboards import _components as c
+from dashboards import _coverage, _data
+from warehouse import ReleaseError
+
+dash.register_page(__name__, path="/coverage", title="Data coverage and gaps – Delta 8.7", name="Coverage")
+
+
+def layout(**_query):
+    """The page: intro, filters, matrix and its table alternative (filled by update_matrix)."""
+    try:
+        rid = _data.release_id()
+    except ReleaseError as exc:
+        return c.notice(f"No data release is available: {exc}", "warning")
+    intro = [
+        "How recent, and of what nature, is the latest figure for each country and SDG 8.7 indicator? "
+        "Grey cells have no data. Select a cell to open the country. ",
+        html.A("About data gaps and comparability", href="/learn/data-gaps-and-comparability"),
+    ]
+    return html.Div(
+        [
+            html.H1("Data coverage and gaps"),
+            html.P(intro, className="lead fs-6"),
+            controls(region_options(rid)),
+            html.P(id="coverage-summary", className="small", **{"aria-live": "polite"}),
+            dcc.Loading(dcc.Graph(id="coverage-matrix", config=c.GRAPH_CONFIG, figure=go.Figure())),
+            dcc.Location(id="coverage-go", refresh=True),
+            html.Details([html.Summary("Show the matrix as a table"), html.Div(id="coverage-table")], open=False),
+        ],
+        id="coverage-page",
+    )
+
+
+def region_options(rid: str) -> list[dict]:
+    """'All countries', then every region code that has member countries, grouped by kind."""
+    regions = _data.regions(rid)
+    options = [{"label": "All countries", "value": ""}]
+    for grouping, title in _coverage.GROUPINGS:
+        used = set(_data.countries(rid)[grouping].dropna())
+        for code, name in sorted((k, v) for k, v in zip(regions["code"], regions["name"], strict=True) if k in used):
+            options.append({"label": f"{title}: {name}", "value": code})
+    return options
+
+
+def controls(options: list[dict]) -> html.Div:
+    """The region filter and the colouring switch."""
+    colour = dcc.RadioItems(
+        id="coverage-colour",
+        value="age",
+        inline=True,
+        inputClassName="me-1",
+        labelClassName="me-3",
+        options=[
+            {"label": "years since the latest data", "value": "age"},
+            {"label": "nature of the latest data", "value": "nature"},
+        ],
+    )
+    region = [
+        html.Label("Region", htmlFor="coverage-region", className="form-label"),
+        dcc.Dropdown(id="coverage-region", options=options, value="", clearable=False),
+    ]
+    return html.Div(
+        [
+            html.Div(region, className="coverage-filter"),
+            html.Fieldset([html.Legend("Colour by", className="form-label fs-6"), colour]),
+        ],
+        className="d-flex flex-wrap gap-4 mb-3",
+    )
+
+
+@callback(
+    Output("coverage-matrix", "figure"),
+    Output("coverage-table", "children"),
+    Output("coverage-summary", "children"),
+    Input("coverage-region", "value"),
+    Input("coverage-colour", "value"),
+)
+def update_matrix(group: str | None, colour_by: str | None):
+    """Redraw the matrix and its table for a region and a colouring."""
+    try:
+        return _coverage.matrix_view(_data.release_id(), group, colour_by)
+    except ReleaseError as exc:
+        return go.Figure(layout={"height": 200}), c.notice(f"No data release is available: {exc}", "warning"), ""
+
+
+@callback(Output("coverage-go", "href"), Input("coverage-matrix", "clickData"), prevent_initial_call=True)
+def update_go(click: dict | None):
+    """Open the country of a clicked cell."""
+    return _coverage.country_href(click) or no_update

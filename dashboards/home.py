@@ -1,0 +1,300 @@
+"""Global overview `/`: headline global and regional estimates, a world map, and where the world stands."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, callback, dcc, html, no_update
+
+from dashboards import _components as c
+from dashboards import _data, _figures, _series, _views
+from warehouse import ReleaseError
+
+dash.register_page(__name__, path="/", title="Delta 8.7 – progress toward SDG target 8.7", name="Overview")
+
+TARGET_TEXT = (
+    "SDG target 8.7: “Take immediate and effective measures to eradicate forced labour, end modern slavery and "
+    "human trafficking and secure the prohibition and elimination of the worst forms of child labour, including "
+    "recruitment and use of child soldiers, and by 2025 end child labour in all its forms.”"
+)
+HEADLINES = ("child_labour_number", "hazardous_work_number", "modern_slavery_number", "detected_victims_number")
+CHILD_LABOUR = ("child_labour_number", "hazardous_work_number")
+SLAVERY = ("modern_slavery_number", "forced_labour_number", "forced_marriage_number")
+REGIONAL = (("child_labour_number", "SDG_"), ("modern_slavery_per_1000", "ILO_"))
+MAP_DEFAULTS = ("child_labour_5_17", "modern_slavery_prevalence_gsi2023", "modern_slavery_prevalence_gsi2018")
+
+
+def layout(indicator: str | None = None, year: str | None = None, **_query):
+    """The overview; `?indicator=&year=` choose the map (a copied link reopens the same map)."""
+    try:
+        rid = _data.release_id()
+    except ReleaseError as exc:
+        return html.Div(
+            [
+                html.H1("Delta 8.7"),
+                c.notice(f"No data release is available: {exc}", "warning"),
+                map_controls([], None, [], None),
+            ]
+        )
+    options = _views.map_indicator_options(rid)
+    values = [o["value"] for o in options]
+    fallback = next((x for x in MAP_DEFAULTS if x in values), values[0] if values else None)
+    code = indicator if indicator in values else fallback
+    years = _views.year_options(rid, code) if code else []
+    chosen_year = year if year in [y["value"] for y in years] else "latest"
+    estimates, standing = overview(rid)
+    return html.Div(
+        [
+            html.H1("Delta 8.7: where the world stands on SDG target 8.7", className="h2"),
+            html.P(TARGET_TEXT, className="lead fs-6"),
+            estimates,
+            html.H2("World map", className="h4 mt-4", id="home-map-heading"),
+            map_controls(options, code, years, chosen_year),
+            html.H2("Where the world stands against the targets", className="h4 mt-4"),
+            standing,
+        ],
+        id="home-page",
+    )
+
+
+@_data.memo
+def overview(rid: str) -> tuple[html.Div, html.Div]:
+    """The release's headline cards and charts, and the targets section (built once per release)."""
+    codes = tuple(sorted({*HEADLINES, *SLAVERY, *(code for code, _ in REGIONAL)}))
+    world = _data.area_observations(rid, (_data.WORLD,), codes)
+    charts = [child_labour_chart(rid, world), slavery_chart(rid, world), trafficking_chart(rid, world)]
+    charts += [regional_chart(rid, code_, prefix) for code_, prefix in REGIONAL]
+    estimates = html.Div(
+        [
+            headline_cards(rid, world),
+            html.H2("Global and regional estimates", className="h4 mt-4"),
+            dbc.Row([dbc.Col(chart, lg=6) for chart in charts if chart is not None]),
+        ]
+    )
+    return estimates, html.Div([targets(rid, world), _views.delta_view(_data.WORLD, lambda: None)])
+
+
+def headline_cards(rid: str, world: pd.DataFrame) -> dbc.Row:
+    """One card per headline estimate: latest world value, year, source and nature."""
+    inds, sources = _data.indicators(rid), _data.sources(rid)
+    cards = []
+    for code in HEADLINES:
+        row = _series.headline_row(world, code)
+        if row is None:
+            continue
+        meta = inds.loc[code].to_dict() if code in inds.index else {"name": code}
+        details = [
+            f"World, {int(row['year'])}",
+            c.source_short(sources, row),
+            c.nature_text(row["nature"]).split(" (")[0],
+            c.explainer_link(meta.get("explainer")),
+        ]
+        value = c.format_value(row["value"], row["unit"], meta.get("decimals"))
+        cards.append(dbc.Col(c.stat(meta["name"], value, details, f"home-card-{code}"), xs=12, sm=6, lg=3))
+    if not cards:
+        return c.notice("No global headline estimates in this release.")
+    return dbc.Row(cards, className="g-3", id="home-headlines")
+
+
+def _names(rid: str) -> tuple[dict, dict]:
+    inds, sources = _data.indicators(rid), _data.sources(rid)
+    short = inds["short_name"].fillna("").where(inds["short_name"].fillna("") != "", inds["name"])
+    return dict(zip(inds["code"], short, strict=True)), dict(zip(sources["id"], sources["title"], strict=True))
+
+
+def child_labour_chart(rid: str, world: pd.DataFrame):
+    """Child labour and hazardous work, world, every published year (one line per publication)."""
+    names, titles = _names(rid)
+    frame = _series.labelled_series(world, list(CHILD_LABOUR), names, titles)
+    if frame.empty:
+        return c.notice("No global child labour estimates in this release.")
+    unit = frame["unit"].iloc[0]
+    figure = _figures.trend_figure(frame, "Child labour and hazardous work, world", c.unit_label(unit))
+    return _views.figure_block(
+        "home-child-labour",
+        frame,
+        figure,
+        unit,
+        _data.sources(rid),
+        "Each line is one indicator and age band from one source; the table names the publication of each point.",
+    )
+
+
+def slavery_chart(rid: str, world: pd.DataFrame):
+    """Modern slavery, forced labour and forced marriage, world, by year of estimate (2016, 2021)."""
+    inds = _data.indicators(rid)
+    names = {code: (inds.loc[code, "short_name"] or inds.loc[code, "name"]) for code in SLAVERY if code in inds.index}
+    rows = _series.valued(world[world["indicator"].isin(SLAVERY) & (world["sex"] == "total")])
+    rows = rows.sort_values(["indicator", "year", "source"]).groupby(["indicator", "year"]).head(1)
+    if rows.empty:
+        return c.notice("No global modern slavery estimates in this release.")
+    order = {code: i for i, code in enumerate(SLAVERY)}
+    rows = rows.assign(_o=rows["indicator"].map(order)).sort_values(["year", "_o"])
+    frame = pd.DataFrame(
+        {
+            "category": rows["indicator"].map(names).to_numpy(),
+            "group": rows["year"].astype(str).to_numpy(),
+            "value": rows["value"].to_numpy(),
+        }
+    )
+    unit = rows["unit"].iloc[0]
+    figure = _figures.grouped_bar_figure(frame, "Modern slavery, world, by year of estimate", c.unit_label(unit))
+    series = rows.assign(series=rows["indicator"].map(names))
+    summary = " ".join(
+        f"{g['category']} {g['group']}: {c.format_value(g['value'], unit)}." for g in frame.to_dict("records")
+    )
+    return _views.figure_block("home-slavery", series, figure, unit, _data.sources(rid), summary=summary)
+
+
+def trafficking_chart(rid: str, world: pd.DataFrame):
+    """Detected victims of trafficking, world, by year of detection."""
+    names, titles = _names(rid)
+    frame = _series.labelled_series(world, ["detected_victims_number"], names, titles)
+    if frame.empty:
+        return c.notice("No global count of detected trafficking victims in this release.")
+    unit = frame["unit"].iloc[0]
+    figure = _figures.trend_figure(frame, "Detected victims of trafficking, world", c.unit_label(unit))
+    return _views.figure_block(
+        "home-trafficking",
+        frame,
+        figure,
+        unit,
+        _data.sources(rid),
+        "Detected victims reflect detection and reporting, not prevalence.",
+    )
+
+
+def regional_chart(rid: str, code: str, prefix: str):
+    """The latest published regional values of one headline indicator (SDG or ILO regions)."""
+    rows = _data.aggregate_observations(rid, (code,))
+    rows = _series.valued(rows[rows["iso3"].str.startswith(prefix) & (rows["sex"] == "total")])
+    if rows.empty:
+        return None
+    latest = rows[rows["year"] == rows["year"].max()].sort_values("source").groupby("iso3").head(1)
+    names, meta = _data.area_names(rid), _data.indicator_meta(rid, code) or {"name": code}
+    frame = latest.assign(label=latest["iso3"].map(names).fillna(latest["iso3"]))
+    unit = frame["unit"].iloc[0]
+    title = f"{c.short_name(meta)}, by region, {int(frame['year'].iloc[0])}"
+    table = c.table(
+        frame.assign(shown=c.formatted(frame["value"], unit)),
+        [("label", "Region"), ("shown", "Value")],
+        title,
+    )
+    return c.chart(
+        f"home-regions-{code.replace('_', '-')}",
+        _figures.bar_figure(frame, title, c.unit_label(unit)),
+        c.ranking_summary(frame, unit),
+        c.source_note(frame, _data.sources(rid)),
+        table,
+    )
+
+
+def map_controls(options: list[dict], code: str | None, years: list[dict], year: str | None) -> html.Section:
+    """Indicator and year pickers, the map and its table; always present so callbacks validate."""
+    return html.Section(
+        [
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            html.Label("Indicator", htmlFor="home-map-indicator", className="form-label"),
+                            dbc.Select(id="home-map-indicator", options=options, value=code),
+                        ],
+                        md=8,
+                    ),
+                    dbc.Col(
+                        [
+                            html.Label("Year", htmlFor="home-map-year", className="form-label"),
+                            dbc.Select(id="home-map-year", options=years, value=year),
+                        ],
+                        md=4,
+                    ),
+                ],
+                className="g-2 mb-2",
+            ),
+            dcc.Location(id="home-url", refresh=False),
+            dcc.Location(id="home-nav", refresh="callback-nav"),
+            c.live_chart("home-map", is_map=True),
+            html.Div(id="home-live", className="visually-hidden", **{"aria-live": "polite", "role": "status"}),
+        ],
+        **{"aria-labelledby": "home-map-heading"},
+    )
+
+
+def targets(rid: str, world: pd.DataFrame) -> html.Div:
+    """Plain statements: each headline indicator's target (from its metadata) and its latest comparable change."""
+    inds = _data.indicators(rid)
+    items = []
+    for code in ("child_labour_number", "modern_slavery_number", "forced_labour_number"):
+        if code not in inds.index or pd.isna(inds.loc[code, "target_year"]):
+            continue
+        meta = inds.loc[code]
+        row, previous = _views.latest_with_previous(world, code)
+        if row is None:
+            continue
+        target = (
+            c.format_value(meta["target_value"], row["unit"], meta["decimals"])
+            if pd.notna(meta["target_value"])
+            else "–"
+        )
+        left = int(meta["target_year"]) - int(row["year"])
+        items.append(
+            html.Li(
+                [
+                    html.Strong(f"{meta['name']}: "),
+                    f"target {target} by {int(meta['target_year'])}. Latest: ",
+                    _views.change_sentence(row, previous, row["unit"], meta["decimals"]),
+                    f"; {left} years between the latest estimate and the target year.",
+                ]
+            )
+        )
+    if not items:
+        return c.notice("No targets are recorded for the headline indicators in this release.")
+    return html.Div(
+        [html.Ul(items, id="home-targets"), c.explainer_link("measuring-progress", "How progress is measured")]
+    )
+
+
+@callback(
+    Output("home-map-year", "options"),
+    Output("home-map-year", "value"),
+    Input("home-map-indicator", "value"),
+    Input("home-map-year", "value"),
+)
+def update_home_map_year(code, year):
+    """Years available for the chosen indicator (keep the chosen year when it exists)."""
+    if not code:
+        return [], None
+    options = _views.year_options(_data.release_id(), code)
+    return options, year if year in [o["value"] for o in options] else "latest"
+
+
+@callback(
+    Output("home-map", "figure"),
+    Output("home-map-note", "children"),
+    Output("home-map-summary", "children"),
+    Output("home-map-table", "children"),
+    Output("home-url", "search"),
+    Output("home-live", "children"),
+    Input("home-map-indicator", "value"),
+    Input("home-map-year", "value"),
+)
+def update_home_map(code, year):
+    """Draw the map for the chosen indicator and year; after a user's change, write it into the URL."""
+    if not code:
+        return _figures.empty_figure("No indicator has country data in this release."), "", "", "", no_update, ""
+    figure, summary, note, table = _views.map_block(_data.release_id(), code, year or "latest", "home-map")
+    if not _views.user_triggered():  # first draw: leave the address as the user typed it
+        return figure, note, summary, table, no_update, ""
+    search = f"?indicator={code}&year={year or 'latest'}"
+    return figure, note, summary, table, search, f"Map updated: {figure.layout.title.text}. {summary}"
+
+
+@callback(Output("home-nav", "pathname"), Input("home-map", "clickData"), prevent_initial_call=True)
+def update_home_nav(click):
+    """A click on a country opens its dashboard."""
+    try:
+        return f"/country/{click['points'][0]['location']}"
+    except (TypeError, KeyError, IndexError):
+        return no_update

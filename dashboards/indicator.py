@@ -1,0 +1,222 @@
+"""Indicator page `/indicator/<code>`: chart, map, table and about tabs over one filtered query.
+
+The view (tab, year, compared countries, sex, age band) lives in the URL query, so a copied link reopens it:
+the layout reads the query, and a callback writes it back with a dcc.Location that does not reload the page.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from dashboards import _components as c
+from dashboards import _data, _indicator, _series, _views
+from warehouse import ReleaseError
+
+
+def title(code: str | None = None, **_) -> str:
+    try:
+        meta = _data.indicator_meta(_data.release_id(), str(code or ""))
+    except ReleaseError:
+        meta = None
+    return f"{meta['name'] if meta else 'Indicator'} – Delta 8.7"
+
+
+dash.register_page(__name__, path_template="/indicator/<code>", title=title, name="Indicator")
+
+TAB_LABELS = ("Chart", "Map", "Table", "About the data")
+
+
+def layout(code: str | None = None, **query):
+    """The page for one indicator, in the view the query describes."""
+    try:
+        rid = _data.release_id()
+    except ReleaseError as exc:
+        return html.Div([c.notice(f"No data release is available: {exc}", "warning"), controls(None)])
+    meta = _data.indicator_meta(rid, str(code or "")) if code else None
+    if code and meta is None:
+        return not_found(rid, str(code))
+    if meta is None:
+        return html.Div(
+            [html.H1("Indicator"), html.P(html.A("Choose an indicator", href="/indicators")), controls(None)]
+        )
+    obs = _data.indicator_observations(rid, meta["code"])
+    names = _data.area_names(rid)
+    view = _indicator.parse(_indicator.choices(rid, meta["code"]), **query)
+    return html.Div(
+        [
+            html.P(html.A("← All indicators", href="/indicators"), className="small mb-1"),
+            html.H1(meta["name"], id="indicator-name", className="h2"),
+            html.P(
+                [
+                    f"SDG {meta['sdg_indicator']} · " if meta.get("sdg_indicator") else "",
+                    f"Unit: {c.unit_label(meta.get('unit'))} · ",
+                    c.explainer_link(meta.get("explainer")),
+                ],
+                className="small",
+            ),
+            controls(meta["code"], obs, view, names),
+        ],
+        id="indicator-page",
+    )
+
+
+def controls(code: str | None, obs=None, view: _indicator.View | None = None, names: dict | None = None) -> html.Div:
+    """The year, countries, sex and age pickers and the tabs; present even without data so callbacks validate."""
+    view = view or _indicator.View()
+    years, areas, sexes, ages = [], [], [], []
+    if obs is not None and not obs.empty:
+        valued = _series.valued(obs)
+        years = [{"label": "Latest available", "value": "latest"}] + [
+            {"label": str(y), "value": str(y)} for y in sorted({int(y) for y in valued["year"]}, reverse=True)
+        ]
+        areas = sorted(
+            ({"label": (names or {}).get(a, a), "value": a} for a in valued["iso3"].unique()),
+            key=lambda o: (o["value"] != _data.WORLD, o["label"]),
+        )
+        sexes = [{"label": s.capitalize(), "value": s} for s in sorted(valued["sex"].unique())]
+        ages = [{"label": a, "value": a} for a in sorted(valued[valued["sex"] == view.sex]["age"].unique())]
+    picker = [
+        ("indicator-year", "Year (map and table)", years, view.year, False, 3),
+        ("indicator-countries", "Compare countries or regions", areas, list(view.areas), True, 5),
+        ("indicator-sex", "Sex", sexes, view.sex, False, 2),
+        ("indicator-age", "Age band", ages, view.age, False, 2),
+    ]
+    row = dbc.Row(
+        [
+            dbc.Col(
+                [
+                    html.Label(label, htmlFor=pid, className="form-label small fw-semibold"),
+                    # native <select> for single choices (best keyboard and screen-reader support); the
+                    # searchable multi-select for the compared areas
+                    dcc.Dropdown(id=pid, options=opts, value=value, multi=True, placeholder="Add countries…")
+                    if multi
+                    else dbc.Select(id=pid, options=opts, value=value),
+                ],
+                md=width,
+            )
+            for pid, label, opts, value, multi, width in picker
+        ],
+        className="g-2 mb-3",
+    )
+    tabs = tablist(view.tab)
+    return html.Div(
+        [
+            dcc.Store(id="indicator-code", data=code),
+            dcc.Store(id="indicator-tab", data=view.tab),
+            dcc.Location(id="indicator-url", refresh=False),
+            row,
+            tabs,
+            dcc.Loading(
+                html.Div(id="indicator-content", role="tabpanel", tabIndex="0", **{"aria-label": "View"}),
+                type="default",
+                delay_show=300,
+            ),
+            html.Div(id="indicator-live", className="visually-hidden", **{"aria-live": "polite", "role": "status"}),
+        ]
+    )
+
+
+def tablist(active: str) -> html.Div:
+    """Chart / Map / Table / About as an ARIA tab list of buttons (each a tab stop; the panel is the content)."""
+    buttons = [
+        html.Button(
+            label,
+            id=f"indicator-tab-{tab}",
+            n_clicks=0,
+            type="button",
+            role="tab",
+            className="nav-link" + (" active" if tab == active else ""),
+            **{"aria-selected": "true" if tab == active else "false", "aria-controls": "indicator-content"},
+        )
+        for tab, label in zip(_indicator.TABS, TAB_LABELS, strict=True)
+    ]
+    return html.Div(buttons, id="indicator-tabs", role="tablist", className="nav nav-tabs mb-3",
+                    **{"aria-label": "Views of this indicator"})  # fmt: skip
+
+
+# Switching tabs happens in the browser (no round trip): the store then drives the content callback.
+TAB_JS = """
+function() {
+    const tabs = __TABS__;
+    const trigger = (dash_clientside.callback_context.triggered[0] || {}).prop_id || "";
+    const hit = tabs.find(t => trigger.startsWith("indicator-tab-" + t + "."));
+    if (!hit) { return window.dash_clientside.no_update; }
+    return [hit, ...tabs.map(t => "nav-link" + (t === hit ? " active" : "")), ...tabs.map(t => String(t === hit))];
+}
+"""
+dash.clientside_callback(
+    TAB_JS.replace("__TABS__", json.dumps(list(_indicator.TABS))),
+    Output("indicator-tab", "data"),
+    *[Output(f"indicator-tab-{tab}", "className") for tab in _indicator.TABS],
+    *[Output(f"indicator-tab-{tab}", "aria-selected") for tab in _indicator.TABS],
+    *[Input(f"indicator-tab-{tab}", "n_clicks") for tab in _indicator.TABS],
+    prevent_initial_call=True,
+)
+
+
+@callback(
+    Output("indicator-age", "options"),
+    Output("indicator-age", "value"),
+    Input("indicator-sex", "value"),
+    State("indicator-age", "value"),
+    State("indicator-code", "data"),
+    prevent_initial_call=True,
+)
+def update_indicator_age(sex, age, code):
+    """Age bands available for the chosen sex (keep the chosen one when it exists)."""
+    if not code:
+        return [], None
+    obs = _series.valued(_data.indicator_observations(_data.release_id(), code))
+    ages = sorted(obs[obs["sex"] == sex]["age"].unique())
+    return [{"label": a, "value": a} for a in ages], age if age in ages else (ages[0] if ages else None)
+
+
+@callback(
+    Output("indicator-content", "children"),
+    Output("indicator-url", "search"),
+    Output("indicator-live", "children"),
+    Input("indicator-tab", "data"),
+    Input("indicator-year", "value"),
+    Input("indicator-countries", "value"),
+    Input("indicator-sex", "value"),
+    Input("indicator-age", "value"),
+    State("indicator-code", "data"),
+)
+def update_indicator_content(tab, year, areas, sex, age, code):
+    """Render the active tab for the chosen filters and write the view into the URL."""
+    if not code:
+        return c.notice("Choose an indicator from the list."), no_update, ""
+    rid = _data.release_id()
+    choices = _indicator.choices(rid, code)
+    query = {"tab": tab, "year": year, "countries": ",".join(areas or []), "sex": sex, "age": age}
+    view = _indicator.parse(choices, **query)
+    content = _indicator.content(rid, code, view)
+    if not _views.user_triggered():  # first draw: the address already says what is shown
+        return content, no_update, ""
+    live = (
+        f"Showing the {view.tab} tab: {view.sex}, age {view.age}, year {view.year}, {len(view.areas)} compared areas."
+    )
+    return content, view.search(choices.default_sex, choices.default_age), live
+
+
+def not_found(rid: str, code: str) -> html.Div:
+    """Unknown indicator code: the closest codes and names, and the full list."""
+    inds = _data.indicators(rid)
+    labels = {**{k: k for k in inds["code"]}, **dict(zip(inds["name"].str.lower(), inds["code"], strict=True))}
+    close = difflib.get_close_matches(code.lower(), list(labels), n=5, cutoff=0.4)
+    picks = list(dict.fromkeys(labels[k] for k in close))
+    items = [html.Li(html.A(inds.loc[p, "name"], href=f"/indicator/{p}")) for p in picks]
+    return html.Div(
+        [
+            html.H1("Indicator not found"),
+            html.P(f"There is no indicator with the code “{code[:60]}” in this data release."),
+            html.Div([html.P("Did you mean:"), html.Ul(items)]) if items else None,
+            html.P(html.A("All indicators", href="/indicators")),
+        ],
+        id="indicator-not-found",
+    )

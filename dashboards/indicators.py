@@ -1,0 +1,72 @@
+"""Indicators `/indicators`: every indicator of the release by theme, with unit, coverage and sources."""
+
+from __future__ import annotations
+
+import dash
+import pandas as pd
+from dash import html
+
+from dashboards import _components as c
+from dashboards import _data, _themes
+from warehouse import ReleaseError
+
+dash.register_page(__name__, path="/indicators", title="Indicators – Delta 8.7", name="Indicators")
+
+THEME_TITLES = {"context": "Risk context", "commitments": "Commitments"}
+
+
+def layout(**_query):
+    """One table per theme (indicators and coverage computed from the served release)."""
+    try:
+        rid = _data.release_id()
+    except ReleaseError as exc:
+        return html.Div([html.H1("Indicators"), c.notice(f"No data release is available: {exc}", "warning")])
+    inds, coverage = _data.indicators(rid), _data.indicator_coverage(rid)
+    titles = {slug: theme.title for slug, theme in _themes.themes().items()} | THEME_TITLES
+    frame = inds.join(coverage[["countries"]].rename(columns={"countries": "n_countries"}), how="left")
+    frame = frame.assign(
+        n_countries=frame["n_countries"].fillna(0).astype(int),
+        years=[_years(coverage, code) for code in frame.index],
+        sdg=frame["sdg_indicator"].fillna("").replace("", "–"),
+        unit_text=frame["unit"].map(c.unit_label),
+    )
+    sections = []
+    for theme, rows in frame.sort_values("name").groupby(frame["theme"].fillna("other"), sort=False):
+        heading = titles.get(theme, str(theme).replace("-", " ").capitalize())
+        sections.append(
+            html.Section(
+                [
+                    html.H2(heading, className="h5 mt-4"),
+                    c.table(
+                        rows,
+                        [
+                            ("name", "Indicator"),
+                            ("sdg", "SDG"),
+                            ("unit_text", "Unit"),
+                            ("n_countries", "Countries"),
+                            ("years", "Years"),
+                        ],
+                        f"Indicators: {heading}",
+                        {"name": lambda r: f"/indicator/{r['code']}"},
+                    ),
+                ]
+            )
+        )
+    return html.Div(
+        [
+            html.H1("Indicators"),
+            html.P(
+                "Every indicator in the current data release. Open one for its chart, map, table and metadata.",
+                className="lead fs-6",
+            ),
+            *sections,
+        ],
+        id="indicators-page",
+    )
+
+
+def _years(coverage: pd.DataFrame, code: str) -> str:
+    if code not in coverage.index:
+        return "no data"
+    first, last = coverage.loc[code, "first_year"], coverage.loc[code, "last_year"]
+    return str(int(first)) if first == last else f"{int(first)}–{int(last)}"

@@ -1,0 +1,28 @@
+"""Dash's "page not found" view: a friendly message and the main ways in (the HTTP status is set in _status.py)."""
+
+from __future__ import annotations
+
+import dash
+from dash import html
+
+dash.register_page(__name__, path="/404", title="Page not found – Delta 8.7", name="Not found")
+
+
+def layout(**_query):
+    """Links to the main sections (no data needed)."""
+    links = [
+        ("/", "Global overview"),
+        ("/countries", "Countries"),
+        ("/indicators", "Indicators"),
+        ("/themes", "Themes"),
+        ("/learn", "Learn"),
+    ]
+    return html.Div(
+        [
+            html.H1("Page not found"),
+            html.P("There is no page at this address. It may have moved, or the link may be mistyped."),
+            html.Ul([html.Li(html.A(label, href=href)) for href, label in links], id="not-found-links"),
+            html.P(["You can also search: ", html.A("search the platform", href="/search")]),
+        ],
+        id="not-found-page",
+    )

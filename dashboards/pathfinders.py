@@ -1,0 +1,67 @@
+"""Pathfinder countries `/pathfinders`: the staff-edited list (countries table), with status and source."""
+
+from __future__ import annotations
+
+import dash
+import pandas as pd
+from dash import html
+
+from dashboards import _components as c
+from dashboards import _data
+from warehouse import ReleaseError
+
+dash.register_page(__name__, path="/pathfinders", title="Pathfinder countries – Delta 8.7", name="Pathfinders")
+
+
+def source_text(rid: str) -> str:
+    """Where the list comes from: the sources-table entry for the pathfinder file, when the release has one."""
+    sources = _data.sources(rid)
+    match = sources[sources["id"].str.contains("pathfinder", case=False, na=False)]
+    if match.empty:
+        return "the Alliance 8.7 pathfinder list kept by platform staff (data/reference/pathfinders.yaml)"
+    row = match.iloc[0]
+    return f"{row['publisher']}, {row['title']}" + (f" ({row['citation']})" if row.get("citation") else "")
+
+
+def layout(**_query):
+    """The pathfinder countries, each linked to its dashboard."""
+    try:
+        rid = _data.release_id()
+    except ReleaseError as exc:
+        return html.Div([html.H1("Pathfinder countries"), c.notice(f"No data release is available: {exc}", "warning")])
+    countries = _data.countries(rid)
+    names = _data.area_names(rid)
+    chosen = countries[countries["pathfinder"].fillna(False).astype(bool)]
+    frame = pd.DataFrame(
+        {
+            "iso3": chosen["iso3"],
+            "name": chosen["name"],
+            "status": chosen["pathfinder_status"].fillna("").replace("", "status not stated"),
+            "region": chosen["sdg_region"].map(names).fillna("–"),
+        }
+    )
+    body = (
+        c.table(
+            frame,
+            [("name", "Country"), ("status", "Status"), ("region", "Region")],
+            "Alliance 8.7 pathfinder countries",
+            {"name": lambda r: f"/country/{r['iso3']}"},
+        )
+        if not frame.empty
+        else c.notice("No pathfinder countries are listed in this release.")
+    )
+    return html.Div(
+        [
+            html.H1("Pathfinder countries"),
+            html.P(
+                "Pathfinder countries commit to go further and faster toward target 8.7 and work with the "
+                "Alliance 8.7 partners. This list shows the countries the platform's reference file names, with "
+                "what the cited document says.",
+                className="lead fs-6",
+            ),
+            html.Div(body, id="pathfinders-table"),
+            html.P(f"Source: {source_text(rid)}.", className="small text-body-secondary", id="pathfinders-source"),
+            html.P(c.explainer_link("alliance-8-7-and-pathfinders", "What is a pathfinder country?")),
+        ],
+        id="pathfinders-page",
+    )

@@ -1,0 +1,153 @@
+"""Thematic area `/theme/<slug>`: summary, key facts from the warehouse, a headline chart, indicators, explainers."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import html
+
+from dashboards import _components as c
+from dashboards import _data, _figures, _series, _themes
+from warehouse import ReleaseError
+
+
+def title(slug: str | None = None, **_) -> str:
+    theme = _themes.themes().get(slug or "")
+    return f"{theme.title if theme else 'Theme'} – Delta 8.7"
+
+
+dash.register_page(__name__, path_template="/theme/<slug>", title=title, name="Theme")
+
+
+def layout(slug: str | None = None, **_query):
+    """One thematic area (facts and chart read from the served release)."""
+    theme = _themes.themes().get(str(slug or ""))
+    if theme is None:
+        return not_found(slug)
+    try:
+        rid = _data.release_id()
+    except ReleaseError as exc:
+        return c.notice(f"No data release is available: {exc}", "warning")
+    codes = tuple(sorted({f.indicator for f in theme.facts} | set(theme.chart.indicators if theme.chart else [])))
+    areas = tuple(sorted({f.area for f in theme.facts} | ({theme.chart.area} if theme.chart else set())))
+    obs = _data.area_observations(rid, areas, codes) if codes else pd.DataFrame()
+    return html.Div(
+        [
+            html.P(html.A("← All themes", href="/themes"), className="small mb-1"),
+            html.H1(theme.title, id="theme-title"),
+            html.P(theme.summary, className="lead fs-6"),
+            facts(rid, theme, obs),
+            chart(rid, theme, obs),
+            indicators(rid, theme),
+            explainers(theme),
+        ],
+        id="theme-page",
+    )
+
+
+def facts(rid: str, theme: _themes.Theme, obs: pd.DataFrame):
+    """Key facts as cards, each with its number, year, source and nature from the release."""
+    found = _themes.fact_rows(theme.facts, obs) if not obs.empty else []
+    if not found:
+        return c.notice("No key facts for this theme in the served release.")
+    sources, inds = _data.sources(rid), _data.indicators(rid)
+    cards = []
+    for fact, row in found:
+        decimals = inds.loc[fact.indicator, "decimals"] if fact.indicator in inds.index else 1
+        details = [
+            f"{int(row['year'])} · {_data.area_names(rid).get(row['iso3'], row['iso3'])}",
+            f"Source: {c.source_short(sources, row)}",
+            c.nature_text(row["nature"]).split(" (")[0],
+        ]
+        cards.append(
+            dbc.Col(
+                c.stat(fact.text, c.format_value(row["value"], row["unit"], decimals), details),
+                xs=12,
+                sm=6,
+                lg=4,
+                className="mb-3",
+            )
+        )
+    return html.Section(
+        [html.H2("Key facts", className="h4"), dbc.Row(cards, className="g-3", id="theme-facts")], className="mb-4"
+    )
+
+
+def chart(rid: str, theme: _themes.Theme, obs: pd.DataFrame):
+    """The theme's headline trend (global or regional aggregates), when the release has it."""
+    if theme.chart is None or obs.empty:
+        return None
+    inds, sources = _data.indicators(rid), _data.sources(rid)
+    names = {code: inds.loc[code, "name"] for code in theme.chart.indicators if code in inds.index}
+    frame = _series.labelled_series(
+        obs[obs["iso3"] == theme.chart.area],
+        theme.chart.indicators,
+        names,
+        dict(zip(sources["id"], sources["title"], strict=True)),
+    )
+    if frame.empty:
+        return None
+    unit = frame["unit"].iloc[0]
+    area = _data.area_names(rid).get(theme.chart.area, theme.chart.area)
+    title_text = f"{theme.title}: {area}"
+    table = c.table(
+        frame.assign(value=c.formatted(frame["value"], unit))[["series", "year", "value"]],
+        [("series", "Series"), ("year", "Year"), ("value", "Value")],
+        title_text,
+    )
+    return c.chart(
+        "theme-chart",
+        _figures.trend_figure(frame, title_text, c.unit_label(unit)),
+        c.trend_summary(frame, unit),
+        c.source_note(frame, sources, "Points from different publications or definitions are separate lines."),
+        table,
+    )
+
+
+def indicators(rid: str, theme: _themes.Theme) -> html.Section:
+    """The theme's indicators with their coverage in this release, each linked to its page."""
+    table, coverage = _data.indicators(rid), _data.indicator_coverage(rid)
+    present = [code for code in theme.indicators if code in table.index]
+    records = []
+    for code in present:
+        cov = coverage.loc[code] if code in coverage.index else None
+        years = c.year_span(cov[["first_year", "last_year"]]) if cov is not None else "–"
+        records.append(
+            {
+                "code": code,
+                "name": table.loc[code, "name"],
+                "unit": c.unit_label(table.loc[code, "unit"]),
+                "countries": int(cov["countries"]) if cov is not None else 0,
+                "years": years,
+            }
+        )
+    missing = [code for code in theme.indicators if code not in table.index]
+    body = [
+        c.table(
+            pd.DataFrame(records, columns=["code", "name", "unit", "countries", "years"]),
+            [("name", "Indicator"), ("unit", "Unit"), ("countries", "Countries"), ("years", "Years")],
+            f"Indicators of the theme {theme.title}",
+            {"name": lambda r: f"/indicator/{r['code']}"},
+        )
+    ]
+    if missing:
+        body.append(html.P(f"Not in this release: {', '.join(missing)}.", className="small text-body-secondary"))
+    return html.Section([html.H2("Indicators", className="h4"), *body], className="mb-4", id="theme-indicators")
+
+
+def explainers(theme: _themes.Theme) -> html.Section:
+    items = [html.Li(html.A(c.explainer_title(slug), href=f"/learn/{slug}")) for slug in theme.explainers]
+    return html.Section([html.H2("Learn more", className="h4"), html.Ul(items)], className="mb-4")
+
+
+def not_found(slug) -> html.Div:
+    items = [html.Li(html.A(t.title, href=f"/theme/{t.slug}")) for t in _themes.themes().values()]
+    return html.Div(
+        [
+            html.H1("Theme not found"),
+            html.P(f"There is no theme “{str(slug or '')[:40]}”. The themes are:"),
+            html.Ul(items),
+        ],
+        id="theme-not-found",
+    )

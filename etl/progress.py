@@ -1,0 +1,359 @@
+"""The progress engine: is each series moving fast enough to reach its SDG 8.7 target? (pure, no I/O)
+
+The rules, also explained for readers in content/learn/measuring-progress.md:
+
+Series. A series is one (indicator, area, sex, age, source). Points with no value, or with a censored value
+("<5"), are left out. Different indicators (GSI 2018 and 2023 are different codes), age bands or sources
+are different series, so a definition or method break is never bridged.
+
+Targets. An indicator's target comes from the indicators table (target_value, target_year,
+higher_is_better); where that is empty, `SDG87_TARGETS` applies the 2030 Agenda wording of target 8.7:
+child labour ended (0) by 2025; forced labour, modern slavery (incl. forced marriage) ended (0) by 2030.
+Counts of detected cases (nature "detected": victims, prosecutions, convictions) have no target: a rise may
+mean better detection. Other indicators of the child-labour, forced-labour and trafficking themes without a
+target get a row marked "not assessed"; commitment flags (nature "reported") and context indicators get none.
+
+Basis. "relative" (compound annual rates) when the target is above zero and every value is above zero;
+otherwise "absolute" (change in the indicator's unit per year): no compound rate reaches zero, and a
+series containing a zero has no compound rate.
+
+Observed pace. >= 3 points: least-squares fit of log(value) (relative) or value (absolute) on year;
+the compound rate is exp(slope) - 1. 2 points: the two-point compound rate or absolute change.
+Both `observed_rate` (when every value > 0) and `observed_change` are reported; `basis` says which one
+the status uses.
+
+Required pace. From the latest value to the target over (target year - latest year):
+required_rate = (target / latest) ** (1 / years) - 1 (relative basis), required_change =
+(target - latest) / years.
+
+Projection. The latest value carried to the target year at the observed pace (never below zero).
+Band: the latest value's reported interval (lower/upper) when there is one, carried at the slowest and
+fastest plausible pace: >= 3 points, slope +- t(0.975, n-2) x its standard error (from the residual
+standard error); 2 points, the extreme paces between the reported intervals at both ends. Two points
+without intervals at both ends: the band is not estimable (left empty).
+
+Status, tested in this order (the target direction is "down" unless higher_is_better):
+1. not assessed: no target, or a count of detected cases;
+2. target met: the latest value is at or beyond the target (a level needs one point);
+3. insufficient data: fewer than two comparable points;
+4. moving away: the observed pace goes away from the target;
+5. on track: the observed pace is at least the required pace (so the projection reaches the target);
+6. progress too slow: anything else (right direction or flat, too slow; or the target year has passed).
+Comparisons allow a 1e-9 relative tolerance so that scaling a series never flips a status.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from warehouse.progress_text import (
+    INSUFFICIENT,
+    MOVING_AWAY,
+    NOT_ASSESSED,
+    ON_TRACK,
+    STATUSES,
+    TARGET_MET,
+    TOO_SLOW,
+    reason,
+)
+from warehouse.schema import PROGRESS, SORT_KEYS
+
+__all__ = ["STATUSES", "compute_progress", "assess", "classify", "Series", "Target"]
+
+SERIES_KEY = ["indicator", "iso3", "sex", "age", "source"]
+
+_CHILD_LABOUR = (0.0, 2025)  # "by 2025 end child labour in all its forms" (A/RES/70/1, target 8.7)
+_SLAVERY = (0.0, 2030)  # "eradicate forced labour, end modern slavery and human trafficking" (2030 Agenda)
+#: Targets used when the indicators table gives none (only indicators that measure prevalence or numbers).
+SDG87_TARGETS: dict[str, tuple[float, int]] = {
+    **dict.fromkeys(
+        ("child_labour_5_17", "child_labour_econ", "child_labour_number", "hazardous_work_number", "child_labour_rate"),
+        _CHILD_LABOUR,
+    ),
+    **dict.fromkeys(
+        (
+            "modern_slavery_prevalence_gsi2018",
+            "modern_slavery_number_gsi2018",
+            "modern_slavery_prevalence_gsi2023",
+            "modern_slavery_number_gsi2023",
+            "modern_slavery_number",
+            "modern_slavery_per_1000",
+            "forced_labour_number",
+            "forced_labour_per_1000",
+            "forced_marriage_number",
+            "forced_marriage_per_1000",
+        ),
+        _SLAVERY,
+    ),
+}
+#: Themes whose indicators get a progress row even without a target (status "not assessed").
+ASSESSED_THEMES = ("child-labour", "forced-labour", "trafficking")
+TOLERANCE = 1e-9
+#: t(0.975, df) for df = 1..30; beyond 30 the normal 1.96 (at most 4 % narrower than the exact t).
+T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+        2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042)  # fmt: skip
+NAN = float("nan")
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a series is assessed against; value None means no target."""
+
+    value: float | None
+    year: int | None
+    higher_is_better: bool = False
+    detected: bool = False
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Series:
+    """One comparable series, sorted by year."""
+
+    key: tuple
+    years: tuple[int, ...]
+    values: tuple[float, ...]
+    lower: tuple[float, ...]  # NaN where not reported
+    upper: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Fit:
+    """A straight-line fit on year: slope per year and its standard error (None with two points)."""
+
+    slope: float
+    se: float | None
+    points: int
+
+
+def t_quantile(df: int) -> float:
+    """The 97.5 % quantile of Student's t with `df` degrees of freedom (1.96 beyond 30)."""
+    return T975[df - 1] if 1 <= df <= len(T975) else 1.96
+
+
+def line_fit(years, values) -> Fit:
+    """Least-squares slope of values on years; two points give the exact slope and no standard error."""
+    x, y = np.asarray(years, dtype=float), np.asarray(values, dtype=float)
+    xc = x - x.mean()
+    sxx = float((xc**2).sum())
+    slope = float((xc * (y - y.mean())).sum() / sxx)
+    if len(x) < 3:
+        return Fit(slope, None, len(x))
+    residuals = y - y.mean() - slope * xc
+    sigma = math.sqrt(float((residuals**2).sum()) / (len(x) - 2))
+    return Fit(slope, sigma / math.sqrt(sxx), len(x))
+
+
+def compound_rate(years, values) -> float:
+    """Observed compound annual rate (log-linear fit; two-point rate for two points); NaN if a value <= 0."""
+    if min(values) <= 0:
+        return NAN
+    return math.expm1(line_fit(years, np.log(values)).slope)
+
+
+def required_rate(latest: float, target: float, years: float) -> float:
+    """Compound annual rate taking `latest` to `target` in `years` (NaN for a zero value or no time left)."""
+    if years <= 0 or latest <= 0 or target <= 0:
+        return NAN
+    return (target / latest) ** (1.0 / years) - 1.0
+
+
+def required_change(latest: float, target: float, years: float) -> float:
+    """Absolute change per year taking `latest` to `target` in `years` (NaN when no time is left)."""
+    return (target - latest) / years if years > 0 else NAN
+
+
+def basis_for(values, target_value: float | None) -> str:
+    """'relative' when target and every value are above zero, else 'absolute' (see the module docstring)."""
+    if min(values) <= 0 or (target_value is not None and target_value <= 0):
+        return "absolute"
+    return "relative"
+
+
+def pace(series: Series, basis: str) -> Fit:
+    """The fit the status uses: on log values (relative basis) or on values (absolute basis)."""
+    values = np.log(series.values) if basis == "relative" else np.asarray(series.values)
+    return line_fit(series.years, values)
+
+
+def slope_range(series: Series, fit: Fit, basis: str) -> tuple[float, float, str] | None:
+    """Slowest and fastest plausible slope, and how they were found; None when not estimable."""
+    if fit.se is not None:
+        df = fit.points - 2
+        half = t_quantile(df) * fit.se
+        return fit.slope - half, fit.slope + half, f"fit: slope ± t(0.975, {df} df) × standard error"
+    lo0, hi0, lo1, hi1 = series.lower[0], series.upper[0], series.lower[-1], series.upper[-1]
+    if any(math.isnan(v) for v in (lo0, hi0, lo1, hi1)) or (basis == "relative" and min(lo0, lo1) <= 0):
+        return None
+    span = series.years[-1] - series.years[0]
+    lo0, hi0, lo1, hi1 = (math.log(v) if basis == "relative" else v for v in (lo0, hi0, lo1, hi1))
+    slow, fast = (lo1 - hi0) / span, (hi1 - lo0) / span
+    return min(slow, fit.slope), max(fast, fit.slope), "extreme paces between the reported intervals"
+
+
+def advance(level: float, slope: float, years: float, basis: str) -> float:
+    """`level` carried `years` ahead at `slope` (log slope or absolute), never below zero."""
+    if basis == "relative":
+        exponent = slope * years
+        return level * math.exp(exponent) if exponent < 700 else math.inf  # past float range: unbounded
+    return max(0.0, level + slope * years)
+
+
+def projection(series: Series, fit: Fit, basis: str, years: float) -> tuple[float, float, float, str]:
+    """Central projection `years` after the latest point, its band (NaN if not estimable) and the band method."""
+    latest = series.values[-1]
+    central = advance(latest, fit.slope, years, basis)
+    slopes = slope_range(series, fit, basis)
+    if slopes is None:
+        return central, NAN, NAN, "not estimable: two points without reported intervals at both ends"
+    low, high = series.lower[-1], series.upper[-1]
+    reported = not (math.isnan(low) or math.isnan(high))
+    low, high = (min(low, latest), max(high, latest)) if reported else (latest, latest)
+    if basis == "relative" and low <= 0:
+        low = latest  # a zero lower bound has no compound path; keep the central level
+    method = ("reported interval of the latest value + " if reported else "") + slopes[2]
+    lower = min(advance(low, slopes[0], years, basis), central)  # min/max guard float rounding only
+    upper = max(advance(high, slopes[1], years, basis), central)
+    return central, lower, upper, method
+
+
+def _tolerance(series: Series) -> float:
+    return TOLERANCE * max(abs(v) for v in series.values) if series.values else TOLERANCE
+
+
+def classify(series: Series, target: Target, basis: str, fit: Fit | None) -> str:
+    """The status of a series against its target (rules in the module docstring, in order)."""
+    if target.value is None or target.detected:
+        return NOT_ASSESSED
+    sign = 1.0 if target.higher_is_better else -1.0  # +1: the target is above, values should rise
+    latest = series.values[-1]
+    if sign * (latest - target.value) >= 0:
+        return TARGET_MET
+    if fit is None:
+        return INSUFFICIENT
+    tol = TOLERANCE if basis == "relative" else _tolerance(series)
+    if sign * fit.slope < -tol:
+        return MOVING_AWAY
+    years = target.year - series.years[-1]
+    if years <= 0:
+        return TOO_SLOW
+    if basis == "relative":
+        needed = math.log(target.value / latest) / years
+    else:
+        needed = required_change(latest, target.value, years)
+    return ON_TRACK if sign * (fit.slope - needed) >= -tol else TOO_SLOW
+
+
+def assess(series: Series, target: Target) -> dict:
+    """One PROGRESS row for a series."""
+    basis = basis_for(series.values, target.value)
+    fit = pace(series, basis) if len(series.years) >= 2 else None
+    row = _levels(series, target, basis)
+    if fit is not None:
+        row["observed_rate"] = compound_rate(series.years, series.values)
+        row["observed_change"] = line_fit(series.years, series.values).slope
+        row["method"] = _method(series, basis)
+    assessed = target.value is not None and not target.detected
+    years = (target.year - series.years[-1]) if assessed else 0
+    if assessed and years > 0:
+        row["required_rate"] = required_rate(series.values[-1], target.value, years)
+        row["required_change"] = required_change(series.values[-1], target.value, years)
+        if fit is not None:
+            central, lower, upper, band = projection(series, fit, basis, years)
+            row.update(projected_value=central, projected_lower=lower, projected_upper=upper, band_method=band)
+    row["status"] = classify(series, target, basis, fit)
+    row["reason"] = reason(row, target)
+    return row
+
+
+def _levels(series: Series, target: Target, basis: str) -> dict:
+    row = dict.fromkeys(PROGRESS.names, NAN)
+    row.update(zip(SERIES_KEY, series.key, strict=True))
+    assessed = target.value is not None and not target.detected
+    row.update(
+        points=len(series.years),
+        baseline_year=series.years[0],
+        baseline_value=series.values[0],
+        latest_year=series.years[-1],
+        latest_value=series.values[-1],
+        target_value=target.value if assessed else NAN,
+        target_year=target.year if assessed else None,
+        basis=basis,
+        method="",
+        band_method="",
+    )
+    return row
+
+
+def _method(series: Series, basis: str) -> str:
+    n = len(series.years)
+    kind = "least-squares fit" if n >= 3 else "two-point"
+    if basis == "relative":
+        return f"compound annual rate, {kind} on log values ({n} points)"
+    if min(series.values) <= 0:
+        return f"absolute annual change, {kind} ({n} points): the series contains a zero, so it has no compound rate"
+    return f"absolute annual change, {kind} ({n} points): no compound rate reaches a zero target"
+
+
+# -- from tables ---------------------------------------------------------------------------------------
+def targets(indicators: pd.DataFrame) -> dict[str, Target]:
+    """The target of each indicator that gets progress rows (see ASSESSED_THEMES and SDG87_TARGETS)."""
+    found: dict[str, Target] = {}
+    for row in indicators.to_dict("records"):
+        code = row["code"]
+        value, year = _number(row.get("target_value")), _number(row.get("target_year"))
+        if value is None and code in SDG87_TARGETS:
+            value, year = SDG87_TARGETS[code]
+        detected = row.get("nature") == "detected"
+        if value is None and not detected and row.get("theme") not in ASSESSED_THEMES:
+            continue
+        if row.get("nature") == "reported" or (value is not None and year is None):
+            continue  # commitments (flags) have no trend; a target without a year cannot be assessed
+        higher = _number(row.get("higher_is_better")) == 1.0  # missing means "lower is better": 8.7 ends things
+        unit = row.get("unit") if isinstance(row.get("unit"), str) else ""
+        found[code] = Target(value, int(year) if year is not None else None, higher, detected, unit)
+    return found
+
+
+def _number(value) -> float | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value)
+
+
+def split_series(observations: pd.DataFrame, codes) -> list[Series]:
+    """Comparable series of the given indicators: no missing or censored values, sorted by key and year."""
+    obs = observations[observations["indicator"].isin(list(codes)) & observations["value"].notna()]
+    if "censored" in obs:
+        obs = obs[~obs["censored"].fillna(False).astype(bool)]
+    obs = obs.assign(**{c: obs[c].fillna("").astype(str) for c in SERIES_KEY})
+    obs = obs.sort_values([*SERIES_KEY, "year", "value"], kind="stable")
+    # The observation key makes (series, year) unique; should a duplicate slip in, keep one deterministically.
+    obs = obs.drop_duplicates([*SERIES_KEY, "year"], keep="first")
+    series = []
+    for key, group in obs.groupby(SERIES_KEY, sort=True):
+        bounds = {c: group[c].astype(float).tolist() if c in group else [NAN] * len(group) for c in ("lower", "upper")}
+        series.append(
+            Series(
+                key=tuple(key),
+                years=tuple(int(y) for y in group["year"]),
+                values=tuple(float(v) for v in group["value"]),
+                lower=tuple(bounds["lower"]),
+                upper=tuple(bounds["upper"]),
+            )
+        )
+    return series
+
+
+def compute_progress(observations: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """The PROGRESS table for every series of an assessed indicator, sorted so publishes are byte-identical."""
+    found = targets(indicators)
+    rows = [assess(series, found[series.key[0]]) for series in split_series(observations, found)]
+    frame = pd.DataFrame(rows, columns=PROGRESS.names)
+    for column in ("points", "baseline_year", "latest_year", "target_year"):
+        frame[column] = frame[column].astype("Int32")
+    return frame.sort_values(SORT_KEYS["progress"], kind="stable").reset_index(drop=True)

@@ -1,0 +1,168 @@
+"""Pure figure builders, formatting and the series rules of the dashboards (no app, no warehouse)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from dashboards import _components as c
+from dashboards import _figures, _indicator, _series
+from tests import factories as f
+
+
+def obs(rows: list[dict]) -> pd.DataFrame:
+    return f.observations(rows)
+
+
+def test_trend_figure_draws_one_line_per_series_with_integer_years_and_intervals():
+    frame = pd.DataFrame(
+        {
+            "series": ["A", "A", "B", "B"],
+            "year": [2000, 2010, 2005, 2015],
+            "value": [10.0, 8.0, 3.0, 4.0],
+            "lower": [9.0, 7.0, None, None],
+            "upper": [11.0, 9.5, None, None],
+        }
+    )
+    fig = _figures.trend_figure(frame, "Title", "%", marker_year=2010)
+    assert [t.name for t in fig.data] == ["A", "B"]
+    assert list(fig.data[0].x) == [2000, 2010] and list(fig.data[1].y) == [3.0, 4.0]
+    assert list(fig.data[0].error_y.array) == [1.0, 1.5] and list(fig.data[0].error_y.arrayminus) == [1.0, 1.0]
+    assert fig.data[1].error_y.array is None
+    assert fig.layout.xaxis.tickformat == "d" and fig.layout.yaxis.title.text == "%"
+    assert fig.data[0].line.color == _figures.OKABE_ITO[0] and fig.data[1].line.color == _figures.OKABE_ITO[1]
+    assert fig.layout.shapes[0].x0 == 2010
+
+
+def test_empty_inputs_give_a_message_instead_of_a_blank_chart():
+    fig = _figures.trend_figure(pd.DataFrame(columns=["series", "year", "value"]), "t", "%")
+    assert fig.layout.annotations[0].text == "No data for this selection"
+
+
+def test_map_figure_uses_iso3_locations_and_carries_codes_for_click_through():
+    frame = pd.DataFrame(
+        {"iso3": ["KEN", "UGA"], "name": ["Kenya", "Uganda"], "value": [1.0, 2.0], "year": [2018, 2019]}
+    )
+    fig = _figures.map_figure(frame, "Map", "%")
+    trace = fig.data[0]
+    assert trace.locationmode == "ISO-3" and list(trace.locations) == ["KEN", "UGA"] and list(trace.z) == [1.0, 2.0]
+    assert list(trace.customdata) == ["KEN", "UGA"] and list(trace.text) == ["Kenya (2018)", "Uganda (2019)"]
+    assert trace.colorscale[0][1].lower() != "#ffffff"  # viridis, not a white-to-colour ramp
+    assert _figures.map_figure(frame, "Map", "%", reverse=True).data[0].reversescale is False
+
+
+def test_bar_figure_highlights_the_country_against_muted_peers():
+    frame = pd.DataFrame({"label": ["Kenya", "Region"], "value": [2.0, 5.0], "highlight": [True, False]})
+    bar = _figures.bar_figure(frame, "t", "per 1,000").data[0]
+    assert list(bar.y) == ["Kenya", "Region"] and list(bar.marker.color) == [_figures.HIGHLIGHT, _figures.MUTED]
+    assert list(bar.text) == ["2", "5"]
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "decimals", "expected"),
+    [
+        (160_000_000.0, "count", 0, "160 million"),
+        (27_600_000.0, "count", 0, "27.6 million"),
+        (69627.0, "count", 0, "69,627"),
+        (22.4, "percent", 1, "22.4%"),
+        (5.4, "per-1000", 1, "5.4 per 1,000"),
+        (1.0, "flag", 0, "yes"),
+        (5200.5, "int-usd", 0, "5,200 international $"),
+        (float("nan"), "percent", 1, "–"),
+    ],
+)
+def test_format_value(value, unit, decimals, expected):
+    assert c.format_value(value, unit, decimals) == expected
+
+
+def test_source_note_names_source_years_nature_and_attribution_for_restricted_data():
+    sources = pd.DataFrame([f.source("open"), f.source("walkfree", redistribution=False)]).set_index("id", drop=False)
+    rows = obs(
+        [
+            {"indicator": "x", "iso3": "KEN", "year": 2016, "value": 1.0, "source": "open"},
+            {"indicator": "x", "iso3": "KEN", "year": 2018, "value": 1.0, "source": "walkfree", "nature": "modelled"},
+        ]
+    )
+    text = "".join(str(part) for part in c.source_note(rows, sources).children)
+    assert text == (
+        "Source: Test suite, Synthetic test data — test (licence: synthetic); Test suite, Synthetic test data — test"
+        " — © Test suite, shown with attribution; not included in downloads. Years: 2016–2018. Nature: measured"
+        " (household survey or census), modelled estimate."
+    )
+
+
+def test_trend_frame_keeps_age_bands_and_sources_apart_and_needs_two_points():
+    rows = obs(
+        [
+            {"indicator": "cl", "iso3": "A", "year": 2000, "value": 30.0, "age": "5-17", "source": "s1"},
+            {"indicator": "cl", "iso3": "A", "year": 2010, "value": 20.0, "age": "5-17", "source": "s1"},
+            {"indicator": "cl", "iso3": "A", "year": 2012, "value": 25.0, "age": "5-14", "source": "s1"},
+            {"indicator": "cl", "iso3": "A", "year": 2014, "value": 22.0, "age": "5-14", "source": "s1"},
+            {"indicator": "cl", "iso3": "A", "year": 2016, "value": 15.0, "age": "5-17", "source": "s2"},
+        ]
+    )
+    frame = _series.trend_frame(rows, "cl")
+    assert sorted(frame["series"].unique()) == ["age 5-14", "age 5-17"]  # the single s2 point is left out
+    assert frame[frame["series"] == "age 5-17"]["value"].tolist() == [30.0, 20.0]
+
+
+def test_headline_row_prefers_total_sex_and_the_sdg_age_band():
+    rows = obs(
+        [
+            {"indicator": "child_labour_5_17", "iso3": "A", "year": 2019, "value": 9.0, "age": "5-14"},
+            {"indicator": "child_labour_5_17", "iso3": "A", "year": 2018, "value": 8.0, "age": "5-17", "sex": "female"},
+            {"indicator": "child_labour_5_17", "iso3": "A", "year": 2017, "value": 7.0, "age": "5-17"},
+        ]
+    )
+    row = _series.headline_row(rows, "child_labour_5_17")
+    assert (row["year"], row["value"], row["age"], row["sex"]) == (2017, 7.0, "5-17", "total")
+
+
+def test_peer_values_use_the_same_year_when_enough_peers_have_it_else_each_latest_nearby():
+    row = pd.Series({"indicator": "x", "sex": "total", "age": "5-17", "source": "s", "year": 2016})
+    same = obs(
+        [
+            {"indicator": "x", "iso3": iso3, "year": 2016, "value": v, "source": "s"}
+            for iso3, v in zip("BCD", (1.0, 2.0, 3.0), strict=True)
+        ]
+    )
+    assert sorted(_series.peer_values(same, ["B", "C", "D"], row)["value"]) == [1.0, 2.0, 3.0]
+    spread = obs(
+        [
+            {"indicator": "x", "iso3": "B", "year": 2012, "value": 1.0, "source": "s"},
+            {"indicator": "x", "iso3": "B", "year": 2014, "value": 4.0, "source": "s"},
+            {"indicator": "x", "iso3": "C", "year": 2030, "value": 9.0, "source": "s"},
+            {"indicator": "x", "iso3": "D", "year": 2016, "value": 2.0, "source": "other"},
+        ]
+    )
+    assert _series.peer_values(spread, ["B", "C", "D"], row)["value"].tolist() == [4.0]
+
+
+def test_gap_sentence_states_the_gap_plainly():
+    assert _series.gap_sentence("child labour survey data", 2012, 2026) == "No child labour survey data since 2012."
+    assert _series.gap_sentence("child labour survey data", 2024, 2026) == "Latest child labour survey data: 2024."
+    assert _series.gap_sentence("estimate", None, 2026, "Tuvalu") == "No estimate for Tuvalu in this release."
+
+
+def test_cross_section_takes_one_row_per_area_by_source_priority():
+    rows = obs(
+        [
+            {"indicator": "x", "iso3": "A", "year": 2018, "value": 1.0, "source": "low"},
+            {"indicator": "x", "iso3": "A", "year": 2018, "value": 2.0, "source": "high"},
+            {"indicator": "x", "iso3": "A", "year": 2015, "value": 3.0, "source": "high"},
+            {"indicator": "x", "iso3": "B", "year": 2015, "value": 4.0, "source": "low"},
+        ]
+    )
+    latest = _series.cross_section(rows, "latest", "total", "5-17", {"A", "B"}, ["high", "low"])
+    assert dict(zip(latest["iso3"], latest["value"], strict=True)) == {"A": 2.0, "B": 4.0}
+    in_2015 = _series.cross_section(rows, "2015", "total", "5-17", {"A", "B"}, ["high", "low"])
+    assert dict(zip(in_2015["iso3"], in_2015["value"], strict=True)) == {"A": 3.0, "B": 4.0}
+
+
+def test_indicator_view_from_a_hostile_query_falls_back_to_defaults():
+    rows = obs([{"indicator": "x", "iso3": "KEN", "year": 2018, "value": 1.0}])
+    choices = _indicator.Choices.of(rows, "x")
+    view = _indicator.parse(choices, tab="<script>", year="1' OR 1=1", countries="KEN,,zz,ken", sex="??")
+    assert view == _indicator.View(tab="chart", year="latest", areas=("KEN",), sex="total", age="5-17")
+    assert view.search("total", "5-17") == "?countries=KEN"
+    assert _indicator.View().search("total", "5-17") == ""

@@ -1,0 +1,317 @@
+"""The progress engine (etl/progress.py): hand-computed cases and property-based tests (SYNTHETIC data)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from etl import progress as pg
+from etl.publish import to_arrow
+from tests import factories
+from warehouse.schema import PROGRESS
+
+
+def run(points, target=None, code="x", unit="percent", **indicator):
+    """compute_progress on one synthetic series given as (year, value[, lower, upper]) tuples."""
+    rows = []
+    for point in points:
+        year, value, *bounds = point
+        row = {"indicator": code, "iso3": "AAA", "year": year, "value": value, "unit": unit}
+        if bounds:
+            row.update(lower=bounds[0], upper=bounds[1])
+        rows.append(row)
+    if target is not None:
+        indicator.update(target_value=target[0], target_year=target[1])
+    table = pd.DataFrame([factories.indicator(code, unit=unit, **indicator)])
+    return pg.compute_progress(factories.observations(rows), table)
+
+
+def only(frame) -> dict:
+    assert len(frame) == 1, frame
+    return frame.iloc[0].to_dict()
+
+
+# -- hand-computed cases ---------------------------------------------------------------------------------
+def test_two_points_use_the_two_point_compound_rate_and_compare_it_with_the_required_rate():
+    row = only(run([(2010, 20.0), (2020, 10.0)], target=(4.0, 2030)))
+    assert row["basis"] == "relative"
+    assert row["observed_rate"] == pytest.approx(0.5**0.1 - 1)  # -6.70 % a year
+    assert row["required_rate"] == pytest.approx(0.4**0.1 - 1)  # -8.76 % a year
+    assert row["projected_value"] == pytest.approx(5.0)  # 10 halved again over ten years
+    assert row["status"] == pg.TOO_SLOW
+    assert row["reason"] == (
+        "Falling 6.7 % a year (2010–2020), but reaching 4.0 % by 2030 needs a fall of 8.8 % a year."
+    )
+    assert math.isnan(row["projected_lower"]) and row["band_method"].startswith("not estimable")
+
+
+def test_two_points_fast_enough_are_on_track():
+    row = only(run([(2010, 20.0), (2020, 10.0)], target=(6.0, 2030)))
+    assert row["status"] == pg.ON_TRACK
+    assert row["projected_value"] <= 6.0
+
+
+def test_three_points_use_a_log_linear_least_squares_fit():
+    row = only(run([(2010, 100.0), (2014, 60.0), (2020, 40.0)], target=(20.0, 2030)))
+    # By hand: x = year - 2014.667; Sxx = 50.667; Sxy over ln(value) = -4.54634; slope = -0.089730.
+    assert row["observed_rate"] == pytest.approx(math.expm1(-0.089730), abs=1e-6)  # -8.58 % a year
+    assert row["observed_rate"] != pytest.approx(0.4**0.1 - 1)  # not the two end points' rate
+    slope, _ = np.polyfit([2010, 2014, 2020], np.log([100.0, 60.0, 40.0]), 1)
+    assert row["observed_rate"] == pytest.approx(math.expm1(slope))
+    assert row["projected_value"] == pytest.approx(40 * math.exp(-0.089730 * 10), rel=1e-5)  # 16.31
+    # Residual standard error 0.11705 on 1 df -> slope SE 0.016444; t(0.975, 1) = 12.706.
+    assert row["projected_lower"] == pytest.approx(40 * math.exp((-0.089730 - 12.706 * 0.016444) * 10), rel=1e-4)
+    assert row["projected_upper"] == pytest.approx(40 * math.exp((-0.089730 + 12.706 * 0.016444) * 10), rel=1e-4)
+    assert row["status"] == pg.ON_TRACK and row["points"] == 3
+    assert row["method"] == "compound annual rate, least-squares fit on log values (3 points)"
+
+
+def test_a_series_break_is_never_bridged():
+    obs = factories.observations(
+        [
+            {"indicator": "modern_slavery_prevalence_gsi2018", "iso3": "AAA", "year": 2016, "value": 5.0},
+            {"indicator": "modern_slavery_prevalence_gsi2023", "iso3": "AAA", "year": 2021, "value": 3.0},
+            {"indicator": "child_labour_5_17", "iso3": "AAA", "year": 2010, "value": 30.0, "age": "5-17"},
+            {"indicator": "child_labour_5_17", "iso3": "AAA", "year": 2018, "value": 20.0, "age": "5-14"},
+            {"indicator": "child_labour_5_17", "iso3": "BBB", "year": 2010, "value": 30.0, "source": "survey_a"},
+            {"indicator": "child_labour_5_17", "iso3": "BBB", "year": 2018, "value": 20.0, "source": "survey_b"},
+        ]
+    )
+    codes = ["child_labour_5_17", "modern_slavery_prevalence_gsi2018", "modern_slavery_prevalence_gsi2023"]
+    frame = pg.compute_progress(obs, pd.DataFrame([factories.indicator(c) for c in codes]))
+    assert len(frame) == 6  # two editions, two age bands, two sources: six one-point series
+    assert set(frame["status"]) == {pg.INSUFFICIENT}
+    assert frame["observed_rate"].isna().all()
+
+
+def test_a_target_already_met_needs_only_the_latest_value():
+    assert only(run([(2012, 4.0), (2019, 0.0)], target=(0.0, 2025)))["status"] == pg.TARGET_MET
+    assert only(run([(2019, 0.0)], target=(0.0, 2025)))["status"] == pg.TARGET_MET
+    row = only(run([(2012, 60.0), (2019, 85.0)], target=(80.0, 2030), higher_is_better=True))
+    assert row["status"] == pg.TARGET_MET
+    assert row["reason"] == "The latest value (85.0 % in 2019) is already at or beyond the target of 80.0 %."
+
+
+def test_a_rising_series_is_moving_away():
+    row = only(run([(2016, 40.3e6), (2021, 49.6e6)], target=(0.0, 2030), unit="count"))
+    assert row["status"] == pg.MOVING_AWAY
+    assert row["observed_change"] == pytest.approx(1.86e6)
+    assert row["reason"] == "Rising 1.9 million a year (2016–2021), away from the target of zero by 2030."
+
+
+def test_a_single_point_is_insufficient_data():
+    row = only(run([(2018, 20.0)], target=(0.0, 2025)))
+    assert row["status"] == pg.INSUFFICIENT
+    assert row["reason"] == "Only one comparable data point (20.0 % in 2018); a trend needs at least two."
+    assert row["required_change"] == pytest.approx(-20.0 / 7)  # still says what pace is needed
+    assert math.isnan(row["projected_value"])
+
+
+def test_reported_intervals_at_both_ends_give_the_band_of_a_two_point_series():
+    row = only(run([(2010, 20.0, 18.0, 22.0), (2020, 10.0, 9.0, 11.0)], target=(4.0, 2030)))
+    # Slowest pace: 22 -> 9 over ten years; fastest: 18 -> 11; carried from the latest interval [9, 11].
+    assert row["projected_lower"] == pytest.approx(9.0 * 9.0 / 22.0)  # 3.68
+    assert row["projected_upper"] == pytest.approx(11.0 * 11.0 / 18.0)  # 6.72
+    assert row["projected_value"] == pytest.approx(5.0)
+    assert row["projected_lower"] < row["projected_value"] < row["projected_upper"]
+    assert row["band_method"] == "reported interval of the latest value + extreme paces between the reported intervals"
+
+
+def test_reported_intervals_widen_the_band_of_a_fitted_series():
+    points = [(2010, 100.0), (2014, 60.0), (2020, 40.0)]
+    plain = only(run(points, target=(20.0, 2030)))
+    wide = only(run(points[:2] + [(2020, 40.0, 30.0, 50.0)], target=(20.0, 2030)))
+    assert wide["projected_value"] == pytest.approx(plain["projected_value"])
+    assert wide["projected_lower"] == pytest.approx(plain["projected_lower"] * 30 / 40)
+    assert wide["projected_upper"] == pytest.approx(plain["projected_upper"] * 50 / 40)
+
+
+def test_a_zero_target_compares_absolute_changes():
+    row = only(run([(2010, 30.0, 27.0, 33.0), (2018, 20.0, 18.0, 22.0)], target=(0.0, 2025)))
+    assert row["basis"] == "absolute"
+    assert row["observed_change"] == pytest.approx(-1.25)  # percentage points a year
+    assert row["required_change"] == pytest.approx(-20.0 / 7)
+    assert math.isnan(row["required_rate"])  # no compound rate reaches zero
+    assert row["observed_rate"] == pytest.approx((20 / 30) ** (1 / 8) - 1)  # still reported
+    assert (row["projected_value"], row["projected_lower"], row["projected_upper"]) == pytest.approx(
+        (20 - 1.25 * 7, 18 - 15 / 8 * 7, 22 - 5 / 8 * 7)
+    )
+    assert row["status"] == pg.TOO_SLOW
+    assert row["reason"] == (
+        "Falling 1.25 percentage points a year (2010–2018), but reaching zero by 2025 needs"
+        " a fall of 2.86 percentage points a year."
+    )
+
+
+def test_a_zero_target_reached_in_time_is_on_track_and_the_projection_stops_at_zero():
+    row = only(run([(2015, 12.0), (2020, 6.0)], target=(0.0, 2030)))
+    assert row["status"] == pg.ON_TRACK and row["projected_value"] == 0.0
+
+
+def test_a_zero_in_the_series_switches_to_absolute_change_and_says_so():
+    row = only(run([(2010, 4.0), (2015, 0.0), (2020, 2.0)], target=(1.0, 2030)))
+    assert row["basis"] == "absolute" and math.isnan(row["observed_rate"])
+    assert "contains a zero" in row["method"]
+    assert row["observed_change"] == pytest.approx(-0.2)  # least squares on 4, 0, 2 five years apart
+    assert row["required_change"] == pytest.approx(-0.1)  # 2 -> 1 in ten years
+    assert row["status"] == pg.ON_TRACK and row["projected_value"] == pytest.approx(0.0)
+
+
+def test_a_passed_target_year_without_the_target_is_too_slow():
+    row = only(run([(2020, 10.0), (2026, 8.0)], target=(0.0, 2025)))
+    assert row["status"] == pg.TOO_SLOW
+    assert row["reason"].startswith("The target year 2025 has passed")
+
+
+def test_detected_victims_and_indicators_without_a_target_are_not_assessed():
+    points = [(2018, 100.0), (2019, 150.0)]
+    detected = only(run(points, unit="count", nature="detected", theme="trafficking"))
+    assert detected["status"] == pg.NOT_ASSESSED
+    assert "better detection" in detected["reason"]
+    assert detected["observed_change"] == pytest.approx(50.0) and math.isnan(detected["target_value"])
+    no_target = only(run(points, theme="child-labour", code="children_in_employment_7_14"))
+    assert no_target["reason"] == "Not assessed: no quantitative target is set for this indicator."
+    assert run(points, theme="context", code="population").empty
+
+
+def test_the_2030_agenda_targets_apply_when_the_indicators_table_has_none():
+    found = pg.targets(
+        pd.DataFrame(
+            [
+                factories.indicator("child_labour_5_17"),
+                factories.indicator("forced_labour_number", theme="forced-labour"),
+                factories.indicator("child_labour_econ", target_value=5.0, target_year=2030),
+                factories.indicator("ratified_c138", theme="commitments", nature="reported", unit="flag"),
+            ]
+        )
+    )
+    assert (found["child_labour_5_17"].value, found["child_labour_5_17"].year) == (0.0, 2025)
+    assert (found["forced_labour_number"].value, found["forced_labour_number"].year) == (0.0, 2030)
+    assert (found["child_labour_econ"].value, found["child_labour_econ"].year) == (5.0, 2030)  # the table wins
+    assert "ratified_c138" not in found
+
+
+def test_missing_and_censored_values_are_not_points():
+    obs = factories.observations(
+        [
+            {"indicator": "x", "iso3": "AAA", "year": 2010, "value": 9.0},
+            {"indicator": "x", "iso3": "AAA", "year": 2012, "value": None},
+            {"indicator": "x", "iso3": "AAA", "year": 2014, "value": 5.0, "censored": True},
+        ]
+    )
+    table = pd.DataFrame([factories.indicator("x", target_value=0.0, target_year=2025)])
+    assert only(pg.compute_progress(obs, table))["points"] == 1
+
+
+def test_the_progress_table_fits_the_warehouse_schema_and_is_sorted():
+    frame = run([(2010, 20.0), (2020, 10.0)], target=(4.0, 2030))
+    assert list(frame.columns) == PROGRESS.names
+    assert to_arrow("progress", frame).schema == PROGRESS
+
+
+def test_an_empty_input_gives_an_empty_table_with_the_schema():
+    empty = factories.observations([{"indicator": "x", "iso3": "AAA", "year": 2010, "value": 1.0}]).iloc[:0]
+    frame = pg.compute_progress(empty, pd.DataFrame([factories.indicator("x")]))
+    assert frame.empty and list(frame.columns) == PROGRESS.names
+    assert to_arrow("progress", frame).num_rows == 0
+
+
+# -- properties ------------------------------------------------------------------------------------------
+@st.composite
+def series(draw, min_points=1, zero_target=None):
+    """A synthetic series: distinct years, values >= 0 (sometimes zero), optional intervals, and a target."""
+    years = sorted(draw(st.sets(st.integers(1990, 2024), min_size=min_points, max_size=7)))
+    values = [draw(st.one_of(st.just(0.0), st.floats(0.01, 1000.0))) for _ in years]
+    with_bounds = draw(st.booleans())
+    points = []
+    for year, value in zip(years, values, strict=True):
+        spread = draw(st.floats(0.0, 0.5)) * value if with_bounds else None
+        points.append((year, value, value - spread, value + spread) if with_bounds else (year, value))
+    zero = draw(st.booleans()) if zero_target is None else zero_target
+    target = (0.0 if zero else draw(st.floats(0.01, 1000.0)), draw(st.sampled_from([2025, 2030])))
+    return points, target, draw(st.booleans())
+
+
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FAST
+@given(series(), st.randoms(use_true_random=False))
+def test_status_is_invariant_to_row_order(case, random):
+    points, target, higher = case
+    shuffled = list(points)
+    random.shuffle(shuffled)
+    first = run(points, target=target, higher_is_better=higher)
+    second = run(shuffled, target=target, higher_is_better=higher)
+    pd.testing.assert_frame_equal(first, second)  # not only the status: every number, byte for byte
+
+
+@FAST
+@given(series(zero_target=True), st.floats(1e-3, 1e3))
+def test_scaling_a_series_does_not_change_the_status_of_a_zero_target(case, factor):
+    points, target, higher = case
+    scaled = [(p[0], *(v * factor for v in p[1:])) for p in points]
+    assert only(run(scaled, target=target))["status"] == only(run(points, target=target))["status"]
+
+
+@FAST
+@given(series(zero_target=False), st.floats(1e-3, 1e3))
+def test_scaling_a_series_and_its_target_together_does_not_change_the_status(case, factor):
+    points, target, higher = case
+    scaled = [(p[0], *(v * factor for v in p[1:])) for p in points]
+    before = only(run(points, target=target, higher_is_better=higher))["status"]
+    after = only(run(scaled, target=(target[0] * factor, target[1]), higher_is_better=higher))["status"]
+    assert before == after
+
+
+@FAST
+@given(series(min_points=2))
+def test_the_band_always_contains_the_central_projection(case):
+    points, target, higher = case
+    row = only(run(points, target=target, higher_is_better=higher))
+    assert row["status"] in pg.STATUSES
+    if row["latest_year"] >= target[1]:
+        return  # no projection once the target year has passed
+    assert row["projected_value"] >= 0
+    if not math.isnan(row["projected_lower"]):
+        assert row["projected_lower"] <= row["projected_value"] <= row["projected_upper"]
+
+
+# -- the real warehouse ----------------------------------------------------------------------------------
+@pytest.mark.realdata
+def test_the_world_child_labour_series_is_progressing_too_slowly(real_warehouse):
+    rows = real_warehouse.progress("child_labour_number", "WLD")
+    row = only(rows[(rows["sex"] == "total") & (rows["age"] == "5-17")])
+    # ILO/UNICEF global estimates: 246 (2000), 215 (2008), 168 (2012), 152 (2016), 160 million (2020).
+    assert (row["points"], row["baseline_year"], row["latest_year"]) == (5, 2000, 2020)
+    assert row["basis"] == "absolute" and row["status"] == pg.TOO_SLOW
+    assert row["observed_change"] == pytest.approx(-1171.2e6 / 236.8)  # least squares, by hand: -4.95 million a year
+    assert row["required_change"] == pytest.approx(-160e6 / 5)  # zero by 2025: -32 million a year
+    assert row["projected_lower"] < row["projected_value"] < row["projected_upper"]
+
+
+@pytest.mark.realdata
+def test_real_series_breaks_are_not_bridged_and_detected_counts_are_not_assessed(real_warehouse):
+    progress = real_warehouse.progress()
+    gsi = progress[progress["indicator"].str.startswith("modern_slavery_prevalence_gsi")]
+    assert len(gsi) > 100 and set(gsi["points"]) == {1}  # one edition each: 2018 and 2023 are never joined
+    assert set(gsi["status"]) == {pg.INSUFFICIENT}
+    detected = progress[progress["indicator"] == "trafficking_victims_detected"]
+    assert len(detected) > 100 and set(detected["status"]) == {pg.NOT_ASSESSED}
+    assert set(progress["status"]) <= set(pg.STATUSES)
+
+
+@pytest.mark.realdata
+def test_real_progress_is_deterministic(real_warehouse):
+    obs = real_warehouse.observations()
+    indicators = real_warehouse.indicators()
+    first = pg.compute_progress(obs, indicators)
+    again = pg.compute_progress(obs.sample(frac=1.0, random_state=7), indicators)
+    pd.testing.assert_frame_equal(first, again)
+    published = real_warehouse.progress().sort_values(["indicator", "iso3", "sex", "age", "source"], ignore_index=True)
+    pd.testing.assert_frame_equal(to_arrow("progress", first).to_pandas(), to_arrow("progress", published).to_pandas())

@@ -1,0 +1,123 @@
+"""Plain-language wording of the progress table: status names, number formats and one-line reasons.
+
+Part of the data contract of the `progress` table (its `status` values and how its `reason` is worded), kept
+here because both the ETL (etl/progress.py writes `reason`) and the delta view (dashboards/_delta.py) use it
+and neither may import the other. Pure functions, standard library only.
+"""
+
+from __future__ import annotations
+
+import math
+
+NOT_ASSESSED = "not assessed"
+TARGET_MET = "target met"
+INSUFFICIENT = "insufficient data"
+MOVING_AWAY = "moving away"
+ON_TRACK = "on track"
+TOO_SLOW = "progress too slow"
+#: Every status, best first (the order legends and summaries use).
+STATUSES = (TARGET_MET, ON_TRACK, TOO_SLOW, MOVING_AWAY, INSUFFICIENT, NOT_ASSESSED)
+
+DETECTED_REASON = (
+    "Not assessed: counts of detected cases have no target, and a rise may mean better detection rather than"
+    " more exploitation."
+)
+NO_TARGET_REASON = "Not assessed: no quantitative target is set for this indicator."
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def format_count(value: float) -> str:
+    """160000000 -> '160.0 million'; 25300 -> '25,300'."""
+    size = abs(value)
+    if size >= 1e9:
+        return f"{value / 1e9:.1f} billion"
+    if size >= 1e6:
+        return f"{value / 1e6:.1f} million"
+    return f"{value:,.0f}"
+
+
+def format_value(value: float, unit: str) -> str:
+    """A level in its unit: '12.3 %', '5.4 per 1,000', '160.0 million'."""
+    if _missing(value):
+        return "n/a"
+    if unit == "percent":
+        return f"{value:.1f} %"
+    if unit == "per-1000":
+        return f"{value:.1f} per 1,000"
+    if unit == "count":
+        return format_count(value)
+    return f"{value:,.3g}" + (f" {unit}" if unit else "")
+
+
+def target_text(value: float, unit: str) -> str:
+    """A target level in words: 'zero' for the 8.7 targets, else the formatted value."""
+    return "zero" if value == 0 else format_value(value, unit)
+
+
+def format_change(change: float, unit: str) -> str:
+    """The size of an absolute change per year: '0.52 percentage points a year', '4.9 million a year'."""
+    size = abs(change)
+    if unit == "percent":
+        return f"{size:.2f} percentage points a year"
+    if unit == "per-1000":
+        return f"{size:.2f} per 1,000 a year"
+    if unit == "count":
+        return f"{format_count(size)} a year"
+    return f"{size:,.3g}" + (f" {unit}" if unit else "") + " a year"
+
+
+def format_rate(rate: float) -> str:
+    """The size of a compound annual rate: -0.0243 -> '2.4 % a year'."""
+    return f"{abs(rate) * 100:.1f} % a year"
+
+
+def pace_value(row: dict, which: str) -> float:
+    """The observed or required pace the status compares: the rate (relative basis) or the change (absolute)."""
+    return row.get(f"{which}_rate" if row.get("basis") == "relative" else f"{which}_change", math.nan)
+
+
+def pace_text(row: dict, which: str, unit: str) -> str:
+    """'2.4 % a year' or '4.9 million a year' for the observed or required pace of a progress row."""
+    value = pace_value(row, which)
+    if _missing(value):
+        return "n/a"
+    return format_rate(value) if row.get("basis") == "relative" else format_change(value, unit)
+
+
+def direction_word(value: float) -> str:
+    """'Falling', 'Rising' or 'Unchanged' for a signed pace."""
+    if _missing(value) or value == 0:
+        return "Unchanged"
+    return "Falling" if value < 0 else "Rising"
+
+
+def reason(row: dict, target) -> str:
+    """The one-line plain-language reason for a row's status (`target`: value, year, unit, detected; see etl/progress)."""
+    status, unit = row["status"], target.unit
+    if status == NOT_ASSESSED:
+        return DETECTED_REASON if target.detected else NO_TARGET_REASON
+    latest = f"{format_value(row['latest_value'], unit)} in {row['latest_year']}"
+    goal = f"{target_text(target.value, unit)} by {target.year}"
+    if status == TARGET_MET:
+        return f"The latest value ({latest}) is already at or beyond the target of {target_text(target.value, unit)}."
+    if status == INSUFFICIENT:
+        return f"Only one comparable data point ({latest}); a trend needs at least two."
+    if target.year <= row["latest_year"]:
+        return f"The target year {target.year} has passed and the latest value ({latest}) has not reached the target."
+    observed = pace_value(row, "observed")
+    span = f"{row['baseline_year']}–{row['latest_year']}"
+    moving = f"{direction_word(observed)} {pace_text(row, 'observed', unit)}" if observed else "Unchanged"
+    needed = f"{change_noun(pace_value(row, 'required'))} {pace_text(row, 'required', unit)}"
+    if status == MOVING_AWAY:
+        return f"{moving} ({span}), away from the target of {goal}."
+    if status == ON_TRACK:
+        return f"{moving} ({span}): at this pace it reaches {goal} ({needed} is needed)."
+    return f"{moving} ({span}), but reaching {goal} needs {needed}."
+
+
+def change_noun(value: float) -> str:
+    """'a fall of' or 'a rise of' for a signed pace."""
+    return "a rise of" if not _missing(value) and value > 0 else "a fall of"

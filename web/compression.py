@@ -1,0 +1,83 @@
+"""Response compression (brotli, then gzip) with flask-compress, caching the compressed bundles of Dash.
+
+Dash's JavaScript bundles are large (plotly.js alone is about 4.6 MB) and the same for every visitor, so the
+compressed bytes of fingerprinted files under /_dash-component-suites/ are kept per worker: each file is
+compressed once per encoding instead of once per visitor. Everything else is compressed per response.
+brotli is a dependency of flask-compress itself on CPython, so it needs no line of its own in pyproject.toml.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from flask import Flask, Request, Response, request
+from flask_compress import Compress
+
+#: Dash serves its bundles under this prefix with a version fingerprint in the name (cached for a year), and
+#: our assets under /assets/ with `?m=<mtime>` appended: both are the same bytes for every visitor.
+BUNDLES = "/_dash-component-suites/"
+ASSETS = "/assets/"
+#: Asset files up to this size are read into memory before compression (see `buffer_assets`).
+MAX_BUFFERED_ASSET = 4 << 20
+_NOT_CACHED = "-"
+
+
+class BundleCache:
+    """A per-worker store of compressed bundles; ignores every key that is not a bundle."""
+
+    def __init__(self, max_entries: int = 256) -> None:
+        self._data: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+        self.max_entries = max_entries
+
+    def get(self, key: str) -> bytes | None:
+        return self._data.get(key)
+
+    def set(self, key: str, value: bytes) -> None:
+        if key.endswith(";" + _NOT_CACHED):
+            return
+        with self._lock:
+            if key not in self._data and len(self._data) < self.max_entries:
+                self._data[key] = value
+
+
+def bundle_key(request: Request) -> str:
+    """Cache key for flask-compress: the full path of a bundle, or a marker meaning "do not cache"."""
+    if request.method != "GET":
+        return _NOT_CACHED
+    if request.path.startswith(BUNDLES) or request.path.startswith(ASSETS) and "m" in request.args:
+        return request.full_path  # fingerprinted: a changed file gets a new URL, so a cached copy never goes stale
+    return _NOT_CACHED
+
+
+def buffer_assets(response: Response) -> Response:
+    """Read a small static file into memory, so that it is compressed once and cached like a bundle.
+
+    Flask streams static files; flask-compress would then compress them chunk by chunk on every request and,
+    by replacing the stream, lose the file's close() (a ResourceWarning per asset). `make_sequence` keeps the
+    close for the end of the response.
+    """
+    if (
+        request.path.startswith(ASSETS)
+        and response.is_streamed
+        and response.status_code == 200
+        and (response.content_length or 0) <= MAX_BUFFERED_ASSET
+    ):
+        response.direct_passthrough = False
+        response.make_sequence()
+    return response
+
+
+def install(server: Flask) -> None:
+    """Compress text responses (HTML, JSON, JS, CSS, SVG, CSV) with brotli or gzip."""
+    server.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    server.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "gzip"])
+    server.config.setdefault("COMPRESS_BR_LEVEL", 5)
+    server.config.setdefault("COMPRESS_LEVEL", 6)
+    server.config.setdefault("COMPRESS_MIN_SIZE", 500)
+    server.config.setdefault("COMPRESS_CACHE_BACKEND", BundleCache)
+    server.config.setdefault("COMPRESS_CACHE_KEY", bundle_key)
+    compress = Compress(server)  # one per server: its settings and bundle cache belong to that app
+    compress.compress_mimetypes_set |= {"text/csv", "application/geo+json"}  # downloads and map shapes
+    server.extensions["delta87_compress"] = compress
+    server.after_request(buffer_assets)  # registered after Compress, so it runs before it

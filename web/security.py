@@ -1,0 +1,93 @@
+"""Secure response headers, a Content-Security-Policy Dash works under, and a request size limit.
+
+The policy was found by loading every page in headless Chromium and reading the console (tests/test_security.py):
+- scripts: only our own origin plus the SHA-256 of each inline script Dash writes into its index page (the
+  renderer bootstrap and clientside callbacks, from `Dash.csp_hashes()`); no 'unsafe-inline', no 'unsafe-eval'.
+- styles: 'unsafe-inline' is required, because Dash components and plotly.js inject <style> elements and
+  style attributes at run time (plotly's modebar and hover rules, dcc's component CSS); no hash can cover
+  rules built at run time. Styles cannot run code, so this weakens the policy far less than scripts would.
+- images: 'self' plus data: (Bootstrap's form and navbar icons and plotly's modebar are data: SVGs).
+- no 'unsafe-eval': Dash 4's renderer, dcc, dash_table and plotly.js (SVG, geo and WebGL traces) never call
+  eval or new Function; no workers (plotly's maplibre "map" traces would need `worker-src blob:`; we use geo).
+- frame-ancestors 'none' and X-Frame-Options DENY: no page may be framed (click-jacking).
+"""
+
+from __future__ import annotations
+
+import dash
+from flask import Flask, Response, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+#: Largest request body accepted. Dash callback bodies on our pages are a few kB; 1 MiB leaves room for a
+#: large dcc.Store sent back as State while refusing uploads the platform never asks for.
+MAX_REQUEST_BYTES = 1 << 20
+
+BASE_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "worker-src": ["'none'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+
+HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+}
+
+
+def install(server: Flask, app: dash.Dash | None = None) -> None:
+    """Limit request sizes and add the security headers (with the CSP of `app`'s inline scripts) to every response."""
+    server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    server.before_request(refuse_oversized)
+    policy = _Policy(app)
+
+    def secure_headers(response: Response) -> Response:
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
+        response.headers.setdefault("Content-Security-Policy", policy.header())
+        return response
+
+    server.after_request(secure_headers)
+
+
+def content_security_policy(script_hashes: list[str] = ()) -> str:
+    """The CSP header value, allowing the given inline-script hashes ("'sha256-...'")."""
+    directives = {**BASE_POLICY, "script-src": BASE_POLICY["script-src"] + sorted(set(script_hashes))}
+    return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
+
+
+def refuse_oversized() -> None:
+    """Answer 413 before reading a body whose declared length is over the limit."""
+    if request.content_length is not None and request.content_length > MAX_REQUEST_BYTES:
+        raise RequestEntityTooLarge(
+            f"the request body is {request.content_length:,} bytes; the limit is {MAX_REQUEST_BYTES:,} bytes"
+        )
+
+
+class _Policy:
+    """The CSP header of one Dash app, recomputed only when Dash registers new inline scripts."""
+
+    def __init__(self, app: dash.Dash | None):
+        self.app = app
+        self._seen = -1
+        self._header = content_security_policy()
+
+    def header(self) -> str:
+        if self.app is None:
+            return self._header
+        # Clientside callbacks add inline scripts (some only on the first request, e.g. the pages title
+        # updater), so the hashes are recomputed whenever that list grows. Cheap: a few short strings.
+        count = len(self.app._inline_scripts) + len(dash._callback.GLOBAL_INLINE_SCRIPTS)
+        if count != self._seen:
+            self._header = content_security_policy(self.app.csp_hashes())
+            self._seen = len(self.app._inline_scripts)
+        return self._header

@@ -1,0 +1,125 @@
+"""Warm the shared cache for the release now served: render every page once, in-process, as a first visitor would.
+
+For each page this asks the app (through Flask's test client, no network) for the page layout via Dash's
+routing callback, then fires the callbacks the browser would fire on load (those whose inputs are all on the
+page, not `prevent_initial_call`, not clientside). Every `by_release` function those touch lands in the shared
+cache (the filesystem cache of this host, or Redis), so the first real visitors after a publish get cached pages.
+
+`delta87 etl run` runs it after a publish (`--no-warm` skips it); by hand: `python -m web.warm [/extra/path ...]`.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+
+import dash
+from dash._utils import split_callback_id
+
+log = logging.getLogger(__name__)
+
+ROUTER = "_pages_content.children"
+
+
+def page_paths() -> list[str]:
+    """The paths of every registered page without path variables (the heavy overview pages)."""
+    return sorted({p["path"] for p in dash.page_registry.values() if not p.get("path_template")})
+
+
+def warm(app: dash.Dash, paths: list[str] | None = None) -> dict[str, tuple[int, float]]:
+    """Render each path (default: every static page) and its initial callbacks; return {path: (status, seconds)}."""
+    client = app.server.test_client()
+    shell = client.get("/_dash-layout").get_json(silent=True) or {}
+    specs = client.get("/_dash-dependencies").get_json(silent=True) or []
+    router = next((s for s in specs if ROUTER in s["output"]), None)
+    results = {}
+    for path in paths or page_paths():
+        started = time.perf_counter()
+        status, page = 404, {}
+        if router:
+            response = client.post("/_dash-update-component", json=router_body(router, path))
+            status, page = response.status_code, page_layout(response.get_json(silent=True))
+        for body in initial_bodies(specs, components([shell, page])):
+            status = max(status, client.post("/_dash-update-component", json=body).status_code)
+        results[path] = (status, time.perf_counter() - started)
+    return results
+
+
+def router_body(router: dict, path: str, search: str = "") -> dict:
+    """The request Dash's page router receives when the browser opens `path`."""
+    return {
+        "output": router["output"],
+        "outputs": split_callback_id(router["output"]),
+        "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
+                   {"id": "_pages_location", "property": "search", "value": search}],
+        "changedPropIds": ["_pages_location.pathname"],
+        "state": [],
+    }  # fmt: skip
+
+
+def page_layout(router_response: dict | None) -> dict:
+    """The page layout inside the page router's JSON answer."""
+    return ((router_response or {}).get("response") or {}).get("_pages_content", {}).get("children") or {}
+
+
+def components(trees: list) -> dict[str, dict]:
+    """id -> props of every component with a string id in the given layout trees."""
+    found, stack = {}, list(trees)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict) and isinstance(node.get("props"), dict):
+            props = node["props"]
+            if isinstance(props.get("id"), str):
+                found[props["id"]] = props
+            stack.extend(v for v in props.values() if isinstance(v, list | dict))
+    return found
+
+
+def initial_bodies(specs: list[dict], on_page: dict[str, dict]) -> list[dict]:
+    """The callback requests a browser sends when a page with these components loads (first round only)."""
+    bodies = []
+    for spec in specs:
+        inputs, state = spec.get("inputs", []), spec.get("state", [])
+        if ROUTER in spec["output"] or spec.get("prevent_initial_call") or spec.get("clientside_function"):
+            continue
+        if not inputs or not all(isinstance(d["id"], str) and d["id"] in on_page for d in inputs + state):
+            continue
+
+        def values(deps):
+            return [{**d, "value": on_page[d["id"]].get(d["property"])} for d in deps]
+
+        bodies.append(
+            {
+                "output": spec["output"],
+                "outputs": split_callback_id(spec["output"]),
+                "inputs": values(inputs),
+                "state": values(state),
+                "changedPropIds": [],
+            }
+        )
+    return bodies
+
+
+def main(argv: list[str]) -> int:
+    """`python -m web.warm [PATH ...]`: warm the static pages plus the given paths; exit 1 if any answered 5xx."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    import app as web_app  # noqa: PLC0415 - building the app is the slow part; only when run
+
+    paths = page_paths() + [p for p in argv if p not in page_paths()]
+    started = time.perf_counter()
+    results = warm(web_app.app, paths)
+    for path, (status, seconds) in results.items():
+        print(f"{status}  {seconds * 1000:7.0f} ms  {path}")
+    failed = [p for p, (status, _) in results.items() if status >= 500]
+    print(
+        f"warmed {len(results)} page(s) in {time.perf_counter() - started:.1f} s"
+        + (f"; 5xx: {failed}" if failed else "")
+    )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
