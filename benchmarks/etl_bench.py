@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from benchmarks.results import write_section
+
 WORK = Path(__file__).resolve().parent / "_work"
 ISO3 = [
     "AFG",
@@ -138,7 +140,25 @@ def main() -> dict:
         "goal": "ratio <= 2.0, peak RSS <= 1500 MB",
     }
     print(json.dumps(result, indent=2))
+    write_section("ETL ingest (benchmarks/etl_bench.py)", _markdown(result))
     return result
+
+
+def _markdown(result: dict) -> str:
+    """The RESULTS.md section: figures against the goals, with what is still short."""
+    ratio_ok = "met" if result["ratio"] <= 2.0 else "**not met**"
+    rss_ok = "met" if result["ours_peak_rss_mb"] <= 1500 else "**not met**"
+    return (
+        f"Synthetic SDMX-CSV of {result['rows']:,} rows ({result['csv_mb']} MB), each variant in a fresh process.\n\n"
+        "| | time | peak RSS | goal |\n|---|---:|---:|---|\n"
+        f"| bare DuckDB `COPY (SELECT * FROM read_csv(...)) TO parquet` | {result['baseline_duckdb_copy_s']} s | "
+        f"{result['baseline_peak_rss_mb']} MB | baseline |\n"
+        f"| ours: read → harmonise → checks → sorted Parquet | {result['ours_s']} s | {result['ours_peak_rss_mb']} MB | "
+        f"ratio ≤ 2.0 ({result['ratio']}: {ratio_ok}); RSS ≤ 1500 MB ({rss_ok}) |\n\n"
+        "Where the time and memory go: the harmonise step keeps the whole file in memory as Arrow-backed pandas "
+        "columns and the publish step sorts the table by its key before writing (for byte-identical releases), "
+        "which holds a second copy. Streaming the file in chunks and sorting on integer-coded keys are the next steps."
+    )
 
 
 if __name__ == "__main__":

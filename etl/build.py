@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import yaml
 from tqdm import tqdm
 
 from etl import adapters, checks, commitments, harmonise, reference
@@ -111,7 +112,7 @@ def build(
         "indicators": indicator_table(ref.indicators, obs, set(ref.countries["iso3"])),
         "countries": ref.countries,
         "regions": ref.regions,
-        "sources": source_table(sources),
+        "sources": pd.concat([source_table(sources), pathfinder_source(reference_dir)], ignore_index=True),
         "source_files": pd.DataFrame(source_file_rows(sources, raw_dir), columns=TABLES["source_files"].names),
         "commitments": comm,
     }
@@ -173,6 +174,28 @@ def source_table(sources: list[Source]) -> pd.DataFrame:
     """The sources table from the registry entries."""
     names = TABLES["sources"].names
     return pd.DataFrame([{name: getattr(s, name) for name in names} for s in sources], columns=names)
+
+
+def pathfinder_source(reference_dir: Path) -> pd.DataFrame:
+    """A sources row for the staff-edited pathfinder list, so pages can cite it like any other source."""
+    path = reference_dir / "pathfinders.yaml"
+    if not path.is_file():
+        return pd.DataFrame(columns=TABLES["sources"].names)
+    note = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("source_note", "")
+    row = {
+        "id": "pathfinders",
+        "publisher": "Delta 8.7 platform staff",
+        "title": "Alliance 8.7 pathfinder countries (staff-edited list, data/reference/pathfinders.yaml)",
+        "edition": "",
+        "url": "",
+        "obtained_from": "data/reference/pathfinders.yaml in this repository",
+        "licence": "facts compiled by platform staff; cite the documents named per country",
+        "redistribution": True,
+        "retrieved": "",
+        "citation": note,
+        "caveats": "Lists only countries a document names; status phrases repeat what the document says.",
+    }
+    return pd.DataFrame([row], columns=TABLES["sources"].names)
 
 
 def _check_indicators(obs: pd.DataFrame, defined: pd.DataFrame) -> list[Problem]:

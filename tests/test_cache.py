@@ -73,7 +73,7 @@ def test_keys_name_the_release_and_a_new_release_is_a_miss(make_app, isolated_en
     assert client.get("/_test/square/3").json == {"release": second, "square": 9}
     assert CALLS == [(first, 3), (second, 3)]
     key = web_cache.release_key(second, _square.__wrapped__, (3,), {})
-    assert key.startswith(f"{second}:tests.test_cache._square:")
+    assert key.startswith(f"{second}:{web_cache.CODE_VERSION}:tests.test_cache._square:")
 
 
 def test_filesystem_cache_is_shared_between_workers(make_app, isolated_env):
@@ -99,7 +99,7 @@ def test_redis_keys_carry_the_release_and_a_stopped_redis_only_costs_speed(
     assert client.get("/_test/square/5").json["square"] == 25
     assert len(CALLS) == 1
     keys = [k.decode() for k in redis.Redis.from_url(redis_server.url).keys("*")]
-    assert any(k.startswith(f"delta87:{release_id}:tests.test_cache._square:") for k in keys), keys
+    assert any(k.startswith(f"delta87:{release_id}:{web_cache.CODE_VERSION}:tests.test_cache._square:") for k in keys), keys
 
     redis_server.stop()
     caplog.set_level(logging.WARNING, logger="web.cache")
@@ -148,7 +148,7 @@ def test_warm_renders_every_page_into_the_shared_cache(make_app, isolated_env, r
     assert {path: status for path, (status, _) in results.items() if status != 200} == {}
     keys = [k.decode() for k in redis.Redis.from_url(redis_server.url).keys("*")]
     assert keys and all(k.startswith(f"delta87:{release_id}:") for k in keys)
-    cached = {k.split(":")[2] for k in keys}
+    cached = {k.split(":")[3] for k in keys}
     assert any(name.startswith("dashboards.") for name in cached), cached
 
 

@@ -194,7 +194,9 @@ class Warehouse:
                     "current": release_id == current,
                 }
             )
-        return pd.DataFrame(rows, columns=["id", "created", "observations", "indicators", "countries", "changes", "current"])
+        return pd.DataFrame(
+            rows, columns=["id", "created", "observations", "indicators", "countries", "changes", "current"]
+        )
 
     def manifest(self, release_id: str | None = None) -> dict:
         """The manifest of the served (or a pinned) release."""

@@ -107,10 +107,23 @@ def status() -> dict:
     }
 
 
+def _code_version() -> str:
+    """A digest of the code and content that shape cached answers, so a deploy never serves old renderings."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    for folder in ("dashboards", "web", "warehouse", "api", "content"):
+        for path in sorted((config.ROOT / folder).rglob("*")):
+            if path.suffix in (".py", ".md", ".yaml") and path.is_file():
+                digest.update(path.relative_to(config.ROOT).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()[:8]
+
+
+CODE_VERSION = _code_version()
+
+
 def release_key(release_id: str, fn, args: tuple, kwargs: dict) -> str:
-    """The cache key of one call: the release in clear, the function, and a digest of the other arguments."""
+    """The cache key of one call: the release in clear, the code version, the function, a digest of the arguments."""
     digest = hashlib.sha1(repr((args, sorted(kwargs.items()))).encode(), usedforsecurity=False).hexdigest()[:20]
-    return f"{release_id}:{fn.__module__}.{fn.__qualname__}:{digest}"
+    return f"{release_id}:{CODE_VERSION}:{fn.__module__}.{fn.__qualname__}:{digest}"
 
 
 def by_release(fn):
@@ -183,7 +196,7 @@ def _callback_key() -> str | None:
     if flask.request.path != CALLBACK_PATH or flask.request.method != "POST" or release is None:
         return None
     digest = hashlib.sha256(flask.request.get_data(cache=True)).hexdigest()[:32]
-    return f"{release.id}:callback:{digest}"
+    return f"{release.id}:{CODE_VERSION}:callback:{digest}"
 
 
 def _cached_callback():
