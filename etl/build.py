@@ -20,7 +20,7 @@ from etl.countries import Resolver
 from etl.problems import Problem
 from etl.registry import Dataset, Source
 from etl.snapshots import source_file_rows
-from warehouse.schema import COMMITMENTS, OBSERVATIONS, TABLES
+from warehouse.schema import COMMITMENTS, OBSERVATION_KEY, OBSERVATIONS, TABLES
 
 
 @dataclass
@@ -101,7 +101,7 @@ def build(
     files = {s.id: d.file for s in sources for d in s.datasets if d.format == "commitments"}
     if len(comm):
         obs = pd.concat([obs, commitments.commitment_observations(comm, files)], ignore_index=True)
-    problems += checks.check_duplicates(obs) + _check_indicators(obs, ref.indicators)
+    problems += _cross_file_duplicates(obs) + _check_indicators(obs, ref.indicators)
     for problem in problems:
         source_id = _source_of(problem, sources)
         if source_id in stats:
@@ -147,7 +147,11 @@ def read_dataset(source: Source, dataset: Dataset, raw_dir: Path, resolver: Reso
     stat.rows_in += len(raw.frame)
     stat.rows_out += len(result.observations)
     stat.dropped.update(result.dropped)
-    return result.observations, empty_comm, raw.problems + result.problems
+    column = raw.source_columns.get("value", "value")
+    duplicates = checks.check_duplicates(
+        result.observations, result.rows, column=column, label=dataset.file, keys=result.keys
+    )
+    return result.observations, empty_comm, raw.problems + result.problems + duplicates
 
 
 def indicator_table(defined: pd.DataFrame, obs: pd.DataFrame, countries: set[str]) -> pd.DataFrame:
@@ -196,6 +200,12 @@ def pathfinder_source(reference_dir: Path) -> pd.DataFrame:
         "caveats": "Lists only countries a document names; status phrases repeat what the document says.",
     }
     return pd.DataFrame([row], columns=TABLES["sources"].names)
+
+
+def _cross_file_duplicates(obs: pd.DataFrame) -> list[Problem]:
+    """Keys repeated across files (duplicates inside one file were reported with their rows already)."""
+    within = obs.duplicated([*OBSERVATION_KEY, "source_file"], keep=False)
+    return checks.check_duplicates(obs[~within.to_numpy()])
 
 
 def _check_indicators(obs: pd.DataFrame, defined: pd.DataFrame) -> list[Problem]:
