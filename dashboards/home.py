@@ -155,13 +155,17 @@ def trafficking_chart(rid: str, world: pd.DataFrame):
         return c.notice("No global count of detected trafficking victims in this release.")
     unit = frame["unit"].iloc[0]
     figure = _figures.trend_figure(frame, "Detected victims of trafficking, world", c.unit_label(unit))
+    # Each point comes from a different edition of the Global Report, with different country coverage, so the
+    # points are shown unjoined (a line would suggest a comparable series).
+    figure.update_traces(mode="markers", marker={"size": 10})
     return _views.figure_block(
         "home-trafficking",
         frame,
         figure,
         unit,
         _data.sources(rid),
-        "Detected victims reflect detection and reporting, not prevalence.",
+        "Detected victims reflect detection and reporting, not prevalence. Each point comes from a different "
+        "edition of UNODC's Global Report, covering different countries, so the points are not joined.",
     )
 
 
