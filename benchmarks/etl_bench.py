@@ -4,13 +4,14 @@ Generates a SYNTHETIC 5M-row SDMX-CSV (random values, real ISO3 codes), then run
 so that peak memory is measured separately:
   ours      etl.checks.check_file(format="sdmx-csv") (read → harmonise → checks) + write Parquet as publish does
   baseline  duckdb: COPY (SELECT * FROM read_csv(file)) TO 'x.parquet'
-Goal (issue 2): ratio ≤ 2.0, peak RSS ≤ 1.5 GB.  Usage: python -m benchmarks.etl_bench [--rows N]
+Goal (issue 2): ratio ≤ 2.0, peak RSS ≤ 1.5 GB.  Usage: python -m benchmarks.etl_bench [--rows N] [--repeat N]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -118,18 +119,30 @@ def timed(script: str, csv: Path, out: Path) -> dict:
     return {"seconds": seconds, "rows": rows, "errors": errors, "peak_rss_mb": peak_kb / 1024}
 
 
+def _best(results: list[dict]) -> dict:
+    """The fastest run's figures, with the highest peak RSS of all runs."""
+    best = min(results, key=lambda r: r["seconds"])
+    return {**best, "peak_rss_mb": max(r["peak_rss_mb"] for r in results)}
+
+
 def main() -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=5_000_000)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each variant (best time is reported)")
     args = parser.parse_args()
     WORK.mkdir(exist_ok=True)
     csv = WORK / f"synthetic_sdmx_{args.rows}.csv"
     if not csv.exists():
         make_csv(csv, args.rows)
-    baseline = timed(BASELINE, csv, WORK / "baseline.parquet")
-    ours = timed(OURS, csv, WORK / "ours.parquet")
+    # alternate the two, best time of N for each (the machine is shared: one sample can be off by seconds);
+    # peak memory is the worst of the N
+    runs = [(timed(BASELINE, csv, WORK / "baseline.parquet"), timed(OURS, csv, WORK / "ours.parquet"))
+            for _ in range(max(1, args.repeat))]  # fmt: skip
+    baseline, ours = (_best([run[i] for run in runs]) for i in (0, 1))
     result = {
         "rows": args.rows,
+        "repeat": max(1, args.repeat),
+        "load_average_1min": round(os.getloadavg()[0], 2),  # a busy machine slows the two variants unequally
         "csv_mb": round(csv.stat().st_size / 1e6, 1),
         "baseline_duckdb_copy_s": round(baseline["seconds"], 2),
         "ours_s": round(ours["seconds"], 2),
@@ -149,15 +162,23 @@ def _markdown(result: dict) -> str:
     ratio_ok = "met" if result["ratio"] <= 2.0 else "**not met**"
     rss_ok = "met" if result["ours_peak_rss_mb"] <= 1500 else "**not met**"
     return (
-        f"Synthetic SDMX-CSV of {result['rows']:,} rows ({result['csv_mb']} MB), each variant in a fresh process.\n\n"
+        f"Synthetic SDMX-CSV of {result['rows']:,} rows ({result['csv_mb']} MB), each variant in a fresh process, "
+        f"alternated {result['repeat']} times: best time, highest peak RSS (1-minute load average at the end: "
+        f"{result['load_average_1min']} on {os.cpu_count()} cores; on a busy machine the ratio is not reliable).\n\n"
         "| | time | peak RSS | goal |\n|---|---:|---:|---|\n"
         f"| bare DuckDB `COPY (SELECT * FROM read_csv(...)) TO parquet` | {result['baseline_duckdb_copy_s']} s | "
         f"{result['baseline_peak_rss_mb']} MB | baseline |\n"
         f"| ours: read → harmonise → checks → sorted Parquet | {result['ours_s']} s | {result['ours_peak_rss_mb']} MB | "
         f"ratio ≤ 2.0 ({result['ratio']}: {ratio_ok}); RSS ≤ 1500 MB ({rss_ok}) |\n\n"
-        "Where the time and memory go: the harmonise step keeps the whole file in memory as Arrow-backed pandas "
-        "columns and the publish step sorts the table by its key before writing (for byte-identical releases), "
-        "which holds a second copy. Streaming the file in chunks and sorting on integer-coded keys are the next steps."
+        "Where the time goes (5 M rows, one process): interpreter start and imports ~0.4 s; CSV read ~0.5 s "
+        "(pyarrow, multi-threaded; a file without quotes is split without tracking quotes); harmonise ~0.5 s "
+        "(one dictionary pass per column, Python only per distinct value); duplicate check ~0.05 s (dense integer "
+        "keys counted, not hashed); sort ~0.4 s (integer-ranked keys, constant columns not gathered); Parquet "
+        "write ~0.7 s (single-threaded dictionary encoding of every string column). These are warm figures: in a "
+        "fresh process the first touch of the ~1.3 GB it uses costs a further 0.5–2 s of system time on this "
+        "shared VM (varying with load), where the streaming DuckDB COPY touches ~0.6 GB. Still short of ratio "
+        "2.0: reading low-cardinality columns as dictionaries (less memory touched, cheaper harmonise and sort) "
+        "and a streaming write are the next steps."
     )
 
 

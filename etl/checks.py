@@ -335,7 +335,7 @@ def check_duplicates(
     """
     if obs is None or len(obs) < 2:
         return []
-    dup = pd.Series(keys).duplicated(keep=False).to_numpy() if keys is not None else _duplicated(obs)
+    dup = _duplicated_keys(keys) if keys is not None else _duplicated(obs)
     if not dup.any():
         return []
     index = np.flatnonzero(dup)
@@ -349,6 +349,15 @@ def check_duplicates(
         problems.append(Problem("duplicates", message, label or str(r["source_file"]), row, column, value, severity))
     where = label or str(obs["source_file"].iloc[index[0]])
     return problems + _more("duplicates", len(index), "duplicate rows", where, severity=severity)
+
+
+def _duplicated_keys(keys: np.ndarray) -> np.ndarray:
+    """Rows whose int64 key occurs more than once: counted in a table when the keys are dense, else hashed."""
+    low, high = (int(keys.min()), int(keys.max())) if len(keys) else (0, 0)
+    if low >= 0 and high < 4 * len(keys) + (1 << 20):  # dense codes (Harmonised.keys): counting beats hashing
+        counts = np.bincount(keys, minlength=high + 1)
+        return np.zeros(len(keys), dtype=bool) if counts.max() <= 1 else (counts > 1)[keys]
+    return pd.Series(keys).duplicated(keep=False).to_numpy()
 
 
 def _duplicated(obs: pd.DataFrame) -> np.ndarray:

@@ -32,6 +32,7 @@ from etl.adapters.cells import (
     parse_numbers,
     parse_year,
     sex_of,
+    spread,
 )
 from etl.countries import Resolver
 from etl.problems import Problem
@@ -56,7 +57,7 @@ def harmonise(raw: RawTable, dataset, source, resolver: Resolver, label: str) ->
         return Harmonised(_empty(), [], dropped)
     state = _State(frame, raw.source_columns, label, np.ones(len(frame), dtype=bool), [], dropped)
     obs = _table(_columns(state, dataset, source, resolver), state.keep)
-    rows, keys = state.rows[state.keep], state.keys()
+    rows, keys = (state.rows if state.keep.all() else state.rows[state.keep]), state.keys()
     names = {c: state.column(c) for c in ("value", "lower", "upper")}
     names = {c: n[state.keep] if isinstance(n, np.ndarray) else n for c, n in names.items()}
     if dataset.options.get("on_duplicate") == "drop":
@@ -110,16 +111,17 @@ class _State:
     keep: np.ndarray
     problems: list[Problem]
     dropped: Counter
-    key: np.ndarray | None = None  # running int64 key over the mapped key columns (None: too many combinations)
+    key: pa.Array | None = None  # running int64 key over the mapped key columns (None: too many combinations)
     radix: int = 1
 
     def mapped(self, name: str, mapped):
         """Fold a mapped key column's codes into the running key; return its values for every row."""
-        codes, n = mapped.codes(0)
-        if self.radix * n >= 2**62:
+        n = len(mapped.distinct[0])  # an upper bound of the distinct outputs: decides before any gather
+        if self.radix * max(n, 1) >= 2**62:
             self.radix = 0  # too many combinations for one int64: check_duplicates hashes the columns instead
         elif self.radix:
-            self.key = codes * self.radix if self.key is None else self.key + codes * self.radix
+            codes, n = mapped.codes(0, self.radix)
+            self.key = codes if self.key is None else pc.add(self.key, codes)  # Arrow: pooled memory
             self.radix *= n
         return mapped.full(0)
 
@@ -127,7 +129,10 @@ class _State:
         """One int64 per kept row, equal exactly when the observation keys are equal (None when unavailable)."""
         if not self.radix:
             return None
-        return (self.key if self.key is not None else np.zeros(len(self.frame), dtype=np.int64))[self.keep]
+        if self.key is None:
+            return np.zeros(int(self.keep.sum()), dtype=np.int64)
+        kept = self.key if self.keep.all() else self.key.filter(pa.array(self.keep))
+        return kept.to_numpy()
 
     @property
     def rows(self) -> np.ndarray:
@@ -293,7 +298,7 @@ def _years(state: _State, dataset):
     raw = state.strings("year")
     mapped = map_distinct(raw, lambda v: parse_year(v), [pa.int32(), pa.large_string()])
     year, note = state.mapped("year", mapped), mapped.full(1)
-    numbers = mapped.distinct[0].to_numpy(zero_copy_only=False).astype("float64")[mapped.positions]  # nulls become NaN
+    numbers = spread(mapped.distinct[0].to_numpy(zero_copy_only=False).astype("float64"), mapped.index)  # null: NaN
     bad = np.isnan(numbers) | (numbers < checks.YEAR_MIN) | (numbers > checks.year_max())
     index = np.flatnonzero(bad & state.keep)
     if len(index):  # the raw text is fetched for the flagged rows only
@@ -412,4 +417,5 @@ def _table(columns: dict, keep: np.ndarray) -> pd.DataFrame:
     table = pa.Table.from_arrays(
         [pa.chunked_array([a]) if isinstance(a, pa.Array) else a for a in arrays], names=OBSERVATIONS.names
     )
-    return table.to_pandas(types_mapper={pa.int32(): pd.Int32Dtype()}.get)
+    # split_blocks: one block per column, so the float columns are not copied into one consolidated 2-D block
+    return table.to_pandas(types_mapper={pa.int32(): pd.Int32Dtype()}.get, split_blocks=True)

@@ -20,16 +20,19 @@ import os
 import shutil
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from etl.adapters.cells import arrow_strings, encode
 from warehouse import release as rel
 from warehouse.schema import SORT_KEYS, TABLES
 
@@ -88,14 +91,91 @@ def to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:
     missing = [c for c in schema.names if c not in frame.columns]
     if missing:
         raise ValueError(f"table {name} lacks columns {missing}")
-    table = pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
-    # sorting in Arrow avoids a pandas copy of the whole frame (see benchmarks/etl_bench.py)
-    if table.num_rows:
-        options = pc.SortOptions([(key, "ascending", "at_end") for key in SORT_KEYS[name]])
-        # one contiguous chunk per column first: a gather over many chunks is ~3x slower (etl_bench.py)
-        table = table.combine_chunks()
-        table = table.take(pc.sort_indices(table, options=options))
+    table = _from_pandas(frame, schema)
+    order = _sort_order(table, SORT_KEYS[name])
+    if order is not None:  # constant columns (shared blocks) are the same in any order: not gathered
+        order = pa.array(order)
+        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:  # Arrow releases the GIL
+            columns = list(pool.map(lambda c: c if _constant(c) else c.take(order), table.columns))
+        table = pa.Table.from_arrays(columns, schema=table.schema)
     return table.replace_schema_metadata(None)
+
+
+def _from_pandas(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
+    """`frame` as an Arrow table of `schema`; a string column that is one block repeated is cast once per block.
+
+    (Casting such a column chunk by chunk would write out every row: ~0.4 GB for 5 M observations.)
+    """
+    blocks = {}
+    for field in schema:
+        dtype = frame[field.name].dtype
+        if pa.types.is_string(field.type) and isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+            chunked = arrow_strings(frame[field.name])
+            first = chunked.chunk(0) if chunked.num_chunks else None
+            if chunked.num_chunks > 1 and all(len(c) <= len(first) for c in chunked.chunks) and _constant(chunked):
+                block = first.cast(field.type)
+                blocks[field.name] = pa.chunked_array([block.slice(0, len(c)) for c in chunked.chunks], field.type)
+    rest = pa.schema([field for field in schema if field.name not in blocks])
+    table = pa.Table.from_pandas(frame[rest.names], schema=rest, preserve_index=False)
+    columns = [blocks[n] if n in blocks else table.column(n) for n in schema.names]
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def _sort_order(table: pa.Table, keys: list[str]) -> np.ndarray | None:
+    """The stable ascending order by `keys` (nulls last), or None when the rows are already in it.
+
+    Each key column is ranked once per distinct value and the ranks folded into one int64, so the sort is a
+    numpy argsort of integers instead of a multi-column string comparison (same order as pc.sort_indices).
+    """
+    if table.num_rows < 2:
+        return None
+    key, radix = None, 1
+    for name in keys:
+        column = table.column(name)
+        if _constant(column):
+            continue
+        distinct, index = encode(column)
+        if len(distinct) < 2:
+            continue
+        if radix * len(distinct) >= 2**62:  # too many combinations for one int64: Arrow's multi-key sort
+            options = pc.SortOptions([(k, "ascending", "at_end") for k in keys])
+            return pc.sort_indices(table, options=options).to_numpy()
+        rank = np.empty(len(distinct), dtype=np.int64)
+        rank[pc.array_sort_indices(distinct, null_placement="at_end").to_numpy()] = np.arange(len(distinct))
+        ranks = pc.take(pa.array(rank), index)  # Arrow: pooled memory
+        key = ranks if key is None else pc.add(pc.multiply(key, len(distinct)), ranks)
+        radix *= len(distinct)
+    if key is None:
+        return None
+    key = (key.combine_chunks() if isinstance(key, pa.ChunkedArray) else key).to_numpy()
+    if bool(np.all(key[1:] >= key[:-1])):
+        return None
+    return np.argsort(key, kind="stable")
+
+
+def _constant(column: pa.ChunkedArray) -> bool:
+    """True when every cell holds the same value (or none does): such a column is the same in any row order.
+
+    Cheap by design: integers and booleans by min/max; strings when the first chunk has one distinct value
+    and every other chunk equals a slice of it (harmonise's constants are one block repeated).
+    """
+    n = len(column)
+    if n < 2 or column.null_count == n:
+        return True
+    if column.null_count:
+        return False
+    kind = column.type
+    if pa.types.is_integer(kind) or pa.types.is_boolean(kind):
+        low, high = pc.min_max(column).values()
+        return low == high
+    if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        return False
+    first = column.chunk(0)
+    if pc.count_distinct(first.slice(0, 1 << 16), mode="all").as_py() > 1:  # the usual answer, cheaply
+        return False
+    if len(first) > 1 << 16 and pc.count_distinct(first, mode="all").as_py() > 1:
+        return False
+    return all(len(c) <= len(first) and c.equals(first.slice(0, len(c))) for c in column.chunks[1:])
 
 
 def write_tables(tables: dict[str, pd.DataFrame], folder: Path) -> dict[str, dict]:

@@ -99,7 +99,9 @@ def test_redis_keys_carry_the_release_and_a_stopped_redis_only_costs_speed(
     assert client.get("/_test/square/5").json["square"] == 25
     assert len(CALLS) == 1
     keys = [k.decode() for k in redis.Redis.from_url(redis_server.url).keys("*")]
-    assert any(k.startswith(f"delta87:{release_id}:{web_cache.CODE_VERSION}:tests.test_cache._square:") for k in keys), keys
+    assert any(
+        k.startswith(f"delta87:{release_id}:{web_cache.CODE_VERSION}:tests.test_cache._square:") for k in keys
+    ), keys
 
     redis_server.stop()
     caplog.set_level(logging.WARNING, logger="web.cache")

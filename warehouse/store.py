@@ -9,6 +9,7 @@ happening at the same time (see ../shared/TOOLCHAIN.md section 6.7).
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Iterator, Sequence
 from contextvars import ContextVar, Token
@@ -24,6 +25,11 @@ from warehouse import release as rel
 from warehouse.schema import OBSERVATIONS, TABLES
 
 log = logging.getLogger(__name__)
+
+#: DuckDB settings of each worker's connection. DuckDB keeps up to `allocator_flush_threshold` of freed memory
+#: for reuse (128 MiB by default); 16 MB hands it back to the OS sooner, for a few MB less resident memory per
+#: worker under load (issue 7's per-worker goal). No memory_limit: a sorted download must be able to use more.
+CONNECTION_CONFIG = {"threads": 2, "allocator_flush_threshold": "16MB"}
 
 #: Columns a caller may sort observations by.
 SORTABLE = tuple(OBSERVATIONS.names)
@@ -113,7 +119,11 @@ class Warehouse:
         self.root = Path(root) if root else config.settings().warehouse_dir
         self._lock = threading.Lock()
         self._con: duckdb.DuckDBPyConnection | None = None
-        self._verified: dict[str, tuple[tuple, rel.Release]] = {}
+        #: release id -> (paths of its manifest and table files, their stat stamps when verified, the Release):
+        #: a request re-verifies (sha256) only when a stamp changed, which costs one stat per file, not a read.
+        self._verified: dict[str, tuple[tuple[str, ...], tuple, rel.Release]] = {}
+        self._pointer_path = str(self.root / rel.POINTER)
+        self._pointer: tuple[tuple, str | None] | None = None  # (stat stamp of CURRENT, the id it holds)
         #: Why the platform is not serving the release CURRENT names, or None when all is well.
         self.degraded: str | None = None
 
@@ -126,7 +136,7 @@ class Warehouse:
         if pinned is not None and pinned.path.parent.parent == self.root:
             return pinned
         try:
-            current = rel.read_pointer(self.root)
+            current = self._read_pointer()
         except rel.ReleaseError as exc:
             return self._fallback(str(exc))
         if current is None:
@@ -141,19 +151,32 @@ class Warehouse:
         return release
 
     def _verify(self, release_id: str) -> rel.Release:
+        cached = self._verified.get(release_id)
+        if cached is not None and _stamp(cached[0]) == cached[1]:
+            return cached[2]
         folder = rel.releases_dir(self.root) / release_id
-        try:
-            stamp = tuple(
-                (p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.iterdir()) if p.is_file()
-            )
+        try:  # taken before the checksums: a file rewritten during them has another stamp next time
+            before = {e.name: _file_stamp(e.stat()) for e in os.scandir(folder) if e.is_file()}
         except FileNotFoundError as exc:
             raise rel.ReleaseError(f"release {release_id} not found in {rel.releases_dir(self.root)}") from exc
-        cached = self._verified.get(release_id)
-        if cached and cached[0] == stamp:
-            return cached[1]
         release = rel.verify(self.root, release_id)
-        self._verified[release_id] = (stamp, release)
+        names = [rel.MANIFEST, *(entry["file"] for entry in release.manifest.get("tables", {}).values())]
+        paths = tuple(str(folder / name) for name in names)
+        self._verified[release_id] = (paths, tuple(before.get(name) for name in names), release)
         return release
+
+    def _read_pointer(self) -> str | None:
+        """`rel.read_pointer`, re-read only when CURRENT's stat changed (a publish replaces it: new inode)."""
+        try:
+            stamp = _file_stamp(os.stat(self._pointer_path))
+        except FileNotFoundError:
+            return None
+        known = self._pointer
+        if known is not None and known[0] == stamp:
+            return known[1]
+        current = rel.read_pointer(self.root)
+        self._pointer = (stamp, current)
+        return current
 
     def _fallback(self, problem: str, skip: str | None = None) -> rel.Release:
         for release_id in reversed(rel.list_release_ids(self.root)):
@@ -206,7 +229,7 @@ class Warehouse:
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         with self._lock:
             if self._con is None:
-                self._con = duckdb.connect(":memory:", config={"threads": 2})
+                self._con = duckdb.connect(":memory:", config=CONNECTION_CONFIG)
             return self._con.cursor()
 
     def _sql(self, sql: str, release: rel.Release) -> tuple[str, dict]:
@@ -384,10 +407,39 @@ _default: Warehouse | None = None
 _default_lock = threading.Lock()
 
 
+#: (the environment values that decide the warehouse folder, the folder): `config.settings()` resolves seven
+#: paths (about 40 us), too slow for a lookup every request makes; the folder only changes with these values.
+_root_for: tuple[tuple, Path] | None = None
+_ROOT_VARIABLES = ("DELTA87_WAREHOUSE_DIR", "DELTA87_DATA_DIR")
+
+
+def _file_stamp(st: os.stat_result) -> tuple[int, int, int]:
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def _stamp(paths: tuple[str, ...]) -> tuple | None:
+    """The stat stamps of `paths`, or None when one is gone."""
+    try:
+        return tuple(_file_stamp(os.stat(path)) for path in paths)
+    except OSError:
+        return None
+
+
+def _warehouse_root() -> Path:
+    global _root_for
+    key = tuple(os.environ.get(name) for name in _ROOT_VARIABLES)
+    known = _root_for
+    if known is not None and known[0] == key and all(v is None or os.path.isabs(v) for v in key):
+        return known[1]  # a relative value depends on the working directory: resolved again every time
+    root = config.settings().warehouse_dir
+    _root_for = (key, root)
+    return root
+
+
 def get_warehouse() -> Warehouse:
     """The process-wide Warehouse for the configured folder (re-created if the folder setting changes)."""
     global _default
-    root = config.settings().warehouse_dir
+    root = _warehouse_root()
     with _default_lock:
         if _default is None or _default.root != root:
             _default = Warehouse(root)

@@ -11,6 +11,7 @@ the worker logs it once, serves uncached, and tries the backend again after `RET
 
 from __future__ import annotations
 
+import collections
 import functools
 import hashlib
 import logging
@@ -176,6 +177,8 @@ def _store(backend, key: str, value, asked_at: float) -> None:
 CALLBACK_PATH = "/_dash-update-component"
 #: Largest callback response kept (bytes); bigger ones are rare and cheap to rebuild relative to their size.
 MAX_CACHED_RESPONSE = 2 << 20
+#: Bytes of callback responses each worker also keeps in memory (see `_Hot`); small next to a worker's ~280 MB.
+HOT_BYTES = 2 << 20
 
 
 def install_response_cache(server: flask.Flask) -> None:
@@ -185,10 +188,26 @@ def install_response_cache(server: flask.Flask) -> None:
     (pinned per request, see web/release.py): the same body in the same release always gives the same answer,
     so every visitor after the first gets the stored bytes (a few ms) instead of queries and figure building.
     `Cache-Control: no-cache` on the request skips the lookup (to measure the uncached cost). Register this
-    after the compression hooks, so the bytes stored are the uncompressed JSON.
+    after the compression hooks, so the bytes stored are the uncompressed JSON; the lookup itself runs right
+    after the release pin (see `_lookup_after_pinning`).
     """
     server.before_request(_cached_callback)
     server.after_request(_store_callback)
+    _lookup_after_pinning(server)
+
+
+def _lookup_after_pinning(server: flask.Flask) -> None:
+    """Move the lookup to just after the release pin, before the callback body check (web/errors.py).
+
+    Only a 200 answer to a body that passed that check is ever stored, and the key is the body's digest, so a
+    hit is a body already checked: checking it again (parsing its JSON) would only add time to every hit.
+    """
+    from web import release  # noqa: PLC0415 - web.release imports the warehouse; keep this module light
+
+    hooks = server.before_request_funcs.setdefault(None, [])
+    if release._pin in hooks:
+        hooks.remove(_cached_callback)
+        hooks.insert(hooks.index(release._pin) + 1, _cached_callback)
 
 
 def _callback_key() -> str | None:
@@ -199,14 +218,64 @@ def _callback_key() -> str | None:
     return f"{release.id}:{CODE_VERSION}:callback:{digest}"
 
 
+class _Hot:
+    """The most recently used callback responses of one worker, in memory, bounded in bytes.
+
+    A key names the release, the code version and the exact request body, so its value never changes: a copy
+    here can never go stale, and it spares a hit the shared backend's file read or network round trip.
+    """
+
+    def __init__(self, max_bytes: int = HOT_BYTES) -> None:
+        self._data: collections.OrderedDict[str, bytes] = collections.OrderedDict()
+        self._lock = threading.Lock()
+        self.max_bytes, self.size = max_bytes, 0
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None:
+                self._data.move_to_end(key)
+            return value
+
+    def put(self, key: str, value: bytes) -> None:
+        if len(value) > self.max_bytes // 8:
+            return
+        with self._lock:
+            if key in self._data:
+                return
+            self._data[key] = value
+            self.size += len(value)
+            while self.size > self.max_bytes:
+                self.size -= len(self._data.popitem(last=False)[1])
+
+
+def _hot() -> _Hot:
+    return flask.current_app.extensions.setdefault("delta87_hot_callbacks", _Hot())
+
+
 def _cached_callback():
     key = _callback_key()
-    backend = _backend() if key else None
+    if key is None or "no-cache" in flask.request.headers.get("Cache-Control", ""):
+        flask.g.callback_key = key if key and _backend() is not None else None
+        return None
+    data = _hot().get(key)
+    if data is None:
+        data = _shared_hit(key)
+        if data is None:
+            return None
+        _hot().put(key, data)
+    flask.g.callback_hit = True
+    response = flask.Response(data, mimetype="application/json")
+    response.headers["X-Delta87-Cache"] = "hit"
+    return response
+
+
+def _shared_hit(key: str) -> bytes | None:
+    """The stored response from the shared backend; remembers the key for `_store_callback` on a miss."""
+    backend = _backend()
     if backend is None:
         return None
     flask.g.callback_key = key
-    if "no-cache" in flask.request.headers.get("Cache-Control", ""):
-        return None
     asked_at = time.monotonic()
     try:
         hit = backend.get(key)
@@ -216,10 +285,7 @@ def _cached_callback():
     if hit is None:
         return None
     outage.end(asked_at)
-    flask.g.callback_hit = True
-    response = flask.Response(hit[0], mimetype="application/json")
-    response.headers["X-Delta87-Cache"] = "hit"
-    return response
+    return hit[0]
 
 
 def _store_callback(response: flask.Response) -> flask.Response:
@@ -232,4 +298,5 @@ def _store_callback(response: flask.Response) -> flask.Response:
         backend = _backend()
         if backend is not None and len(data) <= MAX_CACHED_RESPONSE:
             _store(backend, key, data, time.monotonic())
+            _hot().put(key, data)
     return response

@@ -81,22 +81,50 @@ class Mapped:
         """Output `i` for every row as numpy (numeric outputs)."""
         return self.distinct[i].to_numpy(zero_copy_only=False)[self.positions]
 
-    def codes(self, i: int) -> tuple[np.ndarray, int]:
-        """Output `i` for every row as dense integer codes (equal outputs, equal codes), and how many there are."""
+    def codes(self, i: int, scale: int = 1) -> tuple[pa.Array, int]:
+        """Output `i` for every row as dense integer codes × `scale` (equal outputs, equal codes), and how many."""
         dense: dict = {}
         per_distinct = np.array([dense.setdefault(v, len(dense)) for v in self.distinct[i].to_pylist()], np.int64)
-        return per_distinct[self.positions], max(len(dense), 1)
+        return gather(per_distinct * scale, self.index), max(len(dense), 1)
 
     def at(self, i: int, positions: np.ndarray) -> np.ndarray:
         """Output `i` for the given rows only, as Python objects."""
         return np.asarray(self.distinct[i].to_pylist(), dtype=object)[self.positions[positions]]
 
 
+def gather(per_distinct: np.ndarray, index) -> pa.Array:
+    """`per_distinct[index]` for every row, gathered by Arrow: its pooled memory is reused from step to step,
+    where a fresh numpy array of millions of rows pays a page fault per 4 KB (≈ 50 ms per 5 M int64 here)."""
+    out = pc.take(pa.array(per_distinct), index)
+    return out.combine_chunks() if isinstance(out, pa.ChunkedArray) else out
+
+
+def spread(per_distinct: np.ndarray, index) -> np.ndarray:
+    """`gather` as numpy (no copy for numbers without nulls)."""
+    out = gather(per_distinct, index)
+    return out.to_numpy(zero_copy_only=not out.null_count and out.type != pa.bool_())
+
+
+def encode(array) -> tuple[pa.Array, pa.ChunkedArray | pa.Array]:
+    """(distinct values in order of first appearance, a null included; each row's index into them).
+
+    One hashing pass (dictionary_encode), about twice as fast as unique + index_in on strings.
+    """
+    if array.null_count or (isinstance(array, pa.ChunkedArray) and array.num_chunks == 0):
+        distinct = pc.unique(array)  # (Arrow cannot yet unify dictionaries holding a null)
+        return distinct, pc.index_in(array, value_set=distinct)
+    encoded = pc.dictionary_encode(array)
+    if isinstance(encoded, pa.DictionaryArray):
+        return encoded.dictionary, encoded.indices
+    encoded = encoded.unify_dictionaries()
+    indices = pa.chunked_array([chunk.indices for chunk in encoded.chunks], type=encoded.type.index_type)
+    return encoded.chunk(0).dictionary, indices
+
+
 def map_distinct(array, fn, types: list[pa.DataType]) -> Mapped:
     """Apply `fn` (→ a tuple) once per distinct value of `array`."""
-    distinct = pc.unique(array)
+    distinct, index = encode(array)
     results = [fn(v) for v in distinct.to_pylist()]
-    index = pc.index_in(array, value_set=distinct)
     outputs = [pa.array([r[i] for r in results], type=t) for i, t in enumerate(types)]
     return Mapped(index, outputs, array, distinct)
 
