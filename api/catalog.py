@@ -6,18 +6,13 @@ import pandas as pd
 from flask import Response, url_for
 
 from api import PREFIX, bp
-from api.responses import etag_for, json_response, not_modified, request_args, resolve
+from api.responses import json_response, release_only
 from web.downloads import records
-from web.params import check_names
 
 
 def _table_response(build) -> Response:
     """Resolve the release, check parameters, answer 304 or the JSON `build(warehouse, release)` returns."""
-    args = request_args()
-    check_names(args, ["release"])
-    warehouse, release = resolve(args)
-    etag = etag_for(release)
-    cached = not_modified(etag)
+    warehouse, release, etag, cached = release_only()
     if cached is not None:
         return cached
     response = json_response({"release": release.id, **build(warehouse, release)})

@@ -11,9 +11,9 @@ from markupsafe import Markup, escape
 import config
 from api import PREFIX, bp
 from api.openapi import document
-from api.responses import etag_for, not_modified, request_args, resolve
+from api.responses import release_only
 from web.downloads import snippet
-from web.params import Catalog, catalog, check_names
+from web.params import Catalog, catalog
 
 PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -133,11 +133,7 @@ INTRO = Markup(
 @bp.get("/docs")
 def docs() -> Response:
     """The documentation page, rendered from the OpenAPI document of the release being served."""
-    args = request_args()
-    check_names(args, ["release"])
-    warehouse, release = resolve(args)
-    etag = etag_for(release, request.host_url)
-    cached = not_modified(etag)
+    warehouse, release, etag, cached = release_only(request.host_url)
     if cached is not None:
         return cached
     cat = catalog(warehouse, release.id)

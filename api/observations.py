@@ -8,10 +8,19 @@ from flask import Response, request
 
 import config
 from api import bp
-from api.responses import EXCLUDED_HEADER, error_response, etag_for, json_response, not_modified, request_args, resolve
+from api.responses import (
+    EXCLUDED_HEADER,
+    error_response,
+    etag_for,
+    json_response,
+    not_modified,
+    release_only,
+    request_args,
+    resolve,
+)
 from web import bulk as bulk_files
 from web import downloads
-from web.params import ParamError, catalog, check_names, parse_query
+from web.params import ParamError, catalog, parse_query
 
 
 @bp.get("/observations")
@@ -134,11 +143,7 @@ _FORMATS = {"json": _json, "csv": _csv, "parquet": _parquet, "xlsx": _xlsx, "zip
 @bp.get("/bulk")
 def bulk() -> Response:
     """The whole release as one zip (Parquet + CSV + metadata), built once per release, redistributable sources only."""
-    args = request_args()
-    check_names(args, ["release"])
-    warehouse, release = resolve(args)
-    etag = etag_for(release)
-    cached = not_modified(etag)
+    warehouse, release, etag, cached = release_only()
     if cached is not None:
         return cached
     path = bulk_files.bulk_zip(warehouse, release)

@@ -11,7 +11,7 @@ from flask import Response
 
 import config
 from api import PREFIX, bp
-from api.responses import etag_for, json_response, not_modified, request_args, resolve
+from api.responses import json_response, release_only
 from warehouse.schema import TABLES
 from web import params
 from web.downloads import DICTIONARY, MEDIA_TYPES
@@ -269,11 +269,7 @@ def document(catalog: params.Catalog, page_size_max: int) -> dict:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     """The OpenAPI document of the release being served."""
-    args = request_args()
-    params.check_names(args, ["release"])
-    warehouse, release = resolve(args)
-    etag = etag_for(release)
-    cached = not_modified(etag)
+    warehouse, release, etag, cached = release_only()
     if cached is not None:
         return cached
     response = json_response(document(params.catalog(warehouse, release.id), config.settings().page_size_max))

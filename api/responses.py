@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 from api import PREFIX, bp
 from warehouse import NoRelease, Release, ReleaseError, Warehouse, get_warehouse
 from warehouse import release as rel
-from web.params import ParamError, arguments, release_param
+from web.params import ParamError, arguments, check_names, release_param
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,15 @@ def etag_for(release: Release, *parts: str) -> str:
     query = sorted((k, v) for k, vs in request_args().items() for v in vs)
     digest = hashlib.sha256(repr((request.path, query, parts)).encode()).hexdigest()[:16]
     return f"{release.id}-{digest}"
+
+
+def release_only(*etag_parts: str) -> tuple[Warehouse, Release, str, Response | None]:
+    """For endpoints that take only `release=`: check the query, resolve the release, its ETag, and a 304 if held."""
+    args = request_args()
+    check_names(args, ["release"])
+    warehouse, release = resolve(args)
+    etag = etag_for(release, *etag_parts)
+    return warehouse, release, etag, not_modified(etag)
 
 
 def not_modified(etag: str) -> Response | None:
