@@ -89,7 +89,8 @@ def _run(result, only, dry_run, force, raw_dir, warehouse_dir, registry_dir, ref
         return
     clock = time.perf_counter()
     built.tables["progress"] = _progress(built.tables)
-    old = _previous_observations(warehouse_dir)
+    # a partial run already read the current release's observations: reuse them instead of reading them again
+    old = previous["observations"] if previous is not None else _previous_observations(warehouse_dir)
     result.problems += checks.check_jumps(built.tables["observations"], old)
     result.timings["progress_and_checks"] = time.perf_counter() - clock
     result.counts = _counts(built.tables)
