@@ -13,7 +13,7 @@ import os
 import threading
 from collections.abc import Iterator, Sequence
 from contextvars import ContextVar, Token
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -107,9 +107,6 @@ class ObservationFilter:
         if self.redistributable_only:
             clauses.append("o.source IN (SELECT s.id FROM {sources} s WHERE s.redistribution)")
         return " AND ".join(clauses), params
-
-    def cache_key(self) -> tuple:
-        return tuple(getattr(self, f.name) for f in fields(self))
 
 
 class Warehouse:
@@ -376,17 +373,6 @@ class Warehouse:
             sql += " LIMIT $limit OFFSET $offset"
             params.update(limit=int(limit), offset=int(offset))
         return sql, params
-
-    def latest(self, indicator: str, where: ObservationFilter = ObservationFilter(), release_id: str | None = None):
-        """The latest non-null observation per area, sex and age for one indicator (one row each)."""
-        clause, params = where.where()
-        sql = (
-            "SELECT * FROM {observations} o WHERE o.indicator = $indicator AND o.value IS NOT NULL AND "
-            + clause
-            + " QUALIFY row_number() OVER (PARTITION BY o.iso3, o.sex, o.age ORDER BY o.year DESC, o.source) = 1"
-            " ORDER BY o.iso3, o.sex, o.age"
-        )
-        return self.query(sql, {**params, "indicator": indicator}, release_id)
 
     def observation_counts(self, release_id: str | None = None) -> pd.DataFrame:
         """Per indicator and area: non-null observations, first and latest year (pickers, gap statements)."""
