@@ -6,6 +6,8 @@ the real warehouse built by the ETL where a test says so.
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import dash
@@ -14,6 +16,7 @@ import pytest
 
 import app as app_module
 from tests import dashboard_release
+from web import warm
 
 MY_PAGES = {  # module -> sample path/query arguments (the no-argument call is Dash's validation layout)
     "home": [{}, {"indicator": "child_labour_5_17", "year": "2018"}, {"indicator": "<script>", "year": "x"}],
@@ -171,6 +174,35 @@ def test_first_get_has_the_right_http_status(dash_app, path, status):
     response = dash_app.server.test_client().get(path)
     assert response.status_code == status
     assert b"react-entry-point" in response.data  # the app still renders its friendly page
+
+
+def test_concurrent_first_requests_all_wait_for_the_app_to_finish_setting_up(dash_app, monkeypatch):
+    """A worker's first requests arrive together (after a gunicorn recycle under load): none may reach a
+    half-built callback map (it answered 400 "unknown callback" once in the reliability test)."""
+    specs = dash_app.server.test_client().get("/_dash-dependencies").get_json()
+    body = warm.router_body(next(s for s in specs if warm.ROUTER in s["output"]), "/country/KEN")
+    fresh = app_module.create_app()  # nothing served yet
+    register = dash.Dash.callback
+
+    def slow_register(self, *args, **kwargs):  # the pages router sets its "done" flag, then registers itself
+        time.sleep(0.3)
+        return register(self, *args, **kwargs)
+
+    monkeypatch.setattr(dash.Dash, "callback", slow_register)  # widen that window
+    start = threading.Barrier(8)
+    statuses = []
+
+    def first_request():
+        client = fresh.server.test_client()
+        start.wait()
+        statuses.append(client.post("/_dash-update-component", json=body).status_code)
+
+    threads = [threading.Thread(target=first_request) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert statuses == [200] * 8
 
 
 def test_overview_headlines_and_charts_come_from_the_release(dash_app):

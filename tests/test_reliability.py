@@ -103,6 +103,7 @@ def inspect(request: Request, status: int, headers: dict, body: bytes) -> dict:
         "kenya": sorted({int(k) for k in KENYA.findall(text)}),
         "count": int(count.group(1).replace(",", "")) if count else None,
         "readyz": json.loads(text).get("release") if request.path == "/readyz" and status == 200 else None,
+        "said": text[:300] if status != 200 else None,  # an error's own words, for the failure message
     }
 
 
@@ -112,7 +113,8 @@ def consistency_problems(samples, published: dict[str, tuple[int, int]]) -> list
     for s in samples:
         where = f"{s.kind} {s.path} at {s.started:.1f}s"
         if s.error or s.status != 200:
-            problems.append(f"{where}: status {s.status} {s.error or ''}")
+            said = (s.facts or {}).get("said") or ""
+            problems.append(f"{where}: status {s.status} {s.error or ''} {said}")
             continue
         if s.release not in published:
             problems.append(f"{where}: header names {s.release!r}, not a published release")
@@ -178,7 +180,9 @@ def test_refresh_under_load_serves_one_consistent_release(tmp_path, seconds):
     assert len([t for t in times if t >= 0]) == 5, f"publishes done at {times}"
     assert len(samples) >= 60, f"only {len(samples)} requests in {seconds} s"
     problems = consistency_problems(samples, published)
-    assert problems == [], f"{len(problems)} bad responses of {len(samples)}:\n" + "\n".join(problems[:20])
+    assert problems == [], (
+        f"{len(problems)} bad responses of {len(samples)}:\n" + "\n".join(problems[:20]) + _warnings(log)
+    )
     for user in {s.user for s in samples}:  # a user never goes back to an older release
         seen = [published[s.release][0] for s in sorted(samples, key=lambda s: s.started) if s.user == user]
         assert seen == sorted(seen), f"user {user} went back in time: {seen}"
@@ -190,6 +194,12 @@ def test_refresh_under_load_serves_one_consistent_release(tmp_path, seconds):
         assert "cache unavailable" in log, "the workers logged the Redis outage"
         assert "cache reachable again" not in log, "Redis never came back: no worker may claim it did"
     assert "Traceback" not in log, log
+
+
+def _warnings(log: str) -> str:
+    """The server log from its first traceback on (a failure message's evidence), at most 8000 characters."""
+    at = log.find("Traceback")
+    return "\nserver log:\n" + (log[max(0, at - 500) : at + 8000] if at >= 0 else log[-3000:])
 
 
 class Served:

@@ -22,7 +22,7 @@ def install(app: dash.Dash) -> None:
     release.install(server)
     errors.install(server, app)
     health.install(server)
-    layout.install(app)  # after Dash's own first-request hooks, which build the validation layout
+    layout.install(app)  # Dash's first-request hooks as one locked unit; a data-free validation layout
     compression.install(server)
     cache.install_response_cache(server)  # last: sees the request after every check, the response before compression
 
