@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 
@@ -9,6 +10,7 @@ import pytest
 
 from tests import dashboard_release
 from tests import factories as f
+from tests import load as web_load
 from tests.servers import Redis
 from web import cache as web_cache
 from web import warm as web_warm
@@ -177,6 +179,47 @@ def test_callback_responses_are_cached_per_release_and_exact_body(make_app, isol
 
     bad = {"output": router["output"], "outputs": split_callback_id(router["output"]), "inputs": [], "state": []}
     assert [client.post("/_dash-update-component", json=bad).status_code for _ in range(2)] == [400, 400]
+
+
+def test_a_cached_callback_answer_is_replayed_before_flask_with_the_same_headers(make_app, isolated_env, monkeypatch):
+    first = dashboard_release.build(isolated_env / "data" / "warehouse")
+    server = make_app().server
+    client = server.test_client()
+    specs = client.get("/_dash-dependencies").json
+    body = web_warm.router_body(next(s for s in specs if web_warm.ROUTER in s["output"]), "/country/KEN")
+    entered = []
+    dispatch = server.full_dispatch_request
+    monkeypatch.setattr(server, "full_dispatch_request", lambda: entered.append(1) or dispatch())
+
+    def post(encoding: str, **headers):
+        before = len(entered)
+        response = client.post("/_dash-update-component", json=body, headers={"Accept-Encoding": encoding, **headers})
+        return response, len(entered) > before  # (response, whether Flask answered it)
+
+    miss, via_flask = post("br")
+    assert via_flask and miss.headers["X-Delta87-Cache"] == "miss"
+    answer = json.loads(web_load.decoded(miss.get_data(), {"content-encoding": "br"}))
+    replayed = {}
+    for encoding in ("br", "gzip", ""):  # per encoding: Flask answers from the cache once, then the replay does
+        hit, hit_via_flask = post(encoding)
+        again, again_via_flask = post(encoding)
+        assert (hit_via_flask, again_via_flask) == (True, False), encoding
+        assert list(again.headers.items()) == list(hit.headers.items()) and again.get_data() == hit.get_data()
+        assert again.headers.get("Content-Encoding", "") == encoding and again.headers["X-Delta87-Release"] == first
+        assert json.loads(web_load.decoded(again.get_data(), {"content-encoding": encoding})) == answer
+        replayed[encoding] = again
+    # the replay carries every header of the first answer (security policy, release, Vary ...), only "hit" differs
+    assert {k: v for k, v in miss.headers.items() if k != "X-Delta87-Cache"} == {
+        k: v for k, v in replayed["br"].headers.items() if k != "X-Delta87-Cache"
+    }
+    assert replayed["br"].headers["X-Delta87-Cache"] == "hit"
+    assert post("br", **{"Cache-Control": "no-cache"})[1], "no-cache always reaches Flask"
+
+    second = dashboard_release.build(isolated_env / "data" / "warehouse")  # a publish: the old answer is not replayed
+    fresh, via_flask = post("br")
+    assert via_flask and fresh.headers["X-Delta87-Cache"] == "miss" and fresh.headers["X-Delta87-Release"] == second
+    oversized = client.post("/_dash-update-component", data=b"x" * (2 << 20), content_type="application/json")
+    assert oversized.status_code == 413
 
 
 def test_warm_command_renders_the_pages_into_the_cache(isolated_env):

@@ -12,8 +12,8 @@ import dash
 
 def install(app: dash.Dash) -> None:
     """Add the cache, one-release-per-request pinning, health, errors, security headers, a data-free validation
-    layout, compression, and the per-release cache of callback responses."""
-    from web import cache, compression, errors, health, layout, release, security  # noqa: PLC0415 - keep `import web` light
+    layout, compression, the per-release cache of callback responses and their replay in front of Flask."""
+    from web import cache, compression, errors, health, layout, release, replay, security  # noqa: PLC0415 - keep `import web` light
 
     server = app.server
     _log_through_gunicorn()
@@ -25,6 +25,7 @@ def install(app: dash.Dash) -> None:
     layout.install(app)  # Dash's first-request hooks as one locked unit; a data-free validation layout
     compression.install(server)
     cache.install_response_cache(server)  # last: sees the request after every check, the response before compression
+    replay.install(server)  # WSGI, in front of Flask: a cached callback answer again, byte for byte
 
 
 def _log_through_gunicorn() -> None:
