@@ -134,23 +134,37 @@ def _sort_order(table: pa.Table, keys: list[str]) -> np.ndarray | None:
         column = table.column(name)
         if _constant(column):
             continue
-        distinct, index = encode(column)
-        if len(distinct) < 2:
+        ranks, size = _ranks(column)
+        if size < 2:
             continue
-        if radix * len(distinct) >= 2**62:  # too many combinations for one int64: Arrow's multi-key sort
+        if radix * size >= 2**62:  # too many combinations for one int64: Arrow's multi-key sort
             options = pc.SortOptions([(k, "ascending", "at_end") for k in keys])
             return pc.sort_indices(table, options=options).to_numpy()
-        rank = np.empty(len(distinct), dtype=np.int64)
-        rank[pc.array_sort_indices(distinct, null_placement="at_end").to_numpy()] = np.arange(len(distinct))
-        ranks = pc.take(pa.array(rank), index)  # Arrow: pooled memory
-        key = ranks if key is None else pc.add(pc.multiply(key, len(distinct)), ranks)
-        radix *= len(distinct)
+        key = ranks if key is None else pc.add(pc.multiply(key, size), ranks)
+        radix *= size
     if key is None:
         return None
     key = (key.combine_chunks() if isinstance(key, pa.ChunkedArray) else key).to_numpy()
     if bool(np.all(key[1:] >= key[:-1])):
         return None
     return np.argsort(key, kind="stable")
+
+
+def _ranks(column: pa.ChunkedArray) -> tuple[pa.ChunkedArray, int]:
+    """Each cell's rank among the column's sorted values (nulls last) as int64, and how many ranks there are.
+
+    Integers in a short range (years) rank as their offset from the smallest: no hashing at all.
+    """
+    if pa.types.is_integer(column.type):
+        low, high = (v.as_py() for v in pc.min_max(column).values())
+        if low is not None and high - low < 1 << 16:
+            size = high - low + 1 + (1 if column.null_count else 0)
+            offsets = pc.subtract(pc.cast(column, pa.int64()), low)
+            return (pc.fill_null(offsets, size - 1) if column.null_count else offsets), size
+    distinct, index = encode(column)
+    rank = np.empty(len(distinct), dtype=np.int64)
+    rank[pc.array_sort_indices(distinct, null_placement="at_end").to_numpy()] = np.arange(len(distinct))
+    return pc.take(pa.array(rank), index), len(distinct)  # Arrow: pooled memory
 
 
 def _constant(column: pa.ChunkedArray) -> bool:

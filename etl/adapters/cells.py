@@ -37,8 +37,8 @@ BLOCK = 1 << 16  # rows per shared block of a constant column
 
 
 def blank(array) -> np.ndarray:
-    """Cells that are empty or whitespace only, as a numpy mask (one anchored regex pass, no copies)."""
-    return pc.match_substring_regex(array, r"^\s*$").to_numpy(zero_copy_only=False)
+    """Cells that are empty or ASCII whitespace only (as regex `^\\s*$`), as a numpy mask; no regex, no copies."""
+    return pc.or_(pc.ascii_is_space(array), pc.equal(pc.binary_length(array), 0)).to_numpy(zero_copy_only=False)
 
 
 def arrow_strings(series: pd.Series) -> pa.ChunkedArray:
