@@ -259,14 +259,16 @@ worst here {worst:.2f}x, {"met" if worst <= 1.5 else "NOT met"}):
 |---|---|---|---|---|---|
 {lines}
 
-The difference, about {extra * 1000:.0f} µs a request, is the fixed cost of the platform's request hooks and of Flask
-running them: pinning the release (one stat of CURRENT and of each file of the release, so that a replaced
-or corrupted file is noticed by the next request), the callback response cache (the request body's digest,
-then a per-worker in-memory copy of hot answers before the shared cache), security headers and the
-compression check. A cached answer skips Dash's callback dispatch and the body check (only bodies that
-passed it are ever stored); the last column is the same request with `Cache-Control: no-cache`, answered
-by Dash's dispatch from the page's per-release data cache (median of {requests // 4} requests). On a machine
-shared with other work the bare endpoint's own time varies by about ±20 % between runs, and the ratio with it.
+The difference, {extra * 1000:+.0f} µs a request (below zero: a replay does less than Flask's own routing), is
+what a repeated answer costs on our side: a WSGI
+middleware in front of Flask (web/replay.py) resolves the release (one stat of CURRENT and of each file of the
+release, so that a replaced or corrupted file is noticed by the next request), digests the exact request body
+and sends the final response Flask produced for that body, release and Accept-Encoding the first time it
+answered it from the cache (same headers: security policy, release, compression). Flask, its dozen hooks and
+Dash's dispatch are not entered; before the replay (session 2) the same hit took about 1.5x the bare endpoint.
+Only bodies that passed the callback body check are ever stored; the last column is the same request with
+`Cache-Control: no-cache`, answered by Dash's dispatch from the page's per-release data cache (median of
+{requests // 4} requests): a first-time callback costs that, not the replay. On a machine shared with other work the bare endpoint's own time varies by about ±20 % between runs, and the ratio with it.
 """
 
 
