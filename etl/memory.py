@@ -2,9 +2,10 @@
 
 An ingest allocates and frees buffers of hundreds of megabytes step after step (read, harmonise, sort, write).
 With Arrow's default pool (mimalloc) and glibc's one arena per thread, freed memory was rarely reused: each step
-faulted in fresh pages, about a quarter of a 5-million-row ingest (benchmarks/etl_bench.py: 3.9 s → 2.9 s, peak
-memory about the same). Arrow on the system allocator with at most two glibc arenas reuses it. `delta87 serve`
-sets the same two options for the web workers through the environment (MALLOC_ARENA_MAX, ARROW_DEFAULT_MEMORY_POOL).
+faulted in fresh pages, about 1 s of a 4 s ingest of 5 million rows (benchmarks/etl_bench.py). Arrow on the
+system allocator with at most two glibc arenas reuses it (peak memory about 0.1 GB higher, under the 1.5 GB
+goal). `delta87 serve` sets the same two options for the web workers through the environment
+(MALLOC_ARENA_MAX, ARROW_DEFAULT_MEMORY_POOL).
 An explicit setting in the environment always wins.
 """
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
@@ -102,3 +106,11 @@ def test_published_tables_are_sorted_exactly_as_arrow_sorts_them(seed):
     expected = frame.assign(_i=range(n)).sort_values(keys, kind="stable", na_position="last")["value"].tolist()
     assert table.column("value").to_pylist() == expected
     assert pc.sort_indices(table, [(k, "ascending", "at_end") for k in keys]).to_pylist() == list(range(n))
+
+
+@pytest.mark.parametrize(("env", "backend"), [({}, "system"), ({"ARROW_DEFAULT_MEMORY_POOL": "mimalloc"}, "mimalloc")])
+def test_the_etl_puts_arrow_on_the_system_allocator_unless_told_otherwise(env, backend):
+    clean = {k: v for k, v in os.environ.items() if k not in ("ARROW_DEFAULT_MEMORY_POOL", "MALLOC_ARENA_MAX")}
+    script = "import etl, pyarrow as pa; print(pa.default_memory_pool().backend_name)"
+    done = subprocess.run([sys.executable, "-c", script], env={**clean, **env}, capture_output=True, text=True)
+    assert done.stdout.strip() == backend, done.stderr
