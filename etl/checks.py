@@ -417,8 +417,10 @@ def check_file(path, format: str, unit: str | None = None, resolver=None, **data
     import config  # noqa: PLC0415
     from etl import adapters, harmonise  # noqa: PLC0415 - checks is imported by both
     from etl.countries import Resolver  # noqa: PLC0415
+    from etl.memory import use_system_allocator  # noqa: PLC0415
     from etl.registry import Dataset  # noqa: PLC0415
 
+    use_system_allocator()
     path = Path(path)
     label = str(path)
     fields = {

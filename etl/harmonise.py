@@ -31,6 +31,7 @@ from etl.adapters.cells import (
     note_text,
     parse_numbers,
     parse_year,
+    plain,
     sex_of,
     spread,
 )
@@ -166,7 +167,7 @@ def _filters(state: _State, dataset) -> np.ndarray:
                 Problem("registry", f"filter column {key!r} is not in the file", state.label, column=key)
             )
             continue
-        values = pc.utf8_trim_whitespace(state.strings(name))
+        values = pc.utf8_trim_whitespace(plain(state.strings(name)))
         out |= ~pc.is_in(values, value_set=pa.array([str(a) for a in allowed], pa.large_string())).to_numpy(
             zero_copy_only=False
         )
@@ -186,9 +187,13 @@ def _indicators(state: _State, dataset) -> pa.ChunkedArray | str | None:
             )
             state.keep[:] = False
             return None
-        raw = pc.utf8_trim_whitespace(state.strings("indicator"))
         mapping = {str(k): v for k, v in dataset.indicator_map.items()}
-        mapped = map_distinct(raw, lambda v: (mapping.get(v), mapping.get(v) is None), [pa.large_string(), pa.bool_()])
+
+        def indicator(text: str | None) -> tuple:
+            code = mapping.get((text or "").strip())
+            return code, code is None
+
+        mapped = map_distinct(state.strings("indicator"), indicator, [pa.large_string(), pa.bool_()])
         state.drop(mapped.numpy(1), "indicator not used")
         return state.mapped("indicator", mapped)
     if dataset.indicator:
@@ -218,7 +223,7 @@ def _areas(state: _State, dataset, resolver: Resolver) -> pa.ChunkedArray | None
         state.strings("area")
         if len(parts) == 1
         else pc.binary_join_element_wise(
-            *[pc.fill_null(state.strings(p), "") for p in parts], pa.scalar("\x1f", pa.large_string())
+            *[pc.fill_null(plain(state.strings(p)), "") for p in parts], pa.scalar("\x1f", pa.large_string())
         )
     )
 

@@ -6,7 +6,8 @@ faulted in fresh pages, about 1 s of a 4 s ingest of 5 million rows (benchmarks/
 system allocator with at most two glibc arenas reuses it (peak memory about 0.1 GB higher, under the 1.5 GB
 goal). `delta87 serve` sets the same two options for the web workers through the environment
 (MALLOC_ARENA_MAX, ARROW_DEFAULT_MEMORY_POOL).
-An explicit setting in the environment always wins.
+An explicit setting in the environment always wins. The ETL's entry points (`etl.pipeline.run`,
+`etl.checks.check_file`) call `use_system_allocator()` first; buffers made before keep their own pool.
 """
 
 from __future__ import annotations

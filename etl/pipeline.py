@@ -15,6 +15,7 @@ import pandas as pd
 import config
 from etl import checks
 from etl.build import build
+from etl.memory import use_system_allocator
 from etl.problems import Problem, SourceError, errors
 from etl.publish import PublishBusy, publish
 from etl.registry import load_registry
@@ -35,6 +36,7 @@ def run(
     progress: bool = True,
 ) -> RunResult:
     """Refresh the warehouse from the raw snapshots (all sources, or only `sources`)."""
+    use_system_allocator()
     settings = config.settings()
     raw_dir = Path(raw_dir or settings.raw_dir)
     warehouse_dir = Path(warehouse_dir or settings.warehouse_dir)

@@ -37,14 +37,35 @@ BLOCK = 1 << 16  # rows per shared block of a constant column
 
 
 def blank(array) -> np.ndarray:
-    """Cells that are empty or ASCII whitespace only (as regex `^\\s*$`), as a numpy mask; no regex, no copies."""
+    """Cells that are empty or ASCII whitespace only (as regex `^\\s*$`), as a numpy mask; no regex, no copies.
+
+    A dictionary-encoded column is tested once per distinct value.
+    """
+    if pa.types.is_dictionary(array.type):
+        distinct, index = encode(array)
+        return _blank(distinct)[index.to_numpy(zero_copy_only=False)]
+    return _blank(array)
+
+
+def _blank(array) -> np.ndarray:
     return pc.or_(pc.ascii_is_space(array), pc.equal(pc.binary_length(array), 0)).to_numpy(zero_copy_only=False)
 
 
 def arrow_strings(series: pd.Series) -> pa.ChunkedArray:
-    """A pandas string column as Arrow large_string (no copy for pandas' Arrow-backed str dtype)."""
+    """A pandas string column as Arrow large_string (no copy for pandas' Arrow-backed str dtype).
+
+    A categorical column (the fast CSV path reads low-cardinality columns so) stays dictionary-encoded: the
+    steps that map values do so once per distinct value; `plain` decodes it for the few that need every cell.
+    """
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return pa.chunked_array([pa.array(series, from_pandas=True)])
     array = pa.array(series, type=pa.large_string(), from_pandas=True)
     return pa.chunked_array([array]) if isinstance(array, pa.Array) else array
+
+
+def plain(array):
+    """The column with its dictionary decoded (large_string); other columns unchanged."""
+    return pc.cast(array, pa.large_string()) if pa.types.is_dictionary(array.type) else array
 
 
 def constant(value, kind: pa.DataType, n: int) -> pa.ChunkedArray:
@@ -108,8 +129,11 @@ def spread(per_distinct: np.ndarray, index) -> np.ndarray:
 def encode(array) -> tuple[pa.Array, pa.ChunkedArray | pa.Array]:
     """(distinct values in order of first appearance, a null included; each row's index into them).
 
-    One hashing pass (dictionary_encode), about twice as fast as unique + index_in on strings.
+    One hashing pass (dictionary_encode), about twice as fast as unique + index_in on strings; none for a column
+    that is dictionary-encoded already (its dictionary may hold values no row uses: harmless to the callers).
     """
+    if pa.types.is_dictionary(array.type):
+        return _decoded_index(array)
     if array.null_count or (isinstance(array, pa.ChunkedArray) and array.num_chunks == 0):
         distinct = pc.unique(array)  # (Arrow cannot yet unify dictionaries holding a null)
         return distinct, pc.index_in(array, value_set=distinct)
@@ -119,6 +143,21 @@ def encode(array) -> tuple[pa.Array, pa.ChunkedArray | pa.Array]:
     encoded = encoded.unify_dictionaries()
     indices = pa.chunked_array([chunk.indices for chunk in encoded.chunks], type=encoded.type.index_type)
     return encoded.chunk(0).dictionary, indices
+
+
+def _decoded_index(array) -> tuple[pa.Array, pa.Array]:
+    """(the dictionary, a null appended when some row is null; each row's index) of a dictionary column."""
+    if isinstance(array, pa.ChunkedArray):
+        array = array.unify_dictionaries()
+        chunks = array.chunks
+        dictionary = chunks[0].dictionary if chunks else pa.array([], array.type.value_type)
+        index = pa.chunked_array([c.indices for c in chunks], type=array.type.index_type)
+    else:
+        dictionary, index = array.dictionary, array.indices
+    if index.null_count:
+        dictionary = pa.concat_arrays([dictionary, pa.nulls(1, dictionary.type)])
+        index = pc.fill_null(index, pa.scalar(len(dictionary) - 1, index.type))
+    return dictionary, index
 
 
 def map_distinct(array, fn, types: list[pa.DataType]) -> Mapped:

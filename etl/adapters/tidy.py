@@ -17,6 +17,9 @@ from etl.adapters.delimited import Table, read_csv
 from etl.adapters.frames import REQUIRED, TIDY_DEFAULTS, filter_columns, long_frame, pick
 from etl.registry import Dataset
 
+#: Standard columns with few distinct values, read as categoricals (harmonise maps them per distinct value).
+CODED = ("area", "area_alt", "area_type", "indicator", "sex", "age", "year", "note")
+
 
 def read(path: Path, dataset: Dataset, label: str) -> RawTable:
     """Read a tidy CSV (e.g. global_estimates.csv, ILAB Statistics.csv with its unnamed index column)."""
@@ -31,7 +34,12 @@ def read_long(path: Path, dataset: Dataset, label: str, defaults) -> RawTable:
         picked = pick(names, dataset, found, label, None)
         return None if picked.problems else [*picked.columns.values(), *filter_columns(names, dataset).values()]
 
-    table = read_csv(path, label, dataset.options, wanted=wanted)
+    def coded(names: list[str]) -> list[str]:
+        found = defaults(names) if callable(defaults) else defaults
+        columns = pick(names, dataset, found, label, None).columns
+        return [columns[name] for name in CODED if name in columns]
+
+    table = read_csv(path, label, dataset.options, wanted=wanted, coded=coded)
     found = defaults(table.header) if callable(defaults) else defaults
     return long_from_table(table, dataset, label, found)
 
