@@ -3,7 +3,7 @@
 Generates a SYNTHETIC 5M-row SDMX-CSV (random values, real ISO3 codes), then runs, each in a fresh subprocess
 so that peak memory is measured separately:
   ours      etl.checks.check_file(format="sdmx-csv") (read → harmonise → checks), then publish's own
-            to_arrow (schema cast, sort) and write_parquet
+            write_table (schema cast, sort, Parquet), as a release is written
   baseline  duckdb: COPY (SELECT * FROM read_csv(file)) TO 'x.parquet'
 Goal (issue 2): ratio ≤ 2.0, peak RSS ≤ 1.5 GB.  Usage: python -m benchmarks.etl_bench [--rows N] [--repeat N]
 """
@@ -86,10 +86,10 @@ OURS = """
 import sys
 from pathlib import Path
 from etl.checks import check_file
-from etl.publish import to_arrow, write_parquet
+from etl.publish import write_table
 obs, problems = check_file(Path(sys.argv[1]), "sdmx-csv", unit="percent")
 errors = [p for p in problems if p.severity == "error"]
-write_parquet(to_arrow("observations", obs), Path(sys.argv[2]))
+write_table("observations", obs, Path(sys.argv[2]))
 import resource
 print(len(obs), len(errors), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """

@@ -112,28 +112,35 @@ class _State:
     keep: np.ndarray
     problems: list[Problem]
     dropped: Counter
-    key: pa.Array | None = None  # running int64 key over the mapped key columns (None: too many combinations)
+    key: np.ndarray | None = None  # running int64 key over the mapped key columns (None: too many combinations)
     radix: int = 1
+    _scratch: np.ndarray | None = None  # one reused buffer: a fresh array per column costs a page fault per 4 KB
 
     def mapped(self, name: str, mapped):
-        """Fold a mapped key column's codes into the running key; return its values for every row."""
+        """Fold a mapped key column's codes into the running key (in place); return its values for every row."""
         n = len(mapped.distinct[0])  # an upper bound of the distinct outputs: decides before any gather
         if self.radix * max(n, 1) >= 2**62:
             self.radix = 0  # too many combinations for one int64: check_duplicates hashes the columns instead
         elif self.radix:
-            codes, n = mapped.codes(0, self.radix)
-            self.key = codes if self.key is None else pc.add(self.key, codes)  # Arrow: pooled memory
+            codes, n = mapped.dense(0)
+            codes *= self.radix
+            if self.key is None:
+                self.key = np.take(codes, mapped.positions)
+            else:
+                if self._scratch is None:
+                    self._scratch = np.empty_like(self.key)
+                self.key += np.take(codes, mapped.positions, out=self._scratch)
             self.radix *= n
         return mapped.full(0)
 
     def keys(self) -> np.ndarray | None:
         """One int64 per kept row, equal exactly when the observation keys are equal (None when unavailable)."""
+        self._scratch = None
         if not self.radix:
             return None
         if self.key is None:
             return np.zeros(int(self.keep.sum()), dtype=np.int64)
-        kept = self.key if self.keep.all() else self.key.filter(pa.array(self.keep))
-        return kept.to_numpy()
+        return self.key if self.keep.all() else self.key[self.keep]
 
     @property
     def rows(self) -> np.ndarray:

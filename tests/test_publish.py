@@ -6,9 +6,11 @@ import os
 import subprocess
 import sys
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 import pytest
 
 from etl import publish as pub
@@ -121,3 +123,32 @@ def test_the_etl_puts_arrow_on_the_system_allocator_unless_told_otherwise(tmp_pa
         [sys.executable, "-c", script, str(csv)], env={**clean, **env}, capture_output=True, text=True, cwd=tmp_path
     )
     assert done.stdout.strip().splitlines()[-1:] == [backend], done.stderr
+
+
+def test_a_written_table_reads_back_exactly_as_to_arrow_builds_it(tmp_path):
+    """Sort keys and constant text are written as dictionaries (no re-hashing); readers see plain types."""
+    rng = np.random.default_rng(7)
+    frame = f.observations(
+        [
+            {
+                "indicator": rng.choice(["b", "a"]),
+                "iso3": rng.choice(["KEN", "AFG", "ZWE"]),
+                "year": int(y),
+                "sex": rng.choice(["total", "female"]),
+                "value": float(i),
+                "note": rng.choice([None, "n1"]),
+            }
+            for i, y in enumerate(rng.integers(1990, 2025, 3000))
+        ]  # fmt: skip
+    )
+    path = tmp_path / "observations.parquet"
+    assert pub.write_table("observations", frame, path) == len(frame)
+    written = pq.read_table(path)
+    expected = to_arrow("observations", frame)
+    assert written.schema == expected.schema  # string, int32, double, bool: no dictionary type, no large_string
+    assert written.equals(expected)
+    con = duckdb.connect()
+    assert con.execute("SELECT count(DISTINCT iso3), min(indicator) FROM read_parquet(?)", [str(path)]).fetchone() == (
+        3,
+        "a",
+    )

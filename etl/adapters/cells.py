@@ -102,11 +102,11 @@ class Mapped:
         """Output `i` for every row as numpy (numeric outputs)."""
         return self.distinct[i].to_numpy(zero_copy_only=False)[self.positions]
 
-    def codes(self, i: int, scale: int = 1) -> tuple[pa.Array, int]:
-        """Output `i` for every row as dense integer codes × `scale` (equal outputs, equal codes), and how many."""
+    def dense(self, i: int) -> tuple[np.ndarray, int]:
+        """Output `i` per distinct value as dense integer codes (equal outputs, equal codes), and how many."""
         dense: dict = {}
         per_distinct = np.array([dense.setdefault(v, len(dense)) for v in self.distinct[i].to_pylist()], np.int64)
-        return gather(per_distinct * scale, self.index), max(len(dense), 1)
+        return per_distinct, max(len(dense), 1)
 
     def at(self, i: int, positions: np.ndarray) -> np.ndarray:
         """Output `i` for the given rows only, as Python objects."""
