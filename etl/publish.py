@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from etl.adapters.cells import BLOCK, arrow_strings, encode
+from etl.adapters.cells import BLOCK, constant, encode
 from warehouse import release as rel
 from warehouse.schema import SORT_KEYS, TABLES
 
@@ -110,22 +110,25 @@ def encoded_table(name: str, frame: pd.DataFrame) -> pa.Table:
 
     def column(field: pa.Field, values: pa.ChunkedArray) -> pa.ChunkedArray:
         textual = pa.types.is_string(field.type) and len(values) and not values.null_count
+        if values.null_count == len(values):
+            return constant(None, field.type, len(values))
         if _constant(values):  # the same in any order: not gathered
-            return _one_entry(values) if textual else values
+            return _one_entry(values, field.type) if textual else values
         if textual and field.name in codes:
             distinct, positions = codes[field.name]
             positions = positions if index is None else positions.take(index)
-            return _dictionary(positions, distinct)
-        return values if index is None else values.take(index)
+            return _dictionary(positions, distinct.cast(field.type))
+        values = values if index is None else values.take(index)
+        return values if values.type == field.type else values.cast(field.type)
 
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:  # Arrow releases the GIL
         columns = list(pool.map(column, schema, table.columns))
     return pa.Table.from_arrays(columns, names=schema.names)
 
 
-def _one_entry(values: pa.ChunkedArray) -> pa.ChunkedArray:
+def _one_entry(values: pa.ChunkedArray, kind: pa.DataType) -> pa.ChunkedArray:
     """A constant string column as a dictionary of its one value (indices: one shared block of zeros)."""
-    n, dictionary = len(values), values.chunk(0).slice(0, 1)
+    n, dictionary = len(values), values.chunk(0).slice(0, 1).cast(kind)
     block = pa.DictionaryArray.from_arrays(pa.array(np.zeros(min(n, BLOCK), np.int32)), dictionary)
     return pa.chunked_array([block] * (n // BLOCK) + ([block.slice(0, n % BLOCK)] if n % BLOCK else []))
 
@@ -136,23 +139,12 @@ def _dictionary(positions, distinct: pa.Array) -> pa.ChunkedArray:
 
 
 def _from_pandas(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
-    """`frame` as an Arrow table of `schema`; a string column that is one block repeated is cast once per block.
-
-    (Casting such a column chunk by chunk would write out every row: ~0.4 GB for 5 M observations.)
-    """
-    blocks = {}
-    for field in schema:
-        dtype = frame[field.name].dtype
-        if pa.types.is_string(field.type) and isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
-            chunked = arrow_strings(frame[field.name])
-            first = chunked.chunk(0) if chunked.num_chunks else None
-            if chunked.num_chunks > 1 and all(len(c) <= len(first) for c in chunked.chunks) and _constant(chunked):
-                block = first.cast(field.type)
-                blocks[field.name] = pa.chunked_array([block.slice(0, len(c)) for c in chunked.chunks], field.type)
-    rest = pa.schema([field for field in schema if field.name not in blocks])
-    table = pa.Table.from_pandas(frame[rest.names], schema=rest, preserve_index=False)
-    columns = [blocks[n] if n in blocks else table.column(n) for n in schema.names]
-    return pa.Table.from_arrays(columns, schema=schema)
+    """`frame` as an Arrow table of `schema`'s types, except text as large_string: pandas' own storage, so no
+    copy; `encoded_table` casts what it writes as plain text once, after the sort (often only a dictionary)."""
+    wide = pa.schema(
+        [pa.field(f.name, pa.large_string(), f.nullable) if pa.types.is_string(f.type) else f for f in schema]
+    )
+    return pa.Table.from_pandas(frame[wide.names], schema=wide, preserve_index=False)
 
 
 def _sort_order(table: pa.Table, keys: list[str], codes: dict | None = None) -> np.ndarray | None:
