@@ -33,7 +33,6 @@ from etl.adapters.cells import (
     parse_year,
     plain,
     sex_of,
-    spread,
 )
 from etl.countries import Resolver
 from etl.problems import Problem
@@ -123,13 +122,16 @@ class _State:
             self.radix = 0  # too many combinations for one int64: check_duplicates hashes the columns instead
         elif self.radix:
             codes, n = mapped.dense(0)
-            codes *= self.radix
             if self.key is None:
-                self.key = np.take(codes, mapped.positions)
+                self.key = np.zeros(len(mapped.positions), dtype=np.int64)
+            if self._scratch is None:
+                self._scratch = np.empty_like(self.key)
+            if n == len(codes):  # every distinct value its own output: the positions are the codes, no gather
+                self._scratch[:] = mapped.positions
+                self._scratch *= self.radix
             else:
-                if self._scratch is None:
-                    self._scratch = np.empty_like(self.key)
-                self.key += np.take(codes, mapped.positions, out=self._scratch)
+                np.take(codes * self.radix, mapped.positions, out=self._scratch)
+            self.key += self._scratch
             self.radix *= n
         return mapped.full(0)
 
@@ -310,12 +312,12 @@ def _years(state: _State, dataset):
     raw = state.strings("year")
     mapped = map_distinct(raw, lambda v: parse_year(v), [pa.int32(), pa.large_string()])
     year, note = state.mapped("year", mapped), mapped.full(1)
-    numbers = spread(mapped.distinct[0].to_numpy(zero_copy_only=False).astype("float64"), mapped.index)  # null: NaN
-    bad = np.isnan(numbers) | (numbers < checks.YEAR_MIN) | (numbers > checks.year_max())
+    numbers = mapped.distinct[0].to_numpy(zero_copy_only=False).astype("float64")  # per distinct; null: NaN
+    bad = (np.isnan(numbers) | (numbers < checks.YEAR_MIN) | (numbers > checks.year_max()))[mapped.positions]
     index = np.flatnonzero(bad & state.keep)
     if len(index):  # the raw text is fetched for the flagged rows only
         text = pd.Series(raw.take(pa.array(index)).to_pylist(), dtype="str")
-        found = pd.Series(numbers[index]).astype("Int32")
+        found = pd.Series(numbers[mapped.positions[index]]).astype("Int32")
         column = state.column("year")
         state.problems += checks.check_years(text, found, state.rows[index], state.label, column)
     state.keep &= ~bad
