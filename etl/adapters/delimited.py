@@ -27,6 +27,7 @@ from etl.adapters.cells import blank, plain
 from etl.problems import Problem
 
 SNIFF_BYTES = 1 << 18
+BLOCK_BYTES = 8 << 20  # bytes per parsed block: fewer, larger chunks (measured faster than 1, 4 or 16 MB)
 #: How the fast path reads a column with few distinct values (pandas: a categorical of str).
 CODED = pa.dictionary(pa.int32(), pa.string())
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -192,7 +193,10 @@ def _fast(
         table = pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(
-                skip_rows=header_row, column_names=names, encoding="utf8" if encoding in ("utf-8", "utf8") else encoding
+                skip_rows=header_row,
+                column_names=names,
+                encoding="utf8" if encoding in ("utf-8", "utf8") else encoding,
+                block_size=BLOCK_BYTES,
             ),
             # without a quote in the file no value can hold a line break: the reader may split the file
             # anywhere, which is ~3x faster than tracking quotes across blocks
