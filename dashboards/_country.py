@@ -124,9 +124,27 @@ def commitments_section(country: Country) -> html.Section:
                 className="d-flex flex-wrap align-items-baseline gap-3 mb-2",
             ),
             table,
+            _c182_note(records),
             government_response(country),
         ],
         className="mb-5",
+    )
+
+
+def _c182_note(records: list[dict]) -> html.P | None:
+    """Convention No. 182 became universally ratified in August 2020, after the dates of the ratification data
+    (about 2013): a "not ratified" status then needs saying what it dates from (source: the explainer)."""
+    label = dict(INSTRUMENTS)["C182"]
+    if not any(r["instrument"] == label and r["status"] == "not ratified" for r in records):
+        return None
+    return html.P(
+        [
+            "Convention No. 182: by August 2020 every ILO member State had ratified it. The status above comes "
+            "from older data (see “As of”): for an ILO member, “not ratified” predates that. ",
+            c.explainer_link("ilo-conventions-and-ratification", "About the ratification data"),
+        ],
+        id="country-c182-note",
+        className="small text-muted mt-2",
     )
 
 

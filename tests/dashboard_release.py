@@ -302,7 +302,8 @@ def _tables() -> dict:
             ("P029", "not ratified", ""),
             ("PALERMO", "accession", "2005-01-05"),
         )
-    ]
+    ] + [{"iso3": "UGA", "instrument": "C182", "status": "not ratified", "ratified": False, "date": "",
+          "as_of": "2013-10-17", "minimum_age": None, "source": "syn_ratifications", "note": "synthetic"}]  # fmt: skip
     return {
         "indicators": pd.DataFrame(inds),
         "countries": pd.DataFrame(countries),

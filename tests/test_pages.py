@@ -138,6 +138,9 @@ def test_country_dashboard_states_commitments_gaps_and_downloads(dash_app):
     assert "No detected-victim count since 2020." in gaps
     assert "Kenya is an Alliance 8.7 pathfinder country (synthetic pathfinder)." in text
     assert find(tree, "country-download-csv").href == "/api/v1/observations?area=KEN&format=csv"
+    assert find(tree, "country-c182-note") is None  # Kenya's C182 status is "ratified"
+    note = texts(find(render(dash_app, "country", iso3="UGA"), "country-c182-note"))
+    assert "by August 2020 every ILO member State had ratified it" in note
 
 
 def test_sparse_country_says_what_is_missing(dash_app):
