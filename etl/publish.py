@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from etl.adapters.cells import BLOCK, constant, encode
+from etl.adapters.cells import BLOCK, constant, encode, repeated
 from warehouse import release as rel
 from warehouse.schema import SORT_KEYS, TABLES
 
@@ -129,8 +129,7 @@ def encoded_table(name: str, frame: pd.DataFrame) -> pa.Table:
 def _one_entry(values: pa.ChunkedArray, kind: pa.DataType) -> pa.ChunkedArray:
     """A constant string column as a dictionary of its one value (indices: one shared block of zeros)."""
     n, dictionary = len(values), values.chunk(0).slice(0, 1).cast(kind)
-    block = pa.DictionaryArray.from_arrays(pa.array(np.zeros(min(n, BLOCK), np.int32)), dictionary)
-    return pa.chunked_array([block] * (n // BLOCK) + ([block.slice(0, n % BLOCK)] if n % BLOCK else []))
+    return repeated(pa.DictionaryArray.from_arrays(pa.array(np.zeros(min(n, BLOCK), np.int32)), dictionary), n)
 
 
 def _dictionary(positions, distinct: pa.Array) -> pa.ChunkedArray:

@@ -177,7 +177,7 @@ def _store(backend, key: str, value, asked_at: float) -> None:
 CALLBACK_PATH = "/_dash-update-component"
 #: Largest callback response kept (bytes); bigger ones are rare and cheap to rebuild relative to their size.
 MAX_CACHED_RESPONSE = 2 << 20
-#: Bytes of callback responses each worker also keeps in memory (see `_Hot`); small next to a worker's ~280 MB.
+#: Bytes of callback responses each worker also keeps in memory (see `Hot`); small next to a worker's ~280 MB.
 HOT_BYTES = 2 << 20
 
 
@@ -218,39 +218,42 @@ def _callback_key() -> str | None:
     return f"{release.id}:{CODE_VERSION}:callback:{digest}"
 
 
-class _Hot:
-    """The most recently used callback responses of one worker, in memory, bounded in bytes.
+class Hot:
+    """The most recently used entries of one worker, in memory, bounded by the bytes of their bodies.
 
-    A key names the release, the code version and the exact request body, so its value never changes: a copy
-    here can never go stale, and it spares a hit the shared backend's file read or network round trip.
+    Used for callback answers (below) and for final callback responses (web/replay.py). A key names the release,
+    the code version and the exact request, so its value never changes: a copy here can never go stale, and it
+    spares a hit the shared backend's file read or network round trip. `size(value)` is a value's byte count.
     """
 
-    def __init__(self, max_bytes: int = HOT_BYTES) -> None:
-        self._data: collections.OrderedDict[str, bytes] = collections.OrderedDict()
+    def __init__(self, max_bytes: int = HOT_BYTES, size=len) -> None:
+        self._data: collections.OrderedDict = collections.OrderedDict()
         self._lock = threading.Lock()
+        self._size = size
         self.max_bytes, self.size = max_bytes, 0
 
-    def get(self, key: str) -> bytes | None:
+    def get(self, key):
         with self._lock:
             value = self._data.get(key)
             if value is not None:
                 self._data.move_to_end(key)
             return value
 
-    def put(self, key: str, value: bytes) -> None:
-        if len(value) > self.max_bytes // 8:
+    def put(self, key, value) -> None:
+        nbytes = self._size(value)
+        if nbytes > self.max_bytes // 8:
             return
         with self._lock:
             if key in self._data:
                 return
             self._data[key] = value
-            self.size += len(value)
+            self.size += nbytes
             while self.size > self.max_bytes:
-                self.size -= len(self._data.popitem(last=False)[1])
+                self.size -= self._size(self._data.popitem(last=False)[1])
 
 
-def _hot() -> _Hot:
-    return flask.current_app.extensions.setdefault("delta87_hot_callbacks", _Hot())
+def _hot() -> Hot:
+    return flask.current_app.extensions.setdefault("delta87_hot_callbacks", Hot())
 
 
 def _cached_callback():

@@ -17,13 +17,11 @@ from __future__ import annotations
 
 import hashlib
 import io
-import threading
-from collections import OrderedDict
 
 from flask import Flask
 
 from warehouse import get_warehouse
-from web.cache import CALLBACK_PATH, CODE_VERSION
+from web.cache import CALLBACK_PATH, CODE_VERSION, Hot
 from web.release import RELEASE_HEADER
 from web.security import MAX_REQUEST_BYTES
 
@@ -31,42 +29,15 @@ from web.security import MAX_REQUEST_BYTES
 MAX_BYTES = 2 << 20
 
 
-class Replays:
-    """Final callback responses, most recently used last, bounded in bytes."""
-
-    def __init__(self, max_bytes: int = MAX_BYTES) -> None:
-        self._data: OrderedDict[tuple, tuple[str, list, bytes]] = OrderedDict()
-        self._lock = threading.Lock()
-        self.max_bytes, self.size = max_bytes, 0
-
-    def get(self, key: tuple) -> tuple[str, list, bytes] | None:
-        with self._lock:
-            found = self._data.get(key)
-            if found is not None:
-                self._data.move_to_end(key)
-            return found
-
-    def put(self, key: tuple, status: str, headers: list, body: bytes) -> None:
-        if len(body) > self.max_bytes // 8:
-            return
-        with self._lock:
-            if key in self._data:
-                return
-            self._data[key] = (status, headers, body)
-            self.size += len(body)
-            while self.size > self.max_bytes:
-                self.size -= len(self._data.popitem(last=False)[1][2])
-
-
-def install(server: Flask) -> Replays:
-    """Put the replay in front of `server`'s WSGI app; returns its store (tests look inside)."""
-    replays = Replays()
+def install(server: Flask) -> Hot:
+    """Put the replay in front of `server`'s WSGI app; returns its store of (status, headers, body)."""
+    replays = Hot(MAX_BYTES, size=lambda response: len(response[2]))
     server.wsgi_app = _middleware(server.wsgi_app, replays)
     server.extensions["delta87_replays"] = replays
     return replays
 
 
-def _middleware(wsgi_app, replays: Replays):
+def _middleware(wsgi_app, replays: Hot):
     def replay(environ, start_response):
         if (
             environ.get("PATH_INFO") != CALLBACK_PATH
@@ -105,7 +76,7 @@ def _body(environ) -> bytes | None:
     return body
 
 
-def _answer_and_keep(wsgi_app, environ, start_response, replays: Replays, key: tuple):
+def _answer_and_keep(wsgi_app, environ, start_response, replays: Hot, key: tuple):
     """Let Flask answer; keep the final response when it was a cache hit for this very release."""
     seen: dict = {}
 
@@ -126,5 +97,5 @@ def _answer_and_keep(wsgi_app, environ, start_response, replays: Replays, key: t
         and headers.get(RELEASE_HEADER.lower()) == key[0]
         and "set-cookie" not in headers
     ):
-        replays.put(key, seen["status"], list(seen["headers"]), data)
+        replays.put(key, (seen["status"], list(seen["headers"]), data))
     return [data]

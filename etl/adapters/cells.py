@@ -70,9 +70,13 @@ def plain(array):
 
 def constant(value, kind: pa.DataType, n: int) -> pa.ChunkedArray:
     """`value` n times, as one shared block repeated (a constant column costs kilobytes, not n cells)."""
-    block = pa.array([value] * min(n, BLOCK), type=kind)
+    return repeated(pa.array([value] * min(n, BLOCK), type=kind), n)
+
+
+def repeated(block: pa.Array, n: int) -> pa.ChunkedArray:
+    """`n` rows made of `block` (at least min(n, BLOCK) long) repeated: the same buffers, never copied."""
     chunks = [block] * (n // BLOCK) + ([block.slice(0, n % BLOCK)] if n % BLOCK else [])
-    return pa.chunked_array(chunks, type=kind)
+    return pa.chunked_array(chunks, type=block.type)
 
 
 @dataclass

@@ -29,14 +29,15 @@ def read(path: Path, dataset: Dataset, label: str) -> RawTable:
 def read_long(path: Path, dataset: Dataset, label: str, defaults) -> RawTable:
     """Read a long CSV, converting only the columns the dataset uses; `defaults` may depend on the header."""
 
+    def picked(names: list[str]):
+        return pick(names, dataset, defaults(names) if callable(defaults) else defaults, label, None)
+
     def wanted(names: list[str]) -> list[str] | None:
-        found = defaults(names) if callable(defaults) else defaults
-        picked = pick(names, dataset, found, label, None)
-        return None if picked.problems else [*picked.columns.values(), *filter_columns(names, dataset).values()]
+        found = picked(names)
+        return None if found.problems else [*found.columns.values(), *filter_columns(names, dataset).values()]
 
     def coded(names: list[str]) -> list[str]:
-        found = defaults(names) if callable(defaults) else defaults
-        columns = pick(names, dataset, found, label, None).columns
+        columns = picked(names).columns
         return [columns[name] for name in CODED if name in columns]
 
     table = read_csv(path, label, dataset.options, wanted=wanted, coded=coded)
