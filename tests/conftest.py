@@ -37,6 +37,15 @@ def pytest_setup_options():
     return options
 
 
+def pytest_configure(config):
+    """dash.testing numbers its test servers' ports from a fixed base (58050): two test runs on one machine (two
+    checkouts, or a benchmark beside the suite) would collide, so each run takes its own block of 200 ports
+    below the kernel's ephemeral range, chosen by process id."""
+    from dash.testing.application_runners import BaseDashRunner  # noqa: PLC0415 - only when tests run
+
+    BaseDashRunner._next_port = 20000 + (os.getpid() % 60) * 200
+
+
 def _browser_available() -> bool:
     return bool(shutil.which("chromedriver")) and os.path.exists(CHROMIUM)
 

@@ -49,10 +49,11 @@ def test_every_observation_traces_to_a_raw_file_and_licence(real_warehouse):
     assert files["sha256"].str.fullmatch(r"[0-9a-f]{64}").all()
 
 
-def test_walk_free_is_marked_not_redistributable(real_warehouse):
+def test_sources_with_unconfirmed_licences_are_marked_not_redistributable(real_warehouse):
     sources = real_warehouse.sources().set_index("id")
-    assert not sources.loc["walkfree_gsi", "redistribution"]
-    assert sources.drop(index="walkfree_gsi")["redistribution"].all()
+    restricted = ["walkfree_gsi", "gapminder_legal_slavery"]
+    assert not sources.loc[restricted, "redistribution"].any()
+    assert sources.drop(index=restricted)["redistribution"].all()
 
 
 def test_known_real_values_land(real_warehouse):
