@@ -1,0 +1,85 @@
+"""DuckDB helpers shared by the ETL: quoted names and literals, the warehouse types in SQL, frames in and out."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+#: The SQL type of each Arrow type the warehouse schema uses.
+SQL_TYPES = {
+    pa.string(): "VARCHAR",
+    pa.int32(): "INTEGER",
+    pa.int64(): "BIGINT",
+    pa.float64(): "DOUBLE",
+    pa.bool_(): "BOOLEAN",
+}
+#: Characters Python's str.strip() removes from publisher cells in practice (ASCII whitespace).
+_SPACE = "' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)"
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    """A private in-memory database."""
+    return duckdb.connect()
+
+
+def ident(name: str) -> str:
+    """A column or table name quoted for SQL."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def literal(value) -> str:
+    """A Python value as an SQL literal (text, number, boolean or NULL)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return f"CAST('{value!r}' AS DOUBLE)"
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def strip(column: str) -> str:
+    """SQL for a text column without leading and trailing whitespace."""
+    return f"trim({column}, {_SPACE})"
+
+
+def blank(column: str) -> str:
+    """SQL that is true where a text column is empty or whitespace."""
+    return f"({strip(column)} = '')"
+
+
+def casts(schema: pa.Schema) -> str:
+    """A select list casting each column of `schema` to its warehouse type."""
+    return ", ".join(f"CAST({ident(f.name)} AS {SQL_TYPES[f.type]}) AS {ident(f.name)}" for f in schema)
+
+
+def create_table(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame | pa.Table) -> None:
+    """Copy a pandas frame or Arrow table into a new DuckDB table."""
+    con.register("_incoming", frame)
+    try:
+        con.execute(f"CREATE TABLE {ident(name)} AS SELECT * FROM _incoming")
+    finally:
+        con.unregister("_incoming")
+
+
+def values_table(con: duckdb.DuckDBPyConnection, name: str, rows: list[tuple], schema: pa.Schema) -> None:
+    """A small table of Python rows (e.g. one mapping per distinct raw value)."""
+    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
+    arrays = [pa.array(list(c), type=f.type) for c, f in zip(columns, schema, strict=True)]
+    create_table(con, name, pa.Table.from_arrays(arrays, schema=schema))
+
+
+def column(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list:
+    """The first column of a query's rows."""
+    return [row[0] for row in con.execute(sql, params or []).fetchall()]
+
+
+def arrow(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
+    """A pandas frame as an Arrow table of exactly `schema` (missing values become nulls)."""
+    missing = [c for c in schema.names if c not in frame.columns]
+    if missing:
+        raise ValueError(f"the frame lacks columns {missing}")
+    return pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
