@@ -63,6 +63,9 @@ class DatasetRead:
     rows_in: int
     dropped: Counter
 
+    def count(self) -> int:
+        return self.con.execute(f"SELECT count(*) FROM {self.name}").fetchall()[0][0] if self.name else 0
+
     def observations(self) -> duckdb.DuckDBPyRelation:
         """The observations with exactly the OBSERVATIONS columns."""
         if self.name is None:
@@ -80,10 +83,11 @@ class DatasetRead:
 
 
 def read_dataset(
-    dataset: Dataset, path: Path, label: str, resolver: Resolver, source=("check", ""), default_indicator=None
+    dataset: Dataset, path: Path, label: str, resolver: Resolver, source=("check", ""), default_indicator=None, con=None
 ) -> DatasetRead:
-    """Read one data file, harmonise and check it in a private DuckDB database; `source` is (id, edition)."""
-    con = db.connect()
+    """Read one data file, harmonise and check it; `source` is (id, edition). Its tables and views are temporary
+    in a cursor of `con` (default: a new in-memory database)."""
+    con = db.connect(con)
     raw = formats.read(con, Path(path), dataset, label)
     result = harmonise(raw, dataset, source, resolver, label, default_indicator)
     problems = raw.problems + result.problems
@@ -173,14 +177,12 @@ def build(
 
 def _observations(con, source: Source, dataset: Dataset, raw_dir: Path, resolver, stat: SourceStats) -> list:
     """Read one dataset and add its observations to the build; its problems."""
-    read = read_dataset(dataset, raw_dir / dataset.file, dataset.file, resolver, (source.id, source.edition))
+    read = read_dataset(dataset, raw_dir / dataset.file, dataset.file, resolver, (source.id, source.edition), None, con)
     try:
-        rows = read.observations().to_arrow_table()
-        con.register("_incoming", rows)
-        con.execute("INSERT INTO observations SELECT * FROM _incoming")
-        con.unregister("_incoming")
+        if read.name:
+            read.con.execute(f"INSERT INTO observations SELECT {', '.join(OBSERVATIONS.names)} FROM {read.name}")
         stat.rows_in += read.rows_in
-        stat.rows_out += rows.num_rows
+        stat.rows_out += read.count()
         stat.dropped.update(read.dropped)
         return read.problems
     finally:

@@ -209,32 +209,35 @@ def check_ranges(con: duckdb.DuckDBPyConnection, table: str, label=None, limits=
 
     `names` gives the file's column for value / lower / upper; a `_column` column in `table` overrides the value's.
     """
-    units = [u for u in _distinct(con, table, "unit") if u in RANGES]
-    tests = [(unit, column, _outside(unit, column, limits)) for unit in units for column in ("value", "lower", "upper")]
-    if not tests:
-        return []
-    counts = ", ".join(f"count(*) FILTER (WHERE unit = {db.literal(u)} AND ({where}))" for u, _c, where in tests)
-    totals = con.execute(f"SELECT {counts} FROM {db.ident(table)}").fetchall()[0]
+    ranges = {unit: (limits if limits is not None else bounds) for unit, bounds in RANGES.items()}
+    units = " UNION ALL ".join(
+        f"SELECT {db.literal(u)} AS unit, {db.literal(lo)} AS low, {db.literal(hi)} AS high"
+        for u, (lo, hi) in ranges.items()
+    )
+    flag = limits is None
+    columns = ("value", "lower", "upper")
+    counts = ", ".join(
+        f"count(*) FILTER (WHERE CASE WHEN unit = 'flag' THEN {_outside(c, flag=flag)} ELSE {_outside(c)} END)"
+        for c in columns
+    )
+    found = con.execute(
+        f"SELECT unit, {counts} FROM {db.ident(table)} JOIN ({units}) USING (unit) GROUP BY ALL ORDER BY 1"
+    )
     problems = []
-    for (unit, column, where), total in zip(tests, totals, strict=True):
-        if total:
-            bounds = limits if limits is not None else RANGES[unit]
-            name = (names or {}).get(column, column)
-            where = f"unit = {db.literal(unit)} AND ({where})"
-            problems += _range_problems(con, table, where, (column, name), unit, bounds, label, total)
+    for unit, *totals in found.fetchall():
+        low, high = ranges[unit]
+        for column, total in zip(columns, totals, strict=True):
+            if total:
+                where = _outside(column, db.literal(low), db.literal(high), flag and unit == "flag")
+                name = (names or {}).get(column, column)
+                args = (f"unit = {db.literal(unit)} AND {where}", (column, name), unit, (low, high), label, total)
+                problems += _range_problems(con, table, *args)
     return problems
 
 
-def _outside(unit: str, column: str, limits) -> str:
-    """SQL that is true where `column` is outside the unit's range (or `limits`)."""
-    if unit == "flag" and limits is None:
-        return f"{column} NOT IN (0, 1)"
-    low, high = limits if limits is not None else RANGES[unit]
-    parts = [
-        f"{column} < {float(low)!r}" if low is not None else "",
-        f"{column} > {float(high)!r}" if high is not None else "",
-    ]
-    return " OR ".join(p for p in parts if p) or "FALSE"
+def _outside(column: str, low: str = "low", high: str = "high", flag: bool = False) -> str:
+    """SQL that is true where `column` is below `low` or above `high` (with `flag`: neither 0 nor 1)."""
+    return f"({column} NOT IN (0, 1))" if flag else f"({column} < {low} OR {column} > {high})"
 
 
 def _range_problems(con, table: str, where: str, columns: tuple[str, str], unit, bounds, label, total) -> list:
@@ -308,10 +311,6 @@ def check_indicators(used: list[tuple[str, str]], defined: set[str]) -> list[Pro
         for code, file in used
         if code not in defined
     ]  # fmt: skip
-
-
-def _distinct(con, table: str, column: str) -> list:
-    return [r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM {db.ident(table)} ORDER BY 1").fetchall()]
 
 
 def _rows(con, source: str, where: str, selected: str, per_row: str | None) -> list[tuple]:

@@ -18,9 +18,9 @@ SQL_TYPES = {
 _SPACE = "' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)"
 
 
-def connect() -> duckdb.DuckDBPyConnection:
-    """A private in-memory database."""
-    return duckdb.connect()
+def connect(con: duckdb.DuckDBPyConnection | None = None) -> duckdb.DuckDBPyConnection:
+    """A cursor of `con` (its temporary tables and views are its own), or a new in-memory database."""
+    return con.cursor() if con is not None else duckdb.connect()
 
 
 def ident(name: str) -> str:
@@ -57,19 +57,19 @@ def casts(schema: pa.Schema) -> str:
 
 
 def create_table(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame | pa.Table) -> None:
-    """Copy a pandas frame or Arrow table into a new DuckDB table."""
+    """Copy a pandas frame or Arrow table into a new temporary DuckDB table (private to `con`)."""
     con.register("_incoming", frame)
     try:
-        con.execute(f"CREATE TABLE {ident(name)} AS SELECT * FROM _incoming")
+        con.execute(f"CREATE TEMP TABLE {ident(name)} AS SELECT * FROM _incoming")
     finally:
         con.unregister("_incoming")
 
 
 def values_table(con: duckdb.DuckDBPyConnection, name: str, rows: list[tuple], schema: pa.Schema) -> None:
-    """A small table of Python rows (e.g. one mapping per distinct raw value)."""
+    """A small table of Python rows (e.g. one mapping per distinct raw value), readable by name in `con`."""
     columns = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
     arrays = [pa.array(list(c), type=f.type) for c, f in zip(columns, schema, strict=True)]
-    create_table(con, name, pa.Table.from_arrays(arrays, schema=schema))
+    con.register(name, pa.Table.from_arrays(arrays, schema=schema))
 
 
 def column(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list:
@@ -78,8 +78,8 @@ def column(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
 
 
 def arrow(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
-    """A pandas frame as an Arrow table of exactly `schema` (missing values become nulls)."""
+    """A pandas frame as an Arrow table of exactly `schema` (missing values become nulls; no pandas metadata)."""
     missing = [c for c in schema.names if c not in frame.columns]
     if missing:
         raise ValueError(f"the frame lacks columns {missing}")
-    return pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
+    return pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False).replace_schema_metadata()

@@ -79,9 +79,11 @@ def harmonise(
     plan.define_stage()
     dropped.update(_drops(plan))
     plan.problems += _row_problems(plan, dataset)
-    con.execute(f"CREATE VIEW obs_all AS {_observations(plan, dataset, source)}")
-    where = _drop_duplicates(plan) if dataset.options.get("on_duplicate") == "drop" else ""
-    con.execute(f"CREATE VIEW {OBS} AS SELECT * FROM obs_all {where}")
+    if dataset.options.get("on_duplicate") == "drop":
+        con.execute(f"CREATE TEMP VIEW obs_all AS {_observations(plan, dataset, source)}")
+        con.execute(f"CREATE TEMP VIEW {OBS} AS SELECT * FROM obs_all {_drop_duplicates(plan)}")
+    else:
+        con.execute(f"CREATE TEMP VIEW {OBS} AS {_observations(plan, dataset, source)}")
     dropped.update(plan.more_drops)
     limits = dataset.options.get("range")
     names = {c: raw.source_columns.get(c, c) for c in ("value", "lower", "upper")}
@@ -174,10 +176,12 @@ def _drop_duplicates(plan: Plan) -> str:
     with a warning. Returns the WHERE clause leaving them out of `obs_all`."""
     con, keys = plan.con, ", ".join(OBSERVATION_KEY)
     first = f"row_number() OVER (PARTITION BY {keys}, value ORDER BY _row, _order) = 1"
-    con.execute(f"CREATE VIEW distinct_rows AS SELECT * FROM obs_all QUALIFY {first}")
-    con.execute(f"CREATE VIEW clashes AS SELECT * FROM distinct_rows QUALIFY count(*) OVER (PARTITION BY {keys}) > 1")
+    con.execute(f"CREATE TEMP VIEW distinct_rows AS SELECT * FROM obs_all QUALIFY {first}")
     con.execute(
-        "CREATE TABLE kept_rows AS SELECT _row, _order FROM distinct_rows EXCEPT SELECT _row, _order FROM clashes"
+        f"CREATE TEMP VIEW clashes AS SELECT * FROM distinct_rows QUALIFY count(*) OVER (PARTITION BY {keys}) > 1"
+    )
+    con.execute(
+        "CREATE TEMP TABLE kept_rows AS SELECT _row, _order FROM distinct_rows EXCEPT SELECT _row, _order FROM clashes"
     )
     total, kept = con.execute("SELECT (SELECT count(*) FROM obs_all), (SELECT count(*) FROM kept_rows)").fetchall()[0]
     clashes = con.execute("SELECT count(*) FROM clashes").fetchall()[0][0]

@@ -66,7 +66,7 @@ class Plan:
         columns = {**self.outputs, **self.extras, "_stage": f"CASE {stage} END" if stage else "NULL::INTEGER"}
         listed = ", ".join(f"{sql} AS {name}" for name, sql in columns.items())
         position = "r._row, r._order" + (", r._column" if "_column" in self.columns else "")
-        self.con.execute(f"CREATE VIEW stage AS SELECT {position}, {listed} FROM {RAW} r {' '.join(self.joins)}")
+        self.con.execute(f"CREATE TEMP VIEW stage AS SELECT {position}, {listed} FROM {RAW} r {' '.join(self.joins)}")
 
     def flagged(self, condition: str, name: str, text: str) -> tuple[checks.Flagged, int]:
         """The first rows of `stage` meeting `condition` as (row, file column, text), and how many there are."""

@@ -28,7 +28,7 @@ from etl.problems import Problem
 SNIFF_BYTES = 1 << 18
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _READ_CSV = (
-    "CREATE TABLE cells_read AS SELECT {columns} FROM read_csv(?, columns = ?, header = false, skip = ?, "
+    "CREATE TEMP TABLE cells_read AS SELECT {columns} FROM read_csv(?, columns = ?, header = false, skip = ?, "
     "delim = ?, quote = '\"', escape = '\"', nullstr = chr(0), auto_detect = false)"
 )
 
@@ -179,7 +179,7 @@ def _with_duckdb(table: FileTable, layout: _Layout) -> FileTable | None:
     if _lines(layout.path) != layout.header_row + records:
         con.execute("DROP TABLE cells_read")
         return None
-    con.execute(f"CREATE VIEW cells_all AS SELECT *, rowid + {layout.header_row + 1} AS _row FROM cells_read")
+    con.execute(f"CREATE TEMP VIEW cells_all AS SELECT *, rowid + {layout.header_row + 1} AS _row FROM cells_read")
     return skip_blank_rows(table)
 
 

@@ -68,4 +68,4 @@ def footnotes(con: duckdb.DuckDBPyConnection, select: dict[str, str], options: d
 def define_raw(con: duckdb.DuckDBPyConnection, select: dict[str, str], where: str = "") -> None:
     """The raw view: each standard column from its SQL expression over `cells`, plus `_row` and `_order`."""
     columns = ", ".join(f"{expression} AS {db.ident(name)}" for name, expression in select.items())
-    con.execute(f"CREATE VIEW {RAW} AS SELECT {columns}, _row, 0 AS _order FROM {CELLS} {where}")
+    con.execute(f"CREATE TEMP VIEW {RAW} AS SELECT {columns}, _row, 0 AS _order FROM {CELLS} {where}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import duckdb
@@ -28,13 +29,12 @@ class FileTable:
     problems: list[Problem] = field(default_factory=list)
     blank_rows: list[int] = field(default_factory=list)  # blank rows inside the data, skipped
     preview: list[tuple[int, list[str]]] = field(default_factory=list)  # the first rows, for header hints
+    _columns: list[str] = field(default_factory=list)
 
     @property
     def columns(self) -> list[str]:
         """The header names read into `cells` (empty when nothing could be read)."""
-        if not self.header:
-            return []
-        return [c for c in self.con.table(CELLS).columns if c != "_row"]
+        return self._columns if self.header else []
 
 
 @dataclass
@@ -47,7 +47,7 @@ class RawTable:
     source_columns: dict[str, str] = field(default_factory=dict)  # standard name -> the file's column name
     skipped: dict[str, int] = field(default_factory=dict)  # rows left out on purpose (notes, blank rows), by reason
 
-    @property
+    @functools.cached_property
     def columns(self) -> list[str]:
         return self.con.table(self.name).columns if self.name else []
 
@@ -65,7 +65,7 @@ class RawTable:
 def cells_from_frame(table: FileTable, frame: pd.DataFrame) -> FileTable:
     """The cells read in Python (a frame of strings with `_row`) as the `cells` of `table`."""
     db.create_table(table.con, "cells_read", frame)
-    table.con.execute("CREATE VIEW cells_all AS SELECT * FROM cells_read")
+    table.con.execute("CREATE TEMP VIEW cells_all AS SELECT * FROM cells_read")
     return skip_blank_rows(table)
 
 
@@ -73,13 +73,13 @@ def skip_blank_rows(table: FileTable) -> FileTable:
     """`cells` = `cells_all` without the rows whose every cell is blank; those before the last data row are
     reported."""
     con = table.con
-    columns = [c for c in con.table("cells_all").columns if c != "_row"]
+    columns = table._columns = [c for c in con.table("cells_all").columns if c != "_row"]
     every = " AND ".join(db.blank(db.ident(c)) for c in columns) or "FALSE"
     blank = db.column(con, f"SELECT _row FROM cells_all WHERE {every} ORDER BY _row")
     if blank:
         last = con.execute(f"SELECT max(_row) FROM cells_all WHERE NOT ({every})").fetchall()[0][0] or 0
         table.blank_rows = [row for row in blank if row < last]
-    con.execute(f"CREATE VIEW {CELLS} AS SELECT * FROM cells_all {without(blank)}")
+    con.execute(f"CREATE TEMP VIEW {CELLS} AS SELECT * FROM cells_all {without(blank)}")
     return table
 
 

@@ -63,7 +63,7 @@ def melt(con: duckdb.DuckDBPyConnection, ids: dict[str, str], specs: dict[str, d
     for order, (column, branch) in enumerate(zip(specs, branches, strict=True)):
         listed = ", ".join(f"{branch.get(name, EMPTY)} AS {db.ident(name)}" for name in names)
         selects.append(f"SELECT {listed}, _row, {order} AS _order FROM {CELLS} WHERE NOT {db.blank(db.ident(column))}")
-    con.execute(f"CREATE TABLE {RAW} AS " + " UNION ALL ".join(selects))  # a table: later steps query it often
+    con.execute(f"CREATE TEMP TABLE {RAW} AS " + " UNION ALL ".join(selects))  # a table: later steps query it often
     return RAW
 
 
