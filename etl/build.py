@@ -22,6 +22,7 @@ from tqdm import tqdm
 import config
 from etl import checks, commitments, db, reference
 from etl.adapters import formats
+from etl.adapters.table import release
 from etl.countries import Resolver
 from etl.harmonise import harmonise
 from etl.problems import Problem, of_source
@@ -89,12 +90,14 @@ def read_dataset(
     in a cursor of `con` (default: a new in-memory database)."""
     con = db.connect(con)
     raw = formats.read(con, Path(path), dataset, label)
+    rows_in = raw.count()
     result = harmonise(raw, dataset, source, resolver, label, default_indicator)
+    release(con)
     problems = raw.problems + result.problems
     if result.name:
         column = raw.source_columns.get("value", "value")
         problems += checks.check_duplicates(con, result.name, label, column)
-    return DatasetRead(con, result.name, of_source(problems, source[0]), raw.count(), result.dropped)
+    return DatasetRead(con, result.name, of_source(problems, source[0]), rows_in, result.dropped)
 
 
 def check_file(path, format: str, unit: str | None = None, resolver=None, **fields):

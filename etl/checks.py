@@ -210,34 +210,35 @@ def check_ranges(con: duckdb.DuckDBPyConnection, table: str, label=None, limits=
     `names` gives the file's column for value / lower / upper; a `_column` column in `table` overrides the value's.
     """
     ranges = {unit: (limits if limits is not None else bounds) for unit, bounds in RANGES.items()}
-    units = " UNION ALL ".join(
-        f"SELECT {db.literal(u)} AS unit, {db.literal(lo)} AS low, {db.literal(hi)} AS high"
-        for u, (lo, hi) in ranges.items()
-    )
-    flag = limits is None
     columns = ("value", "lower", "upper")
-    counts = ", ".join(
-        f"count(*) FILTER (WHERE CASE WHEN unit = 'flag' THEN {_outside(c, flag=flag)} ELSE {_outside(c)} END)"
-        for c in columns
-    )
-    found = con.execute(
-        f"SELECT unit, {counts} FROM {db.ident(table)} JOIN ({units}) USING (unit) GROUP BY ALL ORDER BY 1"
-    )
+    outside = {c: _outside(c, ranges, flag=limits is None) for c in columns}
+    counts = ", ".join(f"count(*) FILTER (WHERE {where})" for where in outside.values())
+    units = ", ".join(db.literal(u) for u in ranges)
+    found = con.execute(f"SELECT unit, {counts} FROM {db.ident(table)} WHERE unit IN ({units}) GROUP BY ALL ORDER BY 1")
     problems = []
     for unit, *totals in found.fetchall():
-        low, high = ranges[unit]
         for column, total in zip(columns, totals, strict=True):
             if total:
-                where = _outside(column, db.literal(low), db.literal(high), flag and unit == "flag")
                 name = (names or {}).get(column, column)
-                args = (f"unit = {db.literal(unit)} AND {where}", (column, name), unit, (low, high), label, total)
-                problems += _range_problems(con, table, *args)
+                where = f"unit = {db.literal(unit)} AND {outside[column]}"
+                problems += _range_problems(con, table, where, (column, name), unit, ranges[unit], label, total)
     return problems
 
 
-def _outside(column: str, low: str = "low", high: str = "high", flag: bool = False) -> str:
-    """SQL that is true where `column` is below `low` or above `high` (with `flag`: neither 0 nor 1)."""
-    return f"({column} NOT IN (0, 1))" if flag else f"({column} < {low} OR {column} > {high})"
+def _outside(column: str, ranges: dict, flag: bool) -> str:
+    """SQL that is true where `column` is outside its unit's range (a flag, with `flag`: neither 0 nor 1)."""
+    cases = []
+    for unit, (low, high) in ranges.items():
+        if flag and unit == "flag":
+            test = f"{column} NOT IN (0, 1)"
+        else:
+            parts = [
+                f"{column} < {db.literal(low)}" if low is not None else "",
+                f"{column} > {db.literal(high)}" if high is not None else "",
+            ]
+            test = " OR ".join(p for p in parts if p) or "FALSE"
+        cases.append(f"WHEN {db.literal(unit)} THEN {test}")
+    return f"(CASE unit {' '.join(cases)} ELSE FALSE END)"
 
 
 def _range_problems(con, table: str, where: str, columns: tuple[str, str], unit, bounds, label, total) -> list:

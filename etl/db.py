@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import duckdb
 import pandas as pd
 import pyarrow as pa
 
+#: DuckDB's working memory in the ETL: a large file costs disk, not all of the machine's memory.
+MEMORY_LIMIT = "500MB"
 #: The SQL type of each Arrow type the warehouse schema uses.
 SQL_TYPES = {
     pa.string(): "VARCHAR",
@@ -14,13 +19,15 @@ SQL_TYPES = {
     pa.float64(): "DOUBLE",
     pa.bool_(): "BOOLEAN",
 }
-#: Characters Python's str.strip() removes from publisher cells in practice (ASCII whitespace).
-_SPACE = "' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)"
 
 
 def connect(con: duckdb.DuckDBPyConnection | None = None) -> duckdb.DuckDBPyConnection:
-    """A cursor of `con` (its temporary tables and views are its own), or a new in-memory database."""
-    return con.cursor() if con is not None else duckdb.connect()
+    """A cursor of `con` (its temporary tables and views are its own), or a new in-memory database that holds
+    at most MEMORY_LIMIT and spills larger sorts, joins and aggregates to a temporary folder."""
+    if con is not None:
+        return con.cursor()
+    spill = Path(tempfile.gettempdir()) / "delta87-etl-spill"
+    return duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(spill)})
 
 
 def ident(name: str) -> str:
@@ -41,14 +48,9 @@ def literal(value) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def strip(column: str) -> str:
-    """SQL for a text column without leading and trailing whitespace."""
-    return f"trim({column}, {_SPACE})"
-
-
 def blank(column: str) -> str:
     """SQL that is true where a text column is empty or whitespace."""
-    return f"({strip(column)} = '')"
+    return f"regexp_full_match({column}, '\\s*')"
 
 
 def casts(schema: pa.Schema) -> str:

@@ -79,11 +79,9 @@ def harmonise(
     plan.define_stage()
     dropped.update(_drops(plan))
     plan.problems += _row_problems(plan, dataset)
+    _keep(plan, dataset, source)
     if dataset.options.get("on_duplicate") == "drop":
-        con.execute(f"CREATE TEMP VIEW obs_all AS {_observations(plan, dataset, source)}")
-        con.execute(f"CREATE TEMP VIEW {OBS} AS SELECT * FROM obs_all {_drop_duplicates(plan)}")
-    else:
-        con.execute(f"CREATE TEMP VIEW {OBS} AS {_observations(plan, dataset, source)}")
+        _drop_duplicates(plan)
     dropped.update(plan.more_drops)
     limits = dataset.options.get("range")
     names = {c: raw.source_columns.get(c, c) for c in ("value", "lower", "upper")}
@@ -110,6 +108,8 @@ def _build(plan: Plan, dataset: Dataset, resolver: Resolver, default_indicator) 
 def _drops(plan: Plan) -> Counter:
     """Rows dropped on purpose, by reason (errors are reported as problems, not counted)."""
     counts = Counter()
+    if not plan.conditions:
+        return counts
     sql = (
         "SELECT _stage, _area_status, _area_name, _sex_text, count(*) FROM stage WHERE _stage IS NOT NULL GROUP BY ALL"
     )
@@ -154,40 +154,40 @@ def _row_problems(plan: Plan, dataset: Dataset) -> list[Problem]:
     return problems
 
 
-def _observations(plan: Plan, dataset: Dataset, source: tuple[str, str]) -> str:
-    """SQL of the observations: the kept rows, every OBSERVATIONS column in order, then the file position."""
+def _keep(plan: Plan, dataset: Dataset, source: tuple[str, str]) -> None:
+    """The kept rows: table `kept` (the columns that vary, and the file position: the checks and the caller
+    read it several times) and view `obs` over it with every OBSERVATIONS column in order."""
+    position = ", _row, _order" + (", _column" if "_column" in plan.raw.columns else "")
+    varying = ", ".join(f.name for f in OBSERVATIONS if f.name in plan.outputs)
+    plan.con.execute(f"CREATE TEMP TABLE kept AS SELECT {varying}{position} FROM stage WHERE _stage IS NULL")
     source_id, edition = source
-    constants = {
-        "nature": dataset.nature,
-        "source": source_id,
-        "edition": dataset.edition or edition,
-        "source_file": dataset.file,
-    }
-    columns = [
+    constants = {"nature": dataset.nature, "source": source_id, "edition": dataset.edition or edition,
+                 "source_file": dataset.file}  # fmt: skip
+    columns = ", ".join(
         f"CAST({f.name if f.name in plan.outputs else db.literal(constants[f.name])} AS {db.SQL_TYPES[f.type]}) AS {f.name}"
         for f in OBSERVATIONS
-    ]
-    position = ", _row, _order" + (", _column" if "_column" in plan.raw.columns else "")
-    return f"SELECT {', '.join(columns)}{position} FROM stage WHERE _stage IS NULL"
+    )
+    plan.con.execute(f"CREATE TEMP VIEW {OBS} AS SELECT {columns}{position} FROM kept")
 
 
-def _drop_duplicates(plan: Plan) -> str:
+def _drop_duplicates(plan: Plan) -> None:
     """options.on_duplicate: drop — a repeated row is kept once; keys with conflicting values are dropped, each
-    with a warning. Returns the WHERE clause leaving them out of `obs_all`."""
+    with a warning."""
     con, keys = plan.con, ", ".join(OBSERVATION_KEY)
     first = f"row_number() OVER (PARTITION BY {keys}, value ORDER BY _row, _order) = 1"
-    con.execute(f"CREATE TEMP VIEW distinct_rows AS SELECT * FROM obs_all QUALIFY {first}")
+    con.execute(f"CREATE TEMP TABLE distinct_rows AS SELECT * FROM {OBS} QUALIFY {first}")
     con.execute(
-        f"CREATE TEMP VIEW clashes AS SELECT * FROM distinct_rows QUALIFY count(*) OVER (PARTITION BY {keys}) > 1"
+        f"CREATE TEMP TABLE clashes AS SELECT * FROM distinct_rows QUALIFY count(*) OVER (PARTITION BY {keys}) > 1"
     )
-    con.execute(
-        "CREATE TEMP TABLE kept_rows AS SELECT _row, _order FROM distinct_rows EXCEPT SELECT _row, _order FROM clashes"
-    )
-    total, kept = con.execute("SELECT (SELECT count(*) FROM obs_all), (SELECT count(*) FROM kept_rows)").fetchall()[0]
-    clashes = con.execute("SELECT count(*) FROM clashes").fetchall()[0][0]
-    plan.more_drops["duplicate row (same key and value)"] += total - kept - clashes
+    total, unique, clashes = con.execute(
+        f"SELECT (SELECT count(*) FROM {OBS}), (SELECT count(*) FROM distinct_rows), (SELECT count(*) FROM clashes)"
+    ).fetchall()[0]
+    plan.more_drops["duplicate row (same key and value)"] += total - unique
     if clashes:
         column = plan.raw.source_columns.get("value", "value")
         plan.problems += checks.check_duplicates(con, "clashes", column=column, severity="warning")
         plan.more_drops["duplicate key with conflicting values"] += clashes
-    return "WHERE EXISTS (SELECT 1 FROM kept_rows k WHERE k._row = obs_all._row AND k._order = obs_all._order)"
+    con.execute(
+        "DELETE FROM kept WHERE NOT EXISTS (SELECT 1 FROM distinct_rows d WHERE d._row = kept._row AND d._order = kept._order) "
+        "OR EXISTS (SELECT 1 FROM clashes c WHERE c._row = kept._row AND c._order = kept._order)"
+    )

@@ -55,6 +55,11 @@ class Plan:
         self.joins.append(f"LEFT JOIN m_{name} ON {match}")
         return f"m_{name}"
 
+    def drop_when(self, stage: int, condition: str, possible: bool = True) -> None:
+        """Rows meeting `condition` are dropped at `stage` (only added when some distinct value can meet it)."""
+        if possible:
+            self.conditions.append((stage, condition))
+
     def registry_problem(self, message: str, column: str) -> None:
         """The registry entry cannot work for this file: nothing is kept."""
         self.problems.append(Problem("registry", message, self.label, column=column))
@@ -78,7 +83,7 @@ class Plan:
 
 def filters(plan: Plan, wanted: dict[str, list]) -> None:
     """The registry's `filters`: keep rows whose column holds one of the listed values."""
-    kept = []
+    kept, possible = [], False
     for key, allowed in wanted.items():
         named = (k for k, v in plan.raw.source_columns.items() if v == key)
         name = next((n for n in (FILTER + key, key, *named) if n in plan.columns), None)
@@ -87,11 +92,11 @@ def filters(plan: Plan, wanted: dict[str, list]) -> None:
                 Problem("registry", f"filter column {key!r} is not in the file", plan.label, column=key)
             )
             continue
-        allowed = {str(a) for a in allowed}
-        values = [text for (text,) in plan.distinct(name) if text.strip() in allowed]
+        allowed, found = {str(a) for a in allowed}, plan.distinct(name)
+        values = [text for (text,) in found if text.strip() in allowed]
         kept.append(f"r.{db.ident(name)} IN ({', '.join(db.literal(v) for v in values)})" if values else "FALSE")
-    if kept:
-        plan.conditions.append((1, f"NOT ({' AND '.join(kept)})"))
+        possible = possible or len(values) < len(found)
+    plan.drop_when(1, f"NOT ({' AND '.join(kept)})", possible)
 
 
 def indicator(plan: Plan, dataset: Dataset, default: str | None) -> None:
@@ -104,7 +109,7 @@ def indicator(plan: Plan, dataset: Dataset, default: str | None) -> None:
         rows = [(text, codes.get(text.strip())) for (text,) in plan.distinct("indicator")]
         alias = plan.mapping("indicator", ["indicator"], rows, [("code", _TEXT)])
         plan.outputs["indicator"] = f"{alias}.code"
-        plan.conditions.append((2, f"{alias}.code IS NULL"))
+        plan.drop_when(2, f"{alias}.code IS NULL", any(code is None for _text, code in rows))
     elif dataset.indicator or ("indicator" not in plan.columns and default):
         plan.outputs["indicator"] = db.literal(dataset.indicator or default)
     elif "indicator" in plan.columns:
@@ -125,7 +130,7 @@ def area(plan: Plan, resolver, kind: str) -> None:
     alias = plan.mapping("area", parts, rows, [("code", _TEXT), ("status", _INT), ("name", _TEXT)])
     plan.outputs["iso3"] = f"{alias}.code"
     plan.extras.update({"_area_status": f"{alias}.status", "_area_name": f"{alias}.name"})
-    plan.conditions.append((3, f"{alias}.status <> 0"))
+    plan.drop_when(3, f"{alias}.status <> 0", any(row[-2] != 0 for row in rows))
 
 
 def sex(plan: Plan, dataset: Dataset) -> None:
@@ -137,7 +142,7 @@ def sex(plan: Plan, dataset: Dataset) -> None:
     rows = [(text, _sex(text.strip(), codes, dataset.sex), text.strip()) for (text,) in plan.distinct("sex")]
     alias = plan.mapping("sex", ["sex"], rows, [("code", _TEXT), ("text", _TEXT)])
     plan.outputs["sex"], plan.extras["_sex_text"] = f"{alias}.code", f"{alias}.text"
-    plan.conditions.append((4, f"{alias}.code IS NULL"))
+    plan.drop_when(4, f"{alias}.code IS NULL", any(code is None for _text, code, _cell in rows))
 
 
 def _sex(cell: str, codes: dict[str, str], default: str) -> str | None:
@@ -179,7 +184,8 @@ def year(plan: Plan, fixed: int | None) -> None:
     alias = plan.mapping("year", ["year"], rows, [("year", _INT), ("note", _TEXT), ("status", _INT)])
     plan.outputs["year"] = f"{alias}.year"
     plan.extras.update({"_year_note": f"{alias}.note", "_year_status": f"{alias}.status", "_year_text": "r.year"})
-    plan.conditions += [(5, f"{alias}.status = 1"), (6, f"{alias}.status > 1")]
+    plan.drop_when(5, f"{alias}.status = 1", any(row[-1] == 1 for row in rows))
+    plan.drop_when(6, f"{alias}.status > 1", any(row[-1] > 1 for row in rows))
 
 
 def values(plan: Plan, unit: str | None) -> None:
@@ -194,19 +200,21 @@ def values(plan: Plan, unit: str | None) -> None:
     plan.extras.update(
         {"_value_note": f"{m}.note", "_value_status": f"coalesce({m}.status, 0)", "_value_text": "r.value"}
     )
-    plan.conditions += [(7, f"{m}.status = 4"), (8, f"{m}.status = 1 AND {m}.value IS NULL")]
-    failed = []
+    plan.drop_when(7, f"{m}.status = 4", any(row[6] == 4 for row in rows))
+    plan.drop_when(8, f"{m}.status = 1 AND {m}.value IS NULL", any(row[6] == 1 and row[1] is None for row in rows))
+    failed, possible = [], False
     for bound in ("lower", "upper"):
-        plan.outputs[bound], status = _bound(plan, bound, unit, f"{m}.{bound}")
+        plan.outputs[bound], status, odd = _bound(plan, bound, unit, f"{m}.{bound}")
         plan.extras.update(
             {f"_{bound}_status": status, f"_{bound}_text": f"r.{bound}" if bound in plan.columns else "''"}
         )
         failed.append(f"{status} = 4")
-    plan.conditions.append((9, " OR ".join(failed)))
+        possible = possible or odd
+    plan.drop_when(9, " OR ".join(failed), possible)
 
 
 def _cast(column: str) -> str:
-    return f"TRY_CAST({db.strip(column)} AS DOUBLE)"
+    return f"TRY_CAST({column} AS DOUBLE)"  # the cast ignores surrounding whitespace
 
 
 def _odd(name: str) -> str:
@@ -214,14 +222,15 @@ def _odd(name: str) -> str:
     return f"SELECT DISTINCT {name} FROM {RAW} WHERE NOT regexp_full_match({name}, {db.literal(_PLAIN)})"
 
 
-def _bound(plan: Plan, name: str, unit: str | None, from_value: str) -> tuple[str, str]:
-    """(SQL of a bound, SQL of its parse status): the file's bound column where present, else the value's."""
+def _bound(plan: Plan, name: str, unit: str | None, from_value: str) -> tuple[str, str, bool]:
+    """(SQL of a bound, SQL of its parse status, whether some cell is not a number): the file's bound column
+    where present, else the value's."""
     if name not in plan.columns:
-        return from_value, "0"
+        return from_value, "0", False
     rows = [(t, *parse_value(t, unit)[::5]) for (t,) in plan.con.execute(_odd(name)).fetchall()]
     m = plan.mapping(name, [name], rows, [("parsed", _FLOAT), ("status", _INT)])
     parsed = f"CASE WHEN {m}.k_{name} IS NULL THEN {_cast('r.' + name)} ELSE {m}.parsed END"
-    return f"coalesce({parsed}, {from_value})", f"coalesce({m}.status, 0)"
+    return f"coalesce({parsed}, {from_value})", f"coalesce({m}.status, 0)", any(r[2] == 4 for r in rows)
 
 
 def scale_unit_note(plan: Plan, dataset: Dataset) -> None:

@@ -20,7 +20,7 @@ WIDE_DEFAULTS: dict[str, tuple[str, ...]] = {
     "area": ("country_or_area", "Country", "country", "area", "Entity", "Country Name", "Countries and areas"),
     "area_type": ("area_type", "row_type"),
 }
-_NUMBERS = r"[-+<]?[\d,. ]*\d[\d,. ]*%?"
+_NUMBERS = r"\s*[-+<]?[\d,. ]*\d[\d,. ]*%?\s*"
 EMPTY = "''"
 
 
@@ -125,7 +125,7 @@ def _mostly_numbers(con, column: str) -> bool:
     """Whether at least half of the column's non-empty cells are written as numbers."""
     cell = db.ident(column)
     numbers, cells = con.execute(
-        f"SELECT count(*) FILTER (WHERE regexp_full_match({db.strip(cell)}, ?)), count(*) FROM {CELLS} "
+        f"SELECT count(*) FILTER (WHERE regexp_full_match({cell}, ?)), count(*) FROM {CELLS} "
         f"WHERE NOT {db.blank(cell)}",
         [_NUMBERS],
     ).fetchall()[0]
