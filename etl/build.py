@@ -24,7 +24,7 @@ from etl import checks, commitments, db, reference
 from etl.adapters import formats
 from etl.adapters.table import release
 from etl.countries import Resolver
-from etl.harmonise import harmonise
+from etl.harmonise import Harmonised, harmonise
 from etl.problems import Problem, of_source
 from etl.registry import Dataset, Source
 from etl.snapshots import source_file_rows
@@ -53,41 +53,11 @@ class SourceStats:
         }
 
 
-@dataclass
-class DatasetRead:
-    """One dataset read, harmonised and checked: its observations (view `obs` in `con`, in file order by `_row`,
-    `_order`), the problems found, the raw rows read and the rows dropped on purpose."""
-
-    con: duckdb.DuckDBPyConnection
-    name: str | None
-    problems: list[Problem]
-    rows_in: int
-    dropped: Counter
-
-    def count(self) -> int:
-        return self.con.execute(f"SELECT count(*) FROM {self.name}").fetchall()[0][0] if self.name else 0
-
-    def observations(self) -> duckdb.DuckDBPyRelation:
-        """The observations with exactly the OBSERVATIONS columns."""
-        if self.name is None:
-            return self.con.sql(f"SELECT {db.casts(OBSERVATIONS)} FROM (SELECT {_nulls()}) WHERE FALSE")
-        return self.con.sql(f"SELECT {', '.join(OBSERVATIONS.names)} FROM {self.name}")
-
-    def frame(self) -> pd.DataFrame:
-        """The observations in file order, as a pandas frame."""
-        if self.name is None:
-            return self.observations().df()
-        return self.con.sql(f"SELECT {', '.join(OBSERVATIONS.names)} FROM {self.name} ORDER BY _row, _order").df()
-
-    def close(self) -> None:
-        self.con.close()
-
-
 def read_dataset(
     dataset: Dataset, path: Path, label: str, resolver: Resolver, source=("check", ""), default_indicator=None, con=None
-) -> DatasetRead:
+) -> Harmonised:
     """Read one data file, harmonise and check it; `source` is (id, edition). Its tables and views are temporary
-    in a cursor of `con` (default: a new in-memory database)."""
+    in a cursor of `con` (default: a new in-memory database); close the result when done."""
     con = db.connect(con)
     raw = formats.read(con, Path(path), dataset, label)
     rows_in = raw.count()
@@ -95,9 +65,9 @@ def read_dataset(
     release(con)
     problems = raw.problems + result.problems
     if result.name:
-        column = raw.source_columns.get("value", "value")
-        problems += checks.check_duplicates(con, result.name, label, column)
-    return DatasetRead(con, result.name, of_source(problems, source[0]), rows_in, result.dropped)
+        problems += checks.check_duplicates(con, result.name, label, raw.source_columns.get("value", "value"))
+    result.problems, result.rows_in = of_source(problems, source[0]), rows_in
+    return result
 
 
 def check_file(path, format: str, unit: str | None = None, resolver=None, **fields):
@@ -292,7 +262,3 @@ def pathfinder_source(reference_dir: Path) -> pd.DataFrame:
         "caveats": "Lists only countries a document names; status phrases repeat what the document says.",
     }
     return pd.DataFrame([row], columns=TABLES["sources"].names)
-
-
-def _nulls() -> str:
-    return ", ".join(f"NULL AS {f.name}" for f in OBSERVATIONS)

@@ -48,21 +48,30 @@ OBS = "obs"
 
 @dataclass
 class Harmonised:
-    """Observations of one dataset (view `obs` in `con`; None when nothing is usable), problems and drops."""
+    """Observations of one dataset (view `obs` in `con`, None when nothing is usable; `_row`, `_order` give file
+    order), the problems found, the rows dropped on purpose by reason, and the raw rows read."""
 
     con: duckdb.DuckDBPyConnection
     name: str | None
     problems: list[Problem] = field(default_factory=list)
     dropped: Counter = field(default_factory=Counter)
+    rows_in: int = 0
 
     def count(self) -> int:
         return self.con.execute(f"SELECT count(*) FROM {OBS}").fetchall()[0][0] if self.name else 0
+
+    def observations(self) -> duckdb.DuckDBPyRelation:
+        """The observations with exactly the OBSERVATIONS columns."""
+        return self.con.sql(f"SELECT {', '.join(OBSERVATIONS.names)} FROM {OBS}")
 
     def frame(self) -> pd.DataFrame:
         """The observations in file order, as a pandas frame with exactly the OBSERVATIONS columns."""
         if not self.name:
             return pd.DataFrame({f.name: pd.Series(dtype=object) for f in OBSERVATIONS})
         return self.con.execute(f"SELECT {', '.join(OBSERVATIONS.names)} FROM {OBS} ORDER BY _row, _order").df()
+
+    def close(self) -> None:
+        self.con.close()
 
 
 def harmonise(

@@ -57,32 +57,40 @@ def read_csv(
     head, problems = _head(path, label)
     if head is None:
         return empty(con, problems)
+    layout, lines, found = _sniff(Path(path), head, options, find_header, label)
+    if layout is None:
+        return empty(con, problems + found)
+    if wanted:
+        layout.keep = [n for n in layout.names if n in set(wanted(layout.names) or layout.names)]
+    table = FileTable(con, layout.names, layout.header_row, problems + found, preview=_preview(lines, layout.delimiter))
+    table = _with_duckdb(table, layout) or _with_python(table, layout, label)
+    if not con.execute("SELECT count(*) FROM cells").fetchall()[0][0] and not table.problems:
+        table.problems.append(Problem("rows", "the file has a header but no data rows", label, row=layout.header_row))
+    return table
+
+
+def _sniff(path: Path, head: bytes, options: dict, find_header, label: str):
+    """(layout, the first lines, problems) from the head of the file: encoding, header row, delimiter, names;
+    layout None when the file cannot be read."""
     encoding = str(options.get("encoding") or "utf-8").lower().replace("_", "-")
     if any(head.startswith(mark) for mark, name in _BOMS if name == "utf-16") and not encoding.startswith("utf-16"):
         message = "the file is UTF-16 encoded: re-save it as UTF-8 (or set options.encoding: utf-16)"
-        return empty(con, [*problems, Problem("encoding", message, label, row=1)])
+        return None, [], [Problem("encoding", message, label, row=1)]
     lines = head.decode(encoding if encoding != "utf-8" else "utf-8-sig", errors="replace").splitlines()
     header_row = _header_row(lines, options, find_header)
     if header_row is None:
-        return empty(
-            con, [*problems, Problem("header", "no header line found in the first lines of the file", label, 1)]
-        )
+        return None, [], [Problem("header", "no header line found in the first lines of the file", label, 1)]
     header = lines[header_row - 1] if header_row <= len(lines) else ""
     expected = {"tab": "\t", "\\t": "\t"}.get(options.get("delimiter") or ",", options.get("delimiter") or ",")
     delimiter = detect_delimiter(header, expected)
-    problems += checks.check_delimiter(header, expected, delimiter, label, header_row)
+    problems = checks.check_delimiter(header, expected, delimiter, label, header_row)
     names = _header_names(header, delimiter, options)
     if not options.get("header"):
-        widths = checks.check_header_width(names, _widths(lines, header_row, delimiter, len(names)), label, header_row)
-        if widths:
-            return empty(con, problems + widths, header_row)
-    keep = [n for n in names if n in set(wanted(names) or names)] if wanted else names
-    layout = _Layout(Path(path), names, header_row, delimiter, encoding, keep)
-    table = FileTable(con, names, header_row, problems, preview=_preview(lines, delimiter))
-    table = _with_duckdb(table, layout) or _with_python(table, layout, label)
-    if not con.execute("SELECT count(*) FROM cells").fetchall()[0][0] and not table.problems:
-        table.problems.append(Problem("rows", "the file has a header but no data rows", label, row=header_row))
-    return table
+        widths = _widths(lines, header_row, delimiter, len(names))
+        problems += checks.check_header_width(names, widths, label, header_row)
+        if any(p.check == "header" for p in problems):
+            return None, lines, problems
+    return _Layout(path, names, header_row, delimiter, encoding, names), lines, problems
 
 
 def _head(path: Path, label: str) -> tuple[bytes | None, list[Problem]]:

@@ -29,12 +29,7 @@ class FileTable:
     problems: list[Problem] = field(default_factory=list)
     blank_rows: list[int] = field(default_factory=list)  # blank rows inside the data, skipped
     preview: list[tuple[int, list[str]]] = field(default_factory=list)  # the first rows, for header hints
-    _columns: list[str] = field(default_factory=list)
-
-    @property
-    def columns(self) -> list[str]:
-        """The header names read into `cells` (empty when nothing could be read)."""
-        return self._columns if self.header else []
+    columns: list[str] = field(default_factory=list)  # the header names read into `cells` (none: nothing read)
 
 
 @dataclass
@@ -53,13 +48,13 @@ class RawTable:
 
     def count(self) -> int:
         """How many values the raw table holds."""
-        return self.con.execute(f"SELECT count(*) FROM {RAW}").fetchall()[0][0] if self.name else 0
+        return self.con.execute(f"SELECT count(*) FROM {self.name}").fetchall()[0][0] if self.name else 0
 
     def frame(self) -> pd.DataFrame:
         """The raw table as a pandas frame of strings, in file order (for inspection and tests)."""
         if not self.name:
             return pd.DataFrame()
-        return self.con.execute(f"SELECT * FROM {RAW} ORDER BY _row, _order").df()
+        return self.con.execute(f"SELECT * FROM {self.name} ORDER BY _row, _order").df()
 
 
 def cells_from_frame(table: FileTable, frame: pd.DataFrame) -> FileTable:
@@ -73,7 +68,7 @@ def skip_blank_rows(table: FileTable) -> FileTable:
     """`cells` = `cells_all` without the rows whose every cell is blank; those before the last data row are
     reported."""
     con = table.con
-    columns = table._columns = [c for c in con.table("cells_all").columns if c != "_row"]
+    columns = table.columns = [c for c in con.table("cells_all").columns if c != "_row"]
     every = " AND ".join(db.blank(db.ident(c)) for c in columns) or "FALSE"
     blank = db.column(con, f"SELECT _row FROM cells_all WHERE {every} ORDER BY _row")
     if blank:
@@ -96,6 +91,6 @@ def without(rows: list[int]) -> str:
     return f"WHERE _row NOT IN ({listed})" if rows else ""
 
 
-def empty(con: duckdb.DuckDBPyConnection, problems: list[Problem], header_row: int | None = None) -> FileTable:
+def empty(con: duckdb.DuckDBPyConnection, problems: list[Problem]) -> FileTable:
     """A FileTable with no cells (the file could not be read), carrying the problems found."""
-    return FileTable(con, [], header_row, problems)
+    return FileTable(con, problems=problems)
