@@ -28,6 +28,7 @@ from etl.harmonise import Harmonised, harmonise
 from etl.problems import Problem, of_source
 from etl.registry import Dataset, Source
 from etl.snapshots import source_file_rows
+from warehouse.release import Release
 from warehouse.schema import COMMITMENTS, OBSERVATION_KEY, OBSERVATIONS, TABLES
 
 
@@ -111,7 +112,7 @@ def build(
     selected: set[str],
     raw_dir: Path,
     reference_dir: Path,
-    previous: Path | None = None,
+    previous: Release | None = None,
     progress: bool = True,
 ) -> Build:
     """Read the selected sources; take the others' observations and commitments from the release in `previous`."""
@@ -122,21 +123,21 @@ def build(
     problems, stats, found = list(ref.problems), {s.id: SourceStats() for s in sources if s.id in selected}, []
     datasets = [(s, d) for s in sources if s.id in selected for d in s.datasets if d.format != "reference"]
     for source, dataset in tqdm(datasets, desc="datasets", unit="dataset", disable=not progress, leave=False):
-        started = time.perf_counter()
+        started, stat = time.perf_counter(), stats[source.id]
         if dataset.format == "commitments":
-            frame, more = _commitments(source, dataset, raw_dir, resolver, stats[source.id])
-            found.append(frame)
+            problems += _commitments(source, dataset, raw_dir, resolver, stat, found)
         else:
-            more = _observations(con, source, dataset, raw_dir, resolver, stats[source.id])
-        problems += more
-        stats[source.id].seconds += time.perf_counter() - started
-    comm = _all_commitments(con, found, previous, selected)
+            problems += _observations(con, source, dataset, raw_dir, resolver, stat)
+        stat.seconds += time.perf_counter() - started
+    if previous is not None:
+        found.append(_carry_over(con, previous, selected))
+    found = [f[COMMITMENTS.names] for f in found if len(f)]
+    comm = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=COMMITMENTS.names)
     _add_commitment_flags(con, comm, sources)
     problems = _with_sources(problems + _release_problems(con, ref.indicators), sources)
-    for problem in problems:
-        if problem.source in stats:
-            stats[problem.source].errors += problem.severity == "error"
-            stats[problem.source].warnings += problem.severity == "warning"
+    for problem in (p for p in problems if p.source in stats):
+        stats[problem.source].errors += problem.severity == "error"
+        stats[problem.source].warnings += problem.severity == "warning"
     tables = {
         "indicators": indicator_table(con, ref.indicators, set(ref.countries["iso3"])),
         "countries": ref.countries,
@@ -162,35 +163,30 @@ def _observations(con, source: Source, dataset: Dataset, raw_dir: Path, resolver
         read.close()
 
 
-def _commitments(source: Source, dataset: Dataset, raw_dir: Path, resolver, stat: SourceStats):
-    """A commitments dataset through its handler (etl/commitments.py): (rows, problems)."""
+def _commitments(source: Source, dataset: Dataset, raw_dir: Path, resolver, stat: SourceStats, found: list) -> list:
+    """Read a commitments dataset through its handler (etl/commitments.py) and add its rows to `found`; its
+    problems."""
     handler = getattr(commitments, dataset.handler or "", None)
     if handler is None:
         message = f"unknown commitments handler {dataset.handler!r}"
-        return pd.DataFrame(columns=COMMITMENTS.names), [Problem("registry", message, dataset.file, column="handler")]
+        return [Problem("registry", message, dataset.file, column="handler", source=source.id)]
     frame, problems = handler(raw_dir / dataset.file, dataset, source, resolver, dataset.file)
     stat.rows_in += len(frame)
     stat.rows_out += len(frame)
-    return frame, of_source(problems, source.id)
+    found.append(frame)
+    return of_source(problems, source.id)
 
 
-def _all_commitments(con, found: list[pd.DataFrame], previous: Path | None, selected: set[str]) -> pd.DataFrame:
-    """The commitments read now and, in a partial run, the current release's rows (and observations) of the
-    sources not read again; flags derived from commitments are derived again below, so they are not carried."""
-    if previous is not None:
-        flags = ", ".join(db.literal(code) for code in commitments.INDICATORS.values())
-        others = ", ".join(db.literal(s) for s in sorted(selected))
-        con.execute(
-            f"INSERT INTO observations SELECT * FROM read_parquet(?) WHERE source NOT IN ({others}) "
-            f"AND indicator NOT IN ({flags})",
-            [str(previous / "observations.parquet")],
-        )
-        kept = con.execute(
-            f"SELECT * FROM read_parquet(?) WHERE source NOT IN ({others})", [str(previous / "commitments.parquet")]
-        ).df()
-        found = [*found, kept]
-    found = [f[COMMITMENTS.names] for f in found if len(f)]
-    return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=COMMITMENTS.names)
+def _carry_over(con, previous: Release, selected: set[str]) -> pd.DataFrame:
+    """A partial run: the current release's observations of the sources not read again join the build (except
+    the flags derived from commitments, derived again from the commitments); their commitments are returned."""
+    flags = ", ".join(db.literal(code) for code in commitments.INDICATORS.values())
+    others = ", ".join(db.literal(s) for s in sorted(selected))
+    path = str(previous.table_path("observations"))
+    con.execute(f"INSERT INTO observations SELECT * FROM read_parquet(?) WHERE source NOT IN ({others}) "
+                f"AND indicator NOT IN ({flags})", [path])  # fmt: skip
+    path = str(previous.table_path("commitments"))
+    return con.execute(f"SELECT * FROM read_parquet(?) WHERE source NOT IN ({others})", [path]).df()
 
 
 def _add_commitment_flags(con, comm: pd.DataFrame, sources: list[Source]) -> None:

@@ -72,7 +72,7 @@ def _run(result, only, dry_run, force, raw_dir, warehouse_dir, registry_dir, ref
     if errors(snapshot_problems):
         raise SourceError(snapshot_problems)
     clock = time.perf_counter()
-    built = build(registry, selected, raw_dir, reference_dir, current.path if only else None, progress)
+    built = build(registry, selected, raw_dir, reference_dir, current if only else None, progress)
     try:
         _finish(result, built, current, dry_run, force, warehouse_dir, settings, clock)
     finally:

@@ -242,3 +242,20 @@ def test_jumps_warn_when_a_value_moves_more_than_the_factor():
     assert problems[0].severity == "warning" and "from 10 to 60" in problems[0].message
     assert check_jumps(con, "new", None) == []
     assert [p.value for p in check_jumps(con, "new", "old", factor=3)] == ["60", "2.5"]
+
+
+def test_a_line_break_inside_a_quoted_value_keeps_the_line_numbers_of_later_rows(tmp_path, resolver):
+    path = tmp_path / "quoted.csv"  # SYNTHETIC
+    path.write_text(
+        'REF_AREA,TIME_PERIOD,OBS_VALUE,COMMENT_OBS\nAFG,2019,1.5,"a note\nover two lines"\nALB,2019,abc,\n',
+        encoding="utf-8",
+    )
+    obs, problems = check_file(path, "sdmx-csv", resolver=resolver, indicator="x", unit="percent")
+    assert [(p.check, p.row, p.value) for p in problems] == [("values", 4, "abc")]
+    assert obs["note"].tolist() == ["a note\nover two lines"]
+
+
+def test_problems_of_a_checked_file_name_their_source():
+    _obs, problems = check_file(BROKEN / "value_abc.csv", "sdmx-csv", resolver=Resolver.from_files(FORMATS / "raw",
+                                                                                                   FORMATS / "reference"))  # fmt: skip
+    assert problems and {p.source for p in problems} == {"check"}
