@@ -97,7 +97,7 @@ def commitments_section(country: Country) -> html.Section:
         records.append(
             {
                 "instrument": label,
-                "status": first["status"],
+                "status": commitment_status(code, first["status"], first["as_of"]),
                 "date": first["date"] or "–",
                 "as_of": first["as_of"] or "–",
                 "source": c.source_short(country.sources, first),
@@ -120,6 +120,7 @@ def commitments_section(country: Country) -> html.Section:
                 [
                     html.H2("Commitments", id="country-commitments", className="h4 mb-0"),
                     c.explainer_link("ilo-conventions-and-ratification"),
+                    c.explainer_link("accountability-and-policy-tools", "How commitments are monitored"),
                 ],
                 className="d-flex flex-wrap align-items-baseline gap-3 mb-2",
             ),
@@ -131,11 +132,21 @@ def commitments_section(country: Country) -> html.Section:
     )
 
 
+#: C182 became universally ratified on 4 August 2020, after the dates of the ratification data (about 2013).
+C182_UNIVERSAL = "every ILO member State has ratified it since 4 August 2020"
+
+
+def commitment_status(code: str, status: str, as_of: str) -> str:
+    """The status as the source gives it; a C182 "not ratified" says that it predates universal ratification."""
+    if code == "C182" and status == "not ratified":
+        return f"not ratified in data as of {as_of or 'an unknown date'}; {C182_UNIVERSAL}"
+    return status
+
+
 def _c182_note(records: list[dict]) -> html.P | None:
-    """Convention No. 182 became universally ratified in August 2020, after the dates of the ratification data
-    (about 2013): a "not ratified" status then needs saying what it dates from (source: the explainer)."""
+    """A note under the table when a source's C182 status predates universal ratification (source: the explainer)."""
     label = dict(INSTRUMENTS)["C182"]
-    if not any(r["instrument"] == label and r["status"] == "not ratified" for r in records):
+    if not any(r["instrument"] == label and r["status"].endswith(C182_UNIVERSAL) for r in records):
         return None
     return html.P(
         [

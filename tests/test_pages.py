@@ -139,8 +139,13 @@ def test_country_dashboard_states_commitments_gaps_and_downloads(dash_app):
     assert "Kenya is an Alliance 8.7 pathfinder country (synthetic pathfinder)." in text
     assert find(tree, "country-download-csv").href == "/api/v1/observations?area=KEN&format=csv"
     assert find(tree, "country-c182-note") is None  # Kenya's C182 status is "ratified"
-    note = texts(find(render(dash_app, "country", iso3="UGA"), "country-c182-note"))
-    assert "by August 2020 every ILO member State had ratified it" in note
+    assert find(tree, "country-commitments") is not None
+    assert "/learn/accountability-and-policy-tools" in str(tree.to_plotly_json())
+    uganda = render(dash_app, "country", iso3="UGA")
+    assert "by August 2020 every ILO member State had ratified it" in texts(find(uganda, "country-c182-note"))
+    # The status cell itself never says a bare "not ratified" for C182: ratification is universal since 2020.
+    c182 = "Worst Forms of Child Labour Convention, 1999 (ILO No. 182) not ratified in data as of 2013-10-17;"
+    assert f"{c182} every ILO member State has ratified it since 4 August 2020" in texts(uganda)
 
 
 def test_sparse_country_says_what_is_missing(dash_app):
