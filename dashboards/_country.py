@@ -62,7 +62,7 @@ def summary_cards(country: Country) -> dbc.Row:
             c.nature_text(row["nature"]).split(" (")[0],
         ]
         cards.append(c.stat(title, value, details, f"country-card-{slug}"))
-    rows = _data.commitments(country.rid, country.iso3)
+    rows = _data.commitments(country.release, country.iso3)
     ratified = rows[rows["ratified"].fillna(False).astype(bool)]["instrument"].nunique() if not rows.empty else 0
     known = rows["instrument"].nunique() if not rows.empty else 0
     cards.append(
@@ -78,7 +78,7 @@ def summary_cards(country: Country) -> dbc.Row:
 
 def commitments_section(country: Country) -> html.Section:
     """Ratification status, date and "as of" date per instrument, and the GSI government response rating."""
-    rows = _data.commitments(country.rid, country.iso3)
+    rows = _data.commitments(country.release, country.iso3)
     records = []
     for code, label in INSTRUMENTS:
         match = rows[rows["instrument"] == code] if not rows.empty else rows
@@ -247,7 +247,7 @@ def delta_section(country: Country):
 
 
 def progress_lines(country: Country):
-    rows = _data.progress(country.rid, country.iso3)
+    rows = _data.progress(country.release, country.iso3)
     if rows.empty:
         return c.notice("The progress assessment (observed against required rate of change) is not available yet.")
     lines = [

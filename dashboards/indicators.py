@@ -18,10 +18,10 @@ THEME_TITLES = {"context": "Risk context", "commitments": "Commitments"}
 def layout(**_query):
     """One table per theme (indicators and coverage computed from the served release)."""
     try:
-        rid = _data.release_id()
+        release = _data.release()
     except ReleaseError as exc:
         return html.Div([html.H1("Indicators"), c.notice(f"No data release is available: {exc}", "warning")])
-    inds, coverage = _data.indicators(rid), _data.indicator_coverage(rid)
+    inds, coverage = _data.indicators(release), _data.indicator_coverage(release)
     titles = {slug: theme.title for slug, theme in _themes.themes().items()} | THEME_TITLES
     frame = inds.join(coverage[["countries"]].rename(columns={"countries": "n_countries"}), how="left")
     frame = frame.assign(

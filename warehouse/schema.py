@@ -7,6 +7,9 @@ project uses: `indicator`, `iso3`, `year`, `sex`, `age`, `value`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+import numpy as np
 import pyarrow as pa
 
 #: How a figure came about. "detected" = administrative counts of detected cases (they measure detection
@@ -187,3 +190,11 @@ SORT_KEYS: dict[str, list[str]] = {
 
 #: The key on which observations must be unique.
 OBSERVATION_KEY = ["indicator", "iso3", "year", "sex", "age", "source"]
+
+
+def redistributable(source: Mapping) -> bool:
+    """The licence rule: a source's figures go into downloads and the API only when its licence allows
+    redistribution. `source` is a row of the sources table; a missing or unknown flag means no."""
+    value = source.get("redistribution")
+    # A row read through pandas holds numpy's bool rather than Python's; None, NaN and NA mean no.
+    return isinstance(value, bool | np.bool_) and bool(value)
