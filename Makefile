@@ -26,9 +26,10 @@ run: $(STAMP)
 test: $(STAMP) system
 	$(BIN)/python -m pytest -q
 
-# The edit loop: everything but the browser tests and the slow ones (real servers, long variants).
+# The edit loop: everything but the browser tests, the slow ones (real servers, long variants) and those that
+# build and read the real release (`pytest -m realdata` runs them).
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not browser and not slow"
+	$(BIN)/python -m pytest -q -m "not browser and not slow and not realdata"
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -170,10 +170,16 @@ def etl_rollback(release: str | None) -> None:
 @click.option("--workers", type=int, default=None, help="gunicorn workers (default 2, or DELTA87_WORKERS).")
 @click.option("--dev", is_flag=True, help="Use Dash's development server instead of gunicorn (never in production).")
 def serve(host: str | None, port: int | None, workers: int | None, dev: bool) -> None:
-    """Run the web platform; builds the data first if no release exists yet."""
+    """Run the web platform; builds the data first if no release exists yet.
+
+    Starts with an empty filesystem cache, so that no page part rendered by other code outlives a restart (a
+    shared Redis cache is kept: its keys name the package version).
+    """
     settings = config.settings()
     host, port, workers = host or settings.host, port or settings.port, workers or settings.workers
     _ensure_release()
+    if not settings.cache_url:
+        shutil.rmtree(settings.cache_dir, ignore_errors=True)
     os.chdir(config.ROOT)
     if dev:
         os.execv(sys.executable, [sys.executable, str(config.ROOT / "app.py")])

@@ -185,15 +185,17 @@ def countries_in(release: Release, group: str | None, with_data: set[str] | froz
 # -- page ------------------------------------------------------------------------------------------------
 
 
-def matrix_view(release: Release, group: str | None, colour_by: str | None) -> tuple[go.Figure, object, str]:
-    """Figure, table alternative and a one-line summary for a region code (or all) and a colouring."""
+@_data.memo
+def matrix_view(release: Release, group: str | None, colour_by: str | None) -> tuple[dict, object, str]:
+    """Figure (a plain dict), table alternative and a one-line summary for a region code (or all) and a colouring."""
     names, found = _data.indicators(release), cells(release)
     countries = set(_data.countries(release)["iso3"])
     found = found[found["iso3"].isin(countries)]  # regions and the world have their own pages
-    codes = [code for code in coverage_codes(names) if code in set(found["indicator"])]  # no country-less columns
+    with_data = set(found["indicator"])
+    codes = [code for code in coverage_codes(names) if code in with_data]  # no country-less columns
     members = countries_in(release, group or None, set(found["iso3"]))
     if not codes or members.empty:
-        return go.Figure(layout={"height": 200}), c.notice("No countries or indicators to show."), ""
+        return {"layout": {"height": 200}}, c.notice("No countries or indicators to show."), ""
     grid = matrix(found, members, codes, _data.release_year(release))
     labels = {code: str(names.loc[code, "short_name"] or code) for code in codes}
     columns = [("name", "Country")] + [(code, labels[code]) for code in codes]
@@ -203,7 +205,7 @@ def matrix_view(release: Release, group: str | None, colour_by: str | None) -> t
         f"{len(members)} countries × {len(codes)} indicators; {int(grid['latest_year'].notna().sum())} cells have data; "
         f"{empty} countries have no data on any of these indicators."
     )
-    return matrix_figure(grid, labels, colour_by or "age"), table, summary
+    return c.plain(matrix_figure(grid, labels, colour_by or "age")), table, summary
 
 
 def country_href(click: dict | None) -> str | None:

@@ -43,15 +43,16 @@ def map_frame(release: Release, code: str, year, sex: str | None = None, age: st
     return frame.assign(name=frame["iso3"].map(countries["name"]).fillna(frame["iso3"]))
 
 
+@_data.memo
 def map_block(release: Release, code: str, year, graph_id: str, sex: str | None = None, age: str | None = None):
-    """(figure, summary, note, table) of a world choropleth for one indicator."""
+    """(figure as a plain dict, summary, note, table) of a world choropleth for one indicator."""
     meta = _data.indicator_meta(release, code) or {"name": code, "unit": ""}
     frame = map_frame(release, code, year, sex, age)
     unit = meta.get("unit") or (frame["unit"].iloc[0] if not frame.empty else "")
     when = "latest available year" if year in (None, "", "latest") else str(year)
     title = f"{c.short_name(meta)}, {when}"
     higher_is_better = bool(meta.get("higher_is_better")) if pd.notna(meta.get("higher_is_better")) else False
-    figure = _figures.map_figure(frame, title, c.unit_label(unit), reverse=higher_is_better)
+    figure = c.plain(_figures.map_figure(frame, title, c.unit_label(unit), reverse=higher_is_better))
     summary = f"{len(frame)} countries with data. " + c.ranking_summary(frame, unit, meta.get("decimals"), "name")
     note = c.source_note(
         frame, _data.source_records(release), "Select a country on the map or in the table to open its dashboard."

@@ -21,7 +21,6 @@ def layout(**_query):
         release = _data.release()
     except ReleaseError as exc:
         return html.Div([html.H1("Countries"), c.notice(f"No data release is available: {exc}", "warning"), picker([])])
-    countries = _data.countries(release)
     return html.Div(
         [
             html.H1("Countries"),
@@ -30,9 +29,9 @@ def layout(**_query):
                 "context and data gaps. Find a country by name, another spelling or its ISO code.",
                 className="lead fs-6",
             ),
-            picker(options(countries)),
+            picker(options(_data.countries(release))),
             html.H2("All countries by region", className="h4 mt-4"),
-            country_list(release, countries),
+            country_list(release),
         ],
         id="countries-page",
     )
@@ -75,8 +74,10 @@ def pillar_coverage(release: Release) -> dict[str, int]:
     return frame.groupby("iso3")["pillar"].nunique().to_dict()
 
 
-def country_list(release: Release, countries: pd.DataFrame) -> html.Div:
+@_data.memo
+def country_list(release: Release) -> html.Div:
     """Countries grouped under their SDG region, each link saying how many pillars have data."""
+    countries = _data.countries(release)
     names = _data.area_names(release)
     coverage = pillar_coverage(release)
     sections = []

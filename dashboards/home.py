@@ -299,7 +299,7 @@ def update_home_map(code, year):
     if not _views.user_triggered():  # first draw: leave the address as the user typed it
         return figure, note, summary, table, no_update, ""
     search = f"?indicator={code}&year={year}"
-    return figure, note, summary, table, search, f"Map updated: {figure.layout.title.text}. {summary}"
+    return figure, note, summary, table, search, f"Map updated: {figure['layout']['title']['text']}. {summary}"
 
 
 @callback(Output("home-nav", "pathname"), Input("home-map", "clickData"), prevent_initial_call=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from dashboards import _coverage as coverage
@@ -94,6 +95,7 @@ def test_matrix_view_filters_by_region(delta_release, warehouse_root):
 
     release = Releases(warehouse_root).current()
     figure, _table, summary = coverage.matrix_view(release, "SDG_LAC", "age")
+    figure = go.Figure(figure)
     assert list(figure.data[0].y) == ["Synthetic Beta", "Synthetic Gamma"]
     # The world-only child labour number is no column, and the territory without data is no row.
     assert (

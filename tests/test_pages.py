@@ -179,11 +179,13 @@ def test_map_callback_draws_the_chosen_year_and_the_latest_values(app):
 
     with app.server.test_request_context("/"):
         figure, _note, summary, _table, search, _live = home.update_home_map("child_labour_5_17", "2018")
+        figure = go.Figure(figure)
         values = dict(zip(figure.data[0].locations, figure.data[0].z, strict=True))
         assert values == {"BRA": 5.0, "ETH": 41.0, "IND": 6.0, "TZA": 25.0, "UGA": 18.0}
         assert summary.startswith("5 countries with data. 5 values. Highest: Ethiopia (41%)")
         assert search is dash.no_update  # a direct call is not a user's change
         latest, *_ = home.update_home_map("child_labour_5_17", "latest")
+        latest = go.Figure(latest)
         assert dict(zip(latest.data[0].locations, latest.data[0].z, strict=True))["KEN"] == 22.4
         assert home.update_home_nav({"points": [{"location": "KEN"}]}) == "/country/KEN"
         assert home.update_home_nav(None) is dash.no_update

@@ -147,9 +147,8 @@ PROGRESS = pa.schema(
         ("observed_rate", pa.float64()),  # annual relative change (compound), e.g. -0.05 = -5 % a year
         ("required_rate", pa.float64()),
         ("method", pa.string()),
-        # Added for the progress engine (etl/progress.py): the absolute pace in the indicator's unit per year,
-        # which pace the status compares ("relative" or "absolute": zero targets have no compound rate),
-        # and how the projection band was found.
+        # The absolute pace in the indicator's unit per year, which pace the status compares ("relative" or
+        # "absolute": zero targets have no compound rate), and how the projection band was found.
         ("observed_change", pa.float64()),
         ("required_change", pa.float64()),
         ("basis", pa.string()),

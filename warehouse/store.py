@@ -124,10 +124,6 @@ class Warehouse:
     def indicators(self, release: Release) -> pd.DataFrame:
         return self.table(release, "indicators")
 
-    def indicator(self, release: Release, code: str) -> dict | None:
-        rows = self.query(release, "SELECT * FROM {indicators} WHERE code = $code", {"code": code})
-        return rows.iloc[0].to_dict() if len(rows) else None
-
     def countries(self, release: Release) -> pd.DataFrame:
         return self.table(release, "countries")
 

@@ -1,6 +1,6 @@
 """Secure response headers, a Content-Security-Policy Dash works under, and a request size limit.
 
-The policy was found by loading every page in headless Chromium and reading the console (tests/test_security.py):
+The policy is what Dash's pages need, checked by loading them in headless Chromium (tests/test_security.py):
 - scripts: only our own origin plus the SHA-256 of each inline script Dash writes into its index page (the
   renderer bootstrap and clientside callbacks, from `Dash.csp_hashes()`); no 'unsafe-inline', no 'unsafe-eval'.
 - styles: 'unsafe-inline' is required, because Dash components and plotly.js inject <style> elements and
