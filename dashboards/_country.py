@@ -9,7 +9,7 @@ import pandas as pd
 from dash import html
 
 from dashboards import _components as c
-from dashboards import _data, _series, _views
+from dashboards import _data, _delta, _series
 from dashboards._pillars import PILLARS, Country, pillar_codes
 
 INSTRUMENTS = (
@@ -242,19 +242,8 @@ def pathfinder_text(country: Country) -> str:
 
 
 def delta_section(country: Country):
-    """The progress helper's delta view when it exists; otherwise the progress table's status lines."""
-    return _views.delta_view(country.iso3, lambda: progress_lines(country))
-
-
-def progress_lines(country: Country):
-    rows = _data.progress(country.release, country.iso3)
-    if rows.empty:
-        return c.notice("The progress assessment (observed against required rate of change) is not available yet.")
-    lines = [
-        f"{country.indicator(r['indicator']).get('name', r['indicator'])}: {r['status']} — {r['reason']}"
-        for r in rows.to_dict("records")
-    ]
-    return html.Ul([html.Li(line) for line in lines], id="country-progress-list")
+    """The delta view of the country's headline series (progress against the SDG 8.7 target)."""
+    return _delta.delta_section(country.iso3)
 
 
 def downloads(iso3: str, name: str) -> html.P:

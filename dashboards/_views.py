@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 
 import dash
@@ -92,18 +91,6 @@ def year_options(release: Release, code: str) -> list[dict]:
     countries = set(_data.countries(release).index)
     years = sorted({int(y) for y in obs[obs["iso3"].isin(countries) & obs["value"].notna()]["year"]}, reverse=True)
     return [{"label": "Latest available", "value": "latest"}] + [{"label": str(y), "value": str(y)} for y in years]
-
-
-def delta_view(area: str, fallback):
-    """The progress helper's delta view for an area when dashboards/_delta.py exists, else `fallback()`."""
-    try:
-        module = importlib.import_module("dashboards._delta")
-        return module.delta_section(area)
-    except (ImportError, AttributeError):
-        return fallback()
-    except Exception:  # noqa: BLE001 - an optional section must never take the page down
-        log.exception("delta section failed for %s", area)
-        return fallback()
 
 
 def latest_with_previous(obs: pd.DataFrame, code: str) -> tuple[pd.Series | None, pd.Series | None]:

@@ -8,7 +8,7 @@ import pandas as pd
 from dash import Input, Output, callback, dcc, html, no_update
 
 from dashboards import _components as c
-from dashboards import _data, _figures, _series, _views
+from dashboards import _data, _delta, _figures, _series, _views
 from warehouse import Release, ReleaseError
 from web import inputs
 
@@ -73,7 +73,7 @@ def overview(release: Release) -> tuple[html.Div, html.Div]:
             dbc.Row([dbc.Col(chart, lg=6) for chart in charts if chart is not None]),
         ]
     )
-    return estimates, html.Div([targets(release, world), _views.delta_view(_data.WORLD, lambda: None)])
+    return estimates, html.Div([targets(release, world), _delta.delta_section(_data.WORLD)])
 
 
 def headline_cards(release: Release, world: pd.DataFrame) -> dbc.Row:
