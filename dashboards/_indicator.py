@@ -11,6 +11,7 @@ from dash import html
 from dashboards import _components as c
 from dashboards import _data, _figures, _series, _views
 from warehouse import Release
+from warehouse.schema import redistributable
 
 TABS = ("chart", "map", "table", "about")
 MAX_COMPARE = 12
@@ -208,7 +209,9 @@ def about_view(release: Release, meta: dict) -> html.Div:
     ]
     listing = html.Dl([part for k, v in facts for part in (html.Dt(k), html.Dd(v))], className="about-list")
     table = c.table(
-        rows.assign(redistributable=rows["redistribution"].map({True: "yes", False: "no (shown with attribution)"})),
+        rows.assign(
+            redistributable=["yes" if redistributable(r) else "no (shown with attribution)" for _, r in rows.iterrows()]
+        ),
         [
             ("publisher", "Publisher"),
             ("title", "Title"),

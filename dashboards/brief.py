@@ -14,6 +14,7 @@ from dash import html
 from dashboards import _components as c
 from dashboards import _country, _data, _delta, _pillars
 from warehouse import ReleaseError
+from warehouse.schema import redistributable
 
 ISO3 = re.compile(r"^[A-Za-z]{3}$")
 PER_PILLAR = 2  # indicators shown per pillar: the brief must stay on one page
@@ -195,7 +196,7 @@ def sources(country: _pillars.Country) -> html.P:
             parts.append(source_id)
             continue
         meta = table.loc[source_id]
-        rights = short(meta["licence"], 40) if bool(meta.get("redistribution", True)) else "not redistributable"
+        rights = short(meta["licence"], 40) if redistributable(meta) else "not redistributable"
         parts.append(f"{publisher(country, source_id)}, {short(meta['title'])} ({rights})")
     text = "; ".join(parts) + "." if parts else "No sources: no data."
     return html.P(text, className="brief-sources", id="brief-sources")
