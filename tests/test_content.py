@@ -111,13 +111,10 @@ def test_every_internal_link_resolves(lib, indicator_codes, theme_slugs):
             assert anchor in lib.glossary, f"{name}: {href}"
 
 
-def test_every_route_linked_from_content_is_served_by_a_page(lib):
+def test_every_route_linked_from_content_is_served_by_a_page(lib, app):
     import dash  # noqa: PLC0415
     from dash._pages import _path_to_page  # noqa: PLC0415
 
-    from app import create_app  # noqa: PLC0415
-
-    create_app()
     served = {page["module"] for page in dash.page_registry.values()}
     hrefs = {href for e in lib.explainers.values() for href in [*internal_links(e.body), *e.meta.dashboards]}
     for href in sorted(h for h in hrefs if h.startswith("/")):
