@@ -172,7 +172,9 @@ class Releases:
         if known is not None and known[0] == stamps:
             return known[1]
         release = verify(self.root, release_id)  # raises for a missing folder too
-        with self._lock:
+        on_disk = set(list_release_ids(self.root))
+        with self._lock:  # forget releases that were pruned from disk
+            self._verified = {k: v for k, v in self._verified.items() if k in on_disk}
             self._verified[release_id] = (stamps, release)
         return release
 
