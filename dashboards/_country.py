@@ -9,7 +9,7 @@ import pandas as pd
 from dash import html
 
 from dashboards import _components as c
-from dashboards import _data, _series, _views
+from dashboards import _data, _delta, _series
 from dashboards._pillars import PILLARS, Country, pillar_codes
 
 INSTRUMENTS = (
@@ -62,7 +62,7 @@ def summary_cards(country: Country) -> dbc.Row:
             c.nature_text(row["nature"]).split(" (")[0],
         ]
         cards.append(c.stat(title, value, details, f"country-card-{slug}"))
-    rows = _data.commitments(country.rid, country.iso3)
+    rows = _data.commitments(country.release, country.iso3)
     ratified = rows[rows["ratified"].fillna(False).astype(bool)]["instrument"].nunique() if not rows.empty else 0
     known = rows["instrument"].nunique() if not rows.empty else 0
     cards.append(
@@ -78,7 +78,7 @@ def summary_cards(country: Country) -> dbc.Row:
 
 def commitments_section(country: Country) -> html.Section:
     """Ratification status, date and "as of" date per instrument, and the GSI government response rating."""
-    rows = _data.commitments(country.rid, country.iso3)
+    rows = _data.commitments(country.release, country.iso3)
     records = []
     for code, label in INSTRUMENTS:
         match = rows[rows["instrument"] == code] if not rows.empty else rows
@@ -253,19 +253,8 @@ def pathfinder_text(country: Country) -> str:
 
 
 def delta_section(country: Country):
-    """The progress helper's delta view when it exists; otherwise the progress table's status lines."""
-    return _views.delta_view(country.iso3, lambda: progress_lines(country))
-
-
-def progress_lines(country: Country):
-    rows = _data.progress(country.rid, country.iso3)
-    if rows.empty:
-        return c.notice("The progress assessment (observed against required rate of change) is not available yet.")
-    lines = [
-        f"{country.indicator(r['indicator']).get('name', r['indicator'])}: {r['status']} — {r['reason']}"
-        for r in rows.to_dict("records")
-    ]
-    return html.Ul([html.Li(line) for line in lines], id="country-progress-list")
+    """The delta view of the country's headline series (progress against the SDG 8.7 target)."""
+    return _delta.delta_section(country.iso3)
 
 
 def downloads(iso3: str, name: str) -> html.P:

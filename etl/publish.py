@@ -33,7 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from etl.adapters.cells import BLOCK, constant, encode, repeated
-from warehouse import release as rel
+from warehouse import releases as rel
 from warehouse.schema import SORT_KEYS, TABLES
 
 LOCK = ".publish.lock"

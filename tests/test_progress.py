@@ -328,8 +328,8 @@ def test_the_band_always_contains_the_central_projection(case):
 
 # -- the real warehouse ----------------------------------------------------------------------------------
 @pytest.mark.realdata
-def test_the_world_child_labour_series_is_progressing_too_slowly(real_warehouse):
-    rows = real_warehouse.progress("child_labour_number", "WLD")
+def test_the_world_child_labour_series_is_progressing_too_slowly(real_warehouse, real_release):
+    rows = real_warehouse.progress(real_release, "child_labour_number", "WLD")
     row = only(rows[(rows["sex"] == "total") & (rows["age"] == "5-17")])
     # ILO/UNICEF global estimates: 246 (2000), 215 (2008), 168 (2012), 152 (2016), 160 million (2020).
     assert (row["points"], row["baseline_year"], row["latest_year"]) == (5, 2000, 2020)
@@ -344,8 +344,8 @@ def test_the_world_child_labour_series_is_progressing_too_slowly(real_warehouse)
 
 
 @pytest.mark.realdata
-def test_real_series_breaks_are_not_bridged_and_detected_counts_are_not_assessed(real_warehouse):
-    progress = real_warehouse.progress()
+def test_real_series_breaks_are_not_bridged_and_detected_counts_are_not_assessed(real_warehouse, real_release):
+    progress = real_warehouse.progress(real_release)
     gsi = progress[progress["indicator"].str.startswith("modern_slavery_prevalence_gsi")]
     assert len(gsi) > 100 and set(gsi["points"]) == {1}  # one edition each: 2018 and 2023 are never joined
     assert set(gsi["status"]) == {pg.INSUFFICIENT}
@@ -355,11 +355,13 @@ def test_real_series_breaks_are_not_bridged_and_detected_counts_are_not_assessed
 
 
 @pytest.mark.realdata
-def test_real_progress_is_deterministic(real_warehouse):
-    obs = real_warehouse.observations()
-    indicators = real_warehouse.indicators()
+def test_real_progress_is_deterministic(real_warehouse, real_release):
+    obs = real_warehouse.observations(real_release)
+    indicators = real_warehouse.indicators(real_release)
     first = pg.compute_progress(obs, indicators)
     again = pg.compute_progress(obs.sample(frac=1.0, random_state=7), indicators)
     pd.testing.assert_frame_equal(first, again)
-    published = real_warehouse.progress().sort_values(["indicator", "iso3", "sex", "age", "source"], ignore_index=True)
+    published = real_warehouse.progress(real_release).sort_values(
+        ["indicator", "iso3", "sex", "age", "source"], ignore_index=True
+    )
     pd.testing.assert_frame_equal(to_arrow("progress", first).to_pandas(), to_arrow("progress", published).to_pandas())

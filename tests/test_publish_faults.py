@@ -13,7 +13,7 @@ import pytest
 
 from tests import factories as f
 from warehouse import Warehouse
-from warehouse import release as rel
+from warehouse import releases as rel
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,8 +59,9 @@ def test_publish_killed_at_stage_leaves_last_release_served(tmp_path, stage):
     for name, data in before.items():
         assert after[name] == data, f"{name} changed"
     warehouse = Warehouse(tmp_path)
-    assert warehouse.release_id() == good and warehouse.degraded is None
-    assert warehouse.observations()["value"].tolist() == [1.0]
+    served = warehouse.releases.current()
+    assert served.id == good and served.degraded is None
+    assert warehouse.observations(served)["value"].tolist() == [1.0]
 
     newer = f.make_release(tmp_path, f.observations([{"indicator": "x", "iso3": "AAA", "year": 2022, "value": 2.0}]))
     assert rel.read_pointer(tmp_path) == newer
