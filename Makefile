@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := chromium chromium-driver redis-server
 
-.PHONY: run test system lint bench
+.PHONY: run test test-fast system lint bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ run: $(STAMP)
 
 test: $(STAMP) system
 	$(BIN)/python -m pytest -q
+
+# The edit loop: everything but the browser tests, the slow ones (real servers, long variants) and those that
+# build and read the real release (`pytest -m realdata` runs them).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not browser and not slow and not realdata"
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

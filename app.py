@@ -1,13 +1,14 @@
 """Compose the Delta 8.7 web app: Dash pages, the shell, the API, the cache and error handling.
 
-`server` is the WSGI application for gunicorn (`delta87 serve` runs `gunicorn app:server`).
+`delta87 serve` runs gunicorn on `app:wsgi()`, which builds one app per worker.
 """
 
 from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import _callback
+import flask
+from dash.development.base_component import Component
 
 import api
 import config
@@ -16,12 +17,7 @@ from dashboards import _shell
 
 
 def create_app() -> dash.Dash:
-    """Build a fresh app (tests build one per test)."""
-    # Page modules are re-executed by every Dash(use_pages=True) and register their @callback functions again;
-    # drop the copies an earlier, never-served app left in Dash's global registry (pages are the only modules
-    # that use @callback; the shell binds its callbacks to the app).
-    _callback.GLOBAL_CALLBACK_LIST.clear()
-    _callback.GLOBAL_CALLBACK_MAP.clear()
+    """Build an app that is ready to serve (tests build one per test)."""
     app = dash.Dash(
         __name__,
         use_pages=True,
@@ -39,11 +35,46 @@ def create_app() -> dash.Dash:
     api.init_app(app.server)
     _shell.register(app)  # menu toggler, current-section links, HTTP 404 for unknown pages and codes
     _ = dbc  # dash-bootstrap-components registers its JS bundle on import
+    _finish_setup(app)
     return app
 
 
-app = create_app()
-server = app.server
+def _finish_setup(app: dash.Dash) -> None:
+    """Run Dash's first-request set-up now, so that no request ever meets a half-built app.
+
+    Dash fills its callback map and registers the pages router in before-request hooks that mark themselves
+    done before they finish; with threaded workers a request arriving meanwhile found its callback "unknown".
+    Running the hooks here, before the app is handed to the server, leaves nothing to race.
+    """
+    with app.server.test_request_context("/"):
+        app.server.preprocess_request()
+    app.validation_layout = Skeleton(app.validation_layout)
+
+
+class Skeleton:
+    """Dash's validation layout without its data: every component with an id, flattened, with its type only.
+
+    Dash renders every page once to build this tree and embeds it in every index page it serves, for the
+    renderer to check that callback ids exist; the renderer needs only each component's id and type, not the
+    first release's figures and text.
+    """
+
+    def __init__(self, layout: Component | None):
+        nodes = [layout, *layout._traverse()] if isinstance(layout, Component) else []
+        self.components = [
+            {"type": c._type, "namespace": c._namespace, "props": {"id": c.id}}
+            for c in nodes
+            if isinstance(c, Component) and getattr(c, "id", None) is not None
+        ]
+
+    def to_plotly_json(self) -> dict:
+        return {"type": "Div", "namespace": "dash_html_components", "props": {"children": self.components}}
+
+
+def wsgi() -> flask.Flask:
+    """The WSGI application of one worker (`gunicorn 'app:wsgi()'`)."""
+    return create_app().server
+
 
 if __name__ == "__main__":  # development server only; production: `delta87 serve`
-    app.run(host=config.settings().host, port=config.settings().port, debug=False)
+    create_app().run(host=config.settings().host, port=config.settings().port, debug=False)

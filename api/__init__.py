@@ -7,16 +7,12 @@ from (header `X-Delta87-Release` and the ETag); `release=<id>` pins one.
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from flask import Flask
 
-PREFIX = "/api/v1"
+from api import catalog, docs, observations, openapi  # each attaches its views to the blueprint on import
+from api.responses import PREFIX, bp
 
-bp = Blueprint("api", __name__, url_prefix=PREFIX)
-
-# The route modules attach their views to `bp` on import.
-from api import catalog, docs, observations, responses  # noqa: E402
-
-__all__ = ["PREFIX", "bp", "catalog", "docs", "init_app", "observations", "responses"]
+__all__ = ["PREFIX", "bp", "catalog", "docs", "init_app", "observations", "openapi"]
 
 
 def init_app(server: Flask) -> None:

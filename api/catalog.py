@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import pandas as pd
 from flask import Response, url_for
 
-from api import PREFIX, bp
-from api.responses import json_response, release_only
-from web.downloads import records
+from api.responses import PREFIX, bp, json_response, release_only
+from dataproduct.downloads import records
+from warehouse.schema import redistributable
 
 
 def _table_response(build) -> Response:
@@ -33,7 +32,7 @@ def indicators() -> Response:
     """Every indicator of the release: code, name, unit, definition, caveats, coverage."""
 
     def build(warehouse, release):
-        data = records(warehouse.indicators(release.id))
+        data = records(warehouse.indicators(release))
         return {"count": len(data), "data": data}
 
     return _table_response(build)
@@ -44,8 +43,8 @@ def countries() -> Response:
     """Countries with their region and income-group codes, and the aggregates (regions, income groups)."""
 
     def build(warehouse, release):
-        data = records(warehouse.countries(release.id))
-        return {"count": len(data), "data": data, "aggregates": records(warehouse.regions(release.id))}
+        data = records(warehouse.countries(release))
+        return {"count": len(data), "data": data, "aggregates": records(warehouse.regions(release))}
 
     return _table_response(build)
 
@@ -55,10 +54,9 @@ def sources() -> Response:
     """Every source: publisher, edition, licence, citation, and whether its data may be downloaded."""
 
     def build(warehouse, release):
-        frame = warehouse.sources(release.id)
-        data = records(frame)
+        data = records(warehouse.sources(release))
         for row in data:
-            row["downloadable"] = bool(row.get("redistribution"))
+            row["downloadable"] = redistributable(row)
         return {"count": len(data), "data": data}
 
     return _table_response(build)
@@ -69,9 +67,7 @@ def releases() -> Response:
     """Every release on disk, newest first; any of them can be pinned with `release=<id>`."""
 
     def build(warehouse, release):
-        frame = warehouse.releases()
-        frame = frame.astype({"current": bool}) if len(frame) else pd.DataFrame(columns=frame.columns)
-        data = records(frame)
+        data = warehouse.releases.listing()
         for row in data:
             row["observations_url"] = f"{PREFIX}/observations?release={row['id']}"
         return {"current": release.id, "count": len(data), "data": data}

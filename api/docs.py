@@ -9,11 +9,10 @@ from flask import Response, request
 from markupsafe import Markup, escape
 
 import config
-from api import PREFIX, bp
 from api.openapi import document
-from api.responses import release_only
-from web.downloads import snippet
-from web.params import Catalog, catalog
+from api.responses import PREFIX, bp, release_only
+from dataproduct.params import Catalog, catalog
+from dataproduct.readme import snippet
 
 PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -136,7 +135,7 @@ def docs() -> Response:
     warehouse, release, etag, cached = release_only(request.host_url)
     if cached is not None:
         return cached
-    cat = catalog(warehouse, release.id)
+    cat = catalog(release)
     spec = document(cat, config.settings().page_size_max)
     base = request.host_url.rstrip("/") + PREFIX
     body = Markup("").join(

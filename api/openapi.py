@@ -10,14 +10,11 @@ import pyarrow as pa
 from flask import Response
 
 import config
-from api import PREFIX, bp
-from api.responses import json_response, release_only
+from api.responses import PREFIX, bp, json_response, release_only
+from dataproduct import params
+from dataproduct.downloads import DICTIONARY, MEDIA_TYPES
 from warehouse.schema import TABLES
-from web import params
-from web.downloads import DICTIONARY, MEDIA_TYPES
 
-#: Every path the API answers (the catch-all in api/responses.py answers the rest with a JSON 404).
-PATHS = ("/", "/indicators", "/countries", "/sources", "/releases", "/observations", "/bulk", "/openapi.json", "/docs")
 RELEASE_PATTERN = r"^r[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$"
 SORT_PATTERN = "^-?({c})(,-?({c})){{0,{n}}}$".format(
     c="|".join(TABLES["observations"].names), n=params.MAX_SORT_KEYS - 1
@@ -272,6 +269,6 @@ def openapi() -> Response:
     warehouse, release, etag, cached = release_only()
     if cached is not None:
         return cached
-    response = json_response(document(params.catalog(warehouse, release.id), config.settings().page_size_max))
+    response = json_response(document(params.catalog(release), config.settings().page_size_max))
     response.set_etag(etag)
     return response

@@ -7,17 +7,22 @@ import json
 import logging
 from datetime import date, datetime
 
-from flask import Response, g, request
+from flask import Blueprint, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from api import PREFIX, bp
+from dataproduct.params import API_PREFIX as PREFIX
+from dataproduct.params import ParamError, arguments, check_names, release_param
 from warehouse import NoRelease, Release, ReleaseError, Warehouse, get_warehouse
-from warehouse import release as rel
-from web.params import ParamError, arguments, check_names, release_param
+from warehouse import releases as rel
+from web.inputs import BadInput
+from web.release import RELEASE_HEADER, request_release
 
 log = logging.getLogger(__name__)
 
-RELEASE_HEADER = "X-Delta87-Release"
+bp = Blueprint("api", __name__, url_prefix=PREFIX)
+
+#: Every path the API answers (the catch-all below answers the rest with a JSON 404).
+PATHS = ("/", "/indicators", "/countries", "/sources", "/releases", "/observations", "/bulk", "/openapi.json", "/docs")
 EXCLUDED_HEADER = "X-Delta87-Excluded-Sources"
 EXPOSED = f"{RELEASE_HEADER}, {EXCLUDED_HEADER}, ETag, Link, X-Total-Count, Content-Disposition"
 
@@ -38,17 +43,17 @@ def json_response(payload, status: int = 200) -> Response:
     return Response(body + "\n", status=status, mimetype="application/json")
 
 
-def error_response(problem: ParamError) -> Response:
+def error_response(problem: BadInput) -> Response:
     """The JSON error body with the problem's status."""
     return json_response(problem.to_dict(), problem.status)
 
 
 def resolve(args: dict[str, list[str]]) -> tuple[Warehouse, Release]:
-    """The warehouse and the release this request reads: pinned by `release=`, else the current one."""
+    """The warehouse and the release this request reads: pinned by `release=`, else the request's release."""
     warehouse = get_warehouse()
     pinned = release_param(args)
     try:
-        release = warehouse.resolve(pinned)
+        release = warehouse.releases.get(pinned) if pinned else request_release()
     except NoRelease as exc:
         raise ParamError(None, str(exc), status=503, error="no_release") from exc
     except ReleaseError as exc:
@@ -56,7 +61,7 @@ def resolve(args: dict[str, list[str]]) -> tuple[Warehouse, Release]:
             known = list(reversed(rel.list_release_ids(warehouse.root)))
             raise ParamError("release", f"release {pinned} is not available", known, 404, "release_not_found") from exc
         raise ParamError(None, f"no usable release: {exc}", status=503, error="no_release") from exc
-    g.release = release
+    g.api_release = release
     g.pinned = bool(pinned)
     return warehouse, release
 
@@ -96,7 +101,7 @@ def not_modified(etag: str) -> Response | None:
 @bp.after_request
 def name_the_release(response: Response) -> Response:
     """Every response names its release; pinned answers never change, current ones are revalidated."""
-    release = g.get("release")
+    release = g.get("api_release")
     if release is not None:
         response.headers[RELEASE_HEADER] = release.id
         if response.status_code in (200, 304):
@@ -112,8 +117,8 @@ def name_the_release(response: Response) -> Response:
     return response
 
 
-@bp.errorhandler(ParamError)
-def param_error(exc: ParamError) -> Response:
+@bp.errorhandler(BadInput)
+def param_error(exc: BadInput) -> Response:
     """400/404/503 JSON for a parameter (or release) the API cannot use."""
     return error_response(exc)
 
@@ -149,8 +154,6 @@ def unexpected(exc: Exception) -> Response:
 @bp.route("/<path:rest>", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
 def unknown_path(rest: str) -> Response:
     """JSON 404 for unknown endpoints, 405 for other methods on known ones."""
-    from api.openapi import PATHS  # noqa: PLC0415 - avoids an import cycle at module load
-
     path = "/" + rest.rstrip("/")
     allowed = [PREFIX + p for p in PATHS]
     if path in PATHS and request.method not in ("GET", "HEAD"):

@@ -51,7 +51,7 @@ def build_warehouse(areas: int) -> tuple[Path, str]:
     """Publish the SYNTHETIC release (cached: rebuilt only when the size changes)."""
     sys.path.insert(0, str(ROOT))
     from etl.publish import publish  # noqa: PLC0415 - the real publish step
-    from warehouse import release as rel  # noqa: PLC0415
+    from warehouse import releases as rel  # noqa: PLC0415
 
     root = WORK / f"warehouse-{areas}"
     current = rel.read_pointer(root) if root.exists() else None

@@ -3,9 +3,10 @@
 Measures cold start, first-load transfer (the requests headless Chromium makes to open the overview, replayed
 with gzip and with brotli), memory per worker idle and under load (RSS, psutil), and for 50 users over 60 s:
 throughput, p50/p95/p99 per endpoint kind and errors. Users replay what a browser sends for a page view (the
-page router callback, then the page's initial callbacks) or call the API, then think 1-3 s; a second run
-without think time measures capacity. Data: a real release built by the ETL from the raw snapshots, or the
-SYNTHETIC dashboard release with --synthetic (or when the raw folder is missing).
+page router callback, then the page's initial callbacks) or call the API, then think 1-3 s. The first run starts
+with an empty cache (as right after a publish that was not warmed), a second one with the cache the first left;
+a third without think time measures capacity. Data: a real release built by the ETL from the raw snapshots, or
+the SYNTHETIC dashboard release with --synthetic (or when the raw folder is missing).
 Usage: python -m benchmarks.load_bench [--users 50] [--seconds 60] [--stress-seconds 30] [--synthetic]
 """
 
@@ -23,9 +24,9 @@ import psutil
 import config
 from benchmarks import results
 from benchmarks.firstload import first_load
+from cli import warm
 from tests.load import Load, Request, Visit, fetch, percentile
 from tests.servers import Gunicorn, get
-from web import warm
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / "_work" / "load"
@@ -124,12 +125,24 @@ def cold_page_view(port: int) -> float:
     return time.perf_counter() - started
 
 
+def empty_cache() -> None:
+    """Delete every entry of the servers' filesystem cache (the workers then compute and store afresh)."""
+    shutil.rmtree(WORK / "cache", ignore_errors=True)
+    (WORK / "cache").mkdir(parents=True)
+
+
+def cold_ms(port: int, request: Request) -> float:
+    """Milliseconds for one request against an empty cache."""
+    empty_cache()
+    return fetch(port, request)[0].seconds * 1000
+
+
 def slowest(port: int, mix: list[Visit], top: int = 6) -> list[tuple[float, str]]:
-    """The slowest requests of the mix one at a time, bypassing the callback response cache (median of 3)."""
-    timings, bypass = [], {"Cache-Control": "no-cache"}
+    """The slowest requests of the mix one at a time, each against an empty cache (median of 3)."""
+    timings = []
     for visit in mix:
         for request in visit.requests:
-            ms = sorted(fetch(port, request, extra=bypass)[0].seconds * 1000 for _ in range(3))[1]
+            ms = sorted(cold_ms(port, request) for _ in range(3))[1]
             what = request.path if request.body is None else f"{request.body['output'].strip('.')[:48]} ({visit.name})"
             timings.append((ms, f"{request.kind}: {what}"))
     return sorted(set(timings), reverse=True)[:top]
@@ -183,11 +196,11 @@ def worker_rss(server: Gunicorn) -> list[float]:
     return sorted(mb for mb, _ in worker_stats(server).values())
 
 
-def run_load(server: Gunicorn, mix, users: int, seconds: float, think: tuple[float, float], headers=None) -> dict:
+def run_load(server: Gunicorn, mix, users: int, seconds: float, think: tuple[float, float]) -> dict:
     """One load run: samples, worker peaks, CPU used by the server and by this client, recycled workers."""
     client_cpu = time.process_time()
     with WorkerWatch(server) as watch:
-        load = Load(server.port, mix, users=users, duration=seconds, think=think, timeout=60, headers=headers or {})
+        load = Load(server.port, mix, users=users, duration=seconds, think=think, timeout=60)
         samples = load.run()
     return {
         "samples": samples,
@@ -228,18 +241,13 @@ def measure(args) -> dict:
         found["cold_start_s"] = server.start_seconds
         found["cold_view_s"] = cold_page_view(server.port)
         mix = visits(server.port)
-        for visit in mix:  # every page once: the state right after a publish warmed the cache
-            for request in visit.requests:
-                fetch(server.port, request)
         found["slowest"] = slowest(server.port, mix)
-        time.sleep(2)
         found["idle_mb"] = worker_rss(server)
         found["first_load"] = first_load(server.port)
+        empty_cache()
         found["think"] = run_load(server, mix, args.users, args.seconds, (1.0, 3.0))
+        found["warm"] = run_load(server, mix, args.users, args.stress_seconds, (1.0, 3.0))
         found["stress"] = run_load(server, mix, args.users, args.stress_seconds, (0.0, 0.0))
-        found["uncached"] = run_load(
-            server, mix, args.users, args.stress_seconds, (1.0, 3.0), {"Cache-Control": "no-cache"}
-        )
         found["after_mb"] = worker_rss(server)
     return found
 

@@ -1,10 +1,12 @@
-"""Load and validate the learning space: explainers (content/learn/*.md) and the glossary (content/glossary.yaml).
+"""Load and validate everything the pages read from files: explainers, the glossary, themes, indicator definitions.
 
-An explainer is Markdown with YAML front matter validated by a pydantic model (the snehilvj/dmc-docs pattern).
-Every problem raises ContentError with a message "<file>: <field>: <what is wrong>". The body may write
-`[[forced labour]]` or `[[detected victim|detected victims]]` to link a glossary term; an unknown term is an
-error. Links must use http(s), mailto, "/..." or "#..."; raw HTML is refused (the renderer would show it as text).
-Files are read once per process (`library()`), at the first page that needs them, never at import.
+An explainer (content/learn/*.md) is Markdown with YAML front matter validated by a pydantic model (the
+snehilvj/dmc-docs pattern); the glossary (content/glossary.yaml) and the themes (content/themes.yaml) are YAML
+validated the same way (content/models.py). Every problem raises ContentError with a message
+"<file>: <field>: <what is wrong>". The body may write `[[forced labour]]` or `[[detected victim|detected
+victims]]` to link a glossary term; an unknown term is an error. Links must use http(s), mailto, "/..." or
+"#..."; raw HTML is refused (the renderer would show it as text). Files are read once per process
+(`library()`), at the first page that needs them, never at import.
 """
 
 from __future__ import annotations
@@ -12,173 +14,28 @@ from __future__ import annotations
 import functools
 import logging
 import re
-import unicodedata
-from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
-from typing import Literal
 
 import yaml
 from markdown_it import MarkdownIt
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import ValidationError
 
+import config
 from content import links
+from content.models import ContentError, Explainer, FrontMatter, GlossaryTerm, Library, Theme, slugify
 
 log = logging.getLogger(__name__)
 
 CONTENT_DIR = Path(__file__).resolve().parent
 LEARN_DIR = CONTENT_DIR / "learn"
 GLOSSARY_FILE = CONTENT_DIR / "glossary.yaml"
-
-#: The fixed topic vocabulary of explainers: slug -> label shown on /learn.
-TOPICS: dict[str, str] = {
-    "sdg-framework": "SDG target 8.7",
-    "child-labour": "Child labour",
-    "forced-labour": "Forced labour and modern slavery",
-    "trafficking": "Human trafficking",
-    "measurement": "Measurement and data",
-    "law-and-policy": "Law, policy and commitments",
-}
-Topic = Literal[tuple(TOPICS)]  # type: ignore[valid-type]
+THEMES_FILE = CONTENT_DIR / "themes.yaml"
 
 WORDS_PER_MINUTE = 200
 _INLINE_TEXT = {"softbreak": " ", "hardbreak": " "}
 GLOSSARY_LINK = re.compile(r"\[\[([^\[\]|]+?)(?:\|([^\[\]]+?))?\]\]")
 _AUDIT = MarkdownIt("commonmark", {"html": True}).enable("table")
 _AUDIT.validateLink = lambda url: True  # the audit must see every link, even those markdown-it would drop
-
-
-class ContentError(ValueError):
-    """A content file is invalid; the message names the file and the field at fault."""
-
-
-class Strict(BaseModel):
-    """A model that refuses unknown fields (a typo in front matter is an error, not silently ignored)."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class Source(Strict):
-    """A publication an explainer relies on; cited again in the body's Sources section."""
-
-    publisher: str = Field(min_length=2)
-    title: str = Field(min_length=3)
-    year: int | None = Field(ge=1900, le=2100, description="None only for an undated web page, cited 'n.d.'")
-    url: str | None = None
-
-    @field_validator("url")
-    @classmethod
-    def _web_address(cls, value: str | None) -> str | None:
-        if value is not None and links.scheme(value) not in ("http", "https"):
-            raise ValueError("must be an http(s) address")
-        return value
-
-    @model_validator(mode="after")
-    def _traceable(self) -> Source:
-        if self.year is None and self.url is None:
-            raise ValueError("an undated source (year: null) needs a url")
-        return self
-
-    @property
-    def date(self) -> str:
-        """The year as cited: '2021', or 'n.d.' for an undated page."""
-        return str(self.year) if self.year is not None else "n.d."
-
-
-class FrontMatter(Strict):
-    """The validated header of an explainer file."""
-
-    title: str = Field(min_length=3, max_length=120)
-    slug: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
-    summary: str = Field(min_length=20, max_length=400)
-    topics: list[Topic] = Field(min_length=1)
-    related_indicators: list[str] = Field(default_factory=list)
-    sources: list[Source] = Field(min_length=1)
-    last_reviewed: date
-    reading_time: int = Field(ge=1, le=60, description="minutes")
-    dashboards: list[str] = Field(default_factory=list, description="internal routes that use this explainer")
-
-    @field_validator("related_indicators")
-    @classmethod
-    def _codes(cls, codes: list[str]) -> list[str]:
-        for code in codes:
-            if not re.fullmatch(r"[a-z][a-z0-9_]*", code):
-                raise ValueError(f"{code!r} is not an indicator code (lowercase letters, digits, underscores)")
-        return codes
-
-    @field_validator("dashboards")
-    @classmethod
-    def _routes(cls, routes: list[str]) -> list[str]:
-        for route in routes:
-            if not links.is_internal_route(route):
-                raise ValueError(f"{route!r} is not a platform route such as /coverage or /indicator/<code>")
-        return routes
-
-    @field_validator("last_reviewed")
-    @classmethod
-    def _not_future(cls, value: date) -> date:
-        if value > date.today():
-            raise ValueError("cannot be in the future")
-        return value
-
-
-class GlossaryTerm(Strict):
-    """One glossary entry, anchored on /learn/glossary#<slug>."""
-
-    term: str = Field(min_length=2)
-    definition: str = Field(min_length=20)
-    aliases: list[str] = Field(default_factory=list)
-    see_also: list[str] = Field(default_factory=list, description="slugs of other glossary terms")
-    explainers: list[str] = Field(default_factory=list, description="slugs of explainers to read next")
-
-    @property
-    def slug(self) -> str:
-        """The anchor of the term on the glossary page."""
-        return slugify(self.term)
-
-
-@dataclass(frozen=True)
-class Explainer:
-    """A loaded explainer: validated front matter and a body whose glossary links are expanded."""
-
-    meta: FrontMatter
-    body: str
-    path: Path
-    words: int
-    text: str  # plain text of the body, for search
-
-    @property
-    def slug(self) -> str:
-        """The explainer's address part: /learn/<slug>."""
-        return self.meta.slug
-
-    @property
-    def title(self) -> str:
-        """The explainer's title."""
-        return self.meta.title
-
-
-@dataclass(frozen=True)
-class Library:
-    """Every explainer (by slug, ordered by title) and glossary term (by slug, ordered by term)."""
-
-    explainers: dict[str, Explainer]
-    glossary: dict[str, GlossaryTerm]
-    problems: tuple[str, ...] = field(default=())
-
-    def by_topic(self) -> dict[str, list[Explainer]]:
-        """Explainers grouped under each topic of the vocabulary (an explainer may sit under several)."""
-        groups: dict[str, list[Explainer]] = {topic: [] for topic in TOPICS}
-        for explainer in self.explainers.values():
-            for topic in explainer.meta.topics:
-                groups[topic].append(explainer)
-        return groups
-
-
-def slugify(text: str) -> str:
-    """'Forced labour' -> 'forced-labour' (accents folded, anything else becomes a hyphen)."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
 
 
 # -- loading -------------------------------------------------------------------------------------------
@@ -259,8 +116,32 @@ def split_front_matter(text: str, name: str) -> tuple[dict, str]:
     return header, match.group(2)
 
 
-def load_library(learn_dir: Path = LEARN_DIR, glossary_file: Path = GLOSSARY_FILE, strict: bool = True) -> Library:
-    """Load every explainer and the glossary. strict: raise on the first problem; else skip bad files and list them."""
+def load_themes(path: Path = THEMES_FILE) -> dict[str, Theme]:
+    """Read and validate the themes file; raise ContentError naming the theme and field at fault."""
+    try:
+        entries = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ContentError(f"{path.name}: file: cannot read YAML: {exc}") from exc
+    if not isinstance(entries, list):
+        raise ContentError(f"{path.name}: themes: expected a list of themes")
+    themes: dict[str, Theme] = {}
+    for index, entry in enumerate(entries):
+        where = entry.get("slug", f"entry {index + 1}") if isinstance(entry, dict) else f"entry {index + 1}"
+        try:
+            theme = Theme.model_validate(entry)
+        except ValidationError as exc:
+            raise ContentError(_validation_message(path.name, exc, prefix=f"theme {where}: ")) from exc
+        if theme.slug in themes:
+            raise ContentError(f"{path.name}: theme {theme.slug}: defined twice")
+        themes[theme.slug] = theme
+    return themes
+
+
+def load_library(
+    learn_dir: Path = LEARN_DIR, glossary_file: Path = GLOSSARY_FILE, themes_file: Path = THEMES_FILE, strict=True
+) -> Library:
+    """Load every explainer, the glossary and the themes. strict: raise on the first problem; else skip bad files
+    and list them."""
     glossary = load_glossary(glossary_file)
     lookup = term_lookup(glossary)
     explainers: dict[str, Explainer] = {}
@@ -274,19 +155,41 @@ def load_library(learn_dir: Path = LEARN_DIR, glossary_file: Path = GLOSSARY_FIL
             problems.append(str(exc))
             continue
         explainers[explainer.slug] = explainer
+    try:
+        themes = load_themes(themes_file)
+    except ContentError as exc:
+        if strict:
+            raise
+        themes, problems = {}, [*problems, str(exc)]
     problems += cross_check(explainers, glossary, glossary_file.name)
     if strict and problems:
         raise ContentError(problems[0])
     for problem in problems:
-        log.error("learning-space content problem: %s", problem)
+        log.error("content problem: %s", problem)
     ordered = dict(sorted(explainers.items(), key=lambda item: item[1].title.casefold()))
-    return Library(explainers=ordered, glossary=glossary, problems=tuple(problems))
+    return Library(explainers=ordered, glossary=glossary, themes=themes, problems=tuple(problems))
 
 
 @functools.lru_cache(maxsize=4)
-def library(learn_dir: Path = LEARN_DIR, glossary_file: Path = GLOSSARY_FILE) -> Library:
+def library(
+    learn_dir: Path = LEARN_DIR, glossary_file: Path = GLOSSARY_FILE, themes_file: Path = THEMES_FILE
+) -> Library:
     """The content, read once per process; a bad file is skipped and reported rather than taking pages down."""
-    return load_library(learn_dir, glossary_file, strict=False)
+    return load_library(learn_dir, glossary_file, themes_file, strict=False)
+
+
+def indicator_definitions() -> list[dict]:
+    """The entries of the staff reference file data/reference/indicators.yaml ([] when it cannot be read).
+
+    Pages take indicators from the release; this is what they name when no release can be served yet.
+    """
+    path = config.settings().reference_dir / "indicators.yaml"
+    try:
+        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except (OSError, yaml.YAMLError) as exc:
+        log.warning("cannot read %s: %s", path, exc)
+        return []
+    return [e for e in entries if isinstance(e, dict) and e.get("code")]
 
 
 # -- checks --------------------------------------------------------------------------------------------
@@ -386,6 +289,6 @@ def _squash(text: str) -> str:
 def _validation_message(name: str, exc: ValidationError, prefix: str = "") -> str:
     parts = []
     for error in exc.errors():
-        loc = prefix + ".".join(str(p) for p in error["loc"]) if error["loc"] else prefix.rstrip(".") or "front matter"
+        loc = prefix + ".".join(str(p) for p in error["loc"]) if error["loc"] else prefix.rstrip(". ") or "front matter"
         parts.append(f"{name}: {loc}: {error['msg']}")
     return "; ".join(parts)

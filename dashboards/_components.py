@@ -8,6 +8,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
+from warehouse.schema import redistributable
+
 #: Plain-language names for the `nature` column.
 NATURE_TEXT = {
     "measured": "measured (household survey or census)",
@@ -126,7 +128,7 @@ def source_note(rows: pd.DataFrame, sources, extra: str = "") -> html.P:
         parts.append(source_label(records, source_id, editions))
         row = records.get(source_id)
         if row is not None:
-            if not bool(row.get("redistribution", True)):
+            if not redistributable(row):
                 parts.append(f" — © {row['publisher']}, shown with attribution; not included in downloads")
             elif row.get("licence"):
                 parts.append(f" (licence: {row['licence']})")

@@ -9,7 +9,7 @@ import pandas as pd
 from dash import html
 
 from dashboards import _components as c
-from dashboards import _data, _series, _views
+from dashboards import _data, _delta, _series
 from dashboards._pillars import PILLARS, Country, pillar_codes
 
 INSTRUMENTS = (
@@ -62,7 +62,7 @@ def summary_cards(country: Country) -> dbc.Row:
             c.nature_text(row["nature"]).split(" (")[0],
         ]
         cards.append(c.stat(title, value, details, f"country-card-{slug}"))
-    rows = _data.commitments(country.rid, country.iso3)
+    rows = _data.commitments(country.release, country.iso3)
     ratified = rows[rows["ratified"].fillna(False).astype(bool)]["instrument"].nunique() if not rows.empty else 0
     known = rows["instrument"].nunique() if not rows.empty else 0
     cards.append(
@@ -78,7 +78,7 @@ def summary_cards(country: Country) -> dbc.Row:
 
 def commitments_section(country: Country) -> html.Section:
     """Ratification status, date and "as of" date per instrument, and the GSI government response rating."""
-    rows = _data.commitments(country.rid, country.iso3)
+    rows = _data.commitments(country.release, country.iso3)
     records = []
     for code, label in INSTRUMENTS:
         match = rows[rows["instrument"] == code] if not rows.empty else rows
@@ -97,7 +97,7 @@ def commitments_section(country: Country) -> html.Section:
         records.append(
             {
                 "instrument": label,
-                "status": first["status"],
+                "status": commitment_status(code, first["status"], first["as_of"]),
                 "date": first["date"] or "–",
                 "as_of": first["as_of"] or "–",
                 "source": c.source_short(country.sources, first),
@@ -120,6 +120,7 @@ def commitments_section(country: Country) -> html.Section:
                 [
                     html.H2("Commitments", id="country-commitments", className="h4 mb-0"),
                     c.explainer_link("ilo-conventions-and-ratification"),
+                    c.explainer_link("accountability-and-policy-tools", "How commitments are monitored"),
                 ],
                 className="d-flex flex-wrap align-items-baseline gap-3 mb-2",
             ),
@@ -131,11 +132,21 @@ def commitments_section(country: Country) -> html.Section:
     )
 
 
+#: C182 became universally ratified on 4 August 2020, after the dates of the ratification data (about 2013).
+C182_UNIVERSAL = "every ILO member State has ratified it since 4 August 2020"
+
+
+def commitment_status(code: str, status: str, as_of: str) -> str:
+    """The status as the source gives it; a C182 "not ratified" says that it predates universal ratification."""
+    if code == "C182" and status == "not ratified":
+        return f"not ratified in data as of {as_of or 'an unknown date'}; {C182_UNIVERSAL}"
+    return status
+
+
 def _c182_note(records: list[dict]) -> html.P | None:
-    """Convention No. 182 became universally ratified in August 2020, after the dates of the ratification data
-    (about 2013): a "not ratified" status then needs saying what it dates from (source: the explainer)."""
+    """A note under the table when a source's C182 status predates universal ratification (source: the explainer)."""
     label = dict(INSTRUMENTS)["C182"]
-    if not any(r["instrument"] == label and r["status"] == "not ratified" for r in records):
+    if not any(r["instrument"] == label and r["status"].endswith(C182_UNIVERSAL) for r in records):
         return None
     return html.P(
         [
@@ -242,19 +253,8 @@ def pathfinder_text(country: Country) -> str:
 
 
 def delta_section(country: Country):
-    """The progress helper's delta view when it exists; otherwise the progress table's status lines."""
-    return _views.delta_view(country.iso3, lambda: progress_lines(country))
-
-
-def progress_lines(country: Country):
-    rows = _data.progress(country.rid, country.iso3)
-    if rows.empty:
-        return c.notice("The progress assessment (observed against required rate of change) is not available yet.")
-    lines = [
-        f"{country.indicator(r['indicator']).get('name', r['indicator'])}: {r['status']} — {r['reason']}"
-        for r in rows.to_dict("records")
-    ]
-    return html.Ul([html.Li(line) for line in lines], id="country-progress-list")
+    """The delta view of the country's headline series (progress against the SDG 8.7 target)."""
+    return _delta.delta_section(country.iso3)
 
 
 def downloads(iso3: str, name: str) -> html.P:

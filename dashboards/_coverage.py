@@ -14,7 +14,7 @@ from dash import dcc
 from dashboards import _components as c
 from dashboards import _data
 from dashboards._figures import FONT
-from warehouse import ObservationFilter, get_warehouse
+from warehouse import ObservationFilter, Release, get_warehouse
 
 THEMES = ("child-labour", "forced-labour", "trafficking")
 #: Years since the latest observation -> (label, colour); Okabe-Ito blues to vermillion, grey for no data.
@@ -165,17 +165,17 @@ def coverage_codes(indicators: pd.DataFrame) -> list[str]:
 
 
 @_data.memo
-def cells(rid: str) -> pd.DataFrame:
+def cells(release: Release) -> pd.DataFrame:
     """Latest-year cells of every SDG 8.7 indicator, for the whole release (cached per release)."""
-    codes = tuple(coverage_codes(_data.indicators(rid)))
+    codes = tuple(coverage_codes(_data.indicators(release)))
     cols = ["indicator", "iso3", "year", "value", "nature"]
-    obs = get_warehouse().observations(ObservationFilter(indicators=codes), release_id=rid) if codes else None
+    obs = get_warehouse().observations(release, ObservationFilter(indicators=codes)) if codes else None
     return latest_cells(obs[cols] if obs is not None else pd.DataFrame(columns=cols))
 
 
-def countries_in(rid: str, group: str | None, with_data: set[str] | frozenset = frozenset()) -> pd.DataFrame:
+def countries_in(release: Release, group: str | None, with_data: set[str] | frozenset = frozenset()) -> pd.DataFrame:
     """Countries of a region code (any grouping), or all: independent states, and territories that have data."""
-    table = _data.countries(rid)
+    table = _data.countries(release)
     if group:
         table = table[(table[[g for g, _ in GROUPINGS]] == group).any(axis=1)]
     keep = table["independent"].fillna(False).astype(bool) | table["iso3"].isin(with_data)
@@ -185,16 +185,18 @@ def countries_in(rid: str, group: str | None, with_data: set[str] | frozenset = 
 # -- page ------------------------------------------------------------------------------------------------
 
 
-def matrix_view(rid: str, group: str | None, colour_by: str | None) -> tuple[go.Figure, object, str]:
-    """Figure, table alternative and a one-line summary for a region code (or all) and a colouring."""
-    names, found = _data.indicators(rid), cells(rid)
-    countries = set(_data.countries(rid)["iso3"])
+@_data.memo
+def matrix_view(release: Release, group: str | None, colour_by: str | None) -> tuple[dict, object, str]:
+    """Figure (a plain dict), table alternative and a one-line summary for a region code (or all) and a colouring."""
+    names, found = _data.indicators(release), cells(release)
+    countries = set(_data.countries(release)["iso3"])
     found = found[found["iso3"].isin(countries)]  # regions and the world have their own pages
-    codes = [code for code in coverage_codes(names) if code in set(found["indicator"])]  # no country-less columns
-    members = countries_in(rid, group or None, set(found["iso3"]))
+    with_data = set(found["indicator"])
+    codes = [code for code in coverage_codes(names) if code in with_data]  # no country-less columns
+    members = countries_in(release, group or None, set(found["iso3"]))
     if not codes or members.empty:
-        return go.Figure(layout={"height": 200}), c.notice("No countries or indicators to show."), ""
-    grid = matrix(found, members, codes, _data.release_year(rid))
+        return {"layout": {"height": 200}}, c.notice("No countries or indicators to show."), ""
+    grid = matrix(found, members, codes, _data.release_year(release))
     labels = {code: str(names.loc[code, "short_name"] or code) for code in codes}
     columns = [("name", "Country")] + [(code, labels[code]) for code in codes]
     table = dcc.Markdown(table_markdown(table_rows(grid), columns), className="coverage-table small")
@@ -203,7 +205,7 @@ def matrix_view(rid: str, group: str | None, colour_by: str | None) -> tuple[go.
         f"{len(members)} countries × {len(codes)} indicators; {int(grid['latest_year'].notna().sum())} cells have data; "
         f"{empty} countries have no data on any of these indicators."
     )
-    return matrix_figure(grid, labels, colour_by or "age"), table, summary
+    return c.plain(matrix_figure(grid, labels, colour_by or "age")), table, summary
 
 
 def country_href(click: dict | None) -> str | None:

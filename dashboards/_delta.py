@@ -17,7 +17,7 @@ from dash import dcc, html
 from dashboards import _components as c
 from dashboards import _data
 from dashboards._figures import FONT, OKABE_ITO
-from warehouse import ObservationFilter, ReleaseError, get_warehouse
+from warehouse import ObservationFilter, Release, ReleaseError, get_warehouse
 from warehouse import progress_text as words
 
 EXPLAINER = "/learn/measuring-progress"
@@ -206,7 +206,7 @@ def _add_projection(fig: go.Figure, obs: pd.DataFrame, row: dict, target_year: i
 
 
 # -- data ------------------------------------------------------------------------------------------------
-def series_observations(rid: str, row: dict) -> pd.DataFrame:
+def series_observations(release: Release, row: dict) -> pd.DataFrame:
     """The observations behind one progress row (no missing or censored values)."""
     where = ObservationFilter(
         indicators=(row["indicator"],),
@@ -215,13 +215,13 @@ def series_observations(rid: str, row: dict) -> pd.DataFrame:
         ages=(row["age"],),
         sources=(row["source"],),
     )
-    obs = get_warehouse().observations(where, release_id=rid)
+    obs = get_warehouse().observations(release, where)
     return obs[obs["value"].notna() & ~obs["censored"].fillna(False).astype(bool)]
 
 
-def population_for(rid: str, area: str, row: dict, unit: str) -> tuple[float | None, str]:
+def population_for(release: Release, area: str, row: dict, unit: str) -> tuple[float | None, str]:
     """The population a rate applies to, and a note on which one (ages 5-17 = under 18 minus under 5)."""
-    obs = _data.country_observations(rid, area)
+    obs = _data.country_observations(release, area)
     if obs.empty:
         return None, ""
 
@@ -252,11 +252,11 @@ def population_for(rid: str, area: str, row: dict, unit: str) -> tuple[float | N
 def delta_section(area_code: str, indicator: str | None = None, compact: bool = False) -> html.Div:
     """The delta view of one area (ISO3 or region code), for one indicator or the headline series."""
     try:
-        rid = _data.release_id()
+        release = _data.release()
     except ReleaseError as exc:
         return c.notice(f"No data release is available: {exc}", "warning")
     area = str(area_code or "").upper()
-    rows = _data.progress(rid, area)
+    rows = _data.progress(release, area)
     row = headline(rows, indicator) if not rows.empty else None
     if row is None:
         wanted = f" for {indicator}" if indicator else ""
@@ -265,16 +265,21 @@ def delta_section(area_code: str, indicator: str | None = None, compact: bool = 
             className="delta-view",
             id=f"delta-{area.lower()}",
         )
-    meta = _data.indicator_meta(rid, row["indicator"]) or {"name": row["indicator"], "unit": ""}
+    meta = _data.indicator_meta(release, row["indicator"]) or {"name": row["indicator"], "unit": ""}
     unit = meta.get("unit") or ""
-    parts = [_title(row, meta, rid), _badge(row), _tiles(row, unit, rid, area), _chart(rid, row, unit, compact)]
+    parts = [
+        _title(row, meta, release),
+        _badge(row),
+        _tiles(row, unit, release, area),
+        _chart(release, row, unit, compact),
+    ]
     if not compact:
-        parts += [_method(row), _others(rows, rid)]
+        parts += [_method(row), _others(rows, release)]
     return html.Div(parts, className="delta-view" + (" delta-compact" if compact else ""), id=f"delta-{area.lower()}")
 
 
-def _title(row: dict, meta: dict, rid: str) -> html.P:
-    sources = _data.sources(rid)
+def _title(row: dict, meta: dict, release: Release) -> html.P:
+    sources = _data.sources(release)
     source = str(sources.loc[row["source"], "publisher"]) if row["source"] in sources.index else row["source"]
     source = source.split(" (")[0].split(";")[0]  # the publisher's name, without qualifiers
     who = "" if row["sex"] == "total" else f", {row['sex']}"
@@ -307,7 +312,7 @@ def _pace(row: dict, which: str, unit: str) -> str:
     return f"{words.direction_word(value).lower()} {words.pace_text(row, which, unit)}"
 
 
-def _tiles(row: dict, unit: str, rid: str, area: str) -> dbc.Row:
+def _tiles(row: dict, unit: str, release: Release, area: str) -> dbc.Row:
     target = row.get("target_value")
     goal = f"to reach {words.target_text(float(target), unit)} by {int(row['target_year'])}" if pd.notna(target) else ""
     span = f"{int(row['baseline_year'])}–{int(row['latest_year'])}, {int(row['points'])} points"
@@ -316,18 +321,18 @@ def _tiles(row: dict, unit: str, rid: str, area: str) -> dbc.Row:
         c.stat("Observed pace", observed, [span if row["points"] >= 2 else f"{int(row['latest_year'])} only"]),
         c.stat("Required pace", _pace(row, "required", unit), [goal]),
     ]
-    lines = [_people(row, unit, rid, area)]
+    lines = [_people(row, unit, release, area)]
     return dbc.Row(
         [dbc.Col(t, xs=6) for t in tiles] + [dbc.Col(html.P(lines, className="small mb-0 mt-2"), xs=12)],
         className="g-2 mb-2 delta-tiles",
     )
 
 
-def _people(row: dict, unit: str, rid: str, area: str) -> str:
+def _people(row: dict, unit: str, release: Release, area: str) -> str:
     change = row.get("required_change")
     if row["status"] in (words.TARGET_MET, words.NOT_ASSESSED) or change is None or pd.isna(change) or change >= 0:
         return ""
-    population, which = population_for(rid, area, row, unit)
+    population, which = population_for(release, area, row, unit)
     people = people_per_year(float(change), unit, population)
     who = "children" if row["indicator"].startswith(("child", "hazardous")) else "people"
     if people is None:
@@ -336,8 +341,8 @@ def _people(row: dict, unit: str, rid: str, area: str) -> str:
     return f"The required pace means about {words.format_count(people)} fewer {who} each year{basis}."
 
 
-def _chart(rid: str, row: dict, unit: str, compact: bool) -> html.Figure:
-    obs = series_observations(rid, row)
+def _chart(release: Release, row: dict, unit: str, compact: bool) -> html.Figure:
+    obs = series_observations(release, row)
     figure = fan_figure(obs, row, unit, height=180 if compact else 320)
     summary = (
         (
@@ -362,7 +367,7 @@ def _chart(rid: str, row: dict, unit: str, compact: bool) -> html.Figure:
     return html.Figure(
         [
             html.Div(
-                dcc.Graph(id=graph_id, figure=figure, config={**c.GRAPH_CONFIG, "staticPlot": compact}),
+                dcc.Graph(id=graph_id, figure=c.plain(figure), config={**c.GRAPH_CONFIG, "staticPlot": compact}),
                 **{"aria-describedby": f"{graph_id}-summary"},
             ),
             html.Figcaption(summary, id=f"{graph_id}-summary", className="small text-body-secondary"),
@@ -380,8 +385,8 @@ def _method(row: dict) -> html.P:
     )
 
 
-def _others(rows: pd.DataFrame, rid: str) -> html.Details:
-    names = _data.indicators(rid)
+def _others(rows: pd.DataFrame, release: Release) -> html.Details:
+    names = _data.indicators(release)
     frame = rows.assign(
         name=rows["indicator"].map(lambda code: names.loc[code, "name"] if code in names.index else code),
         years=[

@@ -1,6 +1,6 @@
 """Helpers of the /data explorer: filter controls, URL <-> filter state, the preview slice and download links.
 
-The page speaks the API's query language (web/params.py), so its URL query and its download links are the
+The page speaks the API's query language (dataproduct/params.py), so its URL query and its download links are the
 same string: what the page shows is exactly what `/api/v1/observations?<query>` returns.
 """
 
@@ -9,12 +9,11 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from api import PREFIX
-from warehouse import ObservationFilter, Release, Warehouse
-from warehouse.schema import OBSERVATIONS
-from web.downloads import Slice
-from web.downloads import records as json_records
-from web.params import (
+from dashboards import _data
+from dataproduct.downloads import Slice
+from dataproduct.downloads import records as json_records
+from dataproduct.params import (
+    API_PREFIX,
     DEFAULT_LIMIT,
     FILTER_PARAMS,
     LIST_FILTERS,
@@ -29,6 +28,8 @@ from web.params import (
     parse_sort,
     query_string,
 )
+from warehouse import ObservationFilter, Release, Warehouse
+from warehouse.schema import OBSERVATIONS, redistributable
 
 PAGE_SIZE = 25
 #: Columns of the preview table (source_file is in every download, but too long to preview).
@@ -53,9 +54,9 @@ def control_id(name: str) -> str:
 
 
 # -- options ---------------------------------------------------------------------------------------------
-def _restricted_indicators(cat: Catalog, warehouse: Warehouse) -> set[str]:
+def _restricted_indicators(cat: Catalog, release: Release) -> set[str]:
     """Indicators all of whose sources forbid redistribution (listed, but never downloadable)."""
-    frame = warehouse.indicators(cat.release_id)
+    frame = _data.indicators(release)
     blocked = set(cat.excluded_sources())
     return {
         code
@@ -64,9 +65,9 @@ def _restricted_indicators(cat: Catalog, warehouse: Warehouse) -> set[str]:
     }
 
 
-def options(cat: Catalog, warehouse: Warehouse) -> dict[str, list[dict]]:
+def options(cat: Catalog, release: Release) -> dict[str, list[dict]]:
     """Dropdown / checklist options per filter parameter."""
-    restricted = _restricted_indicators(cat, warehouse)
+    restricted = _restricted_indicators(cat, release)
     indicator = [
         {"label": f"{name} ({code})" + (" – not downloadable (licence)" if code in restricted else ""), "value": code}
         for code, name in sorted(cat.indicators.items(), key=lambda kv: str(kv[1]).lower())
@@ -80,8 +81,7 @@ def options(cat: Catalog, warehouse: Warehouse) -> dict[str, list[dict]]:
         "age": [{"label": a, "value": a} for a in cat.ages],
         "source": [
             {
-                "label": f"{row.get('title') or s} ({s})"
-                + ("" if row.get("redistribution") else " – not downloadable"),
+                "label": f"{row.get('title') or s} ({s})" + ("" if redistributable(row) else " – not downloadable"),
                 "value": s,
             }
             for s, row in sorted(cat.sources.items())
@@ -91,9 +91,9 @@ def options(cat: Catalog, warehouse: Warehouse) -> dict[str, list[dict]]:
     }
 
 
-def controls(cat: Catalog, warehouse: Warehouse, values: dict) -> dbc.Row:
+def controls(cat: Catalog, release: Release, values: dict) -> dbc.Row:
     """The filter controls, each labelled, pre-set from the URL."""
-    opts = options(cat, warehouse)
+    opts = options(cat, release)
     cols = []
     for name in LIST_FILTERS:
         width = 12 if name in ("indicator", "country") else 6
@@ -221,7 +221,9 @@ def download_links(piece: Slice, max_rows_xlsx: int) -> list:
     links = []
     for fmt, label in FORMATS:
         extra = {"format": fmt, "release": piece.release.id, "limit": DEFAULT_LIMIT if fmt == "json" else None}
-        href = f"{PREFIX}/observations?" + "&".join(p for p in (text, query_string(ObservationFilter(), **extra)) if p)
+        href = f"{API_PREFIX}/observations?" + "&".join(
+            p for p in (text, query_string(ObservationFilter(), **extra)) if p
+        )
         too_big = fmt == "xlsx" and piece.total > max_rows_xlsx
         links.append(
             html.A(
@@ -266,7 +268,7 @@ def sources_table(cat: Catalog) -> html.Div:
                     html.Td(name),
                     html.Td(row.get("edition") or ""),
                     html.Td(row.get("licence") or "not stated"),
-                    html.Td("yes" if row.get("redistribution") else "no – shown with attribution, not downloadable"),
+                    html.Td("yes" if redistributable(row) else "no – shown with attribution, not downloadable"),
                     html.Td(row.get("citation") or ""),
                 ]
             )

@@ -10,6 +10,8 @@ from dash import html
 
 from dashboards import _components as c
 from dashboards import _data, _figures, _series, _views
+from warehouse import Release
+from warehouse.schema import redistributable
 
 TABS = ("chart", "map", "table", "about")
 MAX_COMPARE = 12
@@ -82,9 +84,9 @@ def parse(choices: Choices, **query) -> View:
 
 
 @_data.memo
-def choices(rid: str, code: str) -> Choices:
+def choices(release: Release, code: str) -> Choices:
     """The Choices of one indicator in a release (memoised: every callback validates its inputs against them)."""
-    return Choices.of(_data.indicator_observations(rid, code), code)
+    return Choices.of(_data.indicator_observations(release, code), code)
 
 
 def filtered(obs: pd.DataFrame, view: View) -> pd.DataFrame:
@@ -102,15 +104,15 @@ def default_areas(rows: pd.DataFrame, countries: set[str], limit: int = 5) -> tu
     return tuple(counts.index[:limit])
 
 
-def chart_view(rid: str, meta: dict, rows: pd.DataFrame, view: View) -> html.Figure:
+def chart_view(release: Release, meta: dict, rows: pd.DataFrame, view: View) -> html.Figure:
     """Lines for the compared areas: one per area and source (never joined across sources)."""
-    names = _data.area_names(rid)
-    areas = view.areas or default_areas(rows, set(_data.countries(rid).index))
+    names = _data.area_names(release)
+    areas = view.areas or default_areas(rows, set(_data.countries(release).index))
     picked = rows[rows["iso3"].isin(areas)]
     several = picked.groupby("iso3")["source"].nunique().gt(1).any()
     label = picked["iso3"].map(names).fillna(picked["iso3"])
     if several:  # one line per area and source, named by the source's edition (e.g. "UN SDG database 2020")
-        titles = {k: v["title"] for k, v in _data.source_records(rid).items()}
+        titles = {k: v["title"] for k, v in _data.source_records(release).items()}
         edition = picked["edition"].fillna("").astype(str)
         label = label + " · " + edition.where(edition != "", picked["source"].map(titles).fillna(picked["source"]))
     frame = picked.assign(series=label)
@@ -124,42 +126,42 @@ def chart_view(rid: str, meta: dict, rows: pd.DataFrame, view: View) -> html.Fig
         frame,
         figure,
         unit,
-        _data.source_records(rid),
+        _data.source_records(release),
         summary=f"{chosen}{c.trend_summary(frame, unit, meta.get('decimals'))} {TABLE_TAB}",
         table=False,
     )
 
 
 @_data.memo
-def content(rid: str, code: str, view: View):
+def content(release: Release, code: str, view: View):
     """The active tab's content for one view (memoised per release: views repeat across visitors and links)."""
-    meta = _data.indicator_meta(rid, code)
-    rows = filtered(_data.indicator_observations(rid, code), view)
+    meta = _data.indicator_meta(release, code)
+    rows = filtered(_data.indicator_observations(release, code), view)
     if view.tab == "map":
-        return map_view(rid, code, view)
+        return map_view(release, code, view)
     if view.tab == "table":
-        return table_view(rid, meta, rows, view)
+        return table_view(release, meta, rows, view)
     if view.tab == "about":
-        return about_view(rid, meta)
-    return chart_view(rid, meta, rows, view)
+        return about_view(release, meta)
+    return chart_view(release, meta, rows, view)
 
 
-def map_view(rid: str, code: str, view: View) -> html.Figure:
+def map_view(release: Release, code: str, view: View) -> html.Figure:
     """The world map of the view (its table alternative is the Table tab, over the same query)."""
-    figure, summary, note, _ = _views.map_block(rid, code, view.year, "indicator-map", view.sex, view.age)
+    figure, summary, note, _ = _views.map_block(release, code, view.year, "indicator-map", view.sex, view.age)
     return c.chart("indicator-map", figure, f"{summary} {TABLE_TAB}", note, None, is_map=True)
 
 
-def table_view(rid: str, meta: dict, rows: pd.DataFrame, view: View) -> html.Div:
+def table_view(release: Release, meta: dict, rows: pd.DataFrame, view: View) -> html.Div:
     """The rows behind the chart (compared areas, all years) or the map (every country, chosen year)."""
-    names = _data.area_names(rid)
+    names = _data.area_names(release)
     if view.areas:
         shown = rows[rows["iso3"].isin(view.areas)].sort_values(["iso3", "year"])
         caption = f"{meta['name']}: compared areas, all years"
     else:
-        countries = set(_data.countries(rid).index)
+        countries = set(_data.countries(release).index)
         shown = _series.cross_section(
-            rows, view.year, view.sex, view.age, countries, _views.source_order(rid, meta["code"])
+            rows, view.year, view.sex, view.age, countries, _views.source_order(release, meta["code"])
         )
         caption = f"{meta['name']}: every country, {'latest year' if view.year == 'latest' else view.year}"
     unit = meta.get("unit") or ""
@@ -182,15 +184,15 @@ def table_view(rid: str, meta: dict, rows: pd.DataFrame, view: View) -> html.Div
     return html.Div(
         [
             c.table(shown, columns, caption, {"area": lambda r: f"/country/{r['iso3']}"}),
-            c.source_note(shown, _data.source_records(rid)),
+            c.source_note(shown, _data.source_records(release)),
         ],
         id="indicator-table",
     )
 
 
-def about_view(rid: str, meta: dict) -> html.Div:
+def about_view(release: Release, meta: dict) -> html.Div:
     """Metadata and sources: definition, unit, caveats, target, each source with edition and licence."""
-    sources = _data.sources(rid)
+    sources = _data.sources(release)
     ids = [s.strip() for s in str(meta.get("sources") or "").split(",") if s.strip()]
     rows = sources.loc[[s for s in ids if s in sources.index]]
     target = "none set"
@@ -207,7 +209,9 @@ def about_view(rid: str, meta: dict) -> html.Div:
     ]
     listing = html.Dl([part for k, v in facts for part in (html.Dt(k), html.Dd(v))], className="about-list")
     table = c.table(
-        rows.assign(redistributable=rows["redistribution"].map({True: "yes", False: "no (shown with attribution)"})),
+        rows.assign(
+            redistributable=["yes" if redistributable(r) else "no (shown with attribution)" for _, r in rows.iterrows()]
+        ),
         [
             ("publisher", "Publisher"),
             ("title", "Title"),

@@ -13,14 +13,13 @@ import logging
 
 import pandas as pd
 import plotly.graph_objects as go
-import yaml
 from dash import dcc, html
 
-import config
-from content.loader import ContentError, library, slugify, term_lookup
+from content.loader import indicator_definitions, library, term_lookup
+from content.models import ContentError, slugify
 from dashboards import _components as c
 from dashboards import _data, _figures, _series, _themes
-from warehouse import ReleaseError
+from warehouse import Release, ReleaseError
 
 log = logging.getLogger(__name__)
 
@@ -49,20 +48,20 @@ def related_charts(codes: list[str]) -> list:
     if not codes:
         return []
     try:
-        rid = _data.release_id()
+        release = _data.release()
     except ReleaseError as exc:
         names = indicator_explainers()
         items = [html.Li(dcc.Link(names.get(code, (code, ""))[0], href=f"/indicator/{code}")) for code in codes]
         return [c.notice(f"The live charts need a data release, and none is available yet ({exc})."), html.Ul(items)]
-    return [indicator_block(rid, code, index) for index, code in enumerate(codes)]
+    return [indicator_block(release, code, index) for index, code in enumerate(codes)]
 
 
-def indicator_block(rid: str, code: str, index: int) -> html.Section:
+def indicator_block(release: Release, code: str, index: int) -> html.Section:
     """Heading, chart (or note) and indicator-page link for one indicator."""
     link = dcc.Link("Open the indicator page", href=f"/indicator/{code}", className="small")
     try:
-        meta = _data.indicator_meta(rid, code)
-        obs = _data.indicator_observations(rid, code) if meta else pd.DataFrame()
+        meta = _data.indicator_meta(release, code)
+        obs = _data.indicator_observations(release, code) if meta else pd.DataFrame()
     except (ReleaseError, OSError) as exc:  # a release that disappears under us: say so, do not crash
         log.warning("learn chart %s: %s", code, exc)
         meta, obs = None, pd.DataFrame()
@@ -73,15 +72,15 @@ def indicator_block(rid: str, code: str, index: int) -> html.Section:
     elif obs.empty or obs["value"].notna().sum() == 0:
         body.append(c.notice("No data for this indicator in the current release."))
     else:
-        body.append(_chart(rid, code, meta, obs, f"learn-chart-{index}"))
+        body.append(_chart(release, code, meta, obs, f"learn-chart-{index}"))
     body.append(html.P(link, className="mb-0"))
     return html.Section(body, className="learn-chart mb-4", **{"data-indicator": code})
 
 
-def _chart(rid: str, code: str, meta: dict, obs: pd.DataFrame, graph_id: str) -> html.Figure:
+def _chart(release: Release, code: str, meta: dict, obs: pd.DataFrame, graph_id: str) -> html.Figure:
     unit = str(meta.get("unit") or "")
-    names = _data.area_names(rid)
-    regions = set(_data.regions(rid).index)
+    names = _data.area_names(release)
+    regions = set(_data.regions(release).index)
     kind, frame = chart_frame(obs, code, unit, regions, names)
     title = str(meta.get("short_name") or meta.get("name") or code)
     if kind == "trend":
@@ -98,7 +97,7 @@ def _chart(rid: str, code: str, meta: dict, obs: pd.DataFrame, graph_id: str) ->
     else:
         figure = distribution_figure(frame, f"{title}: latest value in each country", c.unit_label(unit))
         summary = distribution_summary(frame, unit, meta.get("decimals"))
-    note = c.source_note(obs[obs["value"].notna()], _data.sources(rid))
+    note = c.source_note(obs[obs["value"].notna()], _data.sources(release))
     return c.chart(graph_id, figure, summary, note)
 
 
@@ -165,7 +164,7 @@ def distribution_summary(df: pd.DataFrame, unit: str, decimals) -> str:
 def indicator_explainers() -> dict[str, tuple[str, str]]:
     """code -> (name, explainer slug), from the served release, else from data/reference/indicators.yaml."""
     try:
-        table = _data.indicators(_data.release_id())
+        table = _data.indicators(_data.release())
     except ReleaseError:
         return reference_indicators()
     return {
@@ -174,29 +173,16 @@ def indicator_explainers() -> dict[str, tuple[str, str]]:
     }
 
 
-def reference_rows() -> list[dict]:
-    """The entries of the staff reference file data/reference/indicators.yaml ([] when it cannot be read)."""
-    path = config.settings().reference_dir / "indicators.yaml"
-    try:
-        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    except (OSError, yaml.YAMLError) as exc:
-        log.warning("cannot read %s: %s", path, exc)
-        return []
-    return [e for e in entries if isinstance(e, dict) and e.get("code")]
-
-
 def reference_indicators() -> dict[str, tuple[str, str]]:
     """code -> (name, explainer slug) from the staff reference file."""
-    return {str(e["code"]): (str(e.get("name", e["code"])), str(e.get("explainer") or "")) for e in reference_rows()}
+    return {
+        str(e["code"]): (str(e.get("name", e["code"])), str(e.get("explainer") or "")) for e in indicator_definitions()
+    }
 
 
 def theme_titles() -> dict[str, tuple[str, list[str]]]:
-    """theme slug -> (title, explainer slugs), from content/themes.yaml (empty when it is missing or invalid)."""
-    try:
-        return {slug: (theme.title, list(theme.explainers)) for slug, theme in _themes.themes().items()}
-    except (_themes.ThemeFileError, OSError) as exc:
-        log.warning("themes unavailable for the learning space: %s", exc)
-        return {}
+    """theme slug -> (title, explainer slugs), from content/themes.yaml."""
+    return {slug: (theme.title, list(theme.explainers)) for slug, theme in _themes.themes().items()}
 
 
 def used_by(slug: str, routes: list[str]) -> list[tuple[str, str]]:

@@ -11,7 +11,7 @@ from dash import dcc, html
 from markdown_it import MarkdownIt
 
 from content.links import GLOSSARY_ROUTE, safe_href
-from content.loader import slugify
+from content.models import slugify
 
 _PARSER = MarkdownIt("commonmark", {"html": False}).enable("table")
 

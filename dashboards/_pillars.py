@@ -10,6 +10,7 @@ from dash import html
 
 from dashboards import _components as c
 from dashboards import _data, _figures, _series
+from warehouse import Release
 
 #: (slug, title, explainer, indicator codes in order of preference).
 PILLARS = (
@@ -55,7 +56,7 @@ NOT_PILLAR = {"government_response_gsi2018", "government_response_gsi2023"}
 class Country:
     """Everything a country dashboard reads, fetched once per page build."""
 
-    rid: str
+    release: Release
     iso3: str
     meta: dict
     obs: pd.DataFrame
@@ -88,17 +89,17 @@ class Country:
         return self._headlines[code]
 
 
-def load(rid: str, iso3: str, meta: dict) -> Country:
+def load(release: Release, iso3: str, meta: dict) -> Country:
     """Fetch (through the cache) what the country page needs."""
     return Country(
-        rid=rid,
+        release=release,
         iso3=iso3,
         meta=meta,
-        obs=_data.country_observations(rid, iso3),
-        indicators=_data.indicators(rid),
-        sources=_data.source_records(rid),
-        names=_data.area_names(rid),
-        reference_year=_data.release_year(rid),
+        obs=_data.country_observations(release, iso3),
+        indicators=_data.indicators(release),
+        sources=_data.source_records(release),
+        names=_data.area_names(release),
+        reference_year=_data.release_year(release),
     )
 
 
@@ -185,8 +186,8 @@ def comparison_block(country: Country, code: str, slug: str):
     """This country against its SDG region and income group: a published aggregate, else the peers' median."""
     row = country.headline(code)
     meta = country.indicator(code)
-    all_obs = _data.indicator_observations(country.rid, code)
-    members = _data.countries(country.rid)
+    all_obs = _data.indicator_observations(country.release, code)
+    members = _data.countries(country.release)
     bars = [{"label": country.name, "value": row["value"], "highlight": True, "basis": f"{int(row['year'])}"}]
     used = [all_obs[(all_obs["iso3"] == country.iso3)].head(0)]
     for column in ("sdg_region", "income_group"):

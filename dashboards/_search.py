@@ -13,9 +13,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from content.loader import ContentError, library, plain_text
-from dashboards import _data, _learn, _themes
-from warehouse import ReleaseError
+from content.loader import indicator_definitions, library, plain_text
+from content.models import ContentError
+from dashboards import _data
+from warehouse import Release, ReleaseError
 
 KINDS = {
     "country": "Countries",
@@ -134,22 +135,22 @@ def excerpt(text: str, query: str, width: int = 90) -> str:
 
 # -- the index ---------------------------------------------------------------------------------------------
 @_data.memo
-def warehouse_entries(release_id: str) -> list[Entry]:
+def warehouse_entries(release: Release) -> list[Entry]:
     """Countries (names, official names, aliases, ISO codes) and indicators (names, codes, SDG codes)."""
     entries = []
-    for row in _data.countries(release_id).to_dict("records"):
+    for row in _data.countries(release).to_dict("records"):
         aliases = _str(row.get("aliases")).split("|")
         names = [row["name"], row.get("official_name"), *aliases, row["iso3"], row.get("iso2")]
         entries.append(
             Entry("country", str(row["name"]), f"/country/{row['iso3']}", _names(names), snippet=row["iso3"])
         )
-    entries += [_indicator_entry(row) for row in _data.indicators(release_id).to_dict("records")]
+    entries += [_indicator_entry(row) for row in _data.indicators(release).to_dict("records")]
     return entries
 
 
 def reference_indicator_entries() -> list[Entry]:
     """Indicators from the staff reference file, used when no release is available."""
-    return [_indicator_entry(row) for row in _learn.reference_rows()]
+    return [_indicator_entry(row) for row in indicator_definitions()]
 
 
 def _indicator_entry(row: dict) -> Entry:
@@ -182,13 +183,9 @@ def content_entries() -> tuple[Entry, ...]:
               frozenset(tokens(plain_text(t.definition))), _shorten(plain_text(t.definition)), plain_text(t.definition))
         for t in lib.glossary.values()
     ]  # fmt: skip
-    try:
-        themes = _themes.themes()
-    except (_themes.ThemeFileError, OSError):
-        themes = {}
     entries += [
         Entry("theme", t.title, f"/theme/{t.slug}", _names([t.title, t.slug]), frozenset(tokens(t.summary)), t.summary)
-        for t in themes.values()
+        for t in lib.themes.values()
     ]
     return tuple(entries)
 
@@ -215,7 +212,7 @@ def all_entries() -> tuple[list[Entry], list[str]]:
     except ContentError as exc:
         entries, notes = [], [f"Explainers and glossary are unavailable: {exc}"]
     try:
-        entries += warehouse_entries(_data.release_id())
+        entries += warehouse_entries(_data.release())
     except ReleaseError:
         entries += reference_indicator_entries()
         notes.append(

@@ -9,7 +9,8 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
 
 from dashboards import _status
-from warehouse import ReleaseError, get_warehouse
+from warehouse import ReleaseError
+from web.release import request_release
 
 INDEX = """<!DOCTYPE html>
 <html lang="en">
@@ -152,14 +153,13 @@ def register(app: dash.Dash) -> None:
 
 def footer() -> html.Footer:
     try:
-        warehouse = get_warehouse()
-        release = warehouse.resolve()
-        counts = release.manifest.get("counts", {})
+        release = request_release()
+        counts = release.counts
         text = (
             f"Data release {release.id} · {counts.get('observations', 0):,} observations · "
             f"{counts.get('indicators', 0)} indicators · {counts.get('countries_with_data', 0)} countries"
         )
-        if warehouse.degraded:
+        if release.degraded:
             text += " · serving the last good release"
     except ReleaseError as exc:
         text = f"No data release available: {exc}"

@@ -42,11 +42,11 @@ def _page_for(path: str) -> tuple[dict | None, dict]:
 def _known(template: str, variables: dict) -> bool:
     """Whether the page's path variable names something in the served release (True when unsure)."""
     try:
-        rid = _data.release_id()
+        release = _data.release()
         if "iso3" in variables:  # the country page and pages below it (e.g. the brief)
-            return str(variables["iso3"]).upper() in _data.countries(rid).index
+            return str(variables["iso3"]).upper() in _data.countries(release).index
         if template == "/indicator/<code>":
-            return variables["code"] in _data.indicators(rid).index
+            return variables["code"] in _data.indicators(release).index
     except ReleaseError:
         return True  # no release: the page explains that, with status 200
     if template == "/theme/<slug>":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 
 import dash
@@ -12,6 +11,8 @@ from dash.exceptions import MissingCallbackContextException
 
 from dashboards import _components as c
 from dashboards import _data, _figures, _series
+from warehouse import Release
+from web import inputs
 
 log = logging.getLogger(__name__)
 
@@ -24,35 +25,36 @@ def user_triggered() -> bool:
         return False
 
 
-def source_order(rid: str, code: str) -> list[str]:
+def source_order(release: Release, code: str) -> list[str]:
     """The indicator's sources in the order its metadata lists them (the preferred source first)."""
-    meta = _data.indicator_meta(rid, code) or {}
+    meta = _data.indicator_meta(release, code) or {}
     return [s.strip() for s in str(meta.get("sources") or "").split(",") if s.strip()]
 
 
-def map_frame(rid: str, code: str, year, sex: str | None = None, age: str | None = None) -> pd.DataFrame:
+def map_frame(release: Release, code: str, year, sex: str | None = None, age: str | None = None) -> pd.DataFrame:
     """The countries' values of one indicator for a year (or latest), with names, for a choropleth."""
-    obs = _data.indicator_observations(rid, code)
+    obs = _data.indicator_observations(release, code)
     default_sex, default_age = _series.default_breakdown(obs, code)
-    countries = _data.countries(rid)
+    countries = _data.countries(release)
     frame = _series.cross_section(
-        obs, year, sex or default_sex, age or default_age, set(countries.index), source_order(rid, code)
+        obs, year, sex or default_sex, age or default_age, set(countries.index), source_order(release, code)
     )
     return frame.assign(name=frame["iso3"].map(countries["name"]).fillna(frame["iso3"]))
 
 
-def map_block(rid: str, code: str, year, graph_id: str, sex: str | None = None, age: str | None = None):
-    """(figure, summary, note, table) of a world choropleth for one indicator."""
-    meta = _data.indicator_meta(rid, code) or {"name": code, "unit": ""}
-    frame = map_frame(rid, code, year, sex, age)
+@_data.memo
+def map_block(release: Release, code: str, year, graph_id: str, sex: str | None = None, age: str | None = None):
+    """(figure as a plain dict, summary, note, table) of a world choropleth for one indicator."""
+    meta = _data.indicator_meta(release, code) or {"name": code, "unit": ""}
+    frame = map_frame(release, code, year, sex, age)
     unit = meta.get("unit") or (frame["unit"].iloc[0] if not frame.empty else "")
     when = "latest available year" if year in (None, "", "latest") else str(year)
     title = f"{c.short_name(meta)}, {when}"
     higher_is_better = bool(meta.get("higher_is_better")) if pd.notna(meta.get("higher_is_better")) else False
-    figure = _figures.map_figure(frame, title, c.unit_label(unit), reverse=higher_is_better)
+    figure = c.plain(_figures.map_figure(frame, title, c.unit_label(unit), reverse=higher_is_better))
     summary = f"{len(frame)} countries with data. " + c.ranking_summary(frame, unit, meta.get("decimals"), "name")
     note = c.source_note(
-        frame, _data.source_records(rid), "Select a country on the map or in the table to open its dashboard."
+        frame, _data.source_records(release), "Select a country on the map or in the table to open its dashboard."
     )
     shown = frame.sort_values("value", ascending=False).assign(
         shown=c.formatted(frame["value"], unit, meta.get("decimals"))
@@ -66,34 +68,29 @@ def map_block(rid: str, code: str, year, graph_id: str, sex: str | None = None, 
     return figure, summary, note, table
 
 
-def map_indicator_options(rid: str, minimum: int = 10) -> list[dict]:
+def map_indicator_options(release: Release, minimum: int = 10) -> list[dict]:
     """Indicators with country data for at least `minimum` countries, else at least 3 (choices for a world map)."""
-    coverage = _data.indicator_coverage(rid)
-    inds = _data.indicators(rid)
+    coverage = _data.indicator_coverage(release)
+    inds = _data.indicators(release)
     enough = max(3, min(minimum, int(coverage["countries"].max()) if len(coverage) else 0))
     codes = [code for code in coverage.index if coverage.loc[code, "countries"] >= enough and code in inds.index]
     codes = [code for code in codes if str(inds.loc[code, "unit"]) != "flag"]
     return sorted(({"label": inds.loc[code, "name"], "value": code} for code in codes), key=lambda o: o["label"])
 
 
-def year_options(rid: str, code: str) -> list[dict]:
+def map_year(value) -> str:
+    """A map's year input: "latest" (also for an empty input) or a four-digit year, as text."""
+    if value in (None, "", "latest"):
+        return "latest"
+    return str(inputs.whole_number(value, "year", 1900, 2100))
+
+
+def year_options(release: Release, code: str) -> list[dict]:
     """ "Latest available" and every year the indicator has country data for, newest first."""
-    obs = _data.indicator_observations(rid, code)
-    countries = set(_data.countries(rid).index)
+    obs = _data.indicator_observations(release, code)
+    countries = set(_data.countries(release).index)
     years = sorted({int(y) for y in obs[obs["iso3"].isin(countries) & obs["value"].notna()]["year"]}, reverse=True)
     return [{"label": "Latest available", "value": "latest"}] + [{"label": str(y), "value": str(y)} for y in years]
-
-
-def delta_view(area: str, fallback):
-    """The progress helper's delta view for an area when dashboards/_delta.py exists, else `fallback()`."""
-    try:
-        module = importlib.import_module("dashboards._delta")
-        return module.delta_section(area)
-    except (ImportError, AttributeError):
-        return fallback()
-    except Exception:  # noqa: BLE001 - an optional section must never take the page down
-        log.exception("delta section failed for %s", area)
-        return fallback()
 
 
 def latest_with_previous(obs: pd.DataFrame, code: str) -> tuple[pd.Series | None, pd.Series | None]:

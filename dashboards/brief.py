@@ -13,7 +13,8 @@ from dash import html
 
 from dashboards import _components as c
 from dashboards import _country, _data, _delta, _pillars
-from warehouse import ReleaseError, get_warehouse
+from warehouse import ReleaseError
+from warehouse.schema import redistributable
 
 ISO3 = re.compile(r"^[A-Za-z]{3}$")
 PER_PILLAR = 2  # indicators shown per pillar: the brief must stay on one page
@@ -39,14 +40,14 @@ def short(text: str, limit: int = 70, cuts: tuple[str, ...] = (" (", ";", " - ")
 
 def publisher(country: _pillars.Country, source_id: str) -> str:
     """A source's publisher, shortened (e.g. 'United Nations Statistics Division')."""
-    record = _data.sources(country.rid)
+    record = _data.sources(country.release)
     return short(record.loc[source_id, "publisher"], 60) if source_id in record.index else source_id
 
 
 def title(iso3: str | None = None, **_) -> str:
     """The browser (and PDF) title: the country's name when known."""
     try:
-        meta = _data.country_meta(_data.release_id(), str(iso3 or "").upper())
+        meta = _data.country_meta(_data.release(), str(iso3 or "").upper())
     except ReleaseError:
         meta = None
     return f"{meta['name'] if meta else 'Country'} – SDG 8.7 brief – Delta 8.7"
@@ -58,18 +59,18 @@ dash.register_page(__name__, path_template="/country/<iso3>/brief", title=title,
 def layout(iso3: str | None = None, **_query):
     """The brief of one country, or a short message for an unknown code."""
     try:
-        rid = _data.release_id()
+        release = _data.release()
     except ReleaseError as exc:
         return c.notice(f"No data release is available: {exc}", "warning")
     code = str(iso3 or "").strip().upper()
-    meta = _data.country_meta(rid, code) if ISO3.match(code) else None
+    meta = _data.country_meta(release, code) if ISO3.match(code) else None
     if meta is None:
         text = f"There is no country with the code “{str(iso3)[:40]}” in this data release. "
         return html.Div(
             [html.H1("Country not found"), html.P([text, html.A("Browse all countries", href="/countries"), "."])],
             id="brief-not-found",
         )
-    return brief(_pillars.load(rid, code, meta))
+    return brief(_pillars.load(release, code, meta))
 
 
 def brief(country: _pillars.Country) -> html.Article:
@@ -89,7 +90,7 @@ def brief(country: _pillars.Country) -> html.Article:
             ),
             section("Sources", sources(country)),
             html.P(
-                f"Delta 8.7 · data release {country.rid} · every figure comes from the publisher's file named above, "
+                f"Delta 8.7 · data release {country.release.id} · every figure comes from the publisher's file named above, "
                 "through the platform's ETL.",
                 id="brief-release",
                 className="brief-footer",
@@ -107,7 +108,7 @@ def section(title_text: str, body) -> html.Section:
 
 def header(country: _pillars.Country) -> html.Header:
     """Title, release date, link to the full dashboard, and how to get a PDF (not printed)."""
-    created = str(get_warehouse().manifest(country.rid).get("created", ""))[:10]
+    created = country.release.created[:10]
     meta = [
         f"Child labour, forced labour and modern slavery, human trafficking · data release built {created} · ",
         html.A("full dashboard", href=f"/country/{country.iso3}"),
@@ -159,7 +160,7 @@ def _latest_line(country: _pillars.Country, code: str) -> html.Li:
 
 def commitments(country: _pillars.Country) -> html.Table:
     """Instrument and its status with date, one line each."""
-    rows = _data.commitments(country.rid, country.iso3)
+    rows = _data.commitments(country.release, country.iso3)
     body = []
     for code, _ in _country.INSTRUMENTS:
         match = rows[rows["instrument"] == code] if not rows.empty else rows
@@ -184,18 +185,18 @@ def shown_codes(country: _pillars.Country) -> list[str]:
 def sources(country: _pillars.Country) -> html.P:
     """The sources of the figures on the brief (latest values, progress series, commitments), with licences."""
     used = {str(country.headline(code)["source"]) for code in shown_codes(country)}
-    progress = _data.progress(country.rid, country.iso3)
+    progress = _data.progress(country.release, country.iso3)
     row = _delta.headline(progress) if not progress.empty else None
     used |= {str(row["source"])} if row else set()
-    commitments_rows = _data.commitments(country.rid, country.iso3)
+    commitments_rows = _data.commitments(country.release, country.iso3)
     used |= set(commitments_rows["source"].dropna().astype(str)) if not commitments_rows.empty else set()
-    parts, table = [], _data.sources(country.rid)
+    parts, table = [], _data.sources(country.release)
     for source_id in sorted(used):
         if source_id not in table.index:
             parts.append(source_id)
             continue
         meta = table.loc[source_id]
-        rights = short(meta["licence"], 40) if bool(meta.get("redistribution", True)) else "not redistributable"
+        rights = short(meta["licence"], 40) if redistributable(meta) else "not redistributable"
         parts.append(f"{publisher(country, source_id)}, {short(meta['title'])} ({rights})")
     text = "; ".join(parts) + "." if parts else "No sources: no data."
     return html.P(text, className="brief-sources", id="brief-sources")

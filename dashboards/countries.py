@@ -9,7 +9,8 @@ from dash import Input, Output, callback, dcc, html, no_update
 from dashboards import _components as c
 from dashboards import _data
 from dashboards._pillars import PILLARS
-from warehouse import ReleaseError
+from warehouse import Release, ReleaseError
+from web import inputs
 
 dash.register_page(__name__, path="/countries", title="Countries – Delta 8.7", name="Countries")
 
@@ -17,10 +18,9 @@ dash.register_page(__name__, path="/countries", title="Countries – Delta 8.7",
 def layout(**_query):
     """The picker and the list (a plain list of links works without the picker, for keyboards and crawlers)."""
     try:
-        rid = _data.release_id()
+        release = _data.release()
     except ReleaseError as exc:
         return html.Div([html.H1("Countries"), c.notice(f"No data release is available: {exc}", "warning"), picker([])])
-    countries = _data.countries(rid)
     return html.Div(
         [
             html.H1("Countries"),
@@ -29,9 +29,9 @@ def layout(**_query):
                 "context and data gaps. Find a country by name, another spelling or its ISO code.",
                 className="lead fs-6",
             ),
-            picker(options(countries)),
+            picker(options(_data.countries(release))),
             html.H2("All countries by region", className="h4 mt-4"),
-            country_list(rid, countries),
+            country_list(release),
         ],
         id="countries-page",
     )
@@ -62,10 +62,10 @@ def picker(opts: list[dict]) -> html.Div:
     )
 
 
-def pillar_coverage(rid: str) -> dict[str, int]:
+def pillar_coverage(release: Release) -> dict[str, int]:
     """How many of the three pillars each area has any data for."""
-    counts = _data.indicator_areas(rid)
-    inds = _data.indicators(rid)
+    counts = _data.indicator_areas(release)
+    inds = _data.indicators(release)
     pillar_of = {}
     for slug, _, _, codes in PILLARS:
         pillar_of.update(dict.fromkeys(codes, slug))
@@ -74,10 +74,12 @@ def pillar_coverage(rid: str) -> dict[str, int]:
     return frame.groupby("iso3")["pillar"].nunique().to_dict()
 
 
-def country_list(rid: str, countries: pd.DataFrame) -> html.Div:
+@_data.memo
+def country_list(release: Release) -> html.Div:
     """Countries grouped under their SDG region, each link saying how many pillars have data."""
-    names = _data.area_names(rid)
-    coverage = pillar_coverage(rid)
+    countries = _data.countries(release)
+    names = _data.area_names(release)
+    coverage = pillar_coverage(release)
     sections = []
     grouped = countries.assign(region=countries["sdg_region"].map(names).fillna("Other areas"))
     for region, members in sorted(grouped.groupby("region"), key=lambda item: item[0]):
@@ -109,4 +111,5 @@ def country_list(rid: str, countries: pd.DataFrame) -> html.Div:
 @callback(Output("countries-nav", "pathname"), Input("countries-picker", "value"), prevent_initial_call=True)
 def update_countries_nav(iso3):
     """Choosing a country opens its dashboard."""
+    iso3 = inputs.text(iso3, "country")
     return f"/country/{iso3}" if iso3 else no_update

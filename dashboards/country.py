@@ -10,7 +10,7 @@ from dash import html
 
 from dashboards import _components as c
 from dashboards import _country, _data, _pillars
-from warehouse import ReleaseError
+from warehouse import Release, ReleaseError
 
 ISO3 = re.compile(r"^[A-Za-z]{3}$")
 
@@ -18,7 +18,7 @@ ISO3 = re.compile(r"^[A-Za-z]{3}$")
 def title(iso3: str | None = None, **_) -> str:
     """The browser title: the country's name when known."""
     try:
-        meta = _data.country_meta(_data.release_id(), str(iso3 or "").upper())
+        meta = _data.country_meta(_data.release(), str(iso3 or "").upper())
     except ReleaseError:
         meta = None
     return f"{meta['name'] if meta else 'Country'} – Delta 8.7"
@@ -32,20 +32,20 @@ def layout(iso3: str | None = None, **_query):
     if not iso3:
         return html.Div([html.H1("Country dashboards"), html.P(html.A("Choose a country", href="/countries"))])
     try:
-        rid = _data.release_id()
+        release = _data.release()
     except ReleaseError as exc:
         return c.notice(f"No data release is available: {exc}", "warning")
     code = str(iso3).strip().upper()
-    meta = _data.country_meta(rid, code) if ISO3.match(code) else None
+    meta = _data.country_meta(release, code) if ISO3.match(code) else None
     if meta is None:
-        return not_found(rid, str(iso3))
-    return dashboard(rid, code)
+        return not_found(release, str(iso3))
+    return dashboard(release, code)
 
 
 @_data.memo
-def dashboard(rid: str, code: str) -> html.Div:
+def dashboard(release: Release, code: str) -> html.Div:
     """The whole dashboard of a known country, built once per release (pages are cached as component trees)."""
-    country = _pillars.load(rid, code, _data.country_meta(rid, code))
+    country = _pillars.load(release, code, _data.country_meta(release, code))
     return html.Div(
         [
             header(country),
@@ -121,9 +121,9 @@ def contents() -> html.Nav:
     return html.Nav(html.Ul(links, className="list-inline section-links mb-4"), **{"aria-label": "Sections"})
 
 
-def not_found(rid: str, code: str) -> html.Div:
+def not_found(release: Release, code: str) -> html.Div:
     """A friendly page for an unknown or malformed code, with the closest country names (HTTP 404 on first GET)."""
-    close = _country.suggestions(code, _data.countries(rid))
+    close = _country.suggestions(code, _data.countries(release))
     items = [html.Li(html.A(f"{row.name} ({row.iso3})", href=f"/country/{row.iso3}")) for row in close.itertuples()]
     return html.Div(
         [

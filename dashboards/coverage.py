@@ -8,7 +8,8 @@ from dash import Input, Output, callback, dcc, html, no_update
 
 from dashboards import _components as c
 from dashboards import _coverage, _data
-from warehouse import ReleaseError
+from warehouse import Release, ReleaseError
+from web import inputs
 
 dash.register_page(__name__, path="/coverage", title="Data coverage and gaps – Delta 8.7", name="Coverage")
 
@@ -16,7 +17,7 @@ dash.register_page(__name__, path="/coverage", title="Data coverage and gaps –
 def layout(**_query):
     """The page: intro, filters, matrix and its table alternative (filled by update_matrix)."""
     try:
-        rid = _data.release_id()
+        release = _data.release()
     except ReleaseError as exc:
         return c.notice(f"No data release is available: {exc}", "warning")
     intro = [
@@ -28,7 +29,7 @@ def layout(**_query):
         [
             html.H1("Data coverage and gaps"),
             html.P(intro, className="lead fs-6"),
-            controls(region_options(rid)),
+            controls(region_options(release)),
             html.P(id="coverage-summary", className="small", **{"aria-live": "polite"}),
             dcc.Loading(dcc.Graph(id="coverage-matrix", config=c.GRAPH_CONFIG, figure=go.Figure())),
             dcc.Location(id="coverage-go", refresh=True),
@@ -38,12 +39,15 @@ def layout(**_query):
     )
 
 
-def region_options(rid: str) -> list[dict]:
+COLOURINGS = {"age": "years since the latest data", "nature": "nature of the latest data"}
+
+
+def region_options(release: Release) -> list[dict]:
     """'All countries', then every region code that has member countries, grouped by kind."""
-    regions = _data.regions(rid)
+    regions = _data.regions(release)
     options = [{"label": "All countries", "value": ""}]
     for grouping, title in _coverage.GROUPINGS:
-        used = set(_data.countries(rid)[grouping].dropna())
+        used = set(_data.countries(release)[grouping].dropna())
         for code, name in sorted((k, v) for k, v in zip(regions["code"], regions["name"], strict=True) if k in used):
             options.append({"label": f"{title}: {name}", "value": code})
     return options
@@ -57,10 +61,7 @@ def controls(options: list[dict]) -> html.Div:
         inline=True,
         inputClassName="me-1",
         labelClassName="me-3",
-        options=[
-            {"label": "years since the latest data", "value": "age"},
-            {"label": "nature of the latest data", "value": "nature"},
-        ],
+        options=[{"label": label, "value": value} for value, label in COLOURINGS.items()],
     )
     region = [
         html.Label("Region", htmlFor="coverage-region", className="form-label"),
@@ -85,12 +86,15 @@ def controls(options: list[dict]) -> html.Div:
 def update_matrix(group: str | None, colour_by: str | None):
     """Redraw the matrix and its table for a region and a colouring."""
     try:
-        return _coverage.matrix_view(_data.release_id(), group, colour_by)
+        release = _data.release()
     except ReleaseError as exc:
         return go.Figure(layout={"height": 200}), c.notice(f"No data release is available: {exc}", "warning"), ""
+    group = inputs.choice(group, "region", [o["value"] for o in region_options(release)], default="")
+    colour_by = inputs.choice(colour_by, "colour", COLOURINGS, default="age")
+    return _coverage.matrix_view(release, group, colour_by)
 
 
 @callback(Output("coverage-go", "href"), Input("coverage-matrix", "clickData"), prevent_initial_call=True)
 def update_go(click: dict | None):
     """Open the country of a clicked cell."""
-    return _coverage.country_href(click) or no_update
+    return _coverage.country_href(inputs.mapping(click, "clickData")) or no_update

@@ -10,8 +10,10 @@ from dash import Input, Output, State, callback, clientside_callback, ctx, dash_
 
 import config
 from dashboards import _explorer as ex
+from dataproduct.params import FILTER_PARAMS, ParamError, arguments, catalog, release_param
 from warehouse import ReleaseError, get_warehouse
-from web.params import FILTER_PARAMS, ParamError, arguments, catalog, release_param
+from web import inputs
+from web.release import request_release
 
 dash.register_page(__name__, path="/data", title="Data explorer – Delta 8.7", name="Data")
 
@@ -21,10 +23,10 @@ def _release(pinned: str | None):
     warehouse = get_warehouse()
     if pinned:
         try:
-            return warehouse, warehouse.resolve(pinned), []
+            return warehouse, warehouse.releases.get(pinned), []
         except ReleaseError:
-            return warehouse, warehouse.resolve(), [f"release {pinned} is not available; showing the current release"]
-    return warehouse, warehouse.resolve(), []
+            return warehouse, request_release(), [f"release {pinned} is not available; showing the current release"]
+    return warehouse, request_release(), []
 
 
 def _table(sort_by: list[dict]) -> dash_table.DataTable:
@@ -88,7 +90,7 @@ def layout(**query):
     except ReleaseError as exc:
         alert = dbc.Alert(f"No data release is available yet: {exc}", color="warning")
         return html.Div([_intro(), alert], id="data-page")
-    cat = catalog(warehouse, release.id)
+    cat = catalog(release)
     values, sort_by, problems = ex.state_from_query(query, cat)
     store = dcc.Store(id="data-release", data={"id": release.id, "pinned": bool(pinned) and release.id == pinned})
     return html.Div(
@@ -98,7 +100,7 @@ def layout(**query):
             dcc.Store(id="data-search"),
             dcc.Store(id="data-search-applied"),
             _url_notice(url_notes + notes + problems),
-            html.Section([html.H2("Filters", className="visually-hidden"), ex.controls(cat, warehouse, values)]),
+            html.Section([html.H2("Filters", className="visually-hidden"), ex.controls(cat, release, values)]),
             html.P(id="data-count", className="mt-2", **{"aria-live": "polite"}),
             html.Div(id="data-notice"),
             html.Div(
@@ -142,20 +144,23 @@ FILTER_INPUTS = {name: Input(ex.control_id(name), "value") for name in FILTER_PA
 )
 def update_results(filters, page, sort_by, release):
     """Count, preview page, download links and URL query for the current filters (a filter change goes to page 1)."""
+    filters, release = inputs.mapping(filters, "filters"), inputs.mapping(release, "data-release")
+    page = inputs.whole_number(page, "page_current", 0, 10**9, default=0)
+    sort_by = inputs.objects(sort_by, "sort_by")
     return results(filters, page if ctx.triggered_id == "data-table" else 0, sort_by, release)
 
 
-def results(filters: dict, page, sort_by, release) -> dict:
-    """The callback's outputs for control values that may be forged: bad values are dropped and named."""
-    pinned = release.get("id") if isinstance(release, dict) and release.get("pinned") else None
+def results(filters: dict, page: int, sort_by: list[dict], release: dict) -> dict:
+    """The callback's outputs for the controls' values: filter values this release does not know are dropped
+    and named (a shared link may be older than the release)."""
+    pinned = inputs.text(release.get("id"), "release") if release.get("pinned") else None
     try:
-        warehouse, resolved, notes = _release(pinned if isinstance(pinned, str) else None)
+        warehouse, resolved, notes = _release(pinned)
     except ReleaseError as exc:
         empty = {"data": [], "page_count": 1, "page_current": 0, "count": "", "downloads": [], "search": dash.no_update}
         return {**empty, "notice": dbc.Alert(f"No data release is available: {exc}", color="warning")}
-    cat = catalog(warehouse, resolved.id)
-    args, sort = ex.args_from_values(filters if isinstance(filters, dict) else {}), ex.sort_from(sort_by)
-    page = page if isinstance(page, int) and not isinstance(page, bool) and 0 <= page < 10**9 else 0
+    cat = catalog(resolved)
+    args, sort = ex.args_from_values(filters), ex.sort_from(sort_by)
     piece, problems = ex.preview(warehouse, resolved, cat, args, sort, page)
     if page and page * ex.PAGE_SIZE >= piece.total:  # a stale page number after the data changed
         page = 0

@@ -5,7 +5,8 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from content.loader import ContentError, GlossaryTerm, library
+from content.loader import library
+from content.models import ContentError, GlossaryTerm
 from dashboards import _components as c
 from dashboards import _markdown
 

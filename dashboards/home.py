@@ -8,8 +8,9 @@ import pandas as pd
 from dash import Input, Output, callback, dcc, html, no_update
 
 from dashboards import _components as c
-from dashboards import _data, _figures, _series, _views
-from warehouse import ReleaseError
+from dashboards import _data, _delta, _figures, _series, _views
+from warehouse import Release, ReleaseError
+from web import inputs
 
 dash.register_page(__name__, path="/", title="Delta 8.7 – progress toward SDG target 8.7", name="Overview")
 
@@ -28,7 +29,7 @@ MAP_DEFAULTS = ("child_labour_5_17", "modern_slavery_prevalence_gsi2023", "moder
 def layout(indicator: str | None = None, year: str | None = None, **_query):
     """The overview; `?indicator=&year=` choose the map (a copied link reopens the same map)."""
     try:
-        rid = _data.release_id()
+        release = _data.release()
     except ReleaseError as exc:
         return html.Div(
             [
@@ -37,13 +38,13 @@ def layout(indicator: str | None = None, year: str | None = None, **_query):
                 map_controls([], None, [], None),
             ]
         )
-    options = _views.map_indicator_options(rid)
+    options = _views.map_indicator_options(release)
     values = [o["value"] for o in options]
     fallback = next((x for x in MAP_DEFAULTS if x in values), values[0] if values else None)
     code = indicator if indicator in values else fallback
-    years = _views.year_options(rid, code) if code else []
+    years = _views.year_options(release, code) if code else []
     chosen_year = year if year in [y["value"] for y in years] else "latest"
-    estimates, standing = overview(rid)
+    estimates, standing = overview(release)
     return html.Div(
         [
             html.H1("Delta 8.7: where the world stands on SDG target 8.7", className="h2"),
@@ -59,25 +60,25 @@ def layout(indicator: str | None = None, year: str | None = None, **_query):
 
 
 @_data.memo
-def overview(rid: str) -> tuple[html.Div, html.Div]:
+def overview(release: Release) -> tuple[html.Div, html.Div]:
     """The release's headline cards and charts, and the targets section (built once per release)."""
     codes = tuple(sorted({*HEADLINES, *SLAVERY, *(code for code, _ in REGIONAL)}))
-    world = _data.area_observations(rid, (_data.WORLD,), codes)
-    charts = [child_labour_chart(rid, world), slavery_chart(rid, world), trafficking_chart(rid, world)]
-    charts += [regional_chart(rid, code_, prefix) for code_, prefix in REGIONAL]
+    world = _data.area_observations(release, (_data.WORLD,), codes)
+    charts = [child_labour_chart(release, world), slavery_chart(release, world), trafficking_chart(release, world)]
+    charts += [regional_chart(release, code_, prefix) for code_, prefix in REGIONAL]
     estimates = html.Div(
         [
-            headline_cards(rid, world),
+            headline_cards(release, world),
             html.H2("Global and regional estimates", className="h4 mt-4"),
             dbc.Row([dbc.Col(chart, lg=6) for chart in charts if chart is not None]),
         ]
     )
-    return estimates, html.Div([targets(rid, world), _views.delta_view(_data.WORLD, lambda: None)])
+    return estimates, html.Div([targets(release, world), _delta.delta_section(_data.WORLD)])
 
 
-def headline_cards(rid: str, world: pd.DataFrame) -> dbc.Row:
+def headline_cards(release: Release, world: pd.DataFrame) -> dbc.Row:
     """One card per headline estimate: latest world value, year, source and nature."""
-    inds, sources = _data.indicators(rid), _data.sources(rid)
+    inds, sources = _data.indicators(release), _data.sources(release)
     cards = []
     for code in HEADLINES:
         row = _series.headline_row(world, code)
@@ -97,15 +98,15 @@ def headline_cards(rid: str, world: pd.DataFrame) -> dbc.Row:
     return dbc.Row(cards, className="g-3", id="home-headlines")
 
 
-def _names(rid: str) -> tuple[dict, dict]:
-    inds, sources = _data.indicators(rid), _data.sources(rid)
+def _names(release: Release) -> tuple[dict, dict]:
+    inds, sources = _data.indicators(release), _data.sources(release)
     short = inds["short_name"].fillna("").where(inds["short_name"].fillna("") != "", inds["name"])
     return dict(zip(inds["code"], short, strict=True)), dict(zip(sources["id"], sources["title"], strict=True))
 
 
-def child_labour_chart(rid: str, world: pd.DataFrame):
+def child_labour_chart(release: Release, world: pd.DataFrame):
     """Child labour and hazardous work, world, every published year (one line per publication)."""
-    names, titles = _names(rid)
+    names, titles = _names(release)
     frame = _series.labelled_series(world, list(CHILD_LABOUR), names, titles)
     if frame.empty:
         return c.notice("No global child labour estimates in this release.")
@@ -116,14 +117,14 @@ def child_labour_chart(rid: str, world: pd.DataFrame):
         frame,
         figure,
         unit,
-        _data.sources(rid),
+        _data.sources(release),
         "Each line is one indicator and age band from one source; the table names the publication of each point.",
     )
 
 
-def slavery_chart(rid: str, world: pd.DataFrame):
+def slavery_chart(release: Release, world: pd.DataFrame):
     """Modern slavery, forced labour and forced marriage, world, by year of estimate (2016, 2021)."""
-    inds = _data.indicators(rid)
+    inds = _data.indicators(release)
     names = {code: (inds.loc[code, "short_name"] or inds.loc[code, "name"]) for code in SLAVERY if code in inds.index}
     rows = _series.valued(world[world["indicator"].isin(SLAVERY) & (world["sex"] == "total")])
     rows = rows.sort_values(["indicator", "year", "source"]).groupby(["indicator", "year"]).head(1)
@@ -144,12 +145,12 @@ def slavery_chart(rid: str, world: pd.DataFrame):
     summary = " ".join(
         f"{g['category']} {g['group']}: {c.format_value(g['value'], unit)}." for g in frame.to_dict("records")
     )
-    return _views.figure_block("home-slavery", series, figure, unit, _data.sources(rid), summary=summary)
+    return _views.figure_block("home-slavery", series, figure, unit, _data.sources(release), summary=summary)
 
 
-def trafficking_chart(rid: str, world: pd.DataFrame):
+def trafficking_chart(release: Release, world: pd.DataFrame):
     """Detected victims of trafficking, world, by year of detection."""
-    names, titles = _names(rid)
+    names, titles = _names(release)
     frame = _series.labelled_series(world, ["detected_victims_number"], names, titles)
     if frame.empty:
         return c.notice("No global count of detected trafficking victims in this release.")
@@ -163,20 +164,20 @@ def trafficking_chart(rid: str, world: pd.DataFrame):
         frame,
         figure,
         unit,
-        _data.sources(rid),
+        _data.sources(release),
         "Detected victims reflect detection and reporting, not prevalence. Each point comes from a different "
         "edition of UNODC's Global Report, covering different countries, so the points are not joined.",
     )
 
 
-def regional_chart(rid: str, code: str, prefix: str):
+def regional_chart(release: Release, code: str, prefix: str):
     """The latest published regional values of one headline indicator (SDG or ILO regions)."""
-    rows = _data.aggregate_observations(rid, (code,))
+    rows = _data.aggregate_observations(release, (code,))
     rows = _series.valued(rows[rows["iso3"].str.startswith(prefix) & (rows["sex"] == "total")])
     if rows.empty:
         return None
     latest = rows[rows["year"] == rows["year"].max()].sort_values("source").groupby("iso3").head(1)
-    names, meta = _data.area_names(rid), _data.indicator_meta(rid, code) or {"name": code}
+    names, meta = _data.area_names(release), _data.indicator_meta(release, code) or {"name": code}
     frame = latest.assign(label=latest["iso3"].map(names).fillna(latest["iso3"]))
     unit = frame["unit"].iloc[0]
     title = f"{c.short_name(meta)}, by region, {int(frame['year'].iloc[0])}"
@@ -189,7 +190,7 @@ def regional_chart(rid: str, code: str, prefix: str):
         f"home-regions-{code.replace('_', '-')}",
         _figures.bar_figure(frame, title, c.unit_label(unit)),
         c.ranking_summary(frame, unit),
-        c.source_note(frame, _data.sources(rid)),
+        c.source_note(frame, _data.sources(release)),
         table,
     )
 
@@ -226,9 +227,9 @@ def map_controls(options: list[dict], code: str | None, years: list[dict], year:
     )
 
 
-def targets(rid: str, world: pd.DataFrame) -> html.Div:
+def targets(release: Release, world: pd.DataFrame) -> html.Div:
     """Plain statements: each headline indicator's target (from its metadata) and its latest comparable change."""
-    inds = _data.indicators(rid)
+    inds = _data.indicators(release)
     items = []
     for code in ("child_labour_number", "modern_slavery_number", "forced_labour_number"):
         if code not in inds.index or pd.isna(inds.loc[code, "target_year"]):
@@ -268,9 +269,12 @@ def targets(rid: str, world: pd.DataFrame) -> html.Div:
 )
 def update_home_map_year(code, year):
     """Years available for the chosen indicator (keep the chosen year when it exists)."""
+    release = _data.release()
+    code = inputs.choice(code, "indicator", _data.indicators(release).index)
+    year = _views.map_year(year)
     if not code:
         return [], None
-    options = _views.year_options(_data.release_id(), code)
+    options = _views.year_options(release, code)
     return options, year if year in [o["value"] for o in options] else "latest"
 
 
@@ -286,19 +290,20 @@ def update_home_map_year(code, year):
 )
 def update_home_map(code, year):
     """Draw the map for the chosen indicator and year; after a user's change, write it into the URL."""
+    release = _data.release()
+    code = inputs.choice(code, "indicator", _data.indicators(release).index)
+    year = _views.map_year(year)
     if not code:
         return _figures.empty_figure("No indicator has country data in this release."), "", "", "", no_update, ""
-    figure, summary, note, table = _views.map_block(_data.release_id(), code, year or "latest", "home-map")
+    figure, summary, note, table = _views.map_block(release, code, year, "home-map")
     if not _views.user_triggered():  # first draw: leave the address as the user typed it
         return figure, note, summary, table, no_update, ""
-    search = f"?indicator={code}&year={year or 'latest'}"
-    return figure, note, summary, table, search, f"Map updated: {figure.layout.title.text}. {summary}"
+    search = f"?indicator={code}&year={year}"
+    return figure, note, summary, table, search, f"Map updated: {figure['layout']['title']['text']}. {summary}"
 
 
 @callback(Output("home-nav", "pathname"), Input("home-map", "clickData"), prevent_initial_call=True)
 def update_home_nav(click):
     """A click on a country opens its dashboard."""
-    try:
-        return f"/country/{click['points'][0]['location']}"
-    except (TypeError, KeyError, IndexError):
-        return no_update
+    iso3 = inputs.clicked_location(click, "clickData")
+    return f"/country/{iso3}" if iso3 else no_update

@@ -15,12 +15,13 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboards import _components as c
 from dashboards import _data, _indicator, _series, _views
-from warehouse import ReleaseError
+from warehouse import Release, ReleaseError
+from web import inputs
 
 
 def title(code: str | None = None, **_) -> str:
     try:
-        meta = _data.indicator_meta(_data.release_id(), str(code or ""))
+        meta = _data.indicator_meta(_data.release(), str(code or ""))
     except ReleaseError:
         meta = None
     return f"{meta['name'] if meta else 'Indicator'} – Delta 8.7"
@@ -34,19 +35,19 @@ TAB_LABELS = ("Chart", "Map", "Table", "About the data")
 def layout(code: str | None = None, **query):
     """The page for one indicator, in the view the query describes."""
     try:
-        rid = _data.release_id()
+        release = _data.release()
     except ReleaseError as exc:
         return html.Div([c.notice(f"No data release is available: {exc}", "warning"), controls(None)])
-    meta = _data.indicator_meta(rid, str(code or "")) if code else None
+    meta = _data.indicator_meta(release, str(code or "")) if code else None
     if code and meta is None:
-        return not_found(rid, str(code))
+        return not_found(release, str(code))
     if meta is None:
         return html.Div(
             [html.H1("Indicator"), html.P(html.A("Choose an indicator", href="/indicators")), controls(None)]
         )
-    obs = _data.indicator_observations(rid, meta["code"])
-    names = _data.area_names(rid)
-    view = _indicator.parse(_indicator.choices(rid, meta["code"]), **query)
+    obs = _data.indicator_observations(release, meta["code"])
+    names = _data.area_names(release)
+    view = _indicator.parse(_indicator.choices(release, meta["code"]), **query)
     return html.Div(
         [
             html.P(html.A("← All indicators", href="/indicators"), className="small mb-1"),
@@ -169,9 +170,12 @@ dash.clientside_callback(
 )
 def update_indicator_age(sex, age, code):
     """Age bands available for the chosen sex (keep the chosen one when it exists)."""
+    release = _data.release()
+    code = inputs.choice(code, "indicator", _data.indicators(release).index)
+    sex, age = inputs.text(sex, "sex"), inputs.text(age, "age")
     if not code:
         return [], None
-    obs = _series.valued(_data.indicator_observations(_data.release_id(), code))
+    obs = _series.valued(_data.indicator_observations(release, code))
     ages = sorted(obs[obs["sex"] == sex]["age"].unique())
     return [{"label": a, "value": a} for a in ages], age if age in ages else (ages[0] if ages else None)
 
@@ -189,13 +193,16 @@ def update_indicator_age(sex, age, code):
 )
 def update_indicator_content(tab, year, areas, sex, age, code):
     """Render the active tab for the chosen filters and write the view into the URL."""
+    release = _data.release()
+    code = inputs.choice(code, "indicator", _data.indicators(release).index)
     if not code:
         return c.notice("Choose an indicator from the list."), no_update, ""
-    rid = _data.release_id()
-    choices = _indicator.choices(rid, code)
-    query = {"tab": tab, "year": year, "countries": ",".join(areas or []), "sex": sex, "age": age}
+    choices = _indicator.choices(release, code)
+    tab, year, sex, age = (inputs.text(v, n) for v, n in ((tab, "tab"), (year, "year"), (sex, "sex"), (age, "age")))
+    areas = inputs.choices(areas, "countries")
+    query = {"tab": tab, "year": year, "countries": ",".join(areas), "sex": sex, "age": age}
     view = _indicator.parse(choices, **query)
-    content = _indicator.content(rid, code, view)
+    content = _indicator.content(release, code, view)
     if not _views.user_triggered():  # first draw: the address already says what is shown
         return content, no_update, ""
     live = (
@@ -204,9 +211,9 @@ def update_indicator_content(tab, year, areas, sex, age, code):
     return content, view.search(choices.default_sex, choices.default_age), live
 
 
-def not_found(rid: str, code: str) -> html.Div:
+def not_found(release: Release, code: str) -> html.Div:
     """Unknown indicator code: the closest codes and names, and the full list."""
-    inds = _data.indicators(rid)
+    inds = _data.indicators(release)
     labels = {**{k: k for k in inds["code"]}, **dict(zip(inds["name"].str.lower(), inds["code"], strict=True))}
     close = difflib.get_close_matches(code.lower(), list(labels), n=5, cutoff=0.4)
     picks = list(dict.fromkeys(labels[k] for k in close))

@@ -8,7 +8,7 @@ from dash import html
 
 from dashboards import _components as c
 from dashboards import _data, _themes
-from warehouse import ReleaseError
+from warehouse import Release, ReleaseError
 
 dash.register_page(__name__, path="/indicators", title="Indicators – Delta 8.7", name="Indicators")
 
@@ -18,10 +18,26 @@ THEME_TITLES = {"context": "Risk context", "commitments": "Commitments"}
 def layout(**_query):
     """One table per theme (indicators and coverage computed from the served release)."""
     try:
-        rid = _data.release_id()
+        release = _data.release()
     except ReleaseError as exc:
         return html.Div([html.H1("Indicators"), c.notice(f"No data release is available: {exc}", "warning")])
-    inds, coverage = _data.indicators(rid), _data.indicator_coverage(rid)
+    return html.Div(
+        [
+            html.H1("Indicators"),
+            html.P(
+                "Every indicator in the current data release. Open one for its chart, map, table and metadata.",
+                className="lead fs-6",
+            ),
+            *sections(release),
+        ],
+        id="indicators-page",
+    )
+
+
+@_data.memo
+def sections(release: Release) -> list[html.Section]:
+    """One table per theme, with each indicator's coverage in the release."""
+    inds, coverage = _data.indicators(release), _data.indicator_coverage(release)
     titles = {slug: theme.title for slug, theme in _themes.themes().items()} | THEME_TITLES
     frame = inds.join(coverage[["countries"]].rename(columns={"countries": "n_countries"}), how="left")
     frame = frame.assign(
@@ -52,17 +68,7 @@ def layout(**_query):
                 ]
             )
         )
-    return html.Div(
-        [
-            html.H1("Indicators"),
-            html.P(
-                "Every indicator in the current data release. Open one for its chart, map, table and metadata.",
-                className="lead fs-6",
-            ),
-            *sections,
-        ],
-        id="indicators-page",
-    )
+    return sections
 
 
 def _years(coverage: pd.DataFrame, code: str) -> str:

@@ -10,7 +10,8 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from content.loader import TOPICS, ContentError, Explainer, library
+from content.loader import library
+from content.models import TOPICS, ContentError, Explainer
 from dashboards import _components as c
 
 dash.register_page(

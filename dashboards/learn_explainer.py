@@ -12,7 +12,8 @@ from urllib.parse import urlencode
 import dash
 from dash import dcc, html
 
-from content.loader import TOPICS, ContentError, Explainer, Library, library
+from content.loader import library
+from content.models import TOPICS, ContentError, Explainer, Library
 from dashboards import _components as c
 from dashboards import _learn, _markdown
 

@@ -8,14 +8,14 @@ from dash import html
 
 from dashboards import _components as c
 from dashboards import _data
-from warehouse import ReleaseError
+from warehouse import Release, ReleaseError
 
 dash.register_page(__name__, path="/pathfinders", title="Pathfinder countries – Delta 8.7", name="Pathfinders")
 
 
-def source_text(rid: str) -> str:
+def source_text(release: Release) -> str:
     """Where the list comes from: the sources-table entry for the pathfinder file, when the release has one."""
-    sources = _data.sources(rid)
+    sources = _data.sources(release)
     match = sources[sources["id"].str.contains("pathfinder", case=False, na=False)]
     if match.empty:
         return "the Alliance 8.7 pathfinder list kept by platform staff (data/reference/pathfinders.yaml)"
@@ -26,11 +26,11 @@ def source_text(rid: str) -> str:
 def layout(**_query):
     """The pathfinder countries, each linked to its dashboard."""
     try:
-        rid = _data.release_id()
+        release = _data.release()
     except ReleaseError as exc:
         return html.Div([html.H1("Pathfinder countries"), c.notice(f"No data release is available: {exc}", "warning")])
-    countries = _data.countries(rid)
-    names = _data.area_names(rid)
+    countries = _data.countries(release)
+    names = _data.area_names(release)
     chosen = countries[countries["pathfinder"].fillna(False).astype(bool)]
     frame = pd.DataFrame(
         {
@@ -60,7 +60,7 @@ def layout(**_query):
                 className="lead fs-6",
             ),
             html.Div(body, id="pathfinders-table"),
-            html.P(f"Source: {source_text(rid)}.", className="small text-body-secondary", id="pathfinders-source"),
+            html.P(f"Source: {source_text(release)}.", className="small text-body-secondary", id="pathfinders-source"),
             html.P(c.explainer_link("alliance-8-7-and-pathfinders", "What is a pathfinder country?")),
         ],
         id="pathfinders-page",

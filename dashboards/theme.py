@@ -7,9 +7,10 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
+from content.models import Theme
 from dashboards import _components as c
 from dashboards import _data, _figures, _series, _themes
-from warehouse import ReleaseError
+from warehouse import Release, ReleaseError
 
 
 def title(slug: str | None = None, **_) -> str:
@@ -26,37 +27,37 @@ def layout(slug: str | None = None, **_query):
     if theme is None:
         return not_found(slug)
     try:
-        rid = _data.release_id()
+        release = _data.release()
     except ReleaseError as exc:
         return c.notice(f"No data release is available: {exc}", "warning")
     codes = tuple(sorted({f.indicator for f in theme.facts} | set(theme.chart.indicators if theme.chart else [])))
     areas = tuple(sorted({f.area for f in theme.facts} | ({theme.chart.area} if theme.chart else set())))
-    obs = _data.area_observations(rid, areas, codes) if codes else pd.DataFrame()
+    obs = _data.area_observations(release, areas, codes) if codes else pd.DataFrame()
     return html.Div(
         [
             html.P(html.A("← All themes", href="/themes"), className="small mb-1"),
             html.H1(theme.title, id="theme-title"),
             html.P(theme.summary, className="lead fs-6"),
-            facts(rid, theme, obs),
-            chart(rid, theme, obs),
-            indicators(rid, theme),
+            facts(release, theme, obs),
+            chart(release, theme, obs),
+            indicators(release, theme),
             explainers(theme),
         ],
         id="theme-page",
     )
 
 
-def facts(rid: str, theme: _themes.Theme, obs: pd.DataFrame):
+def facts(release: Release, theme: Theme, obs: pd.DataFrame):
     """Key facts as cards, each with its number, year, source and nature from the release."""
     found = _themes.fact_rows(theme.facts, obs) if not obs.empty else []
     if not found:
         return c.notice("No key facts for this theme in the served release.")
-    sources, inds = _data.sources(rid), _data.indicators(rid)
+    sources, inds = _data.sources(release), _data.indicators(release)
     cards = []
     for fact, row in found:
         decimals = inds.loc[fact.indicator, "decimals"] if fact.indicator in inds.index else 1
         details = [
-            f"{int(row['year'])} · {_data.area_names(rid).get(row['iso3'], row['iso3'])}",
+            f"{int(row['year'])} · {_data.area_names(release).get(row['iso3'], row['iso3'])}",
             f"Source: {c.source_short(sources, row)}",
             c.nature_text(row["nature"]).split(" (")[0],
         ]
@@ -74,11 +75,11 @@ def facts(rid: str, theme: _themes.Theme, obs: pd.DataFrame):
     )
 
 
-def chart(rid: str, theme: _themes.Theme, obs: pd.DataFrame):
+def chart(release: Release, theme: Theme, obs: pd.DataFrame):
     """The theme's headline trend (global or regional aggregates), when the release has it."""
     if theme.chart is None or obs.empty:
         return None
-    inds, sources = _data.indicators(rid), _data.sources(rid)
+    inds, sources = _data.indicators(release), _data.sources(release)
     names = {code: inds.loc[code, "name"] for code in theme.chart.indicators if code in inds.index}
     frame = _series.labelled_series(
         obs[obs["iso3"] == theme.chart.area],
@@ -89,7 +90,7 @@ def chart(rid: str, theme: _themes.Theme, obs: pd.DataFrame):
     if frame.empty:
         return None
     unit = frame["unit"].iloc[0]
-    area = _data.area_names(rid).get(theme.chart.area, theme.chart.area)
+    area = _data.area_names(release).get(theme.chart.area, theme.chart.area)
     title_text = f"{theme.title}: {area}"
     table = c.table(
         frame.assign(value=c.formatted(frame["value"], unit))[["series", "year", "value"]],
@@ -105,9 +106,9 @@ def chart(rid: str, theme: _themes.Theme, obs: pd.DataFrame):
     )
 
 
-def indicators(rid: str, theme: _themes.Theme) -> html.Section:
+def indicators(release: Release, theme: Theme) -> html.Section:
     """The theme's indicators with their coverage in this release, each linked to its page."""
-    table, coverage = _data.indicators(rid), _data.indicator_coverage(rid)
+    table, coverage = _data.indicators(release), _data.indicator_coverage(release)
     present = [code for code in theme.indicators if code in table.index]
     records = []
     for code in present:
@@ -136,7 +137,7 @@ def indicators(rid: str, theme: _themes.Theme) -> html.Section:
     return html.Section([html.H2("Indicators", className="h4"), *body], className="mb-4", id="theme-indicators")
 
 
-def explainers(theme: _themes.Theme) -> html.Section:
+def explainers(theme: Theme) -> html.Section:
     items = [html.Li(html.A(c.explainer_title(slug), href=f"/learn/{slug}")) for slug in theme.explainers]
     return html.Section([html.H2("Learn more", className="h4"), html.Ul(items)], className="mb-4")
 

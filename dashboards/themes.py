@@ -6,12 +6,13 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
+from content.models import Theme
 from dashboards import _themes
 
 dash.register_page(__name__, path="/themes", title="Themes – Delta 8.7", name="Themes")
 
 
-def _card(theme: _themes.Theme) -> dbc.Col:
+def _card(theme: Theme) -> dbc.Col:
     body = dbc.CardBody(
         [
             html.H3(html.A(theme.title, href=f"/theme/{theme.slug}", className="stretched-link"), className="h5"),

@@ -1,6 +1,6 @@
 """`python -m etl ...` is the same as `delta87 etl ...`."""
 
-from etl.cli import etl
+from cli import etl
 
 if __name__ == "__main__":
     etl(prog_name="python -m etl")

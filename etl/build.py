@@ -28,7 +28,7 @@ from etl.harmonise import Harmonised, harmonise
 from etl.problems import Problem, of_source
 from etl.registry import Dataset, Source
 from etl.snapshots import source_file_rows
-from warehouse.release import Release
+from warehouse.releases import Release
 from warehouse.schema import COMMITMENTS, OBSERVATION_KEY, OBSERVATIONS, TABLES
 
 

@@ -21,7 +21,7 @@ from etl.publish import PublishBusy, publish
 from etl.registry import load_registry
 from etl.report import RunResult, new_run_id, now_iso, write_report
 from etl.snapshots import verify_snapshots
-from warehouse import release as rel
+from warehouse import releases as rel
 
 
 def run(

@@ -22,11 +22,16 @@ the compound rate is exp(slope) - 1. 2 points: the two-point compound rate or ab
 Both `observed_rate` (when every value > 0) and `observed_change` are reported; `basis` says which one
 the status uses.
 
-Required pace. From the latest value to the target over (target year - latest year):
-required_rate = (target / latest) ** (1 / years) - 1 (relative basis), required_change =
-(target - latest) / years.
+Time left. Counted in whole calendar years from the year of the assessment (`as_of`, by default the current
+year), not from the latest data year: years left = target year - max(as_of, latest year). A series whose
+latest point is 2020 and which is assessed in 2026 has four years left to 2030, and none to 2025. The years
+between the latest point and now are not credited with any change: the latest value is the last one known.
 
-Projection. The latest value carried to the target year at the observed pace (never below zero).
+Required pace. From the latest value to the target over the years left:
+required_rate = (target / latest) ** (1 / years left) - 1 (relative basis), required_change =
+(target - latest) / years left. None once no year is left.
+
+Projection. The latest value carried from its year to the target year at the observed pace (never below zero).
 Band: the latest value's reported interval (lower/upper) when there is one, carried at the slowest and
 fastest plausible pace: >= 3 points, slope +- t(0.975, n-2) x its standard error (from the residual
 standard error); 2 points, the extreme paces between the reported intervals at both ends. Two points
@@ -37,8 +42,8 @@ Status, tested in this order (the target direction is "down" unless higher_is_be
 2. target met: the latest value is at or beyond the target (a level needs one point);
 3. insufficient data: fewer than two comparable points;
 4. moving away: the observed pace goes away from the target;
-5. on track: the observed pace is at least the required pace (so the projection reaches the target);
-6. progress too slow: anything else (right direction or flat, too slow; or the target year has passed).
+5. on track: the observed pace is at least the required pace (from now, over the years left);
+6. progress too slow: anything else (right direction or flat, too slow; or no year is left before the target).
 Comparisons allow a 1e-9 relative tolerance so that scaling a series never flips a status.
 """
 
@@ -46,6 +51,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -62,7 +68,7 @@ from warehouse.progress_text import (
 )
 from warehouse.schema import PROGRESS, SORT_KEYS
 
-__all__ = ["STATUSES", "compute_progress", "assess", "classify", "Series", "Target"]
+__all__ = ["STATUSES", "compute_progress", "assess", "classify", "years_left", "Series", "Target"]
 
 SERIES_KEY = ["indicator", "iso3", "sex", "age", "source"]
 NUMBERS = ("year", "value", "lower", "upper")  # per series point
@@ -129,6 +135,16 @@ class Fit:
     slope: float
     se: float | None
     points: int
+
+
+def current_year() -> int:
+    """The calendar year progress is assessed in, when the caller names none."""
+    return date.today().year
+
+
+def years_left(target_year: int, latest_year: int, as_of: int) -> int:
+    """Whole years from the assessment year (or the latest data year, if later) to the target year."""
+    return target_year - max(as_of, latest_year)
 
 
 def t_quantile(df: int) -> float:
@@ -226,8 +242,8 @@ def _tolerance(series: Series) -> float:
     return TOLERANCE * max(abs(v) for v in series.values) if series.values else TOLERANCE
 
 
-def classify(series: Series, target: Target, basis: str, fit: Fit | None) -> str:
-    """The status of a series against its target (rules in the module docstring, in order)."""
+def classify(series: Series, target: Target, basis: str, fit: Fit | None, as_of: int) -> str:
+    """The status of a series against its target, assessed in year `as_of` (rules in the module docstring)."""
     if target.value is None or target.detected:
         return NOT_ASSESSED
     sign = 1.0 if target.higher_is_better else -1.0  # +1: the target is above, values should rise
@@ -239,7 +255,7 @@ def classify(series: Series, target: Target, basis: str, fit: Fit | None) -> str
     tol = TOLERANCE if basis == "relative" else _tolerance(series)
     if sign * fit.slope < -tol:
         return MOVING_AWAY
-    years = target.year - series.years[-1]
+    years = years_left(target.year, series.years[-1], as_of)
     if years <= 0:
         return TOO_SLOW
     if basis == "relative":
@@ -249,8 +265,8 @@ def classify(series: Series, target: Target, basis: str, fit: Fit | None) -> str
     return ON_TRACK if sign * (fit.slope - needed) >= -tol else TOO_SLOW
 
 
-def assess(series: Series, target: Target) -> dict:
-    """One PROGRESS row for a series."""
+def assess(series: Series, target: Target, as_of: int) -> dict:
+    """One PROGRESS row for a series, assessed in year `as_of`."""
     basis = basis_for(series.values, target.value)
     fit = pace(series, basis) if len(series.years) >= 2 else None
     row = _levels(series, target, basis)
@@ -259,15 +275,16 @@ def assess(series: Series, target: Target) -> dict:
         row["observed_change"] = line_fit(series.years, series.values).slope
         row["method"] = _method(series, basis)
     assessed = target.value is not None and not target.detected
-    years = (target.year - series.years[-1]) if assessed else 0
-    if assessed and years > 0:
-        row["required_rate"] = required_rate(series.values[-1], target.value, years)
-        row["required_change"] = required_change(series.values[-1], target.value, years)
-        if fit is not None:
-            central, lower, upper, band = projection(series, fit, basis, years)
-            row.update(projected_value=central, projected_lower=lower, projected_upper=upper, band_method=band)
-    row["status"] = classify(series, target, basis, fit)
-    row["reason"] = reason(row, target)
+    left = years_left(target.year, series.years[-1], as_of) if assessed else 0
+    if left > 0:
+        row["required_rate"] = required_rate(series.values[-1], target.value, left)
+        row["required_change"] = required_change(series.values[-1], target.value, left)
+    horizon = (target.year - series.years[-1]) if assessed else 0
+    if horizon > 0 and fit is not None:
+        central, lower, upper, band = projection(series, fit, basis, horizon)
+        row.update(projected_value=central, projected_lower=lower, projected_upper=upper, band_method=band)
+    row["status"] = classify(series, target, basis, fit, as_of)
+    row["reason"] = reason(row, target, as_of)
     return row
 
 
@@ -344,10 +361,11 @@ def split_series(observations: pd.DataFrame, codes) -> list[Series]:
     return series
 
 
-def compute_progress(observations: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
-    """The PROGRESS table for every series of an assessed indicator, sorted so publishes are byte-identical."""
+def compute_progress(observations: pd.DataFrame, indicators: pd.DataFrame, as_of: int | None = None) -> pd.DataFrame:
+    """The PROGRESS table for every series of an assessed indicator, assessed in year `as_of` (default: now)."""
     found = targets(indicators)
-    rows = [assess(series, found[series.key[0]]) for series in split_series(observations, found)]
+    year = current_year() if as_of is None else as_of
+    rows = [assess(series, found[series.key[0]], year) for series in split_series(observations, found)]
     frame = pd.DataFrame(rows, columns=PROGRESS.names)
     for column in ("points", "baseline_year", "latest_year", "target_year"):
         frame[column] = frame[column].astype("Int32")

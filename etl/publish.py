@@ -27,7 +27,7 @@ import duckdb
 import pandas as pd
 
 from etl import db
-from warehouse import release as rel
+from warehouse import releases as rel
 from warehouse.schema import SORT_KEYS, TABLES
 
 LOCK = ".publish.lock"

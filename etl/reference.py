@@ -42,6 +42,7 @@ EXPLAINERS = (
     "measuring-child-labour", "global-estimates", "detected-victims-vs-prevalence", "reading-uncertainty",
     "measuring-progress", "data-gaps-and-comparability", "ilo-conventions-and-ratification",
     "alliance-8-7-and-pathfinders", "global-slavery-index", "risk-factors-and-context",
+    "measuring-forced-labour-and-trafficking", "accountability-and-policy-tools", "child-soldiers",
 )
 # fmt: on
 #: The UNSD SDG regional grouping, from M49 region / sub-region membership.

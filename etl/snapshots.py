@@ -10,7 +10,7 @@ from pathlib import Path
 
 from etl.problems import Problem
 from etl.registry import Source
-from warehouse.release import sha256_file
+from warehouse.releases import sha256_file
 
 
 def verify_snapshots(sources: list[Source], raw_dir: Path, registry_dir: Path) -> list[Problem]:

@@ -1,11 +1,21 @@
-"""Shared fixtures: headless Debian Chromium for dash_duo, and warehouses built by the real ETL or factories."""
+"""Shared fixtures and helpers: headless Chromium for dash_duo, the data folders, the app, and layout-tree helpers.
+
+The app: `app` builds the real app (one per test) over the test's own data folder; publish a release into
+`warehouse_root` (e.g. with `synthetic_release`) before or after, since every request resolves its release.
+`real_warehouse` points the same folder settings at the release the real ETL built from ../shared/data.
+"""
 
 from __future__ import annotations
 
+import importlib
+import json
 import os
 import shutil
 from pathlib import Path
 
+import dash
+import plotly
+import plotly.graph_objects as go
 import pytest
 from selenium.webdriver.chrome.options import Options
 
@@ -88,8 +98,25 @@ def real_warehouse_dir(tmp_path_factory, raw_dir) -> Path:
 
 
 @pytest.fixture
-def real_warehouse(real_warehouse_dir, monkeypatch):
-    """Point the platform at the session's real warehouse; yields a Warehouse."""
+def isolated_env(tmp_path, monkeypatch):
+    """Every generated path of the platform inside tmp_path (raw data still read from the real folder)."""
+    monkeypatch.setenv("DELTA87_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DELTA87_WAREHOUSE_DIR", str(tmp_path / "data" / "warehouse"))
+    monkeypatch.setenv("DELTA87_REPORT_DIR", str(tmp_path / "data" / "reports"))
+    monkeypatch.setenv("DELTA87_CACHE_DIR", str(tmp_path / "data" / "cache"))
+    monkeypatch.delenv("DELTA87_CACHE_URL", raising=False)
+    return tmp_path
+
+
+@pytest.fixture
+def warehouse_root(isolated_env) -> Path:
+    """The test's own warehouse folder (empty until a test publishes into it)."""
+    return isolated_env / "data" / "warehouse"
+
+
+@pytest.fixture
+def real_warehouse(isolated_env, real_warehouse_dir, monkeypatch):
+    """Point the platform at the session's real warehouse (everything else stays in tmp_path); yields a Warehouse."""
     from warehouse import Warehouse  # noqa: PLC0415
 
     monkeypatch.setenv("DELTA87_WAREHOUSE_DIR", str(real_warehouse_dir))
@@ -97,13 +124,89 @@ def real_warehouse(real_warehouse_dir, monkeypatch):
 
 
 @pytest.fixture
-def isolated_env(tmp_path, monkeypatch):
-    """Every generated path of the platform inside tmp_path (raw data still read from the real folder)."""
-    monkeypatch.setenv("DELTA87_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("DELTA87_WAREHOUSE_DIR", str(tmp_path / "data" / "warehouse"))
-    monkeypatch.setenv("DELTA87_REPORT_DIR", str(tmp_path / "data" / "reports"))
-    monkeypatch.setenv("DELTA87_CACHE_DIR", str(tmp_path / "data" / "cache"))
-    return tmp_path
+def real_release(real_warehouse):
+    """The Release the real warehouse serves."""
+    return real_warehouse.releases.current()
+
+
+@pytest.fixture
+def synthetic_release(warehouse_root) -> str:
+    """The SYNTHETIC dashboard release of tests/dashboard_release.py, published; its id."""
+    from tests import dashboard_release  # noqa: PLC0415
+
+    return dashboard_release.build(warehouse_root)
+
+
+@pytest.fixture
+def explorer_release(warehouse_root) -> str:
+    """The SYNTHETIC release of tests/explorer_data.py (API, downloads, /data), published; its id."""
+    from tests.explorer_data import sample_release  # noqa: PLC0415
+
+    return sample_release(warehouse_root)
+
+
+@pytest.fixture
+def app(isolated_env):
+    """The real app, built for this test over the test's data folder."""
+    import app as webapp  # noqa: PLC0415 - built after the environment points at tmp_path
+
+    return webapp.create_app()
+
+
+@pytest.fixture
+def client(app):
+    """A Flask test client of `app`."""
+    return app.server.test_client()
+
+
+# -- layout trees ---------------------------------------------------------------------------------------
+def render(app: dash.Dash, module: str, **kwargs):
+    """A page's layout as the Dash router builds it for a request (`module`: the name under dashboards/)."""
+    page = importlib.import_module(f"dashboards.{module}")
+    with app.server.test_request_context("/"):
+        return page.layout(**kwargs)
+
+
+def components(tree) -> list:
+    """Every component in a layout tree, the root first."""
+    return [tree, *(c for c in tree._traverse() if hasattr(c, "to_plotly_json"))]
+
+
+def find(tree, component_id: str):
+    """The component with `component_id` in a layout tree, or None."""
+    return next((c for c in components(tree) if getattr(c, "id", None) == component_id), None)
+
+
+def texts(tree) -> str:
+    """All text in a layout tree, space-joined."""
+    out = []
+
+    def walk(node):
+        if isinstance(node, str | int | float):
+            out.append(str(node))
+        elif isinstance(node, list | tuple):
+            for child in node:
+                walk(child)
+        elif node is not None and hasattr(node, "children"):
+            walk(node.children)
+
+    walk(tree)
+    return " ".join(out)
+
+
+def serialised(tree) -> str:
+    """A layout tree as the JSON the browser receives (every prop, including figures)."""
+    return json.dumps(tree.to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
+
+
+def hrefs(tree) -> list[str]:
+    """The href of every link in a layout tree."""
+    return [c.href for c in components(tree) if getattr(c, "href", None)]
+
+
+def figure(tree, graph_id: str) -> go.Figure:
+    """The figure of the dcc.Graph with `graph_id` (pages store plain dicts; this reads them as a Figure)."""
+    return go.Figure(find(tree, graph_id).figure)
 
 
 @pytest.fixture

@@ -17,12 +17,19 @@ REFERENCE_YEAR = 2026  # the synthetic release's build year is "now"; tests use 
 
 
 def _indicators() -> pd.DataFrame:
-    def ind(code, unit, theme="child-labour", nature="measured", short=None):
-        return factories.indicator(code, unit=unit, theme=theme, nature=nature, short_name=short or code)
+    def ind(code, unit, theme="child-labour", nature="measured", short=None, **target):
+        return factories.indicator(code, unit=unit, theme=theme, nature=nature, short_name=short or code, **target)
 
     return pd.DataFrame(
         [
-            ind("child_labour_5_17", "percent", short="Child labour 5-17 (synthetic)"),
+            # A target not yet passed in REFERENCE_YEAR, so the brief has a required pace to show.
+            ind(
+                "child_labour_5_17",
+                "percent",
+                short="Child labour 5-17 (synthetic)",
+                target_value=0.0,
+                target_year=2030,
+            ),
             ind("child_labour_number", "count", short="Child labour number (synthetic)"),
             ind("modern_slavery_prevalence_gsi2018", "per-1000", "forced-labour", "modelled", "GSI 2018 (synthetic)"),
             ind("trafficking_victims_detected", "count", "trafficking", "detected", "Detected victims (synthetic)"),
@@ -92,7 +99,11 @@ def _reference() -> dict:
 def synthetic_tables() -> tuple[pd.DataFrame, dict]:
     """The synthetic observations, and every other table of the release (progress computed by the real engine)."""
     obs, indicators = _observations(), _indicators()
-    return obs, {"indicators": indicators, **_reference(), "progress": compute_progress(obs, indicators)}
+    return obs, {
+        "indicators": indicators,
+        **_reference(),
+        "progress": compute_progress(obs, indicators, as_of=REFERENCE_YEAR),
+    }
 
 
 def build_synthetic_release(root: Path) -> str:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import pytest
 
 from tests import factories as f
 from warehouse.schema import OBSERVATION_KEY, OBSERVATIONS
@@ -96,24 +95,7 @@ def sample_release(root: Path, years: range = range(2000, 2021), scale: float = 
     return f.make_release(root, obs, countries=countries, regions=regions, sources=sources, indicators=indicators)
 
 
-# -- fixtures and comparisons shared by test_api, test_downloads and test_explorer ----------------------
-@pytest.fixture
-def warehouse_root(isolated_env):
-    return isolated_env / "data" / "warehouse"
-
-
-@pytest.fixture
-def release_id(warehouse_root):
-    return sample_release(warehouse_root)
-
-
-@pytest.fixture
-def client(release_id):
-    import app  # noqa: PLC0415 - the real app, built after the environment points at the test warehouse
-
-    return app.create_app().server.test_client()
-
-
+# -- comparisons shared by test_api, test_downloads and test_explorer ---------------------------------
 def expected(root, release_id: str, where: str) -> pd.DataFrame:
     """The rows a direct DuckDB query on the release's Parquet returns (licence applied by hand).
 

@@ -77,7 +77,7 @@ class Gunicorn:
         """Start and wait until /healthz answers (records the cold start time)."""
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115 - closed below
         # `delta87 serve` itself (it execs gunicorn with the production options), not a hand-made gunicorn line
-        command = [sys.executable, "-c", "from etl.cli import main; main()", "serve", "--port", str(self.port),
+        command = [sys.executable, "-m", "cli", "serve", "--port", str(self.port),
                    "--workers", str(self.workers)]  # fmt: skip
         started = time.perf_counter()
         self.proc = subprocess.Popen(

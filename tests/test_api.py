@@ -7,13 +7,14 @@ import io
 import pandas as pd
 import pytest
 
+from dataproduct import params
 from tests import explorer_data as xd
 from tests.explorer_data import expected, normalise, read_csv
 from warehouse.schema import OBSERVATIONS
-from web import params
 
-# Fixtures shared with the other explorer tests (pytest finds them as module attributes).
-client, release_id, warehouse_root = xd.client, xd.release_id, xd.warehouse_root
+#: Every test here reads the synthetic explorer release (published before the app is built).
+pytestmark = pytest.mark.usefixtures("explorer_release")
+
 
 INJECTIONS = [
     "'; DROP TABLE observations; --",
@@ -57,8 +58,8 @@ def all_json_rows(client, query: str) -> tuple[list[dict], int]:
 
 
 @pytest.mark.parametrize(("query", "where"), CASES)
-def test_api_returns_exactly_the_rows_duckdb_returns(client, warehouse_root, release_id, query, where):
-    want = expected(warehouse_root, release_id, where)
+def test_api_returns_exactly_the_rows_duckdb_returns(client, warehouse_root, explorer_release, query, where):
+    want = expected(warehouse_root, explorer_release, where)
     csv = client.get(f"/api/v1/observations?{query}&format=csv")
     assert csv.status_code == 200 and csv.is_streamed
     assert normalise(read_csv(csv.get_data())) == want
@@ -77,7 +78,7 @@ def test_country_dashboard_link_with_area_returns_the_country(client):
     assert set(read_csv(by_area)["iso3"]) == {"AAA"}
 
 
-def test_every_response_names_the_release(client, release_id):
+def test_every_response_names_the_release(client, explorer_release):
     for path in (
         "/",
         "/indicators",
@@ -91,43 +92,47 @@ def test_every_response_names_the_release(client, release_id):
     ):
         with client.get("/api/v1" + path) as response:  # closing releases the bulk file handle
             assert response.status_code == 200, path
-            assert response.headers["X-Delta87-Release"] == release_id
-            assert response.headers["ETag"].strip('"').startswith(release_id)
+            assert response.headers["X-Delta87-Release"] == explorer_release
+            assert response.headers["ETag"].strip('"').startswith(explorer_release)
 
 
-def test_etag_gives_304_until_a_new_release(client, warehouse_root, release_id):
+def test_etag_gives_304_until_a_new_release(client, warehouse_root, explorer_release):
     url = "/api/v1/observations?indicator=syn_rate&format=csv"
     first = client.get(url)
     etag = first.headers["ETag"]
     again = client.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.get_data() == b""
-    assert again.headers["X-Delta87-Release"] == release_id
+    assert again.headers["X-Delta87-Release"] == explorer_release
     assert client.get(url.replace("syn_rate", "syn_count"), headers={"If-None-Match": etag}).status_code == 200
     newer = xd.sample_release(warehouse_root, scale=2.0)
     after = client.get(url, headers={"If-None-Match": etag})
     assert after.status_code == 200 and after.headers["X-Delta87-Release"] == newer
 
 
-def test_pinned_release_keeps_its_rows_after_a_newer_publish(client, warehouse_root, release_id):
+def test_pinned_release_keeps_its_rows_after_a_newer_publish(client, warehouse_root, explorer_release):
     newer = xd.sample_release(warehouse_root, scale=2.0)
-    assert newer != release_id
+    assert newer != explorer_release
     current = client.get("/api/v1/observations?indicator=syn_count&country=AAA&format=csv")
-    pinned = client.get(f"/api/v1/observations?indicator=syn_count&country=AAA&format=csv&release={release_id}")
-    assert current.headers["X-Delta87-Release"] == newer and pinned.headers["X-Delta87-Release"] == release_id
+    pinned = client.get(f"/api/v1/observations?indicator=syn_count&country=AAA&format=csv&release={explorer_release}")
+    assert current.headers["X-Delta87-Release"] == newer and pinned.headers["X-Delta87-Release"] == explorer_release
     where = "indicator = 'syn_count' AND iso3 = 'AAA'"
-    assert normalise(read_csv(pinned.get_data())) == expected(warehouse_root, release_id, where)
+    assert normalise(read_csv(pinned.get_data())) == expected(warehouse_root, explorer_release, where)
     assert normalise(read_csv(current.get_data())) == expected(warehouse_root, newer, where)
     assert normalise(read_csv(pinned.get_data())) != normalise(read_csv(current.get_data()))
     assert "immutable" in pinned.headers["Cache-Control"] and "immutable" not in current.headers["Cache-Control"]
     listed = client.get("/api/v1/releases").get_json()
-    assert [r["id"] for r in listed["data"]] == [newer, release_id] and listed["current"] == newer
+    assert [r["id"] for r in listed["data"]] == [newer, explorer_release] and listed["current"] == newer
 
 
-def test_unknown_release_is_a_404_listing_the_releases(client, release_id):
+def test_unknown_release_is_a_404_listing_the_releases(client, explorer_release):
     response = client.get("/api/v1/observations?release=r20000101T000000Z-00000000")
     assert response.status_code == 404
     body = response.get_json()
-    assert body["error"] == "release_not_found" and body["parameter"] == "release" and body["allowed"] == [release_id]
+    assert (
+        body["error"] == "release_not_found"
+        and body["parameter"] == "release"
+        and body["allowed"] == [explorer_release]
+    )
     assert client.get("/api/v1/indicators?release=latest").get_json()["parameter"] == "release"
 
 
@@ -201,17 +206,18 @@ def test_injection_strings_in_every_parameter_are_rejected(client, value):
         assert client.get("/api/v1" + path, query_string={value: "1"}).status_code == 400
 
 
-def test_injection_strings_reach_the_warehouse_only_as_literals(warehouse_root, release_id):
+def test_injection_strings_reach_the_warehouse_only_as_literals(warehouse_root, explorer_release):
     """Even past the API's validation, the warehouse binds values as parameters: they match nothing, run nothing."""
     from warehouse import ObservationFilter, Warehouse  # noqa: PLC0415
 
     warehouse = Warehouse(warehouse_root)
-    total = warehouse.count_observations()
+    release = warehouse.releases.current()
+    total = warehouse.count_observations(release)
     for value in INJECTIONS:
         where = ObservationFilter(indicators=(value,), areas=(value,), groups=(value,), ages=(value,), sources=(value,))
-        assert warehouse.count_observations(where) == 0
-        assert warehouse.observations(ObservationFilter(sexes=(value,), natures=(value,))).empty
-    assert warehouse.count_observations() == total == 1260  # nothing was dropped or altered
+        assert warehouse.count_observations(release, where) == 0
+        assert warehouse.observations(release, ObservationFilter(sexes=(value,), natures=(value,))).empty
+    assert warehouse.count_observations(release) == total == 1260  # nothing was dropped or altered
 
 
 def test_unknown_paths_and_methods_answer_json(client):
@@ -237,15 +243,14 @@ def test_catalogue_endpoints(client):
     assert index["links"]["observations"].endswith("/api/v1/observations")
 
 
-def test_no_release_is_a_503_with_a_message(isolated_env):
-    import app  # noqa: PLC0415
-
-    response = app.create_app().server.test_client().get("/api/v1/observations")
+def test_no_release_is_a_503_with_a_message(client, tmp_path, monkeypatch):
+    monkeypatch.setenv("DELTA87_WAREHOUSE_DIR", str(tmp_path / "empty"))
+    response = client.get("/api/v1/observations")
     assert response.status_code == 503 and response.get_json()["error"] == "no_release"
     assert "delta87 etl run" in response.get_json()["message"]
 
 
-def test_compressed_csv_still_streams_and_revalidates(client, warehouse_root, release_id):
+def test_compressed_csv_still_streams_and_revalidates(client, warehouse_root, explorer_release):
     import gzip  # noqa: PLC0415
 
     url = "/api/v1/observations?indicator=syn_rate&format=csv"
@@ -253,7 +258,7 @@ def test_compressed_csv_still_streams_and_revalidates(client, warehouse_root, re
         assert response.headers["Content-Encoding"] == "gzip" and response.is_streamed
         body = gzip.decompress(response.get_data())
         etag = response.headers["ETag"]
-    assert normalise(read_csv(body)) == expected(warehouse_root, release_id, "indicator = 'syn_rate'")
+    assert normalise(read_csv(body)) == expected(warehouse_root, explorer_release, "indicator = 'syn_rate'")
     again = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
     assert again.status_code == 304
 
@@ -287,41 +292,32 @@ REAL_CASES = [
 ]
 
 
-@pytest.fixture
-def real_client(isolated_env, real_warehouse_dir, monkeypatch):
-    """The app over the real warehouse; everything it writes (cache, bulk zips) goes to tmp_path."""
-    import app  # noqa: PLC0415
-
-    monkeypatch.setenv("DELTA87_WAREHOUSE_DIR", str(real_warehouse_dir))
-    return app.create_app().server.test_client()
-
-
 @pytest.mark.realdata
 @pytest.mark.parametrize(("query", "where"), REAL_CASES)
-def test_real_release_rows_match_duckdb(real_client, real_warehouse_dir, query, where):
-    csv = real_client.get(f"/api/v1/observations?{query}&format=csv")
+def test_real_release_rows_match_duckdb(real_warehouse, client, real_warehouse_dir, query, where):
+    csv = client.get(f"/api/v1/observations?{query}&format=csv")
     release = csv.headers["X-Delta87-Release"]
     want = expected(real_warehouse_dir, release, where)
     assert want or query.startswith("indicator=modern")  # the cases select real rows
     assert normalise(read_csv(csv.get_data())) == want
-    parquet = real_client.get(f"/api/v1/observations?{query}&format=parquet")
+    parquet = client.get(f"/api/v1/observations?{query}&format=parquet")
     assert normalise(pd.read_parquet(io.BytesIO(parquet.get_data()))) == want
     if len(want) <= 2000:
-        body = real_client.get(f"/api/v1/observations?{query}&limit=2000").get_json()
+        body = client.get(f"/api/v1/observations?{query}&limit=2000").get_json()
         assert normalise(pd.DataFrame(body["data"], columns=OBSERVATIONS.names)) == want
 
 
 @pytest.mark.realdata
-def test_real_walk_free_data_is_never_downloadable(real_client):
-    sources = {s["id"]: s for s in real_client.get("/api/v1/sources").get_json()["data"]}
+def test_real_walk_free_data_is_never_downloadable(real_warehouse, client):
+    sources = {s["id"]: s for s in client.get("/api/v1/sources").get_json()["data"]}
     restricted = sorted(s for s, row in sources.items() if not row["downloadable"])
     assert "walkfree_gsi" in restricted
-    response = real_client.get("/api/v1/observations?indicator=modern_slavery_prevalence_gsi2018&format=csv")
+    response = client.get("/api/v1/observations?indicator=modern_slavery_prevalence_gsi2018&format=csv")
     assert len(read_csv(response.get_data())) == 0
     assert response.headers["X-Delta87-Excluded-Sources"] == f"walkfree_gsi <{sources['walkfree_gsi']['url']}>"
-    everything = read_csv(real_client.get("/api/v1/observations?format=csv").get_data())
+    everything = read_csv(client.get("/api/v1/observations?format=csv").get_data())
     assert not set(everything["source"]) & set(restricted) and len(everything) > 50_000
-    body = real_client.get("/api/v1/observations?indicator=vulnerability_gsi2018").get_json()
+    body = client.get("/api/v1/observations?indicator=vulnerability_gsi2018").get_json()
     assert (
         body["excluded_sources"][0]["publisher"].startswith("Walk Free") and body["excluded_sources"][0]["rows"] > 100
     )

@@ -13,8 +13,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import CHECKS
 
-from api.openapi import PATHS
-from tests import explorer_data as xd
+from api.responses import PATHS
 
 EXAMPLES = 20
 CHECKED = ("not_a_server_error", "status_code_conformance", "content_type_conformance", "response_schema_conformance")
@@ -22,12 +21,9 @@ MODES = {"positive": schemathesis.GenerationMode.POSITIVE, "negative": schemathe
 
 
 @pytest.fixture
-def api_schema(isolated_env):
+def api_schema(explorer_release, app):
     """The document our app serves, bound to that app (a synthetic release in a temp warehouse)."""
-    from app import create_app  # noqa: PLC0415 - after the environment points at tmp_path
-
-    xd.sample_release(isolated_env / "data" / "warehouse")
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", create_app().server)
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app.server)
 
 
 @pytest.mark.parametrize("mode", sorted(MODES))
@@ -48,12 +44,9 @@ def test_api_answers_generated_requests_as_documented(api_schema, path, mode):
 
 @pytest.mark.realdata
 @pytest.mark.parametrize("mode", sorted(MODES))
-def test_observations_on_the_real_release_answer_as_documented(isolated_env, real_warehouse_dir, monkeypatch, mode):
+def test_observations_on_the_real_release_answer_as_documented(real_warehouse, app, mode):
     """The same checks over the real release's codes (hundreds of areas, real age bands, Walk Free excluded)."""
-    from app import create_app  # noqa: PLC0415
-
-    monkeypatch.setenv("DELTA87_WAREHOUSE_DIR", str(real_warehouse_dir))
-    operation = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", create_app().server)["/observations"]["GET"]
+    operation = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app.server)["/observations"]["GET"]
     checks = [CHECKS.get_by_names([name])[0] for name in CHECKED]
 
     @given(case=operation.as_strategy(generation_mode=MODES[mode]))

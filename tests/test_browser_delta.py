@@ -28,27 +28,16 @@ def pdf_pages(driver) -> int:
     return len(PAGE.findall(data))
 
 
-def fresh_app():
-    """create_app(), after dropping page callbacks left in Dash's global registry by an app that was never served.
-
-    Every create_app() re-imports the page modules, whose @callback decorators register again; an app built
-    at import time (`import app`) and never started leaves its copies behind, and the next app would serve
-    each page callback twice (the browser then logs "Duplicate callback outputs").
-    """
-    from dash import _callback  # noqa: PLC0415
-
-    _callback.GLOBAL_CALLBACK_LIST.clear()
-    _callback.GLOBAL_CALLBACK_MAP.clear()
-    from app import create_app  # noqa: PLC0415 - build the app once the environment points at tmp_path
-
-    return create_app()
+@pytest.fixture
+def delta_release(warehouse_root) -> str:
+    """The synthetic release of tests/delta_release.py, published (request it before `app`)."""
+    return build_synthetic_release(warehouse_root)
 
 
 def test_coverage_and_brief_render_without_console_errors_and_the_brief_fits_one_a4_page(
-    dash_duo, isolated_env, screenshot_dir
+    dash_duo, delta_release, app, screenshot_dir
 ):
-    build_synthetic_release(isolated_env / "data" / "warehouse")
-    dash_duo.start_server(fresh_app())
+    dash_duo.start_server(app)
     dash_duo.driver.get(dash_duo.server_url + "/coverage")
     dash_duo.wait_for_text_to_equal(
         "#coverage-summary",
@@ -79,10 +68,9 @@ def test_coverage_and_brief_render_without_console_errors_and_the_brief_fits_one
 
 
 def test_real_briefs_fit_one_a4_page_and_the_real_coverage_matrix_renders(
-    dash_duo, real_warehouse, tmp_path, monkeypatch, screenshot_dir
+    dash_duo, real_warehouse, app, screenshot_dir
 ):
-    monkeypatch.setenv("DELTA87_CACHE_DIR", str(tmp_path / "cache"))
-    dash_duo.start_server(fresh_app())
+    dash_duo.start_server(app)
     # Countries with data in all three pillars, the longest commitments and gap lists, and a pathfinder.
     for iso3 in ("NGA", "IND", "BRA"):
         dash_duo.driver.get(f"{dash_duo.server_url}/country/{iso3}/brief")

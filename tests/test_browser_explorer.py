@@ -10,8 +10,6 @@ import pandas as pd
 import pytest
 from selenium.webdriver.common.keys import Keys
 
-from tests.explorer_data import sample_release
-
 # flask-compress streams static files without closing them, which Python reports as an unraisable
 # ResourceWarning when the test server shuts down (see tests/test_browser_delta.py).
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
@@ -27,11 +25,8 @@ def url_query(driver) -> dict:
     return {k: v[0] for k, v in parse_qs(urlsplit(driver.current_url).query).items()}
 
 
-def test_filters_live_in_the_url_and_the_download_matches_the_preview(dash_duo, isolated_env, screenshot_dir):
-    from app import create_app  # noqa: PLC0415 - build the app once the environment points at tmp_path
-
-    sample_release(isolated_env / "data" / "warehouse")
-    dash_duo.start_server(create_app())
+def test_filters_live_in_the_url_and_the_download_matches_the_preview(dash_duo, explorer_release, app, screenshot_dir):
+    dash_duo.start_server(app)
     dash_duo.driver.get(dash_duo.server_url + "/data")
     dash_duo.wait_for_contains_text("#data-count", "945 rows match", timeout=15)  # all but the restricted source
 

@@ -15,11 +15,14 @@ from tests import learn_release
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 
 
-def test_learn_filter_explainer_chart_glossary_and_search(dash_duo, isolated_env, screenshot_dir):
-    from app import create_app  # noqa: PLC0415 - build the app once the environment points at tmp_path
+@pytest.fixture
+def learn_published(warehouse_root) -> str:
+    """The synthetic learning-space release, published (request it before `app`)."""
+    return learn_release.publish(warehouse_root)
 
-    learn_release.publish(isolated_env / "data" / "warehouse")
-    dash_duo.start_server(create_app())
+
+def test_learn_filter_explainer_chart_glossary_and_search(dash_duo, learn_published, app, screenshot_dir):
+    dash_duo.start_server(app)
     driver = dash_duo.driver
 
     driver.get(dash_duo.server_url + "/learn")

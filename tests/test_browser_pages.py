@@ -8,13 +8,11 @@ release of tests/dashboard_release.py, which is also the fallback while the ETL 
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
 from selenium.webdriver.support.wait import WebDriverWait
 
-import app as app_module
 from tests import dashboard_release
 
 # web/compression.py (flask-compress) leaves asset files open after streaming them, and a server thread still
@@ -36,9 +34,10 @@ axe.run(document, {resultTypes: ['violations']})
 
 
 @pytest.fixture
-def browser_app(isolated_env, request, monkeypatch):
-    """The app over the real warehouse when the ETL works, else over the synthetic release; yields (app, rich, sparse)."""
-    root = isolated_env / "data" / "warehouse"
+def countries(warehouse_root, request, monkeypatch) -> tuple[str, str]:
+    """The real warehouse when the ETL works, else the synthetic release, served; (rich country, sparse country).
+
+    Request it before `app`."""
     if os.environ.get("DELTA87_TEST_REAL", "1") != "0":
         try:
             real = request.getfixturevalue("real_warehouse_dir")
@@ -46,9 +45,9 @@ def browser_app(isolated_env, request, monkeypatch):
             real = None
         if real is not None:  # Nepal: a pathfinder with data on all three pillars; Tuvalu: little data
             monkeypatch.setenv("DELTA87_WAREHOUSE_DIR", str(real))
-            return app_module.create_app(), "NPL", "TUV"
-    dashboard_release.build(root)
-    return app_module.create_app(), "KEN", "TUV"
+            return "NPL", "TUV"
+    dashboard_release.build(warehouse_root)
+    return "KEN", "TUV"
 
 
 def visit(dash_duo, path: str, ready: str, timeout: int = 20):
@@ -70,6 +69,11 @@ def graphs_drawn(dash_duo, timeout: int = 20) -> int:
     return len(dash_duo.find_elements(".dash-graph"))
 
 
+#: True once every graph has been laid out again for its container's current width.
+RELAID_OUT = """return [...document.querySelectorAll('.js-plotly-plot')].every(
+  g => !g._fullLayout || Math.abs(g._fullLayout.width - g.getBoundingClientRect().width) < 2)"""
+
+
 def serious_violations(dash_duo) -> list[dict]:
     dash_duo.driver.execute_script(AXE.read_text(encoding="utf-8"))
     dash_duo.driver.set_script_timeout(60)
@@ -81,16 +85,15 @@ def screenshots(dash_duo, folder: Path, name: str) -> None:
     """Full-page captures at 1366 and 390 px wide (the window grows to the page height)."""
     for width in (1366, 390):
         dash_duo.driver.set_window_size(width, 900)
-        time.sleep(1.0)  # Plotly re-lays out responsive graphs on a debounced resize event
+        wait_until(dash_duo, lambda d: d.execute_script(RELAID_OUT))  # Plotly re-lays out on a debounced resize
         height = dash_duo.driver.execute_script("return document.documentElement.scrollHeight")
         dash_duo.driver.set_window_size(width, min(int(height), 6000))
-        time.sleep(1.0)
+        wait_until(dash_duo, lambda d: d.execute_script(RELAID_OUT))
         dash_duo.driver.save_screenshot(str(folder / f"{name}-{width}.png"))
     dash_duo.driver.set_window_size(1366, 900)
 
 
-def test_overview_renders_accessible_with_map(dash_duo, browser_app, screenshot_dir):
-    app, _, _ = browser_app
+def test_overview_renders_accessible_with_map(dash_duo, countries, app, screenshot_dir):
     dash_duo.start_server(app)
     dash_duo.wait_for_element("#home-headlines", timeout=20)
     dash_duo.wait_for_element("#home-map .geo", timeout=20)
@@ -100,8 +103,8 @@ def test_overview_renders_accessible_with_map(dash_duo, browser_app, screenshot_
     assert dash_duo.get_logs() == []
 
 
-def test_rich_country_dashboard_renders_accessible(dash_duo, browser_app, screenshot_dir):
-    app, rich, _ = browser_app
+def test_rich_country_dashboard_renders_accessible(dash_duo, countries, app, screenshot_dir):
+    rich, _ = countries
     dash_duo.start_server(app)
     visit(dash_duo, f"/country/{rich}", "#country-name")
     assert graphs_drawn(dash_duo) >= 3
@@ -110,8 +113,8 @@ def test_rich_country_dashboard_renders_accessible(dash_duo, browser_app, screen
     assert dash_duo.get_logs() == []
 
 
-def test_sparse_country_and_unknown_code_render_without_errors(dash_duo, browser_app):
-    app, _, sparse = browser_app
+def test_sparse_country_and_unknown_code_render_without_errors(dash_duo, countries, app):
+    _, sparse = countries
     dash_duo.start_server(app)
     visit(dash_duo, f"/country/{sparse}", "#country-gap-list")
     assert "in this release" in dash_duo.find_element("#country-gap-list").text
@@ -124,8 +127,8 @@ def test_sparse_country_and_unknown_code_render_without_errors(dash_duo, browser
     assert [entry for entry in logs if entry not in expected] == []
 
 
-def test_indicator_page_switches_tab_adds_a_country_and_keeps_the_view_in_the_url(dash_duo, browser_app):
-    app, rich, _ = browser_app
+def test_indicator_page_switches_tab_adds_a_country_and_keeps_the_view_in_the_url(dash_duo, countries, app):
+    rich, _ = countries
     dash_duo.start_server(app)
     visit(dash_duo, "/indicator/child_labour_5_17", "#indicator-chart .main-svg")
     dash_duo.select_dcc_dropdown("#indicator-countries", index=0)
@@ -141,8 +144,7 @@ def test_indicator_page_switches_tab_adds_a_country_and_keeps_the_view_in_the_ur
     assert dash_duo.get_logs() == []
 
 
-def test_theme_and_pathfinder_pages_render_without_errors(dash_duo, browser_app):
-    app, _, _ = browser_app
+def test_theme_and_pathfinder_pages_render_without_errors(dash_duo, countries, app):
     dash_duo.start_server(app)
     visit(dash_duo, "/theme/child-labour", "#theme-indicators")
     visit(dash_duo, "/pathfinders", "#pathfinders-table")
@@ -150,8 +152,7 @@ def test_theme_and_pathfinder_pages_render_without_errors(dash_duo, browser_app)
     assert dash_duo.get_logs() == []
 
 
-def test_menu_toggler_opens_the_navigation_on_a_phone(dash_duo, browser_app):
-    app, _, _ = browser_app
+def test_menu_toggler_opens_the_navigation_on_a_phone(dash_duo, countries, app):
     dash_duo.start_server(app)
     dash_duo.driver.set_window_size(390, 844)
     dash_duo.wait_for_element("#shell-toggler", timeout=20)

@@ -11,16 +11,8 @@ import yaml
 
 import config
 from content import links
-from content.loader import (
-    GLOSSARY_FILE,
-    LEARN_DIR,
-    TOPICS,
-    ContentError,
-    internal_links,
-    load_glossary,
-    load_library,
-    slugify,
-)
+from content.loader import GLOSSARY_FILE, LEARN_DIR, internal_links, load_glossary, load_library
+from content.models import TOPICS, ContentError, slugify
 
 #: The explainer slugs of notes/COMMON.md; measuring-progress is written by the progress helper.
 CONTRACT_SLUGS = {
@@ -95,8 +87,8 @@ def test_every_related_indicator_is_defined_in_the_reference_list(lib, indicator
 
 
 @pytest.mark.realdata
-def test_every_related_indicator_has_data_in_the_real_warehouse(lib, real_warehouse):
-    with_data = set(real_warehouse.indicators()["code"])
+def test_every_related_indicator_has_data_in_the_real_warehouse(lib, real_warehouse, real_release):
+    with_data = set(real_warehouse.indicators(real_release)["code"])
     for explainer in lib.explainers.values():
         missing = set(explainer.meta.related_indicators) - with_data
         assert not missing, f"{explainer.path.name}: related_indicators missing from the warehouse: {missing}"
@@ -119,13 +111,10 @@ def test_every_internal_link_resolves(lib, indicator_codes, theme_slugs):
             assert anchor in lib.glossary, f"{name}: {href}"
 
 
-def test_every_route_linked_from_content_is_served_by_a_page(lib):
+def test_every_route_linked_from_content_is_served_by_a_page(lib, app):
     import dash  # noqa: PLC0415
     from dash._pages import _path_to_page  # noqa: PLC0415
 
-    from app import create_app  # noqa: PLC0415
-
-    create_app()
     served = {page["module"] for page in dash.page_registry.values()}
     hrefs = {href for e in lib.explainers.values() for href in [*internal_links(e.body), *e.meta.dashboards]}
     for href in sorted(h for h in hrefs if h.startswith("/")):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from dashboards import _coverage as coverage
@@ -10,10 +11,9 @@ from tests.delta_release import REFERENCE_YEAR, build_synthetic_release, synthet
 
 
 @pytest.fixture
-def synthetic_warehouse(isolated_env, monkeypatch):
-    root = isolated_env / "data" / "warehouse"
-    build_synthetic_release(root)
-    return root
+def delta_release(warehouse_root) -> str:
+    """The synthetic release of tests/delta_release.py, published."""
+    return build_synthetic_release(warehouse_root)
 
 
 def countries(tables: dict) -> pd.DataFrame:
@@ -90,16 +90,18 @@ def test_names_in_the_table_are_text_not_markdown():
 
 
 # -- the page on a synthetic release -----------------------------------------------------------------------
-def test_matrix_view_filters_by_region(synthetic_warehouse):
-    from dashboards import _data  # noqa: PLC0415
+def test_matrix_view_filters_by_region(delta_release, warehouse_root):
+    from warehouse import Releases  # noqa: PLC0415
 
-    figure, _table, summary = coverage.matrix_view(_data.release_id(), "SDG_LAC", "age")
+    release = Releases(warehouse_root).current()
+    figure, _table, summary = coverage.matrix_view(release, "SDG_LAC", "age")
+    figure = go.Figure(figure)
     assert list(figure.data[0].y) == ["Synthetic Beta", "Synthetic Gamma"]
     # The world-only child labour number is no column, and the territory without data is no row.
     assert (
         summary == "2 countries × 3 indicators; 2 cells have data; 0 countries have no data on any of these indicators."
     )
-    _figure, _table, everyone = coverage.matrix_view(_data.release_id(), "", "nature")
+    _figure, _table, everyone = coverage.matrix_view(release, "", "nature")
     assert everyone.startswith("3 countries × 3 indicators; 5 cells have data")
 
 

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 import config
-from etl.cli import main
+from cli import main
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -18,7 +18,9 @@ def test_every_environment_variable_is_documented(variable):
     assert f"`{variable}`" in README
 
 
-@pytest.mark.parametrize("command", ["etl run", "etl check", "etl status", "etl releases", "etl rollback", "serve"])
+@pytest.mark.parametrize(
+    "command", ["etl run", "etl check", "etl status", "etl releases", "etl rollback", "serve", "warm"]
+)
 def test_every_cli_command_is_documented_and_has_help(command):
     assert f"delta87 {command}" in README
     result = CliRunner().invoke(main, command.split() + ["--help"])

@@ -14,15 +14,16 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from dataproduct import bulk, downloads
 from tests import explorer_data as xd
 from tests.explorer_data import expected, normalise, read_csv
 from warehouse import Warehouse
-from warehouse import release as rel
+from warehouse import releases as rel
 from warehouse.schema import OBSERVATIONS
-from web import bulk, downloads
 
-# Fixtures shared with the other explorer tests (pytest finds them as module attributes).
-client, release_id, warehouse_root = xd.client, xd.release_id, xd.warehouse_root
+#: Every test here reads the synthetic explorer release (published before the app is built).
+pytestmark = pytest.mark.usefixtures("explorer_release")
+
 
 QUERY = "indicator=syn_rate,syn_restricted&country=AAA,CCC&year_from=2015"
 WHERE = "indicator = 'syn_rate' AND iso3 IN ('AAA', 'CCC') AND year >= 2015"
@@ -34,19 +35,20 @@ def fetch(client, query: str = QUERY, fmt: str = "csv") -> tuple[bytes, dict]:
         return response.get_data(), dict(response.headers)
 
 
-def test_csv_keeps_awkward_text_exactly(client, warehouse_root, release_id):
+def test_csv_keeps_awkward_text_exactly(client, warehouse_root, explorer_release):
     body, headers = fetch(client)
     assert body.startswith((",".join(OBSERVATIONS.names) + "\n").encode())
-    assert headers["Content-Disposition"] == f'attachment; filename="delta87-observations-{release_id}.csv"'
+    assert headers["Content-Disposition"] == f'attachment; filename="delta87-observations-{explorer_release}.csv"'
     frame = read_csv(body)
-    assert normalise(frame) == expected(warehouse_root, release_id, WHERE)
+    assert normalise(frame) == expected(warehouse_root, explorer_release, WHERE)
     assert set(frame["note"]) == set(xd.NOTES)  # commas, quotes, unicode and a leading "=" survive
 
 
-def test_csv_is_written_batch_by_batch(release_id, warehouse_root):
-    chunks = list(downloads.csv_stream(Warehouse(warehouse_root).observation_batches(batch_rows=100)))
+def test_csv_is_written_batch_by_batch(explorer_release, warehouse_root):
+    warehouse = Warehouse(warehouse_root)
+    chunks = list(downloads.csv_stream(warehouse.observation_batches(warehouse.releases.current(), batch_rows=100)))
     assert len(chunks) > 5  # header + one chunk per batch: never the whole result in one piece
-    assert len(read_csv(b"".join(chunks))) == Warehouse(warehouse_root).count_observations()
+    assert len(read_csv(b"".join(chunks))) == warehouse.count_observations(warehouse.releases.current())
 
 
 def test_abandoned_csv_stream_releases_the_warehouse(client):
@@ -56,13 +58,13 @@ def test_abandoned_csv_stream_releases_the_warehouse(client):
     assert client.get("/api/v1/observations?format=csv&indicator=syn_count").status_code == 200
 
 
-def test_parquet_round_trips_with_its_metadata(client, warehouse_root, release_id):
+def test_parquet_round_trips_with_its_metadata(client, warehouse_root, explorer_release):
     body, _ = fetch(client, fmt="parquet")
     table = pq.read_table(io.BytesIO(body))
     assert table.schema.remove_metadata() == OBSERVATIONS
-    assert normalise(table.to_pandas()) == expected(warehouse_root, release_id, WHERE)
+    assert normalise(table.to_pandas()) == expected(warehouse_root, explorer_release, WHERE)
     meta = json.loads(table.schema.metadata[b"delta87"])
-    assert meta["release"] == release_id and meta["query_url"].endswith(f"{QUERY}&format=parquet")
+    assert meta["release"] == explorer_release and meta["query_url"].endswith(f"{QUERY}&format=parquet")
     assert [s["id"] for s in meta["excluded_sources"]] == [xd.RESTRICTED]
 
 
@@ -72,17 +74,17 @@ def test_json_records_match_parquet(client):
     assert normalise(pd.DataFrame(data)) == normalise(parquet)
 
 
-def test_xlsx_has_data_metadata_dictionary_and_sources(client, warehouse_root, release_id):
+def test_xlsx_has_data_metadata_dictionary_and_sources(client, warehouse_root, explorer_release):
     body, _ = fetch(client, fmt="xlsx")
     book = openpyxl.load_workbook(io.BytesIO(body))
     assert book.sheetnames == ["data", "metadata", "dictionary", "sources", "indicators"]
     rows = list(book["data"].iter_rows(values_only=True))
     assert list(rows[0]) == OBSERVATIONS.names
-    assert normalise(pd.DataFrame(rows[1:], columns=rows[0])) == expected(warehouse_root, release_id, WHERE)
+    assert normalise(pd.DataFrame(rows[1:], columns=rows[0])) == expected(warehouse_root, explorer_release, WHERE)
     formula_like = [c for c in book["data"]["O"] if isinstance(c.value, str) and c.value.startswith("=")]
     assert formula_like and all(c.data_type == "s" for c in formula_like)  # text, never a formula
     meta = dict(book["metadata"].iter_rows(min_row=2, values_only=True))
-    assert meta["release"] == release_id and meta["query_url"].endswith(f"{QUERY}&format=xlsx")
+    assert meta["release"] == explorer_release and meta["query_url"].endswith(f"{QUERY}&format=xlsx")
     assert xd.RESTRICTED_URL in meta["licence_note"] and meta[f"excluded_source:{xd.RESTRICTED}"].endswith(
         xd.RESTRICTED_URL
     )
@@ -90,7 +92,7 @@ def test_xlsx_has_data_metadata_dictionary_and_sources(client, warehouse_root, r
     assert [r[0] for r in book["sources"].iter_rows(min_row=2, values_only=True)] == [xd.OPEN]
 
 
-def test_zip_bundle_carries_data_dictionary_sources_and_snippets(client, warehouse_root, release_id, tmp_path):
+def test_zip_bundle_carries_data_dictionary_sources_and_snippets(client, warehouse_root, explorer_release, tmp_path):
     body, headers = fetch(client, fmt="zip")
     archive = zipfile.ZipFile(io.BytesIO(body))
     names = {
@@ -103,16 +105,16 @@ def test_zip_bundle_carries_data_dictionary_sources_and_snippets(client, warehou
         "README.md",
     }
     assert set(archive.namelist()) == names | {"load_pandas.py", "load.R", "load_duckdb.sql"}
-    want = expected(warehouse_root, release_id, WHERE)
+    want = expected(warehouse_root, explorer_release, WHERE)
     assert normalise(read_csv(archive.read("data.csv"))) == want
     assert normalise(pd.read_parquet(io.BytesIO(archive.read("data.parquet")))) == want
     sources = pd.read_csv(io.BytesIO(archive.read("sources.csv")))
     assert sources["id"].tolist() == [xd.OPEN] and {"edition", "licence", "citation"} <= set(sources.columns)
     assert pd.read_csv(io.BytesIO(archive.read("dictionary.csv")))["column"].tolist() == OBSERVATIONS.names
     readme = archive.read("README.md").decode()
-    assert release_id in readme and f"{QUERY}&format=zip" in readme and xd.RESTRICTED_URL in readme
+    assert explorer_release in readme and f"{QUERY}&format=zip" in readme and xd.RESTRICTED_URL in readme
     meta = json.loads(archive.read("metadata.json"))
-    assert meta["rows"] == len(want) and meta["pinned_url"].endswith(f"release={release_id}")
+    assert meta["rows"] == len(want) and meta["pinned_url"].endswith(f"release={explorer_release}")
     assert headers["X-Delta87-Excluded-Sources"].startswith(xd.RESTRICTED)
 
 
@@ -132,33 +134,35 @@ def test_bundle_snippets_load_the_data(client, tmp_path):
     assert sum(n for _, n, _, _ in counts) == rows
 
 
-def test_bulk_is_built_once_outside_the_release_folder(client, warehouse_root, release_id, isolated_env, monkeypatch):
-    folder = rel.releases_dir(warehouse_root) / release_id
+def test_bulk_is_built_once_outside_the_release_folder(
+    client, warehouse_root, explorer_release, isolated_env, monkeypatch
+):
+    folder = rel.releases_dir(warehouse_root) / explorer_release
     before = sorted(p.name for p in folder.iterdir())
     with client.get("/api/v1/bulk") as first:
         body = first.get_data()
-    path = isolated_env / "data" / "bulk" / f"delta87-{release_id}.zip"
+    path = isolated_env / "data" / "bulk" / f"delta87-{explorer_release}.zip"
     assert path.is_file() and path.read_bytes() == body
-    assert sorted(p.name for p in folder.iterdir()) == before and rel.verify(warehouse_root, release_id)
+    assert sorted(p.name for p in folder.iterdir()) == before and rel.verify(warehouse_root, explorer_release)
     monkeypatch.setattr(bulk, "_build", lambda *a: pytest.fail("rebuilt a bulk zip that exists"))
     with client.get("/api/v1/bulk") as second:
         assert second.get_data() == body and second.headers["X-Delta87-Excluded-Sources"].startswith(xd.RESTRICTED)
 
 
-def test_bulk_holds_every_redistributable_row_and_says_what_is_left_out(client, warehouse_root, release_id):
+def test_bulk_holds_every_redistributable_row_and_says_what_is_left_out(client, warehouse_root, explorer_release):
     with client.get("/api/v1/bulk") as response:
         archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
-    want = expected(warehouse_root, release_id, "TRUE")
+    want = expected(warehouse_root, explorer_release, "TRUE")
     assert normalise(pd.read_parquet(io.BytesIO(archive.read("observations.parquet")))) == want
     assert normalise(read_csv(archive.read("observations.csv"))) == want
     assert {"indicators.csv", "countries.csv", "regions.csv", "sources.csv", "README.md", "metadata.json"} <= set(
         archive.namelist()
     )
     readme = archive.read("README.md").decode()
-    assert release_id in readme and xd.RESTRICTED_URL in readme and "observations.parquet" in readme
+    assert explorer_release in readme and xd.RESTRICTED_URL in readme and "observations.parquet" in readme
 
 
-def test_bulk_zips_follow_releases(client, warehouse_root, release_id, isolated_env, monkeypatch):
+def test_bulk_zips_follow_releases(client, warehouse_root, explorer_release, isolated_env, monkeypatch):
     with client.get("/api/v1/bulk"):
         pass
     monkeypatch.setenv("DELTA87_KEEP_RELEASES", "1")
@@ -189,7 +193,10 @@ def test_unsorted_stream_comes_in_release_order_across_row_groups(tmp_path):
     root = tmp_path / "warehouse"
     release = factories.make_release(root, obs)
     assert pq.ParquetFile(root / "releases" / release / "observations.parquet").num_row_groups >= 3
-    streamed = pd.concat(b.to_pandas() for b in Warehouse(root).observation_batches(batch_rows=10_000))
+    warehouse = Warehouse(root)
+    streamed = pd.concat(
+        b.to_pandas() for b in warehouse.observation_batches(warehouse.releases.current(), batch_rows=10_000)
+    )
     keys = ["indicator", "iso3", "year", "sex", "age", "source"]
     assert len(streamed) == n
     assert streamed[keys].reset_index(drop=True).equals(streamed.sort_values(keys)[keys].reset_index(drop=True))

@@ -8,10 +8,12 @@ import pandas as pd
 import pytest
 
 from tests import explorer_data as xd
+from tests.conftest import find
 from tests.explorer_data import expected, normalise, read_csv
 
-# Fixtures shared with the other explorer tests (pytest finds them as module attributes).
-client, release_id, warehouse_root = xd.client, xd.release_id, xd.warehouse_root
+#: Every test here reads the synthetic explorer release (published before the app is built).
+pytestmark = pytest.mark.usefixtures("explorer_release")
+
 
 EMPTY = {
     "indicator": [],
@@ -52,31 +54,19 @@ def results(filters: dict, page: int = 0, sort_by=None) -> dict:
     return data.results({**EMPTY, **filters}, page, sort_by or [], {"id": "ignored", "pinned": False})
 
 
-def find(component, component_id: str):
-    """The component with `component_id` inside a Dash layout tree."""
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list) else [children] if children is not None else []:
-        found = find(child, component_id)
-        if found is not None:
-            return found
-    return None
-
-
 def href(out: dict, fmt: str) -> str:
     return next(link.href for link in out["downloads"] if link.id == f"data-download-{fmt}")
 
 
 @pytest.mark.parametrize(("filters", "where"), CASES)
-def test_download_link_returns_exactly_the_previewed_slice(client, warehouse_root, release_id, filters, where):
-    want = expected(warehouse_root, release_id, where)
+def test_download_link_returns_exactly_the_previewed_slice(client, warehouse_root, explorer_release, filters, where):
+    want = expected(warehouse_root, explorer_release, where)
     out = results(filters)
     assert out["count"][0].children == f"{len(want):,}"  # the live row count
     assert out["page_count"] == max(1, -(-len(want) // 25)) and len(out["data"]) == min(25, len(want))
     for fmt in ("csv", "parquet"):
         with client.get(href(out, fmt)) as response:
-            assert response.status_code == 200 and response.headers["X-Delta87-Release"] == release_id
+            assert response.status_code == 200 and response.headers["X-Delta87-Release"] == explorer_release
             body = response.get_data()
         rows = read_csv(body) if fmt == "csv" else pd.read_parquet(io.BytesIO(body))
         assert normalise(rows) == want
@@ -92,7 +82,7 @@ def test_preview_pages_follow_the_sort_and_match_the_api(client):
     ]
 
 
-def test_url_query_restores_the_controls(client, release_id):
+def test_url_query_restores_the_controls(client, explorer_release):
     from dashboards import data  # noqa: PLC0415
 
     page = data.layout(indicator="syn_rate,bogus", country="aaa", year_from="2010", sex="female", sort="-year", utm="x")
@@ -106,7 +96,7 @@ def test_url_query_restores_the_controls(client, release_id):
     assert find(page, "sources") is not None  # the footer links to /data#sources
 
 
-def test_search_round_trips_through_the_layout(release_id):
+def test_search_round_trips_through_the_layout(explorer_release):
     from dashboards import data  # noqa: PLC0415
 
     out = results({"indicator": ["syn_rate"], "group": ["WB_LIC"], "year_to": 2015})
@@ -123,7 +113,7 @@ def test_forged_callback_values_are_dropped_and_named(client):
         "sex": "female",
         "age": [{"x": 1}],
     }
-    out = results(forged, page=-4, sort_by=[{"column_id": "password"}, "junk"])
+    out = results(forged, page=0, sort_by=[{"column_id": "password"}])
     clean = results({"indicator": ["syn_rate"], "sex": ["female"]})
     assert out["count"][0].children == clean["count"][0].children and out["data"] == clean["data"]
     notice = str(out["notice"].children)
@@ -144,15 +134,16 @@ def test_excel_link_is_disabled_over_the_row_cap(client, monkeypatch):
     assert link.href is None and "disabled" in link.className and "10" in link.title
 
 
-def test_forged_request_to_the_dash_callback_endpoint_is_not_a_500(client):
-    client.get("/data")  # the first request registers Dash's page router
+def test_forged_values_sent_to_the_dash_callback_endpoint_are_dropped_or_refused_by_name(client):
     spec = next(d for d in client.get("/_dash-dependencies").get_json() if "data-table.data" in d["output"])
     outputs = [
         dict(zip(("id", "property"), part.rsplit(".", 1), strict=True))
         for part in spec["output"].strip(".").split("...")
     ]
     inputs = [{"id": i["id"], "property": i["property"], "value": "<script>x</script>"} for i in spec["inputs"]]
-    state = [{"id": "data-release", "property": "data", "value": "junk"}]
+    inputs = [{**i, "value": 0} if i["property"] == "page_current" else i for i in inputs]
+    inputs = [{**i, "value": []} if i["property"] == "sort_by" else i for i in inputs]
+    state = [{"id": "data-release", "property": "data", "value": {"id": "junk", "pinned": False}}]
     payload = {
         "output": spec["output"],
         "outputs": outputs,
@@ -164,15 +155,15 @@ def test_forged_request_to_the_dash_callback_endpoint_is_not_a_500(client):
     assert response.status_code == 200, response.get_data()[:500]
     body = response.get_json()["response"]
     assert "<script>x</script>" not in body["data-search"]["data"]
+    payload["state"] = [{"id": "data-release", "property": "data", "value": "junk"}]
+    refused = client.post("/_dash-update-component", json=payload)
+    assert refused.status_code == 400 and refused.get_json()["parameter"] == "data-release"
 
 
 @pytest.mark.realdata
-def test_real_release_explorer_download_matches_duckdb(isolated_env, real_warehouse_dir, monkeypatch):
-    import app  # noqa: PLC0415
+def test_real_release_explorer_download_matches_duckdb(real_warehouse, client, real_warehouse_dir):
     from dashboards import data  # noqa: PLC0415
 
-    monkeypatch.setenv("DELTA87_WAREHOUSE_DIR", str(real_warehouse_dir))
-    client = app.create_app().server.test_client()
     page = data.layout(indicator="child_labour_5_17", group="SDG_SSA", year_from="2010")
     labels = {o["value"]: o["label"] for o in find(page, "data-indicator").options}
     assert labels["modern_slavery_prevalence_gsi2018"].endswith("not downloadable (licence)")

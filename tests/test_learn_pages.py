@@ -2,55 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 
-import plotly
 import plotly.graph_objects as go
 import pytest
 from dash import dcc, html
 
-from content import loader
+from content import loader, models
 from dashboards import _markdown
 from tests import learn_release
+from tests.conftest import components, hrefs, render, serialised
 
 
 @pytest.fixture
-def app(isolated_env):
-    """A fresh app over an empty warehouse folder (no release yet)."""
-    from app import create_app  # noqa: PLC0415
-
-    return create_app()
-
-
-@pytest.fixture
-def released(isolated_env):
-    """A fresh app serving the synthetic learning-space release."""
-    from app import create_app  # noqa: PLC0415
-
-    learn_release.publish(isolated_env / "data" / "warehouse")
-    return create_app()
-
-
-def render(app, page: str, **kwargs):
-    """A page's layout as built for a request (the real code path of the Dash router)."""
-    import importlib  # noqa: PLC0415
-
-    module = importlib.import_module(f"dashboards.{page}")
-    with app.server.test_request_context("/"):
-        return module.layout(**kwargs)
-
-
-def components(tree) -> list:
-    return [tree, *(c for c in tree._traverse() if hasattr(c, "to_plotly_json"))]
-
-
-def text_of(tree) -> str:
-    return json.dumps(tree.to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
-
-
-def hrefs(tree) -> list[str]:
-    return [getattr(c, "href", None) for c in components(tree) if getattr(c, "href", None)]
+def learn_published(warehouse_root) -> str:
+    """The synthetic learning-space release, published (request it before `app`)."""
+    return learn_release.publish(warehouse_root)
 
 
 # -- /learn ------------------------------------------------------------------------------------------------
@@ -61,7 +28,7 @@ def test_index_lists_every_explainer_grouped_by_topic(app):
     for slug in lib.explainers:
         assert f"/learn/{slug}" in links
     headings = [c.children for c in components(tree) if isinstance(c, html.H2)]
-    assert [h for h in headings if h in loader.TOPICS.values()] == list(loader.TOPICS.values())
+    assert [h for h in headings if h in models.TOPICS.values()] == list(models.TOPICS.values())
 
 
 def test_topic_filter_keeps_only_that_topic_and_toggles_in_the_url(app):
@@ -81,7 +48,7 @@ def test_topic_filter_keeps_only_that_topic_and_toggles_in_the_url(app):
 
 def test_unknown_topic_is_named_and_ignored(app):
     tree = render(app, "learn", topic="cooking,child-labour")
-    assert "Unknown topic(s) ignored: cooking" in text_of(tree)
+    assert "Unknown topic(s) ignored: cooking" in serialised(tree)
     assert "/learn/child-labour-definitions" in hrefs(tree)
 
 
@@ -111,34 +78,34 @@ def test_every_explainer_page_renders_its_text_sources_and_links(app):
 
 def test_without_a_release_the_charts_say_so_instead_of_failing(app):
     tree = render(app, "learn_explainer", slug="global-estimates")
-    assert "The live charts need a data release" in text_of(tree)
+    assert "The live charts need a data release" in serialised(tree)
     assert not [c for c in components(tree) if isinstance(c, dcc.Graph)]
 
 
-def test_live_charts_draw_world_trend_regions_countries_and_flags(released):
-    world = render(released, "learn_explainer", slug="global-estimates")
+def test_live_charts_draw_world_trend_regions_countries_and_flags(learn_published, app):
+    world = render(app, "learn_explainer", slug="global-estimates")
     graphs = {c.id: go.Figure(c.figure) for c in components(world) if isinstance(c, dcc.Graph)}
     trend = graphs["learn-chart-0"]
     assert list(trend.data[0].x) == [2000, 2008, 2016, 2020] and list(trend.data[0].y) == [30.0, 25.0, 20.0, 21.0]
-    assert "No data for this indicator in the current release." in text_of(world)  # hazardous_work_number
-    assert "not in the current data release" in text_of(world)  # modern_slavery_number: no such indicator
+    assert "No data for this indicator in the current release." in serialised(world)  # hazardous_work_number
+    assert "not in the current data release" in serialised(world)  # modern_slavery_number: no such indicator
 
     bars = next(f for f in graphs.values() if f.data and f.data[0].type == "bar")  # modern_slavery_per_1000
     assert [t.name for t in bars.data] == ["2016", "2021"]
     assert list(bars.data[1].x) == ["Africa (ILO)", "Asia and the Pacific (ILO)"] and list(bars.data[1].y) == [1.5, 2.5]
 
-    survey = render(released, "learn_explainer", slug="measuring-child-labour")
+    survey = render(app, "learn_explainer", slug="measuring-child-labour")
     histogram = next(go.Figure(c.figure) for c in components(survey) if isinstance(c, dcc.Graph))
     assert sorted(histogram.data[0].x) == [5.0, 8.0, 12.0]  # latest value per country: NPL 2019, not 2014
-    assert "3 countries, latest values from 2014–2019" in text_of(survey)
+    assert "3 countries, latest values from 2014–2019" in serialised(survey)
 
-    flags = render(released, "learn_explainer", slug="ilo-conventions-and-ratification")
+    flags = render(app, "learn_explainer", slug="ilo-conventions-and-ratification")
     bars = [go.Figure(c.figure) for c in components(flags) if isinstance(c, dcc.Graph)]
     assert any(dict(zip(b.data[0].y, b.data[0].x, strict=True)).get("Ratified") == 2 for b in bars)
 
 
-def test_explainer_lists_the_dashboards_that_use_it(released):
-    tree = render(released, "learn_explainer", slug="global-estimates")
+def test_explainer_lists_the_dashboards_that_use_it(learn_published, app):
+    tree = render(app, "learn_explainer", slug="global-estimates")
     used = next(c for c in components(tree) if getattr(c, "id", None) == "learn-used-by")
     links = hrefs(used)
     assert "/indicator/child_labour_number" in links  # its `explainer` field names this slug
@@ -148,7 +115,7 @@ def test_explainer_lists_the_dashboards_that_use_it(released):
 
 def test_unknown_explainer_gets_a_friendly_page_with_suggestions(app):
     tree = render(app, "learn_explainer", slug="trafficking")
-    assert "Explainer not found" in text_of(tree)
+    assert "Explainer not found" in serialised(tree)
     suggestions = next(c for c in components(tree) if getattr(c, "id", None) == "learn-suggestions")
     assert "/learn/human-trafficking" in hrefs(suggestions)
 
@@ -184,7 +151,7 @@ def test_script_and_javascript_links_are_rendered_inert():
     links = [c.href for c in every if getattr(c, "href", None)]
     assert links == ["https://www.ilo.org", "/learn/glossary#forced-labour"]
     assert not any(getattr(c, "dangerously_allow_html", False) for c in every)
-    text = text_of(tree)
+    text = serialised(tree)
     assert '<script>alert(\\"owned\\")</script>' in text  # shown as text, escaped by React
     assert "javascript:alert(1)" in text  # the refused link stays visible as plain text
 

@@ -15,8 +15,8 @@ import plotly.graph_objects as go
 import pytest
 
 import app as app_module
-from tests import dashboard_release
-from web import warm
+from cli import warm
+from tests.conftest import figure, find, render, texts
 
 MY_PAGES = {  # module -> sample path/query arguments (the no-argument call is Dash's validation layout)
     "home": [{}, {"indicator": "child_labour_5_17", "year": "2018"}, {"indicator": "<script>", "year": "x"}],
@@ -36,77 +36,30 @@ MY_PAGES = {  # module -> sample path/query arguments (the no-argument call is D
 }
 
 
-@pytest.fixture
-def dash_app(isolated_env):
-    """A fresh app over the synthetic dashboard release."""
-    dashboard_release.build(isolated_env / "data" / "warehouse")
-    return app_module.create_app()
-
-
-def page(module: str) -> dict:
-    return next(p for p in dash.page_registry.values() if p["module"] == f"dashboards.{module}")
-
-
-def render(dash_app, module: str, **kwargs):
-    with dash_app.server.test_request_context("/"):
-        return page(module)["layout"](**kwargs)
-
-
-def texts(component) -> str:
-    """All text in a component tree, space-joined."""
-    out = []
-
-    def walk(node):
-        if isinstance(node, str | int | float):
-            out.append(str(node))
-        elif isinstance(node, list | tuple):
-            for child in node:
-                walk(child)
-        elif node is not None and hasattr(node, "children"):
-            walk(node.children)
-
-    walk(component)
-    return " ".join(out)
-
-
-def find(component, component_id: str):
-    """The component with `id` in a tree, or None."""
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list | tuple) else [children]:
-        if child is not None and not isinstance(child, str | int | float):
-            found = find(child, component_id)
-            if found is not None:
-                return found
-    return None
-
-
-def figure(component, graph_id: str) -> go.Figure:
-    """The figure of the dcc.Graph with `graph_id` (pages store plain dicts; this reads them as a Figure)."""
-    return go.Figure(find(component, graph_id).figure)
+#: Every test here reads the synthetic dashboard release (published before the app is built), unless it says so.
+pytestmark = pytest.mark.usefixtures("synthetic_release")
 
 
 @pytest.mark.parametrize(("module", "kwargs"), [(m, k) for m, ks in MY_PAGES.items() for k in ks])
-def test_every_page_layout_builds_for_sample_arguments(dash_app, module, kwargs):
-    tree = render(dash_app, module, **kwargs)
+def test_every_page_layout_builds_for_sample_arguments(app, module, kwargs):
+    tree = render(app, module, **kwargs)
     assert texts(tree).strip()
 
 
-def test_every_registered_page_builds_its_validation_layout(dash_app):
+def test_every_registered_page_builds_its_validation_layout(app):
     # Dash calls every page's layout() with no arguments on the first request (its validation layout), so a
     # page that fails here breaks the whole app; this covers the other helpers' pages too.
     failures = {}
     for registered in dash.page_registry.values():
         try:
-            render(dash_app, registered["module"].split(".")[-1])
+            render(app, registered["module"].split(".")[-1])
         except Exception as exc:  # noqa: BLE001 - collect every failing page, then report them together
             failures[registered["module"]] = repr(exc)
     assert failures == {}
 
 
-def test_country_dashboard_shows_latest_values_with_source_and_never_joins_age_bands(dash_app):
-    tree = render(dash_app, "country", iso3="KEN")
+def test_country_dashboard_shows_latest_values_with_source_and_never_joins_age_bands(app):
+    tree = render(app, "country", iso3="KEN")
     card = texts(find(tree, "country-card-child-labour"))
     assert "22.4%" in card and "2012" in card and "Synthetic survey rounds" in card and "measured" in card
     trend = figure(tree, "country-child-labour-trend")
@@ -118,8 +71,8 @@ def test_country_dashboard_shows_latest_values_with_source_and_never_joins_age_b
     assert list(next(t for t in split.data if t.name == "Female").y) == [30.1, 24.0, 20.0]
 
 
-def test_country_dashboard_compares_with_region_and_income_group_peers(dash_app):
-    tree = render(dash_app, "country", iso3="KEN")
+def test_country_dashboard_compares_with_region_and_income_group_peers(app):
+    tree = render(app, "country", iso3="KEN")
     peers = figure(tree, "country-forced-labour-peers").data[0]
     bars = dict(zip(peers.y, peers.x, strict=True))
     assert bars["Kenya"] == 2.7
@@ -127,8 +80,8 @@ def test_country_dashboard_compares_with_region_and_income_group_peers(dash_app)
     assert bars["Lower-middle income: median of 2 countries"] == pytest.approx(5.9)  # TZA 5.7, IND 6.1
 
 
-def test_country_dashboard_states_commitments_gaps_and_downloads(dash_app):
-    tree = render(dash_app, "country", iso3="KEN")
+def test_country_dashboard_states_commitments_gaps_and_downloads(app):
+    tree = render(app, "country", iso3="KEN")
     text = texts(tree)
     assert "Forced Labour Convention, 1930 (ILO No. 29) ratified 1964-01-13 2020-01-01" in text
     assert "Abolition of Forced Labour Convention, 1957 (ILO No. 105) no information in the sources" in text
@@ -139,22 +92,27 @@ def test_country_dashboard_states_commitments_gaps_and_downloads(dash_app):
     assert "Kenya is an Alliance 8.7 pathfinder country (synthetic pathfinder)." in text
     assert find(tree, "country-download-csv").href == "/api/v1/observations?area=KEN&format=csv"
     assert find(tree, "country-c182-note") is None  # Kenya's C182 status is "ratified"
-    note = texts(find(render(dash_app, "country", iso3="UGA"), "country-c182-note"))
-    assert "by August 2020 every ILO member State had ratified it" in note
+    assert find(tree, "country-commitments") is not None
+    assert "/learn/accountability-and-policy-tools" in str(tree.to_plotly_json())
+    uganda = render(app, "country", iso3="UGA")
+    assert "by August 2020 every ILO member State had ratified it" in texts(find(uganda, "country-c182-note"))
+    # The status cell itself never says a bare "not ratified" for C182: ratification is universal since 2020.
+    c182 = "Worst Forms of Child Labour Convention, 1999 (ILO No. 182) not ratified in data as of 2013-10-17;"
+    assert f"{c182} every ILO member State has ratified it since 4 August 2020" in texts(uganda)
 
 
-def test_sparse_country_says_what_is_missing(dash_app):
-    text = texts(render(dash_app, "country", iso3="TUV"))
+def test_sparse_country_says_what_is_missing(app):
+    text = texts(render(app, "country", iso3="TUV"))
     assert "No data on child labour for Tuvalu in this release." in text
     assert "No modern slavery estimate for Tuvalu in this release." in text
     assert "Population" in text
 
 
-def test_unknown_country_code_suggests_the_closest_names(dash_app):
-    tree = render(dash_app, "country", iso3="KEM")
+def test_unknown_country_code_suggests_the_closest_names(app):
+    tree = render(app, "country", iso3="KEM")
     assert "Country not found" in texts(tree)
     assert "Kenya (KEN)" in texts(find(tree, "country-suggestions"))
-    assert "Tanzania (TZA)" in texts(find(render(dash_app, "country", iso3="tanzan"), "country-suggestions"))
+    assert "Tanzania (TZA)" in texts(find(render(app, "country", iso3="tanzan"), "country-suggestions"))
 
 
 @pytest.mark.parametrize(
@@ -173,25 +131,25 @@ def test_unknown_country_code_suggests_the_closest_names(dash_app):
         ("/no/such/page", 404),
     ],
 )
-def test_first_get_has_the_right_http_status(dash_app, path, status):
-    response = dash_app.server.test_client().get(path)
+def test_first_get_has_the_right_http_status(app, path, status):
+    response = app.server.test_client().get(path)
     assert response.status_code == status
     assert b"react-entry-point" in response.data  # the app still renders its friendly page
 
 
-def test_concurrent_first_requests_all_wait_for_the_app_to_finish_setting_up(dash_app, monkeypatch):
+def test_concurrent_first_requests_all_wait_for_the_app_to_finish_setting_up(app, monkeypatch):
     """A worker's first requests arrive together (after a gunicorn recycle under load): none may reach a
     half-built callback map (it answered 400 "unknown callback" once in the reliability test)."""
-    specs = dash_app.server.test_client().get("/_dash-dependencies").get_json()
+    specs = app.server.test_client().get("/_dash-dependencies").get_json()
     body = warm.router_body(next(s for s in specs if warm.ROUTER in s["output"]), "/country/KEN")
-    fresh = app_module.create_app()  # nothing served yet
     register = dash.Dash.callback
 
-    def slow_register(self, *args, **kwargs):  # the pages router sets its "done" flag, then registers itself
+    def slow_register(self, *args, **kwargs):  # Dash's pages router sets its "done" flag, then registers itself
         time.sleep(0.3)
         return register(self, *args, **kwargs)
 
-    monkeypatch.setattr(dash.Dash, "callback", slow_register)  # widen that window
+    monkeypatch.setattr(dash.Dash, "callback", slow_register)  # widen that window, should it still exist
+    fresh = app_module.create_app()  # nothing served yet
     start = threading.Barrier(8)
     statuses = []
 
@@ -208,8 +166,8 @@ def test_concurrent_first_requests_all_wait_for_the_app_to_finish_setting_up(das
     assert statuses == [200] * 8
 
 
-def test_overview_headlines_and_charts_come_from_the_release(dash_app):
-    tree = render(dash_app, "home")
+def test_overview_headlines_and_charts_come_from_the_release(app):
+    tree = render(app, "home")
     card = texts(find(tree, "home-card-child_labour_number"))
     assert "160 million" in card and "World, 2020" in card
     trend = figure(tree, "home-child-labour")
@@ -221,25 +179,27 @@ def test_overview_headlines_and_charts_come_from_the_release(dash_app):
     assert "160 million in 2020, up from 150 million in 2016 (same source and definition)" in targets
 
 
-def test_map_callback_draws_the_chosen_year_and_the_latest_values(dash_app):
+def test_map_callback_draws_the_chosen_year_and_the_latest_values(app):
     from dashboards import home  # noqa: PLC0415 - registered by create_app
 
-    with dash_app.server.test_request_context("/"):
+    with app.server.test_request_context("/"):
         figure, _note, summary, _table, search, _live = home.update_home_map("child_labour_5_17", "2018")
+        figure = go.Figure(figure)
         values = dict(zip(figure.data[0].locations, figure.data[0].z, strict=True))
         assert values == {"BRA": 5.0, "ETH": 41.0, "IND": 6.0, "TZA": 25.0, "UGA": 18.0}
         assert summary.startswith("5 countries with data. 5 values. Highest: Ethiopia (41%)")
         assert search is dash.no_update  # a direct call is not a user's change
         latest, *_ = home.update_home_map("child_labour_5_17", "latest")
+        latest = go.Figure(latest)
         assert dict(zip(latest.data[0].locations, latest.data[0].z, strict=True))["KEN"] == 22.4
         assert home.update_home_nav({"points": [{"location": "KEN"}]}) == "/country/KEN"
         assert home.update_home_nav(None) is dash.no_update
 
 
-def test_indicator_callback_compares_chosen_countries_and_keeps_the_view_in_the_query(dash_app):
+def test_indicator_callback_compares_chosen_countries_and_keeps_the_view_in_the_query(app):
     from dashboards import _indicator, indicator  # noqa: PLC0415
 
-    with dash_app.server.test_request_context("/"):
+    with app.server.test_request_context("/"):
         content, _search, _live = indicator.update_indicator_content(
             "chart", "latest", ["KEN", "UGA"], "total", "5-17", "child_labour_5_17"
         )
@@ -251,30 +211,24 @@ def test_indicator_callback_compares_chosen_countries_and_keeps_the_view_in_the_
     assert view.search("total", "5-17") == "?tab=map&year=2018&countries=KEN,UGA&sex=female"
 
 
-def test_theme_facts_read_their_numbers_from_the_release(dash_app):
-    tree = render(dash_app, "theme", slug="forced-labour")
+def test_theme_facts_read_their_numbers_from_the_release(app):
+    tree = render(app, "theme", slug="forced-labour")
     facts = texts(find(tree, "theme-facts"))
     assert "People in modern slavery worldwide, 2021 50 million" in facts  # label from the file, number from data
     assert figure(tree, "theme-chart").layout.title.text == "Forced labour and modern slavery: World"
 
 
-def test_pathfinders_page_lists_flagged_countries_with_status_and_source(dash_app):
-    tree = render(dash_app, "pathfinders")
+def test_pathfinders_page_lists_flagged_countries_with_status_and_source(app):
+    tree = render(app, "pathfinders")
     table = texts(find(tree, "pathfinders-table"))
     assert "Kenya synthetic pathfinder Sub-Saharan Africa" in table and "Uganda" in table and "Tanzania" not in table
     assert "Source:" in texts(find(tree, "pathfinders-source"))
 
 
 # -- the real warehouse (built once per session by the ETL from ../shared/data) ----------------------------
-@pytest.fixture
-def real_app(real_warehouse, isolated_env, monkeypatch):
-    monkeypatch.setenv("DELTA87_WAREHOUSE_DIR", str(real_warehouse.root))
-    return app_module.create_app()
-
-
 @pytest.mark.realdata
-def test_real_overview_shows_the_published_global_estimates(real_app):
-    tree = render(real_app, "home")
+def test_real_overview_shows_the_published_global_estimates(real_warehouse, app):
+    tree = render(app, "home")
     assert "160 million" in texts(find(tree, "home-card-child_labour_number"))  # ILO & UNICEF (2021), for 2020
     assert "49.6 million" in texts(find(tree, "home-card-modern_slavery_number"))  # ILO, Walk Free, IOM (2022)
     assert "69,627" in texts(find(tree, "home-card-detected_victims_number"))  # UNODC GLOTIP 2024, for 2022
@@ -285,8 +239,8 @@ def test_real_overview_shows_the_published_global_estimates(real_app):
 
 @pytest.mark.realdata
 @pytest.mark.parametrize("iso3", ["NPL", "KEN", "BRA", "IND", "TUV", "XKX", "USA"])
-def test_real_country_dashboards_build_with_sources_under_every_chart(real_app, iso3):
-    tree = render(real_app, "country", iso3=iso3)
+def test_real_country_dashboards_build_with_sources_under_every_chart(real_warehouse, app, iso3):
+    tree = render(app, "country", iso3=iso3)
     text = texts(tree)
     assert "Country not found" not in text and "Data gaps" in text
     graphs = [g for g in (find(tree, f"country-{p}-{k}") for p in ("child-labour", "forced-labour", "trafficking")
@@ -296,14 +250,14 @@ def test_real_country_dashboards_build_with_sources_under_every_chart(real_app, 
 
 
 @pytest.mark.realdata
-def test_real_theme_facts_all_resolve_in_the_release(real_app):
+def test_real_theme_facts_all_resolve_in_the_release(real_warehouse, app):
     from dashboards import _data, _themes  # noqa: PLC0415
 
-    with real_app.server.test_request_context("/"):
-        rid = _data.release_id()
+    with app.server.test_request_context("/"):
+        release = _data.release()
         for theme in _themes.themes().values():
             obs = _data.area_observations(
-                rid, tuple({f.area for f in theme.facts}), tuple({f.indicator for f in theme.facts})
+                release, tuple({f.area for f in theme.facts}), tuple({f.indicator for f in theme.facts})
             )
             missing = [
                 f.indicator for f in theme.facts if f not in [found for found, _ in _themes.fact_rows(theme.facts, obs)]
@@ -323,9 +277,9 @@ def test_every_explainer_the_dashboards_link_to_exists():
 
 
 def test_a_broken_themes_file_is_rejected_naming_the_theme_and_field(tmp_path):
-    from dashboards import _themes  # noqa: PLC0415
+    from content import loader  # noqa: PLC0415
 
     bad = tmp_path / "themes.yaml"
     bad.write_text("- slug: child-labour\n  title: Child labour\n  summary: too short\n  indicators: []\n")
-    with pytest.raises(_themes.ThemeFileError, match=r"theme child-labour: .*summary.*indicators"):
-        _themes.load(bad)
+    with pytest.raises(loader.ContentError, match=r"theme child-labour: .*summary.*indicators"):
+        loader.load_themes(bad)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from web import params as p
+from dataproduct import params as p
 
 CATALOG = p.Catalog(
     release_id="r20260101T000000Z-0123abcd",
@@ -40,8 +40,9 @@ def test_a_known_value_containing_a_comma_stays_whole():
     assert parse("age=5-17&age=15-17, hazardous").filter.ages == ("5-17", "15-17, hazardous")
 
 
-def test_every_filter_is_licence_restricted_by_default():
-    assert parse("").filter.redistributable_only is True
+def test_every_filter_keeps_only_the_sources_whose_licence_allows_redistribution():
+    assert parse("").filter.licensed == ("open",)
+    assert parse("source=closed").filter.licensed == ("open",)
 
 
 def test_unknown_indicator_names_parameter_and_allowed_values():

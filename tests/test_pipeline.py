@@ -12,7 +12,7 @@ import yaml
 import config
 from etl.pipeline import run
 from warehouse import Warehouse
-from warehouse import release as rel
+from warehouse import releases as rel
 
 pytestmark = pytest.mark.realdata
 
@@ -28,19 +28,19 @@ def warehouse_bytes(root: Path) -> dict[str, bytes]:
     }
 
 
-def test_real_release_covers_countries_indicators_and_themes(real_warehouse):
-    manifest = real_warehouse.manifest()
+def test_real_release_covers_countries_indicators_and_themes(real_warehouse, real_release):
+    manifest = real_release.manifest
     assert manifest["counts"]["countries_with_data"] >= 190
-    indicators = real_warehouse.indicators()
+    indicators = real_warehouse.indicators(real_release)
     with_data = indicators[indicators["observations"] > 0]
     assert len(with_data) >= 25
     assert THEMES <= set(with_data["theme"])
 
 
-def test_every_observation_traces_to_a_raw_file_and_licence(real_warehouse):
-    obs = real_warehouse.observations()
-    sources = real_warehouse.sources().set_index("id")
-    files = real_warehouse.source_files()
+def test_every_observation_traces_to_a_raw_file_and_licence(real_warehouse, real_release):
+    obs = real_warehouse.observations(real_release)
+    sources = real_warehouse.sources(real_release).set_index("id")
+    files = real_warehouse.source_files(real_release)
     assert set(obs["source"]) <= set(sources.index)
     assert sources["licence"].str.len().min() > 0
     known = set(zip(files["source"], files["path"], strict=True))
@@ -49,18 +49,18 @@ def test_every_observation_traces_to_a_raw_file_and_licence(real_warehouse):
     assert files["sha256"].str.fullmatch(r"[0-9a-f]{64}").all()
 
 
-def test_sources_with_unconfirmed_licences_are_marked_not_redistributable(real_warehouse):
-    sources = real_warehouse.sources().set_index("id")
+def test_sources_with_unconfirmed_licences_are_marked_not_redistributable(real_warehouse, real_release):
+    sources = real_warehouse.sources(real_release).set_index("id")
     restricted = ["walkfree_gsi", "gapminder_legal_slavery"]
     assert not sources.loc[restricted, "redistribution"].any()
     assert sources.drop(index=restricted)["redistribution"].all()
 
 
-def test_known_real_values_land(real_warehouse):
+def test_known_real_values_land(real_warehouse, real_release):
     from warehouse import ObservationFilter
 
     def value(indicator, iso3, year, **kw):
-        rows = real_warehouse.observations(ObservationFilter(indicators=(indicator,), areas=(iso3,)))
+        rows = real_warehouse.observations(real_release, ObservationFilter(indicators=(indicator,), areas=(iso3,)))
         rows = rows[(rows["year"] == year)]
         for key, wanted in kw.items():
             rows = rows[rows[key] == wanted]
@@ -114,7 +114,9 @@ def test_partial_run_rereads_one_source_and_keeps_the_others(sandbox):
     assert result.status == "published", result.summary()
     assert set(result.sources) == {"owid"}
     warehouse = Warehouse(sandbox["warehouse_dir"])
-    assert {"owid", "unodc_glotip", "walkfree_gsi"} <= set(warehouse.observations()["source"])
+    assert {"owid", "unodc_glotip", "walkfree_gsi"} <= set(
+        warehouse.observations(warehouse.releases.current())["source"]
+    )
 
 
 def test_unknown_source_name_is_refused_listing_known_ones(sandbox):

@@ -12,7 +12,7 @@ import config
 from etl.pipeline import run
 from tests.test_checks import BROKEN, CASES
 from tests.test_pipeline import warehouse_bytes
-from warehouse import release as rel
+from warehouse import releases as rel
 
 pytestmark = pytest.mark.realdata
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -16,8 +17,11 @@ from tests import factories
 from warehouse.schema import PROGRESS
 
 
-def run(points, target=None, code="x", unit="percent", **indicator):
-    """compute_progress on one synthetic series given as (year, value[, lower, upper]) tuples."""
+def run(points, target=None, code="x", unit="percent", as_of=None, **indicator):
+    """compute_progress on one synthetic series given as (year, value[, lower, upper]) tuples.
+
+    Assessed in `as_of`; by default in the year of the latest point, so that the hand-computed cases count
+    the years left from there."""
     rows = []
     for point in points:
         year, value, *bounds = point
@@ -28,7 +32,8 @@ def run(points, target=None, code="x", unit="percent", **indicator):
     if target is not None:
         indicator.update(target_value=target[0], target_year=target[1])
     table = pd.DataFrame([factories.indicator(code, unit=unit, **indicator)])
-    return pg.compute_progress(factories.observations(rows), table)
+    year = max(point[0] for point in points) if as_of is None else as_of
+    return pg.compute_progress(factories.observations(rows), table, as_of=year)
 
 
 def only(frame) -> dict:
@@ -45,7 +50,7 @@ def test_two_points_use_the_two_point_compound_rate_and_compare_it_with_the_requ
     assert row["projected_value"] == pytest.approx(5.0)  # 10 halved again over ten years
     assert row["status"] == pg.TOO_SLOW
     assert row["reason"] == (
-        "Falling 6.7 % a year (2010–2020), but reaching 4.0 % by 2030 needs a fall of 8.8 % a year."
+        "Falling 6.7 % a year (2010–2020), but reaching 4.0 % by 2030 needs a fall of 8.8 % a year from 2020."
     )
     assert math.isnan(row["projected_lower"]) and row["band_method"].startswith("not estimable")
 
@@ -144,7 +149,7 @@ def test_a_zero_target_compares_absolute_changes():
     assert row["status"] == pg.TOO_SLOW
     assert row["reason"] == (
         "Falling 1.25 percentage points a year (2010–2018), but reaching zero by 2025 needs"
-        " a fall of 2.86 percentage points a year."
+        " a fall of 2.86 percentage points a year from 2018."
     )
 
 
@@ -166,6 +171,45 @@ def test_a_passed_target_year_without_the_target_is_too_slow():
     row = only(run([(2020, 10.0), (2026, 8.0)], target=(0.0, 2025)))
     assert row["status"] == pg.TOO_SLOW
     assert row["reason"].startswith("The target year 2025 has passed")
+
+
+def test_time_left_is_counted_from_the_assessment_year_not_from_the_latest_data():
+    points = [(2016, 40.3e6), (2021, 27.6e6)]
+    then = only(run(points, target=(0.0, 2030), unit="count", as_of=2021))
+    now = only(run(points, target=(0.0, 2030), unit="count", as_of=2026))
+    assert then["required_change"] == pytest.approx(-27.6e6 / 9)  # nine years left when the data were new
+    assert now["required_change"] == pytest.approx(-27.6e6 / 4)  # four years left in 2026: 6.9 million a year
+    assert now["reason"].endswith("needs a fall of 6.9 million a year from 2026.")
+    # The projection still starts at the latest point: the observed trend carried from 2021 to 2030.
+    assert now["projected_value"] == then["projected_value"]
+
+
+def test_a_series_ending_in_2020_assessed_after_2025_is_not_told_it_has_five_years_left():
+    row = only(run([(2000, 246e6), (2016, 152e6), (2020, 160e6)], target=(0.0, 2025), unit="count", as_of=2026))
+    assert row["status"] == pg.TOO_SLOW
+    assert math.isnan(row["required_change"]) and math.isnan(row["required_rate"])
+    assert row["reason"] == (
+        "The target year 2025 has passed and the latest value (160.0 million in 2020) has not reached the target."
+    )
+    this_year = only(run([(2016, 152e6), (2020, 60e6)], target=(0.0, 2030), unit="count", as_of=2030))
+    assert this_year["status"] == pg.TOO_SLOW and "2030 is the current year" in this_year["reason"]
+
+
+def test_a_fast_enough_old_trend_is_no_longer_on_track_once_its_time_has_gone():
+    points = [(2012, 12.0), (2016, 8.0)]  # falling 1 point a year
+    assert only(run(points, target=(0.0, 2026), as_of=2016))["status"] == pg.ON_TRACK  # 8 points in 10 years
+    assert only(run(points, target=(0.0, 2026), as_of=2020))["status"] == pg.TOO_SLOW  # 8 points in 6 years
+
+
+def test_the_assessment_year_defaults_to_the_current_year():
+    obs = factories.observations(
+        [{"indicator": "x", "iso3": "AAA", "year": y, "value": v} for y, v in ((2010, 30.0), (2020, 20.0))]
+    )
+    table = pd.DataFrame([factories.indicator("x", target_value=0.0, target_year=2100)])
+    default = pg.compute_progress(obs, table)
+    explicit = pg.compute_progress(obs, table, as_of=date.today().year)
+    pd.testing.assert_frame_equal(default, explicit)
+    assert default.loc[0, "required_change"] == pytest.approx(-20.0 / (2100 - date.today().year))
 
 
 def test_detected_victims_and_indicators_without_a_target_are_not_assessed():
@@ -284,20 +328,24 @@ def test_the_band_always_contains_the_central_projection(case):
 
 # -- the real warehouse ----------------------------------------------------------------------------------
 @pytest.mark.realdata
-def test_the_world_child_labour_series_is_progressing_too_slowly(real_warehouse):
-    rows = real_warehouse.progress("child_labour_number", "WLD")
+def test_the_world_child_labour_series_is_progressing_too_slowly(real_warehouse, real_release):
+    rows = real_warehouse.progress(real_release, "child_labour_number", "WLD")
     row = only(rows[(rows["sex"] == "total") & (rows["age"] == "5-17")])
     # ILO/UNICEF global estimates: 246 (2000), 215 (2008), 168 (2012), 152 (2016), 160 million (2020).
     assert (row["points"], row["baseline_year"], row["latest_year"]) == (5, 2000, 2020)
     assert row["basis"] == "absolute" and row["status"] == pg.TOO_SLOW
     assert row["observed_change"] == pytest.approx(-1171.2e6 / 236.8)  # least squares, by hand: -4.95 million a year
-    assert row["required_change"] == pytest.approx(-160e6 / 5)  # zero by 2025: -32 million a year
+    # Assessed now, after 2025: no year is left, so no required pace (not "32 million a year for five years").
+    assert math.isnan(row["required_change"]) and math.isnan(row["required_rate"])
+    assert row["reason"] == (
+        "The target year 2025 has passed and the latest value (160.0 million in 2020) has not reached the target."
+    )
     assert row["projected_lower"] < row["projected_value"] < row["projected_upper"]
 
 
 @pytest.mark.realdata
-def test_real_series_breaks_are_not_bridged_and_detected_counts_are_not_assessed(real_warehouse):
-    progress = real_warehouse.progress()
+def test_real_series_breaks_are_not_bridged_and_detected_counts_are_not_assessed(real_warehouse, real_release):
+    progress = real_warehouse.progress(real_release)
     gsi = progress[progress["indicator"].str.startswith("modern_slavery_prevalence_gsi")]
     assert len(gsi) > 100 and set(gsi["points"]) == {1}  # one edition each: 2018 and 2023 are never joined
     assert set(gsi["status"]) == {pg.INSUFFICIENT}
@@ -307,11 +355,13 @@ def test_real_series_breaks_are_not_bridged_and_detected_counts_are_not_assessed
 
 
 @pytest.mark.realdata
-def test_real_progress_is_deterministic(real_warehouse):
-    obs = real_warehouse.observations()
-    indicators = real_warehouse.indicators()
+def test_real_progress_is_deterministic(real_warehouse, real_release):
+    obs = real_warehouse.observations(real_release)
+    indicators = real_warehouse.indicators(real_release)
     first = pg.compute_progress(obs, indicators)
     again = pg.compute_progress(obs.sample(frac=1.0, random_state=7), indicators)
     pd.testing.assert_frame_equal(first, again)
-    published = real_warehouse.progress().sort_values(["indicator", "iso3", "sex", "age", "source"], ignore_index=True)
+    published = real_warehouse.progress(real_release).sort_values(
+        ["indicator", "iso3", "sex", "age", "source"], ignore_index=True
+    )
     pd.testing.assert_frame_equal(arrow(first, PROGRESS).to_pandas(), arrow(published, PROGRESS).to_pandas())

@@ -11,7 +11,7 @@ from etl import db
 from etl import publish as pub
 from tests import factories as f
 from warehouse import Warehouse
-from warehouse import release as rel
+from warehouse import releases as rel
 from warehouse.schema import OBSERVATIONS, SORT_KEYS
 
 
@@ -22,12 +22,12 @@ def _obs(value: float):
 def test_publish_switches_pointer_and_reader_sees_new_release(tmp_path):
     first = f.make_release(tmp_path, _obs(1.0))
     warehouse = Warehouse(tmp_path)
-    assert warehouse.release_id() == first
+    assert warehouse.releases.current().id == first
     second = f.make_release(tmp_path, _obs(2.0))
     assert second != first
-    assert warehouse.release_id() == second
-    assert warehouse.observations()["value"].tolist() == [2.0]
-    assert warehouse.observations(release_id=first)["value"].tolist() == [1.0]
+    assert warehouse.releases.current().id == second
+    assert warehouse.observations(warehouse.releases.current())["value"].tolist() == [2.0]
+    assert warehouse.observations(warehouse.releases.get(first))["value"].tolist() == [1.0]
 
 
 def test_same_content_gives_same_checksums_and_no_new_release(tmp_path):
@@ -64,17 +64,17 @@ def test_corrupted_current_release_falls_back_to_last_good(tmp_path):
     bad = f.make_release(tmp_path, _obs(2.0))
     parquet = rel.releases_dir(tmp_path) / bad / "observations.parquet"
     parquet.write_bytes(parquet.read_bytes()[:-20] + b"corrupted!corrupted!")
-    warehouse = Warehouse(tmp_path)
-    assert warehouse.release_id() == good
-    assert "does not match its checksum" in warehouse.degraded
+    served = Warehouse(tmp_path).releases.current()
+    assert served.id == good
+    assert "does not match its checksum" in served.degraded
 
 
 def test_missing_pointer_serves_newest_release(tmp_path):
     newest = f.make_release(tmp_path, _obs(1.0))
     (tmp_path / rel.POINTER).unlink()
-    warehouse = Warehouse(tmp_path)
-    assert warehouse.release_id() == newest
-    assert "pointer" in warehouse.degraded
+    served = Warehouse(tmp_path).releases.current()
+    assert served.id == newest
+    assert "pointer" in served.degraded
 
 
 def _random_observations(seed: int, n: int = 3000):

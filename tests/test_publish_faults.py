@@ -18,7 +18,7 @@ import pytest
 from etl import publish as pub
 from tests import factories as f
 from warehouse import Warehouse
-from warehouse import release as rel
+from warehouse import releases as rel
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Named points of a publish: the step wrapped, and whether the fault strikes before or after it runs.
@@ -75,8 +75,9 @@ def _assert_untouched_and_recovers(root: Path, good: str, before: dict[str, byte
     after = _snapshot(root)
     assert {name: after.get(name) for name in before} == before
     warehouse = Warehouse(root)
-    assert warehouse.release_id() == good and warehouse.degraded is None
-    assert warehouse.observations()["value"].tolist() == [1.0]
+    served = warehouse.releases.current()
+    assert served.id == good and served.degraded is None
+    assert warehouse.observations(served)["value"].tolist() == [1.0]
     newer = f.make_release(root, f.observations([{"indicator": "x", "iso3": "AAA", "year": 2022, "value": 2.0}]))
     assert rel.read_pointer(root) == newer
     assert not list(root.glob(".staging-*")), "the next run cleans up the failed run's staging folder"

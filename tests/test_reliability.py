@@ -21,13 +21,13 @@ from pathlib import Path
 
 import pytest
 
+from cli import warm
 from etl.publish import PublishBusy
 from tests import dashboard_release
 from tests import factories as f
 from tests.load import Load, Request
 from tests.servers import ROOT, Gunicorn, Redis, get
-from warehouse import release as rel
-from web import warm
+from warehouse import releases as rel
 
 RELEASE_ID = re.compile(r"r\d{8}T\d{6}Z-[0-9a-f]{8}")
 KENYA = re.compile(r"Kenya v(\d+)")
@@ -147,9 +147,8 @@ def _publisher(root: Path, published: dict, times: list[float], load: Load, at: 
             times.append(-load.elapsed())
 
 
-@pytest.mark.parametrize(
-    "seconds", [pytest.param(22.0, id="22s"), pytest.param(60.0, id="60s", marks=[pytest.mark.slow, SLOW_ONLY])]
-)
+@pytest.mark.slow
+@pytest.mark.parametrize("seconds", [pytest.param(22.0, id="22s"), pytest.param(60.0, id="60s", marks=SLOW_ONLY)])
 def test_refresh_under_load_serves_one_consistent_release(tmp_path, seconds):
     if not Redis.available() and os.environ.get("CI"):
         pytest.fail("CI=true but redis-server is missing: run `make system`")
@@ -179,6 +178,8 @@ def test_refresh_under_load_serves_one_consistent_release(tmp_path, seconds):
 
     assert len([t for t in times if t >= 0]) == 5, f"publishes done at {times}"
     assert len(samples) >= 60, f"only {len(samples)} requests in {seconds} s"
+    server_errors = [f"{s.kind} {s.path}: {s.status}" for s in samples if s.status >= 500]
+    assert server_errors == [], f"{len(server_errors)} 5xx of {len(samples)}:\n" + "\n".join(server_errors[:20])
     problems = consistency_problems(samples, published)
     assert problems == [], (
         f"{len(problems)} bad responses of {len(samples)}:\n" + "\n".join(problems[:20]) + _warnings(log)
@@ -232,6 +233,7 @@ def served(tmp_path):
     assert "Traceback" not in log, log
 
 
+@pytest.mark.slow
 def test_broken_release_files_keep_the_last_good_release_served_and_readyz_says_so(served):
     one, two = rel.list_release_ids(served.root)
     assert served.ready()[:2] == (200, {**served.ready()[1], "status": "ready", "release": two})
@@ -264,6 +266,7 @@ def test_broken_release_files_keep_the_last_good_release_served_and_readyz_says_
     assert served.kenya() == {"3"}
 
 
+@pytest.mark.slow
 def test_killed_and_concurrent_refreshes_never_disturb_readers(served):
     current = rel.read_pointer(served.root)
     # a refresh killed just before switching the pointer: nothing changes for readers
@@ -309,21 +312,20 @@ def _paused_publish(root: Path, stage: str) -> subprocess.Popen:
     return proc
 
 
-def test_one_request_reads_one_release_even_if_a_publish_lands_mid_request(isolated_env):
-    import app as webapp  # noqa: PLC0415
+def test_one_request_reads_one_release_even_if_a_publish_lands_mid_request(app, warehouse_root):
     from warehouse import get_warehouse  # noqa: PLC0415
+    from web.release import request_release  # noqa: PLC0415
 
-    root = isolated_env / "data" / "warehouse"
-    before, _ = publish_variant(root, 1)
-    dash_app = webapp.create_app()
+    before, _ = publish_variant(warehouse_root, 1)
 
     def publish_mid_request():
-        first = get_warehouse().country("KEN")["name"]
-        publish_variant(root, 2)  # CURRENT switches while this request is still running
-        return {"first": first, "second": get_warehouse().country("KEN")["name"], "id": get_warehouse().release_id()}
+        first = get_warehouse().country(request_release(), "KEN")["name"]
+        publish_variant(warehouse_root, 2)  # CURRENT switches while this request is still running
+        second = get_warehouse().country(request_release(), "KEN")["name"]
+        return {"first": first, "second": second, "id": request_release().id}
 
-    dash_app.server.add_url_rule("/_test/mid", "test_mid", publish_mid_request)
-    client = dash_app.server.test_client()
+    app.server.add_url_rule("/_test/mid", "test_mid", publish_mid_request)
+    client = app.server.test_client()
     response = client.get("/_test/mid")
     assert response.json == {"first": "Kenya v1", "second": "Kenya v1", "id": before}
     assert response.headers["X-Delta87-Release"] == before

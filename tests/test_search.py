@@ -11,12 +11,10 @@ from dashboards import _search
 from tests import factories, learn_release
 
 
-@pytest.fixture
-def app(isolated_env):
-    from app import create_app  # noqa: PLC0415
-
-    learn_release.publish(isolated_env / "data" / "warehouse")
-    return create_app()
+@pytest.fixture(autouse=True)
+def published(warehouse_root) -> str:
+    """Every test here searches the synthetic learning-space release (published before the app is built)."""
+    return learn_release.publish(warehouse_root)
 
 
 def find(app, query: str) -> _search.Results:
@@ -67,17 +65,16 @@ def test_results_come_grouped_in_a_fixed_order_and_short_queries_find_nothing(ap
     assert find(app, "a").total == 0 and find(app, "  ").total == 0
 
 
-def test_a_new_release_is_searched_without_a_restart(app, isolated_env):
+def test_a_new_release_is_searched_without_a_restart(app, warehouse_root):
     assert find(app, "Atlantis").total == 0
     extra = [factories.country("ATL", "Atlantis (synthetic)", iso2="AT")]
-    learn_release.publish(isolated_env / "data" / "warehouse", extra_countries=extra)
+    learn_release.publish(warehouse_root, extra_countries=extra)
     assert hrefs(find(app, "Atlantis"), "country") == ["/country/ATL"]
 
 
-def test_without_a_release_indicators_come_from_the_reference_list(isolated_env):
-    from app import create_app  # noqa: PLC0415
-
-    results = find(create_app(), "8.7.1")
+def test_without_a_release_indicators_come_from_the_reference_list(app, tmp_path, monkeypatch):
+    monkeypatch.setenv("DELTA87_WAREHOUSE_DIR", str(tmp_path / "empty"))
+    results = find(app, "8.7.1")
     assert {"/indicator/child_labour_5_17", "/indicator/child_labour_econ"} <= set(hrefs(results, "indicator"))
     assert "country" not in results.groups
     assert any("Countries become searchable" in note for note in results.notes)
@@ -95,11 +92,7 @@ def test_search_page_groups_results_by_kind(app):
 
 
 @pytest.mark.realdata
-def test_real_release_finds_viet_nam_both_ways_and_8_7_1(real_warehouse, isolated_env, monkeypatch):
-    from app import create_app  # noqa: PLC0415
-
-    monkeypatch.setenv("DELTA87_WAREHOUSE_DIR", str(real_warehouse.root))
-    app = create_app()
+def test_real_release_finds_viet_nam_both_ways_and_8_7_1(real_warehouse, app):
     for query in ("Viet Nam", "Vietnam"):
         assert hrefs(find(app, query), "country")[0] == "/country/VNM"
     assert "/indicator/child_labour_5_17" in hrefs(find(app, "8.7.1"), "indicator")

@@ -9,8 +9,8 @@ import re
 
 import pytest
 from dash._utils import split_callback_id
+from dash.testing.wait import until
 
-from tests import dashboard_release
 from web import security
 
 #: Hostile values sent in every input: SQL-ish, script, javascript: URL, unknown codes, paths, wrong types.
@@ -34,24 +34,8 @@ STRING_ATTACKS = [a for a in ATTACKS if isinstance(a, str)]
 JS_HREF = re.compile(r'"href"\s*:\s*"\s*javascript:', re.IGNORECASE)
 
 
-@pytest.fixture(scope="module")
-def dash_app(tmp_path_factory):
-    """One app over the synthetic dashboard release for the whole module (these tests only read)."""
-    import app as webapp  # noqa: PLC0415 - the app reads the environment set here
-
-    data = tmp_path_factory.mktemp("security") / "data"
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("DELTA87_DATA_DIR", str(data))
-        env.setenv("DELTA87_WAREHOUSE_DIR", str(data / "warehouse"))
-        env.setenv("DELTA87_CACHE_DIR", str(data / "cache"))
-        env.delenv("DELTA87_CACHE_URL", raising=False)
-        dashboard_release.build(data / "warehouse")
-        yield webapp.create_app()
-
-
-@pytest.fixture
-def client(dash_app):
-    return dash_app.server.test_client()
+#: Every test here reads the synthetic dashboard release (published before the app is built).
+pytestmark = pytest.mark.usefixtures("synthetic_release")
 
 
 def _assert_handled(response, what: str) -> None:
@@ -139,7 +123,6 @@ def test_oversized_form_post_gets_a_413_page(client):
     ],
 )
 def test_malformed_callback_requests_get_400_naming_the_problem(client, body, message):
-    client.get("/")  # Dash registers the page router on the first request
     response = client.post("/_dash-update-component", data=body, content_type="application/json")
     assert response.status_code == 400
     assert message in response.json["message"]
@@ -159,7 +142,6 @@ def _callback_body(spec: dict, value) -> dict:
 
 
 def test_every_callback_survives_forged_values_in_every_input(client):
-    client.get("/")
     specs = [s for s in client.get("/_dash-dependencies").json if not s.get("clientside_function")]
     assert len(specs) >= 2
     for spec in specs:
@@ -181,7 +163,6 @@ def _router(client, pathname: str, search: str = ""):
 def test_pages_handle_hostile_paths_and_query_strings(client):
     import dash  # noqa: PLC0415
 
-    client.get("/")
     pages = [p.get("path_template") or p["path"] for p in dash.page_registry.values()]
     for template in (p for p in pages if "<" in p):  # every path variable gets every hostile string
         for attack in STRING_ATTACKS:
@@ -196,7 +177,6 @@ def test_pages_handle_hostile_paths_and_query_strings(client):
 
 
 def test_javascript_urls_never_become_links(client):
-    client.get("/")
     for pathname, search in [
         ("javascript:alert(1)", ""),
         ("/search", "?q=javascript:alert(1)"),
@@ -207,7 +187,7 @@ def test_javascript_urls_never_become_links(client):
 
 
 def test_api_refuses_hostile_parameters_with_json_4xx(client):
-    from web.params import OBSERVATION_PARAMS  # noqa: PLC0415
+    from dataproduct.params import OBSERVATION_PARAMS  # noqa: PLC0415
 
     for param in OBSERVATION_PARAMS:
         for attack in STRING_ATTACKS:
@@ -230,6 +210,10 @@ def test_error_pages_are_friendly_html_or_json_never_a_traceback(client):
 
 
 # -- the CSP in a real browser --------------------------------------------------------------------------------
+
+
+#: True once every chart on the page has drawn (plotly.js loaded and ran under the policy).
+CHARTS_DRAWN = "return [...document.querySelectorAll('.dash-graph')].every(g => g.querySelector('.main-svg'))"
 
 
 def _csp_errors(logs: list[dict]) -> list[str]:
@@ -300,15 +284,13 @@ def test_dash_components_and_charts_run_under_the_csp(dash_duo, isolated_env):
     assert dash_duo.get_logs() == []
 
 
-def test_real_pages_show_no_csp_violation(dash_duo, dash_app):
-    dash_duo.start_server(dash_app)
+def test_real_pages_show_no_csp_violation(dash_duo, app):
+    dash_duo.start_server(app)
     violations = {}
     pages = ("/", "/country/KEN", "/country/KEN/brief", "/indicator/child_labour_5_17", "/coverage", "/data", "/learn")
     for path in (*pages, "/api/v1/docs"):
         dash_duo.driver.get(dash_duo.server_url + path)
         dash_duo.wait_for_element("#_pages_content > *" if path in pages else "h1", timeout=15)
-        import time  # noqa: PLC0415
-
-        time.sleep(1.0)  # charts load plotly.js asynchronously
+        until(lambda: dash_duo.driver.execute_script(CHARTS_DRAWN), timeout=15)  # plotly.js loads asynchronously
         violations[path] = _csp_errors(dash_duo.get_logs())
     assert violations == {path: [] for path in violations}

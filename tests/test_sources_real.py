@@ -16,6 +16,7 @@ import pytest
 from etl import commitments, reference
 from etl.countries import Resolver
 from etl.registry import load_registry
+from warehouse.schema import redistributable
 from warehouse.store import ObservationFilter
 
 pytestmark = pytest.mark.realdata
@@ -126,7 +127,8 @@ def test_real_treaty_collection_and_ilab(sources, raw_dir):
 
 
 def _values(warehouse, indicator: str, iso3: str, **where) -> pd.DataFrame:
-    frame = warehouse.observations(ObservationFilter(indicators=(indicator,), areas=(iso3,)))
+    where_ = ObservationFilter(indicators=(indicator,), areas=(iso3,))
+    frame = warehouse.observations(warehouse.releases.current(), where_)
     for column, value in where.items():
         frame = frame[frame[column] == value]
     return frame
@@ -144,25 +146,26 @@ def test_known_published_values_land(real_warehouse, raw_dir):
     assert working["value"].round(3).tolist() == [7.5]  # published as the fraction 0.075
 
 
-def test_release_has_enough_countries_and_indicators(real_warehouse):
-    counts = real_warehouse.manifest()["counts"]
+def test_release_has_enough_countries_and_indicators(real_warehouse, real_release):
+    counts = real_release.manifest["counts"]
     assert counts["countries_with_data"] >= 190
     assert counts["indicators_with_data"] >= 25
-    themes = set(real_warehouse.indicators().query("observations > 0")["theme"])
+    themes = set(real_warehouse.indicators(real_release).query("observations > 0")["theme"])
     assert {"child-labour", "forced-labour", "trafficking", "commitments", "context"} <= themes
 
 
-def test_walk_free_figures_are_marked_not_redistributable(real_warehouse):
-    sources = real_warehouse.sources().set_index("id")
+def test_walk_free_figures_are_marked_not_redistributable(real_warehouse, real_release):
+    sources = real_warehouse.sources(real_release).set_index("id")
     assert not sources.loc["walkfree_gsi", "redistribution"]
+    licensed = tuple(s for s, row in sources.iterrows() if redistributable(row))
     kept = real_warehouse.count_observations(
-        ObservationFilter(indicators=("modern_slavery_prevalence_gsi2018",), redistributable_only=True)
+        real_release, ObservationFilter(indicators=("modern_slavery_prevalence_gsi2018",), licensed=licensed)
     )
     assert kept == 0
 
 
-def test_every_observation_area_is_a_country_or_a_region(real_warehouse):
-    areas = set(real_warehouse.query("SELECT DISTINCT iso3 FROM {observations}")["iso3"])
-    known = set(real_warehouse.countries()["iso3"]) | set(real_warehouse.regions()["code"])
+def test_every_observation_area_is_a_country_or_a_region(real_warehouse, real_release):
+    areas = set(real_warehouse.query(real_release, "SELECT DISTINCT iso3 FROM {observations}")["iso3"])
+    known = set(real_warehouse.countries(real_release)["iso3"]) | set(real_warehouse.regions(real_release)["code"])
     assert areas - known == set()
     assert {"WLD", "SDG_SSA", "ILO_AFR", "WB_LIC", "M49_002"} <= areas

@@ -4,10 +4,10 @@ The query side (`warehouse.store`, which loads DuckDB) is imported on first use,
 writes releases, does not pay for it.
 """
 
-from warehouse.release import Release, ReleaseError
+from warehouse.releases import NoRelease, Release, ReleaseError, Releases
 
-__all__ = ["NoRelease", "ObservationFilter", "Release", "ReleaseError", "Warehouse", "get_warehouse"]
-_STORE = {"NoRelease", "ObservationFilter", "Warehouse", "get_warehouse"}
+__all__ = ["NoRelease", "ObservationFilter", "Release", "ReleaseError", "Releases", "Warehouse", "get_warehouse"]
+_STORE = {"ObservationFilter", "Warehouse", "get_warehouse"}
 
 
 def __getattr__(name: str):

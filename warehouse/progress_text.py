@@ -94,8 +94,8 @@ def direction_word(value: float) -> str:
     return "Falling" if value < 0 else "Rising"
 
 
-def reason(row: dict, target) -> str:
-    """The one-line plain-language reason for a row's status (`target`: value, year, unit, detected; see etl/progress)."""
+def reason(row: dict, target, as_of: int) -> str:
+    """The one-line reason for a row's status, assessed in year `as_of` (`target`: value, year, unit, detected)."""
     status, unit = row["status"], target.unit
     if status == NOT_ASSESSED:
         return DETECTED_REASON if target.detected else NO_TARGET_REASON
@@ -105,12 +105,14 @@ def reason(row: dict, target) -> str:
         return f"The latest value ({latest}) is already at or beyond the target of {target_text(target.value, unit)}."
     if status == INSUFFICIENT:
         return f"Only one comparable data point ({latest}); a trend needs at least two."
-    if target.year <= row["latest_year"]:
-        return f"The target year {target.year} has passed and the latest value ({latest}) has not reached the target."
+    start = max(as_of, row["latest_year"])
+    if target.year <= start:
+        when = "is the current year" if target.year == as_of else "has passed"
+        return f"The target year {target.year} {when} and the latest value ({latest}) has not reached the target."
     observed = pace_value(row, "observed")
     span = f"{row['baseline_year']}–{row['latest_year']}"
     moving = f"{direction_word(observed)} {pace_text(row, 'observed', unit)}" if observed else "Unchanged"
-    needed = f"{change_noun(pace_value(row, 'required'))} {pace_text(row, 'required', unit)}"
+    needed = f"{change_noun(pace_value(row, 'required'))} {pace_text(row, 'required', unit)} from {start}"
     if status == MOVING_AWAY:
         return f"{moving} ({span}), away from the target of {goal}."
     if status == ON_TRACK:

@@ -7,6 +7,9 @@ project uses: `indicator`, `iso3`, `year`, `sex`, `age`, `value`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+import numpy as np
 import pyarrow as pa
 
 #: How a figure came about. "detected" = administrative counts of detected cases (they measure detection
@@ -144,9 +147,8 @@ PROGRESS = pa.schema(
         ("observed_rate", pa.float64()),  # annual relative change (compound), e.g. -0.05 = -5 % a year
         ("required_rate", pa.float64()),
         ("method", pa.string()),
-        # Added for the progress engine (etl/progress.py): the absolute pace in the indicator's unit per year,
-        # which pace the status compares ("relative" or "absolute": zero targets have no compound rate),
-        # and how the projection band was found.
+        # The absolute pace in the indicator's unit per year, which pace the status compares ("relative" or
+        # "absolute": zero targets have no compound rate), and how the projection band was found.
         ("observed_change", pa.float64()),
         ("required_change", pa.float64()),
         ("basis", pa.string()),
@@ -187,3 +189,11 @@ SORT_KEYS: dict[str, list[str]] = {
 
 #: The key on which observations must be unique.
 OBSERVATION_KEY = ["indicator", "iso3", "year", "sex", "age", "source"]
+
+
+def redistributable(source: Mapping) -> bool:
+    """The licence rule: a source's figures go into downloads and the API only when its licence allows
+    redistribution. `source` is a row of the sources table; a missing or unknown flag means no."""
+    value = source.get("redistribution")
+    # A row read through pandas holds numpy's bool rather than Python's; None, NaN and NA mean no.
+    return isinstance(value, bool | np.bool_) and bool(value)

@@ -1,4 +1,4 @@
-"""Web plumbing shared by the pages and the API: cache, error handling, security headers, health.
+"""HTTP concerns shared by the pages and the API: release pinning, cache, errors, security headers, health.
 
 `install(app)` wires all of it into the Dash app's Flask server; app.py calls it once.
 """
@@ -11,9 +11,8 @@ import dash
 
 
 def install(app: dash.Dash) -> None:
-    """Add the cache, one-release-per-request pinning, health, errors, security headers, a data-free validation
-    layout, compression, the per-release cache of callback responses and their replay in front of Flask."""
-    from web import cache, compression, errors, health, layout, release, replay, security  # noqa: PLC0415 - keep `import web` light
+    """Add the cache, one-release-per-request pinning, health, errors, security headers and compression."""
+    from web import cache, compression, errors, health, release, security  # noqa: PLC0415 - keep `import web` light
 
     server = app.server
     _log_through_gunicorn()
@@ -22,10 +21,7 @@ def install(app: dash.Dash) -> None:
     release.install(server)
     errors.install(server, app)
     health.install(server)
-    layout.install(app)  # Dash's first-request hooks as one locked unit; a data-free validation layout
     compression.install(server)
-    cache.install_response_cache(server)  # last: sees the request after every check, the response before compression
-    replay.install(server)  # WSGI, in front of Flask: a cached callback answer again, byte for byte
 
 
 def _log_through_gunicorn() -> None:

@@ -1,6 +1,6 @@
 """Response compression (brotli, then gzip) with flask-compress, caching the compressed bundles of Dash.
 
-Dash's JavaScript bundles are large (plotly.js alone is about 4.6 MB) and the same for every visitor, so the
+Dash's JavaScript bundles are large (plotly.js above all) and the same for every visitor, so the
 compressed bytes of fingerprinted files under /_dash-component-suites/ are kept per worker: each file is
 compressed once per encoding instead of once per visitor. Everything else is compressed per response.
 brotli is a dependency of flask-compress itself on CPython, so it needs no line of its own in pyproject.toml.

@@ -12,8 +12,9 @@ import json
 
 from flask import Flask, Response
 
-from warehouse import ReleaseError, get_warehouse
+from warehouse import ReleaseError
 from web import cache
+from web.release import request_release
 
 
 def install(server: Flask) -> None:
@@ -29,17 +30,16 @@ def healthz() -> Response:
 
 def readyz() -> Response:
     """Readiness: the release served (pinned for this request), whether it is degraded, the cache state."""
-    warehouse = get_warehouse()
     try:
-        release = warehouse.resolve()
+        release = request_release()
     except ReleaseError as exc:
         body = {"status": "unavailable", "release": None, "degraded": str(exc), "cache": cache.status()}
         return _json(body, 503)
     body = {
-        "status": "degraded" if warehouse.degraded else "ready",
+        "status": "degraded" if release.degraded else "ready",
         "release": release.id,
         "created": release.created,
-        "degraded": warehouse.degraded,
+        "degraded": release.degraded,
         "cache": cache.status(),
     }
     return _json(body, 200)

@@ -1,19 +1,19 @@
-"""One release per request: pin the release every query of a request reads, and name it in X-Delta87-Release.
+"""One release per request: resolve it once, hand the same `Release` to every reader, name it in a header.
 
 Without the pin, a page that queries the warehouse three times could read two releases if a publish switched
-CURRENT between the queries. `before_request` resolves the release once and pins it for the request (see
-`warehouse.store.pin_release`), and `after_request` names that same release in the response header, so the header
-always describes the content. The API resolves through the same pin and sets the header itself.
+CURRENT between the queries. `before_request` resolves the release once (`Releases.current()`: the pointer,
+the checksums, the fallback to the last good release), and `after_request` names that same release in
+X-Delta87-Release, so the header always describes the content. Pages, the API and the cache keys all take
+the `Release` from `request_release()`.
 """
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, has_request_context, request
 
-from warehouse import ReleaseError, get_warehouse
-from warehouse.store import pin_release, unpin_release
+from warehouse import Release, ReleaseError, get_warehouse
 
 log = logging.getLogger(__name__)
 
@@ -26,39 +26,39 @@ def install(server: Flask) -> None:
     """Pin a release for every request and name it on every response."""
     server.before_request(_pin)
     server.after_request(_name)
-    server.teardown_request(_unpin)
 
 
-def request_release():
-    """The release pinned for the current request, or None when none can be served."""
-    return g.get("web_release")
+def request_release() -> Release:
+    """The release the current request reads (ReleaseError when none can be served).
+
+    Resolved by the before-request hook; code running in a request context without the hooks (a test's
+    `test_request_context`) resolves it here, once, all the same. Outside any request (Dash checking a layout
+    at set-up) it is the release current now.
+    """
+    if not has_request_context():
+        return get_warehouse().releases.current()
+    if "release" not in g:
+        _pin()
+    if g.release is None:
+        raise g.release_error
+    return g.release
 
 
 def _pin() -> None:
     if request.path in UNPINNED_PATHS:
         return
+    g.release, g.release_error = None, None
     try:
-        release = get_warehouse().resolve()
-    except ReleaseError:
-        release = None  # /readyz explains; pages and the API answer with their own "no release" message
+        g.release = get_warehouse().releases.current()
+    except ReleaseError as exc:  # /readyz explains; pages and the API answer with their own "no release" message
+        g.release_error = exc
     except OSError as exc:  # an unreadable data folder must not turn every page into a 500
         log.error("cannot read the warehouse folder: %s", exc)
-        release = None
-    g.web_release = release
-    g.web_release_token = pin_release(release) if release is not None else None
+        g.release_error = ReleaseError(f"cannot read the warehouse folder: {exc}")
 
 
 def _name(response: Response) -> Response:
-    release = g.get("web_release")
+    release = g.get("release")
     if release is not None:
         response.headers.setdefault(RELEASE_HEADER, release.id)
     return response
-
-
-def _unpin(_exc: BaseException | None) -> None:
-    token = g.pop("web_release_token", None)
-    if token is not None:
-        try:
-            unpin_release(token)
-        except ValueError:  # created in another context: that context ends with the request anyway
-            pass

@@ -1,6 +1,6 @@
 """Secure response headers, a Content-Security-Policy Dash works under, and a request size limit.
 
-The policy was found by loading every page in headless Chromium and reading the console (tests/test_security.py):
+The policy is what Dash's pages need, checked by loading them in headless Chromium (tests/test_security.py):
 - scripts: only our own origin plus the SHA-256 of each inline script Dash writes into its index page (the
   renderer bootstrap and clientside callbacks, from `Dash.csp_hashes()`); no 'unsafe-inline', no 'unsafe-eval'.
 - styles: 'unsafe-inline' is required, because Dash components and plotly.js inject <style> elements and
@@ -44,22 +44,23 @@ HEADERS = {
 }
 
 
-def install(server: Flask, app: dash.Dash | None = None) -> None:
+def install(server: Flask, app: dash.Dash) -> None:
     """Limit request sizes and add the security headers (with the CSP of `app`'s inline scripts) to every response."""
     server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     server.before_request(refuse_oversized)
-    policy = _Policy(app)
     fixed = [(name.lower(), name, value) for name, value in HEADERS.items()]
+    policy: list[str] = []  # computed on the first response, once Dash has registered every inline script
 
     def secure_headers(response: Response) -> Response:
-        # setdefault for each of six headers scans the header list six times; one pass over it is enough
         headers = response.headers
         present = {name.lower() for name, _ in headers.items()}
         for lower, name, value in fixed:
             if lower not in present:
                 headers.add(name, value)
         if "content-security-policy" not in present:
-            headers.add("Content-Security-Policy", policy.header())
+            if not policy:
+                policy.append(content_security_policy(app.csp_hashes()))
+            headers.add("Content-Security-Policy", policy[0])
         return response
 
     server.after_request(secure_headers)
@@ -77,23 +78,3 @@ def refuse_oversized() -> None:
         raise RequestEntityTooLarge(
             f"the request body is {request.content_length:,} bytes; the limit is {MAX_REQUEST_BYTES:,} bytes"
         )
-
-
-class _Policy:
-    """The CSP header of one Dash app, recomputed only when Dash registers new inline scripts."""
-
-    def __init__(self, app: dash.Dash | None):
-        self.app = app
-        self._seen = -1
-        self._header = content_security_policy()
-
-    def header(self) -> str:
-        if self.app is None:
-            return self._header
-        # Clientside callbacks add inline scripts (some only on the first request, e.g. the pages title
-        # updater), so the hashes are recomputed whenever that list grows. Cheap: a few short strings.
-        count = len(self.app._inline_scripts) + len(dash._callback.GLOBAL_INLINE_SCRIPTS)
-        if count != self._seen:
-            self._header = content_security_policy(self.app.csp_hashes())
-            self._seen = len(self.app._inline_scripts)
-        return self._header

@@ -10,15 +10,19 @@ problem becomes a `ParamError` naming the parameter and the values it accepts.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
-from warehouse import ObservationFilter, Warehouse
-from warehouse.release import RELEASE_ID
-from warehouse.schema import NATURES, SEXES
+from warehouse import ObservationFilter, Release, get_warehouse
+from warehouse.releases import RELEASE_ID
+from warehouse.schema import NATURES, SEXES, redistributable
 from warehouse.store import SORTABLE
+from web.cache import by_release
+from web.inputs import BadInput
+
+#: Where the HTTP API lives; the /data page links to it with the same query string.
+API_PREFIX = "/api/v1"
 
 #: filter parameter -> ObservationFilter field
 LIST_FILTERS = {
@@ -44,20 +48,13 @@ OFFSET_MAX = 10**12 - 1
 _ECHO = 60  # characters of a bad value quoted back in a message
 
 
-class ParamError(ValueError):
-    """A query parameter the platform cannot accept; carries what to tell the caller."""
+class ParamError(BadInput):
+    """A query parameter the platform cannot accept; carries what to tell the caller and the HTTP status."""
 
     def __init__(self, parameter: str | None, message: str, allowed=None, status: int = 400, error: str = ""):
-        super().__init__(message)
-        self.parameter = parameter
-        self.message = message
-        self.allowed = list(allowed) if allowed is not None and not isinstance(allowed, str) else allowed
+        super().__init__(parameter, message, allowed)
         self.status = status
         self.error = error or ("not_found" if status == 404 else "invalid_parameter")
-
-    def to_dict(self) -> dict:
-        """The JSON error body: {error, parameter, message, allowed}."""
-        return {"error": self.error, "parameter": self.parameter, "message": self.message, "allowed": self.allowed}
 
 
 @dataclass(frozen=True)
@@ -87,9 +84,13 @@ class Catalog:
         }[parameter]
         return sorted(values)
 
+    def licensed(self) -> tuple[str, ...]:
+        """Ids of the sources whose licence allows redistribution (the only ones downloads carry)."""
+        return tuple(sorted(s for s, row in self.sources.items() if redistributable(row)))
+
     def excluded_sources(self) -> list[str]:
         """Ids of the sources whose licence does not allow redistribution."""
-        return sorted(s for s, row in self.sources.items() if not row.get("redistribution"))
+        return sorted(s for s, row in self.sources.items() if not redistributable(row))
 
 
 @dataclass(frozen=True)
@@ -108,43 +109,26 @@ class Query:
         return self.sort or (("indicator", True), ("iso3", True), ("year", True))
 
 
-_catalogs: dict[tuple[str, str], Catalog] = {}
-_catalogs_lock = threading.Lock()
-
-
-def catalog(warehouse: Warehouse, release_id: str) -> Catalog:
-    """The catalog of one release (kept per process: a release never changes once published)."""
-    key = (str(warehouse.root), release_id)
-    with _catalogs_lock:
-        found = _catalogs.get(key)
-    if found is None:
-        found = _build_catalog(warehouse, release_id)
-        with _catalogs_lock:
-            if len(_catalogs) >= 16:  # a handful of releases live at once; drop the oldest entry
-                _catalogs.pop(next(iter(_catalogs)))
-            _catalogs[key] = found
-    return found
-
-
-def _build_catalog(warehouse: Warehouse, release_id: str) -> Catalog:
-    indicators = warehouse.indicators(release_id)
-    countries = warehouse.countries(release_id)
-    regions = warehouse.regions(release_id)
-    sources = warehouse.sources(release_id)
-    areas = dict(zip(countries["iso3"], countries["name"], strict=True))
+@by_release
+def catalog(release: Release) -> Catalog:
+    """The catalog of one release (cached: a release never changes once published)."""
+    warehouse = get_warehouse()
+    countries, regions, sources = (warehouse.table(release, t) for t in ("countries", "regions", "sources"))
+    indicators = warehouse.indicators(release)
     groups = dict(zip(regions["code"], regions["name"], strict=True))
-    areas.update(groups)
-    for code in warehouse.observation_values("iso3", release_id):
+    areas = {**dict(zip(countries["iso3"], countries["name"], strict=True)), **groups}
+    for code in warehouse.observation_values(release, "iso3"):
         areas.setdefault(code, code)
-    years = warehouse.observation_values("year", release_id)
+    years = warehouse.observation_values(release, "year")
+    sexes = warehouse.observation_values(release, "sex")
     return Catalog(
-        release_id=release_id,
+        release_id=release.id,
         indicators=dict(zip(indicators["code"], indicators["name"], strict=True)),
         areas=areas,
         groups=groups,
         sources={row["id"]: row for row in sources.astype(object).where(sources.notna(), None).to_dict("records")},
-        ages=tuple(warehouse.observation_values("age", release_id)),
-        sexes=tuple(dict.fromkeys([*SEXES, *warehouse.observation_values("sex", release_id)])),
+        ages=tuple(warehouse.observation_values(release, "age")),
+        sexes=tuple(dict.fromkeys([*SEXES, *sexes])),
         years=(int(years[0]), int(years[-1])) if years else None,
     )
 
@@ -276,8 +260,8 @@ def parse_filter(args: dict[str, list[str]], catalog: Catalog, strict: bool = Tr
             raise problem
         problems.append(problem)
         values["year_to"] = None
-    # Licence awareness: downloads and the API carry only sources that allow redistribution.
-    return ObservationFilter(**values, redistributable_only=True), problems
+    # Downloads and the API carry only the sources whose licence allows redistribution.
+    return ObservationFilter(**values, licensed=catalog.licensed()), problems
 
 
 # -- presentation parameters ------------------------------------------------------------------------
@@ -347,4 +331,4 @@ def query_string(where: ObservationFilter, sort=(), **extra) -> str:
 
 def without_licence_limit(where: ObservationFilter) -> ObservationFilter:
     """The same filter, counting every source (to tell how many rows the licence filter left out)."""
-    return replace(where, redistributable_only=False)
+    return replace(where, licensed=None)

@@ -15,7 +15,6 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pandas as pd
@@ -26,9 +25,10 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from dataproduct import readme
+from dataproduct.params import Catalog, Query, without_licence_limit
 from warehouse import Release, Warehouse
-from warehouse.schema import OBSERVATIONS
-from web.params import Catalog, Query, without_licence_limit
+from warehouse.schema import OBSERVATIONS, redistributable
 
 #: What each column of a download holds (the data dictionary of every bundle and workbook).
 DICTIONARY = {
@@ -81,14 +81,13 @@ class Slice:
     @classmethod
     def build(cls, warehouse: Warehouse, release: Release, catalog: Catalog, query: Query, url: str) -> Slice:
         """Bind a query to a release and count what it matches, per source."""
-        counts = warehouse.count_observations_by_source(without_licence_limit(query.filter), release.id)
+        counts = warehouse.count_observations_by_source(release, without_licence_limit(query.filter))
         return cls(warehouse, release, catalog, query, url, counts)
 
     @property
     def total(self) -> int:
         """Matching rows a download may carry (licence applied; before limit/offset)."""
-        # The same test as ObservationFilter.redistributable_only: a source must be listed and allow redistribution.
-        return sum(n for s, n in self.by_source.items() if (self.catalog.sources.get(s) or {}).get("redistribution"))
+        return sum(n for s, n in self.by_source.items() if redistributable(self.catalog.sources.get(s) or {}))
 
     @property
     def rows(self) -> int:
@@ -126,9 +125,9 @@ class Slice:
     def batches(self, batch_rows: int = 50_000) -> Iterator[pa.RecordBatch]:
         """The slice's rows as Arrow batches, in the requested order."""
         return self.warehouse.observation_batches(
+            self.release,
             self.query.filter,
             batch_rows=batch_rows,
-            release_id=self.release.id,
             order_by=self.query.sort or None,  # None: release order, streamed without a sort
             limit=self.query.limit,
             offset=self.query.offset,
@@ -137,7 +136,7 @@ class Slice:
     def frame(self) -> pd.DataFrame:
         """The slice's rows as a DataFrame (for paged JSON and Excel, both bounded in size)."""
         return self.warehouse.observations(
-            self.query.filter, self.query.order_by(), self.query.limit, self.query.offset, self.release.id
+            self.release, self.query.filter, self.query.order_by(), self.query.limit, self.query.offset
         )
 
     def sources(self) -> list[dict]:
@@ -145,12 +144,12 @@ class Slice:
         return [
             {**{c: self.catalog.sources[s].get(c) for c in SOURCE_COLUMNS}, "rows": n}
             for s, n in sorted(self.by_source.items())
-            if (self.catalog.sources.get(s) or {}).get("redistribution")
+            if redistributable(self.catalog.sources.get(s) or {})
         ]
 
     def indicators(self) -> pd.DataFrame:
         """Indicators-table rows for the indicators asked for (all, when none was)."""
-        frame = self.warehouse.indicators(self.release.id)
+        frame = self.warehouse.indicators(self.release)
         if self.query.filter.indicators:
             frame = frame[frame["code"].isin(self.query.filter.indicators)]
         return frame[INDICATOR_COLUMNS]
@@ -282,32 +281,56 @@ def _dictionary_rows() -> list[tuple[str, str, str]]:
     return [(name, str(OBSERVATIONS.field(name).type), DICTIONARY[name]) for name in OBSERVATIONS.names]
 
 
+BUNDLE_FILES = {
+    "data.csv": "the observations, one row per indicator, area, year, sex, age and source",
+    "data.parquet": "the same rows as Parquet (typed columns; the metadata is in the file's key-value metadata)",
+    "dictionary.csv": "what each column holds",
+    "indicators.csv": "name, unit, definition and caveats of each indicator",
+    "sources.csv": "publisher, edition, URL, licence and citation of each source in the data",
+    "metadata.json": "release id, query URL, row count, sources and licence exclusions, machine-readable",
+    "load_pandas.py / load.R / load_duckdb.sql": "ready-to-run snippets that load the data",
+}
+
+
 # -- zip bundle --------------------------------------------------------------------------------------------
 def bundle(piece: Slice) -> tempfile.SpooledTemporaryFile:
     """The zip bundle (data.csv, data.parquet, dictionary, indicators, sources, metadata, README, snippets)."""
     meta = piece.metadata()
     out = tempfile.SpooledTemporaryFile(max_size=32 << 20)
-    with tempfile.TemporaryFile() as parquet, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        # One pass over the rows feeds both the CSV entry and the Parquet file.
-        with archive.open("data.csv", "w", force_zip64=True) as data_csv, parquet_writer(parquet, meta) as writer:
-            for chunk, batch in tee_csv(piece.batches()):
-                data_csv.write(chunk)
-                if batch is not None:
-                    writer.write_batch(batch)
-        parquet.seek(0)
-        with archive.open("data.parquet", "w", force_zip64=True) as data_parquet:
-            while block := parquet.read(1 << 20):
-                data_parquet.write(block)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        write_rows(archive, "data", piece, meta)
         archive.writestr("dictionary.csv", dictionary_csv())
         archive.writestr("indicators.csv", piece.indicators().to_csv(index=False))
         source_rows = [[row.get(c) for c in [*SOURCE_COLUMNS, "rows"]] for row in meta["sources"]]
         archive.writestr("sources.csv", _csv_text([*SOURCE_COLUMNS, "rows"], source_rows))
         archive.writestr("metadata.json", json.dumps(meta, indent=2, default=str))
-        archive.writestr("README.md", readme(meta, BUNDLE_FILES))
-        for name, text in loaders("data").items():
+        archive.writestr("README.md", readme.readme(meta, BUNDLE_FILES))
+        for name, text in readme.loaders("data").items():
             archive.writestr(name, text)
     out.seek(0)
     return out
+
+
+def write_rows(archive: zipfile.ZipFile, stem: str, piece: Slice, meta: dict) -> None:
+    """The slice's rows as `<stem>.csv` and `<stem>.parquet` (carrying `meta`) in a zip, in one pass over them."""
+    with tempfile.TemporaryFile() as parquet:
+        with archive.open(f"{stem}.csv", "w", force_zip64=True) as csv_entry, parquet_writer(parquet, meta) as writer:
+            for chunk, batch in tee_csv(piece.batches()):
+                csv_entry.write(chunk)
+                if batch is not None:
+                    writer.write_batch(batch)
+        parquet.seek(0)
+        with archive.open(f"{stem}.parquet", "w", force_zip64=True) as entry:
+            while block := parquet.read(1 << 20):
+                entry.write(block)
+
+
+def with_params(url: str, **params: str) -> str:
+    """`url` with some query parameters set (replacing earlier values)."""
+    parts = urlsplit(url)
+    pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in params]
+    pairs += [(k, v) for k, v in params.items() if v is not None]
+    return urlunsplit(parts._replace(query=urlencode(pairs, safe=",")))
 
 
 def tee_csv(batches: Iterator[pa.RecordBatch]) -> Iterator[tuple[bytes, pa.RecordBatch | None]]:
@@ -328,77 +351,3 @@ def _csv_text(header: list[str], rows) -> str:
     writer.writerow(header)
     writer.writerows(rows)
     return sink.getvalue()
-
-
-# -- README and loader snippets ------------------------------------------------------------------------
-BUNDLE_FILES = {
-    "data.csv": "the observations, one row per indicator, area, year, sex, age and source",
-    "data.parquet": "the same rows as Parquet (typed columns; the metadata is in the file's key-value metadata)",
-    "dictionary.csv": "what each column holds",
-    "indicators.csv": "name, unit, definition and caveats of each indicator",
-    "sources.csv": "publisher, edition, URL, licence and citation of each source in the data",
-    "metadata.json": "release id, query URL, row count, sources and licence exclusions, machine-readable",
-    "load_pandas.py / load.R / load_duckdb.sql": "ready-to-run snippets that load the data",
-}
-
-
-def with_params(url: str, **params: str) -> str:
-    """`url` with some query parameters set (replacing earlier values)."""
-    parts = urlsplit(url)
-    pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in params]
-    pairs += [(k, v) for k, v in params.items() if v is not None]
-    return urlunsplit(parts._replace(query=urlencode(pairs, safe=",")))
-
-
-SNIPPETS = Path(__file__).with_name("snippets")
-
-
-def snippet(name: str, **values: str) -> str:
-    """A user-facing snippet template from web/snippets/ with its placeholders (STEM, URL) filled in."""
-    text = (SNIPPETS / name).read_text(encoding="utf-8")
-    for key, value in values.items():
-        text = text.replace(key.upper(), value)
-    return text
-
-
-def loaders(stem: str) -> dict[str, str]:
-    """Snippets that load `<stem>.parquet` / `<stem>.csv` with pandas, R and DuckDB."""
-    return {
-        "load_pandas.py": snippet("load_pandas.txt", stem=stem),
-        "load.R": snippet("load.R", stem=stem),
-        "load_duckdb.sql": snippet("load_duckdb.sql", stem=stem),
-    }
-
-
-def readme(meta: dict, files: dict[str, str]) -> str:
-    """README.md of a bundle: what it is, which release and query, licences and exclusions, how to cite and load."""
-    lines = [
-        "# Delta 8.7 data download (SDG target 8.7)",
-        "",
-        f"- Release: `{meta['release']}` (created {meta.get('release_created') or 'unknown'})",
-        f"- Query URL: {meta.get('query_url', '')}",
-        f"- Same query pinned to this release: {meta.get('pinned_url', '')}",
-        f"- Rows: {meta.get('rows', 0):,}",
-        f"- Generated: {meta.get('generated', '')}",
-        "",
-        "## Files",
-        *[f"- `{name}`: {text}" for name, text in files.items()],
-        "",
-        "## Licences",
-        "Data keep their publishers' licences; see `sources.csv`. " + meta.get("licence_note", ""),
-        *[
-            f"- Not included: {row['publisher']}, {row['title']} ({row['rows']:,} rows; licence: "
-            f"{row['licence'] or 'not stated'}). Publisher: {row['url']}"
-            for row in meta.get("excluded_sources", [])
-        ],
-        "",
-        "## How to cite",
-        "Cite each source you use (citations below and in `sources.csv`) and the Delta 8.7 release id above.",
-        *[f"- {row.get('citation') or row.get('title')}" for row in meta.get("sources", [])],
-        "",
-        "## Load",
-    ]
-    for name, text in loaders("data" if "data.csv" in files else "observations").items():
-        language = {"py": "python", "R": "r", "sql": "sql"}[name.rsplit(".", 1)[1]]
-        lines += [f"`{name}`:", f"```{language}", text.rstrip(), "```", ""]
-    return "\n".join(lines) + "\n"

@@ -5,13 +5,12 @@ routing callback, then fires the callbacks the browser would fire on load (those
 page, not `prevent_initial_call`, not clientside). Every `by_release` function those touch lands in the shared
 cache (the filesystem cache of this host, or Redis), so the first real visitors after a publish get cached pages.
 
-`delta87 etl run` runs it after a publish (`--no-warm` skips it); by hand: `python -m web.warm [/extra/path ...]`.
+`delta87 etl run` runs it after a publish (`--no-warm` skips it); by hand: `delta87 warm [/extra/path ...]`.
 """
 
 from __future__ import annotations
 
 import logging
-import sys
 import time
 
 import dash
@@ -104,13 +103,14 @@ def initial_bodies(specs: list[dict], on_page: dict[str, dict]) -> list[dict]:
 
 
 def main(argv: list[str]) -> int:
-    """`python -m web.warm [PATH ...]`: warm the static pages plus the given paths; exit 1 if any answered 5xx."""
+    """`delta87 warm [PATH ...]`: warm the static pages plus the given paths; 1 if any answered 5xx, else 0."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     import app as web_app  # noqa: PLC0415 - building the app is the slow part; only when run
 
+    dash_app = web_app.create_app()
     paths = page_paths() + [p for p in argv if p not in page_paths()]
     started = time.perf_counter()
-    results = warm(web_app.app, paths)
+    results = warm(dash_app, paths)
     for path, (status, seconds) in results.items():
         print(f"{status}  {seconds * 1000:7.0f} ms  {path}")
     failed = [p for p, (status, _) in results.items() if status >= 500]
@@ -119,7 +119,3 @@ def main(argv: list[str]) -> int:
         + (f"; 5xx: {failed}" if failed else "")
     )
     return 1 if failed else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -1,6 +1,8 @@
-"""The `delta87` command (also `python -m etl`): refresh, check, inspect and roll back data; serve the app.
+"""The `delta87` command (also `python -m cli`; `python -m etl` runs its `etl` group): data and serving.
 
-The help text of each command is its documentation (README.md shows real output).
+`delta87 etl ...` refreshes, checks, inspects and rolls back the data; `delta87 serve` runs the web platform;
+`delta87 warm` renders the pages into the shared cache. The help text of each command is its documentation
+(README.md shows real output).
 """
 
 from __future__ import annotations
@@ -58,13 +60,14 @@ def etl_run(sources: tuple[str, ...], dry_run: bool, force: bool, quiet: bool, n
 
 
 def _warm_cache() -> None:
-    """Pre-render the pages of the new release into the shared cache (web/warm.py, run as its own process so
-    that the ETL never imports the web layer). A failure only costs speed: the publish already succeeded."""
+    """Pre-render the pages of the new release into the shared cache (`delta87 warm`, in its own process so that
+    the refresh's memory is not kept by the web app). A failure only costs speed: the publish already succeeded."""
     import subprocess  # noqa: PLC0415
 
     click.echo("warming the page cache for the new release…")
     try:
-        done = subprocess.run([sys.executable, "-m", "web.warm"], cwd=config.ROOT, timeout=900, check=False)
+        command = [sys.executable, "-m", "cli", "warm"]
+        done = subprocess.run(command, cwd=config.ROOT, timeout=900, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         click.echo(f"cache not warmed ({exc}); pages will be cached on first view", err=True)
         return
@@ -114,19 +117,17 @@ def etl_check(file: Path, fmt: str, unit: str | None, sheet: str | None, header_
 @etl.command("status")
 def etl_status() -> None:
     """Show the release being served, whether it verifies, and the last run's outcome."""
-    from warehouse import ReleaseError, Warehouse  # noqa: PLC0415
+    from warehouse import ReleaseError, Releases  # noqa: PLC0415
 
     settings = config.settings()
-    warehouse = Warehouse(settings.warehouse_dir)
     click.echo(f"warehouse: {settings.warehouse_dir}")
     click.echo(f"raw data:  {settings.raw_dir}")
     try:
-        release = warehouse.resolve()
-        counts = release.manifest.get("counts", {})
+        release = Releases(settings.warehouse_dir).current()
         click.echo(f"serving:   {release.id} (created {release.created})")
-        click.echo("counts:    " + ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items())))
-        if warehouse.degraded:
-            click.echo(f"DEGRADED:  {warehouse.degraded}")
+        click.echo("counts:    " + ", ".join(f"{k} {v:,}" for k, v in sorted(release.counts.items())))
+        if release.degraded:
+            click.echo(f"DEGRADED:  {release.degraded}")
     except ReleaseError as exc:
         click.echo(f"serving:   nothing ({exc})")
     latest = settings.report_dir / "latest.json"
@@ -138,15 +139,15 @@ def etl_status() -> None:
 @etl.command("releases")
 def etl_releases() -> None:
     """List the releases on disk, newest first (* = current)."""
-    from warehouse import Warehouse  # noqa: PLC0415
+    from warehouse import Releases  # noqa: PLC0415
 
-    frame = Warehouse(config.settings().warehouse_dir).releases()
-    if frame.empty:
+    rows = Releases(config.settings().warehouse_dir).listing()
+    if not rows:
         click.echo("no releases yet: run `delta87 etl run`")
         return
-    for row in frame.itertuples():
-        mark = "*" if row.current else " "
-        click.echo(f"{mark} {row.id}  {row.created}  {row.observations:>9,} obs  {row.changes}")
+    for row in rows:
+        mark = "*" if row["current"] else " "
+        click.echo(f"{mark} {row['id']}  {row['created']}  {row['observations']:>9,} obs  {row['changes']}")
 
 
 @etl.command("rollback")
@@ -169,10 +170,16 @@ def etl_rollback(release: str | None) -> None:
 @click.option("--workers", type=int, default=None, help="gunicorn workers (default 2, or DELTA87_WORKERS).")
 @click.option("--dev", is_flag=True, help="Use Dash's development server instead of gunicorn (never in production).")
 def serve(host: str | None, port: int | None, workers: int | None, dev: bool) -> None:
-    """Run the web platform; builds the data first if no release exists yet."""
+    """Run the web platform; builds the data first if no release exists yet.
+
+    Starts with an empty filesystem cache, so that no page part rendered by other code outlives a restart (a
+    shared Redis cache is kept: its keys name the package version).
+    """
     settings = config.settings()
     host, port, workers = host or settings.host, port or settings.port, workers or settings.workers
     _ensure_release()
+    if not settings.cache_url:
+        shutil.rmtree(settings.cache_dir, ignore_errors=True)
     os.chdir(config.ROOT)
     if dev:
         os.execv(sys.executable, [sys.executable, str(config.ROOT / "app.py")])
@@ -181,7 +188,7 @@ def serve(host: str | None, port: int | None, workers: int | None, dev: bool) ->
         raise click.ClickException("gunicorn is not installed: run `make run` (or pip install -e .)")
     click.echo(f"Delta 8.7 on http://{host}:{port}/ ({workers} workers)")
     # Worker memory: fewer malloc arenas and Arrow on the system allocator hand freed memory back instead of
-    # keeping it per thread (about 30 MB less per worker under load; see benchmarks/RESULTS.md).
+    # keeping it per thread.
     os.environ.setdefault("MALLOC_ARENA_MAX", "2")
     os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     os.execv(
@@ -203,14 +210,27 @@ def serve(host: str | None, port: int | None, workers: int | None, dev: bool) ->
             "-",
             "--log-level",
             "info",
-            "app:server",
+            "app:wsgi()",
         ],
     )
 
 
+@main.command("warm")
+@click.argument("paths", nargs=-1)
+def warm_pages(paths: tuple[str, ...]) -> None:
+    """Render every page (and the extra PATHS, e.g. /country/NPL) into the shared cache, as a first visitor would.
+
+    Run it where it reaches the cache the site uses: on the web host for the filesystem cache, anywhere for
+    Redis. `delta87 etl run` runs it after a publish. Exit status: 1 if any page answered 5xx.
+    """
+    from cli import warm  # noqa: PLC0415 - building the app is the slow part; only when run
+
+    sys.exit(warm.main(list(paths)))
+
+
 def _ensure_release() -> None:
     from etl.pipeline import run  # noqa: PLC0415
-    from warehouse import release as rel  # noqa: PLC0415
+    from warehouse import releases as rel  # noqa: PLC0415
 
     root = config.settings().warehouse_dir
     if rel.list_release_ids(root):

@@ -1,0 +1,308 @@
+"""Facts in the learning space checked against the raw publisher files and against the progress engine.
+
+The explainers, glossary, themes and indicator definitions quote published numbers. These tests read the real
+raw files (as the raw-data tests do, through the `raw_dir` fixture) and fail when content quotes a number that
+no raw file states, presents an older figure as the latest, or describes the progress rules differently from
+what etl/progress.py does.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+import config
+from content.loader import load_library, plain_text
+from etl import progress as pg
+from etl.reference import load_indicators
+from tests import factories
+
+MILLION = re.compile(r"(\d+(?:\.\d+)?)\s+million")
+PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+LATEST_WORDS = re.compile(r"\b(latest|most recent|currently|still)\b", re.I)
+#: Numbers that are not quoted from a publisher but computed by the platform's own method, each checked
+#: against the progress engine by a test below.
+DERIVED = {"measuring-progress": {6.9}}
+
+
+# -- the raw files -------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def estimates(raw_dir) -> list[dict]:
+    """Every row of the global and regional headline estimates, 2025 file included."""
+    rows = []
+    for name in ("global_estimates.csv", "global_estimates_2025.csv"):
+        with open(raw_dir / "global_estimates" / name, encoding="utf-8", newline="") as handle:
+            rows += [dict(row, value=float(row["value"])) for row in csv.DictReader(handle)]
+    return rows
+
+
+def latest_rows(rows: list[dict]) -> list[dict]:
+    """For each indicator and area, the rows of its latest reference year (periods such as 2020-2024 count)."""
+    last: dict[tuple, str] = {}
+    for row in rows:
+        key = (row["indicator"], row["area"])
+        last[key] = max(last.get(key, ""), row["reference_year"], key=lambda y: y[-4:])
+    return [r for r in rows if r["reference_year"] == last[(r["indicator"], r["area"])]]
+
+
+def world_child_labour(rows: list[dict]) -> dict[int, float]:
+    """World number of children in child labour (ages 5-17, millions) by reference year."""
+    return {
+        int(r["reference_year"]): r["value"]
+        for r in rows
+        if r["indicator"] == "child_labour_number" and r["area"] == "World" and r["sex"] == "total"
+        if r["age"] == "5-17" and r["reference_year"].isdigit()
+    }
+
+
+def millions(rows: list[dict]) -> set[float]:
+    """Every number of millions the raw rows state, as values or quoted in their notes."""
+    found = {abs(r["value"]) for r in rows if r["unit"] == "million"}
+    found |= {float(n) for r in rows for n in MILLION.findall(r["note"])}
+    return found
+
+
+# -- the content -----------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def lib():
+    return load_library(strict=True)
+
+
+def body_text(explainer) -> str:
+    """The plain text of an explainer without its Sources section (titles there quote headlines)."""
+    return plain_text(explainer.body.split("\n## Sources")[0])
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.;!?])\s+", re.sub(r"\s+", " ", text)) if s]
+
+
+def content_texts(lib) -> list[tuple[str, str]]:
+    """(where, plain text) of every explainer body, glossary definition, theme text and indicator text."""
+    texts = [(e.slug, body_text(e)) for e in lib.explainers.values()]
+    texts += [(f"glossary:{t.term}", plain_text(t.definition)) for t in lib.glossary.values()]
+    themes = yaml.safe_load((config.ROOT / "content" / "themes.yaml").read_text(encoding="utf-8"))
+    for theme in themes:
+        texts.append((f"theme:{theme['slug']}", " ".join([theme["summary"], *(f["text"] for f in theme["facts"])])))
+    indicators = yaml.safe_load((config.ROOT / "data" / "reference" / "indicators.yaml").read_text(encoding="utf-8"))
+    for entry in indicators:
+        fields = (entry.get("name", ""), entry.get("definition", ""), entry.get("caveats", ""))
+        texts.append((f"indicator:{entry['code']}", " ".join(str(f) for f in fields)))
+    return texts
+
+
+# -- headline numbers ------------------------------------------------------------------------------------
+@pytest.mark.realdata
+def test_every_million_figure_in_the_content_is_stated_in_the_raw_files(lib, estimates):
+    published = millions(estimates)
+    for where, text in content_texts(lib):
+        allowed = published | DERIVED.get(where, set())
+        quoted = {float(n) for n in MILLION.findall(text)}
+        assert quoted <= allowed, f"{where}: {sorted(quoted - allowed)} million is in no raw file"
+
+
+@pytest.mark.realdata
+def test_content_quoting_an_older_world_child_labour_total_also_gives_the_latest(lib, estimates):
+    world = world_child_labour(estimates)
+    year = max(world)
+    assert (year, world[year]) == (2024, 138)  # the 2025 report, global_estimates_2025.csv
+    older = {value for y, value in world.items() if y < year}
+    for where, text in content_texts(lib):
+        if {float(n) for n in MILLION.findall(text)} & older:
+            assert f"{world[year]:g} million" in text and str(year) in text, f"{where} omits the {year} estimate"
+
+
+@pytest.mark.realdata
+def test_a_figure_presented_as_the_latest_is_the_latest_in_the_raw_files(lib, estimates):
+    latest = millions(latest_rows(estimates))
+    assert 160 not in latest and {138, 54, 87} <= latest
+    checked = 0
+    for where, text in content_texts(lib):
+        for sentence in sentences(text):
+            if LATEST_WORDS.search(sentence) and MILLION.search(sentence):
+                checked += 1
+                stale = {float(n) for n in MILLION.findall(sentence)} - latest - DERIVED.get(where, set())
+                assert not stale, f"{where}: {sorted(stale)} million presented as current in: {sentence}"
+    assert checked >= 4
+
+
+@pytest.mark.realdata
+def test_sector_shares_are_published_ones_and_the_latest_share_is_given(lib, estimates):
+    sectors = {"agriculture", "services", "industry"}
+    shares = {r["value"] for r in estimates if r["indicator"].removeprefix("child_labour_share_") in sectors}
+    latest = {
+        r["indicator"]: r["value"] for r in latest_rows(estimates) if r["indicator"].startswith("child_labour_share_")
+    }
+    assert latest["child_labour_share_agriculture"] == 61
+    for where, text in content_texts(lib):
+        quoted = [float(p) for s in sentences(text) if "agricultur" in s.lower() for p in PERCENT.findall(s)]
+        assert set(quoted) <= shares, f"{where}: sector share {set(quoted) - shares} is in no raw file"
+        if quoted:
+            assert latest["child_labour_share_agriculture"] in quoted, f"{where} omits the latest agriculture share"
+
+
+# -- definitions -----------------------------------------------------------------------------------------
+NESTING = re.compile(r"children in employment.*\b(always|at least as large|never (smaller|fewer))\b", re.I)
+
+
+def nesting_claims_without_chores(text: str) -> list[str]:
+    """Sentences saying children in employment always outnumber child labour, without the chores exception."""
+    return [s for s in sentences(text) if NESTING.search(s) and "chores" not in s.lower()]
+
+
+def test_no_content_says_children_in_employment_always_outnumber_child_labour(lib):
+    old = "So the number of children in employment is always at least as large as the number in child labour."
+    assert nesting_claims_without_chores(old)  # the claim the headline 8.7.1 series (with chores) disproves
+    for where, text in content_texts(lib):
+        assert not nesting_claims_without_chores(text), where
+    definitions = body_text(lib.explainers["child-labour-definitions"])
+    assert "can be in child labour without being in employment" in re.sub(r"\s+", " ", definitions)
+
+
+def test_sdg_indicator_tags_name_indicators_not_targets():
+    entries = yaml.safe_load((config.ROOT / "data" / "reference" / "indicators.yaml").read_text(encoding="utf-8"))
+    for entry in entries:
+        tag = str(entry.get("sdg_indicator") or "")
+        assert tag == "" or re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{1,2}", tag), f"{entry['code']}: {tag!r}"
+
+
+# -- the progress rules, read from the engine ------------------------------------------------------------
+@pytest.fixture(scope="module")
+def indicator_table() -> pd.DataFrame:
+    table, problems = load_indicators(config.ROOT / "data" / "reference" / "indicators.yaml")
+    assert not problems
+    return table
+
+
+def assess(points, code: str, table: pd.DataFrame, as_of: int) -> dict:
+    """The engine's row for one world series of a real indicator, assessed in `as_of`."""
+    meta = table[table["code"] == code].iloc[0]
+    rows = [{"indicator": code, "iso3": "WLD", "year": y, "value": v, "unit": meta["unit"]} for y, v in points]
+    frame = pg.compute_progress(factories.observations(rows), table[table["code"] == code], as_of=as_of)
+    assert len(frame) == 1
+    return frame.iloc[0].to_dict()
+
+
+@pytest.mark.realdata
+def test_measuring_progress_names_the_child_labour_target_the_engine_uses(lib, indicator_table, estimates):
+    target = pg.targets(indicator_table)["child_labour_number"]
+    text = re.sub(r"\s+", " ", body_text(lib.explainers["measuring-progress"]))
+    assert f"zero by {target.year}" in text
+    this_year = date.today().year
+    world = sorted(world_child_labour(estimates).items())
+    row = assess([(y, v * 1e6) for y, v in world], "child_labour_number", indicator_table, this_year)
+    if target.year < this_year:
+        # The engine gives no required pace and says the year has passed; the explainer says the same.
+        assert pd.isna(row["required_change"]) and f"target year {target.year} has passed" in row["reason"]
+        assert f"the target year {target.year} has passed" in text
+        assert "five years before the deadline" not in text
+
+
+@pytest.mark.realdata
+def test_the_worked_example_in_measuring_progress_is_what_the_engine_computes(lib, indicator_table, estimates):
+    text = re.sub(r"\s+", " ", body_text(lib.explainers["measuring-progress"]))
+    example = re.search(
+        r"assessed in (\d{4}), a series whose latest value is ([\d.]+) million people in forced labour in (\d{4}) "
+        r"has (\w+) years left to reach zero by (\d{4}), not (\w+)\. Ending forced labour then needs ([\d.]+) "
+        r"million fewer people every year from (\d{4})",
+        text,
+    )
+    assert example, "the worked example of the time-left rule is missing"
+    as_of, value, year, left, target_year, not_left, pace, start = example.groups()
+    published = {
+        r["reference_year"]: r["value"]
+        for r in estimates
+        if r["indicator"] == "forced_labour_number" and r["area"] == "World" and r["reference_year"].isdigit()
+    }
+    assert float(value) == published[year] and published[year] == published[max(published)]
+    words = {"four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+    target = pg.targets(indicator_table)["forced_labour_number"]
+    assert int(target_year) == target.year
+    assert words[left] == target.year - int(as_of) == pg.years_left(target.year, int(year), int(as_of))
+    assert words[not_left] == target.year - int(year)  # the count the engine no longer uses
+    row = assess([(2016, published["2016"] * 1e6), (int(year), float(value) * 1e6)], "forced_labour_number",
+                 indicator_table, int(as_of))  # fmt: skip
+    assert round(-row["required_change"] / 1e6, 1) == float(pace) and start == as_of
+    assert "from the current year, not from the year of the latest data point" in text
+
+
+# -- figures drawn from other raw files -------------------------------------------------------------------
+def squashed(lib, slug: str) -> str:
+    return re.sub(r"\s+", " ", body_text(lib.explainers[slug]))
+
+
+@pytest.mark.realdata
+def test_child_soldiers_figures_match_the_treaty_status_file(lib, raw_dir):
+    status = pd.read_csv(raw_dir / "un_hr_treaties_status" / "hr_status_op_crc_ac.csv")
+    parties = status[status["state party"] == 1]
+    years = parties["year ratification or accession"].astype(int)
+    counts = status["status"].value_counts()
+    text = squashed(lib, "child-soldiers")
+    assert f"each of the {len(status)} UN member States" in text
+    assert f"{len(parties)} member States were parties, {counts['signatory state']} had signed" in text
+    assert f"{counts['no action']} had taken no action" in text
+    assert f"{(years <= 2002).sum()} member States had become parties by the end of 2002" in text
+    assert f"and {(years <= 2010).sum()} by the end of 2010" in text
+
+
+@pytest.mark.realdata
+def test_tip_tier_figures_match_the_tier_file(lib, raw_dir):
+    tiers = pd.read_csv(raw_dir / "tip_report_tiers" / "map_tiers.csv")
+    ranked = tiers[tiers["tier"].notna()].groupby("year").size()
+    last = tiers[tiers["year"] == ranked.index.max()]["tier"].value_counts(dropna=False)
+    text = squashed(lib, "accountability-and-policy-tools")
+    assert (
+        f"from {ranked.iloc[0]} in the {ranked.index[0]} report to {ranked.iloc[-1]} in the {ranked.index[-1]}" in text
+    )
+    # map_tiers.csv codes: 1 = Tier 1, 2 = Tier 2, 3 = Tier 2 Watch List, 4 = Tier 3 (its PROVENANCE.md).
+    assert (
+        f"{last[1.0]} countries were placed in Tier 1, {last[2.0]} in Tier 2, {last[3.0]} on the Tier 2 Watch "
+        f"List and {last[4.0]} in Tier 3"
+    ) in text
+
+
+@pytest.mark.realdata
+def test_ilab_advancement_figures_match_the_assessments_file(lib, raw_dir):
+    table = pd.read_csv(raw_dir / "usdol_ilab_sweat_and_toil" / "Assessments.csv")
+    levels = table[table["year"] == 2016]["advancement_level"].str.strip().value_counts()
+    text = squashed(lib, "accountability-and-policy-tools")
+    assert (
+        f"{levels['Significant Advancement']} countries as making significant advancement, "
+        f"{levels['Moderate Advancement']} moderate, {levels['Minimal Advancement']} minimal and "
+        f"{levels['No Advancement']} no advancement, and did not assess {levels['No Assessment']}"
+    ) in text
+
+
+@pytest.mark.realdata
+def test_detected_victim_totals_match_the_raw_files_and_say_the_countries_differ(lib, raw_dir, estimates):
+    totals = {r["reference_year"]: r for r in estimates if r["indicator"] == "detected_victims_number"}
+    provenance = Path(raw_dir / "global_estimates" / "PROVENANCE.md").read_text(encoding="utf-8")
+    countries_2018 = re.search(r"reported by (\d+) countries", totals["2018"]["note"]).group(1)
+    countries_2022 = re.search(r"GLOTIP 2024\*\* \(published December 2024; (\d+) countries", provenance).group(1)
+    text = squashed(lib, "detected-victims-vs-prevalence")
+    assert f"about {totals['2018']['value']:,.0f} detected victims in 2018, reported by {countries_2018}" in text
+    assert f"counted {totals['2022']['value']:,.0f} in 2022, reported by {countries_2022} countries" in text
+    themes = yaml.safe_load((config.ROOT / "content" / "themes.yaml").read_text(encoding="utf-8"))
+    facts = [f["text"] for t in themes for f in t["facts"] if f["indicator"] == "detected_victims_number"]
+    assert all(f"{countries_2018} countries" in t or f"{countries_2022} countries" in t for t in facts), facts
+
+
+# -- the new explainers are linked from where readers arrive ---------------------------------------------
+NEW = ("measuring-forced-labour-and-trafficking", "accountability-and-policy-tools", "child-soldiers")
+
+
+def test_the_new_explainers_are_linked_from_themes_glossary_and_indicators(lib, indicator_table):
+    themes = yaml.safe_load((config.ROOT / "content" / "themes.yaml").read_text(encoding="utf-8"))
+    by_theme = {slug for theme in themes for slug in theme["explainers"]}
+    by_term = {slug for term in lib.glossary.values() for slug in term.explainers}
+    by_indicator = set(indicator_table["explainer"].dropna())
+    assert len(lib.explainers) >= 17
+    for slug in NEW:
+        assert slug in by_theme and slug in by_term, slug
+    assert {"measuring-forced-labour-and-trafficking", "accountability-and-policy-tools"} <= by_indicator

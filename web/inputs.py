@@ -1,0 +1,148 @@
+"""Validated input: the `BadInput` error (a 400 naming what was wrong), the checks callbacks run first, and
+the check of every Dash callback request body before Dash reads it.
+
+A Dash callback receives whatever the browser sends; the page never offers a number where a code belongs, so
+a value of the wrong shape is a forged request. Each callback checks its inputs with these functions before
+using them; anything that goes wrong after that is a bug in our code and answers 500 (see web/errors.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import dash
+from flask import request
+from werkzeug.exceptions import BadRequest
+
+CALLBACK_PATH = "/_dash-update-component"
+#: Longest text a code or free-text input may hold (longer ones are never produced by the pages).
+MAX_TEXT = 200
+#: Most values a multi-select input may hold.
+MAX_VALUES = 300
+
+
+class BadInput(Exception):
+    """A request value the platform cannot use; `parameter` names the input, `message` says what to send."""
+
+    status = 400
+    error = "bad_input"
+
+    def __init__(self, parameter: str | None, message: str, allowed=None):
+        super().__init__(message)
+        self.parameter = parameter
+        self.message = message
+        self.allowed = list(allowed) if allowed is not None and not isinstance(allowed, str) else allowed
+
+    def to_dict(self) -> dict:
+        """The JSON error body: {error, parameter, message, allowed}."""
+        return {"error": self.error, "parameter": self.parameter, "message": self.message, "allowed": self.allowed}
+
+
+def _echo(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:60] + "…"
+
+
+def text(value, name: str, default: str | None = None) -> str | None:
+    """A short string (or `default` when the input is empty)."""
+    if value is None or value == "":
+        return default
+    if not isinstance(value, str) or len(value) > MAX_TEXT:
+        raise BadInput(name, f"{name} must be a text of at most {MAX_TEXT} characters, got {_echo(value)}")
+    return value
+
+
+def choice(value, name: str, allowed: Collection[str], default: str | None = None) -> str | None:
+    """One of `allowed` (or `default` when the input is empty)."""
+    value = text(value, name, default)
+    if value is not None and value not in allowed:
+        raise BadInput(name, f"unknown {name} {_echo(value)}", sorted(allowed))
+    return value
+
+
+def choices(value, name: str, allowed: Collection[str] | None = None) -> tuple[str, ...]:
+    """A list of strings (each one of `allowed` when given); None means none."""
+    if value is None:
+        return ()
+    if not isinstance(value, list | tuple) or len(value) > MAX_VALUES:
+        raise BadInput(name, f"{name} must be a list of at most {MAX_VALUES} codes, got {_echo(value)}")
+    return tuple(choice(item, name, allowed) if allowed is not None else text(item, name) or "" for item in value)
+
+
+def whole_number(value, name: str, low: int, high: int, default: int | None = None) -> int | None:
+    """A whole number from `low` to `high` (a number or its digits as text), or `default` when empty."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, str) and value.strip().isdigit() and len(value) <= 12:
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise BadInput(name, f"{name} must be a whole number from {low} to {high}, got {_echo(value)}")
+    return value
+
+
+def mapping(value, name: str) -> dict:
+    """A JSON object (e.g. a Store's data or a graph's clickData); None means empty."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise BadInput(name, f"{name} must be an object, got {_echo(value)}")
+    return value
+
+
+def objects(value, name: str) -> list[dict]:
+    """A list of JSON objects (e.g. a DataTable's sort_by); None means none."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or len(value) > MAX_VALUES or not all(isinstance(v, dict) for v in value):
+        raise BadInput(name, f"{name} must be a list of objects, got {_echo(value)}")
+    return value
+
+
+def clicked_location(value, name: str) -> str | None:
+    """The `location` of the first point of a map's clickData, if it has one."""
+    points = mapping(value, name).get("points")
+    if not isinstance(points, list) or not points or not isinstance(points[0], dict):
+        return None
+    return text(points[0].get("location"), name)
+
+
+# -- Dash callback requests ---------------------------------------------------------------------------
+def check_callback_request(app: dash.Dash) -> None:
+    """Refuse a /_dash-update-component body the Dash renderer would never send, before Dash parses it."""
+    if request.path != CALLBACK_PATH or request.method != "POST":
+        return
+    body = request.get_json(silent=True)  # also raises 413 for an oversized body
+    if not isinstance(body, dict):
+        raise BadRequest("the callback request body must be a JSON object")
+    output = body.get("output")
+    if not isinstance(output, str) or output not in app.callback_map:
+        raise BadRequest(f"unknown callback output {str(output)[:80]!r}")
+    spec = app.callback_map[output]
+    for key in ("inputs", "state"):
+        items = body.get(key, [])
+        if not isinstance(items, list) or not all(_is_dependency(item) for item in items):
+            raise BadRequest(f"callback {key!r} must be a list of {{id, property, value}} objects")
+        if len(items) != len(spec.get(key, [])):
+            raise BadRequest(f"callback {output[:80]!r} takes {len(spec.get(key, []))} {key}, got {len(items)}")
+    outputs = body.get("outputs", [])
+    if not (_is_dependency(outputs) or isinstance(outputs, list) and all(map(_is_dependency, outputs))):
+        raise BadRequest("callback 'outputs' must be {id, property} objects")
+    changed = body.get("changedPropIds", [])
+    if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
+        raise BadRequest("callback 'changedPropIds' must be a list of strings")
+    for item in body.get("inputs", []):  # Dash's own page router reads the location as text, and needs a path
+        if isinstance(item, dict) and item.get("id") == "_pages_location":
+            name = f"_pages_location.{item.get('property')}"
+            if text(item.get("value"), name) is None and item.get("property") == "pathname":
+                raise BadInput(name, "the page location must be a path starting with '/'")
+
+
+def _is_dependency(item) -> bool:
+    """One {id, property, value} entry, or a list of them (pattern-matching ALL/ALLSMALLER inputs)."""
+    if isinstance(item, list):
+        return all(_is_entry(i) for i in item)
+    return _is_entry(item)
+
+
+def _is_entry(item) -> bool:
+    return isinstance(item, dict) and isinstance(item.get("id"), str | dict) and isinstance(item.get("property"), str)
