@@ -1,7 +1,9 @@
 """Build every table of a release from the registry: read → harmonise → check, per source and dataset.
 
+`read_dataset()` is the one sequence that reads a file (used by `delta87 etl run` and `delta87 etl check`).
 `build()` never raises for bad content: it returns the tables it could build and every problem it found,
-and the pipeline refuses to publish when any problem is an error.
+and the pipeline refuses to publish when any problem is an error. The observations of a build are the
+table `observations` in the build's DuckDB connection; the small tables are pandas frames.
 """
 
 from __future__ import annotations
@@ -11,15 +13,22 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import yaml
+from pydantic import ValidationError
 from tqdm import tqdm
 
-from etl import adapters, checks, commitments, harmonise, reference
+import config
+from etl import checks, commitments, db, reference
+from etl.adapters import formats
+from etl.adapters.table import release
 from etl.countries import Resolver
-from etl.problems import Problem
+from etl.harmonise import Harmonised, harmonise
+from etl.problems import Problem, of_source
 from etl.registry import Dataset, Source
 from etl.snapshots import source_file_rows
+from warehouse.releases import Release
 from warehouse.schema import COMMITMENTS, OBSERVATION_KEY, OBSERVATIONS, TABLES
 
 
@@ -45,10 +54,54 @@ class SourceStats:
         }
 
 
+def read_dataset(
+    dataset: Dataset, path: Path, label: str, resolver: Resolver, source=("check", ""), default_indicator=None, con=None
+) -> Harmonised:
+    """Read one data file, harmonise and check it; `source` is (id, edition). Its tables and views are temporary
+    in a cursor of `con` (default: a new in-memory database); close the result when done."""
+    con = db.connect(con)
+    raw = formats.read(con, Path(path), dataset, label)
+    rows_in = raw.count()
+    result = harmonise(raw, dataset, source, resolver, label, default_indicator)
+    release(con)
+    problems = raw.problems + result.problems
+    if result.name:
+        problems += checks.check_duplicates(con, result.name, label, raw.source_columns.get("value", "value"))
+    result.problems, result.rows_in = of_source(problems, source[0]), rows_in
+    return result
+
+
+def check_file(path, format: str, unit: str | None = None, resolver=None, **fields):
+    """Read, harmonise and check one file without a registry entry → (observations frame, problems).
+
+    Each format's default column names stand in for the registry (e.g. REF_AREA / TIME_PERIOD / OBS_VALUE for
+    sdmx-csv); any Dataset field (columns, options, indicator, sex_map ...) may be passed as a keyword.
+    """
+    path = Path(path)
+    label = str(path)
+    values = {"file": path.name, "format": format, "unit": unit, **fields}
+    try:
+        dataset = Dataset(**{k: v for k, v in values.items() if v is not None})
+    except ValidationError as exc:
+        problems = [
+            Problem("registry", e["msg"], label, column=".".join(str(p) for p in e["loc"])) for e in exc.errors()
+        ]
+        return pd.DataFrame(columns=OBSERVATIONS.names), problems
+    if resolver is None:
+        settings = config.settings()
+        resolver = Resolver.from_files(settings.raw_dir, settings.reference_dir)
+    read = read_dataset(dataset, path, label, resolver, default_indicator=path.stem)
+    try:
+        return read.frame(), read.problems
+    finally:
+        read.close()
+
+
 @dataclass
 class Build:
-    """The tables of a release-to-be, the problems found and per-source statistics."""
+    """A release-to-be: observations in `con`, the other tables as frames, the problems and per-source stats."""
 
+    con: duckdb.DuckDBPyConnection
     tables: dict[str, pd.DataFrame]
     problems: list[Problem]
     stats: dict[str, SourceStats]
@@ -59,116 +112,121 @@ def build(
     selected: set[str],
     raw_dir: Path,
     reference_dir: Path,
-    previous: dict[str, pd.DataFrame] | None = None,
+    previous: Release | None = None,
     progress: bool = True,
 ) -> Build:
-    """Read the selected sources; take the others' observations and commitments from `previous`."""
+    """Read the selected sources; take the others' observations and commitments from the release in `previous`."""
     ref = reference.load_reference(sources, raw_dir, reference_dir)
     resolver = Resolver.from_files(raw_dir, reference_dir)
-    problems = list(ref.problems)
-    stats: dict[str, SourceStats] = {}
-    observations, commitment_rows = [], []
-    bar = tqdm(
-        total=sum(len(s.datasets) for s in sources if s.id in selected),
-        desc="datasets",
-        unit="dataset",
-        disable=not progress,
-        leave=False,
-    )
-    for source in sources:
-        if source.id not in selected:
-            continue
-        stat = stats.setdefault(source.id, SourceStats())
-        for dataset in source.datasets:
-            bar.set_postfix_str(f"{source.id}: {Path(dataset.file).name}")
-            started = time.perf_counter()
-            obs, comm, found = read_dataset(source, dataset, raw_dir, resolver, stat)
-            stat.seconds += time.perf_counter() - started
-            observations.append(obs)
-            commitment_rows.append(comm)
-            problems += found
-            bar.update()
-    bar.close()
+    con = db.connect()
+    con.execute(f"CREATE TABLE observations ({', '.join(f'{f.name} {db.SQL_TYPES[f.type]}' for f in OBSERVATIONS)})")
+    problems, stats, found = list(ref.problems), {s.id: SourceStats() for s in sources if s.id in selected}, []
+    datasets = [(s, d) for s in sources if s.id in selected for d in s.datasets if d.format != "reference"]
+    for source, dataset in tqdm(datasets, desc="datasets", unit="dataset", disable=not progress, leave=False):
+        started, stat = time.perf_counter(), stats[source.id]
+        if dataset.format == "commitments":
+            problems += _commitments(source, dataset, raw_dir, resolver, stat, found)
+        else:
+            problems += _observations(con, source, dataset, raw_dir, resolver, stat)
+        stat.seconds += time.perf_counter() - started
     if previous is not None:
-        # flags derived from commitments are re-derived below from the carried-over commitments
-        carried = previous.get("observations")
-        if carried is not None:
-            carried = carried[~carried["indicator"].isin(set(commitments.INDICATORS.values()))]
-        observations.append(_kept(carried, selected))
-        commitment_rows.append(_kept(previous.get("commitments"), selected))
-    obs = _concat(observations, OBSERVATIONS.names)
-    comm = _concat(commitment_rows, COMMITMENTS.names)
-    files = {s.id: d.file for s in sources for d in s.datasets if d.format == "commitments"}
-    if len(comm):
-        obs = pd.concat([obs, commitments.commitment_observations(comm, files)], ignore_index=True)
-    problems += _cross_file_duplicates(obs) + _check_indicators(obs, ref.indicators)
-    for problem in problems:
-        source_id = _source_of(problem, sources)
-        if source_id in stats:
-            stats[source_id].errors += problem.severity == "error"
-            stats[source_id].warnings += problem.severity == "warning"
+        found.append(_carry_over(con, previous, selected))
+    found = [f[COMMITMENTS.names] for f in found if len(f)]
+    comm = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=COMMITMENTS.names)
+    _add_commitment_flags(con, comm, sources)
+    problems = _with_sources(problems + _release_problems(con, ref.indicators), sources)
+    for problem in (p for p in problems if p.source in stats):
+        stats[problem.source].errors += problem.severity == "error"
+        stats[problem.source].warnings += problem.severity == "warning"
     tables = {
-        "observations": obs,
-        "indicators": indicator_table(ref.indicators, obs, set(ref.countries["iso3"])),
+        "indicators": indicator_table(con, ref.indicators, set(ref.countries["iso3"])),
         "countries": ref.countries,
         "regions": ref.regions,
         "sources": pd.concat([source_table(sources), pathfinder_source(reference_dir)], ignore_index=True),
         "source_files": pd.DataFrame(source_file_rows(sources, raw_dir), columns=TABLES["source_files"].names),
         "commitments": comm,
     }
-    return Build(tables, problems, stats)
+    return Build(con, tables, problems, stats)
 
 
-def read_dataset(source: Source, dataset: Dataset, raw_dir: Path, resolver: Resolver, stat: SourceStats):
-    """One dataset → (observations, commitments, problems); reference datasets are read by etl.reference."""
-    path = raw_dir / dataset.file
-    empty_obs = pd.DataFrame(columns=OBSERVATIONS.names)
-    empty_comm = pd.DataFrame(columns=COMMITMENTS.names)
-    if dataset.format == "reference":
-        return empty_obs, empty_comm, []
-    if dataset.format == "commitments":
-        handler = getattr(commitments, dataset.handler or "", None)
-        if handler is None:
-            return (
-                empty_obs,
-                empty_comm,
-                [
-                    Problem(
-                        "registry", f"unknown commitments handler {dataset.handler!r}", dataset.file, column="handler"
-                    )
-                ],
-            )
-        comm, found = handler(path, dataset, source, resolver, dataset.file)
-        stat.rows_in += len(comm)
-        stat.rows_out += len(comm)
-        return empty_obs, comm, found
-    raw = adapters.read(path, dataset, dataset.file)
-    result = harmonise.harmonise(raw, dataset, source, resolver, dataset.file)
-    stat.rows_in += len(raw.frame)
-    stat.rows_out += len(result.observations)
-    stat.dropped.update(result.dropped)
-    column = raw.source_columns.get("value", "value")
-    duplicates = checks.check_duplicates(
-        result.observations, result.rows, column=column, label=dataset.file, keys=result.keys
-    )
-    return result.observations, empty_comm, raw.problems + result.problems + duplicates
+def _observations(con, source: Source, dataset: Dataset, raw_dir: Path, resolver, stat: SourceStats) -> list:
+    """Read one dataset and add its observations to the build; its problems."""
+    read = read_dataset(dataset, raw_dir / dataset.file, dataset.file, resolver, (source.id, source.edition), None, con)
+    try:
+        if read.name:
+            read.con.execute(f"INSERT INTO observations SELECT {', '.join(OBSERVATIONS.names)} FROM {read.name}")
+        stat.rows_in += read.rows_in
+        stat.rows_out += read.count()
+        stat.dropped.update(read.dropped)
+        return read.problems
+    finally:
+        read.close()
 
 
-def indicator_table(defined: pd.DataFrame, obs: pd.DataFrame, countries: set[str]) -> pd.DataFrame:
+def _commitments(source: Source, dataset: Dataset, raw_dir: Path, resolver, stat: SourceStats, found: list) -> list:
+    """Read a commitments dataset through its handler (etl/commitments.py) and add its rows to `found`; its
+    problems."""
+    handler = getattr(commitments, dataset.handler or "", None)
+    if handler is None:
+        message = f"unknown commitments handler {dataset.handler!r}"
+        return [Problem("registry", message, dataset.file, column="handler", source=source.id)]
+    frame, problems = handler(raw_dir / dataset.file, dataset, source, resolver, dataset.file)
+    stat.rows_in += len(frame)
+    stat.rows_out += len(frame)
+    found.append(frame)
+    return of_source(problems, source.id)
+
+
+def _carry_over(con, previous: Release, selected: set[str]) -> pd.DataFrame:
+    """A partial run: the current release's observations of the sources not read again join the build (except
+    the flags derived from commitments, derived again from the commitments); their commitments are returned."""
+    flags = ", ".join(db.literal(code) for code in commitments.INDICATORS.values())
+    others = ", ".join(db.literal(s) for s in sorted(selected))
+    path = str(previous.table_path("observations"))
+    con.execute(f"INSERT INTO observations SELECT * FROM read_parquet(?) WHERE source NOT IN ({others}) "
+                f"AND indicator NOT IN ({flags})", [path])  # fmt: skip
+    path = str(previous.table_path("commitments"))
+    return con.execute(f"SELECT * FROM read_parquet(?) WHERE source NOT IN ({others})", [path]).df()
+
+
+def _add_commitment_flags(con, comm: pd.DataFrame, sources: list[Source]) -> None:
+    """Flag observations (ratified_<instrument>) derived from the commitments."""
+    if not len(comm):
+        return
+    files = {s.id: d.file for s in sources for d in s.datasets if d.format == "commitments"}
+    flags = commitments.commitment_observations(comm, files)
+    db.create_table(con, "flags", db.arrow(flags, OBSERVATIONS))
+    con.execute("INSERT INTO observations SELECT * FROM flags")
+
+
+def _release_problems(con, defined: pd.DataFrame) -> list[Problem]:
+    """Keys repeated across files (repeats inside one file were reported with their rows already) and
+    indicators that data/reference/indicators.yaml does not define."""
+    within = f"count(*) OVER (PARTITION BY {', '.join(OBSERVATION_KEY)}, source_file)"
+    con.execute(f"CREATE OR REPLACE VIEW across_files AS SELECT * FROM observations QUALIFY {within} = 1")
+    used = con.execute("SELECT DISTINCT indicator, source_file FROM observations ORDER BY ALL").fetchall()
+    return checks.check_duplicates(con, "across_files") + checks.check_indicators(used, set(defined["code"]))
+
+
+def _with_sources(problems: list[Problem], sources: list[Source]) -> list[Problem]:
+    """Each problem with the id of the source whose file it names (when it has none yet)."""
+    owners = {raw.path: s.id for s in sources for raw in s.files}
+    return [p if p.source or p.file not in owners else of_source([p], owners[p.file])[0] for p in problems]
+
+
+def indicator_table(con, defined: pd.DataFrame, countries: set[str]) -> pd.DataFrame:
     """The indicators table: the reference definitions plus what the data say (counts, years, sources)."""
-    with_values = obs.dropna(subset=["value"]).assign(country=lambda f: f["iso3"].where(f["iso3"].isin(countries)))
-    summary = with_values.groupby("indicator").agg(
-        observations=("value", "size"),
-        countries=("country", "nunique"),
-        first_year=("year", "min"),
-        last_year=("year", "max"),
-    )
-    sources = obs.groupby("indicator")["source"].agg(lambda s: ",".join(sorted(set(s))))
-    table = defined.drop(
-        columns=[c for c in ("observations", "countries", "first_year", "last_year", "sources") if c in defined.columns]
-    )
-    table = table.merge(summary, left_on="code", right_index=True, how="left")
-    table["sources"] = table["code"].map(sources).fillna("")
+    db.create_table(con, "country_codes", pd.DataFrame({"iso3": sorted(countries)}, dtype="str"))
+    summary = con.execute(
+        "SELECT indicator AS code, count(value) AS observations, "
+        "count(DISTINCT iso3) FILTER (WHERE value IS NOT NULL AND iso3 IN (SELECT iso3 FROM country_codes)) AS countries, "
+        "min(year) FILTER (WHERE value IS NOT NULL) AS first_year, max(year) FILTER (WHERE value IS NOT NULL) AS last_year, "
+        "string_agg(DISTINCT source, ',' ORDER BY source) AS sources FROM observations GROUP BY indicator"
+    ).df()
+    con.execute("DROP TABLE country_codes")
+    derived = ("observations", "countries", "first_year", "last_year", "sources")
+    table = defined.drop(columns=[c for c in derived if c in defined.columns]).merge(summary, on="code", how="left")
+    table["sources"] = table["sources"].fillna("")
     for column in ("observations", "countries"):
         table[column] = table[column].fillna(0).astype("int64")
     return table
@@ -200,46 +258,3 @@ def pathfinder_source(reference_dir: Path) -> pd.DataFrame:
         "caveats": "Lists only countries a document names; status phrases repeat what the document says.",
     }
     return pd.DataFrame([row], columns=TABLES["sources"].names)
-
-
-def _cross_file_duplicates(obs: pd.DataFrame) -> list[Problem]:
-    """Keys repeated across files (duplicates inside one file were reported with their rows already)."""
-    within = obs.duplicated([*OBSERVATION_KEY, "source_file"], keep=False)
-    return checks.check_duplicates(obs[~within.to_numpy()])
-
-
-def _check_indicators(obs: pd.DataFrame, defined: pd.DataFrame) -> list[Problem]:
-    known = set(defined["code"])
-    problems = []
-    for (code, source_file), _rows in obs.groupby(["indicator", "source_file"]):
-        if code not in known:
-            problems.append(
-                Problem(
-                    "indicators",
-                    f"indicator {code!r} is not defined in data/reference/indicators.yaml",
-                    source_file,
-                    column="indicator",
-                    value=code,
-                )
-            )
-    return problems
-
-
-def _kept(frame: pd.DataFrame | None, selected: set[str]) -> pd.DataFrame | None:
-    if frame is None or frame.empty:
-        return None
-    return frame[~frame["source"].isin(selected)]
-
-
-def _concat(frames: list[pd.DataFrame | None], columns: list[str]) -> pd.DataFrame:
-    frames = [f for f in frames if f is not None and len(f)]
-    if not frames:
-        return pd.DataFrame(columns=columns)
-    return pd.concat([f[columns] for f in frames], ignore_index=True)
-
-
-def _source_of(problem: Problem, sources: list[Source]) -> str | None:
-    for source in sources:
-        if any(problem.file == raw.path for raw in source.files):
-            return source.id
-    return None

@@ -15,10 +15,10 @@ import functools
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
+from etl.countries import Resolver
 from etl.problems import Problem
 from etl.registry import Dataset, Source
 from warehouse.schema import COMMITMENTS, OBSERVATIONS
@@ -43,16 +43,10 @@ _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 # ------------------------------------------------------------------------------------------------ helpers
 
 
-def resolve_name(resolver: Any, name: str) -> str | None:
+def resolve_name(resolver: Resolver, name: str) -> str | None:
     """ISO3 for a country name or code through the resolver (None: unknown or deliberately dropped)."""
     text = str(name or "").strip()
-    if not text:
-        return None
-    if hasattr(resolver, "iso3"):
-        return resolver.iso3(text)
-    if hasattr(resolver, "lookup"):
-        return resolver.lookup(text)
-    return resolver(text)
+    return resolver.iso3(text) if text else None
 
 
 def as_of_year(as_of: str, date: str = "") -> int | None:
@@ -110,7 +104,7 @@ def _guarded(handler):
     """A file without the expected columns is a problem naming the file and column, not a traceback."""
 
     @functools.wraps(handler)
-    def wrapper(path: Path, dataset: Dataset, source: Source, resolver: Any, label: str):
+    def wrapper(path: Path, dataset: Dataset, source: Source, resolver: Resolver, label: str):
         try:
             return handler(path, dataset, source, resolver, label)
         except KeyError as exc:
@@ -123,7 +117,7 @@ def _guarded(handler):
 
 
 @_guarded
-def ratifications(path: Path, dataset: Dataset, source: Source, resolver: Any, label: str):
+def ratifications(path: Path, dataset: Dataset, source: Source, resolver: Resolver, label: str):
     """ratifications/ratifications.csv: one row per country × instrument, preferring the latest status.
 
     The file holds several rows per country and instrument (one per source or status). The status comes
@@ -190,7 +184,7 @@ def _prefer(group: list[tuple], source_id: str) -> dict:
 
 
 @_guarded
-def treaty_collection(path: Path, dataset: Dataset, source: Source, resolver: Any, label: str):
+def treaty_collection(path: Path, dataset: Dataset, source: Source, resolver: Resolver, label: str):
     """UN Treaty Collection status export (CSV): signature and ratification/accession/succession dates."""
     raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     opts = dataset.options
@@ -226,7 +220,7 @@ def treaty_collection(path: Path, dataset: Dataset, source: Source, resolver: An
 
 
 @_guarded
-def ilab_conventions(path: Path, dataset: Dataset, source: Source, resolver: Any, label: str):
+def ilab_conventions(path: Path, dataset: Dataset, source: Source, resolver: Resolver, label: str):
     """US DOL ILAB Conventions.csv: Yes/No per instrument and report year (no dates); latest year kept."""
     raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     columns: dict[str, str] = dataset.options.get("instruments", {})
@@ -256,20 +250,19 @@ def ilab_conventions(path: Path, dataset: Dataset, source: Source, resolver: Any
     return _frame(rows), problems
 
 
-def _deliberately_dropped(resolver: Any, name: str) -> bool:
+def _deliberately_dropped(resolver: Resolver, name: str) -> bool:
     """True when the alias file lists `name` with an empty iso3 (a documented drop)."""
-    check = getattr(resolver, "is_dropped", None)
-    return bool(check and check(str(name).strip()))
+    return resolver.is_dropped(str(name).strip())
 
 
 # --------------------------------------------------------------------------------------------- observations
 
 
-def commitment_observations(commitments: pd.DataFrame, source_files: dict[str, str] | None = None) -> pd.DataFrame:
-    """Flag observations `ratified_<instrument>` (1/0) for the year the status refers to (its as-of year)."""
+def commitment_observations(commitments: pd.DataFrame, files: dict[str, str]) -> pd.DataFrame:
+    """Flag observations `ratified_<instrument>` (1/0) for the year the status refers to (its as-of year);
+    `files` maps each source id to the raw file of its commitments (for `source_file`)."""
     if commitments is None or commitments.empty:
         return pd.DataFrame(columns=OBSERVATIONS.names)
-    files = source_files if source_files is not None else _commitment_files()
     frame = commitments[commitments["instrument"].isin(list(INDICATORS))].copy()
     years = [as_of_year(a, d) for a, d in zip(frame["as_of"], frame["date"], strict=True)]
     obs = pd.DataFrame(
@@ -299,15 +292,3 @@ def commitment_observations(commitments: pd.DataFrame, source_files: dict[str, s
 def _flag_note(status: str, date: str, note: str) -> str:
     head = f"{status} {date}".strip() if date else status
     return f"{head}; {note}" if note else head
-
-
-def _commitment_files() -> dict[str, str]:
-    """source id → raw file of its commitments dataset, from the registry (for `source_file`)."""
-    import config  # noqa: PLC0415 - only needed when the caller gives no mapping
-    from etl.registry import load_registry  # noqa: PLC0415
-
-    try:
-        sources = load_registry(config.settings().registry_dir)
-    except Exception:  # noqa: BLE001 - a broken registry is reported by the pipeline, not here
-        return {}
-    return {s.id: d.file for s in sources for d in s.datasets if d.format == "commitments"}

@@ -251,19 +251,7 @@ def _converter():
 
     logging.getLogger("country_converter").setLevel(logging.CRITICAL)  # "not found" is our answer, not a log
     table = pd.read_csv(COUNTRY_DATA_FILE, sep="\t", encoding="utf-8", dtype=str, keep_default_na=False)
-    text_columns = {
-        "name_short",
-        "name_official",
-        "regex",
-        "ISO2",
-        "ISO3",
-        "continent",
-        "UNregion",
-        "EXIO1",
-        "EXIO2",
-        "EXIO3",
-        "WIOD",
-    }
+    text_columns = set("name_short name_official regex ISO2 ISO3 continent UNregion EXIO1 EXIO2 EXIO3 WIOD".split())
     for column in table.columns:
         if column not in text_columns:
             table[column] = table[column].replace("", None)

@@ -1,14 +1,18 @@
-"""Harmonise a raw long frame into observations (warehouse.schema.OBSERVATIONS), reporting every problem.
+"""Harmonise one dataset's raw table into observations (warehouse.schema.OBSERVATIONS), in DuckDB.
 
-Steps, each on the rows the previous ones kept: the registry's `filters`; the indicator (`indicator_map`:
-other values are dropped as "indicator not used"); the area (etl.countries.Resolver; aggregates are kept
-under their region code, a known aggregate without one is dropped and listed, an unknown name is an error
-naming the file to edit); sex and age (the registry's maps, then the usual codes: "_T", "BOTHSEX", "F",
-"Y5T17", "5_17", "<5Y"...); years ("2019", "2019.0", "2019-2020" → 2020 with the period in the note,
-"2018 x" → 2018 with the flag in the note); values (thousand separators, "<5" → censored with bounds 0–4,
-missing markers "", "-", "..", "n/a", "Unavailable" → dropped as "no value"); scale, unit and ranges.
+Each raw column is mapped through a small table with one row per distinct raw value, computed in Python by
+the cell grammar (etl/adapters/cells.py) or the area resolver (etl/countries.py) and joined in SQL; plain
+numbers are cast in SQL. Steps, in order (a row a step cannot use is dropped there, so later steps never see
+it): the registry's `filters`; the indicator (`indicator_map`: other values are "indicator not used"); the
+area (aggregates are kept under their region code, a known aggregate without one is dropped and listed, an
+unknown name is an error naming the file to edit); sex (values that are no sex are dropped) and age; the
+year ("2019-2020" → 2020 with the period in the note, "2018 x" → 2018 with the flag in the note; a non-year
+or an implausible year is an error); the value (thousand separators, "<5" → censored with bounds 0–4,
+missing markers → dropped as "no value", anything else is an error) and its bounds; scale, unit, notes.
+Then `options.on_duplicate: drop` and the unit's plausible range.
 
-Everything that touches every row is vectorised (pyarrow compute); Python sees only distinct values.
+The result is the view `obs`: the OBSERVATIONS columns, `_row` / `_order` (file order) and, for wide files,
+`_column` (the value's file column).
 """
 
 from __future__ import annotations
@@ -16,420 +20,183 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-import numpy as np
+import duckdb
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
-from etl import checks
-from etl.adapters import RawTable
-from etl.adapters.cells import (
-    arrow_strings,
-    constant,
-    map_distinct,
-    normalise_age,
-    note_text,
-    parse_numbers,
-    parse_year,
-    plain,
-    sex_of,
-)
+from etl import checks, db, mapping
+from etl.adapters.table import RawTable
 from etl.countries import Resolver
+from etl.mapping import Plan
 from etl.problems import Problem
-from warehouse.schema import OBSERVATION_KEY, OBSERVATIONS, SEXES
+from etl.registry import Dataset
+from warehouse.schema import OBSERVATION_KEY, OBSERVATIONS
+
+#: Why a step drops a row (None: the row is an error, reported as a problem instead).
+STAGES = {
+    1: "filtered out by the registry",
+    2: "indicator not used",
+    3: None,  # area: unknown or empty (errors), an aggregate without a code or a deliberate drop (counted)
+    4: None,  # sex not used (counted with the value)
+    5: "no year",
+    6: None,  # not a year / implausible year
+    7: None,  # not a number
+    8: "no value",
+    9: None,  # bound not a number
+}
+OBS = "obs"
 
 
 @dataclass
 class Harmonised:
-    """Observations in OBSERVATIONS order, the problems found, dropped rows by reason, and each row's raw row."""
+    """Observations of one dataset (view `obs` in `con`, None when nothing is usable; `_row`, `_order` give file
+    order), the problems found, the rows dropped on purpose by reason, and the raw rows read."""
 
-    observations: pd.DataFrame
+    con: duckdb.DuckDBPyConnection
+    name: str | None
     problems: list[Problem] = field(default_factory=list)
     dropped: Counter = field(default_factory=Counter)
-    rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    keys: np.ndarray | None = None  # int64 per observation, equal exactly when the keys are (fast duplicate check)
+    rows_in: int = 0
+
+    def count(self) -> int:
+        return self.con.execute(f"SELECT count(*) FROM {OBS}").fetchall()[0][0] if self.name else 0
+
+    def observations(self) -> duckdb.DuckDBPyRelation:
+        """The observations with exactly the OBSERVATIONS columns."""
+        return self.con.sql(f"SELECT {', '.join(OBSERVATIONS.names)} FROM {OBS}")
+
+    def frame(self) -> pd.DataFrame:
+        """The observations in file order, as a pandas frame with exactly the OBSERVATIONS columns."""
+        if not self.name:
+            return pd.DataFrame({f.name: pd.Series(dtype=object) for f in OBSERVATIONS})
+        return self.con.execute(f"SELECT {', '.join(OBSERVATIONS.names)} FROM {OBS} ORDER BY _row, _order").df()
+
+    def close(self) -> None:
+        self.con.close()
 
 
-def harmonise(raw: RawTable, dataset, source, resolver: Resolver, label: str) -> Harmonised:
-    """Turn an adapter's raw frame into observations; see the module docstring for the steps."""
-    frame, dropped = raw.frame, Counter(raw.skipped)
-    if not len(frame) or "area" not in frame or "value" not in frame:
-        return Harmonised(_empty(), [], dropped)
-    state = _State(frame, raw.source_columns, label, np.ones(len(frame), dtype=bool), [], dropped)
-    obs = _table(_columns(state, dataset, source, resolver), state.keep)
-    rows, keys = (state.rows if state.keep.all() else state.rows[state.keep]), state.keys()
-    names = {c: state.column(c) for c in ("value", "lower", "upper")}
-    names = {c: n[state.keep] if isinstance(n, np.ndarray) else n for c, n in names.items()}
+def harmonise(
+    raw: RawTable, dataset: Dataset, source: tuple[str, str], resolver: Resolver, label: str, default_indicator=None
+) -> Harmonised:
+    """Turn an adapter's raw table into observations; `source` is (source id, edition). See the module docstring."""
+    con, dropped = raw.con, Counter(raw.skipped)
+    if raw.name is None or not {"area", "value"} <= set(raw.columns):
+        return Harmonised(con, None, [], dropped)
+    plan = Plan(con, raw, dataset, label)
+    _build(plan, dataset, resolver, default_indicator)
+    if plan.fatal:
+        return Harmonised(con, None, plan.problems, dropped)
+    plan.define_stage()
+    dropped.update(_drops(plan))
+    plan.problems += _row_problems(plan, dataset)
+    _keep(plan, dataset, source)
     if dataset.options.get("on_duplicate") == "drop":
-        kept = _drop_duplicates(obs, rows, state)
-        obs, rows, keys = obs[kept].reset_index(drop=True), rows[kept], None if keys is None else keys[kept]
-        names = {c: n[kept] if isinstance(n, np.ndarray) else n for c, n in names.items()}
+        _drop_duplicates(plan)
+    dropped.update(plan.more_drops)
     limits = dataset.options.get("range")
-    state.problems += checks.check_ranges(obs, rows, label, tuple(limits) if limits else None, names)
-    return Harmonised(obs, state.problems, state.dropped, rows, keys)
+    names = {c: raw.source_columns.get(c, c) for c in ("value", "lower", "upper")}
+    plan.problems += checks.check_ranges(con, OBS, label, tuple(limits) if limits else None, names)
+    return Harmonised(con, OBS, plan.problems, dropped)
 
 
-def _columns(state: _State, dataset, source, resolver: Resolver) -> dict:
-    """Every observation column, step by step; each step drops the rows it cannot use."""
-    state.drop(_filters(state, dataset), "filtered out by the registry")
-    indicator = _indicators(state, dataset)
-    iso3 = _areas(state, dataset, resolver)
-    sex, age = _sexes(state, dataset), _ages(state, dataset)
-    year, year_note = _years(state, dataset)
-    value, lower, upper, censored, value_note = _values(state, dataset)
-    return {
-        "indicator": indicator, "iso3": iso3, "year": year, "sex": sex, "age": age,
-        "value": value, "lower": lower, "upper": upper, "unit": _units(state, dataset),
-        "nature": dataset.nature, "censored": censored, "source": source.id,
-        "edition": dataset.edition or source.edition, "source_file": dataset.file,
-        "note": _notes(state, dataset, year_note, value_note),
-    }  # fmt: skip
+def _build(plan: Plan, dataset: Dataset, resolver: Resolver, default_indicator) -> None:
+    """Map every raw column, step by step (see the module docstring); stop when the registry entry cannot work."""
+    mapping.filters(plan, dataset.filters)
+    mapping.indicator(plan, dataset, default_indicator)
+    if plan.fatal:
+        return
+    mapping.area(plan, resolver, dataset.area_kind)
+    mapping.sex(plan, dataset)
+    mapping.age(plan, dataset)
+    mapping.year(plan, dataset.year)
+    if plan.fatal:
+        return
+    mapping.values(plan, dataset.unit)
+    mapping.scale_unit_note(plan, dataset)
 
 
-def _drop_duplicates(obs: pd.DataFrame, rows: np.ndarray, state: _State) -> np.ndarray:
-    """options.on_duplicate: drop — a repeated row is kept once; keys with conflicting values are dropped, warned."""
-    exact = obs.duplicated([*OBSERVATION_KEY, "value"], keep="first").to_numpy()
-    clash = np.zeros(len(obs), dtype=bool)
-    clash[np.flatnonzero(~exact)] = obs[~exact].duplicated(OBSERVATION_KEY, keep=False).to_numpy()
-    state.dropped["duplicate row (same key and value)"] += int(exact.sum())
-    if clash.any():
-        column = state.source_columns.get("value", "value")
-        state.problems += checks.check_duplicates(obs[clash], rows[clash], severity="warning", column=column)
-        state.dropped["duplicate key with conflicting values"] += int(clash.sum())
-    return ~(exact | clash)
-
-
-def _empty() -> pd.DataFrame:
-    return OBSERVATIONS.empty_table().to_pandas(types_mapper={pa.int32(): pd.Int32Dtype()}.get)
-
-
-@dataclass
-class _State:
-    frame: pd.DataFrame
-    source_columns: dict[str, str]
-    label: str
-    keep: np.ndarray
-    problems: list[Problem]
-    dropped: Counter
-    key: np.ndarray | None = None  # running int64 key over the mapped key columns (None: too many combinations)
-    radix: int = 1
-    _scratch: np.ndarray | None = None  # one reused buffer: a fresh array per column costs a page fault per 4 KB
-
-    def mapped(self, name: str, mapped):
-        """Fold a mapped key column's codes into the running key (in place); return its values for every row."""
-        n = len(mapped.distinct[0])  # an upper bound of the distinct outputs: decides before any gather
-        if self.radix * max(n, 1) >= 2**62:
-            self.radix = 0  # too many combinations for one int64: check_duplicates hashes the columns instead
-        elif self.radix:
-            codes, n = mapped.dense(0)
-            if self.key is None:
-                self.key = np.zeros(len(mapped.positions), dtype=np.int64)
-            if self._scratch is None:
-                self._scratch = np.empty_like(self.key)
-            if n == len(codes):  # every distinct value its own output: the positions are the codes, no gather
-                self._scratch[:] = mapped.positions
-                self._scratch *= self.radix
-            else:
-                np.take(codes * self.radix, mapped.positions, out=self._scratch)
-            self.key += self._scratch
-            self.radix *= n
-        return mapped.full(0)
-
-    def keys(self) -> np.ndarray | None:
-        """One int64 per kept row, equal exactly when the observation keys are equal (None when unavailable)."""
-        self._scratch = None
-        if not self.radix:
-            return None
-        if self.key is None:
-            return np.zeros(int(self.keep.sum()), dtype=np.int64)
-        return self.key if self.keep.all() else self.key[self.keep]
-
-    @property
-    def rows(self) -> np.ndarray:
-        return self.frame["_row"].to_numpy(dtype=np.int64)
-
-    def column(self, name: str):
-        """The file's name for a standard column (per row for values of wide files)."""
-        if name == "value" and "_column" in self.frame:
-            return self.frame["_column"].to_numpy(dtype=object)
-        return self.source_columns.get(name, name)
-
-    def drop(self, mask: np.ndarray, reason: str) -> None:
-        mask = np.asarray(mask, dtype=bool) & self.keep
-        if mask.any():
-            self.dropped[reason] += int(mask.sum())
-            self.keep &= ~mask
-
-    def strings(self, name: str) -> pa.ChunkedArray:
-        return arrow_strings(self.frame[name])
-
-
-# ------------------------------------------------------------------------------------ filters, indicators
-
-
-def _filters(state: _State, dataset) -> np.ndarray:
-    out = np.zeros(len(state.frame), dtype=bool)
-    for key, allowed in dataset.filters.items():
-        name = key if key in state.frame else next((k for k, v in state.source_columns.items() if v == key), None)
-        if name is None or name not in state.frame:
-            state.problems.append(
-                Problem("registry", f"filter column {key!r} is not in the file", state.label, column=key)
-            )
-            continue
-        values = pc.utf8_trim_whitespace(plain(state.strings(name)))
-        out |= ~pc.is_in(values, value_set=pa.array([str(a) for a in allowed], pa.large_string())).to_numpy(
-            zero_copy_only=False
-        )
-    return out
-
-
-def _indicators(state: _State, dataset) -> pa.ChunkedArray | str | None:
-    if dataset.indicator_map:
-        if "indicator" not in state.frame:
-            state.problems.append(
-                Problem(
-                    "registry",
-                    "indicator_map is set but the file has no indicator column (columns.indicator)",
-                    state.label,
-                    column="indicator_map",
-                )
-            )
-            state.keep[:] = False
-            return None
-        mapping = {str(k): v for k, v in dataset.indicator_map.items()}
-
-        def indicator(text: str | None) -> tuple:
-            code = mapping.get((text or "").strip())
-            return code, code is None
-
-        mapped = map_distinct(state.strings("indicator"), indicator, [pa.large_string(), pa.bool_()])
-        state.drop(mapped.numpy(1), "indicator not used")
-        return state.mapped("indicator", mapped)
-    if dataset.indicator:
-        return dataset.indicator
-    if "indicator" in state.frame:
-        trimmed = map_distinct(state.strings("indicator"), lambda v: ((v or "").strip(),), [pa.large_string()])
-        return state.mapped("indicator", trimmed)
-    state.problems.append(
-        Problem(
-            "registry",
-            "no indicator: set `indicator` or `indicator_map` in the registry entry",
-            state.label,
-            column="indicator",
-        )
+def _drops(plan: Plan) -> Counter:
+    """Rows dropped on purpose, by reason (errors are reported as problems, not counted)."""
+    counts = Counter()
+    if not plan.conditions:
+        return counts
+    sql = (
+        "SELECT _stage, _area_status, _area_name, _sex_text, count(*) FROM stage WHERE _stage IS NOT NULL GROUP BY ALL"
     )
-    state.keep[:] = False
-    return None
+    for stage, area_status, area_name, sex_text, n in plan.con.execute(sql).fetchall():
+        plan.stages[stage] = plan.stages.get(stage, 0) + n
+        if STAGES.get(stage):
+            counts[STAGES[stage]] += n
+        elif stage == 3 and area_status == 2:
+            counts[f"aggregate without a region code: {area_name}"] += n
+        elif stage == 3 and area_status == 3:
+            counts[f"dropped on purpose (country_aliases.csv): {area_name}"] += n
+        elif stage == 4:
+            counts[f"sex not used: {sex_text}"] += n
+    return counts
 
 
-# ------------------------------------------------------------------------------------------------ areas
-
-
-def _areas(state: _State, dataset, resolver: Resolver) -> pa.ChunkedArray | None:
-    frame, kind = state.frame, dataset.area_kind
-    parts = [name for name in ("area", "area_alt", "area_type") if name in frame]
-    key = (
-        state.strings("area")
-        if len(parts) == 1
-        else pc.binary_join_element_wise(
-            *[pc.fill_null(plain(state.strings(p)), "") for p in parts], pa.scalar("\x1f", pa.large_string())
+def _row_problems(plan: Plan, dataset: Dataset) -> list[Problem]:
+    """Problems naming the rows each step could not use, in step order."""
+    label, problems = plan.label, []
+    if plan.stages.get(3):
+        empty, total = plan.flagged("_stage = 3 AND _area_status = 4", "area", "''")
+        problems += checks.check_empty(empty, total, label, "area (country or region)")
+        sql = "SELECT _area_name, min(_row), count(*) FROM stage WHERE _stage = 3 AND _area_status = 1 GROUP BY 1 ORDER BY 2"
+        problems += checks.check_areas(plan.con.execute(sql).fetchall(), label, plan.column("area"))
+    if plan.stages.get(6):
+        not_years = plan.flagged("_stage = 6 AND _year_status = 2", "year", "_year_text")
+        implausible = plan.flagged("_stage = 6 AND _year_status = 3", "year", "_year_text")
+        problems += checks.check_years(not_years[0], implausible[0], (not_years[1], implausible[1]), label)
+    if plan.stages.get(7):
+        problems += checks.check_values(*plan.flagged("_stage = 7", "value", "_value_text"), label)
+    if dataset.options.get("thousands") != "," and plan.thousands:
+        reached = "(_stage IS NULL OR _stage >= 7) AND _value_status = 3"
+        first, total = plan.flagged(reached, "value", "_value_text")
+        texts = db.column(plan.con, f"SELECT DISTINCT _value_text FROM stage WHERE {reached}") if total else []
+        problems += checks.check_thousand_separators(texts, first, total, label)
+    if plan.stages.get(9):
+        problems += checks.check_values(
+            *plan.flagged("_stage = 9 AND _lower_status = 4", "lower", "_lower_text"), label
         )
+        upper = "_stage = 9 AND _lower_status <> 4 AND _upper_status = 4"
+        problems += checks.check_values(*plan.flagged(upper, "upper", "_upper_text"), label)
+    return problems
+
+
+def _keep(plan: Plan, dataset: Dataset, source: tuple[str, str]) -> None:
+    """The kept rows: table `kept` (the columns that vary, and the file position: the checks and the caller
+    read it several times) and view `obs` over it with every OBSERVATIONS column in order."""
+    position = ", _row, _order" + (", _column" if "_column" in plan.raw.columns else "")
+    varying = ", ".join(f.name for f in OBSERVATIONS if f.name in plan.outputs)
+    plan.con.execute(f"CREATE TEMP TABLE kept AS SELECT {varying}{position} FROM stage WHERE _stage IS NULL")
+    source_id, edition = source
+    constants = {"nature": dataset.nature, "source": source_id, "edition": dataset.edition or edition,
+                 "source_file": dataset.file}  # fmt: skip
+    columns = ", ".join(
+        f"CAST({f.name if f.name in plan.outputs else db.literal(constants[f.name])} AS {db.SQL_TYPES[f.type]}) AS {f.name}"
+        for f in OBSERVATIONS
     )
-
-    def resolve(text: str | None) -> tuple:
-        values = dict(zip(parts, (text or "").split("\x1f"), strict=False))
-        return resolver.locate(values.get("area", ""), values.get("area_alt", ""), values.get("area_type", ""), kind)
-
-    mapped = map_distinct(key, resolve, [pa.large_string(), pa.int8(), pa.large_string()])
-    status = mapped.numpy(1)
-    rows, column = state.rows, state.column("area")
-    flagged = np.flatnonzero((status != 0) & state.keep)
-    names = pd.Series(mapped.at(2, flagged), dtype=object)  # names only for the rows that need a message
-    flags = status[flagged]
-    state.problems += checks.check_empty(flags == 4, rows[flagged], state.label, column, "area (country or region)")
-    if (flags == 1).any():
-        found = pd.DataFrame({"value": names[flags == 1], "row": rows[flagged][flags == 1]})
-        summary = found.groupby("value", sort=False)["row"].agg(["min", "size"]).reset_index()
-        state.problems += checks.check_areas(
-            summary.rename(columns={"min": "row", "size": "rows"}), state.label, column
-        )
-    for code, reason in ((2, "aggregate without a region code"), (3, "dropped on purpose (country_aliases.csv)")):
-        for name, count in Counter(names[flags == code]).items():
-            state.dropped[f"{reason}: {name}"] += count
-    state.keep &= status == 0
-    return state.mapped("iso3", mapped)
+    plan.con.execute(f"CREATE TEMP VIEW {OBS} AS SELECT {columns}{position} FROM kept")
 
 
-# ---------------------------------------------------------------------------------------------- sex, age
-
-
-def _sexes(state: _State, dataset) -> pa.ChunkedArray | str:
-    if "sex" not in state.frame:
-        return dataset.sex
-    mapping = {str(k).strip(): v for k, v in dataset.sex_map.items()}
-
-    def sex(text: str | None) -> tuple:
-        text = (text or "").strip()
-        if not text:
-            return dataset.sex, ""
-        if text in mapping:
-            return (mapping[text] if mapping[text] in SEXES else None), text
-        return sex_of(text), text
-
-    mapped = map_distinct(state.strings("sex"), sex, [pa.large_string(), pa.large_string()])
-    unused = pc.is_null(mapped.distinct[0]).to_numpy(zero_copy_only=False)[mapped.positions]
-    positions = np.flatnonzero(unused & state.keep)
-    for text, count in Counter(mapped.at(1, positions)).items():
-        state.dropped[f"sex not used: {text}"] += count
-    state.keep &= ~unused
-    return state.mapped("sex", mapped)
-
-
-def _ages(state: _State, dataset) -> pa.ChunkedArray | str | None:
-    if "age" not in state.frame:
-        return dataset.age
-    mapping = {str(k).strip(): v for k, v in dataset.age_map.items()}
-
-    def age(text: str | None) -> tuple:
-        text = (text or "").strip()
-        if not text:
-            return (dataset.age,)
-        return (mapping[text] if text in mapping else normalise_age(text),)
-
-    return state.mapped("age", map_distinct(state.strings("age"), age, [pa.large_string()]))
-
-
-# ----------------------------------------------------------------------------------------- years, values
-
-
-def _years(state: _State, dataset):
-    if "year" not in state.frame:
-        if dataset.year is None:
-            message = "no year: map columns.year to the file's year column, or set `year` in the registry entry"
-            state.problems.append(Problem("registry", message, state.label, column="year"))
-            state.keep[:] = False
-        return dataset.year, None
-    raw = state.strings("year")
-    mapped = map_distinct(raw, lambda v: parse_year(v), [pa.int32(), pa.large_string()])
-    year, note = state.mapped("year", mapped), mapped.full(1)
-    numbers = mapped.distinct[0].to_numpy(zero_copy_only=False).astype("float64")  # per distinct; null: NaN
-    bad = (np.isnan(numbers) | (numbers < checks.YEAR_MIN) | (numbers > checks.year_max()))[mapped.positions]
-    index = np.flatnonzero(bad & state.keep)
-    if len(index):  # the raw text is fetched for the flagged rows only
-        text = pd.Series(raw.take(pa.array(index)).to_pylist(), dtype="str")
-        found = pd.Series(numbers[mapped.positions[index]]).astype("Int32")
-        column = state.column("year")
-        state.problems += checks.check_years(text, found, state.rows[index], state.label, column)
-    state.keep &= ~bad
-    return year, note
-
-
-def _values(state: _State, dataset):
-    raw = state.strings("value")
-    value, lower, upper, censored, note, status = parse_numbers(raw, dataset.unit)
-    kept, rows, column = state.keep, state.rows, state.column("value")
-    state.problems += _flagged(checks.check_values, raw, (status == 4) & kept, rows, state.label, column)
-    if dataset.options.get("thousands") != ",":  # declared in the registry: no need to warn
-        state.problems += _flagged(
-            checks.check_thousand_separators, raw, (status == 3) & kept, rows, state.label, column
-        )
-    state.keep &= status != 4
-    state.drop((status == 1) & pc.is_null(value).to_numpy(zero_copy_only=False), "no value")
-    for name, bound in (("lower", lower), ("upper", upper)):
-        if name in state.frame:
-            cells = state.strings(name)
-            parsed, *_rest, flags = parse_numbers(cells, dataset.unit)
-            state.problems += _flagged(
-                checks.check_values, cells, (flags == 4) & state.keep, rows, state.label, state.column(name)
-            )
-            state.keep &= flags != 4
-            bound = pc.coalesce(parsed, bound)
-        if name == "lower":
-            lower = bound
-        else:
-            upper = bound
-    scale = _scale(state, dataset)
-    if scale is not None:
-        value, lower, upper = (pc.multiply(a, scale) for a in (value, lower, upper))
-    return value, lower, upper, pc.fill_null(censored, False), note
-
-
-def _flagged(check, raw: pa.ChunkedArray, mask: np.ndarray, rows: np.ndarray, label: str, column) -> list[Problem]:
-    """Run a row-level check on the flagged rows only (the raw text is fetched for those rows alone)."""
-    index = np.flatnonzero(mask)
-    if not len(index):
-        return []
-    cells = np.asarray(raw.take(pa.array(index)).to_pylist(), dtype=object)
-    columns = column[index] if isinstance(column, np.ndarray) else column
-    return check(cells, np.ones(len(index), dtype=bool), rows[index], label, columns)
-
-
-def _scale(state: _State, dataset):
-    if "scale" in state.frame:
-        per_row = pd.to_numeric(state.frame["scale"], errors="coerce").fillna(dataset.scale).to_numpy(dtype="float64")
-        return None if (per_row == 1.0).all() else pa.array(per_row)
-    return None if dataset.scale == 1.0 else dataset.scale
-
-
-def _units(state: _State, dataset):
-    if "unit" in state.frame:
-        units = pa.array(state.frame["unit"], type=pa.large_string(), from_pandas=True)
-        units = pc.fill_null(units, dataset.unit) if dataset.unit else units
-    else:
-        units = dataset.unit
-    if units is None or (not isinstance(units, str) and units.null_count == len(units)):
-        state.problems.append(
-            Problem(
-                "units",
-                "no unit given (dataset.unit or value_columns.*.unit): range checks were skipped",
-                state.label,
-                column="unit",
-                severity="warning",
-            )
-        )
-    return units
-
-
-def _notes(state: _State, dataset, year_note, value_note):
-    parts = []
-    if "note" in state.frame:
-        legend = {str(k).strip(): str(v) for k, v in dataset.options.get("flag_notes", {}).items()}
-        parts.append(
-            map_distinct(state.strings("note"), lambda v: (note_text(v, legend),), [pa.large_string()]).full(0)
-        )
-    parts += [a for a in (year_note, value_note) if a is not None and not isinstance(a, str)]
-    parts = [p for p in parts if p.null_count < len(p)]
-    if not parts:
-        return dataset.note
-    arrays = [p.to_numpy(zero_copy_only=False) for p in parts]
-    present = np.zeros(len(state.frame), dtype=bool)
-    for array in arrays:
-        present |= pd.notna(array)
-    out = np.full(len(state.frame), dataset.note, dtype=object)
-    for i in np.flatnonzero(present & state.keep):
-        out[i] = "; ".join([*([dataset.note] if dataset.note else []), *(str(a[i]) for a in arrays if pd.notna(a[i]))])
-    return pa.array(out, type=pa.large_string())
-
-
-def _table(columns: dict, keep: np.ndarray) -> pd.DataFrame:
-    """Keep the selected rows of every column and build the observations frame in schema order.
-
-    Strings stay large_string (pandas' str storage), so the frame shares Arrow's buffers; the publish step
-    casts to the schema's types.
-    """
-    mask, n, everything = pa.array(keep), int(keep.sum()), bool(keep.all())
-    arrays = []
-    for spec in OBSERVATIONS:
-        value = columns[spec.name]
-        kind = pa.large_string() if spec.type == pa.string() else spec.type
-        if value is None or isinstance(value, (str, int, float, bool)):
-            arrays.append(constant(value, kind, n))
-        elif value.null_count == len(value):
-            arrays.append(constant(None, kind, n))
-        else:
-            arrays.append(pc.cast(value if everything else value.filter(mask), kind))
-    table = pa.Table.from_arrays(
-        [pa.chunked_array([a]) if isinstance(a, pa.Array) else a for a in arrays], names=OBSERVATIONS.names
+def _drop_duplicates(plan: Plan) -> None:
+    """options.on_duplicate: drop — a repeated row is kept once; keys with conflicting values are dropped, each
+    with a warning."""
+    con, keys = plan.con, ", ".join(OBSERVATION_KEY)
+    first = f"row_number() OVER (PARTITION BY {keys}, value ORDER BY _row, _order) = 1"
+    con.execute(f"CREATE TEMP TABLE distinct_rows AS SELECT * FROM {OBS} QUALIFY {first}")
+    con.execute(
+        f"CREATE TEMP TABLE clashes AS SELECT * FROM distinct_rows QUALIFY count(*) OVER (PARTITION BY {keys}) > 1"
     )
-    # split_blocks: one block per column, so the float columns are not copied into one consolidated 2-D block
-    return table.to_pandas(types_mapper={pa.int32(): pd.Int32Dtype()}.get, split_blocks=True)
+    total, unique, clashes = con.execute(
+        f"SELECT (SELECT count(*) FROM {OBS}), (SELECT count(*) FROM distinct_rows), (SELECT count(*) FROM clashes)"
+    ).fetchall()[0]
+    plan.more_drops["duplicate row (same key and value)"] += total - unique
+    if clashes:
+        column = plan.raw.source_columns.get("value", "value")
+        plan.problems += checks.check_duplicates(con, "clashes", column=column, severity="warning")
+        plan.more_drops["duplicate key with conflicting values"] += clashes
+    con.execute(
+        "DELETE FROM kept WHERE NOT EXISTS (SELECT 1 FROM distinct_rows d WHERE d._row = kept._row AND d._order = kept._order) "
+        "OR EXISTS (SELECT 1 FROM clashes c WHERE c._row = kept._row AND c._order = kept._order)"
+    )

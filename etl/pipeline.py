@@ -13,10 +13,10 @@ from pathlib import Path
 import pandas as pd
 
 import config
-from etl import checks
-from etl.build import build
-from etl.memory import use_system_allocator
+from etl import checks, db
+from etl.build import Build, build
 from etl.problems import Problem, SourceError, errors
+from etl.progress import compute_progress
 from etl.publish import PublishBusy, publish
 from etl.registry import load_registry
 from etl.report import RunResult, new_run_id, now_iso, write_report
@@ -36,7 +36,6 @@ def run(
     progress: bool = True,
 ) -> RunResult:
     """Refresh the warehouse from the raw snapshots (all sources, or only `sources`)."""
-    use_system_allocator()
     settings = config.settings()
     raw_dir = Path(raw_dir or settings.raw_dir)
     warehouse_dir = Path(warehouse_dir or settings.warehouse_dir)
@@ -61,113 +60,96 @@ def _run(result, only, dry_run, force, raw_dir, warehouse_dir, registry_dir, ref
     registry = load_registry(registry_dir)
     if only:
         load_registry(registry_dir, only=list(only))  # refuses unknown source names, listing the known ones
-        selected = set(only)
-    else:
-        selected = {s.id for s in registry}
-    previous = _previous_tables(warehouse_dir) if only else None
-    if only and previous is None:
-        raise SourceError(
-            [
-                Problem(
-                    "pipeline",
-                    "no current release to combine a partial run with: run all sources first",
-                    str(warehouse_dir),
-                )
-            ]
-        )
-    result.previous_release = _current_id(warehouse_dir)
+    selected = set(only) if only else {s.id for s in registry}
+    current = _current_release(warehouse_dir)
+    if only and current is None:
+        message = "no current release to combine a partial run with: run all sources first"
+        raise SourceError([Problem("pipeline", message, str(warehouse_dir))])
+    result.previous_release = current.id if current else None
     needed = [s for s in registry if s.id in selected or any(d.format == "reference" for d in s.datasets)]
     snapshot_problems = verify_snapshots(needed, raw_dir, registry_dir)
     result.timings["snapshots"] = time.perf_counter() - clock
     if errors(snapshot_problems):
         raise SourceError(snapshot_problems)
     clock = time.perf_counter()
-    built = build(registry, selected, raw_dir, reference_dir, previous, progress)
+    built = build(registry, selected, raw_dir, reference_dir, current if only else None, progress)
+    try:
+        _finish(result, built, current, dry_run, force, warehouse_dir, settings, clock)
+    finally:
+        built.con.close()
+
+
+def _finish(result, built: Build, current, dry_run, force, warehouse_dir, settings, clock) -> None:
+    """Checks against the previous release, progress, counts and (unless refused or a dry run) the publish."""
     result.timings["build"] = time.perf_counter() - clock
     result.sources = {k: v.to_dict() for k, v in built.stats.items()}
     result.problems += built.problems
     if errors(built.problems):
         result.status = "refused"
         return
-    clock = time.perf_counter()
-    built.tables["progress"] = _progress(built.tables)
-    # a partial run already read the current release's observations: reuse them instead of reading them again
-    old = previous["observations"] if previous is not None else _previous_observations(warehouse_dir)
-    result.problems += checks.check_jumps(built.tables["observations"], old)
+    clock, con = time.perf_counter(), built.con
+    tables = {"observations": con.table("observations"), **built.tables, "progress": _progress(built)}
+    previous = None
+    if current is not None:
+        con.execute("CREATE TABLE previous AS SELECT * FROM read_parquet(?)", [str(current.table_path("observations"))])
+        previous = "previous"
+    result.problems += checks.check_jumps(con, "observations", previous)
     result.timings["progress_and_checks"] = time.perf_counter() - clock
-    result.counts = _counts(built.tables)
-    result.changes = _changes(built.tables["observations"], old)
+    result.counts = _counts(con, tables)
+    result.changes = _changes(con, previous)
     if dry_run:
         result.status = "dry-run"
         return
     clock = time.perf_counter()
-    meta = {
-        "counts": result.counts,
-        "changes": result.changes,
-        "run_id": result.run_id,
-        "sources": {sid: stat for sid, stat in result.sources.items()},
-    }
-    published = publish(built.tables, warehouse_dir, meta, keep=settings.keep_releases, force=force)
+    meta = {"counts": result.counts, "changes": result.changes, "run_id": result.run_id, "sources": result.sources}
+    published = publish(tables, warehouse_dir, meta, keep=settings.keep_releases, force=force)
     result.timings["publish"] = time.perf_counter() - clock
     result.release_id = published.release_id
     result.status = "published" if published.changed else "unchanged"
 
 
-def _progress(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    from etl.progress import compute_progress  # noqa: PLC0415 - the progress engine is optional until it lands
-
-    return compute_progress(tables["observations"], tables["indicators"])
+def _progress(built: Build) -> pd.DataFrame:
+    return compute_progress(built.con.table("observations").df(), built.tables["indicators"])
 
 
-def _counts(tables: dict[str, pd.DataFrame]) -> dict[str, int]:
-    obs = tables["observations"]
-    countries = set(tables["countries"]["iso3"]) if len(tables["countries"]) else set()
-    with_data = obs.loc[obs["value"].notna() & obs["iso3"].isin(countries), "iso3"].nunique()
-    counts = {name: int(len(frame)) for name, frame in tables.items()}
-    counts["countries_with_data"] = int(with_data)
-    counts["indicators_with_data"] = int(obs.loc[obs["value"].notna(), "indicator"].nunique())
+def _counts(con, tables: dict) -> dict[str, int]:
+    """Rows per table, and how many countries and indicators have at least one value."""
+    counts = {name: int(len(t) if isinstance(t, pd.DataFrame) else t.shape[0]) for name, t in tables.items()}
+    countries = tables["countries"]
+    db.create_table(
+        con, "known_countries", countries[["iso3"]] if len(countries) else pd.DataFrame({"iso3": []}, dtype="str")
+    )
+    with_data, indicators = con.execute(
+        "SELECT count(DISTINCT iso3) FILTER (WHERE iso3 IN (SELECT iso3 FROM known_countries)), "
+        "count(DISTINCT indicator) FROM observations WHERE value IS NOT NULL"
+    ).fetchall()[0]
+    counts["countries_with_data"], counts["indicators_with_data"] = int(with_data), int(indicators)
     return counts
 
 
-def _changes(new: pd.DataFrame, old: pd.DataFrame | None) -> dict:
+def _changes(con, previous: str | None) -> dict:
     """Rows added, removed and changed per indicator against the previous release."""
-    if old is None:
-        return {"summary": f"first release: {len(new):,} observations", "by_indicator": {}}
-    key = ["indicator", "iso3", "year", "sex", "age", "source"]
-    merged = new[key + ["value"]].merge(
-        old[key + ["value"]], on=key, how="outer", suffixes=("", "_old"), indicator=True
-    )
-    added = merged["_merge"] == "left_only"
-    removed = merged["_merge"] == "right_only"
-    both = merged["_merge"] == "both"
-    changed = both & ~((merged["value"] == merged["value_old"]) | (merged["value"].isna() & merged["value_old"].isna()))
-    frame = pd.DataFrame({"indicator": merged["indicator"], "added": added, "removed": removed, "changed": changed})
-    per = frame.groupby("indicator")[["added", "removed", "changed"]].sum()
-    per = per[(per > 0).any(axis=1)]
-    summary = f"{int(added.sum()):,} added, {int(removed.sum()):,} removed, {int(changed.sum()):,} changed"
-    return {"summary": summary, "by_indicator": {k: {c: int(v) for c, v in row.items()} for k, row in per.iterrows()}}
+    if previous is None:
+        total = con.execute("SELECT count(*) FROM observations").fetchall()[0][0]
+        return {"summary": f"first release: {total:,} observations", "by_indicator": {}}
+    key = ("indicator", "iso3", "year", "sex", "age", "source")
+    match = " AND ".join(f"n.{k} IS NOT DISTINCT FROM o.{k}" for k in key)
+    rows = con.execute(
+        "SELECT coalesce(n.indicator, o.indicator) AS indicator, count(*) FILTER (WHERE o._old IS NULL), "
+        "count(*) FILTER (WHERE n._new IS NULL), "
+        "count(*) FILTER (WHERE n._new AND o._old AND n.value IS DISTINCT FROM o.value) "
+        f"FROM (SELECT *, TRUE AS _new FROM observations) n FULL OUTER JOIN (SELECT *, TRUE AS _old FROM {previous}) o "
+        f"ON {match} GROUP BY 1 ORDER BY 1"
+    ).fetchall()
+    added, removed, changed = (sum(r[i] for r in rows) for i in (1, 2, 3))
+    per = {code: {"added": a, "removed": r, "changed": c} for code, a, r, c in rows if a or r or c}
+    return {"summary": f"{added:,} added, {removed:,} removed, {changed:,} changed", "by_indicator": per}
 
 
-def _current_id(root: Path) -> str | None:
+def _current_release(root: Path) -> rel.Release | None:
+    """The release CURRENT names, verified; None when there is none (or it fails its checksums)."""
     try:
-        return rel.read_pointer(root)
-    except rel.ReleaseError:
-        return None
-
-
-def _previous_tables(root: Path) -> dict[str, pd.DataFrame] | None:
-    current = _current_id(root)
-    if not current:
-        return None
-    release = rel.verify(root, current)
-    return {name: pd.read_parquet(release.table_path(name)) for name in ("observations", "commitments")}
-
-
-def _previous_observations(root: Path) -> pd.DataFrame | None:
-    current = _current_id(root)
-    if not current:
-        return None
-    try:
-        return pd.read_parquet(rel.verify(root, current).table_path("observations"))
+        current = rel.read_pointer(root)
+        return rel.verify(root, current) if current else None
     except rel.ReleaseError:
         return None

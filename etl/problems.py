@@ -6,12 +6,12 @@ reports every problem of every file (an improvement on open-sdg/sdg-build's prin
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem in one place of one file. `row` is the 1-based line (CSV) or sheet row (Excel)."""
+    """One problem in one place of one file: `row` is the 1-based line or sheet row, `source` the registry id."""
 
     check: str
     message: str
@@ -20,6 +20,7 @@ class Problem:
     column: str | None = None
     value: str | None = None
     severity: str = "error"  # "error" refuses the run; "warning" is reported and published
+    source: str | None = None
 
     def __str__(self) -> str:
         where = self.file or "?"
@@ -40,6 +41,11 @@ class SourceError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+def of_source(problems: list[Problem], source_id: str) -> list[Problem]:
+    """The problems, each marked with the source they belong to."""
+    return [replace(p, source=source_id) for p in problems]
 
 
 def errors(problems: list[Problem]) -> list[Problem]:

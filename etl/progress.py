@@ -71,6 +71,7 @@ from warehouse.schema import PROGRESS, SORT_KEYS
 __all__ = ["STATUSES", "compute_progress", "assess", "classify", "years_left", "Series", "Target"]
 
 SERIES_KEY = ["indicator", "iso3", "sex", "age", "source"]
+NUMBERS = ("year", "value", "lower", "upper")  # per series point
 
 _CHILD_LABOUR = (0.0, 2025)  # "by 2025 end child labour in all its forms" (A/RES/70/1, target 8.7)
 _SLAVERY = (0.0, 2030)  # "eradicate forced labour, end modern slavery and human trafficking" (2030 Agenda)
@@ -351,18 +352,12 @@ def split_series(observations: pd.DataFrame, codes) -> list[Series]:
     obs = obs.sort_values([*SERIES_KEY, "year", "value"], kind="stable")
     # The observation key makes (series, year) unique; should a duplicate slip in, keep one deterministically.
     obs = obs.drop_duplicates([*SERIES_KEY, "year"], keep="first")
+    columns = {c: obs[c].to_numpy(dtype=float, na_value=NAN) if c in obs else np.full(len(obs), NAN) for c in NUMBERS}
     series = []
-    for key, group in obs.groupby(SERIES_KEY, sort=True):
-        bounds = {c: group[c].astype(float).tolist() if c in group else [NAN] * len(group) for c in ("lower", "upper")}
-        series.append(
-            Series(
-                key=tuple(key),
-                years=tuple(int(y) for y in group["year"]),
-                values=tuple(float(v) for v in group["value"]),
-                lower=tuple(bounds["lower"]),
-                upper=tuple(bounds["upper"]),
-            )
-        )
+    for key, rows in sorted(obs.groupby(SERIES_KEY, sort=False).indices.items()):
+        years, values, lower, upper = (columns[c][rows] for c in NUMBERS)
+        series.append(Series(tuple(key), tuple(int(y) for y in years), tuple(values.tolist()), tuple(lower.tolist()),
+                             tuple(upper.tolist())))  # fmt: skip
     return series
 
 

@@ -49,7 +49,7 @@ class Dataset(_Model):
 
     file: str
     format: Literal[FORMATS]  # type: ignore[valid-type]
-    handler: str | None = None  # for reference/commitments: the etl.sources function that reads it
+    handler: str | None = None  # for reference/commitments: the function that reads it
     options: dict[str, Any] = Field(default_factory=dict)  # format-specific: sheet, header_row, header...
     columns: dict[str, str] = Field(default_factory=dict)  # standard name -> source column
     area_kind: Literal[AREA_KINDS] = "auto"  # type: ignore[valid-type]

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
-from etl import checks
-from etl.checks import check_file, check_jumps, check_ranges
+from etl import checks, db
+from etl.build import check_file
+from etl.checks import check_jumps, check_ranges
 from etl.countries import Resolver
 from warehouse.schema import OBSERVATIONS
 
@@ -193,32 +195,67 @@ def _obs(values: list[float], unit: str = "percent", **extra) -> pd.DataFrame:
     return pd.DataFrame(base)
 
 
+def _loaded(**frames: pd.DataFrame) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection holding each frame as a table of the OBSERVATIONS schema."""
+    con = duckdb.connect()
+    for name, frame in frames.items():
+        db.create_table(con, name, db.arrow(frame, OBSERVATIONS))
+    return con
+
+
+def ranges(frame: pd.DataFrame, **kwargs) -> list:
+    return check_ranges(_loaded(obs=frame), "obs", **kwargs)
+
+
 def test_range_limits_per_unit():
-    assert [p.value for p in check_ranges(_obs([0, 100, 100.5, -0.1]))] == ["100.5", "-0.1"]
-    assert [p.value for p in check_ranges(_obs([0, 1000, 1001], unit="per-1000"))] == ["1001"]
-    assert [p.value for p in check_ranges(_obs([0, 1, 0.5], unit="flag"))] == ["0.5"]
-    assert check_ranges(_obs([-5.6, 250], unit="score")) == []  # GSI government response can be negative
-    assert [p.value for p in check_ranges(_obs([106.4]), limits=(0, None))] == []  # options.range
+    assert [p.value for p in ranges(_obs([0, 100, 100.5, -0.1]))] == ["100.5", "-0.1"]
+    assert [p.value for p in ranges(_obs([0, 1000, 1001], unit="per-1000"))] == ["1001"]
+    assert [p.value for p in ranges(_obs([0, 1, 0.5], unit="flag"))] == ["0.5"]
+    assert ranges(_obs([-5.6, 250], unit="score")) == []  # GSI government response can be negative
+    assert [p.value for p in ranges(_obs([106.4]), limits=(0, None))] == []  # options.range
 
 
 def test_range_checks_the_bounds_too():
-    problems = check_ranges(_obs([50.0], lower=[-1.0], upper=[101.0]))
+    problems = ranges(_obs([50.0], lower=[-1.0], upper=[101.0]))
     assert [(p.column, p.value) for p in problems] == [("lower", "-1"), ("upper", "101")]
+
+
+def test_out_of_range_values_beyond_the_listed_ones_are_counted():
+    problems = ranges(_obs([150.0] * (checks.MAX_PER_CHECK + 3)))
+    assert len(problems) == checks.MAX_PER_CHECK + 1
+    assert problems[-1].message == "3 more value values out of range for 'percent'"
 
 
 def test_duplicates_in_a_whole_release_name_the_source_file():
     obs = _obs([1.0, 2.0])
     obs["iso3"] = "AFG"
-    (first, second) = checks.check_duplicates(obs)
+    (first, second) = checks.check_duplicates(_loaded(obs=obs), "obs")
     assert first.file == "s/file.csv" and first.row is None
     assert "iso3=AFG" in first.message
+    assert checks.check_duplicates(_loaded(obs=_obs([1.0, 2.0])), "obs") == []
 
 
 def test_jumps_warn_when_a_value_moves_more_than_the_factor():
-    old = _obs([10.0, 10.0, 10.0, 0.0])
-    new = _obs([10.5, 60.0, 2.5, 5.0])
-    problems = check_jumps(new, old, factor=5)
+    con = _loaded(old=_obs([10.0, 10.0, 10.0, 0.0]), new=_obs([10.5, 60.0, 2.5, 5.0]))
+    problems = check_jumps(con, "new", "old", factor=5)
     assert [p.value for p in problems] == ["60"]  # ×6 is flagged; ×0.25 is within ×5; from 0 is not a ratio
     assert problems[0].severity == "warning" and "from 10 to 60" in problems[0].message
-    assert check_jumps(new, None) == []
-    assert [p.value for p in check_jumps(new, old, factor=3)] == ["60", "2.5"]
+    assert check_jumps(con, "new", None) == []
+    assert [p.value for p in check_jumps(con, "new", "old", factor=3)] == ["60", "2.5"]
+
+
+def test_a_line_break_inside_a_quoted_value_keeps_the_line_numbers_of_later_rows(tmp_path, resolver):
+    path = tmp_path / "quoted.csv"  # SYNTHETIC
+    path.write_text(
+        'REF_AREA,TIME_PERIOD,OBS_VALUE,COMMENT_OBS\nAFG,2019,1.5,"a note\nover two lines"\nALB,2019,abc,\n',
+        encoding="utf-8",
+    )
+    obs, problems = check_file(path, "sdmx-csv", resolver=resolver, indicator="x", unit="percent")
+    assert [(p.check, p.row, p.value) for p in problems] == [("values", 4, "abc")]
+    assert obs["note"].tolist() == ["a note\nover two lines"]
+
+
+def test_problems_of_a_checked_file_name_their_source():
+    _obs, problems = check_file(BROKEN / "value_abc.csv", "sdmx-csv", resolver=Resolver.from_files(FORMATS / "raw",
+                                                                                                   FORMATS / "reference"))  # fmt: skip
+    assert problems and {p.source for p in problems} == {"check"}

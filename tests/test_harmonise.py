@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from types import SimpleNamespace
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
-from etl.adapters import RawTable
+from etl import db
 from etl.adapters.cells import normalise_age, parse_value, parse_year, sex_of
+from etl.adapters.table import RawTable
 from etl.countries import Resolver
 from etl.harmonise import harmonise
 from etl.registry import Dataset
 from warehouse.schema import OBSERVATIONS
 
 FORMATS = Path(__file__).parent / "fixtures" / "formats"
-SOURCE = SimpleNamespace(id="syn", edition="2024")
+SOURCE = ("syn", "2024")
 
 
 @pytest.fixture(scope="module")
@@ -27,10 +28,13 @@ def resolver() -> Resolver:
 
 
 def raw(rows: list[dict], **source_columns) -> RawTable:
-    """A raw table as an adapter returns it: strings as written, 1-based rows from line 2."""
-    frame = pd.DataFrame(rows, dtype="str")
+    """A raw table as an adapter returns it: text as written (empty, never missing), 1-based rows from line 2."""
+    frame = pd.DataFrame(rows, dtype="str").fillna("")
     frame["_row"] = np.arange(2, len(frame) + 2)
-    return RawTable(frame, [], {"area": "REF_AREA", "year": "TIME_PERIOD", "value": "OBS_VALUE", **source_columns})
+    frame["_order"] = 0
+    con = duckdb.connect()
+    db.create_table(con, "raw", frame)
+    return RawTable(con, "raw", [], {"area": "REF_AREA", "year": "TIME_PERIOD", "value": "OBS_VALUE", **source_columns})
 
 
 def run(rows, resolver, **fields):
@@ -122,7 +126,7 @@ def test_sex_codes(text, sex):
 
 def test_output_has_exactly_the_observation_columns(resolver):
     result = run([{"area": "AFG", "year": "2019", "value": "1.5"}], resolver, unit="percent", scale=10)
-    obs = result.observations
+    obs = result.frame()
     assert list(obs.columns) == OBSERVATIONS.names
     row = obs.iloc[0].to_dict()
     assert {k: row[k] for k in ("indicator", "iso3", "year", "sex", "value", "unit", "source", "edition")} == {
@@ -130,7 +134,7 @@ def test_output_has_exactly_the_observation_columns(resolver):
         "source": "syn", "edition": "2024",
     }  # fmt: skip
     assert row["source_file"] == "syn/file.csv" and row["censored"] is np.False_ or row["censored"] is False
-    assert list(result.rows) == [2]
+    assert result.con.execute("SELECT _row FROM obs").fetchall() == [(2,)]
 
 
 def test_indicator_map_keeps_mapped_values_and_drops_the_rest(resolver):
@@ -138,7 +142,7 @@ def test_indicator_map_keeps_mapped_values_and_drops_the_rest(resolver):
             {"area": "AFG", "year": "2019", "value": "2", "indicator": "B"},
             {"area": "AFG", "year": "2019", "value": "3", "indicator": "C"}]  # fmt: skip
     result = run(rows, resolver, indicator=None, indicator_map={"A": "ind_a", "B": "ind_b"})
-    assert list(result.observations["indicator"]) == ["ind_a", "ind_b"]
+    assert list(result.frame()["indicator"]) == ["ind_a", "ind_b"]
     assert result.dropped == Counter({"indicator not used": 1})
 
 
@@ -146,7 +150,7 @@ def test_filters_keep_listed_values_of_any_column(resolver):
     rows = [{"area": "AFG", "year": "2019", "value": "1", "Dimension": "Total"},
             {"area": "AFG", "year": "2018", "value": "2", "Dimension": "by form of exploitation"}]  # fmt: skip
     result = run(rows, resolver, filters={"Dimension": ["Total"]})
-    assert list(result.observations["year"]) == [2019]
+    assert list(result.frame()["year"]) == [2019]
     assert result.dropped["filtered out by the registry"] == 1
     missing = run(rows, resolver, filters={"Category": ["Total"]})
     assert missing.problems[0].column == "Category" and "not in the file" in missing.problems[0].message
@@ -157,7 +161,7 @@ def test_aggregates_are_kept_under_region_codes_or_dropped_and_listed(resolver):
             {"area": "Fragile and conflict affected situations", "year": "2019", "value": "2"},
             {"area": "Atlantis", "year": "2019", "value": "3"}]  # fmt: skip
     result = run(rows, resolver)
-    assert list(result.observations["iso3"]) == ["WLD"]
+    assert list(result.frame()["iso3"]) == ["WLD"]
     assert result.dropped == Counter({
         "aggregate without a region code: Fragile and conflict affected situations": 1,
         "dropped on purpose (country_aliases.csv): Atlantis": 1,
@@ -173,12 +177,12 @@ def test_unknown_area_is_an_error_naming_file_row_column_value_and_the_alias_fil
     assert (problem.check, problem.file, problem.row, problem.column, problem.value) == (
         "areas", "syn/file.csv", 3, "REF_AREA", "Narnia")  # fmt: skip
     assert "2 row(s)" in problem.message and "data/reference/country_aliases.csv" in problem.message
-    assert list(result.observations["iso3"]) == ["AFG"]
+    assert list(result.frame()["iso3"]) == ["AFG"]
 
 
 def test_censored_values_keep_bounds_and_a_note(resolver):
     result = run([{"area": "AFG", "year": "2019", "value": "<5"}], resolver, unit="count")
-    row = result.observations.iloc[0]
+    row = result.frame().iloc[0]
     assert pd.isna(row["value"]) and (row["lower"], row["upper"], row["censored"]) == (0.0, 4.0, True)
     assert row["note"] == "<5: suppressed small value"
 
@@ -187,14 +191,14 @@ def test_missing_markers_are_dropped_as_no_value(resolver):
     rows = [{"area": "AFG", "year": str(y), "value": v} for y, v in zip(range(2015, 2020), ["", "-", "–", "..", "7"],
                                                                         strict=True)]  # fmt: skip
     result = run(rows, resolver)
-    assert list(result.observations["value"]) == [7.0]
+    assert list(result.frame()["value"]) == [7.0]
     assert result.dropped == Counter({"no value": 4})
 
 
 def test_year_notes_value_notes_and_row_notes_are_joined(resolver):
     rows = [{"area": "AFG", "year": "2019-2020", "value": "<5", "note": "survey"}]
     result = run(rows, resolver, unit="count", note="synthetic")
-    assert result.observations["note"].iloc[0] == "synthetic; survey; period 2019-2020; <5: suppressed small value"
+    assert result.frame()["note"].iloc[0] == "synthetic; survey; period 2019-2020; <5: suppressed small value"
 
 
 def test_sex_and_age_maps_come_first_then_the_usual_codes(resolver):
@@ -202,7 +206,7 @@ def test_sex_and_age_maps_come_first_then_the_usual_codes(resolver):
             {"area": "AFG", "year": "2019", "value": "2", "sex": "_F", "age": "kids"},
             {"area": "AFG", "year": "2019", "value": "3", "sex": "Unknown", "age": "Y5T17"}]  # fmt: skip
     result = run(rows, resolver, sex_map={"G": "female"}, age_map={"kids": "5-14"})
-    assert [(r.sex, r.age) for r in result.observations.itertuples()] == [("female", "5-17"), ("female", "5-14")]
+    assert [(r.sex, r.age) for r in result.frame().itertuples()] == [("female", "5-17"), ("female", "5-14")]
     assert result.dropped == Counter({"sex not used: Unknown": 1})
 
 
@@ -210,7 +214,7 @@ def test_on_duplicate_drop_keeps_exact_repeats_once_and_drops_conflicts(resolver
     rows = [{"area": "AFG", "year": "2019", "value": "1"}, {"area": "AFG", "year": "2019", "value": "1"},
             {"area": "ALB", "year": "2019", "value": "2"}, {"area": "ALB", "year": "2019", "value": "3"}]  # fmt: skip
     result = run(rows, resolver, options={"on_duplicate": "drop"})
-    assert list(result.observations["iso3"]) == ["AFG"]
+    assert list(result.frame()["iso3"]) == ["AFG"]
     assert result.dropped == Counter({"duplicate row (same key and value)": 1,
                                       "duplicate key with conflicting values": 2})  # fmt: skip
     assert [(p.severity, p.row) for p in result.problems] == [("warning", 4), ("warning", 5)]
@@ -219,7 +223,7 @@ def test_on_duplicate_drop_keeps_exact_repeats_once_and_drops_conflicts(resolver
 def test_no_indicator_anywhere_is_a_registry_error(resolver):
     dataset = Dataset(file="syn/file.csv", format="sdmx-csv")
     result = harmonise(raw([{"area": "AFG", "year": "2019", "value": "1"}]), dataset, SOURCE, resolver, "syn/file.csv")
-    assert result.observations.empty
+    assert result.frame().empty
     assert result.problems[0].column == "indicator" and "indicator_map" in result.problems[0].message
 
 
@@ -227,16 +231,16 @@ def test_fixed_year_for_files_without_a_year_column(resolver):
     rows = [{"area": "AFG", "value": "1"}]
     dataset = Dataset(file="f.csv", format="wide", indicator="x", year=2021, edition="2023")
     result = harmonise(raw(rows), dataset, SOURCE, resolver, "f.csv")
-    assert list(result.observations["year"]) == [2021] and list(result.observations["edition"]) == ["2023"]
+    assert list(result.frame()["year"]) == [2021] and list(result.frame()["edition"]) == ["2023"]
 
 
 def test_empty_raw_table_gives_an_empty_typed_frame(resolver):
-    result = harmonise(RawTable(pd.DataFrame()), Dataset(file="f.csv", format="tidy"), SOURCE, resolver, "f.csv")
-    assert result.observations.empty and list(result.observations.columns) == OBSERVATIONS.names
+    result = harmonise(RawTable(duckdb.connect()), Dataset(file="f.csv", format="tidy"), SOURCE, resolver, "f.csv")
+    assert result.frame().empty and list(result.frame().columns) == OBSERVATIONS.names
 
 
 def test_no_year_anywhere_is_a_registry_error(resolver):
     dataset = Dataset(file="f.csv", format="wide", indicator="x", unit="count")
     result = harmonise(raw([{"area": "AFG", "value": "1"}]), dataset, SOURCE, resolver, "f.csv")
-    assert result.observations.empty
+    assert result.frame().empty
     assert (result.problems[0].check, result.problems[0].column) == ("registry", "year")

@@ -76,4 +76,5 @@ def test_each_broken_file_is_named_with_row_and_column(refused, name, fmt, field
     found = [p for p in result.problems if p.file == f"broken/{name}" and p.check == check]
     assert found, f"{name}: {[str(p) for p in result.problems if name in p.file]}"
     assert found[0].severity == "error" and found[0].row == row and found[0].column == column
+    assert found[0].source == "broken"
     assert after == before

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from etl import progress as pg
-from etl.publish import to_arrow
+from etl.db import arrow
 from tests import factories
 from warehouse.schema import PROGRESS
 
@@ -255,14 +255,14 @@ def test_missing_and_censored_values_are_not_points():
 def test_the_progress_table_fits_the_warehouse_schema_and_is_sorted():
     frame = run([(2010, 20.0), (2020, 10.0)], target=(4.0, 2030))
     assert list(frame.columns) == PROGRESS.names
-    assert to_arrow("progress", frame).schema == PROGRESS
+    assert arrow(frame, PROGRESS).schema == PROGRESS
 
 
 def test_an_empty_input_gives_an_empty_table_with_the_schema():
     empty = factories.observations([{"indicator": "x", "iso3": "AAA", "year": 2010, "value": 1.0}]).iloc[:0]
     frame = pg.compute_progress(empty, pd.DataFrame([factories.indicator("x")]))
     assert frame.empty and list(frame.columns) == PROGRESS.names
-    assert to_arrow("progress", frame).num_rows == 0
+    assert arrow(frame, PROGRESS).num_rows == 0
 
 
 # -- properties ------------------------------------------------------------------------------------------
@@ -364,4 +364,4 @@ def test_real_progress_is_deterministic(real_warehouse, real_release):
     published = real_warehouse.progress(real_release).sort_values(
         ["indicator", "iso3", "sex", "age", "source"], ignore_index=True
     )
-    pd.testing.assert_frame_equal(to_arrow("progress", first).to_pandas(), to_arrow("progress", published).to_pandas())
+    pd.testing.assert_frame_equal(arrow(first, PROGRESS).to_pandas(), arrow(published, PROGRESS).to_pandas())

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import duckdb
 import numpy as np
-import pandas as pd
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
+from etl import db
 from etl import publish as pub
-from etl.publish import to_arrow
 from tests import factories as f
 from warehouse import Warehouse
 from warehouse import releases as rel
-from warehouse.schema import SORT_KEYS
+from warehouse.schema import OBSERVATIONS, SORT_KEYS
 
 
 def _obs(value: float):
@@ -83,72 +77,57 @@ def test_missing_pointer_serves_newest_release(tmp_path):
     assert "pointer" in served.degraded
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_published_tables_are_sorted_exactly_as_arrow_sorts_them(seed):
-    """The integer-key sort of to_arrow (ranked strings, offset years, nulls last) agrees with Arrow's own sort."""
+def _random_observations(seed: int, n: int = 3000):
+    """SYNTHETIC observations with unique keys in random order, some notes and bounds missing."""
     rng = np.random.default_rng(seed)
-    n = 5000
-    years = rng.integers(1990, 2025, n).astype(float)
-    years[rng.random(n) < 0.05] = np.nan  # some missing years: they sort last
-    frame = f.observations(
+    keys = [(i, a, y) for i in ("b", "a", "ä") for a in ("KEN", "AFG", "ZWE") for y in range(1900, 1900 + n // 9 + 1)]
+    picked = [keys[k] for k in rng.permutation(len(keys))[:n]]
+    return f.observations(
         [
             {
-                "indicator": rng.choice(["b", "a", "c", "ä"]),
-                "iso3": rng.choice(["KEN", "AFG", "ZWE", "BRA"]),
-                "year": 2000,
-                "sex": rng.choice(["total", "female", "male"]),
-                "value": float(i),
-            }
-            for i in range(n)
-        ]  # fmt: skip
-    )
-    frame["year"] = pd.array(years, dtype="Int32")
-    table = to_arrow("observations", frame)
-    keys = SORT_KEYS["observations"]
-    expected = frame.assign(_i=range(n)).sort_values(keys, kind="stable", na_position="last")["value"].tolist()
-    assert table.column("value").to_pylist() == expected
-    assert pc.sort_indices(table, [(k, "ascending", "at_end") for k in keys]).to_pylist() == list(range(n))
-
-
-@pytest.mark.parametrize(("env", "backend"), [({}, "system"), ({"ARROW_DEFAULT_MEMORY_POOL": "mimalloc"}, "mimalloc")])
-def test_the_etl_puts_arrow_on_the_system_allocator_unless_told_otherwise(tmp_path, env, backend):
-    csv = tmp_path / "tiny.csv"  # SYNTHETIC
-    csv.write_text("iso3,year,value\nKEN,2020,1.5\n", encoding="utf-8")
-    clean = {k: v for k, v in os.environ.items() if k not in ("ARROW_DEFAULT_MEMORY_POOL", "MALLOC_ARENA_MAX")}
-    script = (
-        "import sys, pyarrow as pa; from etl.checks import check_file; "
-        "check_file(sys.argv[1], 'tidy', unit='percent', indicator='x'); print(pa.default_memory_pool().backend_name)"
-    )
-    done = subprocess.run(  # from another folder: the package is found the way an installed command finds it
-        [sys.executable, "-c", script, str(csv)], env={**clean, **env}, capture_output=True, text=True, cwd=tmp_path
-    )
-    assert done.stdout.strip().splitlines()[-1:] == [backend], done.stderr
-
-
-def test_a_written_table_reads_back_exactly_as_to_arrow_builds_it(tmp_path):
-    """Sort keys and constant text are written as dictionaries (no re-hashing); readers see plain types."""
-    rng = np.random.default_rng(7)
-    frame = f.observations(
-        [
-            {
-                "indicator": rng.choice(["b", "a"]),
-                "iso3": rng.choice(["KEN", "AFG", "ZWE"]),
-                "year": int(y),
-                "sex": rng.choice(["total", "female"]),
-                "value": float(i),
+                "indicator": i,
+                "iso3": a,
+                "year": y,
+                "value": float(rng.normal()),
                 "note": rng.choice([None, "n1"]),
+                "lower": rng.choice([None, 0.5]),
+                "age": rng.choice([None, "5-17"]),
             }
-            for i, y in enumerate(rng.integers(1990, 2025, 3000))
+            for i, a, y in picked
         ]  # fmt: skip
     )
+
+
+def test_a_written_table_reads_back_exactly_in_key_order_with_the_warehouse_types(tmp_path):
+    frame = _random_observations(7)
     path = tmp_path / "observations.parquet"
     assert pub.write_table("observations", frame, path) == len(frame)
     written = pq.read_table(path)
-    expected = to_arrow("observations", frame)
-    assert written.schema == expected.schema  # string, int32, double, bool: no dictionary type, no large_string
-    assert written.equals(expected)
+    assert [(f.name, f.type) for f in written.schema] == [(f.name, f.type) for f in OBSERVATIONS]
+    expected = db.arrow(frame.sort_values(SORT_KEYS["observations"], kind="stable", ignore_index=True), OBSERVATIONS)
+    for column in OBSERVATIONS.names:
+        assert written.column(column).equals(expected.column(column)), column
     con = duckdb.connect()
-    assert con.execute("SELECT count(DISTINCT iso3), min(indicator) FROM read_parquet(?)", [str(path)]).fetchone() == (
-        3,
-        "a",
-    )
+    query = "SELECT count(DISTINCT iso3), min(indicator), max(indicator) FROM read_parquet(?)"
+    assert con.execute(query, [str(path)]).fetchall() == [(3, "a", "ä")]  # byte order, as the warehouse sorts
+
+
+def test_the_same_rows_in_any_order_give_byte_identical_files(tmp_path):
+    frame = _random_observations(3)
+    shuffled = frame.sample(frac=1.0, random_state=11).reset_index(drop=True)
+    pub.write_table("observations", frame, tmp_path / "a.parquet")
+    pub.write_table("observations", shuffled, tmp_path / "b.parquet")
+    assert (tmp_path / "a.parquet").read_bytes() == (tmp_path / "b.parquet").read_bytes()
+    con = duckdb.connect()  # the build's observations are a DuckDB table
+    con.execute("CREATE TABLE t AS SELECT * FROM read_parquet(?) ORDER BY random()", [str(tmp_path / "a.parquet")])
+    pub.write_table("observations", con.table("t"), tmp_path / "c.parquet")
+    con.execute("CREATE TABLE u AS SELECT * FROM t ORDER BY random()")
+    pub.write_table("observations", con.table("u"), tmp_path / "d.parquet")
+    assert (tmp_path / "c.parquet").read_bytes() == (tmp_path / "d.parquet").read_bytes()
+    assert pq.read_table(tmp_path / "c.parquet").to_pylist() == pq.read_table(tmp_path / "a.parquet").to_pylist()
+
+
+def test_a_table_missing_a_column_is_refused_naming_it(tmp_path):
+    frame = _random_observations(1).drop(columns=["note"])
+    with pytest.raises(ValueError, match="note"):
+        pub.write_table("observations", frame, tmp_path / "x.parquet")

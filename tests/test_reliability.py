@@ -292,12 +292,15 @@ def test_killed_and_concurrent_refreshes_never_disturb_readers(served):
 def _paused_publish(root: Path, stage: str) -> subprocess.Popen:
     """A publish in another process, paused at `stage` (holding the lock) until killed."""
     script = (
-        "import sys; from pathlib import Path; from tests.test_reliability import publish_variant; "
+        "import sys, time; from pathlib import Path; from etl import publish as pub; "
+        "from tests.test_publish_faults import inject; from tests.test_reliability import publish_variant; "
+        "inject(lambda name, step: setattr(pub, name, step), sys.argv[2], "
+        "lambda: (print('PAUSED AT', sys.argv[2], file=sys.stderr, flush=True), time.sleep(120))); "
         "publish_variant(Path(sys.argv[1]), 9)"
     )
-    env = {**os.environ, "DELTA87_TEST_PAUSE_AT": stage, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
-        [sys.executable, "-c", script, str(root)], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-c", script, str(root), stage], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True
     )
     line, deadline = "", time.monotonic() + 60
     while "PAUSED AT" not in line and time.monotonic() < deadline:

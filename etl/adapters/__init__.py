@@ -1,9 +1,11 @@
 """Format adapters: read one publisher file into a raw long table, without interpreting values.
 
-Every adapter has the signature `read(path, dataset, label) -> RawTable`. The frame it returns is long, one
-row per value, with the standard columns below (strings exactly as read, so that the checks in
-etl/checks.py can report the original text), plus `_row`: the 1-based row of the raw file the value came
-from (the line number for CSV, the sheet row for Excel), used in every problem message.
+Every adapter has the signature `read(con, path, dataset, label) -> RawTable` (etl/adapters/formats.py
+lists them). It loads the file's cells into the DuckDB connection `con` and defines the view `raw`: long,
+one row per value, with the standard columns below (text exactly as written, never NULL, so that problems
+can quote the original), plus `_row`: the 1-based row of the raw file the value came from (the line number
+for CSV, the sheet row for Excel), used in every problem message, and `_order` (the value column's position
+in wide files), which with `_row` gives file order.
 
     area     country name / ISO3 / M49 code as written (required)
     year     as written, e.g. "2019", "2019-2020", "2018 x" (required unless dataset.year is set)
@@ -16,14 +18,16 @@ from (the line number for CSV, the sheet row for Excel), used in every problem m
     unit, scale  per-row unit and scale from a `value_columns` entry (optional; else the dataset's)
     _column   the source column a value came from, for wide files (years or value columns as columns)
 
-Columns named in `dataset.filters` are carried under their file name so that harmonise can filter on them.
+Columns named in `dataset.filters` are carried as `filter:<name>` so that harmonise can filter on them.
 `RawTable.source_columns` maps each standard column to the file's column name, for problem messages.
+Formats and adapters are in etl/adapters/formats.py; how cells are read (years, values, sexes, ages, notes)
+is in etl/adapters/cells.py.
 
 `dataset.options` (all optional):
   every CSV format  `encoding` (default utf-8; a BOM is skipped), `delimiter` (default ","), `header_row`
                     (1-based line of the header; default the first non-blank line, found by content for
                     `wdi`), `header` (a list of column names replacing a broken header line), `note_markers`
-                    (area prefixes of footnote rows, default etl.checks.NOTE_MARKERS)
+                    (area prefixes of footnote rows, default etl.adapters.cells.NOTE_MARKERS)
   owid, ddf         `value_column` (default: the column after Entity/Code/Year; the series column)
   unsd-hub          `value_prefix` / `lower_prefix` / `upper_prefix` (default "value_", "lower_", "upper_")
   excel             `sheet` (name or 1-based position), `header_row` (an int, or a list of rows for a
@@ -42,46 +46,3 @@ REF_AREA / TIME_PERIOD / OBS_VALUE for sdmx-csv), so `delta87 etl check FILE --f
 Adapters add problems for what only they can see (undecodable bytes, a wrong delimiter, a missing required
 column, a header row that is not where the registry says) and never raise for bad content.
 """
-
-from __future__ import annotations
-
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Protocol
-
-import pandas as pd
-
-from etl.problems import Problem
-from etl.registry import Dataset
-
-STANDARD_COLUMNS = ("area", "year", "value", "indicator", "sex", "age", "lower", "upper", "note")
-#: Optional columns an adapter may add besides the standard ones (see the module docstring).
-EXTRA_COLUMNS = ("area_alt", "area_type", "unit", "scale", "_column")
-
-
-@dataclass
-class RawTable:
-    """What an adapter read: a long frame of strings plus the problems it saw."""
-
-    frame: pd.DataFrame
-    problems: list[Problem] = field(default_factory=list)
-    source_columns: dict[str, str] = field(default_factory=dict)  # standard name -> the file's column name
-    skipped: dict[str, int] = field(default_factory=dict)  # rows left out on purpose (notes, blank rows), by reason
-
-
-class Adapter(Protocol):
-    def __call__(self, path: Path, dataset: Dataset, label: str) -> RawTable: ...
-
-
-def read(path: Path, dataset: Dataset, label: str) -> RawTable:
-    """Dispatch to the adapter registered for `dataset.format`."""
-    from etl.adapters import registry  # noqa: PLC0415 - filled by the adapter modules
-
-    try:
-        adapter = registry.ADAPTERS[dataset.format]
-    except KeyError:
-        known = ", ".join(sorted(registry.ADAPTERS))
-        return RawTable(
-            pd.DataFrame(), [Problem("format", f"unknown format {dataset.format!r}; known: {known}", label)]
-        )
-    return adapter(path, dataset, label)

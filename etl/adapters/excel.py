@@ -3,10 +3,10 @@
 Options: `sheet` (name, or 1-based position; default the first), `header_row` (1-based; a list for
 multi-row headers, whose cells are filled right across merged spans and joined with " | "), `stop_at_blank`
 (default true: the table ends at the first fully blank row), `end_markers` (area-cell prefixes that end the
-table, default etl.checks.NOTE_MARKERS), `aggregates_after` (a marker row such as "SUMMARY" after which rows
+table, default etl.adapters.cells.NOTE_MARKERS), `aggregates_after` (a marker row such as "SUMMARY" after which rows
 are aggregates) and `note_flags: next` (each value column is followed by its footnote-flag column, as in
 UNICEF's SOWC tables). Columns may be named by header text or by letter ("C"). Read with openpyxl in
-read-only mode, values only: a 46,000-row sheet takes about two seconds.
+read-only mode, values only; the rows under the header become the file's cells in DuckDB.
 """
 
 from __future__ import annotations
@@ -20,21 +20,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from etl import checks
-from etl.adapters import RawTable
-from etl.adapters.delimited import Table, clean_name, unique_names
-from etl.adapters.frames import TIDY_DEFAULTS, find_column
-from etl.adapters.tidy import long_from_table
-from etl.adapters.wide import WIDE_DEFAULTS, wide_from_table
+from etl.adapters.cells import NOTE_MARKERS
+from etl.adapters.columns import TIDY_DEFAULTS, find_column
+from etl.adapters.delimited import clean_name, unique_names
+from etl.adapters.long import long_raw
+from etl.adapters.table import FileTable, RawTable, cells_from_frame
+from etl.adapters.wide import WIDE_DEFAULTS, wide_raw
 from etl.problems import Problem
 from etl.registry import Dataset
 
 
-def read(path: Path, dataset: Dataset, label: str) -> RawTable:
-    """Read one sheet of a workbook into the long raw frame."""
+def read(con, path: Path, dataset: Dataset, label: str) -> RawTable:
+    """Read one sheet of a workbook into the raw table."""
     cells, problems = _sheet(path, dataset.options, label)
     if cells is None:
-        return RawTable(pd.DataFrame(), problems)
+        return RawTable(con, None, problems)
     header_rows = _header_rows(dataset.options)
     if max(header_rows) > len(cells):
         problems.append(
@@ -46,16 +46,18 @@ def read(path: Path, dataset: Dataset, label: str) -> RawTable:
                 column="options.header_row",
             )
         )
-        return RawTable(pd.DataFrame(), problems)
+        return RawTable(con, None, problems)
     names = unique_names(join_headers([cells[r - 1] for r in header_rows]))
     wide = bool(dataset.value_columns) or ("value" not in dataset.columns and not find_column(names, "value"))
     area = _area_index(names, dataset, wide)
-    table, skipped = _table(cells, names, max(header_rows), area, dataset.options)
-    table.problems = problems
+    frame, skipped = _table(cells, names, max(header_rows), area, dataset.options)
+    preview = [(i + 1, cells[i]) for i in range(min(30, len(cells)))]
+    header = [c for c in frame.columns if c != "_row"]
+    table = cells_from_frame(FileTable(con, header, max(header_rows), problems, preview=preview), frame)
     if wide:
-        raw = wide_from_table(table, dataset, label, letters=True, warn_footnotes=False)
+        raw = wide_raw(table, dataset, label, letters=True, warn_footnotes=False)
     else:
-        raw = long_from_table(table, dataset, label, TIDY_DEFAULTS, letters=True)
+        raw = long_raw(table, dataset, label, TIDY_DEFAULTS, letters=True)
     raw.skipped = {**skipped, **raw.skipped}
     return raw
 
@@ -149,9 +151,10 @@ def _area_index(names: list[str], dataset: Dataset, wide: bool) -> int | None:
 
 
 def _table(cells: list[list[str]], names: list[str], header: int, area: int | None, options: dict):
-    """The data rows under the header, up to the end of the table; skipped rows counted by reason."""
+    """The data rows under the header (a frame with `_row`), up to the end of the table; skipped rows counted
+    by reason."""
     stop_at_blank = options.get("stop_at_blank", True)
-    markers = tuple(options.get("end_markers") or checks.NOTE_MARKERS)
+    markers = tuple(options.get("end_markers") or NOTE_MARKERS)
     marker = str(options.get("aggregates_after") or "").strip().casefold()
     records, rows, types, skipped, in_aggregates = [], [], [], {}, False
     for number in range(header + 1, len(cells) + 1):
@@ -177,5 +180,5 @@ def _table(cells: list[list[str]], names: list[str], header: int, area: int | No
     )
     if marker:
         frame["area_type"] = pd.array(types, dtype="str")
-    preview = [(i + 1, cells[i]) for i in range(min(30, len(cells)))]
-    return Table(frame, np.asarray(rows, dtype=np.int64), header, [], [], preview), skipped
+    frame["_row"] = np.asarray(rows, dtype=np.int64)
+    return frame, skipped

@@ -1,83 +1,102 @@
-"""`wide`: one row per area, several value columns, each mapped by `dataset.value_columns`.
+"""Wide tables: value columns (years, or `value_columns` entries) melted into one raw row per non-empty cell.
 
 `value_columns` = {file column: {indicator, sex, age, unit, scale, note_column}}. Without it every column
-that is not the area (or year / row type) becomes a value column named after itself, and `<column>_note`
-is its footnote-flag column when present. Used for CSV extracts (SOWC table 12, Walk Free GSI) and the wide
-mode of the `excel` adapter.
+that is not the area (or row type) and holds mostly numbers becomes a value column named after itself, and
+`<column>_note` is its footnote-flag column when present. Used by the `wide` format (SOWC table 12, Walk Free
+GSI extracts), `wdi` and `unsd-hub` (years as columns) and the wide mode of `excel`.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import duckdb
 
-import numpy as np
-import pandas as pd
-
-from etl import checks
-from etl.adapters import RawTable
-from etl.adapters.delimited import Table, read_csv
-from etl.adapters.frames import find_column, pick, wide_frame
+from etl import checks, db
+from etl.adapters.cells import NOTE_MARKERS, is_footnote
+from etl.adapters.columns import find_column, pick
+from etl.adapters.table import CELLS, FILTER, RAW, FileTable, RawTable
 from etl.registry import Dataset
 
 WIDE_DEFAULTS: dict[str, tuple[str, ...]] = {
     "area": ("country_or_area", "Country", "country", "area", "Entity", "Country Name", "Countries and areas"),
     "area_type": ("area_type", "row_type"),
 }
+_NUMBERS = r"\s*[-+<]?[\d,. ]*\d[\d,. ]*%?\s*"
+EMPTY = "''"
 
 
-def read(path: Path, dataset: Dataset, label: str) -> RawTable:
-    """Read a wide CSV (one row per area)."""
-    return wide_from_table(read_csv(path, label, dataset.options), dataset, label)
-
-
-def wide_from_table(
-    table: Table, dataset: Dataset, label: str, letters: bool = False, warn_footnotes: bool = True
-) -> RawTable:
+def wide_raw(table: FileTable, dataset: Dataset, label: str, letters=False, warn_footnotes=True) -> RawTable:
     """Melt the value columns of a one-row-per-area table; footnote rows are skipped (with warnings in CSV)."""
+    con = table.con
     problems = table.problems + checks.check_blank_rows(table.blank_rows, label)
-    columns = list(table.frame.columns)
-    if not columns:
-        return RawTable(pd.DataFrame(), problems)
-    picked = pick(columns, dataset, WIDE_DEFAULTS, label, table.header_row, ("area",), letters, table.preview)
-    specs, missing = value_specs(columns, dataset, picked.columns, letters, table.frame)
+    if not table.columns:
+        return RawTable(con, None, problems)
+    picked = pick(table.header, dataset, WIDE_DEFAULTS, label, table.header_row, ("area",), letters, table.preview)
+    specs, missing = value_specs(con, table.header, dataset, picked.columns, letters)
     if missing:
-        picked.problems += checks.check_required_columns(missing, columns, label, table.header_row)
+        picked.problems += checks.check_required_columns(missing, table.header, label, table.header_row)
     if picked.problems:  # a wrong header makes rows look ragged: report the header only
         problems = [p for p in problems if p.check != "ragged-rows"]
-        return RawTable(pd.DataFrame(), problems + picked.problems, picked.columns)
-    frame, rows, skipped = table.frame, table.rows, {}
-    footnotes = _footnote_rows(frame, picked.columns["area"], list(specs), dataset.options)
-    if footnotes.any():
-        if warn_footnotes:
-            problems += checks.check_footnote_rows(
-                frame[picked.columns["area"]], footnotes, rows, label, picked.columns["area"]
-            )
-        skipped["footnote or notes row"] = int(footnotes.sum())
-        frame, rows = frame[~footnotes].reset_index(drop=True), rows[~footnotes]
-    extras = {k: find_column(columns, k, letters) for k in dataset.filters if find_column(columns, k, letters)}
-    out = wide_frame(frame, rows, picked.columns, specs, extras)
-    return RawTable(out, problems, {**picked.columns, "value": "<value columns>"}, skipped)
+        return RawTable(con, None, problems + picked.problems, picked.columns)
+    area, skipped = picked.columns["area"], {}
+    notes = _footnote_rows(con, area, list(specs), dataset.options)
+    if notes:
+        problems += checks.check_footnote_rows(notes, label, area) if warn_footnotes else []
+        skipped["footnote or notes row"] = len(notes)
+    extras = {k: c for k in dataset.filters if (c := find_column(table.header, k, letters))}
+    name = melt(con, picked.columns, specs, extras)
+    return RawTable(con, name, problems, {**picked.columns, "value": "<value columns>"}, skipped)
 
 
-def value_specs(
-    columns: list[str], dataset: Dataset, ids: dict[str, str], letters: bool = False, frame: pd.DataFrame | None = None
-):
-    """{file column: fixed values} for every value column, and the registry's columns not found in the file.
+def melt(con: duckdb.DuckDBPyConnection, ids: dict[str, str], specs: dict[str, dict], extras: dict[str, str]):
+    """Create the raw table: one row per non-empty cell of each value column, in file order; its name (None when
+    there is no value column).
 
-    Without `value_columns`, the value columns are those (other than the ids and note columns) whose
-    non-empty cells are mostly numbers.
+    `ids` maps standard names to the file columns repeated on every row (area, year, ...); `specs` maps a value
+    column to the fixed standard values of its cells (year, indicator, sex, age, unit, scale) and to companion
+    columns (`note_column`, `lower_column`, `upper_column`: the file columns holding its flags or bounds).
     """
-    specs, missing = {}, {}
+    branches = [_branch(column, fixed, ids, extras) for column, fixed in specs.items()]
+    if not branches:
+        return None
+    names = list(dict.fromkeys(name for branch in branches for name in branch))
+    selects = []
+    for order, (column, branch) in enumerate(zip(specs, branches, strict=True)):
+        listed = ", ".join(f"{branch.get(name, EMPTY)} AS {db.ident(name)}" for name in names)
+        selects.append(f"SELECT {listed}, _row, {order} AS _order FROM {CELLS} WHERE NOT {db.blank(db.ident(column))}")
+    con.execute(f"CREATE TEMP TABLE {RAW} AS " + " UNION ALL ".join(selects))  # a table: later steps query it often
+    return RAW
+
+
+def _branch(column: str, fixed: dict, ids: dict[str, str], extras: dict[str, str]) -> dict[str, str]:
+    """The SQL expression of each raw column for the cells of one value column."""
+    select = {name: db.ident(source) for name, source in ids.items()}
+    for key, source in extras.items():
+        select[FILTER + key] = db.ident(source)
+    select["value"] = db.ident(column)
+    for name, value in fixed.items():
+        if name.endswith("_column"):
+            if value:
+                select[name.removesuffix("_column")] = db.ident(value)
+        elif value is not None:
+            select[name] = db.literal(repr(value) if isinstance(value, float) else str(value))
+    select["_column"] = db.literal(column)
+    return select
+
+
+def value_specs(con, columns: list[str], dataset: Dataset, ids: dict[str, str], letters: bool = False):
+    """{file column: fixed values} for every value column, and the registry's columns not found in the file."""
     if not dataset.value_columns:
         used = set(ids.values())
-        for column in columns:
-            if column in used or column.startswith("Unnamed") or column.lower().endswith(("_note", " note", "note")):
-                continue
-            if frame is not None and not _mostly_numbers(frame[column]):
-                continue
-            note = find_column(columns, f"{column}_note")
-            specs[column] = {"indicator": column, "note_column": note}
-        return specs, missing
+        specs = {
+            column: {"indicator": column, "note_column": find_column(columns, f"{column}_note")}
+            for column in columns
+            if column not in used
+            and not column.startswith("Unnamed")
+            and not column.lower().endswith(("_note", " note", "note"))
+            and _mostly_numbers(con, column)
+        }
+        return specs, {}
+    specs, missing = {}, {}
     for wanted, spec in dataset.value_columns.items():
         column = find_column(columns, wanted, letters)
         if column is None:
@@ -89,28 +108,25 @@ def value_specs(
         if note is None and dataset.options.get("note_flags") == "next":
             position = columns.index(column) + 1
             note = columns[position] if position < len(columns) else None
-        specs[column] = {
-            "indicator": spec.indicator,
-            "sex": spec.sex,
-            "age": spec.age,
-            "unit": spec.unit,
-            "scale": spec.scale,
-            "note_column": note,
-        }
+        specs[column] = {"indicator": spec.indicator, "sex": spec.sex, "age": spec.age, "unit": spec.unit,
+                         "scale": spec.scale, "note_column": note}  # fmt: skip
     return specs, missing
 
 
-def _footnote_rows(frame: pd.DataFrame, area: str, values: list[str], options: dict) -> np.ndarray:
-    empty = np.ones(len(frame), dtype=bool)
-    for column in values:
-        empty &= (frame[column].str.strip() == "").to_numpy()
-    if not empty.any():
-        return empty
-    markers = tuple(options.get("note_markers") or checks.NOTE_MARKERS)
-    return checks.footnote_mask(frame[area], empty, markers)
+def _footnote_rows(con, area: str, values: list[str], options: dict) -> list[tuple[int, str]]:
+    """Rows with no value in any value column whose area cell is a note; (row, area text)."""
+    empty = " AND ".join(db.blank(db.ident(c)) for c in values) or "TRUE"
+    candidates = con.execute(f"SELECT _row, {db.ident(area)} FROM {CELLS} WHERE {empty} ORDER BY _row").fetchall()
+    markers = tuple(options.get("note_markers") or NOTE_MARKERS)
+    return [(row, text) for row, text in candidates if is_footnote(text, markers)]
 
 
-def _mostly_numbers(cells: pd.Series) -> bool:
-    text = cells.str.strip()
-    text = text[text != ""]
-    return bool(len(text)) and text.str.fullmatch(r"[-+<]?[\d,. ]*\d[\d,. ]*%?").mean() >= 0.5
+def _mostly_numbers(con, column: str) -> bool:
+    """Whether at least half of the column's non-empty cells are written as numbers."""
+    cell = db.ident(column)
+    numbers, cells = con.execute(
+        f"SELECT count(*) FILTER (WHERE regexp_full_match({cell}, ?)), count(*) FROM {CELLS} "
+        f"WHERE NOT {db.blank(cell)}",
+        [_NUMBERS],
+    ).fetchall()[0]
+    return bool(cells) and numbers / cells >= 0.5

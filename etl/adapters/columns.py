@@ -1,19 +1,11 @@
-"""Shared steps of the adapters: find the dataset's columns in a file and build the long raw frame.
-
-`long_frame` picks the standard columns out of a long file; `wide_frame` melts value columns (years or
-`value_columns` entries) into rows. Both keep the strings as read and the raw row of every value.
-"""
+"""Find a dataset's columns in a file's header: the registry's `columns` first, else each format's defaults."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-import numpy as np
-import pandas as pd
-
 from etl import checks
-from etl.adapters import RawTable
 from etl.adapters.delimited import clean_name
 from etl.problems import Problem
 from etl.registry import Dataset
@@ -130,63 +122,3 @@ def filter_columns(columns: list[str], dataset: Dataset, letters: bool = False) 
         if found is not None:
             out[key] = found
     return out
-
-
-def long_frame(
-    frame: pd.DataFrame, rows: np.ndarray, picked: Picked, dataset: Dataset, letters: bool = False
-) -> pd.DataFrame:
-    """The standard columns (and filter columns under their own names) of a long file, plus `_row`."""
-    data = {name: frame[column] for name, column in picked.columns.items()}
-    for key, column in filter_columns(list(frame.columns), dataset, letters).items():
-        data.setdefault(key, frame[column])
-    out = pd.DataFrame(data, index=frame.index)
-    out["_row"] = rows
-    return out.reset_index(drop=True)
-
-
-def wide_frame(
-    frame: pd.DataFrame,
-    rows: np.ndarray,
-    id_columns: dict[str, str],
-    value_columns: dict[str, dict],
-    extras: dict[str, str] | None = None,
-) -> pd.DataFrame:
-    """Melt value columns into rows: one output row per non-empty cell, in file order.
-
-    `id_columns` maps standard names to the file columns repeated on every row (area, year, ...);
-    `value_columns` maps a file column to the fixed standard values of its cells (year, indicator, sex,
-    age, unit, scale) and to companion columns (`note_column`, `lower_column`, `upper_column`: the file
-    columns holding that value's footnote flags or bounds).
-    """
-    parts = []
-    for order, (column, fixed) in enumerate(value_columns.items()):
-        keep = (frame[column].str.strip() != "").to_numpy()
-        if not keep.any():
-            continue
-        part = {name: frame[source].to_numpy()[keep] for name, source in id_columns.items()}
-        for key, source in (extras or {}).items():
-            part.setdefault(key, frame[source].to_numpy()[keep])
-        part["value"] = frame[column].to_numpy()[keep]
-        for name, constant in fixed.items():
-            if name.endswith("_column"):
-                if constant:
-                    part[name[: -len("_column")]] = frame[constant].to_numpy()[keep]
-            elif constant is not None:
-                part[name] = constant
-        part["_column"] = column
-        part["_row"] = rows[keep]
-        part["_order"] = order
-        parts.append(pd.DataFrame(part))
-    if not parts:
-        return pd.DataFrame({name: pd.Series(dtype="str") for name in [*id_columns, "value", "_column"]})
-    out = pd.concat(parts, ignore_index=True).sort_values(["_row", "_order"], kind="stable", ignore_index=True)
-    out = out.drop(columns="_order")
-    for name in out.columns:
-        if name not in ("_row", "scale") and out[name].dtype == object:
-            out[name] = out[name].astype("str")
-    return out
-
-
-def raw_table(out: pd.DataFrame, problems: list[Problem], picked: Picked, **more: str) -> RawTable:
-    """Wrap a frame with its problems and the standard → file column names."""
-    return RawTable(out, problems, {**picked.columns, **more})

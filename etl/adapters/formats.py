@@ -1,0 +1,168 @@
+"""The publisher formats a registry entry may name, each an adapter `read(con, path, dataset, label) -> RawTable`.
+
+tidy      a plain long CSV, one value per row (global_estimates.csv, ILAB Statistics.csv)
+sdmx-csv  long SDMX-CSV and UN SDG database files (REF_AREA, TIME_PERIOD, OBS_VALUE, SEX, AGE, ...); with
+          `columns`, also the UNICEF MENARO extracts and World Bank long files
+owid      Our World in Data grapher CSV: Entity, Code, Year, <value column>; an empty Code is an aggregate
+ddf       open-numbers DDF datapoints (`ddf--datapoints--<series>--by--<keys>.csv`); the series is the indicator
+wdi       World Bank WDI bulk-download CSV: preamble lines, then one column per year
+unsd-hub  UNSD SDG open-data-hub CSV: `value_2000`, `lower_2000`, `upper_2000` ... columns per year
+wide      one row per area, several value columns (`value_columns`)
+excel     publisher workbooks, long or wide (etl/adapters/excel.py)
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from etl import checks, db
+from etl.adapters import excel
+from etl.adapters.columns import TIDY_DEFAULTS, find_column, pick
+from etl.adapters.delimited import read_csv
+from etl.adapters.long import read_long
+from etl.adapters.table import RawTable
+from etl.adapters.wide import melt, wide_raw
+from etl.problems import Problem
+from etl.registry import Dataset
+
+SDMX_DEFAULTS: dict[str, tuple[str, ...]] = {
+    "area": ("REF_AREA", "GeoAreaCode", "GEO_AREA", "iso3", "Country Code"),
+    "area_alt": ("GeoAreaName", "REF_AREA_NAME", "Country Name"),
+    "year": ("TIME_PERIOD", "TimePeriod", "time.period", "Year"),
+    "value": ("OBS_VALUE", "Value", "obs.value"),
+    "indicator": ("INDICATOR", "SERIES", "SeriesCode"),
+    "sex": ("SEX", "Sex"),
+    "age": ("AGE", "Age"),
+    "lower": ("LOWER_BOUND", "LowerBound"),
+    "upper": ("UPPER_BOUND", "UpperBound"),
+    "note": ("COMMENT_OBS", "FootNote", "OBS_FOOTNOTE"),
+}
+OWID_DEFAULTS: dict[str, tuple[str, ...]] = {"area": ("Code",), "area_alt": ("Entity",), "year": ("Year",)}
+DDF_KEYS = ("geo_area", "geo", "year", "time", "age", "sex", "nature", "units", "unit")
+DDF_DEFAULTS: dict[str, tuple[str, ...]] = {
+    "area": ("geo_area", "geo", "country"),
+    "year": ("year", "time"),
+    "sex": ("sex",),
+    "age": ("age",),
+}
+WDI_DEFAULTS: dict[str, tuple[str, ...]] = {
+    "area": ("Country Code",),
+    "area_alt": ("Country Name",),
+    "indicator": ("Indicator Code",),
+}
+HUB_DEFAULTS: dict[str, tuple[str, ...]] = {
+    "area": ("ISO3CD", "ISO3", "iso3"),
+    "area_alt": ("geoAreaCode", "GeoArea_Code", "m49"),
+    "indicator": ("series_code", "seriesCode", "SeriesCode", "series"),
+    "sex": ("sex_code", "sex", "Sex"),
+    "age": ("age_code", "age", "Age"),
+}
+
+
+def tidy(con, path: Path, dataset: Dataset, label: str) -> RawTable:
+    """A tidy CSV (e.g. global_estimates.csv, ILAB Statistics.csv with its unnamed index column)."""
+    return read_long(con, path, dataset, label, TIDY_DEFAULTS)
+
+
+def sdmx(con, path: Path, dataset: Dataset, label: str) -> RawTable:
+    """A long SDMX-CSV / UN SDG database file."""
+    return read_long(con, path, dataset, label, SDMX_DEFAULTS)
+
+
+def owid(con, path: Path, dataset: Dataset, label: str) -> RawTable:
+    """An OWID grapher CSV; the value column is the one after Entity, Code and Year (or options.value_column)."""
+
+    def defaults(names: list[str]) -> dict:
+        others = (c for c in names if c not in ("Entity", "Code", "Year") and not c.startswith("Unnamed"))
+        value = dataset.options.get("value_column") or next(others, None)
+        return {**OWID_DEFAULTS, "value": tuple(filter(None, [value]))}
+
+    def fixed(picked: dict[str, str]) -> dict[str, str]:
+        area = f"CASE WHEN {db.blank(db.ident(picked['area']))} THEN 'aggregate' ELSE '' END"
+        return {"area_type": area, **({} if "indicator" in picked else {"indicator": db.literal(picked["value"])})}
+
+    return read_long(con, path, dataset, label, defaults, fixed)
+
+
+def ddf(con, path: Path, dataset: Dataset, label: str) -> RawTable:
+    """A DDF datapoints file; the series column is found from the file name or as the one non-key column."""
+
+    def defaults(names: list[str]) -> dict:
+        match = re.match(r"ddf--datapoints--(.+?)--by--", Path(path).name)
+        others = [c for c in names if c not in DDF_KEYS]
+        series = match.group(1) if match and match.group(1) in names else (others[0] if len(others) == 1 else None)
+        return {**DDF_DEFAULTS, "value": tuple(filter(None, [dataset.options.get("value_column") or series]))}
+
+    def fixed(picked: dict[str, str]) -> dict[str, str]:
+        return {} if "indicator" in picked else {"indicator": db.literal(picked["value"])}
+
+    return read_long(con, path, dataset, label, defaults, fixed)
+
+
+def wide(con, path: Path, dataset: Dataset, label: str) -> RawTable:
+    """A wide CSV (one row per area)."""
+    return wide_raw(read_csv(con, path, label, dataset.options), dataset, label)
+
+
+def wdi(con, path: Path, dataset: Dataset, label: str) -> RawTable:
+    """A WDI wide CSV: one row per country and indicator, one column per year; the header is found by content."""
+    table = read_csv(con, path, label, dataset.options, _wdi_header)
+    columns = {column: {"year": column} for column in table.header if re.fullmatch(r"\d{4}", column)}
+    missing = {} if columns else {"year": "1960 ... 2020"}
+    return _years_as_columns(table, dataset, label, WDI_DEFAULTS, columns, missing, "<year columns>")
+
+
+def _wdi_header(lines: list[str]) -> int | None:
+    """The line that starts with "Country Name" (quoted or not), within the first lines."""
+    return next((i + 1 for i, line in enumerate(lines[:60]) if re.match(r'^\ufeff?"?Country Name"?\s*,', line)), None)
+
+
+def unsd_hub(con, path: Path, dataset: Dataset, label: str) -> RawTable:
+    """A UNSD hub wide CSV: each non-empty `value_YYYY` cell becomes a row, with `lower_YYYY` / `upper_YYYY`."""
+    table = read_csv(con, path, label, dataset.options)
+    prefix = {k: dataset.options.get(f"{k}_prefix", f"{k}_") for k in ("value", "lower", "upper")}
+    columns = {}
+    for column in table.header:
+        if match := re.fullmatch(re.escape(prefix["value"]) + r"(\d{4})", column):
+            year = match.group(1)
+            bounds = {f"{k}_column": find_column(table.header, f"{prefix[k]}{year}") for k in ("lower", "upper")}
+            columns[column] = {"year": year, **bounds}
+    missing = {} if columns else {"value": f"{prefix['value']}YYYY"}
+    return _years_as_columns(table, dataset, label, HUB_DEFAULTS, columns, missing, f"{prefix['value']}YYYY")
+
+
+def _years_as_columns(table, dataset: Dataset, label: str, defaults, columns: dict, missing: dict, shown: str):
+    """Melt a file whose years are columns; a missing area or year column is reported with the header."""
+    problems = table.problems + checks.check_blank_rows(table.blank_rows, label)
+    if not table.columns:
+        return RawTable(table.con, None, problems)
+    picked = pick(table.header, dataset, defaults, label, table.header_row, ("area",), preview=table.preview)
+    found = checks.check_required_columns(missing, table.header, label, table.header_row)
+    if picked.problems or found:  # a wrong header makes rows look ragged: report the header only
+        problems = [p for p in problems if p.check != "ragged-rows"]
+        return RawTable(table.con, None, problems + found + picked.problems, picked.columns)
+    extras = {k: c for k in dataset.filters if (c := find_column(table.header, k))}
+    name = melt(table.con, picked.columns, columns, extras)
+    return RawTable(table.con, name, problems, {**picked.columns, "value": shown, "year": "<header>"})
+
+
+ADAPTERS = {
+    "wdi": wdi,
+    "sdmx-csv": sdmx,
+    "unsd-hub": unsd_hub,
+    "owid": owid,
+    "tidy": tidy,
+    "excel": excel.read,
+    "ddf": ddf,
+    "wide": wide,
+}
+
+
+def read(con, path: Path, dataset: Dataset, label: str) -> RawTable:
+    """Read one dataset with the adapter registered for `dataset.format`."""
+    adapter = ADAPTERS.get(dataset.format)
+    if adapter is None:
+        known = ", ".join(sorted(ADAPTERS))
+        return RawTable(con, None, [Problem("format", f"unknown format {dataset.format!r}; known: {known}", label)])
+    return adapter(con, path, dataset, label)
