@@ -13,7 +13,7 @@ import config
 from api.responses import PREFIX, bp, json_response, release_only
 from dataproduct import params
 from dataproduct.downloads import DICTIONARY, MEDIA_TYPES
-from warehouse.schema import TABLES
+from warehouse.schema import DOWNLOAD, TABLES
 
 RELEASE_PATTERN = r"^r[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$"
 SORT_PATTERN = "^-?({c})(,-?({c})){{0,{n}}}$".format(
@@ -42,13 +42,14 @@ def _column(field: pa.Field) -> dict:
         else "string"
     )
     schema = {"type": kind, "nullable": True}
-    if field.name in DICTIONARY and TABLES["observations"].get_field_index(field.name) >= 0:
+    if field.name in DICTIONARY and DOWNLOAD.get_field_index(field.name) >= 0:
         schema["description"] = DICTIONARY[field.name]
     return schema
 
 
 def _table_schema(name: str, extra: dict | None = None) -> dict:
-    properties = {f.name: _column(f) for f in TABLES[name]}
+    # observations leave the platform with the area's name (schema.DOWNLOAD)
+    properties = {f.name: _column(f) for f in (DOWNLOAD if name == "observations" else TABLES[name])}
     return {"type": "object", "properties": {**properties, **(extra or {})}}
 
 
@@ -79,6 +80,13 @@ def observation_parameters(catalog: params.Catalog, page_size_max: int) -> list[
         *[_synonym(name, canonical, catalog) for name, canonical in params.SYNONYMS.items()],
         _param("year_from", "First year to include.", year, example=2010),
         _param("year_to", "Last year to include.", year, example=2020),
+        _param(
+            "preferred",
+            "true: only the headline row of each indicator and area (the value the pages show; rule in "
+            "data/reference/headline.yaml); false: only the other rows. Rows without a year are kept by a year "
+            "filter when their known period lies inside it.",
+            {"type": "boolean"},
+        ),
         _param(
             "sort",
             "Sort columns, comma-separated; prefix `-` for descending.",

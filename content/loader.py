@@ -249,6 +249,16 @@ def cross_check(explainers: dict[str, Explainer], glossary: dict[str, GlossaryTe
     return problems
 
 
+def indicator_explainer_problems(explainers: dict[str, Explainer]) -> list[str]:
+    """Every explainer an indicator of data/reference/indicators.yaml names must exist (the ETL checks only the
+    slug's form: it does not read content)."""
+    return [
+        f"indicators.yaml: {entry['code']}.explainer: no explainer {entry['explainer']!r} in content/learn"
+        for entry in indicator_definitions()
+        if entry.get("explainer") and entry["explainer"] not in explainers
+    ]
+
+
 def internal_links(markdown: str) -> list[str]:
     """Every '/...' or '#...' link address in a Markdown text."""
     found = []

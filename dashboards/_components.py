@@ -73,6 +73,65 @@ def formatted(values: pd.Series, unit: str | None, decimals: int | None = 1) -> 
     return [format_value(v, unit, decimals) for v in values]
 
 
+def _text(value) -> str:
+    """A text cell, '' for missing values."""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def value_text(row, unit: str | None = None, decimals: int | None = 1) -> str:
+    """The value as the publisher stated it: its qualifier kept ("nearly 138 million")."""
+    text = format_value(row["value"], unit or row.get("unit"), decimals)
+    qualifier = _text(row.get("qualifier"))
+    return f"{qualifier} {text}" if qualifier else text
+
+
+def when(row) -> str:
+    """The time a value refers to: its reference year, else the publisher's period ("most recent survey in
+    2013-2021 ..."), never an invented year."""
+    year = row.get("year")
+    if year is not None and not pd.isna(year):
+        return str(int(year))
+    return _text(row.get("period")).replace("-", "–") or "year not stated"
+
+
+def sort_year(row) -> int:
+    """The year a row sorts by: its reference year, else the last year of its period (0 when unknown)."""
+    for key in ("year", "year_end"):
+        value = row.get(key)
+        if value is not None and not pd.isna(value):
+            return int(value)
+    return 0
+
+
+def survey_text(row) -> str:
+    """The survey the publisher names, without the compiler's note ("MICS 2014, UNICEF and ILO ..." → "MICS 2014")."""
+    return _text(row.get("survey")).split(",")[0].strip()
+
+
+def age_text(row, standard: str | None = None) -> str:
+    """The age band as published ("ages 5–14"); a band the publisher flags as non-standard says so."""
+    age = _text(row.get("age"))
+    band = f"ages {age.replace('-', '–')}" if age and age[0].isdigit() else age or "age not stated"
+    flagged = bool(row.get("age_nonstandard")) and not pd.isna(row.get("age_nonstandard"))
+    if flagged and (not standard or age == standard):
+        return f"{band} as headed, but the publisher flags a non-standard age band or definition"
+    return band
+
+
+def figure_text(row, meta: dict) -> str:
+    """A figure with what the publisher said about it: "3.3% · CLS 2010 · ages 5–14"."""
+    parts = [value_text(row, meta.get("unit"), meta.get("decimals")), survey_text(row) or when(row)]
+    if survey_text(row) and survey_text(row)[-4:] != when(row):
+        parts[-1] = f"{survey_text(row)} ({when(row)})"
+    parts.append(age_text(row, _text(meta.get("standard_age"))))
+    return " · ".join(parts)
+
+
+def footnote(row) -> str:
+    """The publisher's footnotes and the platform's flags of a value ('' when none)."""
+    return _text(row.get("note"))
+
+
 def unit_label(unit: str | None) -> str:
     """The unit as an axis label."""
     return UNIT_LABELS.get((unit or "").strip(), unit or "")
@@ -115,6 +174,14 @@ def year_span(years: pd.Series) -> str:
     return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
 
 
+def time_span(rows: pd.DataFrame) -> str:
+    """The years of some rows ("2000–2020"), with the periods of rows that have no year."""
+    years = year_span(rows["year"]) if rows["year"].notna().any() else ""
+    undated = rows.loc[rows["year"].isna(), "period"].dropna() if "period" in rows else []
+    periods = [str(p).replace("-", "–") for p in dict.fromkeys(undated) if p]
+    return "; ".join([x for x in (years, *periods) if x]) or "not stated"
+
+
 def source_note(rows: pd.DataFrame, sources, extra: str = "") -> html.P:
     """The line under a chart: source(s) with licence, years, nature; attribution for non-redistributable data."""
     records = _records(sources)
@@ -136,7 +203,7 @@ def source_note(rows: pd.DataFrame, sources, extra: str = "") -> html.P:
         parts.append("Source: none (no data)")
     natures = ", ".join(nature_text(n) for n in dict.fromkeys(rows["nature"].dropna())) if not rows.empty else ""
     parts.append(f". Year{'s' if not rows.empty and rows['year'].nunique() > 1 else ''}: ")
-    parts.append(year_span(rows["year"]) if not rows.empty else "–")
+    parts.append(time_span(rows) if not rows.empty else "–")
     if natures:
         parts.append(f". Nature: {natures}")
     parts.append(f". {extra}" if extra else ".")
@@ -277,10 +344,18 @@ def trend_summary(df: pd.DataFrame, unit: str, decimals: int | None = 1) -> str:
     return " ".join(sentences)
 
 
-def ranking_summary(df: pd.DataFrame, unit: str, decimals: int | None = 1, label: str = "label") -> str:
-    """Highest and lowest values of a cross-section."""
+def ranking_summary(df: pd.DataFrame, unit: str, decimals: int | None = 1, label: str = "label", nature=None) -> str:
+    """Highest and lowest values of a cross-section; never for counts of detected cases or yes/no flags."""
     if df.empty:
         return "No data for this selection."
+    if unit == "flag":
+        yes = int((df["value"] > 0).sum())
+        return f"{len(df)} values: {yes} yes, {len(df) - yes} no."
+    if nature == "detected":
+        return (
+            f"{len(df)} values. Counts of detected cases are not ranked: they measure detection and reporting as "
+            "much as the crime."
+        )
     ordered = df.sort_values("value", ascending=False)
     top, bottom = ordered.iloc[0], ordered.iloc[-1]
     if len(ordered) == 1:

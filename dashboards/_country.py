@@ -8,36 +8,10 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
+from dashboards import _commitments, _delta, _series
 from dashboards import _components as c
-from dashboards import _data, _delta, _series
-from dashboards._pillars import PILLARS, Country, pillar_codes
+from dashboards._pillars import Country, pillar_codes, pillars, section_codes
 
-INSTRUMENTS = (
-    ("C029", "Forced Labour Convention, 1930 (ILO No. 29)"),
-    ("P029", "Protocol of 2014 to the Forced Labour Convention (ILO P029)"),
-    ("C105", "Abolition of Forced Labour Convention, 1957 (ILO No. 105)"),
-    ("C138", "Minimum Age Convention, 1973 (ILO No. 138)"),
-    ("C182", "Worst Forms of Child Labour Convention, 1999 (ILO No. 182)"),
-    ("PALERMO", "Palermo Protocol on trafficking in persons (UN, 2000)"),
-    ("CRC_OPSC", "Optional Protocol to the CRC on the sale of children (UN, 2000)"),
-)
-CONTEXT = (
-    "population",
-    "population_under18",
-    "gdp_per_capita_ppp",
-    "gdp_usd",
-    "poverty_extreme_190",
-    "poverty_national",
-    "birth_registration_u5",
-    "completion_primary",
-    "completion_lower_secondary",
-    "completion_upper_secondary",
-    "out_of_school_primary",
-    "out_of_school_lower_secondary",
-    "out_of_school_upper_secondary",
-    "social_protection_children",
-)
-GOVERNMENT_RESPONSE = ("government_response_gsi2018",)
 #: What each pillar's gap sentence calls its data.
 GAP_WORDS = {
     "child-labour": "child labour survey data",
@@ -47,62 +21,33 @@ GAP_WORDS = {
 
 
 def summary_cards(country: Country) -> dbc.Row:
-    """One card per pillar (headline value) and one for commitments: the one-screen view."""
+    """One card per pillar (headline value, as published) and one for commitments: the one-screen view."""
     cards = []
-    for slug, title, _, preferred in PILLARS:
-        codes = pillar_codes(country, slug, preferred)
+    for pillar in pillars():
+        codes = pillar_codes(country, pillar.slug)
+        card_id = f"country-card-{pillar.slug}"
         if not codes:
-            cards.append(c.stat(title, "No data", [f"No {title.lower()} data in this release"], f"country-card-{slug}"))
+            cards.append(c.stat(pillar.title, "No data", [f"No {pillar.title.lower()} data in this release"], card_id))
             continue
         row, meta = country.headline(codes[0]), country.indicator(codes[0])
-        value = c.format_value(row["value"], row["unit"], meta.get("decimals"))
         details = [
             meta.get("name", codes[0]),
-            f"{int(row['year'])} · {c.source_short(country.sources, row)}",
-            c.nature_text(row["nature"]).split(" (")[0],
+            " · ".join(x for x in (c.when(row), c.survey_text(row), c.age_text(row, meta.get("standard_age"))) if x),
+            f"{c.source_short(country.sources, row)} · {c.nature_text(row['nature']).split(' (')[0]}",
+            c.footnote(row),
         ]
-        cards.append(c.stat(title, value, details, f"country-card-{slug}"))
-    rows = _data.commitments(country.release, country.iso3)
-    ratified = rows[rows["ratified"].fillna(False).astype(bool)]["instrument"].nunique() if not rows.empty else 0
-    known = rows["instrument"].nunique() if not rows.empty else 0
-    cards.append(
-        c.stat(
-            "Commitments",
-            f"{ratified} of {len(INSTRUMENTS)}",
-            [f"instruments ratified ({known} with data)"],
-            "country-card-commitments",
-        )
-    )
+        cards.append(c.stat(pillar.title, c.value_text(row, row["unit"], meta.get("decimals")), details, card_id))
+    value, details = _commitments.summary(_commitments.statuses(country))
+    cards.append(c.stat("Commitments", value, details, "country-card-commitments"))
     return dbc.Row([dbc.Col(card, xs=12, sm=6, lg=3, className="mb-3") for card in cards], className="g-3")
 
 
 def commitments_section(country: Country) -> html.Section:
-    """Ratification status, date and "as of" date per instrument, and the GSI government response rating."""
-    rows = _data.commitments(country.release, country.iso3)
-    records = []
-    for code, label in INSTRUMENTS:
-        match = rows[rows["instrument"] == code] if not rows.empty else rows
-        if match.empty:
-            records.append(
-                {
-                    "instrument": label,
-                    "status": "no information in the sources",
-                    "date": "–",
-                    "as_of": "–",
-                    "source": "–",
-                }
-            )
-            continue
-        first = match.sort_values("date", ascending=False).iloc[0]
-        records.append(
-            {
-                "instrument": label,
-                "status": commitment_status(code, first["status"], first["as_of"]),
-                "date": first["date"] or "–",
-                "as_of": first["as_of"] or "–",
-                "source": c.source_short(country.sources, first),
-            }
-        )
+    """Status, date, "as of" date, freshness and source per instrument, and the GSI government response rating."""
+    found = _commitments.statuses(country)
+    records = [
+        {"instrument": s.label, "status": s.text, "date": s.date, "as_of": s.as_of, "source": s.source} for s in found
+    ]
     table = c.table(
         pd.DataFrame(records),
         [
@@ -113,6 +58,16 @@ def commitments_section(country: Country) -> html.Section:
             ("source", "Source"),
         ],
         f"Commitments of {country.name}",
+    )
+    stale = any(s.stale and s.known for s in found)
+    note = html.P(
+        [
+            f"Statuses whose data are more than {_commitments.STALE_AFTER} years old are marked “possibly out of "
+            "date”: a country may have ratified since, so such a “not ratified” is not counted as current. ",
+            c.explainer_link("ilo-conventions-and-ratification", "About the ratification data"),
+        ],
+        id="country-commitments-freshness",
+        className="small text-muted mt-2",
     )
     return html.Section(
         [
@@ -125,48 +80,21 @@ def commitments_section(country: Country) -> html.Section:
                 className="d-flex flex-wrap align-items-baseline gap-3 mb-2",
             ),
             table,
-            _c182_note(records),
+            note if stale else None,
             government_response(country),
         ],
         className="mb-5",
     )
 
 
-#: C182 became universally ratified on 4 August 2020, after the dates of the ratification data (about 2013).
-C182_UNIVERSAL = "every ILO member State has ratified it since 4 August 2020"
-
-
-def commitment_status(code: str, status: str, as_of: str) -> str:
-    """The status as the source gives it; a C182 "not ratified" says that it predates universal ratification."""
-    if code == "C182" and status == "not ratified":
-        return f"not ratified in data as of {as_of or 'an unknown date'}; {C182_UNIVERSAL}"
-    return status
-
-
-def _c182_note(records: list[dict]) -> html.P | None:
-    """A note under the table when a source's C182 status predates universal ratification (source: the explainer)."""
-    label = dict(INSTRUMENTS)["C182"]
-    if not any(r["instrument"] == label and r["status"].endswith(C182_UNIVERSAL) for r in records):
-        return None
-    return html.P(
-        [
-            "Convention No. 182: by August 2020 every ILO member State had ratified it. The status above comes "
-            "from older data (see “As of”): for an ILO member, “not ratified” predates that. ",
-            c.explainer_link("ilo-conventions-and-ratification", "About the ratification data"),
-        ],
-        id="country-c182-note",
-        className="small text-muted mt-2",
-    )
-
-
 def government_response(country: Country):
     """The GSI government response rating, with attribution."""
-    for code in GOVERNMENT_RESPONSE:
+    for code in section_codes(country.indicators, section="government-response"):
         row = country.headline(code)
         if row is None:
             continue
         meta = country.indicator(code)
-        text = f"{meta.get('name', code)}: {c.format_value(row['value'], row['unit'], meta.get('decimals'))} ({int(row['year'])})."
+        text = f"{meta.get('name', code)}: {c.value_text(row, row['unit'], meta.get('decimals'))} ({c.when(row)})."
         return html.Div(
             [
                 html.P(text, className="mb-0 mt-3", id="country-government-response"),
@@ -177,20 +105,19 @@ def government_response(country: Country):
 
 
 def context_section(country: Country) -> html.Section:
-    """Risk context: latest poverty, schooling, birth registration, income and population values."""
-    records, used = [], []
-    for code in CONTEXT:
+    """Risk context: headline poverty, schooling, birth registration, income and population values."""
+    records = []
+    for code in section_codes(country.indicators, section="context"):
         row = country.headline(code)
         if row is None:
             continue
         meta = country.indicator(code)
-        used.append(row)
         records.append(
             {
                 "code": code,
                 "indicator": meta.get("name", code),
-                "value": c.format_value(row["value"], row["unit"], meta.get("decimals")),
-                "year": int(row["year"]),
+                "value": c.value_text(row, row["unit"], meta.get("decimals")),
+                "year": c.when(row),
                 "source": c.source_short(country.sources, row),
             }
         )
@@ -207,7 +134,7 @@ def context_section(country: Country) -> html.Section:
         )
     table = c.table(
         pd.DataFrame(records),
-        [("indicator", "Indicator"), ("value", "Latest value"), ("year", "Year"), ("source", "Source")],
+        [("indicator", "Indicator"), ("value", "Latest value"), ("year", "Year or period"), ("source", "Source")],
         f"Risk context for {country.name}",
         {"indicator": lambda r: f"/indicator/{r['code']}"},
     )
@@ -215,17 +142,18 @@ def context_section(country: Country) -> html.Section:
 
 
 def gap_statements(country: Country) -> list[str]:
-    """Data gaps stated plainly, computed from the data (latest year per pillar, single points, no sex split)."""
+    """Data gaps stated plainly from each pillar's headline value (its survey year, not a report year)."""
     lines = []
-    for slug, title, _, preferred in PILLARS:
-        codes = pillar_codes(country, slug, preferred)
-        latest = _series.latest_year(country.obs, codes)
-        lines.append(_series.gap_sentence(GAP_WORDS[slug], latest, country.reference_year, country.name))
+    for pillar in pillars():
+        codes = pillar_codes(country, pillar.slug)
+        row = country.headline(codes[0]) if codes else None
+        words = GAP_WORDS.get(pillar.slug, f"{pillar.title.lower()} data")
+        lines.append(_series.gap_sentence(words, row, country.reference_year, country.name))
         if codes and _series.trend_frame(country.rows(codes[0]), codes[0]).empty:
-            lines.append(f"{title}: one comparable data point only, so no trend can be shown.")
+            lines.append(f"{pillar.title}: one comparable data point only, so no trend can be shown.")
         natures = set(country.obs[country.obs["indicator"].isin(codes)]["nature"]) if codes else set()
         if natures and natures <= {"modelled", "estimated"}:
-            lines.append(f"{title}: the figures are modelled estimates, not measurements in this country.")
+            lines.append(f"{pillar.title}: the figures are modelled estimates, not measurements in this country.")
     return lines
 
 

@@ -36,18 +36,18 @@ GROUPINGS = (("sdg_region", "SDG regions"), ("ilo_region", "ILO regions"), ("inc
 
 # -- pure ------------------------------------------------------------------------------------------------
 def latest_cells(obs: pd.DataFrame) -> pd.DataFrame:
-    """One row per (iso3, indicator): latest year with a value, its nature, and the number of years with data."""
+    """One row per (iso3, indicator): the headline (preferred) row's year, or its period where the publisher
+    gives no year (`period`, with `earliest` its first year), its nature, and the number of years with data."""
     obs = obs[obs["value"].notna()]
+    columns = ["iso3", "indicator", "latest_year", "period", "earliest", "nature", "years"]
     if obs.empty:
-        return pd.DataFrame(columns=["iso3", "indicator", "latest_year", "nature", "years"])
+        return pd.DataFrame(columns=columns)
     years = obs.groupby(["iso3", "indicator"])["year"].nunique().rename("years")
-    # Where sources disagree on the nature of the latest year, the plainest word wins (measured before modelled).
-    rank = {name: i for i, (name, _, _) in enumerate(NATURES)}
-    ordered = obs.assign(_rank=obs["nature"].map(rank).fillna(len(rank)))
-    ordered = ordered.sort_values(["iso3", "indicator", "year", "_rank"], ascending=[True, True, False, True])
-    latest = ordered.drop_duplicates(["iso3", "indicator"])[["iso3", "indicator", "year", "nature"]]
-    latest = latest.rename(columns={"year": "latest_year"}).merge(years.reset_index(), on=["iso3", "indicator"])
-    return latest.sort_values(["iso3", "indicator"]).reset_index(drop=True)
+    head = obs[obs["preferred"].fillna(False).astype(bool)]
+    latest = head.assign(latest_year=head["year"], earliest=head["year"].fillna(head["year_start"]))
+    latest = latest[["iso3", "indicator", "latest_year", "period", "earliest", "nature"]]
+    latest = latest.merge(years.reset_index(), on=["iso3", "indicator"])
+    return latest[columns].sort_values(["iso3", "indicator"]).reset_index(drop=True)
 
 
 def age_bin(years_since: int) -> int:
@@ -63,7 +63,8 @@ def matrix(cells: pd.DataFrame, countries: pd.DataFrame, codes: list[str], refer
     grid = pd.MultiIndex.from_product([countries["iso3"], codes], names=["iso3", "indicator"]).to_frame(index=False)
     grid = grid.merge(cells, on=["iso3", "indicator"], how="left")
     grid["name"] = grid["iso3"].map(dict(zip(countries["iso3"], countries["name"], strict=True)))
-    grid["since"] = reference_year - grid["latest_year"]
+    # a value known only by its period is as old as the period's start, for all anyone can tell
+    grid["since"] = reference_year - grid["earliest"]
     return grid
 
 
@@ -123,15 +124,25 @@ def matrix_figure(grid: pd.DataFrame, labels: dict[str, str], colour_by: str = "
     )
 
 
+def _when(year, period) -> str | None:
+    """A cell's time: its year, its period ("period 2013–2021"), or None without data."""
+    if pd.notna(year):
+        return str(int(year))
+    return f"period {str(period).replace('-', '–')}" if isinstance(period, str) and period else None
+
+
 def _cell_text(grid: pd.DataFrame) -> list[str]:
     out = []
-    for year, nature, since, years in zip(
-        grid["latest_year"], grid["nature"], grid["since"], grid["years"], strict=True
+    for year, period, nature, since, years in zip(
+        grid["latest_year"], grid["period"], grid["nature"], grid["since"], grid["years"], strict=True
     ):
-        if pd.isna(year):
+        when = _when(year, period)
+        if when is None:
             out.append("no data")
+        elif pd.isna(year):
+            out.append(f"{when}: survey year not published · {nature} · {int(years)} year(s) with data")
         else:
-            out.append(f"latest {int(year)} ({int(since)} years ago) · {nature} · {int(years)} year(s) with data")
+            out.append(f"latest {when} ({int(since)} years ago) · {nature} · {int(years)} year(s) with data")
     return out
 
 
@@ -150,7 +161,8 @@ def table_markdown(rows: pd.DataFrame, columns: list[tuple[str, str]]) -> str:
 
 def table_rows(grid: pd.DataFrame) -> pd.DataFrame:
     """The accessible alternative: one row per country, one text cell per indicator ('2019 · measured' or '–')."""
-    cell = [f"{int(y)} · {n}" if pd.notna(y) else "–" for y, n in zip(grid["latest_year"], grid["nature"], strict=True)]
+    times = [_when(y, p) for y, p in zip(grid["latest_year"], grid["period"], strict=True)]
+    cell = [f"{t} · {n}" if t else "–" for t, n in zip(times, grid["nature"], strict=True)]
     wide = grid.assign(cell=cell).pivot(index=["iso3", "name"], columns="indicator", values="cell").reset_index()
     return wide.sort_values("name", key=lambda s: s.str.casefold()).reset_index(drop=True)
 
@@ -168,7 +180,7 @@ def coverage_codes(indicators: pd.DataFrame) -> list[str]:
 def cells(release: Release) -> pd.DataFrame:
     """Latest-year cells of every SDG 8.7 indicator, for the whole release (cached per release)."""
     codes = tuple(coverage_codes(_data.indicators(release)))
-    cols = ["indicator", "iso3", "year", "value", "nature"]
+    cols = ["indicator", "iso3", "year", "year_start", "period", "value", "nature", "preferred"]
     obs = get_warehouse().observations(release, ObservationFilter(indicators=codes)) if codes else None
     return latest_cells(obs[cols] if obs is not None else pd.DataFrame(columns=cols))
 
@@ -200,9 +212,9 @@ def matrix_view(release: Release, group: str | None, colour_by: str | None) -> t
     labels = {code: str(names.loc[code, "short_name"] or code) for code in codes}
     columns = [("name", "Country")] + [(code, labels[code]) for code in codes]
     table = dcc.Markdown(table_markdown(table_rows(grid), columns), className="coverage-table small")
-    empty = int(grid.groupby("iso3")["latest_year"].count().eq(0).sum())
+    empty = int(grid.groupby("iso3")["nature"].count().eq(0).sum())
     summary = (
-        f"{len(members)} countries × {len(codes)} indicators; {int(grid['latest_year'].notna().sum())} cells have data; "
+        f"{len(members)} countries × {len(codes)} indicators; {int(grid['nature'].notna().sum())} cells have data; "
         f"{empty} countries have no data on any of these indicators."
     )
     return c.plain(matrix_figure(grid, labels, colour_by or "age")), table, summary

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -15,7 +16,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboards import _components as c
-from dashboards import _data
+from dashboards import _data, _series
 from dashboards._figures import FONT, OKABE_ITO
 from warehouse import ObservationFilter, Release, ReleaseError, get_warehouse
 from warehouse import progress_text as words
@@ -29,6 +30,8 @@ BADGE = {
     words.MOVING_AWAY: "danger",
     words.INSUFFICIENT: "secondary",
     words.NOT_ASSESSED: "light",
+    words.NO_CLEAR_CHANGE: "secondary",
+    words.TARGET_PASSED: "danger",
 }
 #: Which series heads the view when no indicator is asked for: the SDG 8.7.1 measures first.
 PRIORITY = (
@@ -49,22 +52,30 @@ OBSERVED, PROJECTED, REQUIRED, TARGET = OKABE_ITO[0], OKABE_ITO[0], OKABE_ITO[1]
 
 
 # -- pure helpers ----------------------------------------------------------------------------------------
-def headline(rows: pd.DataFrame, indicator: str | None = None) -> dict | None:
-    """The series to show: the asked indicator, else by PRIORITY; trend-able, total, longest and newest first."""
+SERIES = ["indicator", "sex", "age", "source", "comparability"]
+
+
+def headline(rows: pd.DataFrame, indicator: str | None = None, preferred: pd.DataFrame | None = None) -> dict | None:
+    """The series to show: the asked indicator, else by PRIORITY. With `preferred` (the area's headline
+    observations), only the series of a headline value: the block then shows what the cards show."""
     rows = rows[rows["status"] != words.NOT_ASSESSED]
+    if "comparability" not in rows:
+        rows = rows.assign(comparability="")
+    if preferred is not None:
+        keys = preferred.assign(comparability=preferred.get("comparability", "")).fillna({"comparability": ""})
+        rows = rows.merge(keys[SERIES].drop_duplicates(), on=SERIES, how="inner")
     if indicator:
         rows = rows[rows["indicator"] == indicator]
     if rows.empty:
         return None
     rank = {code: i for i, code in enumerate(PRIORITY)}
     order = rows.assign(
-        _short=rows["points"] < 2,
         _rank=rows["indicator"].map(lambda code: rank.get(code, len(rank))),
         _sex=rows["sex"] != "total",
     )
-    keys = ["_short", "_rank", "_sex", "points", "latest_year", "indicator", "age", "source"]
-    order = order.sort_values(keys, ascending=[True, True, True, False, False, True, True, True], kind="stable")
-    return order.iloc[0].drop(["_short", "_rank", "_sex"]).to_dict()
+    keys = ["_rank", "_sex", "points", "latest_year", "indicator", "age", "source"]
+    order = order.sort_values(keys, ascending=[True, True, False, False, True, True, True], kind="stable")
+    return order.iloc[0].drop(["_rank", "_sex"]).to_dict()
 
 
 def people_per_year(change: float, unit: str, population: float | None) -> float | None:
@@ -95,8 +106,9 @@ def fan_figure(obs: pd.DataFrame, row: dict, unit: str, height: int = 320) -> go
     fig = go.Figure(layout=_fan_layout(unit, height))
     latest_year = int(row["latest_year"])
     target_year = row.get("target_year")
-    if target_year is not None and not pd.isna(target_year) and int(target_year) > latest_year:
-        _add_projection(fig, obs, row, int(target_year))
+    required = row.get("required_change")
+    if required is not None and not pd.isna(required) and int(target_year) > latest_year:
+        _add_projection(fig, obs, row, int(target_year))  # only while years are left before the target
     fig.add_trace(_observed_trace(obs, unit))
     if target_year is not None and not pd.isna(target_year):
         fig.add_trace(
@@ -216,7 +228,8 @@ def series_observations(release: Release, row: dict) -> pd.DataFrame:
         sources=(row["source"],),
     )
     obs = get_warehouse().observations(release, where)
-    return obs[obs["value"].notna() & ~obs["censored"].fillna(False).astype(bool)]
+    same = obs["comparability"].fillna("") == (row.get("comparability") or "")
+    return obs[same & obs["value"].notna() & obs["year"].notna() & ~obs["censored"].fillna(False).astype(bool)]
 
 
 def population_for(release: Release, area: str, row: dict, unit: str) -> tuple[float | None, str]:
@@ -257,7 +270,8 @@ def delta_section(area_code: str, indicator: str | None = None, compact: bool = 
         return c.notice(f"No data release is available: {exc}", "warning")
     area = str(area_code or "").upper()
     rows = _data.progress(release, area)
-    row = headline(rows, indicator) if not rows.empty else None
+    preferred = _series.preferred(_data.country_observations(release, area))
+    row = headline(rows, indicator, preferred) if not rows.empty else None
     if row is None:
         wanted = f" for {indicator}" if indicator else ""
         return html.Div(
@@ -305,6 +319,11 @@ def _badge(row: dict) -> html.P:
     )
 
 
+def _now() -> int:
+    """The year progress is read in (the progress engine assesses in the current year too)."""
+    return date.today().year
+
+
 def _pace(row: dict, which: str, unit: str) -> str:
     value = words.pace_value(row, which)
     if value is None or pd.isna(value):
@@ -317,9 +336,15 @@ def _tiles(row: dict, unit: str, release: Release, area: str) -> dbc.Row:
     goal = f"to reach {words.target_text(float(target), unit)} by {int(row['target_year'])}" if pd.notna(target) else ""
     span = f"{int(row['baseline_year'])}–{int(row['latest_year'])}, {int(row['points'])} points"
     observed = _pace(row, "observed", unit) if row["points"] >= 2 else "no trend (one point)"
+    if row["status"] == words.NO_CLEAR_CHANGE:
+        observed = "no clear change"
+    required = c.stat("Required pace", _pace(row, "required", unit), [goal])
+    if row["status"] == words.TARGET_PASSED:
+        passed = words.target_passed_text(row["target_year"], row["latest_value"], row["latest_year"], unit, _now())
+        required = c.stat("Target year passed", passed.split(": ", 1)[1], [f"target: {goal.removeprefix('to ')}"])
     tiles = [
         c.stat("Observed pace", observed, [span if row["points"] >= 2 else f"{int(row['latest_year'])} only"]),
-        c.stat("Required pace", _pace(row, "required", unit), [goal]),
+        required,
     ]
     lines = [_people(row, unit, release, area)]
     return dbc.Row(
@@ -338,7 +363,7 @@ def _people(row: dict, unit: str, release: Release, area: str) -> str:
     if people is None:
         return f"People per year: not shown, because this release has no matching population figure ({row['age']})."
     basis = f" (required pace × {which})" if which else ""
-    return f"The required pace means about {words.format_count(people)} fewer {who} each year{basis}."
+    return f"The required pace means {words.rounded_count(people)} fewer {who} each year{basis}."
 
 
 def _chart(release: Release, row: dict, unit: str, compact: bool) -> html.Figure:

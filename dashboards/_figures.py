@@ -166,23 +166,32 @@ def grouped_bar_figure(df: pd.DataFrame, title: str, unit: str) -> go.Figure:
     return fig
 
 
-def map_figure(df: pd.DataFrame, title: str, unit: str, reverse: bool = False) -> go.Figure:
-    """World choropleth of `value` by ISO3 `iso3` (hover shows `name` and `year`); click data carry the ISO3."""
+def map_figure(df: pd.DataFrame, title: str, unit: str, reverse: bool = False, scale: str = "continuous") -> go.Figure:
+    """World choropleth of `value` by ISO3 `iso3` (hover shows `name` and `when`); click data carry the ISO3.
+
+    `scale`: "continuous" (a colour ramp), "categorical" (yes/no flags: two colours, a legend, no ramp) or
+    "presence" (counts of detected cases: one colour for "data reported", never a ramp that reads as prevalence).
+    """
     if df.empty:
         return empty_figure("No country data for this selection", height=380)
-    years = df["year"].astype(int).astype(str) if "year" in df.columns else ""
-    trace = go.Choropleth(
-        locations=df["iso3"].tolist(),
-        z=df["value"].tolist(),
-        locationmode="ISO-3",
-        text=(df["name"] + " (" + years + ")").tolist(),
-        customdata=df["iso3"].tolist(),
-        colorscale="Viridis",
-        reversescale=not reverse,
-        marker={"line": {"color": "white", "width": 0.4}},
-        colorbar={"title": {"text": unit, "side": "right"}, "thickness": 12, "len": 0.8},
-        hovertemplate=f"%{{text}}<br>%{{z:,.4~g}} {unit}<extra></extra>",
-    )
+    when = df["when"] if "when" in df.columns else df["year"].astype("Int64").astype(str)
+    common = {"locations": df["iso3"].tolist(), "locationmode": "ISO-3", "customdata": df["iso3"].tolist(),
+              "text": (df["name"] + " (" + when + ")").tolist(), "marker": {"line": {"color": "white", "width": 0.4}}}  # fmt: skip
+    if scale == "categorical":
+        yes = df["value"] > 0
+        colours = [[0, OKABE_ITO[1]], [0.5, OKABE_ITO[1]], [0.5, OKABE_ITO[0]], [1, OKABE_ITO[0]]]
+        common["text"] = [f"{t}: {'yes' if y else 'no'}" for t, y in zip(common["text"], yes, strict=True)]
+        trace = go.Choropleth(**common, z=yes.astype(int).tolist(), zmin=0, zmax=1, colorscale=colours,
+                              colorbar={"tickvals": [0.25, 0.75], "ticktext": ["no", "yes"], "thickness": 12, "len": 0.4},
+                              hovertemplate="%{text}<extra></extra>")  # fmt: skip
+    elif scale == "presence":
+        trace = go.Choropleth(**common, z=[1] * len(df), zmin=0, zmax=1, showscale=False,
+                              colorscale=[[0, OKABE_ITO[0]], [1, OKABE_ITO[0]]],
+                              hovertemplate=f"%{{text}}<br>data reported ({unit})<extra></extra>")  # fmt: skip
+    else:
+        trace = go.Choropleth(**common, z=df["value"].tolist(), colorscale="Viridis", reversescale=not reverse,
+                              colorbar={"title": {"text": unit, "side": "right"}, "thickness": 12, "len": 0.8},
+                              hovertemplate=f"%{{text}}<br>%{{z:,.4~g}} {unit}<extra></extra>")  # fmt: skip
     geo = {
         "projection": {"type": "equirectangular"},
         "showframe": False,

@@ -61,7 +61,7 @@ class Choices:
         rows = _series.valued(obs)
         sex, age = _series.default_breakdown(rows, code)
         ages = {s: frozenset(part["age"]) for s, part in rows.groupby("sex")}
-        years = frozenset(str(int(y)) for y in rows["year"].unique())
+        years = frozenset(str(int(y)) for y in rows["year"].dropna().unique())
         return cls(sex, age, frozenset(rows["sex"]), ages, years, frozenset(rows["iso3"]))
 
 
@@ -89,6 +89,15 @@ def choices(release: Release, code: str) -> Choices:
     return Choices.of(_data.indicator_observations(release, code), code)
 
 
+def headline_view(release: Release, code: str, view: View) -> tuple[str | None, str | None]:
+    """(sex, age) for a cross-section: None, None in the default view, so the map and its table show each
+    country's headline value (with its own age band), as every other page does."""
+    options = choices(release, code)
+    if view.sex == options.default_sex and view.age == options.default_age:
+        return None, None
+    return view.sex, view.age
+
+
 def filtered(obs: pd.DataFrame, view: View) -> pd.DataFrame:
     """The one filtered query every tab reads: chosen sex and age band, rows with values."""
     return _series.valued(obs[(obs["sex"] == view.sex) & (obs["age"] == view.age)])
@@ -108,7 +117,7 @@ def chart_view(release: Release, meta: dict, rows: pd.DataFrame, view: View) -> 
     """Lines for the compared areas: one per area and source (never joined across sources)."""
     names = _data.area_names(release)
     areas = view.areas or default_areas(rows, set(_data.countries(release).index))
-    picked = rows[rows["iso3"].isin(areas)]
+    picked = _series.dated(rows[rows["iso3"].isin(areas)])
     several = picked.groupby("iso3")["source"].nunique().gt(1).any()
     label = picked["iso3"].map(names).fillna(picked["iso3"])
     if several:  # one line per area and source, named by the source's edition (e.g. "UN SDG database 2020")
@@ -148,7 +157,8 @@ def content(release: Release, code: str, view: View):
 
 def map_view(release: Release, code: str, view: View) -> html.Figure:
     """The world map of the view (its table alternative is the Table tab, over the same query)."""
-    figure, summary, note, _ = _views.map_block(release, code, view.year, "indicator-map", view.sex, view.age)
+    sex, age = headline_view(release, code, view)
+    figure, summary, note, _ = _views.map_block(release, code, view.year, "indicator-map", sex, age)
     return c.chart("indicator-map", figure, f"{summary} {TABLE_TAB}", note, None, is_map=True)
 
 
@@ -160,14 +170,17 @@ def table_view(release: Release, meta: dict, rows: pd.DataFrame, view: View) -> 
         caption = f"{meta['name']}: compared areas, all years"
     else:
         countries = set(_data.countries(release).index)
-        shown = _series.cross_section(
-            rows, view.year, view.sex, view.age, countries, _views.source_order(release, meta["code"])
-        )
+        sex, age = headline_view(release, meta["code"], view)
+        every = _data.indicator_observations(release, meta["code"])
+        shown = _series.cross_section(every, view.year, sex, age, countries, _views.source_order(release, meta["code"]))
         caption = f"{meta['name']}: every country, {'latest year' if view.year == 'latest' else view.year}"
     unit = meta.get("unit") or ""
     shown = shown.assign(
         area=shown["iso3"].map(names).fillna(shown["iso3"]),
-        shown=c.formatted(shown["value"], unit, meta.get("decimals")),
+        shown=[c.value_text(r, unit, meta.get("decimals")) for _, r in shown.iterrows()],
+        when=[c.when(r) for _, r in shown.iterrows()],
+        band=[c.age_text(r, meta.get("standard_age")) for _, r in shown.iterrows()],
+        survey=[c.survey_text(r) or "–" for _, r in shown.iterrows()],
         interval=[
             f"{c.number(lo)}–{c.number(hi)}" if pd.notna(lo) and pd.notna(hi) else "–"
             for lo, hi in zip(shown["lower"], shown["upper"], strict=True)
@@ -175,8 +188,10 @@ def table_view(release: Release, meta: dict, rows: pd.DataFrame, view: View) -> 
     )
     columns = [
         ("area", "Area"),
-        ("year", "Year"),
+        ("when", "Year or period"),
         ("shown", "Value"),
+        ("band", "Age"),
+        ("survey", "Survey"),
         ("interval", "Interval"),
         ("source", "Source"),
         ("nature", "Nature"),

@@ -18,7 +18,7 @@ from dash import dcc, html
 from content.loader import indicator_definitions, library, term_lookup
 from content.models import ContentError, slugify
 from dashboards import _components as c
-from dashboards import _data, _figures, _series, _themes
+from dashboards import _data, _figures, _series, _shell, _themes
 from warehouse import Release, ReleaseError
 
 log = logging.getLogger(__name__)
@@ -26,20 +26,6 @@ log = logging.getLogger(__name__)
 WORLD = "WLD"
 #: Below this many countries, regional estimates (when there are any) make the better chart.
 MIN_COUNTRIES = 5
-#: Labels of the platform's fixed routes, for "where this explainer is used" lists.
-ROUTE_LABELS = {
-    "/": "Global overview",
-    "/countries": "Countries",
-    "/indicators": "All indicators",
-    "/themes": "Thematic areas",
-    "/pathfinders": "Pathfinder countries",
-    "/coverage": "Data coverage and progress",
-    "/data": "Data explorer and downloads",
-    "/learn": "Learning space",
-    "/learn/glossary": "Glossary",
-    "/search": "Search",
-    "/api/v1/docs": "API documentation",
-}
 
 
 # -- charts ----------------------------------------------------------------------------------------------
@@ -194,7 +180,7 @@ def used_by(slug: str, routes: list[str]) -> list[tuple[str, str]]:
         (name, f"/indicator/{code}") for code, (name, explainer) in sorted(indicators.items()) if explainer == slug
     ]
     for route in routes:
-        label = ROUTE_LABELS.get(route)
+        label = _shell.route_labels().get(route)
         if route.startswith("/indicator/"):
             label = indicators.get(route.removeprefix("/indicator/"), (route, ""))[0]
         elif route.startswith("/theme/"):

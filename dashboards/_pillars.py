@@ -9,47 +9,31 @@ import pandas as pd
 from dash import html
 
 from dashboards import _components as c
-from dashboards import _data, _figures, _series
+from dashboards import _data, _figures, _series, _themes
 from warehouse import Release
 
-#: (slug, title, explainer, indicator codes in order of preference).
-PILLARS = (
-    (
-        "child-labour",
-        "Child labour",
-        "child-labour-definitions",
-        ("child_labour_5_17", "child_labour_econ", "children_in_employment_7_14", "working_children_ilab"),
-    ),
-    (
-        "forced-labour",
-        "Forced labour and modern slavery",
-        "forced-labour-and-modern-slavery",
-        (
-            "modern_slavery_prevalence_gsi2023",
-            "modern_slavery_prevalence_gsi2018",
-            "modern_slavery_number_gsi2023",
-            "modern_slavery_number_gsi2018",
-            "vulnerability_gsi2018",
-        ),
-    ),
-    (
-        "trafficking",
-        "Human trafficking",
-        "human-trafficking",
-        (
-            "trafficking_victims_detected",
-            "detected_victims_16_2_2",
-            "trafficking_victims_sexual_exploitation",
-            "trafficking_victims_forced_labour",
-            "trafficking_victims_other_forms",
-            "trafficking_persons_prosecuted",
-            "trafficking_persons_convicted",
-        ),
-    ),
-)
 
-#: Indicators of a pillar's theme that belong to other sections of the page.
-NOT_PILLAR = {"government_response_gsi2018", "government_response_gsi2023"}
+@dataclass(frozen=True)
+class Pillar:
+    """A pillar section of the country page: a theme of content/themes.yaml marked `pillar: true`."""
+
+    slug: str
+    title: str
+    explainer: str
+
+
+def pillars() -> list[Pillar]:
+    """The pillars in the order of the themes file (their indicators: `pillar` in indicators.yaml)."""
+    return [Pillar(t.slug, t.title, (t.explainers or [""])[0]) for t in _themes.themes().values() if t.pillar]
+
+
+def section_codes(indicators: pd.DataFrame, pillar: str = "", section: str = "") -> list[str]:
+    """The indicators of one pillar or other page section, by rank (data/reference/indicators.yaml)."""
+    if "pillar" not in indicators:
+        return []
+    table = indicators[indicators["pillar"] == pillar] if pillar else indicators[indicators["section"] == section]
+    table = table.reset_index(drop=True)
+    return table.assign(_r=table["rank"].fillna(999)).sort_values(["_r", "code"])["code"].tolist()
 
 
 @dataclass
@@ -74,9 +58,6 @@ class Country:
     def indicator(self, code: str) -> dict:
         return self.indicators.loc[code].to_dict() if code in self.indicators.index else {"code": code, "name": code}
 
-    def source_order(self, code: str) -> list[str]:
-        return [s.strip() for s in str(self.indicator(code).get("sources") or "").split(",") if s.strip()]
-
     def rows(self, code: str) -> pd.DataFrame:
         """The country's observations of one indicator (split once: the page asks for each many times)."""
         if not self._by_code:
@@ -85,7 +66,7 @@ class Country:
 
     def headline(self, code: str) -> pd.Series | None:
         if code not in self._headlines:
-            self._headlines[code] = _series.headline_row(self.rows(code), code, self.source_order(code))
+            self._headlines[code] = _series.headline_row(self.rows(code), code)
         return self._headlines[code]
 
 
@@ -103,16 +84,15 @@ def load(release: Release, iso3: str, meta: dict) -> Country:
     )
 
 
-def pillar_codes(country: Country, slug: str, preferred: tuple[str, ...]) -> list[str]:
-    """The pillar's indicators that this country has data for, preferred ones first, then others of its theme."""
-    themed = country.indicators[country.indicators["theme"] == slug]["code"].tolist()
-    present = set(_series.valued(country.obs)["indicator"])
-    # the government response rating is a commitment, shown with the ratifications, not a prevalence
-    return [code for code in dict.fromkeys([*preferred, *themed]) if code in present and code not in NOT_PILLAR]
+def pillar_codes(country: Country, slug: str) -> list[str]:
+    """The pillar's indicators that this country has a headline value for, by rank."""
+    present = set(_series.preferred(country.obs)["indicator"])
+    return [code for code in section_codes(country.indicators, pillar=slug) if code in present]
 
 
 def latest_table(country: Country, codes: list[str], slug: str) -> html.Div:
-    """One row per indicator: latest value, year, breakdown, source, nature, explainer."""
+    """One row per indicator: the headline value as published (qualifier, year or period, survey, age band,
+    footnotes), source, nature, explainer."""
     records = []
     for code in codes:
         row, meta = country.headline(code), country.indicator(code)
@@ -120,11 +100,13 @@ def latest_table(country: Country, codes: list[str], slug: str) -> html.Div:
             {
                 "indicator": meta.get("name") or code,
                 "code": code,
-                "value": c.format_value(row["value"], row["unit"], meta.get("decimals")),
-                "year": int(row["year"]),
-                "group": f"{row['sex']}, age {row['age']}",
+                "value": c.value_text(row, row["unit"], meta.get("decimals")),
+                "year": c.when(row),
+                "survey": c.survey_text(row) or "–",
+                "group": f"{row['sex']}, {c.age_text(row, meta.get('standard_age'))}",
                 "source": c.source_short(country.sources, row),
                 "nature": row["nature"],
+                "note": c.footnote(row) or "–",
                 "explainer": meta.get("explainer") or "",
             }
         )
@@ -133,10 +115,12 @@ def latest_table(country: Country, codes: list[str], slug: str) -> html.Div:
     columns = [
         ("indicator", "Indicator"),
         ("value", "Latest value"),
-        ("year", "Year"),
+        ("year", "Year or period"),
+        ("survey", "Survey"),
         ("group", "Sex, age"),
         ("source", "Source"),
         ("nature", "Nature"),
+        ("note", "Notes"),
     ]
     block = c.table(frame, columns, f"Latest values for {country.name}", links)
     slugs = [s for s in dict.fromkeys(frame["explainer"]) if s]
@@ -183,42 +167,26 @@ def trend_block(country: Country, codes: list[str], slug: str):
 
 
 def comparison_block(country: Country, code: str, slug: str):
-    """This country against its SDG region and income group: a published aggregate, else the peers' median."""
-    row = country.headline(code)
-    meta = country.indicator(code)
+    """This country against its SDG region and income group: a published aggregate, else the peers' unweighted
+    median (said so, with how many of the group's countries and which years). Counts of detected cases are not
+    compared between countries: they measure detection as much as the phenomenon."""
+    row, meta = country.headline(code), country.indicator(code)
+    if row["nature"] == "detected":
+        return c.notice(
+            "Counts of detected cases are not compared with other countries: they measure detection and "
+            "reporting as much as the crime, so a higher count does not mean more trafficking."
+        )
     all_obs = _data.indicator_observations(country.release, code)
     members = _data.countries(country.release)
-    bars = [{"label": country.name, "value": row["value"], "highlight": True, "basis": f"{int(row['year'])}"}]
-    used = [all_obs[(all_obs["iso3"] == country.iso3)].head(0)]
+    bars = [{"label": country.name, "value": row["value"], "highlight": True, "basis": c.when(row)}]
+    used = []
     for column in ("sdg_region", "income_group"):
         group = country.meta.get(column)
-        if not group:
-            continue
-        group_name = country.names.get(group, group)
-        aggregate = _series.aggregate_value(all_obs, group, row)
-        if aggregate is not None:
-            bars.append(
-                {
-                    "label": f"{group_name} (published aggregate)",
-                    "value": aggregate["value"],
-                    "highlight": False,
-                    "basis": f"{int(aggregate['year'])}",
-                }
-            )
-            used.append(aggregate.to_frame().T)
-            continue
-        peers = _series.peer_values(all_obs, members[members[column] == group]["iso3"].tolist(), row)
-        peers = peers[peers["iso3"] != country.iso3]
-        if len(peers) >= 2:
-            bars.append(
-                {
-                    "label": f"{group_name}: median of {len(peers)} countries",
-                    "value": peers["value"].median(),
-                    "highlight": False,
-                    "basis": c.year_span(peers["year"]),
-                }
-            )
-            used.append(peers)
+        if group:
+            bar, rows = _group_bar(country, all_obs, members, column, group, row)
+            if bar:
+                bars.append(bar)
+                used.append(rows)
     if len(bars) == 1:
         return c.notice(f"No comparable values for {country.name}'s region or income group.")
     frame = pd.DataFrame(bars)
@@ -233,20 +201,41 @@ def comparison_block(country: Country, code: str, slug: str):
     return c.chart(
         f"country-{slug}-peers",
         _figures.bar_figure(frame, title, c.unit_label(unit)),
-        c.ranking_summary(frame, unit, meta.get("decimals")),
+        c.ranking_summary(frame, unit, meta.get("decimals"), nature=row["nature"]),
         c.source_note(rows, country.sources, "Peers: same indicator, sex, age band and source."),
         table,
     )
 
 
+def _group_bar(country: Country, all_obs, members, column: str, group: str, row) -> tuple[dict | None, object]:
+    """(bar, rows used) for one group: its published aggregate, else the unweighted median of >= 2 peers."""
+    name = country.names.get(group, group)
+    aggregate = _series.aggregate_value(all_obs, group, row)
+    if aggregate is not None:
+        bar = {"label": f"{name} (published aggregate)", "value": aggregate["value"], "highlight": False,
+               "basis": c.when(aggregate)}  # fmt: skip
+        return bar, aggregate.to_frame().T
+    group_members = members[members[column] == group]["iso3"].tolist()
+    peers = _series.peer_values(all_obs, group_members, row)
+    peers = peers[peers["iso3"] != country.iso3]
+    if len(peers) < 2:
+        return None, None
+    others = len([m for m in group_members if m != country.iso3])
+    label = f"{name}: unweighted median of {len(peers)} of {others} countries"
+    return {"label": label, "value": peers["value"].median(), "highlight": False,
+            "basis": c.year_span(peers["year"]) if peers["year"].notna().all() else c.when(peers.iloc[0])}, peers  # fmt: skip
+
+
 def _split_frame(country: Country, row: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     """(rows used, chart frame with category/group/value, what it is split by) for one headline row."""
     split = _series.sex_breakdown(country.rows(row["indicator"]), row)
+    times = [c.when(r) for _, r in split.iterrows()]
     if not split.empty:
-        frame = pd.DataFrame({"category": split["year"].astype(str), "group": split["sex"].str.capitalize()})
+        frame = pd.DataFrame({"category": times, "group": split["sex"].str.capitalize().tolist()})
         return split, frame.assign(value=split["value"].to_numpy()), "sex"
     split = _series.age_breakdown(country.rows(row["indicator"]), row)
-    frame = pd.DataFrame({"category": "age " + split["age"].astype(str), "group": split["year"].astype(str)})
+    times = [c.when(r) for _, r in split.iterrows()]
+    frame = pd.DataFrame({"category": ("age " + split["age"].astype(str)).tolist(), "group": times})
     return split, frame.assign(value=split["value"].to_numpy()), "age"
 
 
@@ -264,8 +253,8 @@ def breakdown_block(country: Country, codes: list[str], slug: str):
         table = c.table(
             shown.assign(value=c.formatted(frame["value"], unit, meta.get("decimals"))),
             [
-                ("category", "Year" if by == "sex" else "Age band"),
-                ("group", "Sex" if by == "sex" else "Year"),
+                ("category", "Year or period" if by == "sex" else "Age band"),
+                ("group", "Sex" if by == "sex" else "Year or period"),
                 ("value", "Value"),
             ],
             title,
@@ -280,19 +269,18 @@ def breakdown_block(country: Country, codes: list[str], slug: str):
     return None
 
 
-def pillar_section(country: Country, pillar: tuple) -> html.Section:
+def pillar_section(country: Country, pillar: Pillar) -> html.Section:
     """One pillar: heading, latest values, trend, comparison with peers and breakdowns (what the data allow)."""
-    slug, title, explainer, preferred = pillar
-    codes = pillar_codes(country, slug, preferred)
+    codes = pillar_codes(country, pillar.slug)
     heading = html.Div(
-        [html.H2(title, id=f"country-{slug}", className="h4 mb-0"), c.explainer_link(explainer)],
+        [html.H2(pillar.title, id=f"country-{pillar.slug}", className="h4 mb-0"), c.explainer_link(pillar.explainer)],
         className="d-flex flex-wrap align-items-baseline gap-3 mb-2",
     )
     if not codes:
-        body = [c.notice(f"No data on {title.lower()} for {country.name} in this release.")]
+        body = [c.notice(f"No data on {pillar.title.lower()} for {country.name} in this release.")]
     else:
-        blocks = [trend_block(country, codes, slug), comparison_block(country, codes[0], slug),
-                  breakdown_block(country, codes, slug)]  # fmt: skip
+        blocks = [trend_block(country, codes, pillar.slug), comparison_block(country, codes[0], pillar.slug),
+                  breakdown_block(country, codes, pillar.slug)]  # fmt: skip
         charts = dbc.Row([dbc.Col(block, lg=6) for block in blocks if block is not None], className="g-4")
-        body = [latest_table(country, codes, slug), charts]
+        body = [latest_table(country, codes, pillar.slug), charts]
     return html.Section([heading, *body], className="pillar mb-5")

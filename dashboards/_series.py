@@ -1,7 +1,10 @@
 """Pure rules for choosing what a dashboard shows: comparable series, headline rows, peers, breakdowns, gaps.
 
-Comparable means same indicator, sex, age band and source (GSI editions are separate indicators already), so a
-trend never joins points measured on different definitions: each such series is drawn as its own line.
+Comparable means same indicator, sex, age band, source and comparability label (GSI editions are separate
+indicators already; editions a publisher calls not comparable carry different labels), so a trend never joins
+points measured on different definitions: each such series is drawn as its own line. A value known only by its
+period has no year and no place on a time line. The headline of an indicator and area is the row the ETL
+marked `preferred` by the rule of data/reference/headline.yaml: pages never choose one themselves.
 """
 
 from __future__ import annotations
@@ -9,24 +12,9 @@ from __future__ import annotations
 import pandas as pd
 
 #: The columns that together identify one comparable series of an area.
-SERIES_KEY = ["indicator", "sex", "age", "source"]
+SERIES_KEY = ["indicator", "sex", "age", "source", "comparability"]
 #: Preferred age band per indicator when several exist (the SDG definition first).
 PREFERRED_AGE = {"child_labour_5_17": "5-17", "child_labour_econ": "5-17"}
-#: Where several sources publish one indicator, the order a dashboard prefers them in, before recency. SOWC 2023
-#: dates its child labour and birth registration values 2021, the end of its 2013-2021 reference period rather
-#: than the survey year (see the indicators' caveats), so the sources that carry the survey year come first.
-SOURCE_PREFERENCE = {
-    "child_labour_5_17": ("sdg_menaro", "unsd_sdg_ddf", "unicef_sowc2023"),
-    "birth_registration_u5": ("sdg_menaro", "unsd_sdg_ddf", "unicef_sowc2023"),
-}
-
-#: Sources whose year is the end of a reference period, not the year of measurement.
-PERIOD_END_SOURCES = {"unicef_sowc2023"}
-
-
-def _preference(code: str, sources: pd.Series) -> pd.Series:
-    order = SOURCE_PREFERENCE.get(code, ())
-    return sources.map({s: i for i, s in enumerate(order)}).fillna(len(order)).astype(int)
 
 
 def valued(obs: pd.DataFrame) -> pd.DataFrame:
@@ -34,49 +22,63 @@ def valued(obs: pd.DataFrame) -> pd.DataFrame:
     return obs[obs["value"].notna()]
 
 
+def dated(obs: pd.DataFrame) -> pd.DataFrame:
+    """Rows with a value and a reference year (rows known only by a period are left out)."""
+    return obs[obs["value"].notna() & obs["year"].notna()]
+
+
+def preferred(obs: pd.DataFrame) -> pd.DataFrame:
+    """The headline rows (one per indicator and area, marked by the ETL)."""
+    if "preferred" not in obs:
+        return obs.iloc[0:0]
+    return valued(obs[obs["preferred"].fillna(False).astype(bool)])
+
+
 def headline_row(obs: pd.DataFrame, code: str, source_order: list[str] | None = None) -> pd.Series | None:
-    """The row a card shows for one indicator: total sex, preferred age, then the latest year, longest series."""
-    rows = valued(obs[obs["indicator"] == code])
-    if rows.empty:
-        return None
-    totals = rows[rows["sex"] == "total"]
-    rows = totals if not totals.empty else rows
-    preferred = rows[rows["age"] == PREFERRED_AGE.get(code, "all ages")]
-    rows = preferred if not preferred.empty else rows
-    counts = rows.groupby(["age", "source"])["year"].transform("count")
-    rank = rows["source"].map({s: i for i, s in enumerate(source_order or [])}).fillna(99)
-    ordered = rows.assign(_p=_preference(code, rows["source"]), _n=counts, _rank=rank).sort_values(
-        ["_p", "year", "_n", "_rank"], ascending=[True, False, False, True]
-    )
-    return ordered.iloc[0].drop(["_p", "_n", "_rank"])
+    """The row every card, map, progress block and brief shows for one indicator: the preferred one."""
+    rows = preferred(obs[obs["indicator"] == code])
+    return rows.iloc[0] if not rows.empty else None
+
+
+def _key(obs: pd.DataFrame) -> list[str]:
+    return [k for k in SERIES_KEY if k in obs.columns]
 
 
 def comparable(obs: pd.DataFrame, row: pd.Series) -> pd.DataFrame:
     """All points of the series `row` belongs to (same indicator, sex, age, source), oldest first."""
     mask = pd.Series(True, index=obs.index)
-    for column in SERIES_KEY:
-        mask &= obs[column] == row[column]
-    return valued(obs[mask]).sort_values("year")
+    for column in _key(obs):
+        mask &= obs[column].fillna("") == ("" if pd.isna(row[column]) else row[column])
+    return dated(obs[mask]).sort_values("year")
 
 
 def trend_frame(obs: pd.DataFrame, code: str, sex: str = "total", min_points: int = 2) -> pd.DataFrame:
     """Every series of `code` and `sex` with at least `min_points` points, labelled by age and source."""
-    rows = valued(obs[(obs["indicator"] == code) & (obs["sex"] == sex)])
+    rows = dated(obs[(obs["indicator"] == code) & (obs["sex"] == sex)])
     if rows.empty:
         return rows.assign(series=pd.Series(dtype=str))
-    sizes = rows.groupby(["age", "source"])["year"].transform("nunique")
-    rows = rows[sizes >= min_points]
-    several = rows.groupby(["age", "source"]).ngroups > 1
+    if "comparability" not in rows:
+        rows = rows.assign(comparability="")
+    rows = rows.assign(comparability=rows["comparability"].fillna(""))
+    groups = ["age", "source", "comparability"]
+    rows = rows[rows.groupby(groups)["year"].transform("nunique") >= min_points]
+    several = rows.groupby(groups).ngroups > 1
     label = "age " + rows["age"].astype(str)
     if several and rows["source"].nunique() > 1:
         label = label + " · " + rows["source"].astype(str)
+    if rows["comparability"].nunique() > 1:
+        label = label + " · " + rows["comparability"]
     return rows.assign(series=label).sort_values(["series", "year"])
 
 
 def sex_breakdown(obs: pd.DataFrame, row: pd.Series) -> pd.DataFrame:
     """Female and male values for the same indicator, age, source and year as `row` (empty if not both)."""
-    same = valued(
-        obs[(obs["indicator"] == row["indicator"]) & (obs["age"] == row["age"]) & (obs["source"] == row["source"])]
+    same = same_time(
+        valued(
+            obs[(obs["indicator"] == row["indicator"]) & (obs["age"] == row["age"]) & (obs["source"] == row["source"])]
+        ),
+        row,
+        every_year=True,
     )
     same = same[same["sex"].isin(["female", "male"])]
     if same["sex"].nunique() < 2:
@@ -86,25 +88,30 @@ def sex_breakdown(obs: pd.DataFrame, row: pd.Series) -> pd.DataFrame:
 
 def age_breakdown(obs: pd.DataFrame, row: pd.Series) -> pd.DataFrame:
     """Values by age band for the same indicator, sex, source and year as `row` (empty if only one band)."""
-    same = valued(
-        obs[
-            (obs["indicator"] == row["indicator"])
-            & (obs["sex"] == row["sex"])
-            & (obs["source"] == row["source"])
-            & (obs["year"] == row["year"])
-        ]
+    same = same_time(
+        valued(
+            obs[(obs["indicator"] == row["indicator"]) & (obs["sex"] == row["sex"]) & (obs["source"] == row["source"])]
+        ),
+        row,
     )
     return same if same["age"].nunique() > 1 else same.iloc[0:0]
+
+
+def same_time(rows: pd.DataFrame, row: pd.Series, every_year: bool = False) -> pd.DataFrame:
+    """The rows dated like `row`: its year (or, with `every_year`, any year), or the same period when it has none."""
+    if pd.isna(row.get("year")):
+        return rows[rows["year"].isna() & (rows["period"].fillna("") == (row.get("period") or ""))]
+    return rows[rows["year"].notna()] if every_year else rows[rows["year"] == row["year"]]
 
 
 def peer_values(all_obs: pd.DataFrame, members: list[str], row: pd.Series, window: int = 5) -> pd.DataFrame:
     """Peers' comparable values (never the country itself): the same year when >= 3 peers have it, else each
     peer's latest value within +-window years."""
     rows = valued(all_obs[all_obs["iso3"].isin(members) & (all_obs["iso3"] != row.get("iso3"))])
-    for column in SERIES_KEY:
+    for column in ("indicator", "sex", "age", "source"):
         rows = rows[rows[column] == row[column]]
-    same_year = rows[rows["year"] == row["year"]]
-    if same_year["iso3"].nunique() >= 3:
+    same_year = same_time(rows, row)
+    if same_year["iso3"].nunique() >= 3 or pd.isna(row.get("year")):
         return same_year
     near = rows[(rows["year"] - int(row["year"])).abs() <= window]
     return near.sort_values("year").groupby("iso3").tail(1)
@@ -112,30 +119,36 @@ def peer_values(all_obs: pd.DataFrame, members: list[str], row: pd.Series, windo
 
 def aggregate_value(all_obs: pd.DataFrame, group: str, row: pd.Series) -> pd.Series | None:
     """A published aggregate for region `group` with the same indicator, sex, age and year, if any."""
-    rows = valued(all_obs[(all_obs["iso3"] == group) & (all_obs["year"] == row["year"])])
+    rows = same_time(valued(all_obs[all_obs["iso3"] == group]), row)
     rows = rows[(rows["sex"] == row["sex"]) & (rows["age"] == row["age"])]
     return rows.iloc[0] if not rows.empty else None
 
 
-def latest_year(obs: pd.DataFrame, codes: list[str]) -> int | None:
-    """The latest year with a value for any of `codes`, not counting period-end years when other sources exist."""
-    rows = valued(obs[obs["indicator"].isin(codes)])
-    dated = rows[~rows["source"].isin(PERIOD_END_SOURCES)]
-    rows = dated if not dated.empty else rows
-    return int(rows["year"].max()) if not rows.empty else None
+def latest_year(row: pd.Series | None) -> int | None:
+    """The reference year of a headline row (None when it has none, or no row)."""
+    if row is None or pd.isna(row.get("year")):
+        return None
+    return int(row["year"])
 
 
 def years_since(latest_year: int | None, reference_year: int) -> int | None:
     return None if latest_year is None else int(reference_year) - int(latest_year)
 
 
-def gap_sentence(what: str, latest_year: int | None, reference_year: int, where: str = "", stale_after: int = 4) -> str:
-    """A plain statement of a data gap, e.g. "No child labour survey since 2012." """
-    if latest_year is None:
+def gap_sentence(what: str, row: pd.Series | None, reference_year: int, where: str = "", stale_after: int = 4) -> str:
+    """A plain statement of a data gap from a headline row, e.g. "No child labour survey data since 2012." """
+    if row is None:
         return f"No {what}{' for ' + where if where else ''} in this release."
-    if years_since(latest_year, reference_year) > stale_after:
-        return f"No {what} since {int(latest_year)}."
-    return f"Latest {what}: {int(latest_year)}."
+    survey = row.get("survey")
+    survey = survey.split(",")[0].strip() if isinstance(survey, str) else ""
+    named = f" ({survey})" if survey else ""
+    year = latest_year(row)
+    if year is None:
+        period = str(row.get("period") or "period not stated").replace("-", "–")
+        return f"Latest {what}: no survey year is published; the value refers to: {period}."
+    if years_since(year, reference_year) > stale_after:
+        return f"No {what} since {year}{named}."
+    return f"Latest {what}: {year}{named}."
 
 
 def labelled_series(
@@ -146,7 +159,7 @@ def labelled_series(
     With `main_age`, only each indicator's main age band is kept (single points for sub-bands would clutter a
     headline trend; they stay in the indicator's own page).
     """
-    rows = valued(obs[obs["indicator"].isin(codes) & (obs["sex"] == "total")])
+    rows = dated(obs[obs["indicator"].isin(codes) & (obs["sex"] == "total")])
     if rows.empty:
         return rows.assign(series=pd.Series(dtype=str))
     if main_age:
@@ -177,13 +190,18 @@ def default_breakdown(obs: pd.DataFrame, code: str) -> tuple[str, str]:
     return sex, str(age)
 
 
-def cross_section(obs: pd.DataFrame, year, sex: str, age: str, areas: set[str], source_order: list[str]):
-    """One row per area for a year (or each area's latest when year is "latest"), one source per area."""
-    rows = valued(obs[(obs["sex"] == sex) & (obs["age"] == age) & obs["iso3"].isin(areas)])
-    if year not in (None, "", "latest"):
+def cross_section(obs: pd.DataFrame, year, sex: str | None, age: str | None, areas: set[str], source_order: list[str]):
+    """One row per area: the headline rows (latest year, default breakdown: sex and age None), else for a chosen
+    year, sex and age the row of the first source in `source_order` (the headline rule's order), latest first."""
+    latest = year in (None, "", "latest")
+    if latest and sex is None and age is None:
+        return preferred(obs[obs["iso3"].isin(areas)]).sort_values("iso3").reset_index(drop=True)
+    rows = valued(obs[obs["iso3"].isin(areas)])
+    rows = rows[(rows["sex"] == sex) if sex else rows["sex"] == "total"]
+    rows = rows[rows["age"] == age] if age else rows
+    if not latest:
         rows = rows[rows["year"] == int(year)]
-    code = str(rows["indicator"].iloc[0]) if not rows.empty else ""
-    rank = rows["source"].map({s: i for i, s in enumerate(source_order)}).fillna(99)
-    rows = rows.assign(_p=_preference(code, rows["source"]), _rank=rank)
-    rows = rows.sort_values(["iso3", "_p", "year", "_rank"], ascending=[True, True, False, True])
-    return rows.groupby("iso3").head(1).drop(columns=["_p", "_rank"]).reset_index(drop=True)
+    rank = rows["source"].map({s: i for i, s in enumerate(source_order)}).fillna(len(source_order))
+    when = rows["year"].fillna(rows["year_end"] if "year_end" in rows else pd.NA).fillna(0)
+    rows = rows.assign(_rank=rank, _when=when).sort_values(["iso3", "_rank", "_when"], ascending=[True, True, False])
+    return rows.groupby("iso3").head(1).drop(columns=["_rank", "_when"]).reset_index(drop=True)

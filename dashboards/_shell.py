@@ -30,16 +30,20 @@ INDEX = """<!DOCTYPE html>
 </body>
 </html>"""
 
-NAV = [
-    ("Overview", "/"),
-    ("Countries", "/countries"),
-    ("Indicators", "/indicators"),
-    ("Themes", "/themes"),
-    ("Progress", "/coverage"),
-    ("Data", "/data"),
-    ("Learn", "/learn"),
-    ("API", "/api/v1/docs"),
-]
+#: Routes that are not Dash pages (the API's documentation is served by Flask): (label, nav label, path).
+OTHER_ROUTES = (("API documentation", "API", "/api/v1/docs"),)
+
+
+def nav_links() -> list[tuple[str, str]]:
+    """(label, href) of the navigation bar: the pages registered with `nav=` in their `order`, then the API."""
+    pages = sorted((p for p in dash.page_registry.values() if p.get("nav")), key=lambda p: p.get("order", 99))
+    return [(p["nav"], p["path"]) for p in pages] + [(nav, path) for _, nav, path in OTHER_ROUTES]
+
+
+def route_labels() -> dict[str, str]:
+    """Label of every fixed route (Dash's page registry names, and the routes outside it)."""
+    labels = {p["path"]: p["name"] for p in dash.page_registry.values() if not p.get("path_template")}
+    return {**labels, **{path: label for label, _, path in OTHER_ROUTES}}
 
 
 #: Paths below which a navigation entry is the current one (besides its own path and what lies under it).
@@ -54,7 +58,7 @@ def navbar() -> dbc.Navbar:
     """Brand, a toggler for narrow screens (aria-expanded kept in sync), the section links and the search box."""
     links = [
         dbc.NavItem(dbc.NavLink(label, href=href, id=_nav_id(href), external_link=href.startswith("/api/")))
-        for label, href in NAV
+        for label, href in nav_links()
     ]
     search = html.Form(
         [
@@ -142,7 +146,7 @@ def register(app: dash.Dash) -> None:
         State("shell-collapse", "is_open"),
         prevent_initial_call=True,
     )
-    hrefs = [href for _, href in NAV]
+    hrefs = [href for _, href in nav_links()]
     app.clientside_callback(
         _ACTIVE_JS % (json.dumps(hrefs), json.dumps(ALSO_ACTIVE)),
         [Output(_nav_id(href), "active") for href in hrefs],

@@ -32,14 +32,22 @@ def source_order(release: Release, code: str) -> list[str]:
 
 
 def map_frame(release: Release, code: str, year, sex: str | None = None, age: str | None = None) -> pd.DataFrame:
-    """The countries' values of one indicator for a year (or latest), with names, for a choropleth."""
+    """The countries' values of one indicator, with names: the headline rows for "latest" (each as published:
+    its own year or period and age band), else the chosen year, sex and age."""
     obs = _data.indicator_observations(release, code)
-    default_sex, default_age = _series.default_breakdown(obs, code)
     countries = _data.countries(release)
-    frame = _series.cross_section(
-        obs, year, sex or default_sex, age or default_age, set(countries.index), source_order(release, code)
+    frame = _series.cross_section(obs, year, sex, age, set(countries.index), source_order(release, code))
+    return frame.assign(
+        name=frame["iso3"].map(countries["name"]).fillna(frame["iso3"]),
+        when=[c.when(r) for _, r in frame.iterrows()],
     )
-    return frame.assign(name=frame["iso3"].map(countries["name"]).fillna(frame["iso3"]))
+
+
+def map_scale(meta: dict) -> str:
+    """How a map colours an indicator: yes/no flags in two colours, detected counts as presence only."""
+    if meta.get("unit") == "flag":
+        return "categorical"
+    return "presence" if meta.get("nature") == "detected" else "continuous"
 
 
 @_data.memo
@@ -48,23 +56,31 @@ def map_block(release: Release, code: str, year, graph_id: str, sex: str | None 
     meta = _data.indicator_meta(release, code) or {"name": code, "unit": ""}
     frame = map_frame(release, code, year, sex, age)
     unit = meta.get("unit") or (frame["unit"].iloc[0] if not frame.empty else "")
-    when = "latest available year" if year in (None, "", "latest") else str(year)
+    when = "latest available (each country's own year or period)" if year in (None, "", "latest") else str(year)
     title = f"{c.short_name(meta)}, {when}"
     higher_is_better = bool(meta.get("higher_is_better")) if pd.notna(meta.get("higher_is_better")) else False
-    figure = c.plain(_figures.map_figure(frame, title, c.unit_label(unit), reverse=higher_is_better))
-    summary = f"{len(frame)} countries with data. " + c.ranking_summary(frame, unit, meta.get("decimals"), "name")
+    scale = map_scale(meta)
+    figure = c.plain(_figures.map_figure(frame, title, c.unit_label(unit), reverse=higher_is_better, scale=scale))
+    summary = f"{len(frame)} countries with data. " + c.ranking_summary(
+        frame, unit, meta.get("decimals"), "name", nature=meta.get("nature")
+    )
     note = c.source_note(
         frame, _data.source_records(release), "Select a country on the map or in the table to open its dashboard."
     )
-    shown = frame.sort_values("value", ascending=False).assign(
-        shown=c.formatted(frame["value"], unit, meta.get("decimals"))
+    ranked = scale == "continuous"  # detected counts and yes/no flags are listed by name, never ranked
+    shown = frame.sort_values("value" if ranked else "name", ascending=not ranked, kind="stable")
+    shown = shown.assign(
+        shown=[c.value_text(r, unit, meta.get("decimals")) for _, r in shown.iterrows()],
+        band=[c.age_text(r, meta.get("standard_age")) for _, r in shown.iterrows()],
+        survey=[c.survey_text(r) or "–" for _, r in shown.iterrows()],
     )
     table = c.table(
         shown,
-        [("name", "Country"), ("shown", "Value"), ("year", "Year"), ("source", "Source")],
+        [("name", "Country"), ("shown", "Value"), ("when", "Year or period"), ("band", "Age"), ("survey", "Survey"),
+         ("source", "Source")],
         title,
         {"name": lambda r: f"/country/{r['iso3']}"},
-    )
+    )  # fmt: skip
     return figure, summary, note, table
 
 
@@ -86,35 +102,45 @@ def map_year(value) -> str:
 
 
 def year_options(release: Release, code: str) -> list[dict]:
-    """ "Latest available" and every year the indicator has country data for, newest first."""
+    """ "Latest available" and every reference year the indicator has country data for, newest first."""
     obs = _data.indicator_observations(release, code)
     countries = set(_data.countries(release).index)
-    years = sorted({int(y) for y in obs[obs["iso3"].isin(countries) & obs["value"].notna()]["year"]}, reverse=True)
+    years = sorted({int(y) for y in _series.dated(obs[obs["iso3"].isin(countries)])["year"]}, reverse=True)
     return [{"label": "Latest available", "value": "latest"}] + [{"label": str(y), "value": str(y)} for y in years]
 
 
 def latest_with_previous(obs: pd.DataFrame, code: str) -> tuple[pd.Series | None, pd.Series | None]:
-    """The latest value of an indicator and the previous point of the same comparable series."""
+    """The headline value of an indicator and the previous point of the same comparable series."""
     row = _series.headline_row(obs, code)
-    if row is None:
-        return None, None
+    if row is None or pd.isna(row["year"]):
+        return row, None
     series = _series.comparable(obs, row)
     earlier = series[series["year"] < row["year"]]
     return row, (earlier.iloc[-1] if not earlier.empty else None)
 
 
+def direction(row: pd.Series, previous: pd.Series) -> str:
+    """ "up", "down", or "no clear change" when the difference is within the published rounding or intervals."""
+    steps = [r.get("precision") for r in (row, previous)]
+    change = abs(float(row["value"]) - float(previous["value"]))
+    if all(p is not None and not pd.isna(p) for p in steps) and change <= (steps[0] + steps[1]) / 2 * (1 + 1e-6):
+        return "no clear change"
+    bounds = [row.get("lower"), row.get("upper"), previous.get("lower"), previous.get("upper")]
+    if all(b is not None and not pd.isna(b) for b in bounds) and max(bounds[0], bounds[2]) <= min(bounds[1], bounds[3]):
+        return "no clear change"
+    return "up" if row["value"] > previous["value"] else "down" if row["value"] < previous["value"] else "unchanged"
+
+
 def change_sentence(row: pd.Series, previous: pd.Series | None, unit: str, decimals=1) -> str:
-    """E.g. "160 million in 2020, up from 152 million in 2016 (same source and definition)"."""
-    text = f"{c.format_value(row['value'], unit, decimals)} in {int(row['year'])}"
+    """E.g. "nearly 138 million in 2024, down from 160 million in 2020 (same source and definition)"."""
+    text = f"{c.value_text(row, unit, decimals)} in {c.when(row)}"
     if previous is None:
         return text + " (no earlier comparable estimate)"
-    direction = (
-        "up" if row["value"] > previous["value"] else "down" if row["value"] < previous["value"] else "unchanged"
-    )
-    return (
-        f"{text}, {direction} from {c.format_value(previous['value'], unit, decimals)} in {int(previous['year'])} "
-        "(same source and definition)"
-    )
+    word = direction(row, previous)
+    before = f"{c.value_text(previous, unit, decimals)} in {int(previous['year'])}"
+    if word == "no clear change":
+        return f"{text}; {before}: no clear change (the difference is within the rounding of the published figures)"
+    return f"{text}, {word} from {before} (same source and definition)"
 
 
 def figure_block(graph_id, figure_frame, figure, unit, sources, note_extra="", summary=None, table=True) -> html.Figure:

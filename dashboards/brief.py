@@ -11,23 +11,13 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
+from dashboards import _commitments, _country, _data, _delta, _pillars, _series
 from dashboards import _components as c
-from dashboards import _country, _data, _delta, _pillars
 from warehouse import ReleaseError
 from warehouse.schema import redistributable
 
 ISO3 = re.compile(r"^[A-Za-z]{3}$")
 PER_PILLAR = 2  # indicators shown per pillar: the brief must stay on one page
-#: Short names of the instruments (the country page spells them out in full).
-INSTRUMENTS = {
-    "C029": "ILO C029 Forced Labour (1930)",
-    "P029": "ILO P029 Protocol to C029 (2014)",
-    "C105": "ILO C105 Abolition of Forced Labour (1957)",
-    "C138": "ILO C138 Minimum Age (1973)",
-    "C182": "ILO C182 Worst Forms of Child Labour (1999)",
-    "PALERMO": "Palermo Protocol on trafficking (2000)",
-    "CRC_OPSC": "CRC Protocol on the sale of children (2000)",
-}
 
 
 def short(text: str, limit: int = 70, cuts: tuple[str, ...] = (" (", ";", " - ")) -> str:
@@ -127,16 +117,16 @@ def header(country: _pillars.Country) -> html.Header:
 
 
 def pillars(country: _pillars.Country) -> dbc.Row:
-    """Three columns, one per pillar: the latest value of up to PER_PILLAR indicators each."""
+    """Three columns, one per pillar: the headline value of up to PER_PILLAR indicators each, as published."""
     columns = []
-    for slug, pillar_title, _, preferred in _pillars.PILLARS:
-        codes = _pillars.pillar_codes(country, slug, preferred)[:PER_PILLAR]  # same rule as shown_codes
+    for pillar in _pillars.pillars():
+        codes = _pillars.pillar_codes(country, pillar.slug)[:PER_PILLAR]  # same rule as shown_codes
         items = [_latest_line(country, code) for code in codes] or [html.Li("No data in this release.")]
         columns.append(
             dbc.Col(
-                [html.H3(pillar_title, className="brief-h3"), html.Ul(items, className="brief-list")],
+                [html.H3(pillar.title, className="brief-h3"), html.Ul(items, className="brief-list")],
                 xs=4,
-                id=f"brief-pillar-{slug}",
+                id=f"brief-pillar-{pillar.slug}",
             )
         )
     return dbc.Row(columns, className="g-2")
@@ -144,49 +134,44 @@ def pillars(country: _pillars.Country) -> dbc.Row:
 
 def _latest_line(country: _pillars.Country, code: str) -> html.Li:
     row, meta = country.headline(code), country.indicator(code)
-    value = c.format_value(row["value"], row["unit"], meta.get("decimals"))
-    source = publisher(country, row["source"])
+    details = [c.when(row), c.survey_text(row), c.age_text(row, meta.get("standard_age")),
+               c.nature_text(row["nature"]).split(" (")[0], publisher(country, row["source"])]  # fmt: skip
+    note = c.footnote(row)
     return html.Li(
         [
-            html.Strong(value),
+            html.Strong(c.value_text(row, row["unit"], meta.get("decimals"))),
             f" {meta.get('short_name') or meta.get('name') or code}",
-            html.Span(
-                f" ({int(row['year'])}, {c.nature_text(row['nature']).split(' (')[0]}; {source})",
-                className="text-body-secondary",
-            ),
+            html.Span(f" ({'; '.join(d for d in details if d)})", className="text-body-secondary"),
+            html.Span(f" Note: {note}", className="text-body-secondary") if note else None,
         ]
     )
 
 
-def commitments(country: _pillars.Country) -> html.Table:
-    """Instrument and its status with date, one line each."""
-    rows = _data.commitments(country.release, country.iso3)
-    body = []
-    for code, _ in _country.INSTRUMENTS:
-        match = rows[rows["instrument"] == code] if not rows.empty else rows
-        status = "no information"
-        if not match.empty:
-            first = match.sort_values("date", ascending=False).iloc[0]
-            status = f"{first['status']} {first['date'] or ''}".strip()
-        body.append(html.Tr([html.Td(INSTRUMENTS.get(code, code)), html.Td(status, className="text-nowrap")]))
-    head = html.Thead(html.Tr([html.Th("Instrument", scope="col"), html.Th("Status", scope="col")]))
-    return html.Table([head, html.Tbody(body)], className="table table-sm brief-table mb-0", id="brief-commitments")
+def commitments(country: _pillars.Country) -> html.Div:
+    """Each instrument's status with its date, "as of" date and source; stale statuses marked (same rule as the
+    country page and its header card)."""
+    found = _commitments.statuses(country)
+    body = [html.Tr([html.Td(s.short), html.Td(s.short_text), html.Td(s.as_of), html.Td(s.source)]) for s in found]
+    head = html.Thead(html.Tr([html.Th(t, scope="col") for t in ("Instrument", "Status", "As of", "Source")]))
+    value, details = _commitments.summary(found)
+    return html.Div(
+        [
+            html.P(f"{value} {details[0]}; {details[1]}.", className="small mb-1", id="brief-commitments-count"),
+            html.Table([head, html.Tbody(body)], className="table table-sm brief-table mb-0", id="brief-commitments"),
+        ]
+    )
 
 
 def shown_codes(country: _pillars.Country) -> list[str]:
-    """The indicators whose latest values the brief shows."""
-    return [
-        code
-        for slug, _, _, preferred in _pillars.PILLARS
-        for code in _pillars.pillar_codes(country, slug, preferred)[:PER_PILLAR]
-    ]
+    """The indicators whose headline values the brief shows."""
+    return [code for pillar in _pillars.pillars() for code in _pillars.pillar_codes(country, pillar.slug)[:PER_PILLAR]]
 
 
 def sources(country: _pillars.Country) -> html.P:
     """The sources of the figures on the brief (latest values, progress series, commitments), with licences."""
     used = {str(country.headline(code)["source"]) for code in shown_codes(country)}
     progress = _data.progress(country.release, country.iso3)
-    row = _delta.headline(progress) if not progress.empty else None
+    row = _delta.headline(progress, None, _series.preferred(country.obs)) if not progress.empty else None
     used |= {str(row["source"])} if row else set()
     commitments_rows = _data.commitments(country.release, country.iso3)
     used |= set(commitments_rows["source"].dropna().astype(str)) if not commitments_rows.empty else set()

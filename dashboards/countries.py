@@ -8,11 +8,12 @@ from dash import Input, Output, callback, dcc, html, no_update
 
 from dashboards import _components as c
 from dashboards import _data
-from dashboards._pillars import PILLARS
 from warehouse import Release, ReleaseError
 from web import inputs
 
-dash.register_page(__name__, path="/countries", title="Countries – Delta 8.7", name="Countries")
+dash.register_page(
+    __name__, path="/countries", title="Countries – Delta 8.7", name="Countries", nav="Countries", order=1
+)
 
 
 def layout(**_query):
@@ -66,11 +67,8 @@ def pillar_coverage(release: Release) -> dict[str, int]:
     """How many of the three pillars each area has any data for."""
     counts = _data.indicator_areas(release)
     inds = _data.indicators(release)
-    pillar_of = {}
-    for slug, _, _, codes in PILLARS:
-        pillar_of.update(dict.fromkeys(codes, slug))
-        pillar_of.update(dict.fromkeys(inds[inds["theme"] == slug]["code"], slug))
-    frame = counts.assign(pillar=counts["indicator"].map(pillar_of)).dropna(subset=["pillar"])
+    pillar_of = inds["pillar"].fillna("") if "pillar" in inds else pd.Series(dtype=str)
+    frame = counts.assign(pillar=counts["indicator"].map(pillar_of[pillar_of != ""])).dropna(subset=["pillar"])
     return frame.groupby("iso3")["pillar"].nunique().to_dict()
 
 

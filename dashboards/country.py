@@ -51,7 +51,7 @@ def dashboard(release: Release, code: str) -> html.Div:
             header(country),
             _country.summary_cards(country),
             contents(),
-            *[_pillars.pillar_section(country, pillar) for pillar in _pillars.PILLARS],
+            *[_pillars.pillar_section(country, pillar) for pillar in _pillars.pillars()],
             html.Section(
                 [
                     html.H2("Progress toward the target", id="country-progress", className="h4"),
@@ -109,7 +109,7 @@ def header(country: _pillars.Country) -> html.Header:
 
 def contents() -> html.Nav:
     """In-page links to each section (keyboard users and small screens)."""
-    items = [(slug, label) for slug, label, _, _ in _pillars.PILLARS] + [
+    items = [(pillar.slug, pillar.title) for pillar in _pillars.pillars()] + [
         ("progress", "Progress"),
         ("commitments", "Commitments"),
         ("context", "Risk context"),

@@ -11,7 +11,14 @@ from dashboards import _coverage, _data
 from warehouse import Release, ReleaseError
 from web import inputs
 
-dash.register_page(__name__, path="/coverage", title="Data coverage and gaps – Delta 8.7", name="Coverage")
+dash.register_page(
+    __name__,
+    path="/coverage",
+    title="Data coverage and gaps – Delta 8.7",
+    name="Data coverage and progress",
+    nav="Progress",
+    order=4,
+)
 
 
 def layout(**_query):

@@ -15,7 +15,9 @@ from warehouse import ReleaseError, get_warehouse
 from web import inputs
 from web.release import request_release
 
-dash.register_page(__name__, path="/data", title="Data explorer – Delta 8.7", name="Data")
+dash.register_page(
+    __name__, path="/data", title="Data explorer – Delta 8.7", name="Data explorer and downloads", nav="Data", order=5
+)
 
 
 def _release(pinned: str | None):

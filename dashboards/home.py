@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -12,7 +14,14 @@ from dashboards import _data, _delta, _figures, _series, _views
 from warehouse import Release, ReleaseError
 from web import inputs
 
-dash.register_page(__name__, path="/", title="Delta 8.7 – progress toward SDG target 8.7", name="Overview")
+dash.register_page(
+    __name__,
+    path="/",
+    title="Delta 8.7 – progress toward SDG target 8.7",
+    name="Global overview",
+    nav="Overview",
+    order=0,
+)
 
 TARGET_TEXT = (
     "SDG target 8.7: “Take immediate and effective measures to eradicate forced labour, end modern slavery and "
@@ -86,12 +95,12 @@ def headline_cards(release: Release, world: pd.DataFrame) -> dbc.Row:
             continue
         meta = inds.loc[code].to_dict() if code in inds.index else {"name": code}
         details = [
-            f"World, {int(row['year'])}",
+            f"World, {c.when(row)}, {c.age_text(row, meta.get('standard_age'))}",
             c.source_short(sources, row),
             c.nature_text(row["nature"]).split(" (")[0],
             c.explainer_link(meta.get("explainer")),
         ]
-        value = c.format_value(row["value"], row["unit"], meta.get("decimals"))
+        value = c.value_text(row, row["unit"], meta.get("decimals"))
         cards.append(dbc.Col(c.stat(meta["name"], value, details, f"home-card-{code}"), xs=12, sm=6, lg=3))
     if not cards:
         return c.notice("No global headline estimates in this release.")
@@ -173,7 +182,7 @@ def trafficking_chart(release: Release, world: pd.DataFrame):
 def regional_chart(release: Release, code: str, prefix: str):
     """The latest published regional values of one headline indicator (SDG or ILO regions)."""
     rows = _data.aggregate_observations(release, (code,))
-    rows = _series.valued(rows[rows["iso3"].str.startswith(prefix) & (rows["sex"] == "total")])
+    rows = _series.dated(rows[rows["iso3"].str.startswith(prefix) & (rows["sex"] == "total")])
     if rows.empty:
         return None
     latest = rows[rows["year"] == rows["year"].max()].sort_values("source").groupby("iso3").head(1)
@@ -182,8 +191,8 @@ def regional_chart(release: Release, code: str, prefix: str):
     unit = frame["unit"].iloc[0]
     title = f"{c.short_name(meta)}, by region, {int(frame['year'].iloc[0])}"
     table = c.table(
-        frame.assign(shown=c.formatted(frame["value"], unit)),
-        [("label", "Region"), ("shown", "Value")],
+        frame.assign(shown=[c.value_text(r, unit) for _, r in frame.iterrows()]),
+        [("label", "Region"), ("shown", "Value"), ("edition", "Publication")],
         title,
     )
     return c.chart(
@@ -243,14 +252,13 @@ def targets(release: Release, world: pd.DataFrame) -> html.Div:
             if pd.notna(meta["target_value"])
             else "–"
         )
-        left = int(meta["target_year"]) - int(row["year"])
         items.append(
             html.Li(
                 [
                     html.Strong(f"{meta['name']}: "),
                     f"target {target} by {int(meta['target_year'])}. Latest: ",
                     _views.change_sentence(row, previous, row["unit"], meta["decimals"]),
-                    f"; {left} years between the latest estimate and the target year.",
+                    ". " + _time_left(int(meta["target_year"]), row, meta),
                 ]
             )
         )
@@ -259,6 +267,15 @@ def targets(release: Release, world: pd.DataFrame) -> html.Div:
     return html.Div(
         [html.Ul(items, id="home-targets"), c.explainer_link("measuring-progress", "How progress is measured")]
     )
+
+
+def _time_left(target_year: int, row: pd.Series, meta) -> str:
+    """After the target year: how far the latest value is from the target; before it, the years left."""
+    now = date.today().year
+    if target_year <= now:
+        remain = c.value_text(row, row["unit"], meta["decimals"])
+        return f"Target year passed: {remain} remain ({c.when(row)})."
+    return f"{target_year - now} years left before the target year."
 
 
 @callback(

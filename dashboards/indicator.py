@@ -73,7 +73,7 @@ def controls(code: str | None, obs=None, view: _indicator.View | None = None, na
     if obs is not None and not obs.empty:
         valued = _series.valued(obs)
         years = [{"label": "Latest available", "value": "latest"}] + [
-            {"label": str(y), "value": str(y)} for y in sorted({int(y) for y in valued["year"]}, reverse=True)
+            {"label": str(y), "value": str(y)} for y in sorted({int(y) for y in valued["year"].dropna()}, reverse=True)
         ]
         areas = sorted(
             ({"label": (names or {}).get(a, a), "value": a} for a in valued["iso3"].unique()),

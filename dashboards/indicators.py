@@ -10,7 +10,9 @@ from dashboards import _components as c
 from dashboards import _data, _themes
 from warehouse import Release, ReleaseError
 
-dash.register_page(__name__, path="/indicators", title="Indicators – Delta 8.7", name="Indicators")
+dash.register_page(
+    __name__, path="/indicators", title="Indicators – Delta 8.7", name="All indicators", nav="Indicators", order=2
+)
 
 THEME_TITLES = {"context": "Risk context", "commitments": "Commitments"}
 
@@ -75,4 +77,6 @@ def _years(coverage: pd.DataFrame, code: str) -> str:
     if code not in coverage.index:
         return "no data"
     first, last = coverage.loc[code, "first_year"], coverage.loc[code, "last_year"]
+    if pd.isna(first) or pd.isna(last):
+        return "years not stated"
     return str(int(first)) if first == last else f"{int(first)}–{int(last)}"

@@ -18,7 +18,9 @@ dash.register_page(
     __name__,
     path="/learn",
     title="Learn – Delta 8.7",
-    name="Learn",
+    name="Learning space",
+    nav="Learn",
+    order=6,
     description="Plain-language explainers on child labour, forced labour, modern slavery, trafficking and their data.",
 )
 

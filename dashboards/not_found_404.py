@@ -5,18 +5,14 @@ from __future__ import annotations
 import dash
 from dash import html
 
+from dashboards import _shell
+
 dash.register_page(__name__, path="/404", title="Page not found – Delta 8.7", name="Not found")
 
 
 def layout(**_query):
     """Links to the main sections (no data needed)."""
-    links = [
-        ("/", "Global overview"),
-        ("/countries", "Countries"),
-        ("/indicators", "Indicators"),
-        ("/themes", "Themes"),
-        ("/learn", "Learn"),
-    ]
+    links = [(href, label) for label, href in _shell.nav_links()[:-1]]  # the pages (the API is not a page)
     return html.Div(
         [
             html.H1("Page not found"),

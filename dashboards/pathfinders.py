@@ -10,7 +10,7 @@ from dashboards import _components as c
 from dashboards import _data
 from warehouse import Release, ReleaseError
 
-dash.register_page(__name__, path="/pathfinders", title="Pathfinder countries – Delta 8.7", name="Pathfinders")
+dash.register_page(__name__, path="/pathfinders", title="Pathfinder countries – Delta 8.7", name="Pathfinder countries")
 
 
 def source_text(release: Release) -> str:

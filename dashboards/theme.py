@@ -63,7 +63,7 @@ def facts(release: Release, theme: Theme, obs: pd.DataFrame):
         ]
         cards.append(
             dbc.Col(
-                c.stat(fact.text, c.format_value(row["value"], row["unit"], decimals), details),
+                c.stat(fact.text, c.value_text(row, row["unit"], decimals), details),
                 xs=12,
                 sm=6,
                 lg=4,

@@ -9,7 +9,7 @@ from dash import html
 from content.models import Theme
 from dashboards import _themes
 
-dash.register_page(__name__, path="/themes", title="Themes – Delta 8.7", name="Themes")
+dash.register_page(__name__, path="/themes", title="Themes – Delta 8.7", name="Thematic areas", nav="Themes", order=3)
 
 
 def _card(theme: Theme) -> dbc.Col:

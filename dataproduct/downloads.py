@@ -28,25 +28,35 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from dataproduct import readme
 from dataproduct.params import Catalog, Query, without_licence_limit
 from warehouse import Release, Warehouse
-from warehouse.schema import OBSERVATIONS, redistributable
+from warehouse.schema import DOWNLOAD, redistributable
 
 #: What each column of a download holds (the data dictionary of every bundle and workbook).
 DICTIONARY = {
     "indicator": "Indicator code; its name, unit and definition are in indicators.csv and at /api/v1/indicators.",
     "iso3": "ISO 3166-1 alpha-3 code of a country, or the code of a region / income-group aggregate (see /api/v1/countries).",
-    "year": "Reference year of the figure (the survey or estimate year, not the publication year).",
+    "area_name": "Name of the country or region (as the platform shows it).",
+    "year": "Reference year of the figure (the survey or estimate year, not the publication year); empty where the publisher gives only a period or a report year (see year_start, year_end, period).",
+    "year_start": "First year of the period the figure refers to (equal to year when there is one; empty when unknown).",
+    "year_end": "Last year of that period (equal to year when there is one; for ILAB, the report year).",
+    "period": "The publisher's wording of the time reference when there is no single year (e.g. 'most recent survey in 2013-2021').",
     "sex": "total, female or male.",
     "age": "Age band the figure refers to, as published (e.g. 5-17, 7-14, under 18, all ages).",
+    "age_nonstandard": "true where the age band or definition differs from the indicator's standard one (by the band, or by the publisher's flag).",
     "value": "The figure, in the unit of the `unit` column.",
     "lower": "Lower bound of the published uncertainty interval, when the source gives one.",
     "upper": "Upper bound of the published uncertainty interval, when the source gives one.",
+    "precision": "Rounding step of the published figure in the unit (e.g. 1000000 for '138 million'); a difference smaller than it is no clear change.",
+    "qualifier": "The publisher's qualifier of the figure, e.g. 'nearly' in 'nearly 138 million'.",
     "unit": "Unit of value, lower and upper (e.g. percent, count, per-1000).",
     "nature": "How the figure came about: measured (survey), estimated, modelled, detected (administrative counts of detected cases) or reported (a status stated by a source).",
     "censored": "true where the source suppressed a small count (e.g. '<5'); value is then empty or a bound.",
     "source": "Source id; publisher, edition, licence and citation are in sources.csv and at /api/v1/sources.",
     "edition": "Edition or vintage of the source the figure was taken from.",
     "source_file": "The raw publisher file the figure was read from (its sha256 is in the release manifest).",
-    "note": "Footnotes and remarks carried over from the source.",
+    "survey": "The survey or data source the publisher names for the figure (e.g. 'MICS 2014, UNICEF and ILO calculations').",
+    "note": "Footnotes and remarks carried over from the source, then the platform's flags (e.g. an implausible jump).",
+    "comparability": "Rows of one series with different labels come from editions the publisher calls not comparable: never join them in a trend.",
+    "preferred": "true for the one row per indicator and area the platform shows as its headline value (rule: data/reference/headline.yaml); every other row is kept.",
 }
 SOURCE_COLUMNS = ["id", "publisher", "title", "edition", "url", "licence", "redistribution", "retrieved", "citation"]
 INDICATOR_COLUMNS = ["code", "name", "unit", "sdg_indicator", "definition", "caveats", "sources"]
@@ -131,12 +141,13 @@ class Slice:
             order_by=self.query.sort or None,  # None: release order, streamed without a sort
             limit=self.query.limit,
             offset=self.query.offset,
+            named=True,
         )
 
     def frame(self) -> pd.DataFrame:
         """The slice's rows as a DataFrame (for paged JSON and Excel, both bounded in size)."""
         return self.warehouse.observations(
-            self.release, self.query.filter, self.query.order_by(), self.query.limit, self.query.offset
+            self.release, self.query.filter, self.query.order_by(), self.query.limit, self.query.offset, named=True
         )
 
     def sources(self) -> list[dict]:
@@ -174,7 +185,7 @@ class Slice:
 
 
 # -- CSV ---------------------------------------------------------------------------------------------------
-HEADER = (",".join(OBSERVATIONS.names) + "\n").encode()
+HEADER = (",".join(DOWNLOAD.names) + "\n").encode()
 _NO_HEADER = pacsv.WriteOptions(include_header=False)
 
 
@@ -211,7 +222,7 @@ def _plain(value):
 # -- Parquet -----------------------------------------------------------------------------------------------
 def parquet_writer(sink, metadata: dict) -> pq.ParquetWriter:
     """A Parquet writer whose file carries the slice metadata (release, query URL, exclusions)."""
-    schema = OBSERVATIONS.with_metadata({"delta87": json.dumps(metadata, default=str)})
+    schema = DOWNLOAD.with_metadata({"delta87": json.dumps(metadata, default=str)})
     return pq.ParquetWriter(sink, schema, compression="zstd")
 
 
@@ -254,7 +265,7 @@ def xlsx_bytes(piece: Slice, max_rows: int) -> bytes:
         )
     workbook = Workbook(write_only=True)
     data_rows = (row for batch in piece.batches() for row in zip(*batch.to_pydict().values(), strict=True))
-    _sheet(workbook, "data", OBSERVATIONS.names, data_rows)
+    _sheet(workbook, "data", DOWNLOAD.names, data_rows)
     meta = piece.metadata()
     about = [
         ("title", "Delta 8.7 observations (SDG target 8.7)"),
@@ -278,7 +289,7 @@ def xlsx_bytes(piece: Slice, max_rows: int) -> bytes:
 
 
 def _dictionary_rows() -> list[tuple[str, str, str]]:
-    return [(name, str(OBSERVATIONS.field(name).type), DICTIONARY[name]) for name in OBSERVATIONS.names]
+    return [(name, str(DOWNLOAD.field(name).type), DICTIONARY[name]) for name in DOWNLOAD.names]
 
 
 BUNDLE_FILES = {

@@ -39,7 +39,7 @@ FILTER_PARAMS = (*LIST_FILTERS, *YEAR_FILTERS)
 #: Other names accepted for a parameter (the country dashboards link with `area=`, the warehouse's word).
 SYNONYMS = {"area": "country"}
 FORMATS = ("json", "csv", "parquet", "xlsx", "zip")
-OBSERVATION_PARAMS = (*FILTER_PARAMS, *SYNONYMS, "sort", "limit", "offset", "format", "release")
+OBSERVATION_PARAMS = (*FILTER_PARAMS, "preferred", *SYNONYMS, "sort", "limit", "offset", "format", "release")
 YEAR_MIN, YEAR_MAX = 1900, 2100
 MAX_VALUES = 300  # more countries than exist; a longer list is a mistake or an abuse
 MAX_SORT_KEYS = 5
@@ -217,6 +217,16 @@ def _codes(args: dict[str, list[str]], name: str, catalog: Catalog) -> tuple[str
     return tuple(values)
 
 
+def _flag(args: dict[str, list[str]], name: str) -> bool | None:
+    """A true/false parameter (None when absent)."""
+    value = _single(args, name)
+    if value is None:
+        return None
+    if value.strip().lower() not in ("true", "false"):
+        raise ParamError(name, f"{name} must be true or false, got {_echo(value)}", allowed=["true", "false"])
+    return value.strip().lower() == "true"
+
+
 def _year(args: dict[str, list[str]], name: str) -> int | None:
     value = _single(args, name)
     if value is None:
@@ -254,6 +264,12 @@ def parse_filter(args: dict[str, list[str]], catalog: Catalog, strict: bool = Tr
             if strict:
                 raise
             problems.append(exc)
+    try:
+        values["preferred"] = _flag(args, "preferred")
+    except ParamError as exc:
+        if strict:
+            raise
+        problems.append(exc)
     if values.get("year_from") and values.get("year_to") and values["year_from"] > values["year_to"]:
         problem = ParamError("year_to", f"year_to ({values['year_to']}) is before year_from ({values['year_from']})")
         if strict:

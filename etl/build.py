@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from tqdm import tqdm
 
 import config
-from etl import checks, commitments, db, reference
+from etl import checks, commitments, db, headline, reference
 from etl.adapters import formats
 from etl.adapters.table import release
 from etl.countries import Resolver
@@ -131,15 +131,18 @@ def build(
         stat.seconds += time.perf_counter() - started
     if previous is not None:
         found.append(_carry_over(con, previous, selected))
-    found = [f[COMMITMENTS.names] for f in found if len(f)]
+    found = [f.reindex(columns=COMMITMENTS.names) for f in found if len(f)]
     comm = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=COMMITMENTS.names)
+    years = [commitments.as_of_year(a, d) for a, d in zip(comm["as_of"], comm["date"], strict=True)]
+    comm["as_of_year"] = pd.array(years, dtype="Int32")
     _add_commitment_flags(con, comm, sources)
-    problems = _with_sources(problems + _release_problems(con, ref.indicators), sources)
+    rules, more = _headline(con, ref.indicators, sources, reference_dir)
+    problems = _with_sources(problems + more + _release_problems(con, ref.indicators), sources)
     for problem in (p for p in problems if p.source in stats):
         stats[problem.source].errors += problem.severity == "error"
         stats[problem.source].warnings += problem.severity == "warning"
     tables = {
-        "indicators": indicator_table(con, ref.indicators, set(ref.countries["iso3"])),
+        "indicators": indicator_table(con, ref.indicators, set(ref.countries["iso3"]), rules),
         "countries": ref.countries,
         "regions": ref.regions,
         "sources": pd.concat([source_table(sources), pathfinder_source(reference_dir)], ignore_index=True),
@@ -199,6 +202,14 @@ def _add_commitment_flags(con, comm: pd.DataFrame, sources: list[Source]) -> Non
     con.execute("INSERT INTO observations SELECT * FROM flags")
 
 
+def _headline(con, indicators: pd.DataFrame, sources: list[Source], reference_dir: Path):
+    """The rules of data/reference/headline.yaml applied to the observations: (rules, problems)."""
+    rules, problems = headline.load_rules(reference_dir)
+    label = str(Path(reference_dir) / headline.FILE)
+    problems += headline.check_rules(rules, set(indicators["code"]), {s.id for s in sources}, label)
+    return rules, problems + headline.mark(con, indicators, rules)
+
+
 def _release_problems(con, defined: pd.DataFrame) -> list[Problem]:
     """Keys repeated across files (repeats inside one file were reported with their rows already) and
     indicators that data/reference/indicators.yaml does not define."""
@@ -214,19 +225,25 @@ def _with_sources(problems: list[Problem], sources: list[Source]) -> list[Proble
     return [p if p.source or p.file not in owners else of_source([p], owners[p.file])[0] for p in problems]
 
 
-def indicator_table(con, defined: pd.DataFrame, countries: set[str]) -> pd.DataFrame:
-    """The indicators table: the reference definitions plus what the data say (counts, years, sources)."""
+def indicator_table(con, defined: pd.DataFrame, countries: set[str], rules=None) -> pd.DataFrame:
+    """The indicators table: the reference definitions plus what the data say (counts, years, and the sources
+    in the order of the headline rule)."""
     db.create_table(con, "country_codes", pd.DataFrame({"iso3": sorted(countries)}, dtype="str"))
     summary = con.execute(
         "SELECT indicator AS code, count(value) AS observations, "
         "count(DISTINCT iso3) FILTER (WHERE value IS NOT NULL AND iso3 IN (SELECT iso3 FROM country_codes)) AS countries, "
-        "min(year) FILTER (WHERE value IS NOT NULL) AS first_year, max(year) FILTER (WHERE value IS NOT NULL) AS last_year, "
+        "min(coalesce(year, year_start, year_end)) FILTER (WHERE value IS NOT NULL) AS first_year, "
+        "max(coalesce(year, year_end, year_start)) FILTER (WHERE value IS NOT NULL) AS last_year, "
         "string_agg(DISTINCT source, ',' ORDER BY source) AS sources FROM observations GROUP BY indicator"
     ).df()
     con.execute("DROP TABLE country_codes")
     derived = ("observations", "countries", "first_year", "last_year", "sources")
     table = defined.drop(columns=[c for c in derived if c in defined.columns]).merge(summary, on="code", how="left")
-    table["sources"] = table["sources"].fillna("")
+    rules = rules or headline.Rules()
+    table["sources"] = [
+        ",".join(headline.source_order(code, found.split(",") if isinstance(found, str) and found else [], rules))
+        for code, found in zip(table["code"], table["sources"], strict=True)
+    ]
     for column in ("observations", "countries"):
         table[column] = table[column].fillna(0).astype("int64")
     return table

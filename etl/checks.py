@@ -273,7 +273,10 @@ def check_duplicates(
     total = con.execute(f"SELECT count(*) FROM {db.ident(table)} t WHERE {where}").fetchall()[0][0]
     problems = []
     for *key, value, row, _per_row, file in found:
-        named = ", ".join(f"{k}={v}" for k, v in zip(OBSERVATION_KEY[:-1], key[:-1], strict=True))
+        # year_end repeats the year where there is one; it is named only for rows dated by a period
+        named = ", ".join(
+            f"{k}={v}" for k, v in zip(OBSERVATION_KEY[:-1], key[:-1], strict=True) if k != "year_end" or key[2] is None
+        )
         message = f"duplicate observation for {named} (source {key[-1]})"
         shown = None if value is None else f"{value:g}"
         problems.append(Problem("duplicates", message, label or file, row, column, shown, severity))
@@ -284,9 +287,12 @@ def check_jumps(con: duckdb.DuckDBPyConnection, new: str, old: str | None, facto
     """Warnings for values that moved by more than `factor` (either way) since the previous release."""
     if old is None:
         return []
-    match = " AND ".join(f"n.{k} IS NOT DISTINCT FROM o.{k}" for k in OBSERVATION_KEY)
+    # a release of an older schema lacks newer key columns: compare on the ones both have
+    present = {name for name, *_ in con.execute(f"DESCRIBE SELECT * FROM {db.ident(old)}").fetchall()}
+    keys = [k for k in OBSERVATION_KEY if k in present]
+    match = " AND ".join(f"n.{k} IS NOT DISTINCT FROM o.{k}" for k in keys)
     moved = (
-        f"SELECT {', '.join('n.' + k for k in OBSERVATION_KEY)}, n.value, o.value AS old, n.source_file "
+        f"SELECT {', '.join('n.' + k for k in keys)}, n.value, o.value AS old, n.source_file "
         f"FROM {db.ident(new)} n JOIN {db.ident(old)} o ON {match} WHERE n.value > 0 AND o.value > 0 "
         f"AND (n.value / o.value > {factor!r} OR n.value / o.value < {1 / factor!r})"
     )
@@ -294,7 +300,7 @@ def check_jumps(con: duckdb.DuckDBPyConnection, new: str, old: str | None, facto
     found = con.execute(f"SELECT * FROM ({moved}) ORDER BY ALL LIMIT {limit}").fetchall()
     problems = []
     for *key, value, old_value, file in found:
-        named = ", ".join(f"{k}={v}" for k, v in zip(OBSERVATION_KEY, key, strict=True))
+        named = ", ".join(f"{k}={v}" for k, v in zip(keys, key, strict=True))
         message = f"value moved from {old_value:g} to {value:g} (×{value / old_value:.3g}) since the previous release for {named}"
         problems.append(Problem("jumps", message, file, None, "value", f"{value:g}", "warning"))
     total = con.execute(f"SELECT count(*) FROM ({moved})").fetchall()[0][0]

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from etl import statement
 from etl.countries import Resolver
 from etl.problems import Problem
 from etl.registry import Dataset, Source
@@ -286,7 +287,7 @@ def commitment_observations(commitments: pd.DataFrame, files: dict[str, str]) ->
             ],
         }
     )
-    return obs.dropna(subset=["year"]).reset_index(drop=True)[OBSERVATIONS.names]
+    return statement.with_defaults(obs.dropna(subset=["year"]).reset_index(drop=True))[OBSERVATIONS.names]
 
 
 def _flag_note(status: str, date: str, note: str) -> str:

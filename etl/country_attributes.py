@@ -32,8 +32,11 @@ INCOME_GROUPS = {
     "Upper middle income": "WB_UMC",
     "High income": "WB_HIC",
 }
-#: Shorter display names for chart labels (the official UN name stays in `official_name` and `aliases`).
+#: Display names where the country-codes file's English name is not the one the UN and the publishers use
+#: (official_name_en gives "Ivory Coast"), or is too long for chart labels; the official UN name stays in
+#: `official_name` and `aliases`.
 SHORT_NAMES = {
+    "CIV": "Côte d'Ivoire",
     "GBR": "United Kingdom",
     "HKG": "Hong Kong (China)",
     "MAC": "Macao (China)",

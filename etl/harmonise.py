@@ -7,7 +7,7 @@ it): the registry's `filters`; the indicator (`indicator_map`: other values are 
 area (aggregates are kept under their region code, a known aggregate without one is dropped and listed, an
 unknown name is an error naming the file to edit); sex (values that are no sex are dropped) and age; the
 year ("2019-2020" → 2020 with the period in the note, "2018 x" → 2018 with the flag in the note; a non-year
-or an implausible year is an error); the value (thousand separators, "<5" → censored with bounds 0–4,
+or an implausible year is an error; a reporting period or report year instead of a year: etl/statement.py); the value (thousand separators, "<5" → censored with bounds 0–4,
 missing markers → dropped as "no value", anything else is an error) and its bounds; scale, unit, notes.
 Then `options.on_duplicate: drop` and the unit's plausible range.
 
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from etl import checks, db, mapping
+from etl import checks, db, mapping, statement
 from etl.adapters.table import RawTable
 from etl.countries import Resolver
 from etl.mapping import Plan
@@ -107,10 +107,11 @@ def _build(plan: Plan, dataset: Dataset, resolver: Resolver, default_indicator) 
     mapping.area(plan, resolver, dataset.area_kind)
     mapping.sex(plan, dataset)
     mapping.age(plan, dataset)
-    mapping.year(plan, dataset.year)
+    mapping.year(plan, dataset.year if dataset.period is None else dataset.period[1])
     if plan.fatal:
         return
     mapping.values(plan, dataset.unit)
+    statement.apply(plan, dataset)
     mapping.scale_unit_note(plan, dataset)
 
 

@@ -239,8 +239,9 @@ def scale_unit_note(plan: Plan, dataset: Dataset) -> None:
     if "scale" in plan.columns:
         scale = f"coalesce(TRY_CAST(nullif(r.scale, '') AS DOUBLE), {scale})"
     if "scale" in plan.columns or dataset.scale != 1.0:
-        for name in ("value", "lower", "upper"):
-            plan.outputs[name] = f"({plan.outputs[name]}) * {scale}"
+        for name in ("value", "lower", "upper", "precision"):
+            if name in plan.outputs:
+                plan.outputs[name] = f"({plan.outputs[name]}) * {scale}"
     plan.outputs["unit"] = db.literal(dataset.unit)
     if "unit" in plan.columns:
         plan.outputs["unit"] = f"coalesce(nullif(r.unit, ''), {db.literal(dataset.unit)})"

@@ -2,9 +2,11 @@
 
 The rules, also explained for readers in content/learn/measuring-progress.md:
 
-Series. A series is one (indicator, area, sex, age, source). Points with no value, or with a censored value
-("<5"), are left out. Different indicators (GSI 2018 and 2023 are different codes), age bands or sources
-are different series, so a definition or method break is never bridged.
+Series. A series is one (indicator, area, sex, age, source, comparability). Points with no value, with a
+censored value ("<5") or with no reference year (a value known only by its reporting period) are left out.
+Different indicators (GSI 2018 and 2023 are different codes), age bands, sources or comparability labels
+(editions a publisher calls not comparable) are different series, so a definition or method break is never
+bridged.
 
 Targets. An indicator's target comes from the indicators table (target_value, target_year,
 higher_is_better); where that is empty, `SDG87_TARGETS` applies the 2030 Agenda wording of target 8.7:
@@ -40,10 +42,15 @@ without intervals at both ends: the band is not estimable (left empty).
 Status, tested in this order (the target direction is "down" unless higher_is_better):
 1. not assessed: no target, or a count of detected cases;
 2. target met: the latest value is at or beyond the target (a level needs one point);
-3. insufficient data: fewer than two comparable points;
-4. moving away: the observed pace goes away from the target;
-5. on track: the observed pace is at least the required pace (from now, over the years left);
-6. progress too slow: anything else (right direction or flat, too slow; or no year is left before the target).
+3. target year passed: no year is left (the reason says how far the latest value is from the target; no
+   required pace or projection is given then);
+4. insufficient data: fewer than two comparable points;
+5. no clear change: the change from the first to the latest point is within the rounding of the published
+   figures (half a rounding step each: 64 and 63 million, each rounded to the million) or within their
+   stated intervals (the two intervals overlap), so no direction can be claimed;
+6. moving away: the observed pace goes away from the target;
+7. on track: the observed pace is at least the required pace (from now, over the years left);
+8. progress too slow: anything else (right direction or flat, too slow).
 Comparisons allow a 1e-9 relative tolerance so that scaling a series never flips a status.
 """
 
@@ -59,10 +66,12 @@ import pandas as pd
 from warehouse.progress_text import (
     INSUFFICIENT,
     MOVING_AWAY,
+    NO_CLEAR_CHANGE,
     NOT_ASSESSED,
     ON_TRACK,
     STATUSES,
     TARGET_MET,
+    TARGET_PASSED,
     TOO_SLOW,
     reason,
 )
@@ -70,8 +79,8 @@ from warehouse.schema import PROGRESS, SORT_KEYS
 
 __all__ = ["STATUSES", "compute_progress", "assess", "classify", "years_left", "Series", "Target"]
 
-SERIES_KEY = ["indicator", "iso3", "sex", "age", "source"]
-NUMBERS = ("year", "value", "lower", "upper")  # per series point
+SERIES_KEY = ["indicator", "iso3", "sex", "age", "source", "comparability"]
+NUMBERS = ("year", "value", "lower", "upper", "precision")  # per series point
 
 _CHILD_LABOUR = (0.0, 2025)  # "by 2025 end child labour in all its forms" (A/RES/70/1, target 8.7)
 _SLAVERY = (0.0, 2030)  # "eradicate forced labour, end modern slavery and human trafficking" (2030 Agenda)
@@ -126,6 +135,7 @@ class Series:
     values: tuple[float, ...]
     lower: tuple[float, ...]  # NaN where not reported
     upper: tuple[float, ...]
+    precision: tuple[float, ...] = ()  # rounding step of each published value (NaN or empty: unknown)
 
 
 @dataclass(frozen=True)
@@ -242,6 +252,19 @@ def _tolerance(series: Series) -> float:
     return TOLERANCE * max(abs(v) for v in series.values) if series.values else TOLERANCE
 
 
+def within_rounding(series: Series) -> bool:
+    """Whether the change from the first to the latest point is within the published rounding or intervals."""
+    first, last = series.values[0], series.values[-1]
+    change = abs(last - first)
+    steps = [p for p in (series.precision[:1] + series.precision[-1:]) if not math.isnan(p)] if series.precision else []
+    if len(steps) == 2 and change <= sum(steps) / 2 * (1 + 1e-6):
+        return True
+    lo0, hi0, lo1, hi1 = series.lower[0], series.upper[0], series.lower[-1], series.upper[-1]
+    if any(math.isnan(v) for v in (lo0, hi0, lo1, hi1)):
+        return False
+    return max(lo0, lo1) <= min(hi0, hi1)
+
+
 def classify(series: Series, target: Target, basis: str, fit: Fit | None, as_of: int) -> str:
     """The status of a series against its target, assessed in year `as_of` (rules in the module docstring)."""
     if target.value is None or target.detected:
@@ -250,14 +273,16 @@ def classify(series: Series, target: Target, basis: str, fit: Fit | None, as_of:
     latest = series.values[-1]
     if sign * (latest - target.value) >= 0:
         return TARGET_MET
+    years = years_left(target.year, series.years[-1], as_of)
+    if years <= 0:
+        return TARGET_PASSED
     if fit is None:
         return INSUFFICIENT
+    if within_rounding(series):
+        return NO_CLEAR_CHANGE
     tol = TOLERANCE if basis == "relative" else _tolerance(series)
     if sign * fit.slope < -tol:
         return MOVING_AWAY
-    years = years_left(target.year, series.years[-1], as_of)
-    if years <= 0:
-        return TOO_SLOW
     if basis == "relative":
         needed = math.log(target.value / latest) / years
     else:
@@ -280,7 +305,7 @@ def assess(series: Series, target: Target, as_of: int) -> dict:
         row["required_rate"] = required_rate(series.values[-1], target.value, left)
         row["required_change"] = required_change(series.values[-1], target.value, left)
     horizon = (target.year - series.years[-1]) if assessed else 0
-    if horizon > 0 and fit is not None:
+    if left > 0 and horizon > 0 and fit is not None:
         central, lower, upper, band = projection(series, fit, basis, horizon)
         row.update(projected_value=central, projected_lower=lower, projected_upper=upper, band_method=band)
     row["status"] = classify(series, target, basis, fit, as_of)
@@ -344,8 +369,11 @@ def _number(value) -> float | None:
 
 
 def split_series(observations: pd.DataFrame, codes) -> list[Series]:
-    """Comparable series of the given indicators: no missing or censored values, sorted by key and year."""
+    """Comparable series of the given indicators: no missing, censored or undated values, sorted by key and year."""
     obs = observations[observations["indicator"].isin(list(codes)) & observations["value"].notna()]
+    obs = obs[obs["year"].notna()]  # a value known only by its period has no place on a time line
+    if "comparability" not in obs:
+        obs = obs.assign(comparability="")
     if "censored" in obs:
         obs = obs[~obs["censored"].fillna(False).astype(bool)]
     obs = obs.assign(**{c: obs[c].fillna("").astype(str) for c in SERIES_KEY})
@@ -355,9 +383,9 @@ def split_series(observations: pd.DataFrame, codes) -> list[Series]:
     columns = {c: obs[c].to_numpy(dtype=float, na_value=NAN) if c in obs else np.full(len(obs), NAN) for c in NUMBERS}
     series = []
     for key, rows in sorted(obs.groupby(SERIES_KEY, sort=False).indices.items()):
-        years, values, lower, upper = (columns[c][rows] for c in NUMBERS)
+        years, values, lower, upper, precision = (columns[c][rows] for c in NUMBERS)
         series.append(Series(tuple(key), tuple(int(y) for y in years), tuple(values.tolist()), tuple(lower.tolist()),
-                             tuple(upper.tolist())))  # fmt: skip
+                             tuple(upper.tolist()), tuple(precision.tolist())))  # fmt: skip
     return series
 
 

@@ -36,15 +36,8 @@ REFERENCE_FILES = {
     "pathfinders": "pathfinders.yaml",
 }
 THEMES = ("child-labour", "forced-labour", "trafficking", "commitments", "context")
-# fmt: off
-EXPLAINERS = (
-    "sdg-target-8-7", "child-labour-definitions", "forced-labour-and-modern-slavery", "human-trafficking",
-    "measuring-child-labour", "global-estimates", "detected-victims-vs-prevalence", "reading-uncertainty",
-    "measuring-progress", "data-gaps-and-comparability", "ilo-conventions-and-ratification",
-    "alliance-8-7-and-pathfinders", "global-slavery-index", "risk-factors-and-context",
-    "measuring-forced-labour-and-trafficking", "accountability-and-policy-tools", "child-soldiers",
-)
-# fmt: on
+PILLARS = ("child-labour", "forced-labour", "trafficking")
+SECTIONS = ("context", "commitments", "government-response")
 #: The UNSD SDG regional grouping, from M49 region / sub-region membership.
 SDG_REGIONS = {
     "SDG_SSA": ("Sub-Saharan Africa", {202}),
@@ -257,16 +250,28 @@ class IndicatorEntry(_Model):
     higher_is_better: bool | None = None
     definition: str
     caveats: str = ""
-    explainer: Literal[EXPLAINERS + ("",)] = ""  # type: ignore[valid-type]
+    # an explainer's slug: content/loader.py checks that the explainer exists (the content has one loader)
+    explainer: str = Field("", pattern=r"^([a-z0-9]+(-[a-z0-9]+)*)?$")
     nature: Literal[NATURES]  # type: ignore[valid-type]
     target_value: float | None = None
     target_year: int | None = None
     decimals: int = 1
+    pillar: Literal[PILLARS + ("",)] = ""  # type: ignore[valid-type]
+    section: Literal[SECTIONS + ("",)] = ""  # type: ignore[valid-type]
+    rank: int | None = None
+    instrument: str = ""
+    standard_age: str = ""
 
     @model_validator(mode="after")
     def _target_pair(self) -> IndicatorEntry:
         if (self.target_value is None) != (self.target_year is None):
             raise ValueError("give both target_value and target_year, or neither")
+        if self.pillar and self.section:
+            raise ValueError("an indicator is shown in one place: give `pillar` or `section`, not both")
+        if (self.pillar or self.section) and self.rank is None:
+            raise ValueError("give `rank` (its order in the pillar or section)")
+        if self.section == "commitments" and not self.instrument:
+            raise ValueError("a commitments indicator names its `instrument` (the code in the commitments table)")
         return self
 
 

@@ -67,6 +67,15 @@ class Dataset(_Model):
     nature: Literal["measured", "estimated", "modelled", "detected", "reported"] = "measured"
     edition: str | None = None
     note: str | None = None
+    # -- What the publisher said about time and comparability (fields used by etl/statement.py) ------------
+    # `columns` may also name `survey` (the survey or data source of each value). options.period_flags
+    # ({outside: x, nonstandard: y}) names the footnote flags that move a value out of `period` or mark a
+    # non-standard age band or definition; options.qualifier_from_note picks "about", "nearly" ... out of
+    # the note's quotation.
+    period: tuple[int, int] | None = None  # [start, end]: the file gives a reporting period, not a year
+    period_text: str | None = None  # its wording, with {start} and {end}, e.g. "most recent survey in {start}-{end}"
+    year_is: Literal["reference", "report"] = "reference"  # "report": the year column is a report year
+    comparability: str = ""  # rows of one series with different labels are never joined in a trend
 
     @field_validator("file")
     @classmethod

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from etl import headline, statement
 from etl.publish import publish
 from warehouse.schema import TABLES
 
@@ -52,6 +53,11 @@ def indicator(code: str, **fields) -> dict:
         "target_value": None,
         "target_year": None,
         "decimals": 1,
+        "pillar": "",
+        "section": "",
+        "rank": None,
+        "instrument": "",
+        "standard_age": "",
         "observations": 0,
         "countries": 0,
         "first_year": None,
@@ -112,5 +118,7 @@ def make_release(root: Path, obs: pd.DataFrame, **tables: pd.DataFrame | list[di
     frames["sources"] = pd.DataFrame([source(s) for s in sorted(obs["source"].unique())])
     for name, value in tables.items():
         frames[name] = pd.DataFrame(value) if isinstance(value, list) else value
+    # the ETL's own marks: periods from the year, non-standard ages, the preferred (headline) rows
+    frames["observations"] = headline.mark_frame(statement.with_defaults(frames["observations"]), frames["indicators"])
     meta = {"counts": {"observations": len(obs), "indicators": len(codes)}, "synthetic": True}
     return publish(frames, root, meta, force=True).release_id

@@ -11,7 +11,14 @@ import yaml
 
 import config
 from content import links
-from content.loader import GLOSSARY_FILE, LEARN_DIR, internal_links, load_glossary, load_library
+from content.loader import (
+    GLOSSARY_FILE,
+    LEARN_DIR,
+    indicator_explainer_problems,
+    internal_links,
+    load_glossary,
+    load_library,
+)
 from content.models import TOPICS, ContentError, slugify
 
 #: The explainer slugs of notes/COMMON.md; measuring-progress is written by the progress helper.
@@ -78,6 +85,20 @@ def test_every_content_file_loads_with_valid_front_matter(lib):
 def test_every_topic_of_the_vocabulary_has_an_explainer(lib):
     groups = lib.by_topic()
     assert all(groups[topic] for topic in TOPICS), {t: len(e) for t, e in groups.items()}
+
+
+def test_every_explainer_an_indicator_names_exists(lib, monkeypatch, tmp_path):
+    assert indicator_explainer_problems(lib.explainers) == []
+    reference = tmp_path / "reference"
+    shutil.copytree(config.settings().reference_dir, reference)
+    text = (reference / "indicators.yaml").read_text(encoding="utf-8")
+    (reference / "indicators.yaml").write_text(
+        text.replace("explainer: measuring-child-labour", "explainer: no-such-explainer", 1), encoding="utf-8"
+    )
+    monkeypatch.setenv("DELTA87_REFERENCE_DIR", str(reference))
+    assert indicator_explainer_problems(lib.explainers) == [
+        "indicators.yaml: child_labour_5_17.explainer: no explainer 'no-such-explainer' in content/learn"
+    ]
 
 
 def test_every_related_indicator_is_defined_in_the_reference_list(lib, indicator_codes):

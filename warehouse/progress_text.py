@@ -15,8 +15,10 @@ INSUFFICIENT = "insufficient data"
 MOVING_AWAY = "moving away"
 ON_TRACK = "on track"
 TOO_SLOW = "progress too slow"
+NO_CLEAR_CHANGE = "no clear change"
+TARGET_PASSED = "target year passed"
 #: Every status, best first (the order legends and summaries use).
-STATUSES = (TARGET_MET, ON_TRACK, TOO_SLOW, MOVING_AWAY, INSUFFICIENT, NOT_ASSESSED)
+STATUSES = (TARGET_MET, ON_TRACK, TOO_SLOW, NO_CLEAR_CHANGE, MOVING_AWAY, TARGET_PASSED, INSUFFICIENT, NOT_ASSESSED)
 
 DETECTED_REASON = (
     "Not assessed: counts of detected cases have no target, and a rise may mean better detection rather than"
@@ -30,13 +32,22 @@ def _missing(value) -> bool:
 
 
 def format_count(value: float) -> str:
-    """160000000 -> '160.0 million'; 25300 -> '25,300'."""
+    """160000000 -> '160 million'; 1750000 -> '1.8 million'; 25300 -> '25,300'."""
     size = abs(value)
     if size >= 1e9:
         return f"{value / 1e9:.1f} billion"
     if size >= 1e6:
-        return f"{value / 1e6:.1f} million"
+        return f"{value / 1e6:.1f}".removesuffix(".0") + " million"
     return f"{value:,.0f}"
+
+
+def rounded_count(value: float, digits: int = 2) -> str:
+    """A computed count to what its inputs support: `digits` significant figures, 'about' before it
+    (422809 -> 'about 420,000'; 1234567 -> 'about 1.2 million')."""
+    if _missing(value) or value == 0:
+        return "0"
+    step = 10 ** max(0, math.floor(math.log10(abs(value))) - digits + 1)
+    return "about " + format_count(round(value / step) * step)
 
 
 def format_value(value: float, unit: str) -> str:
@@ -105,10 +116,15 @@ def reason(row: dict, target, as_of: int) -> str:
         return f"The latest value ({latest}) is already at or beyond the target of {target_text(target.value, unit)}."
     if status == INSUFFICIENT:
         return f"Only one comparable data point ({latest}); a trend needs at least two."
+    if status == TARGET_PASSED:
+        return target_passed_text(target.year, row["latest_value"], row["latest_year"], unit, as_of)
+    if status == NO_CLEAR_CHANGE:
+        first = f"{format_value(row['baseline_value'], unit)} in {row['baseline_year']}"
+        return (
+            f"No clear change: {first} and {latest} differ by less than the rounding or stated uncertainty of the "
+            f"published figures, so no direction can be claimed ({goal} not reached)."
+        )
     start = max(as_of, row["latest_year"])
-    if target.year <= start:
-        when = "is the current year" if target.year == as_of else "has passed"
-        return f"The target year {target.year} {when} and the latest value ({latest}) has not reached the target."
     observed = pace_value(row, "observed")
     span = f"{row['baseline_year']}–{row['latest_year']}"
     moving = f"{direction_word(observed)} {pace_text(row, 'observed', unit)}" if observed else "Unchanged"
@@ -118,6 +134,14 @@ def reason(row: dict, target, as_of: int) -> str:
     if status == ON_TRACK:
         return f"{moving} ({span}): at this pace it reaches {goal} ({needed} is needed)."
     return f"{moving} ({span}), but reaching {goal} needs {needed}."
+
+
+def target_passed_text(year: int, latest: float, latest_year: int, unit: str, as_of: int) -> str:
+    """'Target year 2025 passed: 138 million remain (2024).' (the year itself: 'is this year')."""
+    when = "is this year" if int(year) == int(as_of) else "passed"
+    if unit == "count":
+        return f"Target year {int(year)} {when}: {format_value(latest, unit)} remain ({int(latest_year)})."
+    return f"Target year {int(year)} {when}: the latest value is {format_value(latest, unit)} ({int(latest_year)})."
 
 
 def change_noun(value: float) -> str:

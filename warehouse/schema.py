@@ -3,6 +3,20 @@
 The ETL writes exactly these schemas (see etl/publish.py) and the reader relies on them, so this module is
 the one place where the shape of the data is defined. Tables are long-format, keyed on the names the whole
 project uses: `indicator`, `iso3`, `year`, `sex`, `age`, `value`.
+
+Time, as the publisher gave it (observations):
+- `year` is the reference year of the data (the survey year) where the publisher gives one; then
+  `year_start` = `year_end` = `year` and `period` is empty.
+- Where the publisher gives only a reporting period (UNICEF SOWC 2023: "2013-2021, most recent in the
+  period") or only the year of the report that compiled the value (US DOL ILAB), `year` is NULL, never an
+  invented single year: `year_start` / `year_end` hold what is known (NULL where nothing is: ILAB gives no
+  start, SOWC's flag x says "outside the period") and `period` says it in the publisher's words.
+- Such rows are keyed with `year` NULL plus `year_end` (OBSERVATION_KEY). Filters on years keep a row whose
+  known span lies inside the asked range (store.ObservationFilter); trends, progress and year pickers use
+  rows with a `year` only; pages show `period` wherever a row has no year.
+
+Headline: `preferred` marks the one row per indicator and area that every card, map, progress block, brief,
+coverage cell and data-gap sentence shows, chosen by the rule in data/reference/headline.yaml (etl/headline.py).
 """
 
 from __future__ import annotations
@@ -21,19 +35,38 @@ OBSERVATIONS = pa.schema(
     [
         ("indicator", pa.string()),
         ("iso3", pa.string()),  # ISO 3166 alpha-3 for countries, a code from `regions` for aggregates
-        ("year", pa.int32()),
+        ("year", pa.int32()),  # reference (survey) year; NULL where the publisher gives only a period
+        ("year_start", pa.int32()),  # first year of the period the value refers to (= year when there is one)
+        ("year_end", pa.int32()),  # last year of that period (= year when there is one)
+        ("period", pa.string()),  # the publisher's wording of the time reference when there is no year
         ("sex", pa.string()),
-        ("age", pa.string()),  # e.g. "5-17", "7-14", "under 18", "all ages"
+        ("age", pa.string()),  # as published, e.g. "5-17", "5-14", "under 18", "all ages"
+        ("age_nonstandard", pa.bool_()),  # the band or definition differs from the indicator's standard one
         ("value", pa.float64()),
         ("lower", pa.float64()),
         ("upper", pa.float64()),
+        ("precision", pa.float64()),  # rounding step of the published figure, in the unit (1e6: "138 million")
+        ("qualifier", pa.string()),  # the publisher's "about", "almost", "nearly", "over" ...
         ("unit", pa.string()),
         ("nature", pa.string()),
         ("censored", pa.bool_()),  # True where the source suppressed a small count ("<5")
         ("source", pa.string()),
         ("edition", pa.string()),
+        ("survey", pa.string()),  # the survey or data source the publisher names, e.g. "MICS 2014"
         ("source_file", pa.string()),
-        ("note", pa.string()),
+        ("note", pa.string()),  # the publisher's footnotes and flags, then the platform's
+        ("comparability", pa.string()),  # rows of one series with different labels are never joined in a trend
+        ("preferred", pa.bool_()),  # the headline row of its indicator and area (data/reference/headline.yaml)
+    ]
+)
+
+#: What leaves the platform as data (downloads, API answers): every observation column, with the name of the
+#: country or region after its code, so a file read on its own says which country each row is about.
+DOWNLOAD = pa.schema(
+    [
+        *list(OBSERVATIONS)[:2],
+        ("area_name", pa.string()),  # the country's (or region's) display name in the release
+        *list(OBSERVATIONS)[2:],
     ]
 )
 
@@ -54,6 +87,12 @@ INDICATORS = pa.schema(
         ("target_value", pa.float64()),
         ("target_year", pa.int32()),
         ("decimals", pa.int32()),
+        # Page sections (data/reference/indicators.yaml): a new indicator reaches the pages by configuration.
+        ("pillar", pa.string()),  # child-labour, forced-labour, trafficking or empty
+        ("section", pa.string()),  # context, commitments, government-response or empty
+        ("rank", pa.int32()),  # order within its pillar or section
+        ("instrument", pa.string()),  # commitment flags: the instrument code of the commitments table
+        ("standard_age", pa.string()),  # the age band of the definition; other bands are flagged
         ("observations", pa.int64()),
         ("countries", pa.int64()),
         ("first_year", pa.int32()),
@@ -126,6 +165,7 @@ COMMITMENTS = pa.schema(
         ("ratified", pa.bool_()),
         ("date", pa.string()),  # YYYY-MM-DD or empty
         ("as_of", pa.string()),
+        ("as_of_year", pa.int32()),  # the year the status refers to (the latest year named in as_of)
         ("minimum_age", pa.int32()),
         ("source", pa.string()),
         ("note", pa.string()),
@@ -139,6 +179,7 @@ PROGRESS = pa.schema(
         ("sex", pa.string()),
         ("age", pa.string()),
         ("source", pa.string()),
+        ("comparability", pa.string()),
         ("points", pa.int32()),
         ("baseline_year", pa.int32()),
         ("baseline_value", pa.float64()),
@@ -177,18 +218,18 @@ TABLES: dict[str, pa.Schema] = {
 
 #: Sort keys that make a table's bytes depend only on its content (idempotent publishes).
 SORT_KEYS: dict[str, list[str]] = {
-    "observations": ["indicator", "iso3", "year", "sex", "age", "source", "edition"],
+    "observations": ["indicator", "iso3", "year", "year_end", "sex", "age", "source", "edition"],
     "indicators": ["code"],
     "countries": ["iso3"],
     "regions": ["code"],
     "sources": ["id"],
     "source_files": ["source", "path"],
     "commitments": ["iso3", "instrument", "source", "status", "date"],
-    "progress": ["indicator", "iso3", "sex", "age", "source"],
+    "progress": ["indicator", "iso3", "sex", "age", "source", "comparability"],
 }
 
 #: The key on which observations must be unique.
-OBSERVATION_KEY = ["indicator", "iso3", "year", "sex", "age", "source"]
+OBSERVATION_KEY = ["indicator", "iso3", "year", "year_end", "sex", "age", "source"]
 
 
 def redistributable(source: Mapping) -> bool:

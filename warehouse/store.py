@@ -21,7 +21,7 @@ import pyarrow as pa
 
 import config
 from warehouse.releases import Release, Releases
-from warehouse.schema import OBSERVATIONS, TABLES
+from warehouse.schema import DOWNLOAD, OBSERVATIONS, TABLES
 
 #: DuckDB settings of each worker's connection. A low allocator flush threshold hands freed memory back to the
 #: OS sooner; no memory_limit, so that a sorted download can use what it needs.
@@ -59,6 +59,7 @@ class ObservationFilter:
     sources: tuple[str, ...] = ()
     natures: tuple[str, ...] = ()
     licensed: tuple[str, ...] | None = None
+    preferred: bool | None = None  # True: only the headline row of each indicator and area
 
     def where(self) -> tuple[str, dict]:
         """A WHERE clause over alias `o` with named parameters; values never enter the SQL text."""
@@ -72,12 +73,16 @@ class ObservationFilter:
             members = " OR ".join(f"list_contains($groups, c.{column})" for column in _GROUP_COLUMNS)
             clauses.append(f"o.iso3 IN (SELECT c.iso3 FROM {{countries}} c WHERE {members})")
             params["groups"] = list(self.groups)
+        # A row known only by its period is kept when the known part of the period lies inside the range.
         if self.year_from is not None:
-            clauses.append("o.year >= $year_from")
+            clauses.append("coalesce(o.year, o.year_start, o.year_end) >= $year_from")
             params["year_from"] = int(self.year_from)
         if self.year_to is not None:
-            clauses.append("o.year <= $year_to")
+            clauses.append("coalesce(o.year, o.year_end, o.year_start) <= $year_to")
             params["year_to"] = int(self.year_to)
+        if self.preferred is not None:
+            clauses.append("o.preferred = $preferred")
+            params["preferred"] = bool(self.preferred)
         if self.licensed is not None:
             clauses.append("list_contains($licensed, o.source)")
             params["licensed"] = list(self.licensed)
@@ -161,9 +166,11 @@ class Warehouse:
         order_by: Sequence[tuple[str, bool]] = DEFAULT_ORDER,
         limit: int | None = None,
         offset: int = 0,
+        named: bool = False,
     ) -> pd.DataFrame:
-        """Observations matching `where`, sorted by (column, ascending) pairs, optionally paged."""
-        sql, params = _observation_sql(where, order_by, limit, offset)
+        """Observations matching `where`, sorted by (column, ascending) pairs, optionally paged (`named`: with the
+        area's display name, the columns of schema.DOWNLOAD)."""
+        sql, params = _observation_sql(where, order_by, limit, offset, named)
         return self.query(release, sql, params)
 
     def count_observations(self, release: Release, where: ObservationFilter = ObservationFilter()) -> int:
@@ -188,6 +195,7 @@ class Warehouse:
         order_by: Sequence[tuple[str, bool]] | None = None,
         limit: int | None = None,
         offset: int = 0,
+        named: bool = False,
     ) -> Iterator[pa.RecordBatch]:
         """Stream observations as Arrow record batches (flat memory for large downloads).
 
@@ -195,7 +203,7 @@ class Warehouse:
         the file sorted and DuckDB preserves insertion order, so no sort is needed and memory stays flat however
         many rows match. An explicit `order_by` sorts in DuckDB.
         """
-        sql, params = _observation_sql(where, order_by, limit, offset)
+        sql, params = _observation_sql(where, order_by, limit, offset, named)
         text, table_params = self._sql(release, sql)
         cursor = self._cursor()
         try:
@@ -214,7 +222,8 @@ class Warehouse:
         """Per indicator and area: non-null observations, first and latest year (pickers, gap statements)."""
         return self.query(
             release,
-            "SELECT indicator, iso3, count(*) AS n, min(year) AS first_year, max(year) AS last_year"
+            "SELECT indicator, iso3, count(*) AS n, min(coalesce(year, year_start, year_end)) AS first_year,"
+            " max(coalesce(year, year_end, year_start)) AS last_year"
             " FROM {observations} WHERE value IS NOT NULL GROUP BY indicator, iso3 ORDER BY indicator, iso3",
         )
 
@@ -225,10 +234,22 @@ class Warehouse:
                 self._con = None
 
 
-def _observation_sql(where: ObservationFilter, order_by, limit, offset) -> tuple[str, dict]:
-    """The observations query: filtered, ordered (None: release order, no sort), optionally paged."""
+#: The select list of a named query (schema.DOWNLOAD): the area's display name from the countries or regions.
+_NAMED = ", ".join(
+    "coalesce(c.name, g.name, o.iso3) AS area_name" if name == "area_name" else f"o.{name}" for name in DOWNLOAD.names
+)
+
+
+def _observation_sql(where: ObservationFilter, order_by, limit, offset, named: bool = False) -> tuple[str, dict]:
+    """The observations query: filtered, ordered (None: release order, no sort), optionally paged; `named` adds
+    the area's display name (schema.DOWNLOAD columns)."""
     clause, params = where.where()
     sql = "SELECT o.* FROM {observations} o WHERE " + clause
+    if named:
+        sql = (
+            f"SELECT {_NAMED} FROM {{observations}} o LEFT JOIN {{countries}} c ON c.iso3 = o.iso3 "
+            "LEFT JOIN {regions} g ON g.code = o.iso3 WHERE " + clause
+        )
     if order_by is not None:
         order = []
         for column, ascending in order_by:

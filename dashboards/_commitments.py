@@ -1,0 +1,119 @@
+"""Commitment statuses as the sources give them, with their "as of" date, source and freshness.
+
+One rule for the country page, its header card and the printable brief: each instrument (the `commitments`
+section of data/reference/indicators.yaml) shows the status with the latest "as of" year in the sources, its
+date, "as of" and source. A status whose "as of" year is more than STALE_AFTER years before the current year is
+marked possibly out of date, and a stale "not ratified" is never counted as a current "not ratified" (a country
+may have ratified since: Nepal acceded to the Palermo Protocol in 2020, after the 2016 data).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from dashboards import _components as c
+from dashboards import _data
+from dashboards._pillars import Country, section_codes
+
+STALE_AFTER = 5
+#: C182 became universally ratified on 4 August 2020, after the dates of the ratification data (about 2013).
+C182_UNIVERSAL = "every ILO member State has ratified it since 4 August 2020"
+
+
+@dataclass(frozen=True)
+class Status:
+    """One instrument's status for a country, as shown everywhere."""
+
+    instrument: str
+    label: str
+    short: str
+    status: str  # as the source gives it; "" when no source has the instrument
+    date: str
+    as_of: str
+    as_of_year: int | None
+    source: str
+    stale: bool
+
+    @property
+    def known(self) -> bool:
+        return bool(self.status)
+
+    @property
+    def ratified(self) -> bool:
+        return self.status not in ("", "not ratified", "signed")
+
+    @property
+    def text(self) -> str:
+        """The status in words, with its "as of" and, where it applies, the freshness warning."""
+        if not self.known:
+            return "no information in the sources"
+        text = f"{self.status} (as of {self.as_of or 'an unknown date'})"
+        if self.instrument == "C182" and self.status == "not ratified":
+            text += f"; {C182_UNIVERSAL}"
+        if self.stale:
+            text += f"; possibly out of date: the data are more than {STALE_AFTER} years old"
+        return text
+
+    @property
+    def short_text(self) -> str:
+        """The status for the printed brief (its "as of" and source are in their own columns)."""
+        if not self.known:
+            return "no information"
+        text = self.status + (" (possibly out of date)" if self.stale else "")
+        if self.instrument == "C182" and self.status == "not ratified":
+            text += "; universal since August 2020"
+        return text
+
+
+def label(name: str) -> str:
+    """An instrument's name from its indicator name ("Ratified the UN ..." → "UN ...")."""
+    return re.sub(r"^Ratified (the )?", "", str(name))
+
+
+def statuses(country: Country, today: int | None = None) -> list[Status]:
+    """Every instrument of the commitments section, in rank order, with the country's status."""
+    today = today or date.today().year
+    rows = _data.commitments(country.release, country.iso3)
+    found = []
+    for code in section_codes(country.indicators, section="commitments"):
+        meta = country.indicator(code)
+        instrument = str(meta.get("instrument") or code)
+        match = rows[rows["instrument"] == instrument] if not rows.empty else rows
+        names = (instrument, label(meta.get("name", code)), str(meta.get("short_name") or instrument))
+        if match.empty:
+            found.append(Status(*names, "", "–", "–", None, "–", False))
+            continue
+        first = _latest(match)
+        year = None if pd.isna(first.get("as_of_year")) else int(first["as_of_year"])
+        stale = year is None or today - year > STALE_AFTER
+        source = c.source_short(country.sources, first)
+        found.append(Status(*names, first["status"], first["date"] or "–", first["as_of"] or "–", year, source, stale))
+    return found
+
+
+def _latest(match: pd.DataFrame) -> pd.Series:
+    """The row with the latest "as of" year (then a dated row, then the latest date)."""
+    order = match.assign(
+        _y=match["as_of_year"].fillna(0), _d=match["date"].fillna(""), _has=match["date"].fillna("") != ""
+    )
+    return order.sort_values(["_y", "_has", "_d"], ascending=False).iloc[0]
+
+
+def summary(found: list[Status]) -> tuple[str, list[str]]:
+    """The header card: ratifications counted, current "not ratified" counted apart from stale ones."""
+    ratified = sum(s.ratified for s in found)
+    current_no = sum(s.known and not s.ratified and not s.stale for s in found)
+    stale_no = sum(s.known and not s.ratified and s.stale for s in found)
+    years = sorted({s.as_of_year for s in found if s.as_of_year})
+    span = (f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])) if years else "unknown dates"
+    details = [
+        f"of {len(found)} instruments ratified, by the sources' data as of {span}",
+        f"{current_no} not ratified in current data" + (f"; {stale_no} “not ratified” older than {STALE_AFTER} "
+                                                          "years, possibly out of date" if stale_no else ""),
+        f"{sum(not s.known for s in found)} with no information",
+    ]  # fmt: skip
+    return f"{ratified} ratified", details

@@ -1,0 +1,107 @@
+"""What the publisher stated besides the number: its time reference, survey, qualifier, rounding and flags.
+
+Steps of harmonise (after the year, before scaling), each adding OBSERVATIONS columns to the `Plan`:
+- time: `year` is the reference year where the file gives one. A dataset with `period: [start, end]` (SOWC
+  2023: "most recent survey in 2013-2021") or `year_is: report` (US DOL ILAB: the report year) gets no
+  year: `year_start`/`year_end` hold what is known and `period` the publisher's wording; a value flagged
+  with options.period_flags.outside (SOWC "x": data outside the period) keeps neither bound.
+- age flag: a value flagged with options.period_flags.nonstandard (SOWC "y") has a non-standard age band or
+  definition (`age_nonstandard`); build() also flags bands other than the indicator's `standard_age`.
+- survey: the file column named `survey` in `columns` (e.g. the UNICEF Data Warehouse `data.source`).
+- qualifier: with options.qualifier_from_note, the "about", "nearly", "over" ... of a quoted figure in the
+  note ('"nearly 138 million"').
+- precision: the rounding step the publisher printed (10^-decimals of the value cell, then scaled), so that
+  pages and the progress engine never claim a change smaller than the rounding.
+- comparability: the dataset's label (never joined in a trend with rows of another label).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from etl import db
+from etl.mapping import Plan
+from etl.registry import Dataset
+
+#: Qualifiers a publisher puts before a figure, longest first (so "just over" wins over "over").
+QUALIFIERS = ("more than", "less than", "just over", "just under", "approximately", "nearly", "almost", "around",
+              "about", "over", "under", "some", "roughly")  # fmt: skip
+#: The columns this module fills, with the value a row gets when the step has nothing to say.
+DEFAULTS = {
+    "year_start": None,
+    "year_end": None,
+    "period": None,
+    "age_nonstandard": False,
+    "precision": None,
+    "qualifier": None,
+    "survey": None,
+    "comparability": "",
+    "preferred": False,
+}
+
+
+def apply(plan: Plan, dataset: Dataset) -> None:
+    """Every step of the module docstring, in order (the year must already be mapped)."""
+    time(plan, dataset)
+    flags = dataset.options.get("period_flags") or {}
+    plan.outputs["age_nonstandard"] = _flagged(plan, flags.get("nonstandard")) or "FALSE"
+    if "survey" in plan.columns:
+        plan.outputs["survey"] = "nullif(trim(r.survey), '')"
+    if dataset.options.get("qualifier_from_note") and "note" in plan.columns:
+        plan.outputs["qualifier"] = qualifier_sql("r.note", "r.value")
+    plan.outputs["precision"] = precision_sql("r.value")
+    plan.outputs["comparability"] = db.literal(dataset.comparability)
+    for column, value in DEFAULTS.items():
+        plan.outputs.setdefault(column, db.literal(value))
+
+
+def time(plan: Plan, dataset: Dataset) -> None:
+    """year, year_start, year_end and period (see the module docstring)."""
+    year = plan.outputs["year"]
+    if dataset.year_is == "report":
+        text = db.literal(dataset.period_text or "report of {end}; survey year not published")
+        plan.outputs.update(year="NULL::INTEGER", year_start="NULL::INTEGER", year_end=year)
+        plan.outputs["period"] = f"replace({text}, '{{end}}', CAST({year} AS VARCHAR))"
+        return
+    if dataset.period is None:
+        plan.outputs.update(year_start=year, year_end=year, period="NULL")
+        return
+    start, end = (int(y) for y in dataset.period)
+    wording = (dataset.period_text or "{start}-{end}").format(start=start, end=end)
+    outside = _flagged(plan, (dataset.options.get("period_flags") or {}).get("outside")) or "FALSE"
+    plan.outputs.update(year="NULL::INTEGER", year_start=f"CASE WHEN {outside} THEN NULL ELSE {start} END",
+                        year_end=f"CASE WHEN {outside} THEN NULL ELSE {end} END")  # fmt: skip
+    plan.outputs["period"] = (
+        f"CASE WHEN {outside} THEN {db.literal(f'outside {start}-{end} (survey year not published)')} "
+        f"ELSE {db.literal(wording)} END"
+    )
+
+
+def _flagged(plan: Plan, flag: str | None) -> str | None:
+    """SQL true where the row's note column holds footnote flag `flag` (e.g. 'x' in 'x,y'); None without one."""
+    if not flag or "note" not in plan.columns:
+        return None
+    return f"coalesce(list_contains(string_split(replace(r.note, ' ', ''), ','), {db.literal(flag)}), FALSE)"
+
+
+def qualifier_sql(note: str, value: str) -> str:
+    """SQL of the qualifier of the value's figure quoted in a note: '"nearly 138 million"' with value 138 →
+    'nearly' (a quoted figure other than the value, e.g. a change, gives none)."""
+    pattern = db.literal(f'"[^"]*?\\b({"|".join(QUALIFIERS)})\\s+([0-9][0-9.,]*[0-9]|[0-9])')
+    same = f"replace(regexp_extract({note}, {pattern}, 2), ',', '') = replace(trim({value}), ',', '')"
+    return f"CASE WHEN {same} THEN lower(regexp_extract({note}, {pattern}, 1)) END"
+
+
+def precision_sql(column: str) -> str:
+    """SQL of the rounding step of a published number ('21.7' → 0.1, '138' → 1), before scaling."""
+    decimals = f"length(regexp_extract(trim({column}), '^-?[0-9,]*\\.([0-9]+)$', 1))"
+    return f"CASE WHEN regexp_full_match(trim({column}), '^[<>]?-?[0-9,]*\\.?[0-9]+$') THEN pow(10, -{decimals}) END"
+
+
+def with_defaults(frame: pd.DataFrame) -> pd.DataFrame:
+    """An observations frame built in Python, with every column of this module (the period from `year`)."""
+    frame = frame.copy()
+    for column, value in DEFAULTS.items():
+        if column not in frame.columns:
+            frame[column] = frame["year"] if column in ("year_start", "year_end") and "year" in frame else value
+    return frame
