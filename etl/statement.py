@@ -35,7 +35,7 @@ DEFAULTS = {
     "precision": None,
     "qualifier": None,
     "survey": None,
-    "comparability": "",
+    "comparability": None,
     "preferred": False,
 }
 
@@ -50,7 +50,7 @@ def apply(plan: Plan, dataset: Dataset) -> None:
     if dataset.options.get("qualifier_from_note") and "note" in plan.columns:
         plan.outputs["qualifier"] = qualifier_sql("r.note", "r.value")
     plan.outputs["precision"] = precision_sql("r.value")
-    plan.outputs["comparability"] = db.literal(dataset.comparability)
+    plan.outputs["comparability"] = db.literal(dataset.comparability or None)
     for column, value in DEFAULTS.items():
         plan.outputs.setdefault(column, db.literal(value))
 

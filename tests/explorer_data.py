@@ -13,9 +13,10 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from tests import factories as f
-from warehouse.schema import OBSERVATION_KEY, OBSERVATIONS
+from warehouse.schema import DOWNLOAD, OBSERVATION_KEY, OBSERVATIONS
 
 OPEN = "synthetic_open"
 RESTRICTED = "synthetic_restricted"
@@ -128,17 +129,11 @@ def normalise(frame: pd.DataFrame) -> list[tuple]:
 
 
 def read_csv(body: bytes) -> pd.DataFrame:
-    types = {
-        n: ("Int32" if n == "year" else "float64" if n in ("value", "lower", "upper") else "str")
-        for n in OBSERVATIONS.names
-    }
-    types["censored"] = "boolean"
-    frame = pd.read_csv(
-        io.BytesIO(body),
-        dtype=types,
-        keep_default_na=False,
-        na_values={"value": [""], "lower": [""], "upper": [""], "year": [""]},
-    )
-    for column in ("edition", "note", "unit", "age", "source_file"):
+    """A downloaded CSV with the warehouse's column types (empty text cells of nullable columns as None)."""
+    kinds = {pa.int32(): "Int32", pa.float64(): "float64", pa.bool_(): "boolean"}
+    types = {f.name: kinds.get(f.type, "str") for f in DOWNLOAD}
+    numbers = [f.name for f in DOWNLOAD if f.type in kinds]
+    frame = pd.read_csv(io.BytesIO(body), dtype=types, keep_default_na=False, na_values=dict.fromkeys(numbers, [""]))
+    for column in ("edition", "note", "unit", "age", "source_file", "period", "qualifier", "survey", "comparability"):
         frame[column] = frame[column].replace("", None)
     return frame

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl import headline, statement
+from etl import commitments, headline, statement
 from etl.publish import publish
 from warehouse.schema import TABLES
 
@@ -32,7 +32,7 @@ def observations(rows: list[dict]) -> pd.DataFrame:
         "source_file": "synthetic.csv",
         "note": "synthetic test value",
     }
-    return pd.DataFrame([{**defaults, **row} for row in rows])
+    return statement.with_defaults(pd.DataFrame([{**defaults, **row} for row in rows]))
 
 
 def indicator(code: str, **fields) -> dict:
@@ -109,6 +109,12 @@ def source(source_id: str = SYNTHETIC, redistribution: bool = True) -> dict:
     }
 
 
+def _with_defaults(frame: pd.DataFrame, defaults: dict) -> pd.DataFrame:
+    """`frame` with the columns of `defaults` it lacks (newer columns of the warehouse schema)."""
+    missing = {k: v for k, v in defaults.items() if k not in frame.columns}
+    return frame.assign(**missing) if missing else frame
+
+
 def make_release(root: Path, obs: pd.DataFrame, **tables: pd.DataFrame | list[dict]) -> str:
     """Publish a synthetic release into `root` and return its id."""
     frames = {name: pd.DataFrame(columns=schema.names) for name, schema in TABLES.items()}
@@ -118,6 +124,11 @@ def make_release(root: Path, obs: pd.DataFrame, **tables: pd.DataFrame | list[di
     frames["sources"] = pd.DataFrame([source(s) for s in sorted(obs["source"].unique())])
     for name, value in tables.items():
         frames[name] = pd.DataFrame(value) if isinstance(value, list) else value
+    frames["indicators"] = _with_defaults(frames["indicators"], indicator("x"))
+    comm = frames["commitments"]
+    if "as_of_year" not in comm:
+        years = [commitments.as_of_year(a, d) for a, d in zip(comm["as_of"], comm["date"], strict=True)]
+        frames["commitments"] = comm.assign(as_of_year=pd.array(years, dtype="Int32"))
     # the ETL's own marks: periods from the year, non-standard ages, the preferred (headline) rows
     frames["observations"] = headline.mark_frame(statement.with_defaults(frames["observations"]), frames["indicators"])
     meta = {"counts": {"observations": len(obs), "indicators": len(codes)}, "synthetic": True}

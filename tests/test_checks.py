@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from etl import checks, db
+from etl import checks, db, statement
 from etl.build import check_file
 from etl.checks import check_jumps, check_ranges
 from etl.countries import Resolver
@@ -192,7 +192,7 @@ def _obs(values: list[float], unit: str = "percent", **extra) -> pd.DataFrame:
         "edition": ["1"] * n, "source_file": ["s/file.csv"] * n, "note": [None] * n,
     }  # fmt: skip
     base.update(extra)
-    return pd.DataFrame(base)
+    return statement.with_defaults(pd.DataFrame(base))
 
 
 def _loaded(**frames: pd.DataFrame) -> duckdb.DuckDBPyConnection:

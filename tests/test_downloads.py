@@ -19,7 +19,7 @@ from tests import explorer_data as xd
 from tests.explorer_data import expected, normalise, read_csv
 from warehouse import Warehouse
 from warehouse import releases as rel
-from warehouse.schema import OBSERVATIONS
+from warehouse.schema import DOWNLOAD
 
 #: Every test here reads the synthetic explorer release (published before the app is built).
 pytestmark = pytest.mark.usefixtures("explorer_release")
@@ -37,7 +37,7 @@ def fetch(client, query: str = QUERY, fmt: str = "csv") -> tuple[bytes, dict]:
 
 def test_csv_keeps_awkward_text_exactly(client, warehouse_root, explorer_release):
     body, headers = fetch(client)
-    assert body.startswith((",".join(OBSERVATIONS.names) + "\n").encode())
+    assert body.startswith((",".join(DOWNLOAD.names) + "\n").encode())
     assert headers["Content-Disposition"] == f'attachment; filename="delta87-observations-{explorer_release}.csv"'
     frame = read_csv(body)
     assert normalise(frame) == expected(warehouse_root, explorer_release, WHERE)
@@ -46,7 +46,8 @@ def test_csv_keeps_awkward_text_exactly(client, warehouse_root, explorer_release
 
 def test_csv_is_written_batch_by_batch(explorer_release, warehouse_root):
     warehouse = Warehouse(warehouse_root)
-    chunks = list(downloads.csv_stream(warehouse.observation_batches(warehouse.releases.current(), batch_rows=100)))
+    batches = warehouse.observation_batches(warehouse.releases.current(), batch_rows=100, named=True)
+    chunks = list(downloads.csv_stream(batches))
     assert len(chunks) > 5  # header + one chunk per batch: never the whole result in one piece
     assert len(read_csv(b"".join(chunks))) == warehouse.count_observations(warehouse.releases.current())
 
@@ -61,7 +62,7 @@ def test_abandoned_csv_stream_releases_the_warehouse(client):
 def test_parquet_round_trips_with_its_metadata(client, warehouse_root, explorer_release):
     body, _ = fetch(client, fmt="parquet")
     table = pq.read_table(io.BytesIO(body))
-    assert table.schema.remove_metadata() == OBSERVATIONS
+    assert table.schema.remove_metadata() == DOWNLOAD
     assert normalise(table.to_pandas()) == expected(warehouse_root, explorer_release, WHERE)
     meta = json.loads(table.schema.metadata[b"delta87"])
     assert meta["release"] == explorer_release and meta["query_url"].endswith(f"{QUERY}&format=parquet")
@@ -79,16 +80,17 @@ def test_xlsx_has_data_metadata_dictionary_and_sources(client, warehouse_root, e
     book = openpyxl.load_workbook(io.BytesIO(body))
     assert book.sheetnames == ["data", "metadata", "dictionary", "sources", "indicators"]
     rows = list(book["data"].iter_rows(values_only=True))
-    assert list(rows[0]) == OBSERVATIONS.names
+    assert list(rows[0]) == DOWNLOAD.names
     assert normalise(pd.DataFrame(rows[1:], columns=rows[0])) == expected(warehouse_root, explorer_release, WHERE)
-    formula_like = [c for c in book["data"]["O"] if isinstance(c.value, str) and c.value.startswith("=")]
+    note = openpyxl.utils.get_column_letter(DOWNLOAD.names.index("note") + 1)
+    formula_like = [c for c in book["data"][note] if isinstance(c.value, str) and c.value.startswith("=")]
     assert formula_like and all(c.data_type == "s" for c in formula_like)  # text, never a formula
     meta = dict(book["metadata"].iter_rows(min_row=2, values_only=True))
     assert meta["release"] == explorer_release and meta["query_url"].endswith(f"{QUERY}&format=xlsx")
     assert xd.RESTRICTED_URL in meta["licence_note"] and meta[f"excluded_source:{xd.RESTRICTED}"].endswith(
         xd.RESTRICTED_URL
     )
-    assert [r[0] for r in book["dictionary"].iter_rows(min_row=2, values_only=True)] == OBSERVATIONS.names
+    assert [r[0] for r in book["dictionary"].iter_rows(min_row=2, values_only=True)] == DOWNLOAD.names
     assert [r[0] for r in book["sources"].iter_rows(min_row=2, values_only=True)] == [xd.OPEN]
 
 
@@ -110,7 +112,7 @@ def test_zip_bundle_carries_data_dictionary_sources_and_snippets(client, warehou
     assert normalise(pd.read_parquet(io.BytesIO(archive.read("data.parquet")))) == want
     sources = pd.read_csv(io.BytesIO(archive.read("sources.csv")))
     assert sources["id"].tolist() == [xd.OPEN] and {"edition", "licence", "citation"} <= set(sources.columns)
-    assert pd.read_csv(io.BytesIO(archive.read("dictionary.csv")))["column"].tolist() == OBSERVATIONS.names
+    assert pd.read_csv(io.BytesIO(archive.read("dictionary.csv")))["column"].tolist() == DOWNLOAD.names
     readme = archive.read("README.md").decode()
     assert explorer_release in readme and f"{QUERY}&format=zip" in readme and xd.RESTRICTED_URL in readme
     meta = json.loads(archive.read("metadata.json"))
@@ -123,7 +125,7 @@ def test_bundle_snippets_load_the_data(client, tmp_path):
     rows = len(pd.read_parquet(tmp_path / "data.parquet"))
     run = subprocess.run([sys.executable, "load_pandas.py"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.startswith(f"({rows}, {len(OBSERVATIONS.names)})")
+    assert run.stdout.startswith(f"({rows}, {len(DOWNLOAD.names)})")
     con = duckdb.connect()
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(tmp_path)
