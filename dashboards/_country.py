@@ -148,7 +148,8 @@ def gap_statements(country: Country) -> list[str]:
         codes = pillar_codes(country, pillar.slug)
         row = country.headline(codes[0]) if codes else None
         words = GAP_WORDS.get(pillar.slug, f"{pillar.title.lower()} data")
-        lines.append(_series.gap_sentence(words, row, country.reference_year, country.name))
+        later = _series.later_row(country.rows(codes[0]), row) if codes else None
+        lines.append(_series.gap_sentence(words, row, country.reference_year, country.name, later))
         if codes and _series.trend_frame(country.rows(codes[0]), codes[0]).empty:
             lines.append(f"{pillar.title}: one comparable data point only, so no trend can be shown.")
         natures = set(country.obs[country.obs["indicator"].isin(codes)]["nature"]) if codes else set()

@@ -135,8 +135,9 @@ def years_since(latest_year: int | None, reference_year: int) -> int | None:
     return None if latest_year is None else int(reference_year) - int(latest_year)
 
 
-def gap_sentence(what: str, row: pd.Series | None, reference_year: int, where: str = "", stale_after: int = 4) -> str:
-    """A plain statement of a data gap from a headline row, e.g. "No child labour survey data since 2012." """
+def gap_sentence(what: str, row: pd.Series | None, reference_year: int, where: str = "", later=None) -> str:
+    """A plain statement of a data gap from a headline row, e.g. "No child labour survey data since 2012."
+    `later`: a dated row of the same indicator newer than the headline (another age band), said as such."""
     if row is None:
         return f"No {what}{' for ' + where if where else ''} in this release."
     survey = row.get("survey")
@@ -146,9 +147,21 @@ def gap_sentence(what: str, row: pd.Series | None, reference_year: int, where: s
     if year is None:
         period = str(row.get("period") or "period not stated").replace("-", "–")
         return f"Latest {what}: no survey year is published; the value refers to: {period}."
-    if years_since(year, reference_year) > stale_after:
-        return f"No {what} since {year}{named}."
-    return f"Latest {what}: {year}{named}."
+    text = (
+        f"No {what} since {year}{named}" if years_since(year, reference_year) > 4 else f"Latest {what}: {year}{named}"
+    )
+    if later is not None:
+        text += f"; a later value ({int(later['year'])}) covers ages {str(later['age']).replace('-', '–')} only"
+    return text + "."
+
+
+def later_row(obs: pd.DataFrame, row: pd.Series | None) -> pd.Series | None:
+    """The newest dated row of the headline's indicator and sex that is newer than the headline (another band)."""
+    if row is None or pd.isna(row.get("year")):
+        return None
+    rows = dated(obs[(obs["indicator"] == row["indicator"]) & (obs["sex"] == row["sex"])])
+    rows = rows[rows["year"] > row["year"]].sort_values("year")
+    return rows.iloc[-1] if not rows.empty else None
 
 
 def labelled_series(

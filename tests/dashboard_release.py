@@ -248,9 +248,30 @@ REGIONS = [
 ]
 
 
+#: The commitment instruments (indicators of the commitments section): (code, instrument, name).
+INSTRUMENTS = [
+    ("ratified_c029", "C029", "Ratified ILO Forced Labour Convention, 1930 (No. 29)"),
+    ("ratified_p029", "P029", "Ratified the Protocol of 2014 to the Forced Labour Convention (P029)"),
+    ("ratified_c105", "C105", "Ratified ILO Abolition of Forced Labour Convention, 1957 (No. 105)"),
+    ("ratified_c138", "C138", "Ratified ILO Minimum Age Convention, 1973 (No. 138)"),
+    ("ratified_c182", "C182", "Ratified ILO Worst Forms of Child Labour Convention, 1999 (No. 182)"),
+    ("ratified_palermo", "PALERMO", "Ratified the UN Trafficking in Persons Protocol (Palermo Protocol, 2000)"),
+    ("ratified_crc_opsc", "CRC_OPSC", "Ratified the CRC Optional Protocol on the sale of children"),
+]
+
+
+def _placement(code: str, theme: str, rank: int) -> dict:
+    """Where the country page shows an indicator (the pillar/section/rank fields of indicators.yaml)."""
+    if code.startswith("government_response"):
+        return {"section": "government-response", "rank": 1}
+    if theme == "context":
+        return {"section": "context", "rank": rank}
+    return {"pillar": theme, "rank": rank}
+
+
 def _tables() -> dict:
     inds = []
-    for code, (name, unit, theme, explainer, target_year) in INDICATORS.items():
+    for rank, (code, (name, unit, theme, explainer, target_year)) in enumerate(INDICATORS.items(), start=1):
         inds.append(
             f.indicator(
                 code,
@@ -262,8 +283,15 @@ def _tables() -> dict:
                 target_value=0.0 if target_year else None,
                 target_year=target_year,
                 sdg_indicator="8.7.1" if code == "child_labour_5_17" else "",
+                standard_age="5-17" if code == "child_labour_5_17" else "",
+                **_placement(code, theme, rank),
             )
         )
+    inds += [
+        f.indicator(code, name=name, short_name=instrument, unit="flag", theme="commitments", nature="reported",
+                    section="commitments", rank=rank, instrument=instrument)
+        for rank, (code, instrument, name) in enumerate(INSTRUMENTS, start=1)
+    ]  # fmt: skip
     countries = [
         f.country(
             iso3,

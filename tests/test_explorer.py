@@ -171,7 +171,9 @@ def test_real_release_explorer_download_matches_duckdb(real_warehouse, client, r
     out = results({"indicator": ["child_labour_5_17"], "group": ["SDG_SSA"], "year_from": 2010})
     release = find(page, "data-release").data["id"]
     want = expected(
-        real_warehouse_dir, release, "indicator = 'child_labour_5_17' AND coalesce(year, year_start, year_end) >= 2010 AND " + xd.members("SDG_SSA")
+        real_warehouse_dir,
+        release,
+        "indicator = 'child_labour_5_17' AND coalesce(year, year_start, year_end) >= 2010 AND " + xd.members("SDG_SSA"),
     )
     assert len(want) > 20 and out["count"][0].children == f"{len(want):,}"
     with client.get(href(out, "csv")) as response:

@@ -7,6 +7,7 @@ import pytest
 
 from dashboards import _components as c
 from dashboards import _figures, _indicator, _series
+from etl import headline
 from tests import factories as f
 
 
@@ -114,8 +115,10 @@ def test_headline_row_prefers_total_sex_and_the_sdg_age_band():
             {"indicator": "child_labour_5_17", "iso3": "A", "year": 2017, "value": 7.0, "age": "5-17"},
         ]
     )
-    row = _series.headline_row(rows, "child_labour_5_17")
+    indicators = pd.DataFrame([f.indicator("child_labour_5_17", standard_age="5-17")])
+    row = _series.headline_row(headline.mark_frame(rows, indicators), "child_labour_5_17")
     assert (row["year"], row["value"], row["age"], row["sex"]) == (2017, 7.0, "5-17", "total")
+    assert _series.headline_row(rows, "child_labour_5_17") is None  # pages never choose: the ETL marks the row
 
 
 def test_peer_values_use_the_same_year_when_enough_peers_have_it_else_each_latest_nearby():
@@ -139,9 +142,18 @@ def test_peer_values_use_the_same_year_when_enough_peers_have_it_else_each_lates
 
 
 def test_gap_sentence_states_the_gap_plainly():
-    assert _series.gap_sentence("child labour survey data", 2012, 2026) == "No child labour survey data since 2012."
-    assert _series.gap_sentence("child labour survey data", 2024, 2026) == "Latest child labour survey data: 2024."
+    survey = pd.Series({"year": 2012, "survey": "MICS 2012, UNICEF and ILO calculations"})
+    assert _series.gap_sentence("child labour survey data", survey, 2026) == (
+        "No child labour survey data since 2012 (MICS 2012)."
+    )
+    recent = pd.Series({"year": 2024, "survey": None})
+    assert _series.gap_sentence("child labour survey data", recent, 2026) == "Latest child labour survey data: 2024."
     assert _series.gap_sentence("estimate", None, 2026, "Tuvalu") == "No estimate for Tuvalu in this release."
+    report = pd.Series({"year": None, "period": "ILAB report 2016; survey year not published"})
+    assert _series.gap_sentence("child labour survey data", report, 2026) == (
+        "Latest child labour survey data: no survey year is published; the value refers to: ILAB report 2016; "
+        "survey year not published."
+    )
 
 
 def test_cross_section_takes_one_row_per_area_by_source_priority():

@@ -88,7 +88,7 @@ def test_a_series_break_is_never_bridged():
         ]
     )
     codes = ["child_labour_5_17", "modern_slavery_prevalence_gsi2018", "modern_slavery_prevalence_gsi2023"]
-    frame = pg.compute_progress(obs, pd.DataFrame([factories.indicator(c) for c in codes]))
+    frame = pg.compute_progress(obs, pd.DataFrame([factories.indicator(c) for c in codes]), as_of=2020)
     assert len(frame) == 6  # two editions, two age bands, two sources: six one-point series
     assert set(frame["status"]) == {pg.INSUFFICIENT}
     assert frame["observed_rate"].isna().all()
@@ -167,10 +167,54 @@ def test_a_zero_in_the_series_switches_to_absolute_change_and_says_so():
     assert row["status"] == pg.ON_TRACK and row["projected_value"] == pytest.approx(0.0)
 
 
-def test_a_passed_target_year_without_the_target_is_too_slow():
+def test_a_passed_target_year_says_how_far_the_latest_value_is_and_gives_no_pace():
     row = only(run([(2020, 10.0), (2026, 8.0)], target=(0.0, 2025)))
-    assert row["status"] == pg.TOO_SLOW
-    assert row["reason"].startswith("The target year 2025 has passed")
+    assert row["status"] == pg.TARGET_PASSED
+    assert row["reason"] == "Target year 2025 passed: the latest value is 8.0 % (2026)."
+    assert math.isnan(row["required_rate"]) and math.isnan(row["projected_value"])
+
+
+def test_editions_labelled_not_comparable_are_never_joined():
+    rows = [
+        {"indicator": "x", "iso3": "AAA", "year": 2016, "value": 2.8, "comparability": "GSI 2018 regional findings"},
+        {"indicator": "x", "iso3": "AAA", "year": 2021, "value": 2.9, "comparability": "GSI 2023 regional findings"},
+    ]
+    table = pd.DataFrame([factories.indicator("x", target_value=0.0, target_year=2030)])
+    frame = pg.compute_progress(factories.observations(rows), table, as_of=2026)
+    assert len(frame) == 2 and set(frame["points"]) == {1} and set(frame["status"]) == {pg.INSUFFICIENT}
+
+
+def test_a_change_within_the_published_rounding_is_no_clear_change():
+    """64 and 63 million girls, each rounded to the million (ILO 2017, ILO-UNICEF 2021): no direction."""
+    rows = [
+        {"indicator": "x", "iso3": "WLD", "year": 2016, "value": 64e6, "precision": 1e6, "unit": "count"},
+        {"indicator": "x", "iso3": "WLD", "year": 2020, "value": 63e6, "precision": 1e6, "unit": "count"},
+    ]
+    table = pd.DataFrame([factories.indicator("x", unit="count", target_value=0.0, target_year=2030)])
+    row = only(pg.compute_progress(factories.observations(rows), table, as_of=2026))
+    assert row["status"] == pg.NO_CLEAR_CHANGE
+    assert row["reason"].startswith("No clear change: 64 million in 2016 and 63 million in 2020 differ by less")
+    rows[1]["value"], rows[1]["precision"] = 60e6, 1e6
+    assert only(pg.compute_progress(factories.observations(rows), table, as_of=2026))["status"] == pg.TOO_SLOW
+
+
+def test_overlapping_stated_intervals_are_no_clear_change():
+    row = only(run([(2016, 5.0, 4.0, 6.0), (2021, 4.6, 3.5, 5.5)], target=(0.0, 2030), as_of=2026))
+    assert row["status"] == pg.NO_CLEAR_CHANGE
+    assert only(run([(2016, 5.0, 4.8, 5.2), (2021, 4.0, 3.8, 4.2)], target=(0.0, 2030), as_of=2026))["status"] in (
+        pg.TOO_SLOW,
+        pg.ON_TRACK,
+    )
+
+
+def test_values_known_only_by_their_period_are_left_out():
+    rows = [
+        {"indicator": "x", "iso3": "AAA", "year": 2014, "value": 21.7},
+        {"indicator": "x", "iso3": "AAA", "year": None, "year_start": 2013, "year_end": 2021, "value": 21.7},
+    ]
+    table = pd.DataFrame([factories.indicator("x", target_value=0.0, target_year=2030)])
+    row = only(pg.compute_progress(factories.observations(rows), table, as_of=2026))
+    assert (row["points"], row["latest_year"]) == (1, 2014)
 
 
 def test_time_left_is_counted_from_the_assessment_year_not_from_the_latest_data():
@@ -186,13 +230,11 @@ def test_time_left_is_counted_from_the_assessment_year_not_from_the_latest_data(
 
 def test_a_series_ending_in_2020_assessed_after_2025_is_not_told_it_has_five_years_left():
     row = only(run([(2000, 246e6), (2016, 152e6), (2020, 160e6)], target=(0.0, 2025), unit="count", as_of=2026))
-    assert row["status"] == pg.TOO_SLOW
+    assert row["status"] == pg.TARGET_PASSED
     assert math.isnan(row["required_change"]) and math.isnan(row["required_rate"])
-    assert row["reason"] == (
-        "The target year 2025 has passed and the latest value (160.0 million in 2020) has not reached the target."
-    )
+    assert row["reason"] == "Target year 2025 passed: 160 million remain (2020)."
     this_year = only(run([(2016, 152e6), (2020, 60e6)], target=(0.0, 2030), unit="count", as_of=2030))
-    assert this_year["status"] == pg.TOO_SLOW and "2030 is the current year" in this_year["reason"]
+    assert this_year["status"] == pg.TARGET_PASSED and this_year["reason"].startswith("Target year 2030 is this year")
 
 
 def test_a_fast_enough_old_trend_is_no_longer_on_track_once_its_time_has_gone():
@@ -328,19 +370,33 @@ def test_the_band_always_contains_the_central_projection(case):
 
 # -- the real warehouse ----------------------------------------------------------------------------------
 @pytest.mark.realdata
-def test_the_world_child_labour_series_is_progressing_too_slowly(real_warehouse, real_release):
+def test_the_world_child_labour_series_shows_the_passed_target_and_what_remains(real_warehouse, real_release):
     rows = real_warehouse.progress(real_release, "child_labour_number", "WLD")
     row = only(rows[(rows["sex"] == "total") & (rows["age"] == "5-17")])
-    # ILO/UNICEF global estimates: 246 (2000), 215 (2008), 168 (2012), 152 (2016), 160 million (2020).
-    assert (row["points"], row["baseline_year"], row["latest_year"]) == (5, 2000, 2020)
-    assert row["basis"] == "absolute" and row["status"] == pg.TOO_SLOW
-    assert row["observed_change"] == pytest.approx(-1171.2e6 / 236.8)  # least squares, by hand: -4.95 million a year
-    # Assessed now, after 2025: no year is left, so no required pace (not "32 million a year for five years").
-    assert math.isnan(row["required_change"]) and math.isnan(row["required_rate"])
-    assert row["reason"] == (
-        "The target year 2025 has passed and the latest value (160.0 million in 2020) has not reached the target."
-    )
-    assert row["projected_lower"] < row["projected_value"] < row["projected_upper"]
+    # ILO/UNICEF global estimates: 246 (2000), 215 (2008), 168 (2012), 152 (2016), 160 (2020), 138 million (2024).
+    assert (row["points"], row["baseline_year"], row["latest_year"]) == (6, 2000, 2024)
+    # Assessed now, after 2025: no year is left, so no required pace and no projection: what remains.
+    assert row["status"] == pg.TARGET_PASSED
+    assert math.isnan(row["required_change"]) and math.isnan(row["projected_value"])
+    assert row["reason"] == "Target year 2025 passed: 138 million remain (2024)."
+
+
+@pytest.mark.realdata
+def test_girls_in_child_labour_64_to_63_million_is_no_clear_change(real_warehouse, real_release):
+    rows = real_warehouse.progress(real_release, "child_labour_number", "WLD")
+    girls = only(rows[rows["sex"] == "female"])
+    assert (girls["baseline_value"], girls["latest_value"]) == (64e6, 63e6)
+    series = pg.split_series(real_warehouse.observations(real_release), ["child_labour_number"])
+    (found,) = [x for x in series if x.key[1] == "WLD" and x.key[2] == "female"]
+    assert pg.within_rounding(found)  # each rounded to the million: no direction can be claimed
+    assert girls["status"] != pg.TOO_SLOW  # the target year has passed: the reason says what remains
+
+
+@pytest.mark.realdata
+def test_gsi_2018_and_2023_regional_findings_are_never_joined(real_warehouse, real_release):
+    rows = real_warehouse.progress(real_release, "forced_labour_per_1000", "ILO_AFR")
+    assert len(rows) == 2 and set(rows["points"]) == {1}  # 2.8 (2016) and 2.9 (2021) per 1,000: two series
+    assert set(rows["status"]) == {pg.INSUFFICIENT}
 
 
 @pytest.mark.realdata
