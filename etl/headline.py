@@ -117,7 +117,7 @@ SELECT rid FROM (
                      ELSE o.age = s.standard_age AND NOT o.age_nonstandard END, FALSE),
         r.rank IS NULL, r.rank,
         coalesce(o.year, o.year_end) DESC NULLS LAST,
-        o.series DESC, o.source, o.age, o.edition, o.year_start NULLS LAST
+        o.series DESC, o.source, o.age, o.edition, o.year_start NULLS LAST, o.sex, o.value, o.source_file, o.note
     ) AS n
   FROM (
     SELECT rowid AS rid, *,

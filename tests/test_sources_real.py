@@ -142,8 +142,12 @@ def test_known_published_values_land(real_warehouse, raw_dir):
     expected = population[(population["Country Code"] == "AFG") & (population["Year"] == 2020)]["Value"].iloc[0]
     got = _values(real_warehouse, "population", "AFG", year=2020, source="worldbank")["value"].tolist()
     assert got == [float(expected)]
-    working = _values(real_warehouse, "working_children_ilab", "AFG", year=2016)
+    # ILAB gives the report year, not the survey year: the value carries no year, only the report (year_end).
+    working = _values(real_warehouse, "working_children_ilab", "AFG", year_end=2016)
     assert working["value"].round(3).tolist() == [7.5]  # published as the fraction 0.075
+    assert working["year"].isna().all() and working["period"].tolist() == [
+        "ILAB report 2016; survey year not published"
+    ]
 
 
 def test_release_has_enough_countries_and_indicators(real_warehouse, real_release):
