@@ -152,18 +152,23 @@ def check_footnote_rows(rows: list[tuple[int, str]], label: str, column: str) ->
 # ------------------------------------------------------------------------------------------- cell level
 
 
-def check_areas(unknown: list[tuple[str, int, int]], label: str, column: str) -> list[Problem]:
-    """Unknown countries or areas: one error per distinct (value, first row, rows), naming the file to edit."""
+def check_areas(unknown: list[tuple[str, int, int]], label: str, column: str, dropped: bool = False) -> list[Problem]:
+    """Unknown countries or areas: one problem per distinct (value, first row, rows), naming the file to edit;
+    a warning when the dataset drops unknown areas (options.unknown_areas: drop), else an error."""
+    fix = (
+        "add it to data/reference/country_aliases.csv (alias,iso3,source,note; an empty iso3 with a note drops "
+        "it on purpose), or to data/reference/aggregates.csv if it is a region or group"
+    )
+    what = "dropped (options.unknown_areas: drop); to keep it, " if dropped else ""
     return [
         Problem(
             "areas",
-            f"unknown country or area {value!r} ({rows} row(s)): add it to data/reference/country_aliases.csv "
-            "(alias,iso3,source,note; an empty iso3 with a note drops it on purpose), or to "
-            "data/reference/aggregates.csv if it is a region or group",
+            f"unknown country or area {value!r} ({rows} row(s)): {what}{fix}",
             label,
             int(row),
             column,
             str(value),
+            severity="warning" if dropped else "error",
         )
         for value, row, rows in unknown
     ]

@@ -143,7 +143,12 @@ def _row_problems(plan: Plan, dataset: Dataset) -> list[Problem]:
         empty, total = plan.flagged("_stage = 3 AND _area_status = 4", "area", "''")
         problems += checks.check_empty(empty, total, label, "area (country or region)")
         sql = "SELECT _area_name, min(_row), count(*) FROM stage WHERE _stage = 3 AND _area_status = 1 GROUP BY 1 ORDER BY 2"
-        problems += checks.check_areas(plan.con.execute(sql).fetchall(), label, plan.column("area"))
+        unknown = plan.con.execute(sql).fetchall()
+        if dataset.options.get("unknown_areas") == "drop":
+            problems += checks.check_areas(unknown, label, plan.column("area"), dropped=True)
+            plan.more_drops.update({f"unknown area: {name}": n for name, _row, n in unknown})
+        else:
+            problems += checks.check_areas(unknown, label, plan.column("area"))
     if plan.stages.get(6):
         not_years = plan.flagged("_stage = 6 AND _year_status = 2", "year", "_year_text")
         implausible = plan.flagged("_stage = 6 AND _year_status = 3", "year", "_year_text")

@@ -42,15 +42,19 @@ without intervals at both ends: the band is not estimable (left empty).
 Status, tested in this order (the target direction is "down" unless higher_is_better):
 1. not assessed: no target, or a count of detected cases;
 2. target met: the latest value is at or beyond the target (a level needs one point);
-3. target year passed: no year is left (the reason says how far the latest value is from the target; no
-   required pace or projection is given then);
-4. insufficient data: fewer than two comparable points;
+3. insufficient data: fewer than two comparable points, or the latest point more than ten years (MAX_AGE)
+   before the assessment year;
+4. target missed (status text "target missed"): no year is left. The reason gives the distance from the
+   latest value to the target, the trend direction, and the pace that would have been needed: from the first
+   point to the target by the target year (no required pace from now, and no projection, is given then);
 5. no clear change: the change from the first to the latest point is within the rounding of the published
    figures (half a rounding step each: 64 and 63 million, each rounded to the million) or within their
    stated intervals (the two intervals overlap), so no direction can be claimed;
 6. moving away: the observed pace goes away from the target;
 7. on track: the observed pace is at least the required pace (from now, over the years left);
 8. progress too slow: anything else (right direction or flat, too slow).
+Trend (every row with two or more points, whatever its status): "falling" or "rising" (the sign of the
+observed pace), "flat", or "no clear change" (rule 5).
 Comparisons allow a 1e-9 relative tolerance so that scaling a series never flips a status.
 """
 
@@ -63,6 +67,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from etl.pace import NAN, Fit, compound_rate, line_fit, projection, required_change, required_rate
 from warehouse.progress_text import (
     INSUFFICIENT,
     MOVING_AWAY,
@@ -109,10 +114,8 @@ SDG87_TARGETS: dict[str, tuple[float, int]] = {
 #: Themes whose indicators get a progress row even without a target (status "not assessed").
 ASSESSED_THEMES = ("child-labour", "forced-labour", "trafficking")
 TOLERANCE = 1e-9
-#: t(0.975, df) for df = 1..30; beyond 30 the normal 1.96 (at most 4 % narrower than the exact t).
-T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
-        2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042)  # fmt: skip
-NAN = float("nan")
+#: A status needs its latest comparable point at most this many years before the assessment year.
+MAX_AGE = 10
 
 
 @dataclass(frozen=True)
@@ -138,15 +141,6 @@ class Series:
     precision: tuple[float, ...] = ()  # rounding step of each published value (NaN or empty: unknown)
 
 
-@dataclass(frozen=True)
-class Fit:
-    """A straight-line fit on year: slope per year and its standard error (None with two points)."""
-
-    slope: float
-    se: float | None
-    points: int
-
-
 def current_year() -> int:
     """The calendar year progress is assessed in, when the caller names none."""
     return date.today().year
@@ -155,43 +149,6 @@ def current_year() -> int:
 def years_left(target_year: int, latest_year: int, as_of: int) -> int:
     """Whole years from the assessment year (or the latest data year, if later) to the target year."""
     return target_year - max(as_of, latest_year)
-
-
-def t_quantile(df: int) -> float:
-    """The 97.5 % quantile of Student's t with `df` degrees of freedom (1.96 beyond 30)."""
-    return T975[df - 1] if 1 <= df <= len(T975) else 1.96
-
-
-def line_fit(years, values) -> Fit:
-    """Least-squares slope of values on years; two points give the exact slope and no standard error."""
-    x, y = np.asarray(years, dtype=float), np.asarray(values, dtype=float)
-    xc = x - x.mean()
-    sxx = float((xc**2).sum())
-    slope = float((xc * (y - y.mean())).sum() / sxx)
-    if len(x) < 3:
-        return Fit(slope, None, len(x))
-    residuals = y - y.mean() - slope * xc
-    sigma = math.sqrt(float((residuals**2).sum()) / (len(x) - 2))
-    return Fit(slope, sigma / math.sqrt(sxx), len(x))
-
-
-def compound_rate(years, values) -> float:
-    """Observed compound annual rate (log-linear fit; two-point rate for two points); NaN if a value <= 0."""
-    if min(values) <= 0:
-        return NAN
-    return math.expm1(line_fit(years, np.log(values)).slope)
-
-
-def required_rate(latest: float, target: float, years: float) -> float:
-    """Compound annual rate taking `latest` to `target` in `years` (NaN for a zero value or no time left)."""
-    if years <= 0 or latest <= 0 or target <= 0:
-        return NAN
-    return (target / latest) ** (1.0 / years) - 1.0
-
-
-def required_change(latest: float, target: float, years: float) -> float:
-    """Absolute change per year taking `latest` to `target` in `years` (NaN when no time is left)."""
-    return (target - latest) / years if years > 0 else NAN
 
 
 def basis_for(values, target_value: float | None) -> str:
@@ -205,47 +162,6 @@ def pace(series: Series, basis: str) -> Fit:
     """The fit the status uses: on log values (relative basis) or on values (absolute basis)."""
     values = np.log(series.values) if basis == "relative" else np.asarray(series.values)
     return line_fit(series.years, values)
-
-
-def slope_range(series: Series, fit: Fit, basis: str) -> tuple[float, float, str] | None:
-    """Slowest and fastest plausible slope, and how they were found; None when not estimable."""
-    if fit.se is not None:
-        df = fit.points - 2
-        half = t_quantile(df) * fit.se
-        return fit.slope - half, fit.slope + half, f"fit: slope ± t(0.975, {df} df) × standard error"
-    lo0, hi0, lo1, hi1 = series.lower[0], series.upper[0], series.lower[-1], series.upper[-1]
-    if any(math.isnan(v) for v in (lo0, hi0, lo1, hi1)) or (basis == "relative" and min(lo0, lo1) <= 0):
-        return None
-    span = series.years[-1] - series.years[0]
-    lo0, hi0, lo1, hi1 = (math.log(v) if basis == "relative" else v for v in (lo0, hi0, lo1, hi1))
-    slow, fast = (lo1 - hi0) / span, (hi1 - lo0) / span
-    return min(slow, fit.slope), max(fast, fit.slope), "extreme paces between the reported intervals"
-
-
-def advance(level: float, slope: float, years: float, basis: str) -> float:
-    """`level` carried `years` ahead at `slope` (log slope or absolute), never below zero."""
-    if basis == "relative":
-        exponent = slope * years
-        return level * math.exp(exponent) if exponent < 700 else math.inf  # past float range: unbounded
-    return max(0.0, level + slope * years)
-
-
-def projection(series: Series, fit: Fit, basis: str, years: float) -> tuple[float, float, float, str]:
-    """Central projection `years` after the latest point, its band (NaN if not estimable) and the band method."""
-    latest = series.values[-1]
-    central = advance(latest, fit.slope, years, basis)
-    slopes = slope_range(series, fit, basis)
-    if slopes is None:
-        return central, NAN, NAN, "not estimable: two points without reported intervals at both ends"
-    low, high = series.lower[-1], series.upper[-1]
-    reported = not (math.isnan(low) or math.isnan(high))
-    low, high = (min(low, latest), max(high, latest)) if reported else (latest, latest)
-    if basis == "relative" and low <= 0:
-        low = latest  # a zero lower bound has no compound path; keep the central level
-    method = ("reported interval of the latest value + " if reported else "") + slopes[2]
-    lower = min(advance(low, slopes[0], years, basis), central)  # min/max guard float rounding only
-    upper = max(advance(high, slopes[1], years, basis), central)
-    return central, lower, upper, method
 
 
 def _tolerance(series: Series) -> float:
@@ -265,6 +181,21 @@ def within_rounding(series: Series) -> bool:
     return max(lo0, lo1) <= min(hi0, hi1)
 
 
+def stale(series: Series, as_of: int) -> bool:
+    """Whether the latest point is more than MAX_AGE years before the assessment year."""
+    return as_of - series.years[-1] > MAX_AGE
+
+
+def trend(series: Series, basis: str, fit: Fit | None) -> str:
+    """The direction of a series: falling, rising, flat, no clear change (within rounding), or '' (one point)."""
+    if fit is None:
+        return ""
+    if within_rounding(series):
+        return NO_CLEAR_CHANGE
+    tol = TOLERANCE if basis == "relative" else _tolerance(series)
+    return "falling" if fit.slope < -tol else "rising" if fit.slope > tol else "flat"
+
+
 def classify(series: Series, target: Target, basis: str, fit: Fit | None, as_of: int) -> str:
     """The status of a series against its target, assessed in year `as_of` (rules in the module docstring)."""
     if target.value is None or target.detected:
@@ -273,11 +204,11 @@ def classify(series: Series, target: Target, basis: str, fit: Fit | None, as_of:
     latest = series.values[-1]
     if sign * (latest - target.value) >= 0:
         return TARGET_MET
+    if fit is None or stale(series, as_of):
+        return INSUFFICIENT
     years = years_left(target.year, series.years[-1], as_of)
     if years <= 0:
         return TARGET_PASSED
-    if fit is None:
-        return INSUFFICIENT
     if within_rounding(series):
         return NO_CLEAR_CHANGE
     tol = TOLERANCE if basis == "relative" else _tolerance(series)
@@ -288,6 +219,14 @@ def classify(series: Series, target: Target, basis: str, fit: Fit | None, as_of:
     else:
         needed = required_change(latest, target.value, years)
     return ON_TRACK if sign * (fit.slope - needed) >= -tol else TOO_SLOW
+
+
+def needed_pace(series: Series, target: Target, basis: str) -> float:
+    """For a passed target year: the pace from the first point that would have reached the target in time."""
+    years = target.year - series.years[0]
+    if basis == "relative":
+        return required_rate(series.values[0], target.value, years)
+    return required_change(series.values[0], target.value, years)
 
 
 def assess(series: Series, target: Target, as_of: int) -> dict:
@@ -309,7 +248,9 @@ def assess(series: Series, target: Target, as_of: int) -> dict:
         central, lower, upper, band = projection(series, fit, basis, horizon)
         row.update(projected_value=central, projected_lower=lower, projected_upper=upper, band_method=band)
     row["status"] = classify(series, target, basis, fit, as_of)
-    row["reason"] = reason(row, target, as_of)
+    row["trend"] = trend(series, basis, fit)
+    needed = needed_pace(series, target, basis) if row["status"] == TARGET_PASSED else NAN
+    row["reason"] = reason(row, target, as_of, needed)
     return row
 
 

@@ -167,11 +167,36 @@ def test_a_zero_in_the_series_switches_to_absolute_change_and_says_so():
     assert row["status"] == pg.ON_TRACK and row["projected_value"] == pytest.approx(0.0)
 
 
-def test_a_passed_target_year_says_how_far_the_latest_value_is_and_gives_no_pace():
+def test_a_passed_target_year_is_missed_with_what_remains_the_trend_and_the_pace_that_was_needed():
     row = only(run([(2020, 10.0), (2026, 8.0)], target=(0.0, 2025)))
-    assert row["status"] == pg.TARGET_PASSED
-    assert row["reason"] == "Target year 2025 passed: the latest value is 8.0 % (2026)."
+    assert row["status"] == pg.TARGET_PASSED == "target missed"
+    assert row["trend"] == "falling"
+    assert row["reason"] == (
+        "Target year 2025 passed: the latest value is 8.0 % (2026). Falling 0.33 percentage points a year"
+        " (2020–2026). Reaching zero by 2025 from 2020 would have needed a fall of 2.00 percentage points a year."
+    )  # 10 -> 8 over six years; 10 -> 0 over the five years 2020-2025
     assert math.isnan(row["required_rate"]) and math.isnan(row["projected_value"])
+
+
+def test_a_passed_target_year_with_one_point_is_insufficient_data_not_missed():
+    row = only(run([(2019, 5.9)], target=(0.0, 2025), as_of=2026))
+    assert row["status"] == pg.INSUFFICIENT and row["trend"] == ""
+
+
+def test_a_latest_point_more_than_ten_years_old_gives_no_status():
+    points = [(2005, 20.0), (2015, 10.0)]
+    assert only(run(points, target=(0.0, 2030), as_of=2025))["status"] == pg.TOO_SLOW  # ten years old: assessed
+    old = only(run(points, target=(0.0, 2030), as_of=2026))
+    assert old["status"] == pg.INSUFFICIENT and old["trend"] == "falling"
+    assert old["reason"] == (
+        "The latest comparable data point (10.0 % in 2015) is more than ten years old; a status needs a recent one."
+    )
+
+
+def test_a_rise_after_the_target_year_is_reported_as_rising():
+    row = only(run([(2016, 5.0), (2022, 6.5)], target=(0.0, 2025), as_of=2026))
+    assert (row["status"], row["trend"]) == (pg.TARGET_PASSED, "rising")
+    assert "Rising 0.25 percentage points a year (2016–2022)" in row["reason"]
 
 
 def test_editions_labelled_not_comparable_are_never_joined():
@@ -232,7 +257,10 @@ def test_a_series_ending_in_2020_assessed_after_2025_is_not_told_it_has_five_yea
     row = only(run([(2000, 246e6), (2016, 152e6), (2020, 160e6)], target=(0.0, 2025), unit="count", as_of=2026))
     assert row["status"] == pg.TARGET_PASSED
     assert math.isnan(row["required_change"]) and math.isnan(row["required_rate"])
-    assert row["reason"] == "Target year 2025 passed: 160 million remain (2020)."
+    assert row["reason"] == (
+        "Target year 2025 passed: 160 million remain (2020). Falling 4.8 million a year (2000–2020)."
+        " Reaching zero by 2025 from 2000 would have needed a fall of 9.8 million a year."
+    )  # 246 million over the 25 years 2000-2025
     this_year = only(run([(2016, 152e6), (2020, 60e6)], target=(0.0, 2030), unit="count", as_of=2030))
     assert this_year["status"] == pg.TARGET_PASSED and this_year["reason"].startswith("Target year 2030 is this year")
 
@@ -378,7 +406,7 @@ def test_the_world_child_labour_series_shows_the_passed_target_and_what_remains(
     # Assessed now, after 2025: no year is left, so no required pace and no projection: what remains.
     assert row["status"] == pg.TARGET_PASSED
     assert math.isnan(row["required_change"]) and math.isnan(row["projected_value"])
-    assert row["reason"] == "Target year 2025 passed: 138 million remain (2024)."
+    assert row["reason"].startswith("Target year 2025 passed: 138 million remain (2024). Falling")
 
 
 @pytest.mark.realdata

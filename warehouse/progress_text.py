@@ -16,7 +16,7 @@ MOVING_AWAY = "moving away"
 ON_TRACK = "on track"
 TOO_SLOW = "progress too slow"
 NO_CLEAR_CHANGE = "no clear change"
-TARGET_PASSED = "target year passed"
+TARGET_PASSED = "target missed"  # the target year has passed without the target being met
 #: Every status, best first (the order legends and summaries use).
 STATUSES = (TARGET_MET, ON_TRACK, TOO_SLOW, NO_CLEAR_CHANGE, MOVING_AWAY, TARGET_PASSED, INSUFFICIENT, NOT_ASSESSED)
 
@@ -105,8 +105,9 @@ def direction_word(value: float) -> str:
     return "Falling" if value < 0 else "Rising"
 
 
-def reason(row: dict, target, as_of: int) -> str:
-    """The one-line reason for a row's status, assessed in year `as_of` (`target`: value, year, unit, detected)."""
+def reason(row: dict, target, as_of: int, needed: float = math.nan) -> str:
+    """The one-line reason for a row's status, assessed in year `as_of` (`target`: value, year, unit, detected);
+    `needed`: for a passed target year, the pace from the first point that would have reached the target."""
     status, unit = row["status"], target.unit
     if status == NOT_ASSESSED:
         return DETECTED_REASON if target.detected else NO_TARGET_REASON
@@ -114,10 +115,13 @@ def reason(row: dict, target, as_of: int) -> str:
     goal = f"{target_text(target.value, unit)} by {target.year}"
     if status == TARGET_MET:
         return f"The latest value ({latest}) is already at or beyond the target of {target_text(target.value, unit)}."
+    if status == INSUFFICIENT and row["points"] >= 2:
+        return f"The latest comparable data point ({latest}) is more than ten years old; a status needs a recent one."
     if status == INSUFFICIENT:
         return f"Only one comparable data point ({latest}); a trend needs at least two."
     if status == TARGET_PASSED:
-        return target_passed_text(target.year, row["latest_value"], row["latest_year"], unit, as_of)
+        passed = target_passed_text(target.year, row["latest_value"], row["latest_year"], unit, as_of)
+        return f"{passed} {trend_text(row, unit)}{needed_text(row, target, unit, needed)}"
     if status == NO_CLEAR_CHANGE:
         first = f"{format_value(row['baseline_value'], unit)} in {row['baseline_year']}"
         return (
@@ -147,3 +151,21 @@ def target_passed_text(year: int, latest: float, latest_year: int, unit: str, as
 def change_noun(value: float) -> str:
     """'a fall of' or 'a rise of' for a signed pace."""
     return "a rise of" if not _missing(value) and value > 0 else "a fall of"
+
+
+def trend_text(row: dict, unit: str) -> str:
+    """'Falling 0.80 percentage points a year (2013–2022).' or 'No clear change (2013–2022) …' for a trend."""
+    span = f"{row['baseline_year']}–{row['latest_year']}"
+    if row.get("trend") == NO_CLEAR_CHANGE:
+        return f"No clear change ({span}): the difference is within the rounding or stated uncertainty."
+    observed = pace_value(row, "observed")
+    return f"{direction_word(observed)} {pace_text(row, 'observed', unit)} ({span})."
+
+
+def needed_text(row: dict, target, unit: str, needed: float) -> str:
+    """' Reaching zero by 2025 from 2013 would have needed a fall of 1.25 percentage points a year.'"""
+    if _missing(needed) or int(row["baseline_year"]) >= int(target.year):
+        return ""
+    pace = format_rate(needed) if row.get("basis") == "relative" else format_change(needed, unit)
+    goal = f"{target_text(target.value, unit)} by {target.year}"
+    return f" Reaching {goal} from {row['baseline_year']} would have needed {change_noun(needed)} {pace}."

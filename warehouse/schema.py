@@ -200,6 +200,7 @@ PROGRESS = pa.schema(
         ("projected_lower", pa.float64()),
         ("projected_upper", pa.float64()),
         ("status", pa.string()),
+        ("trend", pa.string()),  # falling, rising, flat, no clear change; empty with one point
         ("reason", pa.string()),
     ]
 )
