@@ -20,6 +20,7 @@ STATIC_ROUTES = frozenset(
         "/themes",
         "/pathfinders",
         "/coverage",
+        "/progress",
         "/data",
         "/learn",
         GLOSSARY_ROUTE,

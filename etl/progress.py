@@ -92,7 +92,16 @@ _SLAVERY = (0.0, 2030)  # "eradicate forced labour, end modern slavery and human
 #: Targets used when the indicators table gives none (only indicators that measure prevalence or numbers).
 SDG87_TARGETS: dict[str, tuple[float, int]] = {
     **dict.fromkeys(
-        ("child_labour_5_17", "child_labour_econ", "child_labour_number", "hazardous_work_number", "child_labour_rate"),
+        (
+            "child_labour_5_17",
+            "child_labour_econ",
+            "child_labour_number",
+            "hazardous_work_number",
+            "child_labour_rate",
+            "child_labour_ilostat",
+            "child_labour_sdg_b871",
+            "child_labour_sdg_0871",
+        ),  # fmt: skip
         _CHILD_LABOUR,
     ),
     **dict.fromkeys(
