@@ -15,9 +15,9 @@ dash.register_page(
     __name__,
     path="/coverage",
     title="Data coverage and gaps – Delta 8.7",
-    name="Data coverage and progress",
-    nav="Progress",
-    order=4,
+    name="Data coverage and gaps",
+    nav="Data gaps",
+    order=4.5,
 )
 
 

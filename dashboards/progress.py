@@ -1,0 +1,154 @@
+"""Progress overview `/progress`: countries by progress status for one indicator, as a map and a sortable table."""
+
+from __future__ import annotations
+
+import warnings
+from urllib.parse import urlencode
+
+import dash
+from dash import Input, Output, callback, clientside_callback, dash_table, dcc, html
+
+from dashboards import _components as c
+from dashboards import _data
+from dashboards import _progress as pr
+from warehouse import ReleaseError
+from web import inputs
+
+dash.register_page(
+    __name__, path="/progress", title="Progress toward target 8.7 – Delta 8.7", name="Progress", nav="Progress", order=4
+)
+
+COLUMNS = [
+    ("name", "Country", "text"),
+    ("status", "Status", "text"),
+    ("trend", "Trend", "text"),
+    ("baseline_year", "From", "numeric"),
+    ("baseline_value", "Value then", "numeric"),
+    ("latest_year", "To", "numeric"),
+    ("latest_value", "Latest value", "numeric"),
+    ("points", "Points", "numeric"),
+    ("age", "Age", "text"),
+    ("reason", "Why", "text"),
+]
+
+
+def layout(indicator=None, region=None, income=None, pathfinder=None, **_query):
+    """The page: filters (restored from the URL), summary, status map and the table (filled by update_view)."""
+    try:
+        release = _data.release()
+    except ReleaseError as exc:
+        return c.notice(f"No data release is available: {exc}", "warning")
+    choices = pr.indicator_choices(release)
+    codes = [o["value"] for o in choices]
+    picked = indicator if indicator in codes else (codes[0] if codes else None)
+    selects = {key: pr.filter_choices(release, key) for key in pr.FILTERS}
+    given = {"region": region, "income": income, "pathfinder": pathfinder}
+    values = {k: v if v in {o["value"] for o in selects[k]} else "" for k, v in given.items()}
+    intro = [
+        "Is each country moving toward target 8.7 fast enough? Each country's status compares the observed annual "
+        "change of its latest comparable survey points with the change the target needs. ",
+        html.A("How the platform measures progress", href="/learn/measuring-progress"),
+        ". Countries without two recent comparable points are listed as insufficient data; see also the ",
+        html.A("data gaps", href="/coverage"),
+        ".",
+    ]
+    return html.Div(
+        [
+            html.H1("Progress toward target 8.7"),
+            html.P(intro, className="lead fs-6"),
+            controls(choices, picked, selects, values),
+            html.P(id="progress-summary", className="small", **{"aria-live": "polite"}),
+            c.live_chart("progress-map", is_map=True),
+            html.H2("Countries", className="h5"),
+            status_table(),
+            dcc.Store(id="progress-search"),
+            dcc.Store(id="progress-search-applied"),
+        ],
+        id="progress-page",
+    )
+
+
+def controls(choices, picked, selects, values) -> html.Div:
+    labels = {"region": "Region (SDG)", "income": "Income group", "pathfinder": "Pathfinder status"}
+    fields = [_field("progress-indicator", "Indicator", choices, picked, 5)]
+    fields += [_field(f"progress-{key}", labels[key], selects[key], values[key], 2) for key in pr.FILTERS]
+    return html.Div(fields, className="row g-2 mb-2")
+
+
+def _field(field_id: str, label: str, options, value, width: int) -> html.Div:
+    return html.Div(
+        [
+            html.Label(label, htmlFor=field_id, className="form-label small mb-0"),
+            dcc.Dropdown(id=field_id, options=options, value=value, clearable=False),
+        ],  # fmt: skip
+        className=f"col-md-{width}",
+    )
+
+
+def status_table() -> dash_table.DataTable:
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message=r"\s*The dash_table.DataTable will be removed", category=DeprecationWarning
+        )
+        return dash_table.DataTable(
+            id="progress-table",
+            columns=[{"name": label, "id": key, "type": kind} for key, label, kind in COLUMNS],
+            data=[],
+            sort_action="native",
+            sort_mode="single",
+            page_size=50,
+            style_table={"overflowX": "auto"},
+            style_cell={"fontSize": "0.85rem", "textAlign": "left", "maxWidth": "28rem", "whiteSpace": "normal"},
+            style_header={"fontWeight": "bold"},
+        )
+
+
+@callback(
+    Output("progress-map", "figure"),
+    Output("progress-map-note", "children"),
+    Output("progress-map-summary", "children"),
+    Output("progress-map-table", "children"),
+    Output("progress-table", "data"),
+    Output("progress-summary", "children"),
+    Output("progress-search", "data"),
+    Input("progress-indicator", "value"),
+    Input("progress-region", "value"),
+    Input("progress-income", "value"),
+    Input("progress-pathfinder", "value"),
+)
+def update_view(indicator, region, income, pathfinder):
+    """Map, table, summary and the shareable query for the chosen indicator and filters."""
+    release = _data.release()
+    meta = _data.indicators(release)
+    code = inputs.choice(indicator, "indicator", set(meta.index))
+    filters = {k: inputs.text(v, k, "") for k, v in zip(pr.FILTERS, (region, income, pathfinder), strict=True)}
+    rows = pr.country_rows(release, code, filters)
+    info = meta.loc[code]
+    figure = pr.status_map_figure(rows, f"{info['name']}: progress status by country")
+    counts = rows["status"].value_counts()
+    summary = "; ".join(f"{counts[s]} {s}" for s in pr.words.STATUSES if s in counts) or "no country"
+    note = html.P(
+        [
+            f"Source: {', '.join(sorted(set(rows['source'])) or ['–'])}. Series: both sexes, ages {info['standard_age']}."
+            " A status needs two comparable points, the latest within ten years."
+        ],  # fmt: skip
+        className="chart-source small text-body-secondary mb-1",
+    )
+    query = {k: v for k, v in {"indicator": code, **filters}.items() if v}
+    text = f"{len(rows)} countries with {info['short_name'] or info['name']} data: {summary}."
+    pointer = html.P("Every country of the map is a row of the sortable table below.", className="mb-0")
+    records = pr.table_records(rows, info["unit"], info["decimals"])
+    return c.plain(figure), note, text, pointer, records, text, "?" + urlencode(query)
+
+
+# Write the query into the address bar without a navigation (as on /data); a reload restores it via layout().
+clientside_callback(
+    """function (search) {
+        if (typeof search === "string" && search !== window.location.search) {
+            window.history.replaceState(window.history.state, "", window.location.pathname + search + window.location.hash);
+        }
+        return search;
+    }""",
+    Output("progress-search-applied", "data"),
+    Input("progress-search", "data"),
+)
