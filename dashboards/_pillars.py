@@ -9,7 +9,7 @@ import pandas as pd
 from dash import html
 
 from dashboards import _components as c
-from dashboards import _data, _figures, _series, _themes
+from dashboards import _data, _figures, _series, _survey_trend, _themes
 from warehouse import Release
 
 
@@ -281,6 +281,8 @@ def pillar_section(country: Country, pillar: Pillar) -> html.Section:
     else:
         blocks = [trend_block(country, codes, pillar.slug), comparison_block(country, codes[0], pillar.slug),
                   breakdown_block(country, codes, pillar.slug)]  # fmt: skip
+        if pillar.slug == "child-labour":  # the survey series with ratification markers (issue 13)
+            blocks.insert(1, _survey_trend.survey_block(country.release, country.iso3, country.name, country.obs))
         charts = dbc.Row([dbc.Col(block, lg=6) for block in blocks if block is not None], className="g-4")
         body = [latest_table(country, codes, pillar.slug), charts]
     return html.Section([heading, *body], className="pillar mb-5")

@@ -1,0 +1,122 @@
+"""Country child labour trend from the survey series, with the progress statement and ratification markers.
+
+Each series (indicator, age band, source) is its own line of points at survey years, labelled with its age band
+and source; the dated ratifications of the 8.7 instruments are drawn as vertical markers with their dates.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from dash import html
+
+from dashboards import _components as c
+from dashboards import _data
+from dashboards._figures import OKABE_ITO, _layout, _legend, _year_axis
+
+#: The survey series drawn, in this order (the first one's progress statement is shown).
+SURVEY_CODES = ("child_labour_ilostat", "child_labour_sdg_b871")
+#: Instruments whose ratification dates are drawn: the ILO child labour and forced labour conventions, the
+#: Palermo Protocol and the CRC protocol on children in armed conflict.
+INSTRUMENTS = ("C138", "C182", "C029", "P029", "PALERMO", "CRC_OPAC")
+
+
+def survey_points(obs: pd.DataFrame) -> pd.DataFrame:
+    """Both-sexes points with a survey year of the survey series, labelled 'short name · age · source'."""
+    rows = obs[obs["indicator"].isin(SURVEY_CODES) & (obs["sex"] == "total") & obs["year"].notna()]
+    rows = rows[rows["value"].notna()]
+    label = rows["indicator"].map(_SHORT) + " · age " + rows["age"].astype(str) + " · " + rows["source"]
+    return rows.assign(series=label).sort_values(["series", "year"])
+
+
+_SHORT = {"child_labour_ilostat": "ILOSTAT CLD_XCHL", "child_labour_sdg_b871": "ILOSTAT SDG_B871 (incl. chores)"}
+
+
+def markers(commitments: pd.DataFrame) -> pd.DataFrame:
+    """Dated ratifications (one per instrument, the earliest date), with the 'as of' of the status."""
+    if commitments.empty:
+        return pd.DataFrame(columns=["instrument", "date", "year", "as_of"])
+    rows = commitments[commitments["instrument"].isin(INSTRUMENTS) & commitments["ratified"].fillna(False).astype(bool)]
+    rows = rows[rows["date"].fillna("").str.match(r"^\d{4}")]
+    rows = rows.sort_values("date").drop_duplicates("instrument")
+    return rows.assign(year=rows["date"].str[:4].astype(int))[["instrument", "date", "year", "as_of"]]
+
+
+def survey_figure(points: pd.DataFrame, dated: pd.DataFrame, title: str) -> go.Figure:
+    """Points at survey years (each series its own line) and a dotted marker per dated ratification in range."""
+    traces = []
+    for i, (name, part) in enumerate(points.groupby("series", sort=False)):
+        colour = OKABE_ITO[i % len(OKABE_ITO)]
+        traces.append(
+            go.Scatter(
+                x=part["year"].astype(int).tolist(),
+                y=part["value"].tolist(),
+                name=str(name),
+                mode="lines+markers",
+                line={"color": colour, "width": 2},
+                marker={"color": colour, "size": 9},
+                hovertemplate=f"{name}<br>survey year %{{x}}: %{{y:.1f}} %<extra></extra>",
+            )  # fmt: skip
+        )
+    years = points["year"].astype(int)
+    drawn = in_range(dated, years)
+    span = pd.concat([years, drawn["year"]]) if not drawn.empty else years
+    fig = go.Figure(traces, layout=_layout(title, 380, xaxis=_year_axis(span), **_legend(len(traces))))
+    fig.update_yaxes(title={"text": "% of children"}, rangemode="tozero", automargin=True)
+    for k, row in enumerate(drawn.to_dict("records")):
+        fig.add_vline(x=row["year"], line={"color": "#6C757D", "dash": "dot", "width": 1})
+        fig.add_annotation(x=row["year"], y=1 - 0.08 * (k % 4), yref="paper", showarrow=False, xanchor="left",
+                           text=f"{row['instrument']} {row['date']}", font={"size": 10})  # fmt: skip
+    return fig
+
+
+#: Ratifications up to this many years before the first survey widen the chart to show them; older ones (C029
+#: dates back to the 1930s) are listed under the chart only.
+LOOKBACK = 15
+
+
+def in_range(dated: pd.DataFrame, years: pd.Series) -> pd.DataFrame:
+    """The ratifications drawn: from LOOKBACK years before the first survey to the last (the rest are listed)."""
+    return dated[(dated["year"] >= years.min() - LOOKBACK) & (dated["year"] <= years.max() + 1)]
+
+
+def survey_block(release, iso3: str, name: str, obs: pd.DataFrame):
+    """The chart, its progress statement and the ratification dates; None without any survey point."""
+    points = survey_points(obs)
+    if points.empty:
+        return None
+    dated = markers(_data.commitments(release, iso3))
+    title = f"Child labour surveys, {name}"
+    figure = survey_figure(points, dated, title)
+    table = c.table(points.assign(value=points["value"].round(1)), [("series", "Series"), ("year", "Survey year"),
+                    ("value", "% of children")], title)  # fmt: skip
+    return html.Div(
+        [
+            c.chart("country-survey-trend", figure, statement(release, iso3), note(points, dated, release), table),
+        ],
+        id="country-survey",
+    )
+
+
+def statement(release, iso3: str) -> str:
+    """The progress reason of the ILOSTAT 5-17 both-sexes series (what the /progress page shows)."""
+    rows = _data.progress(release, iso3)
+    if rows.empty:
+        return "No progress statement: the progress engine has not run for this release."
+    rows = rows[(rows["indicator"] == SURVEY_CODES[0]) & (rows["sex"] == "total") & (rows["age"] == "5-17")]
+    if rows.empty:
+        return "No progress statement: ILOSTAT has no ages 5-17 series for this country."
+    row = rows.iloc[0]
+    return f"Progress (ILOSTAT, ages 5–17, {row['status']}): {row['reason']}"
+
+
+def note(points: pd.DataFrame, dated: pd.DataFrame, release) -> html.P:
+    """Source line, the comparability caution and every dated ratification with its 'as of'."""
+    dates = "; ".join(
+        f"{r['instrument']} ratified {r['date']} (status as of {r['as_of']})" for r in dated.to_dict("records")
+    )
+    sources = ", ".join(sorted(set(points["source"])))
+    text = (f"Source: {sources}. Points are survey years; each line is one indicator, age band and source, never "
+            "joined with another. Surveys differ in design, so a jump between two points may reflect the survey. "
+            f"Ratifications: {dates or 'no dated ratification in this release'}.")  # fmt: skip
+    return html.P(text, className="chart-source small text-body-secondary mb-1")

@@ -1,0 +1,28 @@
+"""Country pages: child labour survey points labelled with age band and source, ratification markers with dates."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import pytest
+
+from tests.conftest import find, render, texts
+
+pytestmark = pytest.mark.realdata
+
+
+def test_the_country_chart_labels_survey_points_and_draws_dated_ratifications(real_warehouse, app):
+    with app.server.test_request_context("/"):
+        tree = render(app, "country", iso3="BGD")
+    graph = find(tree, "country-survey-trend")
+    assert graph is not None
+    figure = go.Figure(graph.figure)
+    lines = {t.name: list(zip(t.x, t.y, strict=True)) for t in figure.data}
+    cld = lines["ILOSTAT CLD_XCHL · age 5-17 · ilostat_child_labour"]
+    assert [year for year, _ in cld] == [2013, 2019, 2022]  # survey years, as published
+    assert all(" · age " in name and "ilostat" in name for name in lines)  # age band and source on every line
+    labels = [a.text for a in figure.layout.annotations]
+    assert "C182 2001-03-12" in labels  # Bangladesh ratified C182 on 12 March 2001 (HTI)
+    assert any(shape.x0 == 2001 for shape in figure.layout.shapes)
+    words = texts(tree)
+    assert "C182 ratified 2001-03-12 (status as of" in words
+    assert "Progress (ILOSTAT, ages 5–17, target missed): Target year 2025 passed" in words
