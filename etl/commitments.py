@@ -251,6 +251,29 @@ def ilab_conventions(path: Path, dataset: Dataset, source: Source, resolver: Res
     return _frame(rows), problems
 
 
+@_guarded
+def treaty_status_years(path: Path, dataset: Dataset, source: Source, resolver: Resolver, label: str):
+    """One row per UN member State: state party (1/0), year of ratification or accession, signatory (1/0); the
+    date is the year only (the source gives no day or month)."""
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    instrument, as_of = dataset.options["instrument"], str(dataset.options.get("as_of", ""))
+    rows, problems = [], []
+    for number, rec in enumerate(raw.to_dict("records"), start=2):
+        iso3 = resolve_name(resolver, rec["iso2"]) or resolve_name(resolver, rec["member"])
+        if iso3 is None:
+            problems.append(_unknown(label, number, "iso2", rec["iso2"]))
+            continue
+        year = rec["year ratification or accession"].strip()
+        if rec["state party"].strip() == "1" and re.fullmatch(r"\d{4}", year):
+            status, date, note = "ratified", year, f"ratified or acceded in {year} (year only in the source)"
+        elif rec["signatory"].strip() == "1":
+            status, date, note = "signed", "", f"signed, not ratified as of {as_of}"
+        else:
+            status, date, note = "not ratified", "", f"no action as of {as_of}"
+        rows.append(_row(iso3, instrument, status, date, as_of, source.id, f"UN Treaty Collection: {note}"))
+    return _frame(rows), problems
+
+
 def _deliberately_dropped(resolver: Resolver, name: str) -> bool:
     """True when the alias file lists `name` with an empty iso3 (a documented drop)."""
     return resolver.is_dropped(str(name).strip())

@@ -163,7 +163,7 @@ COMMITMENTS = pa.schema(
         ("instrument", pa.string()),  # C029, P029, C105, C138, C182, PALERMO, CRC_OPSC
         ("status", pa.string()),  # ratified, accession, acceptance, succession, signed, not ratified
         ("ratified", pa.bool_()),
-        ("date", pa.string()),  # YYYY-MM-DD or empty
+        ("date", pa.string()),  # YYYY-MM-DD, YYYY where the source gives the year only, or empty
         ("as_of", pa.string()),
         ("as_of_year", pa.int32()),  # the year the status refers to (the latest year named in as_of)
         ("minimum_age", pa.int32()),
