@@ -149,7 +149,7 @@ def figure_block(graph_id, figure_frame, figure, unit, sources, note_extra="", s
     `table=False` leaves the table out where the page offers the same rows elsewhere (the indicator page's
     Table tab), which keeps callback payloads small.
     """
-    frame = figure_frame.assign(shown=c.formatted(figure_frame["value"], unit))
+    frame = figure_frame.assign(shown=[c.value_text(r, unit) for _, r in figure_frame.iterrows()])
     columns = [("series", "Series"), ("year", "Year"), ("shown", "Value")]
     if "edition" in frame.columns and frame["edition"].notna().any():
         columns.append(("edition", "Publication"))

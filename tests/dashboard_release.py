@@ -345,8 +345,18 @@ EDITIONS = {SURVEY: "Synthetic survey rounds", GSI: "Synthetic index 2018", UNOD
             GLOBAL: "Synthetic global report", CONTEXT: "Synthetic context tables"}  # fmt: skip
 
 
-def build(root: Path) -> str:
-    """Publish the synthetic dashboard release into `root`; return its id."""
+def synthetic_observations() -> pd.DataFrame:
+    """The release's observations (before the ETL's headline marks, which make_release adds)."""
     obs = f.observations(_rows())
     obs["edition"] = obs["source"].map(EDITIONS)
-    return f.make_release(Path(root), obs, **_tables())
+    return obs
+
+
+def tables() -> dict:
+    """Every other table of the release."""
+    return _tables()
+
+
+def build(root: Path) -> str:
+    """Publish the synthetic dashboard release into `root`; return its id."""
+    return f.make_release(Path(root), synthetic_observations(), **_tables())

@@ -1,0 +1,203 @@
+"""Every figure true to its source (issue 11): one test per defect the hand trace found, on the pages without a
+browser. Synthetic tests use tests/dashboard_release.py; the `realdata` ones read the release the real ETL
+built from ../shared/data. tests/test_golden_figures.py checks the same figures rendered in Chromium."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+import yaml
+
+import config
+from dashboards import _components as c
+from etl import reference
+from tests import dashboard_release
+from tests import factories as f
+from tests.conftest import find, render, texts
+from warehouse import progress_text as words
+
+
+# -- 1. the map's table puts each value against its own country --------------------------------------------------
+def test_map_table_rows_carry_their_own_countrys_value(synthetic_release, app):
+    from dashboards import home  # noqa: PLC0415 - registered by create_app
+
+    with app.server.test_request_context("/"):
+        figure, _note, _summary, table, *_ = home.update_home_map("child_labour_5_17", "2018")
+    mapped = dict(zip(go.Figure(figure).data[0].locations, go.Figure(figure).data[0].z, strict=True))
+    rows = [[texts(cell) for cell in row.children] for row in _rows(table)]
+    names = {"Brazil": "BRA", "Ethiopia": "ETH", "India": "IND", "Tanzania": "TZA", "Uganda": "UGA"}
+    assert {names[r[0]]: float(r[1].rstrip("%")) for r in rows} == mapped  # the old table shuffled these
+
+
+def _rows(table) -> list:
+    """The body rows of a c.table block."""
+    body = table.children.children[2]
+    return body.children
+
+
+# -- 6. honest statistics ------------------------------------------------------------------------------------------
+def test_computed_counts_are_rounded_to_what_the_inputs_support():
+    assert words.rounded_count(422_809) == "about 420,000"
+    assert words.rounded_count(124_707) == "about 120,000"
+    assert words.rounded_count(1_234_567) == "about 1.2 million"
+    assert words.format_count(160e6) == "160 million" and words.format_count(1.75e6) == "1.8 million"
+
+
+def test_qualifiers_are_kept_with_the_value():
+    row = pd.Series({"value": 138e6, "unit": "count", "qualifier": "nearly"})
+    assert c.value_text(row, "count", 0) == "nearly 138 million"
+    assert c.value_text(row.drop("qualifier"), "count", 0) == "138 million"
+
+
+def test_a_difference_within_the_rounding_has_no_direction():
+    from dashboards import _views  # noqa: PLC0415
+
+    girls_2020 = pd.Series({"value": 63e6, "year": 2020, "precision": 1e6, "unit": "count"})
+    girls_2016 = pd.Series({"value": 64e6, "year": 2016, "precision": 1e6, "unit": "count"})
+    assert _views.direction(girls_2020, girls_2016) == "no clear change"
+    assert "no clear change" in _views.change_sentence(girls_2020, girls_2016, "count", 0)
+    assert _views.direction(girls_2020.replace(63e6, 60e6), girls_2016) == "down"
+
+
+# -- 7. detected counts are never ranked or coloured as prevalence ------------------------------------------------
+def test_detected_counts_are_not_ranked_and_flags_are_counted_not_ranked():
+    frame = pd.DataFrame({"name": ["United Kingdom", "Montenegro"], "value": [10613.0, 5.0]})
+    summary = c.ranking_summary(frame, "count", 0, "name", nature="detected")
+    assert "Highest" not in summary and "not ranked" in summary
+    flags = pd.DataFrame({"name": ["A", "B", "C"], "value": [1.0, 0.0, 1.0]})
+    assert c.ranking_summary(flags, "flag", 0, "name") == "3 values: 2 yes, 1 no."
+
+
+def test_maps_colour_flags_in_two_categories_and_detected_counts_by_presence_only():
+    from dashboards import _figures, _views  # noqa: PLC0415
+
+    frame = pd.DataFrame(
+        {"iso3": ["NPL", "IND"], "name": ["Nepal", "India"], "value": [0.0, 1.0], "when": ["2016"] * 2}
+    )
+    assert _views.map_scale({"unit": "flag"}) == "categorical"
+    assert _views.map_scale({"unit": "count", "nature": "detected"}) == "presence"
+    flags = _figures.map_figure(frame, "Palermo", "yes / no", scale="categorical").data[0]
+    assert list(flags.colorbar.ticktext) == ["no", "yes"] and list(flags.z) == [0, 1]
+    counts = _figures.map_figure(frame.assign(value=[2023.0, 5.0]), "Detected", "number", scale="presence").data[0]
+    assert set(counts.z) == {1} and counts.showscale is False
+
+
+def test_country_peers_are_not_compared_on_detected_counts(synthetic_release, app):
+    tree = render(app, "country", iso3="KEN")
+    assert find(tree, "country-trafficking-peers") is None
+    assert "Counts of detected cases are not compared with other countries" in texts(tree)
+
+
+# -- 4. freshness in the printable brief -------------------------------------------------------------------------
+def test_brief_shows_as_of_source_and_freshness_of_every_status(synthetic_release, app):
+    tree = render(app, "brief", iso3="UGA")
+    table = texts(find(tree, "brief-commitments"))
+    assert "As of" in table and "Source" in table
+    assert "not ratified (possibly out of date); universal since August 2020 2013-10-17" in table
+    count = texts(find(tree, "brief-commitments-count"))
+    assert "0 not ratified in current data; 1 “not ratified” older than 5 years" in count
+
+
+# -- page sections as data (issue 10) ---------------------------------------------------------------------------
+def test_an_indicator_with_a_pillar_in_indicators_yaml_reaches_the_country_page(warehouse_root, tmp_path, app):
+    """A new indicator is configured in indicators.yaml only: the country page shows it in its pillar."""
+    folder = tmp_path / "reference"
+    shutil.copytree(config.settings().reference_dir, folder)
+    entries = yaml.safe_load((folder / "indicators.yaml").read_text(encoding="utf-8"))
+    entries.append({"code": "syn_new_child_measure", "name": "Synthetic new child labour measure",
+                    "short_name": "New measure", "unit": "percent", "theme": "child-labour", "pillar": "child-labour",
+                    "rank": 99, "definition": "Synthetic.", "nature": "measured"})  # fmt: skip
+    (folder / "indicators.yaml").write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
+    table, problems = reference.load_indicators(folder / "indicators.yaml")
+    assert problems == []
+    obs, tables = dashboard_release.synthetic_observations(), dashboard_release.tables()
+    obs = pd.concat([obs, f.observations([{"indicator": "syn_new_child_measure", "iso3": "KEN", "year": 2019,
+                                           "value": 12.3, "source": dashboard_release.SURVEY}])])  # fmt: skip
+    new = table[table["code"] == "syn_new_child_measure"].assign(sources=dashboard_release.SURVEY)
+    tables["indicators"] = pd.concat([tables["indicators"], new], ignore_index=True)
+    f.make_release(warehouse_root, obs, **tables)
+    latest = texts(find(render(app, "country", iso3="KEN"), "country-child-labour-latest"))
+    assert "Synthetic new child labour measure 12.3%" in latest
+
+
+def test_navigation_labels_come_from_the_page_registry(app):
+    from dashboards import _shell  # noqa: PLC0415
+
+    assert _shell.nav_links()[:3] == [("Overview", "/"), ("Countries", "/countries"), ("Indicators", "/indicators")]
+    assert _shell.route_labels()["/coverage"] == "Data coverage and progress"
+    assert _shell.route_labels()["/api/v1/docs"] == "API documentation"
+
+
+# -- real data ---------------------------------------------------------------------------------------------------
+@pytest.mark.realdata
+def test_sowc_values_carry_their_period_and_flags_never_a_year(real_warehouse, real_release):
+    obs = real_warehouse.observations(real_release)
+    sowc = obs[(obs["source"] == "unicef_sowc2023") & (obs["indicator"] == "child_labour_5_17")]
+    assert sowc["year"].isna().all()
+    albania = sowc[(sowc["iso3"] == "ALB") & (sowc["sex"] == "total")].iloc[0]
+    assert pd.isna(albania["year_start"]) and albania["age_nonstandard"]  # flags x (outside the period) and y
+    nepal = sowc[(sowc["iso3"] == "NPL") & (sowc["sex"] == "total")].iloc[0]
+    assert (nepal["year_start"], nepal["year_end"]) == (2013, 2021) and not nepal["age_nonstandard"]
+
+
+@pytest.mark.realdata
+def test_one_headline_per_country_and_indicator_from_the_documented_rule(real_warehouse, real_release):
+    obs = real_warehouse.observations(real_release)
+    head = obs[obs["preferred"]]
+    assert not head.duplicated(["indicator", "iso3"]).any()
+    child = head[head["indicator"] == "child_labour_5_17"].set_index("iso3")
+    assert (child.loc["ALB", "value"], child.loc["ALB", "year"], child.loc["ALB", "age"]) == (3.3, 2010, "5-14")
+    assert child.loc["ALB", "survey"].startswith("CLS 2010") and child.loc["ALB", "age_nonstandard"]
+    assert (child.loc["BRA", "value"], child.loc["BRA", "year"]) == (1.8, 2016)
+    assert "Borno" in child.loc["NGA", "note"]
+    assert (child["source"] == "sdg_menaro").mean() > 0.9  # the source that names survey years comes first
+
+
+@pytest.mark.realdata
+def test_brazil_card_progress_block_and_gap_sentence_give_one_answer(real_warehouse, app):
+    tree = render(app, "country", iso3="BRA")
+    card = texts(find(tree, "country-card-child-labour"))
+    assert "1.8%" in card and "2016" in card and "PNADCCL 2016" in card
+    progress = texts(find(tree, "delta-bra")).split("Every assessed series")[0]  # the block, not its appendix
+    assert "1.8 % (2016)" in progress and "5.4" not in progress
+    assert "No child labour survey data since 2016 (PNADCCL 2016)." in texts(find(tree, "country-gap-list"))
+
+
+@pytest.mark.realdata
+def test_nepal_gap_sentence_names_the_survey_not_the_ilab_report_year(real_warehouse, app):
+    tree = render(app, "country", iso3="NPL")
+    gaps = texts(find(tree, "country-gap-list"))
+    assert "No child labour survey data since 2014 (MICS 2014)." in gaps and "2016" not in gaps
+    latest = texts(find(tree, "country-child-labour-latest"))
+    assert "ILAB report 2016; survey year not published" in latest
+    assert "flagged by Delta 8.7: 3.2 times the value of 2015" in latest  # 6.8 million against 2.1 million
+    assert "Palermo Protocol" in texts(tree) and "possibly out of date" in texts(tree)
+
+
+@pytest.mark.realdata
+def test_world_story_is_current_and_says_the_target_year_has_passed(real_warehouse, app):
+    tree = render(app, "home")
+    targets = texts(find(tree, "home-targets"))
+    assert "Target year passed: nearly 138 million remain (2024)." in targets
+    world = find(tree, "delta-wld")
+    assert "Target year 2025 passed: 138 million remain (2024)." in texts(world)
+    fan = go.Figure(find(world, "delta-fan-wld").figure)
+    assert {t.name for t in fan.data} == {"Observed", "Target"}  # no projection, no required path
+    observed = next(t for t in fan.data if t.name == "Observed")
+    assert dict(zip(observed.x, observed.y, strict=True)) == {
+        2000: 246e6, 2008: 215e6, 2012: 168e6, 2016: 152e6, 2020: 160e6, 2024: 138e6,
+    }  # fmt: skip
+
+
+@pytest.mark.realdata
+def test_names_downloads_and_citations(real_warehouse, real_release, app, client):
+    assert real_warehouse.countries(real_release).set_index("iso3").loc["CIV", "name"] == "Côte d'Ivoire"
+    body = client.get("/api/v1/observations?country=CIV&indicator=child_labour_5_17&format=csv").get_data().decode()
+    assert body.startswith("indicator,iso3,area_name,") and '"CIV","Côte d\'Ivoire",' in body
+    assert ",true\n" in body and ",false\n" in body  # every row, with the preferred flag
+    page = texts(render(app, "pathfinders"))
+    assert "Alliance 8.7 Global Coordinating Group, report of its second meeting, Geneva, July 2018" in page
+    assert "issue 2" not in page
