@@ -127,7 +127,8 @@ def test_navigation_labels_come_from_the_page_registry(app):
     from dashboards import _shell  # noqa: PLC0415
 
     assert _shell.nav_links()[:3] == [("Overview", "/"), ("Countries", "/countries"), ("Indicators", "/indicators")]
-    assert _shell.route_labels()["/coverage"] == "Data coverage and progress"
+    assert _shell.route_labels()["/coverage"] == "Data coverage and gaps"  # "Progress" is /progress (issue 13)
+    assert _shell.route_labels()["/progress"] == "Progress"
     assert _shell.route_labels()["/api/v1/docs"] == "API documentation"
 
 
