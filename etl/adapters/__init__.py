@@ -39,6 +39,7 @@ is in etl/adapters/cells.py.
                     `on_duplicate: drop` (repeated rows kept once; conflicting values for one key dropped
                     with a warning each, instead of an error), `range: [low, high]` (replaces the unit's
                     plausible range), `flag_notes: {x: "..."}` (spells out footnote flags in notes)
+                    `unknown_areas: drop` (unknown area codes dropped with a warning each, not an error)
 Column names are compared with whitespace collapsed and, failing that, case-insensitively; Excel columns
 may also be named by letter ("C"). Without `columns`, each format has default column names (e.g.
 REF_AREA / TIME_PERIOD / OBS_VALUE for sdmx-csv), so `delta87 etl check FILE --format F` needs no entry.
