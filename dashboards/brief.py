@@ -174,7 +174,9 @@ def sources(country: _pillars.Country) -> html.P:
     row = _delta.headline(progress, None, _series.preferred(country.obs)) if not progress.empty else None
     used |= {str(row["source"])} if row else set()
     commitments_rows = _data.commitments(country.release, country.iso3)
-    used |= set(commitments_rows["source"].dropna().astype(str)) if not commitments_rows.empty else set()
+    if not commitments_rows.empty:  # only the instruments the brief lists
+        shown = {s.instrument for s in _commitments.statuses(country)}
+        used |= set(commitments_rows[commitments_rows["instrument"].isin(shown)]["source"].dropna().astype(str))
     parts, table = [], _data.sources(country.release)
     for source_id in sorted(used):
         if source_id not in table.index:

@@ -9,7 +9,7 @@ import dash
 from dash import Input, Output, callback, clientside_callback, dash_table, dcc, html
 
 from dashboards import _components as c
-from dashboards import _data
+from dashboards import _data, _figures
 from dashboards import _progress as pr
 from warehouse import ReleaseError
 from web import inputs
@@ -121,6 +121,8 @@ def update_view(indicator, region, income, pathfinder):
     release = _data.release()
     meta = _data.indicators(release)
     code = inputs.choice(indicator, "indicator", set(meta.index))
+    if code is None:  # a release without any country status (e.g. the progress engine has not run)
+        return empty_view()
     filters = {k: inputs.text(v, k, "") for k, v in zip(pr.FILTERS, (region, income, pathfinder), strict=True)}
     rows = pr.country_rows(release, code, filters)
     info = meta.loc[code]
@@ -139,6 +141,12 @@ def update_view(indicator, region, income, pathfinder):
     pointer = html.P("Every country of the map is a row of the sortable table below.", className="mb-0")
     records = pr.table_records(rows, info["unit"], info["decimals"])
     return c.plain(figure), note, text, pointer, records, text, "?" + urlencode(query)
+
+
+def empty_view() -> tuple:
+    """Every output of update_view when the release has no country status to show."""
+    text = "No country has a progress status in this release."
+    return c.plain(_figures.empty_figure(text)), "", text, "", [], text, ""
 
 
 # Write the query into the address bar without a navigation (as on /data); a reload restores it via layout().

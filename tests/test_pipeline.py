@@ -66,7 +66,8 @@ def test_known_real_values_land(real_warehouse, real_release):
             rows = rows[rows[key] == wanted]
         return rows["value"].tolist()
 
-    assert value("children_in_employment_7_14", "AFG", 2011) == [pytest.approx(9.3)]
+    assert value("children_in_employment_7_14", "AFG", 2011, source="owid") == [pytest.approx(9.3)]
+    assert value("children_in_employment_7_14", "AFG", 2011, source="worldbank_wdi_series") == [pytest.approx(9.3)]
     assert value("modern_slavery_prevalence_gsi2018", "PRK", 2016) == [pytest.approx(104.561, abs=1e-3)]
     assert value("child_labour_number", "WLD", 2020, sex="total") == [pytest.approx(160e6)]
 
