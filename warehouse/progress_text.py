@@ -118,7 +118,7 @@ def reason(row: dict, target, as_of: int, needed: float = math.nan) -> str:
     if status == INSUFFICIENT and row["points"] >= 2:
         return f"The latest comparable data point ({latest}) is more than ten years old; a status needs a recent one."
     if status == INSUFFICIENT:
-        return f"Only one comparable data point ({latest}); a trend needs at least two."
+        return f"One comparable data point only ({latest}): no trend."
     if status == TARGET_PASSED:
         passed = target_passed_text(target.year, row["latest_value"], row["latest_year"], unit, as_of)
         return f"{passed} {trend_text(row, unit)}{needed_text(row, target, unit, needed)}"
