@@ -146,3 +146,43 @@ def test_content_error_in_a_file_is_refused_with_row_and_column(sandbox):
     assert warehouse_bytes(sandbox["warehouse_dir"]) == before
     report = pd.read_json(sorted(sandbox["report_dir"].glob("run-*.json"))[-1], typ="series")
     assert report["status"] == "refused"
+
+
+def test_two_partial_runs_started_together_never_lose_an_update(sandbox):
+    """The refresh lock covers the whole run: the second run fails at once instead of building on the same
+    previous release as the first and silently dropping its update."""
+    import os  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    from tests.servers import ROOT  # noqa: PLC0415
+
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DELTA87_RAW_DIR": str(sandbox["raw_dir"]),
+        "DELTA87_REGISTRY_DIR": str(sandbox["registry_dir"]),
+        "DELTA87_WAREHOUSE_DIR": str(sandbox["warehouse_dir"]),
+        "DELTA87_REPORT_DIR": str(sandbox["report_dir"]),
+    }
+    before = rel.read_pointer(sandbox["warehouse_dir"])
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "cli", "etl", "run", source, "--force", "--quiet", "--no-warm"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )  # fmt: skip
+        for source in ("owid", "worldbank")
+    ]
+    outcomes = [(process.wait(300), process.stdout.read()) for process in processes]
+    for process in processes:
+        process.stdout.close()
+    published = [out for code, out in outcomes if code == 0]
+    refused = [out for code, out in outcomes if code != 0]
+    assert len(published) == 1 and len(refused) == 1, outcomes
+    assert "another refresh is publishing" in refused[0]
+    release = rel.read_pointer(sandbox["warehouse_dir"])
+    assert release != before and rel.read_manifest(sandbox["warehouse_dir"], release)["previous"] == before

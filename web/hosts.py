@@ -4,8 +4,9 @@ Links in API bodies and the `Link` header, the API docs, Dash's meta tags, downl
 redirects are all built from the request's URL, so the Host header must not be the client's to choose. With
 DELTA87_PUBLIC_URL set, every request is answered as if it had come to that URL (scheme, host and port),
 whatever its Host header said. Either way only trusted hosts are answered: localhost, the address
-`delta87 serve` binds to, the public URL's host and DELTA87_TRUSTED_HOSTS (Flask's TRUSTED_HOSTS); any other
-Host gets 400. /healthz and /readyz write no URL and are probed by address, so they answer any Host.
+`delta87 serve` binds to, the public URL's host and DELTA87_TRUSTED_HOSTS (matched like Flask's TRUSTED_HOSTS: a
+leading dot admits subdomains); any other Host gets 400. /healthz and /readyz write no URL and are probed by
+address, so they answer any Host (which is why Flask's own check, applied before routing, is not used).
 """
 
 from __future__ import annotations
@@ -59,7 +60,6 @@ def install(server: Flask) -> None:
     """Trust only the configured hosts; with a public URL, build every absolute URL from it."""
     settings = config.settings()
     trusted = trusted_hosts(settings)
-    server.config["TRUSTED_HOSTS"] = trusted
     if settings.public_url:
         server.wsgi_app = PublicURL(server.wsgi_app, settings.public_url)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from flask import Flask, Response, g, has_request_context, request
 
@@ -49,9 +50,13 @@ def start_verifier() -> None:
             _verifier.start()
 
 
-def _reverify_forever(stop: threading.Event | None = None) -> None:
-    stop = stop or threading.Event()
-    while not stop.wait(config.settings().verify_interval):
+def _reverify_forever() -> None:
+    last = time.monotonic()
+    while True:
+        time.sleep(1.0)  # short steps: a changed interval setting applies within a second
+        if time.monotonic() - last < config.settings().verify_interval:
+            continue
+        last = time.monotonic()
         try:
             get_warehouse().releases.recheck()
         except Exception:  # noqa: BLE001 - the schedule must outlive any one failure, which it logs

@@ -54,7 +54,8 @@ class CappedBody:
         self.wsgi_app = wsgi_app
 
     def __call__(self, environ, start_response):
-        if not environ.get("CONTENT_LENGTH") and environ.get("wsgi.input_terminated"):
+        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if (chunked or not environ.get("CONTENT_LENGTH")) and environ.get("wsgi.input_terminated"):
             environ["wsgi.input"] = _CappedStream(environ["wsgi.input"], MAX_REQUEST_BYTES)
         return self.wsgi_app(environ, start_response)
 
@@ -67,7 +68,8 @@ class _CappedStream:
 
     def _take(self, data: bytes) -> bytes:
         self._left -= len(data)
-        if self._left < 0:
+        # Werkzeug itself stops reading at the limit (silently truncating): look one byte beyond it.
+        if self._left < 0 or self._left == 0 and data and self._stream.read(1):
             raise RequestEntityTooLarge(f"the request body is over the limit of {MAX_REQUEST_BYTES:,} bytes")
         return data
 
