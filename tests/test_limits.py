@@ -65,3 +65,16 @@ def test_a_query_past_its_time_limit_is_stopped_and_answered_503(app, client, ex
     response = client.get("/_test/slow")
     assert response.status_code == 503 and response.headers["Retry-After"] == "5"
     assert "narrower filters" in response.get_data(as_text=True)
+
+
+def test_a_download_query_is_stopped_at_the_export_time_limit(big_release, isolated_env, monkeypatch):
+    from warehouse import QueryTimeout, get_warehouse  # noqa: PLC0415
+
+    monkeypatch.setenv("DELTA87_EXPORT_TIMEOUT", "0.5")
+    warehouse = get_warehouse()
+    batches = warehouse.observation_batches(warehouse.releases.current(), batch_rows=500)
+    started = time.perf_counter()
+    with pytest.raises(QueryTimeout, match="longer than 0.5 s"):
+        for _ in batches:
+            time.sleep(0.05)  # a slow consumer: 100 batches would take 5 s
+    assert time.perf_counter() - started < 3

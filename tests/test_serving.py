@@ -23,6 +23,7 @@ from tests.servers import Gunicorn, get
 pytestmark = pytest.mark.slow
 
 HEADER_TIMEOUT = 4
+PER_CLIENT = 16
 SECURITY_HEADERS = ("x-content-type-options", "x-frame-options", "content-security-policy", "referrer-policy")
 
 
@@ -42,6 +43,8 @@ def server(tmp_path_factory):
         "DELTA87_HEADER_TIMEOUT": str(HEADER_TIMEOUT),
         "DELTA87_BODY_TIMEOUT": str(HEADER_TIMEOUT),
         "DELTA87_RATE_CALLBACKS": "2",
+        "DELTA87_RATE_API": "3",
+        "DELTA87_CONNECTIONS_PER_CLIENT": str(PER_CLIENT),
         "DELTA87_EXPORT_SLOTS": "2",
     }
     with Gunicorn(env, workers=2, log_path=tmp / "serve.log") as running:
@@ -76,7 +79,9 @@ class SlowClients:
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def _connect(self, i: int) -> None:
-        sock = socket.create_connection(("127.0.0.1", self.port), timeout=2)
+        # slow bodies from addresses of their own: the limit of requests in flight per address is tested apart
+        source = (client_address(200 + i), 0) if self.kinds[i] == "body" else None
+        sock = socket.create_connection(("127.0.0.1", self.port), timeout=2, source_address=source)
         head = b"POST /_dash-update-component HTTP/1.1\r\nHost: localhost\r\n"
         if self.kinds[i] == "body":
             head += b"Content-Type: application/json\r\nContent-Length: 1000000\r\n\r\n"
@@ -124,6 +129,43 @@ def test_healthz_stays_fast_while_50_slowloris_and_20_slow_body_connections_are_
     assert max(latencies) < 1.0, f"/healthz took up to {max(latencies):.2f} s"
     assert slow.lifetimes, "the server never closed a connection that was still sending its headers"
     assert max(slow.lifetimes) <= HEADER_TIMEOUT + 2.5, f"headers allowed for {max(slow.lifetimes):.1f} s"
+
+
+def _slow_body(address: str, port: int, path: str = "/_dash-update-component") -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10, source_address=(address, 0))
+    sock.sendall(
+        f"POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n".encode()
+        + b"Content-Length: 100\r\n\r\n{"
+    )
+    return sock
+
+
+def test_a_body_that_stops_arriving_is_dropped_after_the_body_timeout(server):
+    with _slow_body("127.0.4.1", server.port) as sock:
+        started = time.monotonic()
+        answer = sock.recv(200)  # the server's 408, or the end of the connection
+        waited = time.monotonic() - started
+    assert HEADER_TIMEOUT - 0.5 <= waited <= HEADER_TIMEOUT + 2.5, f"dropped after {waited:.1f} s"
+    assert answer == b"" or b" 408 " in answer
+
+
+def test_requests_in_flight_per_client_address_are_limited(server):
+    # to a page address: no request rate applies there, so only the limit of requests in flight can refuse
+    socks = [_slow_body("127.0.4.2", server.port, "/") for _ in range(PER_CLIENT + 4)]
+    try:
+        time.sleep(1.0)
+        refused = []
+        for sock in socks:
+            sock.setblocking(False)
+            try:
+                refused.append(sock.recv(200))
+            except BlockingIOError:
+                pass
+        assert len(refused) == 4 and all(b" 429 " in answer for answer in refused), refused
+        assert get(server.port, "/healthz")[0] == 200
+    finally:
+        for sock in socks:
+            sock.close()
 
 
 def _export(port: int, user: int, results: list, stop: threading.Event) -> None:
@@ -218,3 +260,19 @@ def test_callbacks_are_rate_limited_per_client_address(server):
     assert post("127.0.3.2")[0] == 200, "another client address is not held back"
     time.sleep(1.2)
     assert post("127.0.3.1")[0] == 200, "the flooding address gets through again at the sustained rate"
+
+
+def test_api_requests_are_rate_limited_per_client_address(server):
+    def fetch(address: str) -> int:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30, source_address=(address, 0))
+        try:
+            conn.request("GET", "/api/v1/countries")
+            response = conn.getresponse()
+            response.read()
+            return response.status
+        finally:
+            conn.close()
+
+    statuses = [fetch("127.0.3.3") for _ in range(40)]  # rate 3/s, bursts of 15
+    assert statuses[:15] == [200] * 15 and statuses.count(429) >= 15
+    assert fetch("127.0.3.4") == 200

@@ -11,6 +11,7 @@ under a publish happening at the same time (see ../shared/TOOLCHAIN.md section 6
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -216,8 +217,13 @@ class Warehouse:
         text, table_params = self._sql(release, sql)
         seconds = config.settings().export_timeout
         cursor = self._cursor(seconds)
+        # The limit covers the whole stream, pauses of a slow reader included: a download holds a worker thread.
+        deadline = time.monotonic() + seconds
         try:
-            yield from cursor.sql(text, params={**table_params, **params}).to_arrow_reader(batch_rows)
+            for batch in cursor.sql(text, params={**table_params, **params}).to_arrow_reader(batch_rows):
+                if time.monotonic() > deadline:
+                    raise duckdb.InterruptException("INTERRUPT: export time limit")
+                yield batch
         except (duckdb.Error, OSError, pa.ArrowException) as exc:  # errors while streaming arrive through Arrow
             raise self._failure(release, exc, seconds) from exc
         finally:
