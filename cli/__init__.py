@@ -92,7 +92,7 @@ def etl_check(file: Path, fmt: str, unit: str | None, sheet: str | None, header_
 
     Exit status: 0 when no errors were found, 1 otherwise.
     """
-    from etl.build import check_file  # noqa: PLC0415
+    from etl.preview import check_file  # noqa: PLC0415
 
     options = {k: v for k, v in (("sheet", sheet), ("header_row", header_row)) if v is not None}
     try:

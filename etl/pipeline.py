@@ -50,8 +50,14 @@ def run(
     except PublishBusy as exc:
         result.problems.append(Problem("publish", str(exc), str(warehouse_dir)))
         result.status = "refused"
-    result.finished = now_iso()
-    write_report(result, Path(report_dir or settings.report_dir))
+    except Exception as exc:  # a bug of ours: recorded for `etl status`, then raised with its traceback
+        message = f"internal error, nothing was published ({type(exc).__name__}: {exc}); please report it"
+        result.problems.append(Problem("pipeline", message, str(registry_dir)))
+        result.status = "failed"
+        raise
+    finally:
+        result.finished = now_iso()
+        write_report(result, Path(report_dir or settings.report_dir))
     return result
 
 
