@@ -108,7 +108,7 @@ def summary(read: Harmonised, number: int | None, dataset: Dataset) -> dict:
     problems = errors(read.problems)
     return {
         "dataset": number, "file": dataset.file, "format": dataset.format, "rows_in": read.rows_in, "rows_out": rows,
-        "areas": areas, "years": [first, last] if first is not None else [], "indicators": indicators,
+        "areas": areas, "years": [first, last] if first is not None else [], "indicators": indicators or [],
         "units": units or [], "dropped": dict(sorted(read.dropped.items())),
         "errors": len(problems), "warnings": len(read.problems) - len(problems),
     }  # fmt: skip
@@ -141,17 +141,13 @@ def build(
     con.execute(f"CREATE TABLE observations ({', '.join(f'{f.name} {db.SQL_TYPES[f.type]}' for f in OBSERVATIONS)})")
     units = dict(zip(ref.indicators["code"], ref.indicators["unit"], strict=True))
     checking = Entry(units=units, indicators=Path(reference_dir) / reference.REFERENCE_FILES["indicators"])
-    problems, stats, found = list(ref.problems), {s.id: SourceStats() for s in sources if s.id in selected}, []
+    stats, found = {s.id: SourceStats() for s in sources if s.id in selected}, []
     datasets = [(s, n, d) for s in sources if s.id in selected for n, d in enumerate(s.datasets, start=1)
                 if d.format != "reference" and (only is None or n in only)]  # fmt: skip
+    problems = list(ref.problems)
     for source, number, dataset in tqdm(datasets, desc="datasets", unit="dataset", disable=not progress, leave=False):
-        started, stat = time.perf_counter(), stats[source.id]
         entry = replace(checking, source=source.id, edition=source.edition, number=number)
-        if dataset.format == "commitments":
-            problems += _commitments(dataset, raw_dir, resolver, stat, found, (source, entry))
-        else:
-            problems += _observations(con, dataset, raw_dir, resolver, stat, entry)
-        stat.seconds += time.perf_counter() - started
+        problems += _dataset(con, (source, entry), dataset, raw_dir, resolver, stats[source.id], found)
     if previous is not None:
         found.append(_carry_over(con, previous, selected))
     found = [f[COMMITMENTS.names] for f in found if len(f)]
@@ -170,6 +166,17 @@ def build(
         "commitments": comm,
     }
     return Build(con, tables, problems, stats)
+
+
+def _dataset(con, owner, dataset: Dataset, raw_dir: Path, resolver, stat: SourceStats, found: list) -> list:
+    """Read one dataset of a source (`owner` is (source, entry)); its problems."""
+    started = time.perf_counter()
+    if dataset.format == "commitments":
+        problems = _commitments(dataset, raw_dir, resolver, stat, found, owner)
+    else:
+        problems = _observations(con, dataset, raw_dir, resolver, stat, owner[1])
+    stat.seconds += time.perf_counter() - started
+    return problems
 
 
 def _observations(con, dataset: Dataset, raw_dir: Path, resolver, stat: SourceStats, entry: Entry) -> list:

@@ -227,6 +227,7 @@ def check_units(used: list[tuple[str, str | None]], defined: dict[str, str], lab
         wanted = defined.get(indicator)
         if unit is None:
             fix = f"set `unit: {wanted}` (the unit of {indicator!r} in {path})" if wanted else "set `unit`"
+            fix = fix if strict else "give --unit (a registry entry must set `unit`)"
             message = f"no unit for indicator {indicator!r}: {fix}; range checks were skipped"
             problems.append(Problem("units", message, label, column="unit", severity="error" if strict else "warning"))
         elif wanted and unit != wanted:
@@ -241,7 +242,7 @@ def check_units(used: list[tuple[str, str | None]], defined: dict[str, str], lab
 
 
 #: Factors between units that measure the same thing, for the hint of check_units.
-CONVERSIONS = {("per-1000", "percent"): 0.1, ("percent", "per-1000"): 10, ("flag", "percent"): 100}
+CONVERSIONS = {("per-1000", "percent"): 0.1, ("percent", "per-1000"): 10}
 
 
 def _conversion(unit: str, wanted: str) -> str:

@@ -23,10 +23,15 @@ def last_year() -> int:
     return dt.date.today().year + 1
 
 
+def did_you_mean(given: str, allowed: list[str]) -> str:
+    """' (did you mean 'range'?)' when one or two allowed values are close to `given`; '' otherwise."""
+    close = difflib.get_close_matches(given, allowed, n=2, cutoff=0.6)
+    return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+
+
 def unknown_message(key: object, allowed: list[str], what: str = "field", context: str = "") -> str:
     """ "unknown option 'rnage' (did you mean 'range'?); allowed: …" for a key a model does not know."""
-    close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    hint = did_you_mean(str(key), allowed)
     return f"unknown {what} {str(key)!r}{context}{hint}; allowed: {', '.join(allowed) or 'none'}"
 
 

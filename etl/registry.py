@@ -12,14 +12,13 @@ owid/x.csv): options.rnage: unknown option 'rnage' (did you mean 'range'?); allo
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from etl.options import OPTION_MODELS, OptionModel, TextMap, Texts, keyed, option_names, unknown_message
+from etl.options import OPTION_MODELS, OptionModel, TextMap, Texts, did_you_mean, keyed, option_names, unknown_message
 from etl.problems import Problem, SourceError
 from warehouse.schema import NATURES, SEXES
 
@@ -286,9 +285,7 @@ def _message(error: dict, loc: tuple) -> str:
         return "missing: this field is required"
     if kind == "literal_error":
         allowed = [a.strip("'") for a in error["ctx"]["expected"].replace(" or ", ", ").split(", ")]
-        close = difflib.get_close_matches(str(given), allowed, n=1, cutoff=0.6)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        return f"{given!r} is not allowed{hint}; allowed: {', '.join(allowed)}"
+        return f"{given!r} is not allowed{did_you_mean(str(given), allowed)}; allowed: {', '.join(allowed)}"
     if kind == "value_error":
         return error["msg"].removeprefix("Value error, ")
     if kind == "string_pattern_mismatch":

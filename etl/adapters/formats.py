@@ -36,7 +36,7 @@ SDMX_DEFAULTS: dict[str, tuple[str, ...]] = {
     "age": ("AGE", "Age"),
     "lower": ("LOWER_BOUND", "LowerBound"),
     "upper": ("UPPER_BOUND", "UpperBound"),
-    "note": ("COMMENT_OBS", "FootNote", "OBS_FOOTNOTE"),
+    "note": ("COMMENT_OBS", "OBS_FOOTNOTE", "COMMENT", "FootNote", "Footnote"),  # publisher footnotes, kept
 }
 OWID_DEFAULTS: dict[str, tuple[str, ...]] = {"area": ("Code",), "area_alt": ("Entity",), "year": ("Year",)}
 DDF_KEYS = ("geo_area", "geo", "year", "time", "age", "sex", "nature", "units", "unit")
@@ -57,6 +57,7 @@ HUB_DEFAULTS: dict[str, tuple[str, ...]] = {
     "indicator": ("series_code", "seriesCode", "SeriesCode", "series"),
     "sex": ("sex_code", "sex", "Sex"),
     "age": ("age_code", "age", "Age"),
+    "note": ("footnotes", "footnote", "FootNote"),  # publisher footnotes, kept
 }
 
 
