@@ -39,3 +39,20 @@ def test_registry_reference_in_the_readme_is_generated_from_the_models():
     generated = registry_doc.markdown()
     assert registry_doc.UNDOCUMENTED not in generated, "give every registry and indicator field a description"
     assert registry_doc.readme_block(README) == generated, "run `python -m etl.registry_doc --write`"
+
+
+def test_the_registry_examples_in_the_readme_are_valid_entries():
+    import re  # noqa: PLC0415
+
+    import yaml  # noqa: PLC0415
+
+    from etl.registry import Dataset, Source  # noqa: PLC0415
+
+    section = README.split("### Adding a dataset", 1)[1].split("<!-- registry-reference:start -->", 1)[0]
+    examples = [yaml.safe_load(block) for block in re.findall(r"```yaml\n(.*?)```", section, flags=re.DOTALL)]
+    assert len(examples) >= 3
+    for example in examples:
+        if "id" in example:
+            Source.model_validate(example)
+        for dataset in example["datasets"]:
+            Dataset.model_validate(dataset)
