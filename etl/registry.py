@@ -117,7 +117,7 @@ class Dataset(_Model):
                          "for per-1000 into percent")  # fmt: skip
     nature: Literal[NATURES] = Field(
         "measured", description="`measured`, `estimated`, `modelled`, `detected` or `reported`"
-    )  # type: ignore[valid-type]  # noqa: E501
+    )  # type: ignore[valid-type]
     edition: str | None = Field(None, description="the edition of these figures (default: the source's)")
     note: str | None = Field(None, description="a note added to every observation")
 
