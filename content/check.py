@@ -31,8 +31,6 @@ from content.loader import (
 from content.models import ContentError, Library
 from warehouse import ReleaseError, get_warehouse
 
-log = logging.getLogger(__name__)
-
 _PAGES = (
     (re.compile(r"/indicator/([a-z][a-z0-9_]*)"), "indicators", "indicator"),
     (re.compile(r"/country/([A-Z]{3})(/brief)?"), "countries", "country"),
@@ -83,11 +81,16 @@ def check_all(
 ) -> Report:
     """Check every content file; the report lists each problem with its file."""
     report = Report()
+    loader_log = logging.getLogger("content.loader")
+    level = loader_log.level
+    loader_log.setLevel(logging.CRITICAL)  # the report lists the problems the loader would also log
     try:
         lib = load_library(learn_dir, glossary_file, themes_file, strict=False, forum_dir=forum_dir)
     except ContentError as exc:  # the glossary itself is unreadable: nothing else can be checked
         report.problems.append(str(exc))
         return report
+    finally:
+        loader_log.setLevel(level)
     if known is None:
         known, note = known_codes(lib)
         report.notes += [note] if note else []

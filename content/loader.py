@@ -320,8 +320,11 @@ def check_articles(articles: dict[str, Article], themes: dict[str, Theme]) -> li
         for index, slug in enumerate(meta.tags.themes):
             if themes and slug not in themes:
                 problems.append(f"{name}: tags.themes.{index}: unknown theme {slug!r} (themes: {', '.join(themes)})")
-        if meta.responds_to is not None and (meta.responds_to not in articles or meta.responds_to == article.slug):
+        answered = articles.get(meta.responds_to or "")
+        if meta.responds_to is not None and (answered is None or answered is article):
             problems.append(f"{name}: responds_to: no other forum article {meta.responds_to!r}")
+        elif answered is not None and answered.meta.date > meta.date:
+            problems.append(f"{name}: responds_to: {meta.responds_to!r} is dated after this article")
     return problems
 
 

@@ -110,12 +110,13 @@ def card(article: Article, names: dict[str, dict[str, str]], heading: str = "h3"
 
 
 def related(article: Article, items, limit: int = 3) -> list[Article]:
-    """Other articles sharing the most tags with this one (newest first among equals); never its responses."""
+    """Other articles sharing the most tags with this one (newest first among equals); not those it answers or
+    that answer it, which the article page lists on their own."""
     mine = set(tag_keys(article))
     scored = [
         (len(mine & set(tag_keys(other))), other)
         for other in items
-        if other.slug != article.slug and other.meta.responds_to != article.slug
+        if other.slug not in (article.slug, article.meta.responds_to) and other.meta.responds_to != article.slug
     ]
     scored = [(score, other) for score, other in scored if score]
     scored.sort(key=lambda pair: (-pair[0], -pair[1].meta.date.toordinal(), pair[1].slug))

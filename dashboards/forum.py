@@ -70,7 +70,7 @@ def header() -> html.Div:
                 [
                     dcc.Link("How to contribute an article", href="/forum/contribute"),
                     " · ",
-                    html.A("Atom feed", href="/forum/feed.xml", type="application/atom+xml"),
+                    html.A("Atom feed", href="/forum/feed.xml", rel="alternate"),
                 ],
                 className="small",
             ),
@@ -119,7 +119,7 @@ def filter_nav(items, filters: dict[str, str], names: dict) -> html.Nav:
                         href=_forum.forum_href(**target),
                         id=f"forum-filter-{name}-{code}",
                         className="fw-bold" if selected else None,
-                        **({"aria-current": "true"} if selected else {}),
+                        title="Remove this filter" if selected else None,
                     ),
                     className="list-inline-item",
                 )
