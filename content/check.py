@@ -3,7 +3,8 @@
 On top of what the loader refuses (front matter, raw HTML, unsafe links, uncited sources, links between content
 files), this checks what needs the platform's codes: tags and shortcodes naming an indicator that is not in
 data/reference/indicators.yaml (or the served release), a country or area that is not in the served release,
-and internal links to indicator, country and theme pages that do not exist. An article whose front matter is
+internal links to indicator, country and theme pages that do not exist, and shortcodes for which the served
+release holds no value (they would show a notice instead of a number). An article whose front matter is
 invalid is still read for its tags, links and shortcodes, so one run lists every problem of a file. Each
 problem is one line "<file>: <where>: <what is wrong>".
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +31,7 @@ from content.loader import (
     split_front_matter,
 )
 from content.models import ContentError, Library
-from warehouse import ReleaseError, get_warehouse
+from warehouse import ObservationFilter, Release, ReleaseError, Warehouse, get_warehouse
 
 _PAGES = (
     (re.compile(r"/indicator/([a-z][a-z0-9_]*)"), "indicators", "indicator"),
@@ -40,12 +42,14 @@ _PAGES = (
 
 @dataclass(frozen=True)
 class Known:
-    """The codes content may name. countries/areas None: no release to check them against (form only)."""
+    """The codes content may name. countries/areas None: no release to check them against (form only);
+    has_value: whether the served release holds a value a shortcode can show (None: not checked)."""
 
     indicators: frozenset[str]
     themes: frozenset[str] | None = None
     countries: frozenset[str] | None = None
     areas: frozenset[str] | None = None
+    has_value: Callable[[shortcodes.Shortcode], bool] | None = None
 
 
 @dataclass
@@ -124,7 +128,24 @@ def known_codes(lib: Library) -> tuple[Known, str]:
     except (ReleaseError, OSError) as exc:
         note = f"no data release to check country and area codes against ({exc}); their form only was checked"
         return Known(frozenset(indicators), themes), note
-    return Known(frozenset(indicators), themes, frozenset(countries), frozenset(areas)), ""
+    return Known(frozenset(indicators), themes, frozenset(countries), frozenset(areas), values(warehouse, release)), ""
+
+
+def values(warehouse: Warehouse, release: Release) -> Callable[[shortcodes.Shortcode], bool]:
+    """A test of whether the release holds a value for a shortcode's indicator, areas, and year, sex and age."""
+    read: dict = {}
+
+    def has_value(code: shortcodes.Shortcode) -> bool:
+        if code.indicator not in read:
+            frame = warehouse.observations(release, ObservationFilter(indicators=(code.indicator,)))
+            read[code.indicator] = frame[frame["value"].notna()]
+        rows = read[code.indicator]
+        rows = rows[rows["iso3"].isin(code.areas)]
+        for column, wanted in (("year", code.year), ("sex", code.sex), ("age", code.age)):
+            rows = rows if wanted is None else rows[rows[column] == wanted]
+        return not rows.empty
+
+    return has_value
 
 
 def check_file(path: Path, lib: Library, known: Known) -> list[str]:
@@ -188,4 +209,6 @@ def check_shortcode(text: str, known: Known) -> str | None:
     unknown = [a for a in code.areas if known.areas is not None and a not in known.areas]
     if unknown:
         return f"unknown area {', '.join(unknown)}"
+    if known.has_value is not None and not known.has_value(code):
+        return "the served release holds no value for these parameters"
     return None

@@ -207,7 +207,10 @@ def test_content_check_checks_countries_and_areas_against_the_served_release(tmp
 
     learn_release.publish(warehouse_root)
     text = GOOD.replace("countries: [NPL]", "countries: [NPL, XYZ]").replace(
-        "and [[forced labour]].", "{{chart indicator=child_labour_5_17 areas=NPL,QQQ}} and [Mars](/country/MRS)."
+        "and [[forced labour]].",
+        "{{chart indicator=child_labour_5_17 areas=NPL,QQQ}} and [Mars](/country/MRS)."
+        " In 1990: {{figure indicator=child_labour_5_17 area=NPL year=1990}}; by sex: "
+        "{{figure indicator=child_labour_5_17 area=NPL sex=female}}.",
     )
     write_article(tmp_path / "forum", "areas", text)
     report = check_all(forum_dir=tmp_path / "forum")
@@ -215,7 +218,12 @@ def test_content_check_checks_countries_and_areas_against_the_served_release(tmp
     assert "areas.md: tags.countries.1: unknown country 'XYZ'" in report.problems
     assert any("areas.md: body: shortcode {{chart" in p and "unknown area QQQ" in p for p in report.problems)
     assert "areas.md: body: link /country/MRS: no country 'MRS'" in report.problems
-    assert len(report.problems) == 3, report.problems
+    no_value = "the served release holds no value for these parameters"
+    assert f"areas.md: body: shortcode {{{{figure indicator=child_labour_5_17 area=NPL year=1990}}}}: {no_value}" in (
+        report.problems
+    )
+    assert f"sex=female}}}}: {no_value}" in report.problems[-1]  # the synthetic release has totals only
+    assert len(report.problems) == 5, report.problems
 
 
 def test_content_check_is_documented_and_has_help():
