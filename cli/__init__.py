@@ -272,6 +272,25 @@ def warm_pages(paths: tuple[str, ...]) -> None:
     sys.exit(warm.main(list(paths)))
 
 
+@main.group("content")
+def content_group() -> None:
+    """Check the learning space and the forum."""
+
+
+@content_group.command("check")
+@click.option("--learn-dir", type=click.Path(file_okay=False, path_type=Path), help="Explainers (content/learn).")
+@click.option("--forum-dir", type=click.Path(file_okay=False, path_type=Path), help="Articles (content/forum).")
+def content_check(learn_dir: Path | None, forum_dir: Path | None) -> None:
+    """Validate every explainer, forum article, glossary term and theme: front matter, tags, internal links and
+    shortcodes (indicators and areas checked against the reference list and the served release).
+    Exit status: 0 when everything is valid, 1 with one line per problem naming the file."""
+    from content.check import FORUM_DIR, LEARN_DIR, check_all  # noqa: PLC0415
+
+    report = check_all(learn_dir=learn_dir or LEARN_DIR, forum_dir=forum_dir or FORUM_DIR)
+    click.echo("\n".join(report.lines()))
+    sys.exit(0 if report.ok else 1)
+
+
 def _ensure_release() -> None:
     from etl.pipeline import run  # noqa: PLC0415
     from warehouse import releases as rel  # noqa: PLC0415

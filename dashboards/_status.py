@@ -53,6 +53,10 @@ def _known(template: str, variables: dict) -> bool:
         from dashboards import _themes  # noqa: PLC0415 - content loads lazily, on first use
 
         return variables["slug"] in _themes.themes()
+    if template == "/forum/<slug>":
+        from dashboards import _forum  # noqa: PLC0415 - content loads lazily, on first use
+
+        return _forum.exists(variables["slug"])
     return True
 
 
