@@ -38,6 +38,7 @@ NAV = [
     ("Progress", "/coverage"),
     ("Data", "/data"),
     ("Learn", "/learn"),
+    ("Forum", "/forum"),
     ("API", "/api/v1/docs"),
 ]
 

@@ -61,6 +61,10 @@ def _known(template: str, variables: dict) -> bool:
             return variables["slug"] == "glossary" or variables["slug"] in library().explainers
         except ContentError:  # content that cannot load: the page itself explains, with status 200
             return True
+    if template == "/forum/<slug>":
+        from dashboards import _forum  # noqa: PLC0415 - content loads lazily, on first use
+
+        return _forum.exists(variables["slug"])
     return True
 
 

@@ -56,8 +56,14 @@ def run(
     except PublishBusy as exc:
         result.problems.append(Problem("publish", str(exc), str(warehouse_dir)))
         result.status = "refused"
-    result.finished = now_iso()
-    write_report(result, Path(report_dir or settings.report_dir))
+    except Exception as exc:  # a bug of ours: recorded for `etl status`, then raised with its traceback
+        message = f"internal error, nothing was published ({type(exc).__name__}: {exc}); please report it"
+        result.problems.append(Problem("pipeline", message, str(registry_dir)))
+        result.status = "failed"
+        raise
+    finally:
+        result.finished = now_iso()
+        write_report(result, Path(report_dir or settings.report_dir))
     return result
 
 
@@ -149,7 +155,21 @@ def _changes(con, previous: str | None) -> dict:
     ).fetchall()
     added, removed, changed = (sum(r[i] for r in rows) for i in (1, 2, 3))
     per = {code: {"added": a, "removed": r, "changed": c} for code, a, r, c in rows if a or r or c}
-    return {"summary": f"{added:,} added, {removed:,} removed, {changed:,} changed", "by_indicator": per}
+    summary = f"{added:,} added, {removed:,} removed, {changed:,} changed"
+    return {"summary": summary, "by_indicator": per, "largest": _largest(con, previous, match) if changed else []}
+
+
+def _largest(con, previous: str, match: str, n: int = 10) -> list[dict]:
+    """The changed values that moved most (relative to the larger of old and new; a value appearing or vanishing
+    first): indicator, country, year, sex, age, old → new."""
+    moved = "abs(n.value - o.value) / nullif(greatest(abs(n.value), abs(o.value)), 0)"
+    rows = con.execute(
+        f"SELECT n.indicator, n.iso3, n.year, n.sex, n.age, o.value, n.value FROM observations n JOIN {previous} o "
+        f"ON {match} WHERE n.value IS DISTINCT FROM o.value "
+        f"ORDER BY (n.value IS NULL OR o.value IS NULL) DESC, {moved} DESC NULLS LAST, n.indicator, n.iso3, n.year, n.sex, n.age LIMIT {n}"
+    ).fetchall()
+    names = ("indicator", "iso3", "year", "sex", "age", "old", "new")
+    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def _current_release(root: Path) -> rel.Release | None:
