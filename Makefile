@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 # redis-server (cache tests).
 system:
 	@if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null || ! command -v redis-server >/dev/null || ! PATH="$$PATH:/usr/sbin" command -v nginx >/dev/null; then \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
 	fi
 
 run: $(STAMP) system

@@ -8,6 +8,7 @@ any other Host gets 400.
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.usefixtures("explorer_release")
 
 EVIL = "evil.example"
 #: Every place an absolute URL is written.
-PATHS = ["/api/v1", "/api/v1/observations?format=json&limit=1", "/api/v1/docs", "/", "/country/AAA"]
+PATHS = ["/api/v1", "/api/v1/observations?format=json&limit=1", "/api/v1/docs", "/", "/country/AAA", "/forum/feed.xml"]
 
 
 def _everything(response) -> str:
@@ -58,6 +59,9 @@ def test_the_public_url_writes_every_absolute_url_whatever_the_host(isolated_env
     assert "https://delta87.example.org/api/v1" in docs and "localhost" not in docs
     index = client.get("/country/AAA").get_data(as_text=True)
     assert 'content="https://delta87.example.org/country/AAA"' in index
+    feed = client.get("/forum/feed.xml", headers={"Host": "localhost:8050"}).get_data(as_text=True)
+    hrefs = re.findall(r'href="([^"]+)"', feed)
+    assert hrefs and all(href.startswith("https://delta87.example.org/forum") for href in hrefs), hrefs
     assert client.get("/", headers={"Host": "delta87.example.org"}).status_code == 200
     assert client.get("/", headers={"Host": EVIL}).status_code == 400
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import signal
 import socket
 import threading
 import time
@@ -158,10 +159,11 @@ def test_requests_in_flight_per_client_address_are_limited(server):
         for sock in socks:
             sock.setblocking(False)
             try:
-                refused.append(sock.recv(200))
+                refused.append(sock.recv(4096))
             except BlockingIOError:
                 pass
-        assert len(refused) == 4 and all(b" 429 " in answer for answer in refused), refused
+        assert len(refused) == 4, refused
+        assert all(b" 429 " in answer and b"Retry-After: 1" in answer for answer in refused), refused
         assert get(server.port, "/healthz")[0] == 200
     finally:
         for sock in socks:
@@ -276,3 +278,20 @@ def test_api_requests_are_rate_limited_per_client_address(server):
     statuses = [fetch("127.0.3.3") for _ in range(40)]  # rate 3/s, bursts of 15
     assert statuses[:15] == [200] * 15 and statuses.count(429) >= 15
     assert fetch("127.0.3.4") == 200
+
+
+@pytest.mark.parametrize("how", ["SIGTERM to delta87 serve", "nginx exits"])
+def test_serve_stops_nginx_and_gunicorn_together(server, how):
+    import psutil  # noqa: PLC0415 - test dependency only
+
+    with Gunicorn(server.env, workers=1) as second:
+        serve = psutil.Process(second.proc.pid)
+        children = serve.children(recursive=True)
+        if how == "nginx exits":
+            next(p for p in serve.children() if p.name() == "nginx").terminate()
+        else:
+            second.proc.send_signal(signal.SIGTERM)
+        code = second.proc.wait(30)
+        _, alive = psutil.wait_procs(children, timeout=15)
+    assert not alive, f"left running: {[p.cmdline() for p in alive]}"
+    assert code == (0 if how.startswith("SIGTERM") else 1)

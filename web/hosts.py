@@ -56,6 +56,11 @@ def trusted_hosts(settings: config.Settings) -> list[str]:
     return names
 
 
+def public_root() -> str:
+    """The base of the absolute URLs of this request: DELTA87_PUBLIC_URL, else the trusted host it came to."""
+    return config.settings().public_url or request.url_root.rstrip("/")
+
+
 def install(server: Flask) -> None:
     """Trust only the configured hosts; with a public URL, build every absolute URL from it."""
     settings = config.settings()
