@@ -83,12 +83,17 @@ def test_source_note_names_source_years_nature_and_attribution_for_restricted_da
             {"indicator": "x", "iso3": "KEN", "year": 2018, "value": 1.0, "source": "walkfree", "nature": "modelled"},
         ]
     )
-    text = "".join(str(part) for part in c.source_note(rows, sources).children)
+    line = c.source_note(rows, sources).children[0]
+    text = "".join(p if isinstance(p, str) else p.children for p in line.children)
     assert text == (
-        "Source: Test suite, Synthetic test data — test (licence: synthetic); Test suite, Synthetic test data — test"
-        " — © Test suite, shown with attribution; not included in downloads. Years: 2016–2018. Nature: measured"
-        " (household survey or census), modelled estimate."
+        "Sources: Synthetic open; Synthetic walkfree (not in downloads). 2016–2018, measured (household survey or"
+        " census), modelled estimate. Sources and notes"
     )
+    assert [a.href for a in line.children if not isinstance(a, str)] == [
+        "/sources/open",
+        "/sources/walkfree",
+        "/sources",
+    ]
 
 
 def test_trend_frame_keeps_age_bands_and_sources_apart_and_needs_two_points():
