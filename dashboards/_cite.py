@@ -18,6 +18,14 @@ from warehouse.schema import redistributable
 
 #: Longest source line, in characters: two lines of the narrowest chart column at 1366 px.
 LIMIT = 190
+#: The nature of the data in a few words (the chart's own notes and the source page say more).
+NATURE_WORDS = {
+    "measured": "survey or census data",
+    "estimated": "estimates",
+    "modelled": "modelled estimates",
+    "detected": "detected cases, not prevalence",
+    "reported": "status as reported",
+}
 #: Surveys named in a line before the rest are left to the source page.
 MAX_SURVEYS = 2
 
@@ -40,10 +48,13 @@ def display_name(record: dict | None, source_id: str, edition: str | None = None
 
 
 def _labels(rows: pd.DataFrame, records: dict) -> list[tuple[str, str]]:
-    """(source id, display name) of every source and edition behind `rows`, in order of appearance, deduplicated."""
+    """(source id, display name) of every source and edition behind `rows`, the most recent data first."""
     editions = rows["edition"] if "edition" in rows.columns else pd.Series(None, index=rows.index, dtype=object)
-    pairs = dict.fromkeys(zip(rows["source"], editions.where(editions.notna(), None), strict=True))
-    labels = [(str(s), display_name(records.get(s), s, e)) for s, e in pairs if isinstance(s, str)]
+    latest = rows["year"].fillna(rows["year_end"] if "year_end" in rows.columns else -1).fillna(-1)
+    keys = pd.DataFrame({"source": rows["source"], "edition": editions.where(editions.notna(), None), "at": latest})
+    keys = keys[keys["source"].map(lambda s: isinstance(s, str))]
+    order = keys.groupby(["source", "edition"], dropna=False, sort=False)["at"].max().sort_values(ascending=False)
+    labels = [(str(s), display_name(records.get(s), s, e if isinstance(e, str) else None)) for s, e in order.index]
     return list(dict.fromkeys(labels))
 
 
@@ -60,14 +71,22 @@ def _restricted(source_id: str, records: dict) -> bool:
     return record is not None and not redistributable(record)
 
 
-def source_text(rows: pd.DataFrame, records: dict, natures: str, extra: str = "") -> tuple[list, list[str]]:
+def natures(rows: pd.DataFrame) -> str:
+    """ "survey or census data, modelled estimates" for the natures of `rows`."""
+    if rows.empty or "nature" not in rows.columns:
+        return ""
+    return ", ".join(NATURE_WORDS.get(n, str(n)) for n in dict.fromkeys(rows["nature"].dropna()))
+
+
+def source_text(rows: pd.DataFrame, records: dict) -> tuple[list, list[str]]:
     """The parts of the line (strings and links) within LIMIT characters, and the ids of the sources named."""
     labels = _labels(rows, records) if not rows.empty else []
+    kinds = natures(rows)
     surveys = _surveys(rows)
     years = _years(rows)
     for shown, survey_count in ((len(labels), MAX_SURVEYS), (len(labels), 0), (2, 0), (1, 0)):
         parts = _parts(labels, shown, surveys[:survey_count], len(surveys) > survey_count, records)
-        tail = f". {years}" + (f", {natures}" if natures else "") + "." + (f" {extra}" if extra else "")
+        tail = f". {years}" + (f", {kinds}" if kinds else "") + "."
         text = "".join(p if isinstance(p, str) else p.children for p in parts) + tail
         if len(text) + len(" Sources and notes") <= LIMIT:
             break
@@ -99,15 +118,17 @@ def _years(rows: pd.DataFrame) -> str:
     return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
 
 
-def source_line(rows: pd.DataFrame, records: dict, natures: str, extra: str = "") -> html.Div:
-    """The line under a chart or card, a "Sources and notes" link, and "Cite this chart"."""
-    parts, ids = source_text(rows, records, natures, extra)
+def source_line(rows: pd.DataFrame, records: dict, extra: str = "") -> html.Div:
+    """The line under a chart or card with a "Sources and notes" link; the chart's own note; "Cite this chart"."""
+    parts, ids = source_text(rows, records)
     notes = f"/sources/{ids[0]}" if len(ids) == 1 else "/sources"
     line = html.P(
         [*parts, " ", html.A("Sources and notes", href=notes, className="sources-link")],
         className="chart-source small text-body-secondary mb-0",
     )
-    return html.Div([line, cite_block([records[s] for s in ids if s in records])], className="chart-source-block mb-1")
+    note = html.P(extra, className="chart-note small text-body-secondary mb-0") if extra else ""
+    cite = cite_block([records[s] for s in ids if s in records])
+    return html.Div([line, note, cite], className="chart-source-block mb-1")
 
 
 def cite_block(records: list[dict]) -> html.Details | str:

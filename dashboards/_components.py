@@ -105,8 +105,7 @@ def year_span(years: pd.Series) -> str:
 
 def source_note(rows: pd.DataFrame, sources, extra: str = "") -> html.Div:
     """The line under a chart: short source names linked to their pages, years, nature; "Cite this chart"."""
-    natures = ", ".join(nature_text(n) for n in dict.fromkeys(rows["nature"].dropna())) if not rows.empty else ""
-    return _cite.source_line(rows, _records(sources), natures, extra)
+    return _cite.source_line(rows, _records(sources), extra)
 
 
 def table(df: pd.DataFrame, columns: list[tuple[str, str]], caption: str, links: dict | None = None) -> html.Div:
