@@ -16,8 +16,9 @@ from dataproduct import citation
 from warehouse import ReleaseError
 from warehouse.schema import redistributable
 
-#: Longest source line, in characters: two lines of the narrowest chart column at 1366 px.
-LIMIT = 190
+#: Longest source line, in characters: two lines of a half-width chart column at desktop width (the browser test
+#: tests/test_browser_sources.py measures the lines).
+LIMIT = 130
 #: The nature of the data in a few words (the chart's own notes and the source page say more).
 NATURE_WORDS = {
     "measured": "survey or census data",

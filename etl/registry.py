@@ -46,8 +46,8 @@ COLUMNS: dict[str, str] = {
 }
 #: Columns the `reference` handlers read (etl/country_attributes.py).
 REFERENCE_COLUMNS = ("area", "region")
-#: Longest short display names (source lines under charts must fit in two lines at desktop width).
-SHORT_NAME, SHORT_EDITION = 48, 72
+#: Longest short display names: a card's source line must fit in two lines of a quarter-width card at desktop width.
+SHORT_NAME, SHORT_EDITION = 48, 56
 Code = Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
 Sex = Literal[SEXES]  # type: ignore[valid-type]
 

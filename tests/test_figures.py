@@ -80,7 +80,7 @@ def test_source_note_names_source_years_nature_and_attribution_for_restricted_da
     rows = obs(
         [
             {"indicator": "x", "iso3": "KEN", "year": 2016, "value": 1.0, "source": "open"},
-            {"indicator": "x", "iso3": "KEN", "year": 2018, "value": 1.0, "source": "walkfree", "nature": "modelled"},
+            {"indicator": "x", "iso3": "KEN", "year": 2018, "value": 1.0, "source": "walkfree"},
         ]
     )
     line = c.source_note(rows, sources).children[0]
