@@ -47,6 +47,8 @@ def _known(template: str, variables: dict) -> bool:
             return str(variables["iso3"]).upper() in _data.countries(release).index
         if template == "/indicator/<code>":
             return variables["code"] in _data.indicators(release).index
+        if template == "/sources/<source_id>":
+            return variables["source_id"] in _data.source_records(release)
     except ReleaseError:
         return True  # no release: the page explains that, with status 200
     if template == "/theme/<slug>":

@@ -25,7 +25,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from dataproduct import readme
+from dataproduct import citation, readme
 from dataproduct.params import Catalog, Query, without_licence_limit
 from warehouse import Release, Warehouse
 from warehouse.schema import DOWNLOAD, redistributable
@@ -308,6 +308,7 @@ BUNDLE_FILES = {
     "indicators.csv": "name, unit, definition and caveats of each indicator",
     "sources.csv": "publisher, edition, URL, licence and citation of each source in the data",
     "metadata.json": "release id, query URL, row count, sources and licence exclusions, machine-readable",
+    "CITATION.txt": "how to cite the data: each source's citation and the release",
     "load_pandas.py / load.R / load_duckdb.sql": "ready-to-run snippets that load the data",
 }
 
@@ -325,6 +326,7 @@ def bundle(piece: Slice) -> tempfile.SpooledTemporaryFile:
         archive.writestr("sources.csv", _csv_text([*SOURCE_COLUMNS, "rows"], source_rows))
         archive.writestr("metadata.json", json.dumps(meta, indent=2, default=str))
         archive.writestr("README.md", readme.readme(meta, BUNDLE_FILES))
+        archive.writestr("CITATION.txt", citation.bundle_citation(meta))
         for name, text in readme.loaders("data").items():
             archive.writestr(name, text)
     out.seek(0)

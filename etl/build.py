@@ -9,6 +9,7 @@ table `observations` in the build's DuckDB connection; the small tables are pand
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -287,7 +288,14 @@ def indicator_table(con, defined: pd.DataFrame, countries: set[str], rules=None)
 def source_table(sources: list[Source]) -> pd.DataFrame:
     """The sources table from the registry entries."""
     names = TABLES["sources"].names
-    return pd.DataFrame([{name: getattr(s, name) for name in names} for s in sources], columns=names)
+    rows = [{name: getattr(s, name, None) for name in names} | {"edition_names": edition_names(s)} for s in sources]
+    return pd.DataFrame(rows, columns=names)
+
+
+def edition_names(source: Source) -> str:
+    """JSON {dataset edition: its short display name} for the datasets that name one."""
+    names = {d.edition: d.short_name for d in source.datasets if d.edition and d.short_name}
+    return json.dumps(names, sort_keys=True, ensure_ascii=False)
 
 
 def pathfinder_source(reference_dir: Path) -> pd.DataFrame:
@@ -299,6 +307,8 @@ def pathfinder_source(reference_dir: Path) -> pd.DataFrame:
     row = {
         "id": "pathfinders",
         "publisher": "Delta 8.7 platform staff",
+        "short_name": "Delta 8.7 staff list of pathfinder countries",
+        "edition_names": "{}",
         "title": "Alliance 8.7 pathfinder countries (staff-edited list, data/reference/pathfinders.yaml)",
         "edition": "",
         "url": "",

@@ -47,6 +47,8 @@ COLUMNS: dict[str, str] = {
 }
 #: Columns the `reference` handlers read (etl/country_attributes.py).
 REFERENCE_COLUMNS = ("area", "region")
+#: Longest short display names: a card's source line must fit in two lines of a quarter-width card at desktop width.
+SHORT_NAME, SHORT_EDITION = 48, 56
 Code = Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
 Sex = Literal[SEXES]  # type: ignore[valid-type]
 
@@ -120,6 +122,12 @@ class Dataset(_Model):
         "measured", description="`measured`, `estimated`, `modelled`, `detected` or `reported`"
     )  # type: ignore[valid-type]
     edition: str | None = Field(None, description="the edition of these figures (default: the source's)")
+    short_name: str | None = Field(
+        None,
+        max_length=SHORT_EDITION,
+        description=f"this edition's name in the source line under charts, e.g. `ILO & UNICEF (2021), Child Labour: "
+        f"Global estimates 2020` (at most {SHORT_EDITION} characters; default: the source's `short_name`)",
+    )
     note: str | None = Field(None, description="a note added to every observation")
 
     # What the publisher said about time and comparability (read by etl/statement.py).
@@ -186,6 +194,11 @@ class Source(_Model):
 
     id: str = Field(pattern=r"^[a-z0-9_]+$", description="the registry file's name without `.yaml`")
     publisher: str = Field(description="who published the data")
+    short_name: str = Field(
+        max_length=SHORT_NAME,
+        description=f"the source's name in the source line under charts and cards, e.g. `UNICEF Data Warehouse` "
+        f"(at most {SHORT_NAME} characters; the full record is on /sources/<id>)",
+    )
     title: str = Field(description="the product's title")
     edition: str = Field(description="the edition or vintage")
     url: str = Field(description="the publisher's original location")

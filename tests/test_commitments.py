@@ -51,7 +51,7 @@ def resolver() -> Resolver:
 
 
 def _source(source_id: str = "synthetic") -> Source:
-    return Source(id=source_id, publisher="test", title="synthetic", edition="test", url="http://127.0.0.1",
+    return Source(id=source_id, publisher="test", short_name="test", title="synthetic", edition="test", url="http://127.0.0.1",
                   obtained_from="tests", licence="synthetic", redistribution=True, retrieved="2026-01-01",
                   citation="synthetic", files=[])  # fmt: skip
 

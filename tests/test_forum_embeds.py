@@ -30,7 +30,7 @@ def rendered(app, markdown: str, baseline: str | None = None):
 def test_a_figure_shows_the_latest_value_with_its_source_line(published, app):
     tree = rendered(app, "Nepal: {{figure indicator=child_labour_5_17 area=NPL}}.")
     span = next(c for c in components(tree) if getattr(c, "className", None) == "embed-figure")
-    assert texts(span) == "8%  (Nepal, 2019, ages 5–17; source: test)"
+    assert texts(span) == "8%  (Nepal, 2019, ages 5–17; source: Synthetic synthetic)"  # the short name of the source
     older = rendered(app, "{{figure indicator=child_labour_5_17 area=NPL year=2014}}")
     assert "9%  (Nepal, 2014, ages 5–17" in texts(older)
 

@@ -40,7 +40,7 @@ def test_options_are_read_by_the_model_of_the_dataset_format():
 
 
 def _problems(tmp_path: Path, dataset: dict) -> list[str]:
-    entry = {"id": "x", "publisher": "p", "title": "t", "edition": "e", "url": "u", "obtained_from": "o",
+    entry = {"id": "x", "publisher": "p", "short_name": "s", "title": "t", "edition": "e", "url": "u", "obtained_from": "o",
              "licence": "l", "redistribution": True, "retrieved": "r", "citation": "c",
              "files": [{"path": "a/x.csv", "sha256": "0" * 64}], "datasets": [{"file": "a/x.csv", **dataset}]}  # fmt: skip
     path = tmp_path / "x.yaml"
