@@ -13,7 +13,7 @@ from dash.development.base_component import Component
 import api
 import config
 import web
-from dashboards import _shell
+from dashboards import _feed, _shell
 
 
 def create_app() -> dash.Dash:
@@ -34,6 +34,7 @@ def create_app() -> dash.Dash:
     web.install(app)  # cache, release pinning, health, errors, security headers, compression
     api.init_app(app.server)
     _shell.register(app)  # menu toggler, current-section links, HTTP 404 for unknown pages and codes
+    _feed.register(app.server)  # /forum/feed.xml
     _ = dbc  # dash-bootstrap-components registers its JS bundle on import
     _finish_setup(app)
     return app

@@ -76,23 +76,44 @@ def _warm_cache() -> None:
 
 
 @etl.command("check")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--source", "source_id", default=None, help="Apply the registry entry SOURCE (data/registry/SOURCE.yaml)."
+)
+@click.option("--dataset", "number", type=int, default=None, help="With --source: only its dataset N (1-based).")
 @click.option(
     "--format",
     "fmt",
-    required=True,
     type=click.Choice([f for f in FORMATS if f not in ("reference", "commitments")]),
     help="The publisher format of FILE.",
 )
 @click.option("--unit", type=click.Choice(UNITS), default=None, help="Unit of the values, for range checks.")
 @click.option("--sheet", default=None, help="Excel: the sheet to read.")
 @click.option("--header-row", type=int, default=None, help="Excel: the 1-based header row.")
-def etl_check(file: Path, fmt: str, unit: str | None, sheet: str | None, header_row: int | None) -> None:
-    """Validate one FILE without publishing: rows, countries, years and every problem found.
+def etl_check(file, source_id, number, fmt, unit, sheet, header_row) -> None:
+    """Validate without publishing: a registry entry (--source), or one FILE in a format (--format).
 
+    With --source, the entry is applied to its raw files exactly as `delta87 etl run` would (checksums, every
+    dataset, the release checks) and each dataset's rows, areas, years, indicators and dropped rows are shown
+    with every problem. With FILE and --format, the format's default column names stand in for an entry.
     Exit status: 0 when no errors were found, 1 otherwise.
     """
-    from etl.build import check_file  # noqa: PLC0415
+    if (file is None) == (source_id is None):
+        raise click.UsageError("give either FILE with --format, or --source SOURCE")
+    if source_id:
+        from etl.preview import check_source, lines  # noqa: PLC0415 - keep `delta87 --help` fast
+
+        preview = check_source(source_id, number)
+        click.echo("\n".join(lines(preview)))
+        sys.exit(1 if any(p.severity == "error" for p in preview.problems) else 0)
+    if fmt is None:
+        raise click.UsageError("FILE needs --format (one of: " + ", ".join(FORMATS[:8]) + ")")
+    sys.exit(_check_file(file, fmt, unit, sheet, header_row))
+
+
+def _check_file(file: Path, fmt: str, unit: str | None, sheet: str | None, header_row: int | None) -> int:
+    """`etl check FILE --format F`: print what the file holds and its problems; the exit status."""
+    from etl.preview import SHOWN, check_file  # noqa: PLC0415
 
     options = {k: v for k, v in (("sheet", sheet), ("header_row", header_row)) if v is not None}
     try:
@@ -109,31 +130,67 @@ def etl_check(file: Path, fmt: str, unit: str | None, sheet: str | None, header_
         click.echo(f"{file}: no usable rows")
     errors = [p for p in problems if p.severity == "error"]
     click.echo(f"problems: {len(errors)} error(s), {len(problems) - len(errors)} warning(s)")
-    for problem in problems:
+    for problem in (errors + [p for p in problems if p.severity != "error"])[:SHOWN]:
         click.echo(f"  {problem}")
-    sys.exit(1 if errors else 0)
+    if len(problems) > SHOWN:
+        click.echo(f"  … {len(problems) - SHOWN:,} more")
+    return 1 if errors else 0
 
 
 @etl.command("status")
 def etl_status() -> None:
-    """Show the release being served, whether it verifies, and the last run's outcome."""
+    """Show the release being served, whether it verifies, whether it is the newest, and the last run."""
     from warehouse import ReleaseError, Releases  # noqa: PLC0415
 
     settings = config.settings()
     click.echo(f"warehouse: {settings.warehouse_dir}")
     click.echo(f"raw data:  {settings.raw_dir}")
+    releases = Releases(settings.warehouse_dir)
     try:
-        release = Releases(settings.warehouse_dir).current()
+        release = releases.current()
         click.echo(f"serving:   {release.id} (created {release.created})")
         click.echo("counts:    " + ", ".join(f"{k} {v:,}" for k, v in sorted(release.counts.items())))
         if release.degraded:
             click.echo(f"DEGRADED:  {release.degraded}")
+        newest = next(iter(releases.listing()), None)
+        if newest and newest["id"] != release.id:
+            click.echo(f"NOT NEWEST: {newest['id']} (created {newest['created']}) is newer than the release served "
+                       f"(after a rollback?); `delta87 etl rollback {newest['id']}` serves it again")  # fmt: skip
     except ReleaseError as exc:
         click.echo(f"serving:   nothing ({exc})")
-    latest = settings.report_dir / "latest.json"
-    if latest.is_file():
-        report = json.loads(latest.read_text(encoding="utf-8"))
-        click.echo(f"last run:  {report['run_id']} {report['status']} ({len(report['problems'])} problem(s))")
+    _last_run(settings.report_dir)
+
+
+def _last_run(folder: Path) -> None:
+    """The outcome of the last `etl run`, and where its report is."""
+    latest = folder / "latest.json"
+    if not latest.is_file():
+        click.echo("last run:  none recorded")
+        return
+    report = json.loads(latest.read_text(encoding="utf-8"))
+    problems = report.get("problems", [])
+    errors = sum(p.get("severity") == "error" for p in problems)
+    click.echo(f"last run:  {report['run_id']} {report['status'].upper()} at {report.get('finished', '?')} "
+               f"({errors} error(s), {len(problems) - errors} warning(s))")  # fmt: skip
+    if report["status"] in ("refused", "failed"):
+        first = next((p for p in problems if p.get("severity") == "error"), None)
+        if first:
+            click.echo(f"  first error: {first.get('file') or '?'}: {first['message']}")
+        click.echo("  nothing was published by that run; the release above is still served")
+    click.echo(f"report:    {folder / (report['run_id'] + '.txt')}")
+
+
+@etl.command("verify")
+@click.argument("release", required=False)
+@click.option("--all", "every", is_flag=True, help="Verify every release on disk.")
+def etl_verify(release: str | None, every: bool) -> None:
+    """Re-hash every file of RELEASE (default: the one CURRENT names) against its manifest.
+
+    Exit status: 0 when every file matches, 1 when a file is missing or differs, or the release cannot be read.
+    """
+    from cli.verify import verify_releases  # noqa: PLC0415
+
+    sys.exit(verify_releases(config.settings().warehouse_dir, release, every, click.echo))
 
 
 @etl.command("releases")
@@ -170,10 +227,10 @@ def etl_rollback(release: str | None) -> None:
 @click.option("--workers", type=int, default=None, help="gunicorn workers (default 2, or DELTA87_WORKERS).")
 @click.option("--dev", is_flag=True, help="Use Dash's development server instead of gunicorn (never in production).")
 def serve(host: str | None, port: int | None, workers: int | None, dev: bool) -> None:
-    """Run the web platform; builds the data first if no release exists yet.
+    """Run the web platform (nginx in front of gunicorn); builds the data first if no release exists yet.
 
     Starts with an empty filesystem cache, so that no page part rendered by other code outlives a restart (a
-    shared Redis cache is kept: its keys name the package version).
+    shared Redis cache is kept: its keys name the package version). Limits: see README "Deployment".
     """
     settings = config.settings()
     host, port, workers = host or settings.host, port or settings.port, workers or settings.workers
@@ -183,36 +240,16 @@ def serve(host: str | None, port: int | None, workers: int | None, dev: bool) ->
     os.chdir(config.ROOT)
     if dev:
         os.execv(sys.executable, [sys.executable, str(config.ROOT / "app.py")])
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which("gunicorn")
-    if not gunicorn:
-        raise click.ClickException("gunicorn is not installed: run `make run` (or pip install -e .)")
-    click.echo(f"Delta 8.7 on http://{host}:{port}/ ({workers} workers)")
+    from cli import server  # noqa: PLC0415
+
     # Worker memory: fewer malloc arenas and Arrow on the system allocator hand freed memory back instead of
     # keeping it per thread.
     os.environ.setdefault("MALLOC_ARENA_MAX", "2")
     os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
-    os.execv(
-        gunicorn,
-        [
-            gunicorn,
-            "--workers",
-            str(workers),
-            "--threads",
-            "4",
-            "--bind",
-            f"{host}:{port}",
-            "--no-control-socket",
-            "--max-requests",  # recycle a worker now and then, so slow memory growth can never accumulate
-            "5000",
-            "--max-requests-jitter",
-            "500",
-            "--access-logfile",
-            "-",
-            "--log-level",
-            "info",
-            "app:wsgi()",
-        ],
-    )
+    try:
+        sys.exit(server.serve(host, port, workers))
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @main.command("warm")
@@ -226,6 +263,25 @@ def warm_pages(paths: tuple[str, ...]) -> None:
     from cli import warm  # noqa: PLC0415 - building the app is the slow part; only when run
 
     sys.exit(warm.main(list(paths)))
+
+
+@main.group("content")
+def content_group() -> None:
+    """Check the learning space and the forum."""
+
+
+@content_group.command("check")
+@click.option("--learn-dir", type=click.Path(file_okay=False, path_type=Path), help="Explainers (content/learn).")
+@click.option("--forum-dir", type=click.Path(file_okay=False, path_type=Path), help="Articles (content/forum).")
+def content_check(learn_dir: Path | None, forum_dir: Path | None) -> None:
+    """Validate every explainer, forum article, glossary term and theme: front matter, tags, internal links and
+    shortcodes (indicators and areas checked against the reference list and the served release).
+    Exit status: 0 when everything is valid, 1 with one line per problem naming the file."""
+    from content.check import FORUM_DIR, LEARN_DIR, check_all  # noqa: PLC0415
+
+    report = check_all(learn_dir=learn_dir or LEARN_DIR, forum_dir=forum_dir or FORUM_DIR)
+    click.echo("\n".join(report.lines()))
+    sys.exit(0 if report.ok else 1)
 
 
 def _ensure_release() -> None:

@@ -10,6 +10,7 @@ import re
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 GLOSSARY_ROUTE = "/learn/glossary"
+FORUM_ROUTE = "/forum"
 
 #: Routes of the platform (notes/COMMON.md "Routes"); content may link to these and to the patterns below.
 STATIC_ROUTES = frozenset(
@@ -26,6 +27,9 @@ STATIC_ROUTES = frozenset(
         GLOSSARY_ROUTE,
         "/search",
         "/api/v1/docs",
+        FORUM_ROUTE,
+        FORUM_ROUTE + "/contribute",
+        FORUM_ROUTE + "/feed.xml",
     }
 )
 ROUTE_PATTERNS = (
@@ -34,6 +38,7 @@ ROUTE_PATTERNS = (
     re.compile(r"/indicator/[a-z][a-z0-9_]*"),
     re.compile(r"/theme/[a-z0-9]+(-[a-z0-9]+)*"),
     re.compile(r"/learn/[a-z0-9]+(-[a-z0-9]+)*"),
+    re.compile(r"/forum/[a-z0-9]+(-[a-z0-9]+)*"),
 )
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
 
@@ -70,8 +75,8 @@ def is_internal_route(route: str) -> bool:
     return any(pattern.fullmatch(path) for pattern in ROUTE_PATTERNS)
 
 
-def check_content_link(href: str, explainers, glossary) -> str | None:
-    """Why an internal link in content does not resolve, or None when it does."""
+def check_content_link(href: str, explainers, glossary, articles=None) -> str | None:
+    """Why an internal link in content does not resolve, or None when it does (articles: None = not checked)."""
     path, _, anchor = href.partition("#")
     path = path.split("?", 1)[0]
     if not path:
@@ -82,4 +87,12 @@ def check_content_link(href: str, explainers, glossary) -> str | None:
         return f"link {href}: no explainer {path.removeprefix('/learn/')!r}"
     if not is_internal_route(path):
         return f"link {href}: not a platform route"
+    slug = path.removeprefix(FORUM_ROUTE + "/")
+    if (
+        articles is not None
+        and path.startswith(FORUM_ROUTE + "/")
+        and path not in STATIC_ROUTES
+        and slug not in articles
+    ):
+        return f"link {href}: no forum article {slug!r}"
     return None

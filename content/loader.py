@@ -1,11 +1,15 @@
-"""Load and validate everything the pages read from files: explainers, the glossary, themes, indicator definitions.
+"""Load and validate everything the pages read from files: explainers, forum articles, the glossary, themes,
+indicator definitions.
 
 An explainer (content/learn/*.md) is Markdown with YAML front matter validated by a pydantic model (the
 snehilvj/dmc-docs pattern); the glossary (content/glossary.yaml) and the themes (content/themes.yaml) are YAML
 validated the same way (content/models.py). Every problem raises ContentError with a message
 "<file>: <field>: <what is wrong>". The body may write `[[forced labour]]` or `[[detected victim|detected
 victims]]` to link a glossary term; an unknown term is an error. Links must use http(s), mailto, "/..." or
-"#..."; raw HTML is refused (the renderer would show it as text). Files are read once per process
+"#..."; raw HTML is refused (the renderer would show it as text). A forum article (content/forum/*.md) is
+loaded the same way, with its own front matter (content.models.ArticleMeta); its `{{figure ...}}` and
+`{{chart ...}}` shortcodes (content/shortcodes.py) are left for the renderer, which shows a notice for a bad
+one, and for `delta87 content check` (content/check.py), which reports it. Files are read once per process
 (`library()`), at the first page that needs them, never at import.
 """
 
@@ -21,8 +25,18 @@ from markdown_it import MarkdownIt
 from pydantic import ValidationError
 
 import config
-from content import links
-from content.models import ContentError, Explainer, FrontMatter, GlossaryTerm, Library, Theme, slugify
+from content import links, shortcodes
+from content.models import (
+    Article,
+    ArticleMeta,
+    ContentError,
+    Explainer,
+    FrontMatter,
+    GlossaryTerm,
+    Library,
+    Theme,
+    slugify,
+)
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +44,13 @@ CONTENT_DIR = Path(__file__).resolve().parent
 LEARN_DIR = CONTENT_DIR / "learn"
 GLOSSARY_FILE = CONTENT_DIR / "glossary.yaml"
 THEMES_FILE = CONTENT_DIR / "themes.yaml"
+FORUM_DIR = CONTENT_DIR / "forum"
+CONTRIBUTING_FILE = CONTENT_DIR / "contributing.md"
 
 WORDS_PER_MINUTE = 200
 _INLINE_TEXT = {"softbreak": " ", "hardbreak": " "}
 GLOSSARY_LINK = re.compile(r"\[\[([^\[\]|]+?)(?:\|([^\[\]]+?))?\]\]")
-_AUDIT = MarkdownIt("commonmark", {"html": True}).enable("table")
+_AUDIT = MarkdownIt("commonmark", {"html": True}).enable("table").use(shortcodes.plugin)
 _AUDIT.validateLink = lambda url: True  # the audit must see every link, even those markdown-it would drop
 
 
@@ -101,6 +117,38 @@ def load_explainer(path: Path, lookup: dict[str, str]) -> Explainer:
     return Explainer(meta=meta, body=body, path=path, words=words, text=text)
 
 
+def load_article(path: Path, lookup: dict[str, str]) -> Article:
+    """Read one forum article; raise ContentError naming the file and field at fault."""
+    name = path.name
+    header, body = split_front_matter(path.read_text(encoding="utf-8"), name)
+    try:
+        meta = ArticleMeta.model_validate(header)
+    except ValidationError as exc:
+        raise ContentError(_validation_message(name, exc)) from exc
+    if meta.slug != path.stem:
+        raise ContentError(f"{name}: slug: {meta.slug!r} must equal the file name without .md ({path.stem!r})")
+    body = expand_glossary_links(body, lookup, f"{name}: body")
+    audit_markdown(body, f"{name}: body")
+    check_sources_cited(meta, body, name)
+    text = plain_text(body)
+    return Article(meta=meta, body=body, path=path, words=len(re.findall(r"\w+", text)), text=text)
+
+
+def load_files(folder: Path, load, lookup: dict[str, str], strict: bool) -> tuple[dict, list[str]]:
+    """Every *.md file of a folder read with `load`, by slug; strict: raise on the first problem, else list it."""
+    loaded, problems = {}, []
+    for path in sorted(folder.glob("*.md")):
+        try:
+            item = load(path, lookup)
+        except (ContentError, OSError, UnicodeDecodeError) as exc:
+            if strict:
+                raise ContentError(str(exc)) from exc
+            problems.append(str(exc) if isinstance(exc, ContentError) else f"{path.name}: file: {exc}")
+            continue
+        loaded[item.slug] = item
+    return loaded, problems
+
+
 def split_front_matter(text: str, name: str) -> tuple[dict, str]:
     """Split '---\\n<yaml>\\n---\\n<markdown>' into the parsed header and the body."""
     text = text.replace("\r\n", "\n").lstrip("\ufeff")
@@ -138,44 +186,56 @@ def load_themes(path: Path = THEMES_FILE) -> dict[str, Theme]:
 
 
 def load_library(
-    learn_dir: Path = LEARN_DIR, glossary_file: Path = GLOSSARY_FILE, themes_file: Path = THEMES_FILE, strict=True
+    learn_dir: Path = LEARN_DIR,
+    glossary_file: Path = GLOSSARY_FILE,
+    themes_file: Path = THEMES_FILE,
+    strict=True,
+    forum_dir: Path = FORUM_DIR,
 ) -> Library:
-    """Load every explainer, the glossary and the themes. strict: raise on the first problem; else skip bad files
-    and list them."""
+    """Load every explainer, forum article, the glossary and the themes. strict: raise on the first problem; else
+    skip bad files and list them."""
     glossary = load_glossary(glossary_file)
     lookup = term_lookup(glossary)
-    explainers: dict[str, Explainer] = {}
-    problems: list[str] = []
-    for path in sorted(learn_dir.glob("*.md")):
-        try:
-            explainer = load_explainer(path, lookup)
-        except (ContentError, OSError, UnicodeDecodeError) as exc:
-            if strict:
-                raise ContentError(str(exc)) from exc
-            problems.append(str(exc))
-            continue
-        explainers[explainer.slug] = explainer
+    explainers, problems = load_files(learn_dir, load_explainer, lookup, strict)
+    articles, more = load_files(forum_dir, load_article, lookup, strict)
+    problems += more
     try:
         themes = load_themes(themes_file)
     except ContentError as exc:
         if strict:
             raise
         themes, problems = {}, [*problems, str(exc)]
-    problems += cross_check(explainers, glossary, glossary_file.name)
+    problems += cross_check(explainers, glossary, glossary_file.name, articles)
+    problems += check_articles(articles, themes)
     if strict and problems:
         raise ContentError(problems[0])
     for problem in problems:
         log.error("content problem: %s", problem)
     ordered = dict(sorted(explainers.items(), key=lambda item: item[1].title.casefold()))
-    return Library(explainers=ordered, glossary=glossary, themes=themes, problems=tuple(problems))
+    newest = dict(sorted(articles.items(), key=lambda item: (item[1].meta.date, item[0]), reverse=True))
+    return Library(explainers=ordered, glossary=glossary, themes=themes, problems=tuple(problems), articles=newest)
 
 
 @functools.lru_cache(maxsize=4)
 def library(
-    learn_dir: Path = LEARN_DIR, glossary_file: Path = GLOSSARY_FILE, themes_file: Path = THEMES_FILE
+    learn_dir: Path = LEARN_DIR,
+    glossary_file: Path = GLOSSARY_FILE,
+    themes_file: Path = THEMES_FILE,
+    forum_dir: Path = FORUM_DIR,
 ) -> Library:
     """The content, read once per process; a bad file is skipped and reported rather than taking pages down."""
-    return load_library(learn_dir, glossary_file, themes_file, strict=False)
+    return load_library(learn_dir, glossary_file, themes_file, strict=False, forum_dir=forum_dir)
+
+
+@functools.lru_cache(maxsize=2)
+def contributing_guide(path: Path = CONTRIBUTING_FILE) -> str:
+    """The forum's guide for authors (Markdown, no front matter), audited like every content file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ContentError(f"{path.name}: file: {exc}") from exc
+    audit_markdown(text, f"{path.name}: body")
+    return text
 
 
 def indicator_definitions() -> list[dict]:
@@ -221,7 +281,7 @@ def audit_markdown(markdown: str, where: str) -> None:
             )
 
 
-def check_sources_cited(meta: FrontMatter, body: str, name: str) -> None:
+def check_sources_cited(meta: FrontMatter | ArticleMeta, body: str, name: str) -> None:
     """The body must end with a '## Sources' section citing every source's publisher, title and year."""
     tokens = _AUDIT.parse(body)
     headings = [i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2"]
@@ -234,14 +294,17 @@ def check_sources_cited(meta: FrontMatter, body: str, name: str) -> None:
                 raise ContentError(f"{name}: sources.{index}: {part!r} is not cited in the body's Sources section")
 
 
-def cross_check(explainers: dict[str, Explainer], glossary: dict[str, GlossaryTerm], glossary_name: str) -> list[str]:
-    """Links between content files must resolve: /learn/<slug>, glossary anchors, glossary -> explainers."""
+def cross_check(
+    explainers: dict[str, Explainer], glossary: dict[str, GlossaryTerm], glossary_name: str, articles: dict
+) -> list[str]:
+    """Links between content files must resolve: /learn/<slug>, /forum/<slug>, glossary anchors, glossary ->
+    explainers."""
     problems = []
-    for explainer in explainers.values():
-        for href in internal_links(explainer.body):
-            problem = links.check_content_link(href, explainers, glossary)
+    for item in [*explainers.values(), *articles.values()]:
+        for href in internal_links(item.body):
+            problem = links.check_content_link(href, explainers, glossary, articles)
             if problem:
-                problems.append(f"{explainer.path.name}: body: {problem}")
+                problems.append(f"{item.path.name}: body: {problem}")
     for term in glossary.values():
         for slug in term.explainers:
             if slug not in explainers:
@@ -259,6 +322,22 @@ def indicator_explainer_problems(explainers: dict[str, Explainer]) -> list[str]:
     ]
 
 
+def check_articles(articles: dict[str, Article], themes: dict[str, Theme]) -> list[str]:
+    """An article's theme tags must name themes, and the article it responds to must exist (and not be itself)."""
+    problems = []
+    for article in articles.values():
+        name, meta = article.path.name, article.meta
+        for index, slug in enumerate(meta.tags.themes):
+            if themes and slug not in themes:
+                problems.append(f"{name}: tags.themes.{index}: unknown theme {slug!r} (themes: {', '.join(themes)})")
+        answered = articles.get(meta.responds_to or "")
+        if meta.responds_to is not None and (answered is None or answered is article):
+            problems.append(f"{name}: responds_to: no other forum article {meta.responds_to!r}")
+        elif answered is not None and answered.meta.date > meta.date:
+            problems.append(f"{name}: responds_to: {meta.responds_to!r} is dated after this article")
+    return problems
+
+
 def internal_links(markdown: str) -> list[str]:
     """Every '/...' or '#...' link address in a Markdown text."""
     found = []
@@ -268,6 +347,11 @@ def internal_links(markdown: str) -> list[str]:
             if href.startswith(("/", "#")):
                 found.append(href)
     return found
+
+
+def markdown_tokens(markdown: str) -> list:
+    """The parsed token stream of a Markdown text (shortcodes as `shortcode` tokens), for checks."""
+    return _AUDIT.parse(markdown)
 
 
 def plain_text(markdown: str) -> str:

@@ -1,4 +1,4 @@
-"""The learning space's content types: explainer front matter, glossary terms, themes, and the loaded Library.
+"""The content types: explainer and forum article front matter, glossary terms, themes, and the loaded Library.
 
 Every model refuses unknown fields, so a typo in a content file is an error naming the field, not a value
 silently ignored. content/loader.py reads the files into these.
@@ -6,6 +6,7 @@ silently ignored. content/loader.py reads the files into these.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from content import links
+from warehouse.releases import RELEASE_ID
 
 #: The fixed topic vocabulary of explainers: slug -> label shown on /learn.
 TOPICS: dict[str, str] = {
@@ -82,10 +84,7 @@ class FrontMatter(Strict):
     @field_validator("related_indicators")
     @classmethod
     def _codes(cls, codes: list[str]) -> list[str]:
-        for code in codes:
-            if not re.fullmatch(r"[a-z][a-z0-9_]*", code):
-                raise ValueError(f"{code!r} is not an indicator code (lowercase letters, digits, underscores)")
-        return codes
+        return indicator_codes(codes)
 
     @field_validator("dashboards")
     @classmethod
@@ -149,6 +148,101 @@ class Theme(Strict):
     facts: list[Fact] = []
 
 
+#: Platform licence of forum articles' text (the contributing page explains it).
+ARTICLE_LICENCE = "CC BY 4.0"
+#: Slugs the forum's own pages use under /forum/.
+RESERVED_SLUGS = frozenset({"contribute", "feed"})
+
+
+class Author(Strict):
+    """An author of a forum article: a person or a team, with the organisation they write for."""
+
+    name: str = Field(min_length=2, max_length=120)
+    affiliation: str = Field(min_length=2, max_length=200)
+
+
+class Tags(Strict):
+    """What an article is about: countries by ISO3, indicators by code, themes by slug (at least one tag)."""
+
+    countries: list[str] = Field(default_factory=list)
+    indicators: list[str] = Field(default_factory=list)
+    themes: list[str] = Field(default_factory=list)
+
+    @field_validator("countries")
+    @classmethod
+    def _iso3(cls, codes: list[str]) -> list[str]:
+        for code in codes:
+            if not re.fullmatch(r"[A-Z]{3}", code):
+                raise ValueError(f"{code!r} is not an ISO3 country code (three upper-case letters)")
+        return codes
+
+    @field_validator("indicators")
+    @classmethod
+    def _codes(cls, codes: list[str]) -> list[str]:
+        return indicator_codes(codes)
+
+    @model_validator(mode="after")
+    def _some(self) -> Tags:
+        if not (self.countries or self.indicators or self.themes):
+            raise ValueError("give at least one country, indicator or theme")
+        return self
+
+
+class ArticleMeta(Strict):
+    """The validated header of a forum article (content/forum/<slug>.md)."""
+
+    title: str = Field(min_length=3, max_length=140)
+    slug: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    date: dt.date
+    summary: str = Field(min_length=20, max_length=400)
+    authors: list[Author] = Field(min_length=1)
+    tags: Tags
+    responds_to: str | None = Field(default=None, description="slug of the article this one answers")
+    release: str = Field(pattern=RELEASE_ID.pattern, description="the data release the article was written against")
+    sources: list[Source] = Field(min_length=1)
+    licence: Literal["CC BY 4.0"] = ARTICLE_LICENCE
+
+    @field_validator("slug")
+    @classmethod
+    def _not_reserved(cls, slug: str) -> str:
+        if slug in RESERVED_SLUGS:
+            raise ValueError(f"{slug!r} is the address of a forum page; choose another slug")
+        return slug
+
+    @field_validator("date")
+    @classmethod
+    def _not_future(cls, value: dt.date) -> dt.date:
+        if value > dt.date.today():
+            raise ValueError("cannot be in the future")
+        return value
+
+
+@dataclass(frozen=True)
+class Article:
+    """A loaded forum article: validated front matter and its Markdown body (shortcodes still in place)."""
+
+    meta: ArticleMeta
+    body: str
+    path: Path
+    words: int
+    text: str  # plain text of the body, for search
+
+    @property
+    def slug(self) -> str:
+        """The article's address part: /forum/<slug>."""
+        return self.meta.slug
+
+    @property
+    def title(self) -> str:
+        """The article's title."""
+        return self.meta.title
+
+    @property
+    def reading_time(self) -> int:
+        """Minutes, at 200 words a minute."""
+        return max(1, round(self.words / 200))
+
+
 @dataclass(frozen=True)
 class Explainer:
     """A loaded explainer: validated front matter and a body whose glossary links are expanded."""
@@ -172,12 +266,14 @@ class Explainer:
 
 @dataclass(frozen=True)
 class Library:
-    """Every explainer (by slug, ordered by title), glossary term (by slug, ordered by term) and theme (by slug)."""
+    """Every explainer (by slug, ordered by title), glossary term (by slug, ordered by term), theme (by slug) and
+    forum article (by slug, newest first)."""
 
     explainers: dict[str, Explainer]
     glossary: dict[str, GlossaryTerm]
     themes: dict[str, Theme] = field(default_factory=dict)
     problems: tuple[str, ...] = field(default=())
+    articles: dict[str, Article] = field(default_factory=dict)  # newest first
 
     def by_topic(self) -> dict[str, list[Explainer]]:
         """Explainers grouped under each topic of the vocabulary (an explainer may sit under several)."""
@@ -186,6 +282,14 @@ class Library:
             for topic in explainer.meta.topics:
                 groups[topic].append(explainer)
         return groups
+
+
+def indicator_codes(codes: list[str]) -> list[str]:
+    """The codes, if each is written like an indicator code; else ValueError naming the first that is not."""
+    for code in codes:
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", code):
+            raise ValueError(f"{code!r} is not an indicator code (lowercase letters, digits, underscores)")
+    return codes
 
 
 def slugify(text: str) -> str:

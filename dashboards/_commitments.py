@@ -111,7 +111,7 @@ def summary(found: list[Status]) -> tuple[str, list[str]]:
     years = sorted({s.as_of_year for s in found if s.as_of_year})
     span = (f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])) if years else "unknown dates"
     details = [
-        f"of {len(found)} instruments ratified, by the sources' data as of {span}",
+        f"of {len(found)} instruments, by the sources' data as of {span}",
         f"{current_no} not ratified in current data" + (f"; {stale_no} “not ratified” older than {STALE_AFTER} "
                                                           "years, possibly out of date" if stale_no else ""),
         f"{sum(not s.known for s in found)} with no information",

@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from warehouse.schema import redistributable
+from dashboards import _cite
 
 #: Plain-language names for the `nature` column.
 NATURE_TEXT = {
@@ -148,22 +148,10 @@ def _records(sources) -> dict[str, dict]:
     return {} if sources is None or sources.empty else sources.set_index("id", drop=False).to_dict("index")
 
 
-def source_label(sources, source_id: str, editions: list[str] | tuple = ()) -> str:
-    """The full citation: "Publisher, Title — edition(s)", or the id itself when unknown."""
-    row = _records(sources).get(source_id)
-    if row is None:
-        return str(source_id)
-    named = [e for e in editions if e]
-    return f"{row['publisher']}, {row['title']}" + (f" — {'; '.join(named)}" if named else "")
-
-
 def source_short(sources, row) -> str:
-    """A short citation for cards and table cells: the edition or publication of the value, else the title."""
+    """A short citation for cards and table cells: the display name of the value's source and edition."""
     edition = row.get("edition") if hasattr(row, "get") else None
-    if isinstance(edition, str) and edition.strip():
-        return edition
-    record = _records(sources).get(row["source"])
-    return str(record["title"]) if record else str(row["source"])
+    return _cite.display_name(_records(sources).get(row["source"]), row["source"], edition)
 
 
 def year_span(years: pd.Series) -> str:
@@ -174,40 +162,9 @@ def year_span(years: pd.Series) -> str:
     return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
 
 
-def time_span(rows: pd.DataFrame) -> str:
-    """The years of some rows ("2000–2020"), with the periods of rows that have no year."""
-    years = year_span(rows["year"]) if rows["year"].notna().any() else ""
-    undated = rows.loc[rows["year"].isna(), "period"].dropna() if "period" in rows else []
-    periods = [str(p).replace("-", "–") for p in dict.fromkeys(undated) if p]
-    return "; ".join([x for x in (years, *periods) if x]) or "not stated"
-
-
-def source_note(rows: pd.DataFrame, sources, extra: str = "") -> html.P:
-    """The line under a chart: source(s) with licence, years, nature; attribution for non-redistributable data."""
-    records = _records(sources)
-    parts: list = []
-    ids = list(dict.fromkeys(rows["source"].dropna())) if not rows.empty else []
-    for i, source_id in enumerate(ids):
-        editions = []
-        if "edition" in rows.columns:
-            editions = [e for e in dict.fromkeys(rows.loc[rows["source"] == source_id, "edition"].dropna()) if e]
-        parts.append("; " if i else "Source: ")
-        parts.append(source_label(records, source_id, editions))
-        row = records.get(source_id)
-        if row is not None:
-            if not redistributable(row):
-                parts.append(f" — © {row['publisher']}, shown with attribution; not included in downloads")
-            elif row.get("licence"):
-                parts.append(f" (licence: {row['licence']})")
-    if not ids:
-        parts.append("Source: none (no data)")
-    natures = ", ".join(nature_text(n) for n in dict.fromkeys(rows["nature"].dropna())) if not rows.empty else ""
-    parts.append(f". Year{'s' if not rows.empty and rows['year'].nunique() > 1 else ''}: ")
-    parts.append(time_span(rows) if not rows.empty else "–")
-    if natures:
-        parts.append(f". Nature: {natures}")
-    parts.append(f". {extra}" if extra else ".")
-    return html.P(parts, className="chart-source small text-body-secondary mb-1")
+def source_note(rows: pd.DataFrame, sources, extra: str = "") -> html.Div:
+    """The line under a chart: short source names linked to their pages, years, nature; "Cite this chart"."""
+    return _cite.source_line(rows, _records(sources), extra)
 
 
 def table(df: pd.DataFrame, columns: list[tuple[str, str]], caption: str, links: dict | None = None) -> html.Div:

@@ -233,9 +233,9 @@ def about_view(release: Release, meta: dict) -> html.Div:
             ("edition", "Edition"),
             ("licence", "Licence"),
             ("redistributable", "In downloads"),
-            ("retrieved", "Retrieved"),
         ],
         "Sources of this indicator",
+        links={"title": lambda r: f"/sources/{r['id']}"},  # the full record, with how it was obtained
     )
     return html.Div(
         [

@@ -2,7 +2,9 @@
 
 Raw HTML is switched off in the parser, so `<script>` arrives as text and React escapes it. Every link goes
 through content.links.safe_href: http(s), mailto, '/...' and '#...' survive; anything else (javascript:,
-data:, vbscript:, ...) is rendered as inert text. Site links become dcc.Link (no page reload).
+data:, vbscript:, ...) is rendered as inert text. Site links become dcc.Link (no page reload). Shortcodes
+(`{{figure ...}}`, `{{chart ...}}`, content/shortcodes.py) become live figures from the served release
+(dashboards/_embeds.py), or a visible notice when they cannot be drawn.
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ from __future__ import annotations
 from dash import dcc, html
 from markdown_it import MarkdownIt
 
+from content import shortcodes
 from content.links import GLOSSARY_ROUTE, safe_href
 from content.models import slugify
+from dashboards import _embeds
 
-_PARSER = MarkdownIt("commonmark", {"html": False}).enable("table")
+_PARSER = MarkdownIt("commonmark", {"html": False}).enable("table").use(shortcodes.plugin)
 
 # Block and inline tags we render; h1 is demoted so the page keeps a single <h1> (its title).
 _TAGS = {
@@ -41,13 +45,21 @@ _TAGS = {
 _CLASSES = {"table": "table table-sm table-bordered w-auto", "blockquote": "blockquote border-start ps-3"}
 
 
-def render(markdown: str) -> list:
-    """Dash components for a Markdown text (headings get ids from their text, for '#anchor' links)."""
-    used_ids: set[str] = set()
-    return _build(_PARSER.parse(markdown), used_ids)
+class _Context:
+    """What one rendering shares: heading ids already used, and the renderer of the text's shortcodes."""
+
+    def __init__(self, embed):
+        self.ids: set[str] = set()
+        self.embed = embed
 
 
-def _build(tokens, used_ids: set[str]) -> list:
+def render(markdown: str, embed: _embeds.Embedder | None = None) -> list:
+    """Dash components for a Markdown text (headings get ids from their text, for '#anchor' links); `embed`
+    draws the shortcodes (default: from the served release, with no baseline to compare against)."""
+    return _build(_PARSER.parse(markdown), _Context(embed or _embeds.Embedder()))
+
+
+def _build(tokens, ctx: _Context) -> list:
     root: list = []
     stack: list[tuple[object, list]] = []  # (opening token, children collected so far)
     for token in tokens:
@@ -57,13 +69,13 @@ def _build(tokens, used_ids: set[str]) -> list:
         elif token.nesting == -1:
             opening, children = stack.pop()
             parent = stack[-1][1] if stack else root
-            parent.extend(_close(opening, children, used_ids))
+            parent.extend(_close(opening, children, ctx))
         else:
-            target.extend(_leaf(token, used_ids))
+            target.extend(_leaf(token, ctx))
     return root
 
 
-def _close(opening, children: list, used_ids: set[str]) -> list:
+def _close(opening, children: list, ctx: _Context) -> list:
     """The component for an open/close pair, given its rendered children."""
     if opening.type == "link_open":
         return [link(str(opening.attrGet("href") or ""), children)]
@@ -74,16 +86,18 @@ def _close(opening, children: list, used_ids: set[str]) -> list:
         return children
     props = {"className": _CLASSES[opening.tag]} if opening.tag in _CLASSES else {}
     if opening.tag in ("h1", "h2", "h3", "h4"):
-        props["id"] = _unique("sec-" + (slugify(_text(children)) or "section"), used_ids)
+        props["id"] = _unique("sec-" + (slugify(_text(children)) or "section"), ctx.ids)
     if opening.tag == "ol" and opening.attrGet("start"):
         props["start"] = int(opening.attrGet("start"))
     return [make(children, **props)]
 
 
-def _leaf(token, used_ids: set[str]) -> list:
-    """Components for a token without children of its own (text, code, breaks, inline groups)."""
+def _leaf(token, ctx: _Context) -> list:
+    """Components for a token without children of its own (text, code, breaks, inline groups, shortcodes)."""
     if token.type == "inline":
-        return _build(token.children or [], used_ids)
+        return _build(token.children or [], ctx)
+    if token.type == shortcodes.TOKEN:
+        return ctx.embed(token.content, bool(token.block))
     if token.type == "text":
         return [token.content]
     if token.type == "code_inline":

@@ -24,6 +24,7 @@ KINDS = {
     "theme": "Themes",
     "explainer": "Explainers",
     "glossary": "Glossary terms",
+    "article": "Forum articles",
 }
 STOPWORDS = frozenset(
     "a an and are as at by for from how in is it of on or the to what when which who why with".split()
@@ -187,6 +188,11 @@ def content_entries() -> tuple[Entry, ...]:
         Entry("theme", t.title, f"/theme/{t.slug}", _names([t.title, t.slug]), frozenset(tokens(t.summary)), t.summary)
         for t in lib.themes.values()
     ]
+    entries += [
+        Entry("article", a.title, f"/forum/{a.slug}", _names([a.title, a.slug]),
+              frozenset(tokens(f"{a.meta.summary} {a.text}")), a.meta.summary, a.text)
+        for a in lib.articles.values()
+    ]  # fmt: skip
     return tuple(entries)
 
 

@@ -174,7 +174,7 @@ def footer() -> html.Footer:
                 html.P(
                     [
                         "Every figure names its source. Data keep their publishers' licences; see ",
-                        html.A("sources", href="/data#sources"),
+                        html.A("sources", href="/sources"),
                         ". Code: MIT.",
                     ],
                     className="mb-0",

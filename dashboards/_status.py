@@ -47,12 +47,26 @@ def _known(template: str, variables: dict) -> bool:
             return str(variables["iso3"]).upper() in _data.countries(release).index
         if template == "/indicator/<code>":
             return variables["code"] in _data.indicators(release).index
+        if template == "/sources/<source_id>":
+            return variables["source_id"] in _data.source_records(release)
     except ReleaseError:
         return True  # no release: the page explains that, with status 200
     if template == "/theme/<slug>":
         from dashboards import _themes  # noqa: PLC0415 - content loads lazily, on first use
 
         return variables["slug"] in _themes.themes()
+    if template == "/learn/<slug>":
+        from content.loader import library  # noqa: PLC0415 - content loads lazily, on first use
+        from content.models import ContentError  # noqa: PLC0415
+
+        try:
+            return variables["slug"] == "glossary" or variables["slug"] in library().explainers
+        except ContentError:  # content that cannot load: the page itself explains, with status 200
+            return True
+    if template == "/forum/<slug>":
+        from dashboards import _forum  # noqa: PLC0415 - content loads lazily, on first use
+
+        return _forum.exists(variables["slug"])
     return True
 
 

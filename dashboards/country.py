@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboards import _components as c
-from dashboards import _country, _data, _pillars
+from dashboards import _country, _data, _forum, _pillars
 from warehouse import Release, ReleaseError
 
 ISO3 = re.compile(r"^[A-Za-z]{3}$")
@@ -39,7 +39,7 @@ def layout(iso3: str | None = None, **_query):
     meta = _data.country_meta(release, code) if ISO3.match(code) else None
     if meta is None:
         return not_found(release, str(iso3))
-    return dashboard(release, code)
+    return html.Div([dashboard(release, code), _forum.from_the_forum(country=code)])
 
 
 @_data.memo

@@ -14,7 +14,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboards import _components as c
-from dashboards import _data, _indicator, _series, _views
+from dashboards import _data, _forum, _indicator, _series, _views
 from warehouse import Release, ReleaseError
 from web import inputs
 
@@ -61,6 +61,7 @@ def layout(code: str | None = None, **query):
                 className="small",
             ),
             controls(meta["code"], obs, view, names),
+            _forum.from_the_forum(indicator=meta["code"]),
         ],
         id="indicator-page",
     )

@@ -9,7 +9,7 @@ from dash import html
 
 from content.models import Theme
 from dashboards import _components as c
-from dashboards import _data, _figures, _series, _themes
+from dashboards import _data, _figures, _forum, _series, _themes
 from warehouse import Release, ReleaseError
 
 
@@ -42,6 +42,7 @@ def layout(slug: str | None = None, **_query):
             chart(release, theme, obs),
             indicators(release, theme),
             explainers(theme),
+            _forum.from_the_forum(theme=theme.slug),
         ],
         id="theme-page",
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dataproduct import citation
+
 SNIPPETS = Path(__file__).with_name("snippets")
 
 
@@ -47,8 +49,8 @@ def readme(meta: dict, files: dict[str, str]) -> str:
         ],
         "",
         "## How to cite",
-        "Cite each source you use (citations below and in `sources.csv`) and the Delta 8.7 release id above.",
-        *[f"- {row.get('citation') or row.get('title')}" for row in meta.get("sources", [])],
+        "Cite each source you use and the Delta 8.7 release (the same text is in `CITATION.txt`):",
+        *[f"- {line}" for line in citation.bundle_citation(meta).splitlines()],
         "",
         "## Load",
     ]

@@ -1,6 +1,7 @@
 """Build every table of a release from the registry: read → harmonise → check, per source and dataset.
 
-`read_dataset()` is the one sequence that reads a file (used by `delta87 etl run` and `delta87 etl check`).
+`read_dataset()` is the one sequence that reads a file (used by `delta87 etl run` and `delta87 etl check`, see
+etl/preview.py).
 `build()` never raises for bad content: it returns the tables it could build and every problem it found,
 and the pipeline refuses to publish when any problem is an error. The observations of a build are the
 table `observations` in the build's DuckDB connection; the small tables are pandas frames.
@@ -8,24 +9,23 @@ table `observations` in the build's DuckDB connection; the small tables are pand
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import yaml
-from pydantic import ValidationError
 from tqdm import tqdm
 
-import config
 from etl import checks, commitments, db, headline, reference
 from etl.adapters import formats
 from etl.adapters.table import release
 from etl.countries import Resolver
 from etl.harmonise import Harmonised, harmonise
-from etl.problems import Problem, of_source
+from etl.problems import Problem, errors, of_source
 from etl.registry import Dataset, Source
 from etl.snapshots import source_file_rows
 from warehouse.releases import Release
@@ -42,6 +42,7 @@ class SourceStats:
     warnings: int = 0
     errors: int = 0
     seconds: float = 0.0
+    datasets: list[dict] = field(default_factory=list)  # summary() of each dataset read
 
     def to_dict(self) -> dict:
         return {
@@ -51,50 +52,67 @@ class SourceStats:
             "warnings": self.warnings,
             "errors": self.errors,
             "seconds": round(self.seconds, 3),
+            "datasets": self.datasets,
         }
 
 
+@dataclass(frozen=True)
+class Entry:
+    """What a dataset is read for: its source (id, edition), its 1-based position in the registry entry, and the
+    units of the indicators it must match (indicators.yaml at `indicators`). `strict` for a registry entry (a
+    missing unit is an error); `delta87 etl check FILE` has no entry yet."""
+
+    source: str = "check"
+    edition: str = ""
+    number: int | None = None
+    units: dict[str, str] = field(default_factory=dict)
+    indicators: Path = Path("data/reference/indicators.yaml")
+    strict: bool = True
+
+
 def read_dataset(
-    dataset: Dataset, path: Path, label: str, resolver: Resolver, source=("check", ""), default_indicator=None, con=None
+    dataset: Dataset,
+    path: Path,
+    label: str,
+    resolver: Resolver,
+    entry: Entry = Entry(),
+    default_indicator=None,
+    con=None,
 ) -> Harmonised:
-    """Read one data file, harmonise and check it; `source` is (id, edition). Its tables and views are temporary
-    in a cursor of `con` (default: a new in-memory database); close the result when done."""
+    """Read one data file, harmonise and check it. Its tables and views are temporary in a cursor of `con`
+    (default: a new in-memory database); close the result when done."""
     con = db.connect(con)
     raw = formats.read(con, Path(path), dataset, label)
     rows_in = raw.count()
-    result = harmonise(raw, dataset, source, resolver, label, default_indicator)
+    result = harmonise(raw, dataset, (entry.source, entry.edition), resolver, label, default_indicator)
     release(con)
     problems = raw.problems + result.problems
     if result.name:
         problems += checks.check_duplicates(con, result.name, label, raw.source_columns.get("value", "value"))
-    result.problems, result.rows_in = of_source(problems, source[0]), rows_in
+        used = con.execute(f"SELECT DISTINCT indicator, unit FROM {result.name} ORDER BY ALL").fetchall()
+        problems += checks.check_units(used, entry.units, label, entry.indicators, entry.strict)
+    if not errors(problems) and not result.count():
+        problems += checks.check_no_rows(rows_in, result.dropped, label)
+    result.problems, result.rows_in = of_source(problems, entry.source, entry.number), rows_in
     return result
 
 
-def check_file(path, format: str, unit: str | None = None, resolver=None, **fields):
-    """Read, harmonise and check one file without a registry entry → (observations frame, problems).
-
-    Each format's default column names stand in for the registry (e.g. REF_AREA / TIME_PERIOD / OBS_VALUE for
-    sdmx-csv); any Dataset field (columns, options, indicator, sex_map ...) may be passed as a keyword.
-    """
-    path = Path(path)
-    label = str(path)
-    values = {"file": path.name, "format": format, "unit": unit, **fields}
-    try:
-        dataset = Dataset(**{k: v for k, v in values.items() if v is not None})
-    except ValidationError as exc:
-        problems = [
-            Problem("registry", e["msg"], label, column=".".join(str(p) for p in e["loc"])) for e in exc.errors()
-        ]
-        return pd.DataFrame(columns=OBSERVATIONS.names), problems
-    if resolver is None:
-        settings = config.settings()
-        resolver = Resolver.from_files(settings.raw_dir, settings.reference_dir)
-    read = read_dataset(dataset, path, label, resolver, default_indicator=path.stem)
-    try:
-        return read.frame(), read.problems
-    finally:
-        read.close()
+def summary(read: Harmonised, number: int | None, dataset: Dataset) -> dict:
+    """What one dataset yields: rows, areas, years, indicators, units, dropped rows and problems."""
+    found = (0, 0, None, None, [], [])
+    if read.name:
+        found = read.con.execute(
+            f"SELECT count(*), count(DISTINCT iso3), min(year), max(year), list(DISTINCT indicator ORDER BY indicator), "
+            f"list(DISTINCT unit ORDER BY unit) FILTER (WHERE unit IS NOT NULL) FROM {read.name}"
+        ).fetchall()[0]
+    rows, areas, first, last, indicators, units = found
+    problems = errors(read.problems)
+    return {
+        "dataset": number, "file": dataset.file, "format": dataset.format, "rows_in": read.rows_in, "rows_out": rows,
+        "areas": areas, "years": [first, last] if first is not None else [], "indicators": indicators or [],
+        "units": units or [], "dropped": dict(sorted(read.dropped.items())),
+        "errors": len(problems), "warnings": len(read.problems) - len(problems),
+    }  # fmt: skip
 
 
 @dataclass
@@ -114,21 +132,23 @@ def build(
     reference_dir: Path,
     previous: Release | None = None,
     progress: bool = True,
+    only: set[int] | None = None,
 ) -> Build:
-    """Read the selected sources; take the others' observations and commitments from the release in `previous`."""
+    """Read the selected sources (only the datasets numbered in `only`, when given); take the others'
+    observations and commitments from the release in `previous`."""
     ref = reference.load_reference(sources, raw_dir, reference_dir)
     resolver = Resolver.from_files(raw_dir, reference_dir)
     con = db.connect()
     con.execute(f"CREATE TABLE observations ({', '.join(f'{f.name} {db.SQL_TYPES[f.type]}' for f in OBSERVATIONS)})")
-    problems, stats, found = list(ref.problems), {s.id: SourceStats() for s in sources if s.id in selected}, []
-    datasets = [(s, d) for s in sources if s.id in selected for d in s.datasets if d.format != "reference"]
-    for source, dataset in tqdm(datasets, desc="datasets", unit="dataset", disable=not progress, leave=False):
-        started, stat = time.perf_counter(), stats[source.id]
-        if dataset.format == "commitments":
-            problems += _commitments(source, dataset, raw_dir, resolver, stat, found)
-        else:
-            problems += _observations(con, source, dataset, raw_dir, resolver, stat)
-        stat.seconds += time.perf_counter() - started
+    units = dict(zip(ref.indicators["code"], ref.indicators["unit"], strict=True))
+    checking = Entry(units=units, indicators=Path(reference_dir) / reference.REFERENCE_FILES["indicators"])
+    stats, found = {s.id: SourceStats() for s in sources if s.id in selected}, []
+    datasets = [(s, n, d) for s in sources if s.id in selected for n, d in enumerate(s.datasets, start=1)
+                if d.format != "reference" and (only is None or n in only)]  # fmt: skip
+    problems = list(ref.problems)
+    for source, number, dataset in tqdm(datasets, desc="datasets", unit="dataset", disable=not progress, leave=False):
+        entry = replace(checking, source=source.id, edition=source.edition, number=number)
+        problems += _dataset(con, (source, entry), dataset, raw_dir, resolver, stats[source.id], found)
     if previous is not None:
         found.append(_carry_over(con, previous, selected))
     found = [f.reindex(columns=COMMITMENTS.names) for f in found if len(f)]
@@ -137,7 +157,7 @@ def build(
     comm["as_of_year"] = pd.array(years, dtype="Int32")
     _add_commitment_flags(con, comm, sources)
     rules, more = _headline(con, ref.indicators, sources, reference_dir)
-    problems = _with_sources(problems + more + _release_problems(con, ref.indicators), sources)
+    problems = _with_sources(problems + more + _release_problems(con, ref.indicators, checking.indicators), sources)
     for problem in (p for p in problems if p.source in stats):
         stats[problem.source].errors += problem.severity == "error"
         stats[problem.source].warnings += problem.severity == "warning"
@@ -152,32 +172,48 @@ def build(
     return Build(con, tables, problems, stats)
 
 
-def _observations(con, source: Source, dataset: Dataset, raw_dir: Path, resolver, stat: SourceStats) -> list:
+def _dataset(con, owner, dataset: Dataset, raw_dir: Path, resolver, stat: SourceStats, found: list) -> list:
+    """Read one dataset of a source (`owner` is (source, entry)); its problems."""
+    started = time.perf_counter()
+    if dataset.format == "commitments":
+        problems = _commitments(dataset, raw_dir, resolver, stat, found, owner)
+    else:
+        problems = _observations(con, dataset, raw_dir, resolver, stat, owner[1])
+    stat.seconds += time.perf_counter() - started
+    return problems
+
+
+def _observations(con, dataset: Dataset, raw_dir: Path, resolver, stat: SourceStats, entry: Entry) -> list:
     """Read one dataset and add its observations to the build; its problems."""
-    read = read_dataset(dataset, raw_dir / dataset.file, dataset.file, resolver, (source.id, source.edition), None, con)
+    read = read_dataset(dataset, raw_dir / dataset.file, dataset.file, resolver, entry, None, con)
     try:
         if read.name:
             read.con.execute(f"INSERT INTO observations SELECT {', '.join(OBSERVATIONS.names)} FROM {read.name}")
         stat.rows_in += read.rows_in
         stat.rows_out += read.count()
         stat.dropped.update(read.dropped)
+        stat.datasets.append(summary(read, entry.number, dataset))
         return read.problems
     finally:
         read.close()
 
 
-def _commitments(source: Source, dataset: Dataset, raw_dir: Path, resolver, stat: SourceStats, found: list) -> list:
+def _commitments(dataset: Dataset, raw_dir: Path, resolver, stat: SourceStats, found: list, owner) -> list:
     """Read a commitments dataset through its handler (etl/commitments.py) and add its rows to `found`; its
-    problems."""
+    problems. `owner` is (source, entry)."""
+    source, entry = owner
     handler = getattr(commitments, dataset.handler or "", None)
     if handler is None:
         message = f"unknown commitments handler {dataset.handler!r}"
-        return [Problem("registry", message, dataset.file, column="handler", source=source.id)]
+        return of_source([Problem("registry", message, dataset.file, column="handler")], source.id, entry.number)
     frame, problems = handler(raw_dir / dataset.file, dataset, source, resolver, dataset.file)
     stat.rows_in += len(frame)
     stat.rows_out += len(frame)
+    problems = of_source(problems, source.id, entry.number)
+    stat.datasets.append({"dataset": entry.number, "file": dataset.file, "format": dataset.format,
+                          "rows_in": len(frame), "rows_out": len(frame), "errors": len(errors(problems))})  # fmt: skip
     found.append(frame)
-    return of_source(problems, source.id)
+    return problems
 
 
 def _carry_over(con, previous: Release, selected: set[str]) -> pd.DataFrame:
@@ -210,13 +246,13 @@ def _headline(con, indicators: pd.DataFrame, sources: list[Source], reference_di
     return rules, problems + headline.mark(con, indicators, rules)
 
 
-def _release_problems(con, defined: pd.DataFrame) -> list[Problem]:
+def _release_problems(con, defined: pd.DataFrame, path: Path) -> list[Problem]:
     """Keys repeated across files (repeats inside one file were reported with their rows already) and
-    indicators that data/reference/indicators.yaml does not define."""
+    indicators that the indicators file (`path`) does not define."""
     within = f"count(*) OVER (PARTITION BY {', '.join(OBSERVATION_KEY)}, source_file)"
     con.execute(f"CREATE OR REPLACE VIEW across_files AS SELECT * FROM observations QUALIFY {within} = 1")
     used = con.execute("SELECT DISTINCT indicator, source_file FROM observations ORDER BY ALL").fetchall()
-    return checks.check_duplicates(con, "across_files") + checks.check_indicators(used, set(defined["code"]))
+    return checks.check_duplicates(con, "across_files") + checks.check_indicators(used, set(defined["code"]), path)
 
 
 def _with_sources(problems: list[Problem], sources: list[Source]) -> list[Problem]:
@@ -252,7 +288,14 @@ def indicator_table(con, defined: pd.DataFrame, countries: set[str], rules=None)
 def source_table(sources: list[Source]) -> pd.DataFrame:
     """The sources table from the registry entries."""
     names = TABLES["sources"].names
-    return pd.DataFrame([{name: getattr(s, name) for name in names} for s in sources], columns=names)
+    rows = [{name: getattr(s, name, None) for name in names} | {"edition_names": edition_names(s)} for s in sources]
+    return pd.DataFrame(rows, columns=names)
+
+
+def edition_names(source: Source) -> str:
+    """JSON {dataset edition: its short display name} for the datasets that name one."""
+    names = {d.edition: d.short_name for d in source.datasets if d.edition and d.short_name}
+    return json.dumps(names, sort_keys=True, ensure_ascii=False)
 
 
 def pathfinder_source(reference_dir: Path) -> pd.DataFrame:
@@ -264,6 +307,8 @@ def pathfinder_source(reference_dir: Path) -> pd.DataFrame:
     row = {
         "id": "pathfinders",
         "publisher": "Delta 8.7 platform staff",
+        "short_name": "Delta 8.7 staff list of pathfinder countries",
+        "edition_names": "{}",
         "title": "Alliance 8.7 pathfinder countries (staff-edited list, data/reference/pathfinders.yaml)",
         "edition": "",
         "url": "",

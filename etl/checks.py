@@ -2,14 +2,15 @@
 
 Checks never read files, never print and never stop at the first problem. The row-level ones take the cells
 that adapters and harmonise flagged; the table-level ones (ranges, duplicate keys, jumps against the previous
-release) query a DuckDB table. Each returns at most MAX_PER_CHECK problems per kind, then one line counting
-the rest.
+release) query a DuckDB table. Each returns every problem it finds (the run report lists them all; the
+printed summary shows the first ones and counts the others). Values are quoted as the file writes them.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import difflib
 import re
+from pathlib import Path
 
 import duckdb
 
@@ -17,8 +18,6 @@ from etl import db
 from etl.problems import Problem
 from warehouse.schema import OBSERVATION_KEY
 
-MAX_PER_CHECK = 50
-YEAR_MIN = 1950
 JUMP_FACTOR = 5.0  # a value that grew or shrank more than this factor since the previous release is flagged
 #: Plausible ranges per unit (inclusive); units not listed (score, index, usd ...) have none.
 RANGES: dict[str, tuple[float | None, float | None]] = {
@@ -33,24 +32,9 @@ DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 Flagged = list[tuple[int | None, str | None, str | None]]
 
 
-def year_max() -> int:
-    """The latest plausible year: next year (publishers date some estimates ahead)."""
-    return dt.date.today().year + 1
-
-
-def rows_problems(check: str, message: str, flagged: Flagged, total: int, label: str, severity="error") -> list:
-    """One problem per flagged cell (the first MAX_PER_CHECK), then one line counting the others."""
-    out = [Problem(check, message, label, row, column, value, severity) for row, column, value in flagged]
-    columns = {column for _row, column, _value in flagged}
-    return out + _more(check, total, "rows with the same problem", label, min(columns) if len(columns) == 1 else None,
-                       severity)  # fmt: skip
-
-
-def _more(check: str, found: int, what: str, label: str, column=None, severity: str = "error") -> list[Problem]:
-    """The one line that counts the problems beyond the first MAX_PER_CHECK listed."""
-    if found <= MAX_PER_CHECK:
-        return []
-    return [Problem(check, f"{found - MAX_PER_CHECK} more {what}", label, column=column, severity=severity)]
+def rows_problems(check: str, message: str, flagged: Flagged, label: str, severity="error") -> list:
+    """One problem per flagged cell."""
+    return [Problem(check, message, label, row, column, value, severity) for row, column, value in flagged]
 
 
 # ------------------------------------------------------------------------------------------- file level
@@ -130,8 +114,7 @@ def check_ragged_rows(ragged: list[tuple[int, int]], width: int, header_row: int
         "row has {} field(s) but the header (row {}) has {}: the row is skipped; an unquoted delimiter inside a "
         "value, or a missing one?"
     )
-    listed = [Problem("ragged-rows", message.format(n, header_row, width), label, row=row) for row, n in ragged[:50]]
-    return listed + _more("ragged-rows", len(ragged), "rows with the wrong number of fields", label)
+    return [Problem("ragged-rows", message.format(n, header_row, width), label, row=row) for row, n in ragged]
 
 
 def check_blank_rows(rows: list[int], label: str) -> list[Problem]:
@@ -145,19 +128,21 @@ def check_blank_rows(rows: list[int], label: str) -> list[Problem]:
 
 def check_footnote_rows(rows: list[tuple[int, str]], label: str, column: str) -> list[Problem]:
     """Footnote rows among the data are skipped, each with a warning naming its row."""
-    flagged = [(row, column, text) for row, text in rows[:MAX_PER_CHECK]]
-    return rows_problems("footnote-rows", "footnote row skipped (not data)", flagged, len(rows), label, "warning")
+    flagged = [(row, column, text) for row, text in rows]
+    return rows_problems("footnote-rows", "footnote row skipped (not data)", flagged, label, "warning")
 
 
 # ------------------------------------------------------------------------------------------- cell level
 
 
-def check_areas(unknown: list[tuple[str, int, int]], label: str, column: str, dropped: bool = False) -> list[Problem]:
+def check_areas(
+    unknown: list[tuple[str, int, int]], label: str, column: str, reference_dir: Path, dropped: bool = False
+) -> list[Problem]:
     """Unknown countries or areas: one problem per distinct (value, first row, rows), naming the file to edit;
     a warning when the dataset drops unknown areas (options.unknown_areas: drop), else an error."""
     fix = (
-        "add it to data/reference/country_aliases.csv (alias,iso3,source,note; an empty iso3 with a note drops "
-        "it on purpose), or to data/reference/aggregates.csv if it is a region or group"
+        f"add it to {reference_dir / 'country_aliases.csv'} (alias,iso3,source,note; an empty iso3 with a note "
+        f"drops it on purpose), or to {reference_dir / 'aggregates.csv'} if it is a region or group"
     )
     what = "dropped (options.unknown_areas: drop); to keep it, " if dropped else ""
     return [
@@ -174,36 +159,106 @@ def check_areas(unknown: list[tuple[str, int, int]], label: str, column: str, dr
     ]
 
 
-def check_empty(flagged: Flagged, total: int, label: str, what: str) -> list[Problem]:
+def check_empty(flagged: Flagged, label: str, what: str) -> list[Problem]:
     """Rows missing a required cell (e.g. the area)."""
-    return rows_problems("required", f"empty {what}", flagged, total, label)
+    return rows_problems("required", f"empty {what}", flagged, label)
 
 
-def check_years(not_years: Flagged, implausible: Flagged, totals: tuple[int, int], label: str) -> list[Problem]:
-    """Years that are not years ('20x9') or are implausible (before 1950 or after next year)."""
-    message = f"implausible year (expected {YEAR_MIN}–{year_max()})"
-    return rows_problems(
-        "years", "not a year: expected e.g. 2019, 2019-2020 or '2019 x'", not_years, totals[0], label
-    ) + rows_problems("years", message, implausible, totals[1], label)
-
-
-def check_values(flagged: Flagged, total: int, label: str) -> list[Problem]:
-    """Values that are not numbers ('abc', '1,5'), nor a known missing marker or a censored '<5'."""
-    return rows_problems(
-        "values", "not a number (nor a missing-value marker such as '..' or '-')", flagged, total, label
+def check_years(not_years: Flagged, implausible: Flagged, window: tuple[int, int], label: str) -> list[Problem]:
+    """Years that are not years ('20x9') or are outside the dataset's plausible window."""
+    first, last = window
+    message = (
+        f"implausible year (expected {first}–{last}): if the series really has it, widen the window in the "
+        f"registry entry, e.g. options.year_range: [{min(first, 1500)}, null]"
     )
+    return rows_problems(
+        "years", "not a year: expected e.g. 2019, 2019-2020 or '2019 x'", not_years, label
+    ) + rows_problems("years", message, implausible, label)
 
 
-def check_thousand_separators(texts: list[str], first: Flagged, total: int, label: str) -> list[Problem]:
+def check_values(flagged: Flagged, label: str) -> list[Problem]:
+    """Values that are not numbers ('abc', '1,5'), nor a known missing marker or a censored '<5'."""
+    return rows_problems("values", "not a number (nor a missing-value marker such as '..' or '-')", flagged, label)
+
+
+def check_thousand_separators(texts: list[str], first: Flagged, label: str) -> list[Problem]:
     """Values written with thousand separators: a warning when each of them could also be a decimal comma."""
     if not texts or not all(re.fullmatch(r"[-+]?\d{1,3},\d{3}", t.strip()) for t in texts):
         return []  # "38,928,000" or "1,282.5" elsewhere in the file settle it
     row, column, text = first[0]
     message = (
-        f"{total} value(s) such as {text.strip()!r} were read with ',' as a thousands separator (1,282 → 1282); "
+        f"{len(first)} value(s) such as {text.strip()!r} were read with ',' as a thousands separator (1,282 → 1282); "
         "check that the file does not use decimal commas"
     )
     return [Problem("thousands", message, label, row, column, text.strip(), "warning")]
+
+
+# --------------------------------------------------------------------------------------- registry entry
+
+
+def check_map_keys(keys: dict[str, str], found: set[str], kept: set[str], label: str, column: str) -> list[Problem]:
+    """indicator_map keys that match no row of the file (a typo silently drops the dataset), or only rows that
+    the registry's filters remove."""
+    problems = []
+    for key, code in keys.items():
+        if key in kept:
+            continue
+        if key in found:
+            message = f"indicator_map key {key!r} (→ {code}) occurs only in rows that the registry's filters remove"
+            fix = ": widen `filters`, or remove the key"
+        else:
+            close = difflib.get_close_matches(key, sorted(found), n=1, cutoff=0.6)
+            message = f"indicator_map key {key!r} (→ {code}) is found in no row of the file"
+            fix = f" (did you mean {close[0]!r}?)" if close else f"; the file has: {_listed(sorted(found))}"
+            fix += ": correct the key to the code as the file writes it, or remove it"
+        problems.append(Problem("registry", message + fix, label, column=column, value=key))
+    return problems
+
+
+def check_no_rows(rows_in: int, dropped: dict[str, int], label: str) -> list[Problem]:
+    """A dataset that yields no observation at all: never a silent empty publication."""
+    why = ", ".join(f"{n:,} {reason}" for reason, n in sorted(dropped.items())) or "none"
+    message = (
+        f"the dataset yields no observations ({rows_in:,} values read; dropped: {why}): check its `filters`, "
+        "`indicator_map`, `columns` and `sex_map` against the file (`delta87 etl check --source`)"
+    )
+    return [Problem("rows", message, label)]
+
+
+def check_units(used: list[tuple[str, str | None]], defined: dict[str, str], label: str, path: Path,
+                strict: bool = True) -> list[Problem]:  # fmt: skip
+    """Units against the indicator's unit in indicators.yaml (`path`): a different unit is an error (convert with
+    `scale`), a missing one is an error in a registry entry and a warning for `etl check FILE`."""
+    problems = []
+    for indicator, unit in used:
+        wanted = defined.get(indicator)
+        if unit is None:
+            fix = f"set `unit: {wanted}` (the unit of {indicator!r} in {path})" if wanted else "set `unit`"
+            fix = fix if strict else "give --unit (a registry entry must set `unit`)"
+            message = f"no unit for indicator {indicator!r}: {fix}; range checks were skipped"
+            problems.append(Problem("units", message, label, column="unit", severity="error" if strict else "warning"))
+        elif wanted and unit != wanted:
+            message = (
+                f"unit {unit!r} differs from the unit of indicator {indicator!r} ({wanted!r} in {path}): the values "
+                f"would be published in {unit} under an indicator defined in {wanted}. If the file holds {unit}, "
+                f"set `unit: {wanted}` and a `scale` that converts them{_conversion(unit, wanted)}; otherwise map "
+                f"them to an indicator defined in {unit}"
+            )
+            problems.append(Problem("units", message, label, column="unit", value=unit))
+    return problems
+
+
+#: Factors between units that measure the same thing, for the hint of check_units.
+CONVERSIONS = {("per-1000", "percent"): 0.1, ("percent", "per-1000"): 10}
+
+
+def _conversion(unit: str, wanted: str) -> str:
+    factor = CONVERSIONS.get((unit, wanted))
+    return f" (`scale: {factor:g}` for {unit} → {wanted})" if factor else ""
+
+
+def _listed(values: list[str], n: int = 8) -> str:
+    return ", ".join(repr(v) for v in values[:n]) + (f" … ({len(values)} in all)" if len(values) > n else "")
 
 
 # ------------------------------------------------------------------------------------------ table level
@@ -226,7 +281,7 @@ def check_ranges(con: duckdb.DuckDBPyConnection, table: str, label=None, limits=
             if total:
                 name = (names or {}).get(column, column)
                 where = f"unit = {db.literal(unit)} AND {outside[column]}"
-                problems += _range_problems(con, table, where, (column, name), unit, ranges[unit], label, total)
+                problems += _range_problems(con, table, where, (column, name), unit, ranges[unit], label)
     return problems
 
 
@@ -246,18 +301,17 @@ def _outside(column: str, ranges: dict, flag: bool) -> str:
     return f"(CASE unit {' '.join(cases)} ELSE FALSE END)"
 
 
-def _range_problems(con, table: str, where: str, columns: tuple[str, str], unit, bounds, label, total) -> list:
+def _range_problems(con, table: str, where: str, columns: tuple[str, str], unit, bounds, label) -> list:
     column, name = columns
-    found = _rows(con, db.ident(table), where, column, "_column" if column == "value" else None)
+    found = _rows(con, db.ident(table), where, column, "_column" if column == "value" else None, f"_{column}_text")
     low, high = bounds
-    text = f"{'' if low is None else f'{low:g}'}–{'' if high is None else f'{high:g}'}"
-    expected = "0 or 1" if unit == "flag" else (f"≥ {low:g}" if high is None else text)
-    out = [
-        Problem("ranges", f"{column} {value:g} is out of range for unit {unit!r} (expected {expected})",
-                label or file, row, per_row or name, f"{value:g}")
-        for value, row, per_row, file in found
+    text = f"{'' if low is None else number(low)}–{'' if high is None else number(high)}"
+    expected = "0 or 1" if unit == "flag" else (f"≥ {number(low)}" if high is None else text)
+    return [
+        Problem("ranges", f"{column} {number(value)} is out of range for unit {unit!r} (expected {expected})",
+                label or file, row, per_row or name, written or number(value))
+        for value, row, per_row, written, file in found
     ]  # fmt: skip
-    return out + _more("ranges", total, f"{column} values out of range for {unit!r}", label or found[0][3], name)
 
 
 def check_duplicates(
@@ -274,18 +328,17 @@ def check_duplicates(
         return []
     match = " AND ".join(f"t.{k} IS NOT DISTINCT FROM d.{k}" for k in OBSERVATION_KEY)
     where = f"EXISTS (SELECT 1 FROM ({repeated}) d WHERE {match})"
-    found = _rows(con, f"{db.ident(table)} t", where, f"{keys}, value", None)
-    total = con.execute(f"SELECT count(*) FROM {db.ident(table)} t WHERE {where}").fetchall()[0][0]
     problems = []
-    for *key, value, row, _per_row, file in found:
+    for *key, value, row, _per_row, written, file in _rows(con, f"{db.ident(table)} t", where, f"{keys}, value",
+                                                            None, "_value_text"):  # fmt: skip
         # year_end repeats the year where there is one; it is named only for rows dated by a period
         named = ", ".join(
             f"{k}={v}" for k, v in zip(OBSERVATION_KEY[:-1], key[:-1], strict=True) if k != "year_end" or key[2] is None
         )
         message = f"duplicate observation for {named} (source {key[-1]})"
-        shown = None if value is None else f"{value:g}"
+        shown = written or (None if value is None else number(value))
         problems.append(Problem("duplicates", message, label or file, row, column, shown, severity))
-    return problems + _more("duplicates", total, "duplicate rows", label or found[0][-1], severity=severity)
+    return problems
 
 
 def check_jumps(con: duckdb.DuckDBPyConnection, new: str, old: str | None, factor: float = JUMP_FACTOR) -> list:
@@ -301,36 +354,39 @@ def check_jumps(con: duckdb.DuckDBPyConnection, new: str, old: str | None, facto
         f"FROM {db.ident(new)} n JOIN {db.ident(old)} o ON {match} WHERE n.value > 0 AND o.value > 0 "
         f"AND (n.value / o.value > {factor!r} OR n.value / o.value < {1 / factor!r})"
     )
-    limit = MAX_PER_CHECK * 4
-    found = con.execute(f"SELECT * FROM ({moved}) ORDER BY ALL LIMIT {limit}").fetchall()
     problems = []
-    for *key, value, old_value, file in found:
+    for *key, value, old_value, file in con.execute(f"SELECT * FROM ({moved}) ORDER BY ALL").fetchall():
         named = ", ".join(f"{k}={v}" for k, v in zip(keys, key, strict=True))
-        message = f"value moved from {old_value:g} to {value:g} (×{value / old_value:.3g}) since the previous release for {named}"
-        problems.append(Problem("jumps", message, file, None, "value", f"{value:g}", "warning"))
-    total = con.execute(f"SELECT count(*) FROM ({moved})").fetchall()[0][0]
-    if total > limit:
-        problems.append(Problem("jumps", f"{total - limit} more values moved by more than ×{factor:g}", "",
-                                severity="warning"))  # fmt: skip
+        message = (
+            f"value moved from {number(old_value)} to {number(value)} (×{value / old_value:.3g}) since the previous "
+            f"release for {named}"
+        )
+        problems.append(Problem("jumps", message, file, None, "value", number(value), "warning"))
     return problems
 
 
-def check_indicators(used: list[tuple[str, str]], defined: set[str]) -> list[Problem]:
-    """Indicator codes (with the file using them) that data/reference/indicators.yaml does not define."""
+def check_indicators(used: list[tuple[str, str]], defined: set[str], path: Path) -> list[Problem]:
+    """Indicator codes (with the file using them) that the indicators file at `path` does not define."""
     return [
-        Problem("indicators", f"indicator {code!r} is not defined in data/reference/indicators.yaml", file,
-                column="indicator", value=code)
+        Problem("indicators", f"indicator {code!r} is not defined in {path}: add its definition there, or map "
+                "the file's code to a defined one (indicator_map)", file, column="indicator", value=code)
         for code, file in used
         if code not in defined
     ]  # fmt: skip
 
 
-def _rows(con, source: str, where: str, selected: str, per_row: str | None) -> list[tuple]:
-    """The first MAX_PER_CHECK rows of `source` matching `where`, in file order: the selected columns, then the
-    raw row, the file's column for this row (or None) and the source file."""
+def number(value: float) -> str:
+    """A number as short as it is exact: 1092462.0 → '1092462', 104.561 → '104.561' (never '1.09246e+06')."""
+    return format(value, ".15g")
+
+
+def _rows(con, source: str, where: str, selected: str, per_row: str | None, text: str) -> list[tuple]:
+    """Every row of `source` matching `where`, in file order: the selected columns, then the raw row, the file's
+    column for this row (or None), the cell as written in the file (`text`, or None) and the source file."""
     columns = {name for name, *_ in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
     row = "_row" if "_row" in columns else "NULL"
     column = per_row if per_row and per_row in columns else "NULL"
+    written = f"trim({text})" if text in columns else "NULL"
     order = "_row, _order" if "_order" in columns else ", ".join(OBSERVATION_KEY)
-    sql = f"SELECT {selected}, {row}, {column}, source_file FROM {source} WHERE {where} ORDER BY {order} LIMIT {MAX_PER_CHECK}"
+    sql = f"SELECT {selected}, {row}, {column}, {written}, source_file FROM {source} WHERE {where} ORDER BY {order}"
     return con.execute(sql).fetchall()

@@ -126,8 +126,8 @@ def ratifications(path: Path, dataset: Dataset, source: Source, resolver: Resolv
     Yes/No) takes the date of an earlier dated ratification row of the same instrument.
     """
     raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    as_of_text = dataset.options.get("as_of_text", {})  # rewrites of vague as_of texts, documented in YAML
-    labels = dataset.options.get("source_labels", {})  # short names of the compiled sources, by prefix
+    as_of_text = dataset.options.as_of_text  # rewrites of vague as_of texts, documented in YAML
+    labels = dataset.options.source_labels  # short names of the compiled sources, by prefix
     problems, candidates = [], []
     for number, rec in enumerate(raw.to_dict("records"), start=2):
         iso3 = rec["iso3"].strip() or resolve_name(resolver, rec["country_name"])
@@ -189,10 +189,9 @@ def treaty_collection(path: Path, dataset: Dataset, source: Source, resolver: Re
     """UN Treaty Collection status export (CSV): signature and ratification/accession/succession dates."""
     raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     opts = dataset.options
-    instrument, as_of = opts.get("instrument", "CRC_OPSC"), str(opts.get("as_of", ""))
-    name_col, sign_col = opts.get("country_column", "COUNTRY"), opts.get("signature_column", "Signature Date")
-    rat_col = opts.get("ratification_column", "Ratification Date, Accession(a), Succession(d) Date")
-    treaty_col = opts.get("treaty_column", "Treaty Name")
+    instrument, as_of = opts.instrument or "CRC_OPSC", opts.as_of or ""
+    name_col, sign_col = opts.country_column, opts.signature_column
+    rat_col, treaty_col = opts.ratification_column, opts.treaty_column
     rows, problems = [], []
     for number, rec in enumerate(raw.to_dict("records"), start=2):
         if not rec[treaty_col].strip():  # footer cells of the HTML export ("Command item", "|")
@@ -224,7 +223,7 @@ def treaty_collection(path: Path, dataset: Dataset, source: Source, resolver: Re
 def ilab_conventions(path: Path, dataset: Dataset, source: Source, resolver: Resolver, label: str):
     """US DOL ILAB Conventions.csv: Yes/No per instrument and report year (no dates); latest year kept."""
     raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    columns: dict[str, str] = dataset.options.get("instruments", {})
+    columns: dict[str, str] = dataset.options.instruments
     raw = raw.sort_values("year", kind="stable").drop_duplicates("country", keep="last")  # latest report year
     rows, problems = [], []
     for number, rec in zip(raw.index + 2, raw.to_dict("records"), strict=True):
@@ -256,7 +255,7 @@ def treaty_status_years(path: Path, dataset: Dataset, source: Source, resolver: 
     """One row per UN member State: state party (1/0), year of ratification or accession, signatory (1/0); the
     date is the year only (the source gives no day or month)."""
     raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    instrument, as_of = dataset.options["instrument"], str(dataset.options.get("as_of", ""))
+    instrument, as_of = dataset.options.instrument, str(dataset.options.as_of or "")
     rows, problems = [], []
     for number, rec in enumerate(raw.to_dict("records"), start=2):
         iso3 = resolve_name(resolver, rec["iso2"]) or resolve_name(resolver, rec["member"])

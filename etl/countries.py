@@ -86,7 +86,10 @@ def _m49_key(text: str) -> str | None:
 class Resolver:
     """Resolve area names and codes; see the module docstring for the files and the order of lookups."""
 
-    def __init__(self, codes: pd.DataFrame, aliases: pd.DataFrame, aggregates: pd.DataFrame):
+    def __init__(
+        self, codes: pd.DataFrame, aliases: pd.DataFrame, aggregates: pd.DataFrame, reference_dir: Path | None = None
+    ):
+        self.reference_dir = Path(reference_dir or "data/reference")  # named in messages: the files to edit
         self._countries: dict[str, str] = {}  # ISO3 -> display name
         self._m49: dict[str, str] = {}
         self._names: dict[str, str] = {}
@@ -116,7 +119,7 @@ class Resolver:
         ensure_reference_files(Path(reference_dir))
         aliases = _read_reference(Path(reference_dir) / ALIASES, ALIAS_COLUMNS)
         aggregates = _read_reference(Path(reference_dir) / AGGREGATES, AGGREGATE_COLUMNS)
-        return cls(codes, aliases, aggregates)
+        return cls(codes, aliases, aggregates, Path(reference_dir))
 
     # ------------------------------------------------------------------------------------------- lookups
 

@@ -93,7 +93,7 @@ def country_codes(path: Path, dataset: Dataset, label: str, names: Resolver) -> 
 
 def income_groups(path: Path, dataset: Dataset, label: str, names: Resolver) -> Part:
     """World Bank CLASS.xlsx: income group and region per economy, and the members of every WB group."""
-    sheet = dataset.options.get("sheet", "List of economies")
+    sheet = dataset.options.sheet or "List of economies"
     economies = pd.read_excel(path, sheet_name=sheet, dtype=str).dropna(subset=["Code", "Income group"])
     frame = pd.DataFrame(
         {
@@ -106,7 +106,7 @@ def income_groups(path: Path, dataset: Dataset, label: str, names: Resolver) -> 
         Problem("reference", "income group not recognised", label, column="Income group", value=str(v))
         for v in economies.loc[frame["income_group"].isna(), "Income group"]
     ]
-    groups = pd.read_excel(path, sheet_name=dataset.options.get("groups_sheet", "Groups"), dtype=str)
+    groups = pd.read_excel(path, sheet_name=dataset.options.groups_sheet or "Groups", dtype=str)
     members = pd.DataFrame({"code": "WB_" + groups["GroupCode"].str.strip(), "iso3": groups["CountryCode"].str.strip()})
     members["code"] = members["code"].replace({"WB_WLD": "WLD"})
     return Part(frame, members.dropna(), problems)

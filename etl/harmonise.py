@@ -87,14 +87,13 @@ def harmonise(
         return Harmonised(con, None, plan.problems, dropped)
     plan.define_stage()
     dropped.update(_drops(plan))
-    plan.problems += _row_problems(plan, dataset)
+    plan.problems += _row_problems(plan, dataset, resolver)
     _keep(plan, dataset, source)
-    if dataset.options.get("on_duplicate") == "drop":
+    if dataset.options.on_duplicate == "drop":
         _drop_duplicates(plan)
     dropped.update(plan.more_drops)
-    limits = dataset.options.get("range")
     names = {c: raw.source_columns.get(c, c) for c in ("value", "lower", "upper")}
-    plan.problems += checks.check_ranges(con, OBS, label, tuple(limits) if limits else None, names)
+    plan.problems += checks.check_ranges(con, OBS, label, dataset.options.range, names)
     return Harmonised(con, OBS, plan.problems, dropped)
 
 
@@ -136,36 +135,34 @@ def _drops(plan: Plan) -> Counter:
     return counts
 
 
-def _row_problems(plan: Plan, dataset: Dataset) -> list[Problem]:
+def _row_problems(plan: Plan, dataset: Dataset, resolver: Resolver) -> list[Problem]:
     """Problems naming the rows each step could not use, in step order."""
     label, problems = plan.label, []
     if plan.stages.get(3):
-        empty, total = plan.flagged("_stage = 3 AND _area_status = 4", "area", "''")
-        problems += checks.check_empty(empty, total, label, "area (country or region)")
+        empty = plan.flagged("_stage = 3 AND _area_status = 4", "area", "''")
+        problems += checks.check_empty(empty, label, "area (country or region)")
         sql = "SELECT _area_name, min(_row), count(*) FROM stage WHERE _stage = 3 AND _area_status = 1 GROUP BY 1 ORDER BY 2"
         unknown = plan.con.execute(sql).fetchall()
-        if dataset.options.get("unknown_areas") == "drop":
-            problems += checks.check_areas(unknown, label, plan.column("area"), dropped=True)
+        if dataset.options.unknown_areas == "drop":
+            problems += checks.check_areas(unknown, label, plan.column("area"), resolver.reference_dir, dropped=True)
             plan.more_drops.update({f"unknown area: {name}": n for name, _row, n in unknown})
         else:
-            problems += checks.check_areas(unknown, label, plan.column("area"))
+            problems += checks.check_areas(unknown, label, plan.column("area"), resolver.reference_dir)
     if plan.stages.get(6):
         not_years = plan.flagged("_stage = 6 AND _year_status = 2", "year", "_year_text")
         implausible = plan.flagged("_stage = 6 AND _year_status = 3", "year", "_year_text")
-        problems += checks.check_years(not_years[0], implausible[0], (not_years[1], implausible[1]), label)
+        problems += checks.check_years(not_years, implausible, mapping.year_window(dataset), label)
     if plan.stages.get(7):
-        problems += checks.check_values(*plan.flagged("_stage = 7", "value", "_value_text"), label)
-    if dataset.options.get("thousands") != "," and plan.thousands:
+        problems += checks.check_values(plan.flagged("_stage = 7", "value", "_value_text"), label)
+    if dataset.options.thousands != "," and plan.thousands:
         reached = "(_stage IS NULL OR _stage >= 7) AND _value_status = 3"
-        first, total = plan.flagged(reached, "value", "_value_text")
-        texts = db.column(plan.con, f"SELECT DISTINCT _value_text FROM stage WHERE {reached}") if total else []
-        problems += checks.check_thousand_separators(texts, first, total, label)
+        first = plan.flagged(reached, "value", "_value_text")
+        texts = db.column(plan.con, f"SELECT DISTINCT _value_text FROM stage WHERE {reached}") if first else []
+        problems += checks.check_thousand_separators(texts, first, label)
     if plan.stages.get(9):
-        problems += checks.check_values(
-            *plan.flagged("_stage = 9 AND _lower_status = 4", "lower", "_lower_text"), label
-        )
+        problems += checks.check_values(plan.flagged("_stage = 9 AND _lower_status = 4", "lower", "_lower_text"), label)
         upper = "_stage = 9 AND _lower_status <> 4 AND _upper_status = 4"
-        problems += checks.check_values(*plan.flagged(upper, "upper", "_upper_text"), label)
+        problems += checks.check_values(plan.flagged(upper, "upper", "_upper_text"), label)
     return problems
 
 
@@ -173,6 +170,7 @@ def _keep(plan: Plan, dataset: Dataset, source: tuple[str, str]) -> None:
     """The kept rows: table `kept` (the columns that vary, and the file position: the checks and the caller
     read it several times) and view `obs` over it with every OBSERVATIONS column in order."""
     position = ", _row, _order" + (", _column" if "_column" in plan.raw.columns else "")
+    position += "".join(f", _{name}_text" for name in ("value", "lower", "upper") if f"_{name}_text" in plan.extras)
     varying = ", ".join(f.name for f in OBSERVATIONS if f.name in plan.outputs)
     plan.con.execute(f"CREATE TEMP TABLE kept AS SELECT {varying}{position} FROM stage WHERE _stage IS NULL")
     source_id, edition = source

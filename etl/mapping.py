@@ -16,6 +16,7 @@ import pyarrow as pa
 from etl import checks, db
 from etl.adapters.cells import NUMBER, normalise_age, note_text, parse_value, parse_year, sex_of
 from etl.adapters.table import FILTER, RAW, RawTable
+from etl.options import FIRST_YEAR, last_year
 from etl.problems import Problem
 from etl.registry import Dataset
 from warehouse.schema import SEXES
@@ -73,12 +74,11 @@ class Plan:
         position = "r._row, r._order" + (", r._column" if "_column" in self.columns else "")
         self.con.execute(f"CREATE TEMP VIEW stage AS SELECT {position}, {listed} FROM {RAW} r {' '.join(self.joins)}")
 
-    def flagged(self, condition: str, name: str, text: str) -> tuple[checks.Flagged, int]:
-        """The first rows of `stage` meeting `condition` as (row, file column, text), and how many there are."""
+    def flagged(self, condition: str, name: str, text: str) -> checks.Flagged:
+        """The rows of `stage` meeting `condition` as (row, file column, text as written), in file order."""
         column = "_column" if name == "value" and "_column" in self.columns else db.literal(self.column(name))
         sql = f"SELECT _row, {column}, {text} FROM stage WHERE {condition} ORDER BY _row, _order"
-        rows = self.con.execute(f"{sql} LIMIT {checks.MAX_PER_CHECK}").fetchall()
-        return rows, self.con.execute(f"SELECT count(*) FROM stage WHERE {condition}").fetchall()[0][0]
+        return self.con.execute(sql).fetchall()
 
 
 def filters(plan: Plan, wanted: dict[str, list]) -> None:
@@ -107,6 +107,7 @@ def indicator(plan: Plan, dataset: Dataset, default: str | None) -> None:
             return plan.registry_problem(message, "indicator_map")
         codes = {str(k): v for k, v in dataset.indicator_map.items()}
         rows = [(text, codes.get(text.strip())) for (text,) in plan.distinct("indicator")]
+        _check_map_keys(plan, codes, {text.strip() for text, _code in rows})
         alias = plan.mapping("indicator", ["indicator"], rows, [("code", _TEXT)])
         plan.outputs["indicator"] = f"{alias}.code"
         plan.drop_when(2, f"{alias}.code IS NULL", any(code is None for _text, code in rows))
@@ -117,6 +118,19 @@ def indicator(plan: Plan, dataset: Dataset, default: str | None) -> None:
         plan.outputs["indicator"] = f"{plan.mapping('indicator', ['indicator'], rows, [('code', _TEXT)])}.code"
     else:
         plan.registry_problem("no indicator: set `indicator` or `indicator_map` in the registry entry", "indicator")
+
+
+def _check_map_keys(plan: Plan, codes: dict[str, str], found: set[str]) -> None:
+    """Every indicator_map key must occur in a row that the filters keep."""
+    kept = found
+    if plan.conditions and set(codes) - found != set(codes):
+        (_stage, removed) = plan.conditions[0]  # the filters, the only step before this one
+        sql = f"SELECT DISTINCT trim(r.indicator) FROM {RAW} r WHERE NOT ({removed})"
+        kept = {text for (text,) in plan.con.execute(sql).fetchall()}
+    problems = checks.check_map_keys(codes, found, kept, plan.label, plan.column("indicator"))
+    if problems:
+        plan.problems += problems
+        plan.fatal = True
 
 
 def area(plan: Plan, resolver, kind: str) -> None:
@@ -166,6 +180,12 @@ def age(plan: Plan, dataset: Dataset) -> None:
     plan.outputs["age"] = f"{plan.mapping('age', ['age'], rows, [('code', _TEXT)])}.code"
 
 
+def year_window(dataset: Dataset) -> tuple[int, int]:
+    """The plausible years of a dataset: options.year_range, each end defaulting to etl.options' window."""
+    first, last = getattr(dataset.options, "year_range", None) or (None, None)
+    return (FIRST_YEAR if first is None else first, last_year() if last is None else last)
+
+
 def year(plan: Plan, fixed: int | None) -> None:
     """The year as published: status 0 a year, 1 empty, 2 not a year, 3 implausible; period and flags in notes."""
     if "year" not in plan.columns:
@@ -175,11 +195,11 @@ def year(plan: Plan, fixed: int | None) -> None:
         plan.outputs["year"] = str(int(fixed))
         plan.extras.update({"_year_note": "NULL", "_year_status": "0", "_year_text": "''"})
         return
-    rows = []
+    rows, (first, last) = [], year_window(plan.dataset)
     for (text,) in plan.distinct("year"):
         found, note = parse_year(text)
         status = 1 if not text.strip() else 2 if found is None else 0
-        status = 3 if status == 0 and not checks.YEAR_MIN <= found <= checks.year_max() else status
+        status = 3 if status == 0 and not first <= found <= last else status
         rows.append((text, found if status == 0 else None, note, status))
     alias = plan.mapping("year", ["year"], rows, [("year", _INT), ("note", _TEXT), ("status", _INT)])
     plan.outputs["year"] = f"{alias}.year"
@@ -245,16 +265,9 @@ def scale_unit_note(plan: Plan, dataset: Dataset) -> None:
     plan.outputs["unit"] = db.literal(dataset.unit)
     if "unit" in plan.columns:
         plan.outputs["unit"] = f"coalesce(nullif(r.unit, ''), {db.literal(dataset.unit)})"
-    if "unit" in plan.columns and dataset.unit is None:
-        units = plan.con.execute(f"SELECT count(*) FROM {RAW} WHERE unit <> ''").fetchall()[0][0]
-    else:
-        units = dataset.unit is not None
-    if not units:
-        message = "no unit given (dataset.unit or value_columns.*.unit): range checks were skipped"
-        plan.problems.append(Problem("units", message, plan.label, column="unit", severity="warning"))
     parts = [db.literal(dataset.note)]
     if "note" in plan.columns:
-        legend = {str(k).strip(): str(v) for k, v in dataset.options.get("flag_notes", {}).items()}
+        legend = {str(k).strip(): str(v) for k, v in dataset.options.flag_notes.items()}
         rows = [(text, note_text(text, legend)) for (text,) in plan.distinct("note")]
         parts.append(f"{plan.mapping('note', ['note'], rows, [('code', _TEXT)])}.code")
     parts += [plan.extras.pop("_year_note", "NULL"), plan.extras.pop("_value_note")]

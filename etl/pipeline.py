@@ -8,6 +8,7 @@ stays online byte for byte.
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +18,7 @@ from etl import checks, db
 from etl.build import Build, build
 from etl.problems import Problem, SourceError, errors
 from etl.progress import compute_progress
-from etl.publish import PublishBusy, publish
+from etl.publish import PublishBusy, publish, publish_lock
 from etl.registry import load_registry
 from etl.report import RunResult, new_run_id, now_iso, write_report
 from etl.snapshots import verify_snapshots
@@ -43,15 +44,26 @@ def run(
     reference_dir = Path(reference_dir or settings.reference_dir)
     result = RunResult(run_id=new_run_id(), started=now_iso())
     try:
-        _run(result, sources, dry_run, force, raw_dir, warehouse_dir, registry_dir, reference_dir, progress, settings)
+        # A refresh holds the lock from reading the previous release to switching the pointer, so that two runs
+        # can never both build on the same previous release (the second one fails at once).
+        with nullcontext() if dry_run else publish_lock(warehouse_dir):
+            _run(
+                result, sources, dry_run, force, raw_dir, warehouse_dir, registry_dir, reference_dir, progress, settings
+            )
     except SourceError as exc:
         result.problems += exc.problems
         result.status = "refused"
     except PublishBusy as exc:
         result.problems.append(Problem("publish", str(exc), str(warehouse_dir)))
         result.status = "refused"
-    result.finished = now_iso()
-    write_report(result, Path(report_dir or settings.report_dir))
+    except Exception as exc:  # a bug of ours: recorded for `etl status`, then raised with its traceback
+        message = f"internal error, nothing was published ({type(exc).__name__}: {exc}); please report it"
+        result.problems.append(Problem("pipeline", message, str(registry_dir)))
+        result.status = "failed"
+        raise
+    finally:
+        result.finished = now_iso()
+        write_report(result, Path(report_dir or settings.report_dir))
     return result
 
 
@@ -143,7 +155,21 @@ def _changes(con, previous: str | None) -> dict:
     ).fetchall()
     added, removed, changed = (sum(r[i] for r in rows) for i in (1, 2, 3))
     per = {code: {"added": a, "removed": r, "changed": c} for code, a, r, c in rows if a or r or c}
-    return {"summary": f"{added:,} added, {removed:,} removed, {changed:,} changed", "by_indicator": per}
+    summary = f"{added:,} added, {removed:,} removed, {changed:,} changed"
+    return {"summary": summary, "by_indicator": per, "largest": _largest(con, previous, match) if changed else []}
+
+
+def _largest(con, previous: str, match: str, n: int = 10) -> list[dict]:
+    """The changed values that moved most (relative to the larger of old and new; a value appearing or vanishing
+    first): indicator, country, year, sex, age, old → new."""
+    moved = "abs(n.value - o.value) / nullif(greatest(abs(n.value), abs(o.value)), 0)"
+    rows = con.execute(
+        f"SELECT n.indicator, n.iso3, n.year, n.sex, n.age, o.value, n.value FROM observations n JOIN {previous} o "
+        f"ON {match} WHERE n.value IS DISTINCT FROM o.value "
+        f"ORDER BY (n.value IS NULL OR o.value IS NULL) DESC, {moved} DESC NULLS LAST, n.indicator, n.iso3, n.year, n.sex, n.age LIMIT {n}"
+    ).fetchall()
+    names = ("indicator", "iso3", "year", "sex", "age", "old", "new")
+    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def _current_release(root: Path) -> rel.Release | None:

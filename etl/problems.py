@@ -21,9 +21,12 @@ class Problem:
     value: str | None = None
     severity: str = "error"  # "error" refuses the run; "warning" is reported and published
     source: str | None = None
+    dataset: int | None = None  # the 1-based position of the dataset in the source's registry entry
 
     def __str__(self) -> str:
         where = self.file or "?"
+        if self.source and self.dataset:
+            where += f" [registry {self.source}.yaml, dataset {self.dataset}]"
         if self.row is not None:
             where += f", row {self.row}"
         if self.column:
@@ -43,9 +46,9 @@ class SourceError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-def of_source(problems: list[Problem], source_id: str) -> list[Problem]:
-    """The problems, each marked with the source they belong to."""
-    return [replace(p, source=source_id) for p in problems]
+def of_source(problems: list[Problem], source_id: str, dataset: int | None = None) -> list[Problem]:
+    """The problems, each marked with the source (and the dataset of its registry entry) they belong to."""
+    return [replace(p, source=source_id, dataset=dataset or p.dataset) for p in problems]
 
 
 def errors(problems: list[Problem]) -> list[Problem]:

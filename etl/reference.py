@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 import config
 from etl.countries import Resolver
 from etl.country_attributes import HANDLERS, ILO_REGIONS, INCOME_GROUPS, Part
-from etl.problems import Problem
+from etl.problems import Problem, SourceError
 from etl.registry import UNITS, Dataset, Source
 from warehouse.schema import COUNTRIES, INDICATORS, NATURES, REGIONS
 
@@ -96,6 +96,9 @@ def load_reference(sources: list[Source], raw_dir: Path | None = None, reference
             continue
         problems += part.problems
         parts.append(part)
+    if not any("variants" in part.countries for part in parts):  # nothing to build the countries table on
+        message = "no country-code table was read: the registry needs a `reference` dataset with handler country_codes"
+        raise SourceError(problems + [Problem("reference", message, str(raw_dir / "regions_country_codes"))])
     pathfinders, more = read_pathfinders(paths["pathfinders"])
     countries = build_countries(parts, aliases, pathfinders)
     unknown = sorted(set(pathfinders) - set(countries["iso3"]))
@@ -134,7 +137,7 @@ def build_countries(parts: list[Part], aliases: pd.DataFrame, pathfinders: dict[
         )
     ]
     frame["pathfinder"] = frame["iso3"].isin(list(pathfinders))
-    frame["pathfinder_status"] = frame["iso3"].map(pathfinders).fillna("")
+    frame["pathfinder_status"] = [pathfinders.get(iso3, "") for iso3 in frame["iso3"]]
     for column in COUNTRIES.names:
         if column not in frame:
             frame[column] = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,7 +14,7 @@ from etl.problems import Problem
 
 @dataclass
 class RunResult:
-    """The outcome of `etl.pipeline.run`: published, unchanged, dry-run, or refused."""
+    """The outcome of `etl.pipeline.run`: published, unchanged, dry-run, refused, or failed (a bug of ours)."""
 
     run_id: str
     status: str = "running"
@@ -57,26 +58,50 @@ class RunResult:
             )
         if self.counts:
             lines.append("counts: " + ", ".join(f"{k} {v:,}" for k, v in sorted(self.counts.items())))
-        if self.changes.get("summary"):
-            lines.append(f"changes: {self.changes['summary']}")
+        lines += _change_lines(self.changes)
         for source_id, stat in sorted(self.sources.items()):
             dropped = ", ".join(f"{n:,} {why}" for why, n in stat.get("dropped", {}).items()) or "none"
             lines.append(
                 f"  {source_id:<22} in {stat.get('rows_in', 0):>8,}  out {stat.get('rows_out', 0):>8,}  "
                 f"{stat.get('seconds', 0):6.2f}s  dropped: {dropped}"
             )
-        errors = [p for p in self.problems if p.severity == "error"]
-        warnings = [p for p in self.problems if p.severity != "error"]
-        lines.append(f"problems: {len(errors)} error(s), {len(warnings)} warning(s)")
-        for problem in (errors + warnings)[:max_problems]:
-            lines.append(f"  {problem}")
-        if len(self.problems) > max_problems:
-            lines.append(f"  … {len(self.problems) - max_problems} more in the JSON report")
-        if self.status == "refused":
+        lines += _problem_lines(self.problems, max_problems)
+        if self.status in ("refused", "failed"):
             lines.append("Nothing was published: the current release is unchanged and still online.")
         if self.timings:
             lines.append("timings: " + ", ".join(f"{k} {v:.2f}s" for k, v in self.timings.items()))
         return "\n".join(lines)
+
+
+def _change_lines(changes: dict) -> list[str]:
+    """The change summary, then the values that moved most (indicator, country, year: old → new)."""
+    if not changes.get("summary"):
+        return []
+    lines = [f"changes: {changes['summary']}"]
+    for c in changes.get("largest", [])[:5]:
+        who = ", ".join(str(c[k]) for k in ("sex", "age") if c.get(k) and c[k] != "total")
+        old, new = (_shown(c[k]) for k in ("old", "new"))
+        lines.append(f"  {c['indicator']} {c['iso3']} {c['year']}{f' ({who})' if who else ''}: {old} → {new}")
+    return lines
+
+
+def _shown(value) -> str:
+    return "no value" if value is None else format(value, ".15g")
+
+
+def _problem_lines(problems: list[Problem], shown: int) -> list[str]:
+    """Counts per severity and check, the first `shown` problems (errors first), and how many more there are."""
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    lines = [f"problems: {len(errors)} error(s), {len(warnings)} warning(s)"]
+    counts = Counter((p.check, p.severity) for p in problems)
+    if len(counts) > 1 or len(problems) > shown:
+        lines.append("  by check: " + ", ".join(f"{check} {n:,} {severity}(s)" for (check, severity), n in
+                                               sorted(counts.items())))  # fmt: skip
+    lines += [f"  {problem}" for problem in (errors + warnings)[:shown]]
+    if len(problems) > shown:
+        lines.append(f"  … {len(problems) - shown:,} more in the JSON report")
+    return lines
 
 
 def new_run_id() -> str:

@@ -43,11 +43,11 @@ DEFAULTS = {
 def apply(plan: Plan, dataset: Dataset) -> None:
     """Every step of the module docstring, in order (the year must already be mapped)."""
     time(plan, dataset)
-    flags = dataset.options.get("period_flags") or {}
-    plan.outputs["age_nonstandard"] = _flagged(plan, flags.get("nonstandard")) or "FALSE"
+    flags = getattr(dataset.options, "period_flags", None)
+    plan.outputs["age_nonstandard"] = _flagged(plan, flags and flags.nonstandard) or "FALSE"
     if "survey" in plan.columns:
         plan.outputs["survey"] = "nullif(trim(r.survey), '')"
-    if dataset.options.get("qualifier_from_note") and "note" in plan.columns:
+    if getattr(dataset.options, "qualifier_from_note", False) and "note" in plan.columns:
         plan.outputs["qualifier"] = qualifier_sql("r.note", "r.value")
     plan.outputs["precision"] = precision_sql("r.value")
     plan.outputs["comparability"] = db.literal(dataset.comparability or None)
@@ -68,7 +68,8 @@ def time(plan: Plan, dataset: Dataset) -> None:
         return
     start, end = (int(y) for y in dataset.period)
     wording = (dataset.period_text or "{start}-{end}").format(start=start, end=end)
-    outside = _flagged(plan, (dataset.options.get("period_flags") or {}).get("outside")) or "FALSE"
+    flags = getattr(dataset.options, "period_flags", None)
+    outside = _flagged(plan, flags and flags.outside) or "FALSE"
     plan.outputs.update(year="NULL::INTEGER", year_start=f"CASE WHEN {outside} THEN NULL ELSE {start} END",
                         year_end=f"CASE WHEN {outside} THEN NULL ELSE {end} END")  # fmt: skip
     plan.outputs["period"] = (

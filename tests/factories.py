@@ -97,6 +97,8 @@ def source(source_id: str = SYNTHETIC, redistribution: bool = True) -> dict:
     return {
         "id": source_id,
         "publisher": "Test suite",
+        "short_name": f"Synthetic {source_id}",
+        "edition_names": "{}",
         "title": "Synthetic test data",
         "edition": "test",
         "url": "http://127.0.0.1/synthetic",

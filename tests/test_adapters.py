@@ -14,8 +14,8 @@ import pytest
 from etl.adapters import formats
 from etl.adapters.excel import join_headers
 from etl.adapters.formats import ADAPTERS
-from etl.build import check_file
 from etl.countries import Resolver
+from etl.preview import check_file
 from etl.registry import FORMATS as REGISTRY_FORMATS
 from etl.registry import Dataset
 
@@ -50,7 +50,7 @@ def test_every_data_format_of_the_registry_has_an_adapter():
 
 
 def test_unknown_format_is_a_problem_not_an_exception():
-    dataset = Dataset(file="x.csv", format="reference")
+    dataset = Dataset(file="x.csv", format="reference", handler="country_codes")
     raw = read_path(FORMATS / "x.csv", dataset, "x.csv")
     assert raw.frame().empty and "unknown format" in raw.problems[0].message
 

@@ -51,7 +51,7 @@ def resolver() -> Resolver:
 
 
 def _source(source_id: str = "synthetic") -> Source:
-    return Source(id=source_id, publisher="test", title="synthetic", edition="test", url="http://127.0.0.1",
+    return Source(id=source_id, publisher="test", short_name="test", title="synthetic", edition="test", url="http://127.0.0.1",
                   obtained_from="tests", licence="synthetic", redistribution=True, retrieved="2026-01-01",
                   citation="synthetic", files=[])  # fmt: skip
 
@@ -175,7 +175,12 @@ def test_treaty_collection_export(tmp_path, resolver):
             ["Command item", "", "", "", ""],
         ],
     )
-    dataset = Dataset(file="untc.csv", format="commitments", options={"instrument": "CRC_OPSC", "as_of": "2020-08-28"})
+    dataset = Dataset(
+        file="untc.csv",
+        format="commitments",
+        handler="treaty_collection",
+        options={"instrument": "CRC_OPSC", "as_of": "2020-08-28"},
+    )
     frame, problems = treaty_collection(path, dataset, _source(), resolver, "untc.csv")
     rows = frame.set_index("iso3")
     assert list(frame.columns) == COMMITMENTS.names
@@ -201,7 +206,7 @@ def test_ilab_conventions_keep_the_latest_report_year(tmp_path, resolver):
             ["4", "5", "Perhaps", "Yes", "Bordurie, Republic of", "4", "", "2014"],
         ],
     )
-    dataset = Dataset(file="Conventions.csv", format="commitments",
+    dataset = Dataset(file="Conventions.csv", format="commitments", handler="ilab_conventions",
                       options={"instruments": {"c_138_ratified": "C138", "c_182_ratified": "C182",
                                                "palermo_ratified": "PALERMO"}})  # fmt: skip
     frame, problems = ilab_conventions(path, dataset, _source("usdol_ilab"), resolver, "Conventions.csv")
@@ -241,7 +246,9 @@ def test_commitment_observations_of_nothing_is_an_empty_table():
 
 def test_file_without_the_expected_columns_is_a_problem_not_a_crash(tmp_path, resolver):
     path = _write(tmp_path / "untc.csv", ["Country", "Dates"], [["Aland", "19 Sep 2002 (a)"]])
-    dataset = Dataset(file="untc.csv", format="commitments", options={"as_of": "2020-08-28"})
+    dataset = Dataset(
+        file="untc.csv", format="commitments", handler="treaty_collection", options={"as_of": "2020-08-28"}
+    )
     frame, problems = treaty_collection(path, dataset, _source(), resolver, "untc.csv")
     assert frame.empty and list(frame.columns) == COMMITMENTS.names
     assert [(p.file, p.row, p.column) for p in problems] == [("untc.csv", 1, "Treaty Name")]

@@ -84,8 +84,10 @@ def sentences(text: str) -> list[str]:
 
 
 def content_texts(lib) -> list[tuple[str, str]]:
-    """(where, plain text) of every explainer body, glossary definition, theme text and indicator text."""
+    """(where, plain text) of every explainer and forum article body, glossary definition, theme text and
+    indicator text."""
     texts = [(e.slug, body_text(e)) for e in lib.explainers.values()]
+    texts += [(f"forum:{a.slug}", body_text(a)) for a in lib.articles.values()]  # live figures are not text
     texts += [(f"glossary:{t.term}", plain_text(t.definition)) for t in lib.glossary.values()]
     themes = yaml.safe_load((config.ROOT / "content" / "themes.yaml").read_text(encoding="utf-8"))
     for theme in themes:
@@ -145,6 +147,18 @@ def test_sector_shares_are_published_ones_and_the_latest_share_is_given(lib, est
         assert set(quoted) <= shares, f"{where}: sector share {set(quoted) - shares} is in no raw file"
         if quoted:
             assert latest["child_labour_share_agriculture"] in quoted, f"{where} omits the latest agriculture share"
+
+
+@pytest.mark.realdata
+def test_every_percentage_in_a_forum_article_is_published_or_in_the_learning_space(lib, estimates):
+    per_cent = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|per cent)")
+    published = {abs(r["value"]) for r in estimates if "percent" in r["unit"]}
+    published |= {float(n) for r in estimates for n in per_cent.findall(r["note"])}
+    explained = {float(n) for e in lib.explainers.values() for n in per_cent.findall(body_text(e))}
+    assert lib.articles
+    for article in lib.articles.values():
+        quoted = {float(n) for n in per_cent.findall(body_text(article))}
+        assert quoted <= published | explained, f"{article.slug}: {sorted(quoted - published - explained)}%"
 
 
 # -- definitions -----------------------------------------------------------------------------------------

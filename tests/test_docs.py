@@ -31,3 +31,28 @@ def test_readme_gives_exactly_the_two_setup_commands():
     assert "make run" in README and "make test" in README
     ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert ci.strip().splitlines()[-1] == "make test"
+
+
+def test_registry_reference_in_the_readme_is_generated_from_the_models():
+    from etl import registry_doc  # noqa: PLC0415
+
+    generated = registry_doc.markdown()
+    assert registry_doc.UNDOCUMENTED not in generated, "give every registry and indicator field a description"
+    assert registry_doc.readme_block(README) == generated, "run `python -m etl.registry_doc --write`"
+
+
+def test_the_registry_examples_in_the_readme_are_valid_entries():
+    import re  # noqa: PLC0415
+
+    import yaml  # noqa: PLC0415
+
+    from etl.registry import Dataset, Source  # noqa: PLC0415
+
+    section = README.split("### Adding a dataset", 1)[1].split("<!-- registry-reference:start -->", 1)[0]
+    examples = [yaml.safe_load(block) for block in re.findall(r"```yaml\n(.*?)```", section, flags=re.DOTALL)]
+    assert len(examples) >= 3
+    for example in examples:
+        if "id" in example:
+            Source.model_validate(example)
+        for dataset in example["datasets"]:
+            Dataset.model_validate(dataset)

@@ -105,6 +105,7 @@ def test_zip_bundle_carries_data_dictionary_sources_and_snippets(client, warehou
         "sources.csv",
         "metadata.json",
         "README.md",
+        "CITATION.txt",
     }
     assert set(archive.namelist()) == names | {"load_pandas.py", "load.R", "load_duckdb.sql"}
     want = expected(warehouse_root, explorer_release, WHERE)
@@ -118,6 +119,9 @@ def test_zip_bundle_carries_data_dictionary_sources_and_snippets(client, warehou
     meta = json.loads(archive.read("metadata.json"))
     assert meta["rows"] == len(want) and meta["pinned_url"].endswith(f"release={explorer_release}")
     assert headers["X-Delta87-Excluded-Sources"].startswith(xd.RESTRICTED)
+    cite = archive.read("CITATION.txt").decode().splitlines()
+    assert cite[0] == "Synthetic open data (test)." and explorer_release in cite[1] and meta["pinned_url"] in cite[1]
+    assert "\n".join(f"- {line}" for line in cite) in readme  # README's "How to cite" says the same
 
 
 def test_bundle_snippets_load_the_data(client, tmp_path):

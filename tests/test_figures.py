@@ -81,15 +81,20 @@ def test_source_note_names_source_years_nature_and_attribution_for_restricted_da
     rows = obs(
         [
             {"indicator": "x", "iso3": "KEN", "year": 2016, "value": 1.0, "source": "open"},
-            {"indicator": "x", "iso3": "KEN", "year": 2018, "value": 1.0, "source": "walkfree", "nature": "modelled"},
+            {"indicator": "x", "iso3": "KEN", "year": 2018, "value": 1.0, "source": "walkfree"},
         ]
     )
-    text = "".join(str(part) for part in c.source_note(rows, sources).children)
+    line = c.source_note(rows, sources).children[0]
+    text = "".join(p if isinstance(p, str) else p.children for p in line.children)
     assert text == (
-        "Source: Test suite, Synthetic test data — test (licence: synthetic); Test suite, Synthetic test data — test"
-        " — © Test suite, shown with attribution; not included in downloads. Years: 2016–2018. Nature: measured"
-        " (household survey or census), modelled estimate."
+        "Sources: Synthetic walkfree (not in downloads); Synthetic open. 2016–2018, survey or census data. Sources and"
+        " notes"
     )
+    assert [a.href for a in line.children if not isinstance(a, str)] == [
+        "/sources/walkfree",
+        "/sources/open",
+        "/sources",
+    ]
 
 
 def test_trend_frame_keeps_age_bands_and_sources_apart_and_needs_two_points():

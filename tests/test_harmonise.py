@@ -176,7 +176,7 @@ def test_unknown_area_is_an_error_naming_file_row_column_value_and_the_alias_fil
     (problem,) = result.problems
     assert (problem.check, problem.file, problem.row, problem.column, problem.value) == (
         "areas", "syn/file.csv", 3, "REF_AREA", "Narnia")  # fmt: skip
-    assert "2 row(s)" in problem.message and "data/reference/country_aliases.csv" in problem.message
+    assert "2 row(s)" in problem.message and str(FORMATS / "reference" / "country_aliases.csv") in problem.message
     assert list(result.frame()["iso3"]) == ["AFG"]
 
 

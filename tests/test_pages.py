@@ -61,7 +61,7 @@ def test_every_registered_page_builds_its_validation_layout(app):
 def test_country_dashboard_shows_latest_values_with_source_and_never_joins_age_bands(app):
     tree = render(app, "country", iso3="KEN")
     card = texts(find(tree, "country-card-child-labour"))
-    assert "22.4%" in card and "2012" in card and "Synthetic survey rounds" in card and "measured" in card
+    assert "22.4%" in card and "2012" in card and "Synthetic syn_survey" in card and "measured" in card
     trend = figure(tree, "country-child-labour-trend")
     assert [t.name for t in trend.data] == ["age 5-17"]  # the 2015 value for ages 5-14 is not joined
     assert list(trend.data[0].x) == [2000, 2009, 2012] and list(trend.data[0].y) == [32.5, 26.0, 22.4]

@@ -31,6 +31,7 @@ def refused(tmp_path_factory, real_warehouse_dir, raw_dir):
     entry = {
         "id": "broken",
         "publisher": "Test suite (SYNTHETIC broken files)",
+        "short_name": "Broken test files",
         "title": "Deliberately broken files",
         "edition": "test",
         "url": "http://127.0.0.1/",

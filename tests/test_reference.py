@@ -108,7 +108,7 @@ def _sources() -> list[Source]:
     ]
     files = [{"path": d.file, "sha256": "0" * 64} for d in datasets]
     return [
-        Source(id="synthetic", publisher="test", title="synthetic", edition="test", url="http://127.0.0.1",
+        Source(id="synthetic", publisher="test", short_name="test", title="synthetic", edition="test", url="http://127.0.0.1",
                obtained_from="tests", licence="synthetic", redistribution=True, retrieved="2026-01-01",
                citation="synthetic", files=files, datasets=datasets)
     ]  # fmt: skip

@@ -32,12 +32,25 @@ def release_folder(path: Path) -> Path:
 
 
 def compare_table(con: duckdb.DuckDBPyConnection, name: str, old: Path, new: Path) -> int:
-    """Print the differences of one table; how many rows differ (a changed row counts once per side)."""
-    keys = ", ".join(OBSERVATION_KEY if name == "observations" else SORT_KEYS[name])
+    """Print the differences of one table; how many rows differ (a changed row counts once per side).
+
+    When a schema change added or removed columns, rows are compared on the columns both sides have."""
+    found = {}
     for side, folder in (("old", old), ("new", new)):
+        found[side] = con.execute(
+            "DESCRIBE SELECT * FROM read_parquet(?)", [str(folder / f"{name}.parquet")]
+        ).fetchall()
+    shared = [c for c, *_ in found["old"] if c in {n for n, *_ in found["new"]}]
+    for side, folder in (("old", old), ("new", new)):
+        extra = [c for c, *_ in found[side] if c not in shared]
+        if extra:
+            print(f"{name}: only in {side}, not compared: {', '.join(extra)}")
+        columns = ", ".join(shared)
         con.execute(
-            f"CREATE OR REPLACE TABLE {side} AS SELECT * FROM read_parquet(?)", [str(folder / f"{name}.parquet")]
+            f"CREATE OR REPLACE TABLE {side} AS SELECT {columns} FROM read_parquet(?)",
+            [str(folder / f"{name}.parquet")],
         )
+    keys = ", ".join(k for k in (OBSERVATION_KEY if name == "observations" else SORT_KEYS[name]) if k in shared)
     con.execute("CREATE OR REPLACE TABLE removed AS SELECT * FROM old EXCEPT ALL SELECT * FROM new")
     con.execute("CREATE OR REPLACE TABLE added AS SELECT * FROM new EXCEPT ALL SELECT * FROM old")
     both = f"({keys}) IN (SELECT ({keys}) FROM added INTERSECT SELECT ({keys}) FROM removed)"
@@ -57,7 +70,7 @@ def compare_table(con: duckdb.DuckDBPyConnection, name: str, old: Path, new: Pat
     print(f"{name}: {counts[0]:,} rows old, {counts[1]:,} new; " + ", ".join(f"{n:,} {k}" for k, n in shown.items()))
     for kind, sql in kinds.items():
         for row in con.execute(f"{sql} ORDER BY ALL LIMIT {SHOWN}").fetchall():
-            print(f"  {kind}: " + ", ".join(f"{n}={v!r}" for n, v in zip(TABLES[name].names, row, strict=True)))
+            print(f"  {kind}: " + ", ".join(f"{n}={v!r}" for n, v in zip(shared, row, strict=True)))
     return sum(totals.values())
 
 

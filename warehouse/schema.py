@@ -136,6 +136,8 @@ SOURCES = pa.schema(
     [
         ("id", pa.string()),
         ("publisher", pa.string()),
+        ("short_name", pa.string()),  # the name in source lines under charts
+        ("edition_names", pa.string()),  # JSON {dataset edition: its short name in source lines}
         ("title", pa.string()),
         ("edition", pa.string()),
         ("url", pa.string()),

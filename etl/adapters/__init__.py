@@ -23,23 +23,8 @@ Columns named in `dataset.filters` are carried as `filter:<name>` so that harmon
 Formats and adapters are in etl/adapters/formats.py; how cells are read (years, values, sexes, ages, notes)
 is in etl/adapters/cells.py.
 
-`dataset.options` (all optional):
-  every CSV format  `encoding` (default utf-8; a BOM is skipped), `delimiter` (default ","), `header_row`
-                    (1-based line of the header; default the first non-blank line, found by content for
-                    `wdi`), `header` (a list of column names replacing a broken header line), `note_markers`
-                    (area prefixes of footnote rows, default etl.adapters.cells.NOTE_MARKERS)
-  owid, ddf         `value_column` (default: the column after Entity/Code/Year; the series column)
-  unsd-hub          `value_prefix` / `lower_prefix` / `upper_prefix` (default "value_", "lower_", "upper_")
-  excel             `sheet` (name or 1-based position), `header_row` (an int, or a list of rows for a
-                    multi-row header: merged cells are filled right and the parts joined with " | "),
-                    `stop_at_blank` (default true), `end_markers` (area prefixes that end the table),
-                    `aggregates_after` (a marker row such as "SUMMARY" after which rows are aggregates),
-                    `note_flags: next` (each value column is followed by its footnote-flag column)
-  harmonise         `thousands: ","` (the file uses thousand separators: no ambiguity warning),
-                    `on_duplicate: drop` (repeated rows kept once; conflicting values for one key dropped
-                    with a warning each, instead of an error), `range: [low, high]` (replaces the unit's
-                    plausible range), `flag_notes: {x: "..."}` (spells out footnote flags in notes)
-                    `unknown_areas: drop` (unknown area codes dropped with a warning each, not an error)
+`dataset.options` is the format's options model (etl/options.py: every option, its default and meaning; README.md
+"Adding a dataset" shows them all, generated from those models).
 Column names are compared with whitespace collapsed and, failing that, case-insensitively; Excel columns
 may also be named by letter ("C"). Without `columns`, each format has default column names (e.g.
 REF_AREA / TIME_PERIOD / OBS_VALUE for sdmx-csv), so `delta87 etl check FILE --format F` needs no entry.

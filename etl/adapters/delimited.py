@@ -23,6 +23,7 @@ import pandas as pd
 
 from etl import checks, db
 from etl.adapters.table import FileTable, cells_from_frame, empty, skip_blank_rows
+from etl.options import CsvOptions
 from etl.problems import Problem
 
 SNIFF_BYTES = 1 << 18
@@ -49,7 +50,7 @@ def read_csv(
     con: duckdb.DuckDBPyConnection,
     path: Path,
     label: str,
-    options: dict,
+    options: CsvOptions,
     find_header: Callable[[list[str]], int | None] | None = None,
     wanted: Callable[[list[str]], list[str] | None] | None = None,
 ) -> FileTable:
@@ -69,10 +70,10 @@ def read_csv(
     return table
 
 
-def _sniff(path: Path, head: bytes, options: dict, find_header, label: str):
+def _sniff(path: Path, head: bytes, options: CsvOptions, find_header, label: str):
     """(layout, the first lines, problems) from the head of the file: encoding, header row, delimiter, names;
     layout None when the file cannot be read."""
-    encoding = str(options.get("encoding") or "utf-8").lower().replace("_", "-")
+    encoding = options.encoding.lower().replace("_", "-")
     if any(head.startswith(mark) for mark, name in _BOMS if name == "utf-16") and not encoding.startswith("utf-16"):
         message = "the file is UTF-16 encoded: re-save it as UTF-8 (or set options.encoding: utf-16)"
         return None, [], [Problem("encoding", message, label, row=1)]
@@ -81,11 +82,11 @@ def _sniff(path: Path, head: bytes, options: dict, find_header, label: str):
     if header_row is None:
         return None, [], [Problem("header", "no header line found in the first lines of the file", label, 1)]
     header = lines[header_row - 1] if header_row <= len(lines) else ""
-    expected = {"tab": "\t", "\\t": "\t"}.get(options.get("delimiter") or ",", options.get("delimiter") or ",")
+    expected = "\t" if options.delimiter == "tab" else options.delimiter
     delimiter = detect_delimiter(header, expected)
     problems = checks.check_delimiter(header, expected, delimiter, label, header_row)
     names = _header_names(header, delimiter, options)
-    if not options.get("header"):
+    if not options.header:
         widths = _widths(lines, header_row, delimiter, len(names))
         problems += checks.check_header_width(names, widths, label, header_row)
         if any(p.check == "header" for p in problems):
@@ -106,9 +107,9 @@ def _head(path: Path, label: str) -> tuple[bytes | None, list[Problem]]:
     return head, []
 
 
-def _header_row(lines: list[str], options: dict, find_header) -> int | None:
-    if options.get("header_row"):
-        return int(options["header_row"])
+def _header_row(lines: list[str], options: CsvOptions, find_header) -> int | None:
+    if options.header_row:
+        return options.header_row
     if find_header is not None:
         return find_header(lines)
     return next((i + 1 for i, line in enumerate(lines) if line.strip()), None)
@@ -141,8 +142,8 @@ def _preview(lines: list[str], delimiter: str, n: int = 30) -> list[tuple[int, l
     return [(i + 1, next(csv.reader([line], delimiter=delimiter), [])) for i, line in enumerate(lines[:n])]
 
 
-def _header_names(header: str, delimiter: str, options: dict) -> list[str]:
-    override = options.get("header")
+def _header_names(header: str, delimiter: str, options: CsvOptions) -> list[str]:
+    override = options.header
     if override:
         return unique_names([str(n) for n in override])
     return unique_names(next(csv.reader([header], delimiter=delimiter), []))

@@ -26,6 +26,7 @@ from etl.adapters.delimited import clean_name, unique_names
 from etl.adapters.long import long_raw
 from etl.adapters.table import FileTable, RawTable, cells_from_frame
 from etl.adapters.wide import WIDE_DEFAULTS, wide_raw
+from etl.options import ExcelOptions
 from etl.problems import Problem
 from etl.registry import Dataset
 
@@ -62,11 +63,11 @@ def read(con, path: Path, dataset: Dataset, label: str) -> RawTable:
     return raw
 
 
-def _sheet(path: Path, options: dict, label: str) -> tuple[list[list[str]] | None, list[Problem]]:
+def _sheet(path: Path, options: ExcelOptions, label: str) -> tuple[list[list[str]] | None, list[Problem]]:
     """Every row of the sheet as strings (1-based row r is cells[r - 1])."""
     try:
         stat = Path(path).stat()
-        return _cells(str(path), stat.st_mtime_ns, stat.st_size, options.get("sheet")), []
+        return _cells(str(path), stat.st_mtime_ns, stat.st_size, options.sheet), []
     except FileNotFoundError:
         return None, [Problem("file", "file not found", label)]
     except _MissingSheet as exc:
@@ -119,9 +120,9 @@ def _text(value) -> str:
     return str(value)
 
 
-def _header_rows(options: dict) -> list[int]:
-    rows = options.get("header_row", 1)
-    return [int(r) for r in rows] if isinstance(rows, list) else [int(rows)]
+def _header_rows(options: ExcelOptions) -> list[int]:
+    rows = options.header_row
+    return list(rows) if isinstance(rows, list) else [rows]
 
 
 def join_headers(rows: list[list[str]]) -> list[str]:
@@ -150,12 +151,12 @@ def _area_index(names: list[str], dataset: Dataset, wide: bool) -> int | None:
     return names.index(found) if found else None
 
 
-def _table(cells: list[list[str]], names: list[str], header: int, area: int | None, options: dict):
+def _table(cells: list[list[str]], names: list[str], header: int, area: int | None, options: ExcelOptions):
     """The data rows under the header (a frame with `_row`), up to the end of the table; skipped rows counted
     by reason."""
-    stop_at_blank = options.get("stop_at_blank", True)
-    markers = tuple(options.get("end_markers") or NOTE_MARKERS)
-    marker = str(options.get("aggregates_after") or "").strip().casefold()
+    stop_at_blank = options.stop_at_blank
+    markers = tuple(options.end_markers or NOTE_MARKERS)
+    marker = str(options.aggregates_after or "").strip().casefold()
     records, rows, types, skipped, in_aggregates = [], [], [], {}, False
     for number in range(header + 1, len(cells) + 1):
         row = cells[number - 1]

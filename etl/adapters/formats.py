@@ -36,7 +36,7 @@ SDMX_DEFAULTS: dict[str, tuple[str, ...]] = {
     "age": ("AGE", "Age"),
     "lower": ("LOWER_BOUND", "LowerBound"),
     "upper": ("UPPER_BOUND", "UpperBound"),
-    "note": ("COMMENT_OBS", "FootNote", "OBS_FOOTNOTE"),
+    "note": ("COMMENT_OBS", "OBS_FOOTNOTE", "COMMENT", "FootNote", "Footnote"),  # publisher footnotes, kept
 }
 OWID_DEFAULTS: dict[str, tuple[str, ...]] = {"area": ("Code",), "area_alt": ("Entity",), "year": ("Year",)}
 DDF_KEYS = ("geo_area", "geo", "year", "time", "age", "sex", "nature", "units", "unit")
@@ -57,6 +57,7 @@ HUB_DEFAULTS: dict[str, tuple[str, ...]] = {
     "indicator": ("series_code", "seriesCode", "SeriesCode", "series"),
     "sex": ("sex_code", "sex", "Sex"),
     "age": ("age_code", "age", "Age"),
+    "note": ("footnotes", "footnote", "FootNote"),  # publisher footnotes, kept
 }
 
 
@@ -75,7 +76,7 @@ def owid(con, path: Path, dataset: Dataset, label: str) -> RawTable:
 
     def defaults(names: list[str]) -> dict:
         others = (c for c in names if c not in ("Entity", "Code", "Year") and not c.startswith("Unnamed"))
-        value = dataset.options.get("value_column") or next(others, None)
+        value = dataset.options.value_column or next(others, None)
         return {**OWID_DEFAULTS, "value": tuple(filter(None, [value]))}
 
     def fixed(picked: dict[str, str]) -> dict[str, str]:
@@ -92,7 +93,7 @@ def ddf(con, path: Path, dataset: Dataset, label: str) -> RawTable:
         match = re.match(r"ddf--datapoints--(.+?)--by--", Path(path).name)
         others = [c for c in names if c not in DDF_KEYS]
         series = match.group(1) if match and match.group(1) in names else (others[0] if len(others) == 1 else None)
-        return {**DDF_DEFAULTS, "value": tuple(filter(None, [dataset.options.get("value_column") or series]))}
+        return {**DDF_DEFAULTS, "value": tuple(filter(None, [dataset.options.value_column or series]))}
 
     def fixed(picked: dict[str, str]) -> dict[str, str]:
         return {} if "indicator" in picked else {"indicator": db.literal(picked["value"])}
@@ -121,7 +122,7 @@ def _wdi_header(lines: list[str]) -> int | None:
 def unsd_hub(con, path: Path, dataset: Dataset, label: str) -> RawTable:
     """A UNSD hub wide CSV: each non-empty `value_YYYY` cell becomes a row, with `lower_YYYY` / `upper_YYYY`."""
     table = read_csv(con, path, label, dataset.options)
-    prefix = {k: dataset.options.get(f"{k}_prefix", f"{k}_") for k in ("value", "lower", "upper")}
+    prefix = {k: getattr(dataset.options, f"{k}_prefix") for k in ("value", "lower", "upper")}
     columns = {}
     for column in table.header:
         if match := re.fullmatch(re.escape(prefix["value"]) + r"(\d{4})", column):

@@ -55,13 +55,13 @@ def long_raw(table: FileTable, dataset: Dataset, label: str, defaults: dict, let
     return RawTable(con, RAW, problems + found, picked.columns)
 
 
-def footnotes(con: duckdb.DuckDBPyConnection, select: dict[str, str], options: dict) -> list[tuple[int, str]]:
+def footnotes(con: duckdb.DuckDBPyConnection, select: dict[str, str], options) -> list[tuple[int, str]]:
     """Footnote rows: no value (nor year) and a note marker or long text in the area cell; (row, area text)."""
     if "area" not in select or "value" not in select:
         return []
     empty = " AND ".join(db.blank(select[name]) for name in ("value", "year") if name in select)
     candidates = con.execute(f"SELECT _row, {select['area']} FROM {CELLS} WHERE {empty} ORDER BY _row").fetchall()
-    markers = tuple(options.get("note_markers") or NOTE_MARKERS)
+    markers = tuple(options.note_markers or NOTE_MARKERS)
     return [(row, text) for row, text in candidates if is_footnote(text, markers)]
 
 

@@ -105,7 +105,7 @@ def value_specs(con, columns: list[str], dataset: Dataset, ids: dict[str, str], 
         note = find_column(columns, spec.note_column, letters) if spec.note_column else None
         if spec.note_column and note is None:
             missing[f"value_columns.{wanted}.note_column"] = spec.note_column
-        if note is None and dataset.options.get("note_flags") == "next":
+        if note is None and dataset.options.note_flags == "next":
             position = columns.index(column) + 1
             note = columns[position] if position < len(columns) else None
         specs[column] = {"indicator": spec.indicator, "sex": spec.sex, "age": spec.age, "unit": spec.unit,
@@ -113,11 +113,11 @@ def value_specs(con, columns: list[str], dataset: Dataset, ids: dict[str, str], 
     return specs, missing
 
 
-def _footnote_rows(con, area: str, values: list[str], options: dict) -> list[tuple[int, str]]:
+def _footnote_rows(con, area: str, values: list[str], options) -> list[tuple[int, str]]:
     """Rows with no value in any value column whose area cell is a note; (row, area text)."""
     empty = " AND ".join(db.blank(db.ident(c)) for c in values) or "TRUE"
     candidates = con.execute(f"SELECT _row, {db.ident(area)} FROM {CELLS} WHERE {empty} ORDER BY _row").fetchall()
-    markers = tuple(options.get("note_markers") or NOTE_MARKERS)
+    markers = tuple(options.note_markers or NOTE_MARKERS)
     return [(row, text) for row, text in candidates if is_footnote(text, markers)]
 
 

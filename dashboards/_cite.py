@@ -1,0 +1,151 @@
+"""Source lines under charts and cards: who published it, which edition or survey, which years, what kind of data.
+
+The full provenance record (title, how the snapshot was obtained, licence, files) lives on /sources/<id>; the
+line under a chart only names the source by the short display name of its registry entry and links there.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import pandas as pd
+from dash import html
+
+from dataproduct import citation
+from warehouse import ReleaseError
+from warehouse.schema import redistributable
+
+#: Longest source line, in characters: two lines of a half-width chart column at desktop width (the browser test
+#: tests/test_browser_sources.py measures the lines).
+LIMIT = 130
+#: The nature of the data in a few words (the chart's own notes and the source page say more).
+NATURE_WORDS = {
+    "measured": "survey or census data",
+    "estimated": "estimates",
+    "modelled": "modelled estimates",
+    "detected": "detected cases, not prevalence",
+    "reported": "status as reported",
+}
+#: Surveys named in a line before the rest are left to the source page.
+MAX_SURVEYS = 2
+
+
+@lru_cache(maxsize=256)
+def _edition_names(text: str | None) -> dict[str, str]:
+    try:
+        names = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return names if isinstance(names, dict) else {}
+
+
+def display_name(record: dict | None, source_id: str, edition: str | None = None) -> str:
+    """The short name of a source (or of one of its editions) in source lines; the id when the release lacks one."""
+    if record is None:
+        return str(source_id)
+    named = _edition_names(record.get("edition_names")).get(edition or "")
+    return str(named or record.get("short_name") or record.get("publisher") or source_id)
+
+
+def _labels(rows: pd.DataFrame, records: dict) -> list[tuple[str, str]]:
+    """(source id, display name) of every source and edition behind `rows`, the most recent data first."""
+    editions = rows["edition"] if "edition" in rows.columns else pd.Series(None, index=rows.index, dtype=object)
+    latest = rows["year"].fillna(rows["year_end"] if "year_end" in rows.columns else -1).fillna(-1)
+    keys = pd.DataFrame({"source": rows["source"], "edition": editions.where(editions.notna(), None), "at": latest})
+    keys = keys[keys["source"].map(lambda s: isinstance(s, str))]
+    order = keys.groupby(["source", "edition"], dropna=False, sort=False)["at"].max().sort_values(ascending=False)
+    labels = [(str(s), display_name(records.get(s), s, e if isinstance(e, str) else None)) for s, e in order.index]
+    return list(dict.fromkeys(labels))
+
+
+def _surveys(rows: pd.DataFrame) -> list[str]:
+    """The surveys the publisher names ("MICS 2014"), without the compiler's remarks after the first comma."""
+    if "survey" not in rows.columns:
+        return []
+    named = (str(s).split(",")[0].strip() for s in rows["survey"].dropna())
+    return [s for s in dict.fromkeys(named) if s]
+
+
+def _restricted(source_id: str, records: dict) -> bool:
+    record = records.get(source_id)
+    return record is not None and not redistributable(record)
+
+
+def natures(rows: pd.DataFrame) -> str:
+    """ "survey or census data, modelled estimates" for the natures of `rows`."""
+    if rows.empty or "nature" not in rows.columns:
+        return ""
+    return ", ".join(NATURE_WORDS.get(n, str(n)) for n in dict.fromkeys(rows["nature"].dropna()))
+
+
+def source_text(rows: pd.DataFrame, records: dict) -> tuple[list, list[str]]:
+    """The parts of the line (strings and links) within LIMIT characters, and the ids of the sources named."""
+    labels = _labels(rows, records) if not rows.empty else []
+    kinds = natures(rows)
+    surveys = _surveys(rows)
+    years = _years(rows)
+    for shown, survey_count in ((len(labels), MAX_SURVEYS), (len(labels), 0), (2, 0), (1, 0)):
+        parts = _parts(labels, shown, surveys[:survey_count], len(surveys) > survey_count, records)
+        tail = f". {years}" + (f", {kinds}" if kinds else "") + "."
+        text = "".join(p if isinstance(p, str) else p.children for p in parts) + tail
+        if len(text) + len(" Sources and notes") <= LIMIT:
+            break
+    return [*parts, tail], list(dict.fromkeys(s for s, _ in labels))
+
+
+def _parts(labels: list, shown: int, surveys: list[str], more_surveys: bool, records: dict) -> list:
+    """ "Source: A (not in downloads); B; MICS 2014 and other surveys" with each name linking to its source page."""
+    if not labels:
+        return ["Source: none (no data)"]
+    parts: list = ["Sources: " if len(labels) > 1 else "Source: "]
+    for i, (source_id, name) in enumerate(labels[:shown]):
+        parts += ["; "] if i else []
+        parts.append(html.A(name, href=f"/sources/{source_id}", className="source-name"))
+        parts += [" (not in downloads)"] if _restricted(source_id, records) else []
+    if shown < len(labels):
+        parts.append(f" and {len(labels) - shown} more")
+    if surveys:
+        parts.append("; " + ", ".join(surveys) + (" and other surveys" if more_surveys else ""))
+    return parts
+
+
+def _years(rows: pd.DataFrame) -> str:
+    """ "2016", "2000–2020", and the publisher's period of rows that have no year."""
+    undated = rows.loc[rows["year"].isna(), "period"] if "period" in rows.columns else pd.Series(dtype=str)
+    periods = [str(p).replace("-", "–") for p in undated.dropna().unique() if str(p)]
+    years = sorted({int(y) for y in rows["year"].dropna()})
+    if not years:
+        return f"Period: {periods[0]}" if periods else "Year not stated"
+    span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+    return "; ".join([span, *(f"period {p}" for p in periods)])
+
+
+def source_line(rows: pd.DataFrame, records: dict, extra: str = "") -> html.Div:
+    """The line under a chart or card with a "Sources and notes" link; the chart's own note; "Cite this chart"."""
+    parts, ids = source_text(rows, records)
+    notes = f"/sources/{ids[0]}" if len(ids) == 1 else "/sources"
+    line = html.P(
+        [*parts, " ", html.A("Sources and notes", href=notes, className="sources-link")],
+        className="chart-source small text-body-secondary mb-0",
+    )
+    note = html.P(extra, className="chart-note small text-body-secondary mb-0") if extra else ""
+    cite = cite_block([records[s] for s in ids if s in records])
+    return html.Div([line, note, cite], className="chart-source-block mb-1")
+
+
+def cite_block(records: list[dict]) -> html.Details | str:
+    """ "Cite this chart": the citation text of its sources and the release, the same wording as CITATION.txt."""
+    if not records:
+        return ""
+    from dashboards import _data  # noqa: PLC0415 - the release of the request, resolved only when citing
+
+    try:
+        release = _data.release()
+        text = citation.citation_text(records, release.id, release.created)
+    except (ReleaseError, RuntimeError):  # no release (or no app): cite the sources alone
+        text = "\n".join(citation.source_citation(r) for r in records)
+    return html.Details(
+        [html.Summary("Cite this chart"), html.Pre(text, className="cite-text small mb-1")],
+        className="chart-cite small",
+    )

@@ -1,0 +1,214 @@
+"""Shortcodes rendered: `{{figure ...}}` and `{{chart ...}}` (content/shortcodes.py) drawn from the served release.
+
+A figure is one value with its source line (area, year, age band, sex, source); a chart is the trend of each
+area's comparable series with the usual source note and text summary. When the content was written against an
+earlier release (a forum article's `release`), each figure is compared with the same figure in that release
+if it is still on disk (or one with the same content hash), and a change is flagged beside it. Anything that
+cannot be shown (a bad parameter, an unknown indicator or area, no data, no release) becomes a visible notice in
+the text, never an error page.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from dash import html
+
+from content.shortcodes import BLOCK_NAMES, Shortcode, ShortcodeError, parse
+from dashboards import _components as c
+from dashboards import _data, _figures, _series, _views
+from warehouse import Release, ReleaseError, get_warehouse
+from warehouse.releases import list_release_ids
+
+
+class EmbedError(Exception):
+    """A shortcode that cannot be drawn; the message is shown to the reader."""
+
+
+def figure_row(obs: pd.DataFrame, code: Shortcode, order: list[str]) -> pd.Series | None:
+    """The one observation a `figure` shows: the headline row (data/reference/headline.yaml), or for a chosen year,
+    sex or age band the row of the first source in the rule's `order`, as on the maps."""
+    rows = _series.cross_section(obs, code.year, code.sex, code.age, {code.areas[0]}, order)
+    return rows.iloc[0] if not rows.empty else None
+
+
+class Embedder:
+    """Renders the shortcodes of one text; `baseline` is the release id the text was written against."""
+
+    def __init__(self, baseline: str | None = None, prefix: str = "embed"):
+        self.baseline_id = baseline
+        self.prefix = prefix
+        self.charts = 0
+        self._baseline: Release | None | bool = False  # False: not looked up yet
+
+    def __call__(self, text: str, block: bool) -> list:
+        """Components for one shortcode (a notice when it cannot be drawn)."""
+        try:
+            code = parse(text)
+            if code.name in BLOCK_NAMES and not block:
+                raise EmbedError(f"a {code.name} must stand on a line of its own")
+            release = _data.release()
+            meta = self._indicator(release, code)
+            if code.name == "chart":
+                return [self.chart(release, code, meta)]
+            return [self.figure(release, code, meta)]
+        except (ShortcodeError, EmbedError) as exc:
+            return [notice(str(exc), block)]
+        except ReleaseError as exc:
+            return [notice(f"this live figure needs a data release, and none is available ({exc})", block)]
+
+    @staticmethod
+    def _indicator(release: Release, code: Shortcode) -> dict:
+        meta = _data.indicator_meta(release, code.indicator)
+        if meta is None:
+            raise EmbedError(f"the indicator {code.indicator!r} is not in the current data release")
+        names = _data.area_names(release)
+        unknown = [area for area in code.areas if area not in names]
+        if unknown:
+            raise EmbedError(f"no country or region {', '.join(unknown)} in the current data release")
+        return meta
+
+    # -- figure --------------------------------------------------------------------------------------------
+    def figure(self, release: Release, code: Shortcode, meta: dict) -> html.Span:
+        """One value, its source line and, when it changed since the baseline release, a flag."""
+        row = figure_row(_data.indicator_observations(release, code.indicator), code, _order(release, code))
+        names = _data.area_names(release)
+        if row is None:
+            asked = ", ".join(f"{k} {v}" for k, v in code.params.items() if k not in ("indicator", "area"))
+            where = names[code.areas[0]] + (f" ({asked})" if asked else "")
+            raise EmbedError(f"no value of {meta['name']} for {where} in the current data release")
+        value = value_text(row, meta)
+        line = source_line(release, row, names, show_age=meta.get("unit") != "flag")
+        parts = [html.Strong(value, className="embed-value"), f" ({line})"]
+        change = self.change(code, row, meta)
+        if change:
+            parts += [" ", html.Mark(change, className="embed-changed")]
+        note = row.get("note")
+        title = {"title": str(note)} if isinstance(note, str) and note.strip() else {}
+        return html.Span(parts, className="embed-figure", **{"data-indicator": code.indicator}, **title)
+
+    def change(self, code: Shortcode, row: pd.Series, meta: dict) -> str | None:
+        """'changed since …' when the baseline release holds a different figure; None if the same or unknown."""
+        baseline = self.baseline()
+        if baseline is None:
+            return None
+        before = figure_row(_data.indicator_observations(baseline, code.indicator), code, _order(baseline, code))
+        if before is not None and (before["value"], c.when(before)) == (row["value"], c.when(row)):
+            return None
+        was = f"was {value_text(before, meta)} ({c.when(before)})" if before is not None else "was not in it"
+        return f"changed since this was written against release {baseline.id}: {was}"
+
+    def baseline(self) -> Release | None:
+        """The release the text was written against, if it (or one with the same content) is on disk."""
+        if self._baseline is False:
+            self._baseline = find_release(self.baseline_id) if self.baseline_id else None
+        return self._baseline
+
+    # -- chart ---------------------------------------------------------------------------------------------
+    def chart(self, release: Release, code: Shortcode, meta: dict) -> html.Div:
+        """The trend of each area's comparable series, with its source note and summary."""
+        obs = _data.indicator_observations(release, code.indicator)
+        frame = chart_frame(obs, code, _data.area_names(release), _order(release, code))
+        if frame.empty:
+            raise EmbedError(f"no values of {meta['name']} for {', '.join(code.areas)} to draw")
+        unit = str(meta.get("unit") or "")
+        title = str(meta.get("short_name") or meta["name"])
+        graph_id = f"{self.prefix}-chart-{self.charts}"
+        self.charts += 1
+        figure = _figures.trend_figure(frame, title, c.unit_label(unit))
+        summary = c.trend_summary(frame, unit, meta.get("decimals"))
+        extra = f"Sex: {frame['sex'].iloc[0]}; age band: {frame['age'].iloc[0]}; one source per area"
+        block = c.chart(graph_id, figure, summary, c.source_note(frame, _data.sources(release), extra))
+        changed = self.chart_changed(code, frame)
+        body = [block] + ([html.P(html.Mark(changed, className="embed-changed"), className="small")] if changed else [])
+        return html.Div(body, className="embed-chart", **{"data-indicator": code.indicator})
+
+    def chart_changed(self, code: Shortcode, frame: pd.DataFrame) -> str | None:
+        """A note when the chart's points differ from those in the baseline release."""
+        baseline = self.baseline()
+        if baseline is None:
+            return None
+        obs = _data.indicator_observations(baseline, code.indicator)
+        before = chart_frame(obs, code, _data.area_names(baseline), _order(baseline, code))
+        if points(before) == points(frame):
+            return None
+        return f"The data in this chart changed since it was written against release {baseline.id}."
+
+
+def _order(release: Release, code: Shortcode) -> list[str]:
+    """The indicator's sources in the headline rule's order."""
+    return _views.source_order(release, code.indicator)
+
+
+def chart_frame(obs: pd.DataFrame, code: Shortcode, names: dict, order: list[str]) -> pd.DataFrame:
+    """The points of a chart: the asked sex and age band (default: the indicator's usual ones) and, per area, the
+    one source with the longest series, so that each line is one comparable series labelled by its area; values
+    known only by a period are no point in time for a trend."""
+    rows = _series.dated(_series.valued(obs[obs["iso3"].isin(code.areas)]))
+    if rows.empty:
+        return rows
+    sex, age = _series.default_breakdown(rows, code.indicator)
+    rows = rows[(rows["sex"] == (code.sex or sex)) & (rows["age"] == (code.age or age))]
+    sizes = rows.groupby(["iso3", "source"])["year"].transform("nunique")
+    ranked = rows.assign(_n=sizes, _p=rows["source"].map({s: i for i, s in enumerate(order)}).fillna(len(order)))
+    best = ranked.sort_values(["iso3", "_n", "_p", "source"], ascending=[True, False, True, True])
+    chosen = best.groupby("iso3")["source"].first()
+    rows = rows[rows["source"] == rows["iso3"].map(chosen)]
+    return rows.assign(series=rows["iso3"].map(lambda a: names.get(a, a))).sort_values(["series", "year"])
+
+
+def points(frame: pd.DataFrame) -> list[tuple]:
+    """A chart's points, comparable across releases."""
+    columns = ["iso3", "source", "year", "value"]
+    return sorted(map(tuple, frame[columns].astype(str).to_numpy().tolist())) if not frame.empty else []
+
+
+def value_text(row: pd.Series, meta: dict) -> str:
+    """The value as the publisher gave it, in the indicator's unit and precision ("<5" stays a censored count)."""
+    if bool(row.get("censored")) is True:
+        return "fewer than 5 (suppressed by the source)"
+    return c.value_text(row, row.get("unit") or meta.get("unit"), meta.get("decimals"))
+
+
+def source_line(release: Release, row: pd.Series, names: dict, show_age: bool = True) -> str:
+    """Area, year (or the publisher's period), survey, age band (not for yes/no flags), sex when not total, and
+    source."""
+    survey = c.survey_text(row)
+    when = c.when(row) + (f", {survey}" if survey else "")
+    age = str(row.get("age") or _data.NO_AGE)
+    ages = "all ages" if age == "all ages" else ("age band not stated" if age == _data.NO_AGE else f"ages {age}")
+    ages = f", {ages.replace('-', '–')}" if show_age else ""
+    sex = "" if row.get("sex") in (None, "total") else f", {row['sex']}"
+    record = _data.source_records(release).get(row["source"])
+    source = c.source_short(_data.source_records(release), row) if record else row["source"]
+    return f"{names.get(row['iso3'], row['iso3'])}, {when}{ages}{sex}; source: {source}"
+
+
+def notice(text: str, block: bool) -> html.Span | html.Div:
+    """A visible note where a shortcode could not be drawn."""
+    if block:
+        return c.notice(f"Live chart not shown: {text}.", "warning")
+    return html.Span(f"[live figure not shown: {text}]", className="embed-notice text-danger", role="note")
+
+
+def find_release(release_id: str) -> Release | None:
+    """The release `release_id`, or another with the same content hash (the id's suffix), if one verifies."""
+    warehouse = get_warehouse()
+    on_disk = list_release_ids(warehouse.root)
+    suffix = release_id.rsplit("-", 1)[-1]
+    for candidate in [release_id] + [r for r in reversed(on_disk) if r.endswith("-" + suffix) and r != release_id]:
+        if candidate in on_disk:
+            try:
+                return warehouse.releases.get(candidate)
+            except ReleaseError:
+                continue
+    return None
+
+
+def baseline_note(release_id: str | None) -> str | None:
+    """A sentence for the top of a text written against `release_id`, when its figures cannot be compared."""
+    if not release_id or find_release(release_id) is not None:
+        return None
+    return (
+        f"Written against data release {release_id}, which is no longer available on this server, so the live "
+        "figures below (from the current release) cannot be checked for changes since."
+    )

@@ -1,0 +1,143 @@
+"""What the /sources pages show about a source: its record, the indicators it feeds, coverage, release history."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboards import _data
+from warehouse import ObservationFilter, Release, ReleaseError, get_warehouse
+from warehouse import releases as rel
+from warehouse.schema import redistributable
+from web.cache import by_release as memo
+
+#: What each licence class allows, in readers' words.
+ALLOWS = {
+    True: "Its figures are in the downloads and the API: you may re-use them under the licence above, citing the "
+    "source.",
+    False: "Its figures are shown on the dashboards with attribution only: the licence does not allow (or does not "
+    "confirm) redistribution, so they are left out of every download and the API.",
+}
+
+
+def record(release: Release, source_id: str) -> dict | None:
+    """The sources-table row of one source, or None when the release has no such source."""
+    return _data.source_records(release).get(source_id)
+
+
+def allows(row: dict) -> str:
+    return ALLOWS[bool(redistributable(row))]
+
+
+@memo
+def files(release: Release, source_id: str) -> pd.DataFrame:
+    """The source's raw files in this release, with their sha256 and size."""
+    table = get_warehouse().source_files(release)
+    return table[table["source"] == source_id].sort_values("path")
+
+
+@memo
+def indicators_fed(release: Release, source_id: str) -> pd.DataFrame:
+    """Per indicator the source feeds: name, values, countries, aggregates and years (first, last)."""
+    obs = get_warehouse().observations(release, ObservationFilter(sources=(source_id,)))
+    obs = obs[obs["value"].notna()]
+    if obs.empty:
+        return pd.DataFrame(columns=["indicator", "name", "values", "countries", "areas", "years"])
+    known = set(_data.countries(release)["iso3"])
+    names = _data.indicators(release)["name"].to_dict()
+    rows = []
+    for code, part in obs.groupby("indicator", sort=True):
+        rows.append(
+            {
+                "indicator": code,
+                "name": names.get(code, code),
+                "values": len(part),
+                "countries": part.loc[part["iso3"].isin(known), "iso3"].nunique(),
+                "areas": int(part.loc[~part["iso3"].isin(known), "iso3"].nunique()),
+                "years": _span(part["year"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+@memo
+def coverage(release: Release, source_id: str) -> str:
+    """One sentence: how many countries, aggregates and years the source's figures cover in this release."""
+    obs = get_warehouse().observations(release, ObservationFilter(sources=(source_id,)))
+    obs = obs[obs["value"].notna()]
+    commitments = get_warehouse().commitments(release)
+    treaty = commitments[commitments["source"] == source_id] if not commitments.empty else commitments
+    if obs.empty and treaty.empty:
+        return "No figure in this release comes from this source directly (it may feed reference tables)."
+    parts = []
+    if not obs.empty:
+        known = set(_data.countries(release)["iso3"])
+        countries, others = obs["iso3"].isin(known), obs.loc[~obs["iso3"].isin(known), "iso3"].nunique()
+        parts.append(
+            f"{len(obs):,} values for {obs.loc[countries, 'iso3'].nunique():,} countries"
+            + (f" and {others:,} regional or global aggregates" if others else "")
+            + f", years {_span(obs['year'])}"
+        )
+    if not treaty.empty:
+        parts.append(f"{len(treaty):,} treaty records for {treaty['iso3'].nunique():,} countries")
+    return "; ".join(parts) + "."
+
+
+def _span(years: pd.Series) -> str:
+    values = sorted({int(y) for y in years.dropna()})
+    if not values:
+        return "not stated (periods only)"
+    return str(values[0]) if len(values) == 1 else f"{values[0]}–{values[-1]}"
+
+
+@memo
+def history(release: Release, source_id: str) -> list[dict]:
+    """The releases on disk, up to the one served, in which this source was added or changed; newest first."""
+    root = release.path.parent.parent
+    ids = [r for r in rel.list_release_ids(root) if r <= release.id]
+    changes, before = [], None
+    for release_id in ids:
+        state = _state(root, release_id, source_id)
+        if state is None:
+            continue
+        what = _difference(before, state)
+        if what:
+            changes.append({"release": release_id, "created": state["created"], "change": what})
+        before = state
+    return changes[::-1]
+
+
+def _state(root, release_id: str, source_id: str) -> dict | None:
+    """The source's files and edition in one release on disk (None when it cannot be read)."""
+    try:
+        manifest = rel.read_manifest(root, release_id)
+        past = Release(release_id, rel.releases_dir(root) / release_id, manifest)
+        files = get_warehouse().source_files(past)
+        sources = get_warehouse().sources(past)
+    except (ReleaseError, OSError, KeyError, ValueError):
+        return None
+    row = sources[sources["id"] == source_id]
+    mine = files[files["source"] == source_id]
+    return {
+        "created": manifest.get("created", "")[:10],
+        "present": not row.empty,
+        "edition": str(row["edition"].iloc[0]) if not row.empty else "",
+        "files": dict(zip(mine["path"], mine["sha256"], strict=True)),
+    }
+
+
+def _difference(before: dict | None, now: dict) -> str:
+    """What changed in a source between two releases, in words ('' when nothing did)."""
+    if not now["present"]:
+        return "removed" if before and before["present"] else ""
+    if before is None or not before["present"]:
+        return "added"
+    parts = []
+    if before["edition"] != now["edition"]:
+        parts.append(f"edition: {before['edition']} → {now['edition']}")
+    changed = sorted(p for p in now["files"] if before["files"].get(p) != now["files"][p])
+    gone = sorted(set(before["files"]) - set(now["files"]))
+    if changed:
+        parts.append("new or changed files: " + ", ".join(changed))
+    if gone:
+        parts.append("files no longer used: " + ", ".join(gone))
+    return "; ".join(parts)

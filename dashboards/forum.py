@@ -1,0 +1,162 @@
+"""`/forum`: expert articles beside the data, newest first, filtered by theme, country and indicator, paginated.
+
+The filters and the page number live in the address (`/forum?country=NPL&theme=child-labour&page=2`), so a
+filtered list is shareable and works without JavaScript; each filter is a row of links.
+"""
+
+from __future__ import annotations
+
+import re
+
+import dash
+from dash import dcc, html
+
+from content.loader import library
+from content.models import ContentError
+from dashboards import _components as c
+from dashboards import _forum
+
+dash.register_page(
+    __name__,
+    path="/forum",
+    title="Forum – Delta 8.7",
+    name="Forum",
+    nav="Forum",
+    order=7,
+    description="Articles by experts and the editorial team that interpret the SDG 8.7 data for policy.",
+)
+
+PAGE_SIZE = 10
+_FORMS = {
+    "theme": re.compile(r"[a-z0-9-]{1,60}"),
+    "country": re.compile(r"[A-Z]{3}"),
+    "indicator": re.compile(r"[a-z][a-z0-9_]{0,60}"),
+}
+
+
+def layout(theme=None, country=None, indicator=None, page=None, **_query) -> html.Div:
+    """The article list for the filters in the query string."""
+    try:
+        lib = library()
+    except ContentError as exc:
+        return html.Div([html.H1("Forum"), c.notice(f"The forum could not be loaded: {exc}", "danger")])
+    items = list(lib.articles.values())
+    filters, ignored = parse_filters(theme=theme, country=country, indicator=indicator)
+    chosen = _forum.tagged(items, **filters)
+    pages = max(1, -(-len(chosen) // PAGE_SIZE))
+    number = min(pages, _page_number(page))
+    names = _forum.labels()
+    children = [header(), filter_nav(items, filters, names)]
+    if ignored:
+        children.append(c.notice(f"Ignored: {'; '.join(ignored)}.", "warning"))
+    children.append(summary_line(len(chosen), filters, names))
+    shown = chosen[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+    children.append(html.Div([_forum.card(a, names, "h2") for a in shown], id="forum-list"))
+    if pages > 1:
+        children.append(pager(number, pages, filters))
+    return html.Div(children, id="forum-index")
+
+
+def header() -> html.Div:
+    """Title, what the forum is, and the ways to follow and contribute."""
+    return html.Div(
+        [
+            html.H1("Forum"),
+            html.P(
+                "Short articles by researchers, practitioners and the platform's editorial team that read the data "
+                "for policy. Figures in articles are live: they come from the current data release and name their "
+                "source, year and age band.",
+                className="lead",
+            ),
+            html.P(
+                [
+                    dcc.Link("How to contribute an article", href="/forum/contribute"),
+                    " · ",
+                    html.A("Atom feed", href="/forum/feed.xml", rel="alternate"),
+                ],
+                className="small",
+            ),
+        ]
+    )
+
+
+def parse_filters(**values) -> tuple[dict[str, str], list[str]]:
+    """The usable filters from the query, and a note for each value that was ignored (malformed or unknown)."""
+    filters, ignored = {}, []
+    for name, raw in values.items():
+        value = raw[0] if isinstance(raw, list) and raw else raw
+        if value in (None, ""):
+            continue
+        value = str(value).strip()
+        value = value.upper() if name == "country" else value
+        if not _FORMS[name].fullmatch(value):
+            ignored.append(f"{name} {value[:40]!r} is not a valid code")
+            continue
+        filters[name] = value
+    return filters, ignored
+
+
+def _page_number(page) -> int:
+    value = page[0] if isinstance(page, list) and page else page
+    return int(value) if str(value or "").isdigit() and 0 < int(value) < 10_000 else 1
+
+
+def filter_nav(items, filters: dict[str, str], names: dict) -> html.Nav:
+    """One row of links per filter: each value with its number of articles; the selected one can be removed."""
+    rows = []
+    for name, kind in _forum.FILTERS.items():
+        counts: dict[str, int] = {}
+        for article in items:
+            for code in getattr(article.meta.tags, kind):
+                counts[code] = counts.get(code, 0) + 1
+        links = []
+        for code in sorted(counts, key=lambda k: names[kind].get(k, k).casefold()):
+            selected = filters.get(name) == code
+            target = {**filters, name: None if selected else code}
+            label = f"{names[kind].get(code, code)} ({counts[code]})" + (" ×" if selected else "")
+            links.append(
+                html.Li(
+                    dcc.Link(
+                        label,
+                        href=_forum.forum_href(**target),
+                        id=f"forum-filter-{name}-{code}",
+                        className="fw-bold" if selected else None,
+                        title="Remove this filter" if selected else None,
+                    ),
+                    className="list-inline-item",
+                )
+            )
+        rows.append(
+            html.Div(
+                [
+                    html.Span(f"{name.capitalize()}: ", className="me-1"),
+                    html.Ul(links, className="list-inline d-inline mb-0"),
+                ],
+                className="small mb-1",
+            )
+        )
+    return html.Nav(rows, id="forum-filters", className="mb-3", **{"aria-label": "Filter articles"})
+
+
+def summary_line(count: int, filters: dict[str, str], names: dict) -> html.P:
+    """How many articles are shown and for which tags, with a link to clear the filters."""
+    if not filters:
+        return html.P(f"{count} article{'s' if count != 1 else ''}, newest first.", id="forum-count", className="small")
+    tags = ", ".join(names[_forum.FILTERS[n]].get(v, v) for n, v in filters.items())
+    text = f"{count} article{'s' if count != 1 else ''} tagged {tags}." if count else f"No article is tagged {tags}."
+    return html.P([text, " ", dcc.Link("Show all articles", href="/forum")], id="forum-count", className="small")
+
+
+def pager(number: int, pages: int, filters: dict[str, str]) -> html.Nav:
+    """Newer / page n of m / older, keeping the filters."""
+
+    def href(n: int) -> str:
+        base = _forum.forum_href(**filters)
+        return base + ("&" if "?" in base else "?") + f"page={n}" if n > 1 else base
+
+    parts = [
+        dcc.Link("← Newer", href=href(number - 1)) if number > 1 else "",
+        html.Span(f" Page {number} of {pages} ", className="mx-2"),
+        dcc.Link("Older →", href=href(number + 1)) if number < pages else "",
+    ]
+    return html.Nav(parts, id="forum-pages", className="small", **{"aria-label": "Pages"})

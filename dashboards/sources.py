@@ -1,0 +1,53 @@
+"""`/sources`: every source of the release served, with its short name, publisher, edition and licence class."""
+
+from __future__ import annotations
+
+import dash
+from dash import html
+
+from dashboards import _components as c
+from dashboards import _data
+from warehouse import ReleaseError
+from warehouse.schema import redistributable
+
+dash.register_page(__name__, path="/sources", title="Sources – Delta 8.7", name="Sources")
+
+
+def layout(**_query):
+    """The list of sources, each linked to its page."""
+    try:
+        release = _data.release()
+    except ReleaseError as exc:
+        return html.Div([html.H1("Sources"), c.notice(f"No data release is available: {exc}", "warning")])
+    rows = sorted(_data.source_records(release).values(), key=lambda r: str(r.get("short_name") or r["id"]).lower())
+    items = [
+        html.Tr(
+            [
+                html.Td(html.A(row.get("short_name") or row["id"], href=f"/sources/{row['id']}")),
+                html.Td(row.get("publisher") or ""),
+                html.Td(row.get("edition") or "–"),
+                html.Td("yes" if redistributable(row) else "no (shown with attribution)"),
+            ]
+        )
+        for row in rows
+    ]
+    head = html.Thead(html.Tr([html.Th(h, scope="col") for h in ("Source", "Publisher", "Edition", "In downloads")]))
+    return html.Div(
+        [
+            html.H1("Sources"),
+            html.P(
+                "Every figure on the platform comes from one of these publishers' files. Each source's page gives "
+                "the full record: where the data come from, the licence and what it allows, how to cite it, the "
+                "files with their checksums, the indicators it feeds and the releases in which it changed.",
+            ),
+            html.Div(
+                html.Table(
+                    [html.Caption(f"{len(rows)} sources in release {release.id}"), head, html.Tbody(items)],
+                    className="table table-sm small",
+                    id="sources-table",
+                ),
+                className="table-responsive",
+            ),
+        ],
+        id="sources-page",
+    )
