@@ -60,10 +60,11 @@ class Status:
 
     @property
     def short_text(self) -> str:
-        """The status for the printed brief (its "as of" and source are in their own columns)."""
+        """The status for the printed brief, with its date (its "as of" and source are in a note below)."""
         if not self.known:
             return "no information"
-        text = self.status + (" (possibly out of date)" if self.stale else "")
+        dated = f" {self.date}" if self.date and self.date != "–" else ""
+        text = self.status + dated + (" (possibly out of date)" if self.stale else "")
         if self.instrument == "C182" and self.status == "not ratified":
             text += "; universal since August 2020"
         return text

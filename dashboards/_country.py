@@ -33,7 +33,8 @@ def summary_cards(country: Country) -> dbc.Row:
         details = [
             meta.get("name", codes[0]),
             " · ".join(x for x in (c.when(row), c.survey_text(row), c.age_text(row, meta.get("standard_age"))) if x),
-            f"{c.source_short(country.sources, row)} · {c.nature_text(row['nature']).split(' (')[0]}",
+            c.source_short(country.sources, row),
+            c.nature_text(row["nature"]).split(" (")[0],
             c.footnote(row),
         ]
         cards.append(c.stat(pillar.title, c.value_text(row, row["unit"], meta.get("decimals")), details, card_id))

@@ -151,15 +151,28 @@ def commitments(country: _pillars.Country) -> html.Div:
     """Each instrument's status with its date, "as of" date and source; stale statuses marked (same rule as the
     country page and its header card)."""
     found = _commitments.statuses(country)
-    body = [html.Tr([html.Td(s.short), html.Td(s.short_text), html.Td(s.as_of), html.Td(s.source)]) for s in found]
-    head = html.Thead(html.Tr([html.Th(t, scope="col") for t in ("Instrument", "Status", "As of", "Source")]))
+    # statuses from one file share their "as of" and source: each is said once, under the table, by number
+    notes = list(dict.fromkeys(_note(s) for s in found if s.known))
+    body = [
+        html.Tr([html.Td(s.short), html.Td(s.short_text + (f" [{notes.index(_note(s)) + 1}]"
+                                                                          if s.known else ""))])
+        for s in found
+    ]  # fmt: skip
+    head = html.Thead(html.Tr([html.Th(t, scope="col") for t in ("Instrument", "Status [as of, source]")]))
     value, details = _commitments.summary(found)
     return html.Div(
         [
             html.P(f"{value} {details[0]}; {details[1]}.", className="small mb-1", id="brief-commitments-count"),
             html.Table([head, html.Tbody(body)], className="table table-sm brief-table mb-0", id="brief-commitments"),
+            html.P(" ".join(f"[{i}] {n}" for i, n in enumerate(notes, start=1)), className="brief-sources mb-0",
+                   id="brief-commitments-notes"),
         ]
-    )
+    )  # fmt: skip
+
+
+def _note(status) -> str:
+    """A status's "as of" and source, in words."""
+    return f"As of {status.as_of}; source: {status.source}."
 
 
 def shown_codes(country: _pillars.Country) -> list[str]:
