@@ -110,13 +110,17 @@ def statement(release, iso3: str) -> str:
     return f"Progress (ILOSTAT, ages 5–17, {row['status']}): {row['reason']}"
 
 
-def note(points: pd.DataFrame, dated: pd.DataFrame, release) -> html.P:
-    """Source line, the comparability caution and every dated ratification with its 'as of'."""
+def note(points: pd.DataFrame, dated: pd.DataFrame, release) -> html.Div:
+    """The source line, the comparability caution and every dated ratification with its 'as of'."""
     dates = "; ".join(
         f"{r['instrument']} ratified {r['date']} (status as of {r['as_of']})" for r in dated.to_dict("records")
     )
-    sources = ", ".join(sorted(set(points["source"])))
-    text = (f"Source: {sources}. Points are survey years; each line is one indicator, age band and source, never "
-            "joined with another. Surveys differ in design, so a jump between two points may reflect the survey. "
-            f"Ratifications: {dates or 'no dated ratification in this release'}.")  # fmt: skip
-    return html.P(text, className="chart-source small text-body-secondary mb-1")
+    caution = ("Points are survey years; each line is one indicator, age band and source, never joined with another. "
+               "Surveys differ in design, so a jump between two points may reflect the survey. "
+               f"Ratifications: {dates or 'no dated ratification in this release'}.")  # fmt: skip
+    return html.Div(
+        [
+            c.source_note(points, _data.source_records(release)),
+            html.P(caution, className="small text-body-secondary mb-1"),
+        ]
+    )

@@ -112,7 +112,7 @@ def test_a_rising_series_is_moving_away():
 def test_a_single_point_is_insufficient_data():
     row = only(run([(2018, 20.0)], target=(0.0, 2025)))
     assert row["status"] == pg.INSUFFICIENT
-    assert row["reason"] == "One comparable data point only (20.0 % in 2018): no trend."
+    assert row["reason"] == "One comparable data point only: the latest value is 20.0 % (2018); no trend."
     assert row["required_change"] == pytest.approx(-20.0 / 7)  # still says what pace is needed
     assert math.isnan(row["projected_value"])
 

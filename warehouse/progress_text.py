@@ -118,7 +118,7 @@ def reason(row: dict, target, as_of: int, needed: float = math.nan) -> str:
     if status == INSUFFICIENT and row["points"] >= 2:
         return f"The latest comparable data point ({latest}) is more than ten years old; a status needs a recent one."
     if status == INSUFFICIENT:
-        return f"One comparable data point only ({latest}): no trend."
+        return f"One comparable data point only: the latest value is {latest_short(row, unit)}; no trend."
     if status == TARGET_PASSED:
         passed = target_passed_text(target.year, row["latest_value"], row["latest_year"], unit, as_of)
         return f"{passed} {trend_text(row, unit)}{needed_text(row, target, unit, needed)}"
@@ -169,3 +169,8 @@ def needed_text(row: dict, target, unit: str, needed: float) -> str:
     pace = format_rate(needed) if row.get("basis") == "relative" else format_change(needed, unit)
     goal = f"{target_text(target.value, unit)} by {target.year}"
     return f" Reaching {goal} from {row['baseline_year']} would have needed {change_noun(needed)} {pace}."
+
+
+def latest_short(row: dict, unit: str) -> str:
+    """'31.5 % (2021)': the latest value and its year, as the cards and the passed-target text say it."""
+    return f"{format_value(row['latest_value'], unit)} ({int(row['latest_year'])})"
