@@ -69,6 +69,7 @@ class Settings:
     workers: int
     max_rows_xlsx: int
     page_size_max: int
+    plotly_bundle: str
 
 
 def settings() -> Settings:
@@ -90,4 +91,5 @@ def settings() -> Settings:
         workers=max(1, _int("DELTA87_WORKERS", 2)),
         max_rows_xlsx=_int("DELTA87_MAX_ROWS_XLSX", 200_000),
         page_size_max=_int("DELTA87_PAGE_SIZE_MAX", 5000),
+        plotly_bundle=os.environ.get("DELTA87_PLOTLY_BUNDLE", "partial").strip().lower(),  # or "full"
     )
