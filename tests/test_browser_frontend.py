@@ -69,7 +69,11 @@ def test_desktop_search_field_is_visible_and_labelled(dash_duo, countries, app):
         "return {width: r.width, height: r.height, right: r.right, viewport: window.innerWidth}"
     )
     assert box["width"] >= 160 and box["height"] >= 28 and box["right"] <= box["viewport"]
-    assert dash_duo.find_element("label[for='shell-search']").is_displayed()
+    assert dash_duo.find_element("label[for='shell-search']").get_attribute("textContent") == "Search"
+    dash_duo.driver.set_window_size(390, 844)
+    dash_duo.find_element("#shell-toggler").click()
+    button = dash_duo.find_element(".shell-search-form button[type='submit']")
+    wait_until(dash_duo, lambda d: button.is_displayed(), 10)
 
 
 def test_coverage_view_survives_a_copied_link(dash_duo, countries, app):
@@ -80,4 +84,47 @@ def test_coverage_view_survives_a_copied_link(dash_duo, countries, app):
     dash_duo.driver.get(dash_duo.driver.current_url)
     dash_duo.wait_for_element("#coverage-matrix .main-svg", timeout=20)
     assert dash_duo.find_element("#coverage-colour input[value='nature']").is_selected()
+    assert dash_duo.get_logs() == []
+
+
+#: Export the first chart as SVG and PNG in the page; the SVG's text, the chart's source line, the PNG's size.
+EXPORT = """
+const done = arguments[arguments.length - 1];
+const block = document.querySelector('figure.chart-block');
+const source = block.querySelector('figcaption').firstElementChild.textContent;
+Promise.all([delta87Export.image(block, 'svg'), delta87Export.image(block, 'png')]).then(([svg, png]) => {
+  const doc = new DOMParser().parseFromString(decodeURIComponent(svg.split(',')[1]), 'image/svg+xml');
+  const img = new Image();
+  img.onload = () => done({text: doc.documentElement.textContent, source: source, png: png.slice(0, 22),
+                           height: img.height, shown: block.querySelector('.js-plotly-plot').offsetHeight});
+  img.src = png;
+}).catch(e => done({error: String(e)}));
+"""
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_charts_export_with_their_source_line_and_share_embed_code(dash_duo, countries, app):
+    rich, _ = countries
+    dash_duo.start_server(app)
+    visit(dash_duo, f"/country/{rich}", "figure.chart-block .chart-tools")
+    wait_until(dash_duo, lambda d: d.execute_script(SETTLED), 30)
+    dash_duo.driver.set_script_timeout(30)
+    image = dash_duo.driver.execute_async_script(EXPORT)
+    assert "error" not in image and len(image["source"]) > 10
+    assert squeeze(image["source"]) in squeeze(image["text"])
+    assert squeeze(dash_duo.driver.current_url) in squeeze(image["text"])
+    assert image["png"] == "data:image/png;base64," and image["height"] > image["shown"]  # the footer drawn in
+    dash_duo.find_element("figure.chart-block .chart-tools button:last-child").click()
+    embed = dash_duo.find_element("#chart-share-embed").get_attribute("value")
+    assert f"/embed/country/{rich}?chart=" in embed and embed.startswith("<iframe")
+    dash_duo.driver.get(embed.split('src="')[1].split('"')[0])
+    dash_duo.wait_for_element("figure.chart-block .main-svg", timeout=20)
+    assert not dash_duo.find_element(".navbar").is_displayed()
+    shown = dash_duo.driver.execute_script(
+        "return [...document.querySelectorAll('figure.chart-block')].filter(b => !b.hidden).length"
+    )
+    assert shown == 1
     assert dash_duo.get_logs() == []

@@ -6,6 +6,7 @@ import ast
 import json
 import re
 
+import brotli
 import plotly.graph_objects as go
 import pytest
 from plotly.basedatatypes import BaseTraceType
@@ -67,6 +68,7 @@ def test_committed_bundle_is_built_from_the_pinned_recipe():
     locked = json.loads((RECIPE / "package-lock.json").read_text(encoding="utf-8"))
     assert locked["packages"]["node_modules/plotly.js"]["version"] == pinned
     assert plotlyjs.BUNDLE.read_text(encoding="utf-8").startswith(f"/*! plotly.js v{pinned} ")
+    assert brotli.decompress(plotlyjs.BUNDLE_BR.read_bytes()) == plotlyjs.BUNDLE.read_bytes()  # built together
 
 
 @pytest.mark.parametrize("choice", ["partial", "full"])
@@ -80,5 +82,8 @@ def test_graphs_load_the_configured_bundle(choice, isolated_env, monkeypatch):
     is_partial = response.get_data().startswith(b"/*! plotly.js v") and b"partial bundle" in response.data[:400]
     assert is_partial == (choice == "partial")
     assert "plotly/plotly.min.js" not in client.get("/").get_data(as_text=True)  # never a page script
+    compressed = client.get("/" + plotlyjs.DASH_PLOTLY_PATH, headers={"Accept-Encoding": "gzip, br"})
+    assert compressed.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(compressed.get_data()) == response.get_data()
     again = client.get("/" + plotlyjs.DASH_PLOTLY_PATH, headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304

@@ -18,6 +18,7 @@ from flask import Response, request
 import config
 
 BUNDLE = config.ROOT / "assets" / "vendor" / "plotly" / "plotly.min.js"
+BUNDLE_BR = BUNDLE.with_name(BUNDLE.name + ".br")
 #: Where dash-renderer points dcc.Graph for plotly.js when the app serves its scripts locally.
 DASH_PLOTLY_PATH = "_dash-component-suites/plotly/package_data/plotly.min.js"
 
@@ -31,10 +32,13 @@ def install(app: dash.Dash) -> None:
     def partial_bundle() -> Response | None:
         if request.path != url:
             return None
-        data, etag = _bundle(BUNDLE)
+        brotli = "br" in request.accept_encodings and BUNDLE_BR.is_file()
+        data, etag = _bundle(BUNDLE_BR if brotli else BUNDLE)
         if request.if_none_match.contains(etag):
-            return Response(status=304, headers={"ETag": f'"{etag}"'})
-        response = Response(data, mimetype="text/javascript")
+            return Response(status=304, headers={"ETag": f'"{etag}"', "Vary": "Accept-Encoding"})
+        response = Response(data, mimetype="text/javascript", headers={"Vary": "Accept-Encoding"})
+        if brotli:  # compressed at build time at brotli's highest level; flask-compress leaves it as it is
+            response.headers["Content-Encoding"] = "br"
         response.set_etag(etag)
         return response
 

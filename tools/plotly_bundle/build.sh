@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rebuild assets/vendor/plotly/plotly.min.js from the npm plotly.js package pinned in package-lock.json.
+# Rebuild assets/vendor/plotly/plotly.min.js (and its brotli copy .br) from the npm plotly.js package pinned in package-lock.json.
 # Only the trace types registered in entry.js go in; the result is committed, so serving needs no npm.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -15,4 +15,7 @@ npx esbuild entry.js --bundle --minify --format=iife --global-name=Plotly --targ
   --legal-comments=none --log-level=warning \
   --banner:js="/*! plotly.js v${version} (MIT, Copyright Plotly, Inc.), partial bundle; traces: scatter,${traces} */" \
   --outfile="$out"
+# brotli at its highest level, once here rather than per worker (web/plotlyjs.py serves it to browsers that accept br)
+node -e 'const z=require("zlib"),fs=require("fs"),f=process.argv[1];
+fs.writeFileSync(f+".br",z.brotliCompressSync(fs.readFileSync(f),{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}))' "$out"
 echo "built $out ($(wc -c <"$out") bytes; traces scatter,${traces})"
