@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 
 from benchmarks import page_bench, results
@@ -78,7 +79,7 @@ def measure(env: dict, bundle: str, repeat: int, visits: int) -> dict:
         return {"warm": warm_ms(server.port, repeat), "slow": slow_4g(server.port, visits)}
 
 
-def report(data: str, runs: dict) -> str:
+def report(data: str, runs: dict, load: tuple[float, float, float]) -> str:
     """The RESULTS.md section."""
     base, ours = runs["full"], runs["partial"]
     warm = "\n".join(
@@ -93,7 +94,8 @@ def report(data: str, runs: dict) -> str:
     )
     return f"""Data: {data}. Server: `delta87 serve` (gunicorn, 2 workers, page cache filled by one visit);
 headless Chromium on the same 2 cores. Baseline = Dash's full plotly.js (`DELTA87_PLOTLY_BUNDLE=full`), measured
-in the same run as ours (the partial bundle of tools/plotly_bundle).
+in the same run as ours (the partial bundle of tools/plotly_bundle). Load average before the run
+{load[0]:.1f}, {load[1]:.1f}, {load[2]:.1f} on 2 cores (the machine is shared, so warm figures vary between runs).
 
 Warm load, navigation start to every graph drawn (median, ms):
 
@@ -120,8 +122,9 @@ def main(argv: list[str] | None = None) -> None:
     work = page_bench.WORK
     env = {"DELTA87_DATA_DIR": str(work), "DELTA87_WAREHOUSE_DIR": str(root), "DELTA87_REPORT_DIR": str(work / "reports"),
            "DELTA87_CACHE_DIR": str(work / "cache"), "DELTA87_CACHE_URL": ""}  # fmt: skip
+    load = os.getloadavg()
     runs = {bundle: measure(env, bundle, args.repeat, args.visits) for bundle in ("full", "partial")}
-    section = report(data, runs)
+    section = report(data, runs, load)
     print(section, flush=True)
     results.write_section(HEADING, section)
 
