@@ -12,7 +12,7 @@
 
   var PAGER = {"first-page": "First page", "previous-page": "Previous page", "next-page": "Next page",
                "last-page": "Last page"};
-  var SCROLLERS = "pre, table, .dash-spreadsheet-container, .table-responsive";
+  var SCROLLERS = "pre, table, .dash-spreadsheet-container, .table-responsive, .coverage-scroll";
 
   function optionLists(root) {
     root.querySelectorAll(".dash-radioitems, .dash-checklist").forEach(function (list) {

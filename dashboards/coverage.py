@@ -38,7 +38,10 @@ def layout(region: str | None = None, colour: str | None = None, **_query):
             controls(*initial_view(release, region, colour)),
             dcc.Location(id="coverage-url", refresh=False),
             html.P(id="coverage-summary", className="small", **{"aria-live": "polite"}),
-            dcc.Loading(dcc.Graph(id="coverage-matrix", config=c.GRAPH_CONFIG, figure=go.Figure())),
+            html.Div(  # keeps readable columns on a phone: the matrix scrolls sideways in its box (assets/app.css)
+                dcc.Loading(dcc.Graph(id="coverage-matrix", config=c.GRAPH_CONFIG, figure=go.Figure())),
+                className="coverage-scroll",
+            ),
             dcc.Location(id="coverage-go", refresh=True),
             html.Details([html.Summary("Show the matrix as a table"), html.Div(id="coverage-table")], open=False),
         ],

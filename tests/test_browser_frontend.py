@@ -90,6 +90,11 @@ def test_coverage_view_survives_a_copied_link(dash_duo, countries, app):
     dash_duo.driver.get(dash_duo.driver.current_url)
     dash_duo.wait_for_element("#coverage-matrix .main-svg", timeout=20)
     assert dash_duo.find_element("#coverage-colour input[value='nature']").is_selected()
+    dash_duo.driver.set_window_size(390, 844)  # on a phone the columns stay readable and scroll in their box
+    wait_until(
+        dash_duo, lambda d: d.execute_script("return document.querySelector('#coverage-matrix').offsetWidth") >= 600
+    )
+    assert dash_duo.driver.execute_script(OVERFLOW) <= 0
     assert dash_duo.get_logs() == []
 
 
