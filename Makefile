@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := chromium chromium-driver redis-server
+APT_PACKAGES := chromium chromium-driver redis-server nginx
 
 .PHONY: run test test-fast system lint bench plotly-bundle
 
@@ -14,13 +14,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e ".[test]"
 	touch $(STAMP)
 
-# Debian packages the test suite needs: headless Chromium + its driver (browser tests), redis-server (cache tests).
+# Debian packages: nginx (the front proxy of `delta87 serve`), headless Chromium + its driver (browser tests),
+# redis-server (cache tests).
 system:
-	@if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null || ! command -v redis-server >/dev/null; then \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+	@if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null || ! command -v redis-server >/dev/null || ! PATH="$$PATH:/usr/sbin" command -v nginx >/dev/null; then \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
 	fi
 
-run: $(STAMP)
+run: $(STAMP) system
 	$(BIN)/delta87 serve
 
 test: $(STAMP) system

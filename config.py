@@ -30,8 +30,20 @@ ENVIRONMENT = {
     "DELTA87_HOST": "Address `delta87 serve` binds to (default: 127.0.0.1).",
     "DELTA87_PORT": "Port `delta87 serve` binds to (default: 8050).",
     "DELTA87_WORKERS": "gunicorn worker processes for `delta87 serve` (default: 2).",
-    "DELTA87_MAX_ROWS_XLSX": "Row cap for Excel downloads, which cannot be streamed (default: 200000).",
+    "DELTA87_MAX_ROWS_XLSX": "Row cap for Excel downloads; CSV and Parquet carry more (default: 50000).",
     "DELTA87_PAGE_SIZE_MAX": "Largest page size the JSON API accepts (default: 5000).",
+    "DELTA87_PUBLIC_URL": "Public base URL (scheme://host[:port]) for every absolute URL; its host is trusted (default: unset).",
+    "DELTA87_TRUSTED_HOSTS": "Comma-separated Host names accepted besides localhost and the public URL's (default: none).",
+    "DELTA87_QUERY_TIMEOUT": "Seconds a warehouse query may run before it is stopped (default: 10).",
+    "DELTA87_EXPORT_TIMEOUT": "Seconds a download (CSV stream, Parquet, Excel, zip) may query for (default: 120).",
+    "DELTA87_EXPORT_SLOTS": "Heavy exports (Excel, zip, first bulk build) running at once per host; more get 503 (default: 2).",
+    "DELTA87_VERIFY_INTERVAL": "Seconds between background re-hashes of the releases a worker serves (default: 600).",
+    "DELTA87_CACHE_MAX_ENTRIES": "Entries the filesystem cache keeps before evicting the least recently used (default: 2000).",
+    "DELTA87_HEADER_TIMEOUT": "Seconds a client has to send its request headers (default: 10).",
+    "DELTA87_BODY_TIMEOUT": "Seconds a client may pause while sending a request body (default: 10).",
+    "DELTA87_RATE_CALLBACKS": "Dash callbacks per second per client address, bursts of 5x allowed (default: 20).",
+    "DELTA87_RATE_API": "API requests (downloads included) per second per client address, bursts of 5x allowed (default: 10).",
+    "DELTA87_CONNECTIONS_PER_CLIENT": "Requests in flight per client address (default: 32).",
 }
 
 
@@ -40,14 +52,22 @@ def _path(name: str, default: Path) -> Path:
     return Path(value).expanduser().resolve() if value else default
 
 
-def _int(name: str, default: int) -> int:
+def _value(name: str, default, kind, what: str):
     value = os.environ.get(name, "").strip()
     if not value:
         return default
     try:
-        return int(value)
+        return kind(value)
     except ValueError as exc:
-        raise ValueError(f"{name} must be a whole number, got {value!r}") from exc
+        raise ValueError(f"{name} must be {what}, got {value!r}") from exc
+
+
+def _int(name: str, default: int) -> int:
+    return _value(name, default, int, "a whole number")
+
+
+def _number(name: str, default: float) -> float:
+    return _value(name, default, float, "a number of seconds")
 
 
 @dataclass(frozen=True)
@@ -69,6 +89,18 @@ class Settings:
     workers: int
     max_rows_xlsx: int
     page_size_max: int
+    public_url: str
+    trusted_hosts: tuple[str, ...]
+    query_timeout: float
+    export_timeout: float
+    export_slots: int
+    verify_interval: float
+    cache_max_entries: int
+    header_timeout: int
+    body_timeout: int
+    rate_callbacks: int
+    rate_api: int
+    connections_per_client: int
     plotly_bundle: str
 
 
@@ -89,7 +121,19 @@ def settings() -> Settings:
         host=os.environ.get("DELTA87_HOST", "127.0.0.1"),
         port=_int("DELTA87_PORT", 8050),
         workers=max(1, _int("DELTA87_WORKERS", 2)),
-        max_rows_xlsx=_int("DELTA87_MAX_ROWS_XLSX", 200_000),
+        max_rows_xlsx=_int("DELTA87_MAX_ROWS_XLSX", 50_000),
         page_size_max=_int("DELTA87_PAGE_SIZE_MAX", 5000),
+        public_url=os.environ.get("DELTA87_PUBLIC_URL", "").strip().rstrip("/"),
+        trusted_hosts=tuple(h.strip() for h in os.environ.get("DELTA87_TRUSTED_HOSTS", "").split(",") if h.strip()),
+        query_timeout=max(0.1, _number("DELTA87_QUERY_TIMEOUT", 10.0)),
+        export_timeout=max(0.1, _number("DELTA87_EXPORT_TIMEOUT", 120.0)),
+        export_slots=max(1, _int("DELTA87_EXPORT_SLOTS", 2)),
+        verify_interval=max(1.0, _number("DELTA87_VERIFY_INTERVAL", 600.0)),
+        cache_max_entries=max(10, _int("DELTA87_CACHE_MAX_ENTRIES", 2000)),
+        header_timeout=max(1, _int("DELTA87_HEADER_TIMEOUT", 10)),
+        body_timeout=max(1, _int("DELTA87_BODY_TIMEOUT", 10)),
+        rate_callbacks=max(1, _int("DELTA87_RATE_CALLBACKS", 20)),
+        rate_api=max(1, _int("DELTA87_RATE_API", 10)),
+        connections_per_client=max(1, _int("DELTA87_CONNECTIONS_PER_CLIENT", 32)),
         plotly_bundle=os.environ.get("DELTA87_PLOTLY_BUNDLE", "partial").strip().lower(),  # or "full"
     )

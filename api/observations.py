@@ -21,6 +21,7 @@ from api.responses import (
 from dataproduct import bulk as bulk_files
 from dataproduct import downloads
 from dataproduct.params import ParamError, catalog, parse_query
+from web.limits import heavy_slot
 
 
 @bp.get("/observations")
@@ -112,12 +113,17 @@ def _parquet(piece: downloads.Slice) -> Response:
 
 
 def _xlsx(piece: downloads.Slice) -> Response:
-    body = downloads.xlsx_bytes(piece, config.settings().max_rows_xlsx)
-    return _attachment(Response(body, mimetype=downloads.MEDIA_TYPES["xlsx"]), piece.filename("xlsx"))
+    max_rows = config.settings().max_rows_xlsx
+    downloads.check_excel_rows(piece, max_rows)  # a query too large for Excel is told so even when busy
+    with heavy_slot():
+        workbook = downloads.xlsx_file(piece, max_rows)
+    return _file(workbook, downloads.MEDIA_TYPES["xlsx"], piece.filename("xlsx"))
 
 
 def _zip(piece: downloads.Slice) -> Response:
-    return _file(downloads.bundle(piece), downloads.MEDIA_TYPES["zip"], piece.filename("zip"))
+    with heavy_slot():
+        bundle = downloads.bundle(piece)
+    return _file(bundle, downloads.MEDIA_TYPES["zip"], piece.filename("zip"))
 
 
 def _file(handle, mimetype: str, filename: str) -> Response:

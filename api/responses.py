@@ -12,9 +12,10 @@ from werkzeug.exceptions import HTTPException
 
 from dataproduct.params import API_PREFIX as PREFIX
 from dataproduct.params import ParamError, arguments, check_names, release_param
-from warehouse import NoRelease, Release, ReleaseError, Warehouse, get_warehouse
+from warehouse import NoRelease, QueryTimeout, Release, ReleaseError, Warehouse, get_warehouse
 from warehouse import releases as rel
 from web.inputs import BadInput
+from web.limits import Busy
 from web.release import RELEASE_HEADER, request_release
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ bp = Blueprint("api", __name__, url_prefix=PREFIX)
 PATHS = ("/", "/indicators", "/countries", "/sources", "/releases", "/observations", "/bulk", "/openapi.json", "/docs")
 EXCLUDED_HEADER = "X-Delta87-Excluded-Sources"
 EXPOSED = f"{RELEASE_HEADER}, {EXCLUDED_HEADER}, ETag, Link, X-Total-Count, Content-Disposition"
+ALLOW = "GET, HEAD, OPTIONS"
 
 
 def _default(value):
@@ -72,9 +74,9 @@ def request_args() -> dict[str, list[str]]:
 
 
 def etag_for(release: Release, *parts: str) -> str:
-    """An ETag naming the release and the exact request (path and sorted query)."""
+    """An ETag naming the release and what else the body depends on: the base URL of its links, path and query."""
     query = sorted((k, v) for k, vs in request_args().items() for v in vs)
-    digest = hashlib.sha256(repr((request.path, query, parts)).encode()).hexdigest()[:16]
+    digest = hashlib.sha256(repr((request.host_url, request.path, query, parts)).encode()).hexdigest()[:16]
     return f"{release.id}-{digest}"
 
 
@@ -109,8 +111,10 @@ def name_the_release(response: Response) -> Response:
                 "public, max-age=31536000, immutable" if g.get("pinned") else "public, max-age=60, must-revalidate"
             )
     response.headers["Access-Control-Allow-Origin"] = "*"  # open data: callable from any researcher's notebook
+    if request.method == "OPTIONS" or response.status_code == 405:  # every endpoint answers GET only
+        response.headers["Allow"] = ALLOW
     if request.method == "OPTIONS":  # CORS preflight (If-None-Match is not a "simple" header)
-        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+        response.headers["Access-Control-Allow-Methods"] = ALLOW
         response.headers["Access-Control-Allow-Headers"] = "If-None-Match"
     response.headers["Access-Control-Expose-Headers"] = EXPOSED
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -130,17 +134,31 @@ def http_error(exc: HTTPException) -> Response:
         None, exc.description or exc.name, status=exc.code or 500, error=exc.name.lower().replace(" ", "_")
     )
     response = error_response(problem)
-    if exc.code == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
-        response.headers["Allow"] = ", ".join(exc.valid_methods)
     return response
 
 
 @bp.errorhandler(ReleaseError)
 def release_error(exc: ReleaseError) -> Response:
-    """503: the release vanished or broke while answering (retryable)."""
-    # A release vanished or broke between resolving and reading (a prune or a corrupted disk): retryable.
-    log.error("release problem while answering %s: %s", request.path, exc)
-    return error_response(ParamError(None, f"the data release is unavailable: {exc}", status=503, error="no_release"))
+    """503: the release vanished or broke while answering (retryable; warehouse.releases logs the change)."""
+    problem = ParamError(None, f"the data release is unavailable: {exc}", status=503, error="no_release")
+    return _retry(error_response(problem), 1)
+
+
+@bp.errorhandler(QueryTimeout)
+def query_timeout(exc: QueryTimeout) -> Response:
+    """503: the query hit its time limit."""
+    return _retry(error_response(ParamError(None, str(exc), status=503, error="query_timeout")), 5)
+
+
+@bp.errorhandler(Busy)
+def busy(exc: Busy) -> Response:
+    """503: every slot for heavy downloads is taken."""
+    return _retry(error_response(ParamError(None, str(exc), status=503, error="busy")), exc.retry_after)
+
+
+def _retry(response: Response, seconds: int) -> Response:
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 @bp.errorhandler(Exception)
@@ -151,7 +169,7 @@ def unexpected(exc: Exception) -> Response:
 
 
 # Routing errors under /api/v1 never reach blueprint handlers, so a catch-all route answers them in JSON.
-@bp.route("/<path:rest>", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+@bp.route("/<path:rest>", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"])
 def unknown_path(rest: str) -> Response:
     """JSON 404 for unknown endpoints, 405 for other methods on known ones."""
     path = "/" + rest.rstrip("/")
@@ -160,8 +178,6 @@ def unknown_path(rest: str) -> Response:
         problem = ParamError(
             None, f"{request.method} is not allowed on {PREFIX}{path}; use GET", ["GET"], 405, "method_not_allowed"
         )
-        response = error_response(problem)
-        response.headers["Allow"] = "GET, HEAD, OPTIONS"
-        return response
+        return error_response(problem)
     hint = f" (did you mean {PREFIX}{path}?)" if path in PATHS else ""
     return error_response(ParamError(None, f"no such endpoint: {PREFIX}/{rest}{hint}", allowed, 404, "not_found"))

@@ -3,9 +3,11 @@
 Measures cold start, first-load transfer (the requests headless Chromium makes to open the overview, replayed
 with gzip and with brotli), memory per worker idle and under load (RSS, psutil), and for 50 users over 60 s:
 throughput, p50/p95/p99 per endpoint kind and errors. Users replay what a browser sends for a page view (the
-page router callback, then the page's initial callbacks) or call the API, then think 1-3 s. The first run starts
-with an empty cache (as right after a publish that was not warmed), a second one with the cache the first left;
-a third without think time measures capacity. Data: a real release built by the ETL from the raw snapshots, or
+page router callback, then the page's initial callbacks) or call the API, then think 1-3 s; each user has its
+own loopback address (the limits per client address apply to each). The first run starts with an empty cache
+(as right after a publish that was not warmed), a second one with the cache the first left; a third repeats the
+second while an attacker floods unique callback bodies and junk bundle URLs (benchmarks/attack.py); a fourth
+without think time measures capacity. Data: a real release built by the ETL from the raw snapshots, or
 the SYNTHETIC dashboard release with --synthetic (or when the raw folder is missing).
 Usage: python -m benchmarks.load_bench [--users 50] [--seconds 60] [--stress-seconds 30] [--synthetic]
 """
@@ -23,6 +25,7 @@ import psutil
 
 import config
 from benchmarks import results
+from benchmarks.attack import Attacker
 from benchmarks.firstload import first_load
 from cli import warm
 from tests.load import Load, Request, Visit, fetch, percentile
@@ -31,7 +34,7 @@ from tests.servers import Gunicorn, get
 HERE = Path(__file__).resolve().parent
 WORK = HERE / "_work" / "load"
 HEADING = "Load test (benchmarks/load_bench.py)"
-GOALS = {"errors": 0, "p95_ms": 250, "worker_mb": 300, "first_load_mb": 1.5}
+GOALS = {"errors": 0, "p95_ms": 250, "worker_mb": 300, "first_load_mb": 1.5, "attack_ratio": 1.5}
 KINDS = ("page", "layout", "callback", "api", "health")
 
 
@@ -247,6 +250,10 @@ def measure(args) -> dict:
         empty_cache()
         found["think"] = run_load(server, mix, args.users, args.seconds, (1.0, 3.0))
         found["warm"] = run_load(server, mix, args.users, args.stress_seconds, (1.0, 3.0))
+        paths = [visit.name.split(" ", 1)[1] for visit in mix if visit.name.startswith("navigate ")]
+        with Attacker(server.port, paths) as attacker:
+            found["attack"] = run_load(server, mix, args.users, args.stress_seconds, (1.0, 3.0))
+        found["attacker"] = dict(attacker.statuses)
         found["stress"] = run_load(server, mix, args.users, args.stress_seconds, (0.0, 0.0))
         found["after_mb"] = worker_rss(server)
     return found

@@ -8,13 +8,17 @@ MB = 2**20
 def render(found: dict, summary, goals: dict) -> str:
     """Render everything `load_bench.measure` found."""
     think, stress, warm = summary(found["think"]), summary(found["stress"]), summary(found["warm"])
+    attack = summary(found["attack"])
     lines = [
-        f"Data: {found['data']}. Server: `delta87 serve` = gunicorn 27, 2 workers × 4 threads (gthread), "
-        "filesystem cache (the pages' query results, keyed on the release and the package version; callbacks "
-        "themselves are computed on every request), brotli/gzip compression, on 127.0.0.1; the load client runs "
-        "on the same 2 cores.",
+        f"Data: {found['data']}. Server: `delta87 serve` = nginx in front of gunicorn 27, 2 workers × 4 threads "
+        '(gthread), default limits (README "Deployment"), filesystem cache (the pages\' query results, keyed on '
+        "the release and the package version; callbacks themselves are computed on every request), brotli/gzip "
+        "compression, on 127.0.0.1; each simulated user has its own loopback address; the load client runs on "
+        "the same 2 cores.",
         "",
         _verdict(found, think, stress, warm, goals),
+        "",
+        _attack_verdict(found, warm, attack, goals),
         "",
         f"### {found['users']} users for {found['seconds']:.0f} s, 1-3 s think time, starting with an empty cache",
         "",
@@ -30,6 +34,16 @@ def render(found: dict, summary, goals: dict) -> str:
         _table(warm),
         "",
         _cpu(found["warm"]),
+        "",
+        f"### The same users, {found['attack']['seconds']:.0f} s more, while an attacker floods the site",
+        "",
+        "One attacker address with 4 connections sends, back to back, the page router's callback for one of the "
+        "users' pages with a junk key and random whitespace (every body unique) and Dash's renderer bundle under a "
+        f"random query string or a made-up fingerprint (every URL unique): {_attacker(found['attacker'])}.",
+        "",
+        _table(attack),
+        "",
+        _cpu(found["attack"]),
         "",
         f"### Capacity: {found['users']} users, no think time, {found['stress']['seconds']:.0f} s",
         "",
@@ -52,7 +66,7 @@ def render(found: dict, summary, goals: dict) -> str:
 def _verdict(found: dict, think: dict, stress: dict, warm: dict, goals: dict) -> str:
     first = found["first_load"]
     checks = [
-        ("errors (all three runs)", think["all"]["errors"] + stress["all"]["errors"] + warm["all"]["errors"],
+        ("errors (the runs without attacker)", think["all"]["errors"] + stress["all"]["errors"] + warm["all"]["errors"],
          f"= {goals['errors']}",
          lambda v: v == goals["errors"], "{}"),
         (f"p95, all requests, {found['users']} users with think time, starting with an empty cache",
@@ -69,6 +83,26 @@ def _verdict(found: dict, think: dict, stress: dict, warm: dict, goals: dict) ->
     for name, value, target, ok, fmt in checks:
         rows.append(f"| {name} | {fmt.format(value)} | {target} | {'met' if ok(value) else '**NOT met**'} |")
     return "\n".join(rows)
+
+
+def _attack_verdict(found: dict, warm: dict, attack: dict, goals: dict) -> str:
+    ratio = attack["all"]["p95"] / max(warm["all"]["p95"], 1e-9)
+    rows = [
+        "| under attack | measured | target | |",
+        "|---|---:|---|---|",
+        f"| p95 of the users while an attacker floods, vs the same run without it ({warm['all']['p95']:.0f} ms) "
+        f"| {attack['all']['p95']:.0f} ms = {ratio:.2f}× | ≤ {goals['attack_ratio']}× "
+        f"| {'met' if ratio <= goals['attack_ratio'] else '**NOT met**'} |",
+        f"| errors of the users while the attacker floods | {attack['all']['errors']} | = 0 "
+        f"| {'met' if attack['all']['errors'] == 0 else '**NOT met**'} |",
+    ]
+    return "\n".join(rows)
+
+
+def _attacker(statuses: dict) -> str:
+    total = sum(statuses.values())
+    counts = ", ".join(f"{n:,} × {status or 'no answer'}" for status, n in sorted(statuses.items()))
+    return f"{total:,} requests ({counts})"
 
 
 def _table(rows: dict) -> str:
@@ -118,7 +152,7 @@ def _basics(found: dict) -> str:
             f"- first page view on cold workers, empty cache (index, layout, dependencies, router, initial callbacks): "
             f"{found['cold_view_s']:.1f} s",
             f"- memory per worker, idle after every page was viewed: {', '.join(f'{m:.0f}' for m in found['idle_mb'])} MB RSS;"
-            f" after the three runs: {', '.join(f'{m:.0f}' for m in found['after_mb'])} MB",
+            f" after the runs: {', '.join(f'{m:.0f}' for m in found['after_mb'])} MB",
             f"- {load}",
             "- slowest requests one at a time, each against an empty cache (median of 3): "
             + "; ".join(f"{what} {ms:.0f} ms" for ms, what in found["slowest"]),

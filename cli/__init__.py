@@ -180,6 +180,19 @@ def _last_run(folder: Path) -> None:
     click.echo(f"report:    {folder / (report['run_id'] + '.txt')}")
 
 
+@etl.command("verify")
+@click.argument("release", required=False)
+@click.option("--all", "every", is_flag=True, help="Verify every release on disk.")
+def etl_verify(release: str | None, every: bool) -> None:
+    """Re-hash every file of RELEASE (default: the one CURRENT names) against its manifest.
+
+    Exit status: 0 when every file matches, 1 when a file is missing or differs, or the release cannot be read.
+    """
+    from cli.verify import verify_releases  # noqa: PLC0415
+
+    sys.exit(verify_releases(config.settings().warehouse_dir, release, every, click.echo))
+
+
 @etl.command("releases")
 def etl_releases() -> None:
     """List the releases on disk, newest first (* = current)."""
@@ -214,10 +227,10 @@ def etl_rollback(release: str | None) -> None:
 @click.option("--workers", type=int, default=None, help="gunicorn workers (default 2, or DELTA87_WORKERS).")
 @click.option("--dev", is_flag=True, help="Use Dash's development server instead of gunicorn (never in production).")
 def serve(host: str | None, port: int | None, workers: int | None, dev: bool) -> None:
-    """Run the web platform; builds the data first if no release exists yet.
+    """Run the web platform (nginx in front of gunicorn); builds the data first if no release exists yet.
 
     Starts with an empty filesystem cache, so that no page part rendered by other code outlives a restart (a
-    shared Redis cache is kept: its keys name the package version).
+    shared Redis cache is kept: its keys name the package version). Limits: see README "Deployment".
     """
     settings = config.settings()
     host, port, workers = host or settings.host, port or settings.port, workers or settings.workers
@@ -227,36 +240,16 @@ def serve(host: str | None, port: int | None, workers: int | None, dev: bool) ->
     os.chdir(config.ROOT)
     if dev:
         os.execv(sys.executable, [sys.executable, str(config.ROOT / "app.py")])
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which("gunicorn")
-    if not gunicorn:
-        raise click.ClickException("gunicorn is not installed: run `make run` (or pip install -e .)")
-    click.echo(f"Delta 8.7 on http://{host}:{port}/ ({workers} workers)")
+    from cli import server  # noqa: PLC0415
+
     # Worker memory: fewer malloc arenas and Arrow on the system allocator hand freed memory back instead of
     # keeping it per thread.
     os.environ.setdefault("MALLOC_ARENA_MAX", "2")
     os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
-    os.execv(
-        gunicorn,
-        [
-            gunicorn,
-            "--workers",
-            str(workers),
-            "--threads",
-            "4",
-            "--bind",
-            f"{host}:{port}",
-            "--no-control-socket",
-            "--max-requests",  # recycle a worker now and then, so slow memory growth can never accumulate
-            "5000",
-            "--max-requests-jitter",
-            "500",
-            "--access-logfile",
-            "-",
-            "--log-level",
-            "info",
-            "app:wsgi()",
-        ],
-    )
+    try:
+        sys.exit(server.serve(host, port, workers))
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @main.command("warm")

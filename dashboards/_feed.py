@@ -1,7 +1,7 @@
 """`/forum/feed.xml`: the forum as an Atom feed (RFC 4287), one entry per article, newest first.
 
 Built with the standard library's ElementTree, so every title and summary is escaped. Addresses are absolute,
-on the host the request came to.
+under DELTA87_PUBLIC_URL (or the trusted host the request came to: see web/hosts.py).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from datetime import date
 import flask
 
 from dashboards import _forum
+from web import hosts
 
 ATOM = "http://www.w3.org/2005/Atom"
 PATH = "/forum/feed.xml"
@@ -25,7 +26,7 @@ def register(server: flask.Flask) -> None:
 
 def feed() -> flask.Response:
     """The Atom document of every article."""
-    root = flask.request.url_root.rstrip("/")
+    root = hosts.public_root()
     xml = atom(list(_forum.articles().values()), root, _forum.labels())
     return flask.Response(xml, mimetype="application/atom+xml")
 

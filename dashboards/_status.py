@@ -53,6 +53,14 @@ def _known(template: str, variables: dict) -> bool:
         from dashboards import _themes  # noqa: PLC0415 - content loads lazily, on first use
 
         return variables["slug"] in _themes.themes()
+    if template == "/learn/<slug>":
+        from content.loader import library  # noqa: PLC0415 - content loads lazily, on first use
+        from content.models import ContentError  # noqa: PLC0415
+
+        try:
+            return variables["slug"] == "glossary" or variables["slug"] in library().explainers
+        except ContentError:  # content that cannot load: the page itself explains, with status 200
+            return True
     if template == "/forum/<slug>":
         from dashboards import _forum  # noqa: PLC0415 - content loads lazily, on first use
 

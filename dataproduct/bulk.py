@@ -20,6 +20,7 @@ from dataproduct import downloads, readme
 from dataproduct.params import API_PREFIX, Query, catalog
 from warehouse import ObservationFilter, Release, Warehouse
 from warehouse import releases as rel
+from web.limits import Busy, heavy_slot
 
 FOLDER = "bulk"
 TABLES = ("indicators", "countries", "regions", "sources")
@@ -49,13 +50,13 @@ def whole_release(warehouse: Warehouse, release: Release) -> downloads.Slice:
 
 
 def bulk_zip(warehouse: Warehouse, release: Release) -> Path:
-    """The bulk zip of `release`, building it first if no worker has yet (one builder at a time)."""
+    """The bulk zip of `release`, building it first if no worker has yet (Busy while another one builds it)."""
     path = bulk_path(release)
     if path.is_file():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _lock(path.parent / f".{release.id}.lock"):
-        if not path.is_file():  # another worker may have built it while we waited
+    with _lock(path.parent / f".{release.id}.lock"), heavy_slot():
+        if not path.is_file():  # another worker may have built it meanwhile
             _build(whole_release(warehouse, release), path)
             prune(warehouse.root)
     return path
@@ -63,8 +64,12 @@ def bulk_zip(warehouse: Warehouse, release: Release) -> Path:
 
 @contextmanager
 def _lock(path: Path):
+    """One builder per release; the others answer "try again" instead of holding a thread while they wait."""
     with open(path, "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise Busy("the bulk file of this release is being built right now; try again in a minute") from exc
         try:
             yield
         finally:

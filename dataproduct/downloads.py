@@ -245,13 +245,22 @@ def _sheet(workbook: Workbook, title: str, header: list[str], rows) -> None:
         sheet.append([_cell(sheet, v) for v in row])
 
 
-def xlsx_bytes(piece: Slice, max_rows: int) -> bytes:
-    """A workbook: data, metadata (release, query URL, licence note), dictionary and sources sheets."""
+def check_excel_rows(piece: Slice, max_rows: int) -> None:
+    """TooManyRows when the slice is over the Excel row cap."""
     if piece.rows > max_rows:
         raise TooManyRows(
             f"Excel downloads carry at most {max_rows:,} rows and this query matches {piece.rows:,}; "
             "narrow the filters, page with limit/offset, or use format=csv or format=parquet (no row cap)"
         )
+
+
+def xlsx_file(piece: Slice, max_rows: int) -> tempfile.SpooledTemporaryFile:
+    """A workbook (data, metadata with release, query URL and licence note, dictionary, sources, indicators).
+
+    openpyxl's write-only mode writes rows as they come (memory stays flat) but can only save a whole workbook,
+    so the result is a spooled temporary file, sent in chunks; `max_rows` bounds the seconds of CPU it takes.
+    """
+    check_excel_rows(piece, max_rows)
     workbook = Workbook(write_only=True)
     data_rows = (row for batch in piece.batches() for row in zip(*batch.to_pydict().values(), strict=True))
     _sheet(workbook, "data", OBSERVATIONS.names, data_rows)
@@ -272,9 +281,9 @@ def xlsx_bytes(piece: Slice, max_rows: int) -> bytes:
     source_rows = [[row.get(c) for c in [*SOURCE_COLUMNS, "rows"]] for row in meta["sources"]]
     _sheet(workbook, "sources", [*SOURCE_COLUMNS, "rows"], source_rows)
     _sheet(workbook, "indicators", INDICATOR_COLUMNS, piece.indicators().itertuples(index=False))
-    sink = io.BytesIO()
+    sink = tempfile.SpooledTemporaryFile(max_size=32 << 20)
     workbook.save(sink)
-    return sink.getvalue()
+    return sink
 
 
 def _dictionary_rows() -> list[tuple[str, str, str]]:

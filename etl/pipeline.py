@@ -8,6 +8,7 @@ stays online byte for byte.
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +18,7 @@ from etl import checks, db
 from etl.build import Build, build
 from etl.problems import Problem, SourceError, errors
 from etl.progress import compute_progress
-from etl.publish import PublishBusy, publish
+from etl.publish import PublishBusy, publish, publish_lock
 from etl.registry import load_registry
 from etl.report import RunResult, new_run_id, now_iso, write_report
 from etl.snapshots import verify_snapshots
@@ -43,7 +44,12 @@ def run(
     reference_dir = Path(reference_dir or settings.reference_dir)
     result = RunResult(run_id=new_run_id(), started=now_iso())
     try:
-        _run(result, sources, dry_run, force, raw_dir, warehouse_dir, registry_dir, reference_dir, progress, settings)
+        # A refresh holds the lock from reading the previous release to switching the pointer, so that two runs
+        # can never both build on the same previous release (the second one fails at once).
+        with nullcontext() if dry_run else publish_lock(warehouse_dir):
+            _run(
+                result, sources, dry_run, force, raw_dir, warehouse_dir, registry_dir, reference_dir, progress, settings
+            )
     except SourceError as exc:
         result.problems += exc.problems
         result.status = "refused"

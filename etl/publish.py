@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -48,19 +49,30 @@ class Published:
     manifest: dict
 
 
+#: Warehouse folders whose lock this thread holds: a refresh holds it for its whole run, and its publish re-enters.
+_held = threading.local()
+
+
 @contextmanager
 def publish_lock(root: Path):
-    """Hold an exclusive, non-blocking lock on the warehouse folder for the duration of a publish."""
+    """Hold an exclusive, non-blocking lock on the warehouse folder (re-entrant within one thread)."""
     root.mkdir(parents=True, exist_ok=True)
+    key = str(root.resolve())
+    held = _held.__dict__.setdefault("roots", set())
+    if key in held:
+        yield
+        return
     handle = open(root / LOCK, "a+")
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError as exc:
         handle.close()
         raise PublishBusy(f"another refresh is publishing to {root} right now; try again when it has finished") from exc
+    held.add(key)
     try:
         yield
     finally:
+        held.discard(key)
         fcntl.flock(handle, fcntl.LOCK_UN)
         handle.close()
 

@@ -1,7 +1,7 @@
 """A small bounded load generator for the reliability tests and benchmarks/load_bench.py (loopback only).
 
-N users (threads), each with its own keep-alive HTTP connection, send requests drawn from a weighted mix, back
-to back, until the duration is over. Every response is recorded as a `Sample` (kind, status, latency, the
+N users (threads), each with its own keep-alive HTTP connection and loopback address, send requests drawn from
+a weighted mix, back to back, until the duration is over. Every response is recorded as a `Sample` (kind, status, latency, the
 release named in X-Delta87-Release, bytes on the wire, and the facts an `inspect` function found in the body).
 """
 
@@ -127,7 +127,9 @@ class Load:
         started = self.elapsed()
         for attempt in (1, 2):
             reused = conn is not None
-            conn = conn or http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+            conn = conn or http.client.HTTPConnection(
+                "127.0.0.1", self.port, timeout=self.timeout, source_address=(client_address(user), 0)
+            )
             try:
                 conn.request(request.method, request.path, body=body, headers=headers)
                 response = conn.getresponse()
@@ -159,6 +161,12 @@ class Load:
             conn.close()
             conn = None
         return sample, conn
+
+
+def client_address(user: int) -> str:
+    """A loopback address of its own for each simulated user (127.0.0.0/8 is all loopback), so that limits per
+    client address treat the users as the different people they stand for."""
+    return f"127.0.{1 + user // 250}.{1 + user % 250}"
 
 
 def fetch(port: int, request: Request, timeout: float = 60.0, extra: dict | None = None) -> tuple[Sample, bytes]:

@@ -1,4 +1,4 @@
-"""Real servers for tests and benchmarks, on free loopback ports, always stopped: gunicorn (`delta87 serve`) and Redis.
+"""Real servers for tests and benchmarks, on free loopback ports, always stopped: `delta87 serve` and Redis.
 
 Both run in their own session (process group) so that stopping one never touches another process, and both
 are context managers: leaving the `with` block (or a fixture's finalizer) stops them, even after a failure.
@@ -56,7 +56,7 @@ def _stop(proc: subprocess.Popen, timeout: float = 15.0) -> None:
 
 
 class Gunicorn:
-    """`delta87 serve` (gunicorn, N workers) on a free loopback port with the given environment."""
+    """`delta87 serve` (nginx in front of gunicorn's N workers) on a free loopback port with the given environment."""
 
     def __init__(self, env: dict[str, str], workers: int = 2, log_path: Path | None = None):
         self.env = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
@@ -104,10 +104,11 @@ class Gunicorn:
             _stop(self.proc)
 
     def worker_pids(self) -> list[int]:
-        """The worker processes (children of the gunicorn master)."""
+        """The gunicorn worker processes (children of the gunicorn master that `delta87 serve` runs)."""
         import psutil  # noqa: PLC0415 - test dependency only
 
-        return [child.pid for child in psutil.Process(self.proc.pid).children()]
+        masters = [p for p in psutil.Process(self.proc.pid).children() if "gunicorn" in " ".join(p.cmdline())]
+        return [child.pid for master in masters for child in master.children()]
 
     def log_tail(self, chars: int = 3000) -> str:
         if not self.log_path or not Path(self.log_path).exists():
@@ -116,11 +117,12 @@ class Gunicorn:
 
 
 class Redis:
-    """A throw-away redis-server on a free loopback port: no persistence, stopped on exit."""
+    """A throw-away redis-server with deploy/redis.conf on a free loopback port, stopped on exit."""
 
-    def __init__(self, workdir: Path, port: int | None = None):
+    def __init__(self, workdir: Path, port: int | None = None, options: tuple[str, ...] = ()):
         self.workdir = Path(workdir)
         self.port = port or free_port()
+        self.options = options  # more redis-server options, e.g. ("--maxmemory", "2mb")
         self.proc: subprocess.Popen | None = None
 
     @staticmethod
@@ -141,8 +143,9 @@ class Redis:
     def start(self, timeout: float = 10.0) -> None:
         """Start (again, on the same port) and wait until it answers PING."""
         self.workdir.mkdir(parents=True, exist_ok=True)
-        command = ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
-                   "--dir", str(self.workdir), "--daemonize", "no"]  # fmt: skip
+        # the project's own configuration (deploy/redis.conf: bounded, LRU, no persistence) on a port of its own
+        command = ["redis-server", str(ROOT / "deploy" / "redis.conf"), "--port", str(self.port),
+                   "--dir", str(self.workdir), "--daemonize", "no", *self.options]  # fmt: skip
         log = open(self.workdir / "redis.log", "ab")  # noqa: SIM115 - closed right after the start
         self.proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         log.close()

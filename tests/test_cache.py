@@ -167,3 +167,117 @@ def test_warm_command_renders_the_pages_into_the_cache(synthetic_release, isolat
     assert done.returncode == 0, done.stdout + done.stderr
     assert "200" in done.stdout and "/country/KEN" in done.stdout and "warmed" in done.stdout
     assert len(list((isolated_env / "data" / "cache").iterdir())) > 10
+
+
+# -- caches that cannot be flooded (issue 18, "Why" 5) ------------------------------------------------------
+
+
+def _entries(cache_dir) -> list:
+    """Every file the cache keeps in its folder."""
+    return [p for p in cache_dir.iterdir() if p.is_file()]
+
+
+def test_callback_bodies_that_differ_only_in_junk_add_no_cache_entry(app, synthetic_release, isolated_env):
+    import json  # noqa: PLC0415
+
+    client = app.server.test_client()
+    specs = client.get("/_dash-dependencies").json
+    body = web_warm.router_body(next(s for s in specs if web_warm.ROUTER in s["output"]), "/country/KEN")
+    assert client.post("/_dash-update-component", json=body).status_code == 200
+    cache_dir = isolated_env / "data" / "cache"
+    before = len(_entries(cache_dir))
+    for i in range(30):
+        junk = json.dumps({**body, f"junk{i}": "x" * i}, indent=i % 4, sort_keys=bool(i % 2)) + " " * i
+        response = client.post("/_dash-update-component", data=junk, content_type="application/json")
+        assert response.status_code == 200
+    assert len(_entries(cache_dir)) == before
+
+
+def test_a_no_cache_request_reads_the_cache_but_stores_nothing(app, warehouse_root):
+    _release(warehouse_root, 1.0)
+    client = serving_squares(app)
+    for headers in ({"Cache-Control": "no-cache"}, {"Pragma": "no-cache"}):
+        assert client.get("/_test/square?n=7", headers=headers).json["square"] == 49
+    assert len(CALLS) == 2, "nothing was stored"
+    client.get("/_test/square?n=7")
+    assert client.get("/_test/square?n=7", headers={"Cache-Control": "no-cache"}).json["square"] == 49
+    assert len(CALLS) == 3, "a stored answer is still read"
+
+
+def test_the_filesystem_cache_stays_within_its_bound_keeping_the_recently_used(
+    isolated_env, warehouse_root, monkeypatch
+):
+    import app as webapp  # noqa: PLC0415 - the cache is configured when the app is built
+
+    monkeypatch.setenv("DELTA87_CACHE_MAX_ENTRIES", "20")
+    _release(warehouse_root, 1.0)
+    client = serving_squares(webapp.create_app())
+    for n in range(1, 201):
+        client.get("/_test/square?n=0")  # the entry everybody uses
+        client.get(f"/_test/square?n={n}")  # a flood of entries nobody asks for again
+    entries = _entries(isolated_env / "data" / "cache")
+    assert len(entries) <= 20 + 2, f"{len(entries)} entries"
+    assert [c for c in CALLS if c[1] == 0] == [CALLS[0]], "the recently used entry was never evicted"
+
+
+def test_junk_in_the_cache_folder_is_ignored_quietly_and_cleaned(app, warehouse_root, isolated_env, caplog):
+    _release(warehouse_root, 1.0)
+    cache_dir = isolated_env / "data" / "cache"
+    for i in range(300):
+        (cache_dir / f"junk-{i}.bin").write_bytes(b"\x00garbage" * i)
+    (cache_dir / ("0" * 64 + ".entry")).write_bytes(b"not a cache entry")
+    (cache_dir / "a-folder").mkdir()
+    client = serving_squares(app)
+    with caplog.at_level(logging.DEBUG):
+        squares = [client.get(f"/_test/square?n={n}").json["square"] for n in range(300)]
+    assert squares == [n * n for n in range(300)]
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert sorted(p.name for p in cache_dir.iterdir() if not p.name.endswith(".entry")) == []
+
+
+def test_readyz_reports_a_cache_folder_that_cannot_be_written(app, warehouse_root, isolated_env, caplog):
+    import shutil  # noqa: PLC0415
+
+    _release(warehouse_root, 1.0)
+    client = serving_squares(app)
+    assert client.get("/readyz").json["cache"]["available"] is True
+    cache_dir = isolated_env / "data" / "cache"
+    shutil.rmtree(cache_dir)
+    cache_dir.write_text("a file where the cache folder was")
+    caplog.set_level(logging.WARNING)
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.json["cache"]["available"] is False
+    assert "Error" in ready.json["cache"]["problem"] and str(isolated_env) not in ready.get_data(as_text=True)
+    assert [client.get(f"/_test/square?n={n}").json["square"] for n in range(5)] == [0, 1, 4, 9, 16]
+    assert client.get("/").status_code == 200
+    assert len([r for r in caplog.records if "cache unavailable" in r.getMessage()]) == 1
+
+
+def test_bundle_compression_is_keyed_on_the_file_not_the_url(app, synthetic_release):
+    import re  # noqa: PLC0415
+
+    client = app.server.test_client()
+    pattern = r'src="(/_dash-component-suites/dash/dash-renderer/build/dash_renderer\.v\w+m\d+\.min\.js)"'
+    script = re.search(pattern, client.get("/").get_data(as_text=True))
+    assert script, "the index page loads Dash's renderer bundle"
+    path = script.group(1)
+    urls = [f"{path}?junk={i}" for i in range(20)] + [re.sub(r"\.v\w+m\d+\.", f".v9_9_{i}m1.", path) for i in range(5)]
+    for url in urls:
+        response = client.get(url, headers={"Accept-Encoding": "br"})
+        assert response.status_code == 200 and response.headers["Content-Encoding"] == "br", url
+    cached = app.server.extensions["delta87_compress"].cache._data
+    assert len([key for key in cached if "dash_renderer" in key]) == 1, sorted(cached)
+
+
+def test_redis_is_bounded_by_the_projects_configuration(redis_server, tmp_path, warehouse_root, monkeypatch, caplog):
+    import redis  # noqa: PLC0415
+
+    import app as webapp  # noqa: PLC0415
+
+    settings = redis.Redis.from_url(redis_server.url).config_get("maxmemory*")
+    assert int(settings["maxmemory"]) > 0 and settings["maxmemory-policy"] == "allkeys-lru"
+    with Redis(tmp_path / "unbounded", options=("--maxmemory", "0")) as unbounded:
+        monkeypatch.setenv("DELTA87_CACHE_URL", unbounded.url)
+        caplog.set_level(logging.WARNING, logger="web.cache")
+        webapp.create_app()
+    assert any("no maxmemory" in r.getMessage() for r in caplog.records)

@@ -146,3 +146,41 @@ def test_content_error_in_a_file_is_refused_with_row_and_column(sandbox):
     assert warehouse_bytes(sandbox["warehouse_dir"]) == before
     report = pd.read_json(sorted(sandbox["report_dir"].glob("run-*.json"))[-1], typ="series")
     assert report["status"] == "refused"
+
+
+def test_two_partial_runs_started_together_never_lose_an_update(sandbox):
+    """The refresh lock covers the whole run: a run started while another is still building fails at once,
+    instead of building on the same previous release and silently dropping the first run's update."""
+    import os  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+    import time  # noqa: PLC0415
+
+    from tests.servers import ROOT  # noqa: PLC0415
+
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DELTA87_RAW_DIR": str(sandbox["raw_dir"]),
+        "DELTA87_REGISTRY_DIR": str(sandbox["registry_dir"]),
+        "DELTA87_WAREHOUSE_DIR": str(sandbox["warehouse_dir"]),
+        "DELTA87_REPORT_DIR": str(sandbox["report_dir"]),
+    }
+    before = rel.read_pointer(sandbox["warehouse_dir"])
+    processes, started = [], time.monotonic()
+    for source in ("owid", "worldbank"):  # the second starts while the first reads, builds and checks
+        command = [sys.executable, "-m", "cli", "etl", "run", source, "--force", "--quiet", "--no-warm"]
+        processes.append(
+            subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        )
+        time.sleep(1.5)
+    first_code = processes[0].wait(300)
+    first_seconds = time.monotonic() - started
+    outcomes = [(first_code, processes[0].stdout.read()), (processes[1].wait(300), processes[1].stdout.read())]
+    for process in processes:
+        process.stdout.close()
+    assert first_seconds > 4, f"the first run took {first_seconds:.1f} s: too short to overlap the second"
+    assert outcomes[0][0] == 0, outcomes[0][1]
+    assert outcomes[1][0] == 1 and "another refresh is publishing" in outcomes[1][1], outcomes[1][1]
+    release = rel.read_pointer(sandbox["warehouse_dir"])
+    assert rel.read_manifest(sandbox["warehouse_dir"], release)["previous"] == before

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import duckdb
 import numpy as np
 import pyarrow.parquet as pq
@@ -54,9 +56,22 @@ def test_rollback_goes_to_previous_release(tmp_path):
 
 
 def test_second_publish_while_locked_fails_clearly(tmp_path):
-    with pub.publish_lock(tmp_path):
+    held, done = threading.Event(), threading.Event()
+
+    def refresh_in_progress():  # another refresh (the lock is re-entrant only within one thread)
+        with pub.publish_lock(tmp_path):
+            held.set()
+            done.wait(10)
+
+    other = threading.Thread(target=refresh_in_progress)
+    other.start()
+    assert held.wait(10)
+    try:
         with pytest.raises(pub.PublishBusy, match="another refresh"):
             f.make_release(tmp_path, _obs(1.0))
+    finally:
+        done.set()
+        other.join(10)
 
 
 def test_corrupted_current_release_falls_back_to_last_good(tmp_path):

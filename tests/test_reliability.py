@@ -54,6 +54,9 @@ def serve_env(tmp_path: Path, cache_url: str = "") -> dict[str, str]:
         "DELTA87_REPORT_DIR": str(data / "reports"),
         "DELTA87_CACHE_DIR": str(data / "cache"),
         "DELTA87_CACHE_URL": cache_url,
+        # these users are robots without think time: the per-client rate limits are not what is tested here
+        "DELTA87_RATE_CALLBACKS": "1000",
+        "DELTA87_RATE_API": "1000",
     }
 
 

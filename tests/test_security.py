@@ -113,13 +113,11 @@ def test_oversized_form_post_gets_a_413_page(client):
 @pytest.mark.parametrize(
     "body, message",
     [
-        ("{not json", "must be a JSON object"),
+        ("{not json", "not valid JSON"),
         ("[1, 2]", "must be a JSON object"),
         ('{"inputs": []}', "unknown callback output"),
         ('{"output": "nothing.children", "inputs": []}', "unknown callback output"),
-        ('{"output": "_pages_dummy.children", "inputs": "x"}', "must be a list"),
-        ('{"output": "_pages_dummy.children", "inputs": [{"id": 1}]}', "must be a list"),
-        ('{"output": "_pages_dummy.children", "inputs": []}', "takes 1 inputs, got 0"),
+        ('{"output": "_pages_dummy.children", "inputs": []}', "runs in the browser"),
     ],
 )
 def test_malformed_callback_requests_get_400_naming_the_problem(client, body, message):

@@ -4,9 +4,18 @@ The query side (`warehouse.store`, which loads DuckDB) is imported on first use,
 writes releases, does not pay for it.
 """
 
-from warehouse.releases import NoRelease, Release, ReleaseError, Releases
+from warehouse.releases import NoRelease, QueryTimeout, Release, ReleaseError, Releases
 
-__all__ = ["NoRelease", "ObservationFilter", "Release", "ReleaseError", "Releases", "Warehouse", "get_warehouse"]
+__all__ = [
+    "NoRelease",
+    "ObservationFilter",
+    "QueryTimeout",
+    "Release",
+    "ReleaseError",
+    "Releases",
+    "Warehouse",
+    "get_warehouse",
+]
 _STORE = {"ObservationFilter", "Warehouse", "get_warehouse"}
 
 

@@ -19,6 +19,7 @@ import logging
 import os
 import re
 import threading
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -27,10 +28,16 @@ log = logging.getLogger(__name__)
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
 RELEASE_ID = re.compile(r"^r\d{8}T\d{6}Z-[0-9a-f]{8}$")
+#: A read error re-hashes a release at most this often (seconds), however many requests fail meanwhile.
+SUSPECT_EVERY = 5.0
 
 
 class ReleaseError(Exception):
     """A release is missing, unreadable or does not match its manifest."""
+
+
+class QueryTimeout(Exception):
+    """A query ran past its time limit (DELTA87_QUERY_TIMEOUT, or DELTA87_EXPORT_TIMEOUT for downloads)."""
 
 
 class NoRelease(ReleaseError):
@@ -76,59 +83,78 @@ def releases_dir(root: Path) -> Path:
 
 
 def read_pointer(root: Path) -> str | None:
-    """The release id CURRENT names, or None when no release was ever published."""
+    """The release id CURRENT names, or None when no release was ever published (ReleaseError if unreadable)."""
     try:
-        text = (root / POINTER).read_text(encoding="utf-8").strip()
+        raw = (root / POINTER).read_bytes()
     except FileNotFoundError:
         return None
+    except OSError as exc:  # a directory, no permission, an I/O error
+        raise ReleaseError(f"the {POINTER} pointer cannot be read ({exc.strerror or type(exc).__name__})") from exc
+    text = raw.decode("utf-8", "replace").strip()
     if not RELEASE_ID.match(text):
-        raise ReleaseError(f"{root / POINTER} does not hold a release id (found {text[:40]!r})")
+        raise ReleaseError(f"the {POINTER} pointer does not hold a release id (found {text[:40]!r})")
     return text
 
 
 def read_manifest(root: Path, release_id: str) -> dict:
-    """The manifest of one release, or ReleaseError naming what is wrong."""
+    """The manifest of one release, or ReleaseError naming what is wrong (never an absolute path)."""
     if not RELEASE_ID.match(release_id or ""):
         raise ReleaseError(f"{release_id!r} is not a release id (expected e.g. r20260101T000000Z-0123abcd)")
     path = releases_dir(root) / release_id / MANIFEST
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise ReleaseError(f"release {release_id} not found in {releases_dir(root)}") from exc
-    except json.JSONDecodeError as exc:
-        raise ReleaseError(f"{path} is not valid JSON: {exc}") from exc
+        raise ReleaseError(f"release {release_id} not found") from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ReleaseError(f"release {release_id}: {MANIFEST} cannot be read ({exc})") from exc
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("tables"), dict):
+        raise ReleaseError(f"release {release_id}: {MANIFEST} lists no tables")
+    return manifest
+
+
+def file_problems(root: Path, release_id: str, manifest: dict) -> list[tuple[str, str | None]]:
+    """Re-hash every table file of a release: (file name, None when it matches its sha256, else what is wrong)."""
+    folder = releases_dir(root) / release_id
+    checked = []
+    for table, entry in manifest["tables"].items():
+        name = str(entry.get("file", ""))
+        try:
+            problem = None if sha256_file(folder / name) == entry.get("sha256") else "does not match its checksum"
+        except FileNotFoundError:
+            problem = "is missing"
+        except OSError as exc:
+            problem = f"cannot be read ({exc.strerror or type(exc).__name__})"
+        checked.append((name, problem and f"table {table} file {name} {problem}"))
+    return checked
 
 
 def verify(root: Path, release_id: str) -> Release:
     """Check every table file of a release against the manifest's sha256; return the Release."""
     manifest = read_manifest(root, release_id)
-    folder = releases_dir(root) / release_id
-    for table, entry in manifest.get("tables", {}).items():
-        path = folder / entry["file"]
-        if not path.is_file():
-            raise ReleaseError(f"release {release_id}: table {table} file {path.name} is missing")
-        if sha256_file(path) != entry["sha256"]:
-            raise ReleaseError(f"release {release_id}: table {table} file {path.name} does not match its checksum")
-    return Release(release_id, folder, manifest)
+    for _name, problem in file_problems(root, release_id, manifest):
+        if problem:
+            raise ReleaseError(f"release {release_id}: {problem}")
+    return Release(release_id, releases_dir(root) / release_id, manifest)
 
 
 def list_release_ids(root: Path) -> list[str]:
     """Ids of the complete releases on disk (those with a manifest), oldest first."""
     folder = releases_dir(root)
-    if not folder.is_dir():
+    try:
+        names = [p.name for p in folder.iterdir()]
+    except OSError:  # no releases folder yet (or not a folder)
         return []
-    ids = [p.name for p in folder.iterdir() if RELEASE_ID.match(p.name) and (p / MANIFEST).is_file()]
-    return sorted(ids)
+    return sorted(n for n in names if RELEASE_ID.match(n) and (folder / n / MANIFEST).is_file())
 
 
 def _stamps(folder: Path) -> dict[str, tuple[int, int, int]] | None:
-    """(size, mtime, inode) of every file in a release folder, or None when the folder is gone."""
+    """(size, mtime, inode) of every file in a release folder, or None when the folder cannot be listed."""
     stamps = {}
     try:
         for entry in os.scandir(folder):
             stat = entry.stat()
             stamps[entry.name] = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
-    except FileNotFoundError:
+    except OSError:
         return None
     return stamps
 
@@ -136,15 +162,20 @@ def _stamps(folder: Path) -> dict[str, tuple[int, int, int]] | None:
 class Releases:
     """The releases of one warehouse folder, as a reader sees them.
 
-    A release's files are hashed once per process; afterwards a lookup only compares the files' stat stamps
-    (one directory scan), so a file replaced or corrupted on disk is noticed by the next lookup.
+    A release is hashed in full when a process first serves it (at start, and whenever CURRENT names a new one),
+    again on the server's schedule (`recheck`) and when a query fails to read it (`suspect`). Between those, a
+    lookup compares only the files' stat stamps (one directory scan), so a file replaced on disk is re-hashed by
+    the next request. A release that failed stays failed, without re-hashing, until its files change. What is
+    served (and why) is logged once per change, not once per request.
     """
 
     def __init__(self, root: Path):
         self.root = Path(root)
         self._lock = threading.Lock()
-        self._verified: dict[str, tuple[dict, Release]] = {}  # release id -> (file stamps when hashed, release)
-        self._logged: str | None = None
+        #: release id -> (file stamps when hashed, the Release if it verified, else the problem)
+        self._known: dict[str, tuple[dict | None, Release | None, str | None]] = {}
+        self._suspected: dict[str, float] = {}
+        self._state: str | None = None
 
     def current(self) -> Release:
         """The release to serve now: CURRENT when it verifies, else the newest release that does (degraded)."""
@@ -154,29 +185,73 @@ class Releases:
             return self._fallback(str(exc))
         if current is None:
             if list_release_ids(self.root):
-                return self._fallback(f"the pointer {self.root / POINTER} is missing")
-            raise NoRelease(f"no release published in {self.root}: run `delta87 etl run`")
+                return self._fallback(f"the {POINTER} pointer is missing")
+            self._note("no release published yet", logging.WARNING)
+            raise NoRelease("no release has been published yet: run `delta87 etl run`")
         try:
             release = self.get(current)
         except ReleaseError as exc:
             return self._fallback(str(exc), skip=current)
-        self._logged = None
+        self._note(f"serving release {current}", logging.INFO)
         return release
 
     def get(self, release_id: str) -> Release:
         """One named release, verified (ReleaseError when it is missing or fails its checksums)."""
-        folder = releases_dir(self.root) / release_id
-        stamps = _stamps(folder) if RELEASE_ID.match(release_id or "") else None
+        if not RELEASE_ID.match(release_id or ""):
+            raise ReleaseError(f"{release_id!r} is not a release id (expected e.g. r20260101T000000Z-0123abcd)")
+        stamps = _stamps(releases_dir(self.root) / release_id)
         with self._lock:
-            known = self._verified.get(release_id)
-        if known is not None and known[0] == stamps:
-            return known[1]
-        release = verify(self.root, release_id)  # raises for a missing folder too
+            known = self._known.get(release_id)
+        if known is None or known[0] != stamps:
+            return self._hash(release_id, stamps)
+        if known[1] is None:
+            raise ReleaseError(known[2])
+        return known[1]
+
+    def recheck(self) -> list[str]:
+        """Re-hash every release this process has verified (the server's schedule); return those that now fail."""
+        with self._lock:
+            ids = [release_id for release_id, (_, release, _) in self._known.items() if release is not None]
+        failed = []
+        for release_id in ids:
+            try:
+                self._hash(release_id, _stamps(releases_dir(self.root) / release_id))
+            except ReleaseError as exc:
+                log.error("re-verification failed: %s", exc)
+                failed.append(release_id)
+        return failed
+
+    def suspect(self, release: Release) -> bool:
+        """A query could not read `release`: re-hash it now (at most every SUSPECT_EVERY s); True if it fails."""
+        now = time.monotonic()
+        with self._lock:
+            recent = now - self._suspected.get(release.id, -SUSPECT_EVERY) < SUSPECT_EVERY
+            if not recent:
+                self._suspected[release.id] = now
+            known = self._known.get(release.id)
+        if recent:
+            return known is not None and known[1] is None
+        try:
+            self._hash(release.id, _stamps(release.path))
+        except ReleaseError as exc:
+            log.error("a read error led to re-verification, which failed: %s", exc)
+            return True
+        return False
+
+    def _hash(self, release_id: str, stamps: dict | None) -> Release:
+        try:
+            release = verify(self.root, release_id)
+        except ReleaseError as exc:
+            self._remember(release_id, (stamps, None, str(exc)))
+            raise
+        self._remember(release_id, (stamps, release, None))
+        return release
+
+    def _remember(self, release_id: str, entry: tuple) -> None:
         on_disk = set(list_release_ids(self.root))
         with self._lock:  # forget releases that were pruned from disk
-            self._verified = {k: v for k, v in self._verified.items() if k in on_disk}
-            self._verified[release_id] = (stamps, release)
-        return release
+            self._known = {k: v for k, v in self._known.items() if k in on_disk}
+            self._known[release_id] = entry
 
     def _fallback(self, problem: str, skip: str | None = None) -> Release:
         for release_id in reversed(list_release_ids(self.root)):
@@ -186,11 +261,17 @@ class Releases:
                 release = self.get(release_id)
             except ReleaseError:
                 continue
-            if self._logged != problem:
-                log.error("serving last good release %s because %s", release_id, problem)
-                self._logged = problem
+            self._note(f"serving last good release {release_id} because {problem}", logging.ERROR)
             return replace(release, degraded=f"{problem}; serving last good release {release_id}")
+        self._note(f"no release can be served: {problem}, and no other release verifies", logging.ERROR)
         raise ReleaseError(f"{problem}, and no other release verifies")
+
+    def _note(self, state: str, level: int) -> None:
+        """Log what is served when it changes (one line per change, whatever the number of requests)."""
+        with self._lock:
+            changed, self._state = state != self._state, state
+        if changed:
+            log.log(level, "%s", state)
 
     def listing(self) -> list[dict]:
         """Every release on disk, newest first: id, created, counts, changes, whether CURRENT names it."""

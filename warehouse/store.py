@@ -11,6 +11,7 @@ under a publish happening at the same time (see ../shared/TOOLCHAIN.md section 6
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 
 import config
-from warehouse.releases import Release, Releases
+from warehouse.releases import QueryTimeout, Release, ReleaseError, Releases
 from warehouse.schema import OBSERVATIONS, TABLES
 
 #: DuckDB settings of each worker's connection. A low allocator flush threshold hands freed memory back to the
@@ -93,11 +94,25 @@ class Warehouse:
         self._lock = threading.Lock()
         self._con: duckdb.DuckDBPyConnection | None = None
 
-    def _cursor(self) -> duckdb.DuckDBPyConnection:
+    def _cursor(self, seconds: float) -> duckdb.DuckDBPyConnection:
+        """A cursor whose statements DuckDB stops after `seconds` (each cursor has its own limit)."""
         with self._lock:
             if self._con is None:
                 self._con = duckdb.connect(":memory:", config=CONNECTION_CONFIG)
-            return self._con.cursor()
+            cursor = self._con.cursor()
+        cursor.execute(f"SET max_execution_time = {max(1, int(seconds * 1000))}")
+        return cursor
+
+    def _failure(self, release: Release, exc: Exception, seconds: float) -> Exception:
+        """What a failed query means: a time limit reached, a release that no longer verifies, or a bug (itself)."""
+        if isinstance(exc, duckdb.InterruptException) or "INTERRUPT" in str(exc):
+            return QueryTimeout(
+                f"the query took longer than {seconds:g} s and was stopped; ask for less data "
+                "(narrower filters, or the bulk download for everything)"
+            )
+        if self.releases.suspect(release):  # e.g. a Parquet file damaged on disk: fall back to the last good release
+            return ReleaseError(f"release {release.id} could not be read and no longer matches its checksums")
+        return exc
 
     @staticmethod
     def _sql(release: Release, sql: str) -> tuple[str, dict]:
@@ -108,9 +123,12 @@ class Warehouse:
     def query(self, release: Release, sql: str, params: dict | None = None) -> pd.DataFrame:
         """Run one of this package's SQL templates (`{table}` placeholders) with named parameters."""
         text, table_params = self._sql(release, sql)
-        cursor = self._cursor()
+        seconds = config.settings().query_timeout
+        cursor = self._cursor(seconds)
         try:
             return cursor.execute(text, {**table_params, **(params or {})}).df()
+        except duckdb.Error as exc:
+            raise self._failure(release, exc, seconds) from exc
         finally:
             cursor.close()
 
@@ -197,9 +215,17 @@ class Warehouse:
         """
         sql, params = _observation_sql(where, order_by, limit, offset)
         text, table_params = self._sql(release, sql)
-        cursor = self._cursor()
+        seconds = config.settings().export_timeout
+        cursor = self._cursor(seconds)
+        # The limit covers the whole stream, pauses of a slow reader included: a download holds a worker thread.
+        deadline = time.monotonic() + seconds
         try:
-            yield from cursor.sql(text, params={**table_params, **params}).to_arrow_reader(batch_rows)
+            for batch in cursor.sql(text, params={**table_params, **params}).to_arrow_reader(batch_rows):
+                if time.monotonic() > deadline:
+                    raise duckdb.InterruptException("INTERRUPT: export time limit")
+                yield batch
+        except (duckdb.Error, OSError, pa.ArrowException) as exc:  # errors while streaming arrive through Arrow
+            raise self._failure(release, exc, seconds) from exc
         finally:
             cursor.close()
 

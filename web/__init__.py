@@ -1,4 +1,4 @@
-"""HTTP concerns shared by the pages and the API: release pinning, cache, errors, security headers, health.
+"""HTTP concerns shared by the pages and the API: release pinning, cache, hosts, errors, security headers, health.
 
 `install(app)` wires all of it into the Dash app's Flask server; app.py calls it once.
 """
@@ -11,13 +11,14 @@ import dash
 
 
 def install(app: dash.Dash) -> None:
-    """Add the cache, one-release-per-request pinning, health, errors, security headers and compression."""
-    from web import cache, compression, errors, health, release, security  # noqa: PLC0415 - keep `import web` light
+    """Add the cache, trusted hosts, one-release-per-request pinning, health, errors, security headers and compression."""
+    from web import cache, compression, errors, health, hosts, release, security  # noqa: PLC0415 - keep `import web` light
 
     server = app.server
     _log_through_gunicorn()
     cache.init_app(server)
     security.install(server, app)  # first: an oversized body is refused before anything reads it
+    hosts.install(server)  # then an untrusted Host, before any work
     release.install(server)
     errors.install(server, app)
     health.install(server)

@@ -5,8 +5,14 @@ package version in clear (`delta87:<release>:<version>:<module.function>:<digest
 publish or a deploy never serves an answer computed from other data or other code, and needs no flush: old
 keys simply expire. Both backends are shared by all workers of a host; Redis is also shared between hosts.
 
-A cache outage never takes a page down: when the backend fails (Redis stopped, unreachable or out of memory),
-the worker logs it once, serves uncached, and tries the backend again after `RETRY_AFTER` seconds.
+The cache stays bounded whatever clients send: keys hold only validated arguments, a request marked
+`Cache-Control: no-cache` reads the cache but stores nothing, the filesystem backend evicts the least recently
+used entries beyond DELTA87_CACHE_MAX_ENTRIES (web/filecache.py), and Redis evicts by its own `maxmemory` with
+`allkeys-lru` (deploy/redis.conf; a worker warns once when the Redis it uses has no such bound).
+
+A cache outage never takes a page down: when the backend fails (Redis stopped, unreachable or out of memory, the
+cache folder unwritable), the worker logs it once, serves uncached, and tries the backend again after
+`RETRY_AFTER` seconds.
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ log = logging.getLogger(__name__)
 cache = Cache()
 
 KEY_PREFIX = "delta87:"
+#: The key /readyz writes to check that the cache takes writes.
+PROBE_KEY = "readyz-probe"
 #: Seconds a worker serves uncached after a cache failure before it tries the backend again.
 RETRY_AFTER = 10.0
 #: Seconds a Redis call may take before it counts as an outage (the default would wait for the OS: minutes).
@@ -62,9 +70,8 @@ class _Outage:
         with self._lock:
             if self.problem is None:
                 self.since = time.monotonic()
-                log.warning("cache unavailable (%s: %s); serving uncached, retrying every %ss",
-                            type(exc).__name__, exc, RETRY_AFTER)  # fmt: skip
-            self.problem = f"{type(exc).__name__}: {exc}"
+                log.warning("cache unavailable (%s); serving uncached, retrying every %ss", describe(exc), RETRY_AFTER)
+            self.problem = describe(exc)
             self.until = time.monotonic() + RETRY_AFTER
 
     def end(self, asked_at: float) -> None:
@@ -79,6 +86,13 @@ class _Outage:
 outage = _Outage()
 
 
+def describe(exc: Exception) -> str:
+    """An error in a few words, without file paths (it is shown on /readyz)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{type(exc).__name__}: {exc.strerror}"
+    return f"{type(exc).__name__}: {exc}"
+
+
 def cache_config() -> dict:
     """flask-caching settings from the environment."""
     settings = config.settings()
@@ -86,7 +100,12 @@ def cache_config() -> dict:
     if settings.cache_url:
         timeouts = {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT}
         return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": settings.cache_url, "CACHE_OPTIONS": timeouts, **common}
-    return {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(settings.cache_dir), "CACHE_THRESHOLD": 2000, **common}
+    return {
+        "CACHE_TYPE": "web.filecache.BoundedFileCache",
+        "CACHE_DIR": str(settings.cache_dir),
+        "DELTA87_CACHE_MAX_ENTRIES": settings.cache_max_entries,
+        **common,
+    }
 
 
 def init_app(server: flask.Flask) -> None:
@@ -94,16 +113,33 @@ def init_app(server: flask.Flask) -> None:
     settings = cache_config()
     server.config["DELTA87_CACHE_BACKEND"] = "redis" if settings["CACHE_TYPE"] == "RedisCache" else "filesystem"
     cache.init_app(server, config=settings)
+    if server.config["DELTA87_CACHE_BACKEND"] == "redis":
+        _warn_if_unbounded(server.extensions["cache"][cache])
+
+
+def _warn_if_unbounded(backend) -> None:
+    """One warning when the Redis in use could grow without bound (README "Cache": use deploy/redis.conf)."""
+    try:
+        found = backend._write_client.config_get("maxmemory*")
+    except Exception:  # noqa: BLE001 - unreachable (an outage, noticed on first use) or CONFIG not allowed
+        return
+    if str(found.get("maxmemory", "0")) == "0" or "lru" not in str(found.get("maxmemory-policy", "")):
+        log.warning("the Redis cache has no maxmemory with an LRU policy: start it with deploy/redis.conf")
 
 
 def status() -> dict:
-    """The backend in use and whether this worker currently reaches it (for /readyz)."""
-    backend = flask.current_app.config.get("DELTA87_CACHE_BACKEND", "none") if flask.has_app_context() else "none"
-    return {
-        "backend": backend,
-        "available": not outage.active(),
-        "problem": outage.problem if outage.active() else None,
-    }
+    """The backend in use and whether this worker can write to it now (for /readyz: one small write)."""
+    name = flask.current_app.config.get("DELTA87_CACHE_BACKEND", "none") if flask.has_app_context() else "none"
+    backend = _backend()
+    if backend is not None:
+        asked_at = time.monotonic()
+        try:
+            backend.set(PROBE_KEY, time.time(), timeout=60)
+        except Exception as exc:  # noqa: BLE001 - whatever the backend raises, the cache is not usable
+            outage.begin(exc)
+        else:
+            outage.end(asked_at)
+    return {"backend": name, "available": not outage.active(), "problem": outage.problem if outage.active() else None}
 
 
 def key(release: Release, fn, args: tuple) -> str:
@@ -131,7 +167,8 @@ def by_release(fn):
             outage.end(asked_at)
             return hit[0]  # values are stored in a 1-tuple so that a cached None is still a hit
         value = fn(release, *args)
-        _store(backend, name, value, asked_at)
+        if not _no_cache():
+            _store(backend, name, value, asked_at)
         return value
 
     wrapper.uncached = fn
@@ -145,11 +182,19 @@ def _backend():
     return flask.current_app.extensions.get("cache", {}).get(cache)
 
 
+def _no_cache() -> bool:
+    """Whether the request asked not to be served from caches: it may read them, but it stores nothing."""
+    if not flask.has_request_context():
+        return False
+    headers = flask.request.headers
+    return "no-cache" in headers.get("Cache-Control", "").lower() or "no-cache" in headers.get("Pragma", "").lower()
+
+
 def _store(backend, name: str, value, asked_at: float) -> None:
     try:
         backend.set(name, (value,))
     except Exception as exc:
-        if not type(exc).__module__.startswith("redis"):
+        if not (isinstance(exc, OSError) or type(exc).__module__.startswith("redis")):
             raise  # e.g. a value that cannot be pickled: a bug in the cached function, not an outage
         outage.begin(exc)
         return

@@ -2,7 +2,9 @@
 
 Dash's JavaScript bundles are large (plotly.js above all) and the same for every visitor, so the
 compressed bytes of fingerprinted files under /_dash-component-suites/ are kept per worker: each file is
-compressed once per encoding instead of once per visitor. Everything else is compressed per response.
+compressed once per encoding instead of once per visitor. The key is the file, never the query string or the
+fingerprint (Dash serves the same file whatever they say), so junk URLs cannot make a bundle be compressed
+again. Everything else is compressed per response.
 brotli is a dependency of flask-compress itself on CPython, so it needs no line of its own in pyproject.toml.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import threading
 
+from dash.fingerprint import check_fingerprint
 from flask import Flask, Request, Response, request
 from flask_compress import Compress
 
@@ -42,11 +45,13 @@ class BundleCache:
 
 
 def bundle_key(request: Request) -> str:
-    """Cache key for flask-compress: the full path of a bundle, or a marker meaning "do not cache"."""
+    """Cache key for flask-compress: the file a bundle URL serves, or a marker meaning "do not cache"."""
     if request.method != "GET":
         return _NOT_CACHED
-    if request.path.startswith(BUNDLES) or request.path.startswith(ASSETS) and "m" in request.args:
-        return request.full_path  # fingerprinted: a changed file gets a new URL, so a cached copy never goes stale
+    if request.path.startswith(BUNDLES):
+        return BUNDLES + check_fingerprint(request.path[len(BUNDLES) :])[0]
+    if request.path.startswith(ASSETS) and "m" in request.args:
+        return request.path  # our assets change only with a deploy, which restarts the workers
     return _NOT_CACHED
 
 

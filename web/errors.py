@@ -17,8 +17,10 @@ from dash.exceptions import DependencyException, UnsupportedRelativePath
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from warehouse import ReleaseError
-from web.inputs import BadInput, check_callback_request
+from warehouse import QueryTimeout, ReleaseError
+from web.callbacks import check_callback_request, merge_repeated_parameters
+from web.inputs import BadInput
+from web.limits import Busy
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +43,15 @@ def install(server: Flask, app: dash.Dash) -> None:
     server.register_error_handler(HTTPException, _http_error)
     server.register_error_handler(BadInput, _bad_input)
     server.register_error_handler(ReleaseError, _release_error)
+    server.register_error_handler(QueryTimeout, _query_timeout)
+    server.register_error_handler(Busy, _busy)
     # Dash raises these for requests its own front end never makes: a bundle that does not exist, a pathname
     # that is not a path (e.g. "javascript:..."). Without handlers they would be 500s.
     server.register_error_handler(DependencyException, _unknown_bundle)
     server.register_error_handler(UnsupportedRelativePath, _not_a_path)
     server.register_error_handler(Exception, _unexpected)
     server.before_request(lambda: check_callback_request(app))
+    server.before_request(merge_repeated_parameters)
 
 
 def error_response(status: int, error: str, message: str, body: dict | None = None) -> Response:
@@ -82,8 +87,22 @@ def _bad_input(exc: BadInput) -> Response:
 
 def _release_error(exc: ReleaseError) -> Response:
     # No release can be served (none published, or none verifies): retryable, and /readyz says the same.
-    log.error("no release can be served for %s: %s", request.path, exc)
-    return error_response(503, "no_release", f"The data release is unavailable right now: {exc}")
+    # warehouse.releases logs each change of what is served, once; a log line per request would drown it.
+    return _retry(error_response(503, "no_release", f"The data release is unavailable right now: {exc}"), 1)
+
+
+def _query_timeout(exc: QueryTimeout) -> Response:
+    log.warning("query time limit reached for %s", request.full_path[:300])
+    return _retry(error_response(503, "query_timeout", str(exc)), 5)
+
+
+def _busy(exc: Busy) -> Response:
+    return _retry(error_response(503, "busy", str(exc)), exc.retry_after)
+
+
+def _retry(response: Response, seconds: int) -> Response:
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 def _unknown_bundle(_exc: DependencyException) -> Response:

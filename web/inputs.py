@@ -1,20 +1,15 @@
-"""Validated input: the `BadInput` error (a 400 naming what was wrong), the checks callbacks run first, and
-the check of every Dash callback request body before Dash reads it.
+"""Validated input: the `BadInput` error (a 400 naming what was wrong) and the checks callbacks run first.
 
 A Dash callback receives whatever the browser sends; the page never offers a number where a code belongs, so
 a value of the wrong shape is a forged request. Each callback checks its inputs with these functions before
-using them; anything that goes wrong after that is a bug in our code and answers 500 (see web/errors.py).
+using them; anything that goes wrong after that is a bug in our code and answers 500 (see web/errors.py). The
+shape of the whole request is checked before Dash reads it (web/callbacks.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 
-import dash
-from flask import request
-from werkzeug.exceptions import BadRequest
-
-CALLBACK_PATH = "/_dash-update-component"
 #: Longest text a code or free-text input may hold (longer ones are never produced by the pages).
 MAX_TEXT = 200
 #: Most values a multi-select input may hold.
@@ -104,45 +99,3 @@ def clicked_location(value, name: str) -> str | None:
     if not isinstance(points, list) or not points or not isinstance(points[0], dict):
         return None
     return text(points[0].get("location"), name)
-
-
-# -- Dash callback requests ---------------------------------------------------------------------------
-def check_callback_request(app: dash.Dash) -> None:
-    """Refuse a /_dash-update-component body the Dash renderer would never send, before Dash parses it."""
-    if request.path != CALLBACK_PATH or request.method != "POST":
-        return
-    body = request.get_json(silent=True)  # also raises 413 for an oversized body
-    if not isinstance(body, dict):
-        raise BadRequest("the callback request body must be a JSON object")
-    output = body.get("output")
-    if not isinstance(output, str) or output not in app.callback_map:
-        raise BadRequest(f"unknown callback output {str(output)[:80]!r}")
-    spec = app.callback_map[output]
-    for key in ("inputs", "state"):
-        items = body.get(key, [])
-        if not isinstance(items, list) or not all(_is_dependency(item) for item in items):
-            raise BadRequest(f"callback {key!r} must be a list of {{id, property, value}} objects")
-        if len(items) != len(spec.get(key, [])):
-            raise BadRequest(f"callback {output[:80]!r} takes {len(spec.get(key, []))} {key}, got {len(items)}")
-    outputs = body.get("outputs", [])
-    if not (_is_dependency(outputs) or isinstance(outputs, list) and all(map(_is_dependency, outputs))):
-        raise BadRequest("callback 'outputs' must be {id, property} objects")
-    changed = body.get("changedPropIds", [])
-    if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
-        raise BadRequest("callback 'changedPropIds' must be a list of strings")
-    for item in body.get("inputs", []):  # Dash's own page router reads the location as text, and needs a path
-        if isinstance(item, dict) and item.get("id") == "_pages_location":
-            name = f"_pages_location.{item.get('property')}"
-            if text(item.get("value"), name) is None and item.get("property") == "pathname":
-                raise BadInput(name, "the page location must be a path starting with '/'")
-
-
-def _is_dependency(item) -> bool:
-    """One {id, property, value} entry, or a list of them (pattern-matching ALL/ALLSMALLER inputs)."""
-    if isinstance(item, list):
-        return all(_is_entry(i) for i in item)
-    return _is_entry(item)
-
-
-def _is_entry(item) -> bool:
-    return isinstance(item, dict) and isinstance(item.get("id"), str | dict) and isinstance(item.get("property"), str)

@@ -5,14 +5,22 @@ CURRENT between the queries. `before_request` resolves the release once (`Releas
 the checksums, the fallback to the last good release), and `after_request` names that same release in
 X-Delta87-Release, so the header always describes the content. Pages, the API and the cache keys all take
 the `Release` from `request_release()`.
+
+Each worker verifies the release it serves in full when it starts and whenever CURRENT names a new one, and
+re-hashes every release it has verified every DELTA87_VERIFY_INTERVAL seconds in a background thread, so bytes
+that rot on disk while size and time stay the same are noticed: the worker then falls back to the last good
+release and /readyz says "degraded".
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 
 from flask import Flask, Response, g, has_request_context, request
 
+import config
 from warehouse import Release, ReleaseError, get_warehouse
 
 log = logging.getLogger(__name__)
@@ -23,9 +31,36 @@ UNPINNED_PATHS = frozenset({"/healthz"})
 
 
 def install(server: Flask) -> None:
-    """Pin a release for every request and name it on every response."""
+    """Pin a release for every request and name it on every response; re-verify releases on a schedule."""
     server.before_request(_pin)
     server.after_request(_name)
+    start_verifier()
+
+
+_verifier: threading.Thread | None = None
+_verifier_lock = threading.Lock()
+
+
+def start_verifier() -> None:
+    """Start this process's background re-verification (once, whatever the number of apps built)."""
+    global _verifier
+    with _verifier_lock:
+        if _verifier is None or not _verifier.is_alive():
+            _verifier = threading.Thread(target=_reverify_forever, name="delta87-verify", daemon=True)
+            _verifier.start()
+
+
+def _reverify_forever() -> None:
+    last = time.monotonic()
+    while True:
+        time.sleep(1.0)  # short steps: a changed interval setting applies within a second
+        if time.monotonic() - last < config.settings().verify_interval:
+            continue
+        last = time.monotonic()
+        try:
+            get_warehouse().releases.recheck()
+        except Exception:  # noqa: BLE001 - the schedule must outlive any one failure, which it logs
+            log.exception("background re-verification failed")
 
 
 def request_release() -> Release:

@@ -46,6 +46,44 @@ HEADERS = {
 }
 
 
+class CappedBody:
+    """WSGI middleware: a body without a declared length (chunked) is cut off with 413 past the size limit.
+
+    Werkzeug applies MAX_CONTENT_LENGTH to declared lengths only; a chunked body would be read whole.
+    """
+
+    def __init__(self, wsgi_app) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if (chunked or not environ.get("CONTENT_LENGTH")) and environ.get("wsgi.input_terminated"):
+            environ["wsgi.input"] = _CappedStream(environ["wsgi.input"], MAX_REQUEST_BYTES)
+        return self.wsgi_app(environ, start_response)
+
+
+class _CappedStream:
+    """A request body stream that raises 413 instead of delivering more than `limit` bytes."""
+
+    def __init__(self, stream, limit: int) -> None:
+        self._stream, self._left = stream, limit
+
+    def _take(self, data: bytes) -> bytes:
+        self._left -= len(data)
+        # Werkzeug itself stops reading at the limit (silently truncating): look one byte beyond it.
+        if self._left < 0 or self._left == 0 and data and self._stream.read(1):
+            raise RequestEntityTooLarge(f"the request body is over the limit of {MAX_REQUEST_BYTES:,} bytes")
+        return data
+
+    def read(self, size: int | None = -1) -> bytes:
+        want = self._left + 1 if size is None or size < 0 else min(size, self._left + 1)
+        return self._take(self._stream.read(want))
+
+    def readline(self, size: int | None = -1) -> bytes:
+        want = self._left + 1 if size is None or size < 0 else min(size, self._left + 1)
+        return self._take(self._stream.readline(want))
+
+
 #: Chart-only pages that other sites may frame (dashboards/embed.py).
 EMBED_PREFIX = "/embed/"
 FRAME_NONE, FRAME_ANY = "frame-ancestors 'none'", "frame-ancestors *"
@@ -54,6 +92,7 @@ FRAME_NONE, FRAME_ANY = "frame-ancestors 'none'", "frame-ancestors *"
 def install(server: Flask, app: dash.Dash) -> None:
     """Limit request sizes and add the security headers (with the CSP of `app`'s inline scripts) to every response."""
     server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    server.wsgi_app = CappedBody(server.wsgi_app)
     server.before_request(refuse_oversized)
     fixed = [(name.lower(), name, value) for name, value in HEADERS.items()]
     policy: list[str] = []  # computed on the first response, once Dash has registered every inline script

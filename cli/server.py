@@ -1,0 +1,153 @@
+"""`delta87 serve`: gunicorn's workers behind nginx, both run and stopped by this one foreground process.
+
+gunicorn listens on a Unix socket in a private run folder; nginx, configured from deploy/nginx.conf, is the only
+process on the public address. nginx reads each request completely before a worker thread sees it, so slow or
+idle clients cost nginx a connection, not a worker. SIGTERM or SIGINT stops both; if either one exits, the other
+is stopped too and the command exits with a failure status.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import config
+
+TEMPLATE = config.ROOT / "deploy" / "nginx.conf"
+SOCKET = "gunicorn.sock"
+#: Seconds nginx waits for the app's answer (longer than any query or export may run).
+APP_TIMEOUT_MARGIN = 30
+#: The answers of nginx itself carry these on top of the app's fixed security headers.
+PROXY_POLICY = "default-src 'none'; frame-ancestors 'none'"
+
+
+def nginx_config(settings: config.Settings, run: Path, host: str, port: int, access_log: str = "/dev/stdout") -> str:
+    """deploy/nginx.conf with its {{fields}} filled from the settings."""
+    from web.security import HEADERS  # noqa: PLC0415 - the one list of security headers
+
+    headers = {**HEADERS, "Content-Security-Policy": PROXY_POLICY}
+    fields = {
+        "run": run,
+        "user": "user nobody nogroup;" if os.geteuid() == 0 else "",
+        "access_log": access_log,
+        "listen": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "header_timeout": settings.header_timeout,
+        "body_timeout": settings.body_timeout,
+        "app_timeout": int(settings.export_timeout) + APP_TIMEOUT_MARGIN,
+        "rate_callbacks": settings.rate_callbacks,
+        "burst_callbacks": 5 * settings.rate_callbacks,
+        "rate_api": settings.rate_api,
+        "burst_api": 5 * settings.rate_api,
+        "connections_per_client": settings.connections_per_client,
+        "security_headers": "\n".join(f'            add_header {k} "{v}" always;' for k, v in headers.items()),
+    }
+    text = TEMPLATE.read_text(encoding="utf-8")
+    for name, value in fields.items():
+        text = text.replace("{{" + name + "}}", str(value))
+    missing = re.findall(r"\{\{(\w+)\}\}", text)
+    if missing:
+        raise ValueError(f"{TEMPLATE.name} has fields nothing fills: {', '.join(missing)}")
+    return text
+
+
+def gunicorn_command(gunicorn: str, run: Path, workers: int) -> list[str]:
+    """gunicorn on the private socket (its access log is nginx's, which sees the client addresses)."""
+    return [
+        gunicorn, "--workers", str(workers), "--threads", "4", "--bind", f"unix:{run / SOCKET}",
+        "--no-control-socket", "--graceful-timeout", "10",
+        # recycle a worker now and then, so slow memory growth can never accumulate
+        "--max-requests", "5000", "--max-requests-jitter", "500",
+        "--log-level", "info", "app:wsgi()",
+    ]  # fmt: skip
+
+
+def serve(host: str, port: int, workers: int) -> int:
+    """Run gunicorn and nginx until a signal stops them or one of them exits; the exit status."""
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which("gunicorn")
+    nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
+    if not gunicorn or not nginx:
+        missing = "gunicorn" if not gunicorn else "nginx"
+        raise RuntimeError(f"{missing} is not installed: run `make run` (it installs the Debian packages and the venv)")
+    run = Path(tempfile.mkdtemp(prefix="delta87-"))
+    try:
+        _prepare(run, config.settings(), host, port, nginx)
+        app = subprocess.Popen(gunicorn_command(gunicorn, run, workers))
+        if not _wait_for_app(run / SOCKET, app):
+            _stop(app, signal.SIGTERM)
+            return 1
+        _share_socket(run / SOCKET)
+        proxy = subprocess.Popen([nginx, "-e", "stderr", "-p", str(run), "-c", str(run / "nginx.conf"),
+                                  "-g", "daemon off;"])  # fmt: skip
+        print(f"Delta 8.7 on http://{host}:{port}/ (nginx in front of {workers} gunicorn workers)", flush=True)
+        return _supervise(app, proxy)
+    finally:
+        shutil.rmtree(run, ignore_errors=True)
+
+
+def _prepare(run: Path, settings: config.Settings, host: str, port: int, nginx: str) -> None:
+    """Write and check the nginx configuration; give nginx's unprivileged workers their temporary folders."""
+    os.chmod(run, 0o755)
+    (run / "nginx.conf").write_text(nginx_config(settings, run, host, port), encoding="utf-8")
+    for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (run / name).mkdir()
+        if os.geteuid() == 0:
+            shutil.chown(run / name, "nobody", "nogroup")
+    test = [nginx, "-t", "-q", "-e", "stderr", "-p", str(run), "-c", str(run / "nginx.conf")]
+    checked = subprocess.run(test, capture_output=True, text=True, check=False)
+    if checked.returncode != 0:
+        raise RuntimeError(f"nginx refused its configuration: {checked.stderr.strip()}")
+
+
+def _wait_for_app(path: Path, app: subprocess.Popen, timeout: float = 120.0) -> bool:
+    """Wait until the workers answer /healthz on the socket (so the public port opens on a ready app)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and app.poll() is None:
+        try:
+            with socket.socket(socket.AF_UNIX) as sock:
+                sock.settimeout(2)
+                sock.connect(str(path))
+                sock.sendall(b"GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n")
+                if sock.recv(64).split(b" ")[1:2] == [b"200"]:
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.1)
+    return False
+
+
+def _share_socket(path: Path) -> None:
+    """Only our user and nginx's workers (group nogroup when started as root) may connect to the app directly."""
+    if os.geteuid() == 0:
+        shutil.chown(path, group="nogroup")
+    os.chmod(path, 0o660)
+
+
+def _supervise(app: subprocess.Popen, proxy: subprocess.Popen) -> int:
+    stopping = []
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, lambda number, _frame: stopping.append(number))
+    while not stopping and app.poll() is None and proxy.poll() is None:
+        time.sleep(0.2)
+    failed = None if stopping else next(p for p in (app, proxy) if p.poll() is not None)
+    _stop(proxy, signal.SIGQUIT)  # nginx first (gracefully), so that no new request reaches a stopping app
+    _stop(app, signal.SIGTERM)
+    return 0 if failed is None else (failed.returncode or 1)
+
+
+def _stop(process: subprocess.Popen, sig: int, timeout: float = 15.0) -> None:
+    try:
+        process.send_signal(sig)
+        process.wait(timeout)
+    except ProcessLookupError:
+        pass
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(5)

@@ -1,0 +1,297 @@
+"""`delta87 serve` under slow clients, heavy downloads and floods, on loopback (issue 18, "Why" 1, 4 and 9).
+
+One real server (nginx in front of 2 gunicorn workers) with short timeouts and a low callback rate so that
+each limit shows within seconds: 50 slowloris and 20 slow-body connections, then 8 clients asking for Excel
+workbooks over and over, while /healthz is timed; then nginx's own answers (sizes, methods, rates).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import signal
+import socket
+import threading
+import time
+
+import pytest
+
+from cli import warm
+from tests import factories as f
+from tests.load import client_address
+from tests.servers import Gunicorn, get
+
+pytestmark = pytest.mark.slow
+
+HEADER_TIMEOUT = 4
+PER_CLIENT = 16
+SECURITY_HEADERS = ("x-content-type-options", "x-frame-options", "content-security-policy", "referrer-policy")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("serving")
+    data = tmp / "data"
+    rows = [
+        {"indicator": "x", "iso3": f"A{i % 26:02d}", "year": 1000 + i // 26, "value": float(i)} for i in range(30_000)
+    ]
+    f.make_release(data / "warehouse", f.observations(rows))
+    env = {
+        "DELTA87_DATA_DIR": str(data),
+        "DELTA87_WAREHOUSE_DIR": str(data / "warehouse"),
+        "DELTA87_CACHE_DIR": str(data / "cache"),
+        "DELTA87_CACHE_URL": "",
+        "DELTA87_HEADER_TIMEOUT": str(HEADER_TIMEOUT),
+        "DELTA87_BODY_TIMEOUT": str(HEADER_TIMEOUT),
+        "DELTA87_RATE_CALLBACKS": "2",
+        "DELTA87_RATE_API": "3",
+        "DELTA87_CONNECTIONS_PER_CLIENT": str(PER_CLIENT),
+        "DELTA87_EXPORT_SLOTS": "2",
+    }
+    with Gunicorn(env, workers=2, log_path=tmp / "serve.log") as running:
+        yield running
+        log = running.log_tail(chars=10**7)
+    assert "Traceback" not in log, log[-5000:]
+
+
+def _healthz_while(seconds: float, port: int) -> list[float]:
+    """Latencies of /healthz asked every 0.2 s on a fresh connection (a failure counts as 99 s)."""
+    latencies, deadline = [], time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        started = time.perf_counter()
+        try:
+            status = get(port, "/healthz", timeout=5)[0]
+        except OSError:
+            status = 0
+        latencies.append(time.perf_counter() - started if status == 200 else 99.0)
+        time.sleep(0.2)
+    return latencies
+
+
+class SlowClients:
+    """Connections that send their request a few bytes at a time, reconnecting whenever the server hangs up."""
+
+    def __init__(self, port: int, slowloris: int, slow_body: int) -> None:
+        self.port, self.stop = port, threading.Event()
+        self.kinds = ["headers"] * slowloris + ["body"] * slow_body
+        self.sockets: list[socket.socket | None] = [None] * len(self.kinds)
+        self.opened = [0.0] * len(self.kinds)
+        self.lifetimes: list[float] = []  # seconds a slowloris connection lasted before the server closed it
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _connect(self, i: int) -> None:
+        # slow bodies from addresses of their own: the limit of requests in flight per address is tested apart
+        source = (client_address(200 + i), 0) if self.kinds[i] == "body" else None
+        sock = socket.create_connection(("127.0.0.1", self.port), timeout=2, source_address=source)
+        head = b"POST /_dash-update-component HTTP/1.1\r\nHost: localhost\r\n"
+        if self.kinds[i] == "body":
+            head += b"Content-Type: application/json\r\nContent-Length: 1000000\r\n\r\n"
+        sock.sendall(head)
+        self.sockets[i], self.opened[i] = sock, time.monotonic()
+
+    def _run(self) -> None:
+        while not self.stop.wait(1.0):
+            for i, sock in enumerate(self.sockets):
+                try:
+                    if sock is None:
+                        self._connect(i)
+                    else:
+                        sock.sendall(b"X-Slow: 1\r\n" if self.kinds[i] == "headers" else b"{")
+                except OSError:
+                    if sock is not None:
+                        sock.close()
+                        if self.kinds[i] == "headers":
+                            self.lifetimes.append(time.monotonic() - self.opened[i])
+                    self.sockets[i] = None
+
+    def open(self) -> int:
+        return sum(s is not None for s in self.sockets)
+
+    def __enter__(self) -> SlowClients:
+        for i in range(len(self.kinds)):
+            self._connect(i)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join(5)
+        for sock in self.sockets:
+            if sock is not None:
+                sock.close()
+
+
+def test_healthz_stays_fast_while_50_slowloris_and_20_slow_body_connections_are_open(server):
+    with SlowClients(server.port, slowloris=50, slow_body=20) as slow:
+        time.sleep(1.5)
+        held = slow.open()
+        latencies = _healthz_while(HEADER_TIMEOUT + 4, server.port)
+    assert held >= 65, f"only {held} of 70 slow connections were held open"
+    assert max(latencies) < 1.0, f"/healthz took up to {max(latencies):.2f} s"
+    assert slow.lifetimes, "the server never closed a connection that was still sending its headers"
+    assert max(slow.lifetimes) <= HEADER_TIMEOUT + 2.5, f"headers allowed for {max(slow.lifetimes):.1f} s"
+
+
+def _slow_body(address: str, port: int, path: str = "/_dash-update-component") -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10, source_address=(address, 0))
+    sock.sendall(
+        f"POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n".encode()
+        + b"Content-Length: 100\r\n\r\n{"
+    )
+    return sock
+
+
+def test_a_body_that_stops_arriving_is_dropped_after_the_body_timeout(server):
+    with _slow_body("127.0.4.1", server.port) as sock:
+        started = time.monotonic()
+        answer = sock.recv(200)  # the server's 408, or the end of the connection
+        waited = time.monotonic() - started
+    assert HEADER_TIMEOUT - 0.5 <= waited <= HEADER_TIMEOUT + 2.5, f"dropped after {waited:.1f} s"
+    assert answer == b"" or b" 408 " in answer
+
+
+def test_requests_in_flight_per_client_address_are_limited(server):
+    # to a page address: no request rate applies there, so only the limit of requests in flight can refuse
+    socks = [_slow_body("127.0.4.2", server.port, "/") for _ in range(PER_CLIENT + 4)]
+    try:
+        time.sleep(1.0)
+        refused = []
+        for sock in socks:
+            sock.setblocking(False)
+            try:
+                refused.append(sock.recv(4096))
+            except BlockingIOError:
+                pass
+        assert len(refused) == 4, refused
+        assert all(b" 429 " in answer and b"Retry-After: 1" in answer for answer in refused), refused
+        assert get(server.port, "/healthz")[0] == 200
+    finally:
+        for sock in socks:
+            sock.close()
+
+
+def _export(port: int, user: int, results: list, stop: threading.Event) -> None:
+    while not stop.is_set():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60, source_address=(client_address(100 + user), 0))
+        try:
+            conn.request("GET", "/api/v1/observations?format=xlsx")
+            response = conn.getresponse()
+            body = response.read()
+            results.append((response.status, response.getheader("Retry-After"), body[:2]))
+        finally:
+            conn.close()
+        if results[-1][0] == 503:
+            stop.wait(0.5)
+
+
+def test_healthz_stays_fast_while_8_clients_keep_asking_for_excel_workbooks(server):
+    results: list[tuple] = []
+    stop = threading.Event()
+    clients = [threading.Thread(target=_export, args=(server.port, u, results, stop), daemon=True) for u in range(8)]
+    for client in clients:
+        client.start()
+    time.sleep(0.5)
+    latencies = _healthz_while(10, server.port)
+    stop.set()
+    for client in clients:
+        client.join(60)
+    built = [r for r in results if r[0] == 200]
+    refused = [r for r in results if r[0] == 503]
+    assert max(latencies) < 1.0, f"/healthz took up to {max(latencies):.2f} s"
+    assert len(built) >= 2 and all(r[2] == b"PK" for r in built), "workbooks were built"
+    assert refused and all(r[1] == "10" for r in refused), "beyond the 2 slots: 503 with Retry-After"
+    assert {r[0] for r in results} <= {200, 503}
+
+
+def _raw(port: int, request: bytes) -> tuple[int, dict, bytes]:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(request)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    return int(lines[0].split()[1]), headers, body
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: localhost\r\n\r\n", 414),
+        (b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: " + b"b" * 9000 + b"\r\n\r\n", 400),
+        (b"GARBAGE\r\n\r\n", 400),
+        (b"TRACE / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", 405),
+        (
+            b"POST /_dash-update-component HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+            + b"".join(b"10000\r\n" + b"[" * 65536 + b"\r\n" for _ in range(20))
+            + b"0\r\n\r\n",
+            413,
+        ),
+    ],
+    ids=["long-url-414", "long-header-400", "garbage-400", "trace-405", "chunked-2MiB-413"],
+)
+def test_the_proxys_own_answers_carry_the_security_headers(server, request_bytes, status):
+    got, headers, body = _raw(server.port, request_bytes)
+    assert got == status, body[:200]
+    assert all(name in headers for name in SECURITY_HEADERS), headers
+    assert b"nginx" not in body
+    if status == 405:
+        assert headers["allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_callbacks_are_rate_limited_per_client_address(server):
+    specs = json.loads(get(server.port, "/_dash-dependencies")[2])
+    body = json.dumps(warm.router_body(next(s for s in specs if warm.ROUTER in s["output"]), "/"))
+
+    def post(address: str) -> tuple[int, str | None]:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30, source_address=(address, 0))
+        try:
+            conn.request("POST", "/_dash-update-component", body, {"Content-Type": "application/json"})
+            response = conn.getresponse()
+            response.read()
+            return response.status, response.getheader("Retry-After")
+        finally:
+            conn.close()
+
+    flood = [post("127.0.3.1") for _ in range(30)]  # rate 2/s, bursts of 10
+    assert [s for s, _ in flood[:10]] == [200] * 10
+    limited = [r for r in flood if r[0] == 429]
+    assert len(limited) >= 15 and all(retry == "1" for _, retry in limited)
+    assert post("127.0.3.2")[0] == 200, "another client address is not held back"
+    time.sleep(1.2)
+    assert post("127.0.3.1")[0] == 200, "the flooding address gets through again at the sustained rate"
+
+
+def test_api_requests_are_rate_limited_per_client_address(server):
+    def fetch(address: str) -> int:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30, source_address=(address, 0))
+        try:
+            conn.request("GET", "/api/v1/countries")
+            response = conn.getresponse()
+            response.read()
+            return response.status
+        finally:
+            conn.close()
+
+    statuses = [fetch("127.0.3.3") for _ in range(40)]  # rate 3/s, bursts of 15
+    assert statuses[:15] == [200] * 15 and statuses.count(429) >= 15
+    assert fetch("127.0.3.4") == 200
+
+
+@pytest.mark.parametrize("how", ["SIGTERM to delta87 serve", "nginx exits"])
+def test_serve_stops_nginx_and_gunicorn_together(server, how):
+    import psutil  # noqa: PLC0415 - test dependency only
+
+    with Gunicorn(server.env, workers=1) as second:
+        serve = psutil.Process(second.proc.pid)
+        children = serve.children(recursive=True)
+        if how == "nginx exits":
+            next(p for p in serve.children() if p.name() == "nginx").terminate()
+        else:
+            second.proc.send_signal(signal.SIGTERM)
+        code = second.proc.wait(30)
+        _, alive = psutil.wait_procs(children, timeout=15)
+    assert not alive, f"left running: {[p.cmdline() for p in alive]}"
+    assert code == (0 if how.startswith("SIGTERM") else 1)
