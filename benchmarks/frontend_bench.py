@@ -92,7 +92,7 @@ def report(data: str, runs: dict, load: tuple[float, float, float]) -> str:
         f"| {'met' if ours['slow'][p][0] <= 5000 and ours['slow'][p][1] <= 1_000_000 else 'NOT met'} |"
         for p in SLOW_PAGES
     )
-    return f"""Data: {data}. Server: `delta87 serve` (gunicorn, 2 workers, page cache filled by one visit);
+    return f"""Data: {data}. Server: `delta87 serve` (nginx in front of gunicorn, 2 workers, page cache filled by one visit);
 headless Chromium on the same 2 cores. Baseline = Dash's full plotly.js (`DELTA87_PLOTLY_BUNDLE=full`), measured
 in the same run as ours (the partial bundle of tools/plotly_bundle). Load average before the run
 {load[0]:.1f}, {load[1]:.1f}, {load[2]:.1f} on 2 cores (the machine is shared, so warm figures vary between runs).
