@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := chromium chromium-driver redis-server nginx
 
-.PHONY: run test test-fast system lint bench
+.PHONY: run test test-fast system lint bench plotly-bundle
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# Rebuild the partial plotly.js bundle (assets/vendor/plotly/plotly.min.js, committed) from npm; needs node + npm.
+plotly-bundle:
+	tools/plotly_bundle/build.sh

@@ -14,6 +14,7 @@ import api
 import config
 import web
 from dashboards import _feed, _shell
+from web import plotlyjs
 
 
 def create_app() -> dash.Dash:
@@ -27,10 +28,12 @@ def create_app() -> dash.Dash:
         update_title=None,
         serve_locally=True,
         external_stylesheets=[],
+        assets_path_ignore=["^plotly$"],  # assets/vendor/plotly: loaded by the graphs themselves (web/plotlyjs.py)
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = _shell.INDEX
     app.layout = _shell.layout
+    plotlyjs.install(app)  # the partial plotly.js bundle, answered before any other hook
     web.install(app)  # cache, release pinning, health, errors, security headers, compression
     api.init_app(app.server)
     _shell.register(app)  # menu toggler, current-section links, HTTP 404 for unknown pages and codes

@@ -101,6 +101,7 @@ class Settings:
     rate_callbacks: int
     rate_api: int
     connections_per_client: int
+    plotly_bundle: str
 
 
 def settings() -> Settings:
@@ -134,4 +135,5 @@ def settings() -> Settings:
         rate_callbacks=max(1, _int("DELTA87_RATE_CALLBACKS", 20)),
         rate_api=max(1, _int("DELTA87_RATE_API", 10)),
         connections_per_client=max(1, _int("DELTA87_CONNECTIONS_PER_CLIENT", 32)),
+        plotly_bundle=os.environ.get("DELTA87_PLOTLY_BUNDLE", "partial").strip().lower(),  # or "full"
     )

@@ -94,12 +94,12 @@ def term_lookup(terms: dict[str, GlossaryTerm]) -> dict[str, str]:
     return lookup
 
 
-def load_explainer(path: Path, lookup: dict[str, str]) -> Explainer:
-    """Read one explainer file; raise ContentError naming the file and field at fault."""
+def _read_document(path: Path, model, lookup: dict[str, str]):
+    """Front matter validated by `model`, body with glossary links expanded and audited, its plain text and words."""
     name = path.name
     header, body = split_front_matter(path.read_text(encoding="utf-8"), name)
     try:
-        meta = FrontMatter.model_validate(header)
+        meta = model.model_validate(header)
     except ValidationError as exc:
         raise ContentError(_validation_message(name, exc)) from exc
     if meta.slug != path.stem:
@@ -107,31 +107,26 @@ def load_explainer(path: Path, lookup: dict[str, str]) -> Explainer:
     body = expand_glossary_links(body, lookup, f"{name}: body")
     audit_markdown(body, f"{name}: body")
     text = plain_text(body)
-    words = len(re.findall(r"\w+", text))
+    return meta, body, text, len(re.findall(r"\w+", text))
+
+
+def load_explainer(path: Path, lookup: dict[str, str]) -> Explainer:
+    """Read one explainer file; raise ContentError naming the file and field at fault."""
+    meta, body, text, words = _read_document(path, FrontMatter, lookup)
     expected = max(1, round(words / WORDS_PER_MINUTE))
     if abs(meta.reading_time - expected) > max(1, expected // 3):
         raise ContentError(
-            f"{name}: reading_time: {meta.reading_time} min does not fit {words} words (about {expected} min)"
+            f"{path.name}: reading_time: {meta.reading_time} min does not fit {words} words (about {expected} min)"
         )
-    check_sources_cited(meta, body, name)
+    check_sources_cited(meta, body, path.name)
     return Explainer(meta=meta, body=body, path=path, words=words, text=text)
 
 
 def load_article(path: Path, lookup: dict[str, str]) -> Article:
     """Read one forum article; raise ContentError naming the file and field at fault."""
-    name = path.name
-    header, body = split_front_matter(path.read_text(encoding="utf-8"), name)
-    try:
-        meta = ArticleMeta.model_validate(header)
-    except ValidationError as exc:
-        raise ContentError(_validation_message(name, exc)) from exc
-    if meta.slug != path.stem:
-        raise ContentError(f"{name}: slug: {meta.slug!r} must equal the file name without .md ({path.stem!r})")
-    body = expand_glossary_links(body, lookup, f"{name}: body")
-    audit_markdown(body, f"{name}: body")
-    check_sources_cited(meta, body, name)
-    text = plain_text(body)
-    return Article(meta=meta, body=body, path=path, words=len(re.findall(r"\w+", text)), text=text)
+    meta, body, text, words = _read_document(path, ArticleMeta, lookup)
+    check_sources_cited(meta, body, path.name)
+    return Article(meta=meta, body=body, path=path, words=words, text=text)
 
 
 def load_files(folder: Path, load, lookup: dict[str, str], strict: bool) -> tuple[dict, list[str]]:

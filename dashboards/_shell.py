@@ -71,11 +71,12 @@ def navbar() -> dbc.Navbar:
                 className="form-control form-control-sm",
                 debounce=True,
             ),
+            html.Button("Search", type="submit", className="btn btn-sm btn-outline-light ms-2"),
         ],
         action="/search",
         method="get",
         role="search",
-        className="d-flex ms-lg-3 my-2 my-lg-0",
+        className="d-flex align-items-center ms-lg-3 my-2 my-lg-0 shell-search-form",
     )
     toggler = html.Button(
         html.Span(className="navbar-toggler-icon"),

@@ -1,10 +1,16 @@
-"""Data-gap matrix `/coverage`: countries × SDG 8.7 indicators, coloured by the age or the nature of the latest data."""
+"""Data-gap matrix `/coverage`: countries × SDG 8.7 indicators, coloured by the age or the nature of the latest data.
+
+The view lives in the URL (`?region=<code>&colour=nature`): the layout reads it, and a callback writes it back
+with a dcc.Location that does not reload the page, so a copied link opens the same view.
+"""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import dash
 import plotly.graph_objects as go
-from dash import Input, Output, callback, dcc, html, no_update
+from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboards import _components as c
 from dashboards import _coverage, _data
@@ -21,8 +27,8 @@ dash.register_page(
 )
 
 
-def layout(**_query):
-    """The page: intro, filters, matrix and its table alternative (filled by update_matrix)."""
+def layout(region: str | None = None, colour: str | None = None, **_query):
+    """The page: intro, filters (from the URL), matrix and its table alternative (filled by update_matrix)."""
     try:
         release = _data.release()
     except ReleaseError as exc:
@@ -36,9 +42,13 @@ def layout(**_query):
         [
             html.H1("Data coverage and gaps"),
             html.P(intro, className="lead fs-6"),
-            controls(region_options(release)),
+            controls(*initial_view(release, region, colour)),
+            dcc.Location(id="coverage-url", refresh=False),
             html.P(id="coverage-summary", className="small", **{"aria-live": "polite"}),
-            dcc.Loading(dcc.Graph(id="coverage-matrix", config=c.GRAPH_CONFIG, figure=go.Figure())),
+            html.Div(  # keeps readable columns on a phone: the matrix scrolls sideways in its box (assets/app.css)
+                dcc.Loading(dcc.Graph(id="coverage-matrix", config=c.GRAPH_CONFIG, figure=go.Figure())),
+                className="coverage-scroll",
+            ),
             dcc.Location(id="coverage-go", refresh=True),
             html.Details([html.Summary("Show the matrix as a table"), html.Div(id="coverage-table")], open=False),
         ],
@@ -60,11 +70,18 @@ def region_options(release: Release) -> list[dict]:
     return options
 
 
-def controls(options: list[dict]) -> html.Div:
+def initial_view(release: Release, region: str | None, colour: str | None) -> tuple[list[dict], str, str]:
+    """Region options and the region and colouring a URL asks for (unknown values fall back to the defaults)."""
+    options = region_options(release)
+    region = region if region in {o["value"] for o in options} else ""
+    return options, region, colour if colour in COLOURINGS else "age"
+
+
+def controls(options: list[dict], region_value: str = "", colour_value: str = "age") -> html.Div:
     """The region filter and the colouring switch."""
     colour = dcc.RadioItems(
         id="coverage-colour",
-        value="age",
+        value=colour_value,
         inline=True,
         inputClassName="me-1",
         labelClassName="me-3",
@@ -72,7 +89,7 @@ def controls(options: list[dict]) -> html.Div:
     )
     region = [
         html.Label("Region", htmlFor="coverage-region", className="form-label"),
-        dcc.Dropdown(id="coverage-region", options=options, value="", clearable=False),
+        dcc.Dropdown(id="coverage-region", options=options, value=region_value, clearable=False),
     ]
     return html.Div(
         [
@@ -105,3 +122,16 @@ def update_matrix(group: str | None, colour_by: str | None):
 def update_go(click: dict | None):
     """Open the country of a clicked cell."""
     return _coverage.country_href(inputs.mapping(click, "clickData")) or no_update
+
+
+@callback(
+    Output("coverage-url", "search"),
+    Input("coverage-region", "value"),
+    Input("coverage-colour", "value"),
+    State("coverage-url", "search"),
+)
+def update_url(region: str | None, colour: str | None, current: str | None):
+    """Keep the chosen region and colouring in the URL (defaults are left out)."""
+    query = urlencode({k: v for k, v in (("region", region), ("colour", colour)) if v and v != "age"})
+    search = f"?{query}" if query else ""
+    return no_update if search == (current or "") else search

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from dash import no_update
 
 from dashboards import _coverage as coverage
+from tests.conftest import find, render
 from tests.delta_release import REFERENCE_YEAR, build_synthetic_release, synthetic_tables
 
 
@@ -110,3 +112,16 @@ def test_a_clicked_cell_opens_its_country():
     assert coverage.country_href({"points": [{}]}) is None
     assert coverage.country_href({"points": [{"customdata": None}]}) is None
     assert coverage.country_href(None) is None
+
+
+# -- the view in the URL -------------------------------------------------------------------------------------
+def test_a_coverage_link_opens_the_region_and_colouring_it_names(delta_release, app):
+    from dashboards import coverage as page  # noqa: PLC0415 - registered by the app
+
+    tree = render(app, "coverage", region="SDG_LAC", colour="nature")
+    assert (find(tree, "coverage-region").value, find(tree, "coverage-colour").value) == ("SDG_LAC", "nature")
+    unknown = render(app, "coverage", region="<script>", colour="loud")
+    assert (find(unknown, "coverage-region").value, find(unknown, "coverage-colour").value) == ("", "age")
+    assert page.update_url("SDG_LAC", "nature", "") == "?region=SDG_LAC&colour=nature"
+    assert page.update_url("", "age", "?region=SDG_LAC") == ""
+    assert page.update_url("SDG_LAC", "age", "?region=SDG_LAC") is no_update

@@ -150,8 +150,9 @@ def test_content_error_in_a_file_is_refused_with_row_and_column(sandbox):
 
 
 def test_two_partial_runs_started_together_never_lose_an_update(sandbox):
-    """The refresh lock covers the whole run: a run started while another is still building fails at once,
-    instead of building on the same previous release and silently dropping the first run's update."""
+    """The refresh lock covers the whole run: a run started while another is still building fails at once (or,
+    if the first has already published, builds on its release), never on the same previous release, which would
+    silently drop the first run's update."""
     import os  # noqa: PLC0415
     import subprocess  # noqa: PLC0415
     import sys  # noqa: PLC0415
@@ -168,20 +169,21 @@ def test_two_partial_runs_started_together_never_lose_an_update(sandbox):
         "DELTA87_REPORT_DIR": str(sandbox["report_dir"]),
     }
     before = rel.read_pointer(sandbox["warehouse_dir"])
-    processes, started = [], time.monotonic()
+    processes = []
     for source in ("owid", "worldbank"):  # the second starts while the first reads, builds and checks
         command = [sys.executable, "-m", "cli", "etl", "run", source, "--force", "--quiet", "--no-warm"]
         processes.append(
             subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         )
         time.sleep(1.5)
-    first_code = processes[0].wait(300)
-    first_seconds = time.monotonic() - started
-    outcomes = [(first_code, processes[0].stdout.read()), (processes[1].wait(300), processes[1].stdout.read())]
+    outcomes = [(process.wait(300), process.stdout.read()) for process in processes]
     for process in processes:
         process.stdout.close()
-    assert first_seconds > 4, f"the first run took {first_seconds:.1f} s: too short to overlap the second"
     assert outcomes[0][0] == 0, outcomes[0][1]
-    assert outcomes[1][0] == 1 and "another refresh is publishing" in outcomes[1][1], outcomes[1][1]
     release = rel.read_pointer(sandbox["warehouse_dir"])
-    assert rel.read_manifest(sandbox["warehouse_dir"], release)["previous"] == before
+    previous = rel.read_manifest(sandbox["warehouse_dir"], release)["previous"]
+    if outcomes[1][0] == 0:  # the first had published before the second asked for the lock: build on it
+        assert previous != before and rel.read_manifest(sandbox["warehouse_dir"], previous)["previous"] == before
+    else:
+        assert outcomes[1][0] == 1 and "another refresh is publishing" in outcomes[1][1], outcomes[1][1]
+        assert previous == before

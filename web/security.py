@@ -6,10 +6,12 @@ The policy is what Dash's pages need, checked by loading them in headless Chromi
 - styles: 'unsafe-inline' is required, because Dash components and plotly.js inject <style> elements and
   style attributes at run time (plotly's modebar and hover rules, dcc's component CSS); no hash can cover
   rules built at run time. Styles cannot run code, so this weakens the policy far less than scripts would.
-- images: 'self' plus data: (Bootstrap's form and navbar icons and plotly's modebar are data: SVGs).
+- images: 'self' plus data: (Bootstrap's form and navbar icons and plotly's modebar are data: SVGs) and blob:
+  (plotly.js draws a chart exported as PNG from a blob: URL of its SVG; assets/chart_export.js).
 - no 'unsafe-eval': Dash 4's renderer, dcc, dash_table and plotly.js (SVG, geo and WebGL traces) never call
   eval or new Function; no workers (plotly's maplibre "map" traces would need `worker-src blob:`; we use geo).
-- frame-ancestors 'none' and X-Frame-Options DENY: no page may be framed (click-jacking).
+- frame-ancestors 'none' and X-Frame-Options DENY: no page may be framed (click-jacking), except the chart-only
+  pages under /embed/ (dashboards/embed.py), which exist to be framed by other sites and hold no controls.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ BASE_POLICY = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
     "style-src": ["'self'", "'unsafe-inline'"],
-    "img-src": ["'self'", "data:"],
+    "img-src": ["'self'", "data:", "blob:"],
     "connect-src": ["'self'"],
     "worker-src": ["'none'"],
     "object-src": ["'none'"],
@@ -82,6 +84,11 @@ class _CappedStream:
         return self._take(self._stream.readline(want))
 
 
+#: Chart-only pages that other sites may frame (dashboards/embed.py).
+EMBED_PREFIX = "/embed/"
+FRAME_NONE, FRAME_ANY = "frame-ancestors 'none'", "frame-ancestors *"
+
+
 def install(server: Flask, app: dash.Dash) -> None:
     """Limit request sizes and add the security headers (with the CSP of `app`'s inline scripts) to every response."""
     server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
@@ -93,13 +100,14 @@ def install(server: Flask, app: dash.Dash) -> None:
     def secure_headers(response: Response) -> Response:
         headers = response.headers
         present = {name.lower() for name, _ in headers.items()}
+        embed = request.path.startswith(EMBED_PREFIX)
         for lower, name, value in fixed:
-            if lower not in present:
+            if lower not in present and not (embed and lower == "x-frame-options"):
                 headers.add(name, value)
         if "content-security-policy" not in present:
             if not policy:
                 policy.append(content_security_policy(app.csp_hashes()))
-            headers.add("Content-Security-Policy", policy[0])
+            headers.add("Content-Security-Policy", policy[0].replace(FRAME_NONE, FRAME_ANY) if embed else policy[0])
         return response
 
     server.after_request(secure_headers)

@@ -1,0 +1,68 @@
+/* Accessibility repairs for what Dash 4 components render (axe-core serious or critical findings otherwise).
+ *
+ * 1. dcc.RadioItems / dcc.Checklist render a role="listbox" of <label role="option"> elements, each wrapping a
+ *    real <input>: an unnamed listbox ("aria-input-field-name") whose options hold inputs ("nested-interactive").
+ *    The inputs already carry the semantics, so the list becomes a radiogroup/group and the labels plain labels.
+ * 2. dash_table's pagination buttons hold only an icon ("button-name"): they get their names.
+ * 3. A region that scrolls sideways on a narrow screen (code blocks, tables) must be reachable by keyboard
+ *    ("scrollable-region-focusable"): it becomes a tab stop while it scrolls.
+ */
+(function () {
+  "use strict";
+
+  var PAGER = {"first-page": "First page", "previous-page": "Previous page", "next-page": "Next page",
+               "last-page": "Last page"};
+  var SCROLLERS = "pre, table, .dash-spreadsheet-container, .table-responsive, .coverage-scroll";
+
+  function optionLists(root) {
+    root.querySelectorAll(".dash-radioitems, .dash-checklist").forEach(function (list) {
+      if (list.getAttribute("role") === "listbox") {
+        list.setAttribute("role", list.classList.contains("dash-radioitems") ? "radiogroup" : "group");
+      }
+      list.querySelectorAll("label[role], label[aria-selected]").forEach(function (label) {
+        label.removeAttribute("role");
+        label.removeAttribute("aria-selected");
+      });
+    });
+  }
+
+  function pagers(root) {
+    Object.keys(PAGER).forEach(function (cls) {
+      root.querySelectorAll(".previous-next-container button." + cls + ":not([aria-label])").forEach(function (b) {
+        b.setAttribute("aria-label", PAGER[cls]);
+      });
+    });
+  }
+
+  function scrollers(root) {
+    root.querySelectorAll(SCROLLERS).forEach(function (el) {
+      var scrolls = el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== "visible";
+      if (scrolls && !el.hasAttribute("tabindex")) {
+        el.setAttribute("tabindex", "0");
+        el.setAttribute("data-a11y-scroll", "");
+      } else if (!scrolls && el.hasAttribute("data-a11y-scroll")) {
+        el.removeAttribute("tabindex");
+        el.removeAttribute("data-a11y-scroll");
+      }
+    });
+  }
+
+  var queued = false;
+  function fixAll() {
+    queued = false;
+    optionLists(document);
+    pagers(document);
+    scrollers(document);
+  }
+  function schedule() {
+    if (!queued) {
+      queued = true;
+      window.requestAnimationFrame(fixAll);
+    }
+  }
+
+  new MutationObserver(schedule).observe(document.documentElement, {
+    childList: true, subtree: true, attributes: true, attributeFilter: ["role", "aria-selected"]
+  });
+  window.addEventListener("resize", schedule);
+})();

@@ -1,0 +1,142 @@
+"""Every page on a phone (390×844) in headless Chromium: no horizontal overflow, no serious or critical axe-core
+violations, charts drawn with the partial plotly.js bundle only; the desktop search field; /coverage links.
+
+Data: the real warehouse when the ETL works, else the SYNTHETIC release (the `countries` fixture).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests import test_browser_pages as browser_pages
+from tests.test_browser_pages import serious_violations, visit, wait_until
+
+countries = browser_pages.countries  # the served release (a fixture)
+
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning"),
+]
+
+#: True once the page's content has arrived, nothing is loading and every graph has drawn.
+SETTLED = """return !!document.querySelector('#_pages_content > *') &&
+  !document.querySelector('[data-dash-is-loading="true"]') &&
+  [...document.querySelectorAll('.dash-graph')].every(g => g.querySelector('.main-svg'))"""
+#: Trace types drawn on the page that the loaded plotly.js does not know, and whether it is the partial bundle.
+TRACES = """const known = Object.keys(Plotly.PlotSchema.get().traces);
+const drawn = [...document.querySelectorAll('.js-plotly-plot')].flatMap(g => (g.data || []).map(t => t.type || 'scatter'));
+return {unknown: drawn.filter(t => !known.includes(t)), partial: !known.includes('pie'), graphs: drawn.length}"""
+OVERFLOW = "return document.documentElement.scrollWidth - window.innerWidth"
+#: The innermost elements that reach past the right edge of the viewport (to say what overflows).
+WIDEST = """return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1
+  && ![...e.children].some(c => c.getBoundingClientRect().right > innerWidth + 1)).slice(0, 3)
+  .map(e => e.tagName + '.' + [...e.classList].join('.') + ' ' + Math.round(e.getBoundingClientRect().width) + 'px')"""
+
+
+def pages(rich: str) -> list[str]:
+    return [
+        "/", "/countries", f"/country/{rich}", f"/country/{rich}/brief", "/coverage", "/data", "/indicators",
+        "/indicator/child_labour_5_17", "/pathfinders", "/themes", "/theme/child-labour", "/learn",
+        "/learn/child-labour-definitions", "/learn/glossary", "/forum", "/forum/data-gaps-that-matter-most",
+        "/forum/contribute", "/search?q=nepal",
+    ]  # fmt: skip
+
+
+def test_every_page_fits_a_phone_is_accessible_and_draws_only_bundled_traces(dash_duo, countries, app):
+    rich, _ = countries
+    dash_duo.start_server(app)
+    dash_duo.driver.set_window_size(390, 844)
+    problems, graphs = {}, 0
+    for path in pages(rich):
+        visit(dash_duo, path, "#_pages_content > *")
+        wait_until(dash_duo, lambda d: d.execute_script(SETTLED), 30)
+        found = {"overflow": dash_duo.driver.execute_script(OVERFLOW) > 0 and dash_duo.driver.execute_script(WIDEST)}
+        found["axe"] = serious_violations(dash_duo)
+        if dash_duo.driver.execute_script("return !!window.Plotly"):
+            traces = dash_duo.driver.execute_script(TRACES)
+            found.update(unknown_traces=traces["unknown"], full_bundle=not traces["partial"])
+            graphs += traces["graphs"]
+        found = {k: v for k, v in found.items() if v}
+        if found:
+            problems[path] = found
+    assert problems == {}, json.dumps(problems, indent=1)
+    assert graphs >= 5  # the sweep saw charts drawn
+    assert dash_duo.get_logs() == []
+
+
+def test_desktop_search_field_is_visible_and_labelled(dash_duo, countries, app):
+    dash_duo.start_server(app)
+    dash_duo.driver.set_window_size(1366, 900)
+    visit(dash_duo, "/countries", "#shell-search")
+    box = dash_duo.driver.execute_script(
+        "const r = document.querySelector('#shell-search').getBoundingClientRect();"
+        "return {width: r.width, height: r.height, right: r.right, viewport: window.innerWidth}"
+    )
+    assert box["width"] >= 160 and box["height"] >= 28 and box["right"] <= box["viewport"]
+    assert dash_duo.find_element("label[for='shell-search']").get_attribute("textContent") == "Search"
+    dash_duo.driver.set_window_size(390, 844)
+    dash_duo.find_element("#shell-toggler").click()
+    button = dash_duo.find_element(".shell-search-form button[type='submit']")
+    wait_until(dash_duo, lambda d: button.is_displayed(), 10)
+
+
+def test_coverage_view_survives_a_copied_link(dash_duo, countries, app):
+    dash_duo.start_server(app)
+    visit(dash_duo, "/coverage", "#coverage-matrix .main-svg")
+    dash_duo.find_element("#coverage-colour input[value='nature']").click()
+    wait_until(dash_duo, lambda d: "colour=nature" in d.current_url, 10)
+    dash_duo.driver.get(dash_duo.driver.current_url)
+    dash_duo.wait_for_element("#coverage-matrix .main-svg", timeout=20)
+    assert dash_duo.find_element("#coverage-colour input[value='nature']").is_selected()
+    dash_duo.driver.set_window_size(390, 844)  # on a phone the columns stay readable and scroll in their box
+    wait_until(
+        dash_duo, lambda d: d.execute_script("return document.querySelector('#coverage-matrix').offsetWidth") >= 600
+    )
+    assert dash_duo.driver.execute_script(OVERFLOW) <= 0
+    assert dash_duo.get_logs() == []
+
+
+#: Export the first chart as SVG and PNG in the page; the SVG's text, the chart's source line, the PNG's size.
+EXPORT = """
+const done = arguments[arguments.length - 1];
+const block = document.querySelector('figure.chart-block');
+const source = block.querySelector('figcaption').firstElementChild.textContent;
+Promise.all([delta87Export.image(block, 'svg'), delta87Export.image(block, 'png')]).then(([svg, png]) => {
+  const doc = new DOMParser().parseFromString(decodeURIComponent(svg.split(',')[1]), 'image/svg+xml');
+  const img = new Image();
+  img.onload = () => done({text: doc.documentElement.textContent, source: source, png: png.slice(0, 22),
+                           height: img.height, shown: block.querySelector('.js-plotly-plot').offsetHeight});
+  img.src = png;
+}).catch(e => done({error: String(e)}));
+"""
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_charts_export_with_their_source_line_and_share_embed_code(dash_duo, countries, app):
+    rich, _ = countries
+    dash_duo.start_server(app)
+    visit(dash_duo, f"/country/{rich}", "figure.chart-block .chart-tools")
+    wait_until(dash_duo, lambda d: d.execute_script(SETTLED), 30)
+    dash_duo.driver.set_script_timeout(30)
+    image = dash_duo.driver.execute_async_script(EXPORT)
+    assert "error" not in image and len(image["source"]) > 10
+    assert squeeze(image["source"]) in squeeze(image["text"])
+    assert squeeze(dash_duo.driver.current_url) in squeeze(image["text"])
+    assert image["png"] == "data:image/png;base64," and image["height"] > image["shown"]  # the footer drawn in
+    share = dash_duo.find_element("figure.chart-block .chart-tools button:last-child")
+    dash_duo.driver.execute_script("arguments[0].click()", share)
+    embed = dash_duo.find_element("#chart-share-embed").get_attribute("value")
+    assert f"/embed/country/{rich}?chart=" in embed and embed.startswith("<iframe")
+    dash_duo.driver.get(embed.split('src="')[1].split('"')[0])
+    dash_duo.wait_for_element("figure.chart-block .main-svg", timeout=20)
+    assert not dash_duo.find_element(".navbar").is_displayed()
+    shown = dash_duo.driver.execute_script(
+        "return [...document.querySelectorAll('figure.chart-block')].filter(b => !b.hidden).length"
+    )
+    assert shown == 1
+    assert dash_duo.get_logs() == []
