@@ -7,9 +7,11 @@ import json
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
+from flask_babel import gettext as _
 
-from dashboards import _status
+from dashboards import _status, _switcher
 from warehouse import ReleaseError
+from web import i18n
 from web.release import request_release
 
 INDEX = """<!DOCTYPE html>
@@ -31,19 +33,19 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 #: Routes that are not Dash pages (the API's documentation is served by Flask): (label, nav label, path).
-OTHER_ROUTES = (("API documentation", "API", "/api/v1/docs"),)
+OTHER_ROUTES = ((i18n.N_("API documentation"), i18n.N_("API"), "/api/v1/docs"),)
 
 
 def nav_links() -> list[tuple[str, str]]:
     """(label, href) of the navigation bar: the pages registered with `nav=` in their `order`, then the API."""
     pages = sorted((p for p in dash.page_registry.values() if p.get("nav")), key=lambda p: p.get("order", 99))
-    return [(p["nav"], p["path"]) for p in pages] + [(nav, path) for _, nav, path in OTHER_ROUTES]
+    return [(p["nav"], p["path"]) for p in pages] + [(nav, path) for _label, nav, path in OTHER_ROUTES]
 
 
 def route_labels() -> dict[str, str]:
     """Label of every fixed route (Dash's page registry names, and the routes outside it)."""
     labels = {p["path"]: p["name"] for p in dash.page_registry.values() if not p.get("path_template")}
-    return {**labels, **{path: label for label, _, path in OTHER_ROUTES}}
+    return {**labels, **{path: label for label, _nav, path in OTHER_ROUTES}}
 
 
 #: Paths below which a navigation entry is the current one (besides its own path and what lies under it).
@@ -57,21 +59,22 @@ def _nav_id(href: str) -> str:
 def navbar() -> dbc.Navbar:
     """Brand, a toggler for narrow screens (aria-expanded kept in sync), the section links and the search box."""
     links = [
-        dbc.NavItem(dbc.NavLink(label, href=href, id=_nav_id(href), external_link=href.startswith("/api/")))
+        dbc.NavItem(dbc.NavLink(_(label), href=href, id=_nav_id(href), external_link=href.startswith("/api/")))
         for label, href in nav_links()
     ]
     search = html.Form(
         [
-            html.Label("Search", htmlFor="shell-search", className="visually-hidden"),
+            html.Label(_("Search"), htmlFor="shell-search", className="visually-hidden"),
             dcc.Input(
                 id="shell-search",
                 name="q",
                 type="search",
-                placeholder="Search countries, indicators, explainers  ( / )",
+                placeholder=_("Search countries, indicators, explainers  ( / )"),
                 className="form-control form-control-sm",
                 debounce=True,
             ),
-            html.Button("Search", type="submit", className="btn btn-sm btn-outline-light ms-2"),
+            html.Button(_("Search"), type="submit", className="btn btn-sm btn-outline-light ms-2"),
+            *_hidden_lang(),
         ],
         action="/search",
         method="get",
@@ -84,7 +87,7 @@ def navbar() -> dbc.Navbar:
         type="button",
         className="navbar-toggler",
         n_clicks=0,
-        **{"aria-controls": "shell-collapse", "aria-expanded": "false", "aria-label": "Menu"},
+        **{"aria-controls": "shell-collapse", "aria-expanded": "false", "aria-label": _("Menu")},
     )
     return dbc.Navbar(
         dbc.Container(
@@ -92,7 +95,7 @@ def navbar() -> dbc.Navbar:
                 dbc.NavbarBrand("Delta 8.7", href="/", className="fw-bold"),
                 toggler,
                 dbc.Collapse(
-                    dbc.Nav(links + [search], navbar=True, className="ms-auto"),
+                    dbc.Nav(links + [search, _switcher.switcher()], navbar=True, className="ms-auto"),
                     id="shell-collapse",
                     navbar=True,
                     is_open=False,
@@ -154,29 +157,35 @@ def register(app: dash.Dash) -> None:
         Input("_pages_location", "pathname"),
     )
     _status.register(app)
+    _switcher.register(app)
+    _switcher.localize_pages()
 
 
 def footer() -> html.Footer:
     try:
         release = request_release()
         counts = release.counts
-        text = (
-            f"Data release {release.id} · {counts.get('observations', 0):,} observations · "
-            f"{counts.get('indicators', 0)} indicators · {counts.get('countries_with_data', 0)} countries"
+        text = _(
+            "Data release %(release)s · %(observations)s observations · %(indicators)s indicators · "
+            "%(countries)s countries",
+            release=release.id,
+            observations=i18n.decimal(counts.get("observations", 0), 0),
+            indicators=counts.get("indicators", 0),
+            countries=counts.get("countries_with_data", 0),
         )
         if release.degraded:
-            text += " · serving the last good release"
+            text += " · " + _("serving the last good release")
     except ReleaseError as exc:
-        text = f"No data release available: {exc}"
+        text = _("No data release available: %(problem)s", problem=exc)
     return html.Footer(
         dbc.Container(
             [
                 html.P(text, id="shell-release", className="mb-1"),
                 html.P(
                     [
-                        "Every figure names its source. Data keep their publishers' licences; see ",
-                        html.A("sources", href="/sources"),
-                        ". Code: MIT.",
+                        _("Every figure names its source. Data keep their publishers' licences; see") + " ",
+                        html.A(_("sources"), href="/sources"),
+                        ". " + _("Code: MIT."),
                     ],
                     className="mb-0",
                 ),
@@ -187,14 +196,23 @@ def footer() -> html.Footer:
     )
 
 
+def _hidden_lang() -> list:
+    """The search form keeps a chosen language (it submits by GET, so `lang` travels as a hidden field)."""
+    language = i18n.chosen() or i18n.lang()
+    if language == i18n.DEFAULT and i18n.chosen() is None:
+        return []
+    return [dcc.Input(type="hidden", name="lang", value=language, id="shell-search-lang")]
+
+
 def layout() -> html.Div:
     """The whole page: called on every page load so the footer names the release being served."""
-    return html.Div(
+    page = html.Div(
         [
-            html.A("Skip to main content", href="#main", className="visually-hidden-focusable"),
+            html.A(_("Skip to main content"), href="#main", className="visually-hidden-focusable"),
             navbar(),
             html.Main(dbc.Container(dash.page_container, fluid="lg"), id="main", tabIndex="-1"),
             html.Div(id="shell-live", **{"aria-live": "polite", "role": "status"}, className="visually-hidden"),
             footer(),
         ]
     )
+    return i18n.localize_links(page)

@@ -12,11 +12,12 @@ import dash
 
 def install(app: dash.Dash) -> None:
     """Add the cache, trusted hosts, one-release-per-request pinning, health, errors, security headers and compression."""
-    from web import cache, compression, errors, health, hosts, release, security  # noqa: PLC0415 - keep `import web` light
+    from web import cache, compression, errors, health, hosts, i18n, release, security  # noqa: PLC0415 - keep `import web` light
 
     server = app.server
     _log_through_gunicorn()
     cache.init_app(server)
+    i18n.install(server)  # the request's language, before anything renders
     security.install(server, app)  # first: an oversized body is refused before anything reads it
     hosts.install(server)  # then an untrusted Host, before any work
     release.install(server)

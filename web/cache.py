@@ -1,7 +1,7 @@
 """The platform cache: flask-caching, filesystem by default, Redis when DELTA87_CACHE_URL is set.
 
 `by_release` memoises a function of a `Release` (and scalar arguments). Its key names the release and the
-package version in clear (`delta87:<release>:<version>:<module.function>:<digest of the arguments>`), so a
+package version and the page language in clear (`delta87:<release>:<version>:<lang>:<module.function>:<digest>`), so a
 publish or a deploy never serves an answer computed from other data or other code, and needs no flush: old
 keys simply expire. Both backends are shared by all workers of a host; Redis is also shared between hosts.
 
@@ -29,6 +29,7 @@ from flask_caching import Cache
 
 import config
 from warehouse import Release
+from web import i18n
 
 log = logging.getLogger(__name__)
 
@@ -143,9 +144,10 @@ def status() -> dict:
 
 
 def key(release: Release, fn, args: tuple) -> str:
-    """The cache key of one call: the release and version in clear, the function, a digest of the arguments."""
+    """The cache key of one call: the release, version and page language in clear, the function, a digest of the
+    arguments (the language is in every key: names, labels and numbers in cached pieces are written in it)."""
     digest = hashlib.sha1(repr(args).encode(), usedforsecurity=False).hexdigest()[:20]
-    return f"{release.id}:{VERSION}:{fn.__module__}.{fn.__qualname__}:{digest}"
+    return f"{release.id}:{VERSION}:{i18n.lang()}:{fn.__module__}.{fn.__qualname__}:{digest}"
 
 
 def by_release(fn):

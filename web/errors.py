@@ -15,25 +15,33 @@ import logging
 import dash
 from dash.exceptions import DependencyException, UnsupportedRelativePath
 from flask import Flask, Response, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from warehouse import QueryTimeout, ReleaseError
+from web import i18n
 from web.callbacks import check_callback_request, merge_repeated_parameters
+from web.i18n import N_
 from web.inputs import BadInput
 from web.limits import Busy
 
 log = logging.getLogger(__name__)
 
-TITLES = {400: "Bad request", 404: "Page not found", 405: "Method not allowed", 413: "Request too large"}
+TITLES = {
+    400: N_("Bad request"),
+    404: N_("Page not found"),
+    405: N_("Method not allowed"),
+    413: N_("Request too large"),
+}
 
 PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} – Delta 8.7</title>
 <link rel="stylesheet" href="/assets/vendor/bootstrap.min.css"></head>
 <body><main class="container py-5" id="main">
 <h1 class="h3">{title}</h1><p class="lead">{message}</p>
-<p><a href="/">Go to the Delta 8.7 overview</a> · <a href="/search">Search</a></p>
+<p><a href="{home}">{go_home}</a> · <a href="{search}">{search_label}</a></p>
 </main></body></html>
 """
 
@@ -59,8 +67,16 @@ def error_response(status: int, error: str, message: str, body: dict | None = No
     if _wants_json():
         body = body or {"error": error, "parameter": None, "message": message, "allowed": None}
         return Response(json.dumps(body) + "\n", status=status, mimetype="application/json")
-    title = TITLES.get(status, "Service unavailable" if status == 503 else "Something went wrong")
-    page = PAGE.format(title=html.escape(title), message=html.escape(message))
+    title = _(TITLES.get(status, N_("Service unavailable") if status == 503 else N_("Something went wrong")))
+    page = PAGE.format(
+        lang=i18n.lang(),
+        title=html.escape(title),
+        message=html.escape(message),
+        home=html.escape(i18n.href("/")),
+        go_home=html.escape(_("Go to the Delta 8.7 overview")),
+        search=html.escape(i18n.href("/search")),
+        search_label=html.escape(_("Search")),
+    )
     return Response(page, status=status, mimetype="text/html")
 
 
@@ -73,7 +89,7 @@ def _http_error(exc: HTTPException) -> Response:
     status = exc.code or 500
     message = exc.description or exc.name
     if status == 404 and not _wants_json():
-        message = f"There is no page at {request.path[:200]}."
+        message = _("There is no page at %(path)s.", path=request.path[:200])
     response = error_response(status, exc.name.lower().replace(" ", "_"), message)
     if status == 405 and getattr(exc, "valid_methods", None):
         response.headers["Allow"] = ", ".join(exc.valid_methods)
@@ -115,4 +131,4 @@ def _not_a_path(_exc: UnsupportedRelativePath) -> Response:
 
 def _unexpected(exc: Exception) -> Response:
     log.error("unexpected error answering %s %s", request.method, request.full_path[:300], exc_info=exc)
-    return error_response(500, "internal_error", "Something went wrong on our side; the error has been logged.")
+    return error_response(500, "internal_error", _("Something went wrong on our side; the error has been logged."))

@@ -1,0 +1,159 @@
+"""Languages: the gettext catalogues, the reader's language, links that keep it, numbers and dates for it.
+
+The catalogues are `translations/<lang>/LC_MESSAGES/messages.po` (edited by people); the app compiles each one
+to its `.mo` when that is missing or older, as it starts, so a fresh clone needs no extra step.
+
+A page's language is its `?lang=` (fr, es or en); without it, the browser's Accept-Language; else English.
+Dash's own requests (`/_dash-layout`, callbacks) carry no query of the page, so for them the `?lang=` of the
+page that sent them (the Referer: same-origin requests send the full URL) decides. Every internal link of a
+page whose language was chosen, or is not English, carries `lang=` on.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import flask
+from babel import Locale, dates, numbers
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask_babel import Babel, get_locale
+
+import config
+
+log = logging.getLogger(__name__)
+
+#: The page languages, English first (the default), with each one's name in itself (the switcher's labels).
+LANGUAGES = {"en": "English", "fr": "Français", "es": "Español"}
+DEFAULT = "en"
+TRANSLATIONS = config.ROOT / "translations"
+
+babel = Babel()
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name for "mark for the catalogue, translate later"
+    """Mark a string for the catalogue where it is defined; it is translated where it is shown (`gettext`)."""
+    return message
+
+
+def install(server: flask.Flask) -> None:
+    """Compile stale catalogues, pick each request's language, and say that pages vary with Accept-Language."""
+    compile_catalogues(TRANSLATIONS)
+    babel.init_app(server, locale_selector=select, default_translation_directories=str(TRANSLATIONS))
+    server.after_request(_vary)
+
+
+def compile_catalogues(folder: Path) -> list[Path]:
+    """Write `messages.mo` beside each `messages.po` that is newer (atomically: workers may start together)."""
+    written = []
+    for po in sorted(folder.glob("*/LC_MESSAGES/*.po")):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as handle:
+            catalogue = read_po(handle, locale=po.parent.parent.name)
+        fd, tmp = tempfile.mkstemp(dir=po.parent, suffix=".mo.tmp")
+        with os.fdopen(fd, "wb") as out:
+            write_mo(out, catalogue)
+        os.replace(tmp, mo)
+        written.append(mo)
+    return written
+
+
+def chosen() -> str | None:
+    """The language the reader chose with `?lang=` (on this request, or on the page that made a Dash request)."""
+    if not flask.has_request_context():
+        return None
+    request = flask.request
+    value = request.args.get("lang")
+    if value is None and request.path.startswith("/_dash-") and request.referrer:
+        value = dict(parse_qsl(urlsplit(request.referrer).query)).get("lang")
+    return value if value in LANGUAGES else None
+
+
+def select() -> str:
+    """flask-babel's locale selector: `?lang=`, else Accept-Language, else English."""
+    return chosen() or flask.request.accept_languages.best_match(list(LANGUAGES)) or DEFAULT
+
+
+def lang() -> str:
+    """The language of the current request ('en' outside one)."""
+    if not flask.has_request_context():
+        return DEFAULT
+    return str(get_locale() or DEFAULT)
+
+
+def _vary(response: flask.Response) -> flask.Response:
+    if response.mimetype == "text/html" and "lang" not in flask.request.args:
+        response.vary.add("Accept-Language")
+    return response
+
+
+def href(path: str) -> str:
+    """An internal link that keeps the page's language (`lang=` added when chosen or not English)."""
+    language = chosen() or lang()
+    if not path.startswith("/") or path.startswith("//") or path.startswith("/assets/"):
+        return path
+    if language == DEFAULT and chosen() is None:
+        return path
+    parts = urlsplit(path)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if any(key == "lang" for key, _ in query):
+        return path
+    return urlunsplit(parts._replace(query=urlencode([*query, ("lang", language)])))
+
+
+def localize_links(component):
+    """Give every internal `href` in a component tree the page's language (returns the tree)."""
+    if component is None or not hasattr(component, "_traverse"):
+        return component
+    for node in [component, *component._traverse()]:
+        link = getattr(node, "href", None)
+        if isinstance(link, str):
+            node.href = href(link)
+    return component
+
+
+def locale() -> Locale:
+    return Locale.parse(lang())
+
+
+def decimal(value: float, decimals: int) -> str:
+    """A number with `decimals` places and the locale's separators ("1,234.5", "1 234,5", "1234,5")."""
+    text = f"{value:,.{decimals}f}"
+    if lang() == DEFAULT:
+        return text  # exactly what the English pages always showed
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return numbers.format_decimal(Decimal(text.replace(",", "")), format=pattern, locale=locale())
+
+
+def percent(value: float, decimals: int) -> str:
+    """A percentage (value 21.7 -> "21.7%", "21,7 %"), with the locale's own sign and spacing."""
+    if lang() == DEFAULT:
+        return f"{value:,.{decimals}f}%"
+    fraction = "." + "0" * decimals if decimals else ""
+    pattern = locale().percent_formats[None].pattern.replace("#,##0", "#,##0" + fraction, 1)
+    exact = Decimal(f"{value:.{decimals}f}") / 100
+    return numbers.format_percent(exact, format=pattern, locale=locale())
+
+
+def day(value: date | datetime | str, form: str = "long") -> str:
+    """A date in the locale's form ("6 December 2026", "6 décembre 2026", "6 de diciembre de 2026")."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        value = value.date()
+    return dates.format_date(value, format=form, locale=locale())
+
+
+def territory(iso2: str | None) -> str | None:
+    """The CLDR name of a territory in the page's language, or None when CLDR has none."""
+    if not iso2 or not isinstance(iso2, str):
+        return None
+    return locale().territories.get(iso2.upper())
