@@ -11,21 +11,23 @@ from functools import lru_cache
 
 import pandas as pd
 from dash import html
+from flask_babel import gettext as _
 
 from dataproduct import citation
 from warehouse import ReleaseError
 from warehouse.schema import redistributable
+from web.i18n import N_
 
 #: Longest source line, in characters: two lines of a half-width chart column at desktop width (the browser test
 #: tests/test_browser_sources.py measures the lines).
 LIMIT = 130
 #: The nature of the data in a few words (the chart's own notes and the source page say more).
 NATURE_WORDS = {
-    "measured": "survey or census data",
-    "estimated": "estimates",
-    "modelled": "modelled estimates",
-    "detected": "detected cases, not prevalence",
-    "reported": "status as reported",
+    "measured": N_("survey or census data"),
+    "estimated": N_("estimates"),
+    "modelled": N_("modelled estimates"),
+    "detected": N_("detected cases, not prevalence"),
+    "reported": N_("status as reported"),
 }
 #: Surveys named in a line before the rest are left to the source page.
 MAX_SURVEYS = 2
@@ -76,7 +78,9 @@ def natures(rows: pd.DataFrame) -> str:
     """ "survey or census data, modelled estimates" for the natures of `rows`."""
     if rows.empty or "nature" not in rows.columns:
         return ""
-    return ", ".join(NATURE_WORDS.get(n, str(n)) for n in dict.fromkeys(rows["nature"].dropna()))
+    return ", ".join(
+        _(NATURE_WORDS[n]) if n in NATURE_WORDS else str(n) for n in dict.fromkeys(rows["nature"].dropna())
+    )
 
 
 def source_text(rows: pd.DataFrame, records: dict) -> tuple[list, list[str]]:
@@ -89,24 +93,24 @@ def source_text(rows: pd.DataFrame, records: dict) -> tuple[list, list[str]]:
         parts = _parts(labels, shown, surveys[:survey_count], len(surveys) > survey_count, records)
         tail = f". {years}" + (f", {kinds}" if kinds else "") + "."
         text = "".join(p if isinstance(p, str) else p.children for p in parts) + tail
-        if len(text) + len(" Sources and notes") <= LIMIT:
+        if len(text) + len(_(" Sources and notes")) <= LIMIT:
             break
-    return [*parts, tail], list(dict.fromkeys(s for s, _ in labels))
+    return [*parts, tail], list(dict.fromkeys(s for s, _skip in labels))
 
 
 def _parts(labels: list, shown: int, surveys: list[str], more_surveys: bool, records: dict) -> list:
     """ "Source: A (not in downloads); B; MICS 2014 and other surveys" with each name linking to its source page."""
     if not labels:
-        return ["Source: none (no data)"]
-    parts: list = ["Sources: " if len(labels) > 1 else "Source: "]
+        return [_("Source: none (no data)")]
+    parts: list = [_("Sources: ") if len(labels) > 1 else _("Source: ")]
     for i, (source_id, name) in enumerate(labels[:shown]):
         parts += ["; "] if i else []
         parts.append(html.A(name, href=f"/sources/{source_id}", className="source-name"))
-        parts += [" (not in downloads)"] if _restricted(source_id, records) else []
+        parts += [_(" (not in downloads)")] if _restricted(source_id, records) else []
     if shown < len(labels):
-        parts.append(f" and {len(labels) - shown} more")
+        parts.append(_(" and %(value)s more", value=len(labels) - shown))
     if surveys:
-        parts.append("; " + ", ".join(surveys) + (" and other surveys" if more_surveys else ""))
+        parts.append("; " + ", ".join(surveys) + (_(" and other surveys") if more_surveys else ""))
     return parts
 
 
@@ -116,9 +120,9 @@ def _years(rows: pd.DataFrame) -> str:
     periods = [str(p).replace("-", "–") for p in undated.dropna().unique() if str(p)]
     years = sorted({int(y) for y in rows["year"].dropna()})
     if not years:
-        return f"Period: {periods[0]}" if periods else "Year not stated"
+        return _("Period: %(value)s", value=periods[0]) if periods else _("Year not stated")
     span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
-    return "; ".join([span, *(f"period {p}" for p in periods)])
+    return "; ".join([span, *(_("period %(p)s", p=p) for p in periods)])
 
 
 def source_line(rows: pd.DataFrame, records: dict, extra: str = "") -> html.Div:
@@ -126,7 +130,7 @@ def source_line(rows: pd.DataFrame, records: dict, extra: str = "") -> html.Div:
     parts, ids = source_text(rows, records)
     notes = f"/sources/{ids[0]}" if len(ids) == 1 else "/sources"
     line = html.P(
-        [*parts, " ", html.A("Sources and notes", href=notes, className="sources-link")],
+        [*parts, " ", html.A(_("Sources and notes"), href=notes, className="sources-link")],
         className="chart-source small text-body-secondary mb-0",
     )
     note = html.P(extra, className="chart-note small text-body-secondary mb-0") if extra else ""
@@ -146,6 +150,6 @@ def cite_block(records: list[dict]) -> html.Details | str:
     except (ReleaseError, RuntimeError):  # no release (or no app): cite the sources alone
         text = "\n".join(citation.source_citation(r) for r in records)
     return html.Details(
-        [html.Summary("Cite this chart"), html.Pre(text, className="cite-text small mb-1")],
+        [html.Summary(_("Cite this chart")), html.Pre(text, className="cite-text small mb-1")],
         className="chart-cite small",
     )

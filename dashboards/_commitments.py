@@ -14,14 +14,16 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
+from flask_babel import gettext as _
 
 from dashboards import _components as c
 from dashboards import _data
 from dashboards._pillars import Country, section_codes
+from web.i18n import N_
 
 STALE_AFTER = 5
 #: C182 became universally ratified on 4 August 2020, after the dates of the ratification data (about 2013).
-C182_UNIVERSAL = "every ILO member State has ratified it since 4 August 2020"
+C182_UNIVERSAL = N_("every ILO member State has ratified it since 4 August 2020")
 
 
 @dataclass(frozen=True)
@@ -44,29 +46,31 @@ class Status:
 
     @property
     def ratified(self) -> bool:
-        return self.status not in ("", "not ratified", "signed")
+        return self.status not in ("", _("not ratified"), "signed")
 
     @property
     def text(self) -> str:
         """The status in words, with its "as of" and, where it applies, the freshness warning."""
         if not self.known:
-            return "no information in the sources"
-        text = f"{self.status} (as of {self.as_of or 'an unknown date'})"
+            return _("no information in the sources")
+        text = _("%(status)s (as of %(value)s)", status=self.status, value=self.as_of or "an unknown date")
         if self.instrument == "C182" and self.status == "not ratified":
-            text += f"; {C182_UNIVERSAL}"
+            text += f"; {_(C182_UNIVERSAL)}"
         if self.stale:
-            text += f"; possibly out of date: the data are more than {STALE_AFTER} years old"
+            text += _(
+                "; possibly out of date: the data are more than %(stale_after)s years old", stale_after=STALE_AFTER
+            )
         return text
 
     @property
     def short_text(self) -> str:
         """The status for the printed brief, with its date (its "as of" and source are in a note below)."""
         if not self.known:
-            return "no information"
+            return _("no information")
         dated = f" {self.date}" if self.date and self.date != "–" else ""
-        text = self.status + dated + (" (possibly out of date)" if self.stale else "")
+        text = self.status + dated + (_(" (possibly out of date)") if self.stale else "")
         if self.instrument == "C182" and self.status == "not ratified":
-            text += "; universal since August 2020"
+            text += _("; universal since August 2020")
         return text
 
 
@@ -110,11 +114,10 @@ def summary(found: list[Status]) -> tuple[str, list[str]]:
     current_no = sum(s.known and not s.ratified and not s.stale for s in found)
     stale_no = sum(s.known and not s.ratified and s.stale for s in found)
     years = sorted({s.as_of_year for s in found if s.as_of_year})
-    span = (f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])) if years else "unknown dates"
+    span = (f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])) if years else _("unknown dates")
     details = [
-        f"of {len(found)} instruments, by the sources' data as of {span}",
-        f"{current_no} not ratified in current data" + (f"; {stale_no} “not ratified” older than {STALE_AFTER} "
-                                                          "years, possibly out of date" if stale_no else ""),
-        f"{sum(not s.known for s in found)} with no information",
+        _("of %(count)s instruments, by the sources' data as of %(span)s", count=len(found), span=span),
+        _('%(current_no)s not ratified in current data', current_no=current_no) + (_('; %(stale_no)s “not ratified” older than %(stale_after)s years, possibly out of date', stale_no=stale_no, stale_after=STALE_AFTER) if stale_no else ""),
+        _('%(sum)s with no information', sum=sum(not s.known for s in found)),
     ]  # fmt: skip
-    return f"{ratified} ratified", details
+    return _("%(ratified)s ratified", ratified=ratified), details

@@ -7,16 +7,18 @@ import math
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
+from flask_babel import gettext as _
 
 from dashboards import _cite
+from web.i18n import N_
 
 #: Plain-language names for the `nature` column.
 NATURE_TEXT = {
-    "measured": "measured (household survey or census)",
+    "measured": N_("measured (household survey or census)"),
     "estimated": "estimate",
-    "modelled": "modelled estimate",
-    "detected": "detected cases (administrative records: they measure detection as much as the crime)",
-    "reported": "status reported by the source",
+    "modelled": N_("modelled estimate"),
+    "detected": N_("detected cases (administrative records: they measure detection as much as the crime)"),
+    "reported": N_("status reported by the source"),
 }
 #: Graph config: no CDN topojson (TOOLCHAIN.md section 8), no Plotly logo, a light mode bar.
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
@@ -37,11 +39,11 @@ UNIT_LABELS = {
     "percent": "%",
     "count": "number",
     "number": "number",
-    "per-1000": "per 1,000",
-    "usd": "US$",
-    "int-usd": "international $ (PPP)",
+    "per-1000": N_("per 1,000"),
+    "usd": N_("US$"),
+    "int-usd": N_("international $ (PPP)"),
     "score": "score",
-    "flag": "yes / no",
+    "flag": N_("yes / no"),
 }
 
 
@@ -53,16 +55,16 @@ def format_value(value: float | None, unit: str | None, decimals: int | None = 1
     if unit == "flag":
         return "yes" if value else "no"
     if unit in ("count", "number") and abs(value) >= 1_000_000:
-        return f"{number(round(value / 1_000_000, 1), 1)} million"
+        return _("%(number)s million", number=number(round(value / 1000000, 1), 1))
     text = number(value, decimals)
     if unit in ("percent", "%"):
         return f"{text}%"
-    if unit in ("per-1000", "per 1,000"):
-        return f"{text} per 1,000"
+    if unit in ("per-1000", _("per 1,000")):
+        return _("%(text)s per 1,000", text=text)
     if unit == "usd":
-        return f"US$ {text}"
+        return _("US$ %(text)s", text=text)
     if unit == "int-usd":
-        return f"{text} international $"
+        return _("%(text)s international $", text=text)
     if unit in ("", "count", "number", "score", "persons", "people"):
         return text
     return f"{text} {unit}"
@@ -91,7 +93,7 @@ def when(row) -> str:
     year = row.get("year")
     if year is not None and not pd.isna(year):
         return str(int(year))
-    return _text(row.get("period")).replace("-", "–") or "year not stated"
+    return _text(row.get("period")).replace("-", "–") or _("year not stated")
 
 
 def sort_year(row) -> int:
@@ -111,10 +113,12 @@ def survey_text(row) -> str:
 def age_text(row, standard: str | None = None) -> str:
     """The age band as published ("ages 5–14"); a band the publisher flags as non-standard says so."""
     age = _text(row.get("age"))
-    band = f"ages {age.replace('-', '–')}" if age and age[0].isdigit() else age or "age not stated"
+    band = (
+        _("ages %(replace)s", replace=age.replace("-", "–")) if age and age[0].isdigit() else age or _("age not stated")
+    )
     flagged = bool(row.get("age_nonstandard")) and not pd.isna(row.get("age_nonstandard"))
     if flagged and (not standard or age == standard):
-        return f"{band} as headed, but the publisher flags a non-standard age band or definition"
+        return _("%(band)s as headed, but the publisher flags a non-standard age band or definition", band=band)
     return band
 
 
@@ -134,11 +138,12 @@ def footnote(row) -> str:
 
 def unit_label(unit: str | None) -> str:
     """The unit as an axis label."""
-    return UNIT_LABELS.get((unit or "").strip(), unit or "")
+    label = UNIT_LABELS.get((unit or "").strip())
+    return _(label) if label else unit or ""
 
 
 def nature_text(nature: str | None) -> str:
-    return NATURE_TEXT.get(nature or "", nature or "not stated")
+    return _(NATURE_TEXT[nature]) if nature in NATURE_TEXT else nature or _("not stated")
 
 
 def _records(sources) -> dict[str, dict]:
@@ -158,7 +163,7 @@ def year_span(years: pd.Series) -> str:
     """ "2016" or "2000–2020" for a column of years."""
     years = sorted({int(y) for y in years.dropna()})
     if not years:
-        return "no year"
+        return _("no year")
     return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
 
 
@@ -170,11 +175,11 @@ def source_note(rows: pd.DataFrame, sources, extra: str = "") -> html.Div:
 def table(df: pd.DataFrame, columns: list[tuple[str, str]], caption: str, links: dict | None = None) -> html.Div:
     """An accessible HTML table; `links` maps a column to a function value -> href."""
     links = links or {}
-    head = html.Thead(html.Tr([html.Th(label, scope="col") for _, label in columns]))
+    head = html.Thead(html.Tr([html.Th(label, scope="col") for _skip, label in columns]))
     body = []
     for record in df.to_dict("records"):
         cells = []
-        for key, _ in columns:
+        for key, _skip in columns:
             value = record.get(key)
             missing = value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
             text = "–" if missing else str(value)  # plain strings serialise fastest
@@ -219,7 +224,7 @@ def chart(
         ),
     ]
     if data_table is not None:
-        children.append(html.Details([html.Summary("Show the data as a table"), data_table], className="small"))
+        children.append(html.Details([html.Summary(_("Show the data as a table")), data_table], className="small"))
     return html.Figure(children, className="chart-block mb-4")
 
 
@@ -244,14 +249,14 @@ def live_chart(graph_id: str, is_map: bool = False, figure=None) -> html.Figure:
                 ]
             ),
             html.Details(
-                [html.Summary("Show the data as a table"), html.Div(id=f"{graph_id}-table")], className="small"
+                [html.Summary(_("Show the data as a table")), html.Div(id=f"{graph_id}-table")], className="small"
             ),
         ],
         className="chart-block mb-4",
     )
 
 
-def explainer_link(slug: str | None, label: str = "What does this mean?") -> html.A | None:
+def explainer_link(slug: str | None, label: str = _("What does this mean?")) -> html.A | None:
     """A link to the learning-space explainer for an indicator, when it has one."""
     if not slug or (isinstance(slug, float) and math.isnan(slug)):
         return None
@@ -287,16 +292,30 @@ def notice(text, kind: str = "secondary") -> dbc.Alert:
 def trend_summary(df: pd.DataFrame, unit: str, decimals: int | None = 1) -> str:
     """One sentence per series: first and latest value, for screen readers and skimmers."""
     if df.empty:
-        return "No data for this selection."
+        return _("No data for this selection.")
     sentences = []
     for name, part in df.sort_values("year").groupby("series", sort=False):
         first, last = part.iloc[0], part.iloc[-1]
         if len(part) == 1:
-            sentences.append(f"{name}: {format_value(last['value'], unit, decimals)} in {int(last['year'])}.")
+            sentences.append(
+                _(
+                    "%(name)s: %(format_value)s in %(year)s.",
+                    name=name,
+                    format_value=format_value(last["value"], unit, decimals),
+                    year=int(last["year"]),
+                )
+            )
         else:
             sentences.append(
-                f"{name}: {format_value(first['value'], unit, decimals)} in {int(first['year'])}, "
-                f"{format_value(last['value'], unit, decimals)} in {int(last['year'])} ({len(part)} points)."
+                _(
+                    "%(name)s: %(format_value)s in %(year)s, %(format_value2)s in %(year2)s (%(count)s points).",
+                    name=name,
+                    format_value=format_value(first["value"], unit, decimals),
+                    year=int(first["year"]),
+                    format_value2=format_value(last["value"], unit, decimals),
+                    year2=int(last["year"]),
+                    count=len(part),
+                )
             )
     return " ".join(sentences)
 
@@ -304,20 +323,24 @@ def trend_summary(df: pd.DataFrame, unit: str, decimals: int | None = 1) -> str:
 def ranking_summary(df: pd.DataFrame, unit: str, decimals: int | None = 1, label: str = "label", nature=None) -> str:
     """Highest and lowest values of a cross-section; never for counts of detected cases or yes/no flags."""
     if df.empty:
-        return "No data for this selection."
+        return _("No data for this selection.")
     if unit == "flag":
         yes = int((df["value"] > 0).sum())
-        return f"{len(df)} values: {yes} yes, {len(df) - yes} no."
+        return _("%(count)s values: %(yes)s yes, %(value)s no.", count=len(df), yes=yes, value=len(df) - yes)
     if nature == "detected":
-        return (
-            f"{len(df)} values. Counts of detected cases are not ranked: they measure detection and reporting as "
-            "much as the crime."
+        return _(
+            "%(count)s values. Counts of detected cases are not ranked: they measure detection and reporting as much as the crime.",
+            count=len(df),
         )
     ordered = df.sort_values("value", ascending=False)
     top, bottom = ordered.iloc[0], ordered.iloc[-1]
     if len(ordered) == 1:
         return f"{top[label]}: {format_value(top['value'], unit, decimals)}."
-    return (
-        f"{len(ordered)} values. Highest: {top[label]} ({format_value(top['value'], unit, decimals)}); "
-        f"lowest: {bottom[label]} ({format_value(bottom['value'], unit, decimals)})."
+    return _(
+        "%(count)s values. Highest: %(value)s (%(format_value)s); lowest: %(value2)s (%(format_value2)s).",
+        count=len(ordered),
+        value=top[label],
+        format_value=format_value(top["value"], unit, decimals),
+        value2=bottom[label],
+        format_value2=format_value(bottom["value"], unit, decimals),
     )

@@ -7,16 +7,18 @@ import difflib
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
+from flask_babel import gettext as _
 
 from dashboards import _commitments, _delta, _series
 from dashboards import _components as c
 from dashboards._pillars import Country, pillar_codes, pillars, section_codes
+from web.i18n import N_
 
 #: What each pillar's gap sentence calls its data.
 GAP_WORDS = {
-    "child-labour": "child labour survey data",
-    "forced-labour": "modern slavery estimate",
-    "trafficking": "detected-victim count",
+    "child-labour": N_("child labour survey data"),
+    "forced-labour": N_("modern slavery estimate"),
+    "trafficking": N_("detected-victim count"),
 }
 
 
@@ -27,7 +29,14 @@ def summary_cards(country: Country) -> dbc.Row:
         codes = pillar_codes(country, pillar.slug)
         card_id = f"country-card-{pillar.slug}"
         if not codes:
-            cards.append(c.stat(pillar.title, "No data", [f"No {pillar.title.lower()} data in this release"], card_id))
+            cards.append(
+                c.stat(
+                    pillar.title,
+                    _("No data"),
+                    [_("No %(lower)s data in this release", lower=pillar.title.lower())],
+                    card_id,
+                )
+            )
             continue
         row, meta = country.headline(codes[0]), country.indicator(codes[0])
         details = [
@@ -39,7 +48,7 @@ def summary_cards(country: Country) -> dbc.Row:
         ]
         cards.append(c.stat(pillar.title, c.value_text(row, row["unit"], meta.get("decimals")), details, card_id))
     value, details = _commitments.summary(_commitments.statuses(country))
-    cards.append(c.stat("Commitments", value, details, "country-card-commitments"))
+    cards.append(c.stat(_("Commitments"), value, details, "country-card-commitments"))
     return dbc.Row([dbc.Col(card, xs=12, sm=6, lg=3, className="mb-3") for card in cards], className="g-3")
 
 
@@ -52,19 +61,21 @@ def commitments_section(country: Country) -> html.Section:
     table = c.table(
         pd.DataFrame(records),
         [
-            ("instrument", "Instrument"),
-            ("status", "Status"),
-            ("date", "Date"),
-            ("as_of", "As of"),
-            ("source", "Source"),
+            ("instrument", _("Instrument")),
+            ("status", _("Status")),
+            ("date", _("Date")),
+            ("as_of", _("As of")),
+            ("source", _("Source")),
         ],
-        f"Commitments of {country.name}",
+        _("Commitments of %(name)s", name=country.name),
     )
     stale = any(s.stale and s.known for s in found)
     note = html.P(
         [
-            f"Statuses whose data are more than {_commitments.STALE_AFTER} years old are marked “possibly out of "
-            "date”: a country may have ratified since, so such a “not ratified” is not counted as current. ",
+            _(
+                "Statuses whose data are more than %(stale_after)s years old are marked “possibly out of date”: a country may have ratified since, so such a “not ratified” is not counted as current. ",
+                stale_after=_commitments.STALE_AFTER,
+            ),
             c.explainer_link("ilo-conventions-and-ratification", "About the ratification data"),
         ],
         id="country-commitments-freshness",
@@ -74,7 +85,7 @@ def commitments_section(country: Country) -> html.Section:
         [
             html.Div(
                 [
-                    html.H2("Commitments", id="country-commitments", className="h4 mb-0"),
+                    html.H2(_("Commitments"), id="country-commitments", className="h4 mb-0"),
                     c.explainer_link("ilo-conventions-and-ratification"),
                     c.explainer_link("accountability-and-policy-tools", "How commitments are monitored"),
                 ],
@@ -102,7 +113,7 @@ def government_response(country: Country):
                 c.source_note(row.to_frame().T, country.sources),
             ]
         )
-    return html.P("No government response rating for this country in this release.", className="small mt-3")
+    return html.P(_("No government response rating for this country in this release."), className="small mt-3")
 
 
 def context_section(country: Country) -> html.Section:
@@ -124,19 +135,24 @@ def context_section(country: Country) -> html.Section:
         )
     heading = html.Div(
         [
-            html.H2("Risk context", id="country-context", className="h4 mb-0"),
+            html.H2(_("Risk context"), id="country-context", className="h4 mb-0"),
             c.explainer_link("risk-factors-and-context"),
         ],
         className="d-flex flex-wrap align-items-baseline gap-3 mb-2",
     )
     if not records:
         return html.Section(
-            [heading, c.notice("No context indicators for this country in this release.")], className="mb-5"
+            [heading, c.notice(_("No context indicators for this country in this release."))], className="mb-5"
         )
     table = c.table(
         pd.DataFrame(records),
-        [("indicator", "Indicator"), ("value", "Latest value"), ("year", "Year or period"), ("source", "Source")],
-        f"Risk context for {country.name}",
+        [
+            ("indicator", _("Indicator")),
+            ("value", _("Latest value")),
+            ("year", _("Year or period")),
+            ("source", _("Source")),
+        ],
+        _("Risk context for %(name)s", name=country.name),
         {"indicator": lambda r: f"/indicator/{r['code']}"},
     )
     return html.Section([heading, table], className="mb-5")
@@ -148,14 +164,21 @@ def gap_statements(country: Country) -> list[str]:
     for pillar in pillars():
         codes = pillar_codes(country, pillar.slug)
         row = country.headline(codes[0]) if codes else None
-        words = GAP_WORDS.get(pillar.slug, f"{pillar.title.lower()} data")
+        words = (
+            _(GAP_WORDS[pillar.slug]) if pillar.slug in GAP_WORDS else _("%(pillar)s data", pillar=pillar.title.lower())
+        )
         later = _series.later_row(country.rows(codes[0]), row) if codes else None
         lines.append(_series.gap_sentence(words, row, country.reference_year, country.name, later))
         if codes and _series.trend_frame(country.rows(codes[0]), codes[0]).empty:
-            lines.append(f"{pillar.title}: one comparable data point only, so no trend can be shown.")
+            lines.append(_("%(title)s: one comparable data point only, so no trend can be shown.", title=pillar.title))
         natures = set(country.obs[country.obs["indicator"].isin(codes)]["nature"]) if codes else set()
         if natures and natures <= {"modelled", "estimated"}:
-            lines.append(f"{pillar.title}: the figures are modelled estimates, not measurements in this country.")
+            lines.append(
+                _(
+                    "%(title)s: the figures are modelled estimates, not measurements in this country.",
+                    title=pillar.title,
+                )
+            )
     return lines
 
 
@@ -164,7 +187,7 @@ def gaps_section(country: Country) -> html.Section:
         [
             html.Div(
                 [
-                    html.H2("Data gaps", id="country-gaps", className="h4 mb-0"),
+                    html.H2(_("Data gaps"), id="country-gaps", className="h4 mb-0"),
                     c.explainer_link("data-gaps-and-comparability"),
                 ],
                 className="d-flex flex-wrap align-items-baseline gap-3 mb-2",
@@ -177,9 +200,9 @@ def gaps_section(country: Country) -> html.Section:
 
 def pathfinder_text(country: Country) -> str:
     if bool(country.meta.get("pathfinder")):
-        status = country.meta.get("pathfinder_status") or "status not stated"
-        return f"{country.name} is an Alliance 8.7 pathfinder country ({status})."
-    return f"{country.name} is not listed as an Alliance 8.7 pathfinder country."
+        status = country.meta.get("pathfinder_status") or _("status not stated")
+        return _("%(name)s is an Alliance 8.7 pathfinder country (%(status)s).", name=country.name, status=status)
+    return _("%(name)s is not listed as an Alliance 8.7 pathfinder country.", name=country.name)
 
 
 def delta_section(country: Country):
@@ -190,13 +213,13 @@ def delta_section(country: Country):
 def downloads(iso3: str, name: str) -> html.P:
     return html.P(
         [
-            f"Download {name}'s data: ",
+            _("Download %(name)s's data: ", name=name),
             html.A("CSV", href=f"/api/v1/observations?area={iso3}&format=csv", id="country-download-csv"),
             " · ",
-            html.A("explore in the data explorer", href=f"/data?area={iso3}"),
+            html.A(_("explore in the data explorer"), href=f"/data?area={iso3}"),
             " · ",
-            html.A("printable brief", href=f"/country/{iso3}/brief"),
-            ". Walk Free (GSI) figures are shown with attribution and are not included in downloads.",
+            html.A(_("printable brief"), href=f"/country/{iso3}/brief"),
+            _(". Walk Free (GSI) figures are shown with attribution and are not included in downloads."),
         ],
         className="mb-0",
     )

@@ -10,28 +10,34 @@ import re
 import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc
+from flask_babel import gettext as _
 
 from dashboards import _components as c
 from dashboards import _data
 from dashboards._figures import FONT
 from warehouse import ObservationFilter, Release, get_warehouse
+from web.i18n import N_
 
 THEMES = ("child-labour", "forced-labour", "trafficking")
 #: Years since the latest observation -> (label, colour); Okabe-Ito blues to vermillion, grey for no data.
 AGE_BINS = (
-    (3, "0–3 years", "#0072B2"),
-    (6, "4–6 years", "#56B4E9"),
-    (10, "7–10 years", "#E69F00"),
-    (None, "over 10 years", "#D55E00"),
+    (3, N_("0–3 years"), "#0072B2"),
+    (6, N_("4–6 years"), "#56B4E9"),
+    (10, N_("7–10 years"), "#E69F00"),
+    (None, N_("over 10 years"), "#D55E00"),
 )
 NATURES = (
-    ("measured", "measured", "#0072B2"),
-    ("estimated", "estimated", "#009E73"),
-    ("modelled", "modelled", "#CC79A7"),
-    ("detected", "detected", "#E69F00"),
-    ("reported", "reported", "#999999"),
+    ("measured", N_("measured"), "#0072B2"),
+    ("estimated", N_("estimated"), "#009E73"),
+    ("modelled", N_("modelled"), "#CC79A7"),
+    ("detected", N_("detected"), "#E69F00"),
+    ("reported", N_("reported"), "#999999"),
 )
-GROUPINGS = (("sdg_region", "SDG regions"), ("ilo_region", "ILO regions"), ("income_group", "Income groups"))
+GROUPINGS = (
+    ("sdg_region", N_("SDG regions")),
+    ("ilo_region", N_("ILO regions")),
+    ("income_group", N_("Income groups")),
+)
 
 
 # -- pure ------------------------------------------------------------------------------------------------
@@ -52,7 +58,7 @@ def latest_cells(obs: pd.DataFrame) -> pd.DataFrame:
 
 def age_bin(years_since: int) -> int:
     """The index in AGE_BINS of a number of years since the latest observation."""
-    for index, (limit, _, _) in enumerate(AGE_BINS):
+    for index, (limit, _skip, _skip) in enumerate(AGE_BINS):
         if limit is None or years_since <= limit:
             return index
     return len(AGE_BINS) - 1
@@ -74,7 +80,7 @@ def matrix_figure(grid: pd.DataFrame, labels: dict[str, str], colour_by: str = "
     if colour_by == "age":
         code = grid["since"].map(lambda s: age_bin(int(s)) if pd.notna(s) else None)
     else:
-        code = grid["nature"].map({name: i for i, (name, _, _) in enumerate(NATURES)})
+        code = grid["nature"].map({name: i for i, (name, _skip, _skip) in enumerate(NATURES)})
     grid = grid.assign(z=code, text=_cell_text(grid))
     names = sorted(grid["name"].unique(), key=str.casefold)
     codes = list(dict.fromkeys(grid["indicator"]))
@@ -83,7 +89,7 @@ def matrix_figure(grid: pd.DataFrame, labels: dict[str, str], colour_by: str = "
     iso3 = grid.pivot(index="name", columns="indicator", values="iso3").reindex(index=names, columns=codes)
     n = len(scale)
     colours = []
-    for i, (_, _, colour) in enumerate(scale):
+    for i, (_skip, _skip, colour) in enumerate(scale):
         colours += [[i / n, colour], [(i + 1) / n, colour]]
     heat = go.Heatmap(
         z=z.astype(float).values,
@@ -100,13 +106,13 @@ def matrix_figure(grid: pd.DataFrame, labels: dict[str, str], colour_by: str = "
         hoverongaps=False,
         colorbar={
             "tickvals": list(range(n)),
-            "ticktext": [label for _, label, _ in scale],
+            "ticktext": [_(label) for _skip, label, _skip in scale],
             "thickness": 14,
             "lenmode": "pixels",
             "len": 30 * n,
             "y": 1,
             "yanchor": "top",
-            "title": {"text": "Latest data" if colour_by == "age" else "Nature"},
+            "title": {"text": _("Latest data") if colour_by == "age" else _("Nature")},
         },
     )
     height = max(260, 18 * len(names) + 170)
@@ -128,7 +134,9 @@ def _when(year, period) -> str | None:
     """A cell's time: its year, its period ("period 2013–2021"), or None without data."""
     if pd.notna(year):
         return str(int(year))
-    return f"period {str(period).replace('-', '–')}" if isinstance(period, str) and period else None
+    return (
+        _("period %(replace)s", replace=str(period).replace("-", "–")) if isinstance(period, str) and period else None
+    )
 
 
 def _cell_text(grid: pd.DataFrame) -> list[str]:
@@ -138,11 +146,26 @@ def _cell_text(grid: pd.DataFrame) -> list[str]:
     ):
         when = _when(year, period)
         if when is None:
-            out.append("no data")
+            out.append(_("no data"))
         elif pd.isna(year):
-            out.append(f"{when}: survey year not published · {nature} · {int(years)} year(s) with data")
+            out.append(
+                _(
+                    "%(when)s: survey year not published · %(nature)s · %(years)s year(s) with data",
+                    when=when,
+                    nature=nature,
+                    years=int(years),
+                )
+            )
         else:
-            out.append(f"latest {when} ({int(since)} years ago) · {nature} · {int(years)} year(s) with data")
+            out.append(
+                _(
+                    "latest %(when)s (%(since)s years ago) · %(nature)s · %(years)s year(s) with data",
+                    when=when,
+                    since=int(since),
+                    nature=nature,
+                    years=int(years),
+                )
+            )
     return out
 
 
@@ -152,10 +175,10 @@ def table_markdown(rows: pd.DataFrame, columns: list[tuple[str, str]]) -> str:
     def cell(text) -> str:
         return re.sub(r"([\\|\[\]*_`<>#])", r"\\\1", str(text))  # names are text, never Markdown
 
-    lines = ["| " + " | ".join(cell(label) for _, label in columns) + " |", "|" + "---|" * len(columns)]
+    lines = ["| " + " | ".join(cell(label) for _skip, label in columns) + " |", "|" + "---|" * len(columns)]
     for record in rows.to_dict("records"):
         first = f"[{cell(record['name'])}](/country/{record['iso3']})"
-        lines.append("| " + " | ".join([first] + [cell(record[key]) for key, _ in columns[1:]]) + " |")
+        lines.append("| " + " | ".join([first] + [cell(record[key]) for key, _skip in columns[1:]]) + " |")
     return "\n".join(lines)
 
 
@@ -189,7 +212,7 @@ def countries_in(release: Release, group: str | None, with_data: set[str] | froz
     """Countries of a region code (any grouping), or all: independent states, and territories that have data."""
     table = _data.countries(release)
     if group:
-        table = table[(table[[g for g, _ in GROUPINGS]] == group).any(axis=1)]
+        table = table[(table[[g for g, _skip in GROUPINGS]] == group).any(axis=1)]
     keep = table["independent"].fillna(False).astype(bool) | table["iso3"].isin(with_data)
     return table.loc[keep, ["iso3", "name"]].reset_index(drop=True)
 
@@ -207,15 +230,18 @@ def matrix_view(release: Release, group: str | None, colour_by: str | None) -> t
     codes = [code for code in coverage_codes(names) if code in with_data]  # no country-less columns
     members = countries_in(release, group or None, set(found["iso3"]))
     if not codes or members.empty:
-        return {"layout": {"height": 200}}, c.notice("No countries or indicators to show."), ""
+        return {"layout": {"height": 200}}, c.notice(_("No countries or indicators to show.")), ""
     grid = matrix(found, members, codes, _data.release_year(release))
     labels = {code: str(names.loc[code, "short_name"] or code) for code in codes}
-    columns = [("name", "Country")] + [(code, labels[code]) for code in codes]
+    columns = [("name", _("Country"))] + [(code, labels[code]) for code in codes]
     table = dcc.Markdown(table_markdown(table_rows(grid), columns), className="coverage-table small")
     empty = int(grid.groupby("iso3")["nature"].count().eq(0).sum())
-    summary = (
-        f"{len(members)} countries × {len(codes)} indicators; {int(grid['nature'].notna().sum())} cells have data; "
-        f"{empty} countries have no data on any of these indicators."
+    summary = _(
+        "%(count)s countries × %(count2)s indicators; %(sum)s cells have data; %(empty)s countries have no data on any of these indicators.",
+        count=len(members),
+        count2=len(codes),
+        sum=int(grid["nature"].notna().sum()),
+        empty=empty,
     )
     return c.plain(matrix_figure(grid, labels, colour_by or "age")), table, summary
 

@@ -14,6 +14,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
+from flask_babel import gettext as _
 
 from dashboards import _components as c
 from dashboards import _data, _series
@@ -163,7 +164,7 @@ def _observed_trace(obs: pd.DataFrame, unit: str) -> go.Scatter:
         name="Observed",
         line={"color": OBSERVED, "width": 2.5},
         marker={"size": 8, "color": OBSERVED},
-        hovertemplate="%{x}: %{y:,.4~g} " + c.unit_label(unit) + "<extra>Observed</extra>",
+        hovertemplate="%{x}: %{y:,.4~g} " + c.unit_label(unit) + _("<extra>Observed</extra>"),
     )
 
 
@@ -248,16 +249,16 @@ def population_for(release: Release, area: str, row: dict, unit: str) -> tuple[f
 
     if unit == "per-1000":
         value, year = latest("population")
-        return value, f"total population in {year}" if value else ""
+        return value, _("total population in %(year)s", year=year) if value else ""
     if unit == "percent" and row["age"] == "5-17":
         for code in ("population_5_17",):
             value, year = latest(code)
             if value:
-                return value, f"children aged 5–17 in {year}"
+                return value, _("children aged 5–17 in %(year)s", year=year)
         under18, year = latest("population_under18")
         under5, year5 = latest("population_under5")
         if under18 and under5 and year == year5:
-            return under18 - under5, f"children aged 5–17 in {year} (under 18 minus under 5)"
+            return under18 - under5, _("children aged 5–17 in %(year)s (under 18 minus under 5)", year=year)
     return None, ""
 
 
@@ -267,15 +268,20 @@ def delta_section(area_code: str, indicator: str | None = None, compact: bool = 
     try:
         release = _data.release()
     except ReleaseError as exc:
-        return c.notice(f"No data release is available: {exc}", "warning")
+        return c.notice(_("No data release is available: %(exc)s", exc=exc), "warning")
     area = str(area_code or "").upper()
     rows = _data.progress(release, area)
     preferred = _series.preferred(_data.country_observations(release, area))
     row = headline(rows, indicator, preferred) if not rows.empty else None
     if row is None:
-        wanted = f" for {indicator}" if indicator else ""
+        wanted = _(" for %(indicator)s", indicator=indicator) if indicator else ""
         return html.Div(
-            c.notice(f"No series{wanted} in this area can be assessed against an SDG 8.7 target in this release."),
+            c.notice(
+                _(
+                    "No series%(wanted)s in this area can be assessed against an SDG 8.7 target in this release.",
+                    wanted=wanted,
+                )
+            ),
             className="delta-view",
             id=f"delta-{area.lower()}",
         )
@@ -289,7 +295,9 @@ def delta_section(area_code: str, indicator: str | None = None, compact: bool = 
     ]
     if not compact:
         parts += [_method(row), _others(rows, release)]
-    return html.Div(parts, className="delta-view" + (" delta-compact" if compact else ""), id=f"delta-{area.lower()}")
+    return html.Div(
+        parts, className="delta-view" + (_(" delta-compact") if compact else ""), id=f"delta-{area.lower()}"
+    )
 
 
 def _title(row: dict, meta: dict, release: Release) -> html.P:
@@ -298,7 +306,10 @@ def _title(row: dict, meta: dict, release: Release) -> html.P:
     source = source.split(" (")[0].split(";")[0]  # the publisher's name, without qualifiers
     who = "" if row["sex"] == "total" else f", {row['sex']}"
     return html.P(
-        [html.Strong(meta.get("name") or row["indicator"]), f" (ages {row['age']}{who}) · {source}"],
+        [
+            html.Strong(meta.get("name") or row["indicator"]),
+            _(" (ages %(age)s%(who)s) · %(source)s", age=row["age"], who=who, source=source),
+        ],
         className="delta-series mb-1",
     )
 
@@ -333,17 +344,38 @@ def _pace(row: dict, which: str, unit: str) -> str:
 
 def _tiles(row: dict, unit: str, release: Release, area: str) -> dbc.Row:
     target = row.get("target_value")
-    goal = f"to reach {words.target_text(float(target), unit)} by {int(row['target_year'])}" if pd.notna(target) else ""
-    span = f"{int(row['baseline_year'])}–{int(row['latest_year'])}, {int(row['points'])} points"
-    observed = _pace(row, "observed", unit) if row["points"] >= 2 else "no trend (one point)"
+    goal = (
+        _(
+            "to reach %(target_text)s by %(target_year)s",
+            target_text=words.target_text(float(target), unit),
+            target_year=int(row["target_year"]),
+        )
+        if pd.notna(target)
+        else ""
+    )
+    span = _(
+        "%(baseline_year)s–%(latest_year)s, %(points)s points",
+        baseline_year=int(row["baseline_year"]),
+        latest_year=int(row["latest_year"]),
+        points=int(row["points"]),
+    )
+    observed = _pace(row, "observed", unit) if row["points"] >= 2 else _("no trend (one point)")
     if row["status"] == words.NO_CLEAR_CHANGE:
-        observed = "no clear change"
-    required = c.stat("Required pace", _pace(row, "required", unit), [goal])
+        observed = _("no clear change")
+    required = c.stat(_("Required pace"), _pace(row, "required", unit), [goal])
     if row["status"] == words.TARGET_PASSED:
         passed = words.target_passed_text(row["target_year"], row["latest_value"], row["latest_year"], unit, _now())
-        required = c.stat("Target year passed", passed.split(": ", 1)[1], [f"target: {goal.removeprefix('to ')}"])
+        required = c.stat(
+            _("Target year passed"),
+            passed.split(": ", 1)[1],
+            [_("target: %(removeprefix)s", removeprefix=goal.removeprefix("to "))],
+        )
     tiles = [
-        c.stat("Observed pace", observed, [span if row["points"] >= 2 else f"{int(row['latest_year'])} only"]),
+        c.stat(
+            _("Observed pace"),
+            observed,
+            [span if row["points"] >= 2 else _("%(latest_year)s only", latest_year=int(row["latest_year"]))],
+        ),
         required,
     ]
     lines = [_people(row, unit, release, area)]
@@ -361,9 +393,17 @@ def _people(row: dict, unit: str, release: Release, area: str) -> str:
     people = people_per_year(float(change), unit, population)
     who = "children" if row["indicator"].startswith(("child", "hazardous")) else "people"
     if people is None:
-        return f"People per year: not shown, because this release has no matching population figure ({row['age']})."
-    basis = f" (required pace × {which})" if which else ""
-    return f"The required pace means {words.rounded_count(people)} fewer {who} each year{basis}."
+        return _(
+            "People per year: not shown, because this release has no matching population figure (%(age)s).",
+            age=row["age"],
+        )
+    basis = _(" (required pace × %(which)s)", which=which) if which else ""
+    return _(
+        "The required pace means %(rounded_count)s fewer %(who)s each year%(basis)s.",
+        rounded_count=words.rounded_count(people),
+        who=who,
+        basis=basis,
+    )
 
 
 def _chart(release: Release, row: dict, unit: str, compact: bool) -> html.Figure:
@@ -371,18 +411,29 @@ def _chart(release: Release, row: dict, unit: str, compact: bool) -> html.Figure
     figure = fan_figure(obs, row, unit, height=180 if compact else 320)
     summary = (
         (
-            f"Observed values {int(row['baseline_year'])}–{int(row['latest_year'])}"
+            _(
+                "Observed values %(baseline_year)s–%(latest_year)s",
+                baseline_year=int(row["baseline_year"]),
+                latest_year=int(row["latest_year"]),
+            )
             if row["points"] > 1
-            else f"One observed value ({int(row['latest_year'])})"
+            else _("One observed value (%(latest_year)s)", latest_year=int(row["latest_year"]))
         )
         + (
-            f", projected {words.format_value(row['projected_value'], unit)} in {int(row['target_year'])}"
+            _(
+                ", projected %(format_value)s in %(target_year)s",
+                format_value=words.format_value(row["projected_value"], unit),
+                target_year=int(row["target_year"]),
+            )
             if pd.notna(row.get("projected_value"))
             else ""
         )
         + (
-            f" (band {words.format_value(row['projected_lower'], unit)} to "
-            f"{words.format_value(row['projected_upper'], unit)})"
+            _(
+                " (band %(format_value)s to %(format_value2)s)",
+                format_value=words.format_value(row["projected_lower"], unit),
+                format_value2=words.format_value(row["projected_upper"], unit),
+            )
             if pd.notna(row.get("projected_lower"))
             else ""
         )
@@ -402,10 +453,10 @@ def _chart(release: Release, row: dict, unit: str, compact: bool) -> html.Figure
 
 
 def _method(row: dict) -> html.P:
-    band = f" Band: {row['band_method']}." if row.get("band_method") else ""
-    method = f"Pace: {row['method']}." if row.get("method") else ""
+    band = _(" Band: %(band_method)s.", band_method=row["band_method"]) if row.get("band_method") else ""
+    method = _("Pace: %(method)s.", method=row["method"]) if row.get("method") else ""
     return html.P(
-        [method, band, " ", html.A("How progress is measured", href=EXPLAINER)],
+        [method, band, " ", html.A(_("How progress is measured"), href=EXPLAINER)],
         className="small text-body-secondary delta-method",
     )
 
@@ -420,18 +471,18 @@ def _others(rows: pd.DataFrame, release: Release) -> html.Details:
         ],
     ).sort_values(["indicator", "sex", "age", "source"])
     columns = [
-        ("name", "Indicator"),
-        ("sex", "Sex"),
-        ("age", "Age"),
-        ("years", "Years"),
-        ("points", "Points"),
-        ("status", "Status"),
-        ("reason", "Why"),
+        ("name", _("Indicator")),
+        ("sex", _("Sex")),
+        ("age", _("Age")),
+        ("years", _("Years")),
+        ("points", _("Points")),
+        ("status", _("Status")),
+        ("reason", _("Why")),
     ]
     return html.Details(
         [
-            html.Summary(f"Every assessed series for this area ({len(frame)})"),
-            c.table(frame, columns, "Progress of every series of this area"),
+            html.Summary(_("Every assessed series for this area (%(count)s)", count=len(frame))),
+            c.table(frame, columns, _("Progress of every series of this area")),
         ],
         className="small",
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 from dash import html
+from flask_babel import gettext as _
 
 from content.shortcodes import BLOCK_NAMES, Shortcode, ShortcodeError, parse
 from dashboards import _components as c
@@ -45,7 +46,7 @@ class Embedder:
         try:
             code = parse(text)
             if code.name in BLOCK_NAMES and not block:
-                raise EmbedError(f"a {code.name} must stand on a line of its own")
+                raise EmbedError(_("a %(name)s must stand on a line of its own", name=code.name))
             release = _data.release()
             meta = self._indicator(release, code)
             if code.name == "chart":
@@ -54,17 +55,19 @@ class Embedder:
         except (ShortcodeError, EmbedError) as exc:
             return [notice(str(exc), block)]
         except ReleaseError as exc:
-            return [notice(f"this live figure needs a data release, and none is available ({exc})", block)]
+            return [notice(_("this live figure needs a data release, and none is available (%(exc)s)", exc=exc), block)]
 
     @staticmethod
     def _indicator(release: Release, code: Shortcode) -> dict:
         meta = _data.indicator_meta(release, code.indicator)
         if meta is None:
-            raise EmbedError(f"the indicator {code.indicator!r} is not in the current data release")
+            raise EmbedError(
+                _("the indicator %(indicator)s is not in the current data release", indicator=repr(code.indicator))
+            )
         names = _data.area_names(release)
         unknown = [area for area in code.areas if area not in names]
         if unknown:
-            raise EmbedError(f"no country or region {', '.join(unknown)} in the current data release")
+            raise EmbedError(_("no country or region %(join)s in the current data release", join=", ".join(unknown)))
         return meta
 
     # -- figure --------------------------------------------------------------------------------------------
@@ -75,7 +78,9 @@ class Embedder:
         if row is None:
             asked = ", ".join(f"{k} {v}" for k, v in code.params.items() if k not in ("indicator", "area"))
             where = names[code.areas[0]] + (f" ({asked})" if asked else "")
-            raise EmbedError(f"no value of {meta['name']} for {where} in the current data release")
+            raise EmbedError(
+                _("no value of %(name)s for %(where)s in the current data release", name=meta["name"], where=where)
+            )
         value = value_text(row, meta)
         line = source_line(release, row, names, show_age=meta.get("unit") != "flag")
         parts = [html.Strong(value, className="embed-value"), f" ({line})"]
@@ -94,8 +99,12 @@ class Embedder:
         before = figure_row(_data.indicator_observations(baseline, code.indicator), code, _order(baseline, code))
         if before is not None and (before["value"], c.when(before)) == (row["value"], c.when(row)):
             return None
-        was = f"was {value_text(before, meta)} ({c.when(before)})" if before is not None else "was not in it"
-        return f"changed since this was written against release {baseline.id}: {was}"
+        was = (
+            _("was %(value_text)s (%(when)s)", value_text=value_text(before, meta), when=c.when(before))
+            if before is not None
+            else _("was not in it")
+        )
+        return _("changed since this was written against release %(id)s: %(was)s", id=baseline.id, was=was)
 
     def baseline(self) -> Release | None:
         """The release the text was written against, if it (or one with the same content) is on disk."""
@@ -109,14 +118,20 @@ class Embedder:
         obs = _data.indicator_observations(release, code.indicator)
         frame = chart_frame(obs, code, _data.area_names(release), _order(release, code))
         if frame.empty:
-            raise EmbedError(f"no values of {meta['name']} for {', '.join(code.areas)} to draw")
+            raise EmbedError(
+                _("no values of %(name)s for %(join)s to draw", name=meta["name"], join=", ".join(code.areas))
+            )
         unit = str(meta.get("unit") or "")
         title = str(meta.get("short_name") or meta["name"])
         graph_id = f"{self.prefix}-chart-{self.charts}"
         self.charts += 1
         figure = _figures.trend_figure(frame, title, c.unit_label(unit))
         summary = c.trend_summary(frame, unit, meta.get("decimals"))
-        extra = f"Sex: {frame['sex'].iloc[0]}; age band: {frame['age'].iloc[0]}; one source per area"
+        extra = _(
+            "Sex: %(value)s; age band: %(value2)s; one source per area",
+            value=frame["sex"].iloc[0],
+            value2=frame["age"].iloc[0],
+        )
         block = c.chart(graph_id, figure, summary, c.source_note(frame, _data.sources(release), extra))
         changed = self.chart_changed(code, frame)
         body = [block] + ([html.P(html.Mark(changed, className="embed-changed"), className="small")] if changed else [])
@@ -131,7 +146,7 @@ class Embedder:
         before = chart_frame(obs, code, _data.area_names(baseline), _order(baseline, code))
         if points(before) == points(frame):
             return None
-        return f"The data in this chart changed since it was written against release {baseline.id}."
+        return _("The data in this chart changed since it was written against release %(id)s.", id=baseline.id)
 
 
 def _order(release: Release, code: Shortcode) -> list[str]:
@@ -165,7 +180,7 @@ def points(frame: pd.DataFrame) -> list[tuple]:
 def value_text(row: pd.Series, meta: dict) -> str:
     """The value as the publisher gave it, in the indicator's unit and precision ("<5" stays a censored count)."""
     if bool(row.get("censored")) is True:
-        return "fewer than 5 (suppressed by the source)"
+        return _("fewer than 5 (suppressed by the source)")
     return c.value_text(row, row.get("unit") or meta.get("unit"), meta.get("decimals"))
 
 
@@ -175,19 +190,32 @@ def source_line(release: Release, row: pd.Series, names: dict, show_age: bool = 
     survey = c.survey_text(row)
     when = c.when(row) + (f", {survey}" if survey else "")
     age = str(row.get("age") or _data.NO_AGE)
-    ages = "all ages" if age == "all ages" else ("age band not stated" if age == _data.NO_AGE else f"ages {age}")
+    ages = (
+        _("all ages")
+        if age == "all ages"
+        else (_("age band not stated") if age == _data.NO_AGE else _("ages %(age)s", age=age))
+    )
     ages = f", {ages.replace('-', '–')}" if show_age else ""
     sex = "" if row.get("sex") in (None, "total") else f", {row['sex']}"
     record = _data.source_records(release).get(row["source"])
     source = c.source_short(_data.source_records(release), row) if record else row["source"]
-    return f"{names.get(row['iso3'], row['iso3'])}, {when}{ages}{sex}; source: {source}"
+    return _(
+        "%(get)s, %(when)s%(ages)s%(sex)s; source: %(source)s",
+        get=names.get(row["iso3"], row["iso3"]),
+        when=when,
+        ages=ages,
+        sex=sex,
+        source=source,
+    )
 
 
 def notice(text: str, block: bool) -> html.Span | html.Div:
     """A visible note where a shortcode could not be drawn."""
     if block:
-        return c.notice(f"Live chart not shown: {text}.", "warning")
-    return html.Span(f"[live figure not shown: {text}]", className="embed-notice text-danger", role="note")
+        return c.notice(_("Live chart not shown: %(text)s.", text=text), "warning")
+    return html.Span(
+        _("[live figure not shown: %(text)s]", text=text), className="embed-notice text-danger", role="note"
+    )
 
 
 def find_release(release_id: str) -> Release | None:
@@ -208,7 +236,7 @@ def baseline_note(release_id: str | None) -> str | None:
     """A sentence for the top of a text written against `release_id`, when its figures cannot be compared."""
     if not release_id or find_release(release_id) is not None:
         return None
-    return (
-        f"Written against data release {release_id}, which is no longer available on this server, so the live "
-        "figures below (from the current release) cannot be checked for changes since."
+    return _(
+        "Written against data release %(release_id)s, which is no longer available on this server, so the live figures below (from the current release) cannot be checked for changes since.",
+        release_id=release_id,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from flask_babel import gettext as _
 
 from dashboards import _data
 from dataproduct.downloads import Slice
@@ -30,23 +31,31 @@ from dataproduct.params import (
 )
 from warehouse import ObservationFilter, Release, Warehouse
 from warehouse.schema import OBSERVATIONS, redistributable
+from web import i18n
+from web.i18n import N_
 
 PAGE_SIZE = 25
 #: Columns of the preview table (source_file is in every download, but too long to preview).
 COLUMNS = [c for c in OBSERVATIONS.names if c != "source_file"]
 CHECKLISTS = ("sex", "nature")  # short fixed lists: checkboxes are easier than a dropdown
 LABELS = {
-    "indicator": "Indicators",
-    "country": "Countries or aggregates",
-    "group": "Member countries of a region or income group",
-    "age": "Age band",
-    "source": "Source",
-    "sex": "Sex",
-    "nature": "Nature of the figure",
-    "year_from": "From year",
-    "year_to": "To year",
+    "indicator": N_("Indicators"),
+    "country": N_("Countries or aggregates"),
+    "group": N_("Member countries of a region or income group"),
+    "age": N_("Age band"),
+    "source": N_("Source"),
+    "sex": N_("Sex"),
+    "nature": N_("Nature of the figure"),
+    "year_from": N_("From year"),
+    "year_to": N_("To year"),
 }
-FORMATS = [("csv", "CSV"), ("xlsx", "Excel"), ("parquet", "Parquet"), ("json", "JSON (paged)"), ("zip", "Zip bundle")]
+FORMATS = [
+    ("csv", "CSV"),
+    ("xlsx", N_("Excel")),
+    ("parquet", N_("Parquet")),
+    ("json", N_("JSON (paged)")),
+    ("zip", N_("Zip bundle")),
+]
 
 
 def control_id(name: str) -> str:
@@ -69,7 +78,10 @@ def options(cat: Catalog, release: Release) -> dict[str, list[dict]]:
     """Dropdown / checklist options per filter parameter."""
     restricted = _restricted_indicators(cat, release)
     indicator = [
-        {"label": f"{name} ({code})" + (" – not downloadable (licence)" if code in restricted else ""), "value": code}
+        {
+            "label": f"{name} ({code})" + (_(" – not downloadable (licence)") if code in restricted else ""),
+            "value": code,
+        }
         for code, name in sorted(cat.indicators.items(), key=lambda kv: str(kv[1]).lower())
     ]
     countries = sorted((n, c) for c, n in cat.areas.items() if c not in cat.groups)
@@ -81,7 +93,7 @@ def options(cat: Catalog, release: Release) -> dict[str, list[dict]]:
         "age": [{"label": a, "value": a} for a in cat.ages],
         "source": [
             {
-                "label": f"{row.get('title') or s} ({s})" + ("" if redistributable(row) else " – not downloadable"),
+                "label": f"{row.get('title') or s} ({s})" + ("" if redistributable(row) else _(" – not downloadable")),
                 "value": s,
             }
             for s, row in sorted(cat.sources.items())
@@ -114,12 +126,12 @@ def _checklist(name: str, options: list[dict], value: list) -> html.Fieldset:
     checklist = dcc.Checklist(
         id=control_id(name), options=options, value=value, inline=True, inputClassName="me-1", labelClassName="me-3"
     )
-    return html.Fieldset([html.Legend(LABELS[name], className="form-label fs-6 mb-2"), checklist])
+    return html.Fieldset([html.Legend(_(LABELS[name]), className="form-label fs-6 mb-2"), checklist])
 
 
 def _dropdown(name: str, options: list[dict], value: list) -> list:
-    label = html.Label(LABELS[name], htmlFor=control_id(name), className="form-label")
-    return [label, dcc.Dropdown(id=control_id(name), options=options, value=value, multi=True, placeholder="Any")]
+    label = html.Label(_(LABELS[name]), htmlFor=control_id(name), className="form-label")
+    return [label, dcc.Dropdown(id=control_id(name), options=options, value=value, multi=True, placeholder=_("Any"))]
 
 
 def _year(name: str, value: int | None, lo: int, hi: int) -> list:
@@ -135,7 +147,7 @@ def _year(name: str, value: int | None, lo: int, hi: int) -> list:
         className="form-control",
         placeholder=placeholder,
     )
-    return [html.Label(LABELS[name], htmlFor=control_id(name), className="form-label"), field]
+    return [html.Label(_(LABELS[name]), htmlFor=control_id(name), className="form-label"), field]
 
 
 # -- URL <-> state -----------------------------------------------------------------------------------------
@@ -145,7 +157,9 @@ def state_from_query(query: dict, cat: Catalog) -> tuple[dict, list[dict], list[
     where, problems = parse_filter(args, cat, strict=False)
     messages = [p.message for p in problems]
     messages += [
-        f"ignored unknown parameter {k!r}" for k in query if k not in (*FILTER_PARAMS, *SYNONYMS, "sort", "release")
+        _("ignored unknown parameter %(k)s", k=repr(k))
+        for k in query
+        if k not in (*FILTER_PARAMS, *SYNONYMS, "sort", "release")
     ]
     try:
         sort = parse_sort(",".join(args.get("sort", [])))
@@ -204,11 +218,18 @@ def search(piece: Slice) -> str:
 
 def count_text(piece: Slice) -> list:
     """'N rows match' plus what the licence filter left out, with publisher links."""
-    parts: list = [html.Strong(f"{piece.total:,}"), f" row{'s' if piece.total != 1 else ''} match these filters."]
+    parts: list = [
+        html.Strong(f"{piece.total:,}"),
+        _(" row%(value)s match these filters.", value="s" if piece.total != 1 else ""),
+    ]
     for row in piece.excluded():
         parts += [
-            f" {row['rows']:,} more rows from {row['publisher']} ({row['title']}) are not shown here or in downloads "
-            "because the licence does not allow redistribution; the dashboards show them with attribution. Publisher: ",
+            _(
+                " %(rows)s more rows from %(publisher)s (%(title)s) are not shown here or in downloads because the licence does not allow redistribution; the dashboards show them with attribution. Publisher: ",
+                rows=i18n.decimal(row["rows"], 0),
+                publisher=row["publisher"],
+                title=row["title"],
+            ),
             html.A(row["url"], href=row["url"], rel="noopener"),
             ".",
         ]
@@ -227,14 +248,17 @@ def download_links(piece: Slice, max_rows_xlsx: int) -> list:
         too_big = fmt == "xlsx" and piece.total > max_rows_xlsx
         links.append(
             html.A(
-                label,
+                _(label),
                 href=None if too_big else href,
                 id=f"data-download-{fmt}",
                 className="btn btn-sm me-2 mb-2 "
                 + ("btn-outline-secondary disabled" if too_big else "btn-outline-primary"),
-                title=f"Excel holds at most {max_rows_xlsx:,} rows: use CSV or Parquet"
+                title=_(
+                    "Excel holds at most %(max_rows_xlsx)s rows: use CSV or Parquet",
+                    max_rows_xlsx=i18n.decimal(max_rows_xlsx, 0),
+                )
                 if too_big
-                else f"Download as {label}",
+                else _("Download as %(label)s", label=label),
                 **({"aria-disabled": "true"} if too_big else {}),
             )
         )
@@ -253,7 +277,12 @@ def page_count(piece: Slice) -> int:
 def sources_table(cat: Catalog) -> html.Div:
     """Every source with edition, licence, citation and whether its data may be downloaded."""
     header = html.Thead(
-        html.Tr([html.Th(h, scope="col") for h in ("Source", "Edition", "Licence", "Downloadable", "Citation")])
+        html.Tr(
+            [
+                html.Th(h, scope="col")
+                for h in (_("Source"), _("Edition"), _("Licence"), _("Downloadable"), _("Citation"))
+            ]
+        )
     )
     rows = []
     for source_id, row in sorted(cat.sources.items()):
@@ -267,14 +296,14 @@ def sources_table(cat: Catalog) -> html.Div:
                 [
                     html.Td(name),
                     html.Td(row.get("edition") or ""),
-                    html.Td(row.get("licence") or "not stated"),
-                    html.Td("yes" if redistributable(row) else "no – shown with attribution, not downloadable"),
+                    html.Td(row.get("licence") or _("not stated")),
+                    html.Td("yes" if redistributable(row) else _("no – shown with attribution, not downloadable")),
                     html.Td(row.get("citation") or ""),
                 ]
             )
         )
     table = html.Table(
-        [html.Caption("Sources of this release", className="visually-hidden"), header, html.Tbody(rows)],
+        [html.Caption(_("Sources of this release"), className="visually-hidden"), header, html.Tbody(rows)],
         className="table table-sm small",
     )
     return html.Div(table, className="table-responsive")

@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from datetime import date
 
 import flask
+from flask_babel import gettext as _
 
 from dashboards import _forum
 from web import hosts
@@ -35,8 +36,8 @@ def atom(articles: list, root: str, names: dict) -> bytes:
     """The feed of `articles` (newest first) with addresses under `root` (e.g. https://example.org)."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
-    _text(feed, "title", "Delta 8.7 forum")
-    _text(feed, "subtitle", "Articles by experts and the editorial team that interpret the SDG 8.7 data.")
+    _text(feed, "title", _("Delta 8.7 forum"))
+    _text(feed, "subtitle", _("Articles by experts and the editorial team that interpret the SDG 8.7 data."))
     _text(feed, "id", f"{root}/forum")
     _link(feed, f"{root}{PATH}", "self", "application/atom+xml")
     _link(feed, f"{root}/forum", "alternate", "text/html")
@@ -60,7 +61,7 @@ def entry(feed: ET.Element, article, root: str, names: dict) -> None:
         person = ET.SubElement(item, f"{{{ATOM}}}author")
         _text(person, "name", f"{author.name} ({author.affiliation})")
     _text(item, "summary", article.meta.summary)
-    _text(item, "rights", f"Text: {article.meta.licence}")
+    _text(item, "rights", _("Text: %(licence)s", licence=article.meta.licence))
     for kind, label, page in _forum.tag_items(article, names):
         ET.SubElement(
             item, f"{{{ATOM}}}category", term=page.rsplit("/", 1)[-1], scheme=f"{root}/forum?{kind}=", label=label

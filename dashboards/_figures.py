@@ -11,6 +11,7 @@ import functools
 
 import pandas as pd
 import plotly.graph_objects as go
+from flask_babel import gettext as _
 
 #: Okabe & Ito (2008) colour-blind-safe palette, ordered so the first colours contrast well on white.
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
@@ -59,7 +60,7 @@ def _layout(title: str, height: int, **extra) -> dict:
 def _year_axis(years: pd.Series | list[int]) -> dict:
     years = [int(y) for y in years]
     span = (max(years) - min(years)) if years else 0
-    axis = {"tickformat": "d", "title": {"text": "Year"}, "automargin": True}
+    axis = {"tickformat": "d", "title": {"text": _("Year")}, "automargin": True}
     if span <= 12:
         axis["dtick"] = 1 if span <= 6 else 2
     if span == 0 and years:
@@ -90,7 +91,7 @@ def empty_figure(message: str, height: int = 220) -> go.Figure:
 def trend_figure(df: pd.DataFrame, title: str, unit: str, marker_year: int | None = None) -> go.Figure:
     """Lines over time, one trace per `series` (never joined across series); error bars from lower/upper."""
     if df.empty:
-        return empty_figure("No data for this selection")
+        return empty_figure(_("No data for this selection"))
     traces = []
     for i, (name, part) in enumerate(df.sort_values("year").groupby("series", sort=False)):
         colour = OKABE_ITO[i % len(OKABE_ITO)]
@@ -102,7 +103,7 @@ def trend_figure(df: pd.DataFrame, title: str, unit: str, marker_year: int | Non
             "mode": "lines+markers",
             "line": {"color": colour, "width": 2.5},
             "marker": {"color": colour, "size": 8, "symbol": i % 8},
-            "hovertemplate": f"{name}<br>%{{x}}: %{{y:,.4~g}} {unit}<extra></extra>",
+            "hovertemplate": _("%(name)s<br>%%{x}: %%{y:,.4~g} %(unit)s<extra></extra>", name=name, unit=unit),
         }
         if {"lower", "upper"} <= set(part.columns) and part["lower"].notna().any():
             trace["error_y"] = {
@@ -123,7 +124,7 @@ def trend_figure(df: pd.DataFrame, title: str, unit: str, marker_year: int | Non
 def bar_figure(df: pd.DataFrame, title: str, unit: str) -> go.Figure:
     """Horizontal bars of `value` by `label`; rows with `highlight` True stand out."""
     if df.empty:
-        return empty_figure("No data for this selection")
+        return empty_figure(_("No data for this selection"))
     df = df.sort_values("value")
     highlight = df["highlight"] if "highlight" in df.columns else pd.Series(False, index=df.index)
     colours = [HIGHLIGHT if flag else MUTED for flag in highlight]
@@ -146,7 +147,7 @@ def bar_figure(df: pd.DataFrame, title: str, unit: str) -> go.Figure:
 def grouped_bar_figure(df: pd.DataFrame, title: str, unit: str) -> go.Figure:
     """Vertical bars of `value` by `category`, one colour per `group` (e.g. sex, or year of estimate)."""
     if df.empty:
-        return empty_figure("No data for this selection")
+        return empty_figure(_("No data for this selection"))
     traces = []
     for i, (group, part) in enumerate(df.groupby("group", sort=False)):
         traces.append(
@@ -173,9 +174,9 @@ def map_figure(df: pd.DataFrame, title: str, unit: str, reverse: bool = False, s
     "presence" (counts of detected cases: one colour for "data reported", never a ramp that reads as prevalence).
     """
     if df.empty:
-        return empty_figure("No country data for this selection", height=380)
+        return empty_figure(_("No country data for this selection"), height=380)
     when = df["when"] if "when" in df.columns else df["year"].astype("Int64").astype(str)
-    common = {"locations": df["iso3"].tolist(), "locationmode": "ISO-3", "customdata": df["iso3"].tolist(),
+    common = {"locations": df["iso3"].tolist(), "locationmode": _('ISO-3'), "customdata": df["iso3"].tolist(),
               "text": (df["name"] + " (" + when + ")").tolist(), "marker": {"line": {"color": "white", "width": 0.4}}}  # fmt: skip
     if scale == "categorical":
         yes = df["value"] > 0

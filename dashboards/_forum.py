@@ -10,11 +10,13 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from dash import dcc, html
+from flask_babel import gettext as _
 
 from content.loader import indicator_definitions, library
 from content.models import Article, ContentError
 from dashboards import _data
 from warehouse import ReleaseError
+from web import i18n
 
 #: Filter parameters of /forum, in the order they appear in a URL, and the tag list each one reads.
 FILTERS = {"theme": "themes", "country": "countries", "indicator": "indicators"}
@@ -90,8 +92,12 @@ def tag_links(article: Article, names: dict[str, dict[str, str]], link_id: str |
 def byline(article: Article) -> str:
     """'7 December 2026 · Delta 8.7 editorial team (Delta 8.7 data platform) · 4 min read'."""
     authors = ", ".join(f"{a.name} ({a.affiliation})" for a in article.meta.authors)
-    day = article.meta.date
-    return f"{day.day} {day:%B %Y} · {authors} · {article.reading_time} min read"
+    return _(
+        "%(day)s · %(authors)s · %(reading_time)s min read",
+        day=i18n.day(article.meta.date, "%-d %B %Y"),
+        authors=authors,
+        reading_time=article.reading_time,
+    )
 
 
 def card(article: Article, names: dict[str, dict[str, str]], heading: str = "h3") -> html.Article:
@@ -120,7 +126,7 @@ def related(article: Article, items, limit: int = 3) -> list[Article]:
     ]
     scored = [(score, other) for score, other in scored if score]
     scored.sort(key=lambda pair: (-pair[0], -pair[1].meta.date.toordinal(), pair[1].slug))
-    return [other for _, other in scored[:limit]]
+    return [other for _skip, other in scored[:limit]]
 
 
 def tag_keys(article: Article) -> list[tuple[str, str]]:
@@ -141,14 +147,14 @@ def from_the_forum(country: str | None = None, indicator: str | None = None, the
     names = labels()
     items = [html.Li(card(article, names, "h3"), className="list-unstyled") for article in found[:SECTION_SIZE]]
     more = dcc.Link(
-        f"All {len(found)} forum article{'s' if len(found) > 1 else ''} on this topic",
+        _("All %(count)s forum article%(value)s on this topic", count=len(found), value="s" if len(found) > 1 else ""),
         href=forum_href(country=country, indicator=indicator, theme=theme),
     )
     return html.Section(
         [
-            html.H2("From the forum", className="h4", id="forum-section-title"),
+            html.H2(_("From the forum"), className="h4", id="forum-section-title"),
             html.P(
-                "Articles by experts and the platform's editorial team that discuss these data.",
+                _("Articles by experts and the platform's editorial team that discuss these data."),
                 className="small text-body-secondary",
             ),
             html.Ul(items, className="ps-0", id="forum-section-list"),

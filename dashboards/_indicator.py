@@ -7,16 +7,18 @@ from urllib.parse import urlencode
 
 import pandas as pd
 from dash import html
+from flask_babel import gettext as _
 
 from dashboards import _components as c
 from dashboards import _data, _figures, _series, _views
 from warehouse import Release
 from warehouse.schema import redistributable
+from web.i18n import N_
 
 TABS = ("chart", "map", "table", "about")
 MAX_COMPARE = 12
 #: The chart and map tabs point to the Table tab, which lists the same filtered rows.
-TABLE_TAB = "The Table tab lists these values."
+TABLE_TAB = N_("The Table tab lists these values.")
 
 
 @dataclass(frozen=True)
@@ -126,17 +128,17 @@ def chart_view(release: Release, meta: dict, rows: pd.DataFrame, view: View) -> 
         label = label + " · " + edition.where(edition != "", picked["source"].map(titles).fillna(picked["source"]))
     frame = picked.assign(series=label)
     unit = meta.get("unit") or ""
-    title = f"{c.short_name(meta)} ({view.sex}, age {view.age})"
+    title = _("%(short_name)s (%(sex)s, age %(age)s)", short_name=c.short_name(meta), sex=view.sex, age=view.age)
     marker = None if view.year == "latest" else int(view.year)
     figure = _figures.trend_figure(frame, title, c.unit_label(unit), marker)
-    chosen = "" if view.areas else "Showing a default selection: add countries to compare. "
+    chosen = "" if view.areas else _("Showing a default selection: add countries to compare. ")
     return _views.figure_block(
         "indicator-chart",
         frame,
         figure,
         unit,
         _data.source_records(release),
-        summary=f"{chosen}{c.trend_summary(frame, unit, meta.get('decimals'))} {TABLE_TAB}",
+        summary=f"{chosen}{c.trend_summary(frame, unit, meta.get('decimals'))} {_(TABLE_TAB)}",
         table=False,
     )
 
@@ -158,8 +160,8 @@ def content(release: Release, code: str, view: View):
 def map_view(release: Release, code: str, view: View) -> html.Figure:
     """The world map of the view (its table alternative is the Table tab, over the same query)."""
     sex, age = headline_view(release, code, view)
-    figure, summary, note, _ = _views.map_block(release, code, view.year, "indicator-map", sex, age)
-    return c.chart("indicator-map", figure, f"{summary} {TABLE_TAB}", note, None, is_map=True)
+    figure, summary, note, _skip = _views.map_block(release, code, view.year, "indicator-map", sex, age)
+    return c.chart("indicator-map", figure, f"{summary} {_(TABLE_TAB)}", note, None, is_map=True)
 
 
 def table_view(release: Release, meta: dict, rows: pd.DataFrame, view: View) -> html.Div:
@@ -167,34 +169,38 @@ def table_view(release: Release, meta: dict, rows: pd.DataFrame, view: View) -> 
     names = _data.area_names(release)
     if view.areas:
         shown = rows[rows["iso3"].isin(view.areas)].sort_values(["iso3", "year"])
-        caption = f"{meta['name']}: compared areas, all years"
+        caption = _("%(name)s: compared areas, all years", name=meta["name"])
     else:
         countries = set(_data.countries(release).index)
         sex, age = headline_view(release, meta["code"], view)
         every = _data.indicator_observations(release, meta["code"])
         shown = _series.cross_section(every, view.year, sex, age, countries, _views.source_order(release, meta["code"]))
-        caption = f"{meta['name']}: every country, {'latest year' if view.year == 'latest' else view.year}"
+        caption = _(
+            "%(name)s: every country, %(value)s",
+            name=meta["name"],
+            value="latest year" if view.year == "latest" else view.year,
+        )
     unit = meta.get("unit") or ""
     shown = shown.assign(
         area=shown["iso3"].map(names).fillna(shown["iso3"]),
-        shown=[c.value_text(r, unit, meta.get("decimals")) for _, r in shown.iterrows()],
-        when=[c.when(r) for _, r in shown.iterrows()],
-        band=[c.age_text(r, meta.get("standard_age")) for _, r in shown.iterrows()],
-        survey=[c.survey_text(r) or "–" for _, r in shown.iterrows()],
+        shown=[c.value_text(r, unit, meta.get("decimals")) for _skip, r in shown.iterrows()],
+        when=[c.when(r) for _skip, r in shown.iterrows()],
+        band=[c.age_text(r, meta.get("standard_age")) for _skip, r in shown.iterrows()],
+        survey=[c.survey_text(r) or "–" for _skip, r in shown.iterrows()],
         interval=[
             f"{c.number(lo)}–{c.number(hi)}" if pd.notna(lo) and pd.notna(hi) else "–"
             for lo, hi in zip(shown["lower"], shown["upper"], strict=True)
         ],
     )
     columns = [
-        ("area", "Area"),
-        ("when", "Year or period"),
-        ("shown", "Value"),
-        ("band", "Age"),
-        ("survey", "Survey"),
-        ("interval", "Interval"),
-        ("source", "Source"),
-        ("nature", "Nature"),
+        ("area", _("Area")),
+        ("when", _("Year or period")),
+        ("shown", _("Value")),
+        ("band", _("Age")),
+        ("survey", _("Survey")),
+        ("interval", _("Interval")),
+        ("source", _("Source")),
+        ("nature", _("Nature")),
     ]
     return html.Div(
         [
@@ -210,37 +216,43 @@ def about_view(release: Release, meta: dict) -> html.Div:
     sources = _data.sources(release)
     ids = [s.strip() for s in str(meta.get("sources") or "").split(",") if s.strip()]
     rows = sources.loc[[s for s in ids if s in sources.index]]
-    target = "none set"
+    target = _("none set")
     if pd.notna(meta.get("target_year")):
-        target = f"{c.format_value(meta.get('target_value'), meta.get('unit'))} by {int(meta['target_year'])}"
+        target = _(
+            "%(format_value)s by %(target_year)s",
+            format_value=c.format_value(meta.get("target_value"), meta.get("unit")),
+            target_year=int(meta["target_year"]),
+        )
     facts = [
-        ("Code", meta["code"]),
-        ("SDG indicator", meta.get("sdg_indicator") or "–"),
-        ("Unit", c.unit_label(meta.get("unit"))),
-        ("Nature", c.nature_text(meta.get("nature"))),
-        ("Target", target),
-        ("Definition", meta.get("definition") or "–"),
-        ("Caveats", meta.get("caveats") or "–"),
+        (_("Code"), meta["code"]),
+        (_("SDG indicator"), meta.get("sdg_indicator") or "–"),
+        (_("Unit"), c.unit_label(meta.get("unit"))),
+        (_("Nature"), c.nature_text(meta.get("nature"))),
+        (_("Target"), target),
+        (_("Definition"), meta.get("definition") or "–"),
+        (_("Caveats"), meta.get("caveats") or "–"),
     ]
     listing = html.Dl([part for k, v in facts for part in (html.Dt(k), html.Dd(v))], className="about-list")
     table = c.table(
         rows.assign(
-            redistributable=["yes" if redistributable(r) else "no (shown with attribution)" for _, r in rows.iterrows()]
+            redistributable=[
+                "yes" if redistributable(r) else _("no (shown with attribution)") for _skip, r in rows.iterrows()
+            ]
         ),
         [
-            ("publisher", "Publisher"),
-            ("title", "Title"),
-            ("edition", "Edition"),
-            ("licence", "Licence"),
-            ("redistributable", "In downloads"),
+            ("publisher", _("Publisher")),
+            ("title", _("Title")),
+            ("edition", _("Edition")),
+            ("licence", _("Licence")),
+            ("redistributable", _("In downloads")),
         ],
-        "Sources of this indicator",
+        _("Sources of this indicator"),
         links={"title": lambda r: f"/sources/{r['id']}"},  # the full record, with how it was obtained
     )
     return html.Div(
         [
             listing,
-            html.H3("Sources", className="h6"),
+            html.H3(_("Sources"), className="h6"),
             table,
             html.P(c.explainer_link(meta.get("explainer")), className="mt-2"),
         ],

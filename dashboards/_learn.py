@@ -14,6 +14,7 @@ import logging
 import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
+from flask_babel import gettext as _
 
 from content.loader import indicator_definitions, library, term_lookup
 from content.models import ContentError, slugify
@@ -38,13 +39,16 @@ def related_charts(codes: list[str]) -> list:
     except ReleaseError as exc:
         names = indicator_explainers()
         items = [html.Li(dcc.Link(names.get(code, (code, ""))[0], href=f"/indicator/{code}")) for code in codes]
-        return [c.notice(f"The live charts need a data release, and none is available yet ({exc})."), html.Ul(items)]
+        return [
+            c.notice(_("The live charts need a data release, and none is available yet (%(exc)s).", exc=exc)),
+            html.Ul(items),
+        ]
     return [indicator_block(release, code, index) for index, code in enumerate(codes)]
 
 
 def indicator_block(release: Release, code: str, index: int) -> html.Section:
     """Heading, chart (or note) and indicator-page link for one indicator."""
-    link = dcc.Link("Open the indicator page", href=f"/indicator/{code}", className="small")
+    link = dcc.Link(_("Open the indicator page"), href=f"/indicator/{code}", className="small")
     try:
         meta = _data.indicator_meta(release, code)
         obs = _data.indicator_observations(release, code) if meta else pd.DataFrame()
@@ -54,9 +58,9 @@ def indicator_block(release: Release, code: str, index: int) -> html.Section:
     name = str(meta["name"]) if meta else reference_indicators().get(code, (code, ""))[0]
     body = [html.H3(name, className="h6 mb-1")]
     if meta is None:
-        body.append(c.notice(f"The indicator {code} is not in the current data release."))
+        body.append(c.notice(_("The indicator %(code)s is not in the current data release.", code=code)))
     elif obs.empty or obs["value"].notna().sum() == 0:
-        body.append(c.notice("No data for this indicator in the current release."))
+        body.append(c.notice(_("No data for this indicator in the current release.")))
     else:
         body.append(_chart(release, code, meta, obs, f"learn-chart-{index}"))
     body.append(html.P(link, className="mb-0"))
@@ -71,17 +75,28 @@ def _chart(release: Release, code: str, meta: dict, obs: pd.DataFrame, graph_id:
     title = str(meta.get("short_name") or meta.get("name") or code)
     if kind == "trend":
         figure, summary = (
-            _figures.trend_figure(frame, f"{title}, world", c.unit_label(unit)),
+            _figures.trend_figure(frame, _("%(title)s, world", title=title), c.unit_label(unit)),
             c.trend_summary(frame, unit, meta.get("decimals")),
         )
     elif kind == "regions":
-        figure = _figures.grouped_bar_figure(frame, f"{title}, by region", c.unit_label(unit))
-        summary = f"{frame['category'].nunique()} regions; years {c.year_span(frame['group'].astype(int))}."
+        figure = _figures.grouped_bar_figure(frame, _("%(title)s, by region", title=title), c.unit_label(unit))
+        summary = _(
+            "%(nunique)s regions; years %(year_span)s.",
+            nunique=frame["category"].nunique(),
+            year_span=c.year_span(frame["group"].astype(int)),
+        )
     elif kind == "flags":
         figure = flag_figure(frame, title)
-        summary = "; ".join(f"{row.label}: {int(row.value)} countries" for row in frame.itertuples()) + "."
+        summary = (
+            "; ".join(
+                _("%(label)s: %(value)s countries", label=row.label, value=int(row.value)) for row in frame.itertuples()
+            )
+            + "."
+        )
     else:
-        figure = distribution_figure(frame, f"{title}: latest value in each country", c.unit_label(unit))
+        figure = distribution_figure(
+            frame, _("%(title)s: latest value in each country", title=title), c.unit_label(unit)
+        )
         summary = distribution_summary(frame, unit, meta.get("decimals"))
     note = c.source_note(obs[obs["value"].notna()], _data.sources(release))
     return c.chart(graph_id, figure, summary, note)
@@ -96,7 +111,7 @@ def chart_frame(obs: pd.DataFrame, code: str, unit: str, regions: set[str], name
         sex, age = _series.default_breakdown(world, code)
         frame = _series.trend_frame(world[world["age"] == age], code, sex=sex, min_points=1)
         several = frame["series"].nunique() > 1
-        return "trend", frame.assign(series=("World · " + frame["series"].astype(str)) if several else "World")
+        return "trend", frame.assign(series=(_("World · ") + frame["series"].astype(str)) if several else _("World"))
     aggregates = rows[rows["iso3"].isin(regions)]
     countries = rows[~rows["iso3"].isin(regions)]
     if not aggregates.empty and countries["iso3"].nunique() < MIN_COUNTRIES:
@@ -107,7 +122,7 @@ def chart_frame(obs: pd.DataFrame, code: str, unit: str, regions: set[str], name
     sex, age = _series.default_breakdown(countries, code)
     latest = _series.cross_section(countries, "latest", sex, age, set(countries["iso3"]), [])
     if unit == "flag" or code.startswith("ratified_"):
-        counts = latest["value"].map(lambda v: "Ratified" if v >= 1 else "Not ratified (in these data)")
+        counts = latest["value"].map(lambda v: _("Ratified") if v >= 1 else _("Not ratified (in these data)"))
         frame = counts.value_counts().rename_axis("label").reset_index(name="value")
         return "flags", frame
     return "countries", latest
@@ -116,7 +131,7 @@ def chart_frame(obs: pd.DataFrame, code: str, unit: str, regions: set[str], name
 def distribution_figure(df: pd.DataFrame, title: str, unit: str) -> go.Figure:
     """A histogram of the latest value of each country (no ranking: the spread is what is shown)."""
     if df.empty:
-        return _figures.empty_figure("No data for this selection")
+        return _figures.empty_figure(_("No data for this selection"))
     trace = go.Histogram(
         x=df["value"].tolist(),
         nbinsx=min(30, max(5, len(df) // 3)),
@@ -131,18 +146,23 @@ def distribution_figure(df: pd.DataFrame, title: str, unit: str) -> go.Figure:
 
 def flag_figure(df: pd.DataFrame, title: str) -> go.Figure:
     """Bars counting countries by ratification status."""
-    return _figures.bar_figure(df.assign(highlight=df["label"] == "Ratified"), f"{title}: countries", "countries")
+    return _figures.bar_figure(
+        df.assign(highlight=df["label"] == "Ratified"), _("%(title)s: countries", title=title), "countries"
+    )
 
 
 def distribution_summary(df: pd.DataFrame, unit: str, decimals) -> str:
     """Count, year span, median and range of the latest country values."""
     if df.empty:
-        return "No data for this selection."
+        return _("No data for this selection.")
     median, low, high = df["value"].median(), df["value"].min(), df["value"].max()
-    return (
-        f"{len(df)} countries, latest values from {c.year_span(df['year'])}. Median "
-        f"{c.format_value(median, unit, decimals)}; from {c.format_value(low, unit, decimals)} "
-        f"to {c.format_value(high, unit, decimals)}."
+    return _(
+        "%(count)s countries, latest values from %(year_span)s. Median %(format_value)s; from %(format_value2)s to %(format_value3)s.",
+        count=len(df),
+        year_span=c.year_span(df["year"]),
+        format_value=c.format_value(median, unit, decimals),
+        format_value2=c.format_value(low, unit, decimals),
+        format_value3=c.format_value(high, unit, decimals),
     )
 
 
@@ -185,7 +205,7 @@ def used_by(slug: str, routes: list[str]) -> list[tuple[str, str]]:
             label = indicators.get(route.removeprefix("/indicator/"), (route, ""))[0]
         elif route.startswith("/theme/"):
             label = themes.get(route.removeprefix("/theme/"), (route, []))[0]
-        if route not in {href for _, href in links}:
+        if route not in {href for _skip, href in links}:
             links.append((label or route, route))
     return links
 

@@ -10,6 +10,7 @@ data:, vbscript:, ...) is rendered as inert text. Site links become dcc.Link (no
 from __future__ import annotations
 
 from dash import dcc, html
+from flask_babel import gettext as _
 from markdown_it import MarkdownIt
 
 from content import shortcodes
@@ -120,7 +121,7 @@ def link(href: str, children) -> object:
     """A safe link component: dcc.Link inside the site, <a> outside, inert text for a refused address."""
     safe = safe_href(href)
     if safe is None:
-        return html.Span(children, className="unsafe-link", title="link removed: unsupported address")
+        return html.Span(children, className="unsafe-link", title=_("link removed: unsupported address"))
     if safe.startswith("/"):
         glossary = safe.startswith(GLOSSARY_ROUTE + "#")
         return dcc.Link(children, href=safe, className="glossary-term" if glossary else None)

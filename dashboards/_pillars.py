@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
+from flask_babel import gettext as _
 
 from dashboards import _components as c
 from dashboards import _data, _figures, _series, _survey_trend, _themes
@@ -113,19 +114,19 @@ def latest_table(country: Country, codes: list[str], slug: str) -> html.Div:
     frame = pd.DataFrame(records)
     links = {"indicator": lambda r: f"/indicator/{r['code']}"}
     columns = [
-        ("indicator", "Indicator"),
-        ("value", "Latest value"),
-        ("year", "Year or period"),
-        ("survey", "Survey"),
-        ("group", "Sex, age"),
-        ("source", "Source"),
-        ("nature", "Nature"),
-        ("note", "Notes"),
+        ("indicator", _("Indicator")),
+        ("value", _("Latest value")),
+        ("year", _("Year or period")),
+        ("survey", _("Survey")),
+        ("group", _("Sex, age")),
+        ("source", _("Source")),
+        ("nature", _("Nature")),
+        ("note", _("Notes")),
     ]
-    block = c.table(frame, columns, f"Latest values for {country.name}", links)
+    block = c.table(frame, columns, _("Latest values for %(name)s", name=country.name), links)
     slugs = [s for s in dict.fromkeys(frame["explainer"]) if s]
     learn_links = [c.explainer_link(s, c.explainer_title(s)) for s in slugs]
-    learn = ["What do these indicators mean? "] + [
+    learn = [_("What do these indicators mean? ")] + [
         x for i, link in enumerate(learn_links) for x in ((" · " if i else ""), link)
     ]
     return html.Div(
@@ -145,7 +146,7 @@ def trend_block(country: Country, codes: list[str], slug: str):
         title = f"{c.short_name(meta)}, {country.name}"
         table = c.table(
             frame[["series", "year", "value"]].assign(value=c.formatted(frame["value"], unit)),
-            [("series", "Series"), ("year", "Year"), ("value", "Value")],
+            [("series", _("Series")), ("year", _("Year")), ("value", _("Value"))],
             title,
         )
         return c.chart(
@@ -155,14 +156,16 @@ def trend_block(country: Country, codes: list[str], slug: str):
             c.source_note(
                 frame,
                 country.sources,
-                "Each line is one comparable series; different age bands or "
-                "sources are drawn separately and never joined.",
+                _(
+                    "Each line is one comparable series; different age bands or sources are drawn separately and never joined."
+                ),
             ),
             table,
         )
     return c.notice(
-        "No trend can be drawn: there are fewer than two comparable points (same indicator, sex, age band and "
-        "source) for this country."
+        _(
+            "No trend can be drawn: there are fewer than two comparable points (same indicator, sex, age band and source) for this country."
+        )
     )
 
 
@@ -173,8 +176,9 @@ def comparison_block(country: Country, code: str, slug: str):
     row, meta = country.headline(code), country.indicator(code)
     if row["nature"] == "detected":
         return c.notice(
-            "Counts of detected cases are not compared with other countries: they measure detection and "
-            "reporting as much as the crime, so a higher count does not mean more trafficking."
+            _(
+                "Counts of detected cases are not compared with other countries: they measure detection and reporting as much as the crime, so a higher count does not mean more trafficking."
+            )
         )
     all_obs = _data.indicator_observations(country.release, code)
     members = _data.countries(country.release)
@@ -188,21 +192,21 @@ def comparison_block(country: Country, code: str, slug: str):
                 bars.append(bar)
                 used.append(rows)
     if len(bars) == 1:
-        return c.notice(f"No comparable values for {country.name}'s region or income group.")
+        return c.notice(_("No comparable values for %(name)s's region or income group.", name=country.name))
     frame = pd.DataFrame(bars)
     unit = meta.get("unit") or row["unit"]
-    title = f"{c.short_name(meta)}: {country.name} and peers"
+    title = _("%(short_name)s: %(name)s and peers", short_name=c.short_name(meta), name=country.name)
     rows = pd.concat([row.to_frame().T, *used], ignore_index=True)
     table = c.table(
         frame.assign(value=c.formatted(frame["value"], unit, meta.get("decimals"))),
-        [("label", "Area"), ("value", "Value"), ("basis", "Year(s)")],
+        [("label", _("Area")), ("value", _("Value")), ("basis", _("Year(s)"))],
         title,
     )
     return c.chart(
         f"country-{slug}-peers",
         _figures.bar_figure(frame, title, c.unit_label(unit)),
         c.ranking_summary(frame, unit, meta.get("decimals"), nature=row["nature"]),
-        c.source_note(rows, country.sources, "Peers: same indicator, sex, age band and source."),
+        c.source_note(rows, country.sources, _("Peers: same indicator, sex, age band and source.")),
         table,
     )
 
@@ -212,7 +216,7 @@ def _group_bar(country: Country, all_obs, members, column: str, group: str, row)
     name = country.names.get(group, group)
     aggregate = _series.aggregate_value(all_obs, group, row)
     if aggregate is not None:
-        bar = {"label": f"{name} (published aggregate)", "value": aggregate["value"], "highlight": False,
+        bar = {"label": _('%(name)s (published aggregate)', name=name), "value": aggregate["value"], "highlight": False,
                "basis": c.when(aggregate)}  # fmt: skip
         return bar, aggregate.to_frame().T
     group_members = members[members[column] == group]["iso3"].tolist()
@@ -221,7 +225,9 @@ def _group_bar(country: Country, all_obs, members, column: str, group: str, row)
     if len(peers) < 2:
         return None, None
     others = len([m for m in group_members if m != country.iso3])
-    label = f"{name}: unweighted median of {len(peers)} of {others} countries"
+    label = _(
+        "%(name)s: unweighted median of %(count)s of %(others)s countries", name=name, count=len(peers), others=others
+    )
     return {"label": label, "value": peers["value"].median(), "highlight": False,
             "basis": c.year_span(peers["year"]) if peers["year"].notna().all() else c.when(peers.iloc[0])}, peers  # fmt: skip
 
@@ -229,13 +235,13 @@ def _group_bar(country: Country, all_obs, members, column: str, group: str, row)
 def _split_frame(country: Country, row: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     """(rows used, chart frame with category/group/value, what it is split by) for one headline row."""
     split = _series.sex_breakdown(country.rows(row["indicator"]), row)
-    times = [c.when(r) for _, r in split.iterrows()]
+    times = [c.when(r) for _skip, r in split.iterrows()]
     if not split.empty:
         frame = pd.DataFrame({"category": times, "group": split["sex"].str.capitalize().tolist()})
         return split, frame.assign(value=split["value"].to_numpy()), "sex"
     split = _series.age_breakdown(country.rows(row["indicator"]), row)
-    times = [c.when(r) for _, r in split.iterrows()]
-    frame = pd.DataFrame({"category": ("age " + split["age"].astype(str)).tolist(), "group": times})
+    times = [c.when(r) for _skip, r in split.iterrows()]
+    frame = pd.DataFrame({"category": (_("age ") + split["age"].astype(str)).tolist(), "group": times})
     return split, frame.assign(value=split["value"].to_numpy()), "age"
 
 
@@ -248,14 +254,14 @@ def breakdown_block(country: Country, codes: list[str], slug: str):
             continue
         meta = country.indicator(code)
         unit = meta.get("unit") or row["unit"]
-        title = f"{c.short_name(meta)} by {by}, {country.name}"
+        title = _("%(short_name)s by %(by)s, %(name)s", short_name=c.short_name(meta), by=by, name=country.name)
         shown = frame.assign(label=frame["group"] + " " + frame["category"])
         table = c.table(
             shown.assign(value=c.formatted(frame["value"], unit, meta.get("decimals"))),
             [
-                ("category", "Year or period" if by == "sex" else "Age band"),
-                ("group", "Sex" if by == "sex" else "Year or period"),
-                ("value", "Value"),
+                ("category", _("Year or period") if by == "sex" else _("Age band")),
+                ("group", _("Sex") if by == "sex" else _("Year or period")),
+                ("value", _("Value")),
             ],
             title,
         )
@@ -277,7 +283,11 @@ def pillar_section(country: Country, pillar: Pillar) -> html.Section:
         className="d-flex flex-wrap align-items-baseline gap-3 mb-2",
     )
     if not codes:
-        body = [c.notice(f"No data on {pillar.title.lower()} for {country.name} in this release.")]
+        body = [
+            c.notice(
+                _("No data on %(lower)s for %(name)s in this release.", lower=pillar.title.lower(), name=country.name)
+            )
+        ]
     else:
         blocks = [trend_block(country, codes, pillar.slug), comparison_block(country, codes[0], pillar.slug),
                   breakdown_block(country, codes, pillar.slug)]  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from flask_babel import gettext as _
 
 from dashboards import _data
 from dashboards._figures import _layout, empty_figure
@@ -52,7 +53,7 @@ def filter_choices(release: Release, key: str) -> list[dict]:
     column = _data.countries(release)[FILTERS[key]].dropna()
     names = _data.area_names(release)
     values = sorted({v for v in column if v}, key=lambda v: names.get(v, v))
-    return [{"label": "All", "value": ""}] + [{"label": names.get(v, v), "value": v} for v in values]
+    return [{"label": _("All"), "value": ""}] + [{"label": names.get(v, v), "value": v} for v in values]
 
 
 def country_rows(release: Release, indicator: str, filters: dict[str, str]) -> pd.DataFrame:
@@ -78,7 +79,7 @@ def country_rows(release: Release, indicator: str, filters: dict[str, str]) -> p
 def status_map_figure(rows: pd.DataFrame, title: str) -> go.Figure:
     """World map of statuses: one colour and one legend entry per status (never a ramp)."""
     if rows.empty:
-        return empty_figure("No country has a status for this selection", height=380)
+        return empty_figure(_("No country has a status for this selection"), height=380)
     traces = []
     for status in words.STATUSES:
         part = rows[rows["status"] == status]

@@ -13,18 +13,21 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 from content.loader import indicator_definitions, library, plain_text
 from content.models import ContentError
 from dashboards import _data
 from warehouse import Release, ReleaseError
+from web.i18n import N_
 
 KINDS = {
-    "country": "Countries",
-    "indicator": "Indicators",
-    "theme": "Themes",
-    "explainer": "Explainers",
-    "glossary": "Glossary terms",
-    "article": "Forum articles",
+    "country": N_("Countries"),
+    "indicator": N_("Indicators"),
+    "theme": N_("Themes"),
+    "explainer": N_("Explainers"),
+    "glossary": N_("Glossary terms"),
+    "article": N_("Forum articles"),
 }
 STOPWORDS = frozenset(
     "a an and are as at by for from how in is it of on or the to what when which who why with".split()
@@ -157,7 +160,7 @@ def reference_indicator_entries() -> list[Entry]:
 def _indicator_entry(row: dict) -> Entry:
     sdg = _str(row.get("sdg_indicator"))
     names = [row.get("name"), row.get("short_name"), row["code"], sdg]
-    snippet = " · ".join(p for p in (f"SDG {sdg}" if sdg else "", _str(row.get("unit")), row["code"]) if p)
+    snippet = " · ".join(p for p in (_("SDG %(sdg)s", sdg=sdg) if sdg else "", _str(row.get("unit")), row["code"]) if p)
     definition = _str(row.get("definition"))
     return Entry(
         "indicator",
@@ -216,13 +219,13 @@ def all_entries() -> tuple[list[Entry], list[str]]:
     try:
         entries = list(content_entries())
     except ContentError as exc:
-        entries, notes = [], [f"Explainers and glossary are unavailable: {exc}"]
+        entries, notes = [], [_("Explainers and glossary are unavailable: %(exc)s", exc=exc)]
     try:
         entries += warehouse_entries(_data.release())
     except ReleaseError:
         entries += reference_indicator_entries()
         notes.append(
-            "Countries become searchable once a data release is published; indicators come from the reference list."
+            _("Countries become searchable once a data release is published; indicators come from the reference list.")
         )
     return entries, notes
 

@@ -10,6 +10,7 @@ marked `preferred` by the rule of data/reference/headline.yaml: pages never choo
 from __future__ import annotations
 
 import pandas as pd
+from flask_babel import gettext as _
 
 #: The columns that together identify one comparable series of an area.
 SERIES_KEY = ["indicator", "sex", "age", "source", "comparability"]
@@ -63,7 +64,7 @@ def trend_frame(obs: pd.DataFrame, code: str, sex: str = "total", min_points: in
     groups = ["age", "source", "comparability"]
     rows = rows[rows.groupby(groups)["year"].transform("nunique") >= min_points]
     several = rows.groupby(groups).ngroups > 1
-    label = "age " + rows["age"].astype(str)
+    label = _("age ") + rows["age"].astype(str)
     if several and rows["source"].nunique() > 1:
         label = label + " · " + rows["source"].astype(str)
     if rows["comparability"].nunique() > 1:
@@ -139,19 +140,27 @@ def gap_sentence(what: str, row: pd.Series | None, reference_year: int, where: s
     """A plain statement of a data gap from a headline row, e.g. "No child labour survey data since 2012."
     `later`: a dated row of the same indicator newer than the headline (another age band), said as such."""
     if row is None:
-        return f"No {what}{' for ' + where if where else ''} in this release."
+        return _("No %(what)s%(value)s in this release.", what=what, value=" for " + where if where else "")
     survey = row.get("survey")
     survey = survey.split(",")[0].strip() if isinstance(survey, str) else ""
     named = f" ({survey})" if survey else ""
     year = latest_year(row)
     if year is None:
-        period = str(row.get("period") or "period not stated").replace("-", "–")
-        return f"Latest {what}: no survey year is published; the value refers to: {period}."
+        period = str(row.get("period") or _("period not stated")).replace("-", "–")
+        return _(
+            "Latest %(what)s: no survey year is published; the value refers to: %(period)s.", what=what, period=period
+        )
     text = (
-        f"No {what} since {year}{named}" if years_since(year, reference_year) > 4 else f"Latest {what}: {year}{named}"
+        _("No %(what)s since %(year)s%(named)s", what=what, year=year, named=named)
+        if years_since(year, reference_year) > 4
+        else _("Latest %(what)s: %(year)s%(named)s", what=what, year=year, named=named)
     )
     if later is not None:
-        text += f"; a later value ({int(later['year'])}) covers ages {str(later['age']).replace('-', '–')} only"
+        text += _(
+            "; a later value (%(year)s) covers ages %(replace)s only",
+            year=int(later["year"]),
+            replace=str(later["age"]).replace("-", "–"),
+        )
     return text + "."
 
 
@@ -182,7 +191,7 @@ def labelled_series(
     parts = rows.groupby("indicator")[["source", "age"]].nunique()
     many_sources = rows["indicator"].map(parts["source"]) > 1
     many_ages = rows["indicator"].map(parts["age"]) > 1
-    label = label.where(~many_ages, label + " (age " + rows["age"].astype(str) + ")")
+    label = label.where(~many_ages, label + _(" (age ") + rows["age"].astype(str) + ")")
     source_text = rows["source"].map(lambda s: (source_names or {}).get(s, s))
     label = label.where(~many_sources, label + " · " + source_text)
     order = {code: i for i, code in enumerate(codes)}

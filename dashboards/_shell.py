@@ -150,7 +150,7 @@ def register(app: dash.Dash) -> None:
         State("shell-collapse", "is_open"),
         prevent_initial_call=True,
     )
-    hrefs = [href for _, href in nav_links()]
+    hrefs = [href for _skip, href in nav_links()]
     app.clientside_callback(
         _ACTIVE_JS % (json.dumps(hrefs), json.dumps(ALSO_ACTIVE)),
         [Output(_nav_id(href), "active") for href in hrefs],

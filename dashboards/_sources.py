@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import pandas as pd
+from flask_babel import gettext as _
 
 from dashboards import _data
 from warehouse import ObservationFilter, Release, ReleaseError, get_warehouse
 from warehouse import releases as rel
 from warehouse.schema import redistributable
+from web import i18n
 from web.cache import by_release as memo
+from web.i18n import N_
 
 #: What each licence class allows, in readers' words.
 ALLOWS = {
-    True: "Its figures are in the downloads and the API: you may re-use them under the licence above, citing the "
-    "source.",
-    False: "Its figures are shown on the dashboards with attribution only: the licence does not allow (or does not "
-    "confirm) redistribution, so they are left out of every download and the API.",
+    True: N_(
+        "Its figures are in the downloads and the API: you may re-use them under the licence above, citing the source."
+    ),
+    False: N_(
+        "Its figures are shown on the dashboards with attribution only: the licence does not allow (or does not confirm) redistribution, so they are left out of every download and the API."
+    ),
 }
 
 
@@ -25,7 +30,7 @@ def record(release: Release, source_id: str) -> dict | None:
 
 
 def allows(row: dict) -> str:
-    return ALLOWS[bool(redistributable(row))]
+    return _(ALLOWS[bool(redistributable(row))])
 
 
 @memo
@@ -67,25 +72,35 @@ def coverage(release: Release, source_id: str) -> str:
     commitments = get_warehouse().commitments(release)
     treaty = commitments[commitments["source"] == source_id] if not commitments.empty else commitments
     if obs.empty and treaty.empty:
-        return "No figure in this release comes from this source directly (it may feed reference tables)."
+        return _("No figure in this release comes from this source directly (it may feed reference tables).")
     parts = []
     if not obs.empty:
         known = set(_data.countries(release)["iso3"])
         countries, others = obs["iso3"].isin(known), obs.loc[~obs["iso3"].isin(known), "iso3"].nunique()
         parts.append(
-            f"{len(obs):,} values for {obs.loc[countries, 'iso3'].nunique():,} countries"
-            + (f" and {others:,} regional or global aggregates" if others else "")
-            + f", years {_span(obs['year'])}"
+            _(
+                "%(count)s values for %(nunique)s countries",
+                count=i18n.decimal(len(obs), 0),
+                nunique=i18n.decimal(obs.loc[countries, "iso3"].nunique(), 0),
+            )
+            + (_(" and %(others)s regional or global aggregates", others=i18n.decimal(others, 0)) if others else "")
+            + _(", years %(span)s", span=_span(obs["year"]))
         )
     if not treaty.empty:
-        parts.append(f"{len(treaty):,} treaty records for {treaty['iso3'].nunique():,} countries")
+        parts.append(
+            _(
+                "%(count)s treaty records for %(nunique)s countries",
+                count=i18n.decimal(len(treaty), 0),
+                nunique=i18n.decimal(treaty["iso3"].nunique(), 0),
+            )
+        )
     return "; ".join(parts) + "."
 
 
 def _span(years: pd.Series) -> str:
     values = sorted({int(y) for y in years.dropna()})
     if not values:
-        return "not stated (periods only)"
+        return _("not stated (periods only)")
     return str(values[0]) if len(values) == 1 else f"{values[0]}–{values[-1]}"
 
 
@@ -133,11 +148,11 @@ def _difference(before: dict | None, now: dict) -> str:
         return "added"
     parts = []
     if before["edition"] != now["edition"]:
-        parts.append(f"edition: {before['edition']} → {now['edition']}")
+        parts.append(_("edition: %(edition)s → %(edition2)s", edition=before["edition"], edition2=now["edition"]))
     changed = sorted(p for p in now["files"] if before["files"].get(p) != now["files"][p])
     gone = sorted(set(before["files"]) - set(now["files"]))
     if changed:
-        parts.append("new or changed files: " + ", ".join(changed))
+        parts.append(_("new or changed files: ") + ", ".join(changed))
     if gone:
-        parts.append("files no longer used: " + ", ".join(gone))
+        parts.append(_("files no longer used: ") + ", ".join(gone))
     return "; ".join(parts)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 from dash import html
+from flask_babel import gettext as _
 
 from dashboards import _components as c
 from dashboards import _data
@@ -25,11 +26,14 @@ def survey_points(obs: pd.DataFrame) -> pd.DataFrame:
     """Both-sexes points with a survey year of the survey series, labelled 'short name · age · source'."""
     rows = obs[obs["indicator"].isin(SURVEY_CODES) & (obs["sex"] == "total") & obs["year"].notna()]
     rows = rows[rows["value"].notna()]
-    label = rows["indicator"].map(_SHORT) + " · age " + rows["age"].astype(str) + " · " + rows["source"]
+    label = rows["indicator"].map(_SHORT) + _(" · age ") + rows["age"].astype(str) + " · " + rows["source"]
     return rows.assign(series=label).sort_values(["series", "year"])
 
 
-_SHORT = {"child_labour_ilostat": "ILOSTAT CLD_XCHL", "child_labour_sdg_b871": "ILOSTAT SDG_B871 (incl. chores)"}
+_SHORT = {
+    "child_labour_ilostat": "ILOSTAT CLD_XCHL",
+    "child_labour_sdg_b871": "ILOSTAT SDG_B871 (incl. chores)",
+}
 
 
 def markers(commitments: pd.DataFrame) -> pd.DataFrame:
@@ -62,7 +66,7 @@ def survey_figure(points: pd.DataFrame, dated: pd.DataFrame, title: str) -> go.F
     drawn = in_range(dated, years)
     span = pd.concat([years, drawn["year"]]) if not drawn.empty else years
     fig = go.Figure(traces, layout=_layout(title, 380, xaxis=_year_axis(span), **_legend(len(traces))))
-    fig.update_yaxes(title={"text": "% of children"}, rangemode="tozero", automargin=True)
+    fig.update_yaxes(title={"text": _("% of children")}, rangemode="tozero", automargin=True)
     for k, row in enumerate(drawn.to_dict("records")):
         fig.add_vline(x=row["year"], line={"color": "#6C757D", "dash": "dot", "width": 1})
         fig.add_annotation(x=row["year"], y=1 - 0.08 * (k % 4), yref="paper", showarrow=False, xanchor="left",
@@ -86,10 +90,10 @@ def survey_block(release, iso3: str, name: str, obs: pd.DataFrame):
     if points.empty:
         return None
     dated = markers(_data.commitments(release, iso3))
-    title = f"Child labour surveys, {name}"
+    title = _("Child labour surveys, %(name)s", name=name)
     figure = survey_figure(points, dated, title)
-    table = c.table(points.assign(value=points["value"].round(1)), [("series", "Series"), ("year", "Survey year"),
-                    ("value", "% of children")], title)  # fmt: skip
+    table = c.table(points.assign(value=points["value"].round(1)), [("series", _('Series')), ("year", _('Survey year')),
+                    ("value", _('% of children'))], title)  # fmt: skip
     return html.Div(
         [
             c.chart("country-survey-trend", figure, statement(release, iso3), note(points, dated, release), table),
@@ -102,22 +106,26 @@ def statement(release, iso3: str) -> str:
     """The progress reason of the ILOSTAT 5-17 both-sexes series (what the /progress page shows)."""
     rows = _data.progress(release, iso3)
     if rows.empty:
-        return "No progress statement: the progress engine has not run for this release."
+        return _("No progress statement: the progress engine has not run for this release.")
     rows = rows[(rows["indicator"] == SURVEY_CODES[0]) & (rows["sex"] == "total") & (rows["age"] == "5-17")]
     if rows.empty:
-        return "No progress statement: ILOSTAT has no ages 5-17 series for this country."
+        return _("No progress statement: ILOSTAT has no ages 5-17 series for this country.")
     row = rows.iloc[0]
-    return f"Progress (ILOSTAT, ages 5–17, {row['status']}): {row['reason']}"
+    return _("Progress (ILOSTAT, ages 5–17, %(status)s): %(reason)s", status=row["status"], reason=row["reason"])
 
 
 def note(points: pd.DataFrame, dated: pd.DataFrame, release) -> html.Div:
     """The source line, the comparability caution and every dated ratification with its 'as of'."""
     dates = "; ".join(
-        f"{r['instrument']} ratified {r['date']} (status as of {r['as_of']})" for r in dated.to_dict("records")
+        _(
+            "%(instrument)s ratified %(date)s (status as of %(as_of)s)",
+            instrument=r["instrument"],
+            date=r["date"],
+            as_of=r["as_of"],
+        )
+        for r in dated.to_dict("records")
     )
-    caution = ("Points are survey years; each line is one indicator, age band and source, never joined with another. "
-               "Surveys differ in design, so a jump between two points may reflect the survey. "
-               f"Ratifications: {dates or 'no dated ratification in this release'}.")  # fmt: skip
+    caution = (_('Points are survey years; each line is one indicator, age band and source, never joined with another. Surveys differ in design, so a jump between two points may reflect the survey. Ratifications: %(value)s.', value=dates or 'no dated ratification in this release'))  # fmt: skip
     return html.Div(
         [
             c.source_note(points, _data.source_records(release)),

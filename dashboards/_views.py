@@ -8,6 +8,7 @@ import dash
 import pandas as pd
 from dash import html
 from dash.exceptions import MissingCallbackContextException
+from flask_babel import gettext as _
 
 from dashboards import _components as c
 from dashboards import _data, _figures, _series
@@ -39,7 +40,7 @@ def map_frame(release: Release, code: str, year, sex: str | None = None, age: st
     frame = _series.cross_section(obs, year, sex, age, set(countries.index), source_order(release, code))
     return frame.assign(
         name=frame["iso3"].map(countries["name"]).fillna(frame["iso3"]),
-        when=[c.when(r) for _, r in frame.iterrows()],
+        when=[c.when(r) for _skip, r in frame.iterrows()],
     )
 
 
@@ -56,28 +57,28 @@ def map_block(release: Release, code: str, year, graph_id: str, sex: str | None 
     meta = _data.indicator_meta(release, code) or {"name": code, "unit": ""}
     frame = map_frame(release, code, year, sex, age)
     unit = meta.get("unit") or (frame["unit"].iloc[0] if not frame.empty else "")
-    when = "latest available (each country's own year or period)" if year in (None, "", "latest") else str(year)
+    when = _("latest available (each country's own year or period)") if year in (None, "", "latest") else str(year)
     title = f"{c.short_name(meta)}, {when}"
     higher_is_better = bool(meta.get("higher_is_better")) if pd.notna(meta.get("higher_is_better")) else False
     scale = map_scale(meta)
     figure = c.plain(_figures.map_figure(frame, title, c.unit_label(unit), reverse=higher_is_better, scale=scale))
-    summary = f"{len(frame)} countries with data. " + c.ranking_summary(
+    summary = _("%(count)s countries with data. ", count=len(frame)) + c.ranking_summary(
         frame, unit, meta.get("decimals"), "name", nature=meta.get("nature")
     )
     note = c.source_note(
-        frame, _data.source_records(release), "Select a country on the map or in the table to open its dashboard."
+        frame, _data.source_records(release), _("Select a country on the map or in the table to open its dashboard.")
     )
     ranked = scale == "continuous"  # detected counts and yes/no flags are listed by name, never ranked
     shown = frame.sort_values("value" if ranked else "name", ascending=not ranked, kind="stable")
     shown = shown.assign(
-        shown=[c.value_text(r, unit, meta.get("decimals")) for _, r in shown.iterrows()],
-        band=[c.age_text(r, meta.get("standard_age")) for _, r in shown.iterrows()],
-        survey=[c.survey_text(r) or "–" for _, r in shown.iterrows()],
+        shown=[c.value_text(r, unit, meta.get("decimals")) for _skip, r in shown.iterrows()],
+        band=[c.age_text(r, meta.get("standard_age")) for _skip, r in shown.iterrows()],
+        survey=[c.survey_text(r) or "–" for _skip, r in shown.iterrows()],
     )
     table = c.table(
         shown,
-        [("name", "Country"), ("shown", "Value"), ("when", "Year or period"), ("band", "Age"), ("survey", "Survey"),
-         ("source", "Source")],
+        [("name", _('Country')), ("shown", _('Value')), ("when", _('Year or period')), ("band", _('Age')), ("survey", _('Survey')),
+         ("source", _('Source'))],
         title,
         {"name": lambda r: f"/country/{r['iso3']}"},
     )  # fmt: skip
@@ -106,7 +107,7 @@ def year_options(release: Release, code: str) -> list[dict]:
     obs = _data.indicator_observations(release, code)
     countries = set(_data.countries(release).index)
     years = sorted({int(y) for y in _series.dated(obs[obs["iso3"].isin(countries)])["year"]}, reverse=True)
-    return [{"label": "Latest available", "value": "latest"}] + [{"label": str(y), "value": str(y)} for y in years]
+    return [{"label": _("Latest available"), "value": "latest"}] + [{"label": str(y), "value": str(y)} for y in years]
 
 
 def latest_with_previous(obs: pd.DataFrame, code: str) -> tuple[pd.Series | None, pd.Series | None]:
@@ -124,23 +125,29 @@ def direction(row: pd.Series, previous: pd.Series) -> str:
     steps = [r.get("precision") for r in (row, previous)]
     change = abs(float(row["value"]) - float(previous["value"]))
     if all(p is not None and not pd.isna(p) for p in steps) and change <= (steps[0] + steps[1]) / 2 * (1 + 1e-6):
-        return "no clear change"
+        return _("no clear change")
     bounds = [row.get("lower"), row.get("upper"), previous.get("lower"), previous.get("upper")]
     if all(b is not None and not pd.isna(b) for b in bounds) and max(bounds[0], bounds[2]) <= min(bounds[1], bounds[3]):
-        return "no clear change"
+        return _("no clear change")
     return "up" if row["value"] > previous["value"] else "down" if row["value"] < previous["value"] else "unchanged"
 
 
 def change_sentence(row: pd.Series, previous: pd.Series | None, unit: str, decimals=1) -> str:
     """E.g. "nearly 138 million in 2024, down from 160 million in 2020 (same source and definition)"."""
-    text = f"{c.value_text(row, unit, decimals)} in {c.when(row)}"
+    text = _("%(value_text)s in %(when)s", value_text=c.value_text(row, unit, decimals), when=c.when(row))
     if previous is None:
-        return text + " (no earlier comparable estimate)"
+        return text + _(" (no earlier comparable estimate)")
     word = direction(row, previous)
-    before = f"{c.value_text(previous, unit, decimals)} in {int(previous['year'])}"
+    before = _(
+        "%(value_text)s in %(year)s", value_text=c.value_text(previous, unit, decimals), year=int(previous["year"])
+    )
     if word == "no clear change":
-        return f"{text}; {before}: no clear change (the difference is within the rounding of the published figures)"
-    return f"{text}, {word} from {before} (same source and definition)"
+        return _(
+            "%(text)s; %(before)s: no clear change (the difference is within the rounding of the published figures)",
+            text=text,
+            before=before,
+        )
+    return _("%(text)s, %(word)s from %(before)s (same source and definition)", text=text, word=word, before=before)
 
 
 def figure_block(graph_id, figure_frame, figure, unit, sources, note_extra="", summary=None, table=True) -> html.Figure:
@@ -149,10 +156,10 @@ def figure_block(graph_id, figure_frame, figure, unit, sources, note_extra="", s
     `table=False` leaves the table out where the page offers the same rows elsewhere (the indicator page's
     Table tab), which keeps callback payloads small.
     """
-    frame = figure_frame.assign(shown=[c.value_text(r, unit) for _, r in figure_frame.iterrows()])
-    columns = [("series", "Series"), ("year", "Year"), ("shown", "Value")]
+    frame = figure_frame.assign(shown=[c.value_text(r, unit) for _skip, r in figure_frame.iterrows()])
+    columns = [("series", _("Series")), ("year", _("Year")), ("shown", _("Value"))]
     if "edition" in frame.columns and frame["edition"].notna().any():
-        columns.append(("edition", "Publication"))
+        columns.append(("edition", _("Publication")))
     return c.chart(
         graph_id,
         figure,

@@ -10,11 +10,13 @@ import re
 import dash
 import dash_bootstrap_components as dbc
 from dash import html
+from flask_babel import gettext as _
 
 from dashboards import _commitments, _country, _data, _delta, _pillars, _series
 from dashboards import _components as c
 from warehouse import ReleaseError
 from warehouse.schema import redistributable
+from web.i18n import N_
 
 ISO3 = re.compile(r"^[A-Za-z]{3}$")
 PER_PILLAR = 2  # indicators shown per pillar: the brief must stay on one page
@@ -34,16 +36,16 @@ def publisher(country: _pillars.Country, source_id: str) -> str:
     return short(record.loc[source_id, "publisher"], 60) if source_id in record.index else source_id
 
 
-def title(iso3: str | None = None, **_) -> str:
+def title(iso3: str | None = None, **_skip) -> str:
     """The browser (and PDF) title: the country's name when known."""
     try:
         meta = _data.country_meta(_data.release(), str(iso3 or "").upper())
     except ReleaseError:
         meta = None
-    return f"{meta['name'] if meta else 'Country'} – SDG 8.7 brief – Delta 8.7"
+    return _("%(value)s – SDG 8.7 brief – Delta 8.7", value=meta["name"] if meta else "Country")
 
 
-dash.register_page(__name__, path_template="/country/<iso3>/brief", title=title, name="Country brief")
+dash.register_page(__name__, path_template="/country/<iso3>/brief", title=title, name=N_("Country brief"))
 
 
 def layout(iso3: str | None = None, **_query):
@@ -51,13 +53,16 @@ def layout(iso3: str | None = None, **_query):
     try:
         release = _data.release()
     except ReleaseError as exc:
-        return c.notice(f"No data release is available: {exc}", "warning")
+        return c.notice(_("No data release is available: %(exc)s", exc=exc), "warning")
     code = str(iso3 or "").strip().upper()
     meta = _data.country_meta(release, code) if ISO3.match(code) else None
     if meta is None:
-        text = f"There is no country with the code “{str(iso3)[:40]}” in this data release. "
+        text = _("There is no country with the code “%(value)s” in this data release. ", value=str(iso3)[:40])
         return html.Div(
-            [html.H1("Country not found"), html.P([text, html.A("Browse all countries", href="/countries"), "."])],
+            [
+                html.H1(_("Country not found")),
+                html.P([text, html.A(_("Browse all countries"), href="/countries"), "."]),
+            ],
             id="brief-not-found",
         )
     return brief(_pillars.load(release, code, meta))
@@ -69,19 +74,21 @@ def brief(country: _pillars.Country) -> html.Article:
     return html.Article(
         [
             header(country),
-            section("Where things stand", pillars(country)),
-            section("Progress toward the target", _delta.delta_section(country.iso3, compact=True)),
+            section(_("Where things stand"), pillars(country)),
+            section(_("Progress toward the target"), _delta.delta_section(country.iso3, compact=True)),
             dbc.Row(
                 [
-                    dbc.Col(section("Commitments", commitments(country)), xs=6),
-                    dbc.Col(section("Data gaps", gaps), xs=6),
+                    dbc.Col(section(_("Commitments"), commitments(country)), xs=6),
+                    dbc.Col(section(_("Data gaps"), gaps), xs=6),
                 ],
                 className="g-3",
             ),
-            section("Sources", sources(country)),
+            section(_("Sources"), sources(country)),
             html.P(
-                f"Delta 8.7 · data release {country.release.id} · every figure comes from the publisher's file named above, "
-                "through the platform's ETL.",
+                _(
+                    "Delta 8.7 · data release %(id)s · every figure comes from the publisher's file named above, through the platform's ETL.",
+                    id=country.release.id,
+                ),
                 id="brief-release",
                 className="brief-footer",
             ),
@@ -100,15 +107,18 @@ def header(country: _pillars.Country) -> html.Header:
     """Title, release date, link to the full dashboard, and how to get a PDF (not printed)."""
     created = country.release.created[:10]
     meta = [
-        f"Child labour, forced labour and modern slavery, human trafficking · data release built {created} · ",
-        html.A("full dashboard", href=f"/country/{country.iso3}"),
+        _(
+            "Child labour, forced labour and modern slavery, human trafficking · data release built %(created)s · ",
+            created=created,
+        ),
+        html.A(_("full dashboard"), href=f"/country/{country.iso3}"),
     ]
     return html.Header(
         [
-            html.H1(f"{country.name}: SDG target 8.7 brief", id="brief-title", className="brief-h1"),
+            html.H1(_("%(name)s: SDG target 8.7 brief", name=country.name), id="brief-title", className="brief-h1"),
             html.P(meta, className="brief-meta"),
             html.P(
-                "To save a PDF, print this page (Ctrl+P or ⌘P) and choose “Save as PDF”: it fits one A4 page.",
+                _("To save a PDF, print this page (Ctrl+P or ⌘P) and choose “Save as PDF”: it fits one A4 page."),
                 id="brief-print-hint",
                 className="small text-body-secondary brief-no-print mb-1",
             ),
@@ -121,7 +131,7 @@ def pillars(country: _pillars.Country) -> dbc.Row:
     columns = []
     for pillar in _pillars.pillars():
         codes = _pillars.pillar_codes(country, pillar.slug)[:PER_PILLAR]  # same rule as shown_codes
-        items = [_latest_line(country, code) for code in codes] or [html.Li("No data in this release.")]
+        items = [_latest_line(country, code) for code in codes] or [html.Li(_("No data in this release."))]
         columns.append(
             dbc.Col(
                 [html.H3(pillar.title, className="brief-h3"), html.Ul(items, className="brief-list")],
@@ -142,7 +152,7 @@ def _latest_line(country: _pillars.Country, code: str) -> html.Li:
             html.Strong(c.value_text(row, row["unit"], meta.get("decimals"))),
             f" {meta.get('short_name') or meta.get('name') or code}",
             html.Span(f" ({'; '.join(d for d in details if d)})", className="text-body-secondary"),
-            html.Span(f" Note: {note}", className="text-body-secondary") if note else None,
+            html.Span(_(" Note: %(note)s", note=note), className="text-body-secondary") if note else None,
         ]
     )
 
@@ -158,7 +168,7 @@ def commitments(country: _pillars.Country) -> html.Div:
                                                                           if s.known else ""))])
         for s in found
     ]  # fmt: skip
-    head = html.Thead(html.Tr([html.Th(t, scope="col") for t in ("Instrument", "Status [as of, source]")]))
+    head = html.Thead(html.Tr([html.Th(t, scope="col") for t in (_("Instrument"), _("Status [as of, source]"))]))
     value, details = _commitments.summary(found)
     return html.Div(
         [
@@ -172,7 +182,7 @@ def commitments(country: _pillars.Country) -> html.Div:
 
 def _note(status) -> str:
     """A status's "as of" and source, in words."""
-    return f"As of {status.as_of}; source: {status.source}."
+    return _("As of %(as_of)s; source: %(source)s.", as_of=status.as_of, source=status.source)
 
 
 def shown_codes(country: _pillars.Country) -> list[str]:
@@ -196,7 +206,7 @@ def sources(country: _pillars.Country) -> html.P:
             parts.append(source_id)
             continue
         meta = table.loc[source_id]
-        rights = short(meta["licence"], 40) if redistributable(meta) else "not redistributable"
+        rights = short(meta["licence"], 40) if redistributable(meta) else _("not redistributable")
         parts.append(f"{publisher(country, source_id)}, {short(meta['title'])} ({rights})")
-    text = "; ".join(parts) + "." if parts else "No sources: no data."
+    text = "; ".join(parts) + "." if parts else _("No sources: no data.")
     return html.P(text, className="brief-sources", id="brief-sources")

@@ -5,14 +5,16 @@ from __future__ import annotations
 import dash
 import pandas as pd
 from dash import Input, Output, callback, dcc, html, no_update
+from flask_babel import gettext as _
 
 from dashboards import _components as c
 from dashboards import _data
 from warehouse import Release, ReleaseError
 from web import inputs
+from web.i18n import N_
 
 dash.register_page(
-    __name__, path="/countries", title="Countries – Delta 8.7", name="Countries", nav="Countries", order=1
+    __name__, path="/countries", title=N_("Countries – Delta 8.7"), name=N_("Countries"), nav=N_("Countries"), order=1
 )
 
 
@@ -21,17 +23,24 @@ def layout(**_query):
     try:
         release = _data.release()
     except ReleaseError as exc:
-        return html.Div([html.H1("Countries"), c.notice(f"No data release is available: {exc}", "warning"), picker([])])
+        return html.Div(
+            [
+                html.H1(_("Countries")),
+                c.notice(_("No data release is available: %(exc)s", exc=exc), "warning"),
+                picker([]),
+            ]
+        )
     return html.Div(
         [
-            html.H1("Countries"),
+            html.H1(_("Countries")),
             html.P(
-                "Each country has a dashboard with the three pillars of SDG target 8.7, its commitments, risk "
-                "context and data gaps. Find a country by name, another spelling or its ISO code.",
+                _(
+                    "Each country has a dashboard with the three pillars of SDG target 8.7, its commitments, risk context and data gaps. Find a country by name, another spelling or its ISO code."
+                ),
                 className="lead fs-6",
             ),
             picker(options(_data.countries(release))),
-            html.H2("All countries by region", className="h4 mt-4"),
+            html.H2(_("All countries by region"), className="h4 mt-4"),
             country_list(release),
         ],
         id="countries-page",
@@ -53,9 +62,9 @@ def options(countries: pd.DataFrame) -> list[dict]:
 def picker(opts: list[dict]) -> html.Div:
     return html.Div(
         [
-            html.Label("Find a country", htmlFor="countries-picker", className="form-label fw-semibold"),
+            html.Label(_("Find a country"), htmlFor="countries-picker", className="form-label fw-semibold"),
             dcc.Dropdown(
-                id="countries-picker", options=opts, placeholder="Type a country name or code…", searchable=True
+                id="countries-picker", options=opts, placeholder=_("Type a country name or code…"), searchable=True
             ),
             dcc.Location(id="countries-nav", refresh="callback-nav"),
         ],
@@ -88,7 +97,7 @@ def country_list(release: Release) -> html.Div:
                     html.Span(
                         f" {coverage.get(row.iso3, 0)}/3",
                         className="small text-body-secondary",
-                        title="pillars with data",
+                        title=_("pillars with data"),
                     ),
                 ]
             )
@@ -99,7 +108,7 @@ def country_list(release: Release) -> html.Div:
         )
     return html.Div(
         [
-            html.P("The number after each name is how many of the three pillars have data.", className="small"),
+            html.P(_("The number after each name is how many of the three pillars have data."), className="small"),
             *sections,
         ],
         id="countries-list",

@@ -11,18 +11,20 @@ from urllib.parse import urlencode
 import dash
 import plotly.graph_objects as go
 from dash import Input, Output, State, callback, dcc, html, no_update
+from flask_babel import gettext as _
 
 from dashboards import _components as c
 from dashboards import _coverage, _data
 from warehouse import Release, ReleaseError
-from web import inputs
+from web import i18n, inputs
+from web.i18n import N_
 
 dash.register_page(
     __name__,
     path="/coverage",
-    title="Data coverage and gaps – Delta 8.7",
-    name="Data coverage and gaps",
-    nav="Data gaps",
+    title=N_("Data coverage and gaps – Delta 8.7"),
+    name=N_("Data coverage and gaps"),
+    nav=N_("Data gaps"),
     order=4.5,
 )
 
@@ -32,15 +34,16 @@ def layout(region: str | None = None, colour: str | None = None, **_query):
     try:
         release = _data.release()
     except ReleaseError as exc:
-        return c.notice(f"No data release is available: {exc}", "warning")
+        return c.notice(_("No data release is available: %(exc)s", exc=exc), "warning")
     intro = [
-        "How recent, and of what nature, is the latest figure for each country and SDG 8.7 indicator? "
-        "Grey cells have no data. Select a cell to open the country. ",
-        html.A("About data gaps and comparability", href="/learn/data-gaps-and-comparability"),
+        _(
+            "How recent, and of what nature, is the latest figure for each country and SDG 8.7 indicator? Grey cells have no data. Select a cell to open the country. "
+        ),
+        html.A(_("About data gaps and comparability"), href="/learn/data-gaps-and-comparability"),
     ]
     return html.Div(
         [
-            html.H1("Data coverage and gaps"),
+            html.H1(_("Data coverage and gaps")),
             html.P(intro, className="lead fs-6"),
             controls(*initial_view(release, region, colour)),
             dcc.Location(id="coverage-url", refresh=False),
@@ -50,23 +53,23 @@ def layout(region: str | None = None, colour: str | None = None, **_query):
                 className="coverage-scroll",
             ),
             dcc.Location(id="coverage-go", refresh=True),
-            html.Details([html.Summary("Show the matrix as a table"), html.Div(id="coverage-table")], open=False),
+            html.Details([html.Summary(_("Show the matrix as a table")), html.Div(id="coverage-table")], open=False),
         ],
         id="coverage-page",
     )
 
 
-COLOURINGS = {"age": "years since the latest data", "nature": "nature of the latest data"}
+COLOURINGS = {"age": N_("years since the latest data"), "nature": N_("nature of the latest data")}
 
 
 def region_options(release: Release) -> list[dict]:
     """'All countries', then every region code that has member countries, grouped by kind."""
     regions = _data.regions(release)
-    options = [{"label": "All countries", "value": ""}]
+    options = [{"label": _("All countries"), "value": ""}]
     for grouping, title in _coverage.GROUPINGS:
         used = set(_data.countries(release)[grouping].dropna())
         for code, name in sorted((k, v) for k, v in zip(regions["code"], regions["name"], strict=True) if k in used):
-            options.append({"label": f"{title}: {name}", "value": code})
+            options.append({"label": f"{_(title)}: {name}", "value": code})
     return options
 
 
@@ -85,16 +88,16 @@ def controls(options: list[dict], region_value: str = "", colour_value: str = "a
         inline=True,
         inputClassName="me-1",
         labelClassName="me-3",
-        options=[{"label": label, "value": value} for value, label in COLOURINGS.items()],
+        options=[{"label": _(label), "value": value} for value, label in COLOURINGS.items()],
     )
     region = [
-        html.Label("Region", htmlFor="coverage-region", className="form-label"),
+        html.Label(_("Region"), htmlFor="coverage-region", className="form-label"),
         dcc.Dropdown(id="coverage-region", options=options, value=region_value, clearable=False),
     ]
     return html.Div(
         [
             html.Div(region, className="coverage-filter"),
-            html.Fieldset([html.Legend("Colour by", className="form-label fs-6"), colour]),
+            html.Fieldset([html.Legend(_("Colour by"), className="form-label fs-6"), colour]),
         ],
         className="d-flex flex-wrap gap-4 mb-3",
     )
@@ -112,7 +115,11 @@ def update_matrix(group: str | None, colour_by: str | None):
     try:
         release = _data.release()
     except ReleaseError as exc:
-        return go.Figure(layout={"height": 200}), c.notice(f"No data release is available: {exc}", "warning"), ""
+        return (
+            go.Figure(layout={"height": 200}),
+            c.notice(_("No data release is available: %(exc)s", exc=exc), "warning"),
+            "",
+        )
     group = inputs.choice(group, "region", [o["value"] for o in region_options(release)], default="")
     colour_by = inputs.choice(colour_by, "colour", COLOURINGS, default="age")
     return _coverage.matrix_view(release, group, colour_by)
@@ -121,7 +128,8 @@ def update_matrix(group: str | None, colour_by: str | None):
 @callback(Output("coverage-go", "href"), Input("coverage-matrix", "clickData"), prevent_initial_call=True)
 def update_go(click: dict | None):
     """Open the country of a clicked cell."""
-    return _coverage.country_href(inputs.mapping(click, "clickData")) or no_update
+    link = _coverage.country_href(inputs.mapping(click, "clickData"))
+    return i18n.href(link) if link else no_update
 
 
 @callback(
@@ -133,5 +141,5 @@ def update_go(click: dict | None):
 def update_url(region: str | None, colour: str | None, current: str | None):
     """Keep the chosen region and colouring in the URL (defaults are left out)."""
     query = urlencode({k: v for k, v in (("region", region), ("colour", colour)) if v and v != "age"})
-    search = f"?{query}" if query else ""
+    search = i18n.query(f"?{query}" if query else "")
     return no_update if search == (current or "") else search

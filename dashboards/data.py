@@ -7,16 +7,23 @@ import warnings
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, ctx, dash_table, dcc, html
+from flask_babel import gettext as _
 
 import config
 from dashboards import _explorer as ex
 from dataproduct.params import FILTER_PARAMS, ParamError, arguments, catalog, release_param
 from warehouse import ReleaseError, get_warehouse
-from web import inputs
+from web import i18n, inputs
+from web.i18n import N_
 from web.release import request_release
 
 dash.register_page(
-    __name__, path="/data", title="Data explorer – Delta 8.7", name="Data explorer and downloads", nav="Data", order=5
+    __name__,
+    path="/data",
+    title=N_("Data explorer – Delta 8.7"),
+    name=N_("Data explorer and downloads"),
+    nav=N_("Data"),
+    order=5,
 )
 
 
@@ -27,7 +34,11 @@ def _release(pinned: str | None):
         try:
             return warehouse, warehouse.releases.get(pinned), []
         except ReleaseError:
-            return warehouse, request_release(), [f"release {pinned} is not available; showing the current release"]
+            return (
+                warehouse,
+                request_release(),
+                [_("release %(pinned)s is not available; showing the current release", pinned=pinned)],
+            )
     return warehouse, request_release(), []
 
 
@@ -65,13 +76,13 @@ def _data_table(columns: list[dict], sort_by: list[dict]) -> dash_table.DataTabl
 def _intro() -> html.Div:
     return html.Div(
         [
-            html.H1("Data explorer"),
+            html.H1(_("Data explorer")),
             html.P(
                 [
-                    "Choose indicators, places, years and breakdowns. Filters combine with AND; several values in one "
-                    "filter combine with OR. The preview and every download carry exactly the same rows, with the "
-                    "release id, the query URL, the sources and their licences. The same query works from code: see the ",
-                    html.A("API documentation", href="/api/v1/docs"),
+                    _(
+                        "Choose indicators, places, years and breakdowns. Filters combine with AND; several values in one filter combine with OR. The preview and every download carry exactly the same rows, with the release id, the query URL, the sources and their licences. The same query works from code: see the "
+                    ),
+                    html.A(_("API documentation"), href="/api/v1/docs"),
                     ".",
                 ],
                 className="lead fs-6",
@@ -90,7 +101,7 @@ def layout(**query):
     try:
         warehouse, release, notes = _release(pinned)
     except ReleaseError as exc:
-        alert = dbc.Alert(f"No data release is available yet: {exc}", color="warning")
+        alert = dbc.Alert(_("No data release is available yet: %(exc)s", exc=exc), color="warning")
         return html.Div([_intro(), alert], id="data-page")
     cat = catalog(release)
     values, sort_by, problems = ex.state_from_query(query, cat)
@@ -102,16 +113,18 @@ def layout(**query):
             dcc.Store(id="data-search"),
             dcc.Store(id="data-search-applied"),
             _url_notice(url_notes + notes + problems),
-            html.Section([html.H2("Filters", className="visually-hidden"), ex.controls(cat, release, values)]),
+            html.Section([html.H2(_("Filters"), className="visually-hidden"), ex.controls(cat, release, values)]),
             html.P(id="data-count", className="mt-2", **{"aria-live": "polite"}),
             html.Div(id="data-notice"),
             html.Div(
-                [html.Span("Download what you see: ", className="me-2"), html.Span(id="data-downloads")],
+                [html.Span(_("Download what you see: "), className="me-2"), html.Span(id="data-downloads")],
                 className="mb-3",
             ),
-            html.Section([html.H2("Preview", className="h4"), _table(sort_by)]),
-            html.Section([html.H2("Sources and licences", className="h4 mt-4"), ex.sources_table(cat)], id="sources"),
-            html.P(f"Release {release.id}", className="small text-body-secondary", id="data-release-id"),
+            html.Section([html.H2(_("Preview"), className="h4"), _table(sort_by)]),
+            html.Section(
+                [html.H2(_("Sources and licences"), className="h4 mt-4"), ex.sources_table(cat)], id="sources"
+            ),
+            html.P(_("Release %(id)s", id=release.id), className="small text-body-secondary", id="data-release-id"),
         ],
         id="data-page",
     )
@@ -120,7 +133,7 @@ def layout(**query):
 def _url_notice(notices: list[str]):
     if not notices:
         return html.Div(id="data-url-notice")
-    text = "Some of the link's filters were not understood and were left out: " + "; ".join(notices)
+    text = _("Some of the link's filters were not understood and were left out: ") + "; ".join(notices)
     return dbc.Alert(text, color="warning", id="data-url-notice")
 
 
@@ -160,7 +173,7 @@ def results(filters: dict, page: int, sort_by: list[dict], release: dict) -> dic
         warehouse, resolved, notes = _release(pinned)
     except ReleaseError as exc:
         empty = {"data": [], "page_count": 1, "page_current": 0, "count": "", "downloads": [], "search": dash.no_update}
-        return {**empty, "notice": dbc.Alert(f"No data release is available: {exc}", color="warning")}
+        return {**empty, "notice": dbc.Alert(_("No data release is available: %(exc)s", exc=exc), color="warning")}
     cat = catalog(resolved)
     args, sort = ex.args_from_values(filters), ex.sort_from(sort_by)
     piece, problems = ex.preview(warehouse, resolved, cat, args, sort, page)
@@ -171,6 +184,7 @@ def results(filters: dict, page: int, sort_by: list[dict], release: dict) -> dic
     if pinned:
         search += ("&" if search else "?") + f"release={resolved.id}"
     notices = notes + problems
+    search = i18n.query(search)
     return {
         "data": ex.records(piece),
         "page_count": ex.page_count(piece),
@@ -178,7 +192,7 @@ def results(filters: dict, page: int, sort_by: list[dict], release: dict) -> dic
         "count": ex.count_text(piece),
         "downloads": ex.download_links(piece, config.settings().max_rows_xlsx),
         "search": search,
-        "notice": dbc.Alert("Left out: " + "; ".join(notices), color="warning") if notices else None,
+        "notice": dbc.Alert(_("Left out: ") + "; ".join(notices), color="warning") if notices else None,
     }
 
 

@@ -12,6 +12,7 @@ import dash
 from dash import html
 
 from dashboards import country, coverage, indicator, theme
+from web.i18n import N_
 
 
 def _embed(page_layout):
@@ -34,7 +35,7 @@ for _name, _path, _layout in (
     dash.register_page(
         f"{__name__}.{_name}",
         **({"path_template": _path} if "<" in _path else {"path": _path}),
-        title="Delta 8.7 chart",
+        title=N_("Delta 8.7 chart"),
         name=f"Embedded {_name} chart",
         layout=_embed(_layout),
     )

@@ -10,20 +10,22 @@ import re
 
 import dash
 from dash import dcc, html
+from flask_babel import gettext as _
 
 from content.loader import library
 from content.models import ContentError
 from dashboards import _components as c
 from dashboards import _forum
+from web.i18n import N_
 
 dash.register_page(
     __name__,
     path="/forum",
-    title="Forum – Delta 8.7",
-    name="Forum",
-    nav="Forum",
+    title=N_("Forum – Delta 8.7"),
+    name=N_("Forum"),
+    nav=N_("Forum"),
     order=7,
-    description="Articles by experts and the editorial team that interpret the SDG 8.7 data for policy.",
+    description=N_("Articles by experts and the editorial team that interpret the SDG 8.7 data for policy."),
 )
 
 PAGE_SIZE = 10
@@ -39,7 +41,7 @@ def layout(theme=None, country=None, indicator=None, page=None, **_query) -> htm
     try:
         lib = library()
     except ContentError as exc:
-        return html.Div([html.H1("Forum"), c.notice(f"The forum could not be loaded: {exc}", "danger")])
+        return html.Div([html.H1(_("Forum")), c.notice(_("The forum could not be loaded: %(exc)s", exc=exc), "danger")])
     items = list(lib.articles.values())
     filters, ignored = parse_filters(theme=theme, country=country, indicator=indicator)
     chosen = _forum.tagged(items, **filters)
@@ -48,7 +50,7 @@ def layout(theme=None, country=None, indicator=None, page=None, **_query) -> htm
     names = _forum.labels()
     children = [header(), filter_nav(items, filters, names)]
     if ignored:
-        children.append(c.notice(f"Ignored: {'; '.join(ignored)}.", "warning"))
+        children.append(c.notice(_("Ignored: %(join)s.", join="; ".join(ignored)), "warning"))
     children.append(summary_line(len(chosen), filters, names))
     shown = chosen[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
     children.append(html.Div([_forum.card(a, names, "h2") for a in shown], id="forum-list"))
@@ -61,18 +63,18 @@ def header() -> html.Div:
     """Title, what the forum is, and the ways to follow and contribute."""
     return html.Div(
         [
-            html.H1("Forum"),
+            html.H1(_("Forum")),
             html.P(
-                "Short articles by researchers, practitioners and the platform's editorial team that read the data "
-                "for policy. Figures in articles are live: they come from the current data release and name their "
-                "source, year and age band.",
+                _(
+                    "Short articles by researchers, practitioners and the platform's editorial team that read the data for policy. Figures in articles are live: they come from the current data release and name their source, year and age band."
+                ),
                 className="lead",
             ),
             html.P(
                 [
-                    dcc.Link("How to contribute an article", href="/forum/contribute"),
+                    dcc.Link(_("How to contribute an article"), href="/forum/contribute"),
                     " · ",
-                    html.A("Atom feed", href="/forum/feed.xml", rel="alternate"),
+                    html.A(_("Atom feed"), href="/forum/feed.xml", rel="alternate"),
                 ],
                 className="small",
             ),
@@ -90,7 +92,7 @@ def parse_filters(**values) -> tuple[dict[str, str], list[str]]:
         value = str(value).strip()
         value = value.upper() if name == "country" else value
         if not _FORMS[name].fullmatch(value):
-            ignored.append(f"{name} {value[:40]!r} is not a valid code")
+            ignored.append(_("%(name)s %(value)s is not a valid code", name=name, value=repr(value[:40])))
             continue
         filters[name] = value
     return filters, ignored
@@ -121,7 +123,7 @@ def filter_nav(items, filters: dict[str, str], names: dict) -> html.Nav:
                         href=_forum.forum_href(**target),
                         id=f"forum-filter-{name}-{code}",
                         className="fw-bold" if selected else None,
-                        title="Remove this filter" if selected else None,
+                        title=_("Remove this filter") if selected else None,
                     ),
                     className="list-inline-item",
                 )
@@ -135,16 +137,24 @@ def filter_nav(items, filters: dict[str, str], names: dict) -> html.Nav:
                 className="small mb-1",
             )
         )
-    return html.Nav(rows, id="forum-filters", className="mb-3", **{"aria-label": "Filter articles"})
+    return html.Nav(rows, id="forum-filters", className="mb-3", **{"aria-label": _("Filter articles")})
 
 
 def summary_line(count: int, filters: dict[str, str], names: dict) -> html.P:
     """How many articles are shown and for which tags, with a link to clear the filters."""
     if not filters:
-        return html.P(f"{count} article{'s' if count != 1 else ''}, newest first.", id="forum-count", className="small")
+        return html.P(
+            _("%(count)s article%(value)s, newest first.", count=count, value="s" if count != 1 else ""),
+            id="forum-count",
+            className="small",
+        )
     tags = ", ".join(names[_forum.FILTERS[n]].get(v, v) for n, v in filters.items())
-    text = f"{count} article{'s' if count != 1 else ''} tagged {tags}." if count else f"No article is tagged {tags}."
-    return html.P([text, " ", dcc.Link("Show all articles", href="/forum")], id="forum-count", className="small")
+    text = (
+        _("%(count)s article%(value)s tagged %(tags)s.", count=count, value="s" if count != 1 else "", tags=tags)
+        if count
+        else _("No article is tagged %(tags)s.", tags=tags)
+    )
+    return html.P([text, " ", dcc.Link(_("Show all articles"), href="/forum")], id="forum-count", className="small")
 
 
 def pager(number: int, pages: int, filters: dict[str, str]) -> html.Nav:
@@ -155,8 +165,8 @@ def pager(number: int, pages: int, filters: dict[str, str]) -> html.Nav:
         return base + ("&" if "?" in base else "?") + f"page={n}" if n > 1 else base
 
     parts = [
-        dcc.Link("← Newer", href=href(number - 1)) if number > 1 else "",
-        html.Span(f" Page {number} of {pages} ", className="mx-2"),
-        dcc.Link("Older →", href=href(number + 1)) if number < pages else "",
+        dcc.Link(_("← Newer"), href=href(number - 1)) if number > 1 else "",
+        html.Span(_(" Page %(number)s of %(pages)s ", number=number, pages=pages), className="mx-2"),
+        dcc.Link(_("Older →"), href=href(number + 1)) if number < pages else "",
     ]
-    return html.Nav(parts, id="forum-pages", className="small", **{"aria-label": "Pages"})
+    return html.Nav(parts, id="forum-pages", className="small", **{"aria-label": _("Pages")})

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import dash
 from dash import dcc, html
+from flask_babel import gettext as _
 
 from content.loader import contributing_guide
 from content.models import ContentError
 from dashboards import _components as c
 from dashboards import _embeds, _markdown
+from web.i18n import N_
 
 dash.register_page(
     __name__,
     path="/forum/contribute",
-    title="Contribute an article – Forum – Delta 8.7",
-    name="Contribute to the forum",
-    description="How to write and submit an article for the Delta 8.7 forum.",
+    title=N_("Contribute an article – Forum – Delta 8.7"),
+    name=N_("Contribute to the forum"),
+    description=N_("How to write and submit an article for the Delta 8.7 forum."),
 )
 
 
@@ -28,11 +30,11 @@ def layout(**_query) -> html.Div:
     try:
         body = _markdown.render(contributing_guide(), _embeds.Embedder(prefix="contribute"))
     except ContentError as exc:
-        body = [c.notice(f"The guide could not be loaded: {exc}", "danger")]
+        body = [c.notice(_("The guide could not be loaded: %(exc)s", exc=exc), "danger")]
     return html.Div(
         [
-            html.P(dcc.Link("← Forum", href="/forum"), className="small mb-1"),
-            html.Article([html.H1("Contribute an article"), *body], className="learn-article", id="forum-guide"),
+            html.P(dcc.Link(_("← Forum"), href="/forum"), className="small mb-1"),
+            html.Article([html.H1(_("Contribute an article")), *body], className="learn-article", id="forum-guide"),
         ],
         id="forum-contribute",
     )

@@ -8,24 +8,26 @@ from __future__ import annotations
 
 import dash
 from dash import dcc, html
+from flask_babel import gettext as _
 
 from content.models import Article
 from dashboards import _components as c
 from dashboards import _embeds, _forum, _markdown, not_found_404
+from web.i18n import N_
 
 
-def page_title(slug: str | None = None, **_) -> str:
+def page_title(slug: str | None = None, **_skip) -> str:
     """The browser title: the article's title when it exists."""
     article = _forum.articles().get(str(slug or ""))
-    return f"{article.title} – Forum – Delta 8.7" if article else "Page not found – Delta 8.7"
+    return _("%(title)s – Forum – Delta 8.7", title=article.title) if article else _("Page not found – Delta 8.7")
 
 
 dash.register_page(
     __name__,
     path_template="/forum/<slug>",
     title=page_title,
-    name="Forum article",
-    description="An article from the Delta 8.7 forum.",
+    name=N_("Forum article"),
+    description=N_("An article from the Delta 8.7 forum."),
 )
 
 
@@ -35,7 +37,7 @@ def layout(slug: str | None = None, **_query) -> html.Div:
     article = items.get(str(slug or ""))
     if article is None:
         return html.Div(
-            [not_found_404.layout(), html.P(dcc.Link("See all forum articles", href="/forum"))], id="forum-not-found"
+            [not_found_404.layout(), html.P(dcc.Link(_("See all forum articles"), href="/forum"))], id="forum-not-found"
         )
     names = _forum.labels()
     note = _embeds.baseline_note(article.meta.release)
@@ -54,8 +56,8 @@ def layout(slug: str | None = None, **_query) -> html.Div:
                 className="learn-article",
             ),
             footer(article),
-            listing("Responses", _forum.responses(article, items.values()), names, "forum-responses"),
-            listing("Related articles", _forum.related(article, items.values()), names, "forum-related"),
+            listing(_("Responses"), _forum.responses(article, items.values()), names, "forum-responses"),
+            listing(_("Related articles"), _forum.related(article, items.values()), names, "forum-related"),
         ],
         id="forum-post",
     )
@@ -66,12 +68,12 @@ def breadcrumb(title: str) -> html.Nav:
     return html.Nav(
         html.Ol(
             [
-                html.Li(dcc.Link("Forum", href="/forum"), className="breadcrumb-item"),
+                html.Li(dcc.Link(_("Forum"), href="/forum"), className="breadcrumb-item"),
                 html.Li(title, className="breadcrumb-item active"),
             ],
             className="breadcrumb small",
         ),
-        **{"aria-label": "Breadcrumb"},
+        **{"aria-label": _("Breadcrumb")},
     )
 
 
@@ -86,7 +88,7 @@ def header(article: Article, items: dict[str, Article], names: dict) -> html.Div
     answered = items.get(meta.responds_to or "")
     if answered is not None:
         link = dcc.Link(answered.title, href=f"/forum/{answered.slug}")
-        parts.append(html.P(["In response to: ", link], className="small", id="forum-responds-to"))
+        parts.append(html.P([_("In response to: "), link], className="small", id="forum-responds-to"))
     return html.Div(parts, className="mb-4")
 
 
@@ -94,10 +96,12 @@ def footer(article: Article) -> html.P:
     """Which release the article was written against, and the licence of its text."""
     return html.P(
         [
-            f"Written against data release {article.meta.release}. Live figures come from the release being "
-            f"served and are flagged when they changed since. Text licensed {article.meta.licence}; data keep "
-            "their publishers' licences. ",
-            dcc.Link("How to contribute", href="/forum/contribute"),
+            _(
+                "Written against data release %(release)s. Live figures come from the release being served and are flagged when they changed since. Text licensed %(licence)s; data keep their publishers' licences. ",
+                release=article.meta.release,
+                licence=article.meta.licence,
+            ),
+            dcc.Link(_("How to contribute"), href="/forum/contribute"),
             ".",
         ],
         className="small text-body-secondary mt-4",

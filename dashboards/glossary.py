@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import dash
 from dash import dcc, html
+from flask_babel import gettext as _
 
 from content.loader import library
 from content.models import ContentError, GlossaryTerm
 from dashboards import _components as c
 from dashboards import _markdown
+from web.i18n import N_
 
 dash.register_page(
     __name__,
     path="/learn/glossary",
-    title="Glossary – Learn – Delta 8.7",
-    name="Glossary",
-    description="Definitions of the terms used on the Delta 8.7 platform.",
+    title=N_("Glossary – Learn – Delta 8.7"),
+    name=N_("Glossary"),
+    description=N_("Definitions of the terms used on the Delta 8.7 platform."),
 )
 
 
@@ -24,7 +26,9 @@ def layout(**_query) -> html.Div:
     try:
         lib = library()
     except ContentError as exc:
-        return html.Div([html.H1("Glossary"), c.notice(f"The glossary could not be loaded: {exc}", "danger")])
+        return html.Div(
+            [html.H1(_("Glossary")), c.notice(_("The glossary could not be loaded: %(exc)s", exc=exc), "danger")]
+        )
     terms = list(lib.glossary.values())
     titles = {e.slug: e.title for e in lib.explainers.values()}
     return html.Div(
@@ -32,15 +36,15 @@ def layout(**_query) -> html.Div:
             html.Nav(
                 html.Ol(
                     [
-                        html.Li(dcc.Link("Learn", href="/learn"), className="breadcrumb-item"),
-                        html.Li("Glossary", className="breadcrumb-item active"),
+                        html.Li(dcc.Link(_("Learn"), href="/learn"), className="breadcrumb-item"),
+                        html.Li(_("Glossary"), className="breadcrumb-item active"),
                     ],
                     className="breadcrumb small",
                 ),
-                **{"aria-label": "Breadcrumb"},
+                **{"aria-label": _("Breadcrumb")},
             ),
-            html.H1("Glossary"),
-            html.P(f"{len(terms)} terms used on this platform, in plain language.", className="lead"),
+            html.H1(_("Glossary")),
+            html.P(_("%(count)s terms used on this platform, in plain language.", count=len(terms)), className="lead"),
             letter_index(terms),
             html.Div([term_entry(t, lib.glossary, titles) for t in terms], id="glossary-terms"),
         ],
@@ -54,20 +58,22 @@ def letter_index(terms: list[GlossaryTerm]) -> html.Nav:
     for term in terms:
         firsts.setdefault(term.term[0].upper(), term.slug)
     links = [html.Li(html.A(letter, href=f"#{slug}"), className="list-inline-item") for letter, slug in firsts.items()]
-    return html.Nav(html.Ul(links, className="list-inline"), **{"aria-label": "Glossary letters"})
+    return html.Nav(html.Ul(links, className="list-inline"), **{"aria-label": _("Glossary letters")})
 
 
 def term_entry(term: GlossaryTerm, glossary: dict[str, GlossaryTerm], titles: dict[str, str]) -> html.Section:
     """One term: heading (the anchor), definition, other names, related terms and explainers."""
     body = [html.H2(term.term, className="h5"), *_markdown.render(term.definition)]
     if term.aliases:
-        body.append(html.P(f"Also: {', '.join(term.aliases)}.", className="small text-body-secondary mb-1"))
+        body.append(
+            html.P(_("Also: %(join)s.", join=", ".join(term.aliases)), className="small text-body-secondary mb-1")
+        )
     related = [html.A(glossary[s].term, href=f"#{s}") for s in term.see_also if s in glossary]
     if related:
-        body.append(html.P(["See also: ", *_join(related)], className="small mb-1"))
+        body.append(html.P([_("See also: "), *_join(related)], className="small mb-1"))
     reads = [dcc.Link(titles[s], href=f"/learn/{s}") for s in term.explainers if s in titles]
     if reads:
-        body.append(html.P(["Read more: ", *_join(reads)], className="small mb-1"))
+        body.append(html.P([_("Read more: "), *_join(reads)], className="small mb-1"))
     return html.Section(body, id=term.slug, className="glossary-term-entry border-bottom py-3")
 
 

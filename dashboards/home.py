@@ -8,25 +8,25 @@ import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, callback, dcc, html, no_update
+from flask_babel import gettext as _
 
 from dashboards import _components as c
 from dashboards import _data, _delta, _figures, _series, _views
 from warehouse import Release, ReleaseError
-from web import inputs
+from web import i18n, inputs
+from web.i18n import N_
 
 dash.register_page(
     __name__,
     path="/",
-    title="Delta 8.7 – progress toward SDG target 8.7",
-    name="Global overview",
-    nav="Overview",
+    title=N_("Delta 8.7 – progress toward SDG target 8.7"),
+    name=N_("Global overview"),
+    nav=N_("Overview"),
     order=0,
 )
 
-TARGET_TEXT = (
-    "SDG target 8.7: “Take immediate and effective measures to eradicate forced labour, end modern slavery and "
-    "human trafficking and secure the prohibition and elimination of the worst forms of child labour, including "
-    "recruitment and use of child soldiers, and by 2025 end child labour in all its forms.”"
+TARGET_TEXT = N_(
+    "SDG target 8.7: “Take immediate and effective measures to eradicate forced labour, end modern slavery and human trafficking and secure the prohibition and elimination of the worst forms of child labour, including recruitment and use of child soldiers, and by 2025 end child labour in all its forms.”"
 )
 HEADLINES = ("child_labour_number", "hazardous_work_number", "modern_slavery_number", "detected_victims_number")
 CHILD_LABOUR = ("child_labour_number", "hazardous_work_number")
@@ -42,8 +42,8 @@ def layout(indicator: str | None = None, year: str | None = None, **_query):
     except ReleaseError as exc:
         return html.Div(
             [
-                html.H1("Delta 8.7"),
-                c.notice(f"No data release is available: {exc}", "warning"),
+                html.H1(_("Delta 8.7")),
+                c.notice(_("No data release is available: %(exc)s", exc=exc), "warning"),
                 map_controls([], None, [], None),
             ]
         )
@@ -56,12 +56,12 @@ def layout(indicator: str | None = None, year: str | None = None, **_query):
     estimates, standing = overview(release)
     return html.Div(
         [
-            html.H1("Delta 8.7: where the world stands on SDG target 8.7", className="h2"),
-            html.P(TARGET_TEXT, className="lead fs-6"),
+            html.H1(_("Delta 8.7: where the world stands on SDG target 8.7"), className="h2"),
+            html.P(_(TARGET_TEXT), className="lead fs-6"),
             estimates,
-            html.H2("World map", className="h4 mt-4", id="home-map-heading"),
+            html.H2(_("World map"), className="h4 mt-4", id="home-map-heading"),
             map_controls(options, code, years, chosen_year),
-            html.H2("Where the world stands against the targets", className="h4 mt-4"),
+            html.H2(_("Where the world stands against the targets"), className="h4 mt-4"),
             standing,
         ],
         id="home-page",
@@ -71,14 +71,14 @@ def layout(indicator: str | None = None, year: str | None = None, **_query):
 @_data.memo
 def overview(release: Release) -> tuple[html.Div, html.Div]:
     """The release's headline cards and charts, and the targets section (built once per release)."""
-    codes = tuple(sorted({*HEADLINES, *SLAVERY, *(code for code, _ in REGIONAL)}))
+    codes = tuple(sorted({*HEADLINES, *SLAVERY, *(code for code, _skip in REGIONAL)}))
     world = _data.area_observations(release, (_data.WORLD,), codes)
     charts = [child_labour_chart(release, world), slavery_chart(release, world), trafficking_chart(release, world)]
     charts += [regional_chart(release, code_, prefix) for code_, prefix in REGIONAL]
     estimates = html.Div(
         [
             headline_cards(release, world),
-            html.H2("Global and regional estimates", className="h4 mt-4"),
+            html.H2(_("Global and regional estimates"), className="h4 mt-4"),
             dbc.Row([dbc.Col(chart, lg=6) for chart in charts if chart is not None]),
         ]
     )
@@ -95,7 +95,7 @@ def headline_cards(release: Release, world: pd.DataFrame) -> dbc.Row:
             continue
         meta = inds.loc[code].to_dict() if code in inds.index else {"name": code}
         details = [
-            f"World, {c.when(row)}, {c.age_text(row, meta.get('standard_age'))}",
+            _("World, %(when)s, %(age_text)s", when=c.when(row), age_text=c.age_text(row, meta.get("standard_age"))),
             c.source_short(sources, row),
             c.nature_text(row["nature"]).split(" (")[0],
             c.explainer_link(meta.get("explainer")),
@@ -103,7 +103,7 @@ def headline_cards(release: Release, world: pd.DataFrame) -> dbc.Row:
         value = c.value_text(row, row["unit"], meta.get("decimals"))
         cards.append(dbc.Col(c.stat(meta["name"], value, details, f"home-card-{code}"), xs=12, sm=6, lg=3))
     if not cards:
-        return c.notice("No global headline estimates in this release.")
+        return c.notice(_("No global headline estimates in this release."))
     return dbc.Row(cards, className="g-3", id="home-headlines")
 
 
@@ -118,16 +118,16 @@ def child_labour_chart(release: Release, world: pd.DataFrame):
     names, titles = _names(release)
     frame = _series.labelled_series(world, list(CHILD_LABOUR), names, titles)
     if frame.empty:
-        return c.notice("No global child labour estimates in this release.")
+        return c.notice(_("No global child labour estimates in this release."))
     unit = frame["unit"].iloc[0]
-    figure = _figures.trend_figure(frame, "Child labour and hazardous work, world", c.unit_label(unit))
+    figure = _figures.trend_figure(frame, _("Child labour and hazardous work, world"), c.unit_label(unit))
     return _views.figure_block(
         "home-child-labour",
         frame,
         figure,
         unit,
         _data.sources(release),
-        "Each line is one indicator and age band from one source; the table names the publication of each point.",
+        _("Each line is one indicator and age band from one source; the table names the publication of each point."),
     )
 
 
@@ -138,7 +138,7 @@ def slavery_chart(release: Release, world: pd.DataFrame):
     rows = _series.valued(world[world["indicator"].isin(SLAVERY) & (world["sex"] == "total")])
     rows = rows.sort_values(["indicator", "year", "source"]).groupby(["indicator", "year"]).head(1)
     if rows.empty:
-        return c.notice("No global modern slavery estimates in this release.")
+        return c.notice(_("No global modern slavery estimates in this release."))
     order = {code: i for i, code in enumerate(SLAVERY)}
     rows = rows.assign(_o=rows["indicator"].map(order)).sort_values(["year", "_o"])
     frame = pd.DataFrame(
@@ -149,7 +149,7 @@ def slavery_chart(release: Release, world: pd.DataFrame):
         }
     )
     unit = rows["unit"].iloc[0]
-    figure = _figures.grouped_bar_figure(frame, "Modern slavery, world, by year of estimate", c.unit_label(unit))
+    figure = _figures.grouped_bar_figure(frame, _("Modern slavery, world, by year of estimate"), c.unit_label(unit))
     series = rows.assign(series=rows["indicator"].map(names))
     summary = " ".join(
         f"{g['category']} {g['group']}: {c.format_value(g['value'], unit)}." for g in frame.to_dict("records")
@@ -162,9 +162,9 @@ def trafficking_chart(release: Release, world: pd.DataFrame):
     names, titles = _names(release)
     frame = _series.labelled_series(world, ["detected_victims_number"], names, titles)
     if frame.empty:
-        return c.notice("No global count of detected trafficking victims in this release.")
+        return c.notice(_("No global count of detected trafficking victims in this release."))
     unit = frame["unit"].iloc[0]
-    figure = _figures.trend_figure(frame, "Detected victims of trafficking, world", c.unit_label(unit))
+    figure = _figures.trend_figure(frame, _("Detected victims of trafficking, world"), c.unit_label(unit))
     # Each point comes from a different edition of the Global Report, with different country coverage, so the
     # points are shown unjoined (a line would suggest a comparable series).
     figure.update_traces(mode="markers", marker={"size": 10})
@@ -174,8 +174,9 @@ def trafficking_chart(release: Release, world: pd.DataFrame):
         figure,
         unit,
         _data.sources(release),
-        "Detected victims reflect detection and reporting, not prevalence. Each point comes from a different "
-        "edition of UNODC's Global Report, covering different countries, so the points are not joined.",
+        _(
+            "Detected victims reflect detection and reporting, not prevalence. Each point comes from a different edition of UNODC's Global Report, covering different countries, so the points are not joined."
+        ),
     )
 
 
@@ -189,10 +190,10 @@ def regional_chart(release: Release, code: str, prefix: str):
     names, meta = _data.area_names(release), _data.indicator_meta(release, code) or {"name": code}
     frame = latest.assign(label=latest["iso3"].map(names).fillna(latest["iso3"]))
     unit = frame["unit"].iloc[0]
-    title = f"{c.short_name(meta)}, by region, {int(frame['year'].iloc[0])}"
+    title = _("%(short_name)s, by region, %(value)s", short_name=c.short_name(meta), value=int(frame["year"].iloc[0]))
     table = c.table(
-        frame.assign(shown=[c.value_text(r, unit) for _, r in frame.iterrows()]),
-        [("label", "Region"), ("shown", "Value"), ("edition", "Publication")],
+        frame.assign(shown=[c.value_text(r, unit) for _skip, r in frame.iterrows()]),
+        [("label", _("Region")), ("shown", _("Value")), ("edition", _("Publication"))],
         title,
     )
     return c.chart(
@@ -212,14 +213,14 @@ def map_controls(options: list[dict], code: str | None, years: list[dict], year:
                 [
                     dbc.Col(
                         [
-                            html.Label("Indicator", htmlFor="home-map-indicator", className="form-label"),
+                            html.Label(_("Indicator"), htmlFor="home-map-indicator", className="form-label"),
                             dbc.Select(id="home-map-indicator", options=options, value=code),
                         ],
                         md=8,
                     ),
                     dbc.Col(
                         [
-                            html.Label("Year", htmlFor="home-map-year", className="form-label"),
+                            html.Label(_("Year"), htmlFor="home-map-year", className="form-label"),
                             dbc.Select(id="home-map-year", options=years, value=year),
                         ],
                         md=4,
@@ -256,14 +257,18 @@ def targets(release: Release, world: pd.DataFrame) -> html.Div:
             html.Li(
                 [
                     html.Strong(f"{meta['name']}: "),
-                    f"target {target} by {int(meta['target_year'])}. Latest: ",
+                    _(
+                        "target %(target)s by %(target_year)s. Latest: ",
+                        target=target,
+                        target_year=int(meta["target_year"]),
+                    ),
                     _views.change_sentence(row, previous, row["unit"], meta["decimals"]),
                     ". " + _time_left(int(meta["target_year"]), row, meta),
                 ]
             )
         )
     if not items:
-        return c.notice("No targets are recorded for the headline indicators in this release.")
+        return c.notice(_("No targets are recorded for the headline indicators in this release."))
     return html.Div(
         [html.Ul(items, id="home-targets"), c.explainer_link("measuring-progress", "How progress is measured")]
     )
@@ -274,8 +279,8 @@ def _time_left(target_year: int, row: pd.Series, meta) -> str:
     now = date.today().year
     if target_year <= now:
         remain = c.value_text(row, row["unit"], meta["decimals"])
-        return f"Target year passed: {remain} remain ({c.when(row)})."
-    return f"{target_year - now} years left before the target year."
+        return _("Target year passed: %(remain)s remain (%(when)s).", remain=remain, when=c.when(row))
+    return _("%(value)s years left before the target year.", value=target_year - now)
 
 
 @callback(
@@ -311,12 +316,20 @@ def update_home_map(code, year):
     code = inputs.choice(code, "indicator", _data.indicators(release).index)
     year = _views.map_year(year)
     if not code:
-        return _figures.empty_figure("No indicator has country data in this release."), "", "", "", no_update, ""
+        return _figures.empty_figure(_("No indicator has country data in this release.")), "", "", "", no_update, ""
     figure, summary, note, table = _views.map_block(release, code, year, "home-map")
+    note, table = i18n.localize_links(note), i18n.localize_links(table)
     if not _views.user_triggered():  # first draw: leave the address as the user typed it
         return figure, note, summary, table, no_update, ""
-    search = f"?indicator={code}&year={year}"
-    return figure, note, summary, table, search, f"Map updated: {figure['layout']['title']['text']}. {summary}"
+    search = i18n.query(f"?indicator={code}&year={year}")
+    return (
+        figure,
+        note,
+        summary,
+        table,
+        search,
+        _("Map updated: %(text)s. %(summary)s", text=figure["layout"]["title"]["text"], summary=summary),
+    )
 
 
 @callback(Output("home-nav", "pathname"), Input("home-map", "clickData"), prevent_initial_call=True)

@@ -12,24 +12,26 @@ import json
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
+from flask_babel import gettext as _
 
 from dashboards import _components as c
 from dashboards import _data, _forum, _indicator, _series, _views
 from warehouse import Release, ReleaseError
-from web import inputs
+from web import i18n, inputs
+from web.i18n import N_
 
 
-def title(code: str | None = None, **_) -> str:
+def title(code: str | None = None, **_skip) -> str:
     try:
         meta = _data.indicator_meta(_data.release(), str(code or ""))
     except ReleaseError:
         meta = None
-    return f"{meta['name'] if meta else 'Indicator'} – Delta 8.7"
+    return _("%(value)s – Delta 8.7", value=meta["name"] if meta else "Indicator")
 
 
-dash.register_page(__name__, path_template="/indicator/<code>", title=title, name="Indicator")
+dash.register_page(__name__, path_template="/indicator/<code>", title=title, name=N_("Indicator"))
 
-TAB_LABELS = ("Chart", "Map", "Table", "About the data")
+TAB_LABELS = (N_("Chart"), N_("Map"), N_("Table"), N_("About the data"))
 
 
 def layout(code: str | None = None, **query):
@@ -37,25 +39,27 @@ def layout(code: str | None = None, **query):
     try:
         release = _data.release()
     except ReleaseError as exc:
-        return html.Div([c.notice(f"No data release is available: {exc}", "warning"), controls(None)])
+        return html.Div([c.notice(_("No data release is available: %(exc)s", exc=exc), "warning"), controls(None)])
     meta = _data.indicator_meta(release, str(code or "")) if code else None
     if code and meta is None:
         return not_found(release, str(code))
     if meta is None:
         return html.Div(
-            [html.H1("Indicator"), html.P(html.A("Choose an indicator", href="/indicators")), controls(None)]
+            [html.H1(_("Indicator")), html.P(html.A(_("Choose an indicator"), href="/indicators")), controls(None)]
         )
     obs = _data.indicator_observations(release, meta["code"])
     names = _data.area_names(release)
     view = _indicator.parse(_indicator.choices(release, meta["code"]), **query)
     return html.Div(
         [
-            html.P(html.A("← All indicators", href="/indicators"), className="small mb-1"),
+            html.P(html.A(_("← All indicators"), href="/indicators"), className="small mb-1"),
             html.H1(meta["name"], id="indicator-name", className="h2"),
             html.P(
                 [
-                    f"SDG {meta['sdg_indicator']} · " if meta.get("sdg_indicator") else "",
-                    f"Unit: {c.unit_label(meta.get('unit'))} · ",
+                    _("SDG %(sdg_indicator)s · ", sdg_indicator=meta["sdg_indicator"])
+                    if meta.get("sdg_indicator")
+                    else "",
+                    _("Unit: %(unit_label)s · ", unit_label=c.unit_label(meta.get("unit"))),
                     c.explainer_link(meta.get("explainer")),
                 ],
                 className="small",
@@ -73,7 +77,7 @@ def controls(code: str | None, obs=None, view: _indicator.View | None = None, na
     years, areas, sexes, ages = [], [], [], []
     if obs is not None and not obs.empty:
         valued = _series.valued(obs)
-        years = [{"label": "Latest available", "value": "latest"}] + [
+        years = [{"label": _("Latest available"), "value": "latest"}] + [
             {"label": str(y), "value": str(y)} for y in sorted({int(y) for y in valued["year"].dropna()}, reverse=True)
         ]
         areas = sorted(
@@ -83,10 +87,10 @@ def controls(code: str | None, obs=None, view: _indicator.View | None = None, na
         sexes = [{"label": s.capitalize(), "value": s} for s in sorted(valued["sex"].unique())]
         ages = [{"label": a, "value": a} for a in sorted(valued[valued["sex"] == view.sex]["age"].unique())]
     picker = [
-        ("indicator-year", "Year (map and table)", years, view.year, False, 3),
-        ("indicator-countries", "Compare countries or regions", areas, list(view.areas), True, 5),
-        ("indicator-sex", "Sex", sexes, view.sex, False, 2),
-        ("indicator-age", "Age band", ages, view.age, False, 2),
+        ("indicator-year", _("Year (map and table)"), years, view.year, False, 3),
+        ("indicator-countries", _("Compare countries or regions"), areas, list(view.areas), True, 5),
+        ("indicator-sex", _("Sex"), sexes, view.sex, False, 2),
+        ("indicator-age", _("Age band"), ages, view.age, False, 2),
     ]
     row = dbc.Row(
         [
@@ -95,7 +99,7 @@ def controls(code: str | None, obs=None, view: _indicator.View | None = None, na
                     html.Label(label, htmlFor=pid, className="form-label small fw-semibold"),
                     # native <select> for single choices (best keyboard and screen-reader support); the
                     # searchable multi-select for the compared areas
-                    dcc.Dropdown(id=pid, options=opts, value=value, multi=True, placeholder="Add countries…")
+                    dcc.Dropdown(id=pid, options=opts, value=value, multi=True, placeholder=_("Add countries…"))
                     if multi
                     else dbc.Select(id=pid, options=opts, value=value),
                 ],
@@ -114,7 +118,7 @@ def controls(code: str | None, obs=None, view: _indicator.View | None = None, na
             row,
             tabs,
             dcc.Loading(
-                html.Div(id="indicator-content", role="tabpanel", tabIndex="0", **{"aria-label": "View"}),
+                html.Div(id="indicator-content", role="tabpanel", tabIndex="0", **{"aria-label": _("View")}),
                 type="default",
                 delay_show=300,
             ),
@@ -127,7 +131,7 @@ def tablist(active: str) -> html.Div:
     """Chart / Map / Table / About as an ARIA tab list of buttons (each a tab stop; the panel is the content)."""
     buttons = [
         html.Button(
-            label,
+            _(label),
             id=f"indicator-tab-{tab}",
             n_clicks=0,
             type="button",
@@ -138,7 +142,7 @@ def tablist(active: str) -> html.Div:
         for tab, label in zip(_indicator.TABS, TAB_LABELS, strict=True)
     ]
     return html.Div(buttons, id="indicator-tabs", role="tablist", className="nav nav-tabs mb-3",
-                    **{"aria-label": "Views of this indicator"})  # fmt: skip
+                    **{"aria-label": _('Views of this indicator')})  # fmt: skip
 
 
 # Switching tabs happens in the browser (no round trip): the store then drives the content callback.
@@ -197,19 +201,24 @@ def update_indicator_content(tab, year, areas, sex, age, code):
     release = _data.release()
     code = inputs.choice(code, "indicator", _data.indicators(release).index)
     if not code:
-        return c.notice("Choose an indicator from the list."), no_update, ""
+        return c.notice(_("Choose an indicator from the list.")), no_update, ""
     choices = _indicator.choices(release, code)
     tab, year, sex, age = (inputs.text(v, n) for v, n in ((tab, "tab"), (year, "year"), (sex, "sex"), (age, "age")))
     areas = inputs.choices(areas, "countries")
     query = {"tab": tab, "year": year, "countries": ",".join(areas), "sex": sex, "age": age}
     view = _indicator.parse(choices, **query)
-    content = _indicator.content(release, code, view)
+    content = i18n.localize_links(_indicator.content(release, code, view))
     if not _views.user_triggered():  # first draw: the address already says what is shown
         return content, no_update, ""
-    live = (
-        f"Showing the {view.tab} tab: {view.sex}, age {view.age}, year {view.year}, {len(view.areas)} compared areas."
+    live = _(
+        "Showing the %(tab)s tab: %(sex)s, age %(age)s, year %(year)s, %(count)s compared areas.",
+        tab=view.tab,
+        sex=view.sex,
+        age=view.age,
+        year=view.year,
+        count=len(view.areas),
     )
-    return content, view.search(choices.default_sex, choices.default_age), live
+    return content, i18n.query(view.search(choices.default_sex, choices.default_age)), live
 
 
 def not_found(release: Release, code: str) -> html.Div:
@@ -221,10 +230,10 @@ def not_found(release: Release, code: str) -> html.Div:
     items = [html.Li(html.A(inds.loc[p, "name"], href=f"/indicator/{p}")) for p in picks]
     return html.Div(
         [
-            html.H1("Indicator not found"),
-            html.P(f"There is no indicator with the code “{code[:60]}” in this data release."),
-            html.Div([html.P("Did you mean:"), html.Ul(items)]) if items else None,
-            html.P(html.A("All indicators", href="/indicators")),
+            html.H1(_("Indicator not found")),
+            html.P(_("There is no indicator with the code “%(value)s” in this data release.", value=code[:60])),
+            html.Div([html.P(_("Did you mean:")), html.Ul(items)]) if items else None,
+            html.P(html.A(_("All indicators"), href="/indicators")),
         ],
         id="indicator-not-found",
     )

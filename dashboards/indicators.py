@@ -5,16 +5,23 @@ from __future__ import annotations
 import dash
 import pandas as pd
 from dash import html
+from flask_babel import gettext as _
 
 from dashboards import _components as c
 from dashboards import _data, _themes
 from warehouse import Release, ReleaseError
+from web.i18n import N_
 
 dash.register_page(
-    __name__, path="/indicators", title="Indicators – Delta 8.7", name="All indicators", nav="Indicators", order=2
+    __name__,
+    path="/indicators",
+    title=N_("Indicators – Delta 8.7"),
+    name=N_("All indicators"),
+    nav=N_("Indicators"),
+    order=2,
 )
 
-THEME_TITLES = {"context": "Risk context", "commitments": "Commitments"}
+THEME_TITLES = {"context": N_("Risk context"), "commitments": N_("Commitments")}
 
 
 def layout(**_query):
@@ -22,12 +29,14 @@ def layout(**_query):
     try:
         release = _data.release()
     except ReleaseError as exc:
-        return html.Div([html.H1("Indicators"), c.notice(f"No data release is available: {exc}", "warning")])
+        return html.Div(
+            [html.H1(_("Indicators")), c.notice(_("No data release is available: %(exc)s", exc=exc), "warning")]
+        )
     return html.Div(
         [
-            html.H1("Indicators"),
+            html.H1(_("Indicators")),
             html.P(
-                "Every indicator in the current data release. Open one for its chart, map, table and metadata.",
+                _("Every indicator in the current data release. Open one for its chart, map, table and metadata."),
                 className="lead fs-6",
             ),
             *sections(release),
@@ -40,7 +49,9 @@ def layout(**_query):
 def sections(release: Release) -> list[html.Section]:
     """One table per theme, with each indicator's coverage in the release."""
     inds, coverage = _data.indicators(release), _data.indicator_coverage(release)
-    titles = {slug: theme.title for slug, theme in _themes.themes().items()} | THEME_TITLES
+    titles = {slug: theme.title for slug, theme in _themes.themes().items()} | {
+        k: _(v) for k, v in THEME_TITLES.items()
+    }
     frame = inds.join(coverage[["countries"]].rename(columns={"countries": "n_countries"}), how="left")
     frame = frame.assign(
         n_countries=frame["n_countries"].fillna(0).astype(int),
@@ -58,13 +69,13 @@ def sections(release: Release) -> list[html.Section]:
                     c.table(
                         rows,
                         [
-                            ("name", "Indicator"),
+                            ("name", _("Indicator")),
                             ("sdg", "SDG"),
-                            ("unit_text", "Unit"),
-                            ("n_countries", "Countries"),
-                            ("years", "Years"),
+                            ("unit_text", _("Unit")),
+                            ("n_countries", _("Countries")),
+                            ("years", _("Years")),
                         ],
-                        f"Indicators: {heading}",
+                        _("Indicators: %(heading)s", heading=heading),
                         {"name": lambda r: f"/indicator/{r['code']}"},
                     ),
                 ]
@@ -75,8 +86,8 @@ def sections(release: Release) -> list[html.Section]:
 
 def _years(coverage: pd.DataFrame, code: str) -> str:
     if code not in coverage.index:
-        return "no data"
+        return _("no data")
     first, last = coverage.loc[code, "first_year"], coverage.loc[code, "last_year"]
     if pd.isna(first) or pd.isna(last):
-        return "years not stated"
+        return _("years not stated")
     return str(int(first)) if first == last else f"{int(first)}–{int(last)}"

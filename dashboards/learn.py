@@ -9,19 +9,24 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from flask_babel import gettext as _
 
 from content.loader import library
 from content.models import TOPICS, ContentError, Explainer
 from dashboards import _components as c
+from web import i18n
+from web.i18n import N_
 
 dash.register_page(
     __name__,
     path="/learn",
-    title="Learn – Delta 8.7",
-    name="Learning space",
-    nav="Learn",
+    title=N_("Learn – Delta 8.7"),
+    name=N_("Learning space"),
+    nav=N_("Learn"),
     order=6,
-    description="Plain-language explainers on child labour, forced labour, modern slavery, trafficking and their data.",
+    description=N_(
+        "Plain-language explainers on child labour, forced labour, modern slavery, trafficking and their data."
+    ),
 )
 
 
@@ -30,16 +35,19 @@ def layout(topic: str | list | None = None, **_query) -> html.Div:
     try:
         lib = library()
     except ContentError as exc:
-        return html.Div([html.H1("Learn"), c.notice(f"The learning space could not be loaded: {exc}", "danger")])
+        return html.Div(
+            [html.H1(_("Learn")), c.notice(_("The learning space could not be loaded: %(exc)s", exc=exc), "danger")]
+        )
     selected, unknown = parse_topics(topic)
     groups = lib.by_topic()
     shown = [t for t in TOPICS if t in selected] if selected else list(TOPICS)
     children = [
-        html.H1("Learn"),
+        html.H1(_("Learn")),
         html.P(
             [
-                "What the numbers on this platform mean, how they were measured and how far to trust them. "
-                "Each explainer links to the live data it discusses. See also the ",
+                _(
+                    "What the numbers on this platform mean, how they were measured and how far to trust them. Each explainer links to the live data it discusses. See also the "
+                ),
                 dcc.Link("glossary", href="/learn/glossary"),
                 ".",
             ],
@@ -48,9 +56,11 @@ def layout(topic: str | list | None = None, **_query) -> html.Div:
         topic_filter(selected, {t: len(groups[t]) for t in TOPICS}),
     ]
     if unknown:
-        children.append(c.notice(f"Unknown topic(s) ignored: {', '.join(unknown)}.", "warning"))
+        children.append(c.notice(_("Unknown topic(s) ignored: %(join)s.", join=", ".join(unknown)), "warning"))
     children += [topic_section(t, groups[t]) for t in shown if groups[t]]
-    children.append(html.P(f"{len(lib.explainers)} explainers in all.", id="learn-count", className="small"))
+    children.append(
+        html.P(_("%(count)s explainers in all.", count=len(lib.explainers)), id="learn-count", className="small")
+    )
     if lib.problems:
         children.append(problems_note(lib.problems))
     return html.Div(children, id="learn-index")
@@ -66,14 +76,14 @@ def parse_topics(topic: str | list | None) -> tuple[list[str], list[str]]:
 
 def topic_filter(selected: list[str], counts: dict[str, int]) -> html.Nav:
     """Toggle links, one per topic, plus "All topics"; the current choice is marked for screen readers too."""
-    items = [_pill("All topics", "/learn", not selected, "learn-topic-all")]
+    items = [_pill(_("All topics"), "/learn", not selected, "learn-topic-all")]
     for slug, label in TOPICS.items():
         toggled = [t for t in selected if t != slug] if slug in selected else [*selected, slug]
         href = "/learn?topic=" + ",".join(toggled) if toggled else "/learn"
         items.append(_pill(f"{label} ({counts.get(slug, 0)})", href, slug in selected, f"learn-topic-{slug}"))
     return html.Nav(
-        [html.H2("Filter by topic", className="h6"), html.Ul(items, className="nav nav-pills gap-2 flex-wrap")],
-        **{"aria-label": "Filter explainers by topic"},
+        [html.H2(_("Filter by topic"), className="h6"), html.Ul(items, className="nav nav-pills gap-2 flex-wrap")],
+        **{"aria-label": _("Filter explainers by topic")},
         className="mb-4",
         id="learn-filter",
     )
@@ -81,7 +91,7 @@ def topic_filter(selected: list[str], counts: dict[str, int]) -> html.Nav:
 
 def _pill(label: str, href: str, active: bool, pill_id: str) -> html.Li:
     # dcc.Link takes no aria-* props, so the selected state is also spelled out for screen readers.
-    children = [label, html.Span(" (selected)", className="visually-hidden")] if active else label
+    children = [label, html.Span(_(" (selected)"), className="visually-hidden")] if active else label
     link = dcc.Link(children, href=href, id=pill_id, className="nav-link" + (" active" if active else ""))
     return html.Li(link, className="nav-item")
 
@@ -104,7 +114,11 @@ def explainer_card(explainer: Explainer) -> dbc.Card:
                 html.H3(dcc.Link(meta.title, href=f"/learn/{meta.slug}"), className="h6 card-title"),
                 html.P(meta.summary, className="small mb-2"),
                 html.P(
-                    f"{meta.reading_time} min read · reviewed {meta.last_reviewed:%d %B %Y}",
+                    _(
+                        "%(reading_time)s min read · reviewed %(last_reviewed)s",
+                        reading_time=meta.reading_time,
+                        last_reviewed=i18n.day(meta.last_reviewed),
+                    ),
                     className="small text-body-secondary mb-0",
                 ),
             ]
@@ -116,7 +130,7 @@ def explainer_card(explainer: Explainer) -> dbc.Card:
 def problems_note(problems: tuple[str, ...]) -> html.Details:
     """Content files that failed validation (for staff; the rest of the space still works)."""
     return html.Details(
-        [html.Summary(f"{len(problems)} content problem(s)"), html.Ul([html.Li(p) for p in problems])],
+        [html.Summary(_("%(count)s content problem(s)", count=len(problems))), html.Ul([html.Li(p) for p in problems])],
         className="small text-danger",
         id="learn-problems",
     )

@@ -11,18 +11,21 @@ from urllib.parse import urlencode
 
 import dash
 from dash import dcc, html
+from flask_babel import gettext as _
 
 from content.loader import library
 from content.models import TOPICS, ContentError, Explainer, Library
 from dashboards import _components as c
 from dashboards import _learn, _markdown
+from web import i18n
+from web.i18n import N_
 
 dash.register_page(
     __name__,
     path_template="/learn/<slug>",
-    title=lambda slug=None, **_: page_title(slug),
-    name="Explainer",
-    description="An explainer from the Delta 8.7 learning space.",
+    title=lambda slug=None, **_skip: page_title(slug),
+    name=N_("Explainer"),
+    description=N_("An explainer from the Delta 8.7 learning space."),
 )
 
 
@@ -32,7 +35,7 @@ def page_title(slug: str | None) -> str:
         explainer = library().explainers.get(slug or "")
     except ContentError:
         explainer = None
-    return f"{explainer.title} – Learn – Delta 8.7" if explainer else "Learn – Delta 8.7"
+    return _("%(title)s – Learn – Delta 8.7", title=explainer.title) if explainer else _("Learn – Delta 8.7")
 
 
 def layout(slug: str | None = None, **_query) -> html.Div:
@@ -44,7 +47,9 @@ def layout(slug: str | None = None, **_query) -> html.Div:
     try:
         lib = library()
     except ContentError as exc:
-        return html.Div([html.H1("Learn"), c.notice(f"The learning space could not be loaded: {exc}", "danger")])
+        return html.Div(
+            [html.H1(_("Learn")), c.notice(_("The learning space could not be loaded: %(exc)s", exc=exc), "danger")]
+        )
     explainer = lib.explainers.get(slug or "")
     if explainer is None:
         return not_found(slug or "", lib)
@@ -69,12 +74,12 @@ def breadcrumb(title: str) -> html.Nav:
     return html.Nav(
         html.Ol(
             [
-                html.Li(dcc.Link("Learn", href="/learn"), className="breadcrumb-item"),
+                html.Li(dcc.Link(_("Learn"), href="/learn"), className="breadcrumb-item"),
                 html.Li(title, className="breadcrumb-item active"),
             ],
             className="breadcrumb small",
         ),
-        **{"aria-label": "Breadcrumb"},
+        **{"aria-label": _("Breadcrumb")},
     )
 
 
@@ -88,7 +93,15 @@ def header(explainer: Explainer) -> html.Div:
         [
             html.P(meta.summary, className="lead"),
             html.P(
-                ["Topics: ", *topics, f" · {meta.reading_time} min read · last reviewed {meta.last_reviewed:%d %B %Y}"],
+                [
+                    _("Topics: "),
+                    *topics,
+                    _(
+                        " · %(reading_time)s min read · last reviewed %(last_reviewed)s",
+                        reading_time=meta.reading_time,
+                        last_reviewed=i18n.day(meta.last_reviewed),
+                    ),
+                ],
                 className="small text-body-secondary",
             ),
         ]
@@ -102,8 +115,8 @@ def live_data(explainer: Explainer) -> html.Section | None:
         return None
     return html.Section(
         [
-            html.H2("The data behind this explainer", id="learn-live-data"),
-            html.P("Live charts from the platform's current data release.", className="small"),
+            html.H2(_("The data behind this explainer"), id="learn-live-data"),
+            html.P(_("Live charts from the platform's current data release."), className="small"),
             *_learn.related_charts(codes),
         ],
         className="mt-5",
@@ -125,8 +138,8 @@ def used_by(explainer: Explainer) -> html.Section:
         if items:
             body += [html.H3(heading, className="h6 mb-1"), html.Ul(items)]
     if not body:
-        body = [html.P("No dashboard links to this explainer yet.", className="small")]
-    return html.Section([html.H2("Where this is used", className="h4"), *body], className="mt-4", id="learn-used-by")
+        body = [html.P(_("No dashboard links to this explainer yet."), className="small")]
+    return html.Section([html.H2(_("Where this is used"), className="h4"), *body], className="mt-4", id="learn-used-by")
 
 
 def key_terms(explainer: Explainer, lib: Library) -> html.Section | None:
@@ -135,7 +148,7 @@ def key_terms(explainer: Explainer, lib: Library) -> html.Section | None:
     if not terms:
         return None
     items = [html.Li(dcc.Link(t.term, href=f"/learn/glossary#{t.slug}")) for t in terms]
-    return html.Section([html.H2("Key terms", className="h4"), html.Ul(items)], className="mt-4")
+    return html.Section([html.H2(_("Key terms"), className="h4"), html.Ul(items)], className="mt-4")
 
 
 def not_found(slug: str, lib: Library) -> html.Div:
@@ -147,16 +160,16 @@ def not_found(slug: str, lib: Library) -> html.Div:
     suggestions = guesses or list(titles)[:5]
     return html.Div(
         [
-            html.H1("Explainer not found"),
-            html.P(f"There is no explainer called “{slug}”." if slug else "No explainer was named."),
-            html.H2("Perhaps you were looking for", className="h5"),
+            html.H1(_("Explainer not found")),
+            html.P(_("There is no explainer called “%(slug)s”.", slug=slug) if slug else _("No explainer was named.")),
+            html.H2(_("Perhaps you were looking for"), className="h5"),
             html.Ul([html.Li(dcc.Link(titles[s], href=f"/learn/{s}")) for s in suggestions], id="learn-suggestions"),
             html.P(
                 [
-                    dcc.Link("See all explainers", href="/learn"),
-                    " or ",
+                    dcc.Link(_("See all explainers"), href="/learn"),
+                    _(" or "),
                     dcc.Link(
-                        "search the platform", href="/search?" + urlencode({"q": " ".join(sorted(words)) or slug})
+                        _("search the platform"), href="/search?" + urlencode({"q": " ".join(sorted(words)) or slug})
                     ),
                     ".",
                 ]

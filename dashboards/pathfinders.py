@@ -5,12 +5,16 @@ from __future__ import annotations
 import dash
 import pandas as pd
 from dash import html
+from flask_babel import gettext as _
 
 from dashboards import _components as c
 from dashboards import _data
 from warehouse import Release, ReleaseError
+from web.i18n import N_
 
-dash.register_page(__name__, path="/pathfinders", title="Pathfinder countries – Delta 8.7", name="Pathfinder countries")
+dash.register_page(
+    __name__, path="/pathfinders", title=N_("Pathfinder countries – Delta 8.7"), name=N_("Pathfinder countries")
+)
 
 
 def source_text(release: Release) -> str:
@@ -18,7 +22,7 @@ def source_text(release: Release) -> str:
     sources = _data.sources(release)
     match = sources[sources["id"].str.contains("pathfinder", case=False, na=False)]
     if match.empty:
-        return "the Alliance 8.7 pathfinder list kept by platform staff (data/reference/pathfinders.yaml)"
+        return _("the Alliance 8.7 pathfinder list kept by platform staff (data/reference/pathfinders.yaml)")
     row = match.iloc[0]
     return f"{row['publisher']}, {row['title']}" + (f" ({row['citation']})" if row.get("citation") else "")
 
@@ -28,7 +32,12 @@ def layout(**_query):
     try:
         release = _data.release()
     except ReleaseError as exc:
-        return html.Div([html.H1("Pathfinder countries"), c.notice(f"No data release is available: {exc}", "warning")])
+        return html.Div(
+            [
+                html.H1(_("Pathfinder countries")),
+                c.notice(_("No data release is available: %(exc)s", exc=exc), "warning"),
+            ]
+        )
     countries = _data.countries(release)
     names = _data.area_names(release)
     chosen = countries[countries["pathfinder"].fillna(False).astype(bool)]
@@ -43,24 +52,28 @@ def layout(**_query):
     body = (
         c.table(
             frame,
-            [("name", "Country"), ("status", "Status"), ("region", "Region")],
-            "Alliance 8.7 pathfinder countries",
+            [("name", _("Country")), ("status", _("Status")), ("region", _("Region"))],
+            _("Alliance 8.7 pathfinder countries"),
             {"name": lambda r: f"/country/{r['iso3']}"},
         )
         if not frame.empty
-        else c.notice("No pathfinder countries are listed in this release.")
+        else c.notice(_("No pathfinder countries are listed in this release."))
     )
     return html.Div(
         [
-            html.H1("Pathfinder countries"),
+            html.H1(_("Pathfinder countries")),
             html.P(
-                "Pathfinder countries commit to go further and faster toward target 8.7 and work with the "
-                "Alliance 8.7 partners. This list shows the countries the platform's reference file names, with "
-                "what the cited document says.",
+                _(
+                    "Pathfinder countries commit to go further and faster toward target 8.7 and work with the Alliance 8.7 partners. This list shows the countries the platform's reference file names, with what the cited document says."
+                ),
                 className="lead fs-6",
             ),
             html.Div(body, id="pathfinders-table"),
-            html.P(f"Source: {source_text(release)}.", className="small text-body-secondary", id="pathfinders-source"),
+            html.P(
+                _("Source: %(source_text)s.", source_text=source_text(release)),
+                className="small text-body-secondary",
+                id="pathfinders-source",
+            ),
             html.P(c.explainer_link("alliance-8-7-and-pathfinders", "What is a pathfinder country?")),
         ],
         id="pathfinders-page",

@@ -7,28 +7,35 @@ from urllib.parse import urlencode
 
 import dash
 from dash import Input, Output, callback, clientside_callback, dash_table, dcc, html
+from flask_babel import gettext as _
 
 from dashboards import _components as c
 from dashboards import _data, _figures
 from dashboards import _progress as pr
 from warehouse import ReleaseError
 from web import inputs
+from web.i18n import N_
 
 dash.register_page(
-    __name__, path="/progress", title="Progress toward target 8.7 – Delta 8.7", name="Progress", nav="Progress", order=4
+    __name__,
+    path="/progress",
+    title=N_("Progress toward target 8.7 – Delta 8.7"),
+    name=N_("Progress"),
+    nav=N_("Progress"),
+    order=4,
 )
 
 COLUMNS = [
-    ("name", "Country", "text"),
-    ("status", "Status", "text"),
-    ("trend", "Trend", "text"),
-    ("baseline_year", "From", "numeric"),
-    ("baseline_value", "Value then", "numeric"),
-    ("latest_year", "To", "numeric"),
-    ("latest_value", "Latest value", "numeric"),
-    ("points", "Points", "numeric"),
-    ("age", "Age", "text"),
-    ("reason", "Why", "text"),
+    ("name", N_("Country"), "text"),
+    ("status", N_("Status"), "text"),
+    ("trend", N_("Trend"), "text"),
+    ("baseline_year", N_("From"), "numeric"),
+    ("baseline_value", N_("Value then"), "numeric"),
+    ("latest_year", N_("To"), "numeric"),
+    ("latest_value", N_("Latest value"), "numeric"),
+    ("points", N_("Points"), "numeric"),
+    ("age", N_("Age"), "text"),
+    ("reason", N_("Why"), "text"),
 ]
 
 
@@ -37,7 +44,7 @@ def layout(indicator=None, region=None, income=None, pathfinder=None, **_query):
     try:
         release = _data.release()
     except ReleaseError as exc:
-        return c.notice(f"No data release is available: {exc}", "warning")
+        return c.notice(_("No data release is available: %(exc)s", exc=exc), "warning")
     choices = pr.indicator_choices(release)
     codes = [o["value"] for o in choices]
     picked = indicator if indicator in codes else (codes[0] if codes else None)
@@ -45,21 +52,22 @@ def layout(indicator=None, region=None, income=None, pathfinder=None, **_query):
     given = {"region": region, "income": income, "pathfinder": pathfinder}
     values = {k: v if v in {o["value"] for o in selects[k]} else "" for k, v in given.items()}
     intro = [
-        "Is each country moving toward target 8.7 fast enough? Each country's status compares the observed annual "
-        "change of its latest comparable survey points with the change the target needs. ",
-        html.A("How the platform measures progress", href="/learn/measuring-progress"),
-        ". Countries without two recent comparable points are listed as insufficient data; see also the ",
-        html.A("data gaps", href="/coverage"),
+        _(
+            "Is each country moving toward target 8.7 fast enough? Each country's status compares the observed annual change of its latest comparable survey points with the change the target needs. "
+        ),
+        html.A(_("How the platform measures progress"), href="/learn/measuring-progress"),
+        _(". Countries without two recent comparable points are listed as insufficient data; see also the "),
+        html.A(_("data gaps"), href="/coverage"),
         ".",
     ]
     return html.Div(
         [
-            html.H1("Progress toward target 8.7"),
+            html.H1(_("Progress toward target 8.7")),
             html.P(intro, className="lead fs-6"),
             controls(choices, picked, selects, values),
             html.P(id="progress-summary", className="small", **{"aria-live": "polite"}),
             c.live_chart("progress-map", is_map=True),
-            html.H2("Countries", className="h5"),
+            html.H2(_("Countries"), className="h5"),
             status_table(),
             dcc.Store(id="progress-search"),
             dcc.Store(id="progress-search-applied"),
@@ -69,8 +77,8 @@ def layout(indicator=None, region=None, income=None, pathfinder=None, **_query):
 
 
 def controls(choices, picked, selects, values) -> html.Div:
-    labels = {"region": "Region (SDG)", "income": "Income group", "pathfinder": "Pathfinder status"}
-    fields = [_field("progress-indicator", "Indicator", choices, picked, 5)]
+    labels = {"region": _("Region (SDG)"), "income": _("Income group"), "pathfinder": _("Pathfinder status")}
+    fields = [_field("progress-indicator", _("Indicator"), choices, picked, 5)]
     fields += [_field(f"progress-{key}", labels[key], selects[key], values[key], 2) for key in pr.FILTERS]
     return html.Div(fields, className="row g-2 mb-2")
 
@@ -92,7 +100,7 @@ def status_table() -> dash_table.DataTable:
         )
         return dash_table.DataTable(
             id="progress-table",
-            columns=[{"name": label, "id": key, "type": kind} for key, label, kind in COLUMNS],
+            columns=[{"name": _(label), "id": key, "type": kind} for key, label, kind in COLUMNS],
             data=[],
             sort_action="native",
             sort_mode="single",
@@ -126,26 +134,34 @@ def update_view(indicator, region, income, pathfinder):
     filters = {k: inputs.text(v, k, "") for k, v in zip(pr.FILTERS, (region, income, pathfinder), strict=True)}
     rows = pr.country_rows(release, code, filters)
     info = meta.loc[code]
-    figure = pr.status_map_figure(rows, f"{info['name']}: progress status by country")
+    figure = pr.status_map_figure(rows, _("%(name)s: progress status by country", name=info["name"]))
     counts = rows["status"].value_counts()
-    summary = "; ".join(f"{counts[s]} {s}" for s in pr.words.STATUSES if s in counts) or "no country"
+    summary = "; ".join(f"{counts[s]} {s}" for s in pr.words.STATUSES if s in counts) or _("no country")
     note = html.P(
         [
-            f"Source: {', '.join(sorted(set(rows['source'])) or ['–'])}. Series: both sexes, ages {info['standard_age']}."
-            " A status needs two comparable points, the latest within ten years."
+            _(
+                "Source: %(join)s. Series: both sexes, ages %(standard_age)s. A status needs two comparable points, the latest within ten years.",
+                join=", ".join(sorted(set(rows["source"])) or ["–"]),
+                standard_age=info["standard_age"],
+            )
         ],  # fmt: skip
         className="chart-source small text-body-secondary mb-1",
     )
     query = {k: v for k, v in {"indicator": code, **filters}.items() if v}
-    text = f"{len(rows)} countries with {info['short_name'] or info['name']} data: {summary}."
-    pointer = html.P("Every country of the map is a row of the sortable table below.", className="mb-0")
+    text = _(
+        "%(count)s countries with %(value)s data: %(summary)s.",
+        count=len(rows),
+        value=info["short_name"] or info["name"],
+        summary=summary,
+    )
+    pointer = html.P(_("Every country of the map is a row of the sortable table below."), className="mb-0")
     records = pr.table_records(rows, info["unit"], info["decimals"])
     return c.plain(figure), note, text, pointer, records, text, "?" + urlencode(query)
 
 
 def empty_view() -> tuple:
     """Every output of update_view when the release has no country status to show."""
-    text = "No country has a progress status in this release."
+    text = _("No country has a progress status in this release.")
     return c.plain(_figures.empty_figure(text)), "", text, "", [], text, ""
 
 

@@ -9,28 +9,30 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from flask_babel import gettext as _
 
 from dashboards import _components as c
 from dashboards import _search
+from web.i18n import N_
 
 dash.register_page(
     __name__,
     path="/search",
-    title="Search – Delta 8.7",
-    name="Search",
-    description="Search countries, indicators, themes, explainers and glossary terms.",
+    title=N_("Search – Delta 8.7"),
+    name=N_("Search"),
+    description=N_("Search countries, indicators, themes, explainers and glossary terms."),
 )
 
 
 def layout(q: str | list | None = None, **_query) -> html.Div:
     """The search form and, when a query is given, its results."""
     query = (q[0] if isinstance(q, list) else q or "").strip()[:200]
-    children = [html.H1("Search"), search_form(query)]
+    children = [html.H1(_("Search")), search_form(query)]
     if query:
         children.append(results_view(_search.search(query)))
     else:
         children.append(
-            html.P("Type a country, an indicator, an SDG code such as 8.7.1, or any word.", className="small")
+            html.P(_("Type a country, an indicator, an SDG code such as 8.7.1, or any word."), className="small")
         )
     return html.Div(children, id="search-page")
 
@@ -39,11 +41,11 @@ def search_form(query: str) -> html.Form:
     """A GET form to /search, pre-filled with the current query."""
     return html.Form(
         [
-            html.Label("Search the platform", htmlFor="search-input", className="form-label"),
+            html.Label(_("Search the platform"), htmlFor="search-input", className="form-label"),
             dbc.InputGroup(
                 [
                     dcc.Input(id="search-input", name="q", type="search", value=query, className="form-control"),
-                    html.Button("Search", type="submit", className="btn btn-primary"),
+                    html.Button(_("Search"), type="submit", className="btn btn-primary"),
                 ]
             ),
         ],
@@ -57,15 +59,20 @@ def search_form(query: str) -> html.Form:
 def results_view(results: _search.Results) -> html.Div:
     """A count line, then one section per kind with hits."""
     if len(results.query.replace(" ", "")) < _search.MIN_QUERY:
-        return c.notice("Type at least two letters or digits.")
-    count = f"{results.total} result{'s' if results.total != 1 else ''} for “{results.query}”."
+        return c.notice(_("Type at least two letters or digits."))
+    count = _(
+        "%(total)s result%(value)s for “%(query)s”.",
+        total=results.total,
+        value="s" if results.total != 1 else "",
+        query=results.query,
+    )
     children = [html.P(count, id="search-count", role="status")]
     children += [c.notice(note) for note in results.notes]
     for kind, hits in results.groups.items():
         children.append(
             html.Section(
                 [
-                    html.H2(f"{_search.KINDS[kind]} ({len(hits)})", className="h5"),
+                    html.H2(f"{_(_search.KINDS[kind])} ({len(hits)})", className="h5"),
                     html.Ul([hit_item(hit) for hit in hits], className="list-unstyled"),
                 ],
                 id=f"search-{kind}",
@@ -76,9 +83,9 @@ def results_view(results: _search.Results) -> html.Div:
         children.append(
             html.P(
                 [
-                    "Nothing matched. Check the spelling, try fewer words, or browse the ",
+                    _("Nothing matched. Check the spelling, try fewer words, or browse the "),
                     dcc.Link("explainers", href="/learn"),
-                    " and the ",
+                    _(" and the "),
                     dcc.Link("glossary", href="/learn/glossary"),
                     ".",
                 ]

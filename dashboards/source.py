@@ -8,22 +8,25 @@ from __future__ import annotations
 
 import dash
 from dash import dcc, html
+from flask_babel import gettext as _
 
 from dashboards import _components as c
 from dashboards import _data, _sources
 from dataproduct import citation
 from warehouse import Release, ReleaseError
+from web import i18n
+from web.i18n import N_
 
 
-def title(source_id: str | None = None, **_) -> str:
+def title(source_id: str | None = None, **_skip) -> str:
     try:
         row = _sources.record(_data.release(), str(source_id or ""))
     except ReleaseError:
         row = None
-    return f"{row.get('short_name') or row['id'] if row else 'Source'} – Delta 8.7"
+    return _("%(value)s – Delta 8.7", value=row.get("short_name") or row["id"] if row else "Source")
 
 
-dash.register_page(__name__, path_template="/sources/<source_id>", title=title, name="Source")
+dash.register_page(__name__, path_template="/sources/<source_id>", title=title, name=N_("Source"))
 
 
 def layout(source_id: str | None = None, **_query):
@@ -31,21 +34,26 @@ def layout(source_id: str | None = None, **_query):
     try:
         release = _data.release()
     except ReleaseError as exc:
-        return html.Div([html.H1("Source"), c.notice(f"No data release is available: {exc}", "warning")])
+        return html.Div(
+            [html.H1(_("Source")), c.notice(_("No data release is available: %(exc)s", exc=exc), "warning")]
+        )
     row = _sources.record(release, str(source_id or ""))
     if row is None:
         return html.Div(
             [
-                html.H1("Source not found"),
+                html.H1(_("Source not found")),
                 html.P(
-                    ["There is no source with this id in the release served. ", html.A("All sources", href="/sources")]
+                    [
+                        _("There is no source with this id in the release served. "),
+                        html.A(_("All sources"), href="/sources"),
+                    ]
                 ),
             ],
             id="source-not-found",
         )
     return html.Div(
         [
-            html.P(html.A("← All sources", href="/sources"), className="small mb-1"),
+            html.P(html.A(_("← All sources"), href="/sources"), className="small mb-1"),
             html.H1(row.get("short_name") or row["id"], id="source-name", className="h2"),
             html.P(row.get("title") or "", className="lead"),
             record_list(row),
@@ -64,24 +72,24 @@ def _link(url: str) -> list:
     for i, piece in enumerate(str(url or "").split(" ; ")):
         parts += ["; "] if i else []
         parts.append(html.A(piece, href=piece, rel="noopener") if piece.startswith(("http://", "https://")) else piece)
-    return parts or ["not stated"]
+    return parts or [_("not stated")]
 
 
 def record_list(row: dict) -> html.Dl:
     """Publisher, title, edition, location, snapshot, retrieval, licence and what it allows, caveats."""
     facts = [
-        ("Publisher", row.get("publisher")),
-        ("Title", row.get("title")),
-        ("Edition", row.get("edition")),
-        ("Original location", _link(row.get("url"))),
-        ("How the copy used here was obtained", row.get("obtained_from")),
-        ("Retrieved", row.get("retrieved")),
-        ("Licence", row.get("licence") or "not stated"),
-        ("What the licence allows", _sources.allows(row)),
-        ("Caveats", row.get("caveats")),
+        (_("Publisher"), row.get("publisher")),
+        (_("Title"), row.get("title")),
+        (_("Edition"), row.get("edition")),
+        (_("Original location"), _link(row.get("url"))),
+        (_("How the copy used here was obtained"), row.get("obtained_from")),
+        (_("Retrieved"), row.get("retrieved")),
+        (_("Licence"), row.get("licence") or _("not stated")),
+        (_("What the licence allows"), _sources.allows(row)),
+        (_("Caveats"), row.get("caveats")),
     ]
     return html.Dl(
-        [part for key, value in facts for part in (html.Dt(key), html.Dd(value or "not stated"))],
+        [part for key, value in facts for part in (html.Dt(key), html.Dd(value or _("not stated")))],
         className="about-list",
         id="source-record",
     )
@@ -92,7 +100,7 @@ def cite_section(release: Release, row: dict) -> html.Section:
     text = citation.citation_text([row], release.id, release.created)
     return html.Section(
         [
-            html.H2("How to cite", className="h4 mt-4"),
+            html.H2(_("How to cite"), className="h4 mt-4"),
             html.Div(
                 [
                     html.Pre(text, id="source-citation", className="cite-text"),
@@ -110,18 +118,18 @@ def fed_section(release: Release, source_id: str) -> html.Section:
     table = c.table(
         fed,
         [
-            ("name", "Indicator"),
-            ("values", "Values"),
-            ("countries", "Countries"),
-            ("areas", "Aggregates"),
-            ("years", "Years"),
+            ("name", _("Indicator")),
+            ("values", _("Values")),
+            ("countries", _("Countries")),
+            ("areas", _("Aggregates")),
+            ("years", _("Years")),
         ],  # fmt: skip
-        "Indicators fed by this source",
+        _("Indicators fed by this source"),
         links={"name": lambda r: f"/indicator/{r['indicator']}"},
     )
     return html.Section(
         [
-            html.H2("Indicators and coverage", className="h4 mt-4"),
+            html.H2(_("Indicators and coverage"), className="h4 mt-4"),
             html.P(_sources.coverage(release, source_id), id="source-coverage"),
             table if not fed.empty else "",
         ]
@@ -130,12 +138,16 @@ def fed_section(release: Release, source_id: str) -> html.Section:
 
 def files_section(release: Release, source_id: str) -> html.Section:
     """The publisher's files read for this release, with their sha256 checksums."""
-    files = _sources.files(release, source_id).assign(size=lambda f: f["bytes"].map(lambda b: f"{int(b):,} bytes"))
+    files = _sources.files(release, source_id).assign(
+        size=lambda f: f["bytes"].map(lambda b: _("%(b)s bytes", b=i18n.decimal(int(b), 0)))
+    )
     return html.Section(
         [
-            html.H2("Files", className="h4 mt-4"),
-            html.P("The snapshot files the release was built from; the checksum identifies each file exactly."),
-            c.table(files, [("path", "File"), ("sha256", "SHA-256"), ("size", "Size")], "Files of this source"),
+            html.H2(_("Files"), className="h4 mt-4"),
+            html.P(_("The snapshot files the release was built from; the checksum identifies each file exactly.")),
+            c.table(
+                files, [("path", _("File")), ("sha256", _("SHA-256")), ("size", _("Size"))], _("Files of this source")
+            ),
         ],
         id="source-files",
     )
@@ -147,7 +159,7 @@ def history_section(release: Release, source_id: str) -> html.Section:
     items = [html.Li(f"{c_['release']} ({c_['created']}): {c_['change']}") for c_ in changes]
     return html.Section(
         [
-            html.H2("Changes by release", className="h4 mt-4"),
-            html.Ul(items, id="source-history") if items else html.P("No earlier release on this server holds it."),
+            html.H2(_("Changes by release"), className="h4 mt-4"),
+            html.Ul(items, id="source-history") if items else html.P(_("No earlier release on this server holds it.")),
         ]
     )

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import dash
 from dash import html
+from flask_babel import gettext as _
 
 from dashboards import _components as c
 from dashboards import _data
 from warehouse import ReleaseError
 from warehouse.schema import redistributable
+from web.i18n import N_
 
-dash.register_page(__name__, path="/sources", title="Sources – Delta 8.7", name="Sources")
+dash.register_page(__name__, path="/sources", title=N_("Sources – Delta 8.7"), name=N_("Sources"))
 
 
 def layout(**_query):
@@ -18,7 +20,9 @@ def layout(**_query):
     try:
         release = _data.release()
     except ReleaseError as exc:
-        return html.Div([html.H1("Sources"), c.notice(f"No data release is available: {exc}", "warning")])
+        return html.Div(
+            [html.H1(_("Sources")), c.notice(_("No data release is available: %(exc)s", exc=exc), "warning")]
+        )
     rows = sorted(_data.source_records(release).values(), key=lambda r: str(r.get("short_name") or r["id"]).lower())
     items = [
         html.Tr(
@@ -26,23 +30,29 @@ def layout(**_query):
                 html.Td(html.A(row.get("short_name") or row["id"], href=f"/sources/{row['id']}")),
                 html.Td(row.get("publisher") or ""),
                 html.Td(row.get("edition") or "–"),
-                html.Td("yes" if redistributable(row) else "no (shown with attribution)"),
+                html.Td("yes" if redistributable(row) else _("no (shown with attribution)")),
             ]
         )
         for row in rows
     ]
-    head = html.Thead(html.Tr([html.Th(h, scope="col") for h in ("Source", "Publisher", "Edition", "In downloads")]))
+    head = html.Thead(
+        html.Tr([html.Th(h, scope="col") for h in (_("Source"), _("Publisher"), _("Edition"), _("In downloads"))])
+    )
     return html.Div(
         [
-            html.H1("Sources"),
+            html.H1(_("Sources")),
             html.P(
-                "Every figure on the platform comes from one of these publishers' files. Each source's page gives "
-                "the full record: where the data come from, the licence and what it allows, how to cite it, the "
-                "files with their checksums, the indicators it feeds and the releases in which it changed.",
+                _(
+                    "Every figure on the platform comes from one of these publishers' files. Each source's page gives the full record: where the data come from, the licence and what it allows, how to cite it, the files with their checksums, the indicators it feeds and the releases in which it changed."
+                ),
             ),
             html.Div(
                 html.Table(
-                    [html.Caption(f"{len(rows)} sources in release {release.id}"), head, html.Tbody(items)],
+                    [
+                        html.Caption(_("%(count)s sources in release %(id)s", count=len(rows), id=release.id)),
+                        head,
+                        html.Tbody(items),
+                    ],
                     className="table table-sm small",
                     id="sources-table",
                 ),

@@ -6,19 +6,21 @@ import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
+from flask_babel import gettext as _
 
 from content.models import Theme
 from dashboards import _components as c
 from dashboards import _data, _figures, _forum, _series, _themes
 from warehouse import Release, ReleaseError
+from web.i18n import N_
 
 
-def title(slug: str | None = None, **_) -> str:
+def title(slug: str | None = None, **_skip) -> str:
     theme = _themes.themes().get(slug or "")
-    return f"{theme.title if theme else 'Theme'} – Delta 8.7"
+    return _("%(value)s – Delta 8.7", value=theme.title if theme else "Theme")
 
 
-dash.register_page(__name__, path_template="/theme/<slug>", title=title, name="Theme")
+dash.register_page(__name__, path_template="/theme/<slug>", title=title, name=N_("Theme"))
 
 
 def layout(slug: str | None = None, **_query):
@@ -29,13 +31,13 @@ def layout(slug: str | None = None, **_query):
     try:
         release = _data.release()
     except ReleaseError as exc:
-        return c.notice(f"No data release is available: {exc}", "warning")
+        return c.notice(_("No data release is available: %(exc)s", exc=exc), "warning")
     codes = tuple(sorted({f.indicator for f in theme.facts} | set(theme.chart.indicators if theme.chart else [])))
     areas = tuple(sorted({f.area for f in theme.facts} | ({theme.chart.area} if theme.chart else set())))
     obs = _data.area_observations(release, areas, codes) if codes else pd.DataFrame()
     return html.Div(
         [
-            html.P(html.A("← All themes", href="/themes"), className="small mb-1"),
+            html.P(html.A(_("← All themes"), href="/themes"), className="small mb-1"),
             html.H1(theme.title, id="theme-title"),
             html.P(theme.summary, className="lead fs-6"),
             facts(release, theme, obs),
@@ -52,14 +54,14 @@ def facts(release: Release, theme: Theme, obs: pd.DataFrame):
     """Key facts as cards, each with its number, year, source and nature from the release."""
     found = _themes.fact_rows(theme.facts, obs) if not obs.empty else []
     if not found:
-        return c.notice("No key facts for this theme in the served release.")
+        return c.notice(_("No key facts for this theme in the served release."))
     sources, inds = _data.sources(release), _data.indicators(release)
     cards = []
     for fact, row in found:
         decimals = inds.loc[fact.indicator, "decimals"] if fact.indicator in inds.index else 1
         details = [
             f"{int(row['year'])} · {_data.area_names(release).get(row['iso3'], row['iso3'])}",
-            f"Source: {c.source_short(sources, row)}",
+            _("Source: %(source_short)s", source_short=c.source_short(sources, row)),
             c.nature_text(row["nature"]).split(" (")[0],
         ]
         cards.append(
@@ -72,7 +74,7 @@ def facts(release: Release, theme: Theme, obs: pd.DataFrame):
             )
         )
     return html.Section(
-        [html.H2("Key facts", className="h4"), dbc.Row(cards, className="g-3", id="theme-facts")], className="mb-4"
+        [html.H2(_("Key facts"), className="h4"), dbc.Row(cards, className="g-3", id="theme-facts")], className="mb-4"
     )
 
 
@@ -95,14 +97,14 @@ def chart(release: Release, theme: Theme, obs: pd.DataFrame):
     title_text = f"{theme.title}: {area}"
     table = c.table(
         frame.assign(value=c.formatted(frame["value"], unit))[["series", "year", "value"]],
-        [("series", "Series"), ("year", "Year"), ("value", "Value")],
+        [("series", _("Series")), ("year", _("Year")), ("value", _("Value"))],
         title_text,
     )
     return c.chart(
         "theme-chart",
         _figures.trend_figure(frame, title_text, c.unit_label(unit)),
         c.trend_summary(frame, unit),
-        c.source_note(frame, sources, "Points from different publications or definitions are separate lines."),
+        c.source_note(frame, sources, _("Points from different publications or definitions are separate lines.")),
         table,
     )
 
@@ -128,27 +130,29 @@ def indicators(release: Release, theme: Theme) -> html.Section:
     body = [
         c.table(
             pd.DataFrame(records, columns=["code", "name", "unit", "countries", "years"]),
-            [("name", "Indicator"), ("unit", "Unit"), ("countries", "Countries"), ("years", "Years")],
-            f"Indicators of the theme {theme.title}",
+            [("name", _("Indicator")), ("unit", _("Unit")), ("countries", _("Countries")), ("years", _("Years"))],
+            _("Indicators of the theme %(title)s", title=theme.title),
             {"name": lambda r: f"/indicator/{r['code']}"},
         )
     ]
     if missing:
-        body.append(html.P(f"Not in this release: {', '.join(missing)}.", className="small text-body-secondary"))
-    return html.Section([html.H2("Indicators", className="h4"), *body], className="mb-4", id="theme-indicators")
+        body.append(
+            html.P(_("Not in this release: %(join)s.", join=", ".join(missing)), className="small text-body-secondary")
+        )
+    return html.Section([html.H2(_("Indicators"), className="h4"), *body], className="mb-4", id="theme-indicators")
 
 
 def explainers(theme: Theme) -> html.Section:
     items = [html.Li(html.A(c.explainer_title(slug), href=f"/learn/{slug}")) for slug in theme.explainers]
-    return html.Section([html.H2("Learn more", className="h4"), html.Ul(items)], className="mb-4")
+    return html.Section([html.H2(_("Learn more"), className="h4"), html.Ul(items)], className="mb-4")
 
 
 def not_found(slug) -> html.Div:
     items = [html.Li(html.A(t.title, href=f"/theme/{t.slug}")) for t in _themes.themes().values()]
     return html.Div(
         [
-            html.H1("Theme not found"),
-            html.P(f"There is no theme “{str(slug or '')[:40]}”. The themes are:"),
+            html.H1(_("Theme not found")),
+            html.P(_("There is no theme “%(value)s”. The themes are:", value=str(slug or "")[:40])),
             html.Ul(items),
         ],
         id="theme-not-found",

@@ -5,11 +5,15 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 from dash import html
+from flask_babel import gettext as _
 
 from content.models import Theme
 from dashboards import _themes
+from web.i18n import N_
 
-dash.register_page(__name__, path="/themes", title="Themes – Delta 8.7", name="Thematic areas", nav="Themes", order=3)
+dash.register_page(
+    __name__, path="/themes", title=N_("Themes – Delta 8.7"), name=N_("Thematic areas"), nav=N_("Themes"), order=3
+)
 
 
 def _card(theme: Theme) -> dbc.Col:
@@ -27,15 +31,16 @@ def layout(**_query):
     themes = list(_themes.themes().values())
     return html.Div(
         [
-            html.H1("Themes"),
+            html.H1(_("Themes")),
             html.P(
-                "SDG target 8.7 has three pillars. The Alliance 8.7 action groups add cross-cutting themes. "
-                "Each theme gathers its indicators, key facts from the data and explainers.",
+                _(
+                    "SDG target 8.7 has three pillars. The Alliance 8.7 action groups add cross-cutting themes. Each theme gathers its indicators, key facts from the data and explainers."
+                ),
                 className="lead fs-6",
             ),
-            html.H2("The three pillars of target 8.7", className="h4 mt-4"),
+            html.H2(_("The three pillars of target 8.7"), className="h4 mt-4"),
             dbc.Row([_card(t) for t in themes if t.pillar], className="g-3"),
-            html.H2("Alliance 8.7 action-group themes", className="h4 mt-4"),
+            html.H2(_("Alliance 8.7 action-group themes"), className="h4 mt-4"),
             dbc.Row([_card(t) for t in themes if not t.pillar], className="g-3"),
         ],
         id="themes-page",

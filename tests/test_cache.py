@@ -101,7 +101,7 @@ def test_redis_keys_carry_the_release_and_version_and_a_stopped_redis_only_costs
     assert client.get("/_test/square?n=5").json["square"] == 25
     assert len(CALLS) == 1
     keys = [k.decode() for k in redis.Redis.from_url(redis_server.url).keys("*")]
-    prefix = f"delta87:{release_id}:{web_cache.VERSION}:tests.test_cache._square:"
+    prefix = f"delta87:{release_id}:{web_cache.VERSION}:en:tests.test_cache._square:"
     assert any(k.startswith(prefix) for k in keys), keys
 
     redis_server.stop()

@@ -109,6 +109,12 @@ def href(path: str) -> str:
     return urlunsplit(parts._replace(query=urlencode([*query, ("lang", language)])))
 
 
+def query(search: str) -> str:
+    """A page's query string ("?a=1" or "") with the page's language kept (for URL state written by callbacks)."""
+    linked = href("/" + (search if search.startswith("?") or not search else "?" + search))
+    return linked[1:]
+
+
 def localize_links(component):
     """Give every internal `href` in a component tree the page's language (returns the tree)."""
     if component is None or not hasattr(component, "_traverse"):
@@ -143,13 +149,16 @@ def percent(value: float, decimals: int) -> str:
     return numbers.format_percent(exact, format=pattern, locale=locale())
 
 
-def day(value: date | datetime | str, form: str = "long") -> str:
-    """A date in the locale's form ("6 December 2026", "6 décembre 2026", "6 de diciembre de 2026")."""
+def day(value: date | datetime | str, english: str = "%d %B %Y", skeleton: str = "yMMMMd") -> str:
+    """A date for the page: English as the `english` strftime pattern always showed it; other languages in the
+    CLDR form of `skeleton` ("6 décembre 2026", "6 de diciembre de 2026"; "yMMMM": "diciembre de 2026")."""
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])
     if isinstance(value, datetime):
         value = value.date()
-    return dates.format_date(value, format=form, locale=locale())
+    if lang() == DEFAULT:
+        return value.strftime(english)
+    return dates.format_skeleton(skeleton, value, locale=locale())
 
 
 def territory(iso2: str | None) -> str | None:
