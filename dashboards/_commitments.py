@@ -46,7 +46,7 @@ class Status:
 
     @property
     def ratified(self) -> bool:
-        return self.status not in ("", _("not ratified"), "signed")
+        return self.status not in ("", "not ratified", "signed")
 
     @property
     def text(self) -> str:

@@ -10,6 +10,7 @@ from dash import dcc, html
 from flask_babel import gettext as _
 
 from dashboards import _cite
+from web import i18n
 from web.i18n import N_
 
 #: Plain-language names for the `nature` column.
@@ -31,18 +32,18 @@ def number(value: float | None, decimals: int | None = 1) -> str:
         return "–"
     decimals = 1 if decimals is None or pd.isna(decimals) else int(decimals)
     if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.{decimals}f}"
+        return i18n.decimal(int(value), 0)
+    return i18n.decimal(value, decimals)
 
 
 UNIT_LABELS = {
     "percent": "%",
-    "count": "number",
-    "number": "number",
+    "count": N_("number"),
+    "number": N_("number"),
     "per-1000": N_("per 1,000"),
     "usd": N_("US$"),
     "int-usd": N_("international $ (PPP)"),
-    "score": "score",
+    "score": N_("score"),
     "flag": N_("yes / no"),
 }
 
@@ -53,13 +54,13 @@ def format_value(value: float | None, unit: str | None, decimals: int | None = 1
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if unit == "flag":
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if unit in ("count", "number") and abs(value) >= 1_000_000:
         return _("%(number)s million", number=number(round(value / 1000000, 1), 1))
     text = number(value, decimals)
     if unit in ("percent", "%"):
-        return f"{text}%"
-    if unit in ("per-1000", _("per 1,000")):
+        return i18n.percent_text(text)
+    if unit in ("per-1000", "per 1,000"):
         return _("%(text)s per 1,000", text=text)
     if unit == "usd":
         return _("US$ %(text)s", text=text)

@@ -17,7 +17,7 @@ from dash import dcc, html
 from flask_babel import gettext as _
 
 from dashboards import _components as c
-from dashboards import _data, _series
+from dashboards import _data, _progress, _series
 from dashboards._figures import FONT, OKABE_ITO
 from warehouse import ObservationFilter, Release, ReleaseError, get_warehouse
 from warehouse import progress_text as words
@@ -164,7 +164,7 @@ def _observed_trace(obs: pd.DataFrame, unit: str) -> go.Scatter:
         name="Observed",
         line={"color": OBSERVED, "width": 2.5},
         marker={"size": 8, "color": OBSERVED},
-        hovertemplate="%{x}: %{y:,.4~g} " + c.unit_label(unit) + _("<extra>Observed</extra>"),
+        hovertemplate="%{x}: %{y:,.4~g} " + c.unit_label(unit) + "<extra>" + _("Observed") + "</extra>",
     )
 
 
@@ -295,9 +295,7 @@ def delta_section(area_code: str, indicator: str | None = None, compact: bool = 
     ]
     if not compact:
         parts += [_method(row), _others(rows, release)]
-    return html.Div(
-        parts, className="delta-view" + (_(" delta-compact") if compact else ""), id=f"delta-{area.lower()}"
-    )
+    return html.Div(parts, className="delta-view" + (" delta-compact" if compact else ""), id=f"delta-{area.lower()}")
 
 
 def _title(row: dict, meta: dict, release: Release) -> html.P:
@@ -319,7 +317,7 @@ def _badge(row: dict) -> html.P:
     return html.P(
         [
             dbc.Badge(
-                status.capitalize(),
+                _progress.status_label(status).capitalize(),
                 color=BADGE.get(status, "secondary"),
                 text_color="dark" if status in (words.TOO_SLOW, words.NOT_ASSESSED) else None,
                 className="delta-badge me-2 fs-6",

@@ -11,6 +11,7 @@ from dashboards._figures import _layout, empty_figure
 from warehouse import Release, get_warehouse
 from warehouse import progress_text as words
 from web.cache import by_release as memo
+from web.i18n import N_
 
 #: The indicator the page opens on: ILOSTAT's child labour series, the one with several surveys per country.
 DEFAULT_INDICATOR = "child_labour_ilostat"
@@ -27,6 +28,24 @@ COLOURS = {
     words.INSUFFICIENT: "#DDDDDD",
     words.NOT_ASSESSED: "#F0F0F0",
 }
+#: The status words of warehouse/progress_text.py, for the catalogue (the data keep the English codes).
+STATUS_WORDS = (
+    N_("target met"),
+    N_("on track"),
+    N_("progress too slow"),
+    N_("no clear change"),
+    N_("moving away"),
+    N_("target missed"),
+    N_("insufficient data"),
+    N_("not assessed"),
+)
+
+
+def status_label(status: str) -> str:
+    """A progress status in the page's language."""
+    return _(status) if isinstance(status, str) and status else status
+
+
 FILTERS = {"region": "sdg_region", "income": "income_group", "pathfinder": "pathfinder_status"}
 
 
@@ -85,7 +104,7 @@ def status_map_figure(rows: pd.DataFrame, title: str) -> go.Figure:
         part = rows[rows["status"] == status]
         if part.empty:
             continue
-        text = (part["name"] + ": " + status + " (" + part["baseline_year"].astype(str) + "–"
+        text = (part["name"] + ": " + status_label(status) + " (" + part["baseline_year"].astype(str) + "–"
                 + part["latest_year"].astype(str) + ")").tolist()  # fmt: skip
         colour = COLOURS[status]
         traces.append(
@@ -97,7 +116,7 @@ def status_map_figure(rows: pd.DataFrame, title: str) -> go.Figure:
                 customdata=part["iso3"].tolist(),
                 colorscale=[[0, colour], [1, colour]],
                 showscale=False,
-                name=f"{status} ({len(part)})",
+                name=f"{status_label(status)} ({len(part)})",
                 showlegend=True,
                 hovertemplate="%{text}<extra></extra>",
                 marker={"line": {"color": "white", "width": 0.4}},
@@ -118,7 +137,7 @@ def table_records(rows: pd.DataFrame, unit: str, decimals: int | None) -> list[d
         {
             "name": r["name"],
             "iso3": r["iso3"],
-            "status": r["status"],
+            "status": status_label(r["status"]),
             "trend": r.get("trend") or "",
             "points": int(r["points"]),
             "baseline_year": int(r["baseline_year"]),

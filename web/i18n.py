@@ -149,6 +149,15 @@ def percent(value: float, decimals: int) -> str:
     return numbers.format_percent(exact, format=pattern, locale=locale())
 
 
+def percent_text(number: str) -> str:
+    """An already formatted number as a percentage in the locale's way ("21.7%", "21,7 %")."""
+    if lang() == DEFAULT:
+        return f"{number}%"
+    pattern = locale().percent_formats[None].pattern
+    before, _, after = pattern.partition("#,##0")
+    return before + number + after  # the pattern's "%" is the sign fr and es use
+
+
 def day(value: date | datetime | str, english: str = "%d %B %Y", skeleton: str = "yMMMMd") -> str:
     """A date for the page: English as the `english` strftime pattern always showed it; other languages in the
     CLDR form of `skeleton` ("6 décembre 2026", "6 de diciembre de 2026"; "yMMMM": "diciembre de 2026")."""
