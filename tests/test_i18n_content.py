@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from collections import Counter
 from pathlib import Path
@@ -11,6 +12,8 @@ import yaml
 
 from content.loader import expand_glossary_links, split_front_matter
 from content.models import FrontMatter, slugify
+from etl.country_attributes import ILO_REGIONS, INCOME_GROUPS, SHORT_NAMES
+from etl.reference import SDG_REGIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGS = ("fr", "es")
@@ -109,3 +112,13 @@ def test_core_explainer_keeps_front_matter_numbers_and_links(lang, slug):
     assert shortcodes.findall(body) == shortcodes.findall(english_body), f"{lang} {slug}: shortcodes changed"
     links = re.compile(r"\]\((/[^)\s]*|https?://[^)\s]*)")
     assert sorted(links.findall(body)) == sorted(links.findall(english_body)), f"{lang} {slug}: links changed"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_region_and_group_has_a_name(lang):
+    names = _translated(lang, "data/reference/i18n/{lang}/areas.yaml")
+    with (ROOT / "data/reference/aggregates.csv").open(encoding="utf-8") as handle:
+        codes = {row["code"] for row in csv.DictReader(handle)}
+    codes |= {"WLD", *SDG_REGIONS, *ILO_REGIONS.values(), *INCOME_GROUPS.values(), *SHORT_NAMES}
+    missing = sorted(code for code in codes - {""} if not names.get(code))
+    assert not missing, f"{lang}: no name for {missing}"
