@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from content.loader import expand_glossary_links, split_front_matter
+from content.loader import WORDS_PER_MINUTE, expand_glossary_links, plain_text, split_front_matter
 from content.models import FrontMatter, slugify
 from etl.country_attributes import ILO_REGIONS, INCOME_GROUPS, SHORT_NAMES
 from etl.reference import SDG_REGIONS
@@ -26,6 +26,8 @@ CORE_EXPLAINERS = (
 )
 #: Front matter values that are words for readers; every other key is copied from the English file.
 TEXT_KEYS = {"title", "summary"}
+#: The explainers' last section, citing every source of the front matter (English: "Sources").
+SOURCES_HEADING = {"fr": "Sources", "es": "Fuentes"}
 INDICATOR_TEXT_KEYS = ("name", "short_name", "definition")
 THEME_TEXT_KEYS = ("title", "summary")
 
@@ -112,6 +114,16 @@ def test_core_explainer_keeps_front_matter_numbers_and_links(lang, slug):
     assert shortcodes.findall(body) == shortcodes.findall(english_body), f"{lang} {slug}: shortcodes changed"
     links = re.compile(r"\]\((/[^)\s]*|https?://[^)\s]*)")
     assert sorted(links.findall(body)) == sorted(links.findall(english_body)), f"{lang} {slug}: links changed"
+    heading, sources = body.rsplit("\n## ", 1)[-1].split("\n", 1)
+    assert heading.strip() == SOURCES_HEADING[lang], (
+        f"{lang} {slug}: the last section must be '## {SOURCES_HEADING[lang]}'"
+    )
+    cited = " ".join(sources.split())
+    for source in FrontMatter.model_validate(meta).sources:
+        for part in (source.publisher, source.title, source.date):
+            assert " ".join(part.split()) in cited, f"{lang} {slug}: {part!r} is not cited under the sources heading"
+    words = len(re.findall(r"\w+", plain_text(body)))
+    assert abs(meta["reading_time"] - words / WORDS_PER_MINUTE) <= max(1, meta["reading_time"] // 3) + 0.5
 
 
 @pytest.mark.parametrize("lang", LANGS)
