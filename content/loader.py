@@ -48,6 +48,8 @@ FORUM_DIR = CONTENT_DIR / "forum"
 CONTRIBUTING_FILE = CONTENT_DIR / "contributing.md"
 
 WORDS_PER_MINUTE = 200
+#: The last section's heading of an explainer or article: "Sources" (English, French) or "Fuentes" (Spanish).
+SOURCES_HEADINGS = ("sources", "fuentes")
 _INLINE_TEXT = {"softbreak": " ", "hardbreak": " "}
 GLOSSARY_LINK = re.compile(r"\[\[([^\[\]|]+?)(?:\|([^\[\]]+?))?\]\]")
 _AUDIT = MarkdownIt("commonmark", {"html": True}).enable("table").use(shortcodes.plugin)
@@ -280,7 +282,7 @@ def check_sources_cited(meta: FrontMatter | ArticleMeta, body: str, name: str) -
     """The body must end with a '## Sources' section citing every source's publisher, title and year."""
     tokens = _AUDIT.parse(body)
     headings = [i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2"]
-    if not headings or tokens[headings[-1] + 1].content.strip().casefold() != "sources":
+    if not headings or tokens[headings[-1] + 1].content.strip().casefold() not in SOURCES_HEADINGS:
         raise ContentError(f"{name}: body: the last section must be '## Sources'")
     section = _squash(" ".join(t.content for t in tokens[headings[-1] + 2 :] if t.type == "inline"))
     for index, source in enumerate(meta.sources):

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboards import _localized
 from warehouse import ObservationFilter, Release, get_warehouse
+from web import i18n
 from web.cache import by_release as memo
 from web.release import request_release
 
@@ -40,19 +42,22 @@ def tidy(frame: pd.DataFrame) -> pd.DataFrame:
 @memo
 def indicators(release: Release) -> pd.DataFrame:
     """The indicators table indexed by code."""
-    return get_warehouse().indicators(release).set_index("code", drop=False)
+    table = _localized.indicators(get_warehouse().indicators(release), i18n.lang())
+    return table.set_index("code", drop=False)
 
 
 @memo
 def countries(release: Release) -> pd.DataFrame:
     """The countries table indexed by ISO3, sorted by name."""
-    return get_warehouse().countries(release).sort_values("name").set_index("iso3", drop=False)
+    table = _localized.areas(get_warehouse().countries(release), i18n.lang(), "iso3", "iso2")
+    key = None if i18n.lang() == i18n.DEFAULT else _localized.sort_key
+    return table.sort_values("name", key=key).set_index("iso3", drop=False)
 
 
 @memo
 def regions(release: Release) -> pd.DataFrame:
     """The regions table indexed by code."""
-    return get_warehouse().regions(release).set_index("code", drop=False)
+    return _localized.areas(get_warehouse().regions(release), i18n.lang(), "code").set_index("code", drop=False)
 
 
 @memo

@@ -12,9 +12,10 @@ from urllib.parse import urlencode
 from dash import dcc, html
 from flask_babel import gettext as _
 
-from content.loader import indicator_definitions, library
+from content.loader import indicator_definitions
 from content.models import Article, ContentError
 from dashboards import _data
+from dashboards._content import library
 from warehouse import ReleaseError
 from web import i18n
 

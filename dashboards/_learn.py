@@ -16,10 +16,11 @@ import plotly.graph_objects as go
 from dash import dcc, html
 from flask_babel import gettext as _
 
-from content.loader import indicator_definitions, library, term_lookup
+from content.loader import indicator_definitions, term_lookup
 from content.models import ContentError, slugify
 from dashboards import _components as c
 from dashboards import _data, _figures, _series, _shell, _themes
+from dashboards._content import library
 from warehouse import Release, ReleaseError
 
 log = logging.getLogger(__name__)

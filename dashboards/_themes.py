@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from content import library
 from content.models import Fact, Theme
+from dashboards._content import library
 
 
 def themes() -> dict[str, Theme]:

@@ -12,10 +12,10 @@ import dash
 from dash import dcc, html
 from flask_babel import gettext as _
 
-from content.loader import library
 from content.models import ContentError
 from dashboards import _components as c
 from dashboards import _forum
+from dashboards._content import library
 from web.i18n import N_
 
 dash.register_page(

@@ -6,10 +6,10 @@ import dash
 from dash import dcc, html
 from flask_babel import gettext as _
 
-from content.loader import library
 from content.models import ContentError, GlossaryTerm
 from dashboards import _components as c
-from dashboards import _markdown
+from dashboards import _content, _markdown
+from dashboards._content import library
 from web.i18n import N_
 
 dash.register_page(
@@ -44,6 +44,7 @@ def layout(**_query) -> html.Div:
                 **{"aria-label": _("Breadcrumb")},
             ),
             html.H1(_("Glossary")),
+            _content.notice("glossary", next((t.slug for t in terms if _content.untranslated("glossary", t.slug)), "")),
             html.P(_("%(count)s terms used on this platform, in plain language.", count=len(terms)), className="lead"),
             letter_index(terms),
             html.Div([term_entry(t, lib.glossary, titles) for t in terms], id="glossary-terms"),

@@ -11,9 +11,10 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 from flask_babel import gettext as _
 
-from content.loader import library
 from content.models import TOPICS, ContentError, Explainer
 from dashboards import _components as c
+from dashboards import _content
+from dashboards._content import library
 from web import i18n
 from web.i18n import N_
 
@@ -80,7 +81,7 @@ def topic_filter(selected: list[str], counts: dict[str, int]) -> html.Nav:
     for slug, label in TOPICS.items():
         toggled = [t for t in selected if t != slug] if slug in selected else [*selected, slug]
         href = "/learn?topic=" + ",".join(toggled) if toggled else "/learn"
-        items.append(_pill(f"{label} ({counts.get(slug, 0)})", href, slug in selected, f"learn-topic-{slug}"))
+        items.append(_pill(f"{_(label)} ({counts.get(slug, 0)})", href, slug in selected, f"learn-topic-{slug}"))
     return html.Nav(
         [html.H2(_("Filter by topic"), className="h6"), html.Ul(items, className="nav nav-pills gap-2 flex-wrap")],
         **{"aria-label": _("Filter explainers by topic")},
@@ -100,7 +101,7 @@ def topic_section(topic: str, explainers: list[Explainer]) -> html.Section:
     """One topic's heading and its explainer cards."""
     cards = [dbc.Col(explainer_card(e), md=6, lg=4, className="mb-3") for e in explainers]
     return html.Section(
-        [html.H2(TOPICS[topic], id=f"learn-topic-section-{topic}", className="h4"), dbc.Row(cards)],
+        [html.H2(_content.topic_label(topic), id=f"learn-topic-section-{topic}", className="h4"), dbc.Row(cards)],
         className="mb-4",
     )
 

@@ -13,10 +13,10 @@ import dash
 from dash import dcc, html
 from flask_babel import gettext as _
 
-from content.loader import library
-from content.models import TOPICS, ContentError, Explainer, Library
+from content.models import ContentError, Explainer, Library
 from dashboards import _components as c
-from dashboards import _learn, _markdown
+from dashboards import _content, _learn, _markdown
+from dashboards._content import library
 from web import i18n
 from web.i18n import N_
 
@@ -57,7 +57,12 @@ def layout(slug: str | None = None, **_query) -> html.Div:
         [
             breadcrumb(explainer.title),
             html.Article(
-                [html.H1(explainer.title), header(explainer), *_markdown.render(explainer.body)],
+                [
+                    _content.notice("explainer", explainer.slug),
+                    html.H1(explainer.title),
+                    header(explainer),
+                    *_markdown.render(explainer.body),
+                ],
                 id="learn-article",
                 className="learn-article",
             ),
@@ -88,7 +93,7 @@ def header(explainer: Explainer) -> html.Div:
     meta = explainer.meta
     topics = []
     for i, topic in enumerate(meta.topics):
-        topics += [", " if i else "", dcc.Link(TOPICS[topic], href=f"/learn?topic={topic}")]
+        topics += [", " if i else "", dcc.Link(_content.topic_label(topic), href=f"/learn?topic={topic}")]
     return html.Div(
         [
             html.P(meta.summary, className="lead"),

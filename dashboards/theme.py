@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from content.models import Theme
 from dashboards import _components as c
-from dashboards import _data, _figures, _forum, _series, _themes
+from dashboards import _content, _data, _figures, _forum, _series, _themes
 from warehouse import Release, ReleaseError
 from web.i18n import N_
 
@@ -38,6 +38,7 @@ def layout(slug: str | None = None, **_query):
     return html.Div(
         [
             html.P(html.A(_("← All themes"), href="/themes"), className="small mb-1"),
+            _content.notice("theme", theme.slug),
             html.H1(theme.title, id="theme-title"),
             html.P(theme.summary, className="lead fs-6"),
             facts(release, theme, obs),

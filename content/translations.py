@@ -1,0 +1,122 @@
+"""Translated content: the English library with each piece that has a translation under `content/i18n/<lang>/`
+replaced by it, and the names of the pieces that are still in English.
+
+The files (written by the team; English files stay untouched): `glossary.yaml` (English term slug -> term,
+definition, aliases), `themes.yaml` (slug -> title, summary, facts: the text of each key fact in the English
+order), `learn/<slug>.md` (an explainer with the English front matter keys and a translated body). A translated
+body's `[[...]]` links name a translated term or alias (English spellings still work). A translation that
+cannot be read is logged and the English piece is shown instead, so pages never go down over it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import logging
+from pathlib import Path
+
+import yaml
+
+from content import loader
+from content.models import ContentError, Library
+
+log = logging.getLogger(__name__)
+
+I18N_DIR = loader.CONTENT_DIR / "i18n"
+
+
+@dataclasses.dataclass(frozen=True)
+class Translated:
+    """A language's library and the pieces of it still in English ("explainer:<slug>", "glossary:<slug>",
+    "theme:<slug>", "article:<slug>")."""
+
+    library: Library
+    missing: frozenset[str]
+
+
+@functools.lru_cache(maxsize=4)
+def library(lang: str, folder: Path = I18N_DIR) -> Translated:
+    """The content in `lang` (read once per process and language); English is the library itself."""
+    english = loader.library()
+    if lang == "en":
+        return Translated(english, frozenset())
+    base = folder / lang
+    glossary, missing = _glossary(english, _mapping(base / "glossary.yaml"))
+    lookup = {**loader.term_lookup(english.glossary), **loader.term_lookup(glossary)}
+    explainers = {}
+    for slug, explainer in english.explainers.items():
+        path = base / "learn" / f"{slug}.md"
+        explainers[slug] = _explainer(path, lookup) or explainer
+        if explainers[slug] is explainer:
+            missing.add(f"explainer:{slug}")
+    themes = {}
+    for slug, theme in english.themes.items():
+        text = _mapping(base / "themes.yaml").get(slug)
+        themes[slug] = _theme(theme, text) if isinstance(text, dict) else theme
+        if not isinstance(text, dict):
+            missing.add(f"theme:{slug}")
+    missing |= {f"article:{slug}" for slug in english.articles}
+    translated = dataclasses.replace(english, explainers=explainers, glossary=glossary, themes=themes)
+    return Translated(translated, frozenset(missing))
+
+
+@functools.lru_cache(maxsize=16)
+def _mapping(path: Path) -> dict:
+    """A YAML mapping file ({} when it is absent or unreadable, which is logged)."""
+    if not path.exists():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        log.error("translation %s unreadable, English shown: %s", path, exc)
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _glossary(english: Library, texts: dict) -> tuple[dict, set[str]]:
+    """The glossary with translated terms, aliases and definitions; the slugs without a translation."""
+    terms, missing = {}, set()
+    for slug, term in english.glossary.items():
+        text = texts.get(slug)
+        if not isinstance(text, dict) or not text.get("term") or not text.get("definition"):
+            terms[slug], missing = term, missing | {f"glossary:{slug}"}
+            continue
+        aliases = [str(a) for a in text.get("aliases") or []]
+        terms[slug] = term.model_copy(update={"term": str(text["term"]), "aliases": aliases, "definition": ""})
+    lookup = {**loader.term_lookup(english.glossary), **loader.term_lookup(terms)}
+    for slug, term in terms.items():
+        if term.definition:
+            continue
+        try:
+            definition = loader.expand_glossary_links(str(texts[slug]["definition"]), lookup, f"glossary {slug}")
+        except ContentError as exc:
+            log.error("translated glossary term %s: %s; English shown", slug, exc)
+            terms[slug], missing = english.glossary[slug], missing | {f"glossary:{slug}"}
+            continue
+        terms[slug] = term.model_copy(update={"definition": definition})
+    return dict(sorted(terms.items(), key=lambda item: item[1].term.casefold())), missing
+
+
+def _explainer(path: Path, lookup: dict[str, str]):
+    if not path.exists():
+        return None
+    try:
+        return loader.load_explainer(path, lookup)
+    except (ContentError, OSError) as exc:
+        log.error("translated explainer %s: %s; English shown", path, exc)
+        return None
+
+
+def _theme(theme, text: dict):
+    """A theme with its translated title, summary and key-fact texts (figures and codes stay the English file's)."""
+    facts = list(theme.facts)
+    for index, fact_text in enumerate(text.get("facts") or []):
+        if index < len(facts) and isinstance(fact_text, str) and fact_text:
+            facts[index] = facts[index].model_copy(update={"text": fact_text})
+    return theme.model_copy(
+        update={
+            "title": str(text.get("title") or theme.title),
+            "summary": str(text.get("summary") or theme.summary),
+            "facts": facts,
+        }
+    )

@@ -1,0 +1,73 @@
+"""Reference names in the page's language: indicator texts from `data/reference/i18n/<lang>/indicators.yaml`,
+area names from CLDR (Babel's territory names) with the platform's own names in
+`data/reference/i18n/<lang>/areas.yaml` (regions, groups, display-name overrides) taking precedence. Anything
+without a translation keeps its English text."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+import config
+from web import i18n
+
+log = logging.getLogger(__name__)
+
+REFERENCE_I18N = config.ROOT / "data" / "reference" / "i18n"
+#: The indicator fields a translation may give (the others are codes and numbers).
+INDICATOR_TEXTS = ("name", "short_name", "definition")
+
+
+@functools.lru_cache(maxsize=8)
+def _yaml(path: Path) -> dict:
+    if not path.exists():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        log.error("translation %s unreadable, English shown: %s", path, exc)
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def indicators(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The indicators table with its names and definitions in `lang` where a translation gives them."""
+    texts = _yaml(REFERENCE_I18N / lang / "indicators.yaml") if lang != i18n.DEFAULT else {}
+    if not texts or frame.empty:
+        return frame
+    frame = frame.copy()
+    for field in INDICATOR_TEXTS:
+        if field in frame.columns:
+            given = frame["code"].map(lambda code, f=field: (texts.get(code) or {}).get(f))
+            frame[field] = given.where(given.notna() & (given != ""), frame[field])
+    return frame
+
+
+def area_name(code: str, iso2: str | None, english: str, lang: str) -> str:
+    """One area's name in `lang`: the platform's own, else CLDR's, else the English name."""
+    if lang == i18n.DEFAULT:
+        return english
+    own = _yaml(REFERENCE_I18N / lang / "areas.yaml").get(code)
+    if own:
+        return str(own)
+    cldr = i18n.territory(iso2) if isinstance(iso2, str) else None
+    return cldr or english
+
+
+def areas(frame: pd.DataFrame, lang: str, code: str, iso2: str | None = None) -> pd.DataFrame:
+    """A countries or regions table with its `name` column in `lang` (`name_en` keeps the English name)."""
+    if lang == i18n.DEFAULT or frame.empty:
+        return frame
+    iso2s = frame[iso2] if iso2 and iso2 in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+    names = [area_name(c, i, n, lang) for c, i, n in zip(frame[code], iso2s, frame["name"], strict=True)]
+    return frame.assign(name_en=frame["name"], name=names)
+
+
+def sort_key(names: pd.Series) -> pd.Series:
+    """Names in alphabetical order for a reader: accents and case ignored ("Éthiopie" between "Espagne" and "Fidji")."""
+    return names.map(lambda n: unicodedata.normalize("NFKD", str(n)).encode("ascii", "ignore").decode().casefold())
