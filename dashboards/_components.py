@@ -26,6 +26,28 @@ GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": Fals
 MAP_CONFIG = {**GRAPH_CONFIG, "topojsonURL": "/assets/topojson/"}
 
 
+#: Words the data use for sexes, age bands and the nature of a figure, marked for the catalogue (shown through
+#: `word`; the data keep the English codes).
+DATA_WORDS = (
+    N_("total"),
+    N_("female"),
+    N_("male"),
+    N_("both sexes"),
+    N_("all ages"),
+    N_("not stated"),
+    N_("measured"),
+    N_("estimated"),
+    N_("modelled"),
+    N_("detected"),
+    N_("reported"),
+)
+
+
+def word(value) -> str:
+    """A data word (sex, age band, nature) in the page's language; other values unchanged."""
+    return _(value) if isinstance(value, str) and value in DATA_WORDS else value
+
+
 def number(value: float | None, decimals: int | None = 1) -> str:
     """A number with thousands separators; whole numbers without decimals."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -115,7 +137,9 @@ def age_text(row, standard: str | None = None) -> str:
     """The age band as published ("ages 5–14"); a band the publisher flags as non-standard says so."""
     age = _text(row.get("age"))
     band = (
-        _("ages %(replace)s", replace=age.replace("-", "–")) if age and age[0].isdigit() else age or _("age not stated")
+        _("ages %(replace)s", replace=age.replace("-", "–"))
+        if age and age[0].isdigit()
+        else word(age) or _("age not stated")
     )
     flagged = bool(row.get("age_nonstandard")) and not pd.isna(row.get("age_nonstandard"))
     if flagged and (not standard or age == standard):
@@ -257,10 +281,11 @@ def live_chart(graph_id: str, is_map: bool = False, figure=None) -> html.Figure:
     )
 
 
-def explainer_link(slug: str | None, label: str = _("What does this mean?")) -> html.A | None:
+def explainer_link(slug: str | None, label: str | None = None) -> html.A | None:
     """A link to the learning-space explainer for an indicator, when it has one."""
     if not slug or (isinstance(slug, float) and math.isnan(slug)):
         return None
+    label = label or _("What does this mean?")
     return html.A(label, href=f"/learn/{slug}", className="explainer-link small")
 
 

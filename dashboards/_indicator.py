@@ -128,7 +128,12 @@ def chart_view(release: Release, meta: dict, rows: pd.DataFrame, view: View) -> 
         label = label + " · " + edition.where(edition != "", picked["source"].map(titles).fillna(picked["source"]))
     frame = picked.assign(series=label)
     unit = meta.get("unit") or ""
-    title = _("%(short_name)s (%(sex)s, age %(age)s)", short_name=c.short_name(meta), sex=view.sex, age=view.age)
+    title = _(
+        "%(short_name)s (%(sex)s, age %(age)s)",
+        short_name=c.short_name(meta),
+        sex=c.word(view.sex),
+        age=c.word(view.age),
+    )
     marker = None if view.year == "latest" else int(view.year)
     figure = _figures.trend_figure(frame, title, c.unit_label(unit), marker)
     chosen = "" if view.areas else _("Showing a default selection: add countries to compare. ")

@@ -140,7 +140,9 @@ def gap_sentence(what: str, row: pd.Series | None, reference_year: int, where: s
     """A plain statement of a data gap from a headline row, e.g. "No child labour survey data since 2012."
     `later`: a dated row of the same indicator newer than the headline (another age band), said as such."""
     if row is None:
-        return _("No %(what)s%(value)s in this release.", what=what, value=" for " + where if where else "")
+        return _(
+            "No %(what)s%(value)s in this release.", what=what, value=_(" for %(where)s", where=where) if where else ""
+        )
     survey = row.get("survey")
     survey = survey.split(",")[0].strip() if isinstance(survey, str) else ""
     named = f" ({survey})" if survey else ""

@@ -84,8 +84,8 @@ def controls(code: str | None, obs=None, view: _indicator.View | None = None, na
             ({"label": (names or {}).get(a, a), "value": a} for a in valued["iso3"].unique()),
             key=lambda o: (o["value"] != _data.WORLD, o["label"]),
         )
-        sexes = [{"label": s.capitalize(), "value": s} for s in sorted(valued["sex"].unique())]
-        ages = [{"label": a, "value": a} for a in sorted(valued[valued["sex"] == view.sex]["age"].unique())]
+        sexes = [{"label": c.word(s).capitalize(), "value": s} for s in sorted(valued["sex"].unique())]
+        ages = [{"label": c.word(a), "value": a} for a in sorted(valued[valued["sex"] == view.sex]["age"].unique())]
     picker = [
         ("indicator-year", _("Year (map and table)"), years, view.year, False, 3),
         ("indicator-countries", _("Compare countries or regions"), areas, list(view.areas), True, 5),

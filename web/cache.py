@@ -147,7 +147,7 @@ def key(release: Release, fn, args: tuple) -> str:
     """The cache key of one call: the release, version and page language in clear, the function, a digest of the
     arguments (the language is in every key: names, labels and numbers in cached pieces are written in it)."""
     digest = hashlib.sha1(repr(args).encode(), usedforsecurity=False).hexdigest()[:20]
-    return f"{release.id}:{VERSION}:{i18n.lang()}:{fn.__module__}.{fn.__qualname__}:{digest}"
+    return f"{release.id}:{VERSION}:{i18n.cache_tag(i18n.lang())}:{fn.__module__}.{fn.__qualname__}:{digest}"
 
 
 def by_release(fn):

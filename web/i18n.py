@@ -11,6 +11,8 @@ page whose language was chosen, or is not English, carries `lang=` on.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import os
 import tempfile
@@ -47,6 +49,24 @@ def install(server: flask.Flask) -> None:
     compile_catalogues(TRANSLATIONS)
     babel.init_app(server, locale_selector=select, default_translation_directories=str(TRANSLATIONS))
     server.after_request(_vary)
+
+
+#: Files whose text a page in each language shows (catalogue, content and reference translations).
+TRANSLATED_FILES = ("translations/{lang}/LC_MESSAGES/*.po", "content/i18n/{lang}/**/*", "data/reference/i18n/{lang}/*")
+
+
+@functools.lru_cache(maxsize=8)
+def cache_tag(language: str) -> str:
+    """The language as cache keys name it: English alone, else the language and a digest of its translations,
+    so that edited translations are never served from entries rendered with the old ones."""
+    if language == DEFAULT:
+        return language
+    digest = hashlib.sha1(usedforsecurity=False)
+    for pattern in TRANSLATED_FILES:
+        for path in sorted(config.ROOT.glob(pattern.format(lang=language))):
+            if path.is_file():
+                digest.update(path.name.encode() + path.read_bytes())
+    return f"{language}.{digest.hexdigest()[:10]}"
 
 
 def compile_catalogues(folder: Path) -> list[Path]:
