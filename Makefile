@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := chromium chromium-driver redis-server nginx
 
-.PHONY: run test test-fast system lint bench plotly-bundle
+.PHONY: run test test-fast system lint bench plotly-bundle messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,10 @@ bench: $(STAMP)
 # Rebuild the partial plotly.js bundle (assets/vendor/plotly/plotly.min.js, committed) from npm; needs node + npm.
 plotly-bundle:
 	tools/plotly_bundle/build.sh
+
+# Collect the interface strings marked in the code (babel.cfg) and merge them into the French and Spanish
+# catalogues; translate the new entries in translations/*/LC_MESSAGES/messages.po (the app compiles them as it
+# starts, and tests/test_i18n.py fails while any is missing or fuzzy).
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete

@@ -31,7 +31,6 @@ def notice(kind: str, slug: str) -> dbc.Alert | None:
         color="info",
         className="small py-2",
         id=f"untranslated-{kind}",
-        lang=i18n.lang(),
     )
 
 

@@ -1,0 +1,197 @@
+"""English, French and Spanish: complete catalogues, the page language (?lang=, Accept-Language, English), links
+that keep it, numbers, dates and names for the locale, caches per language, translated content with a notice
+where a translation is missing."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from tests.conftest import hrefs, texts
+from web import i18n
+
+ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDER = re.compile(r"%\([a-z_0-9]+\)s")
+
+
+def code_messages() -> set[str]:
+    """Every message the code marks for translation now (the same extraction as `make messages`)."""
+    method_map = [("dashboards/**.py", "python"), ("web/**.py", "python"), ("api/**.py", "python")]
+    keywords = {"_": None, "gettext": None, "N_": None, "lazy_gettext": None}
+    found = extract_from_dir(str(ROOT), method_map, keywords=keywords)
+    return {message for _file, _line, message, _comments, _context in found if isinstance(message, str) and message}
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_every_interface_message_is_translated_and_none_is_fuzzy(lang):
+    with (ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalogue = read_po(handle, locale=lang)
+    entries = {m.id: m for m in catalogue if m.id}
+    missing = sorted(code_messages() - {i for i, m in entries.items() if m.string})
+    fuzzy = sorted(i for i, m in entries.items() if m.fuzzy)
+    assert not missing, f"{len(missing)} message(s) without a {lang} translation (run `make messages`): {missing[:10]}"
+    assert not fuzzy, f"fuzzy {lang} entries (review them, then drop the flag): {fuzzy[:10]}"
+    wrong = [i for i, m in entries.items() if sorted(PLACEHOLDER.findall(i)) != sorted(PLACEHOLDER.findall(m.string))]
+    assert not wrong, f"{lang} translations whose %(name)s placeholders differ from the English: {wrong[:5]}"
+
+
+def test_key_terms_use_the_agencies_terminology():
+    """ILO, UNICEF and UNODC wording for the pillars (the glossary's terms)."""
+    expected = {
+        "fr": {"Child labour": "Travail des enfants", "Human trafficking": "Traite des personnes"},
+        "es": {"Child labour": "Trabajo infantil", "Human trafficking": "Trata de personas"},
+    }
+    for lang, terms in expected.items():
+        with (ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+            catalogue = read_po(handle, locale=lang)
+        for english, translated in terms.items():
+            assert catalogue[english].string == translated
+
+
+@pytest.mark.parametrize(
+    ("query", "headers", "lang"),
+    [
+        ("?lang=fr", {}, "fr"),
+        ("?lang=es", {"Accept-Language": "fr"}, "es"),
+        ("", {"Accept-Language": "es"}, "es"),
+        ("", {"Accept-Language": "de, fr;q=0.5"}, "fr"),
+        ("", {"Accept-Language": "de"}, "en"),
+        ("", {}, "en"),
+        ("?lang=xx", {"Accept-Language": "es"}, "es"),
+    ],
+)
+def test_page_language_from_the_query_then_accept_language_then_english(client, query, headers, lang):
+    response = client.get("/" + query, headers=headers)
+    assert response.status_code == 200
+    assert f'<html lang="{lang}">' in response.get_data(as_text=True)
+
+
+def test_pages_chosen_by_accept_language_say_so_to_caches(client):
+    assert "Accept-Language" in client.get("/", headers={"Accept-Language": "es"}).headers.get("Vary", "")
+
+
+def test_dash_requests_follow_the_language_of_the_page_that_sent_them(client):
+    """The shell (`/_dash-layout`) is drawn in the language of the page URL, and its links keep it."""
+    french = client.get("/_dash-layout", headers={"Referer": "http://localhost/country/NPL?lang=fr"})
+    body = french.get_data(as_text=True)
+    assert "Aller au contenu principal" in body and "Skip to main content" not in body
+    assert "/countries?lang=fr" in body.replace("\\u002f", "/")
+    spanish = client.get("/_dash-layout", headers={"Accept-Language": "es"})
+    assert "Ir al contenido principal" in spanish.get_data(as_text=True)
+    english = client.get("/_dash-layout").get_data(as_text=True).replace("\\u002f", "/")
+    assert "Skip to main content" in english and '"/countries"' in english and "/countries?lang" not in english
+
+
+def test_the_switcher_names_each_language_in_itself_and_marks_the_current_one(client):
+    body = client.get("/_dash-layout", headers={"Referer": "http://localhost/?lang=es"}).get_json()
+    found = {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            props = node.get("props", {})
+            if str(props.get("id", "")).startswith("shell-lang-"):
+                found[props["lang"]] = (props["children"], props.get("aria-current"))
+            for value in props.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(body)
+    assert found == {"en": ("English", None), "fr": ("Français", None), "es": ("Español", "true")}
+
+
+def test_internal_links_keep_a_chosen_language(app):
+    with app.server.test_request_context("/?lang=es"):
+        assert i18n.href("/country/NPL") == "/country/NPL?lang=es"
+        assert i18n.href("/data?indicator=x#top") == "/data?indicator=x&lang=es#top"
+        assert i18n.href("/assets/app.css") == "/assets/app.css"
+        assert i18n.href("https://example.org/") == "https://example.org/"
+        assert i18n.query("?indicator=x") == "?indicator=x&lang=es"
+    with app.server.test_request_context("/"):
+        assert i18n.href("/country/NPL") == "/country/NPL"
+        assert i18n.query("") == ""
+    with app.server.test_request_context("/?lang=en", headers={"Accept-Language": "fr"}):
+        assert i18n.href("/countries") == "/countries?lang=en"
+
+
+def test_numbers_percentages_and_dates_follow_the_locale(app):
+    from dashboards import _components as c
+
+    shown = {}
+    for lang in ("en", "fr", "es"):
+        with app.server.test_request_context(f"/?lang={lang}"):
+            shown[lang] = (
+                c.format_value(21.7, "percent"),
+                c.format_value(160_000_000, "count"),
+                c.number(1234567),
+                i18n.day(date(2026, 12, 6)),
+            )
+    assert shown["en"] == ("21.7%", "160 million", "1,234,567", "06 December 2026")
+    assert shown["fr"][0].replace("\u202f", " ").replace("\xa0", " ") == "21,7 %"
+    assert shown["es"][0].replace("\u202f", " ").replace("\xa0", " ") == "21,7 %"
+    assert shown["fr"][1] == "160 millions" and shown["es"][1] == "160 millones"
+    assert shown["fr"][2].replace("\u202f", " ") == "1 234 567" and shown["es"][2] == "1.234.567"
+    assert shown["fr"][3] == "6 décembre 2026" and shown["es"][3] == "6 de diciembre de 2026"
+
+
+def test_cache_entries_are_kept_per_language(app, synthetic_release):
+    from warehouse import get_warehouse
+    from web import cache
+
+    release = get_warehouse().releases.current()
+    keys = {}
+    for lang in ("en", "fr", "es"):
+        with app.server.test_request_context(f"/?lang={lang}"):
+            keys[lang] = cache.key(release, test_cache_entries_are_kept_per_language, ())
+    assert len(set(keys.values())) == 3 and ":en:" in keys["en"] and ":fr." in keys["fr"]
+
+
+def test_country_names_come_from_cldr_with_the_platforms_overrides(app):
+    from dashboards import _localized
+
+    with app.server.test_request_context("/?lang=fr"):
+        assert _localized.area_name("DEU", "DE", "Germany", "fr") == "Allemagne"
+        assert _localized.area_name("WLD", None, "World", "fr") == "Monde"
+        assert _localized.area_name("XYZ", None, "Somewhere", "fr") == "Somewhere"
+    assert _localized.area_name("DEU", "DE", "Germany", "en") == "Germany"
+
+
+def test_indicator_texts_are_translated_and_fall_back_to_english():
+    import pandas as pd
+
+    from dashboards import _localized
+
+    frame = pd.DataFrame(
+        {"code": ["child_labour_5_17", "no_such_code"], "name": ["Child labour", "Kept"], "short_name": ["", ""]}
+    )
+    french = _localized.indicators(frame, "fr")
+    assert "travail des enfants" in french.loc[0, "name"].lower()
+    assert french.loc[1, "name"] == "Kept"
+
+
+def test_translated_explainers_and_the_notice_on_untranslated_ones(app):
+    import dash
+
+    layout = dash.page_registry["dashboards.learn_explainer"]["layout"]  # as the router calls it
+    with app.server.test_request_context("/learn/sdg-target-8-7?lang=fr"):
+        page = layout(slug="sdg-target-8-7")
+        assert "untranslated-explainer" not in str(page)
+        assert "cible 8.7" in texts(page)
+        assert all("lang=fr" in h for h in hrefs(page) if h.startswith("/") and not h.startswith("/assets"))
+    with app.server.test_request_context("/learn/child-soldiers?lang=es"):
+        page = layout(slug="child-soldiers")
+        assert "Este texto aún no se ha traducido al español" in texts(page)
+        assert "child" in texts(page).lower()  # the English text follows the notice
+
+
+def test_error_pages_speak_the_readers_language(client):
+    response = client.post("/countries?lang=es", headers={"Accept": "text/html"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 405
+    assert '<html lang="es">' in body and "Método no permitido" in body and 'href="/?lang=es"' in body
