@@ -10,8 +10,10 @@
 (function () {
   "use strict";
 
-  var PAGER = {"first-page": "First page", "previous-page": "Previous page", "next-page": "Next page",
-               "last-page": "Last page"};
+  var TEXT = JSON.parse((document.getElementById("delta87-text") || {}).textContent || "{}");
+  function t(words) { return TEXT[words] || words; }  // the page's language (dashboards/_switcher.py)
+  var PAGER = {"first-page": t("First page"), "previous-page": t("Previous page"), "next-page": t("Next page"),
+               "last-page": t("Last page")};
   var SCROLLERS = "pre, table, .dash-spreadsheet-container, .table-responsive, .coverage-scroll";
 
   function optionLists(root) {

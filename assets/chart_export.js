@@ -9,6 +9,9 @@
   "use strict";
 
   var FOOTER = 64;
+  var TEXT = JSON.parse((document.getElementById("delta87-text") || {}).textContent || "{}");
+  function t(words) { return TEXT[words] || words; }  // the page's language (dashboards/_switcher.py)
+
 
   function chartTitle(block) {
     var gd = block.querySelector(".js-plotly-plot");
@@ -85,12 +88,12 @@
       dialog = document.createElement("dialog");
       dialog.id = "chart-share";
       dialog.setAttribute("aria-labelledby", "chart-share-title");
-      dialog.innerHTML = '<h2 id="chart-share-title" class="h5">Share this chart</h2>' +
-        '<label class="form-label small" for="chart-share-link">Link</label>' +
+      dialog.innerHTML = '<h2 id="chart-share-title" class="h5">' + t("Share this chart") + '</h2>' +
+        '<label class="form-label small" for="chart-share-link">' + t("Link") + '</label>' +
         '<input id="chart-share-link" class="form-control form-control-sm mb-2" readonly>' +
-        '<label class="form-label small" for="chart-share-embed">Embed code</label>' +
+        '<label class="form-label small" for="chart-share-embed">' + t("Embed code") + '</label>' +
         '<textarea id="chart-share-embed" class="form-control form-control-sm mb-2" rows="3" readonly></textarea>' +
-        '<button type="button" class="btn btn-sm btn-secondary">Close</button>';
+        '<button type="button" class="btn btn-sm btn-secondary">' + t("Close") + '</button>';
       dialog.querySelector("button").addEventListener("click", function () { dialog.close(); });
       document.body.appendChild(dialog);
     }
@@ -117,9 +120,9 @@
     var name = chartTitle(block);
     var tools = document.createElement("div");
     tools.className = "chart-tools small";
-    tools.appendChild(button("Download PNG", name, function () { download(block, "png"); }));
-    tools.appendChild(button("Download SVG", name, function () { download(block, "svg"); }));
-    tools.appendChild(button("Share or embed", name, function () { share(block); }));
+    tools.appendChild(button(t("Download PNG"), name, function () { download(block, "png"); }));
+    tools.appendChild(button(t("Download SVG"), name, function () { download(block, "svg"); }));
+    tools.appendChild(button(t("Share or embed"), name, function () { share(block); }));
     frame.insertAdjacentElement("afterend", tools);
   }
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import dash
 from dash import Input, Output, html
 from flask_babel import gettext as _
 
 from web import i18n
+from web.i18n import N_
 
 #: Rewrite the switcher's links for the page shown (client-side navigation changes it): same path and query,
 #: another `lang`. The links reload the page, so the whole shell is drawn in the new language.
@@ -84,10 +87,30 @@ def _localized_title(title):
     return wrapper
 
 
+#: Words the scripts in assets/ write into pages (chart tools, table pager names), given to them translated.
+SCRIPT_WORDS = (
+    N_("Download PNG"),
+    N_("Download SVG"),
+    N_("Share or embed"),
+    N_("Share this chart"),
+    N_("Link"),
+    N_("Embed code"),
+    N_("Close"),
+    N_("First page"),
+    N_("Previous page"),
+    N_("Next page"),
+    N_("Last page"),
+)
+
+
 def _localize_index(app: dash.Dash) -> None:
+    """`<html lang>` of the page's language, and the scripts' words in it (a JSON data block, not a script)."""
     index = app.interpolate_index
 
     def interpolate_index(**kwargs) -> str:
-        return index(**kwargs).replace('<html lang="en">', f'<html lang="{i18n.lang()}">', 1)
+        words = json.dumps({word: _(word) for word in SCRIPT_WORDS}, ensure_ascii=False).replace("</", "<\\/")
+        block = f'<script type="application/json" id="delta87-text">{words}</script>\n</head>'
+        page = index(**kwargs).replace('<html lang="en">', f'<html lang="{i18n.lang()}">', 1)
+        return page.replace("</head>", block, 1)
 
     app.interpolate_index = interpolate_index
