@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Response, url_for
+from flask import Response, request, url_for
 
 from api.responses import PREFIX, bp, json_response, release_only
+from dataproduct import labels
 from dataproduct.downloads import records
+from dataproduct.params import ParamError
 from warehouse.schema import redistributable
+from web import i18n
 
 
-def _table_response(build) -> Response:
-    """Resolve the release, check parameters, answer 304 or the JSON `build(warehouse, release)` returns."""
-    warehouse, release, etag, cached = release_only()
+def _table_response(build, *names: str) -> Response:
+    """Resolve the release, check parameters (`release`, and `names`), answer 304 or the JSON `build(warehouse,
+    release)` returns."""
+    warehouse, release, etag, cached = release_only(names=("release", *names))
     if cached is not None:
         return cached
     response = json_response({"release": release.id, **build(warehouse, release)})
@@ -33,9 +37,11 @@ def indicators() -> Response:
 
     def build(warehouse, release):
         data = records(warehouse.indicators(release))
+        if lang := language():
+            labels.api_labels(lang, data, [], [])
         return {"count": len(data), "data": data}
 
-    return _table_response(build)
+    return _table_response(build, "lang")
 
 
 @bp.get("/countries")
@@ -43,10 +49,22 @@ def countries() -> Response:
     """Countries with their region and income-group codes, and the aggregates (regions, income groups)."""
 
     def build(warehouse, release):
-        data = records(warehouse.countries(release))
-        return {"count": len(data), "data": data, "aggregates": records(warehouse.regions(release))}
+        data, aggregates = records(warehouse.countries(release)), records(warehouse.regions(release))
+        if lang := language():
+            labels.api_labels(lang, [], data, aggregates)
+        return {"count": len(data), "data": data, "aggregates": aggregates}
 
-    return _table_response(build)
+    return _table_response(build, "lang")
+
+
+def language() -> str | None:
+    """`lang=` (en, fr or es): the language of the `labels` added to each record; None without it."""
+    values = request.args.getlist("lang")
+    if not values:
+        return None
+    if len(values) > 1 or values[0] not in i18n.LANGUAGES:
+        raise ParamError("lang", f"unknown lang {values[-1]!r}", allowed=list(i18n.LANGUAGES), error="unknown_value")
+    return values[0]
 
 
 @bp.get("/sources")

@@ -103,6 +103,12 @@ def observation_parameters(catalog: params.Catalog, page_size_max: int) -> list[
     ]
 
 
+LANG_PARAM = _param(
+    "lang",
+    "Add `labels` to each record: its names in this language (fields and codes stay English).",
+    {"type": "string", "enum": ["en", "fr", "es"]},
+)
+LABELS = {"labels": {"type": "object", "description": "Names in the `lang` asked for (with `lang=` only)."}}
 RELEASE_PARAM = _param(
     "release",
     "Pin a release id (see /releases) so the same URL returns the same rows after later publishes.",
@@ -131,10 +137,12 @@ def _json_ok(summary: str, properties: dict, required: list[str], parameters: li
     return _get(summary, {"200": _ok(summary, {"application/json": {"schema": schema}})}, parameters)
 
 
-def _json_table(summary: str, table: str, extra: dict | None = None, item_extra: dict | None = None) -> dict:
+def _json_table(
+    summary: str, table: str, extra: dict | None = None, item_extra: dict | None = None, parameters=(RELEASE_PARAM,)
+) -> dict:
     data = {"type": "array", "items": _table_schema(table, item_extra)}
     properties = {"count": {"type": "integer"}, "data": data, **(extra or {})}
-    return _json_ok(summary, properties, ["release", "count", "data"], [RELEASE_PARAM])
+    return _json_ok(summary, properties, ["release", "count", "data"], list(parameters))
 
 
 def _binary(summary: str, media_type: str) -> dict:
@@ -221,7 +229,7 @@ ERROR_SCHEMA = {
 
 def paths(catalog: params.Catalog, page_size_max: int) -> dict:
     """Every operation of the API (GET only)."""
-    aggregates = {"aggregates": {"type": "array", "items": _table_schema("regions")}}
+    aggregates = {"aggregates": {"type": "array", "items": _table_schema("regions", LABELS)}}
     links = {"links": {"type": "object", "additionalProperties": {"type": "string"}}}
     releases = {
         "current": {"type": "string"},
@@ -231,8 +239,10 @@ def paths(catalog: params.Catalog, page_size_max: int) -> dict:
     downloadable = {"downloadable": {"type": "boolean"}}
     spec = {
         "/": _json_ok("Index of endpoints", links, ["release", "links"], [RELEASE_PARAM]),
-        "/indicators": _json_table("Indicators", "indicators"),
-        "/countries": _json_table("Countries and aggregates", "countries", aggregates),
+        "/indicators": _json_table("Indicators", "indicators", None, LABELS, (LANG_PARAM, RELEASE_PARAM)),
+        "/countries": _json_table(
+            "Countries and aggregates", "countries", aggregates, LABELS, (LANG_PARAM, RELEASE_PARAM)
+        ),
         "/sources": _json_table("Sources, licences and citations", "sources", item_extra=downloadable),
         "/releases": _json_ok(
             "Releases on disk, newest first", releases, ["release", "current", "data"], [RELEASE_PARAM]

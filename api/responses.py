@@ -80,10 +80,11 @@ def etag_for(release: Release, *parts: str) -> str:
     return f"{release.id}-{digest}"
 
 
-def release_only(*etag_parts: str) -> tuple[Warehouse, Release, str, Response | None]:
-    """For endpoints that take only `release=`: check the query, resolve the release, its ETag, and a 304 if held."""
+def release_only(*etag_parts: str, names=("release",)) -> tuple[Warehouse, Release, str, Response | None]:
+    """For endpoints that take only `release=` (or `names`): check the query, resolve the release, its ETag, and a
+    304 if held."""
     args = request_args()
-    check_names(args, ["release"])
+    check_names(args, list(names))
     warehouse, release = resolve(args)
     etag = etag_for(release, *etag_parts)
     return warehouse, release, etag, not_modified(etag)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboards import _localized
+from dataproduct import labels as _localized
 from warehouse import ObservationFilter, Release, get_warehouse
 from web import i18n
 from web.cache import by_release as memo

@@ -82,7 +82,9 @@ def test_pages_show_no_english_interface_text(dash_duo, real_warehouse, app, lan
             assert "21.7%" not in seen
         if path == "/learn/sdg-target-8-7":
             month = {"fr": "(janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)"}
-            month["es"] = "de (enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre) de"
+            month["es"] = (
+                "de (enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre) de"
+            )
             assert re.search(r"\d{1,2} " + month[lang] + r" \d{4}", seen), "the review date in the locale's form"
         links = dash_duo.driver.execute_script(
             "return [...document.querySelectorAll('main a[href^=\"/\"]')].map(a => a.getAttribute('href'))"
@@ -107,6 +109,8 @@ def test_the_english_page_is_unchanged(dash_duo, real_warehouse, app):
     seen = visit(dash_duo, "/country/NPL", "#country-name")
     assert dash_duo.driver.execute_script("return document.documentElement.lang") == "en"
     assert "21.7%" in seen and "Travail des enfants" not in seen and "Trabajo infantil" not in seen
-    links = dash_duo.driver.execute_script("return [...document.querySelectorAll('main a[href^=\"/\"]')].map(a => a.href)")
+    links = dash_duo.driver.execute_script(
+        "return [...document.querySelectorAll('main a[href^=\"/\"]')].map(a => a.href)"
+    )
     assert not [h for h in links if "lang=" in h]
     assert dash_duo.get_logs() == []

@@ -153,7 +153,7 @@ def test_cache_entries_are_kept_per_language(app, synthetic_release):
 
 
 def test_country_names_come_from_cldr_with_the_platforms_overrides(app):
-    from dashboards import _localized
+    from dataproduct import labels as _localized
 
     with app.server.test_request_context("/?lang=fr"):
         assert _localized.area_name("DEU", "DE", "Germany", "fr") == "Allemagne"
@@ -165,7 +165,7 @@ def test_country_names_come_from_cldr_with_the_platforms_overrides(app):
 def test_indicator_texts_are_translated_and_fall_back_to_english():
     import pandas as pd
 
-    from dashboards import _localized
+    from dataproduct import labels as _localized
 
     frame = pd.DataFrame(
         {"code": ["child_labour_5_17", "no_such_code"], "name": ["Child labour", "Kept"], "short_name": ["", ""]}
@@ -195,3 +195,19 @@ def test_error_pages_speak_the_readers_language(client):
     body = response.get_data(as_text=True)
     assert response.status_code == 405
     assert '<html lang="es">' in body and "Método no permitido" in body and 'href="/?lang=es"' in body
+
+
+def test_the_api_keeps_english_fields_and_adds_translated_labels(client, synthetic_release):
+    plain = client.get("/api/v1/countries").get_json()
+    assert "labels" not in plain["data"][0]
+    french = client.get("/api/v1/countries?lang=fr").get_json()
+    assert french["data"][0].keys() - plain["data"][0].keys() == {"labels"}
+    assert [r["name"] for r in french["data"]] == [r["name"] for r in plain["data"]]  # English names kept
+    kenya = next(r for r in french["data"] if r["iso3"] == "KEN")
+    assert kenya["labels"] == {"lang": "fr", "name": "Kenya"}
+    world = next(r for r in french["aggregates"] if r["code"] == "WLD")
+    assert world["labels"]["name"] == "Monde"
+    indicators = client.get("/api/v1/indicators?lang=es").get_json()["data"]
+    assert all(r["labels"]["lang"] == "es" and r["labels"]["name"] for r in indicators)
+    refused = client.get("/api/v1/countries?lang=de")
+    assert refused.status_code == 400 and refused.get_json()["parameter"] == "lang"

@@ -1,4 +1,4 @@
-"""Reference names in the page's language: indicator texts from `data/reference/i18n/<lang>/indicators.yaml`,
+"""Reference names in a reader's language (pages, and the API's labels with `?lang=`): indicator texts from `data/reference/i18n/<lang>/indicators.yaml`,
 area names from CLDR (Babel's territory names) with the platform's own names in
 `data/reference/i18n/<lang>/areas.yaml` (regions, groups, display-name overrides) taking precedence. Anything
 without a translation keeps its English text."""
@@ -71,3 +71,15 @@ def areas(frame: pd.DataFrame, lang: str, code: str, iso2: str | None = None) ->
 def sort_key(names: pd.Series) -> pd.Series:
     """Names in alphabetical order for a reader: accents and case ignored ("Éthiopie" between "Espagne" and "Fidji")."""
     return names.map(lambda n: unicodedata.normalize("NFKD", str(n)).encode("ascii", "ignore").decode().casefold())
+
+
+def api_labels(lang: str, indicators: list[dict], countries: list[dict], aggregates: list[dict]) -> None:
+    """Add `labels` ({lang, name, ...} in `lang`) to API records that carry names; fields and codes stay English."""
+    texts = _yaml(REFERENCE_I18N / lang / "indicators.yaml") if lang != i18n.DEFAULT else {}
+    for row in indicators:
+        given = texts.get(row.get("code")) or {}
+        row["labels"] = {"lang": lang, **{f: given.get(f) or row.get(f) for f in INDICATOR_TEXTS if f in row}}
+    for row in countries:
+        row["labels"] = {"lang": lang, "name": area_name(row["iso3"], row.get("iso2"), row["name"], lang)}
+    for row in aggregates:
+        row["labels"] = {"lang": lang, "name": area_name(row["code"], None, row["name"], lang)}
