@@ -9,7 +9,8 @@ import pandas as pd
 from dash import dcc, html
 from flask_babel import gettext as _
 
-from dashboards import _cite
+from content import ContentError
+from dashboards import _cite, _content
 from web import i18n
 from web.i18n import N_
 
@@ -296,7 +297,14 @@ def short_name(meta: dict) -> str:
 
 
 def explainer_title(slug: str) -> str:
-    """A readable title from an explainer slug ("ilo-conventions-and-ratification" -> "ILO conventions and ...")."""
+    """An explainer's title in the page's language; without the content, a readable title from its slug
+    ("ilo-conventions-and-ratification" -> "ILO conventions and ...")."""
+    try:
+        explainer = _content.library().explainers.get(slug)
+    except ContentError:
+        explainer = None
+    if explainer is not None:
+        return explainer.title
     words = slug.replace("sdg-target-8-7", "SDG target 8.7").replace("alliance-8-7", "Alliance 8.7").split("-")
     text = " ".join({"ilo": "ILO", "sdg": "SDG"}.get(w, w) for w in words)
     return text[0].upper() + text[1:]

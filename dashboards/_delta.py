@@ -117,7 +117,7 @@ def fan_figure(obs: pd.DataFrame, row: dict, unit: str, height: int = 320) -> go
                 x=[int(target_year)],
                 y=[float(row["target_value"])],
                 mode="markers",
-                name="Target",
+                name=_("Target"),
                 cliponaxis=False,
                 marker={"symbol": "star", "size": 16, "color": TARGET},
                 hovertemplate=f"Target: {words.target_text(float(row['target_value']), unit)}"
@@ -161,7 +161,7 @@ def _observed_trace(obs: pd.DataFrame, unit: str) -> go.Scatter:
     return go.Scatter(
         **trace,
         mode="lines+markers",
-        name="Observed",
+        name=_("Observed"),
         line={"color": OBSERVED, "width": 2.5},
         marker={"size": 8, "color": OBSERVED},
         hovertemplate="%{x}: %{y:,.4~g} " + c.unit_label(unit) + "<extra>" + _("Observed") + "</extra>",
@@ -186,7 +186,7 @@ def _add_projection(fig: go.Figure, obs: pd.DataFrame, row: dict, target_year: i
                 y=high + low[::-1],
                 fill="toself",
                 mode="lines",
-                name="Projection band",
+                name=_("Projection band"),
                 fillcolor="rgba(0,114,178,0.18)",
                 line={"width": 0},
                 hoverinfo="skip",
@@ -199,7 +199,7 @@ def _add_projection(fig: go.Figure, obs: pd.DataFrame, row: dict, target_year: i
                 x=years,
                 y=_path(latest, float(projected), steps, basis),
                 mode="lines",
-                name="Projection at the observed pace",
+                name=_("Projection at the observed pace"),
                 line={"color": PROJECTED, "dash": "dash"},
                 hovertemplate="%{x}: %{y:,.4~g}<extra>Projection</extra>",
             )
@@ -211,7 +211,7 @@ def _add_projection(fig: go.Figure, obs: pd.DataFrame, row: dict, target_year: i
                 x=[latest_year, target_year],
                 y=[latest, float(target)],
                 mode="lines",
-                name="Required path",
+                name=_("Required path"),
                 line={"color": REQUIRED, "dash": "dot", "width": 2},
                 hoverinfo="skip",
             )

@@ -11,6 +11,7 @@ from dash import dcc, html
 from flask_babel import gettext as _
 
 from dashboards import _data
+from dashboards._components import word
 from dataproduct.downloads import Slice
 from dataproduct.downloads import records as json_records
 from dataproduct.params import (
@@ -90,7 +91,7 @@ def options(cat: Catalog, release: Release) -> dict[str, list[dict]]:
         "indicator": indicator,
         "country": [{"label": f"{n} ({c})", "value": c} for n, c in countries + aggregates],
         "group": [{"label": f"{n} ({c})", "value": c} for n, c in aggregates if c != "WLD"],
-        "age": [{"label": a, "value": a} for a in cat.ages],
+        "age": [{"label": word(a), "value": a} for a in cat.ages],
         "source": [
             {
                 "label": f"{row.get('title') or s} ({s})" + ("" if redistributable(row) else _(" – not downloadable")),
@@ -98,8 +99,8 @@ def options(cat: Catalog, release: Release) -> dict[str, list[dict]]:
             }
             for s, row in sorted(cat.sources.items())
         ],
-        "sex": [{"label": s, "value": s} for s in cat.sexes],
-        "nature": [{"label": n, "value": n} for n in cat.natures],
+        "sex": [{"label": word(s), "value": s} for s in cat.sexes],
+        "nature": [{"label": word(n), "value": n} for n in cat.natures],
     }
 
 

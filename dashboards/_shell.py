@@ -44,8 +44,8 @@ def nav_links() -> list[tuple[str, str]]:
 
 def route_labels() -> dict[str, str]:
     """Label of every fixed route (Dash's page registry names, and the routes outside it)."""
-    labels = {p["path"]: p["name"] for p in dash.page_registry.values() if not p.get("path_template")}
-    return {**labels, **{path: label for label, _nav, path in OTHER_ROUTES}}
+    labels = {p["path"]: _(p["name"]) for p in dash.page_registry.values() if not p.get("path_template")}
+    return {**labels, **{path: _(label) for label, _nav, path in OTHER_ROUTES}}
 
 
 #: Paths below which a navigation entry is the current one (besides its own path and what lies under it).

@@ -270,7 +270,7 @@ def targets(release: Release, world: pd.DataFrame) -> html.Div:
     if not items:
         return c.notice(_("No targets are recorded for the headline indicators in this release."))
     return html.Div(
-        [html.Ul(items, id="home-targets"), c.explainer_link("measuring-progress", "How progress is measured")]
+        [html.Ul(items, id="home-targets"), c.explainer_link("measuring-progress", _("How progress is measured"))]
     )
 
 

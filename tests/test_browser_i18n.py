@@ -28,8 +28,10 @@ PAGES = (
     ("/data", "#data-table .dash-spreadsheet"),
     ("/learn/sdg-target-8-7", "#learn-article"),
 )
-#: What the reader sees: the page's text, and the text drawn inside charts (titles, axes, legends).
-SEEN = """return document.body.innerText + "\\n" + [...document.querySelectorAll(
+#: What the reader sees: the page's text, and the text drawn inside charts (titles, axes, legends); the cells of the
+#: data explorer's preview are the publishers' data (their notes are in their own words), not interface text.
+SEEN = """const cells = [...document.querySelectorAll('#data-table td')].map(td => td.innerText);
+return cells.reduce((text, cell) => cell ? text.split(cell).join(" ") : text, document.body.innerText) + "\\n" + [...document.querySelectorAll(
   '.js-plotly-plot .gtitle, .js-plotly-plot .xtitle, .js-plotly-plot .ytitle, .js-plotly-plot .legendtext')]
   .map(e => e.textContent).join("\\n");"""
 PLACEHOLDER = re.compile(r"%\([a-z_0-9]+\)s|%%")
@@ -48,7 +50,7 @@ def english_messages(lang: str) -> tuple[list[str], set[str]]:
         for part in parts:
             if " " in part and len(part) >= 12 and part not in message.string:
                 phrases.append(part)
-        if len(parts) == 1 and parts[0]:
+        if len(parts) == 1 and parts[0] and parts[0] != message.string.strip(" .,:;·()–"):
             words.add(parts[0])
     return phrases, words
 
