@@ -302,7 +302,7 @@ def _title(row: dict, meta: dict, release: Release) -> html.P:
     sources = _data.sources(release)
     source = str(sources.loc[row["source"], "publisher"]) if row["source"] in sources.index else row["source"]
     source = source.split(" (")[0].split(";")[0]  # the publisher's name, without qualifiers
-    who = "" if row["sex"] == "total" else f", {row['sex']}"
+    who = "" if row["sex"] == "total" else f", {c.word(row['sex'])}"
     return html.P(
         [
             html.Strong(meta.get("name") or row["indicator"]),
@@ -468,6 +468,9 @@ def _others(rows: pd.DataFrame, release: Release) -> html.Details:
             for a, b in zip(rows["baseline_year"], rows["latest_year"], strict=True)
         ],
     ).sort_values(["indicator", "sex", "age", "source"])
+    frame = frame.assign(
+        sex=frame["sex"].map(c.word), age=frame["age"].map(c.word), status=frame["status"].map(_progress.status_label)
+    )
     columns = [
         ("name", _("Indicator")),
         ("sex", _("Sex")),
