@@ -23,6 +23,8 @@ from web.i18n import N_
 
 STALE_AFTER = 5
 #: C182 became universally ratified on 4 August 2020, after the dates of the ratification data (about 2013).
+#: The statuses the commitments table holds, marked for the catalogue (the data keep the English words).
+STATUS_WORDS = (N_("ratified"), N_("not ratified"), N_("accession"), N_("signed"), N_("acceptance"), N_("succession"))
 C182_UNIVERSAL = N_("every ILO member State has ratified it since 4 August 2020")
 
 
@@ -49,11 +51,16 @@ class Status:
         return self.status not in ("", "not ratified", "signed")
 
     @property
+    def word(self) -> str:
+        """The status in the page's language ("ratified", "ratifié", "ratificado")."""
+        return _(self.status) if self.status in STATUS_WORDS else self.status
+
+    @property
     def text(self) -> str:
         """The status in words, with its "as of" and, where it applies, the freshness warning."""
         if not self.known:
             return _("no information in the sources")
-        text = _("%(status)s (as of %(value)s)", status=self.status, value=self.as_of or "an unknown date")
+        text = _("%(status)s (as of %(value)s)", status=self.word, value=self.as_of or _("an unknown date"))
         if self.instrument == "C182" and self.status == "not ratified":
             text += f"; {_(C182_UNIVERSAL)}"
         if self.stale:
@@ -68,7 +75,7 @@ class Status:
         if not self.known:
             return _("no information")
         dated = f" {self.date}" if self.date and self.date != "–" else ""
-        text = self.status + dated + (_(" (possibly out of date)") if self.stale else "")
+        text = self.word + dated + (_(" (possibly out of date)") if self.stale else "")
         if self.instrument == "C182" and self.status == "not ratified":
             text += _("; universal since August 2020")
         return text

@@ -17,7 +17,7 @@ from web.i18n import N_
 #: Plain-language names for the `nature` column.
 NATURE_TEXT = {
     "measured": N_("measured (household survey or census)"),
-    "estimated": "estimate",
+    "estimated": N_("estimate"),
     "modelled": N_("modelled estimate"),
     "detected": N_("detected cases (administrative records: they measure detection as much as the crime)"),
     "reported": N_("status reported by the source"),

@@ -298,7 +298,7 @@ def sources_table(cat: Catalog) -> html.Div:
                     html.Td(name),
                     html.Td(row.get("edition") or ""),
                     html.Td(row.get("licence") or _("not stated")),
-                    html.Td("yes" if redistributable(row) else _("no – shown with attribution, not downloadable")),
+                    html.Td(_("yes") if redistributable(row) else _("no – shown with attribution, not downloadable")),
                     html.Td(row.get("citation") or ""),
                 ]
             )

@@ -183,7 +183,7 @@ def map_figure(df: pd.DataFrame, title: str, unit: str, reverse: bool = False, s
         colours = [[0, OKABE_ITO[1]], [0.5, OKABE_ITO[1]], [0.5, OKABE_ITO[0]], [1, OKABE_ITO[0]]]
         common["text"] = [f"{t}: {'yes' if y else 'no'}" for t, y in zip(common["text"], yes, strict=True)]
         trace = go.Choropleth(**common, z=yes.astype(int).tolist(), zmin=0, zmax=1, colorscale=colours,
-                              colorbar={"tickvals": [0.25, 0.75], "ticktext": ["no", "yes"], "thickness": 12, "len": 0.4},
+                              colorbar={"tickvals": [0.25, 0.75], "ticktext": [_("no"), _("yes")], "thickness": 12, "len": 0.4},
                               hovertemplate="%{text}<extra></extra>")  # fmt: skip
     elif scale == "presence":
         trace = go.Choropleth(**common, z=[1] * len(df), zmin=0, zmax=1, showscale=False,

@@ -241,7 +241,7 @@ def about_view(release: Release, meta: dict) -> html.Div:
     table = c.table(
         rows.assign(
             redistributable=[
-                "yes" if redistributable(r) else _("no (shown with attribution)") for _skip, r in rows.iterrows()
+                _("yes") if redistributable(r) else _("no (shown with attribution)") for _skip, r in rows.iterrows()
             ]
         ),
         [

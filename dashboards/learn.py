@@ -49,7 +49,7 @@ def layout(topic: str | list | None = None, **_query) -> html.Div:
                 _(
                     "What the numbers on this platform mean, how they were measured and how far to trust them. Each explainer links to the live data it discusses. See also the "
                 ),
-                dcc.Link("glossary", href="/learn/glossary"),
+                dcc.Link(_("glossary"), href="/learn/glossary"),
                 ".",
             ],
             className="lead",

@@ -84,9 +84,9 @@ def results_view(results: _search.Results) -> html.Div:
             html.P(
                 [
                     _("Nothing matched. Check the spelling, try fewer words, or browse the "),
-                    dcc.Link("explainers", href="/learn"),
+                    dcc.Link(_("explainers"), href="/learn"),
                     _(" and the "),
-                    dcc.Link("glossary", href="/learn/glossary"),
+                    dcc.Link(_("glossary"), href="/learn/glossary"),
                     ".",
                 ]
             )

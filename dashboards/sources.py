@@ -30,7 +30,7 @@ def layout(**_query):
                 html.Td(html.A(row.get("short_name") or row["id"], href=f"/sources/{row['id']}")),
                 html.Td(row.get("publisher") or ""),
                 html.Td(row.get("edition") or "–"),
-                html.Td("yes" if redistributable(row) else _("no (shown with attribution)")),
+                html.Td(_("yes") if redistributable(row) else _("no (shown with attribution)")),
             ]
         )
         for row in rows
