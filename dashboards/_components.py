@@ -297,10 +297,10 @@ def short_name(meta: dict) -> str:
 
 
 def explainer_title(slug: str) -> str:
-    """An explainer's title in the page's language; without the content, a readable title from its slug
-    ("ilo-conventions-and-ratification" -> "ILO conventions and ...")."""
+    """A readable title from an explainer slug ("ilo-conventions-and-ratification" -> "ILO conventions and ...");
+    on a French or Spanish page, the explainer's title in that language."""
     try:
-        explainer = _content.library().explainers.get(slug)
+        explainer = _content.library().explainers.get(slug) if i18n.lang() != i18n.DEFAULT else None
     except ContentError:
         explainer = None
     if explainer is not None:
