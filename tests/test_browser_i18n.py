@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.wait import WebDriverWait
 
 pytestmark = [
@@ -64,8 +65,16 @@ def english_in(seen: str, lang: str) -> list[str]:
 def visit(dash_duo, path: str, ready: str) -> str:
     dash_duo.driver.get(dash_duo.server_url + path)
     dash_duo.wait_for_element(ready, timeout=30)
-    settled = "return !document.querySelector('[data-dash-is-loading]') && document.querySelectorAll('.dash-graph').length === document.querySelectorAll('.dash-graph .main-svg').length"
-    WebDriverWait(dash_duo.driver, 30).until(lambda d: d.execute_script(settled))
+    # the page's callbacks have answered once nothing is loading and the text stops changing
+    settled = "return !document.querySelector('[data-dash-is-loading=\"true\"]') && document.body.innerText"
+    seen = [None]
+
+    def steady(driver) -> bool:
+        text = driver.execute_script(settled)
+        same, seen[0] = bool(text) and text == seen[0], text
+        return same
+
+    WebDriverWait(dash_duo.driver, 30, poll_frequency=1.0).until(steady)
     return dash_duo.driver.execute_script(SEEN)
 
 
@@ -99,7 +108,7 @@ def test_pages_show_no_english_interface_text(dash_duo, real_warehouse, app, lan
 def test_the_switcher_changes_the_language_and_keeps_the_page(dash_duo, real_warehouse, app):
     dash_duo.start_server(app)
     visit(dash_duo, "/indicator/child_labour_5_17?tab=table", "#indicator-content")
-    dash_duo.find_element("#shell-lang-es").click()
+    dash_duo.find_element("#shell-lang-es").send_keys(Keys.ENTER)  # a keyboard user's way
     WebDriverWait(dash_duo.driver, 30).until(lambda d: d.execute_script("return document.documentElement.lang") == "es")
     assert "tab=table" in dash_duo.driver.current_url and "lang=es" in dash_duo.driver.current_url
     dash_duo.wait_for_text_to_equal("#shell-nav-countries", "Países", timeout=20)
