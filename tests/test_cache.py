@@ -151,7 +151,7 @@ def test_warm_renders_every_page_into_the_shared_cache(synthetic_release, redis_
     assert {path: status for path, (status, _) in results.items() if status != 200} == {}
     keys = [k.decode() for k in redis.Redis.from_url(redis_server.url).keys("*")]
     assert keys and all(k.startswith(f"delta87:{synthetic_release}:{web_cache.VERSION}:") for k in keys)
-    cached = {k.split(":")[3] for k in keys}
+    cached = {k.split(":")[4] for k in keys}  # delta87:<release>:<version>:<lang>:<function>:<digest>
     assert any(name.startswith("dashboards.") for name in cached), cached
 
 
