@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from markdown_it import MarkdownIt
 
-from content.loader import WORDS_PER_MINUTE, expand_glossary_links, plain_text, split_front_matter
+from content.loader import WORDS_PER_MINUTE, audit_markdown, expand_glossary_links, plain_text, split_front_matter
 from content.models import FrontMatter, slugify
 from etl.country_attributes import ILO_REGIONS, INCOME_GROUPS, SHORT_NAMES
 from etl.reference import SDG_REGIONS
@@ -39,6 +40,17 @@ def _yaml(path: Path):
 def numbers(text: str) -> Counter:
     """The digit runs of a text ('1,000' and '1 000' both give 1 and 000), counted."""
     return Counter(re.findall(r"\d+", text))
+
+
+#: Markdown blocks and spans a translation keeps one for one (headings, tables and cells, lists, links, emphasis).
+STRUCTURE = {"heading_open", "table_open", "th_open", "td_open", "list_item_open", "blockquote_open", "link_open"}
+STRUCTURE |= {"strong_open", "em_open", "code_inline"}
+_MARKDOWN = MarkdownIt("commonmark").enable("table")
+
+
+def structure(markdown: str) -> Counter:
+    """How many of each structural Markdown token a text has."""
+    return Counter(token.type for token in _MARKDOWN.parse(markdown) if token.type in STRUCTURE)
 
 
 def _translated(lang: str, relative: str):
@@ -95,6 +107,7 @@ def test_every_glossary_term_is_translated_and_its_links_resolve(lang):
         assert entry["term"] and entry["definition"] and isinstance(entry.get("aliases", []), list)
         assert numbers(entry["definition"]) == numbers(english["definition"]), f"{lang} {slug}: numbers differ"
         expanded = expand_glossary_links(entry["definition"], lookup, f"{lang} glossary {slug}")
+        audit_markdown(expanded, f"{lang} glossary {slug}")
         english_links = re.findall(r"\[\[", english["definition"])
         assert len(re.findall(r"\]\(/learn/glossary#", expanded)) == len(english_links), f"{lang} {slug}: links"
 
@@ -118,9 +131,10 @@ def test_translated_explainer_keeps_front_matter_numbers_and_links(lang, slug):
         if key not in TEXT_KEYS:
             assert meta[key] == english_meta[key], f"{lang} {slug}: {key} must be copied from the English file"
     assert numbers(body) == numbers(english_body), f"{lang} {slug}: numbers in the body differ"
+    assert structure(body) == structure(english_body), f"{lang} {slug}: Markdown structure differs"
     assert numbers(meta["summary"]) == numbers(english_meta["summary"])
     glossary = _translated(lang, "content/i18n/{lang}/glossary.yaml")
-    expand_glossary_links(body, _glossary_lookup(glossary), f"{lang} {slug}")
+    audit_markdown(expand_glossary_links(body, _glossary_lookup(glossary), f"{lang} {slug}"), f"{lang} {slug}")
     shortcodes = re.compile(r"\{\{[^}]*\}\}|\{%[^%]*%\}")
     assert shortcodes.findall(body) == shortcodes.findall(english_body), f"{lang} {slug}: shortcodes changed"
     links = re.compile(r"\]\((/[^)\s]*|https?://[^)\s]*)")
