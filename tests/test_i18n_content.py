@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from markdown_it import MarkdownIt
 
-from content.loader import WORDS_PER_MINUTE, expand_glossary_links, plain_text, split_front_matter
+from content.loader import WORDS_PER_MINUTE, audit_markdown, expand_glossary_links, plain_text, split_front_matter
 from content.models import FrontMatter, slugify
 from etl.country_attributes import ILO_REGIONS, INCOME_GROUPS, SHORT_NAMES
 from etl.reference import SDG_REGIONS
@@ -28,7 +29,7 @@ CORE_EXPLAINERS = (
 TEXT_KEYS = {"title", "summary"}
 #: The explainers' last section, citing every source of the front matter (English: "Sources").
 SOURCES_HEADING = {"fr": "Sources", "es": "Fuentes"}
-INDICATOR_TEXT_KEYS = ("name", "short_name", "definition")
+INDICATOR_TEXT_KEYS = ("name", "short_name", "definition", "caveats")
 THEME_TEXT_KEYS = ("title", "summary")
 
 
@@ -39,6 +40,17 @@ def _yaml(path: Path):
 def numbers(text: str) -> Counter:
     """The digit runs of a text ('1,000' and '1 000' both give 1 and 000), counted."""
     return Counter(re.findall(r"\d+", text))
+
+
+#: Markdown blocks and spans a translation keeps one for one (headings, tables and cells, lists, links, emphasis).
+STRUCTURE = {"heading_open", "table_open", "th_open", "td_open", "list_item_open", "blockquote_open", "link_open"}
+STRUCTURE |= {"strong_open", "em_open", "code_inline"}
+_MARKDOWN = MarkdownIt("commonmark").enable("table")
+
+
+def structure(markdown: str) -> Counter:
+    """How many of each structural Markdown token a text has."""
+    return Counter(token.type for token in _MARKDOWN.parse(markdown) if token.type in STRUCTURE)
 
 
 def _translated(lang: str, relative: str):
@@ -53,9 +65,13 @@ ENGLISH_GLOSSARY = {slugify(t["term"]): t for t in _yaml(ROOT / "content/glossar
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_indicator_has_its_text_fields_with_the_same_numbers(lang):
     translated = _translated(lang, "data/reference/i18n/{lang}/indicators.yaml")
-    assert set(translated) == set(ENGLISH_INDICATORS)
+    assert set(ENGLISH_INDICATORS) <= set(translated), (
+        f"{lang}: untranslated {set(ENGLISH_INDICATORS) - set(translated)}"
+    )
     for code, english in ENGLISH_INDICATORS.items():
-        for key in INDICATOR_TEXT_KEYS:
+        if english.get("value_labels"):
+            assert set(translated[code].get("value_labels", {})) == set(english["value_labels"]), f"{lang} {code}"
+        for key in (k for k in INDICATOR_TEXT_KEYS if english.get(k)):
             assert translated[code].get(key), f"{lang} {code}: no {key}"
             assert numbers(translated[code][key]) == numbers(english[key]), f"{lang} {code}.{key}: numbers differ"
 
@@ -91,13 +107,21 @@ def test_every_glossary_term_is_translated_and_its_links_resolve(lang):
         assert entry["term"] and entry["definition"] and isinstance(entry.get("aliases", []), list)
         assert numbers(entry["definition"]) == numbers(english["definition"]), f"{lang} {slug}: numbers differ"
         expanded = expand_glossary_links(entry["definition"], lookup, f"{lang} glossary {slug}")
+        audit_markdown(expanded, f"{lang} glossary {slug}")
         english_links = re.findall(r"\[\[", english["definition"])
         assert len(re.findall(r"\]\(/learn/glossary#", expanded)) == len(english_links), f"{lang} {slug}: links"
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("slug", CORE_EXPLAINERS)
-def test_core_explainer_keeps_front_matter_numbers_and_links(lang, slug):
+def test_the_core_explainers_are_translated(lang):
+    assert all((ROOT / f"content/i18n/{lang}/learn/{slug}.md").is_file() for slug in CORE_EXPLAINERS)
+
+
+TRANSLATED = sorted((p.parent.parent.name, p.stem) for p in ROOT.glob("content/i18n/*/learn/*.md"))
+
+
+@pytest.mark.parametrize(("lang", "slug"), TRANSLATED)
+def test_translated_explainer_keeps_front_matter_numbers_and_links(lang, slug):
     english_meta, english_body = split_front_matter((ROOT / f"content/learn/{slug}.md").read_text("utf-8"), slug)
     path = ROOT / f"content/i18n/{lang}/learn/{slug}.md"
     meta, body = split_front_matter(path.read_text("utf-8"), path.name)
@@ -107,9 +131,10 @@ def test_core_explainer_keeps_front_matter_numbers_and_links(lang, slug):
         if key not in TEXT_KEYS:
             assert meta[key] == english_meta[key], f"{lang} {slug}: {key} must be copied from the English file"
     assert numbers(body) == numbers(english_body), f"{lang} {slug}: numbers in the body differ"
+    assert structure(body) == structure(english_body), f"{lang} {slug}: Markdown structure differs"
     assert numbers(meta["summary"]) == numbers(english_meta["summary"])
     glossary = _translated(lang, "content/i18n/{lang}/glossary.yaml")
-    expand_glossary_links(body, _glossary_lookup(glossary), f"{lang} {slug}")
+    audit_markdown(expand_glossary_links(body, _glossary_lookup(glossary), f"{lang} {slug}"), f"{lang} {slug}")
     shortcodes = re.compile(r"\{\{[^}]*\}\}|\{%[^%]*%\}")
     assert shortcodes.findall(body) == shortcodes.findall(english_body), f"{lang} {slug}: shortcodes changed"
     links = re.compile(r"\]\((/[^)\s]*|https?://[^)\s]*)")
@@ -122,8 +147,10 @@ def test_core_explainer_keeps_front_matter_numbers_and_links(lang, slug):
     for source in FrontMatter.model_validate(meta).sources:
         for part in (source.publisher, source.title, source.date):
             assert " ".join(part.split()) in cited, f"{lang} {slug}: {part!r} is not cited under the sources heading"
-    words = len(re.findall(r"\w+", plain_text(body)))
-    assert abs(meta["reading_time"] - words / WORDS_PER_MINUTE) <= max(1, meta["reading_time"] // 3) + 0.5
+    expected = max(1, round(len(re.findall(r"\w+", plain_text(body))) / WORDS_PER_MINUTE))
+    assert abs(meta["reading_time"] - expected) <= max(1, expected // 3), (
+        f"{lang} {slug}: reading_time (English) no longer fits"
+    )
 
 
 @pytest.mark.parametrize("lang", LANGS)
