@@ -34,9 +34,13 @@ class Translated:
     missing: frozenset[str]
 
 
-@functools.lru_cache(maxsize=4)
-def library(lang: str, folder: Path = I18N_DIR) -> Translated:
+def library(lang: str) -> Translated:
     """The content in `lang` (read once per process and language); English is the library itself."""
+    return _library(lang, I18N_DIR)
+
+
+@functools.lru_cache(maxsize=4)
+def _library(lang: str, folder: Path) -> Translated:
     english = loader.library()
     if lang == "en":
         return Translated(english, frozenset())

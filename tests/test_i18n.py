@@ -175,9 +175,18 @@ def test_indicator_texts_are_translated_and_fall_back_to_english():
     assert french.loc[1, "name"] == "Kept"
 
 
-def test_translated_explainers_and_the_notice_on_untranslated_ones(app):
+def test_translated_explainers_and_the_notice_on_untranslated_ones(app, tmp_path, monkeypatch):
+    import shutil
+
     import dash
 
+    from content import translations
+
+    # a Spanish translation that has only the glossary so far, and the French one as written
+    (tmp_path / "es").mkdir()
+    shutil.copy(translations.I18N_DIR / "es" / "glossary.yaml", tmp_path / "es" / "glossary.yaml")
+    shutil.copytree(translations.I18N_DIR / "fr", tmp_path / "fr")
+    monkeypatch.setattr(translations, "I18N_DIR", tmp_path)
     layout = dash.page_registry["dashboards.learn_explainer"]["layout"]  # as the router calls it
     with app.server.test_request_context("/learn/sdg-target-8-7?lang=fr"):
         page = layout(slug="sdg-target-8-7")
