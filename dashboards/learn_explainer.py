@@ -132,7 +132,7 @@ def live_data(explainer: Explainer) -> html.Section | None:
 def used_by(explainer: Explainer) -> html.Section:
     """Links to every dashboard that uses this explainer."""
     links = _learn.used_by(explainer.slug, explainer.meta.dashboards)
-    groups = {"Themes": "/theme/", "Indicators": "/indicator/", "Pages": ""}
+    groups = {N_("Themes"): "/theme/", N_("Indicators"): "/indicator/", N_("Pages"): ""}
     body = []
     for heading, prefix in groups.items():
         items = [
@@ -141,7 +141,7 @@ def used_by(explainer: Explainer) -> html.Section:
             if href.startswith(prefix) and (prefix or not href.startswith(("/theme/", "/indicator/")))
         ]
         if items:
-            body += [html.H3(heading, className="h6 mb-1"), html.Ul(items)]
+            body += [html.H3(_(heading), className="h6 mb-1"), html.Ul(items)]
     if not body:
         body = [html.P(_("No dashboard links to this explainer yet."), className="small")]
     return html.Section([html.H2(_("Where this is used"), className="h4"), *body], className="mt-4", id="learn-used-by")
