@@ -19,7 +19,7 @@ def layout(**_query):
         [
             html.H1(_("Page not found")),
             html.P(_("There is no page at this address. It may have moved, or the link may be mistyped.")),
-            html.Ul([html.Li(html.A(label, href=href)) for href, label in links], id="not-found-links"),
+            html.Ul([html.Li(html.A(_(label), href=href)) for href, label in links], id="not-found-links"),
             html.P([_("You can also search: "), html.A(_("search the platform"), href="/search")]),
         ],
         id="not-found-page",
