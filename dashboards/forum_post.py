@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from content.models import Article
 from dashboards import _components as c
-from dashboards import _embeds, _forum, _markdown, not_found_404
+from dashboards import _content, _embeds, _forum, _markdown, not_found_404
 from web.i18n import N_
 
 
@@ -47,6 +47,7 @@ def layout(slug: str | None = None, **_query) -> html.Div:
             breadcrumb(article.title),
             html.Article(
                 [
+                    _content.notice("article", article.slug),
                     html.H1(article.title),
                     header(article, items, names),
                     c.notice(note, "info") if note else None,
