@@ -111,6 +111,7 @@ def test_internal_links_keep_a_chosen_language(app):
         assert i18n.href("/country/NPL") == "/country/NPL?lang=es"
         assert i18n.href("/data?indicator=x#top") == "/data?indicator=x&lang=es#top"
         assert i18n.href("/assets/app.css") == "/assets/app.css"
+        assert i18n.href("/api/v1/docs") == "/api/v1/docs"
         assert i18n.href("https://example.org/") == "https://example.org/"
         assert i18n.query("?indicator=x") == "?indicator=x&lang=es"
     with app.server.test_request_context("/"):

@@ -118,7 +118,7 @@ def _vary(response: flask.Response) -> flask.Response:
 def href(path: str) -> str:
     """An internal link that keeps the page's language (`lang=` added when chosen or not English)."""
     language = chosen() or lang()
-    if not path.startswith("/") or path.startswith("//") or path.startswith("/assets/"):
+    if not path.startswith("/") or path.startswith(("//", "/assets/", "/api/")):  # the API is in English
         return path
     if language == DEFAULT and chosen() is None:
         return path
