@@ -105,7 +105,8 @@ def _parts(labels: list, shown: int, surveys: list[str], more_surveys: bool, rec
     parts: list = [_("Sources: ") if len(labels) > 1 else _("Source: ")]
     for i, (source_id, name) in enumerate(labels[:shown]):
         parts += ["; "] if i else []
-        parts.append(html.A(name, href=f"/sources/{source_id}", className="source-name"))
+        # the source's own name, in its publisher's language (WCAG 3.1.2: language of parts)
+        parts.append(html.A(name, href=f"/sources/{source_id}", className="source-name", lang="en"))
         parts += [_(" (not in downloads)")] if _restricted(source_id, records) else []
     if shown < len(labels):
         parts.append(_(" and %(value)s more", value=len(labels) - shown))

@@ -295,11 +295,11 @@ def sources_table(cat: Catalog) -> html.Div:
         rows.append(
             html.Tr(
                 [
-                    html.Td(name),
-                    html.Td(row.get("edition") or ""),
+                    html.Td(name, lang="en"),  # publishers' own words (WCAG 3.1.2: language of parts)
+                    html.Td(row.get("edition") or "", lang="en"),
                     html.Td(row.get("licence") or _("not stated")),
                     html.Td(_("yes") if redistributable(row) else _("no – shown with attribution, not downloadable")),
-                    html.Td(row.get("citation") or ""),
+                    html.Td(row.get("citation") or "", lang="en"),
                 ]
             )
         )

@@ -30,8 +30,9 @@ PAGES = (
     ("/learn/sdg-target-8-7", "#learn-article"),
 )
 #: What the reader sees: the page's text, and the text drawn inside charts (titles, axes, legends); the cells of the
-#: data explorer's preview are the publishers' data (their notes are in their own words), not interface text.
-SEEN = """const cells = [...document.querySelectorAll('#data-table td')].map(td => td.innerText);
+#: data explorer's preview and the parts marked `lang="en"` (sources' own names and titles) are the publishers'
+#: words, not interface text.
+SEEN = """const cells = [...document.querySelectorAll('#data-table td, [lang="en"]:not(html)')].map(e => e.innerText);
 return cells.reduce((text, cell) => cell ? text.split(cell).join(" ") : text, document.body.innerText) + "\\n" + [...document.querySelectorAll(
   '.js-plotly-plot .gtitle, .js-plotly-plot .xtitle, .js-plotly-plot .ytitle, .js-plotly-plot .legendtext')]
   .map(e => e.textContent).join("\\n");"""
@@ -56,8 +57,14 @@ def english_messages(lang: str) -> tuple[list[str], set[str]]:
     return phrases, words
 
 
+#: English the ETL writes into the data (a period the publisher did not date), shown as the data say it.
+DATA_PHRASES = ("survey year not published",)
+
+
 def english_in(seen: str, lang: str) -> list[str]:
     phrases, words = english_messages(lang)
+    for phrase in DATA_PHRASES:
+        seen = seen.replace(phrase, " ")
     lines = {line.strip() for line in seen.splitlines()}
     return sorted({p for p in phrases if p in seen} | (words & lines))
 
