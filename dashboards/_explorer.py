@@ -78,15 +78,19 @@ def _restricted_indicators(cat: Catalog, release: Release) -> set[str]:
 def options(cat: Catalog, release: Release) -> dict[str, list[dict]]:
     """Dropdown / checklist options per filter parameter."""
     restricted = _restricted_indicators(cat, release)
+    names = _data.indicators(release)["name"].to_dict()  # in the page's language
+    areas = _data.area_names(release)
     indicator = [
         {
             "label": f"{name} ({code})" + (_(" – not downloadable (licence)") if code in restricted else ""),
             "value": code,
         }
-        for code, name in sorted(cat.indicators.items(), key=lambda kv: str(kv[1]).lower())
+        for code, name in sorted(
+            ((code, names.get(code, name)) for code, name in cat.indicators.items()), key=lambda kv: str(kv[1]).lower()
+        )
     ]
-    countries = sorted((n, c) for c, n in cat.areas.items() if c not in cat.groups)
-    aggregates = sorted((n, c) for c, n in cat.groups.items())
+    countries = sorted((areas.get(c, n), c) for c, n in cat.areas.items() if c not in cat.groups)
+    aggregates = sorted((areas.get(c, n), c) for c, n in cat.groups.items())
     return {
         "indicator": indicator,
         "country": [{"label": f"{n} ({c})", "value": c} for n, c in countries + aggregates],

@@ -30,9 +30,9 @@ PAGES = (
     ("/learn/sdg-target-8-7", "#learn-article"),
 )
 #: What the reader sees: the page's text, and the text drawn inside charts (titles, axes, legends); the cells of the
-#: data explorer's preview and the parts marked `lang="en"` (sources' own names and titles) are the publishers'
+#: data explorer's preview (headed by the download's field names) and the parts marked `lang="en"` (sources' own names and titles) are the publishers'
 #: words, not interface text.
-SEEN = """const cells = [...document.querySelectorAll('#data-table td, [lang="en"]:not(html)')].map(e => e.innerText);
+SEEN = """const cells = [...document.querySelectorAll('#data-table td, #data-table th, [lang="en"]:not(html)')].map(e => e.innerText);
 return cells.reduce((text, cell) => cell ? text.split(cell).join(" ") : text, document.body.innerText) + "\\n" + [...document.querySelectorAll(
   '.js-plotly-plot .gtitle, .js-plotly-plot .xtitle, .js-plotly-plot .ytitle, .js-plotly-plot .legendtext')]
   .map(e => e.textContent).join("\\n");"""
