@@ -22,6 +22,12 @@ def untranslated(kind: str, slug: str) -> bool:
     return f"{kind}:{slug}" in translations.library(i18n.lang()).missing
 
 
+def notices(kind: str, slug: str) -> list[dbc.Alert]:
+    """The notice as a list (empty on English pages and translated pieces), to splice into a list of children."""
+    found = notice(kind, slug)
+    return [found] if found is not None else []
+
+
 def notice(kind: str, slug: str) -> dbc.Alert | None:
     """'Not yet translated' in the reader's language, above the English text, when that is the case."""
     if not untranslated(kind, slug):

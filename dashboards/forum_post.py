@@ -47,7 +47,7 @@ def layout(slug: str | None = None, **_query) -> html.Div:
             breadcrumb(article.title),
             html.Article(
                 [
-                    _content.notice("article", article.slug),
+                    *_content.notices("article", article.slug),
                     html.H1(article.title),
                     header(article, items, names),
                     c.notice(note, "info") if note else None,

@@ -58,7 +58,7 @@ def layout(slug: str | None = None, **_query) -> html.Div:
             breadcrumb(explainer.title),
             html.Article(
                 [
-                    _content.notice("explainer", explainer.slug),
+                    *_content.notices("explainer", explainer.slug),
                     html.H1(explainer.title),
                     header(explainer),
                     *_markdown.render(explainer.body),

@@ -66,7 +66,8 @@ def english_in(seen: str, lang: str) -> list[str]:
     for phrase in DATA_PHRASES:
         seen = seen.replace(phrase, " ")
     lines = {line.strip() for line in seen.splitlines()}
-    return sorted({p for p in phrases if p in seen} | (words & lines))
+    found = {p for p in phrases if p in seen} | (words & lines)
+    return sorted(f"{p} [in: …{seen[max(0, seen.find(p) - 60) : seen.find(p) + 60]}…]" for p in found)
 
 
 def visit(dash_duo, path: str, ready: str) -> str:
