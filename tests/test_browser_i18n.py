@@ -40,8 +40,10 @@ PLACEHOLDER = re.compile(r"%\([a-z_0-9]+\)s|%%")
 
 
 def english_messages(lang: str) -> tuple[list[str], set[str]]:
-    """English text a page in `lang` must not show: fragments of two words or more between placeholders, and
-    whole short messages (matched only as a whole line); messages the language writes the same are left out."""
+    """English text a page in `lang` must not show: fragments of four words or more between placeholders
+    (matched anywhere), and short messages (matched as a whole line: labels, headings, buttons; a short phrase
+    inside a longer line is too often part of a publication's title); messages the language writes the same are
+    left out."""
     with (ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         catalogue = read_po(handle, locale=lang)
     phrases, words = [], set()
@@ -50,10 +52,10 @@ def english_messages(lang: str) -> tuple[list[str], set[str]]:
             continue
         parts = [p.strip(" .,:;·()–") for p in PLACEHOLDER.split(message.id)]
         for part in parts:
-            if " " in part and len(part) >= 12 and part not in message.string:
+            if part.count(" ") >= 3 and len(part) >= 12 and part not in message.string:
                 phrases.append(part)
         if len(parts) == 1 and parts[0] and parts[0] != message.string.strip(" .,:;·()–"):
-            words.add(parts[0])
+            words.add(parts[0])  # a whole short message
     return phrases, words
 
 
