@@ -7,6 +7,7 @@ import math
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
+from plotly.io.json import to_json_plotly
 
 from dashboards import _cite
 
@@ -210,7 +211,7 @@ def chart(
     summary_id = f"{graph_id}-summary"
     children = [
         html.Div(
-            dcc.Graph(id=graph_id, figure=plain(figure), config=MAP_CONFIG if is_map else GRAPH_CONFIG),
+            lazy_graph(dcc.Graph(id=graph_id, figure=plain(figure), config=MAP_CONFIG if is_map else GRAPH_CONFIG)),
             **{"aria-describedby": summary_id},
             className="graph-frame",
         ),
@@ -221,6 +222,35 @@ def chart(
     if data_table is not None:
         children.append(html.Details([html.Summary("Show the data as a table"), data_table], className="small"))
     return html.Figure(children, className="chart-block mb-4")
+
+
+class LazyGraph(html.Div):
+    """A placeholder the size of its graph that becomes the graph once scrolled near (assets/lazy_charts.js).
+
+    Plotly draws every mounted graph at once, so a page with charts below the fold would draw them all before
+    the reader could scroll. In Python the graph stays the placeholder's child (page code and tests see it);
+    the browser receives the graph as JSON in `data-graph` and mounts it when needed.
+    """
+
+    def to_plotly_json(self) -> dict:
+        out = super().to_plotly_json()
+        props = dict(out["props"])
+        graph = props.pop("children")
+        props["data-graph"] = to_json_plotly(graph)
+        return {**out, "props": props}
+
+
+def lazy_graph(graph: dcc.Graph) -> LazyGraph:
+    """`graph` drawn only when the reader scrolls near it (charts below the fold)."""
+    layout = (graph.figure or {}).get("layout") or {}
+    height = layout.get("height") if isinstance(layout.get("height"), int | float) else 450
+    return LazyGraph(
+        graph,
+        id=f"{graph.id}-lazy",
+        className="lazy-graph",
+        style={"minHeight": f"{height}px"},
+        **{"data-graph-id": graph.id},
+    )
 
 
 def live_chart(graph_id: str, is_map: bool = False, figure=None) -> html.Figure:
