@@ -253,28 +253,31 @@ def lazy_graph(graph: dcc.Graph) -> LazyGraph:
     )
 
 
-def live_chart(graph_id: str, is_map: bool = False, figure=None) -> html.Figure:
+def live_chart(graph_id: str, is_map: bool = False, figure=None, filled: tuple | None = None) -> html.Figure:
     """A chart block whose figure, source note, summary and table are filled by a callback.
 
     Outputs: (graph_id, "figure"), (graph_id + "-note", "children"), (graph_id + "-summary", "children"),
     (graph_id + "-table", "children"). The graph exists from the first render, so inputs on it validate.
+    `filled` = (figure, summary, note, table) draws the first view with the page, without a callback's round trip.
     """
     config = MAP_CONFIG if is_map else GRAPH_CONFIG
+    figure, summary, note, data_table = filled or (figure, None, None, None)
     return html.Figure(
         [
             html.Div(
-                dcc.Graph(id=graph_id, figure=figure or {}, config=config),
+                dcc.Graph(id=graph_id, figure=plain(figure) if figure is not None else {}, config=config),
                 **{"aria-describedby": f"{graph_id}-summary"},
                 className="graph-frame",
             ),
             html.Figcaption(
                 [
-                    html.Div(id=f"{graph_id}-note"),
-                    html.P(id=f"{graph_id}-summary", className="chart-summary small mb-1"),
+                    html.Div(note, id=f"{graph_id}-note"),
+                    html.P(summary, id=f"{graph_id}-summary", className="chart-summary small mb-1"),
                 ]
             ),
             html.Details(
-                [html.Summary("Show the data as a table"), html.Div(id=f"{graph_id}-table")], className="small"
+                [html.Summary("Show the data as a table"), html.Div(data_table, id=f"{graph_id}-table")],
+                className="small",
             ),
         ],
         className="chart-block mb-4",

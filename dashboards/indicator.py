@@ -61,7 +61,7 @@ def layout(code: str | None = None, **query):
                 ],
                 className="small",
             ),
-            controls(meta["code"], obs, view, names, choices.tabs),
+            controls(meta["code"], obs, view, names, choices.tabs, _indicator.content(release, meta["code"], view)),
             _forum.from_the_forum(indicator=meta["code"]),
         ],
         id="indicator-page",
@@ -69,8 +69,9 @@ def layout(code: str | None = None, **query):
 
 
 def controls(code: str | None, obs=None, view: _indicator.View | None = None, names: dict | None = None,
-             tabs: tuple[str, ...] = _indicator.TABS) -> html.Div:  # fmt: skip
-    """The year, countries, sex and age pickers and the tabs; present even without data so callbacks validate."""
+             tabs: tuple[str, ...] = _indicator.TABS, content=None) -> html.Div:  # fmt: skip
+    """The year, countries, sex and age pickers, the tabs and the first view's `content` (drawn with the page,
+    not by a callback); present even without data so callbacks validate."""
     view = view or _indicator.View()
     years, areas, sexes, ages = [], [], [], []
     if obs is not None and not obs.empty:
@@ -116,7 +117,7 @@ def controls(code: str | None, obs=None, view: _indicator.View | None = None, na
             every_source(view),
             tablist(view.tab, tabs),
             dcc.Loading(
-                html.Div(id="indicator-content", role="tabpanel", tabIndex="0", **{"aria-label": "View"}),
+                html.Div(content, id="indicator-content", role="tabpanel", tabIndex="0", **{"aria-label": "View"}),
                 type="default",
                 delay_show=300,
             ),
@@ -206,6 +207,7 @@ def update_indicator_age(sex, age, code):
     Input("indicator-age", "value"),
     Input("indicator-sources", "value"),
     State("indicator-code", "data"),
+    prevent_initial_call=True,  # the layout draws the first view
 )
 def update_indicator_content(tab, year, areas, sex, age, every, code):
     """Render the active tab for the chosen filters and write the view into the URL."""
