@@ -253,19 +253,23 @@ def lazy_graph(graph: dcc.Graph) -> LazyGraph:
     )
 
 
-def live_chart(graph_id: str, is_map: bool = False, figure=None, filled: tuple | None = None) -> html.Figure:
+def live_chart(
+    graph_id: str, is_map: bool = False, figure=None, filled: tuple | None = None, lazy: bool = False
+) -> html.Figure:
     """A chart block whose figure, source note, summary and table are filled by a callback.
 
     Outputs: (graph_id, "figure"), (graph_id + "-note", "children"), (graph_id + "-summary", "children"),
     (graph_id + "-table", "children"). The graph exists from the first render, so inputs on it validate.
-    `filled` = (figure, summary, note, table) draws the first view with the page, without a callback's round trip.
+    `filled` = (figure, summary, note, table) draws the first view with the page, without a callback's round trip;
+    `lazy` draws it only when scrolled near (a chart placed below the fold).
     """
     config = MAP_CONFIG if is_map else GRAPH_CONFIG
     figure, summary, note, data_table = filled or (figure, None, None, None)
+    graph = dcc.Graph(id=graph_id, figure=plain(figure) if figure is not None else {}, config=config)
     return html.Figure(
         [
             html.Div(
-                dcc.Graph(id=graph_id, figure=plain(figure) if figure is not None else {}, config=config),
+                lazy_graph(graph) if lazy else graph,
                 **{"aria-describedby": f"{graph_id}-summary"},
                 className="graph-frame",
             ),

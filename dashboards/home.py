@@ -230,7 +230,7 @@ def map_controls(options: list[dict], code: str | None, years: list[dict], year:
             ),
             dcc.Location(id="home-url", refresh=False),
             dcc.Location(id="home-nav", refresh="callback-nav"),
-            c.live_chart("home-map", is_map=True, filled=drawn),
+            c.live_chart("home-map", is_map=True, filled=drawn, lazy=True),  # below the estimates
             html.Div(id="home-live", className="visually-hidden", **{"aria-live": "polite", "role": "status"}),
         ],
         **{"aria-labelledby": "home-map-heading"},
