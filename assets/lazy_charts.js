@@ -4,12 +4,14 @@
  * JSON (dashboards/_components.py `lazy_graph`). Once the placeholder comes within a screen of the viewport
  * (or the page is printed) the graph becomes its child through Dash's `set_props`, so Dash knows it like any
  * other component. Headline numbers and text never wait for Plotly, and a page draws only the charts it shows.
- * `window.delta87Charts.drawAll()` draws every chart at once (printing and tests use it).
+ * Printable pages (`.brief`) draw every chart at once, as does `window.delta87Charts.drawAll()` (printing and
+ * tests use it).
  */
 (function () {
   "use strict";
 
   var SELECTOR = ".lazy-graph[data-graph]";
+  var PRINTABLE = ".brief";
 
   function drawn(el) {
     return !!el.querySelector(".dash-graph");
@@ -32,7 +34,7 @@
   function scan() {
     document.querySelectorAll(SELECTOR).forEach(function (el) {
       if (drawn(el)) return;
-      if (observer) {
+      if (observer && !el.closest(PRINTABLE)) {
         observer.unobserve(el);  // a placeholder React reused for another page's chart is watched afresh
         observer.observe(el);
       } else {
