@@ -131,16 +131,16 @@ def test_sparse_country_and_unknown_code_render_without_errors(dash_duo, countri
 def test_indicator_page_switches_tab_adds_a_country_and_keeps_the_view_in_the_url(dash_duo, countries, app):
     rich, _ = countries
     dash_duo.start_server(app)
-    visit(dash_duo, "/indicator/child_labour_5_17", "#indicator-chart .main-svg")
+    visit(dash_duo, "/indicator/child_labour_5_17", "#indicator-map .geo")  # country data: it opens on a map
     dash_duo.select_dcc_dropdown("#indicator-countries", index=0)
     dash_duo.wait_for_contains_text("#indicator-live", "1 compared areas", 10)
-    dash_duo.find_elements("#indicator-tabs .nav-link")[1].click()
-    dash_duo.wait_for_element("#indicator-map .geo", timeout=20)
-    assert "tab=map" in dash_duo.driver.current_url and "countries=" in dash_duo.driver.current_url
+    dash_duo.find_elements("#indicator-tabs .nav-link")[0].click()
+    dash_duo.wait_for_element("#indicator-chart .main-svg", timeout=20)
+    assert "tab=chart" in dash_duo.driver.current_url and "countries=" in dash_duo.driver.current_url
     reopened = dash_duo.driver.current_url
     dash_duo.driver.get(reopened)  # a copied link reopens the same view
-    dash_duo.wait_for_element("#indicator-map .geo", timeout=20)
-    assert dash_duo.find_element("#indicator-tabs .nav-link.active").text == "Map"
+    dash_duo.wait_for_element("#indicator-chart .main-svg", timeout=20)
+    assert dash_duo.find_element("#indicator-tabs .nav-link.active").text == "Chart"
     assert serious_violations(dash_duo) == []  # including the dropdowns (assets/dropdown_a11y.js)
     assert dash_duo.get_logs() == []
 
