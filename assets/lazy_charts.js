@@ -29,7 +29,7 @@
       observer.unobserve(entry.target);
       draw(entry.target);
     });
-  }, {rootMargin: "100% 0px"}) : null;
+  }, {rootMargin: "200px 0px"}) : null;
 
   function scan() {
     document.querySelectorAll(SELECTOR).forEach(function (el) {
