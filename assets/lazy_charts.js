@@ -1,7 +1,7 @@
 /* Charts below the fold are drawn when the reader scrolls near them, not at page load.
  *
  * The server writes such a chart as a `.lazy-graph` placeholder of the graph's height holding the dcc.Graph's
- * JSON (dashboards/_components.py `lazy_graph`). Once the placeholder comes within a screen of the viewport
+ * JSON (dashboards/_components.py `lazy_graph`). Once the placeholder comes within 200 px of the viewport
  * (or the page is printed) the graph becomes its child through Dash's `set_props`, so Dash knows it like any
  * other component. Headline numbers and text never wait for Plotly, and a page draws only the charts it shows.
  * Printable pages (`.brief`) draw every chart at once, as does `window.delta87Charts.drawAll()` (printing and
