@@ -57,9 +57,9 @@ def warm_ms(port: int, repeat: int) -> dict[str, tuple[float, float, int]]:
         driver.quit()
 
 
-def slow_visit(port: int, path: str) -> tuple[float, int, int, int]:
+def slow_visit(port: int, path: str) -> tuple:
     """One first visit over emulated Slow 4G in a new browser: (ms to every graph in view drawn, bytes received,
-    requests, callback requests)."""
+    requests, callback requests, the largest transfers)."""
     from selenium import webdriver  # noqa: PLC0415 - only when measuring
 
     options = webdriver.ChromeOptions()
@@ -76,18 +76,31 @@ def slow_visit(port: int, path: str) -> tuple[float, int, int, int]:
         events = [json.loads(e["message"])["message"] for e in driver.get_log("performance")]
     finally:
         driver.quit()
-    received = sum(e["params"].get("encodedDataLength", 0) for e in events if e["method"] == "Network.loadingFinished")
-    sent = [e["params"]["request"]["url"] for e in events if e["method"] == "Network.requestWillBeSent"]
-    return ms, received, len(sent), sum("_dash-update-component" in url for url in sent)
+    finished = [e["params"] for e in events if e["method"] == "Network.loadingFinished"]
+    sent = [e["params"] for e in events if e["method"] == "Network.requestWillBeSent"]
+    urls, start = {p["requestId"]: p["request"]["url"] for p in sent}, min(p["timestamp"] for p in sent)
+    transfers = sorted(((p["encodedDataLength"], p["timestamp"] - start, urls.get(p["requestId"], "?")) for p in finished),
+                       reverse=True)[:6]  # fmt: skip
+    received = sum(p.get("encodedDataLength", 0) for p in finished)
+    return ms, received, len(sent), sum("_dash-update-component" in p["request"]["url"] for p in sent), transfers
 
 
-def slow_4g(port: int, visits: int) -> dict[str, tuple[float, int, int, int]]:
-    """Median time, bytes, requests and callback requests of first visits to each page over Slow 4G."""
+def slow_4g(port: int, visits: int) -> dict[str, tuple]:
+    """Median time, bytes, requests and callback requests of first visits to each page over Slow 4G, and the
+    largest transfers of the last visit."""
     out = {}
     for path in SLOW_PAGES:
         runs = [slow_visit(port, path) for _ in range(visits)]
-        out[path] = tuple(statistics.median(r[i] for r in runs) for i in range(4))
+        out[path] = (*(statistics.median(r[i] for r in runs) for i in range(4)), runs[-1][4])
     return out
+
+
+def largest(transfers: list[tuple]) -> str:
+    """'name kB (done at s)' of the largest transfers of a visit."""
+    return ", ".join(
+        f"{url.split('?')[0].rsplit('/', 1)[-1] or 'the page'} {size / 1000:.0f} kB ({done:.1f} s)"
+        for size, done, url in transfers
+    )
 
 
 def measure(env: dict, root: Path, repeat: int, visits: int) -> dict:
@@ -105,7 +118,7 @@ def report(data: str, baseline: str, runs: dict, load: tuple[float, float, float
         return f"{drawn:.0f} (text {shown:.0f}; {graphs:.0f} graphs)"
 
     def slow_cell(run: dict, path: str) -> str:
-        ms, received, requests, callbacks = run["slow"][path]
+        ms, received, requests, callbacks, _ = run["slow"][path]
         return f"{ms / 1000:.1f} s, {received / 1e6:.2f} MB, {requests:.0f} requests ({callbacks:.0f} callbacks)"
 
     warm = "\n".join(
@@ -117,6 +130,7 @@ def report(data: str, baseline: str, runs: dict, load: tuple[float, float, float
         f"| {'met' if ours['slow'][p][0] <= 5000 and ours['slow'][p][1] <= 1_000_000 else 'NOT met'} |"
         for p in SLOW_PAGES
     )
+    transfers = "\n".join(f"- {p}: {largest(ours['slow'][p][4])}" for p in SLOW_PAGES)
     return f"""Data: {data}. Server: `delta87 serve` (nginx in front of gunicorn, 2 workers, page cache filled by one visit);
 headless Chromium (1366×900 window) on the same 2 cores. Before = commit {baseline}, after = this checkout, both
 served in the same run over the same release. Load average before the run {load[0]:.1f}, {load[1]:.1f}, {load[2]:.1f}
@@ -135,6 +149,9 @@ graph in view drawn, bytes received, requests and Dash callback requests among t
 | page | before | after | goal ≤ 5 s and ≤ 1.0 MB |
 |---|---:|---:|---|
 {slow}
+
+Largest transfers of one Slow 4G visit after (compressed size, finished at, from navigation start):
+{transfers}
 """
 
 
