@@ -32,7 +32,8 @@ PAGES = {"/": "#home-headlines", "/country/NPL": "#country-name", "/indicator/ch
          "/coverage": "#coverage-matrix", "/progress": "#progress-summary"}  # fmt: skip
 SLOW_PAGES = ("/", "/country/NPL")
 SLOW_4G = {"offline": False, "latency": 150, "downloadThroughput": 1_600_000 / 8, "uploadThroughput": 750_000 / 8}
-SHOWN_JS = "return [window.delta87Shown, document.querySelectorAll('.dash-graph .main-svg').length]"
+SHOWN_JS = """return [window.delta87Shown,
+  [...document.querySelectorAll('.dash-graph')].filter(g => g.querySelector('.main-svg')).length]"""
 
 
 def load(driver, port: int, path: str) -> tuple[float, float, int]:

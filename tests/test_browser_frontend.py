@@ -69,7 +69,7 @@ def test_every_page_fits_a_phone_is_accessible_and_draws_only_bundled_traces(das
 
 
 #: Graphs drawn, and chart placeholders still waiting below the fold.
-CHART_COUNTS = """return {drawn: document.querySelectorAll('.dash-graph .main-svg').length,
+CHART_COUNTS = """return {drawn: [...document.querySelectorAll('.dash-graph')].filter(g => g.querySelector('.main-svg')).length,
   waiting: [...document.querySelectorAll('.lazy-graph')].filter(p => !p.querySelector('.dash-graph')).length}"""
 
 
@@ -147,6 +147,8 @@ def test_charts_export_with_their_source_line_and_share_embed_code(dash_duo, cou
     dash_duo.start_server(app)
     visit(dash_duo, f"/country/{rich}", "figure.chart-block .chart-tools")
     wait_until(dash_duo, lambda d: d.execute_script(SETTLED), 30)
+    dash_duo.driver.execute_script("document.querySelector('figure.chart-block').scrollIntoView()")
+    dash_duo.wait_for_element("figure.chart-block .main-svg", timeout=20)  # drawn once scrolled to
     dash_duo.driver.set_script_timeout(30)
     image = dash_duo.driver.execute_async_script(EXPORT)
     assert "error" not in image and len(image["source"]) > 10

@@ -63,8 +63,8 @@ def wait_until(dash_duo, condition, timeout: int = 20):
 
 def graphs_drawn(dash_duo, timeout: int = 20) -> int:
     """Draw the charts below the fold, wait until every dcc.Graph has drawn its SVG; return how many there are."""
-    dash_duo.wait_for_element(".js-plotly-plot .main-svg", timeout=timeout)
     dash_duo.driver.execute_script("window.delta87Charts.drawAll()")
+    dash_duo.wait_for_element(".js-plotly-plot .main-svg", timeout=timeout)
     every_drawn = "return [...document.querySelectorAll('.dash-graph')].every(g => g.querySelector('.main-svg'))"
     wait_until(dash_duo, lambda d: d.execute_script(every_drawn), timeout)
     return len(dash_duo.find_elements(".dash-graph"))
