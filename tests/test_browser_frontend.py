@@ -82,9 +82,12 @@ def test_charts_below_the_fold_are_drawn_when_scrolled_to(dash_duo, countries, a
     wait_until(dash_duo, lambda d: d.execute_script(SETTLED), 30)
     first = dash_duo.driver.execute_script(CHART_COUNTS)
     assert first["waiting"] >= 2  # the charts further down are not drawn at load
-    for index in range(first["waiting"]):  # the reader scrolls to each chart in turn
-        dash_duo.driver.execute_script(f"document.querySelectorAll('.lazy-graph')[{index}].scrollIntoView()")
-        wait_until(dash_duo, lambda d: d.execute_script(SETTLED), 30)
+    for index in range(first["waiting"]):  # the reader scrolls to each chart in turn (Bootstrap scrolls smoothly)
+        chart = f"document.querySelectorAll('.lazy-graph')[{index}]"
+        dash_duo.driver.execute_script(f"{chart}.scrollIntoView({{behavior: 'instant'}})")
+        wait_until(
+            dash_duo, lambda d, chart=chart: d.execute_script(f"return !!{chart}.querySelector('.main-svg')"), 30
+        )
     after = dash_duo.driver.execute_script(CHART_COUNTS)
     assert after == {"drawn": first["drawn"] + first["waiting"], "waiting": 0}
     assert dash_duo.get_logs() == []
