@@ -44,8 +44,8 @@ def rating_figure(rows: pd.DataFrame, named: dict[float, str], title: str) -> go
     levels = sorted(named)
     figure = go.Figure(
         go.Scatter(
-            x=rows["year"].astype(int),
-            y=rows["value"],
+            x=rows["year"].astype(int).tolist(),
+            y=rows["value"].tolist(),
             mode="lines+markers",
             line={"shape": "hv", "color": NEUTRAL},
             marker={"color": NEUTRAL, "size": 7},
