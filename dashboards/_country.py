@@ -8,9 +8,10 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
-from dashboards import _coded, _commitments, _delta, _series
+from dashboards import _cite, _coded, _commitments, _delta, _series
 from dashboards import _components as c
 from dashboards._pillars import Country, pillar_codes, pillars, section_codes
+from warehouse.schema import redistributable
 
 #: What each pillar's gap sentence calls its data.
 GAP_WORDS = {
@@ -196,7 +197,13 @@ def delta_section(country: Country):
     return _delta.delta_section(country.iso3)
 
 
-def downloads(iso3: str, name: str) -> html.P:
+def restricted_names(sources: dict) -> str:
+    """ "Walk Free, Global Slavery Index and Gapminder, Legal slavery": the sources kept out of downloads."""
+    names = sorted(_cite.display_name(r, s) for s, r in sources.items() if not redistributable(r))
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+
+
+def downloads(iso3: str, name: str, sources: dict | None = None) -> html.P:
     return html.P(
         [
             f"Download {name}'s data: ",
@@ -205,7 +212,8 @@ def downloads(iso3: str, name: str) -> html.P:
             html.A("explore in the data explorer", href=f"/data?area={iso3}"),
             " · ",
             html.A("printable brief", href=f"/country/{iso3}/brief"),
-            ". Walk Free (GSI) figures are shown with attribution and are not included in downloads.",
+            f". Figures from {restricted_names(sources or {}) or 'Walk Free (GSI)'} are shown with attribution and are "
+            "not included in downloads.",
         ],
         className="mb-0",
     )
