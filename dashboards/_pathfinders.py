@@ -89,7 +89,7 @@ def coverage_lines(country: _pillars.Country) -> list[str]:
 
 def records(release: Release) -> list[dict]:
     """One record per pathfinder country, every field a text or a list of texts."""
-    found = []
+    found, names = [], _data.area_names(release)
     for iso3, meta in pathfinders(release).iterrows():
         country = _pillars.load(release, iso3, {**meta.to_dict(), "iso3": iso3})
         found.append(
@@ -97,6 +97,7 @@ def records(release: Release) -> list[dict]:
                 "iso3": iso3,
                 "name": meta["name"],
                 "status": meta.get("pathfinder_status") or "status not stated",
+                "region": names.get(meta.get("sdg_region") or "", "–"),
                 "progress": progress_lines(release, iso3),
                 "survey": latest_survey(country),
                 "commitments": commitment_lines(country),
@@ -113,7 +114,11 @@ def comparison_table(found: list[dict]) -> html.Div:
         html.Tr(
             [
                 html.Th(
-                    [html.A(r["name"], href=f"/country/{r['iso3']}"), html.Div(r["status"], className="small")],
+                    [
+                        html.A(r["name"], href=f"/country/{r['iso3']}"),
+                        html.Div(r["status"], className="small"),
+                        html.Div(r["region"], className="small text-body-secondary"),
+                    ],
                     scope="row",
                 ),
                 html.Td(html.Ul([html.Li(x) for x in r["progress"]], className="small ps-3 mb-0")),
