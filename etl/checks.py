@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -180,25 +179,6 @@ def check_years(not_years: Flagged, implausible: Flagged, window: tuple[int, int
 def check_values(flagged: Flagged, label: str) -> list[Problem]:
     """Values that are not numbers ('abc', '1,5'), nor a known missing marker or a censored '<5'."""
     return rows_problems("values", "not a number (nor a missing-value marker such as '..' or '-')", flagged, label)
-
-
-def check_codes(flagged: Flagged, codes: dict[str, float | None], label: str) -> list[Problem]:
-    """Coded values that `options.value_map` does not list: one problem per code, naming its first row."""
-    first: dict[str, tuple] = {}
-    counts: Counter = Counter()
-    for row, column, text in flagged:
-        code = str(text).strip()
-        first.setdefault(code, (row, column, text))
-        counts[code] += 1
-    listed = ", ".join(repr(k) for k in codes)
-    message = (
-        "code {code!r} ({n} row(s)) is not in options.value_map ({listed}): add it to the map with the number it "
-        "stands for, or `null` for no value"
-    )
-    return [
-        Problem("values", message.format(code=code, n=counts[code], listed=listed), label, row, column, text)
-        for code, (row, column, text) in first.items()
-    ]
 
 
 def check_thousand_separators(texts: list[str], first: Flagged, label: str) -> list[Problem]:

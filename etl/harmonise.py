@@ -153,7 +153,7 @@ def _row_problems(plan: Plan, dataset: Dataset, resolver: Resolver) -> list[Prob
         implausible = plan.flagged("_stage = 6 AND _year_status = 3", "year", "_year_text")
         problems += checks.check_years(not_years, implausible, mapping.year_window(dataset), label)
     if plan.stages.get(7) and dataset.options.value_map:
-        problems += checks.check_codes(
+        problems += mapping.check_codes(
             plan.flagged("_stage = 7", "value", "_value_text"), dataset.options.value_map, label
         )
     elif plan.stages.get(7):

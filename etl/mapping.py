@@ -261,6 +261,25 @@ def coded_values(plan: Plan, codes: dict[str, float | None]) -> None:
         plan.extras.update({f"_{bound}_status": "0", f"_{bound}_text": "''"})
 
 
+def check_codes(flagged: checks.Flagged, codes: dict[str, float | None], label: str) -> list[Problem]:
+    """Coded values that `options.value_map` does not list: one problem per code, naming its first row."""
+    first: dict[str, tuple] = {}
+    counts: Counter = Counter()
+    for row, column, text in flagged:
+        code = str(text).strip()
+        first.setdefault(code, (row, column, text))
+        counts[code] += 1
+    listed = ", ".join(repr(k) for k in codes)
+    message = (
+        "code {code!r} ({n} row(s)) is not in options.value_map ({listed}): add it to the map with the number it "
+        "stands for, or `null` for no value"
+    )
+    return [
+        Problem("values", message.format(code=code, n=counts[code], listed=listed), label, row, column, text)
+        for code, (row, column, text) in first.items()
+    ]
+
+
 def _cast(column: str) -> str:
     return f"TRY_CAST({column} AS DOUBLE)"  # the cast ignores surrounding whitespace
 
