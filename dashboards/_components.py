@@ -345,6 +345,8 @@ def ranking_summary(df: pd.DataFrame, unit: str, decimals: int | None = 1, label
     if unit == "flag":
         yes = int((df["value"] > 0).sum())
         return f"{len(df)} values: {yes} yes, {len(df) - yes} no."
+    if unit == "category":
+        return f"{len(df)} values: coded ratings and statuses are not ranked."
     if nature == "detected":
         return (
             f"{len(df)} values. Counts of detected cases are not ranked: they measure detection and reporting as "

@@ -1,13 +1,12 @@
-"""Pathfinder countries `/pathfinders`: the staff-edited list (countries table), with status and source."""
+"""Pathfinder countries `/pathfinders`: the staff-edited list compared on what the platform can measure for each."""
 
 from __future__ import annotations
 
 import dash
-import pandas as pd
 from dash import html
 
 from dashboards import _components as c
-from dashboards import _data
+from dashboards import _data, _pathfinders
 from warehouse import Release, ReleaseError
 
 dash.register_page(__name__, path="/pathfinders", title="Pathfinder countries – Delta 8.7", name="Pathfinder countries")
@@ -24,30 +23,15 @@ def source_text(release: Release) -> str:
 
 
 def layout(**_query):
-    """The pathfinder countries, each linked to its dashboard."""
+    """The pathfinder countries side by side: progress, latest survey, commitments and what the data cover."""
     try:
         release = _data.release()
     except ReleaseError as exc:
         return html.Div([html.H1("Pathfinder countries"), c.notice(f"No data release is available: {exc}", "warning")])
-    countries = _data.countries(release)
-    names = _data.area_names(release)
-    chosen = countries[countries["pathfinder"].fillna(False).astype(bool)]
-    frame = pd.DataFrame(
-        {
-            "iso3": chosen["iso3"],
-            "name": chosen["name"],
-            "status": chosen["pathfinder_status"].fillna("").replace("", "status not stated"),
-            "region": chosen["sdg_region"].map(names).fillna("–"),
-        }
-    )
+    found = _pathfinders.records(release)
     body = (
-        c.table(
-            frame,
-            [("name", "Country"), ("status", "Status"), ("region", "Region")],
-            "Alliance 8.7 pathfinder countries",
-            {"name": lambda r: f"/country/{r['iso3']}"},
-        )
-        if not frame.empty
+        _pathfinders.comparison_table(found)
+        if found
         else c.notice("No pathfinder countries are listed in this release.")
     )
     return html.Div(
@@ -59,9 +43,16 @@ def layout(**_query):
                 "what the cited document says.",
                 className="lead fs-6",
             ),
+            html.P(_pathfinders.INTRO, className="small"),
             html.Div(body, id="pathfinders-table"),
             html.P(f"Source: {source_text(release)}.", className="small text-body-secondary", id="pathfinders-source"),
-            html.P(c.explainer_link("alliance-8-7-and-pathfinders", "What is a pathfinder country?")),
+            html.P(
+                [
+                    c.explainer_link("alliance-8-7-and-pathfinders", "What is a pathfinder country?"),
+                    " · ",
+                    c.explainer_link("measuring-progress", "How the platform measures progress"),
+                ]
+            ),
         ],
         id="pathfinders-page",
     )
