@@ -132,8 +132,9 @@
     if (embed) {  // an embed of one chart of a page: hide the page's other charts
       var keep = embed.getAttribute("data-chart");
       embed.querySelectorAll("figure.chart-block").forEach(function (block) {
-        var graph = block.querySelector(".dash-graph");
-        block.hidden = !!graph && graph.id !== keep;
+        var graph = block.querySelector(".dash-graph, .lazy-graph");
+        var id = graph && (graph.getAttribute("data-graph-id") || graph.id);
+        block.hidden = !!id && id !== keep;
       });
     }
   }

@@ -1,14 +1,16 @@
 """Page loads in headless Chromium: warm loads on this machine and first visits on an emulated Slow 4G phone link.
 
-For each plotly.js bundle (`DELTA87_PLOTLY_BUNDLE=full`, Dash's own, as the baseline; then `partial`, ours), a
-fresh `delta87 serve` (gunicorn, 2 workers) over the same release, in the same run:
-- warm: navigation start to every graph on the page drawn (browser clock), median of repeated loads in one
-  browser after a first visit, for the main pages;
+Before and after: a fresh `delta87 serve` (gunicorn, 2 workers) of a baseline commit (`--baseline`, checked out
+in a temporary git worktree) and of this checkout, over the same release, in the same run:
+- warm: navigation start to every graph in view drawn (browser clock), median of repeated loads in one browser
+  after a first visit, for the main pages; also when the page's text (headline numbers) first showed, and how
+  many graphs were drawn;
 - Slow 4G: a new browser (empty cache) per visit, with Chromium's network emulation (DevTools
   `Network.emulateNetworkConditions`: 150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up), navigation start to
-  every graph drawn, and the bytes the browser received (compressed, headers included); median of the visits.
+  every graph in view drawn, the bytes the browser received (compressed, headers included), the requests and the
+  Dash callback requests among them; median of the visits.
 Goals (issue 14): warm <= 1.0 s; Slow 4G first visit of / and /country/<ISO3> <= 5 s and <= 1.0 MB.
-Usage: python -m benchmarks.frontend_bench [--repeat 5] [--visits 3] [--synthetic]
+Usage: python -m benchmarks.frontend_bench [--baseline REF] [--repeat 5] [--visits 3] [--synthetic]
 """
 
 from __future__ import annotations
@@ -17,33 +19,48 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
+import tempfile
+from pathlib import Path
 
 from benchmarks import page_bench, results
-from tests.servers import Gunicorn
+from tests.servers import ROOT, Gunicorn
 
 HEADING = "Page loads and Slow 4G (benchmarks/frontend_bench.py)"
 #: path -> selector that shows the page's own content has arrived
-PAGES = {"/": "#home-headlines", "/country/NPL": "#country-name", "/indicator/child_labour_5_17": "#indicator-chart",
-         "/coverage": "#coverage-matrix"}  # fmt: skip
+PAGES = {"/": "#home-headlines", "/country/NPL": "#country-name", "/indicator/child_labour_5_17": "#indicator-name",
+         "/coverage": "#coverage-matrix", "/progress": "#progress-summary"}  # fmt: skip
 SLOW_PAGES = ("/", "/country/NPL")
 SLOW_4G = {"offline": False, "latency": 150, "downloadThroughput": 1_600_000 / 8, "uploadThroughput": 750_000 / 8}
+SHOWN_JS = """return [window.delta87Shown,
+  [...document.querySelectorAll('.dash-graph')].filter(g => g.querySelector('.main-svg')).length]"""
 
 
-def warm_ms(port: int, repeat: int) -> dict[str, float]:
-    """Median navigation-to-drawn time of each page, after one visit that fills the browser cache."""
+def load(driver, port: int, path: str) -> tuple[float, float, int]:
+    """One load: (ms to every graph in view drawn, ms to the page's text shown, graphs drawn)."""
+    drawn = page_bench.drawn_ms(driver, port, path, PAGES[path])
+    shown, graphs = driver.execute_script(SHOWN_JS)
+    return drawn, float(shown), int(graphs)
+
+
+def warm_ms(port: int, repeat: int) -> dict[str, tuple[float, float, int]]:
+    """Median (drawn, text shown) times and graphs drawn of each page, after one visit that fills the browser's
+    and the server's caches."""
     driver = page_bench.browser()
     try:
-        times = {}
-        for path, ready in PAGES.items():
-            page_bench.drawn_ms(driver, port, path, ready)
-            times[path] = statistics.median(page_bench.drawn_ms(driver, port, path, ready) for _ in range(repeat))
-        return times
+        out = {}
+        for path in PAGES:
+            load(driver, port, path)
+            runs = [load(driver, port, path) for _ in range(repeat)]
+            out[path] = tuple(statistics.median(r[i] for r in runs) for i in range(3))
+        return out
     finally:
         driver.quit()
 
 
-def slow_visit(port: int, path: str) -> tuple[float, int]:
-    """One first visit over emulated Slow 4G in a new browser: (ms to every graph drawn, bytes received)."""
+def slow_visit(port: int, path: str) -> tuple:
+    """One first visit over emulated Slow 4G in a new browser: (ms to every graph in view drawn, bytes received,
+    requests, callback requests, the largest transfers)."""
     from selenium import webdriver  # noqa: PLC0415 - only when measuring
 
     options = webdriver.ChromeOptions()
@@ -60,60 +77,95 @@ def slow_visit(port: int, path: str) -> tuple[float, int]:
         events = [json.loads(e["message"])["message"] for e in driver.get_log("performance")]
     finally:
         driver.quit()
-    received = sum(e["params"].get("encodedDataLength", 0) for e in events if e["method"] == "Network.loadingFinished")
-    return ms, received
+    finished = [e["params"] for e in events if e["method"] == "Network.loadingFinished"]
+    sent = [e["params"] for e in events if e["method"] == "Network.requestWillBeSent"]
+    urls, start = {p["requestId"]: p["request"]["url"] for p in sent}, min(p["timestamp"] for p in sent)
+    transfers = sorted(((p["encodedDataLength"], p["timestamp"] - start, urls.get(p["requestId"], "?")) for p in finished),
+                       reverse=True)[:6]  # fmt: skip
+    received = sum(p.get("encodedDataLength", 0) for p in finished)
+    return ms, received, len(sent), sum("_dash-update-component" in p["request"]["url"] for p in sent), transfers
 
 
-def slow_4g(port: int, visits: int) -> dict[str, tuple[float, int]]:
-    """Median time and bytes of first visits to each page over Slow 4G."""
+def slow_4g(port: int, visits: int) -> dict[str, tuple]:
+    """Median time, bytes, requests and callback requests of first visits to each page over Slow 4G, and the
+    largest transfers of the last visit."""
     out = {}
     for path in SLOW_PAGES:
         runs = [slow_visit(port, path) for _ in range(visits)]
-        out[path] = (statistics.median(r[0] for r in runs), int(statistics.median(r[1] for r in runs)))
+        out[path] = (*(statistics.median(r[i] for r in runs) for i in range(4)), runs[-1][4])
     return out
 
 
-def measure(env: dict, bundle: str, repeat: int, visits: int) -> dict:
-    """Both measurements against a fresh server serving this plotly.js bundle."""
-    with Gunicorn({**env, "DELTA87_PLOTLY_BUNDLE": bundle}, workers=2, log_path=page_bench.WORK / "g.log") as server:
+def largest(transfers: list[tuple]) -> str:
+    """'name kB (done at s)' of the largest transfers of a visit."""
+    return ", ".join(
+        f"{url.split('?')[0].rsplit('/', 1)[-1] or 'the page'} {size / 1000:.0f} kB ({done:.1f} s)"
+        for size, done, url in transfers
+    )
+
+
+def measure(env: dict, root: Path, repeat: int, visits: int) -> dict:
+    """Both measurements against a fresh server of the checkout at `root`."""
+    with Gunicorn(env, workers=2, log_path=page_bench.WORK / "g.log", root=root) as server:
         return {"warm": warm_ms(server.port, repeat), "slow": slow_4g(server.port, visits)}
 
 
-def report(data: str, runs: dict, load: tuple[float, float, float]) -> str:
+def report(data: str, baseline: str, runs: dict, load: tuple[float, float, float]) -> str:
     """The RESULTS.md section."""
-    base, ours = runs["full"], runs["partial"]
+    base, ours = runs["before"], runs["after"]
+
+    def warm_cell(run: dict, path: str) -> str:
+        drawn, shown, graphs = run["warm"][path]
+        return f"{drawn:.0f} (text {shown:.0f}; {graphs:.0f} graphs)"
+
+    def slow_cell(run: dict, path: str) -> str:
+        ms, received, requests, callbacks, _ = run["slow"][path]
+        return f"{ms / 1000:.1f} s, {received / 1e6:.2f} MB, {requests:.0f} requests ({callbacks:.0f} callbacks)"
+
     warm = "\n".join(
-        f"| {p} | {base['warm'][p]:.0f} | {ours['warm'][p]:.0f} | {'met' if ours['warm'][p] <= 1000 else 'NOT met'} |"
+        f"| {p} | {warm_cell(base, p)} | {warm_cell(ours, p)} | {'met' if ours['warm'][p][0] <= 1000 else 'NOT met'} |"
         for p in PAGES
     )
     slow = "\n".join(
-        f"| {p} | {base['slow'][p][0] / 1000:.1f} s, {base['slow'][p][1] / 1e6:.2f} MB "
-        f"| {ours['slow'][p][0] / 1000:.1f} s, {ours['slow'][p][1] / 1e6:.2f} MB "
+        f"| {p} | {slow_cell(base, p)} | {slow_cell(ours, p)} "
         f"| {'met' if ours['slow'][p][0] <= 5000 and ours['slow'][p][1] <= 1_000_000 else 'NOT met'} |"
         for p in SLOW_PAGES
     )
+    transfers = "\n".join(f"- {p}: {largest(ours['slow'][p][4])}" for p in SLOW_PAGES)
     return f"""Data: {data}. Server: `delta87 serve` (nginx in front of gunicorn, 2 workers, page cache filled by one visit);
-headless Chromium on the same 2 cores. Baseline = Dash's full plotly.js (`DELTA87_PLOTLY_BUNDLE=full`), measured
-in the same run as ours (the partial bundle of tools/plotly_bundle). Load average before the run
-{load[0]:.1f}, {load[1]:.1f}, {load[2]:.1f} on 2 cores (the machine is shared, so warm figures vary between runs).
+headless Chromium (1366×900 window) on the same 2 cores. Before = commit {baseline}, after = this checkout, both
+served in the same run over the same release. Load average before the run {load[0]:.1f}, {load[1]:.1f}, {load[2]:.1f}
+on 2 cores (the machine is shared, so warm figures vary between runs).
 
-Warm load, navigation start to every graph drawn (median, ms):
+Warm load, navigation start to every graph in view drawn (median, ms; in brackets when the page's text and
+headline numbers first showed, and the graphs drawn; charts below the fold are drawn when scrolled to):
 
-| page | baseline | ours | goal ≤ 1000 ms |
+| page | before | after | goal ≤ 1000 ms |
 |---|---:|---:|---|
 {warm}
 
 First visit, empty browser cache, Slow 4G emulation (150 ms, 1.6 Mbit/s down, 750 kbit/s up): time to every
-graph drawn and bytes received (median of the visits):
+graph in view drawn, bytes received, requests and Dash callback requests among them (median of the visits):
 
-| page | baseline | ours | goal ≤ 5 s and ≤ 1.0 MB |
+| page | before | after | goal ≤ 5 s and ≤ 1.0 MB |
 |---|---:|---:|---|
 {slow}
+
+Largest transfers of one Slow 4G visit after (compressed size, finished at, from navigation start):
+{transfers}
 """
+
+
+def checkout(ref: str, folder: Path) -> Path:
+    """A detached git worktree of `ref` (the baseline served beside this checkout)."""
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(folder), ref], check=True,
+                   capture_output=True)  # fmt: skip
+    return folder
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline", default="main", help="git ref served as the baseline (default: main)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--visits", type=int, default=3)
     parser.add_argument("--synthetic", action="store_true")
@@ -123,8 +175,16 @@ def main(argv: list[str] | None = None) -> None:
     env = {"DELTA87_DATA_DIR": str(work), "DELTA87_WAREHOUSE_DIR": str(root), "DELTA87_REPORT_DIR": str(work / "reports"),
            "DELTA87_CACHE_DIR": str(work / "cache"), "DELTA87_CACHE_URL": ""}  # fmt: skip
     load = os.getloadavg()
-    runs = {bundle: measure(env, bundle, args.repeat, args.visits) for bundle in ("full", "partial")}
-    section = report(data, runs, load)
+    with tempfile.TemporaryDirectory() as tmp:
+        base = checkout(args.baseline, Path(tmp) / "baseline")
+        try:
+            runs = {"before": measure(env, base, args.repeat, args.visits)}
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base)], check=False)
+    runs["after"] = measure(env, ROOT, args.repeat, args.visits)
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", args.baseline], capture_output=True,
+                            text=True, check=False).stdout.strip() or args.baseline  # fmt: skip
+    section = report(data, f"{commit} ({args.baseline})", runs, load)
     print(section, flush=True)
     results.write_section(HEADING, section)
 

@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 from flask_babel import gettext as _
+from plotly.io.json import to_json_plotly
 
 from content import ContentError
 from dashboards import _cite, _content
@@ -241,7 +242,7 @@ def chart(
     summary_id = f"{graph_id}-summary"
     children = [
         html.Div(
-            dcc.Graph(id=graph_id, figure=plain(figure), config=MAP_CONFIG if is_map else GRAPH_CONFIG),
+            lazy_graph(dcc.Graph(id=graph_id, figure=plain(figure), config=MAP_CONFIG if is_map else GRAPH_CONFIG)),
             **{"aria-describedby": summary_id},
             className="graph-frame",
         ),
@@ -254,28 +255,64 @@ def chart(
     return html.Figure(children, className="chart-block mb-4")
 
 
-def live_chart(graph_id: str, is_map: bool = False, figure=None) -> html.Figure:
+class LazyGraph(html.Div):
+    """A placeholder the size of its graph that becomes the graph once scrolled near (assets/lazy_charts.js).
+
+    Plotly draws every mounted graph at once, so a page with charts below the fold would draw them all before
+    the reader could scroll. In Python the graph stays the placeholder's child (page code and tests see it);
+    the browser receives the graph as JSON in `data-graph` and mounts it when needed.
+    """
+
+    def to_plotly_json(self) -> dict:
+        out = super().to_plotly_json()
+        props = dict(out["props"])
+        graph = props.pop("children")
+        props["data-graph"] = to_json_plotly(graph)
+        return {**out, "props": props}
+
+
+def lazy_graph(graph: dcc.Graph) -> LazyGraph:
+    """`graph` drawn only when the reader scrolls near it (charts below the fold)."""
+    layout = (graph.figure or {}).get("layout") or {}
+    height = layout.get("height") if isinstance(layout.get("height"), int | float) else 450
+    return LazyGraph(
+        graph,
+        id=f"{graph.id}-lazy",
+        className="lazy-graph",
+        style={"minHeight": f"{height}px"},
+        **{"data-graph-id": graph.id},
+    )
+
+
+def live_chart(
+    graph_id: str, is_map: bool = False, figure=None, filled: tuple | None = None, lazy: bool = False
+) -> html.Figure:
     """A chart block whose figure, source note, summary and table are filled by a callback.
 
     Outputs: (graph_id, "figure"), (graph_id + "-note", "children"), (graph_id + "-summary", "children"),
     (graph_id + "-table", "children"). The graph exists from the first render, so inputs on it validate.
+    `filled` = (figure, summary, note, table) draws the first view with the page, without a callback's round trip;
+    `lazy` draws it only when scrolled near (a chart placed below the fold).
     """
     config = MAP_CONFIG if is_map else GRAPH_CONFIG
+    figure, summary, note, data_table = filled or (figure, None, None, None)
+    graph = dcc.Graph(id=graph_id, figure=plain(figure) if figure is not None else {}, config=config)
     return html.Figure(
         [
             html.Div(
-                dcc.Graph(id=graph_id, figure=figure or {}, config=config),
+                lazy_graph(graph) if lazy else graph,
                 **{"aria-describedby": f"{graph_id}-summary"},
                 className="graph-frame",
             ),
             html.Figcaption(
                 [
-                    html.Div(id=f"{graph_id}-note"),
-                    html.P(id=f"{graph_id}-summary", className="chart-summary small mb-1"),
+                    html.Div(note, id=f"{graph_id}-note"),
+                    html.P(summary, id=f"{graph_id}-summary", className="chart-summary small mb-1"),
                 ]
             ),
             html.Details(
-                [html.Summary(_("Show the data as a table")), html.Div(id=f"{graph_id}-table")], className="small"
+                [html.Summary(_("Show the data as a table")), html.Div(data_table, id=f"{graph_id}-table")],
+                className="small",
             ),
         ],
         className="chart-block mb-4",
@@ -361,6 +398,8 @@ def ranking_summary(df: pd.DataFrame, unit: str, decimals: int | None = 1, label
     if unit == "flag":
         yes = int((df["value"] > 0).sum())
         return _("%(count)s values: %(yes)s yes, %(value)s no.", count=len(df), yes=yes, value=len(df) - yes)
+    if unit == "category":
+        return _("%(count)s values: coded ratings and statuses are not ranked.", count=len(df))
     if nature == "detected":
         return _(
             "%(count)s values. Counts of detected cases are not ranked: they measure detection and reporting as much as the crime.",

@@ -9,9 +9,10 @@ import pandas as pd
 from dash import html
 from flask_babel import gettext as _
 
-from dashboards import _commitments, _delta, _series
+from dashboards import _cite, _coded, _commitments, _delta, _series
 from dashboards import _components as c
 from dashboards._pillars import Country, pillar_codes, pillars, section_codes
+from warehouse.schema import redistributable
 from web.i18n import N_
 
 #: What each pillar's gap sentence calls its data.
@@ -100,19 +101,26 @@ def commitments_section(country: Country) -> html.Section:
 
 
 def government_response(country: Country):
-    """The GSI government response rating, with attribution."""
+    """The government response ratings, with attribution: scores as a sentence, coded ratings (TIP tiers) by year."""
+    blocks = []
     for code in section_codes(country.indicators, section="government-response"):
-        row = country.headline(code)
+        row, meta = country.headline(code), country.indicator(code)
         if row is None:
             continue
-        meta = country.indicator(code)
+        if _coded.labels(meta):
+            blocks.append(_coded.rating_block(code, country.rows(code), meta, country.sources, f"country-{code}"))
+            continue
         text = f"{meta.get('name', code)}: {c.value_text(row, row['unit'], meta.get('decimals'))} ({c.when(row)})."
-        return html.Div(
-            [
-                html.P(text, className="mb-0 mt-3", id="country-government-response"),
-                c.source_note(row.to_frame().T, country.sources),
-            ]
+        blocks.append(
+            html.Div(
+                [
+                    html.P(text, className="mb-0 mt-3", id="country-government-response"),
+                    c.source_note(row.to_frame().T, country.sources),
+                ]
+            )
         )
+    if any(blocks):
+        return html.Div([b for b in blocks if b is not None], className="mt-3")
     return html.P(_("No government response rating for this country in this release."), className="small mt-3")
 
 
@@ -128,7 +136,9 @@ def context_section(country: Country) -> html.Section:
             {
                 "code": code,
                 "indicator": meta.get("name", code),
-                "value": c.value_text(row, row["unit"], meta.get("decimals")),
+                "value": _coded.status_since(country.rows(code), meta)
+                if _coded.labels(meta)
+                else c.value_text(row, row["unit"], meta.get("decimals")),
                 "year": c.when(row),
                 "source": c.source_short(country.sources, row),
             }
@@ -210,7 +220,13 @@ def delta_section(country: Country):
     return _delta.delta_section(country.iso3)
 
 
-def downloads(iso3: str, name: str) -> html.P:
+def restricted_names(sources: dict) -> str:
+    """ "Walk Free, Global Slavery Index and Gapminder, Legal slavery": the sources kept out of downloads."""
+    names = sorted(_cite.display_name(r, s) for s, r in sources.items() if not redistributable(r))
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+
+
+def downloads(iso3: str, name: str, sources: dict | None = None) -> html.P:
     return html.P(
         [
             _("Download %(name)s's data: ", name=name),
@@ -219,7 +235,10 @@ def downloads(iso3: str, name: str) -> html.P:
             html.A(_("explore in the data explorer"), href=f"/data?area={iso3}"),
             " · ",
             html.A(_("printable brief"), href=f"/country/{iso3}/brief"),
-            _(". Walk Free (GSI) figures are shown with attribution and are not included in downloads."),
+            _(
+                ". Figures from %(names)s are shown with attribution and are not included in downloads.",
+                names=restricted_names(sources or {}) or "Walk Free (GSI)",
+            ),
         ],
         className="mb-0",
     )

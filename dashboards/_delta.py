@@ -315,7 +315,9 @@ def _chart(release: Release, row: dict, unit: str, compact: bool) -> html.Figure
     return html.Figure(
         [
             html.Div(
-                dcc.Graph(id=graph_id, figure=c.plain(figure), config={**c.GRAPH_CONFIG, "staticPlot": compact}),
+                c.lazy_graph(
+                    dcc.Graph(id=graph_id, figure=c.plain(figure), config={**c.GRAPH_CONFIG, "staticPlot": compact})
+                ),
                 **{"aria-describedby": f"{graph_id}-summary"},
             ),
             html.Figcaption(summary, id=f"{graph_id}-summary", className="small text-body-secondary"),

@@ -17,6 +17,9 @@ from web.i18n import N_
 
 TABS = ("chart", "map", "table", "about")
 MAX_COMPARE = 12
+#: `?sources=all`: the chart draws every source's series, not only each area's headline series.
+EVERY_SOURCE = "all"
+EVERY_SOURCE_LABEL = "Chart every source (one line per source)"
 #: The chart and map tabs point to the Table tab, which lists the same filtered rows.
 TABLE_TAB = N_("The Table tab lists these values.")
 
@@ -30,11 +33,12 @@ class View:
     areas: tuple[str, ...] = ()
     sex: str = ""
     age: str = ""
+    sources: str = ""
 
-    def search(self, default_sex: str, default_age: str) -> str:
+    def search(self, default_sex: str, default_age: str, default_tab: str = "chart") -> str:
         """The URL query for this view; defaults are left out so links stay short."""
         query = {}
-        if self.tab != "chart":
+        if self.tab != default_tab:
             query["tab"] = self.tab
         if self.year != "latest":
             query["year"] = self.year
@@ -44,6 +48,8 @@ class View:
             query["sex"] = self.sex
         if self.age and self.age != default_age:
             query["age"] = self.age
+        if self.sources == EVERY_SOURCE:
+            query["sources"] = EVERY_SOURCE
         return "?" + urlencode(query, safe=",") if query else ""
 
 
@@ -57,14 +63,26 @@ class Choices:
     ages: dict
     years: frozenset
     areas: frozenset
+    countries: frozenset = frozenset()
 
     @classmethod
-    def of(cls, obs: pd.DataFrame, code: str) -> Choices:
+    def of(cls, obs: pd.DataFrame, code: str, countries: set[str] | frozenset = frozenset()) -> Choices:
         rows = _series.valued(obs)
         sex, age = _series.default_breakdown(rows, code)
         ages = {s: frozenset(part["age"]) for s, part in rows.groupby("sex")}
         years = frozenset(str(int(y)) for y in rows["year"].dropna().unique())
-        return cls(sex, age, frozenset(rows["sex"]), ages, years, frozenset(rows["iso3"]))
+        areas = frozenset(rows["iso3"])
+        return cls(sex, age, frozenset(rows["sex"]), ages, years, areas, areas & frozenset(countries))
+
+    @property
+    def tabs(self) -> tuple[str, ...]:
+        """The tabs with something to show: no map for an indicator without country data."""
+        return TABS if self.countries else tuple(t for t in TABS if t != "map")
+
+    @property
+    def default_tab(self) -> str:
+        """A map when the indicator has country data (as OWID opens), else the line chart."""
+        return "map" if self.countries else "chart"
 
 
 def parse(choices: Choices, **query) -> View:
@@ -77,18 +95,20 @@ def parse(choices: Choices, **query) -> View:
     areas = tuple(dict.fromkeys(a.strip().upper() for a in raw.split(",") if a.strip().upper() in choices.areas))
     year = str(query.get("year") or "latest")
     return View(
-        tab=query.get("tab") if query.get("tab") in TABS else "chart",
+        tab=query.get("tab") if query.get("tab") in choices.tabs else choices.default_tab,
         year=year if year in choices.years else "latest",
         areas=areas[:MAX_COMPARE],
         sex=sex,
         age=age,
+        sources=EVERY_SOURCE if query.get("sources") == EVERY_SOURCE else "",
     )
 
 
 @_data.memo
 def choices(release: Release, code: str) -> Choices:
     """The Choices of one indicator in a release (memoised: every callback validates its inputs against them)."""
-    return Choices.of(_data.indicator_observations(release, code), code)
+    countries = frozenset(_data.countries(release).index)
+    return Choices.of(_data.indicator_observations(release, code), code, countries)
 
 
 def headline_view(release: Release, code: str, view: View) -> tuple[str | None, str | None]:
@@ -105,21 +125,43 @@ def filtered(obs: pd.DataFrame, view: View) -> pd.DataFrame:
     return _series.valued(obs[(obs["sex"] == view.sex) & (obs["age"] == view.age)])
 
 
-def default_areas(rows: pd.DataFrame, countries: set[str], limit: int = 5) -> tuple[str, ...]:
-    """Areas to chart when none is chosen: the world and regions if published, else the best-covered countries."""
-    aggregates = [a for a in rows["iso3"].unique() if a not in countries]
-    if aggregates:
-        ordered = sorted(aggregates, key=lambda a: (a != _data.WORLD, a))
-        return tuple(ordered[:limit])
-    counts = rows[rows["iso3"].isin(countries)].groupby("iso3")["year"].nunique().sort_values(ascending=False)
-    return tuple(counts.index[:limit])
+def default_areas(rows: pd.DataFrame, countries: pd.DataFrame, limit: int = 5) -> tuple[str, ...]:
+    """Areas to chart when none is chosen: pathfinder countries with a series, then the countries with the longest
+    series; the world and regions for an indicator without country data."""
+    years = rows.groupby("iso3")["year"].nunique()
+    years = years[years > 0]
+    national = years[years.index.isin(countries.index)]
+    if national.empty:
+        return tuple(sorted(years.index, key=lambda a: (a != _data.WORLD, a))[:limit])
+    pathfinder = countries["pathfinder"].reindex(national.index).fillna(False).astype(bool)
+    rank = pd.DataFrame({"series": pathfinder & (national >= 2), "years": national, "pathfinder": pathfinder})
+    rank = rank.sort_index().sort_values(["series", "years", "pathfinder"], ascending=False, kind="stable")
+    return tuple(rank.index[:limit])
+
+
+def headline_series(rows: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    """One series per area: the series of its headline value (the headline rule), else of the first source in
+    the rule's order, latest first; only comparable points (same source, sex, age band, comparability)."""
+    parts = []
+    for _skip, part in rows.groupby("iso3", sort=False):
+        pick = _series.preferred(part)
+        if pick.empty:
+            rank = part["source"].map({s: i for i, s in enumerate(order)}).fillna(len(order))
+            pick = part.assign(_rank=rank).sort_values(["_rank", "year"], ascending=[True, False])
+        parts.append(_series.comparable(part, pick.iloc[0]))
+    return pd.concat(parts) if parts else _series.dated(rows)
 
 
 def chart_view(release: Release, meta: dict, rows: pd.DataFrame, view: View) -> html.Figure:
-    """Lines for the compared areas: one per area and source (never joined across sources)."""
+    """Lines for the compared areas: each area's headline series, or (on request) one line per area and source
+    (never joined across sources)."""
     names = _data.area_names(release)
-    areas = view.areas or default_areas(rows, set(_data.countries(release).index))
-    picked = _series.dated(rows[rows["iso3"].isin(areas)])
+    areas = view.areas or default_areas(rows, _data.countries(release))
+    picked = rows[rows["iso3"].isin(areas)]
+    if view.sources == EVERY_SOURCE:
+        picked = _series.dated(picked)
+    else:
+        picked = headline_series(picked, _views.source_order(release, meta["code"]))
     several = picked.groupby("iso3")["source"].nunique().gt(1).any()
     label = picked["iso3"].map(names).fillna(picked["iso3"])
     if several:  # one line per area and source, named by the source's edition (e.g. "UN SDG database 2020")
@@ -172,8 +214,9 @@ def map_view(release: Release, code: str, view: View) -> html.Figure:
 def table_view(release: Release, meta: dict, rows: pd.DataFrame, view: View) -> html.Div:
     """The rows behind the chart (compared areas, all years) or the map (every country, chosen year)."""
     names = _data.area_names(release)
-    if view.areas:
-        shown = rows[rows["iso3"].isin(view.areas)].sort_values(["iso3", "year"])
+    if view.areas or not choices(release, meta["code"]).countries:
+        areas = view.areas or default_areas(rows, _data.countries(release))
+        shown = rows[rows["iso3"].isin(areas)].sort_values(["iso3", "year"])
         caption = _("%(name)s: compared areas, all years", name=meta["name"])
     else:
         countries = set(_data.countries(release).index)

@@ -10,8 +10,8 @@ from dash import html
 from dash.exceptions import MissingCallbackContextException
 from flask_babel import gettext as _
 
+from dashboards import _coded, _data, _figures, _series
 from dashboards import _components as c
-from dashboards import _data, _figures, _series
 from warehouse import Release
 from web import inputs
 
@@ -45,10 +45,11 @@ def map_frame(release: Release, code: str, year, sex: str | None = None, age: st
 
 
 def map_scale(meta: dict) -> str:
-    """How a map colours an indicator: yes/no flags in two colours, detected counts as presence only."""
+    """How a map colours an indicator: yes/no flags in two colours; detected counts and coded ratings or statuses
+    (unit category: a TIP tier is no prevalence) as presence only."""
     if meta.get("unit") == "flag":
         return "categorical"
-    return "presence" if meta.get("nature") == "detected" else "continuous"
+    return "presence" if meta.get("nature") == "detected" or meta.get("unit") == "category" else "continuous"
 
 
 @_data.memo
@@ -71,7 +72,7 @@ def map_block(release: Release, code: str, year, graph_id: str, sex: str | None 
     ranked = scale == "continuous"  # detected counts and yes/no flags are listed by name, never ranked
     shown = frame.sort_values("value" if ranked else "name", ascending=not ranked, kind="stable")
     shown = shown.assign(
-        shown=[c.value_text(r, unit, meta.get("decimals")) for _skip, r in shown.iterrows()],
+        shown=[_coded.label_text(r, meta) for _skip, r in shown.iterrows()],
         band=[c.age_text(r, meta.get("standard_age")) for _skip, r in shown.iterrows()],
         survey=[c.survey_text(r) or "–" for _skip, r in shown.iterrows()],
     )
@@ -91,7 +92,7 @@ def map_indicator_options(release: Release, minimum: int = 10) -> list[dict]:
     inds = _data.indicators(release)
     enough = max(3, min(minimum, int(coverage["countries"].max()) if len(coverage) else 0))
     codes = [code for code in coverage.index if coverage.loc[code, "countries"] >= enough and code in inds.index]
-    codes = [code for code in codes if str(inds.loc[code, "unit"]) != "flag"]
+    codes = [code for code in codes if str(inds.loc[code, "unit"]) not in ("flag", "category")]
     return sorted(({"label": inds.loc[code, "name"], "value": code} for code in codes), key=lambda o: o["label"])
 
 

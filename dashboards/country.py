@@ -80,7 +80,10 @@ def dashboard(release: Release, code: str) -> html.Div:
                 className="mb-5",
             ),
             html.Section(
-                [html.H2(_("Download"), id="country-download", className="h4"), _country.downloads(code, country.name)],
+                [
+                    html.H2(_("Download"), id="country-download", className="h4"),
+                    _country.downloads(code, country.name, country.sources),
+                ],
                 className="mb-4",
             ),
         ],

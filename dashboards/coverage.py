@@ -30,7 +30,7 @@ dash.register_page(
 
 
 def layout(region: str | None = None, colour: str | None = None, **_query):
-    """The page: intro, filters (from the URL), matrix and its table alternative (filled by update_matrix)."""
+    """The page: intro, filters (from the URL), matrix and its table alternative (redrawn by update_matrix)."""
     try:
         release = _data.release()
     except ReleaseError as exc:
@@ -41,19 +41,21 @@ def layout(region: str | None = None, colour: str | None = None, **_query):
         ),
         html.A(_("About data gaps and comparability"), href="/learn/data-gaps-and-comparability"),
     ]
+    options, region, colour = initial_view(release, region, colour)
+    figure, table, summary = _coverage.matrix_view(release, region, colour)  # the first view, without a round trip
     return html.Div(
         [
             html.H1(_("Data coverage and gaps")),
             html.P(intro, className="lead fs-6"),
-            controls(*initial_view(release, region, colour)),
+            controls(options, region, colour),
             dcc.Location(id="coverage-url", refresh=False),
-            html.P(id="coverage-summary", className="small", **{"aria-live": "polite"}),
+            html.P(summary, id="coverage-summary", className="small", **{"aria-live": "polite"}),
             html.Div(  # keeps readable columns on a phone: the matrix scrolls sideways in its box (assets/app.css)
-                dcc.Loading(dcc.Graph(id="coverage-matrix", config=c.GRAPH_CONFIG, figure=go.Figure())),
+                dcc.Loading(dcc.Graph(id="coverage-matrix", config=c.GRAPH_CONFIG, figure=c.plain(figure))),
                 className="coverage-scroll",
             ),
             dcc.Location(id="coverage-go", refresh=True),
-            html.Details([html.Summary(_("Show the matrix as a table")), html.Div(id="coverage-table")], open=False),
+            html.Details([html.Summary(_("Show the matrix as a table")), html.Div(table, id="coverage-table")]),
         ],
         id="coverage-page",
     )
@@ -109,6 +111,7 @@ def controls(options: list[dict], region_value: str = "", colour_value: str = "a
     Output("coverage-summary", "children"),
     Input("coverage-region", "value"),
     Input("coverage-colour", "value"),
+    prevent_initial_call=True,  # the layout draws the first view
 )
 def update_matrix(group: str | None, colour_by: str | None):
     """Redraw the matrix and its table for a region and a colouring."""
@@ -137,6 +140,7 @@ def update_go(click: dict | None):
     Input("coverage-region", "value"),
     Input("coverage-colour", "value"),
     State("coverage-url", "search"),
+    prevent_initial_call=True,  # the URL already holds the view the page opened with
 )
 def update_url(region: str | None, colour: str | None, current: str | None):
     """Keep the chosen region and colouring in the URL (defaults are left out)."""

@@ -44,7 +44,7 @@ def layout(indicator: str | None = None, year: str | None = None, **_query):
             [
                 html.H1(_("Delta 8.7")),
                 c.notice(_("No data release is available: %(exc)s", exc=exc), "warning"),
-                map_controls([], None, [], None),
+                map_controls([], None, [], None, None),
             ]
         )
     options = _views.map_indicator_options(release)
@@ -60,7 +60,7 @@ def layout(indicator: str | None = None, year: str | None = None, **_query):
             html.P(_(TARGET_TEXT), className="lead fs-6"),
             estimates,
             html.H2(_("World map"), className="h4 mt-4", id="home-map-heading"),
-            map_controls(options, code, years, chosen_year),
+            map_controls(options, code, years, chosen_year, first_map(release, code, chosen_year)),
             html.H2(_("Where the world stands against the targets"), className="h4 mt-4"),
             standing,
         ],
@@ -205,8 +205,9 @@ def regional_chart(release: Release, code: str, prefix: str):
     )
 
 
-def map_controls(options: list[dict], code: str | None, years: list[dict], year: str | None) -> html.Section:
-    """Indicator and year pickers, the map and its table; always present so callbacks validate."""
+def map_controls(options: list[dict], code: str | None, years: list[dict], year: str | None, drawn) -> html.Section:
+    """Indicator and year pickers, the map (`drawn`: the first view, see `_views.map_block`) and its table; always
+    present so callbacks validate."""
     return html.Section(
         [
             dbc.Row(
@@ -230,11 +231,16 @@ def map_controls(options: list[dict], code: str | None, years: list[dict], year:
             ),
             dcc.Location(id="home-url", refresh=False),
             dcc.Location(id="home-nav", refresh="callback-nav"),
-            c.live_chart("home-map", is_map=True),
+            c.live_chart("home-map", is_map=True, filled=drawn, lazy=True),  # below the estimates
             html.Div(id="home-live", className="visually-hidden", **{"aria-live": "polite", "role": "status"}),
         ],
         **{"aria-labelledby": "home-map-heading"},
     )
+
+
+def first_map(release: Release, code: str | None, year: str) -> tuple | None:
+    """The map the page opens on (figure, summary, note, table), drawn with the page rather than by a callback."""
+    return _views.map_block(release, code, year, "home-map") if code else None
 
 
 def targets(release: Release, world: pd.DataFrame) -> html.Div:
@@ -288,6 +294,7 @@ def _time_left(target_year: int, row: pd.Series, meta) -> str:
     Output("home-map-year", "value"),
     Input("home-map-indicator", "value"),
     Input("home-map-year", "value"),
+    prevent_initial_call=True,  # the layout draws the first view
 )
 def update_home_map_year(code, year):
     """Years available for the chosen indicator (keep the chosen year when it exists)."""
@@ -309,6 +316,7 @@ def update_home_map_year(code, year):
     Output("home-live", "children"),
     Input("home-map-indicator", "value"),
     Input("home-map-year", "value"),
+    prevent_initial_call=True,  # the layout draws the first view
 )
 def update_home_map(code, year):
     """Draw the map for the chosen indicator and year; after a user's change, write it into the URL."""

@@ -49,7 +49,8 @@ def layout(code: str | None = None, **query):
         )
     obs = _data.indicator_observations(release, meta["code"])
     names = _data.area_names(release)
-    view = _indicator.parse(_indicator.choices(release, meta["code"]), **query)
+    choices = _indicator.choices(release, meta["code"])
+    view = _indicator.parse(choices, **query)
     return html.Div(
         [
             html.P(html.A(_("← All indicators"), href="/indicators"), className="small mb-1"),
@@ -64,15 +65,17 @@ def layout(code: str | None = None, **query):
                 ],
                 className="small",
             ),
-            controls(meta["code"], obs, view, names),
+            controls(meta["code"], obs, view, names, choices.tabs, _indicator.content(release, meta["code"], view)),
             _forum.from_the_forum(indicator=meta["code"]),
         ],
         id="indicator-page",
     )
 
 
-def controls(code: str | None, obs=None, view: _indicator.View | None = None, names: dict | None = None) -> html.Div:
-    """The year, countries, sex and age pickers and the tabs; present even without data so callbacks validate."""
+def controls(code: str | None, obs=None, view: _indicator.View | None = None, names: dict | None = None,
+             tabs: tuple[str, ...] = _indicator.TABS, content=None) -> html.Div:  # fmt: skip
+    """The year, countries, sex and age pickers, the tabs and the first view's `content` (drawn with the page,
+    not by a callback); present even without data so callbacks validate."""
     view = view or _indicator.View()
     years, areas, sexes, ages = [], [], [], []
     if obs is not None and not obs.empty:
@@ -109,16 +112,16 @@ def controls(code: str | None, obs=None, view: _indicator.View | None = None, na
         ],
         className="g-2 mb-3",
     )
-    tabs = tablist(view.tab)
     return html.Div(
         [
             dcc.Store(id="indicator-code", data=code),
             dcc.Store(id="indicator-tab", data=view.tab),
             dcc.Location(id="indicator-url", refresh=False),
             row,
-            tabs,
+            every_source(view),
+            tablist(view.tab, tabs),
             dcc.Loading(
-                html.Div(id="indicator-content", role="tabpanel", tabIndex="0", **{"aria-label": _("View")}),
+                html.Div(content, id="indicator-content", role="tabpanel", tabIndex="0", **{"aria-label": _("View")}),
                 type="default",
                 delay_show=300,
             ),
@@ -127,8 +130,19 @@ def controls(code: str | None, obs=None, view: _indicator.View | None = None, na
     )
 
 
-def tablist(active: str) -> html.Div:
-    """Chart / Map / Table / About as an ARIA tab list of buttons (each a tab stop; the panel is the content)."""
+def every_source(view: _indicator.View) -> dbc.Checkbox:
+    """The request for every source's series on the chart (by default each area's headline series only)."""
+    return dbc.Checkbox(
+        id="indicator-sources",
+        label=_indicator.EVERY_SOURCE_LABEL,
+        value=view.sources == _indicator.EVERY_SOURCE,
+        className="small mb-2",
+    )
+
+
+def tablist(active: str, shown: tuple[str, ...] = _indicator.TABS) -> html.Div:
+    """Chart / Map / Table / About as an ARIA tab list of buttons (each a tab stop; the panel is the content);
+    tabs with nothing to show are hidden (their buttons stay for the tab callback)."""
     buttons = [
         html.Button(
             _(label),
@@ -136,6 +150,7 @@ def tablist(active: str) -> html.Div:
             n_clicks=0,
             type="button",
             role="tab",
+            hidden=tab not in shown,
             className="nav-link" + (" active" if tab == active else ""),
             **{"aria-selected": "true" if tab == active else "false", "aria-controls": "indicator-content"},
         )
@@ -194,9 +209,11 @@ def update_indicator_age(sex, age, code):
     Input("indicator-countries", "value"),
     Input("indicator-sex", "value"),
     Input("indicator-age", "value"),
+    Input("indicator-sources", "value"),
     State("indicator-code", "data"),
+    prevent_initial_call=True,  # the layout draws the first view
 )
-def update_indicator_content(tab, year, areas, sex, age, code):
+def update_indicator_content(tab, year, areas, sex, age, every, code):
     """Render the active tab for the chosen filters and write the view into the URL."""
     release = _data.release()
     code = inputs.choice(code, "indicator", _data.indicators(release).index)
@@ -205,7 +222,8 @@ def update_indicator_content(tab, year, areas, sex, age, code):
     choices = _indicator.choices(release, code)
     tab, year, sex, age = (inputs.text(v, n) for v, n in ((tab, "tab"), (year, "year"), (sex, "sex"), (age, "age")))
     areas = inputs.choices(areas, "countries")
-    query = {"tab": tab, "year": year, "countries": ",".join(areas), "sex": sex, "age": age}
+    query = {"tab": tab, "year": year, "countries": ",".join(areas), "sex": sex, "age": age,
+             "sources": _indicator.EVERY_SOURCE if every is True else ""}  # fmt: skip
     view = _indicator.parse(choices, **query)
     content = i18n.localize_links(_indicator.content(release, code, view))
     if not _views.user_triggered():  # first draw: the address already says what is shown
@@ -218,7 +236,7 @@ def update_indicator_content(tab, year, areas, sex, age, code):
         year=view.year,
         count=len(view.areas),
     )
-    return content, i18n.query(view.search(choices.default_sex, choices.default_age)), live
+    return content, i18n.query(view.search(choices.default_sex, choices.default_age, choices.default_tab)), live
 
 
 def not_found(release: Release, code: str) -> html.Div:

@@ -1,14 +1,13 @@
-"""Pathfinder countries `/pathfinders`: the staff-edited list (countries table), with status and source."""
+"""Pathfinder countries `/pathfinders`: the staff-edited list compared on what the platform can measure for each."""
 
 from __future__ import annotations
 
 import dash
-import pandas as pd
 from dash import html
 from flask_babel import gettext as _
 
 from dashboards import _components as c
-from dashboards import _data
+from dashboards import _data, _pathfinders
 from warehouse import Release, ReleaseError
 from web.i18n import N_
 
@@ -28,7 +27,7 @@ def source_text(release: Release) -> str:
 
 
 def layout(**_query):
-    """The pathfinder countries, each linked to its dashboard."""
+    """The pathfinder countries side by side: progress, latest survey, commitments and what the data cover."""
     try:
         release = _data.release()
     except ReleaseError as exc:
@@ -38,25 +37,10 @@ def layout(**_query):
                 c.notice(_("No data release is available: %(exc)s", exc=exc), "warning"),
             ]
         )
-    countries = _data.countries(release)
-    names = _data.area_names(release)
-    chosen = countries[countries["pathfinder"].fillna(False).astype(bool)]
-    frame = pd.DataFrame(
-        {
-            "iso3": chosen["iso3"],
-            "name": chosen["name"],
-            "status": chosen["pathfinder_status"].fillna("").replace("", "status not stated"),
-            "region": chosen["sdg_region"].map(names).fillna("–"),
-        }
-    )
+    found = _pathfinders.records(release)
     body = (
-        c.table(
-            frame,
-            [("name", _("Country")), ("status", _("Status")), ("region", _("Region"))],
-            _("Alliance 8.7 pathfinder countries"),
-            {"name": lambda r: f"/country/{r['iso3']}"},
-        )
-        if not frame.empty
+        _pathfinders.comparison_table(found)
+        if found
         else c.notice(_("No pathfinder countries are listed in this release."))
     )
     return html.Div(
@@ -68,13 +52,20 @@ def layout(**_query):
                 ),
                 className="lead fs-6",
             ),
+            html.P(_pathfinders.INTRO, className="small"),
             html.Div(body, id="pathfinders-table"),
             html.P(
                 _("Source: %(source_text)s.", source_text=source_text(release)),
                 className="small text-body-secondary",
                 id="pathfinders-source",
             ),
-            html.P(c.explainer_link("alliance-8-7-and-pathfinders", "What is a pathfinder country?")),
+            html.P(
+                [
+                    c.explainer_link("alliance-8-7-and-pathfinders", _("What is a pathfinder country?")),
+                    " · ",
+                    c.explainer_link("measuring-progress", _("How the platform measures progress")),
+                ]
+            ),
         ],
         id="pathfinders-page",
     )

@@ -60,16 +60,18 @@ def layout(indicator=None, region=None, income=None, pathfinder=None, **_query):
         html.A(_("data gaps"), href="/coverage"),
         ".",
     ]
+    # the first view is drawn with the page (no callback round trip); update_view redraws it on a change
+    figure, note, text, pointer, records, summary, search = view_outputs(picked, *values.values())
     return html.Div(
         [
             html.H1(_("Progress toward target 8.7")),
             html.P(intro, className="lead fs-6"),
             controls(choices, picked, selects, values),
-            html.P(id="progress-summary", className="small", **{"aria-live": "polite"}),
-            c.live_chart("progress-map", is_map=True),
+            html.P(summary, id="progress-summary", className="small", **{"aria-live": "polite"}),
+            c.live_chart("progress-map", is_map=True, filled=(figure, text, note, pointer)),
             html.H2(_("Countries"), className="h5"),
-            status_table(),
-            dcc.Store(id="progress-search"),
+            status_table(records),
+            dcc.Store(id="progress-search", data=search),
             dcc.Store(id="progress-search-applied"),
         ],
         id="progress-page",
@@ -93,7 +95,7 @@ def _field(field_id: str, label: str, options, value, width: int) -> html.Div:
     )
 
 
-def status_table() -> dash_table.DataTable:
+def status_table(records: list[dict]) -> dash_table.DataTable:
     with warnings.catch_warnings():
         warnings.filterwarnings(
             "ignore", message=r"\s*The dash_table.DataTable will be removed", category=DeprecationWarning
@@ -101,7 +103,7 @@ def status_table() -> dash_table.DataTable:
         return dash_table.DataTable(
             id="progress-table",
             columns=[{"name": _(label), "id": key, "type": kind} for key, label, kind in COLUMNS],
-            data=[],
+            data=records,
             sort_action="native",
             sort_mode="single",
             page_size=50,
@@ -123,9 +125,15 @@ def status_table() -> dash_table.DataTable:
     Input("progress-region", "value"),
     Input("progress-income", "value"),
     Input("progress-pathfinder", "value"),
+    prevent_initial_call=True,  # the layout draws the first view
 )
 def update_view(indicator, region, income, pathfinder):
     """Map, table, summary and the shareable query for the chosen indicator and filters."""
+    return view_outputs(indicator, region, income, pathfinder)
+
+
+def view_outputs(indicator, region, income, pathfinder) -> tuple:
+    """Every output of update_view for an indicator and filters (untrusted values are checked)."""
     release = _data.release()
     meta = _data.indicators(release)
     code = inputs.choice(indicator, "indicator", set(meta.index))

@@ -35,6 +35,9 @@ INDICATORS = {
     "C182": "ratified_c182",
     "PALERMO": "ratified_palermo",
     "CRC_OPSC": "ratified_crc_opsc",
+    "CRC_OPAC": "ratified_crc_opac",
+    "ICMW": "ratified_icmw",
+    "CRC": "ratified_crc",
 }
 #: UN Treaty Collection markers after a date: "(a)" accession, "(A)" acceptance, "(d)" succession.
 _UN_MARKERS = {"a": "accession", "A": "acceptance", "d": "succession"}

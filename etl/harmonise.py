@@ -152,7 +152,11 @@ def _row_problems(plan: Plan, dataset: Dataset, resolver: Resolver) -> list[Prob
         not_years = plan.flagged("_stage = 6 AND _year_status = 2", "year", "_year_text")
         implausible = plan.flagged("_stage = 6 AND _year_status = 3", "year", "_year_text")
         problems += checks.check_years(not_years, implausible, mapping.year_window(dataset), label)
-    if plan.stages.get(7):
+    if plan.stages.get(7) and dataset.options.value_map:
+        problems += mapping.check_codes(
+            plan.flagged("_stage = 7", "value", "_value_text"), dataset.options.value_map, label
+        )
+    elif plan.stages.get(7):
         problems += checks.check_values(plan.flagged("_stage = 7", "value", "_value_text"), label)
     if dataset.options.thousands != "," and plan.thousands:
         reached = "(_stage IS NULL OR _stage >= 7) AND _value_status = 3"

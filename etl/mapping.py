@@ -208,8 +208,15 @@ def year(plan: Plan, fixed: int | None) -> None:
     plan.drop_when(6, f"{alias}.status > 1", any(row[-1] > 1 for row in rows))
 
 
+#: The parse status of a value cell that `options.value_map` does not list (parse_value uses 0 to 4).
+UNMAPPED = 5
+
+
 def values(plan: Plan, unit: str | None) -> None:
     """Value and bounds: plain numbers cast in SQL, every other distinct text parsed by parse_value."""
+    codes = getattr(plan.dataset.options, "value_map", None)
+    if codes:
+        return coded_values(plan, codes)
     rows = [(t, *parse_value(t, unit)) for (t,) in plan.con.execute(_odd("value")).fetchall()]
     plan.thousands = [row[0] for row in rows if row[6] == 3]
     schema = [("value", _FLOAT), ("lower", _FLOAT), ("upper", _FLOAT), ("censored", _BOOL), ("note", _TEXT),
@@ -231,6 +238,46 @@ def values(plan: Plan, unit: str | None) -> None:
         failed.append(f"{status} = 4")
         possible = possible or odd
     plan.drop_when(9, " OR ".join(failed), possible)
+
+
+def coded_values(plan: Plan, codes: dict[str, float | None]) -> None:
+    """`options.value_map`: each value cell is a code; a mapped `null` or an empty cell is "no value", a code
+    the map does not list is an error (stage 7)."""
+    rows = []
+    for (text,) in plan.distinct("value"):
+        code = (text or "").strip()
+        if code in codes:
+            rows.append((text, codes[code], 0 if codes[code] is not None else 1))
+        else:
+            rows.append((text, None, 1 if code == "" else UNMAPPED))
+    m = plan.mapping("value", ["value"], [r for r in rows if r[0] is not None], [("value", _FLOAT), ("status", _INT)])
+    plan.outputs["value"] = f"{m}.value"
+    plan.outputs["censored"] = "FALSE"
+    plan.extras.update({"_value_note": "NULL", "_value_status": f"coalesce({m}.status, 1)", "_value_text": "r.value"})
+    plan.drop_when(7, f"{m}.status = {UNMAPPED}", any(r[2] == UNMAPPED for r in rows))
+    plan.drop_when(8, f"{m}.k_value IS NULL OR {m}.status = 1")
+    for bound in ("lower", "upper"):
+        plan.outputs[bound] = "NULL::DOUBLE"
+        plan.extras.update({f"_{bound}_status": "0", f"_{bound}_text": "''"})
+
+
+def check_codes(flagged: checks.Flagged, codes: dict[str, float | None], label: str) -> list[Problem]:
+    """Coded values that `options.value_map` does not list: one problem per code, naming its first row."""
+    first: dict[str, tuple] = {}
+    counts: Counter = Counter()
+    for row, column, text in flagged:
+        code = str(text).strip()
+        first.setdefault(code, (row, column, text))
+        counts[code] += 1
+    listed = ", ".join(repr(k) for k in codes)
+    message = (
+        "code {code!r} ({n} row(s)) is not in options.value_map ({listed}): add it to the map with the number it "
+        "stands for, or `null` for no value"
+    )
+    return [
+        Problem("values", message.format(code=code, n=counts[code], listed=listed), label, row, column, text)
+        for code, (row, column, text) in first.items()
+    ]
 
 
 def _cast(column: str) -> str:

@@ -125,6 +125,12 @@ class HarmoniseOptions(Options):
     qualifier_from_note: bool = Field(
         False, description='`true`: keep the "about", "nearly", "over" … of a figure quoted in the note'
     )
+    value_map: keyed(float | None) = Field(
+        default_factory=dict,
+        description="the file's coded values → the published numbers, `null` for no value, e.g. "
+        '`{"1": 1, "3": 2.5, NA: null}`: every value cell must be a key (a code not in the map refuses the run); '
+        "the indicator's `value_labels` in indicators.yaml name the numbers",
+    )
 
 
 class CsvOptions(HarmoniseOptions):

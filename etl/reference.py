@@ -13,17 +13,19 @@ M49_xxx (e.g. M49_202) for the M49 hierarchy.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 import config
 from etl.countries import Resolver
 from etl.country_attributes import HANDLERS, ILO_REGIONS, INCOME_GROUPS, Part
+from etl.options import keyed
 from etl.problems import Problem, SourceError
 from etl.registry import UNITS, Dataset, Source
 from warehouse.schema import COUNTRIES, INDICATORS, NATURES, REGIONS
@@ -264,6 +266,17 @@ class IndicatorEntry(_Model):
     rank: int | None = None
     instrument: str = ""
     standard_age: str = ""
+    value_labels: keyed(str) = Field(default_factory=dict)
+
+    @field_validator("value_labels")
+    @classmethod
+    def _numeric_keys(cls, value: dict[str, str]) -> dict[str, str]:
+        for key in value:
+            try:
+                float(key)
+            except ValueError:
+                raise ValueError(f"value_labels: {key!r} is not a number (keys are the published values)") from None
+        return value
 
     @model_validator(mode="after")
     def _target_pair(self) -> IndicatorEntry:
@@ -273,9 +286,17 @@ class IndicatorEntry(_Model):
             raise ValueError("an indicator is shown in one place: give `pillar` or `section`, not both")
         if (self.pillar or self.section) and self.rank is None:
             raise ValueError("give `rank` (its order in the pillar or section)")
+        if (self.unit == "category") != bool(self.value_labels):
+            raise ValueError("unit `category` needs `value_labels` (number → label), and only it has them")
         if self.section == "commitments" and not self.instrument:
             raise ValueError("a commitments indicator names its `instrument` (the code in the commitments table)")
         return self
+
+
+def labels_text(labels: dict[str, str]) -> str:
+    """value_labels as the indicators table stores them: JSON, keys in numeric order ('' when none)."""
+    ordered = {f"{float(k):g}": v for k, v in sorted(labels.items(), key=lambda item: float(item[0]))}
+    return json.dumps(ordered, ensure_ascii=False) if ordered else ""
 
 
 def load_indicators(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
@@ -302,7 +323,8 @@ def load_indicators(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
             problems.append(Problem("reference", "indicator defined twice", str(path), column="code", value=entry.code))
             continue
         entries.append(entry)
-    frame = pd.DataFrame([e.model_dump() for e in entries], columns=list(IndicatorEntry.model_fields))
+    dumped = [{**e.model_dump(), "value_labels": labels_text(e.value_labels)} for e in entries]
+    frame = pd.DataFrame(dumped, columns=list(IndicatorEntry.model_fields))
     for column in INDICATORS.names:
         if column not in frame:
             frame[column] = None

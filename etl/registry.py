@@ -25,7 +25,7 @@ from warehouse.schema import NATURES, SEXES
 FORMATS = ("wdi", "sdmx-csv", "unsd-hub", "owid", "tidy", "excel", "ddf", "wide", "reference", "commitments")
 #: Formats whose datasets become observations (the others are read by a `handler`).
 DATA_FORMATS = FORMATS[:8]
-UNITS = ("percent", "count", "per-1000", "score", "usd", "int-usd", "index", "flag", "years")
+UNITS = ("percent", "count", "per-1000", "score", "usd", "int-usd", "index", "flag", "years", "category")
 AREA_KINDS = ("iso3", "m49", "name", "auto")
 #: The observation columns a dataset may take from a file column (`columns: {name: file column}`), each with
 #: what it holds. A new mappable column is one line here.

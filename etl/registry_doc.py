@@ -64,6 +64,8 @@ INDICATOR_FIELDS = {
     "rank": "its order within the pillar or section (required with either)",
     "instrument": "`commitments` section: the instrument code of the commitments table",
     "standard_age": "the age band of the definition (e.g. `5-17`); values of other bands are flagged",
+    "value_labels": "unit `category` (required there, nowhere else): each published number → its label, e.g. "
+    "`{1: Tier 1, 2.5: Tier 2 Watch List}`",
 }
 
 
@@ -120,7 +122,14 @@ def _units() -> list[str]:
     for unit in UNITS:
         low, high = checks.RANGES.get(unit, (None, None))
         shown = "not checked" if low is None else f"{low:g} to {high:g}" if high is not None else f"≥ {low:g}"
-        rows.append(f"| `{unit}` | {'0 or 1' if unit == 'flag' else shown} |")
+        shown = (
+            "0 or 1"
+            if unit == "flag"
+            else "the numbers of the indicator's `value_labels`"
+            if unit == "category"
+            else shown
+        )
+        rows.append(f"| `{unit}` | {shown} |")
     return rows
 
 

@@ -58,6 +58,7 @@ def indicator(code: str, **fields) -> dict:
         "rank": None,
         "instrument": "",
         "standard_age": "",
+        "value_labels": "",
         "observations": 0,
         "countries": 0,
         "first_year": None,

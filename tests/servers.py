@@ -58,8 +58,9 @@ def _stop(proc: subprocess.Popen, timeout: float = 15.0) -> None:
 class Gunicorn:
     """`delta87 serve` (nginx in front of gunicorn's N workers) on a free loopback port with the given environment."""
 
-    def __init__(self, env: dict[str, str], workers: int = 2, log_path: Path | None = None):
-        self.env = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
+    def __init__(self, env: dict[str, str], workers: int = 2, log_path: Path | None = None, root: Path = ROOT):
+        self.root = root  # the checkout to serve (benchmarks compare another commit's checkout)
+        self.env = {**os.environ, **env, "PYTHONPATH": str(root)}
         self.workers = workers
         self.port = free_port()
         self.log_path = log_path
@@ -81,7 +82,7 @@ class Gunicorn:
                    "--workers", str(self.workers)]  # fmt: skip
         started = time.perf_counter()
         self.proc = subprocess.Popen(
-            command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            command, cwd=self.root, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
         if self.log_path:
             log.close()

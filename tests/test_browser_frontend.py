@@ -20,10 +20,12 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning"),
 ]
 
-#: True once the page's content has arrived, nothing is loading and every graph has drawn.
+#: True once the page's content has arrived, nothing is loading and every graph in view has drawn.
 SETTLED = """return !!document.querySelector('#_pages_content > *') &&
   !document.querySelector('[data-dash-is-loading="true"]') &&
-  [...document.querySelectorAll('.dash-graph')].every(g => g.querySelector('.main-svg'))"""
+  [...document.querySelectorAll('.dash-graph')].every(g => g.querySelector('.main-svg')) &&
+  ![...document.querySelectorAll('.lazy-graph')].some(p => !p.querySelector('.dash-graph') &&
+    p.getBoundingClientRect().top < innerHeight && p.getBoundingClientRect().bottom > 0)"""
 #: Trace types drawn on the page that the loaded plotly.js does not know, and whether it is the partial bundle.
 TRACES = """const known = Object.keys(Plotly.PlotSchema.get().traces);
 const drawn = [...document.querySelectorAll('.js-plotly-plot')].flatMap(g => (g.data || []).map(t => t.type || 'scatter'));
@@ -40,7 +42,7 @@ def pages(rich: str) -> list[str]:
         "/", "/countries", f"/country/{rich}", f"/country/{rich}/brief", "/coverage", "/data", "/indicators",
         "/indicator/child_labour_5_17", "/pathfinders", "/themes", "/theme/child-labour", "/learn",
         "/learn/child-labour-definitions", "/learn/glossary", "/forum", "/forum/data-gaps-that-matter-most",
-        "/forum/contribute", "/search?q=nepal",
+        "/forum/contribute", "/search?q=nepal", "/progress",
     ]  # fmt: skip
 
 
@@ -63,6 +65,31 @@ def test_every_page_fits_a_phone_is_accessible_and_draws_only_bundled_traces(das
             problems[path] = found
     assert problems == {}, json.dumps(problems, indent=1)
     assert graphs >= 5  # the sweep saw charts drawn
+    assert dash_duo.get_logs() == []
+
+
+#: Graphs drawn, and chart placeholders still waiting below the fold.
+CHART_COUNTS = """return {drawn: [...document.querySelectorAll('.dash-graph')].filter(g => g.querySelector('.main-svg')).length,
+  waiting: [...document.querySelectorAll('.lazy-graph')].filter(p => !p.querySelector('.dash-graph')).length}"""
+
+
+def test_charts_below_the_fold_are_drawn_when_scrolled_to(dash_duo, countries, app):
+    rich, _ = countries
+    dash_duo.start_server(app)
+    dash_duo.driver.set_window_size(1366, 900)
+    visit(dash_duo, f"/country/{rich}", "#country-name")
+    dash_duo.wait_for_element("#country-card-commitments .stat-value")
+    wait_until(dash_duo, lambda d: d.execute_script(SETTLED), 30)
+    first = dash_duo.driver.execute_script(CHART_COUNTS)
+    assert first["waiting"] >= 2  # the charts further down are not drawn at load
+    for index in range(first["waiting"]):  # the reader scrolls to each chart in turn (Bootstrap scrolls smoothly)
+        chart = f"document.querySelectorAll('.lazy-graph')[{index}]"
+        dash_duo.driver.execute_script(f"{chart}.scrollIntoView({{behavior: 'instant'}})")
+        wait_until(
+            dash_duo, lambda d, chart=chart: d.execute_script(f"return !!{chart}.querySelector('.main-svg')"), 30
+        )
+    after = dash_duo.driver.execute_script(CHART_COUNTS)
+    assert after == {"drawn": first["drawn"] + first["waiting"], "waiting": 0}
     assert dash_duo.get_logs() == []
 
 
@@ -122,6 +149,8 @@ def test_charts_export_with_their_source_line_and_share_embed_code(dash_duo, cou
     dash_duo.start_server(app)
     visit(dash_duo, f"/country/{rich}", "figure.chart-block .chart-tools")
     wait_until(dash_duo, lambda d: d.execute_script(SETTLED), 30)
+    dash_duo.driver.execute_script("document.querySelector('figure.chart-block').scrollIntoView()")
+    dash_duo.wait_for_element("figure.chart-block .main-svg", timeout=20)  # drawn once scrolled to
     dash_duo.driver.set_script_timeout(30)
     image = dash_duo.driver.execute_async_script(EXPORT)
     assert "error" not in image and len(image["source"]) > 10

@@ -36,6 +36,7 @@ def test_learn_filter_explainer_chart_glossary_and_search(dash_duo, learn_publis
     dash_duo.wait_for_text_to_equal(
         "#learn-article h1", "Child labour, children in employment and hazardous work", timeout=10
     )
+    dash_duo.driver.execute_script("window.delta87Charts.drawAll()")  # were it below the fold
     dash_duo.wait_for_element("#learn-chart-0 .main-svg .scatterlayer .trace", timeout=10)  # the live world trend
     assert "World: 30 million in 2000, 21 million in 2020" in dash_duo.find_element("#learn-chart-0-summary").text
     driver.save_screenshot(str(screenshot_dir / "learn-explainer-synthetic.png"))

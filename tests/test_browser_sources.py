@@ -46,7 +46,7 @@ def display_names() -> list[str]:
 @pytest.mark.parametrize(
     ("path", "ready"),
     [("/", "#home-headlines"), ("/country/{rich}", "#country-name"),
-     ("/indicator/child_labour_5_17", "#indicator-chart .main-svg"), ("/theme/child-labour", "#theme-page")],
+     ("/indicator/child_labour_5_17?tab=chart", "#indicator-chart .main-svg"), ("/theme/child-labour", "#theme-page")],
 )  # fmt: skip
 def test_source_lines_fit_two_lines_at_desktop_width(dash_duo, countries, app, path, ready):  # noqa: F811
     rich, _ = countries

@@ -183,3 +183,33 @@ def test_indicator_view_from_a_hostile_query_falls_back_to_defaults():
     assert view == _indicator.View(tab="chart", year="latest", areas=("KEN",), sex="total", age="5-17")
     assert view.search("total", "5-17") == "?countries=KEN"
     assert _indicator.View().search("total", "5-17") == ""
+
+
+def test_indicator_chart_defaults_to_pathfinders_with_a_series_then_the_longest_series():
+    rows = obs(
+        [{"indicator": "x", "iso3": iso3, "year": year, "value": 1.0}
+         for iso3, years in {"AAA": [2000], "BBB": [2000, 2005, 2010], "KEN": [2001, 2002], "UGA": [2003],
+                             "ZZZ": [2000, 2004], "WLD": [2000, 2001, 2002, 2003]}.items()
+         for year in years]
+    )  # fmt: skip
+    countries = pd.DataFrame(
+        {"pathfinder": [False, False, True, True, False]}, index=["AAA", "BBB", "KEN", "UGA", "ZZZ"]
+    )
+    assert _indicator.default_areas(rows, countries, limit=4) == ("KEN", "BBB", "ZZZ", "UGA")
+    world_only = rows[rows["iso3"] == "WLD"]
+    assert _indicator.default_areas(world_only, countries) == ("WLD",)  # no country data: the world and regions
+
+
+def test_indicator_chart_draws_each_areas_headline_series_only():
+    rows = obs(
+        [
+            {"indicator": "x", "iso3": "NPL", "year": 2008, "value": 30.0, "source": "b"},
+            {"indicator": "x", "iso3": "NPL", "year": 2014, "value": 25.0, "source": "b", "preferred": True},
+            {"indicator": "x", "iso3": "NPL", "year": 2019, "value": 20.0, "source": "a"},
+            {"indicator": "x", "iso3": "ETH", "year": 2015, "value": 40.0, "source": "b"},
+            {"indicator": "x", "iso3": "ETH", "year": 2010, "value": 45.0, "source": "a"},
+        ]
+    )
+    lines = _indicator.headline_series(rows, ["a", "b"])
+    picked = {iso3: sorted(part["year"]) for iso3, part in lines.groupby("iso3")}
+    assert picked == {"NPL": [2008, 2014], "ETH": [2010]}  # NPL: its headline's series; ETH: the rule's first source

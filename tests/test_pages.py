@@ -207,14 +207,31 @@ def test_indicator_callback_compares_chosen_countries_and_keeps_the_view_in_the_
 
     with app.server.test_request_context("/"):
         content, _search, _live = indicator.update_indicator_content(
-            "chart", "latest", ["KEN", "UGA"], "total", "5-17", "child_labour_5_17"
+            "chart", "latest", ["KEN", "UGA"], "total", "5-17", False, "child_labour_5_17"
         )
         chart = figure(content, "indicator-chart")
         assert {t.name: list(t.y) for t in chart.data} == {"Kenya": [32.5, 26.0, 22.4], "Uganda": [18.0]}
-        table, *_ = indicator.update_indicator_content("table", "2018", [], "total", "5-17", "child_labour_5_17")
+        table, *_ = indicator.update_indicator_content("table", "2018", [], "total", "5-17", False, "child_labour_5_17")
         assert "Ethiopia 2018 41%" in texts(table)
-    view = _indicator.View(tab="map", year="2018", areas=("KEN", "UGA"), sex="female", age="5-17")
-    assert view.search("total", "5-17") == "?tab=map&year=2018&countries=KEN,UGA&sex=female"
+    view = _indicator.View(tab="chart", year="2018", areas=("KEN", "UGA"), sex="female", age="5-17", sources="all")
+    assert view.search("total", "5-17", "map") == "?tab=chart&year=2018&countries=KEN,UGA&sex=female&sources=all"
+
+
+def test_indicator_page_opens_on_a_map_for_country_data_and_offers_no_map_for_global_only_data(app):
+    from dashboards import indicator  # noqa: PLC0415
+
+    national = render(app, "indicator", code="child_labour_5_17")
+    assert find(national, "indicator-tab").data == "map" and not find(national, "indicator-tab-map").hidden
+    world = render(app, "indicator", code="child_labour_number")
+    assert find(world, "indicator-tab").data == "chart" and find(world, "indicator-tab-map").hidden
+    with app.server.test_request_context("/"):
+        chart, *_ = indicator.update_indicator_content("chart", "latest", [], "total", "5-17", False,
+                                                       "child_labour_5_17")  # fmt: skip
+        names = [t.name for t in figure(chart, "indicator-chart").data]
+        assert {"Kenya", "Uganda"} <= set(names) and len(names) == len(set(names)) == 5  # pathfinders, one line each
+        table, *_ = indicator.update_indicator_content("table", "latest", [], "total", "5-17", False,
+                                                       "child_labour_number")  # fmt: skip
+        assert "World" in texts(table)  # a global-only indicator's table lists the world and regions
 
 
 def test_theme_facts_read_their_numbers_from_the_release(app):

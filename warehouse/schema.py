@@ -93,6 +93,7 @@ INDICATORS = pa.schema(
         ("rank", pa.int32()),  # order within its pillar or section
         ("instrument", pa.string()),  # commitment flags: the instrument code of the commitments table
         ("standard_age", pa.string()),  # the age band of the definition; other bands are flagged
+        ("value_labels", pa.string()),  # unit "category": JSON {"2.5": "Tier 2 Watch List", ...}
         ("observations", pa.int64()),
         ("countries", pa.int64()),
         ("first_year", pa.int32()),

@@ -73,6 +73,17 @@ def buffer_assets(response: Response) -> Response:
     return response
 
 
+def immutable(response: Response) -> Response:
+    """Fingerprinted files (Dash's bundles, our assets with `?m=`) never change under their URL: browsers keep
+    them for a year without asking again, so a returning visitor on a slow link spends no round trip on them."""
+    fingerprinted = (request.path.startswith(BUNDLES) and check_fingerprint(request.path[len(BUNDLES) :])[1]) or (
+        request.path.startswith(ASSETS) and "m" in request.args
+    )
+    if request.method == "GET" and response.status_code == 200 and fingerprinted:
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
 def install(server: Flask) -> None:
     """Compress text responses (HTML, JSON, JS, CSS, SVG, CSV) with brotli or gzip."""
     server.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
@@ -86,3 +97,4 @@ def install(server: Flask) -> None:
     compress.compress_mimetypes_set |= {"text/csv", "application/geo+json"}  # downloads and map shapes
     server.extensions["delta87_compress"] = compress
     server.after_request(buffer_assets)  # registered after Compress, so it runs before it
+    server.after_request(immutable)

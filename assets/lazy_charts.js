@@ -1,0 +1,58 @@
+/* Charts below the fold are drawn when the reader scrolls near them, not at page load.
+ *
+ * The server writes such a chart as a `.lazy-graph` placeholder of the graph's height holding the dcc.Graph's
+ * JSON (dashboards/_components.py `lazy_graph`). Once the placeholder comes within 200 px of the viewport
+ * (or the page is printed) the graph becomes its child through Dash's `set_props`, so Dash knows it like any
+ * other component. Headline numbers and text never wait for Plotly, and a page draws only the charts it shows.
+ * Printable pages (`.brief`) draw every chart at once, as does `window.delta87Charts.drawAll()` (printing and
+ * tests use it).
+ */
+(function () {
+  "use strict";
+
+  var SELECTOR = ".lazy-graph[data-graph]";
+  var PRINTABLE = ".brief";
+
+  function drawn(el) {
+    return !!el.querySelector(".dash-graph");
+  }
+
+  function draw(el) {
+    var setProps = window.dash_clientside && window.dash_clientside.set_props;
+    if (!el.isConnected || drawn(el) || !setProps) return;
+    setProps(el.id, {children: JSON.parse(el.getAttribute("data-graph"))});
+  }
+
+  var observer = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (!entry.isIntersecting) return;
+      observer.unobserve(entry.target);
+      draw(entry.target);
+    });
+  }, {rootMargin: "200px 0px"}) : null;
+
+  function scan() {
+    document.querySelectorAll(SELECTOR).forEach(function (el) {
+      if (drawn(el)) return;
+      if (observer && !el.closest(PRINTABLE)) {
+        observer.unobserve(el);  // a placeholder React reused for another page's chart is watched afresh
+        observer.observe(el);
+      } else {
+        draw(el);
+      }
+    });
+  }
+
+  function drawAll() {
+    document.querySelectorAll(SELECTOR).forEach(draw);
+  }
+
+  var queued = false;
+  new MutationObserver(function () {
+    if (queued) return;
+    queued = true;
+    window.requestAnimationFrame(function () { queued = false; scan(); });
+  }).observe(document.documentElement, {childList: true, subtree: true});
+  window.addEventListener("beforeprint", drawAll);
+  window.delta87Charts = {drawAll: drawAll};
+})();
