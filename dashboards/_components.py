@@ -12,6 +12,7 @@ from plotly.io.json import to_json_plotly
 
 from content import ContentError
 from dashboards import _cite, _content
+from dashboards._words import word  # noqa: F401 - pages call it as c.word
 from web import i18n
 from web.i18n import N_
 
@@ -26,28 +27,6 @@ NATURE_TEXT = {
 #: Graph config: no CDN topojson (TOOLCHAIN.md section 8), no Plotly logo, a light mode bar.
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
 MAP_CONFIG = {**GRAPH_CONFIG, "topojsonURL": "/assets/topojson/"}
-
-
-#: Words the data use for sexes, age bands and the nature of a figure, marked for the catalogue (shown through
-#: `word`; the data keep the English codes).
-DATA_WORDS = (
-    N_("total"),
-    N_("female"),
-    N_("male"),
-    N_("both sexes"),
-    N_("all ages"),
-    N_("not stated"),
-    N_("measured"),
-    N_("estimated"),
-    N_("modelled"),
-    N_("detected"),
-    N_("reported"),
-)
-
-
-def word(value) -> str:
-    """A data word (sex, age band, nature) in the page's language; other values unchanged."""
-    return _(value) if isinstance(value, str) and value in DATA_WORDS else value
 
 
 def number(value: float | None, decimals: int | None = 1) -> str:

@@ -11,7 +11,7 @@ from dash import dcc, html
 from flask_babel import gettext as _
 
 from dashboards import _data
-from dashboards._components import word
+from dashboards._words import word
 from dataproduct.downloads import Slice
 from dataproduct.downloads import records as json_records
 from dataproduct.params import (
