@@ -158,7 +158,9 @@ def test_map_tables_coverage_and_indicator_table_put_each_value_against_its_coun
     for iso3 in COUNTRIES:
         assert raw[iso3]["value"] in table[iso3] and raw[iso3]["year"] in table[iso3], (iso3, table[iso3])
     dash_duo.driver.get(dash_duo.server_url + "/coverage")
-    dash_duo.wait_for_element("#coverage-page summary", timeout=30).click()  # the table is behind "Show …"
+    summary = dash_duo.wait_for_element("details:has(#coverage-table) > summary", timeout=30)  # "Show … as a table"
+    # the last line of a long page, half under the window's scroll bar: a pointer click can miss it
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click()", summary)
     text("", "coverage-table", "Nepal")
     coverage = rows(dash_duo, "coverage-table")
     for iso3 in COUNTRIES:
