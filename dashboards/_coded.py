@@ -8,6 +8,7 @@ import json
 import pandas as pd
 import plotly.graph_objects as go
 from dash import html
+from flask_babel import gettext as _
 
 from dashboards import _components as c
 
@@ -70,13 +71,15 @@ def rating_block(code: str, rows: pd.DataFrame, meta: dict, sources, graph_id: s
         return None
     name = meta.get("short_name") or meta.get("name", code)
     first, last = series.iloc[0], series.iloc[-1]
-    summary = (
-        f"{name}: {named.get(first['value'], '')} in {int(first['year'])}, {named.get(last['value'], '')} in "
-        f"{int(last['year'])} ({len(series)} years). {meta.get('caveats') or ''}"
-    )
+    summary = _(
+        "%(name)s: %(first)s in %(first_year)s, %(last)s in %(last_year)s (%(count)s years). %(caveats)s",
+        name=name, first=named.get(first["value"], ""), first_year=int(first["year"]),
+        last=named.get(last["value"], ""), last_year=int(last["year"]), count=len(series),
+        caveats=meta.get("caveats") or "",
+    )  # fmt: skip
     table = c.table(
         pd.DataFrame({"year": series["year"].astype(int), "rating": [named.get(v, v) for v in series["value"]]}),
-        [("year", "Year"), ("rating", name)],
+        [("year", _("Year")), ("rating", name)],
         name,
     )
     return c.chart(graph_id, rating_figure(series, named, name), summary, c.source_note(series, sources), table)
@@ -91,5 +94,7 @@ def status_since(rows: pd.DataFrame, meta: dict) -> str:
     label = named.get(latest["value"], str(latest["value"]))
     changed = series[series["value"] != latest["value"]]
     if changed.empty:
-        return f"{label} throughout {int(series['year'].min())}–{int(latest['year'])}"
-    return f"{label} since {int(series[series['year'] > changed['year'].max()]['year'].min())}"
+        return _("%(status)s throughout %(first)s–%(last)s", status=label, first=int(series["year"].min()),
+                 last=int(latest["year"]))  # fmt: skip
+    return _("%(status)s since %(year)s", status=label,
+             year=int(series[series["year"] > changed["year"].max()]["year"].min()))  # fmt: skip

@@ -9,25 +9,34 @@ from __future__ import annotations
 
 import pandas as pd
 from dash import html
+from flask_babel import gettext as _
 
 from dashboards import _commitments, _country, _data, _pillars, _progress, _survey_trend
 from dashboards import _components as c
 from warehouse import Release
+from web import i18n
+from web.i18n import N_
 
-INTRO = (
+INTRO = N_(
     "For each country: the progress status of each ILOSTAT child labour series (both sexes, by age band) and the "
     "points it compares, the latest child labour survey, each commitment with its date (and the date of the data "
     "where they are old), and what the platform can measure per pillar: the starting point for a measurable "
     "action plan with a reporting schedule."
 )
 STANDARD_AGE = "5-17"
+TREND_WORDS = (N_("falling"), N_("rising"), N_("flat"))  # etl/progress.py's trend of a series
 COLUMNS = (
-    "Country",
-    "Progress (ILOSTAT child labour, both sexes)",
-    "Latest survey",
-    "Commitments",
-    "What the data cover",
+    N_("Country"),
+    N_("Progress (ILOSTAT child labour, both sexes)"),
+    N_("Latest survey"),
+    N_("Commitments"),
+    N_("What the data cover"),
 )
+
+
+def _percent(value: float) -> str:
+    """21.7 % in English (as the country page writes it), the locale's form otherwise."""
+    return f"{value:.1f} %" if i18n.lang() == i18n.DEFAULT else i18n.percent(value, 1)
 
 
 def pathfinders(release: Release) -> pd.DataFrame:
@@ -41,18 +50,27 @@ def progress_lines(release: Release, iso3: str) -> list[str]:
     """Per age band of the ILOSTAT series (both sexes, 5–17 first): status, trend and the points compared."""
     rows = _data.progress(release, iso3)
     if rows.empty:
-        return ["no progress status in this release"]
+        return [_("no progress status in this release")]
     rows = rows[(rows["indicator"] == _progress.DEFAULT_INDICATOR) & (rows["sex"] == _progress.SEX)]
     rows = rows.assign(_first=rows["age"] != STANDARD_AGE).sort_values(["_first", "age"])
     lines = []
     for r in rows.to_dict("records"):
         if int(r["points"]) < 2:
-            lines.append(f"ages {r['age']}: {r['status']} ({r['reason']})")
+            lines.append(
+                _(
+                    "ages %(age)s: %(status)s (%(reason)s)",
+                    age=r["age"],
+                    status=_progress.status_label(r["status"]),
+                    reason=r["reason"],
+                )
+            )
             continue
-        trend = f", {r['trend']}" if r.get("trend") else ""
-        lines.append(f"ages {r['age']}: {r['status']}{trend}: {r['baseline_value']:.1f} % ({int(r['baseline_year'])}) "
-                     f"→ {r['latest_value']:.1f} % ({int(r['latest_year'])})")  # fmt: skip
-    return lines or ["no ILOSTAT child labour series"]
+        status = _progress.status_label(r["status"]) + (", " + _(r["trend"]) if r.get("trend") else "")
+        lines.append(_("ages %(age)s: %(status)s: %(first)s (%(first_year)s) → %(last)s (%(last_year)s)",
+                       age=r["age"], status=status, first=_percent(r["baseline_value"]),
+                       first_year=int(r["baseline_year"]), last=_percent(r["latest_value"]),
+                       last_year=int(r["latest_year"])))  # fmt: skip
+    return lines or [_("no ILOSTAT child labour series")]
 
 
 def latest_survey(country: _pillars.Country) -> str:
@@ -60,9 +78,15 @@ def latest_survey(country: _pillars.Country) -> str:
     source."""
     points = _survey_trend.survey_points(country.obs)
     if points.empty:
-        return "no survey in this release"
+        return _("no survey in this release")
     last = points.assign(_standard=points["age"] == STANDARD_AGE).sort_values(["year", "_standard"]).iloc[-1]
-    return f"{int(last['year'])} · ages {last['age']} · {last['value']:.1f} % · {c.source_short(country.sources, last)}"
+    return _(
+        "%(year)s · ages %(age)s · %(value)s · %(source)s",
+        year=int(last["year"]),
+        age=last["age"],
+        value=_percent(last["value"]),
+        source=c.source_short(country.sources, last),
+    )
 
 
 def commitment_lines(country: _pillars.Country) -> list[str]:
@@ -71,7 +95,7 @@ def commitment_lines(country: _pillars.Country) -> list[str]:
     for status in _commitments.statuses(country):
         text = status.short_text
         if status.known and status.stale:
-            text += f", as of {status.as_of}"
+            text += ", " + _("as of %(date)s", date=status.as_of)
         lines.append(f"{status.short}: {text}")
     return lines
 
@@ -82,8 +106,8 @@ def coverage_lines(country: _pillars.Country) -> list[str]:
     for pillar in _pillars.pillars():
         codes = _pillars.pillar_codes(country, pillar.slug)
         years = country.obs[country.obs["indicator"].isin(codes)]["year"]
-        lines.append(f"{pillar.title}: {len(codes)} indicator(s), {c.year_span(years)}" if codes else
-                     f"{pillar.title}: no data")  # fmt: skip
+        lines.append(_("%(pillar)s: %(count)s indicator(s), %(years)s", pillar=pillar.title, count=len(codes),
+                       years=c.year_span(years)) if codes else _("%(pillar)s: no data", pillar=pillar.title))  # fmt: skip
     return lines + _country.gap_statements(country)
 
 
@@ -96,7 +120,7 @@ def records(release: Release) -> list[dict]:
             {
                 "iso3": iso3,
                 "name": meta["name"],
-                "status": meta.get("pathfinder_status") or "status not stated",
+                "status": meta.get("pathfinder_status") or _("status not stated"),
                 "region": names.get(meta.get("sdg_region") or "", "–"),
                 "progress": progress_lines(release, iso3),
                 "survey": latest_survey(country),
@@ -109,7 +133,7 @@ def records(release: Release) -> list[dict]:
 
 def comparison_table(found: list[dict]) -> html.Div:
     """The comparative table: one row per pathfinder country."""
-    head = html.Thead(html.Tr([html.Th(label, scope="col") for label in COLUMNS]))
+    head = html.Thead(html.Tr([html.Th(_(label), scope="col") for label in COLUMNS]))
     rows = [
         html.Tr(
             [
@@ -130,7 +154,7 @@ def comparison_table(found: list[dict]) -> html.Div:
         )  # fmt: skip
         for r in found
     ]
-    caption = "Alliance 8.7 pathfinder countries: what the platform can measure"
+    caption = _("Alliance 8.7 pathfinder countries: what the platform can measure")
     return html.Div(
         html.Table([html.Caption(caption), head, html.Tbody(rows)], className="table table-sm align-top mb-0"),
         className="table-responsive data-table",

@@ -52,7 +52,7 @@ def layout(**_query):
                 ),
                 className="lead fs-6",
             ),
-            html.P(_pathfinders.INTRO, className="small"),
+            html.P(_(_pathfinders.INTRO), className="small"),
             html.Div(body, id="pathfinders-table"),
             html.P(
                 _("Source: %(source_text)s.", source_text=source_text(release)),

@@ -6,6 +6,7 @@ without a translation keeps its English text."""
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import unicodedata
 from pathlib import Path
@@ -20,7 +21,7 @@ log = logging.getLogger(__name__)
 
 REFERENCE_I18N = config.ROOT / "data" / "reference" / "i18n"
 #: The indicator fields a translation may give (the others are codes and numbers).
-INDICATOR_TEXTS = ("name", "short_name", "definition")
+INDICATOR_TEXTS = ("name", "short_name", "definition", "caveats")
 
 
 @functools.lru_cache(maxsize=8)
@@ -45,7 +46,19 @@ def indicators(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         if field in frame.columns:
             given = frame["code"].map(lambda code, f=field: (texts.get(code) or {}).get(f))
             frame[field] = given.where(given.notna() & (given != ""), frame[field])
+    if "value_labels" in frame.columns:  # the release keeps them as JSON text: {"1": "Tier 1", ...}
+        given = frame["code"].map(lambda code: _labels_json((texts.get(code) or {}).get("value_labels")))
+        frame["value_labels"] = given.where(given.notna(), frame["value_labels"])
     return frame
+
+
+def _labels_json(labels) -> str | None:
+    """Translated value labels ({1: "Catégorie 1", ...}) as the release's JSON text, or None."""
+    return (
+        json.dumps({str(k): str(v) for k, v in labels.items()}, ensure_ascii=False)
+        if isinstance(labels, dict)
+        else None
+    )
 
 
 def area_name(code: str, iso2: str | None, english: str, lang: str) -> str:

@@ -4,14 +4,17 @@ where a translation is missing."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from dataproduct import labels
 from tests.conftest import hrefs, texts
 from web import i18n
 
@@ -221,3 +224,12 @@ def test_the_api_keeps_english_fields_and_adds_translated_labels(client, synthet
     assert all(r["labels"]["lang"] == "es" and r["labels"]["name"] for r in indicators)
     refused = client.get("/api/v1/countries?lang=de")
     assert refused.status_code == 400 and refused.get_json()["parameter"] == "lang"
+
+
+def test_coded_value_labels_are_translated():
+    frame = pd.DataFrame(
+        {"code": ["tip_tier"], "name": ["TIP"], "value_labels": ['{"1": "Tier 1", "2.5": "Tier 2 Watch List"}']}
+    )
+    french = json.loads(labels.indicators(frame, "fr")["value_labels"].iloc[0])
+    assert {float(k): v for k, v in french.items()}[2.5] == "Liste de surveillance de la catégorie 2"
+    assert labels.indicators(frame, "en")["value_labels"].iloc[0] == frame["value_labels"].iloc[0]

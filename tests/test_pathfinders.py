@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import importlib
+import re
+
 import pytest
 
 from dashboards import _pathfinders
@@ -52,3 +55,12 @@ def test_commitments_carry_their_dates_and_coverage_names_every_pillar(page):
     assert any(char.isdigit() for char in row.split("C138", 1)[1][:40])  # a ratification date follows
     for pillar in ("Child labour", "Forced labour", "Human trafficking"):
         assert pillar in row
+
+
+def test_the_comparison_speaks_the_readers_language(real_warehouse, app):
+    page = importlib.import_module("dashboards.pathfinders")
+    with app.server.test_request_context("/?lang=fr"):
+        table = texts(find(page.layout(), "pathfinders-table"))
+    assert "Dernière enquête" in table and "âges 12-14" in table
+    assert "Latest survey" not in table and "ages 12-14" not in table
+    assert re.search(r"\d,\d\s%", table)  # 21,7 % as French writes it
