@@ -45,7 +45,7 @@ def _library(lang: str, folder: Path) -> Translated:
     if lang == "en":
         return Translated(english, frozenset())
     base = folder / lang
-    glossary, missing = _glossary(english, _mapping(base / "glossary.yaml"))
+    glossary, missing = _glossary(english, mapping(base / "glossary.yaml"))
     lookup = {**loader.term_lookup(english.glossary), **loader.term_lookup(glossary)}
     explainers = {}
     for slug, explainer in english.explainers.items():
@@ -55,7 +55,7 @@ def _library(lang: str, folder: Path) -> Translated:
             missing.add(f"explainer:{slug}")
     themes = {}
     for slug, theme in english.themes.items():
-        text = _mapping(base / "themes.yaml").get(slug)
+        text = mapping(base / "themes.yaml").get(slug)
         themes[slug] = _theme(theme, text) if isinstance(text, dict) else theme
         if not isinstance(text, dict):
             missing.add(f"theme:{slug}")
@@ -65,8 +65,9 @@ def _library(lang: str, folder: Path) -> Translated:
 
 
 @functools.lru_cache(maxsize=16)
-def _mapping(path: Path) -> dict:
-    """A YAML mapping file ({} when it is absent or unreadable, which is logged)."""
+def mapping(path: Path) -> dict:
+    """A translation's YAML mapping file ({} when it is absent or unreadable, which is logged): also the
+    reader of the reference translations (dataproduct/labels.py)."""
     if not path.exists():
         return {}
     try:

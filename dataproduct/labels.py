@@ -5,40 +5,23 @@ without a translation keeps its English text."""
 
 from __future__ import annotations
 
-import functools
 import json
-import logging
 import unicodedata
-from pathlib import Path
 
 import pandas as pd
-import yaml
 
 import config
+from content import translations
 from web import i18n
-
-log = logging.getLogger(__name__)
 
 REFERENCE_I18N = config.ROOT / "data" / "reference" / "i18n"
 #: The indicator fields a translation may give (the others are codes and numbers).
 INDICATOR_TEXTS = ("name", "short_name", "definition", "caveats")
 
 
-@functools.lru_cache(maxsize=8)
-def _yaml(path: Path) -> dict:
-    if not path.exists():
-        return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        log.error("translation %s unreadable, English shown: %s", path, exc)
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def indicators(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The indicators table with its names and definitions in `lang` where a translation gives them."""
-    texts = _yaml(REFERENCE_I18N / lang / "indicators.yaml") if lang != i18n.DEFAULT else {}
+    texts = translations.mapping(REFERENCE_I18N / lang / "indicators.yaml") if lang != i18n.DEFAULT else {}
     if not texts or frame.empty:
         return frame
     frame = frame.copy()
@@ -65,7 +48,7 @@ def area_name(code: str, iso2: str | None, english: str, lang: str) -> str:
     """One area's name in `lang`: the platform's own, else CLDR's, else the English name."""
     if lang == i18n.DEFAULT:
         return english
-    own = _yaml(REFERENCE_I18N / lang / "areas.yaml").get(code)
+    own = translations.mapping(REFERENCE_I18N / lang / "areas.yaml").get(code)
     if own:
         return str(own)
     cldr = i18n.territory(iso2) if isinstance(iso2, str) else None
@@ -88,7 +71,7 @@ def sort_key(names: pd.Series) -> pd.Series:
 
 def api_labels(lang: str, indicators: list[dict], countries: list[dict], aggregates: list[dict]) -> None:
     """Add `labels` ({lang, name, ...} in `lang`) to API records that carry names; fields and codes stay English."""
-    texts = _yaml(REFERENCE_I18N / lang / "indicators.yaml") if lang != i18n.DEFAULT else {}
+    texts = translations.mapping(REFERENCE_I18N / lang / "indicators.yaml") if lang != i18n.DEFAULT else {}
     for row in indicators:
         given = texts.get(row.get("code")) or {}
         row["labels"] = {"lang": lang, **{f: given.get(f) or row.get(f) for f in INDICATOR_TEXTS if f in row}}
