@@ -24,13 +24,17 @@ system:
 run: $(STAMP) system
 	$(BIN)/delta87 serve
 
+# pytest-xdist: one worker per core (at most 4); each test module runs whole on one worker, the browser tests one
+# after another on one worker (tests/conftest.py groups them).
+PARALLEL := -n auto --maxprocesses 4 --dist loadgroup
+
 test: $(STAMP) system
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PARALLEL)
 
 # The edit loop: everything but the browser tests, the slow ones (real servers, long variants) and those that
 # build and read the real release (`pytest -m realdata` runs them).
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not browser and not slow and not realdata"
+	$(BIN)/python -m pytest -q $(PARALLEL) -m "not browser and not slow and not realdata"
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -2,15 +2,19 @@
 
 The app: `app` builds the real app (one per test) over the test's own data folder; publish a release into
 `warehouse_root` (e.g. with `synthetic_release`) before or after, since every request resolves its release.
-`real_warehouse` points the same folder settings at the release the real ETL built from ../shared/data.
+Synthetic releases are built once per session (`release_cache`) and copied into each test's warehouse.
+`real_warehouse` points the same folder settings at the release the real ETL built from ../shared/data, once per
+test run (shared by pytest-xdist workers).
 """
 
 from __future__ import annotations
 
+import fcntl
 import importlib
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import dash
@@ -53,7 +57,16 @@ def pytest_configure(config):
     below the kernel's ephemeral range, chosen by process id."""
     from dash.testing.application_runners import BaseDashRunner  # noqa: PLC0415 - only when tests run
 
-    BaseDashRunner._next_port = 20000 + (os.getpid() % 60) * 200
+    BaseDashRunner._next_port = 20000 + _port_block() * 200
+
+
+def _port_block() -> int:
+    """This process's block number (0-59): a pytest-xdist worker takes the block after its run's (the controller
+    is the workers' parent), so the workers of one run never share a block."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return os.getpid() % 60
+    return (os.getppid() % 30 * 2 + int(worker[2:]) + 1) % 60
 
 
 def _browser_available() -> bool:
@@ -61,10 +74,15 @@ def _browser_available() -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser tests skip on a laptop without Chromium, but under CI a missing browser is a failure."""
+    """Browser tests skip on a laptop without Chromium, but under CI a missing browser is a failure.
+
+    Under `pytest -n N --dist loadgroup` (make test) the browser tests run one after another on one worker (two
+    Chromiums on two cores time out), and each other module runs whole on one worker (its module fixtures once)."""
     for item in items:
         if {"dash_duo", "dash_br"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
+        group = "browser" if "browser" in item.keywords else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
     if _browser_available():
         return
     if os.environ.get("CI"):
@@ -88,13 +106,42 @@ def raw_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def real_warehouse_dir(tmp_path_factory, raw_dir) -> Path:
-    """A warehouse built once per test session by the real ETL from the real raw snapshots."""
+    """A warehouse built once per test run by the real ETL from the real raw snapshots (read-only for tests).
+
+    pytest-xdist workers share one base folder: the first to get here builds, the others wait for it."""
     from etl.pipeline import run  # noqa: PLC0415 - keep ETL imports out of collection
 
-    root = tmp_path_factory.mktemp("real-warehouse")
-    result = run(raw_dir=raw_dir, warehouse_dir=root, report_dir=root / "reports", progress=False)
-    assert result.status in ("published", "unchanged"), result.summary()
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    root, done = shared / "real-warehouse", shared / "real-warehouse.built"
+    with open(shared / "real-warehouse.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(root, ignore_errors=True)
+            result = run(raw_dir=raw_dir, warehouse_dir=root, report_dir=root / "reports", progress=False)
+            assert result.status in ("published", "unchanged"), result.summary()
+            done.touch()
     return root
+
+
+@pytest.fixture(scope="session")
+def release_cache(tmp_path_factory) -> Callable[[Path, str, Callable[[Path], str]], str]:
+    """`publish(root, name, build)`: the release `build` publishes, built once per session and copied into `root`.
+
+    A copy only into a warehouse that holds nothing yet (where `build` would have been the first publish);
+    otherwise `build` publishes for real, after the releases already there."""
+    folder = tmp_path_factory.mktemp("release-cache")
+    built: dict[str, str] = {}
+
+    def publish(root: Path, name: str, build: Callable[[Path], str]) -> str:
+        if root.exists() and any(root.iterdir()):
+            return build(root)
+        if name not in built:
+            built[name] = build(folder / name)
+        shutil.copytree(folder / name, root, dirs_exist_ok=True)
+        return built[name]
+
+    return publish
 
 
 @pytest.fixture
@@ -130,19 +177,35 @@ def real_release(real_warehouse):
 
 
 @pytest.fixture
-def synthetic_release(warehouse_root) -> str:
+def synthetic_release(warehouse_root, release_cache) -> str:
     """The SYNTHETIC dashboard release of tests/dashboard_release.py, published; its id."""
     from tests import dashboard_release  # noqa: PLC0415
 
-    return dashboard_release.build(warehouse_root)
+    return release_cache(warehouse_root, "dashboard", dashboard_release.build)
 
 
 @pytest.fixture
-def explorer_release(warehouse_root) -> str:
+def explorer_release(warehouse_root, release_cache) -> str:
     """The SYNTHETIC release of tests/explorer_data.py (API, downloads, /data), published; its id."""
     from tests.explorer_data import sample_release  # noqa: PLC0415
 
-    return sample_release(warehouse_root)
+    return release_cache(warehouse_root, "explorer", sample_release)
+
+
+@pytest.fixture
+def learn_published(warehouse_root, release_cache) -> str:
+    """The SYNTHETIC learning-space release of tests/learn_release.py (VNM, CIV, NPL), published; its id."""
+    from tests import learn_release  # noqa: PLC0415
+
+    return release_cache(warehouse_root, "learn", learn_release.publish)
+
+
+@pytest.fixture
+def delta_release(warehouse_root, release_cache) -> str:
+    """The SYNTHETIC release of tests/delta_release.py (progress computed by the real engine), published; its id."""
+    from tests.delta_release import build_synthetic_release  # noqa: PLC0415
+
+    return release_cache(warehouse_root, "delta", build_synthetic_release)
 
 
 @pytest.fixture
