@@ -124,34 +124,51 @@ def real_warehouse_dir(tmp_path_factory, raw_dir) -> Path:
     return root
 
 
-@pytest.fixture(scope="session")
-def release_cache(tmp_path_factory) -> Callable[[Path, str, Callable[[Path], str]], str]:
-    """`publish(root, name, build)`: the release `build` publishes, built once per session and copied into `root`.
+def _builder(name: str) -> Callable[[Path], str]:
+    """The function that publishes the SYNTHETIC release `name` into a warehouse folder."""
+    from tests import dashboard_release, delta_release, explorer_data, learn_release  # noqa: PLC0415
 
-    A copy only into a warehouse that holds nothing yet (where `build` would have been the first publish);
-    otherwise `build` publishes for real, after the releases already there."""
+    return {
+        "dashboard": dashboard_release.build,
+        "explorer": explorer_data.sample_release,
+        "learn": learn_release.publish,
+        "delta": delta_release.build_synthetic_release,
+    }[name]
+
+
+@pytest.fixture(scope="session")
+def release_cache(tmp_path_factory) -> Callable[[Path, str], str]:
+    """`publish(root, name)`: the SYNTHETIC release `name` (see `_builder`), built once per session, copied into `root`.
+
+    A copy only into a warehouse that holds nothing yet (where the build would have been the first publish);
+    otherwise the release is published for real, after the releases already there."""
     folder = tmp_path_factory.mktemp("release-cache")
     built: dict[str, str] = {}
 
-    def publish(root: Path, name: str, build: Callable[[Path], str]) -> str:
+    def publish(root: Path, name: str) -> str:
         if root.exists() and any(root.iterdir()):
-            return build(root)
+            return _builder(name)(root)
         if name not in built:
-            built[name] = build(folder / name)
+            built[name] = _builder(name)(folder / name)
         shutil.copytree(folder / name, root, dirs_exist_ok=True)
         return built[name]
 
     return publish
 
 
+def _isolate(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
+    """Point every generated path of the platform inside `root` (raw data still read from the real folder)."""
+    monkeypatch.setenv("DELTA87_DATA_DIR", str(root / "data"))
+    monkeypatch.setenv("DELTA87_WAREHOUSE_DIR", str(root / "data" / "warehouse"))
+    monkeypatch.setenv("DELTA87_REPORT_DIR", str(root / "data" / "reports"))
+    monkeypatch.setenv("DELTA87_CACHE_DIR", str(root / "data" / "cache"))
+    monkeypatch.delenv("DELTA87_CACHE_URL", raising=False)
+
+
 @pytest.fixture
 def isolated_env(tmp_path, monkeypatch):
     """Every generated path of the platform inside tmp_path (raw data still read from the real folder)."""
-    monkeypatch.setenv("DELTA87_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("DELTA87_WAREHOUSE_DIR", str(tmp_path / "data" / "warehouse"))
-    monkeypatch.setenv("DELTA87_REPORT_DIR", str(tmp_path / "data" / "reports"))
-    monkeypatch.setenv("DELTA87_CACHE_DIR", str(tmp_path / "data" / "cache"))
-    monkeypatch.delenv("DELTA87_CACHE_URL", raising=False)
+    _isolate(monkeypatch, tmp_path)
     return tmp_path
 
 
@@ -179,37 +196,29 @@ def real_release(real_warehouse):
 @pytest.fixture
 def synthetic_release(warehouse_root, release_cache) -> str:
     """The SYNTHETIC dashboard release of tests/dashboard_release.py, published; its id."""
-    from tests import dashboard_release  # noqa: PLC0415
-
-    return release_cache(warehouse_root, "dashboard", dashboard_release.build)
+    return release_cache(warehouse_root, "dashboard")
 
 
 @pytest.fixture
 def explorer_release(warehouse_root, release_cache) -> str:
     """The SYNTHETIC release of tests/explorer_data.py (API, downloads, /data), published; its id."""
-    from tests.explorer_data import sample_release  # noqa: PLC0415
-
-    return release_cache(warehouse_root, "explorer", sample_release)
+    return release_cache(warehouse_root, "explorer")
 
 
 @pytest.fixture
 def learn_published(warehouse_root, release_cache) -> str:
     """The SYNTHETIC learning-space release of tests/learn_release.py (VNM, CIV, NPL), published; its id."""
-    from tests import learn_release  # noqa: PLC0415
-
-    return release_cache(warehouse_root, "learn", learn_release.publish)
+    return release_cache(warehouse_root, "learn")
 
 
 @pytest.fixture
 def delta_release(warehouse_root, release_cache) -> str:
     """The SYNTHETIC release of tests/delta_release.py (progress computed by the real engine), published; its id."""
-    from tests.delta_release import build_synthetic_release  # noqa: PLC0415
-
-    return release_cache(warehouse_root, "delta", build_synthetic_release)
+    return release_cache(warehouse_root, "delta")
 
 
 @pytest.fixture
-def app(isolated_env):
+def fresh_app(isolated_env):
     """The real app, built for this test over the test's data folder."""
     import app as webapp  # noqa: PLC0415 - built after the environment points at tmp_path
 
@@ -217,9 +226,38 @@ def app(isolated_env):
 
 
 @pytest.fixture
+def app(fresh_app):
+    """The app a test uses: its own (`fresh_app`), unless its module shares one (see `module_app`)."""
+    return fresh_app
+
+
+@pytest.fixture
 def client(app):
     """A Flask test client of `app`."""
     return app.server.test_client()
+
+
+@pytest.fixture(scope="module")
+def module_app(tmp_path_factory, release_cache) -> Callable[[str], dash.Dash]:
+    """`module_app(name)`: one app shared by a module's tests, built once over its own data folder holding the
+    SYNTHETIC release `name` (see `_builder`), for tests that only read.
+
+    While the module runs, the platform's paths point at that folder unless a test points them at its own
+    (`isolated_env`, e.g. through a `*_release` fixture that publishes the same release there)."""
+    apps: dict[str, dash.Dash] = {}
+    with pytest.MonkeyPatch.context() as monkeypatch:
+
+        def make(name: str) -> dash.Dash:
+            if name not in apps:
+                root = tmp_path_factory.mktemp(f"app-{name}")
+                _isolate(monkeypatch, root)
+                release_cache(root / "data" / "warehouse", name)
+                import app as webapp  # noqa: PLC0415 - built after the environment points at the module's folder
+
+                apps[name] = webapp.create_app()
+            return apps[name]
+
+        yield make
 
 
 # -- layout trees ---------------------------------------------------------------------------------------

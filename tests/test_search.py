@@ -17,6 +17,12 @@ def published(learn_published) -> str:
     return learn_published
 
 
+@pytest.fixture
+def app(module_app, published):
+    """The tests here only read: they share one app over the same synthetic release."""
+    return module_app("learn")
+
+
 def find(app, query: str) -> _search.Results:
     with app.server.test_request_context("/"):
         return _search.search(query)
