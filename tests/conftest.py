@@ -227,7 +227,7 @@ def fresh_app(isolated_env):
 
 @pytest.fixture
 def app(fresh_app):
-    """The app a test uses: its own (`fresh_app`), unless its module shares one (see `module_app`)."""
+    """The app a test uses: its own (`fresh_app`), unless its module shares one (see `_module_app`)."""
     return fresh_app
 
 
@@ -237,27 +237,36 @@ def client(app):
     return app.server.test_client()
 
 
-@pytest.fixture(scope="module")
-def module_app(tmp_path_factory, release_cache) -> Callable[[str], dash.Dash]:
-    """`module_app(name)`: one app shared by a module's tests, built once over its own data folder holding the
-    SYNTHETIC release `name` (see `_builder`), for tests that only read.
+def _module_app(tmp_path_factory, release_cache, name: str):
+    """One app for a module's tests that only read, over its own data folder holding the SYNTHETIC release `name`.
 
     While the module runs, the platform's paths point at that folder unless a test points them at its own
-    (`isolated_env`, e.g. through a `*_release` fixture that publishes the same release there)."""
-    apps: dict[str, dash.Dash] = {}
+    (`isolated_env`, e.g. through the `*_release` fixture that publishes the same release there)."""
+    root = tmp_path_factory.mktemp(f"app-{name}")
     with pytest.MonkeyPatch.context() as monkeypatch:
+        _isolate(monkeypatch, root)
+        release_cache(root / "data" / "warehouse", name)
+        import app as webapp  # noqa: PLC0415 - built after the environment points at the module's folder
 
-        def make(name: str) -> dash.Dash:
-            if name not in apps:
-                root = tmp_path_factory.mktemp(f"app-{name}")
-                _isolate(monkeypatch, root)
-                release_cache(root / "data" / "warehouse", name)
-                import app as webapp  # noqa: PLC0415 - built after the environment points at the module's folder
+        yield webapp.create_app()
 
-                apps[name] = webapp.create_app()
-            return apps[name]
 
-        yield make
+@pytest.fixture(scope="module")
+def dashboard_app(tmp_path_factory, release_cache) -> dash.Dash:
+    """The module's one app over the dashboard release (`synthetic_release`); see `_module_app`."""
+    yield from _module_app(tmp_path_factory, release_cache, "dashboard")
+
+
+@pytest.fixture(scope="module")
+def explorer_app(tmp_path_factory, release_cache) -> dash.Dash:
+    """The module's one app over the explorer release (`explorer_release`); see `_module_app`."""
+    yield from _module_app(tmp_path_factory, release_cache, "explorer")
+
+
+@pytest.fixture(scope="module")
+def learn_app(tmp_path_factory, release_cache) -> dash.Dash:
+    """The module's one app over the learning-space release (`learn_published`); see `_module_app`."""
+    yield from _module_app(tmp_path_factory, release_cache, "learn")
 
 
 # -- layout trees ---------------------------------------------------------------------------------------

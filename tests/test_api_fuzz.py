@@ -21,9 +21,9 @@ MODES = {"positive": schemathesis.GenerationMode.POSITIVE, "negative": schemathe
 
 
 @pytest.fixture
-def app(module_app, explorer_release):
+def app(explorer_app, explorer_release):
     """The tests here only read: they share one app over the same synthetic release."""
-    return module_app("explorer")
+    return explorer_app
 
 
 @pytest.fixture

@@ -19,9 +19,9 @@ pytestmark = pytest.mark.usefixtures("synthetic_release")
 
 
 @pytest.fixture
-def app(module_app, synthetic_release):
+def app(dashboard_app, synthetic_release):
     """The tests here only read: they share one app over the same synthetic release (`fresh_app` where not)."""
-    return module_app("dashboard")
+    return dashboard_app
 
 
 #: Words that would mean Python internals reached the client.

@@ -18,9 +18,9 @@ pytestmark = pytest.mark.usefixtures("explorer_release")
 
 
 @pytest.fixture
-def app(module_app, explorer_release):
+def app(explorer_app, explorer_release):
     """The tests here only read: they share one app over the same synthetic release (`fresh_app` where not)."""
-    return module_app("explorer")
+    return explorer_app
 
 
 EVIL = "evil.example"

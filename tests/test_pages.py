@@ -41,9 +41,9 @@ pytestmark = pytest.mark.usefixtures("synthetic_release")
 
 
 @pytest.fixture
-def app(module_app, synthetic_release):
+def app(dashboard_app, synthetic_release):
     """The tests here only read: they share one app over the same synthetic release (`fresh_app` where not)."""
-    return module_app("dashboard")
+    return dashboard_app
 
 
 @pytest.mark.parametrize(("module", "kwargs"), [(m, k) for m, ks in MY_PAGES.items() for k in ks])

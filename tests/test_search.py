@@ -18,9 +18,9 @@ def published(learn_published) -> str:
 
 
 @pytest.fixture
-def app(module_app, published):
+def app(learn_app, published):
     """The tests here only read: they share one app over the same synthetic release."""
-    return module_app("learn")
+    return learn_app
 
 
 def find(app, query: str) -> _search.Results:
