@@ -11,7 +11,7 @@ import pandas as pd
 from dash import html
 from flask_babel import gettext as _
 
-from dashboards import _commitments, _country, _data, _pillars, _progress, _survey_trend
+from dashboards import _commitments, _country, _data, _pillars, _progress, _reason, _survey_trend
 from dashboards import _components as c
 from warehouse import Release
 from web import i18n
@@ -61,7 +61,7 @@ def progress_lines(release: Release, iso3: str) -> list[str]:
                     "ages %(age)s: %(status)s (%(reason)s)",
                     age=r["age"],
                     status=_progress.status_label(r["status"]),
-                    reason=r["reason"],
+                    reason=_reason.reason(release, r),
                 )
             )
             continue
