@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from flask_babel import gettext as _
 
-from dashboards import _data, _reason
+from dashboards import _data, _phrases, _reason
 from dashboards._figures import _layout, empty_figure
 from warehouse import Release, get_warehouse
 from warehouse import progress_text as words
@@ -72,7 +72,8 @@ def filter_choices(release: Release, key: str) -> list[dict]:
     column = _data.countries(release)[FILTERS[key]].dropna()
     names = _data.area_names(release)
     values = sorted({v for v in column if v}, key=lambda v: names.get(v, v))
-    return [{"label": _("All"), "value": ""}] + [{"label": names.get(v, v), "value": v} for v in values]
+    label = _phrases.localized if key == "pathfinder" else str  # the pathfinder status is a phrase of the data
+    return [{"label": _("All"), "value": ""}] + [{"label": label(names.get(v, v)), "value": v} for v in values]
 
 
 def country_rows(release: Release, indicator: str, filters: dict[str, str]) -> pd.DataFrame:

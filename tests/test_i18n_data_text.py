@@ -103,3 +103,49 @@ def test_warm_renders_the_pages_in_every_language(synthetic_release, isolated_en
     assert set(results) == {"/progress", "/progress?lang=fr", "/progress?lang=es"}
     assert all(status == 200 for status, _seconds in results.values())
     assert {lang for path, lang in seen if path == "/_dash-update-component"} == {"en", "fr", "es"}
+
+
+@pytest.mark.parametrize(
+    ("english", "lang", "expected"),
+    [
+        (
+            "not stated; latest date in file 2013-10-17",
+            "fr",
+            "non indiqué ; dernière date du fichier : 17 octobre 2013",
+        ),
+        (
+            "not stated; latest date in file 2013-10-17",
+            "es",
+            "no indicado; última fecha del archivo: 17 de octubre de 2013",
+        ),
+        (
+            "ILAB report year 2016 (status Yes/No, no date)",
+            "es",
+            "año del informe ILAB 2016 (situación Sí/No, sin fecha)",
+        ),
+        ("requested support (2018)", "es", "solicitó apoyo (2018)"),
+        ("2020-08-28", "fr", "28 août 2020"),
+        ("requested support (2018)", "en", "requested support (2018)"),
+        ("a phrase of another form", "es", "a phrase of another form"),
+    ],
+)
+def test_phrases_of_the_data_are_worded_in_the_readers_language(app, english, lang, expected):
+    from dashboards import _phrases  # noqa: PLC0415
+
+    with app.server.test_request_context(f"/?lang={lang}"):
+        assert _phrases.localized(english) == expected
+
+
+@pytest.mark.realdata
+def test_every_as_of_and_pathfinder_status_of_the_release_has_a_known_form(real_warehouse, real_release, app):
+    from dashboards import _phrases  # noqa: PLC0415
+
+    texts_ = set(real_warehouse.commitments(real_release)["as_of"].dropna())
+    texts_ |= set(real_warehouse.countries(real_release)["pathfinder_status"].dropna())
+    assert len(texts_) > 5 and [t for t in texts_ if not _phrases.known(t)] == []
+    page = importlib.import_module("dashboards.country")
+    with app.server.test_request_context("/country/NPL?lang=es"):
+        shown = texts(page.layout(iso3="NPL"))
+    assert "no indicado; última fecha del archivo: 17 de octubre de 2013" in shown
+    assert "solicitó apoyo (2018)" in shown
+    assert not re.search(r"latest date in file|report year|requested support|status Yes/No", shown)
