@@ -15,7 +15,7 @@ from dash import dcc, html
 from flask_babel import gettext as _
 
 from dashboards import _components as c
-from dashboards import _data, _progress, _reason, _series
+from dashboards import _data, _phrases, _progress, _reason, _series
 from dashboards._fan import fan_figure
 from warehouse import ObservationFilter, Release, ReleaseError, get_warehouse
 from warehouse import progress_text as words
@@ -319,8 +319,9 @@ def _chart(release: Release, row: dict, unit: str, compact: bool) -> html.Figure
 
 
 def _method(row: dict) -> html.P:
-    band = _(" Band: %(band_method)s.", band_method=row["band_method"]) if row.get("band_method") else ""
-    method = _("Pace: %(method)s.", method=row["method"]) if row.get("method") else ""
+    band_method, method = _phrases.localized(row.get("band_method")), _phrases.localized(row.get("method"))
+    band = _(" Band: %(band_method)s.", band_method=band_method) if band_method else ""
+    method = _("Pace: %(method)s.", method=method) if method else ""
     return html.P(
         [method, band, " ", html.A(_("How progress is measured"), href=EXPLAINER)],
         className="small text-body-secondary delta-method",

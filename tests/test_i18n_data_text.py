@@ -91,6 +91,7 @@ def test_the_spanish_country_page_states_progress_in_spanish(real_warehouse, app
     assert "Avances (ILOSTAT, 5 a 17 años, meta incumplida)" in shown
     assert ENGLISH_REASON.search(shown) is None, shown
     assert "Año meta 2025 superado" in shown
+    assert not re.search(r"annual (rate|change)|least-squares|two-point|standard error|reported intervals", shown)
 
 
 def test_warm_renders_the_pages_in_every_language(synthetic_release, isolated_env):
@@ -127,6 +128,7 @@ def test_warm_renders_the_pages_in_every_language(synthetic_release, isolated_en
         ("2020-08-28", "fr", "28 août 2020"),
         ("requested support (2018)", "en", "requested support (2018)"),
         ("a phrase of another form", "es", "a phrase of another form"),
+        ("fit: slope ± t(0.975, 3 df) × standard error", "fr", "ajustement : pente ± t(0,975 ; 3 ddl) × erreur type"),
     ],
 )
 def test_phrases_of_the_data_are_worded_in_the_readers_language(app, english, lang, expected):
@@ -137,11 +139,15 @@ def test_phrases_of_the_data_are_worded_in_the_readers_language(app, english, la
 
 
 @pytest.mark.realdata
-def test_every_as_of_and_pathfinder_status_of_the_release_has_a_known_form(real_warehouse, real_release, app):
+def test_every_as_of_pathfinder_status_and_pace_method_of_the_release_has_a_known_form(
+    real_warehouse, real_release, app
+):
     from dashboards import _phrases  # noqa: PLC0415
 
     texts_ = set(real_warehouse.commitments(real_release)["as_of"].dropna())
     texts_ |= set(real_warehouse.countries(real_release)["pathfinder_status"].dropna())
+    progress = real_warehouse.progress(real_release)
+    texts_ |= set(progress["method"].dropna()) | set(progress["band_method"].dropna())
     assert len(texts_) > 5 and [t for t in texts_ if not _phrases.known(t)] == []
     page = importlib.import_module("dashboards.country")
     with app.server.test_request_context("/country/NPL?lang=es"):
