@@ -24,12 +24,14 @@ system:
 run: $(STAMP) system
 	$(BIN)/delta87 serve
 
-# pytest-xdist: one worker per core (at most 4); each test module runs whole on one worker, the browser tests one
-# after another on one worker (tests/conftest.py groups them).
-PARALLEL := -n auto --maxprocesses 4 --dist loadgroup
+# pytest-xdist: one worker per core (at most 4), each test module whole on one worker (its module fixtures once).
+# The browser tests run after the others, one at a time (two Chromiums on two cores time out); the exit status
+# is the first failing step's.
+PARALLEL := -n auto --maxprocesses 4 --dist loadfile
 
 test: $(STAMP) system
-	$(BIN)/python -m pytest -q $(PARALLEL)
+	$(BIN)/python -m pytest -q $(PARALLEL) -m "not browser"; status=$$?; \
+		$(BIN)/python -m pytest -q -m browser && exit $$status
 
 # The edit loop: everything but the browser tests, the slow ones (real servers, long variants) and those that
 # build and read the real release (`pytest -m realdata` runs them).

@@ -73,16 +73,12 @@ def _browser_available() -> bool:
     return bool(shutil.which("chromedriver")) and os.path.exists(CHROMIUM)
 
 
+@pytest.hookimpl(tryfirst=True)  # marked before `-m "not browser"` selects
 def pytest_collection_modifyitems(config, items):
-    """Browser tests skip on a laptop without Chromium, but under CI a missing browser is a failure.
-
-    Under `pytest -n N --dist loadgroup` (make test) the browser tests run one after another on one worker (two
-    Chromiums on two cores time out), and each other module runs whole on one worker (its module fixtures once)."""
+    """Browser tests skip on a laptop without Chromium, but under CI a missing browser is a failure."""
     for item in items:
         if {"dash_duo", "dash_br"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
-        group = "browser" if "browser" in item.keywords else item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group(group))
     if _browser_available():
         return
     if os.environ.get("CI"):
