@@ -22,7 +22,6 @@ from tqdm import tqdm
 
 from etl import checks, commitments, db, headline, reference
 from etl.adapters import formats
-from etl.adapters.table import release
 from etl.countries import Resolver
 from etl.harmonise import Harmonised, harmonise
 from etl.problems import Problem, errors, of_source
@@ -85,7 +84,6 @@ def read_dataset(
     raw = formats.read(con, Path(path), dataset, label)
     rows_in = raw.count()
     result = harmonise(raw, dataset, (entry.source, entry.edition), resolver, label, default_indicator)
-    release(con)
     problems = raw.problems + result.problems
     if result.name:
         problems += checks.check_duplicates(con, result.name, label, raw.source_columns.get("value", "value"))
