@@ -23,7 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 import config
-from etl.countries import Resolver
+from etl.countries import Resolver, read_reference_csv
 from etl.country_attributes import HANDLERS, ILO_REGIONS, INCOME_GROUPS, Part
 from etl.options import keyed
 from etl.problems import Problem, SourceError
@@ -190,7 +190,7 @@ def build_regions(aggregates: pd.DataFrame, memberships: pd.DataFrame, countries
 
 def read_aliases(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     """country_aliases.csv (alias, iso3, source, note); an empty iso3 means 'drop this name on purpose'."""
-    frame, problems = _read_csv(path, ["alias", "iso3", "source", "note"])
+    frame, problems = read_reference_csv(path, ["alias", "iso3", "source", "note"])
     bad = frame.loc[(frame["iso3"] != "") & ~frame["iso3"].str.fullmatch(r"[A-Z]{3}"), "iso3"]
     silent = frame.loc[(frame["iso3"] == "") & (frame["note"] == ""), "alias"]
     problems += _cell_problems(bad, path, "iso3", "iso3 must be 3 capital letters or empty")
@@ -205,19 +205,9 @@ def _cell_problems(cells: pd.Series, path: Path, column: str, message: str) -> l
 
 def read_aggregates(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     """aggregates.csv (alias, code, name, grouping): names and codes publishers use for regions and groups."""
-    frame, problems = _read_csv(path, ["alias", "code", "name", "grouping"])
+    frame, problems = read_reference_csv(path, ["alias", "code", "name", "grouping"])
     clash = frame.loc[frame.duplicated("alias", keep=False) & ~frame.duplicated(["alias", "code"], keep=False), "alias"]
     return frame, problems + _cell_problems(clash, path, "alias", "alias maps to more than one code")
-
-
-def _read_csv(path: Path, columns: list[str]) -> tuple[pd.DataFrame, list[Problem]]:
-    if not path.is_file():
-        return pd.DataFrame(columns=columns), [Problem("reference", "reference file is missing", str(path))]
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", comment=None)
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        return pd.DataFrame(columns=columns), [Problem("reference", f"missing columns {missing}", str(path), row=1)]
-    return frame[columns].apply(lambda s: s.str.strip()), []
 
 
 def read_pathfinders(path: Path) -> tuple[dict[str, str], list[Problem]]:
