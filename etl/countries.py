@@ -160,10 +160,6 @@ class Resolver:
         area = self._aliases.get(normalise(text))
         return bool(area and area.kind == "dropped")
 
-    def is_country(self, code: str) -> bool:
-        """True for an ISO3 code of country-codes or an alias target (e.g. XKX)."""
-        return str(code).upper() in self._countries
-
     def _explicit(self, raw: str) -> Area | None:
         key = normalise(raw)
         return self._aliases.get(key) or self._aggregates.get(key)
