@@ -2,15 +2,19 @@
 
 The app: `app` builds the real app (one per test) over the test's own data folder; publish a release into
 `warehouse_root` (e.g. with `synthetic_release`) before or after, since every request resolves its release.
-`real_warehouse` points the same folder settings at the release the real ETL built from ../shared/data.
+Synthetic releases are built once per session (`release_cache`) and copied into each test's warehouse.
+`real_warehouse` points the same folder settings at the release the real ETL built from ../shared/data, once per
+test run (shared by pytest-xdist workers).
 """
 
 from __future__ import annotations
 
+import fcntl
 import importlib
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import dash
@@ -53,13 +57,23 @@ def pytest_configure(config):
     below the kernel's ephemeral range, chosen by process id."""
     from dash.testing.application_runners import BaseDashRunner  # noqa: PLC0415 - only when tests run
 
-    BaseDashRunner._next_port = 20000 + (os.getpid() % 60) * 200
+    BaseDashRunner._next_port = 20000 + _port_block() * 200
+
+
+def _port_block() -> int:
+    """This process's block number (0-59): a pytest-xdist worker takes the block after its run's (the controller
+    is the workers' parent), so the workers of one run never share a block."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return os.getpid() % 60
+    return (os.getppid() % 30 * 2 + int(worker[2:]) + 1) % 60
 
 
 def _browser_available() -> bool:
     return bool(shutil.which("chromedriver")) and os.path.exists(CHROMIUM)
 
 
+@pytest.hookimpl(tryfirst=True)  # marked before `-m "not browser"` selects
 def pytest_collection_modifyitems(config, items):
     """Browser tests skip on a laptop without Chromium, but under CI a missing browser is a failure."""
     for item in items:
@@ -88,23 +102,69 @@ def raw_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def real_warehouse_dir(tmp_path_factory, raw_dir) -> Path:
-    """A warehouse built once per test session by the real ETL from the real raw snapshots."""
+    """A warehouse built once per test run by the real ETL from the real raw snapshots (read-only for tests).
+
+    pytest-xdist workers share one base folder: the first to get here builds, the others wait for it."""
     from etl.pipeline import run  # noqa: PLC0415 - keep ETL imports out of collection
 
-    root = tmp_path_factory.mktemp("real-warehouse")
-    result = run(raw_dir=raw_dir, warehouse_dir=root, report_dir=root / "reports", progress=False)
-    assert result.status in ("published", "unchanged"), result.summary()
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    root, done = shared / "real-warehouse", shared / "real-warehouse.built"
+    with open(shared / "real-warehouse.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(root, ignore_errors=True)
+            result = run(raw_dir=raw_dir, warehouse_dir=root, report_dir=root / "reports", progress=False)
+            assert result.status in ("published", "unchanged"), result.summary()
+            done.touch()
     return root
+
+
+def _builder(name: str) -> Callable[[Path], str]:
+    """The function that publishes the SYNTHETIC release `name` into a warehouse folder."""
+    from tests import dashboard_release, delta_release, explorer_data, learn_release  # noqa: PLC0415
+
+    return {
+        "dashboard": dashboard_release.build,
+        "explorer": explorer_data.sample_release,
+        "learn": learn_release.publish,
+        "delta": delta_release.build_synthetic_release,
+    }[name]
+
+
+@pytest.fixture(scope="session")
+def release_cache(tmp_path_factory) -> Callable[[Path, str], str]:
+    """`publish(root, name)`: the SYNTHETIC release `name` (see `_builder`), built once per session, copied into `root`.
+
+    A copy only into a warehouse that holds nothing yet (where the build would have been the first publish);
+    otherwise the release is published for real, after the releases already there."""
+    folder = tmp_path_factory.mktemp("release-cache")
+    built: dict[str, str] = {}
+
+    def publish(root: Path, name: str) -> str:
+        if root.exists() and any(root.iterdir()):
+            return _builder(name)(root)
+        if name not in built:
+            built[name] = _builder(name)(folder / name)
+        shutil.copytree(folder / name, root, dirs_exist_ok=True)
+        return built[name]
+
+    return publish
+
+
+def _isolate(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
+    """Point every generated path of the platform inside `root` (raw data still read from the real folder)."""
+    monkeypatch.setenv("DELTA87_DATA_DIR", str(root / "data"))
+    monkeypatch.setenv("DELTA87_WAREHOUSE_DIR", str(root / "data" / "warehouse"))
+    monkeypatch.setenv("DELTA87_REPORT_DIR", str(root / "data" / "reports"))
+    monkeypatch.setenv("DELTA87_CACHE_DIR", str(root / "data" / "cache"))
+    monkeypatch.delenv("DELTA87_CACHE_URL", raising=False)
 
 
 @pytest.fixture
 def isolated_env(tmp_path, monkeypatch):
     """Every generated path of the platform inside tmp_path (raw data still read from the real folder)."""
-    monkeypatch.setenv("DELTA87_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("DELTA87_WAREHOUSE_DIR", str(tmp_path / "data" / "warehouse"))
-    monkeypatch.setenv("DELTA87_REPORT_DIR", str(tmp_path / "data" / "reports"))
-    monkeypatch.setenv("DELTA87_CACHE_DIR", str(tmp_path / "data" / "cache"))
-    monkeypatch.delenv("DELTA87_CACHE_URL", raising=False)
+    _isolate(monkeypatch, tmp_path)
     return tmp_path
 
 
@@ -130,23 +190,31 @@ def real_release(real_warehouse):
 
 
 @pytest.fixture
-def synthetic_release(warehouse_root) -> str:
+def synthetic_release(warehouse_root, release_cache) -> str:
     """The SYNTHETIC dashboard release of tests/dashboard_release.py, published; its id."""
-    from tests import dashboard_release  # noqa: PLC0415
-
-    return dashboard_release.build(warehouse_root)
+    return release_cache(warehouse_root, "dashboard")
 
 
 @pytest.fixture
-def explorer_release(warehouse_root) -> str:
+def explorer_release(warehouse_root, release_cache) -> str:
     """The SYNTHETIC release of tests/explorer_data.py (API, downloads, /data), published; its id."""
-    from tests.explorer_data import sample_release  # noqa: PLC0415
-
-    return sample_release(warehouse_root)
+    return release_cache(warehouse_root, "explorer")
 
 
 @pytest.fixture
-def app(isolated_env):
+def learn_published(warehouse_root, release_cache) -> str:
+    """The SYNTHETIC learning-space release of tests/learn_release.py (VNM, CIV, NPL), published; its id."""
+    return release_cache(warehouse_root, "learn")
+
+
+@pytest.fixture
+def delta_release(warehouse_root, release_cache) -> str:
+    """The SYNTHETIC release of tests/delta_release.py (progress computed by the real engine), published; its id."""
+    return release_cache(warehouse_root, "delta")
+
+
+@pytest.fixture
+def fresh_app(isolated_env):
     """The real app, built for this test over the test's data folder."""
     import app as webapp  # noqa: PLC0415 - built after the environment points at tmp_path
 
@@ -154,9 +222,47 @@ def app(isolated_env):
 
 
 @pytest.fixture
+def app(fresh_app):
+    """The app a test uses: its own (`fresh_app`), unless its module shares one (see `_module_app`)."""
+    return fresh_app
+
+
+@pytest.fixture
 def client(app):
     """A Flask test client of `app`."""
     return app.server.test_client()
+
+
+def _module_app(tmp_path_factory, release_cache, name: str):
+    """One app for a module's tests that only read, over its own data folder holding the SYNTHETIC release `name`.
+
+    While the module runs, the platform's paths point at that folder unless a test points them at its own
+    (`isolated_env`, e.g. through the `*_release` fixture that publishes the same release there)."""
+    root = tmp_path_factory.mktemp(f"app-{name}")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _isolate(monkeypatch, root)
+        release_cache(root / "data" / "warehouse", name)
+        import app as webapp  # noqa: PLC0415 - built after the environment points at the module's folder
+
+        yield webapp.create_app()
+
+
+@pytest.fixture(scope="module")
+def dashboard_app(tmp_path_factory, release_cache) -> dash.Dash:
+    """The module's one app over the dashboard release (`synthetic_release`); see `_module_app`."""
+    yield from _module_app(tmp_path_factory, release_cache, "dashboard")
+
+
+@pytest.fixture(scope="module")
+def explorer_app(tmp_path_factory, release_cache) -> dash.Dash:
+    """The module's one app over the explorer release (`explorer_release`); see `_module_app`."""
+    yield from _module_app(tmp_path_factory, release_cache, "explorer")
+
+
+@pytest.fixture(scope="module")
+def learn_app(tmp_path_factory, release_cache) -> dash.Dash:
+    """The module's one app over the learning-space release (`learn_published`); see `_module_app`."""
+    yield from _module_app(tmp_path_factory, release_cache, "learn")
 
 
 # -- layout trees ---------------------------------------------------------------------------------------

@@ -16,6 +16,12 @@ from warehouse.schema import OBSERVATIONS
 pytestmark = pytest.mark.usefixtures("explorer_release")
 
 
+@pytest.fixture
+def app(explorer_app, explorer_release):
+    """The tests here only read: they share one app over the same synthetic release (`fresh_app` where not)."""
+    return explorer_app
+
+
 INJECTIONS = [
     "'; DROP TABLE observations; --",
     "<script>alert(1)</script>",

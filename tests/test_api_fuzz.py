@@ -21,6 +21,12 @@ MODES = {"positive": schemathesis.GenerationMode.POSITIVE, "negative": schemathe
 
 
 @pytest.fixture
+def app(explorer_app, explorer_release):
+    """The tests here only read: they share one app over the same synthetic release."""
+    return explorer_app
+
+
+@pytest.fixture
 def api_schema(explorer_release, app):
     """The document our app serves, bound to that app (a synthetic release in a temp warehouse)."""
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app.server)

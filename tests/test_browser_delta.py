@@ -11,8 +11,6 @@ import re
 
 import pytest
 
-from tests.delta_release import build_synthetic_release
-
 # flask-compress (web/compression.py) streams static files without closing them, which Python reports as an
 # unraisable ResourceWarning when the test server shuts down; that is the compression layer's, not these pages'.
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
@@ -26,12 +24,6 @@ def pdf_pages(driver) -> int:
     data = base64.b64decode(driver.execute_cdp_cmd("Page.printToPDF", A4)["data"])
     assert data.startswith(b"%PDF")
     return len(PAGE.findall(data))
-
-
-@pytest.fixture
-def delta_release(warehouse_root) -> str:
-    """The synthetic release of tests/delta_release.py, published (request it before `app`)."""
-    return build_synthetic_release(warehouse_root)
 
 
 def test_coverage_and_brief_render_without_console_errors_and_the_brief_fits_one_a4_page(

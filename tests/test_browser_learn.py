@@ -8,17 +8,9 @@ from dash.testing.wait import until
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from tests import learn_release
-
 # flask-compress streams static files without closing them, which Python reports as an unraisable
 # ResourceWarning when the test server shuts down (see tests/test_browser_delta.py).
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
-
-
-@pytest.fixture
-def learn_published(warehouse_root) -> str:
-    """The synthetic learning-space release, published (request it before `app`)."""
-    return learn_release.publish(warehouse_root)
 
 
 def test_learn_filter_explainer_chart_glossary_and_search(dash_duo, learn_published, app, screenshot_dir):

@@ -17,6 +17,13 @@ from cli import warm
 
 pytestmark = pytest.mark.usefixtures("synthetic_release")
 
+
+@pytest.fixture
+def app(dashboard_app, synthetic_release):
+    """The tests here only read: they share one app over the same synthetic release (`fresh_app` where not)."""
+    return dashboard_app
+
+
 #: Words that would mean Python internals reached the client.
 INTERNALS = ("Traceback", "object has no attribute", "Error", "<class", "NoneType", "KeyError")
 
@@ -116,13 +123,13 @@ def test_a_parameter_named_twice_is_merged_for_pages_and_refused_by_the_router(c
     assert "'sex' is given more than once" in json.loads(text)["message"]
 
 
-def test_a_bug_is_a_500_logged_once_with_its_traceback(app, client, caplog):
+def test_a_bug_is_a_500_logged_once_with_its_traceback(fresh_app, caplog):
     def broken():
         raise ZeroDivisionError("a bug in our code")
 
-    app.server.add_url_rule("/_test/broken", "test_broken", broken)
+    fresh_app.server.add_url_rule("/_test/broken", "test_broken", broken)
     with caplog.at_level(logging.INFO):
-        response = client.get("/_test/broken")
+        response = fresh_app.server.test_client().get("/_test/broken")
     assert response.status_code == 500
     assert "a bug in our code" not in response.get_data(as_text=True)
     logged = [r for r in caplog.records if r.exc_info]

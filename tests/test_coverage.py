@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
-import pytest
 from dash import no_update
 
 from dashboards import _coverage as coverage
 from tests.conftest import find, render
-from tests.delta_release import REFERENCE_YEAR, build_synthetic_release, synthetic_tables
-
-
-@pytest.fixture
-def delta_release(warehouse_root) -> str:
-    """The synthetic release of tests/delta_release.py, published."""
-    return build_synthetic_release(warehouse_root)
+from tests.delta_release import REFERENCE_YEAR, synthetic_tables
 
 
 def countries(tables: dict) -> pd.DataFrame:

@@ -15,6 +15,12 @@ from tests.explorer_data import expected, normalise, read_csv
 pytestmark = pytest.mark.usefixtures("explorer_release")
 
 
+@pytest.fixture
+def app(explorer_app, explorer_release):
+    """The tests here only read: they share one app over the same synthetic release (`fresh_app` where not)."""
+    return explorer_app
+
+
 EMPTY = {
     "indicator": [],
     "country": [],

@@ -17,9 +17,9 @@ from tests.test_forum_content import GOOD, write_article
 
 
 @pytest.fixture
-def published(warehouse_root) -> str:
+def published(learn_published) -> str:
     """The synthetic learning-space release: child_labour_5_17 for NPL 9.0 (2014) and 8.0 (2019), VNM, CIV."""
-    return learn_release.publish(warehouse_root)
+    return learn_published
 
 
 def rendered(app, markdown: str, baseline: str | None = None):

@@ -10,14 +10,13 @@ import pytest
 
 from content.loader import library
 from dashboards import _search
-from tests import learn_release
 from tests.conftest import components, find, hrefs, render, texts
 
 
 @pytest.fixture
-def published(warehouse_root) -> str:
+def published(learn_published) -> str:
     """The synthetic learning-space release (VNM, CIV, NPL), published (request it before `app`)."""
-    return learn_release.publish(warehouse_root)
+    return learn_published
 
 
 def article_links(tree) -> list[str]:

@@ -16,6 +16,13 @@ import app as webapp
 
 pytestmark = pytest.mark.usefixtures("explorer_release")
 
+
+@pytest.fixture
+def app(explorer_app, explorer_release):
+    """The tests here only read: they share one app over the same synthetic release (`fresh_app` where not)."""
+    return explorer_app
+
+
 EVIL = "evil.example"
 #: Every place an absolute URL is written.
 PATHS = ["/api/v1", "/api/v1/observations?format=json&limit=1", "/api/v1/docs", "/", "/country/AAA", "/forum/feed.xml"]

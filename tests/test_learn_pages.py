@@ -5,19 +5,11 @@ from __future__ import annotations
 import shutil
 
 import plotly.graph_objects as go
-import pytest
 from dash import dcc, html
 
 from content import loader, models
 from dashboards import _markdown
-from tests import learn_release
 from tests.conftest import components, hrefs, render, serialised
-
-
-@pytest.fixture
-def learn_published(warehouse_root) -> str:
-    """The synthetic learning-space release, published (request it before `app`)."""
-    return learn_release.publish(warehouse_root)
 
 
 # -- /learn ------------------------------------------------------------------------------------------------

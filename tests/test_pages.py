@@ -40,6 +40,12 @@ MY_PAGES = {  # module -> sample path/query arguments (the no-argument call is D
 pytestmark = pytest.mark.usefixtures("synthetic_release")
 
 
+@pytest.fixture
+def app(dashboard_app, synthetic_release):
+    """The tests here only read: they share one app over the same synthetic release (`fresh_app` where not)."""
+    return dashboard_app
+
+
 @pytest.mark.parametrize(("module", "kwargs"), [(m, k) for m, ks in MY_PAGES.items() for k in ks])
 def test_every_page_layout_builds_for_sample_arguments(app, module, kwargs):
     tree = render(app, module, **kwargs)
@@ -137,8 +143,8 @@ def test_unknown_country_code_suggests_the_closest_names(app):
         ("/no/such/page", 404),
     ],
 )
-def test_first_get_has_the_right_http_status(app, path, status):
-    response = app.server.test_client().get(path)
+def test_first_get_has_the_right_http_status(fresh_app, path, status):
+    response = fresh_app.server.test_client().get(path)
     assert response.status_code == status
     assert b"react-entry-point" in response.data  # the app still renders its friendly page
 

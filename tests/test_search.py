@@ -12,9 +12,15 @@ from tests import factories, learn_release
 
 
 @pytest.fixture(autouse=True)
-def published(warehouse_root) -> str:
+def published(learn_published) -> str:
     """Every test here searches the synthetic learning-space release (published before the app is built)."""
-    return learn_release.publish(warehouse_root)
+    return learn_published
+
+
+@pytest.fixture
+def app(learn_app, published):
+    """The tests here only read: they share one app over the same synthetic release."""
+    return learn_app
 
 
 def find(app, query: str) -> _search.Results:

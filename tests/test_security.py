@@ -38,6 +38,12 @@ JS_HREF = re.compile(r'"href"\s*:\s*"\s*javascript:', re.IGNORECASE)
 pytestmark = pytest.mark.usefixtures("synthetic_release")
 
 
+@pytest.fixture
+def app(dashboard_app, synthetic_release):
+    """The tests here only read: they share one app over the same synthetic release (`fresh_app` where not)."""
+    return dashboard_app
+
+
 def _assert_handled(response, what: str) -> None:
     """Not a server error, no traceback, and a JSON error names what was wrong."""
     body = response.get_data(as_text=True)
@@ -282,8 +288,8 @@ def test_dash_components_and_charts_run_under_the_csp(dash_duo, isolated_env):
     assert dash_duo.get_logs() == []
 
 
-def test_real_pages_show_no_csp_violation(dash_duo, app):
-    dash_duo.start_server(app)
+def test_real_pages_show_no_csp_violation(dash_duo, fresh_app):
+    dash_duo.start_server(fresh_app)
     violations = {}
     pages = ("/", "/country/KEN", "/country/KEN/brief", "/indicator/child_labour_5_17", "/coverage", "/data", "/learn")
     for path in (*pages, "/api/v1/docs"):
