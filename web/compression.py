@@ -2,7 +2,8 @@
 
 Dash's JavaScript bundles are large (plotly.js above all) and the same for every visitor, so the
 compressed bytes of fingerprinted files under /_dash-component-suites/ are kept per worker: each file is
-compressed once per encoding instead of once per visitor. The key is the file, never the query string or the
+compressed once per encoding instead of once per visitor (brotli at its highest level, made once and kept on disk
+for every worker: `BundleCache`). The key is the file, never the query string or the
 fingerprint (Dash serves the same file whatever they say), so junk URLs cannot make a bundle be compressed
 again. Everything else is compressed per response.
 brotli is a dependency of flask-compress itself on CPython, so it needs no line of its own in pyproject.toml.
@@ -10,11 +11,18 @@ brotli is a dependency of flask-compress itself on CPython, so it needs no line 
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 import threading
+from pathlib import Path
 
+import brotli
 from dash.fingerprint import check_fingerprint
 from flask import Flask, Request, Response, request
 from flask_compress import Compress
+
+import config
 
 #: Dash serves its bundles under this prefix with a version fingerprint in the name (cached for a year), and
 #: our assets under /assets/ with `?m=<mtime>` appended: both are the same bytes for every visitor.
@@ -26,22 +34,50 @@ _NOT_CACHED = "-"
 
 
 class BundleCache:
-    """A per-worker store of compressed bundles; ignores every key that is not a bundle."""
+    """A per-worker store of compressed bundles; ignores every key that is not a bundle.
 
-    def __init__(self, max_entries: int = 256) -> None:
+    A bundle's brotli bytes are kept at brotli's highest level (about a tenth smaller than the per-response
+    level, too slow to run per response): made once from the first response's bytes and kept in `folder`,
+    named by the content's hash, so every worker and every restart of the same code reuses them.
+    """
+
+    def __init__(self, max_entries: int = 256, folder: Path | None = None) -> None:
         self._data: dict[str, bytes] = {}
         self._lock = threading.Lock()
         self.max_entries = max_entries
+        self.folder = folder
 
     def get(self, key: str) -> bytes | None:
         return self._data.get(key)
 
     def set(self, key: str, value: bytes) -> None:
-        if key.endswith(";" + _NOT_CACHED):
+        if key.endswith(";" + _NOT_CACHED) or key in self._data or len(self._data) >= self.max_entries:
             return
+        if key.startswith("br;"):
+            value = densest(brotli.decompress(value), self.folder)
         with self._lock:
             if key not in self._data and len(self._data) < self.max_entries:
                 self._data[key] = value
+
+
+def densest(data: bytes, folder: Path | None) -> bytes:
+    """`data` at brotli's highest level, read from `folder` when an earlier worker made it (else made and kept)."""
+    if folder is None:
+        return brotli.compress(data, quality=11)
+    path = folder / f"{hashlib.sha256(data).hexdigest()[:40]}.br"
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    compressed = brotli.compress(data, quality=11)
+    try:  # written whole, then renamed: a worker reading it meanwhile never sees half a file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as tmp:
+            tmp.write(compressed)
+        os.replace(tmp.name, path)
+    except OSError:
+        pass  # an unwritable cache folder costs this compression again in the next worker, nothing more
+    return compressed
 
 
 def bundle_key(request: Request) -> str:
@@ -91,7 +127,8 @@ def install(server: Flask) -> None:
     server.config.setdefault("COMPRESS_BR_LEVEL", 5)
     server.config.setdefault("COMPRESS_LEVEL", 6)
     server.config.setdefault("COMPRESS_MIN_SIZE", 500)
-    server.config.setdefault("COMPRESS_CACHE_BACKEND", BundleCache)
+    folder = config.settings().cache_dir / "bundles"
+    server.config.setdefault("COMPRESS_CACHE_BACKEND", lambda: BundleCache(folder=folder))
     server.config.setdefault("COMPRESS_CACHE_KEY", bundle_key)
     compress = Compress(server)  # one per server: its settings and bundle cache belong to that app
     compress.compress_mimetypes_set |= {"text/csv", "application/geo+json"}  # downloads and map shapes
