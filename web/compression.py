@@ -36,8 +36,8 @@ _NOT_CACHED = "-"
 class BundleCache:
     """A per-worker store of compressed bundles; ignores every key that is not a bundle.
 
-    A bundle's brotli bytes are kept at brotli's highest level (about a tenth smaller than the per-response
-    level, too slow to run per response): made once from the first response's bytes and kept in `folder`,
+    A bundle's brotli bytes are replaced by the same at brotli's highest level (a tenth smaller, too slow to make
+    while a visitor waits): made once in the background from the first response's bytes and kept in `folder`,
     named by the content's hash, so every worker and every restart of the same code reuses them.
     """
 
@@ -53,31 +53,39 @@ class BundleCache:
     def set(self, key: str, value: bytes) -> None:
         if key.endswith(";" + _NOT_CACHED) or key in self._data or len(self._data) >= self.max_entries:
             return
-        if key.startswith("br;"):
-            value = densest(brotli.decompress(value), self.folder)
+        if key.startswith("br;") and self.folder is not None:
+            data = brotli.decompress(value)
+            kept = _read(self._path(data))
+            if kept is None:
+                threading.Thread(target=self._densify, args=(key, data), daemon=True).start()
+            value = kept or value
         with self._lock:
             if key not in self._data and len(self._data) < self.max_entries:
                 self._data[key] = value
 
+    def _path(self, data: bytes) -> Path:
+        return self.folder / f"{hashlib.sha256(data).hexdigest()[:40]}.br"
 
-def densest(data: bytes, folder: Path | None) -> bytes:
-    """`data` at brotli's highest level, read from `folder` when an earlier worker made it (else made and kept)."""
-    if folder is None:
-        return brotli.compress(data, quality=11)
-    path = folder / f"{hashlib.sha256(data).hexdigest()[:40]}.br"
+    def _densify(self, key: str, data: bytes) -> None:
+        """Compress at the highest level, keep the result for the other workers, serve it from now on."""
+        compressed = brotli.compress(data, quality=11)
+        path = self._path(data)
+        try:  # written whole, then renamed: a worker reading it meanwhile never sees half a file
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as tmp:
+                tmp.write(compressed)
+            os.replace(tmp.name, path)
+        except OSError:
+            pass  # an unwritable cache folder costs this compression again in the next worker, nothing more
+        with self._lock:
+            self._data[key] = compressed
+
+
+def _read(path: Path) -> bytes | None:
     try:
         return path.read_bytes()
     except OSError:
-        pass
-    compressed = brotli.compress(data, quality=11)
-    try:  # written whole, then renamed: a worker reading it meanwhile never sees half a file
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as tmp:
-            tmp.write(compressed)
-        os.replace(tmp.name, path)
-    except OSError:
-        pass  # an unwritable cache folder costs this compression again in the next worker, nothing more
-    return compressed
+        return None
 
 
 def bundle_key(request: Request) -> str:
