@@ -46,5 +46,5 @@ plotly-bundle:
 # catalogues; translate the new entries in translations/*/LC_MESSAGES/messages.po (the app compiles them as it
 # starts, and tests/test_i18n.py fails while any is missing or fuzzy).
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext --no-location --sort-output -w 120 -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete -w 120

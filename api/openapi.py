@@ -12,7 +12,7 @@ from flask import Response
 import config
 from api.responses import PREFIX, bp, json_response, release_only
 from dataproduct import params
-from dataproduct.downloads import DICTIONARY, MEDIA_TYPES
+from dataproduct.downloads import MEDIA_TYPES, dictionary
 from warehouse.schema import DOWNLOAD, TABLES
 
 RELEASE_PATTERN = r"^r[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$"
@@ -42,8 +42,8 @@ def _column(field: pa.Field) -> dict:
         else "string"
     )
     schema = {"type": kind, "nullable": True}
-    if field.name in DICTIONARY and DOWNLOAD.get_field_index(field.name) >= 0:
-        schema["description"] = DICTIONARY[field.name]
+    if field.name in dictionary() and DOWNLOAD.get_field_index(field.name) >= 0:
+        schema["description"] = dictionary()[field.name]
     return schema
 
 

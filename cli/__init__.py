@@ -255,7 +255,8 @@ def serve(host: str | None, port: int | None, workers: int | None, dev: bool) ->
 @main.command("warm")
 @click.argument("paths", nargs=-1)
 def warm_pages(paths: tuple[str, ...]) -> None:
-    """Render every page (and the extra PATHS, e.g. /country/NPL) into the shared cache, as a first visitor would.
+    """Render every page (and the extra PATHS, e.g. /country/NPL) into the shared cache in each language (English,
+    French, Spanish), as a first visitor would.
 
     Run it where it reaches the cache the site uses: on the web host for the filesystem cache, anywhere for
     Redis. `delta87 etl run` runs it after a publish. Exit status: 1 if any page answered 5xx.

@@ -1,6 +1,7 @@
-"""Warm the shared cache for the release now served: render every page once, in-process, as a first visitor would.
+"""Warm the shared cache for the release now served: render every page once per language, in-process, as a first
+visitor would.
 
-For each page this asks the app (through Flask's test client, no network) for the page layout via Dash's
+For each page and each language of the platform (`?lang=`; cache keys include the language) this asks the app (through Flask's test client, no network) for the page layout via Dash's
 routing callback, then fires the callbacks the browser would fire on load (those whose inputs are all on the
 page, not `prevent_initial_call`, not clientside). Every `by_release` function those touch lands in the shared
 cache (the filesystem cache of this host, or Redis), so the first real visitors after a publish get cached pages.
@@ -10,11 +11,14 @@ cache (the filesystem cache of this host, or Redis), so the first real visitors 
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 
 import dash
 from dash._utils import split_callback_id
+
+from web import i18n
 
 log = logging.getLogger(__name__)
 
@@ -26,22 +30,27 @@ def page_paths() -> list[str]:
     return sorted({p["path"] for p in dash.page_registry.values() if not p.get("path_template")})
 
 
-def warm(app: dash.Dash, paths: list[str] | None = None) -> dict[str, tuple[int, float]]:
-    """Render each path (default: every static page) and its initial callbacks; return {path: (status, seconds)}."""
+def warm(app: dash.Dash, paths: list[str] | None = None, languages=None) -> dict[str, tuple[int, float]]:
+    """Render each path (default: every static page) and its initial callbacks in each language (default: all);
+    return {url: (status, seconds)}, the url being the path with `?lang=` for languages other than English."""
     client = app.server.test_client()
     shell = client.get("/_dash-layout").get_json(silent=True) or {}
     specs = client.get("/_dash-dependencies").get_json(silent=True) or []
     router = next((s for s in specs if ROUTER in s["output"]), None)
     results = {}
-    for path in paths or page_paths():
-        started = time.perf_counter()
-        status, page = 404, {}
-        if router:
-            response = client.post("/_dash-update-component", json=router_body(router, path))
-            status, page = response.status_code, page_layout(response.get_json(silent=True))
-        for body in initial_bodies(specs, components([shell, page])):
-            status = max(status, client.post("/_dash-update-component", json=body).status_code)
-        results[path] = (status, time.perf_counter() - started)
+    for language in languages or list(i18n.LANGUAGES):
+        search = "" if language == i18n.DEFAULT else f"?lang={language}"
+        for path in paths or page_paths():
+            started = time.perf_counter()
+            # Dash's requests take the language of the page that sent them (its address, the Referer).
+            post = functools.partial(client.post, "/_dash-update-component", headers={"Referer": path + search})
+            status, page = 404, {}
+            if router:
+                response = post(json=router_body(router, path, search))
+                status, page = response.status_code, page_layout(response.get_json(silent=True))
+            for body in initial_bodies(specs, components([shell, page])):
+                status = max(status, post(json=body).status_code)
+            results[path + search] = (status, time.perf_counter() - started)
     return results
 
 

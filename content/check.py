@@ -32,6 +32,7 @@ from content.loader import (
 )
 from content.models import ContentError, Library
 from warehouse import ObservationFilter, Release, ReleaseError, Warehouse, get_warehouse
+from warehouse.releases import list_release_ids
 
 _PAGES = (
     (re.compile(r"/indicator/([a-z][a-z0-9_]*)"), "indicators", "indicator"),
@@ -97,7 +98,7 @@ def check_all(
         loader_log.setLevel(level)
     if known is None:
         known, note = known_codes(lib)
-        report.notes += [note] if note else []
+        report.notes += [note] if note else pinned_releases(lib)
     found = list(lib.problems)
     try:
         contributing_guide()
@@ -113,6 +114,25 @@ def check_all(
         "themes": len(lib.themes),
     }
     return report
+
+
+def pinned_releases(lib: Library) -> list[str]:
+    """Notes for articles whose `release:` this server does not hold (not by id, nor by content hash): their
+    readers see "no longer available" instead of what changed since the article was written."""
+    warehouse = get_warehouse()
+    try:
+        current = warehouse.releases.current().id
+    except ReleaseError:
+        return []
+    on_disk = list_release_ids(warehouse.root)
+    hashes = {r.rsplit("-", 1)[-1] for r in on_disk}
+    return [
+        f"{a.path.name}: release: {a.meta.release} is not on this server, so readers are told its figures cannot be "
+        f"checked for changes; once the article's figures are checked against the served release, set "
+        f"`release: {current}`"
+        for _, a in sorted(lib.articles.items())
+        if a.meta.release not in on_disk and a.meta.release.rsplit("-", 1)[-1] not in hashes
+    ]
 
 
 def known_codes(lib: Library) -> tuple[Known, str]:

@@ -17,7 +17,7 @@ import pandas as pd
 from flask_babel import gettext as _
 
 from dashboards import _components as c
-from dashboards import _data
+from dashboards import _data, _phrases
 from dashboards._pillars import Country, section_codes
 from web.i18n import N_
 
@@ -103,7 +103,8 @@ def statuses(country: Country, today: int | None = None) -> list[Status]:
         year = None if pd.isna(first.get("as_of_year")) else int(first["as_of_year"])
         stale = year is None or today - year > STALE_AFTER
         source = c.source_short(country.sources, first)
-        found.append(Status(*names, first["status"], first["date"] or "–", first["as_of"] or "–", year, source, stale))
+        found.append(Status(*names, first["status"], first["date"] or "–", _phrases.localized(first["as_of"]) or "–", year, source,
+                            stale))  # fmt: skip
     return found
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 from dash import html
 from flask_babel import gettext as _
 
-from dashboards import _cite, _coded, _commitments, _delta, _series
+from dashboards import _cite, _coded, _commitments, _delta, _phrases, _series
 from dashboards import _components as c
 from dashboards._pillars import Country, pillar_codes, pillars, section_codes
 from warehouse.schema import redistributable
@@ -210,7 +210,7 @@ def gaps_section(country: Country) -> html.Section:
 
 def pathfinder_text(country: Country) -> str:
     if bool(country.meta.get("pathfinder")):
-        status = country.meta.get("pathfinder_status") or _("status not stated")
+        status = _phrases.localized(country.meta.get("pathfinder_status")) or _("status not stated")
         return _("%(name)s is an Alliance 8.7 pathfinder country (%(status)s).", name=country.name, status=status)
     return _("%(name)s is not listed as an Alliance 8.7 pathfinder country.", name=country.name)
 

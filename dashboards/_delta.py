@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import math
-from datetime import date
 
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -16,7 +15,7 @@ from dash import dcc, html
 from flask_babel import gettext as _
 
 from dashboards import _components as c
-from dashboards import _data, _progress, _series
+from dashboards import _data, _phrases, _progress, _reason, _series
 from dashboards._fan import fan_figure
 from warehouse import ObservationFilter, Release, ReleaseError, get_warehouse
 from warehouse import progress_text as words
@@ -163,7 +162,7 @@ def delta_section(area_code: str, indicator: str | None = None, compact: bool = 
     unit = meta.get("unit") or ""
     parts = [
         _title(row, meta, release),
-        _badge(row),
+        _badge(row, release),
         _tiles(row, unit, release, area),
         _chart(release, row, unit, compact),
     ]
@@ -186,7 +185,7 @@ def _title(row: dict, meta: dict, release: Release) -> html.P:
     )
 
 
-def _badge(row: dict) -> html.P:
+def _badge(row: dict, release: Release) -> html.P:
     status = row["status"]
     return html.P(
         [
@@ -196,22 +195,18 @@ def _badge(row: dict) -> html.P:
                 text_color="dark" if status in (words.TOO_SLOW, words.NOT_ASSESSED) else None,
                 className="delta-badge me-2 fs-6",
             ),
-            html.Span(row["reason"], className="delta-reason"),
+            html.Span(_reason.reason(release, row), className="delta-reason"),
         ],
         className="mb-2",
     )
-
-
-def _now() -> int:
-    """The year progress is read in (the progress engine assesses in the current year too)."""
-    return date.today().year
 
 
 def _pace(row: dict, which: str, unit: str) -> str:
     value = words.pace_value(row, which)
     if value is None or pd.isna(value):
         return "–"
-    return f"{words.direction_word(value).lower()} {words.pace_text(row, which, unit)}"
+    text = words.moving_text(row, which, unit, _reason.phrasing())
+    return text[:1].lower() + text[1:]
 
 
 def _tiles(row: dict, unit: str, release: Release, area: str) -> dbc.Row:
@@ -219,7 +214,7 @@ def _tiles(row: dict, unit: str, release: Release, area: str) -> dbc.Row:
     goal = (
         _(
             "to reach %(target_text)s by %(target_year)s",
-            target_text=words.target_text(float(target), unit),
+            target_text=words.target_text(float(target), unit, _reason.phrasing()),
             target_year=int(row["target_year"]),
         )
         if pd.notna(target)
@@ -236,10 +231,10 @@ def _tiles(row: dict, unit: str, release: Release, area: str) -> dbc.Row:
         observed = _("no clear change")
     required = c.stat(_("Required pace"), _pace(row, "required", unit), [goal])
     if row["status"] == words.TARGET_PASSED:
-        passed = words.target_passed_text(row["target_year"], row["latest_value"], row["latest_year"], unit, _now())
+        passed = words.remaining_text(row["latest_value"], row["latest_year"], unit, _reason.phrasing())
         required = c.stat(
             _("Target year passed"),
-            passed.split(": ", 1)[1],
+            passed,
             [_("target: %(removeprefix)s", removeprefix=goal.removeprefix("to "))],
         )
     tiles = [
@@ -263,19 +258,16 @@ def _people(row: dict, unit: str, release: Release, area: str) -> str:
         return ""
     population, which = population_for(release, area, row, unit)
     people = people_per_year(float(change), unit, population)
-    who = "children" if row["indicator"].startswith(("child", "hazardous")) else "people"
     if people is None:
         return _(
             "People per year: not shown, because this release has no matching population figure (%(age)s).",
             age=row["age"],
         )
     basis = _(" (required pace × %(which)s)", which=which) if which else ""
-    return _(
-        "The required pace means %(rounded_count)s fewer %(who)s each year%(basis)s.",
-        rounded_count=words.rounded_count(people),
-        who=who,
-        basis=basis,
-    )
+    count = words.rounded_count(people, tr=_reason.phrasing())
+    if row["indicator"].startswith(("child", "hazardous")):
+        return _("The required pace means %(count)s fewer children each year%(basis)s.", count=count, basis=basis)
+    return _("The required pace means %(count)s fewer people each year%(basis)s.", count=count, basis=basis)
 
 
 def _chart(release: Release, row: dict, unit: str, compact: bool) -> html.Figure:
@@ -294,7 +286,7 @@ def _chart(release: Release, row: dict, unit: str, compact: bool) -> html.Figure
         + (
             _(
                 ", projected %(format_value)s in %(target_year)s",
-                format_value=words.format_value(row["projected_value"], unit),
+                format_value=words.format_value(row["projected_value"], unit, _reason.phrasing()),
                 target_year=int(row["target_year"]),
             )
             if pd.notna(row.get("projected_value"))
@@ -303,8 +295,8 @@ def _chart(release: Release, row: dict, unit: str, compact: bool) -> html.Figure
         + (
             _(
                 " (band %(format_value)s to %(format_value2)s)",
-                format_value=words.format_value(row["projected_lower"], unit),
-                format_value2=words.format_value(row["projected_upper"], unit),
+                format_value=words.format_value(row["projected_lower"], unit, _reason.phrasing()),
+                format_value2=words.format_value(row["projected_upper"], unit, _reason.phrasing()),
             )
             if pd.notna(row.get("projected_lower"))
             else ""
@@ -327,8 +319,9 @@ def _chart(release: Release, row: dict, unit: str, compact: bool) -> html.Figure
 
 
 def _method(row: dict) -> html.P:
-    band = _(" Band: %(band_method)s.", band_method=row["band_method"]) if row.get("band_method") else ""
-    method = _("Pace: %(method)s.", method=row["method"]) if row.get("method") else ""
+    band_method, method = _phrases.localized(row.get("band_method")), _phrases.localized(row.get("method"))
+    band = _(" Band: %(band_method)s.", band_method=band_method) if band_method else ""
+    method = _("Pace: %(method)s.", method=method) if method else ""
     return html.P(
         [method, band, " ", html.A(_("How progress is measured"), href=EXPLAINER)],
         className="small text-body-secondary delta-method",
@@ -345,7 +338,10 @@ def _others(rows: pd.DataFrame, release: Release) -> html.Details:
         ],
     ).sort_values(["indicator", "sex", "age", "source"])
     frame = frame.assign(
-        sex=frame["sex"].map(c.word), age=frame["age"].map(c.word), status=frame["status"].map(_progress.status_label)
+        sex=frame["sex"].map(c.word),
+        age=frame["age"].map(c.word),
+        status=frame["status"].map(_progress.status_label),
+        reason=[_reason.reason(release, r) for r in frame.to_dict("records")],
     )
     columns = [
         ("name", _("Indicator")),

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from flask_babel import gettext as _
 
 from dashboards import _components as c
+from dashboards import _reason
 from dashboards._figures import FONT, OKABE_ITO
 from warehouse import progress_text as words
 
@@ -43,7 +44,7 @@ def fan_figure(obs: pd.DataFrame, row: dict, unit: str, height: int = 320) -> go
                 marker={"symbol": "star", "size": 16, "color": TARGET},
                 hovertemplate=_(
                     "Target: %(target)s by %(year)s",
-                    target=words.target_text(float(row["target_value"]), unit),
+                    target=words.target_text(float(row["target_value"]), unit, _reason.phrasing()),
                     year=int(target_year),
                 )
                 + "<extra></extra>",

@@ -11,7 +11,7 @@ import pandas as pd
 from dash import html
 from flask_babel import gettext as _
 
-from dashboards import _commitments, _country, _data, _pillars, _progress, _survey_trend
+from dashboards import _commitments, _country, _data, _phrases, _pillars, _progress, _reason, _survey_trend
 from dashboards import _components as c
 from warehouse import Release
 from web import i18n
@@ -61,7 +61,7 @@ def progress_lines(release: Release, iso3: str) -> list[str]:
                     "ages %(age)s: %(status)s (%(reason)s)",
                     age=r["age"],
                     status=_progress.status_label(r["status"]),
-                    reason=r["reason"],
+                    reason=_reason.reason(release, r),
                 )
             )
             continue
@@ -74,14 +74,17 @@ def progress_lines(release: Release, iso3: str) -> list[str]:
 
 
 def latest_survey(country: _pillars.Country) -> str:
-    """The latest survey point of the survey series (ages 5–17 where that year has them): year, age band, value,
-    source."""
+    """The latest survey point of the survey series (ages 5–17 where that year has them): its indicator (two
+    ILOSTAT series measure child labour differently), year, age band, value, source."""
     points = _survey_trend.survey_points(country.obs)
     if points.empty:
         return _("no survey in this release")
     last = points.assign(_standard=points["age"] == STANDARD_AGE).sort_values(["year", "_standard"]).iloc[-1]
+    meta = country.indicator(last["indicator"])
+    names = [meta.get(key) for key in ("short_name", "name")]
     return _(
-        "%(year)s · ages %(age)s · %(value)s · %(source)s",
+        "%(indicator)s: %(year)s · ages %(age)s · %(value)s · %(source)s",
+        indicator=next((n for n in names if isinstance(n, str) and n), last["indicator"]),
         year=int(last["year"]),
         age=last["age"],
         value=_percent(last["value"]),
@@ -120,7 +123,7 @@ def records(release: Release) -> list[dict]:
             {
                 "iso3": iso3,
                 "name": meta["name"],
-                "status": meta.get("pathfinder_status") or _("status not stated"),
+                "status": _phrases.localized(meta.get("pathfinder_status")) or _("status not stated"),
                 "region": names.get(meta.get("sdg_region") or "", "–"),
                 "progress": progress_lines(release, iso3),
                 "survey": latest_survey(country),

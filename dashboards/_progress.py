@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from flask_babel import gettext as _
 
-from dashboards import _data
+from dashboards import _data, _phrases, _reason
 from dashboards._figures import _layout, empty_figure
 from warehouse import Release, get_warehouse
 from warehouse import progress_text as words
@@ -72,7 +72,8 @@ def filter_choices(release: Release, key: str) -> list[dict]:
     column = _data.countries(release)[FILTERS[key]].dropna()
     names = _data.area_names(release)
     values = sorted({v for v in column if v}, key=lambda v: names.get(v, v))
-    return [{"label": _("All"), "value": ""}] + [{"label": names.get(v, v), "value": v} for v in values]
+    label = _phrases.localized if key == "pathfinder" else str  # the pathfinder status is a phrase of the data
+    return [{"label": _("All"), "value": ""}] + [{"label": label(names.get(v, v)), "value": v} for v in values]
 
 
 def country_rows(release: Release, indicator: str, filters: dict[str, str]) -> pd.DataFrame:
@@ -130,22 +131,23 @@ def status_map_figure(rows: pd.DataFrame, title: str) -> go.Figure:
     )
 
 
-def table_records(rows: pd.DataFrame, unit: str, decimals: int | None) -> list[dict]:
-    """Rows of the sortable table: country, status, trend, the comparison points and the reason."""
+def table_records(release: Release, rows: pd.DataFrame, decimals: int | None) -> list[dict]:
+    """Rows of the sortable table: country, status, trend, the comparison points and the reason (in the page's
+    language)."""
     digits = 1 if decimals is None or pd.isna(decimals) else int(decimals)
     return [
         {
             "name": r["name"],
             "iso3": r["iso3"],
             "status": status_label(r["status"]),
-            "trend": r.get("trend") or "",
+            "trend": _(r["trend"]) if isinstance(r.get("trend"), str) and r["trend"] else "",
             "points": int(r["points"]),
             "baseline_year": int(r["baseline_year"]),
             "baseline_value": round(float(r["baseline_value"]), digits),
             "latest_year": int(r["latest_year"]),
             "latest_value": round(float(r["latest_value"]), digits),
             "age": r["age"],
-            "reason": r["reason"],
+            "reason": _reason.reason(release, r),
         }
         for r in rows.to_dict("records")
     ]

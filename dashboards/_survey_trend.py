@@ -12,7 +12,7 @@ from dash import html
 from flask_babel import gettext as _
 
 from dashboards import _components as c
-from dashboards import _data
+from dashboards import _data, _phrases, _progress, _reason
 from dashboards._figures import OKABE_ITO, _layout, _legend, _year_axis
 
 #: The survey series drawn, in this order (the first one's progress statement is shown).
@@ -111,7 +111,11 @@ def statement(release, iso3: str) -> str:
     if rows.empty:
         return _("No progress statement: ILOSTAT has no ages 5-17 series for this country.")
     row = rows.iloc[0]
-    return _("Progress (ILOSTAT, ages 5–17, %(status)s): %(reason)s", status=row["status"], reason=row["reason"])
+    return _(
+        "Progress (ILOSTAT, ages 5–17, %(status)s): %(reason)s",
+        status=_progress.status_label(row["status"]),
+        reason=_reason.reason(release, row),
+    )
 
 
 def note(points: pd.DataFrame, dated: pd.DataFrame, release) -> html.Div:
@@ -121,7 +125,7 @@ def note(points: pd.DataFrame, dated: pd.DataFrame, release) -> html.Div:
             "%(instrument)s ratified %(date)s (status as of %(as_of)s)",
             instrument=r["instrument"],
             date=r["date"],
-            as_of=r["as_of"],
+            as_of=_phrases.localized(r["as_of"]),
         )
         for r in dated.to_dict("records")
     )

@@ -165,7 +165,7 @@ def view_outputs(indicator, region, income, pathfinder) -> tuple:
         summary=summary,
     )
     pointer = html.P(_("Every country of the map is a row of the sortable table below."), className="mb-0")
-    records = pr.table_records(rows, info["unit"], info["decimals"])
+    records = pr.table_records(release, rows, info["decimals"])
     return c.plain(figure), note, text, pointer, records, text, "?" + urlencode(query)
 
 

@@ -8,6 +8,7 @@ the exact query URL and the sources whose licence kept their rows out.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import tempfile
@@ -15,12 +16,14 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+import yaml
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -30,34 +33,6 @@ from dataproduct.params import Catalog, Query, without_licence_limit
 from warehouse import Release, Warehouse
 from warehouse.schema import DOWNLOAD, redistributable
 
-#: What each column of a download holds (the data dictionary of every bundle and workbook).
-DICTIONARY = {
-    "indicator": "Indicator code; its name, unit and definition are in indicators.csv and at /api/v1/indicators.",
-    "iso3": "ISO 3166-1 alpha-3 code of a country, or the code of a region / income-group aggregate (see /api/v1/countries).",
-    "area_name": "Name of the country or region (as the platform shows it).",
-    "year": "Reference year of the figure (the survey or estimate year, not the publication year); empty where the publisher gives only a period or a report year (see year_start, year_end, period).",
-    "year_start": "First year of the period the figure refers to (equal to year when there is one; empty when unknown).",
-    "year_end": "Last year of that period (equal to year when there is one; for ILAB, the report year).",
-    "period": "The publisher's wording of the time reference when there is no single year (e.g. 'most recent survey in 2013-2021').",
-    "sex": "total, female or male.",
-    "age": "Age band the figure refers to, as published (e.g. 5-17, 7-14, under 18, all ages).",
-    "age_nonstandard": "true where the age band or definition differs from the indicator's standard one (by the band, or by the publisher's flag).",
-    "value": "The figure, in the unit of the `unit` column.",
-    "lower": "Lower bound of the published uncertainty interval, when the source gives one.",
-    "upper": "Upper bound of the published uncertainty interval, when the source gives one.",
-    "precision": "Rounding step of the published figure in the unit (e.g. 1000000 for '138 million'); a difference smaller than it is no clear change.",
-    "qualifier": "The publisher's qualifier of the figure, e.g. 'nearly' in 'nearly 138 million'.",
-    "unit": "Unit of value, lower and upper (e.g. percent, count, per-1000).",
-    "nature": "How the figure came about: measured (survey), estimated, modelled, detected (administrative counts of detected cases) or reported (a status stated by a source).",
-    "censored": "true where the source suppressed a small count (e.g. '<5'); value is then empty or a bound.",
-    "source": "Source id; publisher, edition, licence and citation are in sources.csv and at /api/v1/sources.",
-    "edition": "Edition or vintage of the source the figure was taken from.",
-    "source_file": "The raw publisher file the figure was read from (its sha256 is in the release manifest).",
-    "survey": "The survey or data source the publisher names for the figure (e.g. 'MICS 2014, UNICEF and ILO calculations').",
-    "note": "Footnotes and remarks carried over from the source, then the platform's flags (e.g. an implausible jump).",
-    "comparability": "Rows of one series with different labels come from editions the publisher calls not comparable: never join them in a trend.",
-    "preferred": "true for the one row per indicator and area the platform shows as its headline value (rule: data/reference/headline.yaml); every other row is kept.",
-}
 SOURCE_COLUMNS = ["id", "publisher", "title", "edition", "url", "licence", "redistribution", "retrieved", "citation"]
 INDICATOR_COLUMNS = ["code", "name", "unit", "sdg_indicator", "definition", "caveats", "sources"]
 MEDIA_TYPES = {
@@ -71,6 +46,12 @@ MEDIA_TYPES = {
 
 #: Rows per Arrow batch when streaming CSV: small batches keep memory flat (Parquet uses 50k-row groups).
 CSV_BATCH_ROWS = 10_000
+
+
+@functools.cache
+def dictionary() -> dict[str, str]:
+    """What each column of a download holds (the data dictionary of every bundle and workbook): dictionary.yaml."""
+    return yaml.safe_load((Path(__file__).parent / "dictionary.yaml").read_text(encoding="utf-8"))
 
 
 class TooManyRows(ValueError):
@@ -298,7 +279,7 @@ def xlsx_file(piece: Slice, max_rows: int) -> tempfile.SpooledTemporaryFile:
 
 
 def _dictionary_rows() -> list[tuple[str, str, str]]:
-    return [(name, str(DOWNLOAD.field(name).type), DICTIONARY[name]) for name in DOWNLOAD.names]
+    return [(name, str(DOWNLOAD.field(name).type), dictionary()[name]) for name in DOWNLOAD.names]
 
 
 BUNDLE_FILES = {

@@ -22,7 +22,6 @@ from tqdm import tqdm
 
 from etl import checks, commitments, db, headline, reference
 from etl.adapters import formats
-from etl.adapters.table import release
 from etl.countries import Resolver
 from etl.harmonise import Harmonised, harmonise
 from etl.problems import Problem, errors, of_source
@@ -85,7 +84,6 @@ def read_dataset(
     raw = formats.read(con, Path(path), dataset, label)
     rows_in = raw.count()
     result = harmonise(raw, dataset, (entry.source, entry.edition), resolver, label, default_indicator)
-    release(con)
     problems = raw.problems + result.problems
     if result.name:
         problems += checks.check_duplicates(con, result.name, label, raw.source_columns.get("value", "value"))
@@ -149,13 +147,14 @@ def build(
     for source, number, dataset in tqdm(datasets, desc="datasets", unit="dataset", disable=not progress, leave=False):
         entry = replace(checking, source=source.id, edition=source.edition, number=number)
         problems += _dataset(con, (source, entry), dataset, raw_dir, resolver, stats[source.id], found)
+    flags = {i: code for i, code in zip(ref.indicators["instrument"], ref.indicators["code"], strict=True) if i}
     if previous is not None:
-        found.append(_carry_over(con, previous, selected))
+        found.append(_carry_over(con, previous, selected, list(flags.values())))
     found = [f.reindex(columns=COMMITMENTS.names) for f in found if len(f)]
     comm = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=COMMITMENTS.names)
     years = [commitments.as_of_year(a, d) for a, d in zip(comm["as_of"], comm["date"], strict=True)]
     comm["as_of_year"] = pd.array(years, dtype="Int32")
-    _add_commitment_flags(con, comm, sources)
+    _add_commitment_flags(con, comm, sources, flags)
     rules, more = _headline(con, ref.indicators, sources, reference_dir)
     problems = _with_sources(problems + more + _release_problems(con, ref.indicators, checking.indicators), sources)
     for problem in (p for p in problems if p.source in stats):
@@ -216,25 +215,24 @@ def _commitments(dataset: Dataset, raw_dir: Path, resolver, stat: SourceStats, f
     return problems
 
 
-def _carry_over(con, previous: Release, selected: set[str]) -> pd.DataFrame:
+def _carry_over(con, previous: Release, selected: set[str], flags: list[str]) -> pd.DataFrame:
     """A partial run: the current release's observations of the sources not read again join the build (except
-    the flags derived from commitments, derived again from the commitments); their commitments are returned."""
-    flags = ", ".join(db.literal(code) for code in commitments.INDICATORS.values())
+    the `flags` derived from commitments, derived again from the commitments); their commitments are returned."""
     others = ", ".join(db.literal(s) for s in sorted(selected))
     path = str(previous.table_path("observations"))
     con.execute(f"INSERT INTO observations SELECT * FROM read_parquet(?) WHERE source NOT IN ({others}) "
-                f"AND indicator NOT IN ({flags})", [path])  # fmt: skip
+                "AND NOT list_contains(?::VARCHAR[], indicator)", [path, flags])  # fmt: skip
     path = str(previous.table_path("commitments"))
     return con.execute(f"SELECT * FROM read_parquet(?) WHERE source NOT IN ({others})", [path]).df()
 
 
-def _add_commitment_flags(con, comm: pd.DataFrame, sources: list[Source]) -> None:
-    """Flag observations (ratified_<instrument>) derived from the commitments."""
+def _add_commitment_flags(con, comm: pd.DataFrame, sources: list[Source], flags: dict[str, str]) -> None:
+    """Flag observations derived from the commitments (`flags`: instrument → indicator code, indicators.yaml)."""
     if not len(comm):
         return
     files = {s.id: d.file for s in sources for d in s.datasets if d.format == "commitments"}
-    flags = commitments.commitment_observations(comm, files)
-    db.create_table(con, "flags", db.arrow(flags, OBSERVATIONS))
+    rows = commitments.commitment_observations(comm, files, flags)
+    db.create_table(con, "flags", db.arrow(rows, OBSERVATIONS))
     con.execute("INSERT INTO observations SELECT * FROM flags")
 
 

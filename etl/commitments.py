@@ -26,19 +26,6 @@ from warehouse.schema import COMMITMENTS, OBSERVATIONS
 
 RATIFIED = ("ratified", "accession", "acceptance", "succession")
 STATUSES = (*RATIFIED, "signed", "not ratified")
-#: Instrument code → indicator code of its flag observations.
-INDICATORS = {
-    "C029": "ratified_c029",
-    "P029": "ratified_p029",
-    "C105": "ratified_c105",
-    "C138": "ratified_c138",
-    "C182": "ratified_c182",
-    "PALERMO": "ratified_palermo",
-    "CRC_OPSC": "ratified_crc_opsc",
-    "CRC_OPAC": "ratified_crc_opac",
-    "ICMW": "ratified_icmw",
-    "CRC": "ratified_crc",
-}
 #: UN Treaty Collection markers after a date: "(a)" accession, "(A)" acceptance, "(d)" succession.
 _UN_MARKERS = {"a": "accession", "A": "acceptance", "d": "succession"}
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
@@ -284,16 +271,16 @@ def _deliberately_dropped(resolver: Resolver, name: str) -> bool:
 # --------------------------------------------------------------------------------------------- observations
 
 
-def commitment_observations(commitments: pd.DataFrame, files: dict[str, str]) -> pd.DataFrame:
-    """Flag observations `ratified_<instrument>` (1/0) for the year the status refers to (its as-of year);
-    `files` maps each source id to the raw file of its commitments (for `source_file`)."""
+def commitment_observations(commitments: pd.DataFrame, files: dict[str, str], flags: dict[str, str]) -> pd.DataFrame:
+    """Flag observations (1/0) for the year the status refers to (its as-of year); `files` maps each source id to
+    the raw file of its commitments (for `source_file`), `flags` each instrument to its indicator code."""
     if commitments is None or commitments.empty:
         return pd.DataFrame(columns=OBSERVATIONS.names)
-    frame = commitments[commitments["instrument"].isin(list(INDICATORS))].copy()
+    frame = commitments[commitments["instrument"].isin(list(flags))].copy()
     years = [as_of_year(a, d) for a, d in zip(frame["as_of"], frame["date"], strict=True)]
     obs = pd.DataFrame(
         {
-            "indicator": frame["instrument"].map(INDICATORS),
+            "indicator": frame["instrument"].map(flags),
             "iso3": frame["iso3"],
             "year": pd.array(years, dtype="Int32"),
             "sex": "total",

@@ -22,7 +22,6 @@ files come before the name tables so that staff can override any match. Names ar
 
 from __future__ import annotations
 
-import csv
 import functools
 import logging
 import re
@@ -46,16 +45,6 @@ M49_REGION_COLUMNS = (
     ("Intermediate Region Code", "Intermediate Region Name"),
 )
 KINDS = ("iso3", "m49", "name", "auto")
-
-#: Starter rows written only when the reference files do not exist yet (the sources helper owns their content).
-_STARTER_ALIASES = [["Kosovo", "XKX", "general", "World Bank / EU user-assigned code, not ISO 3166-1"]]
-_STARTER_AGGREGATES = [
-    ["World", "WLD", "World", "world"],
-    ["WLD", "WLD", "World", "world"],
-    ["OWID_WRL", "WLD", "World", "world"],
-    ["1", "WLD", "World", "world"],
-    ["Sub-Saharan Africa", "SDG_SSA", "Sub-Saharan Africa", "sdg"],
-]
 
 
 @dataclass(frozen=True)
@@ -111,14 +100,15 @@ class Resolver:
 
     @classmethod
     def from_files(cls, raw_dir: Path, reference_dir: Path) -> Resolver:
-        """Build from the raw country-codes file and the two reference files (created with a header if absent)."""
+        """Build from the raw country-codes file and the two reference files."""
         path = Path(raw_dir) / COUNTRY_CODES
         if not path.is_file():
             raise SourceError([Problem("countries", "country-codes file is missing: check DELTA87_RAW_DIR", str(path))])
         codes = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-        ensure_reference_files(Path(reference_dir))
-        aliases = _read_reference(Path(reference_dir) / ALIASES, ALIAS_COLUMNS)
-        aggregates = _read_reference(Path(reference_dir) / AGGREGATES, AGGREGATE_COLUMNS)
+        aliases, problems = read_reference_csv(Path(reference_dir) / ALIASES, ALIAS_COLUMNS)
+        aggregates, more = read_reference_csv(Path(reference_dir) / AGGREGATES, AGGREGATE_COLUMNS)
+        if problems or more:
+            raise SourceError(problems + more)
         return cls(codes, aliases, aggregates, Path(reference_dir))
 
     # ------------------------------------------------------------------------------------------- lookups
@@ -169,10 +159,6 @@ class Resolver:
         """True when the alias file lists `text` with an empty iso3 (a documented, deliberate drop)."""
         area = self._aliases.get(normalise(text))
         return bool(area and area.kind == "dropped")
-
-    def is_country(self, code: str) -> bool:
-        """True for an ISO3 code of country-codes or an alias target (e.g. XKX)."""
-        return str(code).upper() in self._countries
 
     def _explicit(self, raw: str) -> Area | None:
         key = normalise(raw)
@@ -267,30 +253,13 @@ def _converter():
 # --------------------------------------------------------------------------------------- reference files
 
 
-def ensure_reference_files(reference_dir: Path) -> None:
-    """Create country_aliases.csv / aggregates.csv with a header and starter rows if absent; never overwrite."""
-    for name, columns, rows in (
-        (ALIASES, ALIAS_COLUMNS, _STARTER_ALIASES),
-        (AGGREGATES, AGGREGATE_COLUMNS, _STARTER_AGGREGATES),
-    ):
-        path = reference_dir / name
-        if path.exists():
-            continue
-        reference_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            with open(path, "x", encoding="utf-8", newline="") as handle:  # "x": never clobber a file just written
-                writer = csv.writer(handle, lineterminator="\n")
-                writer.writerow(columns)
-                writer.writerows(rows)
-        except FileExistsError:
-            pass
-
-
-def _read_reference(path: Path, columns: list[str]) -> pd.DataFrame:
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+def read_reference_csv(path: Path, columns: list[str]) -> tuple[pd.DataFrame, list[Problem]]:
+    """A staff-edited reference CSV, its cells stripped (empty, with a problem, when missing or incomplete)."""
+    if not path.is_file():
+        return pd.DataFrame(columns=columns), [Problem("reference", "reference file is missing", str(path))]
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", comment=None)
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise SourceError(
-            [Problem("countries", f"missing columns {missing} (expected {','.join(columns)})", str(path), row=1)]
-        )
-    return frame[columns].apply(lambda s: s.str.strip())
+        message = f"missing columns {missing} (expected {','.join(columns)})"
+        return pd.DataFrame(columns=columns), [Problem("reference", message, str(path), row=1)]
+    return frame[columns].apply(lambda s: s.str.strip()), []

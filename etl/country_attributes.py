@@ -13,34 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from etl.countries import Resolver
-from etl.problems import Problem
+from etl.problems import Problem, SourceError
 from etl.registry import Dataset
 
-#: The five ILO / Walk Free regions, as the GSI 2018 "Region" column writes them.
-ILO_REGIONS = {
-    "Africa": "ILO_AFR",
-    "Americas": "ILO_AMS",
-    "Arab States": "ILO_ARB",
-    "Asia and the Pacific": "ILO_ASP",
-    "Europe and Central Asia": "ILO_ECA",
-}
-INCOME_GROUPS = {
-    "Low income": "WB_LIC",
-    "Lower middle income": "WB_LMC",
-    "Upper middle income": "WB_UMC",
-    "High income": "WB_HIC",
-}
-#: Display names where the country-codes file's English name is not the one the UN and the publishers use
-#: (official_name_en gives "Ivory Coast"), or is too long for chart labels; the official UN name stays in
-#: `official_name` and `aliases`.
-SHORT_NAMES = {
-    "CIV": "Côte d'Ivoire",
-    "GBR": "United Kingdom",
-    "HKG": "Hong Kong (China)",
-    "MAC": "Macao (China)",
-}
+#: The staff-edited groupings and display names (data/reference/groupings.yaml).
+GROUPINGS = "groupings.yaml"
 _NAME_COLUMNS = ("official_name_en", "UNTERM English Short", "UNTERM English Formal", "CLDR display name")
 
 
@@ -51,6 +31,15 @@ class Part:
     countries: pd.DataFrame
     memberships: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["code", "iso3"]))
     problems: list[Problem] = field(default_factory=list)
+
+
+def groupings(reference_dir: Path) -> dict:
+    """groupings.yaml of the reference folder: SDG, ILO and income groupings, short and non-ISO country names."""
+    path = Path(reference_dir) / GROUPINGS
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise SourceError([Problem("reference", f"cannot read the groupings: {exc}", str(path))]) from exc
 
 
 def m49_code(value: str | int | None) -> str | None:
@@ -64,7 +53,7 @@ def country_codes(path: Path, dataset: Dataset, label: str, names: Resolver) -> 
     # keep_default_na=False: Namibia's ISO2 code is "NA" (see regions_country_codes/PROVENANCE.md)
     raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     raw = raw[raw["ISO3166-1-Alpha-3"].str.fullmatch(r"[A-Z]{3}")]
-    rows, members = [], []
+    rows, members, short_names = [], [], groupings(names.reference_dir)["short_names"]
     for _, r in raw.iterrows():
         iso3 = r["ISO3166-1-Alpha-3"]
         variants = [_formal(r[c]) for c in _NAME_COLUMNS]
@@ -75,7 +64,7 @@ def country_codes(path: Path, dataset: Dataset, label: str, names: Resolver) -> 
                 "iso3": iso3,
                 "iso2": r["ISO3166-1-Alpha-2"] or None,
                 "m49": int(r["M49"]) if r["M49"].isdigit() else None,
-                "name": SHORT_NAMES.get(iso3, r["official_name_en"]),
+                "name": short_names.get(iso3, r["official_name_en"]),
                 "official_name": _formal(r["UNTERM English Formal"]) or r["official_name_en"],
                 "variants": [v for v in variants if v],
                 "m49_region": codes[0],
@@ -95,10 +84,11 @@ def income_groups(path: Path, dataset: Dataset, label: str, names: Resolver) -> 
     """World Bank CLASS.xlsx: income group and region per economy, and the members of every WB group."""
     sheet = dataset.options.sheet or "List of economies"
     economies = pd.read_excel(path, sheet_name=sheet, dtype=str).dropna(subset=["Code", "Income group"])
+    codes = groupings(names.reference_dir)["income_groups"]
     frame = pd.DataFrame(
         {
             "iso3": economies["Code"].str.strip(),
-            "income_group": economies["Income group"].str.strip().map(INCOME_GROUPS),
+            "income_group": economies["Income group"].str.strip().map(codes),
             "wb_region": economies["Region"].str.strip(),
         }
     )
@@ -116,9 +106,9 @@ def ilo_regions(path: Path, dataset: Dataset, label: str, names: Resolver) -> Pa
     """GSI 2018 'Region' column: the five ILO / Walk Free regions, by country name."""
     country, region = dataset.columns.get("area", "Country"), dataset.columns.get("region", "Region")
     raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    rows, problems = [], []
+    rows, problems, codes = [], [], groupings(names.reference_dir)["ilo_regions"]
     for number, (name, value) in enumerate(zip(raw[country], raw[region], strict=True), start=2):
-        iso3, code = names.iso3(name), ILO_REGIONS.get(value.strip())
+        iso3, code = names.iso3(name), codes.get(value.strip())
         if iso3 is None:
             problems.append(Problem("reference", _unknown_name(name), label, row=number, column=country, value=name))
         elif code is None:

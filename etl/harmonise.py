@@ -171,12 +171,13 @@ def _row_problems(plan: Plan, dataset: Dataset, resolver: Resolver) -> list[Prob
 
 
 def _keep(plan: Plan, dataset: Dataset, source: tuple[str, str]) -> None:
-    """The kept rows: table `kept` (the columns that vary, and the file position: the checks and the caller
-    read it several times) and view `obs` over it with every OBSERVATIONS column in order."""
+    """The kept rows: view `kept` (the columns that vary, and the file position; a table when duplicates are
+    deleted from it) and view `obs` over it with every OBSERVATIONS column in order."""
     position = ", _row, _order" + (", _column" if "_column" in plan.raw.columns else "")
     position += "".join(f", _{name}_text" for name in ("value", "lower", "upper") if f"_{name}_text" in plan.extras)
     varying = ", ".join(f.name for f in OBSERVATIONS if f.name in plan.outputs)
-    plan.con.execute(f"CREATE TEMP TABLE kept AS SELECT {varying}{position} FROM stage WHERE _stage IS NULL")
+    kind = "TABLE" if dataset.options.on_duplicate == "drop" else "VIEW"
+    plan.con.execute(f"CREATE TEMP {kind} kept AS SELECT {varying}{position} FROM stage WHERE _stage IS NULL")
     source_id, edition = source
     constants = {"nature": dataset.nature, "source": source_id, "edition": dataset.edition or edition,
                  "source_file": dataset.file}  # fmt: skip

@@ -151,7 +151,9 @@ def _jumps(con: duckdb.DuckDBPyConnection, table: str, check: Plausibility) -> l
             f"flagged by Delta 8.7: {value / before:.1f} times the value of {before_at} ({before:,.0f}); "
             "implausible, check with the publisher before use"
         )
-        con.execute(f"UPDATE {table} SET note = concat_ws('; ', note, ?) WHERE rowid = ?", [text, row_id])
+        # a partial run carries rows over from the last release with the flag already in their note
+        sql = f"UPDATE {table} SET note = concat_ws('; ', note, $text) WHERE rowid = $id AND NOT contains(coalesce(note, ''), $text)"
+        con.execute(sql, {"text": text, "id": row_id})
         message = f"{check.indicator}, {iso3}, {at}: {value:,.0f} is {text.split(': ', 1)[1]}"
         problems.append(Problem("plausibility", message, file, column="value", severity="warning"))
     return problems

@@ -230,14 +230,6 @@ def classify(series: Series, target: Target, basis: str, fit: Fit | None, as_of:
     return ON_TRACK if sign * (fit.slope - needed) >= -tol else TOO_SLOW
 
 
-def needed_pace(series: Series, target: Target, basis: str) -> float:
-    """For a passed target year: the pace from the first point that would have reached the target in time."""
-    years = target.year - series.years[0]
-    if basis == "relative":
-        return required_rate(series.values[0], target.value, years)
-    return required_change(series.values[0], target.value, years)
-
-
 def assess(series: Series, target: Target, as_of: int) -> dict:
     """One PROGRESS row for a series, assessed in year `as_of`."""
     basis = basis_for(series.values, target.value)
@@ -258,8 +250,7 @@ def assess(series: Series, target: Target, as_of: int) -> dict:
         row.update(projected_value=central, projected_lower=lower, projected_upper=upper, band_method=band)
     row["status"] = classify(series, target, basis, fit, as_of)
     row["trend"] = trend(series, basis, fit)
-    needed = needed_pace(series, target, basis) if row["status"] == TARGET_PASSED else NAN
-    row["reason"] = reason(row, target, as_of, needed)
+    row["reason"] = reason(row, target, as_of)  # English: the stored text of downloads and the API
     return row
 
 

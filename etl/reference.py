@@ -2,7 +2,7 @@
 
 Countries come from the registry's `reference` datasets (ISO/M49 codes, World Bank income groups, the
 ILO/Walk Free regions of the GSI 2018) plus the staff-edited files in the reference folder
-(data/reference/: indicators.yaml, country_aliases.csv, aggregates.csv, pathfinders.yaml). Each reference
+(data/reference/: indicators.yaml, country_aliases.csv, aggregates.csv, pathfinders.yaml, groupings.yaml). Each reference
 dataset names its reader in `handler:`; the readers are in etl/country_attributes.py.
 
 Region codes: SDG regions are built from M49 membership (the UNSD SDG regional grouping); an M49 aggregate
@@ -23,8 +23,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 import config
-from etl.countries import Resolver
-from etl.country_attributes import HANDLERS, ILO_REGIONS, INCOME_GROUPS, Part
+from etl.countries import Resolver, read_reference_csv
+from etl.country_attributes import HANDLERS, Part, groupings
 from etl.options import keyed
 from etl.problems import Problem, SourceError
 from etl.registry import UNITS, Dataset, Source
@@ -36,23 +36,11 @@ REFERENCE_FILES = {
     "aliases": "country_aliases.csv",
     "aggregates": "aggregates.csv",
     "pathfinders": "pathfinders.yaml",
+    "groupings": "groupings.yaml",
 }
 THEMES = ("child-labour", "forced-labour", "trafficking", "commitments", "context")
 PILLARS = ("child-labour", "forced-labour", "trafficking")
 SECTIONS = ("context", "commitments", "government-response")
-#: The UNSD SDG regional grouping, from M49 region / sub-region membership.
-SDG_REGIONS = {
-    "SDG_SSA": ("Sub-Saharan Africa", {202}),
-    "SDG_NAWA": ("Northern Africa and Western Asia", {15, 145}),
-    "SDG_CSA": ("Central and Southern Asia", {143, 34}),
-    "SDG_ESEA": ("Eastern and South-Eastern Asia", {30, 35}),
-    "SDG_LAC": ("Latin America and the Caribbean", {419}),
-    "SDG_ENA": ("Europe and Northern America", {150, 21}),
-    "SDG_OCE": ("Oceania", {9}),
-}
-#: Countries that ISO 3166 does not list but publishers do. Kosovo: World Bank / EU user-assigned code XKX
-#: (not ISO 3166-1); its attributes come from real sources (CLASS.xlsx, GSI 2018), M49 has no entry for it.
-NON_ISO_COUNTRIES = {"XKX": "Kosovo"}
 
 
 @dataclass
@@ -102,12 +90,13 @@ def load_reference(sources: list[Source], raw_dir: Path | None = None, reference
         message = "no country-code table was read: the registry needs a `reference` dataset with handler country_codes"
         raise SourceError(problems + [Problem("reference", message, str(raw_dir / "regions_country_codes"))])
     pathfinders, more = read_pathfinders(paths["pathfinders"])
-    countries = build_countries(parts, aliases, pathfinders)
+    groups = groupings(reference_dir)
+    countries = build_countries(parts, aliases, pathfinders, groups)
     unknown = sorted(set(pathfinders) - set(countries["iso3"]))
     problems += more + [Problem("reference", "pathfinder iso3 is not a country", str(paths["pathfinders"]),
                                 column="iso3", value=code) for code in unknown]  # fmt: skip
     memberships = _memberships(parts, countries)
-    regions = build_regions(aggregates, memberships, countries)
+    regions = build_regions(aggregates, memberships, countries, groups)
     indicators, more = load_indicators(paths["indicators"])
     return Reference(countries, regions, indicators, problems + more, memberships)
 
@@ -118,10 +107,12 @@ def _reference_datasets(sources: list[Source]) -> list[tuple[Source, Dataset]]:
     return sorted(found, key=lambda sd: sd[1].handler != "country_codes")
 
 
-def build_countries(parts: list[Part], aliases: pd.DataFrame, pathfinders: dict[str, str]) -> pd.DataFrame:
+def build_countries(
+    parts: list[Part], aliases: pd.DataFrame, pathfinders: dict[str, str], groups: dict
+) -> pd.DataFrame:
     """One row per country or territory in COUNTRIES order, attributes merged from every reference part."""
     base = next((p.countries for p in parts if "variants" in p.countries), pd.DataFrame(columns=["iso3", "variants"]))
-    extra = [{"iso3": k, "name": v, "official_name": v, "variants": []} for k, v in NON_ISO_COUNTRIES.items()]
+    extra = [{"iso3": k, "name": v, "official_name": v, "variants": []} for k, v in groups["non_iso_countries"].items()]
     frame = pd.concat([base, pd.DataFrame(extra)], ignore_index=True).drop_duplicates("iso3")
     for part in parts:
         if "variants" in part.countries:
@@ -129,7 +120,10 @@ def build_countries(parts: list[Part], aliases: pd.DataFrame, pathfinders: dict[
         attrs = part.countries.drop_duplicates("iso3").set_index("iso3")
         for column in attrs.columns:
             frame[column] = frame["iso3"].map(attrs[column])
-    frame["sdg_region"] = [_sdg_region(r, s) for r, s in zip(frame["m49_region"], frame["m49_subregion"], strict=True)]
+    sdg = groups["sdg_regions"]
+    frame["sdg_region"] = [
+        _sdg_region(r, s, sdg) for r, s in zip(frame["m49_region"], frame["m49_subregion"], strict=True)
+    ]
     named = aliases[(aliases["iso3"] != "") & ~aliases["alias"].str.fullmatch(r"[A-Z0-9_]+")]  # names, not codes
     alias_names = named.groupby("iso3")["alias"].apply(list)
     frame["aliases"] = [
@@ -149,9 +143,9 @@ def build_countries(parts: list[Part], aliases: pd.DataFrame, pathfinders: dict[
     return frame[COUNTRIES.names].sort_values("iso3", ignore_index=True)
 
 
-def _sdg_region(region: str | None, subregion: str | None) -> str | None:
+def _sdg_region(region: str | None, subregion: str | None, sdg_regions: dict) -> str | None:
     codes = {int(c[4:]) for c in (region, subregion) if isinstance(c, str) and c}
-    return next((code for code, (_, parts) in SDG_REGIONS.items() if codes & parts), None)
+    return next((code for code, group in sdg_regions.items() if codes & set(group["m49"])), None)
 
 
 def _memberships(parts: list[Part], countries: pd.DataFrame) -> pd.DataFrame:
@@ -166,12 +160,14 @@ def _memberships(parts: list[Part], countries: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(["code", "iso3"], ignore_index=True)
 
 
-def build_regions(aggregates: pd.DataFrame, memberships: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
+def build_regions(
+    aggregates: pd.DataFrame, memberships: pd.DataFrame, countries: pd.DataFrame, groups: dict
+) -> pd.DataFrame:
     """The regions table: every code of aggregates.csv, of the SDG/ILO/income groupings and of the M49 tree."""
     rows = {row.code: (row.name, row.grouping) for row in aggregates.itertuples() if row.code}
-    for code, (name, _) in SDG_REGIONS.items():
-        rows.setdefault(code, (name, "sdg"))
-    for name, code in {**ILO_REGIONS, **INCOME_GROUPS}.items():
+    for code, group in groups["sdg_regions"].items():
+        rows.setdefault(code, (group["name"], "sdg"))
+    for name, code in {**groups["ilo_regions"], **groups["income_groups"]}.items():
         rows.setdefault(code, (name, "ilo" if code.startswith("ILO") else "income"))
     rows.setdefault("WLD", ("World", "world"))
     for column, grouping in (("m49_region", "m49-region"), ("m49_subregion", "m49-subregion")):
@@ -190,7 +186,7 @@ def build_regions(aggregates: pd.DataFrame, memberships: pd.DataFrame, countries
 
 def read_aliases(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     """country_aliases.csv (alias, iso3, source, note); an empty iso3 means 'drop this name on purpose'."""
-    frame, problems = _read_csv(path, ["alias", "iso3", "source", "note"])
+    frame, problems = read_reference_csv(path, ["alias", "iso3", "source", "note"])
     bad = frame.loc[(frame["iso3"] != "") & ~frame["iso3"].str.fullmatch(r"[A-Z]{3}"), "iso3"]
     silent = frame.loc[(frame["iso3"] == "") & (frame["note"] == ""), "alias"]
     problems += _cell_problems(bad, path, "iso3", "iso3 must be 3 capital letters or empty")
@@ -205,19 +201,9 @@ def _cell_problems(cells: pd.Series, path: Path, column: str, message: str) -> l
 
 def read_aggregates(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     """aggregates.csv (alias, code, name, grouping): names and codes publishers use for regions and groups."""
-    frame, problems = _read_csv(path, ["alias", "code", "name", "grouping"])
+    frame, problems = read_reference_csv(path, ["alias", "code", "name", "grouping"])
     clash = frame.loc[frame.duplicated("alias", keep=False) & ~frame.duplicated(["alias", "code"], keep=False), "alias"]
     return frame, problems + _cell_problems(clash, path, "alias", "alias maps to more than one code")
-
-
-def _read_csv(path: Path, columns: list[str]) -> tuple[pd.DataFrame, list[Problem]]:
-    if not path.is_file():
-        return pd.DataFrame(columns=columns), [Problem("reference", "reference file is missing", str(path))]
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", comment=None)
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        return pd.DataFrame(columns=columns), [Problem("reference", f"missing columns {missing}", str(path), row=1)]
-    return frame[columns].apply(lambda s: s.str.strip()), []
 
 
 def read_pathfinders(path: Path) -> tuple[dict[str, str], list[Problem]]:

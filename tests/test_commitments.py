@@ -229,7 +229,8 @@ def test_commitment_observations_are_flags_dated_by_as_of():
              "as_of": "not stated", "minimum_age": None, "source": "hti", "note": "no year anywhere"},
         ]
     )  # fmt: skip
-    obs = commitment_observations(commitments, {"untc": "untc.csv", "hti": "hti.csv"})
+    flags = {"CRC_OPSC": "ratified_crc_opsc", "C029": "ratified_c029"}
+    obs = commitment_observations(commitments, {"untc": "untc.csv", "hti": "hti.csv"}, flags)
     assert list(obs.columns) == OBSERVATIONS.names
     rows = obs.set_index("iso3")
     assert rows.loc["AAA", "indicator"] == "ratified_crc_opsc" and rows.loc["AAA", "value"] == 1.0
@@ -241,7 +242,7 @@ def test_commitment_observations_are_flags_dated_by_as_of():
 
 
 def test_commitment_observations_of_nothing_is_an_empty_table():
-    assert list(commitment_observations(pd.DataFrame(columns=COMMITMENTS.names), {}).columns) == OBSERVATIONS.names
+    assert list(commitment_observations(pd.DataFrame(columns=COMMITMENTS.names), {}, {}).columns) == OBSERVATIONS.names
 
 
 def test_file_without_the_expected_columns_is_a_problem_not_a_crash(tmp_path, resolver):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from etl.countries import AGGREGATE_COLUMNS, ALIAS_COLUMNS, Area, Resolver, ensure_reference_files, normalise
+from etl.countries import Area, Resolver, normalise
 
 FORMATS = Path(__file__).parent / "fixtures" / "formats"
 
@@ -101,15 +101,19 @@ def test_normalise_ignores_case_accents_punctuation_and_the():
     assert normalise("Bosnia & Herzegovina") == normalise("Bosnia and Herzegovina")
 
 
-def test_reference_files_are_created_when_missing_and_never_overwritten(tmp_path):
-    ensure_reference_files(tmp_path)
-    aliases = pd.read_csv(tmp_path / "country_aliases.csv", dtype=str, keep_default_na=False)
-    aggregates = pd.read_csv(tmp_path / "aggregates.csv", dtype=str, keep_default_na=False)
-    assert list(aliases.columns) == ALIAS_COLUMNS and list(aggregates.columns) == AGGREGATE_COLUMNS
-    assert "WLD" in set(aggregates["code"])
-    (tmp_path / "aggregates.csv").write_text("alias,code,name,grouping\nMars,MRS,Mars,test\n", encoding="utf-8")
-    ensure_reference_files(tmp_path)
-    assert (tmp_path / "aggregates.csv").read_text(encoding="utf-8").endswith("Mars,MRS,Mars,test\n")
+def test_a_missing_reference_file_is_a_clear_error_and_nothing_is_written(tmp_path):
+    from etl.problems import SourceError  # noqa: PLC0415
+
+    (tmp_path / "regions_country_codes").mkdir()
+    (tmp_path / "regions_country_codes" / "country-codes.csv").write_text("ISO3166-1-Alpha-3\nFRA\n", encoding="utf-8")
+    with pytest.raises(SourceError) as raised:
+        Resolver.from_files(tmp_path, tmp_path / "reference")
+    assert {str(p.file) for p in raised.value.problems} == {
+        str(tmp_path / "reference" / "country_aliases.csv"),
+        str(tmp_path / "reference" / "aggregates.csv"),
+    }
+    assert all("reference file is missing" in p.message for p in raised.value.problems)
+    assert not (tmp_path / "reference").exists()
 
 
 def test_a_missing_country_codes_file_is_a_clear_error(tmp_path):

@@ -205,8 +205,9 @@ def test_content_check_names_every_problem_of_a_broken_article(isolated_env):
 def test_content_check_checks_countries_and_areas_against_the_served_release(tmp_path, warehouse_root):
     from tests import learn_release  # noqa: PLC0415
 
-    learn_release.publish(warehouse_root)
-    text = GOOD.replace("countries: [NPL]", "countries: [NPL, XYZ]").replace(
+    served = learn_release.publish(warehouse_root)
+    text = GOOD.replace("r20260101T000000Z-0123abcd", served).replace("countries: [NPL]", "countries: [NPL, XYZ]")
+    text = text.replace(
         "and [[forced labour]].",
         "{{chart indicator=child_labour_5_17 areas=NPL,QQQ}} and [Mars](/country/MRS)."
         " In 1990: {{figure indicator=child_labour_5_17 area=NPL year=1990}}; by sex: "
@@ -224,6 +225,19 @@ def test_content_check_checks_countries_and_areas_against_the_served_release(tmp
     )
     assert f"sex=female}}}}: {no_value}" in report.problems[-1]  # the synthetic release has totals only
     assert len(report.problems) == 5, report.problems
+
+
+def test_content_check_names_the_release_to_pin_when_an_article_pins_one_the_server_lacks(tmp_path, warehouse_root):
+    from tests import learn_release  # noqa: PLC0415
+
+    served = learn_release.publish(warehouse_root)
+    write_article(tmp_path / "forum", "pinned", GOOD)  # pins r20260101T000000Z-0123abcd, which is not on disk
+    write_article(tmp_path / "forum", "current", GOOD.replace("r20260101T000000Z-0123abcd", served))
+    report = check_all(forum_dir=tmp_path / "forum")
+    assert report.notes == [
+        "pinned.md: release: r20260101T000000Z-0123abcd is not on this server, so readers are told its figures cannot"
+        f" be checked for changes; once the article's figures are checked against the served release, set `release: {served}`"
+    ]
 
 
 def test_content_check_is_documented_and_has_help():

@@ -13,8 +13,7 @@ from markdown_it import MarkdownIt
 
 from content.loader import WORDS_PER_MINUTE, audit_markdown, expand_glossary_links, plain_text, split_front_matter
 from content.models import FrontMatter, slugify
-from etl.country_attributes import ILO_REGIONS, INCOME_GROUPS, SHORT_NAMES
-from etl.reference import SDG_REGIONS
+from etl.country_attributes import groupings
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGS = ("fr", "es")
@@ -158,6 +157,8 @@ def test_every_region_and_group_has_a_name(lang):
     names = _translated(lang, "data/reference/i18n/{lang}/areas.yaml")
     with (ROOT / "data/reference/aggregates.csv").open(encoding="utf-8") as handle:
         codes = {row["code"] for row in csv.DictReader(handle)}
-    codes |= {"WLD", *SDG_REGIONS, *ILO_REGIONS.values(), *INCOME_GROUPS.values(), *SHORT_NAMES}
+    groups = groupings(ROOT / "data/reference")
+    codes |= {"WLD", *groups["sdg_regions"], *groups["ilo_regions"].values(), *groups["income_groups"].values()}
+    codes |= set(groups["short_names"])
     missing = sorted(code for code in codes - {""} if not names.get(code))
     assert not missing, f"{lang}: no name for {missing}"

@@ -6,6 +6,7 @@ Every name, code and value below is made up for the tests (in the shape of the r
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +16,8 @@ import yaml
 from etl.reference import load_indicators, load_reference, read_aggregates, read_aliases
 from etl.registry import Dataset, Source
 from warehouse.schema import COUNTRIES, INDICATORS, REGIONS
+
+ROOT = Path(__file__).resolve().parent.parent
 
 CODES_HEADER = [
     "ISO3166-1-Alpha-3", "ISO3166-1-Alpha-2", "M49", "official_name_en", "UNTERM English Short",
@@ -97,6 +100,7 @@ def fixture_dirs(tmp_path: Path) -> tuple[Path, Path]:
     pathfinders = {"countries": [{"iso3": "NGA", "name": "Nigeria", "status": "requested support (2099)",
                                   "source": "synthetic test document"}]}  # fmt: skip
     (ref / "pathfinders.yaml").write_text(yaml.safe_dump(pathfinders), encoding="utf-8")
+    shutil.copy(ROOT / "data" / "reference" / "groupings.yaml", ref / "groupings.yaml")
     return raw, ref
 
 
@@ -119,6 +123,15 @@ def test_countries_table_has_the_warehouse_columns_and_one_row_per_country(fixtu
     assert list(ref.countries.columns) == COUNTRIES.names
     assert sorted(ref.countries["iso3"]) == ["ABW", "KAZ", "NAM", "NGA", "SDN", "XKX"]
     assert ref.problems == []
+
+
+def test_a_missing_groupings_file_is_a_clear_error(fixture_dirs):
+    from etl.problems import SourceError  # noqa: PLC0415
+
+    (fixture_dirs[1] / "groupings.yaml").unlink()
+    with pytest.raises(SourceError, match="cannot read the groupings") as raised:
+        load_reference(_sources(), *fixture_dirs)
+    assert raised.value.problems[0].file == str(fixture_dirs[1] / "groupings.yaml")
 
 
 def test_sdg_regions_follow_m49_membership(fixture_dirs):

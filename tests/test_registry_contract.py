@@ -37,6 +37,7 @@ def sandbox(tmp_path, monkeypatch) -> Path:
     for name in ("country_aliases.csv", "aggregates.csv"):
         shutil.copy(FORMATS / "reference" / name, reference / name)
     shutil.copy(NEW / "reference" / "pathfinders.yaml", reference / "pathfinders.yaml")
+    shutil.copy(ROOT / "data" / "reference" / "groupings.yaml", reference / "groupings.yaml")
     defined = (ROOT / "data" / "reference" / "indicators.yaml").read_text(encoding="utf-8")
     added = (NEW / "reference" / "indicators_added.yaml").read_text(encoding="utf-8")
     (reference / "indicators.yaml").write_text(defined + "\n" + added, encoding="utf-8")

@@ -1,13 +1,17 @@
 """Plain-language wording of the progress table: status names, number formats and one-line reasons.
 
 Part of the data contract of the `progress` table (its `status` values and how its `reason` is worded), kept
-here because both the ETL (etl/progress.py writes `reason`) and the delta view (dashboards/_delta.py) use it
-and neither may import the other. Pure functions, standard library only.
+here because both the ETL (etl/progress.py writes `reason`) and the pages (dashboards/_reason.py) use it and
+neither may import the other. The ETL words in English (the stored `reason` of downloads and the API); a page
+passes a `Phrasing` with its gettext and number formats, so the same sentence reaches the reader in their
+language. Pure functions, standard library only.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 
 NOT_ASSESSED = "not assessed"
 TARGET_MET = "target met"
@@ -20,69 +24,105 @@ TARGET_PASSED = "target missed"  # the target year has passed without the target
 #: Every status, best first (the order legends and summaries use).
 STATUSES = (TARGET_MET, ON_TRACK, TOO_SLOW, NO_CLEAR_CHANGE, MOVING_AWAY, TARGET_PASSED, INSUFFICIENT, NOT_ASSESSED)
 
-DETECTED_REASON = (
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name for "mark for the catalogue"
+    """Mark a string for the catalogue (`make messages`); it is translated where it is used."""
+    return message
+
+
+DETECTED_REASON = N_(
     "Not assessed: counts of detected cases have no target, and a rise may mean better detection rather than"
     " more exploitation."
 )
-NO_TARGET_REASON = "Not assessed: no quantitative target is set for this indicator."
+NO_TARGET_REASON = N_("Not assessed: no quantitative target is set for this indicator.")
+
+
+def english(message: str, **values) -> str:
+    """gettext of the English wording: the message with its %(name)s values filled in."""
+    return message % values if values else message
+
+
+def _millions(value: float) -> str:
+    if abs(value) >= 1e9:
+        return f"{value / 1e9:.1f} billion"
+    return f"{value / 1e6:.1f}".removesuffix(".0") + " million"
+
+
+@dataclass(frozen=True)
+class Phrasing:
+    """How the wording speaks: gettext (with %(name)s values) and number formats. English by default (the ETL)."""
+
+    gettext: Callable[..., str] = english
+    number: Callable[[float, int], str] = lambda value, decimals: f"{value:,.{decimals}f}"  # noqa: E731
+    percent: Callable[[float, int], str] = lambda value, decimals: f"{value:.{decimals}f} %"  # noqa: E731
+    significant: Callable[[float, int], str] = lambda value, digits: f"{value:,.{digits}g}"  # noqa: E731
+    millions: Callable[[float], str] = _millions  # a count of a million or more: '1.8 million'
+
+
+ENGLISH = Phrasing()
+
+
+@dataclass(frozen=True)
+class Goal:
+    """What a row is assessed against, as `reason` needs it (etl/progress.py's Target has the same fields)."""
+
+    value: float | None
+    year: int | None
+    unit: str = ""
+    detected: bool = False
 
 
 def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def format_count(value: float) -> str:
+def format_count(value: float, tr: Phrasing = ENGLISH) -> str:
     """160000000 -> '160 million'; 1750000 -> '1.8 million'; 25300 -> '25,300'."""
-    size = abs(value)
-    if size >= 1e9:
-        return f"{value / 1e9:.1f} billion"
-    if size >= 1e6:
-        return f"{value / 1e6:.1f}".removesuffix(".0") + " million"
-    return f"{value:,.0f}"
+    return tr.millions(value) if abs(value) >= 1e6 else tr.number(value, 0)
 
 
-def rounded_count(value: float, digits: int = 2) -> str:
+def rounded_count(value: float, digits: int = 2, tr: Phrasing = ENGLISH) -> str:
     """A computed count to what its inputs support: `digits` significant figures, 'about' before it
     (422809 -> 'about 420,000'; 1234567 -> 'about 1.2 million')."""
     if _missing(value) or value == 0:
         return "0"
     step = 10 ** max(0, math.floor(math.log10(abs(value))) - digits + 1)
-    return "about " + format_count(round(value / step) * step)
+    return tr.gettext("about %(count)s", count=format_count(round(value / step) * step, tr))
 
 
-def format_value(value: float, unit: str) -> str:
+def format_value(value: float, unit: str, tr: Phrasing = ENGLISH) -> str:
     """A level in its unit: '12.3 %', '5.4 per 1,000', '160.0 million'."""
     if _missing(value):
-        return "n/a"
+        return tr.gettext("n/a")
     if unit == "percent":
-        return f"{value:.1f} %"
+        return tr.percent(value, 1)
     if unit == "per-1000":
-        return f"{value:.1f} per 1,000"
+        return tr.gettext("%(number)s per 1,000", number=tr.number(value, 1))
     if unit == "count":
-        return format_count(value)
-    return f"{value:,.3g}" + (f" {unit}" if unit else "")
+        return format_count(value, tr)
+    return tr.significant(value, 3) + (f" {unit}" if unit else "")
 
 
-def target_text(value: float, unit: str) -> str:
+def target_text(value: float, unit: str, tr: Phrasing = ENGLISH) -> str:
     """A target level in words: 'zero' for the 8.7 targets, else the formatted value."""
-    return "zero" if value == 0 else format_value(value, unit)
+    return tr.gettext("zero") if value == 0 else format_value(value, unit, tr)
 
 
-def format_change(change: float, unit: str) -> str:
+def format_change(change: float, unit: str, tr: Phrasing = ENGLISH) -> str:
     """The size of an absolute change per year: '0.52 percentage points a year', '4.9 million a year'."""
     size = abs(change)
     if unit == "percent":
-        return f"{size:.2f} percentage points a year"
+        return tr.gettext("%(number)s percentage points a year", number=tr.number(size, 2))
     if unit == "per-1000":
-        return f"{size:.2f} per 1,000 a year"
+        return tr.gettext("%(number)s per 1,000 a year", number=tr.number(size, 2))
     if unit == "count":
-        return f"{format_count(size)} a year"
-    return f"{size:,.3g}" + (f" {unit}" if unit else "") + " a year"
+        return tr.gettext("%(value)s a year", value=format_count(size, tr))
+    return tr.gettext("%(value)s a year", value=tr.significant(size, 3) + (f" {unit}" if unit else ""))
 
 
-def format_rate(rate: float) -> str:
+def format_rate(rate: float, tr: Phrasing = ENGLISH) -> str:
     """The size of a compound annual rate: -0.0243 -> '2.4 % a year'."""
-    return f"{abs(rate) * 100:.1f} % a year"
+    return tr.gettext("%(value)s a year", value=tr.percent(abs(rate) * 100, 1))
 
 
 def pace_value(row: dict, which: str) -> float:
@@ -90,87 +130,134 @@ def pace_value(row: dict, which: str) -> float:
     return row.get(f"{which}_rate" if row.get("basis") == "relative" else f"{which}_change", math.nan)
 
 
-def pace_text(row: dict, which: str, unit: str) -> str:
+def pace_text(row: dict, which: str, unit: str, tr: Phrasing = ENGLISH) -> str:
     """'2.4 % a year' or '4.9 million a year' for the observed or required pace of a progress row."""
     value = pace_value(row, which)
     if _missing(value):
-        return "n/a"
-    return format_rate(value) if row.get("basis") == "relative" else format_change(value, unit)
+        return tr.gettext("n/a")
+    return format_rate(value, tr) if row.get("basis") == "relative" else format_change(value, unit, tr)
 
 
-def direction_word(value: float) -> str:
-    """'Falling', 'Rising' or 'Unchanged' for a signed pace."""
+def moving_text(row: dict, which: str, unit: str, tr: Phrasing = ENGLISH) -> str:
+    """'Falling 2.4 % a year', 'Rising 0.52 percentage points a year' or 'Unchanged' for a row's pace."""
+    value = pace_value(row, which)
     if _missing(value) or value == 0:
-        return "Unchanged"
-    return "Falling" if value < 0 else "Rising"
+        return tr.gettext("Unchanged")
+    pace = pace_text(row, which, unit, tr)
+    return tr.gettext("Falling %(pace)s", pace=pace) if value < 0 else tr.gettext("Rising %(pace)s", pace=pace)
 
 
-def reason(row: dict, target, as_of: int, needed: float = math.nan) -> str:
-    """The one-line reason for a row's status, assessed in year `as_of` (`target`: value, year, unit, detected);
-    `needed`: for a passed target year, the pace from the first point that would have reached the target."""
-    status, unit = row["status"], target.unit
+def change_text(value: float, pace: str, tr: Phrasing = ENGLISH) -> str:
+    """'a fall of 1.25 percentage points a year' or 'a rise of …' for a signed pace and its size in words."""
+    if not _missing(value) and value > 0:
+        return tr.gettext("a rise of %(pace)s", pace=pace)
+    return tr.gettext("a fall of %(pace)s", pace=pace)
+
+
+def goal_text(target, unit: str, tr: Phrasing = ENGLISH) -> str:
+    """'zero by 2025': the target level and year."""
+    return tr.gettext("%(target)s by %(year)s", target=target_text(target.value, unit, tr), year=target.year)
+
+
+def reason(row: dict, target, as_of: int, tr: Phrasing = ENGLISH) -> str:
+    """The one-line reason for a row's status, assessed in year `as_of` (`target`: value, year, unit, detected)."""
+    status, unit, _ = row["status"], target.unit, tr.gettext
     if status == NOT_ASSESSED:
-        return DETECTED_REASON if target.detected else NO_TARGET_REASON
-    latest = f"{format_value(row['latest_value'], unit)} in {row['latest_year']}"
-    goal = f"{target_text(target.value, unit)} by {target.year}"
+        return _(DETECTED_REASON) if target.detected else _(NO_TARGET_REASON)
+    latest = _("%(value)s in %(year)s", value=format_value(row["latest_value"], unit, tr), year=row["latest_year"])
     if status == TARGET_MET:
-        return f"The latest value ({latest}) is already at or beyond the target of {target_text(target.value, unit)}."
-    if status == INSUFFICIENT and row["points"] >= 2:
-        return f"The latest comparable data point ({latest}) is more than ten years old; a status needs a recent one."
-    if status == INSUFFICIENT:
-        return f"One comparable data point only: the latest value is {latest_short(row, unit)}; no trend."
-    if status == TARGET_PASSED:
-        passed = target_passed_text(target.year, row["latest_value"], row["latest_year"], unit, as_of)
-        return f"{passed} {trend_text(row, unit)}{needed_text(row, target, unit, needed)}"
-    if status == NO_CLEAR_CHANGE:
-        first = f"{format_value(row['baseline_value'], unit)} in {row['baseline_year']}"
-        return (
-            f"No clear change: {first} and {latest} differ by less than the rounding or stated uncertainty of the "
-            f"published figures, so no direction can be claimed ({goal} not reached)."
+        return _(
+            "The latest value (%(latest)s) is already at or beyond the target of %(target)s.",
+            latest=latest,
+            target=target_text(target.value, unit, tr),
         )
-    start = max(as_of, row["latest_year"])
-    observed = pace_value(row, "observed")
-    span = f"{row['baseline_year']}–{row['latest_year']}"
-    moving = f"{direction_word(observed)} {pace_text(row, 'observed', unit)}" if observed else "Unchanged"
-    needed = f"{change_noun(pace_value(row, 'required'))} {pace_text(row, 'required', unit)} from {start}"
+    if status == INSUFFICIENT and row["points"] >= 2:
+        return _(
+            "The latest comparable data point (%(latest)s) is more than ten years old; a status needs a recent one.",
+            latest=latest,
+        )
+    if status == INSUFFICIENT:
+        return _("One comparable data point only: the latest value is %(latest)s; no trend.",
+                 latest=latest_short(row, unit, tr))  # fmt: skip
+    if status == TARGET_PASSED:
+        passed = target_passed_text(target.year, row["latest_value"], row["latest_year"], unit, as_of, tr)
+        return f"{passed} {trend_text(row, unit, tr)}{needed_text(row, target, unit, tr)}"
+    goal = goal_text(target, unit, tr)
+    if status == NO_CLEAR_CHANGE:
+        first = _("%(value)s in %(year)s", value=format_value(row["baseline_value"], unit, tr),
+                  year=row["baseline_year"])  # fmt: skip
+        return _(
+            "No clear change: %(first)s and %(latest)s differ by less than the rounding or stated uncertainty of the "
+            "published figures, so no direction can be claimed (%(goal)s not reached).",
+            first=first,
+            latest=latest,
+            goal=goal,
+        )
+    moving, span = moving_text(row, "observed", unit, tr), f"{row['baseline_year']}–{row['latest_year']}"
+    needed = _("%(change)s from %(year)s", year=max(as_of, row["latest_year"]),
+               change=change_text(pace_value(row, "required"), pace_text(row, "required", unit, tr), tr))  # fmt: skip
     if status == MOVING_AWAY:
-        return f"{moving} ({span}), away from the target of {goal}."
+        return _("%(moving)s (%(span)s), away from the target of %(goal)s.", moving=moving, span=span, goal=goal)
     if status == ON_TRACK:
-        return f"{moving} ({span}): at this pace it reaches {goal} ({needed} is needed)."
-    return f"{moving} ({span}), but reaching {goal} needs {needed}."
+        return _("%(moving)s (%(span)s): at this pace it reaches %(goal)s (%(needed)s is needed).",
+                 moving=moving, span=span, goal=goal, needed=needed)  # fmt: skip
+    return _("%(moving)s (%(span)s), but reaching %(goal)s needs %(needed)s.",
+             moving=moving, span=span, goal=goal, needed=needed)  # fmt: skip
 
 
-def target_passed_text(year: int, latest: float, latest_year: int, unit: str, as_of: int) -> str:
-    """'Target year 2025 passed: 138 million remain (2024).' (the year itself: 'is this year')."""
-    when = "is this year" if int(year) == int(as_of) else "passed"
+def remaining_text(latest: float, latest_year: int, unit: str, tr: Phrasing = ENGLISH) -> str:
+    """'138 million remain (2024).' (counts) or 'the latest value is 31.5 % (2021).' (levels)."""
+    value = format_value(latest, unit, tr)
     if unit == "count":
-        return f"Target year {int(year)} {when}: {format_value(latest, unit)} remain ({int(latest_year)})."
-    return f"Target year {int(year)} {when}: the latest value is {format_value(latest, unit)} ({int(latest_year)})."
+        return tr.gettext("%(value)s remain (%(year)s).", value=value, year=int(latest_year))
+    return tr.gettext("the latest value is %(value)s (%(year)s).", value=value, year=int(latest_year))
 
 
-def change_noun(value: float) -> str:
-    """'a fall of' or 'a rise of' for a signed pace."""
-    return "a rise of" if not _missing(value) and value > 0 else "a fall of"
+def target_passed_text(year: int, latest: float, latest_year: int, unit: str, as_of: int, tr=ENGLISH) -> str:
+    """'Target year 2025 passed: 138 million remain (2024).' (the year itself: 'is this year')."""
+    rest = remaining_text(latest, latest_year, unit, tr)
+    if int(year) == int(as_of):
+        return tr.gettext("Target year %(year)s is this year: %(rest)s", year=int(year), rest=rest)
+    return tr.gettext("Target year %(year)s passed: %(rest)s", year=int(year), rest=rest)
 
 
-def trend_text(row: dict, unit: str) -> str:
+def trend_text(row: dict, unit: str, tr: Phrasing = ENGLISH) -> str:
     """'Falling 0.80 percentage points a year (2013–2022).' or 'No clear change (2013–2022) …' for a trend."""
     span = f"{row['baseline_year']}–{row['latest_year']}"
     if row.get("trend") == NO_CLEAR_CHANGE:
-        return f"No clear change ({span}): the difference is within the rounding or stated uncertainty."
-    observed = pace_value(row, "observed")
-    return f"{direction_word(observed)} {pace_text(row, 'observed', unit)} ({span})."
+        return tr.gettext(
+            "No clear change (%(span)s): the difference is within the rounding or stated uncertainty.", span=span
+        )
+    return tr.gettext("%(moving)s (%(span)s).", moving=moving_text(row, "observed", unit, tr), span=span)
 
 
-def needed_text(row: dict, target, unit: str, needed: float) -> str:
+def needed_pace(row: dict) -> float:
+    """For a passed target year: the pace from the first point that would have reached the target in time
+    (compound rate on the relative basis, else change per year; NaN when not computable)."""
+    first, target = row["baseline_value"], row["target_value"]
+    years = 0 if _missing(row["target_year"]) else int(row["target_year"]) - int(row["baseline_year"])
+    if years <= 0 or _missing(target):
+        return math.nan
+    if row.get("basis") == "relative":
+        return (target / first) ** (1.0 / years) - 1.0 if first > 0 and target > 0 else math.nan
+    return (target - first) / years
+
+
+def needed_text(row: dict, target, unit: str, tr: Phrasing = ENGLISH) -> str:
     """' Reaching zero by 2025 from 2013 would have needed a fall of 1.25 percentage points a year.'"""
+    needed = needed_pace(row)
     if _missing(needed) or int(row["baseline_year"]) >= int(target.year):
         return ""
-    pace = format_rate(needed) if row.get("basis") == "relative" else format_change(needed, unit)
-    goal = f"{target_text(target.value, unit)} by {target.year}"
-    return f" Reaching {goal} from {row['baseline_year']} would have needed {change_noun(needed)} {pace}."
+    pace = format_rate(needed, tr) if row.get("basis") == "relative" else format_change(needed, unit, tr)
+    text = tr.gettext(
+        "Reaching %(goal)s from %(year)s would have needed %(change)s.",
+        goal=goal_text(target, unit, tr),
+        year=row["baseline_year"],
+        change=change_text(needed, pace, tr),
+    )
+    return " " + text
 
 
-def latest_short(row: dict, unit: str) -> str:
+def latest_short(row: dict, unit: str, tr: Phrasing = ENGLISH) -> str:
     """'31.5 % (2021)': the latest value and its year, as the cards and the passed-target text say it."""
-    return f"{format_value(row['latest_value'], unit)} ({int(row['latest_year'])})"
+    return f"{format_value(row['latest_value'], unit, tr)} ({int(row['latest_year'])})"

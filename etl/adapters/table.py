@@ -78,13 +78,6 @@ def skip_blank_rows(table: FileTable) -> FileTable:
     return table
 
 
-def release(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop a file's cells (and a raw table) once its observations are built: `raw` can no longer be read."""
-    tables = "SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name IN ('cells_read', 'raw')"
-    for name in db.column(con, tables):
-        con.execute(f"DROP TABLE {name}")
-
-
 def without(rows: list[int]) -> str:
     """A WHERE clause leaving out the given raw rows (empty when there are none)."""
     listed = ", ".join(str(int(r)) for r in sorted(set(rows)))

@@ -1,0 +1,157 @@
+"""Text the data carry, in the reader's language: progress reasons (stored in English, re-worded at render time),
+and the cache warmed in every language."""
+
+from __future__ import annotations
+
+import importlib
+import re
+
+import flask
+import pytest
+
+from tests.conftest import find, texts
+from web import i18n
+
+#: Phrases of the English progress reasons (warehouse/progress_text.py) that no French or Spanish page may show.
+ENGLISH_REASON = re.compile(
+    r"Not assessed|comparable data point|percentage points a year|\ba year\b|\bFalling\b|\bRising\b|Target year|"
+    r"would have needed|at this pace|No clear change|latest value|is needed|needs a fall|per 1,000"
+)
+
+
+def reasons_in(lang: str, app, release, rows) -> list[str]:
+    from dashboards import _reason  # noqa: PLC0415 - registered by create_app
+
+    with app.server.test_request_context(f"/?lang={lang}"):
+        return [_reason.reworded(release, r) for r in rows.to_dict("records")]
+
+
+@pytest.mark.realdata
+def test_every_reason_is_reworded_from_its_row_as_stored_in_english_and_translated(real_warehouse, real_release, app):
+    rows = real_warehouse.progress(real_release)
+    statuses = set(rows["status"])
+    assert {"target missed", "insufficient data", "not assessed"} <= statuses
+    english = reasons_in("en", app, real_release, rows)
+    assert [i for i, (a, b) in enumerate(zip(english, rows["reason"], strict=True)) if a != b] == []
+    for lang, word in (("fr", "cible"), ("es", "meta")):
+        worded = reasons_in(lang, app, real_release, rows)
+        leaked = [text for text in worded if ENGLISH_REASON.search(text)]
+        assert leaked == [], f"{lang}: {leaked[:3]}"
+        assert sum(word in text for text in worded) > len(worded) / 10
+        assert any(re.search(r"\d,\d\s?%", text) for text in worded)  # 12,4 % as both write it
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_every_status_sentence_is_translated(app, lang):
+    """Statuses the real release lacks today (on track, too slow, no clear change, target met), from engine rows."""
+    from dashboards import _reason  # noqa: PLC0415
+    from etl.progress import Series, Target, assess  # noqa: PLC0415
+    from warehouse import progress_text as words  # noqa: PLC0415
+
+    target, nan = Target(0.0, 2030, unit="percent"), float("nan")
+    cases = {
+        (2016, 2020, 2024): (30.0, 20.0, 10.0),  # falling fast: on track
+        (2016, 2020, 2025): (30.0, 29.0, 28.0),  # falling slowly: too slow
+        (2018, 2024): (10.0, 12.0),  # rising: moving away
+        (2020, 2025): (64.0, 63.5),  # within rounding: no clear change
+        (2021,): (0.0,),  # target met
+    }
+    rows = []
+    for years, values in cases.items():
+        series = Series(("x", "NPL", "total", "5-17", "s", ""), years, values, (nan,) * len(years),
+                        (nan,) * len(years), (1.0,) * len(years))  # fmt: skip
+        rows.append(assess(series, target, 2026))
+    assert {r["status"] for r in rows} == {words.ON_TRACK, words.TOO_SLOW, words.MOVING_AWAY, words.NO_CLEAR_CHANGE,
+                                           words.TARGET_MET}  # fmt: skip
+    with app.server.test_request_context(f"/?lang={lang}"):
+        worded = [words.reason(r, target, 2026, _reason.phrasing()) for r in rows]
+    assert [w for w in worded if ENGLISH_REASON.search(w) or "%(" in w or " by 2030" in w] == []
+    assert all("2030" in w for w in worded[:4])
+
+
+@pytest.mark.realdata
+def test_the_french_progress_table_gives_its_reasons_in_french(real_warehouse, app):
+    from dashboards import progress  # noqa: PLC0415
+
+    with app.server.test_request_context("/?lang=fr"):
+        *_, rows, _summary, _search = progress.update_view("child_labour_ilostat", "", "", "")
+    reasons = [r["reason"] for r in rows]
+    assert reasons and [r for r in reasons if ENGLISH_REASON.search(r)] == []
+    assert any("Année cible 2025 dépassée" in r for r in reasons)
+    assert any(re.search(r"\d,\d+ points? de pourcentage par an", r) for r in reasons)
+    assert {r["trend"] for r in rows} & {"en baisse", "en hausse", "stable", "pas de changement net"}
+
+
+@pytest.mark.realdata
+def test_the_spanish_country_page_states_progress_in_spanish(real_warehouse, app):
+    page = importlib.import_module("dashboards.country")
+    with app.server.test_request_context("/country/BGD?lang=es"):
+        tree = page.layout(iso3="BGD")
+    shown = texts(find(tree, "country-survey")) + " " + texts(find(tree, "delta-bgd"))
+    assert "Avances (ILOSTAT, 5 a 17 años, meta incumplida)" in shown
+    assert ENGLISH_REASON.search(shown) is None, shown
+    assert "Año meta 2025 superado" in shown
+    assert not re.search(r"annual (rate|change)|least-squares|two-point|standard error|reported intervals", shown)
+
+
+def test_warm_renders_the_pages_in_every_language(synthetic_release, isolated_env):
+    import app as webapp  # noqa: PLC0415 - built over the test's data folder
+    from cli import warm  # noqa: PLC0415
+
+    dash_app, seen = webapp.create_app(), set()
+    dash_app.server.before_request(lambda: seen.add((flask.request.path, i18n.lang())))
+    results = warm.warm(dash_app, ["/progress"])
+    assert set(results) == {"/progress", "/progress?lang=fr", "/progress?lang=es"}
+    assert all(status == 200 for status, _seconds in results.values())
+    assert {lang for path, lang in seen if path == "/_dash-update-component"} == {"en", "fr", "es"}
+
+
+@pytest.mark.parametrize(
+    ("english", "lang", "expected"),
+    [
+        (
+            "not stated; latest date in file 2013-10-17",
+            "fr",
+            "non indiqué ; dernière date du fichier : 17 octobre 2013",
+        ),
+        (
+            "not stated; latest date in file 2013-10-17",
+            "es",
+            "no indicado; última fecha del archivo: 17 de octubre de 2013",
+        ),
+        (
+            "ILAB report year 2016 (status Yes/No, no date)",
+            "es",
+            "año del informe ILAB 2016 (situación Sí/No, sin fecha)",
+        ),
+        ("requested support (2018)", "es", "solicitó apoyo (2018)"),
+        ("2020-08-28", "fr", "28 août 2020"),
+        ("requested support (2018)", "en", "requested support (2018)"),
+        ("a phrase of another form", "es", "a phrase of another form"),
+        ("fit: slope ± t(0.975, 3 df) × standard error", "fr", "ajustement : pente ± t(0,975 ; 3 ddl) × erreur type"),
+    ],
+)
+def test_phrases_of_the_data_are_worded_in_the_readers_language(app, english, lang, expected):
+    from dashboards import _phrases  # noqa: PLC0415
+
+    with app.server.test_request_context(f"/?lang={lang}"):
+        assert _phrases.localized(english) == expected
+
+
+@pytest.mark.realdata
+def test_every_as_of_pathfinder_status_and_pace_method_of_the_release_has_a_known_form(
+    real_warehouse, real_release, app
+):
+    from dashboards import _phrases  # noqa: PLC0415
+
+    texts_ = set(real_warehouse.commitments(real_release)["as_of"].dropna())
+    texts_ |= set(real_warehouse.countries(real_release)["pathfinder_status"].dropna())
+    progress = real_warehouse.progress(real_release)
+    texts_ |= set(progress["method"].dropna()) | set(progress["band_method"].dropna())
+    assert len(texts_) > 5 and [t for t in texts_ if not _phrases.known(t)] == []
+    page = importlib.import_module("dashboards.country")
+    with app.server.test_request_context("/country/NPL?lang=es"):
+        shown = texts(page.layout(iso3="NPL"))
+    assert "no indicado; última fecha del archivo: 17 de octubre de 2013" in shown
+    assert "solicitó apoyo (2018)" in shown
+    assert not re.search(r"latest date in file|report year|requested support|status Yes/No", shown)
