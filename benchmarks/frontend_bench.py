@@ -5,7 +5,8 @@ in a temporary git worktree) and of this checkout, over the same release, in the
 - warm: navigation start to every graph in view drawn (browser clock), median of repeated loads in one browser
   after a first visit, for the main pages; also when the page's text (headline numbers) first showed, and how
   many graphs were drawn;
-- Slow 4G: a new browser (empty cache) per visit, with Chromium's network emulation (DevTools
+- Slow 4G: a new browser (empty cache) per visit, in the desktop window and in a phone viewport (390×844),
+  with Chromium's network emulation (DevTools
   `Network.emulateNetworkConditions`: 150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up), navigation start to
   every graph in view drawn, the bytes the browser received (compressed, headers included), the requests and the
   Dash callback requests among them; median of the visits.
@@ -26,12 +27,14 @@ from pathlib import Path
 from benchmarks import page_bench, results
 from tests.servers import ROOT, Gunicorn
 
-HEADING = "Page loads and Slow 4G (benchmarks/frontend_bench.py)"
+HEADING = "Page loads and Slow 4G, desktop and phone (benchmarks/frontend_bench.py)"
 #: path -> selector that shows the page's own content has arrived
 PAGES = {"/": "#home-headlines", "/country/NPL": "#country-name", "/indicator/child_labour_5_17": "#indicator-name",
          "/coverage": "#coverage-matrix", "/progress": "#progress-summary"}  # fmt: skip
 SLOW_PAGES = ("/", "/country/NPL")
 SLOW_4G = {"offline": False, "latency": 150, "downloadThroughput": 1_600_000 / 8, "uploadThroughput": 750_000 / 8}
+#: Slow 4G visits in the benchmark's desktop window and in a phone's viewport (Lighthouse's mobile profile)
+WINDOWS = {"desktop": None, "phone": {"width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": True}}
 SHOWN_JS = """return [window.delta87Shown,
   [...document.querySelectorAll('.dash-graph')].filter(g => g.querySelector('.main-svg')).length]"""
 
@@ -58,9 +61,9 @@ def warm_ms(port: int, repeat: int) -> dict[str, tuple[float, float, int]]:
         driver.quit()
 
 
-def slow_visit(port: int, path: str) -> tuple:
-    """One first visit over emulated Slow 4G in a new browser: (ms to every graph in view drawn, bytes received,
-    requests, callback requests, the largest transfers)."""
+def slow_visit(port: int, path: str, window: dict | None = None) -> tuple:
+    """One first visit over emulated Slow 4G in a new browser (in `window`'s emulated viewport, if given): (ms to
+    every graph in view drawn, bytes received, requests, callback requests, the largest transfers)."""
     from selenium import webdriver  # noqa: PLC0415 - only when measuring
 
     options = webdriver.ChromeOptions()
@@ -73,6 +76,8 @@ def slow_visit(port: int, path: str) -> tuple:
     try:
         driver.execute_cdp_cmd("Network.enable", {})
         driver.execute_cdp_cmd("Network.emulateNetworkConditions", SLOW_4G)
+        if window:
+            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", window)
         ms = page_bench.drawn_ms(driver, port, path, PAGES[path])
         events = [json.loads(e["message"])["message"] for e in driver.get_log("performance")]
     finally:
@@ -87,12 +92,13 @@ def slow_visit(port: int, path: str) -> tuple:
 
 
 def slow_4g(port: int, visits: int) -> dict[str, tuple]:
-    """Median time, bytes, requests and callback requests of first visits to each page over Slow 4G, and the
-    largest transfers of the last visit."""
+    """Median time, bytes, requests and callback requests of first visits to each page over Slow 4G in each
+    window, and the largest transfers of the last visit; keyed by (window, path)."""
     out = {}
-    for path in SLOW_PAGES:
-        runs = [slow_visit(port, path) for _ in range(visits)]
-        out[path] = (*(statistics.median(r[i] for r in runs) for i in range(4)), runs[-1][4])
+    for name, window in WINDOWS.items():
+        for path in SLOW_PAGES:
+            runs = [slow_visit(port, path, window) for _ in range(visits)]
+            out[name, path] = (*(statistics.median(r[i] for r in runs) for i in range(4)), runs[-1][4])
     return out
 
 
@@ -118,8 +124,8 @@ def report(data: str, baseline: str, runs: dict, load: tuple[float, float, float
         drawn, shown, graphs = run["warm"][path]
         return f"{drawn:.0f} (text {shown:.0f}; {graphs:.0f} graphs)"
 
-    def slow_cell(run: dict, path: str) -> str:
-        ms, received, requests, callbacks, _ = run["slow"][path]
+    def slow_cell(run: dict, key: tuple) -> str:
+        ms, received, requests, callbacks, _ = run["slow"][key]
         return f"{ms / 1000:.1f} s, {received / 1e6:.2f} MB, {requests:.0f} requests ({callbacks:.0f} callbacks)"
 
     warm = "\n".join(
@@ -127,11 +133,12 @@ def report(data: str, baseline: str, runs: dict, load: tuple[float, float, float
         for p in PAGES
     )
     slow = "\n".join(
-        f"| {p} | {slow_cell(base, p)} | {slow_cell(ours, p)} "
-        f"| {'met' if ours['slow'][p][0] <= 5000 and ours['slow'][p][1] <= 1_000_000 else 'NOT met'} |"
+        f"| {p} ({w}) | {slow_cell(base, (w, p))} | {slow_cell(ours, (w, p))} "
+        f"| {'met' if ours['slow'][w, p][0] <= 5000 and ours['slow'][w, p][1] <= 1_000_000 else 'NOT met'} |"
+        for w in WINDOWS
         for p in SLOW_PAGES
     )
-    transfers = "\n".join(f"- {p}: {largest(ours['slow'][p][4])}" for p in SLOW_PAGES)
+    transfers = "\n".join(f"- {p} ({w}): {largest(ours['slow'][w, p][4])}" for w in WINDOWS for p in SLOW_PAGES)
     return f"""Data: {data}. Server: `delta87 serve` (nginx in front of gunicorn, 2 workers, page cache filled by one visit);
 headless Chromium (1366×900 window) on the same 2 cores. Before = commit {baseline}, after = this checkout, both
 served in the same run over the same release. Load average before the run {load[0]:.1f}, {load[1]:.1f}, {load[2]:.1f}
@@ -145,7 +152,9 @@ headline numbers first showed, and the graphs drawn; charts below the fold are d
 {warm}
 
 First visit, empty browser cache, Slow 4G emulation (150 ms, 1.6 Mbit/s down, 750 kbit/s up): time to every
-graph in view drawn, bytes received, requests and Dash callback requests among them (median of the visits):
+graph in view drawn, bytes received, requests and Dash callback requests among them (median of the visits), in
+the 1366×900 window (desktop) and in a phone's viewport (phone: 390×844 at 3× pixel density, touch, as Lighthouse's
+mobile profile emulates it; the CPU is not slowed down):
 
 | page | before | after | goal ≤ 5 s and ≤ 1.0 MB |
 |---|---:|---:|---|

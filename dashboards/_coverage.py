@@ -33,6 +33,10 @@ NATURES = (
     ("detected", N_("detected"), "#E69F00"),
     ("reported", N_("reported"), "#999999"),
 )
+#: The matrix's label size (px), and a width per character (in em) that no label of the sans-serif fonts exceeds
+FONT_SIZE = 11
+LABEL_EM = 0.6
+COLUMN_PX = 12
 GROUPINGS = (
     ("sdg_region", N_("SDG regions")),
     ("ilo_region", N_("ILO regions")),
@@ -120,14 +124,30 @@ def matrix_figure(grid: pd.DataFrame, labels: dict[str, str], colour_by: str = "
         heat,
         layout={
             "height": height,
-            "margin": {"l": 10, "r": 10, "t": 150, "b": 10},
-            "font": {"family": FONT, "size": 11},
+            "margin": label_margins(names, list(heat.x)),
+            "font": {"family": FONT, "size": FONT_SIZE},
             "plot_bgcolor": "#F1F3F5",
             "paper_bgcolor": "white",
-            "xaxis": {"side": "top", "tickangle": -40, "automargin": True, "fixedrange": True, "showgrid": False},
-            "yaxis": {"autorange": "reversed", "automargin": True, "fixedrange": True, "showgrid": False},
+            "xaxis": {"side": "top", "tickangle": -40, "automargin": False, "fixedrange": True, "showgrid": False},
+            "yaxis": {"autorange": "reversed", "automargin": False, "fixedrange": True, "showgrid": False},
         },
     )
+
+
+def label_margins(rows: list[str], columns: list[str]) -> dict[str, int]:
+    """Margins that hold the row names (left) and the column labels slanted at 40° above the matrix (top, and
+    right of the last columns), from their lengths: Plotly's automargin measures each of ~200 labels and draws
+    the chart twice, the slowest part of the page."""
+    width = LABEL_EM * FONT_SIZE
+    slanted = [width * len(str(label)) for label in columns] or [0]
+    # each column is at least COLUMN_PX wide, so a label reaches that much less past the last column per column
+    right = max(0.77 * w - COLUMN_PX * (len(slanted) - 1 - i) for i, w in enumerate(slanted))
+    return {
+        "l": round(width * max((len(str(row)) for row in rows), default=1)) + 12,
+        "r": max(10, round(right) + 6),
+        "t": round(0.65 * max(slanted) + FONT_SIZE) + 16,
+        "b": 10,
+    }
 
 
 def _when(year, period) -> str | None:

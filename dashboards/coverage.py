@@ -42,7 +42,7 @@ def layout(region: str | None = None, colour: str | None = None, **_query):
         html.A(_("About data gaps and comparability"), href="/learn/data-gaps-and-comparability"),
     ]
     options, region, colour = initial_view(release, region, colour)
-    figure, table, summary = _coverage.matrix_view(release, region, colour)  # the first view, without a round trip
+    figure, _table, summary = _coverage.matrix_view(release, region, colour)  # the first view, without a round trip
     return html.Div(
         [
             html.H1(_("Data coverage and gaps")),
@@ -55,7 +55,9 @@ def layout(region: str | None = None, colour: str | None = None, **_query):
                 className="coverage-scroll",
             ),
             dcc.Location(id="coverage-go", refresh=True),
-            html.Details([html.Summary(_("Show the matrix as a table")), html.Div(table, id="coverage-table")]),
+            html.Details(  # the table (a cell per country and indicator) is built when the reader opens it
+                [html.Summary(_("Show the matrix as a table"), id="coverage-table-open"), html.Div(id="coverage-table")]
+            ),
         ],
         id="coverage-page",
     )
@@ -107,25 +109,45 @@ def controls(options: list[dict], region_value: str = "", colour_value: str = "a
 
 @callback(
     Output("coverage-matrix", "figure"),
-    Output("coverage-table", "children"),
     Output("coverage-summary", "children"),
     Input("coverage-region", "value"),
     Input("coverage-colour", "value"),
     prevent_initial_call=True,  # the layout draws the first view
 )
 def update_matrix(group: str | None, colour_by: str | None):
-    """Redraw the matrix and its table for a region and a colouring."""
+    """Redraw the matrix for a region and a colouring."""
     try:
         release = _data.release()
     except ReleaseError as exc:
-        return (
-            go.Figure(layout={"height": 200}),
-            c.notice(_("No data release is available: %(exc)s", exc=exc), "warning"),
-            "",
+        return go.Figure(layout={"height": 200}), c.notice(
+            _("No data release is available: %(exc)s", exc=exc), "warning"
         )
+    figure, _table, summary = _coverage.matrix_view(release, *_view(release, group, colour_by))
+    return figure, summary
+
+
+@callback(
+    Output("coverage-table", "children"),
+    Input("coverage-table-open", "n_clicks"),
+    Input("coverage-region", "value"),
+    Input("coverage-colour", "value"),
+    prevent_initial_call=True,
+)
+def update_table(opened: int | None, group: str | None, colour_by: str | None):
+    """The matrix as a table, once the reader has opened it (and for each region after that)."""
+    if not opened:
+        return no_update
+    try:
+        release = _data.release()
+    except ReleaseError as exc:
+        return c.notice(_("No data release is available: %(exc)s", exc=exc), "warning")
+    return _coverage.matrix_view(release, *_view(release, group, colour_by))[1]
+
+
+def _view(release: Release, group: str | None, colour_by: str | None) -> tuple[str, str]:
+    """The region and colouring a callback was sent, checked against the release's choices."""
     group = inputs.choice(group, "region", [o["value"] for o in region_options(release)], default="")
-    colour_by = inputs.choice(colour_by, "colour", COLOURINGS, default="age")
-    return _coverage.matrix_view(release, group, colour_by)
+    return group, inputs.choice(colour_by, "colour", COLOURINGS, default="age")
 
 
 @callback(Output("coverage-go", "href"), Input("coverage-matrix", "clickData"), prevent_initial_call=True)

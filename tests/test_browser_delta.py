@@ -37,6 +37,8 @@ def test_coverage_and_brief_render_without_console_errors_and_the_brief_fits_one
         timeout=10,
     )
     dash_duo.wait_for_element("#coverage-matrix .main-svg")
+    dash_duo.find_element("#coverage-table-open").click()  # the table is built when the reader opens it
+    dash_duo.wait_for_element("#coverage-table table th")
     assert dash_duo.find_element("#coverage-table table th").get_attribute("textContent") == "Country"
     assert "Synthetic Beta" in dash_duo.find_element("#coverage-table table").get_attribute("textContent")
     dash_duo.select_dcc_dropdown("#coverage-region", value="SDG regions: Latin America and the Caribbean")

@@ -1,5 +1,6 @@
 """Every page on a phone (390×844) in headless Chromium: no horizontal overflow, no serious or critical axe-core
-violations, charts drawn with the partial plotly.js bundle only; the desktop search field; /coverage links.
+violations, charts drawn with the partial plotly.js bundle only; no horizontal overflow on a laptop (1366×900);
+the desktop search field; /coverage links.
 
 Data: the real warehouse when the ETL works, else the SYNTHETIC release (the `countries` fixture).
 """
@@ -66,6 +67,20 @@ def test_every_page_fits_a_phone_is_accessible_and_draws_only_bundled_traces(das
     assert problems == {}, json.dumps(problems, indent=1)
     assert graphs >= 5  # the sweep saw charts drawn
     assert dash_duo.get_logs() == []
+
+
+def test_no_page_scrolls_sideways_on_a_laptop(dash_duo, countries, app):
+    # a laptop window, scroll bar included: the navigation bar's links, search box and language links must fit
+    rich, _ = countries
+    dash_duo.start_server(app)
+    dash_duo.driver.set_window_size(1366, 900)
+    overflowing = {}
+    for path in pages(rich):
+        visit(dash_duo, path, "#_pages_content > *")
+        wait_until(dash_duo, lambda d: d.execute_script(SETTLED), 30)
+        if dash_duo.driver.execute_script(OVERFLOW) > 0:
+            overflowing[path] = dash_duo.driver.execute_script(WIDEST)
+    assert overflowing == {}
 
 
 #: Graphs drawn, and chart placeholders still waiting below the fold.

@@ -2,7 +2,8 @@
 
 Dash's JavaScript bundles are large (plotly.js above all) and the same for every visitor, so the
 compressed bytes of fingerprinted files under /_dash-component-suites/ are kept per worker: each file is
-compressed once per encoding instead of once per visitor. The key is the file, never the query string or the
+compressed once per encoding instead of once per visitor (brotli at its highest level, made once and kept on disk
+for every worker: `BundleCache`). The key is the file, never the query string or the
 fingerprint (Dash serves the same file whatever they say), so junk URLs cannot make a bundle be compressed
 again. Everything else is compressed per response.
 brotli is a dependency of flask-compress itself on CPython, so it needs no line of its own in pyproject.toml.
@@ -10,11 +11,18 @@ brotli is a dependency of flask-compress itself on CPython, so it needs no line 
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 import threading
+from pathlib import Path
 
+import brotli
 from dash.fingerprint import check_fingerprint
 from flask import Flask, Request, Response, request
 from flask_compress import Compress
+
+import config
 
 #: Dash serves its bundles under this prefix with a version fingerprint in the name (cached for a year), and
 #: our assets under /assets/ with `?m=<mtime>` appended: both are the same bytes for every visitor.
@@ -26,22 +34,58 @@ _NOT_CACHED = "-"
 
 
 class BundleCache:
-    """A per-worker store of compressed bundles; ignores every key that is not a bundle."""
+    """A per-worker store of compressed bundles; ignores every key that is not a bundle.
 
-    def __init__(self, max_entries: int = 256) -> None:
+    A bundle's brotli bytes are replaced by the same at brotli's highest level (a tenth smaller, too slow to make
+    while a visitor waits): made once in the background from the first response's bytes and kept in `folder`,
+    named by the content's hash, so every worker and every restart of the same code reuses them.
+    """
+
+    def __init__(self, max_entries: int = 256, folder: Path | None = None) -> None:
         self._data: dict[str, bytes] = {}
         self._lock = threading.Lock()
         self.max_entries = max_entries
+        self.folder = folder
 
     def get(self, key: str) -> bytes | None:
         return self._data.get(key)
 
     def set(self, key: str, value: bytes) -> None:
-        if key.endswith(";" + _NOT_CACHED):
+        if key.endswith(";" + _NOT_CACHED) or key in self._data or len(self._data) >= self.max_entries:
             return
+        if key.startswith("br;") and self.folder is not None:
+            data = brotli.decompress(value)
+            kept = _read(self._path(data))
+            if kept is None:
+                threading.Thread(target=self._densify, args=(key, data), daemon=True).start()
+            value = kept or value
         with self._lock:
             if key not in self._data and len(self._data) < self.max_entries:
                 self._data[key] = value
+
+    def _path(self, data: bytes) -> Path:
+        return self.folder / f"{hashlib.sha256(data).hexdigest()[:40]}.br"
+
+    def _densify(self, key: str, data: bytes) -> None:
+        """Compress at the highest level, keep the result for the other workers, serve it from now on."""
+        compressed = brotli.compress(data, quality=11)
+        path = self._path(data)
+        try:  # written whole, then renamed: a worker reading it meanwhile never sees half a file
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as tmp:
+                tmp.write(compressed)
+            os.replace(tmp.name, path)
+        except OSError:
+            pass  # an unwritable cache folder costs this compression again in the next worker, nothing more
+        with self._lock:
+            self._data[key] = compressed
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def bundle_key(request: Request) -> str:
@@ -91,7 +135,8 @@ def install(server: Flask) -> None:
     server.config.setdefault("COMPRESS_BR_LEVEL", 5)
     server.config.setdefault("COMPRESS_LEVEL", 6)
     server.config.setdefault("COMPRESS_MIN_SIZE", 500)
-    server.config.setdefault("COMPRESS_CACHE_BACKEND", BundleCache)
+    folder = config.settings().cache_dir / "bundles"
+    server.config.setdefault("COMPRESS_CACHE_BACKEND", lambda: BundleCache(folder=folder))
     server.config.setdefault("COMPRESS_CACHE_KEY", bundle_key)
     compress = Compress(server)  # one per server: its settings and bundle cache belong to that app
     compress.compress_mimetypes_set |= {"text/csv", "application/geo+json"}  # downloads and map shapes
