@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.results import write_section
+from warehouse.schema import OBSERVATIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = Path(__file__).resolve().parent / "_work"
@@ -172,7 +173,8 @@ def markdown(result: dict) -> str:
         "Both ingest variants read the file with DuckDB's `read_csv`. Ours then does what a release needs and the "
         "baseline does not: it keeps the cells as text and maps the distinct values of each column in Python "
         "(areas, sexes, ages, years, values that are not plain numbers), joins those mapping tables, groups the "
-        "observations by key to find duplicates, checks each unit's range, and writes 15 columns sorted by the "
+        f"observations by key to find duplicates, checks each unit's range, and writes the release's {len(OBSERVATIONS)} "
+        "columns sorted by the "
         "observation key where the baseline writes the file's 7 columns as they come (DuckDB's Parquet writer "
         "builds a dictionary for every text column, constant ones included). DuckDB works within "
         "etl.db.MEMORY_LIMIT and spills to disk beyond it, which bounds the peak RSS and costs some time.\n"

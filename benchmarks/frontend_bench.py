@@ -11,7 +11,9 @@ in a temporary git worktree) and of this checkout, over the same release, in the
   every graph in view drawn, the bytes the browser received (compressed, headers included), the requests and the
   Dash callback requests among them; median of the visits.
 Goals (issue 14): warm <= 1.0 s; Slow 4G first visit of / and /country/<ISO3> <= 5 s and <= 1.0 MB.
-Usage: python -m benchmarks.frontend_bench [--baseline REF] [--repeat 5] [--visits 3] [--synthetic]
+With --lang fr|es the after run opens every page with ?lang= (the baseline as given, e.g. --baseline HEAD for the
+same code in English), and the section is written under its own heading.
+Usage: python -m benchmarks.frontend_bench [--baseline REF] [--lang fr] [--repeat 5] [--visits 3] [--synthetic]
 """
 
 from __future__ import annotations
@@ -39,29 +41,29 @@ SHOWN_JS = """return [window.delta87Shown,
   [...document.querySelectorAll('.dash-graph')].filter(g => g.querySelector('.main-svg')).length]"""
 
 
-def load(driver, port: int, path: str) -> tuple[float, float, int]:
+def load(driver, port: int, path: str, query: str = "") -> tuple[float, float, int]:
     """One load: (ms to every graph in view drawn, ms to the page's text shown, graphs drawn)."""
-    drawn = page_bench.drawn_ms(driver, port, path, PAGES[path])
+    drawn = page_bench.drawn_ms(driver, port, path + query, PAGES[path])
     shown, graphs = driver.execute_script(SHOWN_JS)
     return drawn, float(shown), int(graphs)
 
 
-def warm_ms(port: int, repeat: int) -> dict[str, tuple[float, float, int]]:
+def warm_ms(port: int, repeat: int, query: str = "") -> dict[str, tuple[float, float, int]]:
     """Median (drawn, text shown) times and graphs drawn of each page, after one visit that fills the browser's
     and the server's caches."""
     driver = page_bench.browser()
     try:
         out = {}
         for path in PAGES:
-            load(driver, port, path)
-            runs = [load(driver, port, path) for _ in range(repeat)]
+            load(driver, port, path, query)
+            runs = [load(driver, port, path, query) for _ in range(repeat)]
             out[path] = tuple(statistics.median(r[i] for r in runs) for i in range(3))
         return out
     finally:
         driver.quit()
 
 
-def slow_visit(port: int, path: str, window: dict | None = None) -> tuple:
+def slow_visit(port: int, path: str, window: dict | None = None, query: str = "") -> tuple:
     """One first visit over emulated Slow 4G in a new browser (in `window`'s emulated viewport, if given): (ms to
     every graph in view drawn, bytes received, requests, callback requests, the largest transfers)."""
     from selenium import webdriver  # noqa: PLC0415 - only when measuring
@@ -78,7 +80,7 @@ def slow_visit(port: int, path: str, window: dict | None = None) -> tuple:
         driver.execute_cdp_cmd("Network.emulateNetworkConditions", SLOW_4G)
         if window:
             driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", window)
-        ms = page_bench.drawn_ms(driver, port, path, PAGES[path])
+        ms = page_bench.drawn_ms(driver, port, path + query, PAGES[path])
         events = [json.loads(e["message"])["message"] for e in driver.get_log("performance")]
     finally:
         driver.quit()
@@ -91,13 +93,13 @@ def slow_visit(port: int, path: str, window: dict | None = None) -> tuple:
     return ms, received, len(sent), sum("_dash-update-component" in p["request"]["url"] for p in sent), transfers
 
 
-def slow_4g(port: int, visits: int) -> dict[str, tuple]:
+def slow_4g(port: int, visits: int, query: str = "") -> dict[str, tuple]:
     """Median time, bytes, requests and callback requests of first visits to each page over Slow 4G in each
     window, and the largest transfers of the last visit; keyed by (window, path)."""
     out = {}
     for name, window in WINDOWS.items():
         for path in SLOW_PAGES:
-            runs = [slow_visit(port, path, window) for _ in range(visits)]
+            runs = [slow_visit(port, path, window, query) for _ in range(visits)]
             out[name, path] = (*(statistics.median(r[i] for r in runs) for i in range(4)), runs[-1][4])
     return out
 
@@ -110,10 +112,10 @@ def largest(transfers: list[tuple]) -> str:
     )
 
 
-def measure(env: dict, root: Path, repeat: int, visits: int) -> dict:
-    """Both measurements against a fresh server of the checkout at `root`."""
+def measure(env: dict, root: Path, repeat: int, visits: int, query: str = "") -> dict:
+    """Both measurements against a fresh server of the checkout at `root` (pages opened with `query`)."""
     with Gunicorn(env, workers=2, log_path=page_bench.WORK / "g.log", root=root) as server:
-        return {"warm": warm_ms(server.port, repeat), "slow": slow_4g(server.port, visits)}
+        return {"warm": warm_ms(server.port, repeat, query), "slow": slow_4g(server.port, visits, query)}
 
 
 def report(data: str, baseline: str, runs: dict, load: tuple[float, float, float]) -> str:
@@ -177,6 +179,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--baseline", default="main", help="git ref served as the baseline (default: main)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--visits", type=int, default=3)
+    parser.add_argument("--lang", choices=("fr", "es"), help="open the after run's pages in this language")
     parser.add_argument("--synthetic", action="store_true")
     args = parser.parse_args(argv)
     root, data = page_bench.build_warehouse(args.synthetic)
@@ -190,12 +193,15 @@ def main(argv: list[str] | None = None) -> None:
             runs = {"before": measure(env, base, args.repeat, args.visits)}
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base)], check=False)
-    runs["after"] = measure(env, ROOT, args.repeat, args.visits)
+    query = f"?lang={args.lang}" if args.lang else ""
+    runs["after"] = measure(env, ROOT, args.repeat, args.visits, query)
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", args.baseline], capture_output=True,
                             text=True, check=False).stdout.strip() or args.baseline  # fmt: skip
     section = report(data, f"{commit} ({args.baseline})", runs, load)
+    if args.lang:
+        section = f"After = this checkout's pages with `{query}`.\n\n" + section
     print(section, flush=True)
-    results.write_section(HEADING, section)
+    results.write_section(HEADING + (f", {query}" if query else ""), section)
 
 
 if __name__ == "__main__":
