@@ -25,13 +25,14 @@ run: $(STAMP) system
 	$(BIN)/delta87 serve
 
 # pytest-xdist: one worker per core (at most 4), each test module whole on one worker (its module fixtures once).
-# The browser tests run after the others, one at a time (two Chromiums on two cores time out); the exit status
-# is the first failing step's.
+# The browser tests and the load tests of real servers (marker `serial`) run after the others, one at a time (two
+# Chromiums on two cores time out; a load test beside another worker misses its deadlines); the exit status is
+# the first failing step's.
 PARALLEL := -n auto --maxprocesses 4 --dist loadfile
 
 test: $(STAMP) system
-	$(BIN)/python -m pytest -q $(PARALLEL) -m "not browser"; status=$$?; \
-		$(BIN)/python -m pytest -q -m browser && exit $$status
+	$(BIN)/python -m pytest -q $(PARALLEL) -m "not browser and not serial"; status=$$?; \
+		$(BIN)/python -m pytest -q -m "browser or serial" && exit $$status
 
 # The edit loop: everything but the browser tests, the slow ones (real servers, long variants) and those that
 # build and read the real release (`pytest -m realdata` runs them).

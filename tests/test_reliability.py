@@ -151,6 +151,7 @@ def _publisher(root: Path, published: dict, times: list[float], load: Load, at: 
 
 
 @pytest.mark.slow
+@pytest.mark.serial
 @pytest.mark.parametrize("seconds", [pytest.param(22.0, id="22s"), pytest.param(60.0, id="60s", marks=SLOW_ONLY)])
 def test_refresh_under_load_serves_one_consistent_release(tmp_path, seconds):
     if not Redis.available() and os.environ.get("CI"):

@@ -21,7 +21,7 @@ from tests import factories as f
 from tests.load import client_address
 from tests.servers import Gunicorn, get
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.serial]
 
 HEADER_TIMEOUT = 4
 PER_CLIENT = 16
