@@ -75,10 +75,16 @@ def _browser_available() -> bool:
 
 @pytest.hookimpl(tryfirst=True)  # marked before `-m "not browser"` selects
 def pytest_collection_modifyitems(config, items):
-    """Browser tests skip on a laptop without Chromium, but under CI a missing browser is a failure."""
+    """Browser tests skip on a laptop without Chromium, but under CI a missing browser is a failure.
+
+    dash.testing stops its test server by raising SystemExit in every thread started since the server began (the
+    app's own background threads too, e.g. the bundle compression in web/compression.py); pytest would report
+    those as unhandled thread exceptions of whichever test is being torn down, so browser tests ignore them."""
+    shutdown = pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
     for item in items:
         if {"dash_duo", "dash_br"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
+            item.add_marker(shutdown)
     if _browser_available():
         return
     if os.environ.get("CI"):
