@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from dashboards import _commitments, _country, _data, _phrases, _pillars, _progress, _reason, _survey_trend
 from dashboards import _components as c
 from warehouse import Release
-from web import i18n
 from web.i18n import N_
 
 INTRO = N_(
@@ -36,7 +35,7 @@ COLUMNS = (
 
 def _percent(value: float) -> str:
     """21.7 % in English (as the country page writes it), the locale's form otherwise."""
-    return f"{value:.1f} %" if i18n.lang() == i18n.DEFAULT else i18n.percent(value, 1)
+    return _reason.phrasing().percent(value, 1)
 
 
 def pathfinders(release: Release) -> pd.DataFrame:

@@ -50,18 +50,6 @@ def compound_rate(years, values) -> float:
     return math.expm1(line_fit(years, np.log(values)).slope)
 
 
-def required_rate(latest: float, target: float, years: float) -> float:
-    """Compound annual rate taking `latest` to `target` in `years` (NaN for a zero value or no time left)."""
-    if years <= 0 or latest <= 0 or target <= 0:
-        return NAN
-    return (target / latest) ** (1.0 / years) - 1.0
-
-
-def required_change(latest: float, target: float, years: float) -> float:
-    """Absolute change per year taking `latest` to `target` in `years` (NaN when no time is left)."""
-    return (target - latest) / years if years > 0 else NAN
-
-
 def slope_range(series, fit: Fit, basis: str) -> tuple[float, float, str] | None:
     """Slowest and fastest plausible slope, and how they were found; None when not estimable."""
     if fit.se is not None:

@@ -67,7 +67,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from etl.pace import NAN, Fit, compound_rate, line_fit, projection, required_change, required_rate
+from etl.pace import NAN, Fit, compound_rate, line_fit, projection
 from warehouse.progress_text import (
     INSUFFICIENT,
     MOVING_AWAY,
@@ -79,6 +79,8 @@ from warehouse.progress_text import (
     TARGET_PASSED,
     TOO_SLOW,
     reason,
+    required_change,
+    required_rate,
 )
 from warehouse.schema import PROGRESS, SORT_KEYS
 

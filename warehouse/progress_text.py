@@ -231,16 +231,25 @@ def trend_text(row: dict, unit: str, tr: Phrasing = ENGLISH) -> str:
     return tr.gettext("%(moving)s (%(span)s).", moving=moving_text(row, "observed", unit, tr), span=span)
 
 
+def required_rate(latest: float, target: float, years: float) -> float:
+    """Compound annual rate taking `latest` to `target` in `years` (NaN for a zero value or no time left)."""
+    if years <= 0 or latest <= 0 or target <= 0:
+        return math.nan
+    return (target / latest) ** (1.0 / years) - 1.0
+
+
+def required_change(latest: float, target: float, years: float) -> float:
+    """Absolute change per year taking `latest` to `target` in `years` (NaN when no time is left)."""
+    return (target - latest) / years if years > 0 else math.nan
+
+
 def needed_pace(row: dict) -> float:
     """For a passed target year: the pace from the first point that would have reached the target in time
     (compound rate on the relative basis, else change per year; NaN when not computable)."""
-    first, target = row["baseline_value"], row["target_value"]
-    years = 0 if _missing(row["target_year"]) else int(row["target_year"]) - int(row["baseline_year"])
-    if years <= 0 or _missing(target):
+    if _missing(row["target_year"]) or _missing(row["target_value"]):
         return math.nan
-    if row.get("basis") == "relative":
-        return (target / first) ** (1.0 / years) - 1.0 if first > 0 and target > 0 else math.nan
-    return (target - first) / years
+    pace = required_rate if row.get("basis") == "relative" else required_change
+    return pace(row["baseline_value"], row["target_value"], int(row["target_year"]) - int(row["baseline_year"]))
 
 
 def needed_text(row: dict, target, unit: str, tr: Phrasing = ENGLISH) -> str:

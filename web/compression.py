@@ -55,9 +55,10 @@ class BundleCache:
             return
         if key.startswith("br;") and self.folder is not None:
             data = brotli.decompress(value)
-            kept = _read(self._path(data))
+            path = self._path(data)
+            kept = _read(path)
             if kept is None:
-                threading.Thread(target=self._densify, args=(key, data), daemon=True).start()
+                threading.Thread(target=self._densify, args=(key, data, path), daemon=True).start()
             value = kept or value
         with self._lock:
             if key not in self._data and len(self._data) < self.max_entries:
@@ -66,10 +67,9 @@ class BundleCache:
     def _path(self, data: bytes) -> Path:
         return self.folder / f"{hashlib.sha256(data).hexdigest()[:40]}.br"
 
-    def _densify(self, key: str, data: bytes) -> None:
-        """Compress at the highest level, keep the result for the other workers, serve it from now on."""
+    def _densify(self, key: str, data: bytes, path: Path) -> None:
+        """Compress at the highest level, keep the result at `path` for the other workers, serve it from now on."""
         compressed = brotli.compress(data, quality=11)
-        path = self._path(data)
         try:  # written whole, then renamed: a worker reading it meanwhile never sees half a file
             path.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as tmp:
