@@ -110,14 +110,11 @@ def _vary(response: flask.Response) -> flask.Response:
 
 def href(path: str) -> str:
     """An internal link that keeps the page's language (`lang=` added when chosen or not English)."""
-    language = chosen() or lang()
-    if not path.startswith("/") or path.startswith(("//", "/assets/", "/api/")):  # the API is in English
-        return path
-    if language == DEFAULT and chosen() is None:
-        return path
+    language = chosen() or (lang() if lang() != DEFAULT else None)
     parts = urlsplit(path)
     query = parse_qsl(parts.query, keep_blank_values=True)
-    if any(key == "lang" for key, _ in query):
+    internal = path.startswith("/") and not path.startswith(("//", "/assets/", "/api/"))  # the API is in English
+    if not internal or language is None or any(key == "lang" for key, _ in query):
         return path
     return urlunsplit(parts._replace(query=urlencode([*query, ("lang", language)])))
 

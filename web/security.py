@@ -42,20 +42,18 @@ def install(server: Flask, app: dash.Dash) -> None:
     """Limit request sizes and add the security headers (with the CSP of `app`'s inline scripts) to every response."""
     server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     server.before_request(refuse_oversized)
-    fixed = [(name.lower(), name, value) for name, value in HEADERS.items()]
     policy: list[str] = []  # computed on the first response, once Dash has registered every inline script
 
     def secure_headers(response: Response) -> Response:
-        headers = response.headers
-        present = {name.lower() for name, _ in headers.items()}
         embed = request.path.startswith(EMBED_PREFIX)
-        for lower, name, value in fixed:
-            if lower not in present and not (embed and lower == "x-frame-options"):
-                headers.add(name, value)
-        if "content-security-policy" not in present:
-            if not policy:
-                policy.append(content_security_policy(app.csp_hashes()))
-            headers.add("Content-Security-Policy", policy[0].replace(FRAME_NONE, FRAME_ANY) if embed else policy[0])
+        for name, value in HEADERS.items():
+            if not (embed and name == "X-Frame-Options"):
+                response.headers.setdefault(name, value)
+        if not policy:
+            policy.append(content_security_policy(app.csp_hashes()))
+        response.headers.setdefault(
+            "Content-Security-Policy", policy[0].replace(FRAME_NONE, FRAME_ANY) if embed else policy[0]
+        )
         return response
 
     server.after_request(secure_headers)
