@@ -1,4 +1,4 @@
-"""The `delta87` command (also `python -m cli`; `python -m etl` runs its `etl` group); help texts are its documentation."""
+"""The `delta87` command (also `python -m cli`; `python -m etl` runs its `etl` group); its help is its documentation."""
 
 from __future__ import annotations
 

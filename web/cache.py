@@ -1,4 +1,4 @@
-"""The one cache: flask-caching, filesystem or Redis (DELTA87_CACHE_URL); an outage costs speed only (README "Cache")."""
+"""The one cache: flask-caching, filesystem or Redis (DELTA87_CACHE_URL); an outage costs only speed (README)."""
 
 from __future__ import annotations
 

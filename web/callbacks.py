@@ -55,10 +55,8 @@ def check_callback_request(app: dash.Dash) -> None:
     for key in ("inputs", "state"):
         _check_dependencies(body.get(key, []), spec.get(key, []), key)
     _check_changed(body.get("changedPropIds", []), spec.get("inputs", []))
-    for item in body.get("inputs", []):
-        if (
-            isinstance(item, dict) and item.get("id") == "_pages_location"
-        ):  # Dash's own page router reads the location as text
+    for item in body.get("inputs", []):  # pattern-matching inputs arrive as lists
+        if isinstance(item, dict) and item.get("id") == "_pages_location":  # Dash's router reads it as text
             _check_location(item.get("property"), item.get("value"))
 
 

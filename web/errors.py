@@ -1,4 +1,4 @@
-"""Errors as JSON (API, Dash) or a plain page: 400 only for validated bad input, else a logged 500, never a traceback."""
+"""Errors as JSON (API, Dash) or a plain page: 400 only for validated bad input, else a logged 500, no traceback."""
 
 from __future__ import annotations
 

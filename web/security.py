@@ -1,4 +1,4 @@
-"""Secure response headers, a Content-Security-Policy Dash works under (tests/test_security.py), a request size limit."""
+"""Secure response headers, a Content-Security-Policy that Dash works under (test_security.py), a body size limit."""
 
 from __future__ import annotations
 
