@@ -100,8 +100,8 @@ class BoundedFileCache(BaseCache):
             self._discard(Path(entry.path))
         return True
 
-    def prune(self) -> int:
-        """Delete junk, and the least recently used entries when there are more than `max_entries`; how many."""
+    def prune(self) -> None:
+        """Delete junk, and the least recently used entries when there are more than `max_entries`."""
         entries, junk = [], []
         now = time.time()
         with os.scandir(self.folder) as listing:
@@ -110,12 +110,11 @@ class BoundedFileCache(BaseCache):
                     entries.append(item)
                 elif not item.name.startswith(TEMPORARY) or now - _mtime(item) > TEMPORARY_GRACE:
                     junk.append(item)
-        removed = sum(self._discard(Path(item.path)) for item in junk)
         if len(entries) > self.max_entries:
-            used = sorted((_mtime(item), item.path) for item in entries)
-            doomed = used[: len(entries) - int(self.max_entries * 0.9)]
-            removed += sum(self._discard(Path(path)) for _, path in doomed)
-        return removed
+            used = sorted(entries, key=_mtime)
+            junk += used[: len(entries) - int(self.max_entries * 0.9)]
+        for item in junk:
+            self._discard(Path(item.path))
 
     @staticmethod
     def _discard(path: Path) -> bool:

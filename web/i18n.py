@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import logging
 import os
 import tempfile
 from datetime import date, datetime
@@ -22,8 +21,6 @@ from babel.messages.pofile import read_po
 from flask_babel import Babel, get_locale
 
 import config
-
-log = logging.getLogger(__name__)
 
 #: The page languages, English first (the default), with each one's name in itself (the switcher's labels).
 LANGUAGES = {"en": "English", "fr": "Français", "es": "Español"}
@@ -62,9 +59,8 @@ def cache_tag(language: str) -> str:
     return f"{language}.{digest.hexdigest()[:10]}"
 
 
-def compile_catalogues(folder: Path) -> list[Path]:
+def compile_catalogues(folder: Path) -> None:
     """Write `messages.mo` beside each `messages.po` that is newer (atomically: workers may start together)."""
-    written = []
     for po in sorted(folder.glob("*/LC_MESSAGES/*.po")):
         mo = po.with_suffix(".mo")
         if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
@@ -75,8 +71,6 @@ def compile_catalogues(folder: Path) -> list[Path]:
         with os.fdopen(fd, "wb") as out:
             write_mo(out, catalogue)
         os.replace(tmp, mo)
-        written.append(mo)
-    return written
 
 
 def chosen() -> str | None:
