@@ -1,9 +1,4 @@
-"""Country attributes and region memberships from the registry's reference datasets.
-
-Each reference dataset names its reader in `handler:`; the readers are the functions in HANDLERS: ISO and M49
-codes with name variants (country-codes.csv), World Bank income groups and regions (CLASS.xlsx), and the ILO /
-Walk Free regions of the GSI 2018. etl/reference.py merges what they read into the countries and regions.
-"""
+"""Country attributes and region memberships read by the registry's reference handlers (HANDLERS)."""
 
 from __future__ import annotations
 

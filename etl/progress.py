@@ -1,62 +1,5 @@
-"""The progress engine: is each series moving fast enough to reach its SDG 8.7 target? (pure, no I/O)
-
-The rules, also explained for readers in content/learn/measuring-progress.md:
-
-Series. A series is one (indicator, area, sex, age, source, comparability). Points with no value, with a
-censored value ("<5") or with no reference year (a value known only by its reporting period) are left out.
-Different indicators (GSI 2018 and 2023 are different codes), age bands, sources or comparability labels
-(editions a publisher calls not comparable) are different series, so a definition or method break is never
-bridged.
-
-Targets. An indicator's target comes from the indicators table (target_value, target_year,
-higher_is_better); where that is empty, `SDG87_TARGETS` applies the 2030 Agenda wording of target 8.7:
-child labour ended (0) by 2025; forced labour, modern slavery (incl. forced marriage) ended (0) by 2030.
-Counts of detected cases (nature "detected": victims, prosecutions, convictions) have no target: a rise may
-mean better detection. Other indicators of the child-labour, forced-labour and trafficking themes without a
-target get a row marked "not assessed"; commitment flags (nature "reported") and context indicators get none.
-
-Basis. "relative" (compound annual rates) when the target is above zero and every value is above zero;
-otherwise "absolute" (change in the indicator's unit per year): no compound rate reaches zero, and a
-series containing a zero has no compound rate.
-
-Observed pace. >= 3 points: least-squares fit of log(value) (relative) or value (absolute) on year;
-the compound rate is exp(slope) - 1. 2 points: the two-point compound rate or absolute change.
-Both `observed_rate` (when every value > 0) and `observed_change` are reported; `basis` says which one
-the status uses.
-
-Time left. Counted in whole calendar years from the year of the assessment (`as_of`, by default the current
-year), not from the latest data year: years left = target year - max(as_of, latest year). A series whose
-latest point is 2020 and which is assessed in 2026 has four years left to 2030, and none to 2025. The years
-between the latest point and now are not credited with any change: the latest value is the last one known.
-
-Required pace. From the latest value to the target over the years left:
-required_rate = (target / latest) ** (1 / years left) - 1 (relative basis), required_change =
-(target - latest) / years left. None once no year is left.
-
-Projection. The latest value carried from its year to the target year at the observed pace (never below zero).
-Band: the latest value's reported interval (lower/upper) when there is one, carried at the slowest and
-fastest plausible pace: >= 3 points, slope +- t(0.975, n-2) x its standard error (from the residual
-standard error); 2 points, the extreme paces between the reported intervals at both ends. Two points
-without intervals at both ends: the band is not estimable (left empty).
-
-Status, tested in this order (the target direction is "down" unless higher_is_better):
-1. not assessed: no target, or a count of detected cases;
-2. target met: the latest value is at or beyond the target (a level needs one point);
-3. insufficient data: fewer than two comparable points, or the latest point more than ten years (MAX_AGE)
-   before the assessment year;
-4. target missed (status text "target missed"): no year is left. The reason gives the distance from the
-   latest value to the target, the trend direction, and the pace that would have been needed: from the first
-   point to the target by the target year (no required pace from now, and no projection, is given then);
-5. no clear change: the change from the first to the latest point is within the rounding of the published
-   figures (half a rounding step each: 64 and 63 million, each rounded to the million) or within their
-   stated intervals (the two intervals overlap), so no direction can be claimed;
-6. moving away: the observed pace goes away from the target;
-7. on track: the observed pace is at least the required pace (from now, over the years left);
-8. progress too slow: anything else (right direction or flat, too slow).
-Trend (every row with two or more points, whatever its status): "falling" or "rising" (the sign of the
-observed pace), "flat", or "no clear change" (rule 5).
-Comparisons allow a 1e-9 relative tolerance so that scaling a series never flips a status.
-"""
+"""The progress engine, pure: is each series moving fast enough to reach its SDG 8.7 target? (rules for readers:
+content/learn/measuring-progress.md)."""
 
 from __future__ import annotations
 
@@ -124,7 +67,7 @@ SDG87_TARGETS: dict[str, tuple[float, int]] = {
 }
 #: Themes whose indicators get a progress row even without a target (status "not assessed").
 ASSESSED_THEMES = ("child-labour", "forced-labour", "trafficking")
-TOLERANCE = 1e-9
+TOLERANCE = 1e-9  # relative: scaling a series never flips a status
 #: A status needs its latest comparable point at most this many years before the assessment year.
 MAX_AGE = 10
 
