@@ -209,9 +209,6 @@ def treaty_status_years(raw: pd.DataFrame, dataset: Dataset, source: Source, res
     return _frame(rows), problems
 
 
-# --------------------------------------------------------------------------------------------- observations
-
-
 def commitment_observations(commitments: pd.DataFrame, files: dict[str, str], flags: dict[str, str]) -> pd.DataFrame:
     """Flag observations (1/0) in the status's as-of year; `files`: source id → raw file, `flags`: instrument → code."""
     if commitments is None or commitments.empty:

@@ -52,6 +52,11 @@ def normalise(name: str) -> str:
     return " ".join(w for w in text.split() if w != "the")
 
 
+def clean_unterm(name: str) -> str:
+    """'Bahamas (the)' → 'Bahamas'; 'State of Palestine (the) *' → 'State of Palestine'."""
+    return re.sub(r"\s*\(the\)\s*|\s*\*\s*$", " ", name or "").strip()
+
+
 def _m49_key(text: str) -> str | None:
     """'004', '4', '4.0' → '4'; None when the text is not a numeric code."""
     match = re.fullmatch(r"\s*0*(\d{1,3})(?:\.0+)?\s*", str(text))
@@ -96,8 +101,6 @@ class Resolver:
         if problems or more:
             raise SourceError(problems + more)
         return cls(codes, aliases, aggregates, Path(reference_dir))
-
-    # ------------------------------------------------------------------------------------------- lookups
 
     def resolve(self, text: str, kind: str = "auto") -> Area | None:
         """The area `text` names (an ISO3 / M49 code or a name, per `kind`), or None when unknown."""
@@ -186,8 +189,6 @@ class Resolver:
             self._converted[raw] = result if ok else None
         return self._converted[raw]
 
-    # ------------------------------------------------------------------------------------------- loading
-
     def _load_codes(self, codes: pd.DataFrame) -> None:
         for row in codes.to_dict("records"):
             iso3 = row.get("ISO3166-1-Alpha-3", "").strip()
@@ -198,7 +199,7 @@ class Resolver:
             if key:
                 self._m49[key] = iso3
             for column in NAME_COLUMNS:
-                for name in (row.get(column, ""), re.sub(r"\s*\(the\)\s*|\s*\*\s*$", " ", row.get(column, ""))):
+                for name in (row.get(column, ""), clean_unterm(row.get(column, ""))):
                     if name.strip():
                         self._names.setdefault(normalise(name), iso3)
             for code_col, name_col in M49_REGION_COLUMNS:
@@ -230,9 +231,6 @@ def _converter():
         if column in table:
             table[column] = pd.to_numeric(table[column]).astype("Int64")
     return coco.CountryConverter(country_data=table)
-
-
-# --------------------------------------------------------------------------------------- reference files
 
 
 def read_reference_csv(path: Path, columns: list[str]) -> tuple[pd.DataFrame, list[Problem]]:

@@ -25,6 +25,7 @@ from warehouse.progress_text import (
     required_change,
     required_rate,
 )
+from warehouse.progress_text import Goal as Target
 from warehouse.schema import PROGRESS, SORT_KEYS
 
 __all__ = ["STATUSES", "compute_progress", "assess", "classify", "years_left", "Series", "Target"]
@@ -70,17 +71,6 @@ ASSESSED_THEMES = ("child-labour", "forced-labour", "trafficking")
 TOLERANCE = 1e-9  # relative: scaling a series never flips a status
 #: A status needs its latest comparable point at most this many years before the assessment year.
 MAX_AGE = 10
-
-
-@dataclass(frozen=True)
-class Target:
-    """What a series is assessed against; value None means no target."""
-
-    value: float | None
-    year: int | None
-    higher_is_better: bool = False
-    detected: bool = False
-    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -228,7 +218,6 @@ def _method(series: Series, basis: str) -> str:
     return f"absolute annual change, {kind} ({n} points): no compound rate reaches a zero target"
 
 
-# -- from tables ---------------------------------------------------------------------------------------
 def targets(indicators: pd.DataFrame) -> dict[str, Target]:
     """The target of each indicator that gets progress rows (see ASSESSED_THEMES and SDG87_TARGETS)."""
     found: dict[str, Target] = {}
@@ -244,7 +233,7 @@ def targets(indicators: pd.DataFrame) -> dict[str, Target]:
             continue  # commitments (flags) have no trend; a target without a year cannot be assessed
         higher = _number(row.get("higher_is_better")) == 1.0  # missing means "lower is better": 8.7 ends things
         unit = row.get("unit") if isinstance(row.get("unit"), str) else ""
-        found[code] = Target(value, int(year) if year is not None else None, higher, detected, unit)
+        found[code] = Target(value, int(year) if year is not None else None, unit, detected, higher)
     return found
 
 

@@ -44,9 +44,6 @@ class Reference:
     memberships: pd.DataFrame
 
 
-# ---------------------------------------------------------------------------------------------- assembly
-
-
 def load_reference(sources: list[Source], raw_dir: Path | None = None, reference_dir: Path | None = None) -> Reference:
     """Countries, regions and indicators tables (folders default to DELTA87_RAW_DIR, DELTA87_REFERENCE_DIR)."""
     settings = config.settings()
@@ -167,9 +164,6 @@ def build_regions(
     )
     frame["members"] = frame["members"].astype("Int32")
     return frame[REGIONS.names]
-
-
-# ------------------------------------------------------------------------------------------ staff files
 
 
 def read_aliases(path: Path) -> tuple[pd.DataFrame, list[Problem]]:

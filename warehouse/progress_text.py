@@ -60,12 +60,13 @@ ENGLISH = Phrasing()
 
 @dataclass(frozen=True)
 class Goal:
-    """What a row is assessed against, as `reason` needs it (etl/progress.py's Target has the same fields)."""
+    """What a series is assessed against (value None: no target); `detected`: a count of detected cases."""
 
     value: float | None
     year: int | None
     unit: str = ""
     detected: bool = False
+    higher_is_better: bool = False
 
 
 def _missing(value) -> bool:

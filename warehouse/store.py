@@ -129,7 +129,6 @@ class Warehouse:
         finally:
             cursor.close()
 
-    # -- small tables ---------------------------------------------------------------------------------------
     def table(self, release: Release, name: str) -> pd.DataFrame:
         """A whole small table (indicators, countries, regions, sources, ...)."""
         if name not in TABLES:
@@ -168,7 +167,6 @@ class Warehouse:
             {"indicator": indicator, "iso3": iso3},
         )
 
-    # -- observations ---------------------------------------------------------------------------------------
     def observations(
         self,
         release: Release,
