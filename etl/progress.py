@@ -96,7 +96,7 @@ def years_left(target_year: int, latest_year: int, as_of: int) -> int:
 
 
 def basis_for(values, target_value: float | None) -> str:
-    """'relative' when target and every value are above zero, else 'absolute' (see the module docstring)."""
+    """'relative' when target and every value are above zero, else 'absolute': no compound rate reaches zero."""
     if min(values) <= 0 or (target_value is not None and target_value <= 0):
         return "absolute"
     return "relative"
@@ -125,11 +125,6 @@ def within_rounding(series: Series) -> bool:
     return max(lo0, lo1) <= min(hi0, hi1)
 
 
-def stale(series: Series, as_of: int) -> bool:
-    """Whether the latest point is more than MAX_AGE years before the assessment year."""
-    return as_of - series.years[-1] > MAX_AGE
-
-
 def trend(series: Series, basis: str, fit: Fit | None) -> str:
     """The direction of a series: falling, rising, flat, no clear change (within rounding), or '' (one point)."""
     if fit is None:
@@ -140,28 +135,28 @@ def trend(series: Series, basis: str, fit: Fit | None) -> str:
     return "falling" if fit.slope < -tol else "rising" if fit.slope > tol else "flat"
 
 
-def classify(series: Series, target: Target, basis: str, fit: Fit | None, as_of: int) -> str:
-    """The status of a series against its target, assessed in year `as_of` (rules in the module docstring)."""
+def classify(series: Series, target: Target, basis: str, fit: Fit | None, as_of: int, direction: str) -> str:
+    """The status of a series against its target, assessed in year `as_of`, given its `trend` direction."""
     if target.value is None or target.detected:
         return NOT_ASSESSED
     sign = 1.0 if target.higher_is_better else -1.0  # +1: the target is above, values should rise
     latest = series.values[-1]
     if sign * (latest - target.value) >= 0:
         return TARGET_MET
-    if fit is None or stale(series, as_of):
+    if fit is None or as_of - series.years[-1] > MAX_AGE:
         return INSUFFICIENT
     years = years_left(target.year, series.years[-1], as_of)
     if years <= 0:
         return TARGET_PASSED
-    if within_rounding(series):
+    if direction == NO_CLEAR_CHANGE:
         return NO_CLEAR_CHANGE
-    tol = TOLERANCE if basis == "relative" else _tolerance(series)
-    if sign * fit.slope < -tol:
+    if direction == ("falling" if target.higher_is_better else "rising"):
         return MOVING_AWAY
     if basis == "relative":
         needed = math.log(target.value / latest) / years
     else:
         needed = required_change(latest, target.value, years)
+    tol = TOLERANCE if basis == "relative" else _tolerance(series)
     return ON_TRACK if sign * (fit.slope - needed) >= -tol else TOO_SLOW
 
 
@@ -169,30 +164,8 @@ def assess(series: Series, target: Target, as_of: int) -> dict:
     """One PROGRESS row for a series, assessed in year `as_of`."""
     basis = basis_for(series.values, target.value)
     fit = pace(series, basis) if len(series.years) >= 2 else None
-    row = _levels(series, target, basis)
-    if fit is not None:
-        row["observed_rate"] = compound_rate(series.years, series.values)
-        row["observed_change"] = line_fit(series.years, series.values).slope
-        row["method"] = _method(series, basis)
     assessed = target.value is not None and not target.detected
-    left = years_left(target.year, series.years[-1], as_of) if assessed else 0
-    if left > 0:
-        row["required_rate"] = required_rate(series.values[-1], target.value, left)
-        row["required_change"] = required_change(series.values[-1], target.value, left)
-    horizon = (target.year - series.years[-1]) if assessed else 0
-    if left > 0 and horizon > 0 and fit is not None:
-        central, lower, upper, band = projection(series, fit, basis, horizon)
-        row.update(projected_value=central, projected_lower=lower, projected_upper=upper, band_method=band)
-    row["status"] = classify(series, target, basis, fit, as_of)
-    row["trend"] = trend(series, basis, fit)
-    row["reason"] = reason(row, target, as_of)  # English: the stored text of downloads and the API
-    return row
-
-
-def _levels(series: Series, target: Target, basis: str) -> dict:
-    row = dict.fromkeys(PROGRESS.names, NAN)
-    row.update(zip(SERIES_KEY, series.key, strict=True))
-    assessed = target.value is not None and not target.detected
+    row = dict.fromkeys(PROGRESS.names, NAN) | dict(zip(SERIES_KEY, series.key, strict=True))
     row.update(
         points=len(series.years),
         baseline_year=series.years[0],
@@ -202,9 +175,23 @@ def _levels(series: Series, target: Target, basis: str) -> dict:
         target_value=target.value if assessed else NAN,
         target_year=target.year if assessed else None,
         basis=basis,
-        method="",
+        method=_method(series, basis) if fit is not None else "",
         band_method="",
     )
+    if fit is not None:
+        row["observed_rate"] = compound_rate(series.years, series.values)
+        row["observed_change"] = line_fit(series.years, series.values).slope
+    left = years_left(target.year, series.years[-1], as_of) if assessed else 0
+    if left > 0:
+        row["required_rate"] = required_rate(series.values[-1], target.value, left)
+        row["required_change"] = required_change(series.values[-1], target.value, left)
+    horizon = (target.year - series.years[-1]) if assessed else 0
+    if left > 0 and horizon > 0 and fit is not None:
+        central, lower, upper, band = projection(series, fit, basis, horizon)
+        row.update(projected_value=central, projected_lower=lower, projected_upper=upper, band_method=band)
+    row["trend"] = trend(series, basis, fit)
+    row["status"] = classify(series, target, basis, fit, as_of, row["trend"])
+    row["reason"] = reason(row, target, as_of)  # English: the stored text of downloads and the API
     return row
 
 

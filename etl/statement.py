@@ -26,7 +26,7 @@ DEFAULTS = {
 
 
 def apply(plan: Plan, dataset: Dataset) -> None:
-    """Every step of the module docstring, in order (the year must already be mapped)."""
+    """Time, age flag, survey, qualifier, precision and comparability, in order (the year must already be mapped)."""
     time(plan, dataset)
     flags = getattr(dataset.options, "period_flags", None)
     plan.outputs["age_nonstandard"] = _flagged(plan, flags and flags.nonstandard) or "FALSE"
@@ -41,7 +41,7 @@ def apply(plan: Plan, dataset: Dataset) -> None:
 
 
 def time(plan: Plan, dataset: Dataset) -> None:
-    """year, year_start, year_end and period (see the module docstring)."""
+    """year, year_start, year_end and period: a period or report year gives no `year` (never an invented one)."""
     year = plan.outputs["year"]
     if dataset.year_is == "report":
         text = db.literal(dataset.period_text or "report of {end}; survey year not published")
