@@ -1,22 +1,15 @@
-"""The whole release as one zip (Parquet + CSV + metadata), built once per release and kept under the data folder.
-
-Release folders are immutable and checksummed, so the zip lives beside them in DATA_DIR/bulk/, never inside
-them. It is the slice "every observation" written like any download (dataproduct/downloads.py), so only sources
-whose licence allows redistribution are included and the README says which were left out.
-"""
+"""The whole release as one zip download, built once per release into DATA_DIR/bulk/ (release folders are immutable)."""
 
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import tempfile
-import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
 import config
-from dataproduct import downloads, readme
+from dataproduct import downloads
 from dataproduct.params import API_PREFIX, Query, catalog
 from warehouse import ObservationFilter, Release, Warehouse
 from warehouse import releases as rel
@@ -30,6 +23,7 @@ FILES = {
     **{f"{name}.csv": f"the release's {name} table" for name in TABLES},
     "dictionary.csv": "what each observations column holds",
     "metadata.json": "release id, counts, sources and licence exclusions, machine-readable",
+    "CITATION.txt": "how to cite the data: each source's citation and the release",
     "load_pandas.py / load.R / load_duckdb.sql": "ready-to-run snippets that load the data",
 }
 
@@ -43,7 +37,7 @@ def bulk_path(release: Release) -> Path:
 
 
 def whole_release(warehouse: Warehouse, release: Release) -> downloads.Slice:
-    """Every observation of the release that may be redistributed, as a download slice."""
+    """Every observation of the release that may be redistributed, as a download slice (written like any other)."""
     cat = catalog(release)
     query = Query(filter=ObservationFilter(licensed=cat.licensed()), format="zip")
     return downloads.Slice.build(warehouse, release, cat, query, f"{API_PREFIX}/bulk")
@@ -93,15 +87,8 @@ def _build(piece: downloads.Slice, path: Path) -> None:
 
 def _write(piece: downloads.Slice, out) -> None:
     meta = {**piece.metadata(), "counts": piece.release.counts}
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        downloads.write_rows(archive, "observations", piece, meta)
-        for name in TABLES:
-            archive.writestr(f"{name}.csv", piece.warehouse.table(piece.release, name).to_csv(index=False))
-        archive.writestr("dictionary.csv", downloads.dictionary_csv())
-        archive.writestr("metadata.json", json.dumps(meta, indent=2, default=str))
-        archive.writestr("README.md", readme.readme(meta, FILES))
-        for name, text in readme.loaders("observations").items():
-            archive.writestr(name, text)
+    tables = {name: piece.warehouse.table(piece.release, name) for name in TABLES}
+    downloads.write_zip(out, piece, "observations", tables, FILES, meta)
 
 
 def prune(warehouse_root: Path) -> list[str]:

@@ -19,14 +19,11 @@ def snippet(name: str, **values: str) -> str:
 
 def loaders(stem: str) -> dict[str, str]:
     """Snippets that load `<stem>.parquet` / `<stem>.csv` with pandas, R and DuckDB."""
-    return {
-        "load_pandas.py": snippet("load_pandas.txt", stem=stem),
-        "load.R": snippet("load.R", stem=stem),
-        "load_duckdb.sql": snippet("load_duckdb.sql", stem=stem),
-    }
+    names = {"load_pandas.py": "load_pandas.txt", "load.R": "load.R", "load_duckdb.sql": "load_duckdb.sql"}
+    return {name: snippet(template, stem=stem) for name, template in names.items()}
 
 
-def readme(meta: dict, files: dict[str, str]) -> str:
+def readme(meta: dict, files: dict[str, str], stem: str) -> str:
     """README.md of a bundle: what it is, which release and query, licences and exclusions, how to cite and load."""
     lines = [
         "# Delta 8.7 data download (SDG target 8.7)",
@@ -54,7 +51,7 @@ def readme(meta: dict, files: dict[str, str]) -> str:
         "",
         "## Load",
     ]
-    for name, text in loaders("data" if "data.csv" in files else "observations").items():
+    for name, text in loaders(stem).items():
         language = {"py": "python", "R": "r", "sql": "sql"}[name.rsplit(".", 1)[1]]
         lines += [f"`{name}`:", f"```{language}", text.rstrip(), "```", ""]
     return "\n".join(lines) + "\n"
