@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -59,36 +58,27 @@ def bulk_zip(warehouse: Warehouse, release: Release) -> Path:
 @contextmanager
 def _lock(path: Path):
     """One builder per release; the others answer "try again" instead of holding a thread while they wait."""
-    with open(path, "a+") as handle:
+    with open(path, "a+") as handle:  # closing it releases the lock
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
             raise Busy("the bulk file of this release is being built right now; try again in a minute") from exc
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+        yield
 
 
 def _build(piece: downloads.Slice, path: Path) -> None:
-    """Write the zip to a temporary name, then rename it into place (readers never see half a file)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".building-", suffix=".zip")
-    os.close(fd)
+    """Write the zip to a temporary name (under the release's lock), then rename it into place."""
+    tmp = path.with_name(f".building-{path.name}")  # readers never see half a file
+    meta = {**piece.metadata(), "counts": piece.release.counts}
+    tables = {name: piece.warehouse.table(piece.release, name) for name in TABLES}
     try:
         with open(tmp, "wb") as out:
-            _write(piece, out)
+            downloads.write_zip(out, piece, "observations", tables, FILES, meta)
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, path)
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def _write(piece: downloads.Slice, out) -> None:
-    meta = {**piece.metadata(), "counts": piece.release.counts}
-    tables = {name: piece.warehouse.table(piece.release, name) for name in TABLES}
-    downloads.write_zip(out, piece, "observations", tables, FILES, meta)
+        tmp.unlink(missing_ok=True)
 
 
 def prune(warehouse_root: Path) -> list[str]:

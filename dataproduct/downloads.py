@@ -1,8 +1,4 @@
-"""Downloads: one `Slice` (a query bound to a release) written as CSV, JSON, Parquet, Excel or a zip with metadata.
-
-Every format is written from the same `Slice`, so the rows are the same whichever format a researcher picks, and
-every file names the release, the exact query URL and the sources whose licence kept their rows out.
-"""
+"""Downloads: one `Slice` (a query bound to a release) written as CSV, JSON, Parquet, Excel or a zip, same rows in each."""
 
 from __future__ import annotations
 
@@ -130,19 +126,13 @@ class Slice:
             if s in self.by_source
         ]
 
-    def indicators(self) -> pd.DataFrame:
-        """Indicators-table rows for the indicators asked for (all, when none was)."""
-        frame = self.warehouse.indicators(self.release)
-        if self.query.filter.indicators:
-            frame = frame[frame["code"].isin(self.query.filter.indicators)]
-        return frame[INDICATOR_COLUMNS]
-
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The indicators and sources tables that go with the slice's rows (in workbooks and bundles)."""
-        return {
-            "sources": pd.DataFrame(self.sources(), columns=[*SOURCE_COLUMNS, "rows"]),
-            "indicators": self.indicators(),
-        }
+        """The sources in the slice and the indicators asked for (all, when none was), for workbooks and bundles."""
+        indicators = self.warehouse.indicators(self.release)
+        if self.query.filter.indicators:
+            indicators = indicators[indicators["code"].isin(self.query.filter.indicators)]
+        sources = pd.DataFrame(self.sources(), columns=[*SOURCE_COLUMNS, "rows"])
+        return {"sources": sources, "indicators": indicators[INDICATOR_COLUMNS]}
 
     def metadata(self) -> dict:
         """Everything needed to cite and reproduce the slice, as plain JSON."""
@@ -163,7 +153,6 @@ class Slice:
         return f"delta87-observations-{self.release.id}.{extension}"
 
 
-# -- CSV ---------------------------------------------------------------------------------------------------
 HEADER = (",".join(DOWNLOAD.names) + "\n").encode()
 _NO_HEADER = pacsv.WriteOptions(include_header=False)
 
@@ -187,18 +176,12 @@ def csv_stream(batches: Iterator[pa.RecordBatch]) -> Iterator[bytes]:
             close()  # release the warehouse cursor even when the client hangs up mid-stream
 
 
-# -- JSON --------------------------------------------------------------------------------------------------
 def records(frame: pd.DataFrame) -> list[dict]:
     """DataFrame rows as JSON-safe dicts (NaN/NA -> None, numpy scalars -> Python)."""
     clean = frame.astype(object).where(frame.notna(), None)
-    return [{k: _plain(v) for k, v in row.items()} for row in clean.to_dict("records")]
+    return [{k: v.item() if hasattr(v, "item") else v for k, v in row.items()} for row in clean.to_dict("records")]
 
 
-def _plain(value):
-    return value.item() if hasattr(value, "item") else value
-
-
-# -- Parquet -----------------------------------------------------------------------------------------------
 def parquet_writer(sink, metadata: dict) -> pq.ParquetWriter:
     """A Parquet writer whose file carries the slice metadata (release, query URL, exclusions)."""
     schema = DOWNLOAD.with_metadata({"delta87": json.dumps(metadata, default=str)})
@@ -212,7 +195,6 @@ def write_parquet(batches: Iterator[pa.RecordBatch], sink, metadata: dict) -> No
             writer.write_batch(batch)
 
 
-# -- Excel -------------------------------------------------------------------------------------------------
 def _cell(sheet, value):
     """A write-only cell that is never a formula and holds no character XML forbids."""
     if isinstance(value, float) and value != value:  # NaN
