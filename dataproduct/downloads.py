@@ -8,7 +8,7 @@ import json
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -163,17 +163,13 @@ def _csv_chunk(batch: pa.RecordBatch) -> bytes:
     return sink.getvalue()
 
 
-def csv_stream(batches: Iterator[pa.RecordBatch]) -> Iterator[bytes]:
+def csv_stream(batches: Generator[pa.RecordBatch]) -> Iterator[bytes]:
     """CSV bytes: the header, then one chunk per Arrow batch (memory stays flat however many rows)."""
     try:
         yield HEADER
-        for batch in batches:
-            if batch.num_rows:
-                yield _csv_chunk(batch)
+        yield from (_csv_chunk(batch) for batch in batches if batch.num_rows)
     finally:
-        close = getattr(batches, "close", None)
-        if close:
-            close()  # release the warehouse cursor even when the client hangs up mid-stream
+        batches.close()  # release the warehouse cursor even when the client hangs up mid-stream
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
@@ -231,18 +227,13 @@ def xlsx_file(piece: Slice, max_rows: int) -> tempfile.SpooledTemporaryFile:
     data_rows = (row for batch in piece.batches() for row in zip(*batch.to_pydict().values(), strict=True))
     _sheet(workbook, "data", DOWNLOAD.names, data_rows)
     meta = piece.metadata()
-    about = [
-        ("title", "Delta 8.7 observations (SDG target 8.7)"),
-        ("release", meta["release"]),
-        ("release_created", meta["release_created"]),
-        ("query_url", meta["query_url"]),
-        ("generated", meta["generated"]),
-        ("rows", meta["rows"]),
-        ("licence_note", meta["licence_note"]),
-        *[(f"excluded_source:{row['id']}", f"{row['publisher']}: {row['url']}") for row in meta["excluded_sources"]],
-        ("how_to_cite", "Cite each source in the sources sheet, and Delta 8.7 release " + meta["release"] + "."),
-    ]
-    _sheet(workbook, "metadata", ["field", "value"], about)
+    about = {
+        "title": "Delta 8.7 observations (SDG target 8.7)",
+        **{key: meta[key] for key in ("release", "release_created", "query_url", "generated", "rows", "licence_note")},
+        **{f"excluded_source:{row['id']}": f"{row['publisher']}: {row['url']}" for row in meta["excluded_sources"]},
+        "how_to_cite": f"Cite each source in the sources sheet, and Delta 8.7 release {meta['release']}.",
+    }
+    _sheet(workbook, "metadata", ["field", "value"], about.items())
     for name, frame in {"dictionary": dictionary_table(), **piece.tables()}.items():
         _sheet(workbook, name, list(frame.columns), frame.itertuples(index=False))
     sink = tempfile.SpooledTemporaryFile(max_size=32 << 20)

@@ -24,11 +24,8 @@ def _translations(lang: str, name: str) -> dict:
 def _indicator_text(texts: dict, code: str, field: str) -> str | None:
     value = (texts.get(code) or {}).get(field)
     if field == "value_labels":  # the release keeps them as JSON text: {"1": "Tier 1", ...}
-        return (
-            json.dumps({str(k): str(v) for k, v in value.items()}, ensure_ascii=False)
-            if isinstance(value, dict)
-            else None
-        )
+        labels = value if isinstance(value, dict) else {}
+        return json.dumps({str(k): str(v) for k, v in labels.items()}, ensure_ascii=False) if labels else None
     return value
 
 

@@ -52,7 +52,7 @@ class ParamError(BadInput):
     def __init__(self, parameter: str | None, message: str, allowed=None, status: int = 400, error: str = ""):
         super().__init__(parameter, message, allowed)
         self.status = status
-        self.error = error or ("not_found" if status == 404 else "invalid_parameter")
+        self.error = error or "invalid_parameter"
 
 
 @dataclass(frozen=True)
@@ -122,16 +122,12 @@ def catalog(release: Release) -> Catalog:
     )
 
 
-def arguments(source: Mapping | Iterable[tuple[str, str]]) -> dict[str, list[str]]:
-    """Normalise a werkzeug MultiDict, a Dash `**query` dict or pairs into {name: [raw values]}."""
+def arguments(source: Mapping) -> dict[str, list[str]]:
+    """Normalise a werkzeug MultiDict or a Dash `**query` dict into {name: [raw values]}."""
     if hasattr(source, "lists"):
         return {k: [str(v) for v in vs] for k, vs in source.lists()}
-    items = source.items() if isinstance(source, Mapping) else source
-    out: dict[str, list[str]] = {}
-    for key, value in items:
-        values = value if isinstance(value, list | tuple) else [value]
-        out.setdefault(str(key), []).extend("" if v is None else str(v) for v in values)
-    return out
+    listed = {str(k): v if isinstance(v, list | tuple) else [v] for k, v in source.items()}
+    return {k: ["" if v is None else str(v) for v in vs] for k, vs in listed.items()}
 
 
 def canonical(args: dict[str, list[str]]) -> dict[str, list[str]]:
