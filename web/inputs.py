@@ -62,7 +62,7 @@ def whole_number(value, name: str, low: int, high: int, default: int | None = No
     """A whole number from `low` to `high` (a number or its digits as text), or `default` when empty."""
     if value is None or value == "":
         return default
-    if isinstance(value, str) and value.strip().isdigit() and len(value) <= 12:
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value) <= 12:
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise BadInput(name, f"{name} must be a whole number from {low} to {high}, got {_echo(value)}")
