@@ -76,11 +76,7 @@ def pick(
     letters: bool = False,
     preview: list[tuple[int, list[str]]] | None = None,
 ) -> Picked:
-    """Map standard names to file columns: the registry's `columns` first, else the format's defaults.
-
-    A named column that is missing, or a required one with no candidate, is an error naming the header row;
-    `preview` (the first rows of the file) lets the message point at the row that looks like the header.
-    """
+    """Standard names → file columns (the registry's `columns`, else `defaults`); a missing one is an error."""
     picked, missing = Picked(), {}
     for name, wanted in dataset.columns.items():
         found = find_column(columns, wanted, letters)
@@ -116,9 +112,4 @@ def _header_like(preview: list[tuple[int, list[str]]], wanted: list[str], header
 
 def filter_columns(columns: list[str], dataset: Dataset, letters: bool = False) -> dict[str, str]:
     """Columns named in `dataset.filters` that exist in the file: filter key → file column."""
-    out = {}
-    for key in dataset.filters:
-        found = find_column(columns, key, letters)
-        if found is not None:
-            out[key] = found
-    return out
+    return {key: found for key in dataset.filters if (found := find_column(columns, key, letters)) is not None}
