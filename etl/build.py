@@ -267,24 +267,11 @@ def edition_names(source: Source) -> str:
 
 
 def pathfinder_source(reference_dir: Path) -> pd.DataFrame:
-    """A sources row for the staff-edited pathfinder list, so pages can cite it like any other source."""
+    """A sources row for the staff-edited pathfinder list (its `source:`), so pages can cite it like any other."""
     path = reference_dir / "pathfinders.yaml"
     if not path.is_file():
         return pd.DataFrame(columns=TABLES["sources"].names)
-    note = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("source_note", "")
-    row = {
-        "id": "pathfinders",
-        "publisher": "Delta 8.7 platform staff",
-        "short_name": "Delta 8.7 staff list of pathfinder countries",
-        "edition_names": "{}",
-        "title": "Alliance 8.7 pathfinder countries (staff-edited list, data/reference/pathfinders.yaml)",
-        "edition": "",
-        "url": "",
-        "obtained_from": "data/reference/pathfinders.yaml in this repository",
-        "licence": "facts compiled by platform staff; cite the documents named per country",
-        "redistribution": True,
-        "retrieved": "",
-        "citation": note,
-        "caveats": "Lists only countries a document names; status phrases repeat what the document says.",
-    }
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    fixed = {"id": "pathfinders", "edition_names": "{}", "edition": "", "url": "", "retrieved": ""}
+    row = {**fixed, "redistribution": True, "citation": data.get("source_note", ""), **data.get("source", {})}
     return pd.DataFrame([row], columns=TABLES["sources"].names)

@@ -31,9 +31,6 @@ def rows_problems(check: str, message: str, flagged: Flagged, label: str, severi
     return [Problem(check, message, label, row, column, value, severity) for row, column, value in flagged]
 
 
-# ------------------------------------------------------------------------------------------- file level
-
-
 def check_encoding(data: bytes, encoding: str, label: str) -> list[Problem]:
     """Undecodable bytes: an error naming the byte offset and line (the first one; the rest follow from it)."""
     codec = "utf-8-sig" if encoding in ("utf-8", "utf8") else encoding
@@ -118,9 +115,6 @@ def check_footnote_rows(rows: list[tuple[int, str]], label: str, column: str) ->
     return rows_problems("footnote-rows", "footnote row skipped (not data)", flagged, label, "warning")
 
 
-# ------------------------------------------------------------------------------------------- cell level
-
-
 def check_areas(
     unknown: list[tuple[str, int, int]], label: str, column: str, reference_dir: Path, dropped: bool = False
 ) -> list[Problem]:
@@ -168,9 +162,6 @@ def check_thousand_separators(texts: list[str], first: Flagged, label: str) -> l
         "check that the file does not use decimal commas"
     )
     return [Problem("thousands", message, label, row, column, text.strip(), "warning")]
-
-
-# --------------------------------------------------------------------------------------- registry entry
 
 
 def check_map_keys(keys: dict[str, str], found: set[str], kept: set[str], label: str, column: str) -> list[Problem]:
@@ -234,9 +225,6 @@ def _conversion(unit: str, wanted: str) -> str:
 
 def _listed(values: list[str], n: int = 8) -> str:
     return ", ".join(repr(v) for v in values[:n]) + (f" … ({len(values)} in all)" if len(values) > n else "")
-
-
-# ------------------------------------------------------------------------------------------ table level
 
 
 def check_ranges(con: duckdb.DuckDBPyConnection, table: str, label=None, limits=None, names=None) -> list[Problem]:

@@ -51,9 +51,7 @@ def run(
 
 def _run(result: RunResult, only, dry_run: bool, force: bool, settings: config.Settings, progress: bool) -> None:
     clock = time.perf_counter()
-    registry = load_registry(settings.registry_dir)
-    if only:
-        load_registry(settings.registry_dir, only=list(only))  # refuses unknown source names, listing the known ones
+    registry = load_registry(settings.registry_dir, selected=only)
     selected = set(only) if only else {s.id for s in registry}
     current = _current_release(settings.warehouse_dir)
     if only and current is None:

@@ -64,8 +64,7 @@ def check_source(source_id: str, number: int | None = None, raw_dir=None, regist
     reference_dir = Path(reference_dir or settings.reference_dir)
     preview = Preview(source_id, registry_dir / f"{source_id}.yaml")
     try:
-        load_registry(registry_dir, only=[source_id])  # an unknown id is refused, naming the known ones
-        registry = load_registry(registry_dir)
+        registry = load_registry(registry_dir, selected=[source_id])
     except SourceError as exc:
         preview.problems = exc.problems
         return preview

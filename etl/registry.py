@@ -141,12 +141,6 @@ class Source(_Model):
     files: list[RawFile]
     datasets: list[Dataset] = Field(default_factory=list)
 
-    def file(self, path: str) -> RawFile:
-        for raw in self.files:
-            if raw.path == path:
-                return raw
-        raise KeyError(path)
-
 
 def load_source(path: Path) -> Source:
     """Read and validate one registry file; SourceError names the file, the dataset and the fix."""
@@ -175,16 +169,14 @@ def load_source(path: Path) -> Source:
     return source
 
 
-def load_registry(folder: Path, only: list[str] | None = None) -> list[Source]:
-    """Every source in the registry folder (or the named ones), sorted by id."""
+def load_registry(folder: Path, selected: list[str] | None = None) -> list[Source]:
+    """Every source in the registry folder, sorted by id; a `selected` id that is none of them is refused."""
     paths = sorted(folder.glob("*.yaml"))
-    if only:
-        unknown = sorted(set(only) - {p.stem for p in paths})
-        if unknown:
-            known = ", ".join(p.stem for p in paths)
-            raise SourceError([Problem("registry", f"unknown source {name!r}; known: {known}", str(folder))
-                               for name in unknown])  # fmt: skip
-        paths = [p for p in paths if p.stem in only]
+    known = ", ".join(p.stem for p in paths)
+    unknown = sorted(set(selected or ()) - {p.stem for p in paths})
+    if unknown:
+        raise SourceError([Problem("registry", f"unknown source {name!r}; known: {known}", str(folder))
+                           for name in unknown])  # fmt: skip
     problems, sources = [], []
     for path in paths:
         try:
@@ -194,9 +186,6 @@ def load_registry(folder: Path, only: list[str] | None = None) -> list[Source]:
     if problems:
         raise SourceError(problems)
     return sources
-
-
-# ------------------------------------------------------------------------------------- errors in plain words
 
 
 def plain_problems(exc: ValidationError, data: Any, label: str, root: type[BaseModel] = Source) -> list[Problem]:
