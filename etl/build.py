@@ -230,20 +230,18 @@ def _with_sources(problems: list[Problem], sources: list[Source]) -> list[Proble
     return [p if p.source or p.file not in owners else of_source([p], owners[p.file])[0] for p in problems]
 
 
-def indicator_table(con, defined: pd.DataFrame, countries: set[str], rules=None) -> pd.DataFrame:
+def indicator_table(con, defined: pd.DataFrame, countries: set[str], rules: headline.Rules) -> pd.DataFrame:
     """The indicators table: the reference definitions, with counts, years and sources (in the headline rule's order)."""
-    db.create_table(con, "country_codes", pd.DataFrame({"iso3": sorted(countries)}, dtype="str"))
     summary = con.execute(
         "SELECT indicator AS code, count(value) AS observations, "
-        "count(DISTINCT iso3) FILTER (WHERE value IS NOT NULL AND iso3 IN (SELECT iso3 FROM country_codes)) AS countries, "
+        "count(DISTINCT iso3) FILTER (WHERE value IS NOT NULL AND list_contains(?::VARCHAR[], iso3)) AS countries, "
         "min(coalesce(year, year_start, year_end)) FILTER (WHERE value IS NOT NULL) AS first_year, "
         "max(coalesce(year, year_end, year_start)) FILTER (WHERE value IS NOT NULL) AS last_year, "
-        "string_agg(DISTINCT source, ',' ORDER BY source) AS sources FROM observations GROUP BY indicator"
+        "string_agg(DISTINCT source, ',' ORDER BY source) AS sources FROM observations GROUP BY indicator",
+        [sorted(countries)],
     ).df()
-    con.execute("DROP TABLE country_codes")
     derived = ("observations", "countries", "first_year", "last_year", "sources")
     table = defined.drop(columns=[c for c in derived if c in defined.columns]).merge(summary, on="code", how="left")
-    rules = rules or headline.Rules()
     table["sources"] = [
         ",".join(headline.source_order(code, found.split(",") if isinstance(found, str) and found else [], rules))
         for code, found in zip(table["code"], table["sources"], strict=True)
@@ -255,15 +253,12 @@ def indicator_table(con, defined: pd.DataFrame, countries: set[str], rules=None)
 
 def source_table(sources: list[Source]) -> pd.DataFrame:
     """The sources table from the registry entries."""
-    names = TABLES["sources"].names
-    rows = [{name: getattr(s, name, None) for name in names} | {"edition_names": edition_names(s)} for s in sources]
+    names, rows = TABLES["sources"].names, []
+    for source in sources:  # edition_names: JSON {dataset edition: its short display name}
+        editions = {d.edition: d.short_name for d in source.datasets if d.edition and d.short_name}
+        edition_names = json.dumps(editions, sort_keys=True, ensure_ascii=False)
+        rows.append({name: getattr(source, name, None) for name in names} | {"edition_names": edition_names})
     return pd.DataFrame(rows, columns=names)
-
-
-def edition_names(source: Source) -> str:
-    """JSON {dataset edition: its short display name} for the datasets that name one."""
-    names = {d.edition: d.short_name for d in source.datasets if d.edition and d.short_name}
-    return json.dumps(names, sort_keys=True, ensure_ascii=False)
 
 
 def pathfinder_source(reference_dir: Path) -> pd.DataFrame:

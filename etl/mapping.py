@@ -81,11 +81,10 @@ def filters(plan: Plan, wanted: dict[str, list]) -> None:
         named = (k for k, v in plan.raw.source_columns.items() if v == key)
         name = next((n for n in (FILTER + key, key, *named) if n in plan.columns), None)
         if name is None:
-            plan.problems.append(
-                Problem("registry", f"filter column {key!r} is not in the file", plan.label, column=key)
-            )
+            message = f"filter column {key!r} is not in the file"
+            plan.problems.append(Problem("registry", message, plan.label, column=key))
             continue
-        allowed, found = {str(a) for a in allowed}, plan.distinct(name)
+        allowed, found = set(allowed), plan.distinct(name)
         values = [text for (text,) in found if text.strip() in allowed]
         kept.append(f"r.{db.ident(name)} IN ({', '.join(db.literal(v) for v in values)})" if values else "FALSE")
         possible = possible or len(values) < len(found)
@@ -98,7 +97,7 @@ def indicator(plan: Plan, dataset: Dataset, default: str | None) -> None:
         if "indicator" not in plan.columns:
             message = "indicator_map is set but the file has no indicator column (columns.indicator)"
             return plan.registry_problem(message, "indicator_map")
-        codes = {str(k): v for k, v in dataset.indicator_map.items()}
+        codes = dataset.indicator_map
         rows = [(text, codes.get(text.strip())) for (text,) in plan.distinct("indicator")]
         _check_map_keys(plan, codes, {text.strip() for text, _code in rows})
         alias = plan.mapping("indicator", ["indicator"], rows, [("code", _TEXT)])
@@ -217,9 +216,7 @@ def values(plan: Plan, unit: str | None) -> None:
     m = plan.mapping("value", ["value"], rows, schema)
     plan.outputs["value"] = f"CASE WHEN {m}.k_value IS NULL THEN {_cast('r.value')} ELSE {m}.value END"
     plan.outputs["censored"] = f"coalesce({m}.censored, FALSE)"
-    plan.extras.update(
-        {"_value_note": f"{m}.note", "_value_status": f"coalesce({m}.status, 0)", "_value_text": "r.value"}
-    )
+    plan.extras.update(_value_note=f"{m}.note", _value_status=f"coalesce({m}.status, 0)", _value_text="r.value")
     plan.drop_when(7, f"{m}.status = 4", any(row[6] == 4 for row in rows))
     plan.drop_when(8, f"{m}.status = 1 AND {m}.value IS NULL", any(row[6] == 1 and row[1] is None for row in rows))
     failed, possible = [], False

@@ -195,13 +195,13 @@ def plain_problems(exc: ValidationError, data: Any, label: str, root: type[BaseM
         loc = error["loc"] if root is Source else ("datasets", 0, *error["loc"])
         shown = loc[:-1] if error["type"] == "extra_forbidden" else loc  # the message names the unknown key
         where, field = _where(shown, data if root is Source else {"datasets": [data]})
-        dataset = loc[1] + 1 if len(loc) > 1 and loc[0] == "datasets" and isinstance(loc[1], int) else None
-        if root is not Source:  # one dataset given on the command line: the field is the place
-            message = f"{field}: {_message(error, loc)}" if field else _message(error, loc)
-            problems.append(Problem("registry", message, label, column=field or None))
-            continue
-        text = "".join(f"{part}: " for part in (where, field) if part)
-        problems.append(Problem("registry", text + _message(error, loc), label, dataset=dataset))
+        if root is Source:
+            dataset = loc[1] + 1 if len(loc) > 1 and loc[0] == "datasets" and isinstance(loc[1], int) else None
+            text = "".join(f"{part}: " for part in (where, field) if part)
+            problems.append(Problem("registry", text + _message(error, loc), label, dataset=dataset))
+        else:  # one dataset given on the command line: the field is the place
+            text = f"{field}: " if field else ""
+            problems.append(Problem("registry", text + _message(error, loc), label, column=field or None))
     return problems
 
 
@@ -210,7 +210,8 @@ def _where(loc: tuple, data: Any) -> tuple[str, str]:
     parts, where = list(loc), ""
     if len(parts) >= 2 and parts[0] in ("datasets", "files") and isinstance(parts[1], int):
         kind, index = parts[:2]
-        item = _item(data, kind, index)
+        items = data.get(kind) if isinstance(data, dict) else None
+        item = items[index] if isinstance(items, list) and index < len(items) else None
         name = item.get("file" if kind == "datasets" else "path") if isinstance(item, dict) else None
         where = f"{kind[:-1].replace('datasets', 'dataset')} {index + 1}" + (f" (file {name})" if name else "")
         parts = parts[2:]
@@ -218,11 +219,6 @@ def _where(loc: tuple, data: Any) -> tuple[str, str]:
         parts.pop(1)  # the format, which chose the options model
     shown = [p if isinstance(p, str) and p.isidentifier() else repr(p) for p in parts if p != "[key]"]
     return where, ".".join(str(p) for p in shown)
-
-
-def _item(data: Any, kind: str, index: int) -> Any:
-    items = data.get(kind) if isinstance(data, dict) else None
-    return items[index] if isinstance(items, list) and index < len(items) else None
 
 
 def _message(error: dict, loc: tuple) -> str:
@@ -247,12 +243,10 @@ def _unknown_key(loc: tuple) -> str:
     key, parent = loc[-1], loc[:-1]
     if parent[-2:-1] == ("options",) and parent[-1] in OPTION_MODELS:
         allowed = option_names(OPTION_MODELS[parent[-1]])
-        message = unknown_message(key, allowed, "option", f" for format {parent[-1]}")
-        return message + (
-            f". `{key}` is a dataset field: move it out of `options`" if key in Dataset.model_fields else ""
-        )
+        hint = f". `{key}` is a dataset field: move it out of `options`" if key in Dataset.model_fields else ""
+        return unknown_message(key, allowed, "option", f" for format {parent[-1]}") + hint
     model = _model_at(parent)
-    allowed = [name for name in model.model_fields] if model else []
+    allowed = list(model.model_fields) if model else []
     message = unknown_message(key, allowed, "field")
     if model is Dataset:
         formats = [fmt for fmt, options in OPTION_MODELS.items() if key in options.model_fields]

@@ -27,18 +27,20 @@ def read(con, path: Path, dataset: Dataset, label: str) -> RawTable:
     cells, problems = _sheet(path, dataset.options, label)
     if cells is None:
         return RawTable(con, None, problems)
-    header_rows = _header_rows(dataset.options)
-    if max(header_rows) > len(cells):
-        message = f"header row {max(header_rows)} is past the end of the sheet ({len(cells)} rows)"
-        problems.append(Problem("header", message, label, row=max(header_rows), column="options.header_row"))
+    header_rows = dataset.options.header_row
+    header_rows = header_rows if isinstance(header_rows, list) else [header_rows]
+    last = max(header_rows)
+    if last > len(cells):
+        message = f"header row {last} is past the end of the sheet ({len(cells)} rows)"
+        problems.append(Problem("header", message, label, row=last, column="options.header_row"))
         return RawTable(con, None, problems)
     names = unique_names(join_headers([cells[r - 1] for r in header_rows]))
     wide = bool(dataset.value_columns) or ("value" not in dataset.columns and not find_column(names, "value"))
     area = _area_index(names, dataset, wide)
-    frame, skipped = _table(cells, names, max(header_rows), area, dataset.options)
+    frame, skipped = _table(cells, names, last, area, dataset.options)
     preview = [(i + 1, cells[i]) for i in range(min(30, len(cells)))]
     header = [c for c in frame.columns if c != "_row"]
-    table = cells_from_frame(FileTable(con, header, max(header_rows), problems, preview=preview), frame)
+    table = cells_from_frame(FileTable(con, header, last, problems, preview=preview), frame)
     if wide:
         raw = wide_raw(table, dataset, label, letters=True, warn_footnotes=False)
     else:
@@ -102,11 +104,6 @@ def _text(value) -> str:
     if isinstance(value, (dt.datetime, dt.date)):
         return value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
     return str(value)
-
-
-def _header_rows(options: ExcelOptions) -> list[int]:
-    rows = options.header_row
-    return list(rows) if isinstance(rows, list) else [rows]
 
 
 def join_headers(rows: list[list[str]]) -> list[str]:

@@ -38,12 +38,7 @@ def wide_raw(table: FileTable, dataset: Dataset, label: str, letters=False, warn
 
 
 def melt(con: duckdb.DuckDBPyConnection, ids: dict[str, str], specs: dict[str, dict], extras: dict[str, str]):
-    """Create the raw table, one row per non-empty cell of each value column in file order; its name or None.
-
-    `ids`: standard name → the file column repeated on every row (area, year ...); `specs`: value column → the
-    fixed values of its cells (year, indicator, sex, age, unit, scale) and the file columns of its flags or
-    bounds (`note_column`, `lower_column`, `upper_column`).
-    """
+    """The raw table (its name, or None): a row per non-empty cell of each value column of `specs`, `ids` repeated."""
     branches = [_branch(column, fixed, ids, extras) for column, fixed in specs.items()]
     if not branches:
         return None
@@ -73,12 +68,8 @@ def _branch(column: str, fixed: dict, ids: dict[str, str], extras: dict[str, str
 
 
 def value_specs(con, columns: list[str], dataset: Dataset, ids: dict[str, str], letters: bool = False):
-    """{file column: fixed values} of every value column, and the registry's columns missing from the file.
-
-    Without `value_columns`, every mostly-numeric column but the picked ones is a value column named after
-    itself, with `<column>_note` as its footnote-flag column when there is one.
-    """
-    if not dataset.value_columns:
+    """{value column: fixed values, `*_column` its flags or bounds} and the registry's columns missing from the file."""
+    if not dataset.value_columns:  # every mostly-numeric column, named after itself, flags in `<column>_note`
         used = set(ids.values())
         specs = {
             column: {"indicator": column, "note_column": find_column(columns, f"{column}_note")}
