@@ -47,7 +47,7 @@ class Harmonised:
     def frame(self) -> pd.DataFrame:
         """The observations in file order, as a pandas frame with exactly the OBSERVATIONS columns."""
         if not self.name:
-            return pd.DataFrame({f.name: pd.Series(dtype=object) for f in OBSERVATIONS})
+            return pd.DataFrame(columns=OBSERVATIONS.names)
         return self.con.execute(f"SELECT {', '.join(OBSERVATIONS.names)} FROM {OBS} ORDER BY _row, _order").df()
 
     def close(self) -> None:

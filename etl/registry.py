@@ -118,8 +118,6 @@ class Dataset(_Model):
             raise ValueError("set either `indicator` (one code for every row) or `indicator_map`, not both")
         if self.value_columns and self.format not in ("wide", "excel"):
             raise ValueError(f"`value_columns` is for the wide and excel formats, not {self.format}")
-        if self.options is None and self.format in OPTION_MODELS:
-            self.options = OPTION_MODELS[self.format](format=self.format)
         return self
 
 

@@ -54,16 +54,11 @@ def find_column(columns: list[str], wanted: str, letters: bool = False) -> str |
     if target.casefold() in folded:
         return folded[target.casefold()]
     if letters and re.fullmatch(r"[A-Z]{1,3}", target):
-        index = _letter_index(target)
+        from openpyxl.utils import column_index_from_string  # noqa: PLC0415 - only Excel columns have letters
+
+        index = column_index_from_string(target) - 1
         return columns[index] if index < len(columns) else None
     return None
-
-
-def _letter_index(letters: str) -> int:
-    index = 0
-    for char in letters:
-        index = index * 26 + ord(char) - 64
-    return index - 1
 
 
 def pick(

@@ -212,9 +212,4 @@ def decode(data: bytes, encoding: str, label: str) -> tuple[str, list[Problem]]:
     """Decode the file; undecodable bytes are an error (checks.check_encoding), then read as Windows-1252."""
     codec = "utf-8-sig" if encoding in ("utf-8", "utf8") else encoding
     problems = checks.check_encoding(data, encoding, label)
-    if not problems:
-        return data.decode(codec), []
-    try:
-        return data.decode("cp1252", errors="replace"), problems
-    except LookupError:
-        return data.decode("utf-8", errors="replace"), problems
+    return (data.decode("cp1252", errors="replace") if problems else data.decode(codec)), problems
