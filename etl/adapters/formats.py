@@ -118,12 +118,12 @@ def _years_as_columns(table, dataset: Dataset, label: str, defaults, columns: di
     problems = table.problems + checks.check_blank_rows(table.blank_rows, label)
     if not table.columns:
         return RawTable(table.con, None, problems)
-    picked = pick(table.header, dataset, defaults, label, table.header_row, ("area",), preview=table.preview)
+    picked, bad = pick(table.header, dataset, defaults, label, table.header_row, ("area",), preview=table.preview)
     found = checks.check_required_columns(missing, table.header, label, table.header_row)
-    if picked.problems or found:
-        return refused(table, problems, found + picked.problems, picked.columns)
-    name = melt(table.con, picked.columns, columns, filter_columns(table.header, dataset))
-    return RawTable(table.con, name, problems, {**picked.columns, "value": shown, "year": "<header>"})
+    if bad or found:
+        return refused(table, problems, found + bad, picked)
+    name = melt(table.con, picked, columns, filter_columns(table.header, dataset))
+    return RawTable(table.con, name, problems, {**picked, "value": shown, "year": "<header>"})
 
 
 ADAPTERS = {

@@ -22,8 +22,8 @@ def read_long(con, path: Path, dataset: Dataset, label: str, defaults, fixed: Fi
         return defaults(names) if callable(defaults) else defaults
 
     def wanted(names: list[str]) -> list[str] | None:
-        found = pick(names, dataset, candidates(names), label, None)
-        return None if found.problems else [*found.columns.values(), *filter_columns(names, dataset).values()]
+        picked, bad = pick(names, dataset, candidates(names), label, None)
+        return None if bad else [*picked.values(), *filter_columns(names, dataset).values()]
 
     table = read_csv(con, path, label, dataset.options, wanted=wanted)
     return long_raw(table, dataset, label, candidates(table.header), fixed=fixed)
@@ -34,17 +34,17 @@ def long_raw(table: FileTable, dataset: Dataset, label: str, defaults: dict, let
     problems = table.problems + checks.check_blank_rows(table.blank_rows, label)
     if not table.columns:
         return RawTable(table.con, None, problems)
-    picked = pick(table.header, dataset, defaults, label, table.header_row, REQUIRED, letters, table.preview)
-    if picked.problems:
-        return refused(table, problems, picked.problems, picked.columns)
-    select = {name: db.ident(column) for name, column in picked.columns.items()}
+    picked, bad = pick(table.header, dataset, defaults, label, table.header_row, REQUIRED, letters, table.preview)
+    if bad:
+        return refused(table, problems, bad, picked)
+    select = {name: db.ident(column) for name, column in picked.items()}
     for key, column in filter_columns(table.header, dataset, letters).items():
         select[FILTER + key] = db.ident(column)
-    select.update(fixed(picked.columns) if fixed else {})
+    select.update(fixed(picked) if fixed else {})
     empty = [select[name] for name in ("value", "year") if name in select]
     notes = footnote_rows(table.con, select["area"], empty, dataset.options)
-    found = checks.check_footnote_rows(notes, label, picked.columns["area"])
+    found = checks.check_footnote_rows(notes, label, picked["area"])
     columns = ", ".join(f"{expression} AS {db.ident(name)}" for name, expression in select.items())
     where = without([row for row, _text in notes])
     table.con.execute(f"CREATE TEMP VIEW {RAW} AS SELECT {columns}, _row, 0 AS _order FROM {CELLS} {where}")
-    return RawTable(table.con, RAW, problems + found, picked.columns)
+    return RawTable(table.con, RAW, problems + found, picked)

@@ -23,18 +23,18 @@ def wide_raw(table: FileTable, dataset: Dataset, label: str, letters=False, warn
     problems = table.problems + checks.check_blank_rows(table.blank_rows, label)
     if not table.columns:
         return RawTable(con, None, problems)
-    picked = pick(table.header, dataset, WIDE_DEFAULTS, label, table.header_row, ("area",), letters, table.preview)
-    specs, missing = value_specs(con, table.header, dataset, picked.columns, letters)
+    picked, bad = pick(table.header, dataset, WIDE_DEFAULTS, label, table.header_row, ("area",), letters, table.preview)
+    specs, missing = value_specs(con, table.header, dataset, picked, letters)
     found = checks.check_required_columns(missing, table.header, label, table.header_row) if missing else []
-    if picked.problems or found:
-        return refused(table, problems, picked.problems + found, picked.columns)
-    area, skipped = picked.columns["area"], {}
+    if bad or found:
+        return refused(table, problems, bad + found, picked)
+    area, skipped = picked["area"], {}
     notes = footnote_rows(con, db.ident(area), [db.ident(c) for c in specs], dataset.options)
     if notes:
         problems += checks.check_footnote_rows(notes, label, area) if warn_footnotes else []
         skipped["footnote or notes row"] = len(notes)
-    name = melt(con, picked.columns, specs, filter_columns(table.header, dataset, letters))
-    return RawTable(con, name, problems, {**picked.columns, "value": "<value columns>"}, skipped)
+    name = melt(con, picked, specs, filter_columns(table.header, dataset, letters))
+    return RawTable(con, name, problems, {**picked, "value": "<value columns>"}, skipped)
 
 
 def melt(con: duckdb.DuckDBPyConnection, ids: dict[str, str], specs: dict[str, dict], extras: dict[str, str]):
