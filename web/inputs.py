@@ -1,10 +1,4 @@
-"""Validated input: the `BadInput` error (a 400 naming what was wrong) and the checks callbacks run first.
-
-A Dash callback receives whatever the browser sends; the page never offers a number where a code belongs, so
-a value of the wrong shape is a forged request. Each callback checks its inputs with these functions before
-using them; anything that goes wrong after that is a bug in our code and answers 500 (see web/errors.py). The
-shape of the whole request is checked before Dash reads it (web/callbacks.py).
-"""
+"""Validated input: the `BadInput` error (a 400 naming what was wrong) and the checks each callback runs first."""
 
 from __future__ import annotations
 
