@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from etl.countries import NAME_COLUMNS, Resolver, clean_unterm
+from etl.countries import COUNTRY_CODES, NAME_COLUMNS, Resolver, clean_unterm
 from etl.problems import Problem, SourceError
 from etl.registry import Dataset
 
@@ -43,9 +43,9 @@ def m49_code(value: str | int | None) -> str | None:
 
 def country_codes(path: Path, dataset: Dataset, label: str, names: Resolver) -> Part:
     """datasets/country-codes: ISO codes, M49 codes and regions, name variants, LDC/LLDC/SIDS flags."""
-    # keep_default_na=False: Namibia's ISO2 code is "NA" (see regions_country_codes/PROVENANCE.md)
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    raw = raw[raw["ISO3166-1-Alpha-3"].str.fullmatch(r"[A-Z]{3}")]
+    if Path(dataset.file) != COUNTRY_CODES:  # the file the resolver has read
+        raise ValueError(f"the country_codes handler reads {COUNTRY_CODES.as_posix()}, not {dataset.file}")
+    raw = names.codes[names.codes["ISO3166-1-Alpha-3"].str.fullmatch(r"[A-Z]{3}")]
     rows, members, short_names = [], [], groupings(names.reference_dir)["short_names"]
     for _, r in raw.iterrows():
         iso3 = r["ISO3166-1-Alpha-3"]

@@ -42,6 +42,7 @@ class Reference:
     indicators: pd.DataFrame
     problems: list[Problem]
     memberships: pd.DataFrame
+    names: Resolver
 
 
 def load_reference(sources: list[Source], raw_dir: Path | None = None, reference_dir: Path | None = None) -> Reference:
@@ -82,7 +83,7 @@ def load_reference(sources: list[Source], raw_dir: Path | None = None, reference
     memberships = _memberships(parts, countries)
     regions = build_regions(aggregates, memberships, countries, groups)
     indicators, more = load_indicators(paths["indicators"])
-    return Reference(countries, regions, indicators, problems + more, memberships)
+    return Reference(countries, regions, indicators, problems + more, memberships, names)
 
 
 def _reference_datasets(sources: list[Source]) -> list[tuple[Source, Dataset]]:
