@@ -150,6 +150,14 @@ class Resolver:
         area = self._aliases.get(normalise(text))
         return bool(area and area.kind == "dropped")
 
+    def unknown(self, check: str, name: str, label: str, row: int, column: str) -> Problem:
+        """The problem for a country name not known here, naming the alias file to add it to."""
+        message = (
+            f"country {name!r} not recognised: add it to {self.reference_dir / ALIASES} (alias,iso3,source,note), "
+            "or with an empty iso3 and a note to drop it on purpose"
+        )
+        return Problem(check, message, label, row=row, column=column, value=name)
+
     def _explicit(self, raw: str) -> Area | None:
         key = normalise(raw)
         return self._aliases.get(key) or self._aggregates.get(key)

@@ -103,7 +103,7 @@ def ilo_regions(path: Path, dataset: Dataset, label: str, names: Resolver) -> Pa
     for number, (name, value) in enumerate(zip(raw[country], raw[region], strict=True), start=2):
         iso3, code = names.iso3(name), codes.get(value.strip())
         if iso3 is None:
-            problems.append(Problem("reference", _unknown_name(name), label, row=number, column=country, value=name))
+            problems.append(names.unknown("reference", name, label, number, country))
         elif code is None:
             problems.append(Problem("reference", "unknown ILO region", label, row=number, column=region, value=value))
         else:
@@ -124,10 +124,3 @@ def _formal(name: str) -> str:
     """UNTERM formal names start with a lower-case 'the': 'the Republic of Albania' → 'Republic of Albania'."""
     name = clean_unterm(name)
     return name[4:] if name.lower().startswith("the ") else name
-
-
-def _unknown_name(name: str) -> str:
-    return (
-        f"country name {name!r} is not known: add it to data/reference/country_aliases.csv "
-        "(alias,iso3,source,note), or with an empty iso3 and a note to drop it on purpose"
-    )
