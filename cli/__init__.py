@@ -11,8 +11,9 @@ from pathlib import Path
 import click
 
 import config
-from etl.problems import SourceError
+from etl.problems import SourceError, errors
 from etl.registry import FORMATS, UNITS
+from etl.report import problem_lines
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -119,13 +120,8 @@ def _check_file(file: Path, fmt: str, unit: str | None, sheet: str | None, heade
         )
     else:
         click.echo(f"{file}: no usable rows")
-    errors = [p for p in problems if p.severity == "error"]
-    click.echo(f"problems: {len(errors)} error(s), {len(problems) - len(errors)} warning(s)")
-    for problem in (errors + [p for p in problems if p.severity != "error"])[:SHOWN]:
-        click.echo(f"  {problem}")
-    if len(problems) > SHOWN:
-        click.echo(f"  … {len(problems) - SHOWN:,} more")
-    return 1 if errors else 0
+    click.echo("\n".join(problem_lines(problems, SHOWN, "not shown")))
+    return 1 if errors(problems) else 0
 
 
 @etl.command("status")

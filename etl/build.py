@@ -116,7 +116,6 @@ def build(
 ) -> Build:
     """Read the selected sources (datasets numbered in `only`); carry the others' rows over from `previous`."""
     ref = reference.load_reference(sources, raw_dir, reference_dir)
-    resolver = Resolver.from_files(raw_dir, reference_dir)
     con = db.connect()
     con.execute(f"CREATE TABLE observations ({', '.join(f'{f.name} {db.SQL_TYPES[f.type]}' for f in OBSERVATIONS)})")
     units = dict(zip(ref.indicators["code"], ref.indicators["unit"], strict=True))
@@ -129,9 +128,9 @@ def build(
         entry = replace(checking, source=source.id, edition=source.edition, number=number)
         started = time.perf_counter()
         if dataset.format == "commitments":
-            problems += _commitments(dataset, raw_dir, resolver, stats[source.id], found, source, entry)
+            problems += _commitments(dataset, raw_dir, ref.names, stats[source.id], found, source, entry)
         else:
-            problems += _observations(con, dataset, raw_dir, resolver, stats[source.id], entry)
+            problems += _observations(con, dataset, raw_dir, ref.names, stats[source.id], entry)
         stats[source.id].seconds += time.perf_counter() - started
     flags = {i: code for i, code in zip(ref.indicators["instrument"], ref.indicators["code"], strict=True) if i}
     if previous is not None:

@@ -66,12 +66,7 @@ def _country(resolver: Resolver, name: str, where: tuple, problems: list[Problem
     """ISO3 of a country name or code; an unknown name (not dropped on purpose in the alias file) is a problem."""
     iso3 = resolver.iso3(name)
     if iso3 is None and not resolver.is_dropped(str(name).strip()):
-        label, row, column = where
-        message = (
-            "country not recognised: add it to data/reference/country_aliases.csv (or with an empty iso3 and a "
-            "note to drop it on purpose)"
-        )
-        problems.append(Problem("countries", message, label, row=row, column=column, value=name))
+        problems.append(resolver.unknown("countries", name, *where))
     return iso3
 
 

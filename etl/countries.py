@@ -70,6 +70,7 @@ class Resolver:
         self, codes: pd.DataFrame, aliases: pd.DataFrame, aggregates: pd.DataFrame, reference_dir: Path | None = None
     ):
         self.reference_dir = Path(reference_dir or "data/reference")  # named in messages: the files to edit
+        self.codes = codes  # also the rows of the countries table (etl.country_attributes.country_codes)
         self._countries: dict[str, str] = {}  # ISO3 -> display name
         self._m49: dict[str, str] = {}
         self._names: dict[str, str] = {}
@@ -95,6 +96,7 @@ class Resolver:
         path = Path(raw_dir) / COUNTRY_CODES
         if not path.is_file():
             raise SourceError([Problem("countries", "country-codes file is missing: check DELTA87_RAW_DIR", str(path))])
+        # keep_default_na=False: Namibia's ISO2 code is "NA" (see regions_country_codes/PROVENANCE.md)
         codes = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
         aliases, problems = read_reference_csv(Path(reference_dir) / ALIASES, ALIAS_COLUMNS)
         aggregates, more = read_reference_csv(Path(reference_dir) / AGGREGATES, AGGREGATE_COLUMNS)
@@ -147,6 +149,14 @@ class Resolver:
         """True when the alias file lists `text` with an empty iso3 (a documented, deliberate drop)."""
         area = self._aliases.get(normalise(text))
         return bool(area and area.kind == "dropped")
+
+    def unknown(self, check: str, name: str, label: str, row: int, column: str) -> Problem:
+        """The problem for a country name not known here, naming the alias file to add it to."""
+        message = (
+            f"country {name!r} not recognised: add it to {self.reference_dir / ALIASES} (alias,iso3,source,note), "
+            "or with an empty iso3 and a note to drop it on purpose"
+        )
+        return Problem(check, message, label, row=row, column=column, value=name)
 
     def _explicit(self, raw: str) -> Area | None:
         key = normalise(raw)

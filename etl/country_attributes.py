@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from etl.countries import NAME_COLUMNS, Resolver, clean_unterm
+from etl.countries import COUNTRY_CODES, NAME_COLUMNS, Resolver, clean_unterm
 from etl.problems import Problem, SourceError
 from etl.registry import Dataset
 
@@ -41,12 +41,12 @@ def m49_code(value: str | int | None) -> str | None:
     return f"M49_{int(text):03d}" if text.isdigit() else None
 
 
-def country_codes(path: Path, dataset: Dataset, label: str, names: Resolver) -> Part:
+def country_codes(path: Path, dataset: Dataset, label: str, names: Resolver, groups: dict) -> Part:
     """datasets/country-codes: ISO codes, M49 codes and regions, name variants, LDC/LLDC/SIDS flags."""
-    # keep_default_na=False: Namibia's ISO2 code is "NA" (see regions_country_codes/PROVENANCE.md)
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    raw = raw[raw["ISO3166-1-Alpha-3"].str.fullmatch(r"[A-Z]{3}")]
-    rows, members, short_names = [], [], groupings(names.reference_dir)["short_names"]
+    if Path(dataset.file) != COUNTRY_CODES:  # the file the resolver has read
+        raise ValueError(f"the country_codes handler reads {COUNTRY_CODES.as_posix()}, not {dataset.file}")
+    raw = names.codes[names.codes["ISO3166-1-Alpha-3"].str.fullmatch(r"[A-Z]{3}")]
+    rows, members, short_names = [], [], groups["short_names"]
     for _, r in raw.iterrows():
         iso3 = r["ISO3166-1-Alpha-3"]
         variants = [_formal(r[c]) for c in NAME_COLUMNS]
@@ -73,11 +73,11 @@ def country_codes(path: Path, dataset: Dataset, label: str, names: Resolver) -> 
     return Part(pd.DataFrame(rows), pd.DataFrame(members, columns=["code", "iso3"]))
 
 
-def income_groups(path: Path, dataset: Dataset, label: str, names: Resolver) -> Part:
+def income_groups(path: Path, dataset: Dataset, label: str, names: Resolver, groups: dict) -> Part:
     """World Bank CLASS.xlsx: income group and region per economy, and the members of every WB group."""
     sheet = dataset.options.sheet or "List of economies"
     economies = pd.read_excel(path, sheet_name=sheet, dtype=str).dropna(subset=["Code", "Income group"])
-    codes = groupings(names.reference_dir)["income_groups"]
+    codes = groups["income_groups"]
     frame = pd.DataFrame(
         {
             "iso3": economies["Code"].str.strip(),
@@ -95,15 +95,15 @@ def income_groups(path: Path, dataset: Dataset, label: str, names: Resolver) -> 
     return Part(frame, members.dropna(), problems)
 
 
-def ilo_regions(path: Path, dataset: Dataset, label: str, names: Resolver) -> Part:
+def ilo_regions(path: Path, dataset: Dataset, label: str, names: Resolver, groups: dict) -> Part:
     """GSI 2018 'Region' column: the five ILO / Walk Free regions, by country name."""
     country, region = dataset.columns.get("area", "Country"), dataset.columns.get("region", "Region")
     raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    rows, problems, codes = [], [], groupings(names.reference_dir)["ilo_regions"]
+    rows, problems, codes = [], [], groups["ilo_regions"]
     for number, (name, value) in enumerate(zip(raw[country], raw[region], strict=True), start=2):
         iso3, code = names.iso3(name), codes.get(value.strip())
         if iso3 is None:
-            problems.append(Problem("reference", _unknown_name(name), label, row=number, column=country, value=name))
+            problems.append(names.unknown("reference", name, label, number, country))
         elif code is None:
             problems.append(Problem("reference", "unknown ILO region", label, row=number, column=region, value=value))
         else:
@@ -113,7 +113,7 @@ def ilo_regions(path: Path, dataset: Dataset, label: str, names: Resolver) -> Pa
 
 
 #: handler name (as written in a registry `handler:` field) → function
-HANDLERS: dict[str, Callable[[Path, Dataset, str, Resolver], Part]] = {
+HANDLERS: dict[str, Callable[[Path, Dataset, str, Resolver, dict], Part]] = {
     "country_codes": country_codes,
     "income_groups": income_groups,
     "ilo_regions": ilo_regions,
@@ -124,10 +124,3 @@ def _formal(name: str) -> str:
     """UNTERM formal names start with a lower-case 'the': 'the Republic of Albania' → 'Republic of Albania'."""
     name = clean_unterm(name)
     return name[4:] if name.lower().startswith("the ") else name
-
-
-def _unknown_name(name: str) -> str:
-    return (
-        f"country name {name!r} is not known: add it to data/reference/country_aliases.csv "
-        "(alias,iso3,source,note), or with an empty iso3 and a note to drop it on purpose"
-    )

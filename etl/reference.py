@@ -42,6 +42,7 @@ class Reference:
     indicators: pd.DataFrame
     problems: list[Problem]
     memberships: pd.DataFrame
+    names: Resolver
 
 
 def load_reference(sources: list[Source], raw_dir: Path | None = None, reference_dir: Path | None = None) -> Reference:
@@ -52,7 +53,7 @@ def load_reference(sources: list[Source], raw_dir: Path | None = None, reference
     aliases, problems = read_aliases(paths["aliases"])
     aggregates, more = read_aggregates(paths["aggregates"])
     problems += more
-    names = Resolver.from_files(raw_dir, reference_dir)
+    names, groups = Resolver.from_files(raw_dir, reference_dir), groupings(reference_dir)
     parts: list[Part] = []
     for source, dataset in _reference_datasets(sources):
         label = dataset.file
@@ -64,7 +65,7 @@ def load_reference(sources: list[Source], raw_dir: Path | None = None, reference
             )  # fmt: skip
             continue
         try:
-            part = HANDLERS[dataset.handler](raw_dir / dataset.file, dataset, label, names)
+            part = HANDLERS[dataset.handler](raw_dir / dataset.file, dataset, label, names, groups)
         except (KeyError, ValueError, OSError) as exc:  # a missing column or sheet: name it, don't crash
             problems.append(Problem("reference", f"cannot read with handler {dataset.handler}: {exc!r}", label))
             continue
@@ -74,7 +75,6 @@ def load_reference(sources: list[Source], raw_dir: Path | None = None, reference
         message = "no country-code table was read: the registry needs a `reference` dataset with handler country_codes"
         raise SourceError(problems + [Problem("reference", message, str(raw_dir / "regions_country_codes"))])
     pathfinders, more = read_pathfinders(paths["pathfinders"])
-    groups = groupings(reference_dir)
     countries = build_countries(parts, aliases, pathfinders, groups)
     unknown = sorted(set(pathfinders) - set(countries["iso3"]))
     problems += more + [Problem("reference", "pathfinder iso3 is not a country", str(paths["pathfinders"]),
@@ -82,7 +82,7 @@ def load_reference(sources: list[Source], raw_dir: Path | None = None, reference
     memberships = _memberships(parts, countries)
     regions = build_regions(aggregates, memberships, countries, groups)
     indicators, more = load_indicators(paths["indicators"])
-    return Reference(countries, regions, indicators, problems + more, memberships)
+    return Reference(countries, regions, indicators, problems + more, memberships, names)
 
 
 def _reference_datasets(sources: list[Source]) -> list[tuple[Source, Dataset]]:
