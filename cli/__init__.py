@@ -1,9 +1,4 @@
-"""The `delta87` command (also `python -m cli`; `python -m etl` runs its `etl` group): data and serving.
-
-`delta87 etl ...` refreshes, checks, inspects and rolls back the data; `delta87 serve` runs the web platform;
-`delta87 warm` renders the pages into the shared cache. The help text of each command is its documentation
-(README.md shows real output).
-"""
+"""The `delta87` command (also `python -m cli`; `python -m etl` runs its `etl` group); its help is its documentation."""
 
 from __future__ import annotations
 
@@ -42,10 +37,9 @@ def etl() -> None:
 def etl_run(sources: tuple[str, ...], dry_run: bool, force: bool, quiet: bool, no_warm: bool) -> None:
     """Validate the raw snapshots and publish a new release atomically.
 
-    With SOURCE ids (file names in data/registry/ without .yaml), only those sources are re-read; the others
-    are carried over from the current release. On any error nothing is published, the current release stays
-    online, and the report (data/reports/) lists every problem with its file, row and column.
-    Exit status: 0 published or unchanged, 1 refused.
+    With SOURCE ids (data/registry/SOURCE.yaml), only those are re-read; the others are carried over. On any error
+    nothing is published and the report (data/reports/) lists every problem. Exit status: 0 published or unchanged,
+    1 refused.
     """
     from etl.pipeline import run  # noqa: PLC0415 - keep `delta87 --help` fast
 
@@ -60,8 +54,7 @@ def etl_run(sources: tuple[str, ...], dry_run: bool, force: bool, quiet: bool, n
 
 
 def _warm_cache() -> None:
-    """Pre-render the pages of the new release into the shared cache (`delta87 warm`, in its own process so that
-    the refresh's memory is not kept by the web app). A failure only costs speed: the publish already succeeded."""
+    """Run `delta87 warm` in its own process (the refresh's memory is not kept); a failure only costs speed."""
     import subprocess  # noqa: PLC0415
 
     click.echo("warming the page cache for the new release…")
@@ -93,10 +86,8 @@ def _warm_cache() -> None:
 def etl_check(file, source_id, number, fmt, unit, sheet, header_row) -> None:
     """Validate without publishing: a registry entry (--source), or one FILE in a format (--format).
 
-    With --source, the entry is applied to its raw files exactly as `delta87 etl run` would (checksums, every
-    dataset, the release checks) and each dataset's rows, areas, years, indicators and dropped rows are shown
-    with every problem. With FILE and --format, the format's default column names stand in for an entry.
-    Exit status: 0 when no errors were found, 1 otherwise.
+    --source applies the entry to its raw files exactly as `etl run` would and shows each dataset's rows, areas,
+    years, indicators, dropped rows and problems. Exit status: 0 when no errors were found, 1 otherwise.
     """
     if (file is None) == (source_id is None):
         raise click.UsageError("give either FILE with --format, or --source SOURCE")
@@ -188,9 +179,31 @@ def etl_verify(release: str | None, every: bool) -> None:
 
     Exit status: 0 when every file matches, 1 when a file is missing or differs, or the release cannot be read.
     """
-    from cli.verify import verify_releases  # noqa: PLC0415
+    from warehouse import releases as rel  # noqa: PLC0415
 
-    sys.exit(verify_releases(config.settings().warehouse_dir, release, every, click.echo))
+    root = config.settings().warehouse_dir
+    try:
+        ids = rel.list_release_ids(root) if every else [release or rel.read_pointer(root)]
+    except rel.ReleaseError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not ids or ids == [None]:
+        raise click.ClickException(f"no release published in {root}")
+    failures = 0
+    for release_id in ids:
+        try:
+            checked = rel.file_problems(root, release_id, rel.read_manifest(root, release_id))
+        except rel.ReleaseError as exc:
+            click.echo(f"FAILED {release_id}: {exc}")
+            failures += 1
+            continue
+        for name, problem in checked:
+            click.echo(
+                f"  {'MISMATCH' if problem else 'ok      '} {release_id}/{name}{f': {problem}' if problem else ''}"
+            )
+        problems = sum(problem is not None for _, problem in checked)
+        click.echo(f"{release_id}: {len(checked)} file(s), {f'{problems} FAILED' if problems else 'all match'}")
+        failures += problems
+    sys.exit(1 if failures else 0)
 
 
 @etl.command("releases")
@@ -229,8 +242,7 @@ def etl_rollback(release: str | None) -> None:
 def serve(host: str | None, port: int | None, workers: int | None, dev: bool) -> None:
     """Run the web platform (nginx in front of gunicorn); builds the data first if no release exists yet.
 
-    Starts with an empty filesystem cache, so that no page part rendered by other code outlives a restart (a
-    shared Redis cache is kept: its keys name the package version). Limits: see README "Deployment".
+    Starts with an empty filesystem cache (a shared Redis is kept: its keys name the version). See README "Deployment".
     """
     settings = config.settings()
     host, port, workers = host or settings.host, port or settings.port, workers or settings.workers
@@ -255,11 +267,9 @@ def serve(host: str | None, port: int | None, workers: int | None, dev: bool) ->
 @main.command("warm")
 @click.argument("paths", nargs=-1)
 def warm_pages(paths: tuple[str, ...]) -> None:
-    """Render every page (and the extra PATHS, e.g. /country/NPL) into the shared cache in each language (English,
-    French, Spanish), as a first visitor would.
+    """Render every page (and PATHS, e.g. /country/NPL) into the shared cache in English, French and Spanish.
 
-    Run it where it reaches the cache the site uses: on the web host for the filesystem cache, anywhere for
-    Redis. `delta87 etl run` runs it after a publish. Exit status: 1 if any page answered 5xx.
+    Run it where it reaches the site's cache (the web host for the filesystem cache). Exit status: 1 on any 5xx.
     """
     from cli import warm  # noqa: PLC0415 - building the app is the slow part; only when run
 

@@ -1,22 +1,14 @@
-"""The whole release as one zip (Parquet + CSV + metadata), built once per release and kept under the data folder.
-
-Release folders are immutable and checksummed, so the zip lives beside them in DATA_DIR/bulk/, never inside
-them. It is the slice "every observation" written like any download (dataproduct/downloads.py), so only sources
-whose licence allows redistribution are included and the README says which were left out.
-"""
+"""The whole release as one zip download, built once per release into DATA_DIR/bulk/ (release folders are immutable)."""
 
 from __future__ import annotations
 
 import fcntl
-import json
 import os
-import tempfile
-import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
 import config
-from dataproduct import downloads, readme
+from dataproduct import downloads
 from dataproduct.params import API_PREFIX, Query, catalog
 from warehouse import ObservationFilter, Release, Warehouse
 from warehouse import releases as rel
@@ -30,6 +22,7 @@ FILES = {
     **{f"{name}.csv": f"the release's {name} table" for name in TABLES},
     "dictionary.csv": "what each observations column holds",
     "metadata.json": "release id, counts, sources and licence exclusions, machine-readable",
+    "CITATION.txt": "how to cite the data: each source's citation and the release",
     "load_pandas.py / load.R / load_duckdb.sql": "ready-to-run snippets that load the data",
 }
 
@@ -43,7 +36,7 @@ def bulk_path(release: Release) -> Path:
 
 
 def whole_release(warehouse: Warehouse, release: Release) -> downloads.Slice:
-    """Every observation of the release that may be redistributed, as a download slice."""
+    """Every observation of the release that may be redistributed, as a download slice (written like any other)."""
     cat = catalog(release)
     query = Query(filter=ObservationFilter(licensed=cat.licensed()), format="zip")
     return downloads.Slice.build(warehouse, release, cat, query, f"{API_PREFIX}/bulk")
@@ -65,43 +58,27 @@ def bulk_zip(warehouse: Warehouse, release: Release) -> Path:
 @contextmanager
 def _lock(path: Path):
     """One builder per release; the others answer "try again" instead of holding a thread while they wait."""
-    with open(path, "a+") as handle:
+    with open(path, "a+") as handle:  # closing it releases the lock
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
             raise Busy("the bulk file of this release is being built right now; try again in a minute") from exc
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+        yield
 
 
 def _build(piece: downloads.Slice, path: Path) -> None:
-    """Write the zip to a temporary name, then rename it into place (readers never see half a file)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".building-", suffix=".zip")
-    os.close(fd)
+    """Write the zip to a temporary name (under the release's lock), then rename it into place."""
+    tmp = path.with_name(f".building-{path.name}")  # readers never see half a file
+    meta = {**piece.metadata(), "counts": piece.release.counts}
+    tables = {name: piece.warehouse.table(piece.release, name) for name in TABLES}
     try:
         with open(tmp, "wb") as out:
-            _write(piece, out)
+            downloads.write_zip(out, piece, "observations", tables, FILES, meta)
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, path)
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def _write(piece: downloads.Slice, out) -> None:
-    meta = {**piece.metadata(), "counts": piece.release.counts}
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        downloads.write_rows(archive, "observations", piece, meta)
-        for name in TABLES:
-            archive.writestr(f"{name}.csv", piece.warehouse.table(piece.release, name).to_csv(index=False))
-        archive.writestr("dictionary.csv", downloads.dictionary_csv())
-        archive.writestr("metadata.json", json.dumps(meta, indent=2, default=str))
-        archive.writestr("README.md", readme.readme(meta, FILES))
-        for name, text in readme.loaders("observations").items():
-            archive.writestr(name, text)
+        tmp.unlink(missing_ok=True)
 
 
 def prune(warehouse_root: Path) -> list[str]:

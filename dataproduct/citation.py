@@ -16,16 +16,12 @@ def source_citation(record: Mapping) -> str:
     return ", ".join(p for p in parts if p) + "."
 
 
-def platform_citation(release_id: str, created: str = "", url: str = "") -> str:
-    """The platform release the figures were read from (and where, when a URL is given)."""
-    date = f" (created {created[:10]})" if created else ""
-    return f"Compiled in {PLATFORM}, release {release_id}{date}" + (f": {url}" if url else ".")
-
-
 def citation_text(records: Iterable[Mapping], release_id: str, created: str = "", url: str = "") -> str:
-    """The text to copy: each source's citation on its own line, then the platform release."""
+    """The text to copy: each source's citation on its own line, then the platform release (and where, given a URL)."""
     lines = list(dict.fromkeys(source_citation(r) for r in records))
-    return "\n".join([*lines, platform_citation(release_id, created, url)])
+    date = f" (created {created[:10]})" if created else ""
+    platform = f"Compiled in {PLATFORM}, release {release_id}{date}" + (f": {url}" if url else ".")
+    return "\n".join([*lines, platform])
 
 
 def bundle_citation(meta: Mapping) -> str:

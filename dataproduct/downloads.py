@@ -1,20 +1,15 @@
-"""Filtered downloads: one slice of observations written as CSV (streamed), JSON, Parquet, Excel or a zip bundle.
-
-A `Slice` is a validated query bound to one verified release. Every format is written from the same
-`Slice`, so the rows are the same whichever format a researcher picks, and every file names the release,
-the exact query URL and the sources whose licence kept their rows out.
-"""
+"""Downloads: one `Slice` (a query bound to a release) written as CSV, JSON, Parquet, Excel or a zip, same rows in each."""
 
 from __future__ import annotations
 
-import csv
 import functools
 import io
 import json
+import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -29,9 +24,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from dataproduct import citation, readme
-from dataproduct.params import Catalog, Query, without_licence_limit
+from dataproduct.params import Catalog, Query
 from warehouse import Release, Warehouse
-from warehouse.schema import DOWNLOAD, redistributable
+from warehouse.schema import DOWNLOAD
 
 SOURCE_COLUMNS = ["id", "publisher", "title", "edition", "url", "licence", "redistribution", "retrieved", "citation"]
 INDICATOR_COLUMNS = ["code", "name", "unit", "sdg_indicator", "definition", "caveats", "sources"]
@@ -72,13 +67,14 @@ class Slice:
     @classmethod
     def build(cls, warehouse: Warehouse, release: Release, catalog: Catalog, query: Query, url: str) -> Slice:
         """Bind a query to a release and count what it matches, per source."""
-        counts = warehouse.count_observations_by_source(release, without_licence_limit(query.filter))
+        # Counted over every source, to tell how many rows the licence rule leaves out.
+        counts = warehouse.count_observations_by_source(release, replace(query.filter, licensed=None))
         return cls(warehouse, release, catalog, query, url, counts)
 
     @property
     def total(self) -> int:
         """Matching rows a download may carry (licence applied; before limit/offset)."""
-        return sum(n for s, n in self.by_source.items() if redistributable(self.catalog.sources.get(s) or {}))
+        return sum(self.by_source.get(s, 0) for s in self.catalog.licensed())
 
     @property
     def rows(self) -> int:
@@ -88,21 +84,12 @@ class Slice:
 
     def excluded(self) -> list[dict]:
         """The non-redistributable sources that matched the filter, with their publisher link and row count."""
-        rows = []
-        for source_id in self.catalog.excluded_sources():
-            if self.by_source.get(source_id):
-                meta = self.catalog.sources[source_id]
-                rows.append(
-                    {
-                        "id": source_id,
-                        "publisher": meta.get("publisher") or "",
-                        "title": meta.get("title") or "",
-                        "url": meta.get("url") or "",
-                        "licence": meta.get("licence") or "",
-                        "rows": self.by_source[source_id],
-                    }
-                )
-        return rows
+        fields = ("publisher", "title", "url", "licence")
+        return [
+            {"id": s, **{f: self.catalog.sources[s].get(f) or "" for f in fields}, "rows": self.by_source[s]}
+            for s in self.catalog.excluded_sources()
+            if self.by_source.get(s)
+        ]
 
     def licence_note(self) -> str:
         """One sentence per excluded source, for READMEs, workbooks and JSON."""
@@ -134,17 +121,18 @@ class Slice:
     def sources(self) -> list[dict]:
         """Sources-table rows of the sources present in the slice."""
         return [
-            {**{c: self.catalog.sources[s].get(c) for c in SOURCE_COLUMNS}, "rows": n}
-            for s, n in sorted(self.by_source.items())
-            if redistributable(self.catalog.sources.get(s) or {})
+            {**{c: self.catalog.sources[s].get(c) for c in SOURCE_COLUMNS}, "rows": self.by_source[s]}
+            for s in self.catalog.licensed()
+            if s in self.by_source
         ]
 
-    def indicators(self) -> pd.DataFrame:
-        """Indicators-table rows for the indicators asked for (all, when none was)."""
-        frame = self.warehouse.indicators(self.release)
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The sources in the slice and the indicators asked for (all, when none was), for workbooks and bundles."""
+        indicators = self.warehouse.indicators(self.release)
         if self.query.filter.indicators:
-            frame = frame[frame["code"].isin(self.query.filter.indicators)]
-        return frame[INDICATOR_COLUMNS]
+            indicators = indicators[indicators["code"].isin(self.query.filter.indicators)]
+        sources = pd.DataFrame(self.sources(), columns=[*SOURCE_COLUMNS, "rows"])
+        return {"sources": sources, "indicators": indicators[INDICATOR_COLUMNS]}
 
     def metadata(self) -> dict:
         """Everything needed to cite and reproduce the slice, as plain JSON."""
@@ -165,7 +153,6 @@ class Slice:
         return f"delta87-observations-{self.release.id}.{extension}"
 
 
-# -- CSV ---------------------------------------------------------------------------------------------------
 HEADER = (",".join(DOWNLOAD.names) + "\n").encode()
 _NO_HEADER = pacsv.WriteOptions(include_header=False)
 
@@ -176,48 +163,34 @@ def _csv_chunk(batch: pa.RecordBatch) -> bytes:
     return sink.getvalue()
 
 
-def csv_stream(batches: Iterator[pa.RecordBatch]) -> Iterator[bytes]:
+def csv_stream(batches: Generator[pa.RecordBatch]) -> Iterator[bytes]:
     """CSV bytes: the header, then one chunk per Arrow batch (memory stays flat however many rows)."""
     try:
         yield HEADER
-        for batch in batches:
-            if batch.num_rows:
-                yield _csv_chunk(batch)
+        yield from (_csv_chunk(batch) for batch in batches if batch.num_rows)
     finally:
-        close = getattr(batches, "close", None)
-        if close:
-            close()  # release the warehouse cursor even when the client hangs up mid-stream
+        batches.close()  # release the warehouse cursor even when the client hangs up mid-stream
 
 
-# -- JSON --------------------------------------------------------------------------------------------------
 def records(frame: pd.DataFrame) -> list[dict]:
     """DataFrame rows as JSON-safe dicts (NaN/NA -> None, numpy scalars -> Python)."""
     clean = frame.astype(object).where(frame.notna(), None)
-    return [{k: _plain(v) for k, v in row.items()} for row in clean.to_dict("records")]
+    return [{k: v.item() if hasattr(v, "item") else v for k, v in row.items()} for row in clean.to_dict("records")]
 
 
-def _plain(value):
-    return value.item() if hasattr(value, "item") else value
-
-
-# -- Parquet -----------------------------------------------------------------------------------------------
 def parquet_writer(sink, metadata: dict) -> pq.ParquetWriter:
     """A Parquet writer whose file carries the slice metadata (release, query URL, exclusions)."""
     schema = DOWNLOAD.with_metadata({"delta87": json.dumps(metadata, default=str)})
     return pq.ParquetWriter(sink, schema, compression="zstd")
 
 
-def write_parquet(batches: Iterator[pa.RecordBatch], sink, metadata: dict) -> int:
-    """Write batches as one Parquet file carrying the slice metadata; returns the row count."""
-    rows = 0
+def write_parquet(batches: Iterator[pa.RecordBatch], sink, metadata: dict) -> None:
+    """Write batches as one Parquet file carrying the slice metadata."""
     with parquet_writer(sink, metadata) as writer:
         for batch in batches:
             writer.write_batch(batch)
-            rows += batch.num_rows
-    return rows
 
 
-# -- Excel -------------------------------------------------------------------------------------------------
 def _cell(sheet, value):
     """A write-only cell that is never a formula and holds no character XML forbids."""
     if isinstance(value, float) and value != value:  # NaN
@@ -247,39 +220,31 @@ def check_excel_rows(piece: Slice, max_rows: int) -> None:
 
 
 def xlsx_file(piece: Slice, max_rows: int) -> tempfile.SpooledTemporaryFile:
-    """A workbook (data, metadata with release, query URL and licence note, dictionary, sources, indicators).
-
-    openpyxl's write-only mode writes rows as they come (memory stays flat) but can only save a whole workbook,
-    so the result is a spooled temporary file, sent in chunks; `max_rows` bounds the seconds of CPU it takes.
-    """
+    """A workbook (data, metadata with release, query URL and licence note, dictionary, sources, indicators)."""
+    # Write-only mode keeps memory flat but saves only a whole workbook: `max_rows` bounds the CPU time it takes.
     check_excel_rows(piece, max_rows)
     workbook = Workbook(write_only=True)
     data_rows = (row for batch in piece.batches() for row in zip(*batch.to_pydict().values(), strict=True))
     _sheet(workbook, "data", DOWNLOAD.names, data_rows)
     meta = piece.metadata()
-    about = [
-        ("title", "Delta 8.7 observations (SDG target 8.7)"),
-        ("release", meta["release"]),
-        ("release_created", meta["release_created"]),
-        ("query_url", meta["query_url"]),
-        ("generated", meta["generated"]),
-        ("rows", meta["rows"]),
-        ("licence_note", meta["licence_note"]),
-        *[(f"excluded_source:{row['id']}", f"{row['publisher']}: {row['url']}") for row in meta["excluded_sources"]],
-        ("how_to_cite", "Cite each source in the sources sheet, and Delta 8.7 release " + meta["release"] + "."),
-    ]
-    _sheet(workbook, "metadata", ["field", "value"], about)
-    _sheet(workbook, "dictionary", ["column", "type", "description"], _dictionary_rows())
-    source_rows = [[row.get(c) for c in [*SOURCE_COLUMNS, "rows"]] for row in meta["sources"]]
-    _sheet(workbook, "sources", [*SOURCE_COLUMNS, "rows"], source_rows)
-    _sheet(workbook, "indicators", INDICATOR_COLUMNS, piece.indicators().itertuples(index=False))
+    about = {
+        "title": "Delta 8.7 observations (SDG target 8.7)",
+        **{key: meta[key] for key in ("release", "release_created", "query_url", "generated", "rows", "licence_note")},
+        **{f"excluded_source:{row['id']}": f"{row['publisher']}: {row['url']}" for row in meta["excluded_sources"]},
+        "how_to_cite": f"Cite each source in the sources sheet, and Delta 8.7 release {meta['release']}.",
+    }
+    _sheet(workbook, "metadata", ["field", "value"], about.items())
+    for name, frame in {"dictionary": dictionary_table(), **piece.tables()}.items():
+        _sheet(workbook, name, list(frame.columns), frame.itertuples(index=False))
     sink = tempfile.SpooledTemporaryFile(max_size=32 << 20)
     workbook.save(sink)
     return sink
 
 
-def _dictionary_rows() -> list[tuple[str, str, str]]:
-    return [(name, str(DOWNLOAD.field(name).type), dictionary()[name]) for name in DOWNLOAD.names]
+def dictionary_table() -> pd.DataFrame:
+    """Column, Arrow type and meaning of every observations column of a download."""
+    rows = [(name, str(DOWNLOAD.field(name).type), dictionary()[name]) for name in DOWNLOAD.names]
+    return pd.DataFrame(rows, columns=["column", "type", "description"])
 
 
 BUNDLE_FILES = {
@@ -294,38 +259,34 @@ BUNDLE_FILES = {
 }
 
 
-# -- zip bundle --------------------------------------------------------------------------------------------
 def bundle(piece: Slice) -> tempfile.SpooledTemporaryFile:
-    """The zip bundle (data.csv, data.parquet, dictionary, indicators, sources, metadata, README, snippets)."""
-    meta = piece.metadata()
+    """The zip bundle of a slice: data.csv, data.parquet, dictionary, indicators, sources, metadata, README, snippets."""
     out = tempfile.SpooledTemporaryFile(max_size=32 << 20)
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        write_rows(archive, "data", piece, meta)
-        archive.writestr("dictionary.csv", dictionary_csv())
-        archive.writestr("indicators.csv", piece.indicators().to_csv(index=False))
-        source_rows = [[row.get(c) for c in [*SOURCE_COLUMNS, "rows"]] for row in meta["sources"]]
-        archive.writestr("sources.csv", _csv_text([*SOURCE_COLUMNS, "rows"], source_rows))
-        archive.writestr("metadata.json", json.dumps(meta, indent=2, default=str))
-        archive.writestr("README.md", readme.readme(meta, BUNDLE_FILES))
-        archive.writestr("CITATION.txt", citation.bundle_citation(meta))
-        for name, text in readme.loaders("data").items():
-            archive.writestr(name, text)
+    write_zip(out, piece, "data", piece.tables(), BUNDLE_FILES, piece.metadata())
     out.seek(0)
     return out
 
 
-def write_rows(archive: zipfile.ZipFile, stem: str, piece: Slice, meta: dict) -> None:
-    """The slice's rows as `<stem>.csv` and `<stem>.parquet` (carrying `meta`) in a zip, in one pass over them."""
-    with tempfile.TemporaryFile() as parquet:
-        with archive.open(f"{stem}.csv", "w", force_zip64=True) as csv_entry, parquet_writer(parquet, meta) as writer:
-            for chunk, batch in tee_csv(piece.batches()):
-                csv_entry.write(chunk)
-                if batch is not None:
+def write_zip(out, piece: Slice, stem: str, tables: dict[str, pd.DataFrame], files: dict[str, str], meta: dict) -> None:
+    """A zip download: the rows as <stem>.csv and <stem>.parquet, the tables as CSV, metadata, README, citation."""
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        # The rows are read once; zipfile writes one entry at a time, so the Parquet file waits in a temporary file.
+        with tempfile.TemporaryFile() as parquet:
+            with archive.open(f"{stem}.csv", "w", force_zip64=True) as entry, parquet_writer(parquet, meta) as writer:
+                entry.write(HEADER)
+                for batch in piece.batches():
+                    entry.write(_csv_chunk(batch))
                     writer.write_batch(batch)
-        parquet.seek(0)
-        with archive.open(f"{stem}.parquet", "w", force_zip64=True) as entry:
-            while block := parquet.read(1 << 20):
-                entry.write(block)
+            parquet.seek(0)
+            with archive.open(f"{stem}.parquet", "w", force_zip64=True) as entry:
+                shutil.copyfileobj(parquet, entry)
+        for name, frame in {"dictionary": dictionary_table(), **tables}.items():
+            archive.writestr(f"{name}.csv", frame.to_csv(index=False))
+        archive.writestr("metadata.json", json.dumps(meta, indent=2, default=str))
+        archive.writestr("README.md", readme.readme(meta, files, stem))
+        archive.writestr("CITATION.txt", citation.bundle_citation(meta))
+        for name, text in readme.loaders(stem).items():
+            archive.writestr(name, text)
 
 
 def with_params(url: str, **params: str) -> str:
@@ -334,23 +295,3 @@ def with_params(url: str, **params: str) -> str:
     pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in params]
     pairs += [(k, v) for k, v in params.items() if v is not None]
     return urlunsplit(parts._replace(query=urlencode(pairs, safe=",")))
-
-
-def tee_csv(batches: Iterator[pa.RecordBatch]) -> Iterator[tuple[bytes, pa.RecordBatch | None]]:
-    """Pair each CSV chunk with the batch it came from (the header has none)."""
-    yield HEADER, None
-    for batch in batches:
-        yield _csv_chunk(batch), batch
-
-
-def dictionary_csv() -> str:
-    """dictionary.csv: column, Arrow type and meaning of every observations column."""
-    return _csv_text(["column", "type", "description"], _dictionary_rows())
-
-
-def _csv_text(header: list[str], rows) -> str:
-    sink = io.StringIO()
-    writer = csv.writer(sink, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return sink.getvalue()

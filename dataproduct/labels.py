@@ -1,7 +1,4 @@
-"""Reference names in a reader's language (pages, and the API's labels with `?lang=`): indicator texts from `data/reference/i18n/<lang>/indicators.yaml`,
-area names from CLDR (Babel's territory names) with the platform's own names in
-`data/reference/i18n/<lang>/areas.yaml` (regions, groups, display-name overrides) taking precedence. Anything
-without a translation keeps its English text."""
+"""Reference names in a reader's language: data/reference/i18n/<lang>/ first, then CLDR (Babel), then English."""
 
 from __future__ import annotations
 
@@ -19,40 +16,38 @@ REFERENCE_I18N = config.ROOT / "data" / "reference" / "i18n"
 INDICATOR_TEXTS = ("name", "short_name", "definition", "caveats")
 
 
+def _translations(lang: str, name: str) -> dict:
+    """A translation file of data/reference/i18n/<lang>/ (empty for the default language)."""
+    return translations.mapping(REFERENCE_I18N / lang / name) if lang != i18n.DEFAULT else {}
+
+
+def _indicator_text(texts: dict, code: str, field: str) -> str | None:
+    value = (texts.get(code) or {}).get(field)
+    if field == "value_labels":  # the release keeps them as JSON text: {"1": "Tier 1", ...}
+        labels = value if isinstance(value, dict) else {}
+        return json.dumps({str(k): str(v) for k, v in labels.items()}, ensure_ascii=False) if labels else None
+    return value
+
+
 def indicators(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The indicators table with its names and definitions in `lang` where a translation gives them."""
-    texts = translations.mapping(REFERENCE_I18N / lang / "indicators.yaml") if lang != i18n.DEFAULT else {}
+    texts = _translations(lang, "indicators.yaml")
     if not texts or frame.empty:
         return frame
     frame = frame.copy()
-    for field in INDICATOR_TEXTS:
+    for field in (*INDICATOR_TEXTS, "value_labels"):
         if field in frame.columns:
-            given = frame["code"].map(lambda code, f=field: (texts.get(code) or {}).get(f))
+            given = frame["code"].map(lambda code, f=field: _indicator_text(texts, code, f))
             frame[field] = given.where(given.notna() & (given != ""), frame[field])
-    if "value_labels" in frame.columns:  # the release keeps them as JSON text: {"1": "Tier 1", ...}
-        given = frame["code"].map(lambda code: _labels_json((texts.get(code) or {}).get("value_labels")))
-        frame["value_labels"] = given.where(given.notna(), frame["value_labels"])
     return frame
-
-
-def _labels_json(labels) -> str | None:
-    """Translated value labels ({1: "Catégorie 1", ...}) as the release's JSON text, or None."""
-    return (
-        json.dumps({str(k): str(v) for k, v in labels.items()}, ensure_ascii=False)
-        if isinstance(labels, dict)
-        else None
-    )
 
 
 def area_name(code: str, iso2: str | None, english: str, lang: str) -> str:
     """One area's name in `lang`: the platform's own, else CLDR's, else the English name."""
     if lang == i18n.DEFAULT:
         return english
-    own = translations.mapping(REFERENCE_I18N / lang / "areas.yaml").get(code)
-    if own:
-        return str(own)
-    cldr = i18n.territory(iso2) if isinstance(iso2, str) else None
-    return cldr or english
+    own = _translations(lang, "areas.yaml").get(code)
+    return str(own) if own else i18n.territory(iso2) or english
 
 
 def areas(frame: pd.DataFrame, lang: str, code: str, iso2: str | None = None) -> pd.DataFrame:
@@ -71,7 +66,7 @@ def sort_key(names: pd.Series) -> pd.Series:
 
 def api_labels(lang: str, indicators: list[dict], countries: list[dict], aggregates: list[dict]) -> None:
     """Add `labels` ({lang, name, ...} in `lang`) to API records that carry names; fields and codes stay English."""
-    texts = translations.mapping(REFERENCE_I18N / lang / "indicators.yaml") if lang != i18n.DEFAULT else {}
+    texts = _translations(lang, "indicators.yaml")
     for row in indicators:
         given = texts.get(row.get("code")) or {}
         row["labels"] = {"lang": lang, **{f: given.get(f) or row.get(f) for f in INDICATOR_TEXTS if f in row}}

@@ -1,17 +1,10 @@
-"""Parse and validate the query parameters shared by the HTTP API and the /data explorer.
-
-One vocabulary for both: `indicator`, `country`, `group`, `year_from`, `year_to`, `sex`, `age`, `source`,
-`nature` (the filters), `sort`, `limit`, `offset`, `format` and `release`. List parameters accept repeated
-keys (`country=NPL&country=IND`) or commas (`country=NPL,IND`). Every value is checked against the codes of
-the release being served (a `Catalog`), so nothing a user types reaches the warehouse unchecked, and every
-problem becomes a `ParamError` naming the parameter and the values it accepts.
-"""
+"""The query parameters of the HTTP API and the /data explorer, each value checked against one release's codes."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from warehouse import ObservationFilter, Release, get_warehouse
@@ -24,7 +17,7 @@ from web.inputs import BadInput
 #: Where the HTTP API lives; the /data page links to it with the same query string.
 API_PREFIX = "/api/v1"
 
-#: filter parameter -> ObservationFilter field
+#: filter parameter -> ObservationFilter field, which is also the Catalog field of the codes it accepts
 LIST_FILTERS = {
     "indicator": "indicators",
     "country": "areas",
@@ -45,7 +38,12 @@ MAX_VALUES = 300  # more countries than exist; a longer list is a mistake or an 
 MAX_SORT_KEYS = 5
 DEFAULT_LIMIT = 100
 OFFSET_MAX = 10**12 - 1
-_ECHO = 60  # characters of a bad value quoted back in a message
+#: Where a user finds the codes of a list parameter (named in the message about an unknown one).
+CODE_LISTS = {
+    "country": f"{API_PREFIX}/countries",
+    "group": f"{API_PREFIX}/countries",
+    "indicator": f"{API_PREFIX}/indicators",
+}
 
 
 class ParamError(BadInput):
@@ -54,7 +52,7 @@ class ParamError(BadInput):
     def __init__(self, parameter: str | None, message: str, allowed=None, status: int = 400, error: str = ""):
         super().__init__(parameter, message, allowed)
         self.status = status
-        self.error = error or ("not_found" if status == 404 else "invalid_parameter")
+        self.error = error or "invalid_parameter"
 
 
 @dataclass(frozen=True)
@@ -73,16 +71,7 @@ class Catalog:
 
     def allowed(self, parameter: str) -> list[str]:
         """The values a list parameter accepts."""
-        values = {
-            "indicator": self.indicators,
-            "country": self.areas,
-            "group": self.groups,
-            "source": self.sources,
-            "age": self.ages,
-            "sex": self.sexes,
-            "nature": self.natures,
-        }[parameter]
-        return sorted(values)
+        return sorted(getattr(self, LIST_FILTERS[parameter]))
 
     def licensed(self) -> tuple[str, ...]:
         """Ids of the sources whose licence allows redistribution (the only ones downloads carry)."""
@@ -133,17 +122,12 @@ def catalog(release: Release) -> Catalog:
     )
 
 
-# -- reading raw arguments ---------------------------------------------------------------------------
-def arguments(source: Mapping | Iterable[tuple[str, str]]) -> dict[str, list[str]]:
-    """Normalise a werkzeug MultiDict, a Dash `**query` dict or pairs into {name: [raw values]}."""
+def arguments(source: Mapping) -> dict[str, list[str]]:
+    """Normalise a werkzeug MultiDict or a Dash `**query` dict into {name: [raw values]}."""
     if hasattr(source, "lists"):
         return {k: [str(v) for v in vs] for k, vs in source.lists()}
-    items = source.items() if isinstance(source, Mapping) else source
-    out: dict[str, list[str]] = {}
-    for key, value in items:
-        values = value if isinstance(value, list | tuple) else [value]
-        out.setdefault(str(key), []).extend("" if v is None else str(v) for v in values)
-    return out
+    listed = {str(k): v if isinstance(v, list | tuple) else [v] for k, v in source.items()}
+    return {k: ["" if v is None else str(v) for v in vs] for k, vs in listed.items()}
 
 
 def canonical(args: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -156,12 +140,13 @@ def canonical(args: dict[str, list[str]]) -> dict[str, list[str]]:
 
 
 def _echo(value: str) -> str:
-    return repr(value if len(value) <= _ECHO else value[:_ECHO] + "…")
+    """A value quoted back in a message, cut short: long input is not echoed in full."""
+    return repr(value if len(value) <= 60 else value[:60] + "…")
 
 
 def _single(args: dict[str, list[str]], name: str) -> str | None:
-    values = [v.strip() for v in args.get(name, [])]
-    values = [v for v in values if v]
+    """The one value of a scalar parameter (None when absent)."""
+    values = [v.strip() for v in args.get(name, []) if v.strip()]
     if len(values) > 1:
         raise ParamError(name, f"{name} was given {len(values)} times; give it once")
     return values[0] if values else None
@@ -183,64 +168,53 @@ def check_names(args: dict[str, list[str]], allowed: Iterable[str]) -> None:
             raise ParamError(name, f"unknown parameter {_echo(name)}", allowed=allowed, error="unknown_parameter")
 
 
-# -- filters --------------------------------------------------------------------------------------------
-def _split(raw: list[str], known: set[str]) -> list[str]:
-    """Values of a list parameter: a whole value that is a known code stays whole, else split on commas."""
-    values: list[str] = []
-    for item in raw:
-        item = item.strip()
-        parts = [item] if item in known else item.split(",")
-        values += [p.strip() for p in parts if p.strip()]
-    return list(dict.fromkeys(values))
+def _number(args: dict[str, list[str]], name: str, low: int, high: int, what: str = "", digits: int = 12) -> int | None:
+    """A whole-number parameter from `low` to `high` (None when absent)."""
+    value = _single(args, name)
+    if value is None:
+        return None
+    if not re.fullmatch(f"[0-9]{{1,{digits}}}", value) or not low <= int(value) <= high:
+        what = what or f"a whole number from {low} to {high}"
+        raise ParamError(name, f"{name} must be {what}, got {_echo(value)}", allowed=f"{low}-{high}")
+    return int(value)
 
 
-def _values(args: dict[str, list[str]], name: str, known: set[str]) -> list[str]:
-    """The raw values of a list parameter, with area codes matched case-insensitively."""
-    values = _split(args.get(name, []), known)
-    if name in ("country", "group"):
-        values = [v.upper() if v.upper() in known else v for v in values]
-    return values
-
-
-def _codes(args: dict[str, list[str]], name: str, catalog: Catalog) -> tuple[str, ...]:
-    allowed = catalog.allowed(name)
-    known = set(allowed)
-    values = _values(args, name, known)
-    if len(values) > MAX_VALUES:
-        message = f"{name} has {len(values)} values; at most {MAX_VALUES} are accepted"
-        raise ParamError(name, message, error="too_many_values")
-    unknown = [v for v in values if v not in known]
-    if unknown:
-        where = {"country": "/api/v1/countries", "group": "/api/v1/countries", "indicator": "/api/v1/indicators"}
-        hint = f" (see {where[name]})" if name in where else ""
-        raise ParamError(name, f"unknown {name} {_echo(unknown[0])}{hint}", allowed=allowed, error="unknown_value")
-    return tuple(values)
+def _year(args: dict[str, list[str]], name: str) -> int | None:
+    return _number(args, name, YEAR_MIN, YEAR_MAX, f"a four-digit year between {YEAR_MIN} and {YEAR_MAX}", digits=4)
 
 
 def _flag(args: dict[str, list[str]], name: str) -> bool | None:
     """A true/false parameter (None when absent)."""
     value = _single(args, name)
-    if value is None:
-        return None
-    if value.strip().lower() not in ("true", "false"):
+    if value is not None and value.lower() not in ("true", "false"):
         raise ParamError(name, f"{name} must be true or false, got {_echo(value)}", allowed=["true", "false"])
-    return value.strip().lower() == "true"
+    return None if value is None else value.lower() == "true"
 
 
-def _year(args: dict[str, list[str]], name: str) -> int | None:
-    value = _single(args, name)
-    if value is None:
-        return None
-    if not re.fullmatch(r"[0-9]{4}", value):
-        raise ParamError(
-            name, f"{name} must be a four-digit year, got {_echo(value)}", allowed=f"{YEAR_MIN}-{YEAR_MAX}"
-        )
-    year = int(value)
-    if not YEAR_MIN <= year <= YEAR_MAX:
-        raise ParamError(
-            name, f"{name} must be between {YEAR_MIN} and {YEAR_MAX}, got {year}", allowed=f"{YEAR_MIN}-{YEAR_MAX}"
-        )
-    return year
+def _codes(args: dict[str, list[str]], name: str, catalog: Catalog) -> tuple[tuple[str, ...], ParamError | None]:
+    """The known codes a list parameter asks for, and the problem with the rest (None when there is none)."""
+    allowed = catalog.allowed(name)
+    known = set(allowed)
+    values = []
+    for item in args.get(name, []):
+        # A whole value that is a known code stays whole (an age band may hold a comma); else it is split on commas.
+        for part in [item.strip()] if item.strip() in known else item.split(","):
+            part = part.strip()
+            if name in ("country", "group") and part.upper() in known:
+                part = part.upper()
+            if part:
+                values.append(part)
+    values = list(dict.fromkeys(values))
+    codes = tuple(v for v in values if v in known)[:MAX_VALUES]
+    unknown = [v for v in values if v not in known]
+    if len(values) > MAX_VALUES:
+        message = f"{name} has {len(values)} values; at most {MAX_VALUES} are accepted"
+        return codes, ParamError(name, message, error="too_many_values")
+    if unknown:
+        hint = f" (see {CODE_LISTS[name]})" if name in CODE_LISTS else ""
+        message = f"unknown {name} {_echo(unknown[0])}{hint}"
+        return codes, ParamError(name, message, allowed=allowed, error="unknown_value")
+    return codes, None
 
 
 def parse_filter(args: dict[str, list[str]], catalog: Catalog, strict: bool = True) -> tuple[ObservationFilter, list]:
@@ -249,38 +223,25 @@ def parse_filter(args: dict[str, list[str]], catalog: Catalog, strict: bool = Tr
     values: dict = {}
     problems: list[ParamError] = []
     for name, attribute in LIST_FILTERS.items():
+        values[attribute], problem = _codes(args, name, catalog)
+        if problem:
+            problems.append(problem)
+    for name, parse in {"year_from": _year, "year_to": _year, "preferred": _flag}.items():
         try:
-            values[attribute] = _codes(args, name, catalog)
+            values[name] = parse(args, name)
         except ParamError as exc:
-            if strict:
-                raise
             problems.append(exc)
-            known = set(catalog.allowed(name))
-            values[attribute] = tuple(v for v in _values(args, name, known) if v in known)[:MAX_VALUES]
-    for name in YEAR_FILTERS:
-        try:
-            values[name] = _year(args, name)
-        except ParamError as exc:
-            if strict:
-                raise
-            problems.append(exc)
-    try:
-        values["preferred"] = _flag(args, "preferred")
-    except ParamError as exc:
-        if strict:
-            raise
-        problems.append(exc)
     if values.get("year_from") and values.get("year_to") and values["year_from"] > values["year_to"]:
-        problem = ParamError("year_to", f"year_to ({values['year_to']}) is before year_from ({values['year_from']})")
-        if strict:
-            raise problem
-        problems.append(problem)
+        problems.append(
+            ParamError("year_to", f"year_to ({values['year_to']}) is before year_from ({values['year_from']})")
+        )
         values["year_to"] = None
+    if strict and problems:
+        raise problems[0]
     # Downloads and the API carry only the sources whose licence allows redistribution.
     return ObservationFilter(**values, licensed=catalog.licensed()), problems
 
 
-# -- presentation parameters ------------------------------------------------------------------------
 def parse_sort(value: str | None) -> tuple[tuple[str, bool], ...]:
     """`sort=-year,iso3` -> (("year", False), ("iso3", True)); columns must be observation columns."""
     if not value:
@@ -297,17 +258,6 @@ def parse_sort(value: str | None) -> tuple[tuple[str, bool], ...]:
     return tuple(keys)
 
 
-def _integer(args: dict[str, list[str]], name: str, low: int, high: int) -> int | None:
-    value = _single(args, name)
-    if value is None:
-        return None
-    if not re.fullmatch(r"[0-9]{1,12}", value) or not low <= int(value) <= high:
-        raise ParamError(
-            name, f"{name} must be a whole number from {low} to {high}, got {_echo(value)}", allowed=f"{low}-{high}"
-        )
-    return int(value)
-
-
 def parse_query(args: dict[str, list[str]], catalog: Catalog, page_size_max: int) -> Query:
     """A strict, validated observations request (raises ParamError on the first problem)."""
     check_names(args, OBSERVATION_PARAMS)
@@ -315,8 +265,8 @@ def parse_query(args: dict[str, list[str]], catalog: Catalog, page_size_max: int
     if fmt not in FORMATS:
         raise ParamError("format", f"unknown format {_echo(fmt)}", allowed=list(FORMATS))
     where, _ = parse_filter(args, catalog, strict=True)
-    limit = _integer(args, "limit", 1, page_size_max if fmt == "json" else OFFSET_MAX)
-    offset = _integer(args, "offset", 0, OFFSET_MAX) or 0
+    limit = _number(args, "limit", 1, page_size_max if fmt == "json" else OFFSET_MAX)
+    offset = _number(args, "offset", 0, OFFSET_MAX) or 0
     if fmt == "json" and limit is None:
         limit = min(DEFAULT_LIMIT, page_size_max)
     return Query(
@@ -331,20 +281,9 @@ def parse_query(args: dict[str, list[str]], catalog: Catalog, page_size_max: int
 
 def query_string(where: ObservationFilter, sort=(), **extra) -> str:
     """The canonical query string of a filter (comma-joined lists), shared by the page URL and download links."""
-    pairs = []
-    for name, attribute in LIST_FILTERS.items():
-        values = getattr(where, attribute)
-        if values:
-            pairs.append((name, ",".join(values)))
-    for name in YEAR_FILTERS:
-        if getattr(where, name) is not None:
-            pairs.append((name, str(getattr(where, name))))
+    pairs = [(name, ",".join(getattr(where, field))) for name, field in LIST_FILTERS.items() if getattr(where, field)]
+    pairs += [(name, str(getattr(where, name))) for name in YEAR_FILTERS if getattr(where, name) is not None]
     if sort:
         pairs.append(("sort", ",".join(("" if asc else "-") + column for column, asc in sort)))
     pairs += [(k, str(v)) for k, v in extra.items() if v not in (None, "")]
     return urlencode(pairs, safe=",")
-
-
-def without_licence_limit(where: ObservationFilter) -> ObservationFilter:
-    """The same filter, counting every source (to tell how many rows the licence filter left out)."""
-    return replace(where, licensed=None)

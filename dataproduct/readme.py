@@ -19,42 +19,28 @@ def snippet(name: str, **values: str) -> str:
 
 def loaders(stem: str) -> dict[str, str]:
     """Snippets that load `<stem>.parquet` / `<stem>.csv` with pandas, R and DuckDB."""
-    return {
-        "load_pandas.py": snippet("load_pandas.txt", stem=stem),
-        "load.R": snippet("load.R", stem=stem),
-        "load_duckdb.sql": snippet("load_duckdb.sql", stem=stem),
-    }
+    names = {"load_pandas.py": "load_pandas.txt", "load.R": "load.R", "load_duckdb.sql": "load_duckdb.sql"}
+    return {name: snippet(template, stem=stem) for name, template in names.items()}
 
 
-def readme(meta: dict, files: dict[str, str]) -> str:
-    """README.md of a bundle: what it is, which release and query, licences and exclusions, how to cite and load."""
-    lines = [
-        "# Delta 8.7 data download (SDG target 8.7)",
-        "",
-        f"- Release: `{meta['release']}` (created {meta.get('release_created') or 'unknown'})",
-        f"- Query URL: {meta.get('query_url', '')}",
-        f"- Same query pinned to this release: {meta.get('pinned_url', '')}",
-        f"- Rows: {meta.get('rows', 0):,}",
-        f"- Generated: {meta.get('generated', '')}",
-        "",
-        "## Files",
-        *[f"- `{name}`: {text}" for name, text in files.items()],
-        "",
-        "## Licences",
-        "Data keep their publishers' licences; see `sources.csv`. " + meta.get("licence_note", ""),
-        *[
-            f"- Not included: {row['publisher']}, {row['title']} ({row['rows']:,} rows; licence: "
-            f"{row['licence'] or 'not stated'}). Publisher: {row['url']}"
-            for row in meta.get("excluded_sources", [])
-        ],
-        "",
-        "## How to cite",
-        "Cite each source you use and the Delta 8.7 release (the same text is in `CITATION.txt`):",
-        *[f"- {line}" for line in citation.bundle_citation(meta).splitlines()],
-        "",
-        "## Load",
+def readme(meta: dict, files: dict[str, str], stem: str) -> str:
+    """README.md of a zip download: which release and query, its files, licences and exclusions, how to cite and load."""
+    excluded = [
+        f"\n- Not included: {row['publisher']}, {row['title']} ({row['rows']:,} rows; licence: "
+        f"{row['licence'] or 'not stated'}). Publisher: {row['url']}"
+        for row in meta["excluded_sources"]
     ]
-    for name, text in loaders("data" if "data.csv" in files else "observations").items():
-        language = {"py": "python", "R": "r", "sql": "sql"}[name.rsplit(".", 1)[1]]
-        lines += [f"`{name}`:", f"```{language}", text.rstrip(), "```", ""]
-    return "\n".join(lines) + "\n"
+    fences = {"py": "python", "R": "r", "sql": "sql"}
+    return snippet("download_README.md").format_map(
+        {
+            **meta,
+            "release_created": meta["release_created"] or "unknown",
+            "files": "\n".join(f"- `{name}`: {text}" for name, text in files.items()),
+            "excluded": "".join(excluded),
+            "citation": "\n".join(f"- {line}" for line in citation.bundle_citation(meta).splitlines()),
+            "loaders": "\n".join(
+                f"`{name}`:\n```{fences[name.rsplit('.', 1)[1]]}\n{text.rstrip()}\n```\n"
+                for name, text in loaders(stem).items()
+            ),
+        }
+    )

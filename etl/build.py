@@ -1,18 +1,11 @@
-"""Build every table of a release from the registry: read → harmonise → check, per source and dataset.
-
-`read_dataset()` is the one sequence that reads a file (used by `delta87 etl run` and `delta87 etl check`, see
-etl/preview.py).
-`build()` never raises for bad content: it returns the tables it could build and every problem it found,
-and the pipeline refuses to publish when any problem is an error. The observations of a build are the
-table `observations` in the build's DuckDB connection; the small tables are pandas frames.
-"""
+"""Build every table of a release from the registry: read → harmonise → check, per source and dataset."""
 
 from __future__ import annotations
 
 import json
 import time
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -44,22 +37,12 @@ class SourceStats:
     datasets: list[dict] = field(default_factory=list)  # summary() of each dataset read
 
     def to_dict(self) -> dict:
-        return {
-            "rows_in": self.rows_in,
-            "rows_out": self.rows_out,
-            "dropped": dict(sorted(self.dropped.items())),
-            "warnings": self.warnings,
-            "errors": self.errors,
-            "seconds": round(self.seconds, 3),
-            "datasets": self.datasets,
-        }
+        return asdict(self) | {"dropped": dict(sorted(self.dropped.items())), "seconds": round(self.seconds, 3)}
 
 
 @dataclass(frozen=True)
 class Entry:
-    """What a dataset is read for: its source (id, edition), its 1-based position in the registry entry, and the
-    units of the indicators it must match (indicators.yaml at `indicators`). `strict` for a registry entry (a
-    missing unit is an error); `delta87 etl check FILE` has no entry yet."""
+    """A dataset's source, position in its entry, indicator units to match; not `strict` for `etl check FILE`."""
 
     source: str = "check"
     edition: str = ""
@@ -78,8 +61,7 @@ def read_dataset(
     default_indicator=None,
     con=None,
 ) -> Harmonised:
-    """Read one data file, harmonise and check it. Its tables and views are temporary in a cursor of `con`
-    (default: a new in-memory database); close the result when done."""
+    """Read, harmonise and check one data file (`etl run` and `etl check`), in a cursor of `con`; close the result."""
     con = db.connect(con)
     raw = formats.read(con, Path(path), dataset, label)
     rows_in = raw.count()
@@ -132,8 +114,7 @@ def build(
     progress: bool = True,
     only: set[int] | None = None,
 ) -> Build:
-    """Read the selected sources (only the datasets numbered in `only`, when given); take the others'
-    observations and commitments from the release in `previous`."""
+    """Read the selected sources (datasets numbered in `only`); carry the others' rows over from `previous`."""
     ref = reference.load_reference(sources, raw_dir, reference_dir)
     resolver = Resolver.from_files(raw_dir, reference_dir)
     con = db.connect()
@@ -146,7 +127,12 @@ def build(
     problems = list(ref.problems)
     for source, number, dataset in tqdm(datasets, desc="datasets", unit="dataset", disable=not progress, leave=False):
         entry = replace(checking, source=source.id, edition=source.edition, number=number)
-        problems += _dataset(con, (source, entry), dataset, raw_dir, resolver, stats[source.id], found)
+        started = time.perf_counter()
+        if dataset.format == "commitments":
+            problems += _commitments(dataset, raw_dir, resolver, stats[source.id], found, source, entry)
+        else:
+            problems += _observations(con, dataset, raw_dir, resolver, stats[source.id], entry)
+        stats[source.id].seconds += time.perf_counter() - started
     flags = {i: code for i, code in zip(ref.indicators["instrument"], ref.indicators["code"], strict=True) if i}
     if previous is not None:
         found.append(_carry_over(con, previous, selected, list(flags.values())))
@@ -171,17 +157,6 @@ def build(
     return Build(con, tables, problems, stats)
 
 
-def _dataset(con, owner, dataset: Dataset, raw_dir: Path, resolver, stat: SourceStats, found: list) -> list:
-    """Read one dataset of a source (`owner` is (source, entry)); its problems."""
-    started = time.perf_counter()
-    if dataset.format == "commitments":
-        problems = _commitments(dataset, raw_dir, resolver, stat, found, owner)
-    else:
-        problems = _observations(con, dataset, raw_dir, resolver, stat, owner[1])
-    stat.seconds += time.perf_counter() - started
-    return problems
-
-
 def _observations(con, dataset: Dataset, raw_dir: Path, resolver, stat: SourceStats, entry: Entry) -> list:
     """Read one dataset and add its observations to the build; its problems."""
     read = read_dataset(dataset, raw_dir / dataset.file, dataset.file, resolver, entry, None, con)
@@ -197,10 +172,8 @@ def _observations(con, dataset: Dataset, raw_dir: Path, resolver, stat: SourceSt
         read.close()
 
 
-def _commitments(dataset: Dataset, raw_dir: Path, resolver, stat: SourceStats, found: list, owner) -> list:
-    """Read a commitments dataset through its handler (etl/commitments.py) and add its rows to `found`; its
-    problems. `owner` is (source, entry)."""
-    source, entry = owner
+def _commitments(dataset: Dataset, raw_dir: Path, resolver, stat: SourceStats, found: list, source, entry) -> list:
+    """Read a commitments dataset with its handler (etl/commitments.py), adding its rows to `found`; its problems."""
     handler = getattr(commitments, dataset.handler or "", None)
     if handler is None:
         message = f"unknown commitments handler {dataset.handler!r}"
@@ -216,8 +189,7 @@ def _commitments(dataset: Dataset, raw_dir: Path, resolver, stat: SourceStats, f
 
 
 def _carry_over(con, previous: Release, selected: set[str], flags: list[str]) -> pd.DataFrame:
-    """A partial run: the current release's observations of the sources not read again join the build (except
-    the `flags` derived from commitments, derived again from the commitments); their commitments are returned."""
+    """Add the observations of the sources not read again (but the commitment `flags`); return their commitments."""
     others = ", ".join(db.literal(s) for s in sorted(selected))
     path = str(previous.table_path("observations"))
     con.execute(f"INSERT INTO observations SELECT * FROM read_parquet(?) WHERE source NOT IN ({others}) "
@@ -245,8 +217,7 @@ def _headline(con, indicators: pd.DataFrame, sources: list[Source], reference_di
 
 
 def _release_problems(con, defined: pd.DataFrame, path: Path) -> list[Problem]:
-    """Keys repeated across files (repeats inside one file were reported with their rows already) and
-    indicators that the indicators file (`path`) does not define."""
+    """Keys repeated across files (not within one: reported with their rows) and indicators `path` does not define."""
     within = f"count(*) OVER (PARTITION BY {', '.join(OBSERVATION_KEY)}, source_file)"
     con.execute(f"CREATE OR REPLACE VIEW across_files AS SELECT * FROM observations QUALIFY {within} = 1")
     used = con.execute("SELECT DISTINCT indicator, source_file FROM observations ORDER BY ALL").fetchall()
@@ -259,21 +230,18 @@ def _with_sources(problems: list[Problem], sources: list[Source]) -> list[Proble
     return [p if p.source or p.file not in owners else of_source([p], owners[p.file])[0] for p in problems]
 
 
-def indicator_table(con, defined: pd.DataFrame, countries: set[str], rules=None) -> pd.DataFrame:
-    """The indicators table: the reference definitions plus what the data say (counts, years, and the sources
-    in the order of the headline rule)."""
-    db.create_table(con, "country_codes", pd.DataFrame({"iso3": sorted(countries)}, dtype="str"))
+def indicator_table(con, defined: pd.DataFrame, countries: set[str], rules: headline.Rules) -> pd.DataFrame:
+    """The indicators table: the reference definitions, with counts, years and sources (in the headline rule's order)."""
     summary = con.execute(
         "SELECT indicator AS code, count(value) AS observations, "
-        "count(DISTINCT iso3) FILTER (WHERE value IS NOT NULL AND iso3 IN (SELECT iso3 FROM country_codes)) AS countries, "
+        "count(DISTINCT iso3) FILTER (WHERE value IS NOT NULL AND list_contains(?::VARCHAR[], iso3)) AS countries, "
         "min(coalesce(year, year_start, year_end)) FILTER (WHERE value IS NOT NULL) AS first_year, "
         "max(coalesce(year, year_end, year_start)) FILTER (WHERE value IS NOT NULL) AS last_year, "
-        "string_agg(DISTINCT source, ',' ORDER BY source) AS sources FROM observations GROUP BY indicator"
+        "string_agg(DISTINCT source, ',' ORDER BY source) AS sources FROM observations GROUP BY indicator",
+        [sorted(countries)],
     ).df()
-    con.execute("DROP TABLE country_codes")
     derived = ("observations", "countries", "first_year", "last_year", "sources")
     table = defined.drop(columns=[c for c in derived if c in defined.columns]).merge(summary, on="code", how="left")
-    rules = rules or headline.Rules()
     table["sources"] = [
         ",".join(headline.source_order(code, found.split(",") if isinstance(found, str) and found else [], rules))
         for code, found in zip(table["code"], table["sources"], strict=True)
@@ -285,36 +253,20 @@ def indicator_table(con, defined: pd.DataFrame, countries: set[str], rules=None)
 
 def source_table(sources: list[Source]) -> pd.DataFrame:
     """The sources table from the registry entries."""
-    names = TABLES["sources"].names
-    rows = [{name: getattr(s, name, None) for name in names} | {"edition_names": edition_names(s)} for s in sources]
+    names, rows = TABLES["sources"].names, []
+    for source in sources:  # edition_names: JSON {dataset edition: its short display name}
+        editions = {d.edition: d.short_name for d in source.datasets if d.edition and d.short_name}
+        edition_names = json.dumps(editions, sort_keys=True, ensure_ascii=False)
+        rows.append({name: getattr(source, name, None) for name in names} | {"edition_names": edition_names})
     return pd.DataFrame(rows, columns=names)
 
 
-def edition_names(source: Source) -> str:
-    """JSON {dataset edition: its short display name} for the datasets that name one."""
-    names = {d.edition: d.short_name for d in source.datasets if d.edition and d.short_name}
-    return json.dumps(names, sort_keys=True, ensure_ascii=False)
-
-
 def pathfinder_source(reference_dir: Path) -> pd.DataFrame:
-    """A sources row for the staff-edited pathfinder list, so pages can cite it like any other source."""
+    """A sources row for the staff-edited pathfinder list (its `source:`), so pages can cite it like any other."""
     path = reference_dir / "pathfinders.yaml"
     if not path.is_file():
         return pd.DataFrame(columns=TABLES["sources"].names)
-    note = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("source_note", "")
-    row = {
-        "id": "pathfinders",
-        "publisher": "Delta 8.7 platform staff",
-        "short_name": "Delta 8.7 staff list of pathfinder countries",
-        "edition_names": "{}",
-        "title": "Alliance 8.7 pathfinder countries (staff-edited list, data/reference/pathfinders.yaml)",
-        "edition": "",
-        "url": "",
-        "obtained_from": "data/reference/pathfinders.yaml in this repository",
-        "licence": "facts compiled by platform staff; cite the documents named per country",
-        "redistribution": True,
-        "retrieved": "",
-        "citation": note,
-        "caveats": "Lists only countries a document names; status phrases repeat what the document says.",
-    }
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    fixed = {"id": "pathfinders", "edition_names": "{}", "edition": "", "url": "", "retrieved": ""}
+    row = {**fixed, "redistribution": True, "citation": data.get("source_note", ""), **data.get("source", {})}
     return pd.DataFrame([row], columns=TABLES["sources"].names)

@@ -1,10 +1,4 @@
-"""Validation as small named checks, each returning every problem it finds (file, row, column, value).
-
-Checks never read files, never print and never stop at the first problem. The row-level ones take the cells
-that adapters and harmonise flagged; the table-level ones (ranges, duplicate keys, jumps against the previous
-release) query a DuckDB table. Each returns every problem it finds (the run report lists them all; the
-printed summary shows the first ones and counts the others). Values are quoted as the file writes them.
-"""
+"""Validation as small named checks, each returning every problem it finds (file, row, column, value as written)."""
 
 from __future__ import annotations
 
@@ -37,9 +31,6 @@ def rows_problems(check: str, message: str, flagged: Flagged, label: str, severi
     return [Problem(check, message, label, row, column, value, severity) for row, column, value in flagged]
 
 
-# ------------------------------------------------------------------------------------------- file level
-
-
 def check_encoding(data: bytes, encoding: str, label: str) -> list[Problem]:
     """Undecodable bytes: an error naming the byte offset and line (the first one; the rest follow from it)."""
     codec = "utf-8-sig" if encoding in ("utf-8", "utf8") else encoding
@@ -48,17 +39,12 @@ def check_encoding(data: bytes, encoding: str, label: str) -> list[Problem]:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         context = data[max(0, exc.start - 20) : exc.end + 20].decode("cp1252", errors="replace")
-        return [
-            Problem(
-                "encoding",
-                f"not valid {encoding.upper()}: byte {exc.start} (0x{data[exc.start]:02x}) on line {line}; the file "
-                "seems to use another encoding (e.g. Windows-1252): re-save it as UTF-8, or declare "
-                "options.encoding in the registry",
-                label,
-                row=line,
-                value=context,
-            )
-        ]
+        message = (
+            f"not valid {encoding.upper()}: byte {exc.start} (0x{data[exc.start]:02x}) on line {line}; the file "
+            "seems to use another encoding (e.g. Windows-1252): re-save it as UTF-8, or declare "
+            "options.encoding in the registry"
+        )
+        return [Problem("encoding", message, label, row=line, value=context)]
     except LookupError:
         return [Problem("encoding", f"unknown encoding {encoding!r}", label, column="options.encoding")]
     return []
@@ -95,15 +81,12 @@ def check_required_columns(
     """Required columns (standard name → the file column expected) absent from the header."""
     shown = ", ".join(repr(c) for c in columns[:12]) + (" ..." if len(columns) > 12 else "")
     hint = f"; row {suggestion} looks like the header: set options.header_row: {suggestion}" if suggestion else ""
+    message = (
+        "required column {0!r} ({1!r}) is not in the header (row {2}); the header has: {3}{4}. Check "
+        "options.header_row or columns.{0} in the registry"
+    )
     return [
-        Problem(
-            "columns",
-            f"required column {name!r} ({wanted!r}) is not in the header (row {header_row}); the header has: "
-            f"{shown}{hint}. Check options.header_row or columns.{name} in the registry",
-            label,
-            row=header_row,
-            column=wanted,
-        )
+        Problem("columns", message.format(name, wanted, header_row, shown, hint), label, header_row, wanted)
         for name, wanted in missing.items()
     ]
 
@@ -132,29 +115,18 @@ def check_footnote_rows(rows: list[tuple[int, str]], label: str, column: str) ->
     return rows_problems("footnote-rows", "footnote row skipped (not data)", flagged, label, "warning")
 
 
-# ------------------------------------------------------------------------------------------- cell level
-
-
 def check_areas(
     unknown: list[tuple[str, int, int]], label: str, column: str, reference_dir: Path, dropped: bool = False
 ) -> list[Problem]:
-    """Unknown countries or areas: one problem per distinct (value, first row, rows), naming the file to edit;
-    a warning when the dataset drops unknown areas (options.unknown_areas: drop), else an error."""
+    """Unknown areas, one problem per (value, first row, rows) naming the file to edit (a warning when dropped)."""
     fix = (
         f"add it to {reference_dir / 'country_aliases.csv'} (alias,iso3,source,note; an empty iso3 with a note "
         f"drops it on purpose), or to {reference_dir / 'aggregates.csv'} if it is a region or group"
     )
-    what = "dropped (options.unknown_areas: drop); to keep it, " if dropped else ""
+    what, severity = ("dropped (options.unknown_areas: drop); to keep it, ", "warning") if dropped else ("", "error")
+    message = "unknown country or area {!r} ({} row(s)): {}{}"
     return [
-        Problem(
-            "areas",
-            f"unknown country or area {value!r} ({rows} row(s)): {what}{fix}",
-            label,
-            int(row),
-            column,
-            str(value),
-            severity="warning" if dropped else "error",
-        )
+        Problem("areas", message.format(value, rows, what, fix), label, int(row), column, str(value), severity)
         for value, row, rows in unknown
     ]
 
@@ -171,9 +143,8 @@ def check_years(not_years: Flagged, implausible: Flagged, window: tuple[int, int
         f"implausible year (expected {first}–{last}): if the series really has it, widen the window in the "
         f"registry entry, e.g. options.year_range: [{min(first, 1500)}, null]"
     )
-    return rows_problems(
-        "years", "not a year: expected e.g. 2019, 2019-2020 or '2019 x'", not_years, label
-    ) + rows_problems("years", message, implausible, label)
+    not_a_year = rows_problems("years", "not a year: expected e.g. 2019, 2019-2020 or '2019 x'", not_years, label)
+    return not_a_year + rows_problems("years", message, implausible, label)
 
 
 def check_values(flagged: Flagged, label: str) -> list[Problem]:
@@ -193,12 +164,8 @@ def check_thousand_separators(texts: list[str], first: Flagged, label: str) -> l
     return [Problem("thousands", message, label, row, column, text.strip(), "warning")]
 
 
-# --------------------------------------------------------------------------------------- registry entry
-
-
 def check_map_keys(keys: dict[str, str], found: set[str], kept: set[str], label: str, column: str) -> list[Problem]:
-    """indicator_map keys that match no row of the file (a typo silently drops the dataset), or only rows that
-    the registry's filters remove."""
+    """indicator_map keys found in no row of the file (a typo would drop the dataset), or only in filtered rows."""
     problems = []
     for key, code in keys.items():
         if key in kept:
@@ -227,8 +194,7 @@ def check_no_rows(rows_in: int, dropped: dict[str, int], label: str) -> list[Pro
 
 def check_units(used: list[tuple[str, str | None]], defined: dict[str, str], label: str, path: Path,
                 strict: bool = True) -> list[Problem]:  # fmt: skip
-    """Units against the indicator's unit in indicators.yaml (`path`): a different unit is an error (convert with
-    `scale`), a missing one is an error in a registry entry and a warning for `etl check FILE`."""
+    """Units against indicators.yaml (`path`): another unit is an error; none is an error (a warning unless `strict`)."""
     problems = []
     for indicator, unit in used:
         wanted = defined.get(indicator)
@@ -261,14 +227,8 @@ def _listed(values: list[str], n: int = 8) -> str:
     return ", ".join(repr(v) for v in values[:n]) + (f" … ({len(values)} in all)" if len(values) > n else "")
 
 
-# ------------------------------------------------------------------------------------------ table level
-
-
 def check_ranges(con: duckdb.DuckDBPyConnection, table: str, label=None, limits=None, names=None) -> list[Problem]:
-    """Values outside their unit's range: percent 0–100, per-1000 0–1000, count ≥ 0, flag 0/1 (or `limits`).
-
-    `names` gives the file's column for value / lower / upper; a `_column` column in `table` overrides the value's.
-    """
+    """Values, bounds outside their unit's range (or `limits`); `names`: their file columns (`_column` wins)."""
     ranges = {unit: (limits if limits is not None else bounds) for unit, bounds in RANGES.items()}
     columns = ("value", "lower", "upper")
     outside = {c: _outside(c, ranges, flag=limits is None) for c in columns}
@@ -317,11 +277,7 @@ def _range_problems(con, table: str, where: str, columns: tuple[str, str], unit,
 def check_duplicates(
     con: duckdb.DuckDBPyConnection, table: str, label=None, column: str = "value", severity: str = "error"
 ) -> list[Problem]:
-    """Observations sharing the key (indicator, iso3, year, sex, age, source): one problem per duplicate row.
-
-    The message names the key; `label` replaces the source file in messages (e.g. the path given to
-    `delta87 etl check`); rows are named when `table` has the raw row (`_row`).
-    """
+    """One problem per row sharing its observation key with another (naming the raw row where `table` has it)."""
     keys = ", ".join(OBSERVATION_KEY)
     repeated = f"SELECT {keys} FROM {db.ident(table)} GROUP BY ALL HAVING count(*) > 1"
     if not con.execute(f"SELECT count(*) FROM ({repeated})").fetchall()[0][0]:
@@ -381,8 +337,7 @@ def number(value: float) -> str:
 
 
 def _rows(con, source: str, where: str, selected: str, per_row: str | None, text: str) -> list[tuple]:
-    """Every row of `source` matching `where`, in file order: the selected columns, then the raw row, the file's
-    column for this row (or None), the cell as written in the file (`text`, or None) and the source file."""
+    """Rows matching `where` in file order: `selected`, raw row, file column, cell as written (`text`), source file."""
     columns = {name for name, *_ in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
     row = "_row" if "_row" in columns else "NULL"
     column = per_row if per_row and per_row in columns else "NULL"

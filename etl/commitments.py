@@ -1,12 +1,7 @@
-"""Commitments: ratification status of the SDG 8.7 instruments, per country, with dates and "as of".
+"""Commitments: ratification status of the SDG 8.7 instruments per country, read by the registry's handlers.
 
-Handlers (named in a registry dataset's `handler:` with `format: commitments`) read one publisher file each
-into rows of the `commitments` table (warehouse.schema.COMMITMENTS); `commitment_observations` turns those
-rows into flag observations (`ratified_<instrument>`, 1 = ratified, 0 = not) so that commitments can be
-filtered and downloaded like any indicator.
-
-Handler signature (called by etl/build.py): `handler(path, dataset, source, resolver, label)` →
-`(commitments frame, problems)`. `resolver` turns a country name or code into ISO3 (etl.countries.Resolver).
+A handler (`format: commitments`, `handler: <name>`) is `handler(path, dataset, source, resolver, label)` →
+(commitments frame, problems); `commitment_observations` turns the rows into 1/0 flag observations.
 """
 
 from __future__ import annotations
@@ -29,15 +24,6 @@ STATUSES = (*RATIFIED, "signed", "not ratified")
 #: UN Treaty Collection markers after a date: "(a)" accession, "(A)" acceptance, "(d)" succession.
 _UN_MARKERS = {"a": "accession", "A": "acceptance", "d": "succession"}
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-
-
-# ------------------------------------------------------------------------------------------------ helpers
-
-
-def resolve_name(resolver: Resolver, name: str) -> str | None:
-    """ISO3 for a country name or code through the resolver (None: unknown or deliberately dropped)."""
-    text = str(name or "").strip()
-    return resolver.iso3(text) if text else None
 
 
 def as_of_year(as_of: str, date: str = "") -> int | None:
@@ -76,86 +62,62 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
     return frame.sort_values(["iso3", "instrument"], ignore_index=True)
 
 
-def _unknown(label: str, row: int, column: str, value: str) -> Problem:
-    return Problem(
-        "countries",
-        "country not recognised: add it to data/reference/country_aliases.csv (or with an empty iso3 and a "
-        "note to drop it on purpose)",
-        label,
-        row=row,
-        column=column,
-        value=value,
-    )
+def _country(resolver: Resolver, name: str, where: tuple, problems: list[Problem]) -> str | None:
+    """ISO3 of a country name or code; an unknown name (not dropped on purpose in the alias file) is a problem."""
+    iso3 = resolver.iso3(name)
+    if iso3 is None and not resolver.is_dropped(str(name).strip()):
+        label, row, column = where
+        message = (
+            "country not recognised: add it to data/reference/country_aliases.csv (or with an empty iso3 and a "
+            "note to drop it on purpose)"
+        )
+        problems.append(Problem("countries", message, label, row=row, column=column, value=name))
+    return iso3
 
 
-# ----------------------------------------------------------------------------------------------- handlers
+def _handler(read):
+    """A handler on the file's records (numbered from row 2); missing columns or an unreadable file: a problem."""
 
-
-def _guarded(handler):
-    """A file without the expected columns is a problem naming the file and column, not a traceback."""
-
-    @functools.wraps(handler)
-    def wrapper(path: Path, dataset: Dataset, source: Source, resolver: Resolver, label: str):
+    @functools.wraps(read)
+    def handler(path: Path, dataset: Dataset, source: Source, resolver: Resolver, label: str):
         try:
-            return handler(path, dataset, source, resolver, label)
+            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+            return read(raw, dataset, source, resolver, label)
         except KeyError as exc:
             message = f"expected column {exc.args[0]!r} is missing"
             return _frame([]), [Problem("commitments", message, label, row=1, column=str(exc.args[0]))]
         except (ValueError, OSError, UnicodeDecodeError) as exc:
             return _frame([]), [Problem("commitments", f"cannot read the file: {exc}", label)]
 
-    return wrapper
+    return handler
 
 
-@_guarded
-def ratifications(path: Path, dataset: Dataset, source: Source, resolver: Resolver, label: str):
-    """ratifications/ratifications.csv: one row per country × instrument, preferring the latest status.
-
-    The file holds several rows per country and instrument (one per source or status). The status comes
-    from the row with the latest as-of year, then the latest date; a ratification without a date (ILAB
-    Yes/No) takes the date of an earlier dated ratification row of the same instrument.
-    """
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+@_handler
+def ratifications(raw: pd.DataFrame, dataset: Dataset, source: Source, resolver: Resolver, label: str):
+    """ratifications/ratifications.csv: one row per country × instrument, from its rows' latest status (`_prefer`)."""
     as_of_text = dataset.options.as_of_text  # rewrites of vague as_of texts, documented in YAML
     labels = dataset.options.source_labels  # short names of the compiled sources, by prefix
-    problems, candidates = [], []
+    problems, groups = [], {}
     for number, rec in enumerate(raw.to_dict("records"), start=2):
-        iso3 = rec["iso3"].strip() or resolve_name(resolver, rec["country_name"])
-        if not iso3:
-            problems.append(_unknown(label, number, "country_name", rec["country_name"]))
-            continue
+        iso3 = rec["iso3"].strip() or _country(resolver, rec["country_name"], (label, number, "country_name"), problems)
         status = rec["status"].strip()
+        if not iso3:
+            continue
         if status not in STATUSES:
-            problems.append(
-                Problem(
-                    "commitments",
-                    f"unknown status; expected one of {', '.join(STATUSES)}",
-                    label,
-                    row=number,
-                    column="status",
-                    value=status,
-                )
-            )
+            message = f"unknown status; expected one of {', '.join(STATUSES)}"
+            problems.append(Problem("commitments", message, label, row=number, column="status", value=status))
             continue
         as_of = as_of_text.get(rec["as_of"], rec["as_of"])
-        origin = next(
-            (v for k, v in labels.items() if rec["source_url_or_repo"].startswith(k)), rec["source_url_or_repo"]
-        )
+        url = rec["source_url_or_repo"]
+        origin = next((v for k, v in labels.items() if url.startswith(k)), url)
         age = int(rec["minimum_age_specified"]) if rec["minimum_age_specified"].strip().isdigit() else None
-        candidates.append((iso3, rec["instrument"], status, rec["date"].strip(), as_of, origin, age))
-    rows = [_prefer(group, source.id) for _, group in _group(candidates).items()]
-    return _frame(rows), problems
-
-
-def _group(candidates: list[tuple]) -> dict[tuple[str, str], list[tuple]]:
-    groups: dict[tuple[str, str], list[tuple]] = {}
-    for cand in candidates:
-        groups.setdefault((cand[0], cand[1]), []).append(cand)
-    return groups
+        candidate = (iso3, rec["instrument"], status, rec["date"].strip(), as_of, origin, age)
+        groups.setdefault((iso3, rec["instrument"]), []).append(candidate)
+    return _frame([_prefer(group, source.id) for group in groups.values()]), problems
 
 
 def _prefer(group: list[tuple], source_id: str) -> dict:
-    """The current status of one country × instrument among its candidate rows (see `ratifications`)."""
+    """The status of the latest as-of year, then date; an undated ratification (ILAB Yes/No) takes an earlier date."""
     rank = {s: i for i, s in enumerate(reversed(STATUSES))}  # ratified > ... > signed > not ratified
     ordered = sorted(group, key=lambda c: (as_of_year(c[4], c[3]) or 0, c[3], rank[c[2]]))
     iso3, instrument, status, date, as_of, origin, age = ordered[-1]
@@ -174,29 +136,24 @@ def _prefer(group: list[tuple], source_id: str) -> dict:
     return _row(iso3, instrument, status, date, as_of, source_id, "; ".join(notes), age)
 
 
-@_guarded
-def treaty_collection(path: Path, dataset: Dataset, source: Source, resolver: Resolver, label: str):
+@_handler
+def treaty_collection(raw: pd.DataFrame, dataset: Dataset, source: Source, resolver: Resolver, label: str):
     """UN Treaty Collection status export (CSV): signature and ratification/accession/succession dates."""
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     opts = dataset.options
     instrument, as_of = opts.instrument or "CRC_OPSC", opts.as_of or ""
-    name_col, sign_col = opts.country_column, opts.signature_column
-    rat_col, treaty_col = opts.ratification_column, opts.treaty_column
+    name_col, sign_col, rat_col = opts.country_column, opts.signature_column, opts.ratification_column
     rows, problems = [], []
     for number, rec in enumerate(raw.to_dict("records"), start=2):
-        if not rec[treaty_col].strip():  # footer cells of the HTML export ("Command item", "|")
+        if not rec[opts.treaty_column].strip():  # footer cells of the HTML export ("Command item", "|")
             continue
-        iso3 = resolve_name(resolver, rec[name_col])
+        iso3 = _country(resolver, rec[name_col], (label, number, name_col), problems)
         if iso3 is None:
-            if not _deliberately_dropped(resolver, rec[name_col]):
-                problems.append(_unknown(label, number, name_col, rec[name_col]))
             continue
         try:
             if rec[rat_col].strip():
                 date, status = un_date(rec[rat_col])
-                note = f"{status} on {date}" + (
-                    f"; signed {un_date(rec[sign_col])[0]}" if rec[sign_col].strip() else ""
-                )
+                signed = f"; signed {un_date(rec[sign_col])[0]}" if rec[sign_col].strip() else ""
+                note = f"{status} on {date}{signed}"
             elif rec[sign_col].strip():
                 (date, _), status = un_date(rec[sign_col]), "signed"
                 note = f"signed on {date}, not ratified as of {as_of}"
@@ -209,48 +166,37 @@ def treaty_collection(path: Path, dataset: Dataset, source: Source, resolver: Re
     return _frame(rows), problems
 
 
-@_guarded
-def ilab_conventions(path: Path, dataset: Dataset, source: Source, resolver: Resolver, label: str):
+@_handler
+def ilab_conventions(raw: pd.DataFrame, dataset: Dataset, source: Source, resolver: Resolver, label: str):
     """US DOL ILAB Conventions.csv: Yes/No per instrument and report year (no dates); latest year kept."""
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    columns: dict[str, str] = dataset.options.instruments
     raw = raw.sort_values("year", kind="stable").drop_duplicates("country", keep="last")  # latest report year
     rows, problems = [], []
     for number, rec in zip(raw.index + 2, raw.to_dict("records"), strict=True):
-        year = rec["year"]
-        iso3 = resolve_name(resolver, rec["country"])
+        iso3 = _country(resolver, rec["country"], (label, int(number), "country"), problems)
         if iso3 is None:
-            if not _deliberately_dropped(resolver, rec["country"]):
-                problems.append(_unknown(label, int(number), "country", rec["country"]))
             continue
-        for column, instrument in columns.items():
+        for column, instrument in dataset.options.instruments.items():
             answer = rec[column].strip()
             if answer in ("N/A", ""):  # not applicable (e.g. not an ILO member: Bhutan, Kosovo) or not reported
                 continue
             if answer not in ("Yes", "No"):
-                problems.append(
-                    Problem(
-                        "commitments", "expected Yes, No or N/A", label, row=int(number), column=column, value=answer
-                    )
-                )
+                message = "expected Yes, No or N/A"
+                problems.append(Problem("commitments", message, label, row=int(number), column=column, value=answer))
                 continue
             status = "ratified" if answer == "Yes" else "not ratified"
-            note = f"ILAB report year {year}: {answer} (no date published)"
-            rows.append(_row(iso3, instrument, status, "", year, source.id, note))
+            note = f"ILAB report year {rec['year']}: {answer} (no date published)"
+            rows.append(_row(iso3, instrument, status, "", rec["year"], source.id, note))
     return _frame(rows), problems
 
 
-@_guarded
-def treaty_status_years(path: Path, dataset: Dataset, source: Source, resolver: Resolver, label: str):
-    """One row per UN member State: state party (1/0), year of ratification or accession, signatory (1/0); the
-    date is the year only (the source gives no day or month)."""
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+@_handler
+def treaty_status_years(raw: pd.DataFrame, dataset: Dataset, source: Source, resolver: Resolver, label: str):
+    """One row per UN member State: state party and signatory (1/0), the year of ratification (no day or month)."""
     instrument, as_of = dataset.options.instrument, str(dataset.options.as_of or "")
     rows, problems = [], []
     for number, rec in enumerate(raw.to_dict("records"), start=2):
-        iso3 = resolve_name(resolver, rec["iso2"]) or resolve_name(resolver, rec["member"])
+        iso3 = resolver.iso3(rec["iso2"]) or _country(resolver, rec["member"], (label, number, "member"), problems)
         if iso3 is None:
-            problems.append(_unknown(label, number, "iso2", rec["iso2"]))
             continue
         year = rec["year ratification or accession"].strip()
         if rec["state party"].strip() == "1" and re.fullmatch(r"\d{4}", year):
@@ -263,17 +209,8 @@ def treaty_status_years(path: Path, dataset: Dataset, source: Source, resolver: 
     return _frame(rows), problems
 
 
-def _deliberately_dropped(resolver: Resolver, name: str) -> bool:
-    """True when the alias file lists `name` with an empty iso3 (a documented drop)."""
-    return resolver.is_dropped(str(name).strip())
-
-
-# --------------------------------------------------------------------------------------------- observations
-
-
 def commitment_observations(commitments: pd.DataFrame, files: dict[str, str], flags: dict[str, str]) -> pd.DataFrame:
-    """Flag observations (1/0) for the year the status refers to (its as-of year); `files` maps each source id to
-    the raw file of its commitments (for `source_file`), `flags` each instrument to its indicator code."""
+    """Flag observations (1/0) in the status's as-of year; `files`: source id → raw file, `flags`: instrument → code."""
     if commitments is None or commitments.empty:
         return pd.DataFrame(columns=OBSERVATIONS.names)
     frame = commitments[commitments["instrument"].isin(list(flags))].copy()

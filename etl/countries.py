@@ -1,23 +1,9 @@
 """Country and region resolution: any publisher's way of writing an area → an ISO3 or a region code.
 
-`Resolver.from_files(raw_dir, reference_dir)` builds the lookup from three files:
-
-- the raw `regions_country_codes/country-codes.csv` (ISO 3166 alpha-3, UN M49 numeric, and name variants in
-  `official_name_en`, `UNTERM English Short`, `UNTERM English Formal`, `CLDR display name`); it is read with
-  `keep_default_na=False` because Namibia's ISO2 is "NA";
-- `country_aliases.csv` in the reference folder, columns `alias,iso3,source,note`: a publisher's spelling
-  (name or code) → ISO3. An empty `iso3` means "drop this area on purpose" and `note` says why;
-- `aggregates.csv` in the reference folder, columns `alias,code,name,grouping`: how publishers write regions
-  and groups ("World", "WLD", "OWID_WRL", M49 "1" → WLD; "Sub-Saharan Africa" → SDG_SSA). An empty `code`
-  marks a known aggregate we have no region code for: its rows are dropped and listed, never published
-  under a wrong code.
-
-`resolve(text, kind)` with kind `iso3`, `m49`, `name` or `auto` returns an `Area` or None (unknown). Order:
-exact ISO3 / M49 numeric code of country-codes, then the alias file, the aggregates file, the country-codes
-names (for names), an M49 region code (M49_xxx, numeric codes only), and last the `country_converter`
-library (names only, cached per distinct name, never trusted to turn a region into a country). The explicit
-files come before the name tables so that staff can override any match. Names are compared after
-`normalise` (case, accents, punctuation, "&"/"and", a leading or bracketed "the").
+Lookup order: the ISO3 / M49 codes of country-codes.csv, then the staff files (country_aliases.csv: an empty iso3
+drops a name on purpose; aggregates.csv: an empty code marks an aggregate without a code, dropped and listed),
+then country-codes' names, M49 region codes, and last country_converter (names only, never region → country).
+The staff files come before the name tables so that staff can override any match.
 """
 
 from __future__ import annotations
@@ -66,6 +52,11 @@ def normalise(name: str) -> str:
     return " ".join(w for w in text.split() if w != "the")
 
 
+def clean_unterm(name: str) -> str:
+    """'Bahamas (the)' → 'Bahamas'; 'State of Palestine (the) *' → 'State of Palestine'."""
+    return re.sub(r"\s*\(the\)\s*|\s*\*\s*$", " ", name or "").strip()
+
+
 def _m49_key(text: str) -> str | None:
     """'004', '4', '4.0' → '4'; None when the text is not a numeric code."""
     match = re.fullmatch(r"\s*0*(\d{1,3})(?:\.0+)?\s*", str(text))
@@ -111,8 +102,6 @@ class Resolver:
             raise SourceError(problems + more)
         return cls(codes, aliases, aggregates, Path(reference_dir))
 
-    # ------------------------------------------------------------------------------------------- lookups
-
     def resolve(self, text: str, kind: str = "auto") -> Area | None:
         """The area `text` names (an ISO3 / M49 code or a name, per `kind`), or None when unknown."""
         raw = str(text if text is not None else "").strip()
@@ -129,9 +118,8 @@ class Resolver:
         return self._by_name(raw)
 
     def locate(self, area: str, alt: str = "", area_type: str = "", kind: str = "auto") -> tuple:
-        """One row's area → (code, status, name); status 0 found, 1 unknown, 2 aggregate without a code,
-        3 dropped on purpose (alias file), 4 empty. `alt` (a name or M49 code) is tried when `area` fails;
-        `area_type` "aggregate" marks an unknown area as a region rather than an error."""
+        """One row's area (else `alt`) → (code, status, name); status 0 found, 1 unknown, 2 aggregate (also an unknown
+        area of `area_type` aggregate), 3 dropped on purpose, 4 empty."""
         area, alt = area.strip(), alt.strip()
         if not area and not alt:
             return None, 4, ""
@@ -201,8 +189,6 @@ class Resolver:
             self._converted[raw] = result if ok else None
         return self._converted[raw]
 
-    # ------------------------------------------------------------------------------------------- loading
-
     def _load_codes(self, codes: pd.DataFrame) -> None:
         for row in codes.to_dict("records"):
             iso3 = row.get("ISO3166-1-Alpha-3", "").strip()
@@ -213,7 +199,7 @@ class Resolver:
             if key:
                 self._m49[key] = iso3
             for column in NAME_COLUMNS:
-                for name in (row.get(column, ""), re.sub(r"\s*\(the\)\s*|\s*\*\s*$", " ", row.get(column, ""))):
+                for name in (row.get(column, ""), clean_unterm(row.get(column, ""))):
                     if name.strip():
                         self._names.setdefault(normalise(name), iso3)
             for code_col, name_col in M49_REGION_COLUMNS:
@@ -229,12 +215,9 @@ _NOT_FOUND = "\x00not found"
 
 @functools.cache
 def _converter():
-    """A country_converter instance built from its own data file read the pandas-3-safe way.
-
-    country_converter 1.3.2 reads its table with `converters=str`, which pandas 3 follows with NA detection,
-    so Namibia's ISO2 "NA" and empty ISO2 cells become NaN and `CountryConverter()` fails. We read the table
-    ourselves (no NA detection on the string columns) and pass it in.
-    """
+    """A country_converter instance on its own table, read without NA detection."""
+    # country_converter 1.3.2 reads it with `converters=str`, which pandas 3 follows with NA detection: Namibia's
+    # ISO2 "NA" becomes NaN and CountryConverter() fails.
     import country_converter as coco  # noqa: PLC0415 - only needed when a name is not in our tables
     from country_converter.country_converter import COUNTRY_DATA_FILE  # noqa: PLC0415
 
@@ -248,9 +231,6 @@ def _converter():
         if column in table:
             table[column] = pd.to_numeric(table[column]).astype("Int64")
     return coco.CountryConverter(country_data=table)
-
-
-# --------------------------------------------------------------------------------------- reference files
 
 
 def read_reference_csv(path: Path, columns: list[str]) -> tuple[pd.DataFrame, list[Problem]]:

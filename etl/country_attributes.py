@@ -1,13 +1,7 @@
-"""Country attributes and region memberships from the registry's reference datasets.
-
-Each reference dataset names its reader in `handler:`; the readers are the functions in HANDLERS: ISO and M49
-codes with name variants (country-codes.csv), World Bank income groups and regions (CLASS.xlsx), and the ILO /
-Walk Free regions of the GSI 2018. etl/reference.py merges what they read into the countries and regions.
-"""
+"""Country attributes and region memberships read by the registry's reference handlers (HANDLERS)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,13 +9,12 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from etl.countries import Resolver
+from etl.countries import NAME_COLUMNS, Resolver, clean_unterm
 from etl.problems import Problem, SourceError
 from etl.registry import Dataset
 
 #: The staff-edited groupings and display names (data/reference/groupings.yaml).
 GROUPINGS = "groupings.yaml"
-_NAME_COLUMNS = ("official_name_en", "UNTERM English Short", "UNTERM English Formal", "CLDR display name")
 
 
 @dataclass
@@ -56,7 +49,7 @@ def country_codes(path: Path, dataset: Dataset, label: str, names: Resolver) -> 
     rows, members, short_names = [], [], groupings(names.reference_dir)["short_names"]
     for _, r in raw.iterrows():
         iso3 = r["ISO3166-1-Alpha-3"]
-        variants = [_formal(r[c]) for c in _NAME_COLUMNS]
+        variants = [_formal(r[c]) for c in NAME_COLUMNS]
         codes = [m49_code(r[c]) for c in ("Region Code", "Sub-region Code", "Intermediate Region Code")]
         members += [(code, iso3) for code in codes if code]
         rows.append(
@@ -127,14 +120,9 @@ HANDLERS: dict[str, Callable[[Path, Dataset, str, Resolver], Part]] = {
 }
 
 
-def _clean_unterm(name: str) -> str:
-    """'Bahamas (the)' → 'Bahamas'; 'State of Palestine (the) *' → 'State of Palestine'."""
-    return re.sub(r"\s*\(the\)\s*|\s*\*\s*$", " ", name or "").strip()
-
-
 def _formal(name: str) -> str:
     """UNTERM formal names start with a lower-case 'the': 'the Republic of Albania' → 'Republic of Albania'."""
-    name = _clean_unterm(name)
+    name = clean_unterm(name)
     return name[4:] if name.lower().startswith("the ") else name
 
 

@@ -1,19 +1,4 @@
-"""Harmonise one dataset's raw table into observations (warehouse.schema.OBSERVATIONS), in DuckDB.
-
-Each raw column is mapped through a small table with one row per distinct raw value, computed in Python by
-the cell grammar (etl/adapters/cells.py) or the area resolver (etl/countries.py) and joined in SQL; plain
-numbers are cast in SQL. Steps, in order (a row a step cannot use is dropped there, so later steps never see
-it): the registry's `filters`; the indicator (`indicator_map`: other values are "indicator not used"); the
-area (aggregates are kept under their region code, a known aggregate without one is dropped and listed, an
-unknown name is an error naming the file to edit); sex (values that are no sex are dropped) and age; the
-year ("2019-2020" → 2020 with the period in the note, "2018 x" → 2018 with the flag in the note; a non-year
-or an implausible year is an error; a reporting period or report year instead of a year: etl/statement.py); the value (thousand separators, "<5" → censored with bounds 0–4,
-missing markers → dropped as "no value", anything else is an error) and its bounds; scale, unit, notes.
-Then `options.on_duplicate: drop` and the unit's plausible range.
-
-The result is the view `obs`: the OBSERVATIONS columns, `_row` / `_order` (file order) and, for wide files,
-`_column` (the value's file column).
-"""
+"""Harmonise one dataset's raw table into observations (the view `obs`), step by step, in DuckDB (etl/mapping.py)."""
 
 from __future__ import annotations
 
@@ -48,8 +33,7 @@ OBS = "obs"
 
 @dataclass
 class Harmonised:
-    """Observations of one dataset (view `obs` in `con`, None when nothing is usable; `_row`, `_order` give file
-    order), the problems found, the rows dropped on purpose by reason, and the raw rows read."""
+    """Observations of one dataset (view `obs`, or None), its problems, rows dropped on purpose by reason, rows read."""
 
     con: duckdb.DuckDBPyConnection
     name: str | None
@@ -60,14 +44,10 @@ class Harmonised:
     def count(self) -> int:
         return self.con.execute(f"SELECT count(*) FROM {OBS}").fetchall()[0][0] if self.name else 0
 
-    def observations(self) -> duckdb.DuckDBPyRelation:
-        """The observations with exactly the OBSERVATIONS columns."""
-        return self.con.sql(f"SELECT {', '.join(OBSERVATIONS.names)} FROM {OBS}")
-
     def frame(self) -> pd.DataFrame:
         """The observations in file order, as a pandas frame with exactly the OBSERVATIONS columns."""
         if not self.name:
-            return pd.DataFrame({f.name: pd.Series(dtype=object) for f in OBSERVATIONS})
+            return pd.DataFrame(columns=OBSERVATIONS.names)
         return self.con.execute(f"SELECT {', '.join(OBSERVATIONS.names)} FROM {OBS} ORDER BY _row, _order").df()
 
     def close(self) -> None:
@@ -77,7 +57,7 @@ class Harmonised:
 def harmonise(
     raw: RawTable, dataset: Dataset, source: tuple[str, str], resolver: Resolver, label: str, default_indicator=None
 ) -> Harmonised:
-    """Turn an adapter's raw table into observations; `source` is (source id, edition). See the module docstring."""
+    """Turn an adapter's raw table into observations; `source` is (source id, edition)."""
     con, dropped = raw.con, Counter(raw.skipped)
     if raw.name is None or not {"area", "value"} <= set(raw.columns):
         return Harmonised(con, None, [], dropped)
@@ -98,7 +78,7 @@ def harmonise(
 
 
 def _build(plan: Plan, dataset: Dataset, resolver: Resolver, default_indicator) -> None:
-    """Map every raw column, step by step (see the module docstring); stop when the registry entry cannot work."""
+    """Map every raw column; a row a step cannot use is dropped there, so later steps never see it."""
     mapping.filters(plan, dataset.filters)
     mapping.indicator(plan, dataset, default_indicator)
     if plan.fatal:
@@ -171,8 +151,7 @@ def _row_problems(plan: Plan, dataset: Dataset, resolver: Resolver) -> list[Prob
 
 
 def _keep(plan: Plan, dataset: Dataset, source: tuple[str, str]) -> None:
-    """The kept rows: view `kept` (the columns that vary, and the file position; a table when duplicates are
-    deleted from it) and view `obs` over it with every OBSERVATIONS column in order."""
+    """View (or table, to delete duplicates from) `kept`: the kept rows; view `obs`: them in OBSERVATIONS columns."""
     position = ", _row, _order" + (", _column" if "_column" in plan.raw.columns else "")
     position += "".join(f", _{name}_text" for name in ("value", "lower", "upper") if f"_{name}_text" in plan.extras)
     varying = ", ".join(f.name for f in OBSERVATIONS if f.name in plan.outputs)
@@ -189,8 +168,7 @@ def _keep(plan: Plan, dataset: Dataset, source: tuple[str, str]) -> None:
 
 
 def _drop_duplicates(plan: Plan) -> None:
-    """options.on_duplicate: drop — a repeated row is kept once; keys with conflicting values are dropped, each
-    with a warning."""
+    """options.on_duplicate: drop — a repeated row is kept once; keys with conflicting values go, with warnings."""
     con, keys = plan.con, ", ".join(OBSERVATION_KEY)
     first = f"row_number() OVER (PARTITION BY {keys}, value ORDER BY _row, _order) = 1"
     con.execute(f"CREATE TEMP TABLE distinct_rows AS SELECT * FROM {OBS} QUALIFY {first}")

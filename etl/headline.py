@@ -1,10 +1,4 @@
-"""The headline rule and the plausibility flags of data/reference/headline.yaml, applied to a build's observations.
-
-`mark()` runs after every source is read (the rule compares rows of different sources): it flags age bands
-other than the indicator's standard one (`age_nonstandard`), flags implausible jumps in their note (with a
-warning), and marks one `preferred` row per indicator and area by the rule written at the top of
-headline.yaml. `mark_frame()` applies the same SQL to a pandas frame (fixture releases built by tests).
-"""
+"""The headline rule and plausibility flags of data/reference/headline.yaml, applied after every source is read."""
 
 from __future__ import annotations
 

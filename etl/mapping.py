@@ -1,11 +1,4 @@
-"""The steps of harmonise: mapping tables with one row per distinct raw value, joined to the raw table in SQL.
-
-Each step reads the distinct values of its raw column(s), maps them in Python with the cell grammar
-(etl/adapters/cells.py) or the area resolver, loads the result as a small table and adds to the `Plan`: the
-join, the SQL of its output columns, and the condition under which it drops a row (a stage number, see
-etl/harmonise.py). `Plan.define_stage` then creates the view `stage`: every raw row with its outputs and the
-first stage that drops it (NULL: kept).
-"""
+"""The steps of harmonise: each maps the distinct values of a raw column in Python and joins the result in SQL."""
 
 from __future__ import annotations
 
@@ -67,7 +60,7 @@ class Plan:
         self.fatal = True
 
     def define_stage(self) -> None:
-        """The view `stage`: raw position, outputs, helper columns, and `_stage` (the step dropping the row)."""
+        """The view `stage`: raw position, outputs, helper columns, and `_stage` (the first step dropping the row)."""
         stage = " ".join(f"WHEN {condition} THEN {number}" for number, condition in self.conditions)
         columns = {**self.outputs, **self.extras, "_stage": f"CASE {stage} END" if stage else "NULL::INTEGER"}
         listed = ", ".join(f"{sql} AS {name}" for name, sql in columns.items())
@@ -88,11 +81,10 @@ def filters(plan: Plan, wanted: dict[str, list]) -> None:
         named = (k for k, v in plan.raw.source_columns.items() if v == key)
         name = next((n for n in (FILTER + key, key, *named) if n in plan.columns), None)
         if name is None:
-            plan.problems.append(
-                Problem("registry", f"filter column {key!r} is not in the file", plan.label, column=key)
-            )
+            message = f"filter column {key!r} is not in the file"
+            plan.problems.append(Problem("registry", message, plan.label, column=key))
             continue
-        allowed, found = {str(a) for a in allowed}, plan.distinct(name)
+        allowed, found = set(allowed), plan.distinct(name)
         values = [text for (text,) in found if text.strip() in allowed]
         kept.append(f"r.{db.ident(name)} IN ({', '.join(db.literal(v) for v in values)})" if values else "FALSE")
         possible = possible or len(values) < len(found)
@@ -105,7 +97,7 @@ def indicator(plan: Plan, dataset: Dataset, default: str | None) -> None:
         if "indicator" not in plan.columns:
             message = "indicator_map is set but the file has no indicator column (columns.indicator)"
             return plan.registry_problem(message, "indicator_map")
-        codes = {str(k): v for k, v in dataset.indicator_map.items()}
+        codes = dataset.indicator_map
         rows = [(text, codes.get(text.strip())) for (text,) in plan.distinct("indicator")]
         _check_map_keys(plan, codes, {text.strip() for text, _code in rows})
         alias = plan.mapping("indicator", ["indicator"], rows, [("code", _TEXT)])
@@ -224,9 +216,7 @@ def values(plan: Plan, unit: str | None) -> None:
     m = plan.mapping("value", ["value"], rows, schema)
     plan.outputs["value"] = f"CASE WHEN {m}.k_value IS NULL THEN {_cast('r.value')} ELSE {m}.value END"
     plan.outputs["censored"] = f"coalesce({m}.censored, FALSE)"
-    plan.extras.update(
-        {"_value_note": f"{m}.note", "_value_status": f"coalesce({m}.status, 0)", "_value_text": "r.value"}
-    )
+    plan.extras.update(_value_note=f"{m}.note", _value_status=f"coalesce({m}.status, 0)", _value_text="r.value")
     plan.drop_when(7, f"{m}.status = 4", any(row[6] == 4 for row in rows))
     plan.drop_when(8, f"{m}.status = 1 AND {m}.value IS NULL", any(row[6] == 1 and row[1] is None for row in rows))
     failed, possible = [], False
@@ -241,8 +231,7 @@ def values(plan: Plan, unit: str | None) -> None:
 
 
 def coded_values(plan: Plan, codes: dict[str, float | None]) -> None:
-    """`options.value_map`: each value cell is a code; a mapped `null` or an empty cell is "no value", a code
-    the map does not list is an error (stage 7)."""
+    """`options.value_map`: each value cell is a code; `null` or empty is "no value", an unlisted code an error."""
     rows = []
     for (text,) in plan.distinct("value"):
         code = (text or "").strip()
@@ -290,8 +279,7 @@ def _odd(name: str) -> str:
 
 
 def _bound(plan: Plan, name: str, unit: str | None, from_value: str) -> tuple[str, str, bool]:
-    """(SQL of a bound, SQL of its parse status, whether some cell is not a number): the file's bound column
-    where present, else the value's."""
+    """(SQL of a bound, of its parse status, whether a cell is not a number) from its column, else the value's."""
     if name not in plan.columns:
         return from_value, "0", False
     rows = [(t, *parse_value(t, unit)[::5]) for (t,) in plan.con.execute(_odd(name)).fetchall()]

@@ -1,7 +1,4 @@
-"""The arithmetic of progress: straight-line fits, compound rates, required paces, projections (pure).
-
-The rules that use them are in etl/progress.py.
-"""
+"""The arithmetic of progress (pure): straight-line fits, compound rates and projections for etl/progress.py."""
 
 from __future__ import annotations
 

@@ -1,20 +1,16 @@
-"""`delta87 etl run`: registry → snapshots → build → progress → checks → publish, with a run report.
-
-A run either publishes a complete, verified release or publishes nothing: any error-severity problem, a
-missing or changed raw file, or another refresh holding the lock refuses the run, and the current release
-stays online byte for byte.
-"""
+"""`delta87 etl run`: registry → snapshots → build → progress → checks → publish (all or nothing), with a report."""
 
 from __future__ import annotations
 
 import time
 from contextlib import nullcontext
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
 import config
-from etl import checks, db
+from etl import checks
 from etl.build import Build, build
 from etl.problems import Problem, SourceError, errors
 from etl.progress import compute_progress
@@ -26,72 +22,56 @@ from warehouse import releases as rel
 
 
 def run(
-    sources: list[str] | None = None,
-    dry_run: bool = False,
-    force: bool = False,
-    raw_dir: Path | None = None,
-    warehouse_dir: Path | None = None,
-    report_dir: Path | None = None,
-    registry_dir: Path | None = None,
-    reference_dir: Path | None = None,
-    progress: bool = True,
+    sources: list[str] | None = None, dry_run: bool = False, force: bool = False, progress: bool = True, **folders
 ) -> RunResult:
-    """Refresh the warehouse from the raw snapshots (all sources, or only `sources`)."""
-    settings = config.settings()
-    raw_dir = Path(raw_dir or settings.raw_dir)
-    warehouse_dir = Path(warehouse_dir or settings.warehouse_dir)
-    registry_dir = Path(registry_dir or settings.registry_dir)
-    reference_dir = Path(reference_dir or settings.reference_dir)
+    """Refresh the warehouse (all sources, or only `sources`); `folders` (raw_dir, warehouse_dir …) override config."""
+    settings = replace(config.settings(), **{name: Path(path) for name, path in folders.items() if path})
     result = RunResult(run_id=new_run_id(), started=now_iso())
     try:
         # A refresh holds the lock from reading the previous release to switching the pointer, so that two runs
         # can never both build on the same previous release (the second one fails at once).
-        with nullcontext() if dry_run else publish_lock(warehouse_dir):
-            _run(
-                result, sources, dry_run, force, raw_dir, warehouse_dir, registry_dir, reference_dir, progress, settings
-            )
+        with nullcontext() if dry_run else publish_lock(settings.warehouse_dir):
+            _run(result, sources, dry_run, force, settings, progress)
     except SourceError as exc:
         result.problems += exc.problems
         result.status = "refused"
     except PublishBusy as exc:
-        result.problems.append(Problem("publish", str(exc), str(warehouse_dir)))
+        result.problems.append(Problem("publish", str(exc), str(settings.warehouse_dir)))
         result.status = "refused"
     except Exception as exc:  # a bug of ours: recorded for `etl status`, then raised with its traceback
         message = f"internal error, nothing was published ({type(exc).__name__}: {exc}); please report it"
-        result.problems.append(Problem("pipeline", message, str(registry_dir)))
+        result.problems.append(Problem("pipeline", message, str(settings.registry_dir)))
         result.status = "failed"
         raise
     finally:
         result.finished = now_iso()
-        write_report(result, Path(report_dir or settings.report_dir))
+        write_report(result, settings.report_dir)
     return result
 
 
-def _run(result, only, dry_run, force, raw_dir, warehouse_dir, registry_dir, reference_dir, progress, settings):
+def _run(result: RunResult, only, dry_run: bool, force: bool, settings: config.Settings, progress: bool) -> None:
     clock = time.perf_counter()
-    registry = load_registry(registry_dir)
-    if only:
-        load_registry(registry_dir, only=list(only))  # refuses unknown source names, listing the known ones
+    registry = load_registry(settings.registry_dir, selected=only)
     selected = set(only) if only else {s.id for s in registry}
-    current = _current_release(warehouse_dir)
+    current = _current_release(settings.warehouse_dir)
     if only and current is None:
         message = "no current release to combine a partial run with: run all sources first"
-        raise SourceError([Problem("pipeline", message, str(warehouse_dir))])
+        raise SourceError([Problem("pipeline", message, str(settings.warehouse_dir))])
     result.previous_release = current.id if current else None
     needed = [s for s in registry if s.id in selected or any(d.format == "reference" for d in s.datasets)]
-    snapshot_problems = verify_snapshots(needed, raw_dir, registry_dir)
+    snapshot_problems = verify_snapshots(needed, settings.raw_dir, settings.registry_dir)
     result.timings["snapshots"] = time.perf_counter() - clock
     if errors(snapshot_problems):
         raise SourceError(snapshot_problems)
     clock = time.perf_counter()
-    built = build(registry, selected, raw_dir, reference_dir, current if only else None, progress)
+    built = build(registry, selected, settings.raw_dir, settings.reference_dir, current if only else None, progress)
     try:
-        _finish(result, built, current, dry_run, force, warehouse_dir, settings, clock)
+        _finish(result, built, current, dry_run, force, settings, clock)
     finally:
         built.con.close()
 
 
-def _finish(result, built: Build, current, dry_run, force, warehouse_dir, settings, clock) -> None:
+def _finish(result, built: Build, current, dry_run, force, settings: config.Settings, clock) -> None:
     """Checks against the previous release, progress, counts and (unless refused or a dry run) the publish."""
     result.timings["build"] = time.perf_counter() - clock
     result.sources = {k: v.to_dict() for k, v in built.stats.items()}
@@ -100,7 +80,8 @@ def _finish(result, built: Build, current, dry_run, force, warehouse_dir, settin
         result.status = "refused"
         return
     clock, con = time.perf_counter(), built.con
-    tables = {"observations": con.table("observations"), **built.tables, "progress": _progress(built)}
+    progress = compute_progress(con.table("observations").df(), built.tables["indicators"])
+    tables = {"observations": con.table("observations"), **built.tables, "progress": progress}
     previous = None
     if current is not None:
         con.execute("CREATE TABLE previous AS SELECT * FROM read_parquet(?)", [str(current.table_path("observations"))])
@@ -114,26 +95,19 @@ def _finish(result, built: Build, current, dry_run, force, warehouse_dir, settin
         return
     clock = time.perf_counter()
     meta = {"counts": result.counts, "changes": result.changes, "run_id": result.run_id, "sources": result.sources}
-    published = publish(tables, warehouse_dir, meta, keep=settings.keep_releases, force=force)
+    published = publish(tables, settings.warehouse_dir, meta, keep=settings.keep_releases, force=force)
     result.timings["publish"] = time.perf_counter() - clock
     result.release_id = published.release_id
     result.status = "published" if published.changed else "unchanged"
 
 
-def _progress(built: Build) -> pd.DataFrame:
-    return compute_progress(built.con.table("observations").df(), built.tables["indicators"])
-
-
 def _counts(con, tables: dict) -> dict[str, int]:
     """Rows per table, and how many countries and indicators have at least one value."""
     counts = {name: int(len(t) if isinstance(t, pd.DataFrame) else t.shape[0]) for name, t in tables.items()}
-    countries = tables["countries"]
-    db.create_table(
-        con, "known_countries", countries[["iso3"]] if len(countries) else pd.DataFrame({"iso3": []}, dtype="str")
-    )
     with_data, indicators = con.execute(
-        "SELECT count(DISTINCT iso3) FILTER (WHERE iso3 IN (SELECT iso3 FROM known_countries)), "
-        "count(DISTINCT indicator) FROM observations WHERE value IS NOT NULL"
+        "SELECT count(DISTINCT iso3) FILTER (WHERE list_contains(?::VARCHAR[], iso3)), count(DISTINCT indicator) "
+        "FROM observations WHERE value IS NOT NULL",
+        [list(tables["countries"]["iso3"])],
     ).fetchall()[0]
     counts["countries_with_data"], counts["indicators_with_data"] = int(with_data), int(indicators)
     return counts
@@ -160,8 +134,7 @@ def _changes(con, previous: str | None) -> dict:
 
 
 def _largest(con, previous: str, match: str, n: int = 10) -> list[dict]:
-    """The changed values that moved most (relative to the larger of old and new; a value appearing or vanishing
-    first): indicator, country, year, sex, age, old → new."""
+    """The changed values that moved most (appearing or vanishing first, then relative to the larger of old, new)."""
     moved = "abs(n.value - o.value) / nullif(greatest(abs(n.value), abs(o.value)), 0)"
     rows = con.execute(
         f"SELECT n.indicator, n.iso3, n.year, n.sex, n.age, o.value, n.value FROM observations n JOIN {previous} o "

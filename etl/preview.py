@@ -1,10 +1,4 @@
-"""`delta87 etl check`: what one file, or one source's registry entry, would publish, without publishing.
-
-`check_source()` runs the very steps of `delta87 etl run` (snapshot checksums, reference tables, every dataset
-through `read_dataset`, the release-level checks) for one source, and `lines()` tells what it found: per
-dataset the rows, areas, years, indicators, units and dropped rows, then every problem. `check_file()` reads a
-file that has no registry entry yet with its format's default column names.
-"""
+"""`delta87 etl check`: what one file, or one source's registry entry, would publish, without publishing."""
 
 from __future__ import annotations
 
@@ -16,10 +10,11 @@ from pydantic import ValidationError
 
 import config
 from etl import reference
-from etl.build import Entry, SourceStats, build, read_dataset
+from etl.build import Entry, build, read_dataset
 from etl.countries import Resolver
 from etl.problems import Problem, SourceError, errors
-from etl.registry import Dataset, Source, load_registry, plain_problems
+from etl.registry import Dataset, load_registry, plain_problems
+from etl.report import problem_lines
 from etl.snapshots import verify_snapshots
 from warehouse.schema import OBSERVATIONS
 
@@ -28,22 +23,15 @@ SHOWN = 50
 
 
 def check_file(path, format: str, unit: str | None = None, resolver=None, **fields):
-    """Read, harmonise and check one file without a registry entry → (observations frame, problems).
-
-    Each format's default column names stand in for the registry (e.g. REF_AREA / TIME_PERIOD / OBS_VALUE for
-    sdmx-csv); any Dataset field (columns, options, indicator, sex_map ...) may be passed as a keyword.
-    """
-    path = Path(path)
-    label = str(path)
-    values = {"file": path.name, "format": format, "unit": unit, **fields}
-    values = {k: v for k, v in values.items() if v is not None}
+    """Read and check a file without a registry entry (its format's default columns; any Dataset field as keyword)."""
+    path, label = Path(path), str(path)
+    values = {k: v for k, v in {"file": path.name, "format": format, "unit": unit, **fields}.items() if v is not None}
     try:
         dataset = Dataset.model_validate(values)
     except ValidationError as exc:
         return pd.DataFrame(columns=OBSERVATIONS.names), plain_problems(exc, values, label, root=Dataset)
     settings = config.settings()
-    if resolver is None:
-        resolver = Resolver.from_files(settings.raw_dir, settings.reference_dir)
+    resolver = resolver or Resolver.from_files(settings.raw_dir, settings.reference_dir)
     read = read_dataset(dataset, path, label, resolver, _units(settings.reference_dir), default_indicator=path.stem)
     try:
         return read.frame(), read.problems
@@ -65,27 +53,25 @@ class Preview:
     source: str
     registry_file: Path
     datasets: list[dict] = field(default_factory=list)
-    totals: dict = field(default_factory=dict)
+    totals: tuple = ()  # observations, areas, first and last year, indicators
     problems: list[Problem] = field(default_factory=list)
 
 
 def check_source(source_id: str, number: int | None = None, raw_dir=None, registry_dir=None, reference_dir=None):
-    """Apply the registry entry `source_id` (only its dataset `number`, when given) to its raw files → Preview."""
+    """Run the build of `etl run` for the registry entry `source_id` (only its dataset `number`, if given)."""
     settings = config.settings()
     raw_dir, registry_dir = Path(raw_dir or settings.raw_dir), Path(registry_dir or settings.registry_dir)
     reference_dir = Path(reference_dir or settings.reference_dir)
     preview = Preview(source_id, registry_dir / f"{source_id}.yaml")
     try:
-        load_registry(registry_dir, only=[source_id])  # an unknown id is refused, naming the known ones
-        registry = load_registry(registry_dir)
+        registry = load_registry(registry_dir, selected=[source_id])
     except SourceError as exc:
         preview.problems = exc.problems
         return preview
     source = next(s for s in registry if s.id == source_id)
     if number is not None and not 1 <= number <= len(source.datasets):
-        message = (
-            f"source {source_id} has {len(source.datasets)} dataset(s): choose --dataset 1 to {len(source.datasets)}"
-        )
+        count = len(source.datasets)
+        message = f"source {source_id} has {count} dataset(s): choose --dataset 1 to {count}"
         preview.problems = [Problem("registry", message, str(preview.registry_file))]
         return preview
     needed = [s for s in registry if s.id == source_id or any(d.format == "reference" for d in s.datasets)]
@@ -96,21 +82,14 @@ def check_source(source_id: str, number: int | None = None, raw_dir=None, regist
     try:
         preview.problems += built.problems
         preview.datasets = built.stats[source_id].datasets
-        preview.totals = _totals(built.con, source, built.stats[source_id])
+        preview.totals = built.con.execute(
+            "SELECT count(*), count(DISTINCT iso3), min(year), max(year), count(DISTINCT indicator) "
+            "FROM observations WHERE source = ?",
+            [source_id],
+        ).fetchall()[0]
     finally:
         built.con.close()
     return preview
-
-
-def _totals(con, source: Source, stat: SourceStats) -> dict:
-    """What the source adds to a release: observations, areas, years and indicators."""
-    rows, areas, first, last, indicators = con.execute(
-        "SELECT count(*), count(DISTINCT iso3), min(year), max(year), count(DISTINCT indicator) FROM observations "
-        "WHERE source = ?",
-        [source.id],
-    ).fetchall()[0]
-    years = f"{first}–{last}" if first is not None else "none"
-    return {"observations": rows, "areas": areas, "years": years, "indicators": indicators, "rows_in": stat.rows_in}
 
 
 def lines(preview: Preview) -> list[str]:
@@ -120,17 +99,12 @@ def lines(preview: Preview) -> list[str]:
         out += _dataset_lines(found)
     bad = errors(preview.problems)
     if preview.totals:
-        t = preview.totals
+        rows, areas, first, last, indicators = preview.totals
         verb = "would NOT be published (errors below)" if bad else "would be published"
-        out.append(f"{t['observations']:,} observations {verb}: {t['areas']} areas, years {t['years']}, "
-                   f"{t['indicators']} indicator(s)")  # fmt: skip
-    out.append(f"problems: {len(bad)} error(s), {len(preview.problems) - len(bad)} warning(s)")
-    shown = (bad + [p for p in preview.problems if p.severity != "error"])[:SHOWN]
-    out += [f"  {p}" for p in shown]
-    if len(preview.problems) > SHOWN:
-        out.append(f"  … {len(preview.problems) - SHOWN} more (`delta87 etl run {preview.source} --dry-run` writes "
-                   "all of them to its report)")  # fmt: skip
-    return out
+        years = f"{first}–{last}" if first is not None else "none"
+        out.append(f"{rows:,} observations {verb}: {areas} areas, years {years}, {indicators} indicator(s)")
+    more = f"(`delta87 etl run {preview.source} --dry-run` writes all of them to its report)"
+    return out + problem_lines(preview.problems, SHOWN, more)
 
 
 def _dataset_lines(found: dict) -> list[str]:

@@ -1,12 +1,8 @@
-"""Problems found while reading and checking source files: what, where, and how bad.
-
-Checks never print and never stop at the first problem: they return lists of `Problem`, so that one run
-reports every problem of every file (an improvement on open-sdg/sdg-build's print-and-return-bool checks).
-"""
+"""Problems found while reading and checking source files: what, where, and how bad."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -33,9 +29,6 @@ class Problem:
             where += f", column {self.column!r}"
         shown = "" if self.value is None else f" (value {str(self.value)[:80]!r})"
         return f"{self.severity.upper()} [{self.check}] {where}: {self.message}{shown}"
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 class SourceError(Exception):

@@ -1,62 +1,5 @@
-"""The progress engine: is each series moving fast enough to reach its SDG 8.7 target? (pure, no I/O)
-
-The rules, also explained for readers in content/learn/measuring-progress.md:
-
-Series. A series is one (indicator, area, sex, age, source, comparability). Points with no value, with a
-censored value ("<5") or with no reference year (a value known only by its reporting period) are left out.
-Different indicators (GSI 2018 and 2023 are different codes), age bands, sources or comparability labels
-(editions a publisher calls not comparable) are different series, so a definition or method break is never
-bridged.
-
-Targets. An indicator's target comes from the indicators table (target_value, target_year,
-higher_is_better); where that is empty, `SDG87_TARGETS` applies the 2030 Agenda wording of target 8.7:
-child labour ended (0) by 2025; forced labour, modern slavery (incl. forced marriage) ended (0) by 2030.
-Counts of detected cases (nature "detected": victims, prosecutions, convictions) have no target: a rise may
-mean better detection. Other indicators of the child-labour, forced-labour and trafficking themes without a
-target get a row marked "not assessed"; commitment flags (nature "reported") and context indicators get none.
-
-Basis. "relative" (compound annual rates) when the target is above zero and every value is above zero;
-otherwise "absolute" (change in the indicator's unit per year): no compound rate reaches zero, and a
-series containing a zero has no compound rate.
-
-Observed pace. >= 3 points: least-squares fit of log(value) (relative) or value (absolute) on year;
-the compound rate is exp(slope) - 1. 2 points: the two-point compound rate or absolute change.
-Both `observed_rate` (when every value > 0) and `observed_change` are reported; `basis` says which one
-the status uses.
-
-Time left. Counted in whole calendar years from the year of the assessment (`as_of`, by default the current
-year), not from the latest data year: years left = target year - max(as_of, latest year). A series whose
-latest point is 2020 and which is assessed in 2026 has four years left to 2030, and none to 2025. The years
-between the latest point and now are not credited with any change: the latest value is the last one known.
-
-Required pace. From the latest value to the target over the years left:
-required_rate = (target / latest) ** (1 / years left) - 1 (relative basis), required_change =
-(target - latest) / years left. None once no year is left.
-
-Projection. The latest value carried from its year to the target year at the observed pace (never below zero).
-Band: the latest value's reported interval (lower/upper) when there is one, carried at the slowest and
-fastest plausible pace: >= 3 points, slope +- t(0.975, n-2) x its standard error (from the residual
-standard error); 2 points, the extreme paces between the reported intervals at both ends. Two points
-without intervals at both ends: the band is not estimable (left empty).
-
-Status, tested in this order (the target direction is "down" unless higher_is_better):
-1. not assessed: no target, or a count of detected cases;
-2. target met: the latest value is at or beyond the target (a level needs one point);
-3. insufficient data: fewer than two comparable points, or the latest point more than ten years (MAX_AGE)
-   before the assessment year;
-4. target missed (status text "target missed"): no year is left. The reason gives the distance from the
-   latest value to the target, the trend direction, and the pace that would have been needed: from the first
-   point to the target by the target year (no required pace from now, and no projection, is given then);
-5. no clear change: the change from the first to the latest point is within the rounding of the published
-   figures (half a rounding step each: 64 and 63 million, each rounded to the million) or within their
-   stated intervals (the two intervals overlap), so no direction can be claimed;
-6. moving away: the observed pace goes away from the target;
-7. on track: the observed pace is at least the required pace (from now, over the years left);
-8. progress too slow: anything else (right direction or flat, too slow).
-Trend (every row with two or more points, whatever its status): "falling" or "rising" (the sign of the
-observed pace), "flat", or "no clear change" (rule 5).
-Comparisons allow a 1e-9 relative tolerance so that scaling a series never flips a status.
-"""
+"""The progress engine, pure: is each series moving fast enough to reach its SDG 8.7 target? (rules for readers:
+content/learn/measuring-progress.md)."""
 
 from __future__ import annotations
 
@@ -82,6 +25,7 @@ from warehouse.progress_text import (
     required_change,
     required_rate,
 )
+from warehouse.progress_text import Goal as Target
 from warehouse.schema import PROGRESS, SORT_KEYS
 
 __all__ = ["STATUSES", "compute_progress", "assess", "classify", "years_left", "Series", "Target"]
@@ -124,20 +68,9 @@ SDG87_TARGETS: dict[str, tuple[float, int]] = {
 }
 #: Themes whose indicators get a progress row even without a target (status "not assessed").
 ASSESSED_THEMES = ("child-labour", "forced-labour", "trafficking")
-TOLERANCE = 1e-9
+TOLERANCE = 1e-9  # relative: scaling a series never flips a status
 #: A status needs its latest comparable point at most this many years before the assessment year.
 MAX_AGE = 10
-
-
-@dataclass(frozen=True)
-class Target:
-    """What a series is assessed against; value None means no target."""
-
-    value: float | None
-    year: int | None
-    higher_is_better: bool = False
-    detected: bool = False
-    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -163,7 +96,7 @@ def years_left(target_year: int, latest_year: int, as_of: int) -> int:
 
 
 def basis_for(values, target_value: float | None) -> str:
-    """'relative' when target and every value are above zero, else 'absolute' (see the module docstring)."""
+    """'relative' when target and every value are above zero, else 'absolute': no compound rate reaches zero."""
     if min(values) <= 0 or (target_value is not None and target_value <= 0):
         return "absolute"
     return "relative"
@@ -192,11 +125,6 @@ def within_rounding(series: Series) -> bool:
     return max(lo0, lo1) <= min(hi0, hi1)
 
 
-def stale(series: Series, as_of: int) -> bool:
-    """Whether the latest point is more than MAX_AGE years before the assessment year."""
-    return as_of - series.years[-1] > MAX_AGE
-
-
 def trend(series: Series, basis: str, fit: Fit | None) -> str:
     """The direction of a series: falling, rising, flat, no clear change (within rounding), or '' (one point)."""
     if fit is None:
@@ -207,28 +135,28 @@ def trend(series: Series, basis: str, fit: Fit | None) -> str:
     return "falling" if fit.slope < -tol else "rising" if fit.slope > tol else "flat"
 
 
-def classify(series: Series, target: Target, basis: str, fit: Fit | None, as_of: int) -> str:
-    """The status of a series against its target, assessed in year `as_of` (rules in the module docstring)."""
+def classify(series: Series, target: Target, basis: str, fit: Fit | None, as_of: int, direction: str) -> str:
+    """The status of a series against its target, assessed in year `as_of`, given its `trend` direction."""
     if target.value is None or target.detected:
         return NOT_ASSESSED
     sign = 1.0 if target.higher_is_better else -1.0  # +1: the target is above, values should rise
     latest = series.values[-1]
     if sign * (latest - target.value) >= 0:
         return TARGET_MET
-    if fit is None or stale(series, as_of):
+    if fit is None or as_of - series.years[-1] > MAX_AGE:
         return INSUFFICIENT
     years = years_left(target.year, series.years[-1], as_of)
     if years <= 0:
         return TARGET_PASSED
-    if within_rounding(series):
+    if direction == NO_CLEAR_CHANGE:
         return NO_CLEAR_CHANGE
-    tol = TOLERANCE if basis == "relative" else _tolerance(series)
-    if sign * fit.slope < -tol:
+    if direction == ("falling" if target.higher_is_better else "rising"):
         return MOVING_AWAY
     if basis == "relative":
         needed = math.log(target.value / latest) / years
     else:
         needed = required_change(latest, target.value, years)
+    tol = TOLERANCE if basis == "relative" else _tolerance(series)
     return ON_TRACK if sign * (fit.slope - needed) >= -tol else TOO_SLOW
 
 
@@ -236,30 +164,8 @@ def assess(series: Series, target: Target, as_of: int) -> dict:
     """One PROGRESS row for a series, assessed in year `as_of`."""
     basis = basis_for(series.values, target.value)
     fit = pace(series, basis) if len(series.years) >= 2 else None
-    row = _levels(series, target, basis)
-    if fit is not None:
-        row["observed_rate"] = compound_rate(series.years, series.values)
-        row["observed_change"] = line_fit(series.years, series.values).slope
-        row["method"] = _method(series, basis)
     assessed = target.value is not None and not target.detected
-    left = years_left(target.year, series.years[-1], as_of) if assessed else 0
-    if left > 0:
-        row["required_rate"] = required_rate(series.values[-1], target.value, left)
-        row["required_change"] = required_change(series.values[-1], target.value, left)
-    horizon = (target.year - series.years[-1]) if assessed else 0
-    if left > 0 and horizon > 0 and fit is not None:
-        central, lower, upper, band = projection(series, fit, basis, horizon)
-        row.update(projected_value=central, projected_lower=lower, projected_upper=upper, band_method=band)
-    row["status"] = classify(series, target, basis, fit, as_of)
-    row["trend"] = trend(series, basis, fit)
-    row["reason"] = reason(row, target, as_of)  # English: the stored text of downloads and the API
-    return row
-
-
-def _levels(series: Series, target: Target, basis: str) -> dict:
-    row = dict.fromkeys(PROGRESS.names, NAN)
-    row.update(zip(SERIES_KEY, series.key, strict=True))
-    assessed = target.value is not None and not target.detected
+    row = dict.fromkeys(PROGRESS.names, NAN) | dict(zip(SERIES_KEY, series.key, strict=True))
     row.update(
         points=len(series.years),
         baseline_year=series.years[0],
@@ -269,9 +175,23 @@ def _levels(series: Series, target: Target, basis: str) -> dict:
         target_value=target.value if assessed else NAN,
         target_year=target.year if assessed else None,
         basis=basis,
-        method="",
+        method=_method(series, basis) if fit is not None else "",
         band_method="",
     )
+    if fit is not None:
+        row["observed_rate"] = compound_rate(series.years, series.values)
+        row["observed_change"] = line_fit(series.years, series.values).slope
+    left = years_left(target.year, series.years[-1], as_of) if assessed else 0
+    if left > 0:
+        row["required_rate"] = required_rate(series.values[-1], target.value, left)
+        row["required_change"] = required_change(series.values[-1], target.value, left)
+    horizon = (target.year - series.years[-1]) if assessed else 0
+    if left > 0 and horizon > 0 and fit is not None:
+        central, lower, upper, band = projection(series, fit, basis, horizon)
+        row.update(projected_value=central, projected_lower=lower, projected_upper=upper, band_method=band)
+    row["trend"] = trend(series, basis, fit)
+    row["status"] = classify(series, target, basis, fit, as_of, row["trend"])
+    row["reason"] = reason(row, target, as_of)  # English: the stored text of downloads and the API
     return row
 
 
@@ -285,7 +205,6 @@ def _method(series: Series, basis: str) -> str:
     return f"absolute annual change, {kind} ({n} points): no compound rate reaches a zero target"
 
 
-# -- from tables ---------------------------------------------------------------------------------------
 def targets(indicators: pd.DataFrame) -> dict[str, Target]:
     """The target of each indicator that gets progress rows (see ASSESSED_THEMES and SDG87_TARGETS)."""
     found: dict[str, Target] = {}
@@ -301,7 +220,7 @@ def targets(indicators: pd.DataFrame) -> dict[str, Target]:
             continue  # commitments (flags) have no trend; a target without a year cannot be assessed
         higher = _number(row.get("higher_is_better")) == 1.0  # missing means "lower is better": 8.7 ends things
         unit = row.get("unit") if isinstance(row.get("unit"), str) else ""
-        found[code] = Target(value, int(year) if year is not None else None, higher, detected, unit)
+        found[code] = Target(value, int(year) if year is not None else None, unit, detected, higher)
     return found
 
 

@@ -1,15 +1,5 @@
-"""Reference tables of a release: countries, regions and indicators.
-
-Countries come from the registry's `reference` datasets (ISO/M49 codes, World Bank income groups, the
-ILO/Walk Free regions of the GSI 2018) plus the staff-edited files in the reference folder
-(data/reference/: indicators.yaml, country_aliases.csv, aggregates.csv, pathfinders.yaml, groupings.yaml). Each reference
-dataset names its reader in `handler:`; the readers are in etl/country_attributes.py.
-
-Region codes: SDG regions are built from M49 membership (the UNSD SDG regional grouping); an M49 aggregate
-whose membership equals an SDG region (202, 419, 009, 747, 062, 753, 513) is published under the SDG code, so
-its figures and the SDG region are one thing; the M49 region and sub-region codes of each country stay as
-M49_xxx (e.g. M49_202) for the M49 hierarchy.
-"""
+"""Reference tables of a release: countries, regions and indicators, from the registry's `reference` datasets
+(readers in etl/country_attributes.py) and the staff-edited files of data/reference/."""
 
 from __future__ import annotations
 
@@ -54,14 +44,8 @@ class Reference:
     memberships: pd.DataFrame
 
 
-# ---------------------------------------------------------------------------------------------- assembly
-
-
 def load_reference(sources: list[Source], raw_dir: Path | None = None, reference_dir: Path | None = None) -> Reference:
-    """Countries, regions and indicators tables from the registry's reference datasets and reference files.
-
-    `raw_dir` and `reference_dir` default to the settings (DELTA87_RAW_DIR, DELTA87_REFERENCE_DIR).
-    """
+    """Countries, regions and indicators tables (folders default to DELTA87_RAW_DIR, DELTA87_REFERENCE_DIR)."""
     settings = config.settings()
     raw_dir, reference_dir = Path(raw_dir or settings.raw_dir), Path(reference_dir or settings.reference_dir)
     paths = {key: reference_dir / name for key, name in REFERENCE_FILES.items()}
@@ -144,6 +128,7 @@ def build_countries(
 
 
 def _sdg_region(region: str | None, subregion: str | None, sdg_regions: dict) -> str | None:
+    # SDG regions are unions of M49 regions and sub-regions (UNSD's SDG regional grouping)
     codes = {int(c[4:]) for c in (region, subregion) if isinstance(c, str) and c}
     return next((code for code, group in sdg_regions.items() if codes & set(group["m49"])), None)
 
@@ -179,9 +164,6 @@ def build_regions(
     )
     frame["members"] = frame["members"].astype("Int32")
     return frame[REGIONS.names]
-
-
-# ------------------------------------------------------------------------------------------ staff files
 
 
 def read_aliases(path: Path) -> tuple[pd.DataFrame, list[Problem]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,10 +23,10 @@ class RunResult:
     started: str = ""
     finished: str = ""
     sources: dict[str, dict] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     changes: dict = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
     report_paths: list[str] = field(default_factory=list)
 
     @property
@@ -34,28 +34,16 @@ class RunResult:
         return self.status in ("published", "unchanged", "dry-run")
 
     def to_dict(self) -> dict:
-        return {
-            "run_id": self.run_id,
-            "status": self.status,
-            "release_id": self.release_id,
-            "previous_release": self.previous_release,
-            "started": self.started,
-            "finished": self.finished,
-            "sources": self.sources,
-            "counts": self.counts,
-            "changes": self.changes,
-            "timings": {k: round(v, 3) for k, v in self.timings.items()},
-            "problems": [p.to_dict() for p in self.problems],
-        }
+        data = asdict(self)
+        del data["report_paths"]
+        return data | {"timings": {k: round(v, 3) for k, v in self.timings.items()}}
 
     def summary(self, max_problems: int = 50) -> str:
         """A readable summary (printed by the CLI and saved beside the JSON report)."""
         lines = [f"ETL run {self.run_id}: {self.status.upper()}"]
         if self.release_id:
-            lines.append(
-                f"release: {self.release_id}"
-                + (f" (previous {self.previous_release})" if self.previous_release else "")
-            )
+            previous = f" (previous {self.previous_release})" if self.previous_release else ""
+            lines.append(f"release: {self.release_id}{previous}")
         if self.counts:
             lines.append("counts: " + ", ".join(f"{k} {v:,}" for k, v in sorted(self.counts.items())))
         lines += _change_lines(self.changes)
@@ -65,7 +53,7 @@ class RunResult:
                 f"  {source_id:<22} in {stat.get('rows_in', 0):>8,}  out {stat.get('rows_out', 0):>8,}  "
                 f"{stat.get('seconds', 0):6.2f}s  dropped: {dropped}"
             )
-        lines += _problem_lines(self.problems, max_problems)
+        lines += problem_lines(self.problems, max_problems, "in the JSON report")
         if self.status in ("refused", "failed"):
             lines.append("Nothing was published: the current release is unchanged and still online.")
         if self.timings:
@@ -89,8 +77,8 @@ def _shown(value) -> str:
     return "no value" if value is None else format(value, ".15g")
 
 
-def _problem_lines(problems: list[Problem], shown: int) -> list[str]:
-    """Counts per severity and check, the first `shown` problems (errors first), and how many more there are."""
+def problem_lines(problems: list[Problem], shown: int, more: str) -> list[str]:
+    """Counts per severity and check, the first `shown` problems (errors first), and how many more (`more`)."""
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     lines = [f"problems: {len(errors)} error(s), {len(warnings)} warning(s)"]
@@ -100,7 +88,7 @@ def _problem_lines(problems: list[Problem], shown: int) -> list[str]:
                                                sorted(counts.items())))  # fmt: skip
     lines += [f"  {problem}" for problem in (errors + warnings)[:shown]]
     if len(problems) > shown:
-        lines.append(f"  … {len(problems) - shown:,} more in the JSON report")
+        lines.append(f"  … {len(problems) - shown:,} more {more}")
     return lines
 
 

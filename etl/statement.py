@@ -1,19 +1,4 @@
-"""What the publisher stated besides the number: its time reference, survey, qualifier, rounding and flags.
-
-Steps of harmonise (after the year, before scaling), each adding OBSERVATIONS columns to the `Plan`:
-- time: `year` is the reference year where the file gives one. A dataset with `period: [start, end]` (SOWC
-  2023: "most recent survey in 2013-2021") or `year_is: report` (US DOL ILAB: the report year) gets no
-  year: `year_start`/`year_end` hold what is known and `period` the publisher's wording; a value flagged
-  with options.period_flags.outside (SOWC "x": data outside the period) keeps neither bound.
-- age flag: a value flagged with options.period_flags.nonstandard (SOWC "y") has a non-standard age band or
-  definition (`age_nonstandard`); build() also flags bands other than the indicator's `standard_age`.
-- survey: the file column named `survey` in `columns` (e.g. the UNICEF Data Warehouse `data.source`).
-- qualifier: with options.qualifier_from_note, the "about", "nearly", "over" ... of a quoted figure in the
-  note ('"nearly 138 million"').
-- precision: the rounding step the publisher printed (10^-decimals of the value cell, then scaled), so that
-  pages and the progress engine never claim a change smaller than the rounding.
-- comparability: the dataset's label (never joined in a trend with rows of another label).
-"""
+"""What the publisher stated besides the number (time reference, survey, qualifier, rounding, flags), as SQL."""
 
 from __future__ import annotations
 
@@ -41,7 +26,7 @@ DEFAULTS = {
 
 
 def apply(plan: Plan, dataset: Dataset) -> None:
-    """Every step of the module docstring, in order (the year must already be mapped)."""
+    """Time, age flag, survey, qualifier, precision and comparability, in order (the year must already be mapped)."""
     time(plan, dataset)
     flags = getattr(dataset.options, "period_flags", None)
     plan.outputs["age_nonstandard"] = _flagged(plan, flags and flags.nonstandard) or "FALSE"
@@ -56,7 +41,7 @@ def apply(plan: Plan, dataset: Dataset) -> None:
 
 
 def time(plan: Plan, dataset: Dataset) -> None:
-    """year, year_start, year_end and period (see the module docstring)."""
+    """year, year_start, year_end and period: a period or report year gives no `year` (never an invented one)."""
     year = plan.outputs["year"]
     if dataset.year_is == "report":
         text = db.literal(dataset.period_text or "report of {end}; survey year not published")
@@ -86,8 +71,7 @@ def _flagged(plan: Plan, flag: str | None) -> str | None:
 
 
 def qualifier_sql(note: str, value: str) -> str:
-    """SQL of the qualifier of the value's figure quoted in a note: '"nearly 138 million"' with value 138 →
-    'nearly' (a quoted figure other than the value, e.g. a change, gives none)."""
+    """SQL of the qualifier of the value's own figure quoted in a note: '"nearly 138 million"', value 138 → 'nearly'."""
     pattern = db.literal(f'"[^"]*?\\b({"|".join(QUALIFIERS)})\\s+([0-9][0-9.,]*[0-9]|[0-9])')
     same = f"replace(regexp_extract({note}, {pattern}, 2), ',', '') = replace(trim({value}), ',', '')"
     return f"CASE WHEN {same} THEN lower(regexp_extract({note}, {pattern}, 1)) END"

@@ -96,7 +96,7 @@ def test_json_nested_deeply_but_under_the_size_limit_gets_400(client):
     _assert_plain_400(*_post(client, deep_state), "a value nested 30 deep")
 
 
-@pytest.mark.parametrize("value", [1e30, -(10**30), 10**16, [1e300], {"a": 1e30}, 1.5, "1e30", True, [[["x"]]]])
+@pytest.mark.parametrize("value", [1e30, -(10**30), 10**16, [1e300], {"a": 1e30}, 1.5, "1e30", True, [[["x"]]], "²"])
 def test_numbers_and_types_no_browser_sends_get_400_or_are_handled_in_every_input(client, app, value):
     for spec in _server_callbacks(client, app):
         for target in spec["inputs"] + spec.get("state", []):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -33,17 +34,65 @@ def test_readme_gives_exactly_the_two_setup_commands():
     assert ci.strip().splitlines()[-1] == "make test"
 
 
-def test_registry_reference_in_the_readme_is_generated_from_the_models():
-    from etl import registry_doc  # noqa: PLC0415
+def _rows(heading: str) -> list[list[str]]:
+    """The cells of the table under the registry reference's `#### heading`."""
+    section = README.split("<!-- registry-reference:start -->", 1)[1].split(f"#### {heading}", 1)[1]
+    table = [line for line in section.split("\n\n", 1)[0].splitlines() if line.startswith("|")][2:]
+    return [[cell.strip() for cell in re.split(r"(?<!\\)\|", line)[1:-1]] for line in table]
 
-    generated = registry_doc.markdown()
-    assert registry_doc.UNDOCUMENTED not in generated, "give every registry and indicator field a description"
-    assert registry_doc.readme_block(README) == generated, "run `python -m etl.registry_doc --write`"
+
+def _names(heading: str) -> list[str]:
+    return [row[0].strip("`") for row in _rows(heading)]
+
+
+def _registry_fields() -> dict:
+    from etl.options import OPTION_MODELS, option_names  # noqa: PLC0415
+    from etl.reference import IndicatorEntry  # noqa: PLC0415
+    from etl.registry import COLUMNS, FORMATS, UNITS, Dataset, RawFile, Source, ValueColumn  # noqa: PLC0415
+
+    return {
+        "Formats": list(FORMATS),
+        "Dataset fields": list(Dataset.model_fields),
+        "Columns": list(COLUMNS),
+        "Options": sorted({name for model in OPTION_MODELS.values() for name in option_names(model)}),
+        "Value columns": list(ValueColumn.model_fields),
+        "Units": list(UNITS),
+        "Source fields": [name for name in Source.model_fields if name != "datasets"],
+        "Files": list(RawFile.model_fields),
+        "Indicators": list(IndicatorEntry.model_fields),
+    }
+
+
+@pytest.mark.parametrize("heading", list(_registry_fields()))
+def test_every_registry_field_is_documented_in_the_readme_reference(heading):
+    expected = _registry_fields()[heading]
+    found = _names(heading)
+    assert (sorted(set(found)) if heading == "Options" else found) == expected, f"README.md: #### {heading}"
+    assert all(row[1] for row in _rows(heading)), "every row says what the field means"
+
+
+def test_the_readme_names_the_formats_taking_each_option_and_the_columns_each_format_finds():
+    from etl.adapters import columns, formats, wide  # noqa: PLC0415
+    from etl.options import OPTION_MODELS, option_names  # noqa: PLC0415
+    from etl.registry import DATA_FORMATS  # noqa: PLC0415
+
+    documented: dict[str, set] = {}
+    for name, shown, *_ in _rows("Options"):
+        taking = DATA_FORMATS if shown == "all data formats" else shown.split(", ")
+        documented.setdefault(name.strip("`"), set()).update(taking)
+    assert documented == {
+        name: {fmt for fmt, model in OPTION_MODELS.items() if name in option_names(model)} for name in documented
+    }
+    defaults = {"wdi": formats.WDI_DEFAULTS, "sdmx-csv": formats.SDMX_DEFAULTS, "unsd-hub": formats.HUB_DEFAULTS,
+                "owid": formats.OWID_DEFAULTS, "tidy": columns.TIDY_DEFAULTS, "excel": columns.TIDY_DEFAULTS,
+                "ddf": formats.DDF_DEFAULTS, "wide": wide.WIDE_DEFAULTS}  # fmt: skip
+    found = {row[0].strip("`"): row[2] for row in _rows("Formats")}
+    for fmt, names in defaults.items():
+        for column, candidates in names.items():
+            assert f"{column}: {', '.join(candidates)}" in found[fmt], f"README.md: #### Formats, {fmt}"
 
 
 def test_the_registry_examples_in_the_readme_are_valid_entries():
-    import re  # noqa: PLC0415
-
     import yaml  # noqa: PLC0415
 
     from etl.registry import Dataset, Source  # noqa: PLC0415

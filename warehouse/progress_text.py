@@ -1,10 +1,6 @@
-"""Plain-language wording of the progress table: status names, number formats and one-line reasons.
+"""Plain-language wording of the progress table (statuses, numbers, one-line reasons), shared by ETL and pages.
 
-Part of the data contract of the `progress` table (its `status` values and how its `reason` is worded), kept
-here because both the ETL (etl/progress.py writes `reason`) and the pages (dashboards/_reason.py) use it and
-neither may import the other. The ETL words in English (the stored `reason` of downloads and the API); a page
-passes a `Phrasing` with its gettext and number formats, so the same sentence reaches the reader in their
-language. Pure functions, standard library only.
+The ETL words in English (the stored `reason`); a page passes a `Phrasing` with its gettext and number formats.
 """
 
 from __future__ import annotations
@@ -64,12 +60,13 @@ ENGLISH = Phrasing()
 
 @dataclass(frozen=True)
 class Goal:
-    """What a row is assessed against, as `reason` needs it (etl/progress.py's Target has the same fields)."""
+    """What a series is assessed against (value None: no target); `detected`: a count of detected cases."""
 
     value: float | None
     year: int | None
     unit: str = ""
     detected: bool = False
+    higher_is_better: bool = False
 
 
 def _missing(value) -> bool:
@@ -82,8 +79,7 @@ def format_count(value: float, tr: Phrasing = ENGLISH) -> str:
 
 
 def rounded_count(value: float, digits: int = 2, tr: Phrasing = ENGLISH) -> str:
-    """A computed count to what its inputs support: `digits` significant figures, 'about' before it
-    (422809 -> 'about 420,000'; 1234567 -> 'about 1.2 million')."""
+    """A computed count to `digits` significant figures: 422809 -> 'about 420,000'; 1234567 -> 'about 1.2 million'."""
     if _missing(value) or value == 0:
         return "0"
     step = 10 ** max(0, math.floor(math.log10(abs(value))) - digits + 1)
@@ -244,8 +240,7 @@ def required_change(latest: float, target: float, years: float) -> float:
 
 
 def needed_pace(row: dict) -> float:
-    """For a passed target year: the pace from the first point that would have reached the target in time
-    (compound rate on the relative basis, else change per year; NaN when not computable)."""
+    """For a passed target year: the pace from the first point that would have reached the target in time (or NaN)."""
     if _missing(row["target_year"]) or _missing(row["target_value"]):
         return math.nan
     pace = required_rate if row.get("basis") == "relative" else required_change

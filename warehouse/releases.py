@@ -1,14 +1,7 @@
 """Releases on disk: the CURRENT pointer, manifests, checksum verification and the fallback to a good release.
 
-Layout of a warehouse folder (written by etl/publish.py, never modified in place):
-
-    CURRENT                      one line: the id of the release readers must use
-    releases/<id>/manifest.json  tables with sha256 and row counts, sources, counts, changes
-    releases/<id>/<table>.parquet
-
-A release folder is immutable once the pointer names it, so a reader holding a `Release` keeps a consistent
-view even while a new release is being published (see ../shared/TOOLCHAIN.md section 6.7). `Releases` is the
-reader's side: it answers "which release do I serve now?" once per request and verifies what it hands out.
+A release folder (releases/<id>/manifest.json and <table>.parquet, written by etl/publish.py) is immutable once
+CURRENT names it, so a reader holding a `Release` keeps a consistent view while a new one is published.
 """
 
 from __future__ import annotations
@@ -160,13 +153,10 @@ def _stamps(folder: Path) -> dict[str, tuple[int, int, int]] | None:
 
 
 class Releases:
-    """The releases of one warehouse folder, as a reader sees them.
+    """The releases of one warehouse folder as a reader sees them: verified once, re-hashed when their files change.
 
-    A release is hashed in full when a process first serves it (at start, and whenever CURRENT names a new one),
-    again on the server's schedule (`recheck`) and when a query fails to read it (`suspect`). Between those, a
-    lookup compares only the files' stat stamps (one directory scan), so a file replaced on disk is re-hashed by
-    the next request. A release that failed stays failed, without re-hashing, until its files change. What is
-    served (and why) is logged once per change, not once per request.
+    A full hash runs when a release is first served, on the server's schedule (`recheck`) and after a failed
+    read (`suspect`); otherwise a lookup compares the files' stat stamps, so a file replaced on disk is re-hashed.
     """
 
     def __init__(self, root: Path):

@@ -1,22 +1,8 @@
-"""The warehouse contract: every published table, its columns and their types.
+"""The warehouse contract: every published table, its columns and types (the ETL writes them, readers rely on them).
 
-The ETL writes exactly these schemas (see etl/publish.py) and the reader relies on them, so this module is
-the one place where the shape of the data is defined. Tables are long-format, keyed on the names the whole
-project uses: `indicator`, `iso3`, `year`, `sex`, `age`, `value`.
-
-Time, as the publisher gave it (observations):
-- `year` is the reference year of the data (the survey year) where the publisher gives one; then
-  `year_start` = `year_end` = `year` and `period` is empty.
-- Where the publisher gives only a reporting period (UNICEF SOWC 2023: "2013-2021, most recent in the
-  period") or only the year of the report that compiled the value (US DOL ILAB), `year` is NULL, never an
-  invented single year: `year_start` / `year_end` hold what is known (NULL where nothing is: ILAB gives no
-  start, SOWC's flag x says "outside the period") and `period` says it in the publisher's words.
-- Such rows are keyed with `year` NULL plus `year_end` (OBSERVATION_KEY). Filters on years keep a row whose
-  known span lies inside the asked range (store.ObservationFilter); trends, progress and year pickers use
-  rows with a `year` only; pages show `period` wherever a row has no year.
-
-Headline: `preferred` marks the one row per indicator and area that every card, map, progress block, brief,
-coverage cell and data-gap sentence shows, chosen by the rule in data/reference/headline.yaml (etl/headline.py).
+Time as the publisher gave it: where only a reporting period or a report year is known, `year` is NULL (never an
+invented year), `year_start`/`year_end` hold what is known and `period` the publisher's words; such rows are
+keyed on `year_end`, and trends, progress and year pickers use rows with a `year` only.
 """
 
 from __future__ import annotations
@@ -237,8 +223,7 @@ OBSERVATION_KEY = ["indicator", "iso3", "year", "year_end", "sex", "age", "sourc
 
 
 def redistributable(source: Mapping) -> bool:
-    """The licence rule: a source's figures go into downloads and the API only when its licence allows
-    redistribution. `source` is a row of the sources table; a missing or unknown flag means no."""
+    """The licence rule: a source's figures leave the platform only when its sources row says redistribution."""
     value = source.get("redistribution")
     # A row read through pandas holds numpy's bool rather than Python's; None, NaN and NA mean no.
     return isinstance(value, bool | np.bool_) and bool(value)

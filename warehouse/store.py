@@ -1,11 +1,7 @@
-"""The one data-access object: read-only, parameterised DuckDB queries over one release.
+"""The one data-access object: read-only, parameterised DuckDB queries over the `Release` a request pinned.
 
-Pages, the API and the app call methods named for what they return (`observations(release, ...)`,
-`country(release, iso3)`, `indicators(release)`); none of them writes SQL. Every method takes the `Release` to
-read, resolved once per request by the caller (`Warehouse.releases.current()`), so a request never mixes two
-releases and never asks the file system "which release?" per query. Every query runs on its own cursor of a
-per-process in-memory DuckDB connection over `read_parquet(<immutable file>)`, which is safe under threads and
-under a publish happening at the same time (see ../shared/TOOLCHAIN.md section 6.7).
+Each query runs on its own cursor of a per-process in-memory connection over immutable Parquet files, which is
+safe under threads and under a concurrent publish (../shared/TOOLCHAIN.md section 6.7).
 """
 
 from __future__ import annotations
@@ -44,11 +40,7 @@ _GROUP_COLUMNS = ("sdg_region", "ilo_region", "income_group", "m49_region", "m49
 
 @dataclass(frozen=True)
 class ObservationFilter:
-    """A slice of the observations table. Empty tuples mean "no restriction".
-
-    `licensed`, when not None, keeps only those sources: the ones whose licence allows redistribution
-    (see `warehouse.schema.redistributable`), for everything that leaves the platform as data.
-    """
+    """A slice of the observations table; empty tuples mean no restriction, `licensed` keeps only those sources."""
 
     indicators: tuple[str, ...] = ()
     areas: tuple[str, ...] = ()  # ISO3 or region codes, matched on observations.iso3
@@ -137,7 +129,6 @@ class Warehouse:
         finally:
             cursor.close()
 
-    # -- small tables ---------------------------------------------------------------------------------------
     def table(self, release: Release, name: str) -> pd.DataFrame:
         """A whole small table (indicators, countries, regions, sources, ...)."""
         if name not in TABLES:
@@ -176,7 +167,6 @@ class Warehouse:
             {"indicator": indicator, "iso3": iso3},
         )
 
-    # -- observations ---------------------------------------------------------------------------------------
     def observations(
         self,
         release: Release,
@@ -186,8 +176,7 @@ class Warehouse:
         offset: int = 0,
         named: bool = False,
     ) -> pd.DataFrame:
-        """Observations matching `where`, sorted by (column, ascending) pairs, optionally paged (`named`: with the
-        area's display name, the columns of schema.DOWNLOAD)."""
+        """Observations matching `where`, sorted by (column, ascending) pairs, optionally paged (see _observation_sql)."""
         sql, params = _observation_sql(where, order_by, limit, offset, named)
         return self.query(release, sql, params)
 
@@ -215,12 +204,7 @@ class Warehouse:
         offset: int = 0,
         named: bool = False,
     ) -> Iterator[pa.RecordBatch]:
-        """Stream observations as Arrow record batches (flat memory for large downloads).
-
-        With `order_by=None` rows come in release order, which is the order of schema.SORT_KEYS: publish writes
-        the file sorted and DuckDB preserves insertion order, so no sort is needed and memory stays flat however
-        many rows match. An explicit `order_by` sorts in DuckDB.
-        """
+        """Observations as Arrow record batches; `order_by=None` keeps release order (SORT_KEYS) with no sort."""
         sql, params = _observation_sql(where, order_by, limit, offset, named)
         text, table_params = self._sql(release, sql)
         seconds = config.settings().export_timeout
@@ -267,8 +251,7 @@ _NAMED = ", ".join(
 
 
 def _observation_sql(where: ObservationFilter, order_by, limit, offset, named: bool = False) -> tuple[str, dict]:
-    """The observations query: filtered, ordered (None: release order, no sort), optionally paged; `named` adds
-    the area's display name (schema.DOWNLOAD columns)."""
+    """The observations query: filtered, ordered (None: release order), paged; `named`: schema.DOWNLOAD columns."""
     clause, params = where.where()
     sql = "SELECT o.* FROM {observations} o WHERE " + clause
     if named:

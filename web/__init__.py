@@ -1,7 +1,4 @@
-"""HTTP concerns shared by the pages and the API: release pinning, cache, hosts, errors, security headers, health.
-
-`install(app)` wires all of it into the Dash app's Flask server; app.py calls it once.
-"""
+"""HTTP concerns shared by the pages and the API; `install(app)` wires them into the Dash app's Flask server."""
 
 from __future__ import annotations
 
@@ -27,8 +24,7 @@ def install(app: dash.Dash) -> None:
 
 
 def _log_through_gunicorn() -> None:
-    """Under gunicorn, send the platform's own log lines (cache outages, refused inputs, errors) to gunicorn's
-    error log, timestamped like gunicorn's; elsewhere leave logging as the caller configured it."""
+    """Under gunicorn, send the platform's own log lines to gunicorn's error log; elsewhere leave logging alone."""
     gunicorn = logging.getLogger("gunicorn.error")
     root = logging.getLogger()
     if gunicorn.handlers and not root.handlers:

@@ -1,19 +1,4 @@
-"""The platform cache: flask-caching, filesystem by default, Redis when DELTA87_CACHE_URL is set.
-
-`by_release` memoises a function of a `Release` (and scalar arguments). Its key names the release and the
-package version and the page language in clear (`delta87:<release>:<version>:<lang>:<module.function>:<digest>`), so a
-publish or a deploy never serves an answer computed from other data or other code, and needs no flush: old
-keys simply expire. Both backends are shared by all workers of a host; Redis is also shared between hosts.
-
-The cache stays bounded whatever clients send: keys hold only validated arguments, a request marked
-`Cache-Control: no-cache` reads the cache but stores nothing, the filesystem backend evicts the least recently
-used entries beyond DELTA87_CACHE_MAX_ENTRIES (web/filecache.py), and Redis evicts by its own `maxmemory` with
-`allkeys-lru` (deploy/redis.conf; a worker warns once when the Redis it uses has no such bound).
-
-A cache outage never takes a page down: when the backend fails (Redis stopped, unreachable or out of memory, the
-cache folder unwritable), the worker logs it once, serves uncached, and tries the backend again after
-`RETRY_AFTER` seconds.
-"""
+"""The one cache: flask-caching, filesystem or Redis (DELTA87_CACHE_URL); an outage costs only speed (README)."""
 
 from __future__ import annotations
 
@@ -44,15 +29,11 @@ RETRY_AFTER = 10.0
 REDIS_TIMEOUT = 0.5
 
 
-def _version() -> str:
-    try:
-        return metadata.version("delta87")
-    except metadata.PackageNotFoundError:  # running from a checkout that was never installed
-        return "dev"
-
-
 #: The installed package version: part of every key, so a deploy of new code starts from fresh entries.
-VERSION = _version()
+try:
+    VERSION = metadata.version("delta87")
+except metadata.PackageNotFoundError:  # running from a checkout that was never installed
+    VERSION = "dev"
 
 
 class _Outage:
@@ -76,7 +57,7 @@ class _Outage:
             self.until = time.monotonic() + RETRY_AFTER
 
     def end(self, asked_at: float) -> None:
-        """A cache call that began at `asked_at` succeeded; it ends the outage only if it began after it."""
+        """A cache call that began at `asked_at` succeeded: the outage is over if it began before that call."""
         if self.problem is not None:
             with self._lock:
                 if self.problem is not None and asked_at > self.since:
@@ -144,8 +125,7 @@ def status() -> dict:
 
 
 def key(release: Release, fn, args: tuple) -> str:
-    """The cache key of one call: the release, version and page language in clear, the function, a digest of the
-    arguments (the language is in every key: names, labels and numbers in cached pieces are written in it)."""
+    """The key of one call: release, version and language in clear (so none needs a flush), function, arguments."""
     digest = hashlib.sha1(repr(args).encode(), usedforsecurity=False).hexdigest()[:20]
     return f"{release.id}:{VERSION}:{i18n.cache_tag(i18n.lang())}:{fn.__module__}.{fn.__qualname__}:{digest}"
 

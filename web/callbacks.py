@@ -1,11 +1,7 @@
-"""The check of every Dash callback request before Dash reads it: only what the Dash renderer could have sent.
+"""Dash callback request bodies checked against the callback the app declared, before Dash reads them (400 if not).
 
-Dash trusts the body it is given: an `outputs` list that does not match the callback, JSON nested thousands
-deep, 1e30 where a click count belongs, or a callback that runs in the browser would reach Dash's or our code
-and fail there with a 500. So the body is compared with the callback as the app declared it: the same outputs,
-the same inputs and state (ids and properties, in order), `changedPropIds` among the inputs, and values of the
-kind each property holds, within JSON limits. Anything else gets 400 with a plain message naming the part of
-the request that is wrong. The callbacks then validate the values they use (web/inputs.py).
+Dash trusts the body it is given, so forged outputs, deep JSON or 1e30 as a click count would fail inside it as
+a 500. The callbacks then validate the values they use (web/inputs.py).
 """
 
 from __future__ import annotations
@@ -28,46 +24,19 @@ MAX_DEPTH = 20
 MAX_NUMBER = 2**53
 
 
-def _text(value) -> bool:
-    return value is None or isinstance(value, str)
+def _scalar(value) -> bool:
+    return value is None or isinstance(value, str | int | float)
 
 
-def _count(value) -> bool:
-    return value is None or type(value) is int and 0 <= value <= MAX_NUMBER
-
-
-def _flag(value) -> bool:
-    return value is None or isinstance(value, bool)
-
-
-def _object(value) -> bool:
-    return value is None or isinstance(value, dict)
-
-
-def _objects(value) -> bool:
-    return value is None or isinstance(value, list) and all(isinstance(item, dict) for item in value)
-
-
-def _choice(value) -> bool:
-    def scalar(item) -> bool:
-        return item is None or isinstance(item, str | int | float)
-
-    return scalar(value) or isinstance(value, list) and all(map(scalar, value))
-
-
-#: What each component property our callbacks read can hold; other properties: any JSON within the limits.
+#: What each component property our callbacks read can hold (None always can); others: any JSON within limits.
 VALUE_KINDS = {
-    "pathname": (_text, "a text"),
-    "search": (_text, "a text"),
-    "hash": (_text, "a text"),
-    "href": (_text, "a text"),
-    "active_tab": (_text, "a text"),
-    "n_clicks": (_count, "a click count"),
-    "page_current": (_count, "a page number"),
-    "is_open": (_flag, "true or false"),
-    "value": (_choice, "a value or a list of values"),
-    "clickData": (_object, "an object"),
-    "sort_by": (_objects, "a list of objects"),
+    **dict.fromkeys(("pathname", "search", "hash", "href", "active_tab"), ("a text", lambda v: isinstance(v, str))),
+    "n_clicks": ("a click count", lambda v: type(v) is int and 0 <= v <= MAX_NUMBER),
+    "page_current": ("a page number", lambda v: type(v) is int and 0 <= v <= MAX_NUMBER),
+    "is_open": ("true or false", lambda v: isinstance(v, bool)),
+    "value": ("a value or a list of values", lambda v: _scalar(v) or isinstance(v, list) and all(map(_scalar, v))),
+    "clickData": ("an object", lambda v: isinstance(v, dict)),
+    "sort_by": ("a list of objects", lambda v: isinstance(v, list) and all(isinstance(i, dict) for i in v)),
 }
 
 
@@ -86,8 +55,8 @@ def check_callback_request(app: dash.Dash) -> None:
     for key in ("inputs", "state"):
         _check_dependencies(body.get(key, []), spec.get(key, []), key)
     _check_changed(body.get("changedPropIds", []), spec.get("inputs", []))
-    for item in body.get("inputs", []):
-        if item.get("id") == "_pages_location":  # Dash's own page router reads the location as text
+    for item in body.get("inputs", []):  # pattern-matching inputs arrive as lists
+        if isinstance(item, dict) and item.get("id") == "_pages_location":  # Dash's router reads it as text
             _check_location(item.get("property"), item.get("value"))
 
 
@@ -128,9 +97,8 @@ def _check_dependencies(items, declared: list[dict], key: str) -> None:
         pattern = isinstance(spec.get("id"), dict)  # pattern-matching ids arrive as lists of concrete ids
         entries = item if pattern and isinstance(item, list) else [item]
         for entry in entries:
-            if not isinstance(entry, dict) or entry.get("property") != spec.get("property"):
-                raise BadRequest(f"callback {key!r} do not match the callback's declared {key}")
-            if not pattern and entry.get("id") != spec.get("id"):
+            same_id = pattern or isinstance(entry, dict) and entry.get("id") == spec.get("id")
+            if not isinstance(entry, dict) or entry.get("property") != spec.get("property") or not same_id:
                 raise BadRequest(f"callback {key!r} do not match the callback's declared {key}")
             _check_value(entry, key)
 
@@ -140,9 +108,9 @@ def _check_value(entry: dict, key: str) -> None:
     problem = _json_problem(entry.get("value"))
     if problem:
         raise BadInput(name, f"the value of {name[:80]} {problem}")
-    kind = VALUE_KINDS.get(entry.get("property"))
-    if kind is not None and not kind[0](entry.get("value")):
-        raise BadInput(name, f"the value of {name[:80]} must be {kind[1]}")
+    kind, valid = VALUE_KINDS.get(entry.get("property"), ("", None))
+    if valid is not None and entry.get("value") is not None and not valid(entry.get("value")):
+        raise BadInput(name, f"the value of {name[:80]} must be {kind}")
 
 
 def _json_problem(value) -> str | None:
@@ -187,12 +155,7 @@ def _check_location(prop, value) -> None:
 
 
 def merge_repeated_parameters() -> Response | None:
-    """A page address naming a parameter twice is redirected to one naming it once, its values comma-separated.
-
-    Pages read one value per parameter (several as a comma-separated list); the page router refuses repeated
-    ones (above), so the browser is sent to the address that means the same. The Location is relative: it
-    never names a host.
-    """
+    """Redirect a page address naming a parameter twice to one naming it once, its values comma-separated."""
     if request.method not in ("GET", "HEAD") or request.endpoint not in PAGE_ENDPOINTS:
         return None
     pairs = parse_qsl(request.query_string.decode("latin-1"), keep_blank_values=True)

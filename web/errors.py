@@ -1,10 +1,4 @@
-"""Error handling: JSON for the API and Dash's endpoints, a plain HTML page otherwise, never a traceback.
-
-Only validated bad input is the client's error: a `BadInput` raised by a check (web/inputs.py, the data
-product's parameters) or a callback body the Dash renderer could never have sent (checked before Dash reads
-it) gets a 400 naming what was wrong. Any other exception is a bug in our code: a 500 with the traceback in the server log and a plain
-"something went wrong" for the user.
-"""
+"""Errors as JSON (API, Dash) or a plain page: 400 only for validated bad input, else a logged 500, no traceback."""
 
 from __future__ import annotations
 
@@ -50,9 +44,8 @@ def install(server: Flask, app: dash.Dash) -> None:
     """Register the error handlers and the check of Dash callback request bodies."""
     server.register_error_handler(HTTPException, _http_error)
     server.register_error_handler(BadInput, _bad_input)
-    server.register_error_handler(ReleaseError, _release_error)
-    server.register_error_handler(QueryTimeout, _query_timeout)
-    server.register_error_handler(Busy, _busy)
+    for unavailable in (ReleaseError, QueryTimeout, Busy):
+        server.register_error_handler(unavailable, _unavailable)
     # Dash raises these for requests its own front end never makes: a bundle that does not exist, a pathname
     # that is not a path (e.g. "javascript:..."). Without handlers they would be 500s.
     server.register_error_handler(DependencyException, _unknown_bundle)
@@ -101,22 +94,16 @@ def _bad_input(exc: BadInput) -> Response:
     return error_response(exc.status, exc.error, exc.message, exc.to_dict())
 
 
-def _release_error(exc: ReleaseError) -> Response:
-    # No release can be served (none published, or none verifies): retryable, and /readyz says the same.
-    # warehouse.releases logs each change of what is served, once; a log line per request would drown it.
-    return _retry(error_response(503, "no_release", f"The data release is unavailable right now: {exc}"), 1)
-
-
-def _query_timeout(exc: QueryTimeout) -> Response:
-    log.warning("query time limit reached for %s", request.full_path[:300])
-    return _retry(error_response(503, "query_timeout", str(exc)), 5)
-
-
-def _busy(exc: Busy) -> Response:
-    return _retry(error_response(503, "busy", str(exc)), exc.retry_after)
-
-
-def _retry(response: Response, seconds: int) -> Response:
+def _unavailable(exc: ReleaseError | QueryTimeout | Busy) -> Response:
+    """503 with Retry-After: no release can be served, a query reached its time limit, or heavy work is at its bound."""
+    if isinstance(exc, ReleaseError):  # warehouse.releases logs each change of what is served, once
+        error, message, seconds = "no_release", f"The data release is unavailable right now: {exc}", 1
+    elif isinstance(exc, QueryTimeout):
+        log.warning("query time limit reached for %s", request.full_path[:300])
+        error, message, seconds = "query_timeout", str(exc), 5
+    else:
+        error, message, seconds = "busy", str(exc), exc.retry_after
+    response = error_response(503, error, message)
     response.headers["Retry-After"] = str(seconds)
     return response
 

@@ -1,24 +1,20 @@
 """The filesystem cache backend: bounded, least recently used entries evicted first, junk ignored and cleaned.
 
-Each entry is one file named by the sha256 of its key (`<hex>.entry`) holding its expiry time and the pickled
-value. A hit touches the file, so its mtime records the last use. Every few writes a worker lists the folder
-(names only); when it holds more than `max_entries` entries, the least recently used are deleted down to 90 %,
-and anything that is not an entry (a stray file, a temporary left by a killed worker) is deleted too. An
-unreadable entry is a miss and is deleted. None of this logs per file. Problems of the folder itself (replaced
-by a file, not writable, disk full) raise OSError, which web/cache.py treats as an outage: one log line, then
-pages are served uncached.
+cachelib's FileSystemCache evicts the oldest written, keeps junk, logs per file and reads every file to prune.
+Here a hit touches its file (mtime = last use); every few writes the folder is listed (names only) and pruned.
+Problems of the folder itself raise OSError, which web/cache.py treats as an outage.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import pickle
 import re
 import shutil
 import struct
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -40,8 +36,7 @@ class BoundedFileCache(BaseCache):
         self.folder = Path(cache_dir)
         self.max_entries = max_entries
         self.check_every = max(1, min(64, max_entries // 10))  # the bound is overshot by at most this per worker
-        self._writes = 0
-        self._lock = threading.Lock()
+        self._writes = itertools.count(1)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             self.prune()
@@ -90,7 +85,8 @@ class BoundedFileCache(BaseCache):
         except BaseException:
             self._discard(Path(temporary))
             raise
-        self._count_write()
+        if next(self._writes) % self.check_every == 0:
+            self.prune()
         return True
 
     def add(self, key: str, value, timeout: int | None = None) -> bool:
@@ -104,31 +100,21 @@ class BoundedFileCache(BaseCache):
             self._discard(Path(entry.path))
         return True
 
-    def _count_write(self) -> None:
-        with self._lock:
-            self._writes += 1
-            due = self._writes >= self.check_every
-            if due:
-                self._writes = 0
-        if due:
-            self.prune()
-
-    def prune(self) -> int:
-        """Delete junk, and the least recently used entries when there are more than `max_entries`; how many."""
+    def prune(self) -> None:
+        """Delete junk, and the least recently used entries when there are more than `max_entries`."""
         entries, junk = [], []
         now = time.time()
         with os.scandir(self.folder) as listing:
             for item in listing:
                 if ENTRY.match(item.name):
                     entries.append(item)
-                elif not item.name.startswith(TEMPORARY) or _age(item, now) > TEMPORARY_GRACE:
+                elif not item.name.startswith(TEMPORARY) or now - _mtime(item) > TEMPORARY_GRACE:
                     junk.append(item)
-        removed = sum(self._discard(Path(item.path)) for item in junk)
         if len(entries) > self.max_entries:
-            used = sorted((_mtime(item), item.path) for item in entries)
-            doomed = used[: len(entries) - int(self.max_entries * 0.9)]
-            removed += sum(self._discard(Path(path)) for _, path in doomed)
-        return removed
+            used = sorted(entries, key=_mtime)
+            junk += used[: len(entries) - int(self.max_entries * 0.9)]
+        for item in junk:
+            self._discard(Path(item.path))
 
     @staticmethod
     def _discard(path: Path) -> bool:
@@ -147,7 +133,3 @@ def _mtime(item: os.DirEntry) -> float:
         return item.stat().st_mtime
     except FileNotFoundError:
         return 0.0
-
-
-def _age(item: os.DirEntry, now: float) -> float:
-    return now - _mtime(item) if _mtime(item) else 0.0

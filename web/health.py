@@ -1,10 +1,4 @@
-"""Health endpoints for load balancers and orchestrators: /healthz (liveness) and /readyz (readiness).
-
-/healthz answers 200 as long as the worker runs Python; it reads nothing, so a hung data folder never makes an
-orchestrator kill healthy workers. /readyz answers 200 when a verified release can be served, naming it, and says
-`degraded` when the platform serves the last good release because CURRENT is missing or fails its checksums;
-it answers 503 when no release at all can be served (take this instance out of the pool).
-"""
+"""Health endpoints: /healthz (liveness; reads nothing, so a hung data folder never gets a worker killed), /readyz."""
 
 from __future__ import annotations
 
@@ -29,12 +23,11 @@ def healthz() -> Response:
 
 
 def readyz() -> Response:
-    """Readiness: the release served (pinned for this request), whether it is degraded, the cache state."""
+    """Readiness: the release served, whether it is degraded (the last good one), the cache; 503 when none."""
     try:
         release = request_release()
     except ReleaseError as exc:
-        body = {"status": "unavailable", "release": None, "degraded": str(exc), "cache": cache.status()}
-        return _json(body, 503)
+        return _json({"status": "unavailable", "release": None, "degraded": str(exc), "cache": cache.status()}, 503)
     body = {
         "status": "degraded" if release.degraded else "ready",
         "release": release.id,

@@ -1,19 +1,12 @@
-"""Languages: the gettext catalogues, the reader's language, links that keep it, numbers and dates for it.
+"""Languages: the gettext catalogues, the reader's language (`?lang=`, Accept-Language), links that keep it, formats.
 
-The catalogues are `translations/<lang>/LC_MESSAGES/messages.po` (edited by people); the app compiles each one
-to its `.mo` when that is missing or older, as it starts, so a fresh clone needs no extra step.
-
-A page's language is its `?lang=` (fr, es or en); without it, the browser's Accept-Language; else English.
-Dash's own requests (`/_dash-layout`, callbacks) carry no query of the page, so for them the `?lang=` of the
-page that sent them (the Referer: same-origin requests send the full URL) decides. Every internal link of a
-page whose language was chosen, or is not English, carries `lang=` on.
+Dash's own requests carry no query of the page, so for them the `?lang=` of the page that sent them (Referer) decides.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import logging
 import os
 import tempfile
 from datetime import date, datetime
@@ -28,8 +21,6 @@ from babel.messages.pofile import read_po
 from flask_babel import Babel, get_locale
 
 import config
-
-log = logging.getLogger(__name__)
 
 #: The page languages, English first (the default), with each one's name in itself (the switcher's labels).
 LANGUAGES = {"en": "English", "fr": "Français", "es": "Español"}
@@ -57,8 +48,7 @@ TRANSLATED_FILES = ("translations/{lang}/LC_MESSAGES/*.po", "content/i18n/{lang}
 
 @functools.lru_cache(maxsize=8)
 def cache_tag(language: str) -> str:
-    """The language as cache keys name it: English alone, else the language and a digest of its translations,
-    so that edited translations are never served from entries rendered with the old ones."""
+    """The language as cache keys name it: English, or the language and a digest of its translation files."""
     if language == DEFAULT:
         return language
     digest = hashlib.sha1(usedforsecurity=False)
@@ -69,9 +59,8 @@ def cache_tag(language: str) -> str:
     return f"{language}.{digest.hexdigest()[:10]}"
 
 
-def compile_catalogues(folder: Path) -> list[Path]:
+def compile_catalogues(folder: Path) -> None:
     """Write `messages.mo` beside each `messages.po` that is newer (atomically: workers may start together)."""
-    written = []
     for po in sorted(folder.glob("*/LC_MESSAGES/*.po")):
         mo = po.with_suffix(".mo")
         if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
@@ -82,8 +71,6 @@ def compile_catalogues(folder: Path) -> list[Path]:
         with os.fdopen(fd, "wb") as out:
             write_mo(out, catalogue)
         os.replace(tmp, mo)
-        written.append(mo)
-    return written
 
 
 def chosen() -> str | None:
@@ -117,14 +104,11 @@ def _vary(response: flask.Response) -> flask.Response:
 
 def href(path: str) -> str:
     """An internal link that keeps the page's language (`lang=` added when chosen or not English)."""
-    language = chosen() or lang()
-    if not path.startswith("/") or path.startswith(("//", "/assets/", "/api/")):  # the API is in English
-        return path
-    if language == DEFAULT and chosen() is None:
-        return path
+    language = chosen() or (lang() if lang() != DEFAULT else None)
     parts = urlsplit(path)
     query = parse_qsl(parts.query, keep_blank_values=True)
-    if any(key == "lang" for key, _ in query):
+    internal = path.startswith("/") and not path.startswith(("//", "/assets/", "/api/"))  # the API is in English
+    if not internal or language is None or any(key == "lang" for key, _ in query):
         return path
     return urlunsplit(parts._replace(query=urlencode([*query, ("lang", language)])))
 
@@ -161,12 +145,7 @@ def decimal(value: float, decimals: int) -> str:
 
 def percent(value: float, decimals: int) -> str:
     """A percentage (value 21.7 -> "21.7%", "21,7 %"), with the locale's own sign and spacing."""
-    if lang() == DEFAULT:
-        return f"{value:,.{decimals}f}%"
-    fraction = "." + "0" * decimals if decimals else ""
-    pattern = locale().percent_formats[None].pattern.replace("#,##0", "#,##0" + fraction, 1)
-    exact = Decimal(f"{value:.{decimals}f}") / 100
-    return numbers.format_percent(exact, format=pattern, locale=locale())
+    return percent_text(decimal(value, decimals))
 
 
 def percent_text(number: str) -> str:
@@ -179,8 +158,7 @@ def percent_text(number: str) -> str:
 
 
 def day(value: date | datetime | str, english: str = "%d %B %Y", skeleton: str = "yMMMMd") -> str:
-    """A date for the page: English as the `english` strftime pattern always showed it; other languages in the
-    CLDR form of `skeleton` ("6 décembre 2026", "6 de diciembre de 2026"; "yMMMM": "diciembre de 2026")."""
+    """A date: English as the `english` strftime pattern; other languages in CLDR's `skeleton` ("6 décembre 2026")."""
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])
     if isinstance(value, datetime):

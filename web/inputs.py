@@ -1,10 +1,4 @@
-"""Validated input: the `BadInput` error (a 400 naming what was wrong) and the checks callbacks run first.
-
-A Dash callback receives whatever the browser sends; the page never offers a number where a code belongs, so
-a value of the wrong shape is a forged request. Each callback checks its inputs with these functions before
-using them; anything that goes wrong after that is a bug in our code and answers 500 (see web/errors.py). The
-shape of the whole request is checked before Dash reads it (web/callbacks.py).
-"""
+"""Validated input: the `BadInput` error (a 400 naming what was wrong) and the checks each callback runs first."""
 
 from __future__ import annotations
 
@@ -68,7 +62,7 @@ def whole_number(value, name: str, low: int, high: int, default: int | None = No
     """A whole number from `low` to `high` (a number or its digits as text), or `default` when empty."""
     if value is None or value == "":
         return default
-    if isinstance(value, str) and value.strip().isdigit() and len(value) <= 12:
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value) <= 12:
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise BadInput(name, f"{name} must be a whole number from {low} to {high}, got {_echo(value)}")

@@ -1,9 +1,7 @@
-"""A bound on the heavy work that runs at once on this host: Excel workbooks, zip bundles, bulk builds.
+"""A bound on the heavy work (Excel, zip bundles, bulk builds) running at once on this host; no queue: 503 at once.
 
-Each of these takes a core (or much memory) for seconds; without a bound, a handful of concurrent requests
-would starve every other visitor. A slot is an exclusive `flock` on one of DELTA87_EXPORT_SLOTS files in the
-data folder, so the bound holds across all workers of the host and a killed worker frees its slot at once.
-When every slot is taken the request gets 503 with Retry-After straight away: there is no queue to grow.
+A slot is an exclusive `flock` on one of DELTA87_EXPORT_SLOTS files: the bound holds across workers, and a killed
+worker frees its slot.
 """
 
 from __future__ import annotations

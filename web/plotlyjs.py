@@ -1,8 +1,5 @@
-"""Serve the partial plotly.js bundle (assets/vendor/plotly/plotly.min.js) where Dash's graphs load plotly.js from.
+"""Serve the partial plotly.js bundle (tools/plotly_bundle/build.sh) at the URL Dash loads the full one from.
 
-Dash loads plotly.js only when a page first draws a graph, from the fixed URL below (dash-renderer sets it;
-it names the full 4.6 MB bundle of the plotly Python package). The pages use a handful of trace types, so the
-same URL answers with a bundle of just those (built by tools/plotly_bundle/build.sh), a third of the bytes.
 `DELTA87_PLOTLY_BUNDLE=full` serves Dash's full bundle instead (benchmarks compare the two).
 """
 

@@ -1,15 +1,7 @@
-"""One release per request: resolve it once, hand the same `Release` to every reader, name it in a header.
+"""One release per request (a publish between two queries never mixes releases), named in X-Delta87-Release.
 
-Without the pin, a page that queries the warehouse three times could read two releases if a publish switched
-CURRENT between the queries. `before_request` resolves the release once (`Releases.current()`: the pointer,
-the checksums, the fallback to the last good release), and `after_request` names that same release in
-X-Delta87-Release, so the header always describes the content. Pages, the API and the cache keys all take
-the `Release` from `request_release()`.
-
-Each worker verifies the release it serves in full when it starts and whenever CURRENT names a new one, and
-re-hashes every release it has verified every DELTA87_VERIFY_INTERVAL seconds in a background thread, so bytes
-that rot on disk while size and time stay the same are noticed: the worker then falls back to the last good
-release and /readyz says "degraded".
+A background thread re-hashes the verified releases every DELTA87_VERIFY_INTERVAL seconds, so bytes that rot on
+disk while size and time stay the same are noticed (the worker then serves the last good release, degraded).
 """
 
 from __future__ import annotations
@@ -64,12 +56,7 @@ def _reverify_forever() -> None:
 
 
 def request_release() -> Release:
-    """The release the current request reads (ReleaseError when none can be served).
-
-    Resolved by the before-request hook; code running in a request context without the hooks (a test's
-    `test_request_context`) resolves it here, once, all the same. Outside any request (Dash checking a layout
-    at set-up) it is the release current now.
-    """
+    """The release the current request reads, resolved once (the release current now outside a request)."""
     if not has_request_context():
         return get_warehouse().releases.current()
     if "release" not in g:

@@ -1,7 +1,4 @@
-"""How publishers write cells, and what they mean: years, numbers, missing markers, sexes, age bands, notes.
-
-Each function reads one cell; harmonise calls them once per distinct value of a column, never per row.
-"""
+"""How publishers write cells, and what they mean: years, numbers, missing markers, sexes, age bands, notes."""
 
 from __future__ import annotations
 
@@ -49,10 +46,7 @@ def parse_year(text: str | None) -> tuple[int | None, str | None]:
 
 
 def parse_value(text: str | None, unit: str | None) -> tuple:
-    """(value, lower, upper, censored, note, status) of a value cell.
-
-    status: 1 missing marker, 2 censored, 3 thousand separators, 4 not a number, 0 other accepted forms.
-    """
+    """(value, lower, upper, censored, note, status); status 1 missing, 2 censored, 3 thousands, 4 not a number."""
     text = (text or "").strip()
     if _PLAIN.fullmatch(text):
         return float(text), None, None, False, None, 0

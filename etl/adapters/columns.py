@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from etl import checks
 from etl.adapters.delimited import clean_name
@@ -37,14 +36,6 @@ TIDY_DEFAULTS: dict[str, tuple[str, ...]] = {
 REQUIRED = ("area", "year", "value")
 
 
-@dataclass
-class Picked:
-    """Which file column holds each standard column, and the problems met finding them."""
-
-    columns: dict[str, str] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-
-
 def find_column(columns: list[str], wanted: str, letters: bool = False) -> str | None:
     """The file column called `wanted` (whitespace-collapsed, then case-insensitive; Excel letters if allowed)."""
     target = clean_name(wanted)
@@ -54,16 +45,11 @@ def find_column(columns: list[str], wanted: str, letters: bool = False) -> str |
     if target.casefold() in folded:
         return folded[target.casefold()]
     if letters and re.fullmatch(r"[A-Z]{1,3}", target):
-        index = _letter_index(target)
+        from openpyxl.utils import column_index_from_string  # noqa: PLC0415 - only Excel columns have letters
+
+        index = column_index_from_string(target) - 1
         return columns[index] if index < len(columns) else None
     return None
-
-
-def _letter_index(letters: str) -> int:
-    index = 0
-    for char in letters:
-        index = index * 26 + ord(char) - 64
-    return index - 1
 
 
 def pick(
@@ -75,34 +61,30 @@ def pick(
     required=REQUIRED,
     letters: bool = False,
     preview: list[tuple[int, list[str]]] | None = None,
-) -> Picked:
-    """Map standard names to file columns: the registry's `columns` first, else the format's defaults.
-
-    A named column that is missing, or a required one with no candidate, is an error naming the header row;
-    `preview` (the first rows of the file) lets the message point at the row that looks like the header.
-    """
-    picked, missing = Picked(), {}
+) -> tuple[dict[str, str], list[Problem]]:
+    """(standard name → file column: the registry's `columns`, else `defaults`; problems naming missing ones)."""
+    picked, missing = {}, {}
     for name, wanted in dataset.columns.items():
         found = find_column(columns, wanted, letters)
         if found is None:
             missing[name] = wanted
         else:
-            picked.columns[name] = found
+            picked[name] = found
     for name, candidates in defaults.items():
-        if name in picked.columns or name in dataset.columns:
+        if name in picked or name in dataset.columns:
             continue
         found = next((c for c in (find_column(columns, w) for w in candidates) if c), None)
         if found:
-            picked.columns[name] = found
+            picked[name] = found
     for name in required:
         if name == "year" and dataset.year is not None:
             continue
-        if name not in picked.columns and name not in missing:
+        if name not in picked and name not in missing:
             missing[name] = defaults.get(name, (name,))[0]
-    if missing:
-        suggestion = _header_like(preview or [], list(missing.values()), header_row)
-        picked.problems = checks.check_required_columns(missing, columns, label, header_row, suggestion)
-    return picked
+    if not missing:
+        return picked, []
+    suggestion = _header_like(preview or [], list(missing.values()), header_row)
+    return picked, checks.check_required_columns(missing, columns, label, header_row, suggestion)
 
 
 def _header_like(preview: list[tuple[int, list[str]]], wanted: list[str], header_row: int | None) -> int | None:
@@ -116,9 +98,4 @@ def _header_like(preview: list[tuple[int, list[str]]], wanted: list[str], header
 
 def filter_columns(columns: list[str], dataset: Dataset, letters: bool = False) -> dict[str, str]:
     """Columns named in `dataset.filters` that exist in the file: filter key → file column."""
-    out = {}
-    for key in dataset.filters:
-        found = find_column(columns, key, letters)
-        if found is not None:
-            out[key] = found
-    return out
+    return {key: found for key in dataset.filters if (found := find_column(columns, key, letters)) is not None}

@@ -1,11 +1,4 @@
-"""Delimited text files: encoding, delimiter and header detection, then DuckDB's reader or Python's.
-
-`read_csv(con, path, label, options)` loads every cell as the text written in the file into the view `cells`
-(etl/adapters/table.py), with `_row` the 1-based line each record starts on. DuckDB's reader loads UTF-8
-files; when it refuses a file (undecodable bytes, ragged rows) or the file has more lines than records (blank
-lines, line breaks inside quoted values, so record order no longer gives the line), Python's csv module reads
-it again, knows the line of every record and reports each problem where it is.
-"""
+"""Delimited text files: encoding, delimiter and header detection, then DuckDB's reader or Python's."""
 
 from __future__ import annotations
 
@@ -22,12 +15,11 @@ import numpy as np
 import pandas as pd
 
 from etl import checks, db
-from etl.adapters.table import FileTable, cells_from_frame, empty, skip_blank_rows
+from etl.adapters.table import FileTable, cells_from_frame, skip_blank_rows
 from etl.options import CsvOptions
 from etl.problems import Problem
 
 SNIFF_BYTES = 1 << 18
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _READ_CSV = (
     "CREATE TEMP TABLE cells_read AS SELECT {columns} FROM read_csv(?, columns = ?, header = false, skip = ?, "
     "delim = ?, quote = '\"', escape = '\"', nullstr = chr(0), auto_detect = false)"
@@ -57,13 +49,15 @@ def read_csv(
     """Read a delimited file into `cells`; `wanted(header names)` may name the only columns to load."""
     head, problems = _head(path, label)
     if head is None:
-        return empty(con, problems)
+        return FileTable(con, problems=problems)
     layout, lines, found = _sniff(Path(path), head, options, find_header, label)
     if layout is None:
-        return empty(con, problems + found)
+        return FileTable(con, problems=problems + found)
     if wanted:
         layout.keep = [n for n in layout.names if n in set(wanted(layout.names) or layout.names)]
     table = FileTable(con, layout.names, layout.header_row, problems + found, preview=_preview(lines, layout.delimiter))
+    # DuckDB's reader is fast but gives no line numbers: Python's reads files it refuses (other encodings, ragged
+    # rows) or whose records are not one per line, and names the line of each problem.
     table = _with_duckdb(table, layout) or _with_python(table, layout, label)
     if not con.execute("SELECT count(*) FROM cells").fetchall()[0][0] and not table.problems:
         table.problems.append(Problem("rows", "the file has a header but no data rows", label, row=layout.header_row))
@@ -71,10 +65,9 @@ def read_csv(
 
 
 def _sniff(path: Path, head: bytes, options: CsvOptions, find_header, label: str):
-    """(layout, the first lines, problems) from the head of the file: encoding, header row, delimiter, names;
-    layout None when the file cannot be read."""
+    """(layout or None when unreadable, the first lines, problems): encoding, header row, delimiter, names."""
     encoding = options.encoding.lower().replace("_", "-")
-    if any(head.startswith(mark) for mark, name in _BOMS if name == "utf-16") and not encoding.startswith("utf-16"):
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not encoding.startswith("utf-16"):
         message = "the file is UTF-16 encoded: re-save it as UTF-8 (or set options.encoding: utf-16)"
         return None, [], [Problem("encoding", message, label, row=1)]
     lines = head.decode(encoding if encoding != "utf-8" else "utf-8-sig", errors="replace").splitlines()
@@ -85,7 +78,7 @@ def _sniff(path: Path, head: bytes, options: CsvOptions, find_header, label: str
     expected = "\t" if options.delimiter == "tab" else options.delimiter
     delimiter = detect_delimiter(header, expected)
     problems = checks.check_delimiter(header, expected, delimiter, label, header_row)
-    names = _header_names(header, delimiter, options)
+    names = unique_names(options.header or next(csv.reader([header], delimiter=delimiter), []))
     if not options.header:
         widths = _widths(lines, header_row, delimiter, len(names))
         problems += checks.check_header_width(names, widths, label, header_row)
@@ -142,21 +135,13 @@ def _preview(lines: list[str], delimiter: str, n: int = 30) -> list[tuple[int, l
     return [(i + 1, next(csv.reader([line], delimiter=delimiter), [])) for i, line in enumerate(lines[:n])]
 
 
-def _header_names(header: str, delimiter: str, options: CsvOptions) -> list[str]:
-    override = options.header
-    if override:
-        return unique_names([str(n) for n in override])
-    return unique_names(next(csv.reader([header], delimiter=delimiter), []))
-
-
 def clean_name(name: object) -> str:
     """A column name with whitespace (also newlines) collapsed: '  Country ' → 'Country'."""
     return " ".join(str(name if name is not None else "").split())
 
 
 def unique_names(names: list[object]) -> list[str]:
-    """Cleaned, unique column names: empty ones become 'Unnamed: i', repeats get '.1', '.2' (as pandas does;
-    compared case-insensitively, as SQL compares names)."""
+    """Cleaned, unique column names (case-insensitively, as SQL compares them): 'Unnamed: i', repeats '.1', '.2'."""
     out, seen = [], {}
     for i, name in enumerate(names):
         name = clean_name(name) or f"Unnamed: {i}"
@@ -168,9 +153,6 @@ def unique_names(names: list[object]) -> list[str]:
             seen[key] = 0
         out.append(name)
     return out
-
-
-# ------------------------------------------------------------------------------------------------ DuckDB
 
 
 def _with_duckdb(table: FileTable, layout: _Layout) -> FileTable | None:
@@ -193,18 +175,14 @@ def _with_duckdb(table: FileTable, layout: _Layout) -> FileTable | None:
 
 
 def _lines(path: Path, block: int = 1 << 22) -> int:
-    """Lines up to the last one holding any character (blank lines at the very end do not count); -1 when the
-    last block holds only line breaks."""
+    """Lines up to the last one holding any character; -1 when the last block holds only line breaks."""
     newlines, last = 0, b""
     with open(path, "rb") as handle:
         while chunk := handle.read(block):
-            newlines += int(np.count_nonzero(np.frombuffer(chunk, np.uint8) == 10))
+            newlines += chunk.count(b"\n")
             last = chunk
     end = last.rstrip(b"\r\n")
     return newlines - last[len(end) :].count(b"\n") + 1 if end else -1
-
-
-# ------------------------------------------------------------------------------------------------ Python
 
 
 def _with_python(table: FileTable, layout: _Layout, label: str) -> FileTable:
@@ -226,22 +204,12 @@ def _with_python(table: FileTable, layout: _Layout, label: str) -> FileTable:
         records.append(record)
         rows.append(start)
     table.problems += problems + checks.check_ragged_rows(ragged, width, layout.header_row, label)
-    frame = pd.DataFrame(records, columns=layout.names, dtype="str") if records else _empty(layout.names)
-    frame = frame[layout.keep].assign(_row=np.asarray(rows, dtype=np.int64))
-    return cells_from_frame(table, frame)
-
-
-def _empty(names: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({name: pd.Series(dtype="str") for name in names})
+    frame = pd.DataFrame(records, columns=layout.names, dtype="str")[layout.keep]
+    return cells_from_frame(table, frame.assign(_row=np.asarray(rows, dtype=np.int64)))
 
 
 def decode(data: bytes, encoding: str, label: str) -> tuple[str, list[Problem]]:
     """Decode the file; undecodable bytes are an error (checks.check_encoding), then read as Windows-1252."""
     codec = "utf-8-sig" if encoding in ("utf-8", "utf8") else encoding
     problems = checks.check_encoding(data, encoding, label)
-    if not problems:
-        return data.decode(codec), []
-    try:
-        return data.decode("cp1252", errors="replace"), problems
-    except LookupError:
-        return data.decode("utf-8", errors="replace"), problems
+    return (data.decode("cp1252", errors="replace") if problems else data.decode(codec)), problems

@@ -1,13 +1,4 @@
-"""`excel`: publisher workbooks (.xlsx), long (with `columns`) or wide (with `value_columns`).
-
-Options: `sheet` (name, or 1-based position; default the first), `header_row` (1-based; a list for
-multi-row headers, whose cells are filled right across merged spans and joined with " | "), `stop_at_blank`
-(default true: the table ends at the first fully blank row), `end_markers` (area-cell prefixes that end the
-table, default etl.adapters.cells.NOTE_MARKERS), `aggregates_after` (a marker row such as "SUMMARY" after which rows
-are aggregates) and `note_flags: next` (each value column is followed by its footnote-flag column, as in
-UNICEF's SOWC tables). Columns may be named by header text or by letter ("C"). Read with openpyxl in
-read-only mode, values only; the rows under the header become the file's cells in DuckDB.
-"""
+"""`excel`: one sheet of a publisher workbook (.xlsx, read with openpyxl), long (a value column) or wide."""
 
 from __future__ import annotations
 
@@ -36,25 +27,20 @@ def read(con, path: Path, dataset: Dataset, label: str) -> RawTable:
     cells, problems = _sheet(path, dataset.options, label)
     if cells is None:
         return RawTable(con, None, problems)
-    header_rows = _header_rows(dataset.options)
-    if max(header_rows) > len(cells):
-        problems.append(
-            Problem(
-                "header",
-                f"header row {max(header_rows)} is past the end of the sheet ({len(cells)} rows)",
-                label,
-                row=max(header_rows),
-                column="options.header_row",
-            )
-        )
+    header_rows = dataset.options.header_row
+    header_rows = header_rows if isinstance(header_rows, list) else [header_rows]
+    last = max(header_rows)
+    if last > len(cells):
+        message = f"header row {last} is past the end of the sheet ({len(cells)} rows)"
+        problems.append(Problem("header", message, label, row=last, column="options.header_row"))
         return RawTable(con, None, problems)
     names = unique_names(join_headers([cells[r - 1] for r in header_rows]))
     wide = bool(dataset.value_columns) or ("value" not in dataset.columns and not find_column(names, "value"))
     area = _area_index(names, dataset, wide)
-    frame, skipped = _table(cells, names, max(header_rows), area, dataset.options)
+    frame, skipped = _table(cells, names, last, area, dataset.options)
     preview = [(i + 1, cells[i]) for i in range(min(30, len(cells)))]
     header = [c for c in frame.columns if c != "_row"]
-    table = cells_from_frame(FileTable(con, header, max(header_rows), problems, preview=preview), frame)
+    table = cells_from_frame(FileTable(con, header, last, problems, preview=preview), frame)
     if wide:
         raw = wide_raw(table, dataset, label, letters=True, warn_footnotes=False)
     else:
@@ -120,11 +106,6 @@ def _text(value) -> str:
     return str(value)
 
 
-def _header_rows(options: ExcelOptions) -> list[int]:
-    rows = options.header_row
-    return list(rows) if isinstance(rows, list) else [rows]
-
-
 def join_headers(rows: list[list[str]]) -> list[str]:
     """Multi-row header cells → one name per column: merged cells filled rightwards within their parent span."""
     width = max((len(r) for r in rows), default=0)
@@ -152,8 +133,7 @@ def _area_index(names: list[str], dataset: Dataset, wide: bool) -> int | None:
 
 
 def _table(cells: list[list[str]], names: list[str], header: int, area: int | None, options: ExcelOptions):
-    """The data rows under the header (a frame with `_row`), up to the end of the table; skipped rows counted
-    by reason."""
+    """The data rows under the header, up to the end of the table, as a frame with `_row`; skipped rows by reason."""
     stop_at_blank = options.stop_at_blank
     markers = tuple(options.end_markers or NOTE_MARKERS)
     marker = str(options.aggregates_after or "").strip().casefold()
@@ -174,11 +154,7 @@ def _table(cells: list[list[str]], names: list[str], header: int, area: int | No
         records.append(row)
         rows.append(number)
         types.append("aggregate" if in_aggregates else "")
-    frame = (
-        pd.DataFrame(records, columns=names, dtype="str")
-        if records
-        else pd.DataFrame({n: pd.Series(dtype="str") for n in names})
-    )
+    frame = pd.DataFrame(records, columns=names, dtype="str")
     if marker:
         frame["area_type"] = pd.array(types, dtype="str")
     frame["_row"] = np.asarray(rows, dtype=np.int64)

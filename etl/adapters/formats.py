@@ -1,27 +1,17 @@
-"""The publisher formats a registry entry may name, each an adapter `read(con, path, dataset, label) -> RawTable`.
-
-tidy      a plain long CSV, one value per row (global_estimates.csv, ILAB Statistics.csv)
-sdmx-csv  long SDMX-CSV and UN SDG database files (REF_AREA, TIME_PERIOD, OBS_VALUE, SEX, AGE, ...); with
-          `columns`, also the UNICEF MENARO extracts and World Bank long files
-owid      Our World in Data grapher CSV: Entity, Code, Year, <value column>; an empty Code is an aggregate
-ddf       open-numbers DDF datapoints (`ddf--datapoints--<series>--by--<keys>.csv`); the series is the indicator
-wdi       World Bank WDI bulk-download CSV: preamble lines, then one column per year
-unsd-hub  UNSD SDG open-data-hub CSV: `value_2000`, `lower_2000`, `upper_2000` ... columns per year
-wide      one row per area, several value columns (`value_columns`)
-excel     publisher workbooks, long or wide (etl/adapters/excel.py)
-"""
+"""The publisher formats a registry entry may name, each an adapter `read(con, path, dataset, label) -> RawTable`."""
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
 from etl import checks, db
 from etl.adapters import excel
-from etl.adapters.columns import TIDY_DEFAULTS, find_column, pick
+from etl.adapters.columns import TIDY_DEFAULTS, filter_columns, find_column, pick
 from etl.adapters.delimited import read_csv
 from etl.adapters.long import read_long
-from etl.adapters.table import RawTable
+from etl.adapters.table import RawTable, refused
 from etl.adapters.wide import melt, wide_raw
 from etl.problems import Problem
 from etl.registry import Dataset
@@ -59,16 +49,6 @@ HUB_DEFAULTS: dict[str, tuple[str, ...]] = {
     "age": ("age_code", "age", "Age"),
     "note": ("footnotes", "footnote", "FootNote"),  # publisher footnotes, kept
 }
-
-
-def tidy(con, path: Path, dataset: Dataset, label: str) -> RawTable:
-    """A tidy CSV (e.g. global_estimates.csv, ILAB Statistics.csv with its unnamed index column)."""
-    return read_long(con, path, dataset, label, TIDY_DEFAULTS)
-
-
-def sdmx(con, path: Path, dataset: Dataset, label: str) -> RawTable:
-    """A long SDMX-CSV / UN SDG database file."""
-    return read_long(con, path, dataset, label, SDMX_DEFAULTS)
 
 
 def owid(con, path: Path, dataset: Dataset, label: str) -> RawTable:
@@ -138,22 +118,20 @@ def _years_as_columns(table, dataset: Dataset, label: str, defaults, columns: di
     problems = table.problems + checks.check_blank_rows(table.blank_rows, label)
     if not table.columns:
         return RawTable(table.con, None, problems)
-    picked = pick(table.header, dataset, defaults, label, table.header_row, ("area",), preview=table.preview)
+    picked, bad = pick(table.header, dataset, defaults, label, table.header_row, ("area",), preview=table.preview)
     found = checks.check_required_columns(missing, table.header, label, table.header_row)
-    if picked.problems or found:  # a wrong header makes rows look ragged: report the header only
-        problems = [p for p in problems if p.check != "ragged-rows"]
-        return RawTable(table.con, None, problems + found + picked.problems, picked.columns)
-    extras = {k: c for k in dataset.filters if (c := find_column(table.header, k))}
-    name = melt(table.con, picked.columns, columns, extras)
-    return RawTable(table.con, name, problems, {**picked.columns, "value": shown, "year": "<header>"})
+    if bad or found:
+        return refused(table, problems, found + bad, picked)
+    name = melt(table.con, picked, columns, filter_columns(table.header, dataset))
+    return RawTable(table.con, name, problems, {**picked, "value": shown, "year": "<header>"})
 
 
 ADAPTERS = {
     "wdi": wdi,
-    "sdmx-csv": sdmx,
+    "sdmx-csv": functools.partial(read_long, defaults=SDMX_DEFAULTS),
     "unsd-hub": unsd_hub,
     "owid": owid,
-    "tidy": tidy,
+    "tidy": functools.partial(read_long, defaults=TIDY_DEFAULTS),
     "excel": excel.read,
     "ddf": ddf,
     "wide": wide,

@@ -9,13 +9,16 @@ import duckdb
 import pandas as pd
 
 from etl import db
+from etl.adapters.cells import NOTE_MARKERS, is_footnote
 from etl.problems import Problem
 
 #: The view holding a file's cells: one text column per header name read, and `_row`.
 CELLS = "cells"
-#: The view holding the raw long table (see etl/adapters/__init__.py).
+#: The view holding the raw long table: one row per value, each cell as written (never NULL): area, year, value
+#: and, where the file has them, indicator, sex, age, lower, upper, note, area_alt, area_type, unit, scale and
+#: `filter:<column>` (the columns `filters` names); `_row` (file line or sheet row, named in every problem),
+#: `_order` (the value column's position; with `_row` the file order) and, in wide files, `_column`.
 RAW = "raw"
-#: Prefix of the raw columns holding the file columns named in `dataset.filters`.
 FILTER = "filter:"
 
 
@@ -47,7 +50,6 @@ class RawTable:
         return self.con.table(self.name).columns if self.name else []
 
     def count(self) -> int:
-        """How many values the raw table holds."""
         return self.con.execute(f"SELECT count(*) FROM {self.name}").fetchall()[0][0] if self.name else 0
 
     def frame(self) -> pd.DataFrame:
@@ -65,8 +67,7 @@ def cells_from_frame(table: FileTable, frame: pd.DataFrame) -> FileTable:
 
 
 def skip_blank_rows(table: FileTable) -> FileTable:
-    """`cells` = `cells_all` without the rows whose every cell is blank; those before the last data row are
-    reported."""
+    """`cells` = `cells_all` without its blank rows; those before the last data row are reported."""
     con = table.con
     columns = table.columns = [c for c in con.table("cells_all").columns if c != "_row"]
     every = " AND ".join(db.blank(db.ident(c)) for c in columns) or "FALSE"
@@ -84,6 +85,15 @@ def without(rows: list[int]) -> str:
     return f"WHERE _row NOT IN ({listed})" if rows else ""
 
 
-def empty(con: duckdb.DuckDBPyConnection, problems: list[Problem]) -> FileTable:
-    """A FileTable with no cells (the file could not be read), carrying the problems found."""
-    return FileTable(con, problems=problems)
+def footnote_rows(con: duckdb.DuckDBPyConnection, area: str, empty: list[str], options) -> list[tuple[int, str]]:
+    """(row, area text) of the rows whose `empty` cells (SQL) are blank and whose area cell is a note or long text."""
+    where = " AND ".join(db.blank(sql) for sql in empty) or "TRUE"
+    candidates = con.execute(f"SELECT _row, {area} FROM {CELLS} WHERE {where} ORDER BY _row").fetchall()
+    markers = tuple(options.note_markers or NOTE_MARKERS)
+    return [(row, text) for row, text in candidates if is_footnote(text, markers)]
+
+
+def refused(table: FileTable, problems: list[Problem], found: list[Problem], columns: dict) -> RawTable:
+    """Nothing read because of the header's `found` problems; a wrong header makes rows look ragged, so those go."""
+    kept = [p for p in problems if p.check != "ragged-rows"]
+    return RawTable(table.con, None, kept + found, columns)

@@ -1,19 +1,12 @@
-"""Wide tables: value columns (years, or `value_columns` entries) melted into one raw row per non-empty cell.
-
-`value_columns` = {file column: {indicator, sex, age, unit, scale, note_column}}. Without it every column
-that is not the area (or row type) and holds mostly numbers becomes a value column named after itself, and
-`<column>_note` is its footnote-flag column when present. Used by the `wide` format (SOWC table 12, Walk Free
-GSI extracts), `wdi` and `unsd-hub` (years as columns) and the wide mode of `excel`.
-"""
+"""Wide tables: value columns (years, or `value_columns` entries) melted into one raw row per non-empty cell."""
 
 from __future__ import annotations
 
 import duckdb
 
 from etl import checks, db
-from etl.adapters.cells import NOTE_MARKERS, is_footnote
-from etl.adapters.columns import find_column, pick
-from etl.adapters.table import CELLS, FILTER, RAW, FileTable, RawTable
+from etl.adapters.columns import filter_columns, find_column, pick
+from etl.adapters.table import CELLS, FILTER, RAW, FileTable, RawTable, footnote_rows, refused
 from etl.registry import Dataset
 
 WIDE_DEFAULTS: dict[str, tuple[str, ...]] = {
@@ -30,31 +23,22 @@ def wide_raw(table: FileTable, dataset: Dataset, label: str, letters=False, warn
     problems = table.problems + checks.check_blank_rows(table.blank_rows, label)
     if not table.columns:
         return RawTable(con, None, problems)
-    picked = pick(table.header, dataset, WIDE_DEFAULTS, label, table.header_row, ("area",), letters, table.preview)
-    specs, missing = value_specs(con, table.header, dataset, picked.columns, letters)
-    if missing:
-        picked.problems += checks.check_required_columns(missing, table.header, label, table.header_row)
-    if picked.problems:  # a wrong header makes rows look ragged: report the header only
-        problems = [p for p in problems if p.check != "ragged-rows"]
-        return RawTable(con, None, problems + picked.problems, picked.columns)
-    area, skipped = picked.columns["area"], {}
-    notes = _footnote_rows(con, area, list(specs), dataset.options)
+    picked, bad = pick(table.header, dataset, WIDE_DEFAULTS, label, table.header_row, ("area",), letters, table.preview)
+    specs, missing = value_specs(con, table.header, dataset, picked, letters)
+    found = checks.check_required_columns(missing, table.header, label, table.header_row) if missing else []
+    if bad or found:
+        return refused(table, problems, bad + found, picked)
+    area, skipped = picked["area"], {}
+    notes = footnote_rows(con, db.ident(area), [db.ident(c) for c in specs], dataset.options)
     if notes:
         problems += checks.check_footnote_rows(notes, label, area) if warn_footnotes else []
         skipped["footnote or notes row"] = len(notes)
-    extras = {k: c for k in dataset.filters if (c := find_column(table.header, k, letters))}
-    name = melt(con, picked.columns, specs, extras)
-    return RawTable(con, name, problems, {**picked.columns, "value": "<value columns>"}, skipped)
+    name = melt(con, picked, specs, filter_columns(table.header, dataset, letters))
+    return RawTable(con, name, problems, {**picked, "value": "<value columns>"}, skipped)
 
 
 def melt(con: duckdb.DuckDBPyConnection, ids: dict[str, str], specs: dict[str, dict], extras: dict[str, str]):
-    """Create the raw table: one row per non-empty cell of each value column, in file order; its name (None when
-    there is no value column).
-
-    `ids` maps standard names to the file columns repeated on every row (area, year, ...); `specs` maps a value
-    column to the fixed standard values of its cells (year, indicator, sex, age, unit, scale) and to companion
-    columns (`note_column`, `lower_column`, `upper_column`: the file columns holding its flags or bounds).
-    """
+    """The raw table (its name, or None): a row per non-empty cell of each value column of `specs`, `ids` repeated."""
     branches = [_branch(column, fixed, ids, extras) for column, fixed in specs.items()]
     if not branches:
         return None
@@ -84,8 +68,8 @@ def _branch(column: str, fixed: dict, ids: dict[str, str], extras: dict[str, str
 
 
 def value_specs(con, columns: list[str], dataset: Dataset, ids: dict[str, str], letters: bool = False):
-    """{file column: fixed values} for every value column, and the registry's columns not found in the file."""
-    if not dataset.value_columns:
+    """{value column: fixed values, `*_column` its flags or bounds} and the registry's columns missing from the file."""
+    if not dataset.value_columns:  # every mostly-numeric column, named after itself, flags in `<column>_note`
         used = set(ids.values())
         specs = {
             column: {"indicator": column, "note_column": find_column(columns, f"{column}_note")}
@@ -111,14 +95,6 @@ def value_specs(con, columns: list[str], dataset: Dataset, ids: dict[str, str], 
         specs[column] = {"indicator": spec.indicator, "sex": spec.sex, "age": spec.age, "unit": spec.unit,
                          "scale": spec.scale, "note_column": note}  # fmt: skip
     return specs, missing
-
-
-def _footnote_rows(con, area: str, values: list[str], options) -> list[tuple[int, str]]:
-    """Rows with no value in any value column whose area cell is a note; (row, area text)."""
-    empty = " AND ".join(db.blank(db.ident(c)) for c in values) or "TRUE"
-    candidates = con.execute(f"SELECT _row, {db.ident(area)} FROM {CELLS} WHERE {empty} ORDER BY _row").fetchall()
-    markers = tuple(options.note_markers or NOTE_MARKERS)
-    return [(row, text) for row, text in candidates if is_footnote(text, markers)]
 
 
 def _mostly_numbers(con, column: str) -> bool:
