@@ -63,13 +63,14 @@ from etl.build import read_dataset
 from etl.countries import Resolver
 from etl.publish import write_table
 from etl.registry import Dataset
+from warehouse.schema import OBSERVATIONS
 settings, path = config.settings(), Path(sys.argv[1])
 resolver = Resolver.from_files(settings.raw_dir, settings.reference_dir)
 started = time.perf_counter()
 read = read_dataset(Dataset(file=path.name, format="sdmx-csv", unit="percent"), path, str(path), resolver)
 errors = [p for p in read.problems if p.severity == "error"]
 written = time.perf_counter()
-rows = write_table("observations", read.observations(), Path(sys.argv[2]))
+rows = write_table("observations", read.con.sql(f"SELECT {', '.join(OBSERVATIONS.names)} FROM {read.name}"), Path(sys.argv[2]))
 print(json.dumps({"rows": rows, "errors": len(errors), "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                   "setup_s": started - begun, "read_s": written - started, "write_s": time.perf_counter() - written}))
 """
