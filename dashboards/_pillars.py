@@ -32,9 +32,13 @@ def section_codes(indicators: pd.DataFrame, pillar: str = "", section: str = "")
     """The indicators of one pillar or other page section, by rank (data/reference/indicators.yaml)."""
     if "pillar" not in indicators:
         return []
-    table = indicators[indicators["pillar"] == pillar] if pillar else indicators[indicators["section"] == section]
-    table = table.reset_index(drop=True)
-    return table.assign(_r=table["rank"].fillna(999)).sort_values(["_r", "code"])["code"].tolist()
+    column, wanted = ("pillar", pillar) if pillar else ("section", section)
+    ranked = [
+        (999 if pd.isna(rank) else rank, code)
+        for code, value, rank in zip(indicators["code"], indicators[column], indicators["rank"], strict=True)
+        if value == wanted
+    ]
+    return [code for _rank, code in sorted(ranked)]
 
 
 @dataclass
@@ -66,9 +70,12 @@ class Country:
         return self._by_code.get(code, self.obs.iloc[0:0])
 
     def headline(self, code: str) -> pd.Series | None:
-        if code not in self._headlines:
-            self._headlines[code] = _series.headline_row(self.rows(code), code)
-        return self._headlines[code]
+        """The indicator's headline row (the first preferred row, as `_series.headline_row` picks it)."""
+        if not self._headlines:
+            first = _series.preferred(self.obs).drop_duplicates("indicator")
+            self._headlines.update({ind: first.iloc[i] for i, ind in enumerate(first["indicator"])})
+            self._headlines[None] = None  # computed, even when the country has no headline at all
+        return self._headlines.get(code)
 
 
 def load(release: Release, iso3: str, meta: dict) -> Country:
@@ -87,8 +94,7 @@ def load(release: Release, iso3: str, meta: dict) -> Country:
 
 def pillar_codes(country: Country, slug: str) -> list[str]:
     """The pillar's indicators that this country has a headline value for, by rank."""
-    present = set(_series.preferred(country.obs)["indicator"])
-    return [code for code in section_codes(country.indicators, pillar=slug) if code in present]
+    return [code for code in section_codes(country.indicators, pillar=slug) if country.headline(code) is not None]
 
 
 def latest_table(country: Country, codes: list[str], slug: str) -> html.Div:

@@ -7,10 +7,10 @@ import plotly.graph_objects as go
 from flask_babel import gettext as _
 
 from dashboards import _data, _phrases, _reason
+from dashboards._data import memo
 from dashboards._figures import _layout, empty_figure
 from warehouse import Release, get_warehouse
 from warehouse import progress_text as words
-from web.cache import by_release as memo
 from web.i18n import N_
 
 #: The indicator the page opens on: ILOSTAT's child labour series, the one with several surveys per country.

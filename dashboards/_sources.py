@@ -6,11 +6,11 @@ import pandas as pd
 from flask_babel import gettext as _
 
 from dashboards import _data
+from dashboards._data import memo
 from warehouse import ObservationFilter, Release, ReleaseError, get_warehouse
 from warehouse import releases as rel
 from warehouse.schema import redistributable
 from web import i18n
-from web.cache import by_release as memo
 from web.i18n import N_
 
 #: What each licence class allows, in readers' words.

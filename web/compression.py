@@ -69,6 +69,7 @@ class BundleCache:
 
     def _densify(self, key: str, data: bytes, path: Path) -> None:
         """Compress at the highest level, keep the result at `path` for the other workers, serve it from now on."""
+        _idle_priority()
         compressed = brotli.compress(data, quality=11)
         try:  # written whole, then renamed: a worker reading it meanwhile never sees half a file
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -79,6 +80,15 @@ class BundleCache:
             pass  # an unwritable cache folder costs this compression again in the next worker, nothing more
         with self._lock:
             self._data[key] = compressed
+
+
+def _idle_priority() -> None:
+    """Give the calling thread only the CPU time requests leave idle (Linux sets the nice value per thread)."""
+    # brotli releases the GIL while it compresses, so at nice 19 this thread no longer delays any request.
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+    except (AttributeError, OSError):
+        pass  # elsewhere it runs at normal priority
 
 
 def _read(path: Path) -> bytes | None:
