@@ -56,21 +56,23 @@ def make_csv(path: Path, rows: int) -> None:
 
 OURS = """
 import json, resource, sys, time
+begun = time.perf_counter()
 from pathlib import Path
 import config
 from etl.build import read_dataset
 from etl.countries import Resolver
 from etl.publish import write_table
 from etl.registry import Dataset
+from warehouse.schema import OBSERVATIONS
 settings, path = config.settings(), Path(sys.argv[1])
 resolver = Resolver.from_files(settings.raw_dir, settings.reference_dir)
 started = time.perf_counter()
 read = read_dataset(Dataset(file=path.name, format="sdmx-csv", unit="percent"), path, str(path), resolver)
 errors = [p for p in read.problems if p.severity == "error"]
 written = time.perf_counter()
-rows = write_table("observations", read.observations(), Path(sys.argv[2]))
+rows = write_table("observations", read.con.sql(f"SELECT {', '.join(OBSERVATIONS.names)} FROM {read.name}"), Path(sys.argv[2]))
 print(json.dumps({"rows": rows, "errors": len(errors), "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                  "read_s": written - started, "write_s": time.perf_counter() - written}))
+                  "setup_s": started - begun, "read_s": written - started, "write_s": time.perf_counter() - written}))
 """
 
 BASELINE = """
@@ -131,6 +133,7 @@ def measure(rows: int, repeat: int) -> dict:
         "ratio": round(found["ours"]["seconds"] / found["baseline"]["seconds"], 2),
         "refresh_observations": found["refresh"]["rows"],
         "ours_rows_out": found["ours"]["rows"],
+        "ours_imports_countries_s": round(found["ours"]["setup_s"], 2),
         "ours_read_harmonise_check_s": round(found["ours"]["read_s"], 2),
         "ours_sorted_write_s": round(found["ours"]["write_s"], 2),
     }
@@ -168,8 +171,9 @@ def markdown(result: dict) -> str:
         f"| ours on the same file: read → harmonise → checks → sorted Parquet | {result['ours_s']} s | "
         f"{result['ours_peak_rss_mb']} MB | ≤ {GOALS['ratio']}x ({result['ratio']}x: {verdict(ratio_ok)}); "
         f"RSS ≤ {GOALS['ingest_rss_mb']} MB ({verdict(rss_ok)}) |\n\n"
-        f"Of ours (fastest run): read → harmonise → checks {result['ours_read_harmonise_check_s']} s, sorted Parquet "
-        f"write {result['ours_sorted_write_s']} s; the rest is the interpreter, imports and the country tables.\n\n"
+        f"Of ours (fastest run): imports and the country tables {result['ours_imports_countries_s']} s, read → "
+        f"harmonise → checks {result['ours_read_harmonise_check_s']} s, sorted Parquet write "
+        f"{result['ours_sorted_write_s']} s; the rest is the interpreter's start.\n\n"
         "Both ingest variants read the file with DuckDB's `read_csv`. Ours then does what a release needs and the "
         "baseline does not: it keeps the cells as text and maps the distinct values of each column in Python "
         "(areas, sexes, ages, years, values that are not plain numbers), joins those mapping tables, groups the "
