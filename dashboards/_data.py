@@ -7,60 +7,18 @@ benchmarks) the functions run uncached. Callers treat the results as read-only.
 
 from __future__ import annotations
 
-import functools
-import threading
-from contextlib import contextmanager
-
 import pandas as pd
 
 from dataproduct import labels as _localized
 from warehouse import ObservationFilter, Release, get_warehouse
 from web import i18n
-from web.cache import by_release
+from web.cache import by_release as memo
 from web.release import request_release
 
 #: Region codes whose figures are global or regional aggregates rather than countries.
 WORLD = "WLD"
 #: How a missing age band reads (the source did not state one).
 NO_AGE = "not stated"
-
-
-class _Flights:
-    """Per-key locks of one worker, so a burst of first visitors after a publish costs one build, not one each."""
-
-    def __init__(self) -> None:
-        self._guard = threading.Lock()
-        self._locks: dict[tuple, tuple[threading.Lock, int]] = {}
-
-    @contextmanager
-    def one_at_a_time(self, key: tuple):
-        with self._guard:
-            lock, waiting = self._locks.get(key, (threading.Lock(), 0))
-            self._locks[key] = (lock, waiting + 1)
-        try:
-            with lock:
-                yield
-        finally:
-            with self._guard:
-                lock, waiting = self._locks.pop(key)
-                if waiting > 1:
-                    self._locks[key] = (lock, waiting - 1)
-
-
-_flights = _Flights()
-
-
-def memo(fn):
-    """`web.cache.by_release`; concurrent misses of one entry wait for the first, then read what it stored."""
-    cached = by_release(fn)
-
-    @functools.wraps(fn)
-    def wrapper(release: Release, *args):
-        with _flights.one_at_a_time((fn.__module__, fn.__qualname__, release.id, i18n.lang(), repr(args))):
-            return cached(release, *args)
-
-    wrapper.uncached = fn
-    return wrapper
 
 
 def release() -> Release:

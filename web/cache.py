@@ -7,6 +7,7 @@ import hashlib
 import logging
 import threading
 import time
+from contextlib import contextmanager
 from importlib import metadata
 
 import flask
@@ -130,8 +131,33 @@ def key(release: Release, fn, args: tuple) -> str:
     return f"{release.id}:{VERSION}:{i18n.cache_tag(i18n.lang())}:{fn.__module__}.{fn.__qualname__}:{digest}"
 
 
+class _Flights:
+    """Per-key locks of one worker, so a burst of first visitors after a publish costs one build, not one each."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[str, tuple[threading.Lock, int]] = {}
+
+    @contextmanager
+    def one_at_a_time(self, name: str):
+        with self._guard:
+            lock, waiting = self._locks.get(name, (threading.Lock(), 0))
+            self._locks[name] = (lock, waiting + 1)
+        try:
+            with lock:
+                yield
+        finally:
+            with self._guard:
+                lock, waiting = self._locks.pop(name)
+                if waiting > 1:
+                    self._locks[name] = (lock, waiting - 1)
+
+
+_flights = _Flights()
+
+
 def by_release(fn):
-    """Memoise `fn(release, *args)` (scalar or tuple arguments) in the shared cache; uncached on an outage."""
+    """Memoise `fn(release, *args)` in the shared cache (uncached on an outage); concurrent misses build once."""
 
     @functools.wraps(fn)
     def wrapper(release: Release, *args):
@@ -139,19 +165,20 @@ def by_release(fn):
         if backend is None:
             return fn(release, *args)
         name = key(release, fn, args)
-        asked_at = time.monotonic()
-        try:
-            hit = backend.get(name)
-        except Exception as exc:  # noqa: BLE001 - any backend failure means "no cache", never "no page"
-            outage.begin(exc)
-            return fn(release, *args)
-        if hit is not None:
-            outage.end(asked_at)
-            return hit[0]  # values are stored in a 1-tuple so that a cached None is still a hit
-        value = fn(release, *args)
-        if not _no_cache():
-            _store(backend, name, value, asked_at)
-        return value
+        with _flights.one_at_a_time(name):
+            asked_at = time.monotonic()
+            try:
+                hit = backend.get(name)
+            except Exception as exc:  # noqa: BLE001 - any backend failure means "no cache", never "no page"
+                outage.begin(exc)
+                return fn(release, *args)
+            if hit is not None:
+                outage.end(asked_at)
+                return hit[0]  # values are stored in a 1-tuple so that a cached None is still a hit
+            value = fn(release, *args)
+            if not _no_cache():
+                _store(backend, name, value, asked_at)
+            return value
 
     wrapper.uncached = fn
     return wrapper
