@@ -100,7 +100,8 @@ def parse_filters(**values) -> tuple[dict[str, str], list[str]]:
 
 def _page_number(page) -> int:
     value = page[0] if isinstance(page, list) and page else page
-    return int(value) if str(value or "").isdigit() and 0 < int(value) < 10_000 else 1
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) < 10_000 else 1
 
 
 def filter_nav(items, filters: dict[str, str], names: dict) -> html.Nav:

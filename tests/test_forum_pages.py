@@ -76,6 +76,8 @@ def test_long_lists_are_paginated_keeping_the_filters(app, monkeypatch):
     filtered = render(app, "forum", theme="child-labour", page="2")
     assert "/forum?theme=child-labour" in hrefs(find(filtered, "forum-pages"))
     assert article_links(find(render(app, "forum", page="999"), "forum-list")) == slugs[-(len(slugs) % 2 or 2) :]
+    for junk in ("x", "0", "-1", "²"):  # not a page number: the first page
+        assert article_links(find(render(app, "forum", page=junk), "forum-list")) == slugs[:2], junk
 
 
 # -- /forum/<slug> --------------------------------------------------------------------------------------------
