@@ -290,7 +290,10 @@ def live_chart(
                 ]
             ),
             html.Details(
-                [html.Summary(_("Show the data as a table")), html.Div(data_table, id=f"{graph_id}-table")],
+                [  # a table left empty is built when opened (a callback on the summary's n_clicks)
+                    html.Summary(_("Show the data as a table"), id=f"{graph_id}-table-open"),
+                    html.Div(data_table, id=f"{graph_id}-table"),
+                ],
                 className="small",
             ),
         ],
