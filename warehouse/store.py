@@ -255,11 +255,8 @@ def _observation_sql(where: ObservationFilter, order_by, limit, offset, named=Fa
     """The observations query: filtered, ordered (None: release order), paged; `named`: schema.DOWNLOAD columns;
     `columns`: only these observations columns (a caller that needs a few of a large slice)."""
     clause, params = where.where()
-    unknown = [column for column in columns or () if column not in SORTABLE]
-    if unknown:
-        raise ValueError(
-            f"unknown observations column(s) {', '.join(map(repr, unknown))}; columns: {', '.join(SORTABLE)}"
-        )
+    if not set(columns or ()) <= set(SORTABLE):
+        raise ValueError(f"unknown observations column in {columns!r}; columns: {', '.join(SORTABLE)}")
     selected = ", ".join(f"o.{column}" for column in columns) if columns else "o.*"
     sql = f"SELECT {selected} FROM {{observations}} o WHERE " + clause
     if named:
