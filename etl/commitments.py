@@ -205,16 +205,15 @@ def treaty_status_years(raw: pd.DataFrame, dataset: Dataset, source: Source, res
 
 
 def commitment_observations(commitments: pd.DataFrame, files: dict[str, str], flags: dict[str, str]) -> pd.DataFrame:
-    """Flag observations (1/0) in the status's as-of year; `files`: source id → raw file, `flags`: instrument → code."""
+    """Flag observations (1/0) in the status's `as_of_year`; `files`: source id → raw file, `flags`: instrument → code."""
     if commitments is None or commitments.empty:
         return pd.DataFrame(columns=OBSERVATIONS.names)
     frame = commitments[commitments["instrument"].isin(list(flags))].copy()
-    years = [as_of_year(a, d) for a, d in zip(frame["as_of"], frame["date"], strict=True)]
     obs = pd.DataFrame(
         {
             "indicator": frame["instrument"].map(flags),
             "iso3": frame["iso3"],
-            "year": pd.array(years, dtype="Int32"),
+            "year": frame["as_of_year"].astype("Int32"),
             "sex": "total",
             "age": None,
             "value": frame["ratified"].astype(float),

@@ -71,6 +71,7 @@ class Resolver:
     ):
         self.reference_dir = Path(reference_dir or "data/reference")  # named in messages: the files to edit
         self.codes = codes  # also the rows of the countries table (etl.country_attributes.country_codes)
+        self.aliases, self.aggregates = aliases, aggregates  # read once: etl.reference checks and tabulates them
         self._countries: dict[str, str] = {}  # ISO3 -> display name
         self._m49: dict[str, str] = {}
         self._names: dict[str, str] = {}

@@ -229,6 +229,9 @@ def test_commitment_observations_are_flags_dated_by_as_of():
              "as_of": "not stated", "minimum_age": None, "source": "hti", "note": "no year anywhere"},
         ]
     )  # fmt: skip
+    commitments["as_of_year"] = [
+        as_of_year(a, d) for a, d in zip(commitments["as_of"], commitments["date"], strict=True)
+    ]
     flags = {"CRC_OPSC": "ratified_crc_opsc", "C029": "ratified_c029"}
     obs = commitment_observations(commitments, {"untc": "untc.csv", "hti": "hti.csv"}, flags)
     assert list(obs.columns) == OBSERVATIONS.names

@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from etl.reference import load_indicators, load_reference, read_aggregates, read_aliases
+from etl.countries import AGGREGATE_COLUMNS, ALIAS_COLUMNS, read_reference_csv
+from etl.reference import aggregate_problems, alias_problems, load_indicators, load_reference
 from etl.registry import Dataset, Source
 from warehouse.schema import COUNTRIES, INDICATORS, REGIONS
 
@@ -245,7 +246,7 @@ def test_alias_file_problems_name_row_and_column(tmp_path):
     path = tmp_path / "country_aliases.csv"
     _write_csv(path, ["alias", "iso3", "source", "note"], [["Good", "AAA", "", ""], ["Bad", "aa1", "", ""],
                                                            ["Silent drop", "", "", ""]])  # fmt: skip
-    _, problems = read_aliases(path)
+    problems = alias_problems(read_reference_csv(path, ALIAS_COLUMNS)[0], path)
     assert [(p.row, p.column, p.value) for p in problems] == [(3, "iso3", "aa1"), (4, "note", "Silent drop")]
 
 
@@ -253,7 +254,7 @@ def test_aggregate_alias_mapped_to_two_codes_is_a_problem(tmp_path):
     path = tmp_path / "aggregates.csv"
     _write_csv(path, ["alias", "code", "name", "grouping"], [["Africa", "ILO_AFR", "Africa", "ilo"],
                                                              ["Africa", "M49_002", "Africa", "m49-region"]])  # fmt: skip
-    _, problems = read_aggregates(path)
+    problems = aggregate_problems(read_reference_csv(path, AGGREGATE_COLUMNS)[0], path)
     assert [(p.row, p.value) for p in problems] == [(2, "Africa"), (3, "Africa")]
 
 
