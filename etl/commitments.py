@@ -15,7 +15,7 @@ import pandas as pd
 
 from etl import statement
 from etl.countries import Resolver
-from etl.problems import Problem
+from etl.problems import Problem, whole_number
 from etl.registry import Dataset, Source
 from warehouse.schema import COMMITMENTS, OBSERVATIONS
 
@@ -23,6 +23,7 @@ RATIFIED = ("ratified", "accession", "acceptance", "succession")
 STATUSES = (*RATIFIED, "signed", "not ratified")
 #: UN Treaty Collection markers after a date: "(a)" accession, "(A)" acceptance, "(d)" succession.
 _UN_MARKERS = {"a": "accession", "A": "acceptance", "d": "succession"}
+AGE_MESSAGE = "a minimum age is a whole number in digits 0-9 (or empty): correct the cell"
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
 
@@ -105,7 +106,8 @@ def ratifications(raw: pd.DataFrame, dataset: Dataset, source: Source, resolver:
         as_of = as_of_text.get(rec["as_of"], rec["as_of"])
         url = rec["source_url_or_repo"]
         origin = next((v for k, v in labels.items() if url.startswith(k)), url)
-        age = int(rec["minimum_age_specified"]) if rec["minimum_age_specified"].strip().isdigit() else None
+        where = Problem("commitments", AGE_MESSAGE, label, row=number, column="minimum_age_specified")
+        age = whole_number(rec["minimum_age_specified"], where, problems)
         candidate = (iso3, rec["instrument"], status, rec["date"].strip(), as_of, origin, age)
         groups.setdefault((iso3, rec["instrument"]), []).append(candidate)
     return _frame([_prefer(group, source.id) for group in groups.values()]), problems

@@ -270,3 +270,16 @@ def test_missing_column_and_unknown_pathfinder_are_problems(fixture_dirs):
     ]
     assert "Region" in result.problems[0].message
     assert result.countries["ilo_region"].isna().all()  # the other tables are still built
+
+
+def test_an_m49_cell_that_is_not_ascii_digits_is_a_problem_naming_the_cell(fixture_dirs):
+    raw, ref = fixture_dirs
+    rows = [row.copy() for row in CODES]
+    rows[1][2], rows[2][9] = "²", "1 4 3"  # str.isdigit() passes '²', which int() refuses
+    _write_csv(raw / "regions_country_codes" / "country-codes.csv", CODES_HEADER, rows)
+    result = load_reference(_sources(), raw, ref)
+    found = [(p.file, p.row, p.column, p.value) for p in result.problems]
+    assert found == [("regions_country_codes/country-codes.csv", 3, "M49", "²"),
+                     ("regions_country_codes/country-codes.csv", 4, "Sub-region Code", "1 4 3")]  # fmt: skip
+    assert all("digits 0-9" in p.message and "correct the cell" in p.message for p in result.problems)
+    assert set(result.countries["iso3"]) >= {"NGA", "SDN", "KAZ"}  # the other cells are still read
