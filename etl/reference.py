@@ -10,14 +10,14 @@ from typing import Literal
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 import config
 from etl.countries import Resolver
 from etl.country_attributes import HANDLERS, Part, groupings
 from etl.options import keyed
 from etl.problems import Problem, SourceError
-from etl.registry import UNITS, Dataset, Source
+from etl.registry import UNITS, Dataset, Source, StrictModel
 from warehouse.schema import COUNTRIES, INDICATORS, NATURES, REGIONS
 
 #: The staff-edited files inside the reference folder (DELTA87_REFERENCE_DIR).
@@ -196,18 +196,14 @@ def read_pathfinders(path: Path) -> tuple[dict[str, str], list[Problem]]:
     return {e.iso3: e.status for e in entries}, []
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class _Pathfinder(_Model):
+class _Pathfinder(StrictModel):
     iso3: str
     name: str
     status: str
     source: str
 
 
-class IndicatorEntry(_Model):
+class IndicatorEntry(StrictModel):
     """One entry of indicators.yaml: every column of the indicators table that is not computed."""
 
     code: str = Field(pattern=r"^[a-z0-9_]+$")
