@@ -1,8 +1,4 @@
-"""Commitments: ratification status of the SDG 8.7 instruments per country, read by the registry's handlers.
-
-A handler (`format: commitments`, `handler: <name>`) is `handler(path, dataset, source, resolver, label)` →
-(commitments frame, problems); `commitment_observations` turns the rows into 1/0 flag observations.
-"""
+"""Commitments: ratification status of the SDG 8.7 instruments per country (registry `handler`s), and 1/0 flags."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The progress engine, pure: is each series moving fast enough to reach its SDG 8.7 target? (rules for readers:
-content/learn/measuring-progress.md)."""
+"""The progress engine, pure: is each series moving fast enough to reach its SDG 8.7 target?"""
+
+# The rules for readers: content/learn/measuring-progress.md (tests/test_progress_explainer.py keeps them in step).
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Reference tables of a release: countries, regions and indicators, from the registry's `reference` datasets
-(readers in etl/country_attributes.py) and the staff-edited files of data/reference/."""
+"""Reference tables of a release (countries, regions, indicators): registry `reference` datasets and data/reference/."""
 
 from __future__ import annotations
 
