@@ -12,7 +12,7 @@ from warehouse.releases import RELEASE_ID
 from warehouse.schema import NATURES, SEXES, redistributable
 from warehouse.store import SORTABLE
 from web.cache import by_release
-from web.inputs import BadInput, echo
+from web.inputs import MAX_VALUES, BadInput, echo
 
 #: Where the HTTP API lives; the /data page links to it with the same query string.
 API_PREFIX = "/api/v1"
@@ -34,7 +34,6 @@ SYNONYMS = {"area": "country"}
 FORMATS = ("json", "csv", "parquet", "xlsx", "zip")
 OBSERVATION_PARAMS = (*FILTER_PARAMS, "preferred", *SYNONYMS, "sort", "limit", "offset", "format", "release")
 YEAR_MIN, YEAR_MAX = 1900, 2100
-MAX_VALUES = 300  # more countries than exist; a longer list is a mistake or an abuse
 MAX_SORT_KEYS = 5
 DEFAULT_LIMIT = 100
 OFFSET_MAX = 10**12 - 1

@@ -6,7 +6,7 @@ from collections.abc import Collection
 
 #: Longest text a code or free-text input may hold (longer ones are never produced by the pages).
 MAX_TEXT = 200
-#: Most values a multi-select input may hold.
+#: Most values a list input may hold: more countries than exist, so a longer list is a mistake or an abuse.
 MAX_VALUES = 300
 
 
