@@ -40,7 +40,6 @@ class Reference:
     regions: pd.DataFrame
     indicators: pd.DataFrame
     problems: list[Problem]
-    memberships: pd.DataFrame
     names: Resolver
 
 
@@ -77,10 +76,9 @@ def load_reference(sources: list[Source], raw_dir: Path | None = None, reference
     unknown = sorted(set(pathfinders) - set(countries["iso3"]))
     problems += more + [Problem("reference", "pathfinder iso3 is not a country", str(paths["pathfinders"]),
                                 column="iso3", value=code) for code in unknown]  # fmt: skip
-    memberships = _memberships(parts, countries)
-    regions = build_regions(names.aggregates, memberships, countries, groups)
+    regions = build_regions(names.aggregates, _memberships(parts, countries), countries, groups)
     indicators, more = load_indicators(paths["indicators"])
-    return Reference(countries, regions, indicators, problems + more, memberships, names)
+    return Reference(countries, regions, indicators, problems + more, names)
 
 
 def _reference_datasets(sources: list[Source]) -> list[tuple[Source, Dataset]]:
