@@ -72,8 +72,10 @@ def country_codes(path: Path, dataset: Dataset, label: str, names: Resolver, gro
 
 def income_groups(path: Path, dataset: Dataset, label: str, names: Resolver, groups: dict) -> Part:
     """World Bank CLASS.xlsx: income group and region per economy, and the members of every WB group."""
-    sheet = dataset.options.sheet or "List of economies"
-    economies = pd.read_excel(path, sheet_name=sheet, dtype=str).dropna(subset=["Code", "Income group"])
+    with pd.ExcelFile(path) as book:  # one read of the workbook for both sheets
+        economies = pd.read_excel(book, sheet_name=dataset.options.sheet or "List of economies", dtype=str)
+        listed = pd.read_excel(book, sheet_name=dataset.options.groups_sheet or "Groups", dtype=str)
+    economies = economies.dropna(subset=["Code", "Income group"])
     codes = groups["income_groups"]
     frame = pd.DataFrame(
         {
@@ -86,8 +88,7 @@ def income_groups(path: Path, dataset: Dataset, label: str, names: Resolver, gro
         Problem("reference", "income group not recognised", label, column="Income group", value=str(v))
         for v in economies.loc[frame["income_group"].isna(), "Income group"]
     ]
-    groups = pd.read_excel(path, sheet_name=dataset.options.groups_sheet or "Groups", dtype=str)
-    members = pd.DataFrame({"code": "WB_" + groups["GroupCode"].str.strip(), "iso3": groups["CountryCode"].str.strip()})
+    members = pd.DataFrame({"code": "WB_" + listed["GroupCode"].str.strip(), "iso3": listed["CountryCode"].str.strip()})
     members["code"] = members["code"].replace({"WB_WLD": "WLD"})
     return Part(frame, members.dropna(), problems)
 
