@@ -266,13 +266,10 @@ def lazy_graph(graph: dcc.Graph) -> LazyGraph:
 def live_chart(
     graph_id: str, is_map: bool = False, figure=None, filled: tuple | None = None, lazy: bool = False
 ) -> html.Figure:
-    """A chart block whose figure, source note, summary and table are filled by a callback.
-
-    Outputs: (graph_id, "figure"), (graph_id + "-note", "children"), (graph_id + "-summary", "children"),
-    (graph_id + "-table", "children"). The graph exists from the first render, so inputs on it validate.
-    `filled` = (figure, summary, note, table) draws the first view with the page, without a callback's round trip;
-    `lazy` draws it only when scrolled near (a chart placed below the fold).
-    """
+    """A chart block that callbacks fill: outputs graph_id ("figure"), graph_id + "-note", "-summary", "-table"."""
+    # The graph exists from the first render, so inputs on it validate. `filled` = (figure, summary, note, table)
+    # draws the first view with the page (no callback round trip); a table may instead wait for its summary
+    # (graph_id + "-table-open", n_clicks) to be opened; `lazy` draws the graph only when scrolled near.
     config = MAP_CONFIG if is_map else GRAPH_CONFIG
     figure, summary, note, data_table = filled or (figure, None, None, None)
     graph = dcc.Graph(id=graph_id, figure=plain(figure) if figure is not None else {}, config=config)
@@ -290,7 +287,10 @@ def live_chart(
                 ]
             ),
             html.Details(
-                [html.Summary(_("Show the data as a table")), html.Div(data_table, id=f"{graph_id}-table")],
+                [
+                    html.Summary(_("Show the data as a table"), id=f"{graph_id}-table-open"),
+                    html.Div(data_table, id=f"{graph_id}-table"),
+                ],
                 className="small",
             ),
         ],

@@ -224,8 +224,9 @@ def cells(release: Release) -> pd.DataFrame:
     """Latest-year cells of every SDG 8.7 indicator, for the whole release (cached per release)."""
     codes = tuple(coverage_codes(_data.indicators(release)))
     cols = ["indicator", "iso3", "year", "year_start", "period", "value", "nature", "preferred"]
-    obs = get_warehouse().observations(release, ObservationFilter(indicators=codes)) if codes else None
-    return latest_cells(obs[cols] if obs is not None else pd.DataFrame(columns=cols))
+    if not codes:
+        return latest_cells(pd.DataFrame(columns=cols))
+    return latest_cells(get_warehouse().observations(release, ObservationFilter(indicators=codes), columns=cols))
 
 
 def countries_in(release: Release, group: str | None, with_data: set[str] | frozenset = frozenset()) -> pd.DataFrame:
