@@ -25,7 +25,7 @@ from dataproduct.params import Catalog, Query
 from warehouse import Release, Warehouse
 from warehouse.schema import DOWNLOAD
 
-if TYPE_CHECKING:  # imported where used: every web worker would hold them (~18 MB) for the few that export
+if TYPE_CHECKING:  # imported where used: otherwise every web worker would hold them for the few that export
     import pyarrow.parquet as pq
     from openpyxl import Workbook
 
