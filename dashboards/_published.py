@@ -8,6 +8,7 @@ the publisher's footnote, never machine-translated: shown as written, with lang=
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from dash import html
@@ -88,7 +89,9 @@ def _part(name: str, text: str) -> str | None:
         return worded(text)
     if name == "as_of":
         return _phrases.localized(text) if _phrases.known(text) else None
-    return worded(text) or text if name == "origin" else text
+    if name == "origin":
+        return worded(text) or text  # a publication of ours, else a name or an address as the data give it
+    return text
 
 
 def worded(text: str) -> str | None:
@@ -120,23 +123,24 @@ def _split(note: str) -> list[str]:
     return [*parts, note[start:]]
 
 
+def _parts(note: str) -> list[tuple[str, str | None]]:
+    """Each part of a note with its wording in the page's language (None: the publisher's own words)."""
+    parts, found, i = _split(note), [], 0
+    while i < len(parts):
+        pair = worded("; ".join(parts[i : i + 2])) if i + 1 < len(parts) else None  # a form holding "; "
+        found.append(("; ".join(parts[i : i + 2]), pair) if pair else (parts[i], worded(parts[i])))
+        i += 2 if pair else 1
+    return found
+
+
 def footnote(note: str):
     """A value's note in the page's language: a string, or a Span when it holds the publisher's English words."""
     if not note or i18n.lang() == i18n.DEFAULT:
         return note
-    parts, shown, english, i = _split(note), [], [], 0
-    while i < len(parts):
-        pair = worded("; ".join(parts[i : i + 2])) if i + 1 < len(parts) else None  # a form holding "; "
-        text, i = (pair, i + 2) if pair is not None else (worded(parts[i]), i + 1)
-        if text is None:
-            english.append(parts[i - 1])
-            continue
-        if english:
-            shown.append(html.Span("; ".join(english), lang="en"))
-            english = []
-        shown.append(text)
-    if english:
-        shown.append(html.Span("; ".join(english), lang="en"))
+    shown = []
+    for ours, group in itertools.groupby(_parts(note), key=lambda part: part[1] is not None):
+        texts = list(group)
+        shown += [w for _p, w in texts] if ours else [html.Span("; ".join(p for p, _w in texts), lang="en")]
     if all(isinstance(s, str) for s in shown):
         return _("; ").join(shown)
     joined = [x for s in shown for x in (_("; "), s)][1:]
