@@ -147,9 +147,9 @@ def footnote(note: str):
     return html.Span([*joined, " ", html.Small(_("(in English, as published)"), className="text-body-secondary")])
 
 
-def publisher(name: str):
-    """A publisher's name without its qualifiers, in the page's language (else as published, marked English)."""
+def publisher(name: str, marked: bool = True):
+    """A publisher's name without its qualifiers, in the page's language (else as published, `marked` English)."""
     name = name.split(" (")[0].split(";")[0]
     if name in PUBLISHERS or i18n.lang() == i18n.DEFAULT:
         return _(name)
-    return html.Span(name, lang="en")
+    return html.Span(name, lang="en") if marked else name

@@ -31,8 +31,8 @@ PAGES = (
 )
 #: What the reader sees: the page's text, and the text drawn inside charts (titles, axes, legends); the cells of the
 #: data explorer's preview (headed by the download's field names) and the parts marked `lang="en"` (sources' own names and titles) are the publishers'
-#: words, not interface text.
-SEEN = """const cells = [...document.querySelectorAll('#data-table td, #data-table th, [lang="en"]:not(html)')].map(e => e.innerText);
+#: words, not interface text (the longest first: a short cell may be part of a longer one).
+SEEN = """const cells = [...document.querySelectorAll('#data-table td, #data-table th, [lang="en"]:not(html)')].map(e => e.innerText).sort((a, b) => b.length - a.length);
 return cells.reduce((text, cell) => cell ? text.split(cell).join(" ") : text, document.body.innerText) + "\\n" + [...document.querySelectorAll(
   '.js-plotly-plot .gtitle, .js-plotly-plot .xtitle, .js-plotly-plot .ytitle, .js-plotly-plot .legendtext')]
   .map(e => e.textContent).join("\\n");"""
