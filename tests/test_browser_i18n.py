@@ -59,14 +59,8 @@ def english_messages(lang: str) -> tuple[list[str], set[str]]:
     return phrases, words
 
 
-#: English the ETL writes into the data (a period the publisher did not date), shown as the data say it.
-DATA_PHRASES = ("survey year not published",)
-
-
 def english_in(seen: str, lang: str) -> list[str]:
     phrases, words = english_messages(lang)
-    for phrase in DATA_PHRASES:
-        seen = seen.replace(phrase, " ")
     lines = {line.strip() for line in seen.splitlines()}
     found = {p for p in phrases if p in seen} | (words & lines)
     return sorted(f"{p} [in: …{seen[max(0, seen.find(p) - 60) : seen.find(p) + 60]}…]" for p in found)
