@@ -9,7 +9,7 @@ import re
 import flask
 import pytest
 
-from tests.conftest import find, texts
+from tests.conftest import components, find, texts
 from web import i18n
 
 #: Phrases of the English progress reasons (warehouse/progress_text.py) that no French or Spanish page may show.
@@ -221,3 +221,13 @@ def test_every_note_period_and_publisher_we_word_in_the_release_has_a_known_form
     assert [n for n in notes.loc[notes["unit"] == "flag", "note"] if not isinstance(shown[n], str)] == []
     assert [p for p in periods if not _phrases.known(p)] == []
     assert [n for n in names if not isinstance(n, str)] == []
+
+
+@pytest.mark.realdata
+def test_a_french_country_page_shows_the_publishers_footnote_as_published_marked_english(real_warehouse, app):
+    page = importlib.import_module("dashboards.country")
+    with app.server.test_request_context("/country/EGY?lang=fr"):
+        tree = page.layout(iso3="EGY")
+    marked = [t for t in components(tree) if getattr(t, "lang", None) == "en" and "North Sinai" in str(t.children)]
+    assert marked and all(str(t.children).startswith("North Sinai was excluded from the survey") for t in marked)
+    assert "(en anglais, tel que publié)" in texts(tree)
