@@ -189,7 +189,7 @@ def table(df: pd.DataFrame, columns: list[tuple[str, str]], caption: str, links:
         for key, _skip in columns:
             value = record.get(key)
             missing = value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
-            text = "–" if missing else value if isinstance(value, Component) else str(value)  # str serialise fastest
+            text = "–" if missing else value if isinstance(value, Component) else str(value)  # str serialises fastest
             cells.append(html.Td(html.A(text, href=links[key](record)) if key in links else text))
         body.append(html.Tr(cells))
     return html.Div(
