@@ -7,11 +7,12 @@ import math
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
+from dash.development.base_component import Component
 from flask_babel import gettext as _
 from plotly.io.json import to_json_plotly
 
 from content import ContentError
-from dashboards import _cite, _content
+from dashboards import _cite, _content, _phrases, _published
 from dashboards._words import word  # noqa: F401 - pages call it as c.word
 from web import i18n
 from web.i18n import N_
@@ -97,7 +98,7 @@ def when(row) -> str:
     year = row.get("year")
     if year is not None and not pd.isna(year):
         return str(int(year))
-    return _text(row.get("period")).replace("-", "–") or _("year not stated")
+    return _phrases.localized(_text(row.get("period"))).replace("-", "–") or _("year not stated")
 
 
 def sort_year(row) -> int:
@@ -137,9 +138,9 @@ def figure_text(row, meta: dict) -> str:
     return " · ".join(parts)
 
 
-def footnote(row) -> str:
-    """The publisher's footnotes and the platform's flags of a value ('' when none)."""
-    return _text(row.get("note"))
+def footnote(row):
+    """The publisher's footnotes and the platform's flags of a value ('' when none), in the page's language."""
+    return _published.footnote(_text(row.get("note")))
 
 
 def unit_label(unit: str | None) -> str:
@@ -188,7 +189,7 @@ def table(df: pd.DataFrame, columns: list[tuple[str, str]], caption: str, links:
         for key, _skip in columns:
             value = record.get(key)
             missing = value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
-            text = "–" if missing else str(value)  # plain strings serialise fastest
+            text = "–" if missing else value if isinstance(value, Component) else str(value)  # str serialises fastest
             cells.append(html.Td(html.A(text, href=links[key](record)) if key in links else text))
         body.append(html.Tr(cells))
     return html.Div(

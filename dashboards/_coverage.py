@@ -13,7 +13,7 @@ from dash import dcc
 from flask_babel import gettext as _
 
 from dashboards import _components as c
-from dashboards import _data
+from dashboards import _data, _phrases
 from dashboards._figures import FONT
 from warehouse import ObservationFilter, Release, get_warehouse
 from web.i18n import N_
@@ -155,7 +155,9 @@ def _when(year, period) -> str | None:
     if pd.notna(year):
         return str(int(year))
     return (
-        _("period %(replace)s", replace=str(period).replace("-", "–")) if isinstance(period, str) and period else None
+        _("period %(replace)s", replace=_phrases.localized(period).replace("-", "–"))
+        if isinstance(period, str) and period
+        else None
     )
 
 
