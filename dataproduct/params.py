@@ -12,7 +12,7 @@ from warehouse.releases import RELEASE_ID
 from warehouse.schema import NATURES, SEXES, redistributable
 from warehouse.store import SORTABLE
 from web.cache import by_release
-from web.inputs import BadInput
+from web.inputs import MAX_VALUES, BadInput, echo
 
 #: Where the HTTP API lives; the /data page links to it with the same query string.
 API_PREFIX = "/api/v1"
@@ -34,7 +34,6 @@ SYNONYMS = {"area": "country"}
 FORMATS = ("json", "csv", "parquet", "xlsx", "zip")
 OBSERVATION_PARAMS = (*FILTER_PARAMS, "preferred", *SYNONYMS, "sort", "limit", "offset", "format", "release")
 YEAR_MIN, YEAR_MAX = 1900, 2100
-MAX_VALUES = 300  # more countries than exist; a longer list is a mistake or an abuse
 MAX_SORT_KEYS = 5
 DEFAULT_LIMIT = 100
 OFFSET_MAX = 10**12 - 1
@@ -139,11 +138,6 @@ def canonical(args: dict[str, list[str]]) -> dict[str, list[str]]:
     return out
 
 
-def _echo(value: str) -> str:
-    """A value quoted back in a message, cut short: long input is not echoed in full."""
-    return repr(value if len(value) <= 60 else value[:60] + "…")
-
-
 def _single(args: dict[str, list[str]], name: str) -> str | None:
     """The one value of a scalar parameter (None when absent)."""
     values = [v.strip() for v in args.get(name, []) if v.strip()]
@@ -156,7 +150,7 @@ def release_param(args: dict[str, list[str]]) -> str | None:
     """The pinned release id, checked for shape only (whether it exists is the warehouse's answer)."""
     value = _single(args, "release")
     if value is not None and not RELEASE_ID.match(value):
-        raise ParamError("release", f"{_echo(value)} is not a release id (e.g. r20260101T000000Z-0123abcd)")
+        raise ParamError("release", f"{echo(value)} is not a release id (e.g. r20260101T000000Z-0123abcd)")
     return value
 
 
@@ -165,7 +159,7 @@ def check_names(args: dict[str, list[str]], allowed: Iterable[str]) -> None:
     allowed = list(allowed)
     for name in args:
         if name not in allowed:
-            raise ParamError(name, f"unknown parameter {_echo(name)}", allowed=allowed, error="unknown_parameter")
+            raise ParamError(name, f"unknown parameter {echo(name)}", allowed=allowed, error="unknown_parameter")
 
 
 def _number(args: dict[str, list[str]], name: str, low: int, high: int, what: str = "", digits: int = 12) -> int | None:
@@ -175,7 +169,7 @@ def _number(args: dict[str, list[str]], name: str, low: int, high: int, what: st
         return None
     if not re.fullmatch(f"[0-9]{{1,{digits}}}", value) or not low <= int(value) <= high:
         what = what or f"a whole number from {low} to {high}"
-        raise ParamError(name, f"{name} must be {what}, got {_echo(value)}", allowed=f"{low}-{high}")
+        raise ParamError(name, f"{name} must be {what}, got {echo(value)}", allowed=f"{low}-{high}")
     return int(value)
 
 
@@ -187,7 +181,7 @@ def _flag(args: dict[str, list[str]], name: str) -> bool | None:
     """A true/false parameter (None when absent)."""
     value = _single(args, name)
     if value is not None and value.lower() not in ("true", "false"):
-        raise ParamError(name, f"{name} must be true or false, got {_echo(value)}", allowed=["true", "false"])
+        raise ParamError(name, f"{name} must be true or false, got {echo(value)}", allowed=["true", "false"])
     return None if value is None else value.lower() == "true"
 
 
@@ -212,7 +206,7 @@ def _codes(args: dict[str, list[str]], name: str, catalog: Catalog) -> tuple[tup
         return codes, ParamError(name, message, error="too_many_values")
     if unknown:
         hint = f" (see {CODE_LISTS[name]})" if name in CODE_LISTS else ""
-        message = f"unknown {name} {_echo(unknown[0])}{hint}"
+        message = f"unknown {name} {echo(unknown[0])}{hint}"
         return codes, ParamError(name, message, allowed=allowed, error="unknown_value")
     return codes, None
 
@@ -251,7 +245,7 @@ def parse_sort(value: str | None) -> tuple[tuple[str, bool], ...]:
         part = part.strip()
         column = part.lstrip("-+")
         if column not in SORTABLE:
-            raise ParamError("sort", f"cannot sort by {_echo(column)}", allowed=list(SORTABLE))
+            raise ParamError("sort", f"cannot sort by {echo(column)}", allowed=list(SORTABLE))
         keys.append((column, not part.startswith("-")))
     if len(keys) > MAX_SORT_KEYS or len({c for c, _ in keys}) != len(keys):
         raise ParamError("sort", f"sort takes at most {MAX_SORT_KEYS} different columns", allowed=list(SORTABLE))
@@ -263,7 +257,7 @@ def parse_query(args: dict[str, list[str]], catalog: Catalog, page_size_max: int
     check_names(args, OBSERVATION_PARAMS)
     fmt = (_single(args, "format") or "json").lower()
     if fmt not in FORMATS:
-        raise ParamError("format", f"unknown format {_echo(fmt)}", allowed=list(FORMATS))
+        raise ParamError("format", f"unknown format {echo(fmt)}", allowed=list(FORMATS))
     where, _ = parse_filter(args, catalog, strict=True)
     limit = _number(args, "limit", 1, page_size_max if fmt == "json" else OFFSET_MAX)
     offset = _number(args, "offset", 0, OFFSET_MAX) or 0

@@ -1,8 +1,4 @@
-"""Commitments: ratification status of the SDG 8.7 instruments per country, read by the registry's handlers.
-
-A handler (`format: commitments`, `handler: <name>`) is `handler(path, dataset, source, resolver, label)` →
-(commitments frame, problems); `commitment_observations` turns the rows into 1/0 flag observations.
-"""
+"""Commitments: ratification status of the SDG 8.7 instruments per country (registry `handler`s), and 1/0 flags."""
 
 from __future__ import annotations
 
@@ -15,7 +11,7 @@ import pandas as pd
 
 from etl import statement
 from etl.countries import Resolver
-from etl.problems import Problem
+from etl.problems import Problem, whole_number
 from etl.registry import Dataset, Source
 from warehouse.schema import COMMITMENTS, OBSERVATIONS
 
@@ -23,6 +19,7 @@ RATIFIED = ("ratified", "accession", "acceptance", "succession")
 STATUSES = (*RATIFIED, "signed", "not ratified")
 #: UN Treaty Collection markers after a date: "(a)" accession, "(A)" acceptance, "(d)" succession.
 _UN_MARKERS = {"a": "accession", "A": "acceptance", "d": "succession"}
+AGE_MESSAGE = "a minimum age is a whole number in digits 0-9 (or empty): correct the cell"
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
 
@@ -105,7 +102,8 @@ def ratifications(raw: pd.DataFrame, dataset: Dataset, source: Source, resolver:
         as_of = as_of_text.get(rec["as_of"], rec["as_of"])
         url = rec["source_url_or_repo"]
         origin = next((v for k, v in labels.items() if url.startswith(k)), url)
-        age = int(rec["minimum_age_specified"]) if rec["minimum_age_specified"].strip().isdigit() else None
+        where = Problem("commitments", AGE_MESSAGE, label, row=number, column="minimum_age_specified")
+        age = whole_number(rec["minimum_age_specified"], where, problems)
         candidate = (iso3, rec["instrument"], status, rec["date"].strip(), as_of, origin, age)
         groups.setdefault((iso3, rec["instrument"]), []).append(candidate)
     return _frame([_prefer(group, source.id) for group in groups.values()]), problems
@@ -205,16 +203,15 @@ def treaty_status_years(raw: pd.DataFrame, dataset: Dataset, source: Source, res
 
 
 def commitment_observations(commitments: pd.DataFrame, files: dict[str, str], flags: dict[str, str]) -> pd.DataFrame:
-    """Flag observations (1/0) in the status's as-of year; `files`: source id → raw file, `flags`: instrument → code."""
+    """Flag observations (1/0) in the status's `as_of_year`; `files`: source id → raw file, `flags`: instrument → code."""
     if commitments is None or commitments.empty:
         return pd.DataFrame(columns=OBSERVATIONS.names)
     frame = commitments[commitments["instrument"].isin(list(flags))].copy()
-    years = [as_of_year(a, d) for a, d in zip(frame["as_of"], frame["date"], strict=True)]
     obs = pd.DataFrame(
         {
             "indicator": frame["instrument"].map(flags),
             "iso3": frame["iso3"],
-            "year": pd.array(years, dtype="Int32"),
+            "year": frame["as_of_year"].astype("Int32"),
             "sex": "total",
             "age": None,
             "value": frame["ratified"].astype(float),

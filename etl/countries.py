@@ -1,10 +1,4 @@
-"""Country and region resolution: any publisher's way of writing an area → an ISO3 or a region code.
-
-Lookup order: the ISO3 / M49 codes of country-codes.csv, then the staff files (country_aliases.csv: an empty iso3
-drops a name on purpose; aggregates.csv: an empty code marks an aggregate without a code, dropped and listed),
-then country-codes' names, M49 region codes, and last country_converter (names only, never region → country).
-The staff files come before the name tables so that staff can override any match.
-"""
+"""Country and region resolution: any publisher's way of writing an area → an ISO3 or a region code."""
 
 from __future__ import annotations
 
@@ -64,13 +58,14 @@ def _m49_key(text: str) -> str | None:
 
 
 class Resolver:
-    """Resolve area names and codes; see the module docstring for the files and the order of lookups."""
+    """Resolve area names and codes: codes first, then the staff files (so staff can override any match), then names."""
 
     def __init__(
         self, codes: pd.DataFrame, aliases: pd.DataFrame, aggregates: pd.DataFrame, reference_dir: Path | None = None
     ):
         self.reference_dir = Path(reference_dir or "data/reference")  # named in messages: the files to edit
         self.codes = codes  # also the rows of the countries table (etl.country_attributes.country_codes)
+        self.aliases, self.aggregates = aliases, aggregates  # read once: etl.reference checks and tabulates them
         self._countries: dict[str, str] = {}  # ISO3 -> display name
         self._m49: dict[str, str] = {}
         self._names: dict[str, str] = {}
@@ -106,6 +101,8 @@ class Resolver:
 
     def resolve(self, text: str, kind: str = "auto") -> Area | None:
         """The area `text` names (an ISO3 / M49 code or a name, per `kind`), or None when unknown."""
+        # Codes of country-codes.csv, then the staff files (country_aliases.csv: an empty iso3 drops a name on purpose;
+        # aggregates.csv: an empty code is an aggregate without one), then names, M49 regions, last country_converter.
         raw = str(text if text is not None else "").strip()
         if not raw:
             return None
@@ -120,8 +117,7 @@ class Resolver:
         return self._by_name(raw)
 
     def locate(self, area: str, alt: str = "", area_type: str = "", kind: str = "auto") -> tuple:
-        """One row's area (else `alt`) → (code, status, name); status 0 found, 1 unknown, 2 aggregate (also an unknown
-        area of `area_type` aggregate), 3 dropped on purpose, 4 empty."""
+        """One row's area (else `alt`) → (code, status, name): 0 found, 1 unknown, 2 aggregate, 3 dropped, 4 empty."""
         area, alt = area.strip(), alt.strip()
         if not area and not alt:
             return None, 4, ""

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
 from etl.countries import COUNTRY_CODES, NAME_COLUMNS, Resolver, clean_unterm
-from etl.problems import Problem, SourceError
+from etl.problems import Problem, SourceError, whole_number
 from etl.registry import Dataset
 
 #: The staff-edited groupings and display names (data/reference/groupings.yaml).
 GROUPINGS = "groupings.yaml"
+M49_COLUMNS = ("M49", "Region Code", "Sub-region Code", "Intermediate Region Code")
 
 
 @dataclass
@@ -35,28 +36,24 @@ def groupings(reference_dir: Path) -> dict:
         raise SourceError([Problem("reference", f"cannot read the groupings: {exc}", str(path))]) from exc
 
 
-def m49_code(value: str | int | None) -> str | None:
-    """'202' → 'M49_202'; blank → None."""
-    text = str(value or "").strip()
-    return f"M49_{int(text):03d}" if text.isdigit() else None
-
-
 def country_codes(path: Path, dataset: Dataset, label: str, names: Resolver, groups: dict) -> Part:
     """datasets/country-codes: ISO codes, M49 codes and regions, name variants, LDC/LLDC/SIDS flags."""
     if Path(dataset.file) != COUNTRY_CODES:  # the file the resolver has read
         raise ValueError(f"the country_codes handler reads {COUNTRY_CODES.as_posix()}, not {dataset.file}")
     raw = names.codes[names.codes["ISO3166-1-Alpha-3"].str.fullmatch(r"[A-Z]{3}")]
-    rows, members, short_names = [], [], groups["short_names"]
-    for _, r in raw.iterrows():
+    rows, members, short_names, problems = [], [], groups["short_names"], []
+    for index, r in raw.iterrows():
         iso3 = r["ISO3166-1-Alpha-3"]
         variants = [_formal(r[c]) for c in NAME_COLUMNS]
-        codes = [m49_code(r[c]) for c in ("Region Code", "Sub-region Code", "Intermediate Region Code")]
+        where = Problem("reference", "an M49 code is digits 0-9 (or empty): correct the cell", label, int(index) + 2)
+        m49, *numbers = (whole_number(r[c], replace(where, column=c), problems) for c in M49_COLUMNS)
+        codes = [None if n is None else f"M49_{n:03d}" for n in numbers]
         members += [(code, iso3) for code in codes if code]
         rows.append(
             {
                 "iso3": iso3,
                 "iso2": r["ISO3166-1-Alpha-2"] or None,
-                "m49": int(r["M49"]) if r["M49"].isdigit() else None,
+                "m49": m49,
                 "name": short_names.get(iso3, r["official_name_en"]),
                 "official_name": _formal(r["UNTERM English Formal"]) or r["official_name_en"],
                 "variants": [v for v in variants if v],
@@ -70,13 +67,15 @@ def country_codes(path: Path, dataset: Dataset, label: str, names: Resolver, gro
         )
     for flag, code in (("ldc", "M49_199"), ("lldc", "M49_432"), ("sids", "M49_722")):
         members += [(code, row["iso3"]) for row in rows if row[flag]]
-    return Part(pd.DataFrame(rows), pd.DataFrame(members, columns=["code", "iso3"]))
+    return Part(pd.DataFrame(rows), pd.DataFrame(members, columns=["code", "iso3"]), problems)
 
 
 def income_groups(path: Path, dataset: Dataset, label: str, names: Resolver, groups: dict) -> Part:
     """World Bank CLASS.xlsx: income group and region per economy, and the members of every WB group."""
-    sheet = dataset.options.sheet or "List of economies"
-    economies = pd.read_excel(path, sheet_name=sheet, dtype=str).dropna(subset=["Code", "Income group"])
+    with pd.ExcelFile(path) as book:  # one read of the workbook for both sheets
+        economies = pd.read_excel(book, sheet_name=dataset.options.sheet or "List of economies", dtype=str)
+        listed = pd.read_excel(book, sheet_name=dataset.options.groups_sheet or "Groups", dtype=str)
+    economies = economies.dropna(subset=["Code", "Income group"])
     codes = groups["income_groups"]
     frame = pd.DataFrame(
         {
@@ -89,8 +88,7 @@ def income_groups(path: Path, dataset: Dataset, label: str, names: Resolver, gro
         Problem("reference", "income group not recognised", label, column="Income group", value=str(v))
         for v in economies.loc[frame["income_group"].isna(), "Income group"]
     ]
-    groups = pd.read_excel(path, sheet_name=dataset.options.groups_sheet or "Groups", dtype=str)
-    members = pd.DataFrame({"code": "WB_" + groups["GroupCode"].str.strip(), "iso3": groups["CountryCode"].str.strip()})
+    members = pd.DataFrame({"code": "WB_" + listed["GroupCode"].str.strip(), "iso3": listed["CountryCode"].str.strip()})
     members["code"] = members["code"].replace({"WB_WLD": "WLD"})
     return Part(frame, members.dropna(), problems)
 

@@ -8,19 +8,16 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from etl import db
 from etl.problems import Problem
+from etl.registry import StrictModel
 
 FILE = "headline.yaml"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Plausibility(_Model):
+class Plausibility(StrictModel):
     """Values more than `ratio` times the previous one of their series (or below 1/ratio) are flagged."""
 
     indicator: str
@@ -28,7 +25,7 @@ class Plausibility(_Model):
     why: str
 
 
-class Rules(_Model):
+class Rules(StrictModel):
     """The contents of headline.yaml: source preference per indicator, plausibility checks."""
 
     sources: dict[str, list[str]] = Field(default_factory=dict)

@@ -47,3 +47,13 @@ def of_source(problems: list[Problem], source_id: str, dataset: int | None = Non
 def errors(problems: list[Problem]) -> list[Problem]:
     """Only the problems that refuse a run."""
     return [p for p in problems if p.severity == "error"]
+
+
+def whole_number(text: object, where: Problem | None = None, problems: list[Problem] | None = None) -> int | None:
+    """ASCII digits → their number, else None; a non-blank non-number adds `where` (with the value) to `problems`."""
+    text = str(text).strip()
+    if text.isascii() and text.isdigit():  # str.isdigit() alone also passes '²', which int() refuses
+        return int(text)
+    if text and where is not None and problems is not None:
+        problems.append(replace(where, value=text))
+    return None

@@ -1,5 +1,6 @@
-"""The progress engine, pure: is each series moving fast enough to reach its SDG 8.7 target? (rules for readers:
-content/learn/measuring-progress.md)."""
+"""The progress engine, pure: is each series moving fast enough to reach its SDG 8.7 target?"""
+
+# The rules for readers: content/learn/measuring-progress.md (tests/test_progress_explainer.py keeps them in step).
 
 from __future__ import annotations
 
@@ -33,39 +34,6 @@ __all__ = ["STATUSES", "compute_progress", "assess", "classify", "years_left", "
 SERIES_KEY = ["indicator", "iso3", "sex", "age", "source", "comparability"]
 NUMBERS = ("year", "value", "lower", "upper", "precision")  # per series point
 
-_CHILD_LABOUR = (0.0, 2025)  # "by 2025 end child labour in all its forms" (A/RES/70/1, target 8.7)
-_SLAVERY = (0.0, 2030)  # "eradicate forced labour, end modern slavery and human trafficking" (2030 Agenda)
-#: Targets used when the indicators table gives none (only indicators that measure prevalence or numbers).
-SDG87_TARGETS: dict[str, tuple[float, int]] = {
-    **dict.fromkeys(
-        (
-            "child_labour_5_17",
-            "child_labour_econ",
-            "child_labour_number",
-            "hazardous_work_number",
-            "child_labour_rate",
-            "child_labour_ilostat",
-            "child_labour_sdg_b871",
-            "child_labour_sdg_0871",
-        ),  # fmt: skip
-        _CHILD_LABOUR,
-    ),
-    **dict.fromkeys(
-        (
-            "modern_slavery_prevalence_gsi2018",
-            "modern_slavery_number_gsi2018",
-            "modern_slavery_prevalence_gsi2023",
-            "modern_slavery_number_gsi2023",
-            "modern_slavery_number",
-            "modern_slavery_per_1000",
-            "forced_labour_number",
-            "forced_labour_per_1000",
-            "forced_marriage_number",
-            "forced_marriage_per_1000",
-        ),
-        _SLAVERY,
-    ),
-}
 #: Themes whose indicators get a progress row even without a target (status "not assessed").
 ASSESSED_THEMES = ("child-labour", "forced-labour", "trafficking")
 TOLERANCE = 1e-9  # relative: scaling a series never flips a status
@@ -206,13 +174,10 @@ def _method(series: Series, basis: str) -> str:
 
 
 def targets(indicators: pd.DataFrame) -> dict[str, Target]:
-    """The target of each indicator that gets progress rows (see ASSESSED_THEMES and SDG87_TARGETS)."""
+    """The target (target_value, target_year of indicators.yaml) of each indicator that gets progress rows."""
     found: dict[str, Target] = {}
     for row in indicators.to_dict("records"):
-        code = row["code"]
         value, year = _number(row.get("target_value")), _number(row.get("target_year"))
-        if value is None and code in SDG87_TARGETS:
-            value, year = SDG87_TARGETS[code]
         detected = row.get("nature") == "detected"
         if value is None and not detected and row.get("theme") not in ASSESSED_THEMES:
             continue
@@ -220,7 +185,7 @@ def targets(indicators: pd.DataFrame) -> dict[str, Target]:
             continue  # commitments (flags) have no trend; a target without a year cannot be assessed
         higher = _number(row.get("higher_is_better")) == 1.0  # missing means "lower is better": 8.7 ends things
         unit = row.get("unit") if isinstance(row.get("unit"), str) else ""
-        found[code] = Target(value, int(year) if year is not None else None, unit, detected, higher)
+        found[row["code"]] = Target(value, int(year) if year is not None else None, unit, detected, higher)
     return found
 
 

@@ -1,5 +1,4 @@
-"""Reference tables of a release: countries, regions and indicators, from the registry's `reference` datasets
-(readers in etl/country_attributes.py) and the staff-edited files of data/reference/."""
+"""Reference tables of a release (countries, regions, indicators): registry `reference` datasets and data/reference/."""
 
 from __future__ import annotations
 
@@ -10,14 +9,14 @@ from typing import Literal
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 import config
-from etl.countries import Resolver, read_reference_csv
+from etl.countries import Resolver
 from etl.country_attributes import HANDLERS, Part, groupings
 from etl.options import keyed
 from etl.problems import Problem, SourceError
-from etl.registry import UNITS, Dataset, Source
+from etl.registry import UNITS, Dataset, Source, StrictModel
 from warehouse.schema import COUNTRIES, INDICATORS, NATURES, REGIONS
 
 #: The staff-edited files inside the reference folder (DELTA87_REFERENCE_DIR).
@@ -41,7 +40,6 @@ class Reference:
     regions: pd.DataFrame
     indicators: pd.DataFrame
     problems: list[Problem]
-    memberships: pd.DataFrame
     names: Resolver
 
 
@@ -50,10 +48,9 @@ def load_reference(sources: list[Source], raw_dir: Path | None = None, reference
     settings = config.settings()
     raw_dir, reference_dir = Path(raw_dir or settings.raw_dir), Path(reference_dir or settings.reference_dir)
     paths = {key: reference_dir / name for key, name in REFERENCE_FILES.items()}
-    aliases, problems = read_aliases(paths["aliases"])
-    aggregates, more = read_aggregates(paths["aggregates"])
-    problems += more
     names, groups = Resolver.from_files(raw_dir, reference_dir), groupings(reference_dir)
+    problems = alias_problems(names.aliases, paths["aliases"])
+    problems += aggregate_problems(names.aggregates, paths["aggregates"])
     parts: list[Part] = []
     for source, dataset in _reference_datasets(sources):
         label = dataset.file
@@ -75,14 +72,13 @@ def load_reference(sources: list[Source], raw_dir: Path | None = None, reference
         message = "no country-code table was read: the registry needs a `reference` dataset with handler country_codes"
         raise SourceError(problems + [Problem("reference", message, str(raw_dir / "regions_country_codes"))])
     pathfinders, more = read_pathfinders(paths["pathfinders"])
-    countries = build_countries(parts, aliases, pathfinders, groups)
+    countries = build_countries(parts, names.aliases, pathfinders, groups)
     unknown = sorted(set(pathfinders) - set(countries["iso3"]))
     problems += more + [Problem("reference", "pathfinder iso3 is not a country", str(paths["pathfinders"]),
                                 column="iso3", value=code) for code in unknown]  # fmt: skip
-    memberships = _memberships(parts, countries)
-    regions = build_regions(aggregates, memberships, countries, groups)
+    regions = build_regions(names.aggregates, _memberships(parts, countries), countries, groups)
     indicators, more = load_indicators(paths["indicators"])
-    return Reference(countries, regions, indicators, problems + more, memberships, names)
+    return Reference(countries, regions, indicators, problems + more, names)
 
 
 def _reference_datasets(sources: list[Source]) -> list[tuple[Source, Dataset]]:
@@ -166,14 +162,12 @@ def build_regions(
     return frame[REGIONS.names]
 
 
-def read_aliases(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
-    """country_aliases.csv (alias, iso3, source, note); an empty iso3 means 'drop this name on purpose'."""
-    frame, problems = read_reference_csv(path, ["alias", "iso3", "source", "note"])
+def alias_problems(frame: pd.DataFrame, path: Path) -> list[Problem]:
+    """The bad cells of country_aliases.csv: an iso3 that is not 3 capitals, or a drop (empty iso3) without a note."""
     bad = frame.loc[(frame["iso3"] != "") & ~frame["iso3"].str.fullmatch(r"[A-Z]{3}"), "iso3"]
     silent = frame.loc[(frame["iso3"] == "") & (frame["note"] == ""), "alias"]
-    problems += _cell_problems(bad, path, "iso3", "iso3 must be 3 capital letters or empty")
-    problems += _cell_problems(silent, path, "note", "an alias without iso3 must say why in `note`")
-    return frame, problems
+    problems = _cell_problems(bad, path, "iso3", "iso3 must be 3 capital letters or empty")
+    return problems + _cell_problems(silent, path, "note", "an alias without iso3 must say why in `note`")
 
 
 def _cell_problems(cells: pd.Series, path: Path, column: str, message: str) -> list[Problem]:
@@ -181,11 +175,10 @@ def _cell_problems(cells: pd.Series, path: Path, column: str, message: str) -> l
     return [Problem("reference", message, str(path), row=int(i) + 2, column=column, value=v) for i, v in cells.items()]
 
 
-def read_aggregates(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
-    """aggregates.csv (alias, code, name, grouping): names and codes publishers use for regions and groups."""
-    frame, problems = read_reference_csv(path, ["alias", "code", "name", "grouping"])
+def aggregate_problems(frame: pd.DataFrame, path: Path) -> list[Problem]:
+    """The aliases of aggregates.csv that map to more than one code."""
     clash = frame.loc[frame.duplicated("alias", keep=False) & ~frame.duplicated(["alias", "code"], keep=False), "alias"]
-    return frame, problems + _cell_problems(clash, path, "alias", "alias maps to more than one code")
+    return _cell_problems(clash, path, "alias", "alias maps to more than one code")
 
 
 def read_pathfinders(path: Path) -> tuple[dict[str, str], list[Problem]]:
@@ -200,18 +193,14 @@ def read_pathfinders(path: Path) -> tuple[dict[str, str], list[Problem]]:
     return {e.iso3: e.status for e in entries}, []
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class _Pathfinder(_Model):
+class _Pathfinder(StrictModel):
     iso3: str
     name: str
     status: str
     source: str
 
 
-class IndicatorEntry(_Model):
+class IndicatorEntry(StrictModel):
     """One entry of indicators.yaml: every column of the indicators table that is not computed."""
 
     code: str = Field(pattern=r"^[a-z0-9_]+$")

@@ -27,11 +27,13 @@ Code = Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
 Sex = Literal[SEXES]  # type: ignore[valid-type]
 
 
-class _Model(BaseModel):
+class StrictModel(BaseModel):
+    """A model of a staff-edited YAML file: unknown keys are refused."""
+
     model_config = ConfigDict(extra="forbid")
 
 
-class RawFile(_Model):
+class RawFile(StrictModel):
     """A raw file of a source: its path under the raw-data folder and its expected sha256."""
 
     path: str
@@ -39,7 +41,7 @@ class RawFile(_Model):
     role: Literal["data", "metadata", "documentation", "original"] = "data"
 
 
-class ValueColumn(_Model):
+class ValueColumn(StrictModel):
     """In a `wide` or `excel` dataset: which indicator, sex and age one value column holds."""
 
     indicator: Code
@@ -50,7 +52,7 @@ class ValueColumn(_Model):
     note_column: str | None = None
 
 
-class Dataset(_Model):
+class Dataset(StrictModel):
     """How to read one table out of a raw file and map it onto observations."""
 
     file: str
@@ -121,7 +123,7 @@ class Dataset(_Model):
         return self
 
 
-class Source(_Model):
+class Source(StrictModel):
     """A publisher's product: provenance, licence, raw files and the datasets read from them."""
 
     id: str = Field(pattern=r"^[a-z0-9_]+$")

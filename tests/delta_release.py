@@ -15,6 +15,7 @@ from etl.progress import compute_progress
 from tests import factories
 
 REFERENCE_YEAR = 2026  # the synthetic release's build year is "now"; tests use fixed years relative to it
+CHILD_LABOUR, SLAVERY = {"target_value": 0.0, "target_year": 2025}, {"target_value": 0.0, "target_year": 2030}
 
 
 def _indicators() -> pd.DataFrame:
@@ -31,8 +32,16 @@ def _indicators() -> pd.DataFrame:
                 target_value=0.0,
                 target_year=2030,
             ),
-            ind("child_labour_number", "count", short="Child labour number (synthetic)"),
-            ind("modern_slavery_prevalence_gsi2018", "per-1000", "forced-labour", "modelled", "GSI 2018 (synthetic)"),
+            # the targets data/reference/indicators.yaml gives these indicators
+            ind("child_labour_number", "count", short="Child labour number (synthetic)", **CHILD_LABOUR),
+            ind(
+                "modern_slavery_prevalence_gsi2018",
+                "per-1000",
+                "forced-labour",
+                "modelled",
+                "GSI 2018 (synthetic)",
+                **SLAVERY,
+            ),  # fmt: skip
             ind("trafficking_victims_detected", "count", "trafficking", "detected", "Detected victims (synthetic)"),
             ind("ratified_c138", "flag", "commitments", "reported"),
             ind("population", "count", "context", "estimated"),

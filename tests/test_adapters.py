@@ -394,3 +394,9 @@ def test_excel_real_sowc_table_12(raw_dir):
     assert (albania.value, albania.note, albania._row) == ("3.3", "x,y", 10)
     assert raw.frame()["value"].ne("-").sum() == 96 + 5  # 96 countries (PROVENANCE.md) and 5 aggregates with a value
     assert set(raw.frame().loc[raw.frame()["area_type"] == "aggregate", "area"]) >= {"World", "Sub-Saharan Africa"}
+
+
+def test_excel_sheet_option_of_non_ascii_digits_is_a_sheet_name_not_found():
+    raw = read("sowc_style.xlsx", "excel", options={"sheet": "²"})  # '²'.isdigit() is True, int('²') fails
+    assert [(p.check, p.column, p.value) for p in raw.problems] == [("sheet", "options.sheet", "²")]
+    assert "the workbook has:" in raw.problems[0].message

@@ -229,6 +229,9 @@ def test_commitment_observations_are_flags_dated_by_as_of():
              "as_of": "not stated", "minimum_age": None, "source": "hti", "note": "no year anywhere"},
         ]
     )  # fmt: skip
+    commitments["as_of_year"] = [
+        as_of_year(a, d) for a, d in zip(commitments["as_of"], commitments["date"], strict=True)
+    ]
     flags = {"CRC_OPSC": "ratified_crc_opsc", "C029": "ratified_c029"}
     obs = commitment_observations(commitments, {"untc": "untc.csv", "hti": "hti.csv"}, flags)
     assert list(obs.columns) == OBSERVATIONS.names
@@ -253,3 +256,14 @@ def test_file_without_the_expected_columns_is_a_problem_not_a_crash(tmp_path, re
     frame, problems = treaty_collection(path, dataset, _source(), resolver, "untc.csv")
     assert frame.empty and list(frame.columns) == COMMITMENTS.names
     assert [(p.file, p.row, p.column) for p in problems] == [("untc.csv", 1, "Treaty Name")]
+
+
+def test_a_minimum_age_that_is_not_ascii_digits_is_a_problem_naming_the_cell(tmp_path, resolver):
+    rows = [["Aland", "AAA", "C138", "ratified", "2001-02-03", "²", HTI, HTI_AS_OF],  # '²'.isdigit() is True
+            ["Borduria", "BBB", "C138", "ratified", "2001-02-03", "14", HTI, HTI_AS_OF]]  # fmt: skip
+    frame, problems = _ratifications(tmp_path, rows, resolver)
+    assert [(p.file, p.row, p.column, p.value) for p in problems] == [
+        ("ratifications/ratifications.csv", 2, "minimum_age_specified", "²")
+    ]
+    assert "digits 0-9" in problems[0].message and "correct the cell" in problems[0].message
+    assert frame.loc[("BBB", "C138"), "minimum_age"] == 14

@@ -88,7 +88,8 @@ def test_a_series_break_is_never_bridged():
         ]
     )
     codes = ["child_labour_5_17", "modern_slavery_prevalence_gsi2018", "modern_slavery_prevalence_gsi2023"]
-    frame = pg.compute_progress(obs, pd.DataFrame([factories.indicator(c) for c in codes]), as_of=2020)
+    table = pd.DataFrame([factories.indicator(c, target_value=0.0, target_year=2030) for c in codes])
+    frame = pg.compute_progress(obs, table, as_of=2020)
     assert len(frame) == 6  # two editions, two age bands, two sources: six one-point series
     assert set(frame["status"]) == {pg.INSUFFICIENT}
     assert frame["observed_rate"].isna().all()
@@ -293,20 +294,18 @@ def test_detected_victims_and_indicators_without_a_target_are_not_assessed():
     assert run(points, theme="context", code="population").empty
 
 
-def test_the_2030_agenda_targets_apply_when_the_indicators_table_has_none():
+def test_targets_come_from_the_indicators_table():
     found = pg.targets(
         pd.DataFrame(
             [
-                factories.indicator("child_labour_5_17"),
-                factories.indicator("forced_labour_number", theme="forced-labour"),
+                factories.indicator("child_labour_5_17"),  # an assessed theme without a target: not assessed
                 factories.indicator("child_labour_econ", target_value=5.0, target_year=2030),
                 factories.indicator("ratified_c138", theme="commitments", nature="reported", unit="flag"),
             ]
         )
     )
-    assert (found["child_labour_5_17"].value, found["child_labour_5_17"].year) == (0.0, 2025)
-    assert (found["forced_labour_number"].value, found["forced_labour_number"].year) == (0.0, 2030)
-    assert (found["child_labour_econ"].value, found["child_labour_econ"].year) == (5.0, 2030)  # the table wins
+    assert (found["child_labour_5_17"].value, found["child_labour_5_17"].year) == (None, None)
+    assert (found["child_labour_econ"].value, found["child_labour_econ"].year) == (5.0, 2030)
     assert "ratified_c138" not in found
 
 

@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from etl.reference import load_indicators, load_reference, read_aggregates, read_aliases
+from etl.countries import AGGREGATE_COLUMNS, ALIAS_COLUMNS, read_reference_csv
+from etl.reference import aggregate_problems, alias_problems, load_indicators, load_reference
 from etl.registry import Dataset, Source
 from warehouse.schema import COUNTRIES, INDICATORS, REGIONS
 
@@ -245,7 +246,7 @@ def test_alias_file_problems_name_row_and_column(tmp_path):
     path = tmp_path / "country_aliases.csv"
     _write_csv(path, ["alias", "iso3", "source", "note"], [["Good", "AAA", "", ""], ["Bad", "aa1", "", ""],
                                                            ["Silent drop", "", "", ""]])  # fmt: skip
-    _, problems = read_aliases(path)
+    problems = alias_problems(read_reference_csv(path, ALIAS_COLUMNS)[0], path)
     assert [(p.row, p.column, p.value) for p in problems] == [(3, "iso3", "aa1"), (4, "note", "Silent drop")]
 
 
@@ -253,7 +254,7 @@ def test_aggregate_alias_mapped_to_two_codes_is_a_problem(tmp_path):
     path = tmp_path / "aggregates.csv"
     _write_csv(path, ["alias", "code", "name", "grouping"], [["Africa", "ILO_AFR", "Africa", "ilo"],
                                                              ["Africa", "M49_002", "Africa", "m49-region"]])  # fmt: skip
-    _, problems = read_aggregates(path)
+    problems = aggregate_problems(read_reference_csv(path, AGGREGATE_COLUMNS)[0], path)
     assert [(p.row, p.value) for p in problems] == [(2, "Africa"), (3, "Africa")]
 
 
@@ -269,3 +270,16 @@ def test_missing_column_and_unknown_pathfinder_are_problems(fixture_dirs):
     ]
     assert "Region" in result.problems[0].message
     assert result.countries["ilo_region"].isna().all()  # the other tables are still built
+
+
+def test_an_m49_cell_that_is_not_ascii_digits_is_a_problem_naming_the_cell(fixture_dirs):
+    raw, ref = fixture_dirs
+    rows = [row.copy() for row in CODES]
+    rows[1][2], rows[2][9] = "²", "1 4 3"  # str.isdigit() passes '²', which int() refuses
+    _write_csv(raw / "regions_country_codes" / "country-codes.csv", CODES_HEADER, rows)
+    result = load_reference(_sources(), raw, ref)
+    found = [(p.file, p.row, p.column, p.value) for p in result.problems]
+    assert found == [("regions_country_codes/country-codes.csv", 3, "M49", "²"),
+                     ("regions_country_codes/country-codes.csv", 4, "Sub-region Code", "1 4 3")]  # fmt: skip
+    assert all("digits 0-9" in p.message and "correct the cell" in p.message for p in result.problems)
+    assert set(result.countries["iso3"]) >= {"NGA", "SDN", "KAZ"}  # the other cells are still read

@@ -6,7 +6,7 @@ from collections.abc import Collection
 
 #: Longest text a code or free-text input may hold (longer ones are never produced by the pages).
 MAX_TEXT = 200
-#: Most values a multi-select input may hold.
+#: Most values a list input may hold: more countries than exist, so a longer list is a mistake or an abuse.
 MAX_VALUES = 300
 
 
@@ -27,7 +27,8 @@ class BadInput(Exception):
         return {"error": self.error, "parameter": self.parameter, "message": self.message, "allowed": self.allowed}
 
 
-def _echo(value) -> str:
+def echo(value) -> str:
+    """A value quoted back in a message, cut short: long input is not echoed in full."""
     text = repr(value)
     return text if len(text) <= 60 else text[:60] + "…"
 
@@ -37,7 +38,7 @@ def text(value, name: str, default: str | None = None) -> str | None:
     if value is None or value == "":
         return default
     if not isinstance(value, str) or len(value) > MAX_TEXT:
-        raise BadInput(name, f"{name} must be a text of at most {MAX_TEXT} characters, got {_echo(value)}")
+        raise BadInput(name, f"{name} must be a text of at most {MAX_TEXT} characters, got {echo(value)}")
     return value
 
 
@@ -45,7 +46,7 @@ def choice(value, name: str, allowed: Collection[str], default: str | None = Non
     """One of `allowed` (or `default` when the input is empty)."""
     value = text(value, name, default)
     if value is not None and value not in allowed:
-        raise BadInput(name, f"unknown {name} {_echo(value)}", sorted(allowed))
+        raise BadInput(name, f"unknown {name} {echo(value)}", sorted(allowed))
     return value
 
 
@@ -54,7 +55,7 @@ def choices(value, name: str, allowed: Collection[str] | None = None) -> tuple[s
     if value is None:
         return ()
     if not isinstance(value, list | tuple) or len(value) > MAX_VALUES:
-        raise BadInput(name, f"{name} must be a list of at most {MAX_VALUES} codes, got {_echo(value)}")
+        raise BadInput(name, f"{name} must be a list of at most {MAX_VALUES} codes, got {echo(value)}")
     return tuple(choice(item, name, allowed) if allowed is not None else text(item, name) or "" for item in value)
 
 
@@ -65,7 +66,7 @@ def whole_number(value, name: str, low: int, high: int, default: int | None = No
     if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value) <= 12:
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise BadInput(name, f"{name} must be a whole number from {low} to {high}, got {_echo(value)}")
+        raise BadInput(name, f"{name} must be a whole number from {low} to {high}, got {echo(value)}")
     return value
 
 
@@ -74,7 +75,7 @@ def mapping(value, name: str) -> dict:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise BadInput(name, f"{name} must be an object, got {_echo(value)}")
+        raise BadInput(name, f"{name} must be an object, got {echo(value)}")
     return value
 
 
@@ -83,7 +84,7 @@ def objects(value, name: str) -> list[dict]:
     if value is None:
         return []
     if not isinstance(value, list) or len(value) > MAX_VALUES or not all(isinstance(v, dict) for v in value):
-        raise BadInput(name, f"{name} must be a list of objects, got {_echo(value)}")
+        raise BadInput(name, f"{name} must be a list of objects, got {echo(value)}")
     return value
 
 

@@ -18,7 +18,7 @@ from etl.adapters.long import long_raw
 from etl.adapters.table import FileTable, RawTable, cells_from_frame
 from etl.adapters.wide import WIDE_DEFAULTS, wide_raw
 from etl.options import ExcelOptions
-from etl.problems import Problem
+from etl.problems import Problem, whole_number
 from etl.registry import Dataset
 
 
@@ -78,10 +78,8 @@ def _cells(path: str, mtime_ns: int, size: int, sheet) -> list[list[str]]:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         names = book.sheetnames
-        if sheet is None:
-            sheet = names[0]
-        elif isinstance(sheet, int) or str(sheet).isdigit():
-            sheet = names[int(sheet) - 1] if 0 < int(sheet) <= len(names) else str(sheet)
+        number = 1 if sheet is None else whole_number(sheet)  # a position (1 = the first sheet), else a name
+        sheet = names[number - 1] if number and number <= len(names) else str(sheet)
         if sheet not in names:
             raise _MissingSheet(sheet, names)
         with warnings.catch_warnings():
