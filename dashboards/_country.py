@@ -115,7 +115,7 @@ def government_response(country: Country):
             html.Div(
                 [
                     html.P(text, className="mb-0 mt-3", id="country-government-response"),
-                    c.source_note(row.to_frame().T, country.sources),
+                    c.source_note(row.to_frame().T, country.sources, page=country.page),
                 ]
             )
         )
