@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 import pandas as pd
 from dash import html
 from flask_babel import gettext as _
 
 from dataproduct import citation
-from dataproduct.downloads import with_params
 from warehouse import ReleaseError
 from warehouse.schema import redistributable
 from web import hosts, i18n
@@ -32,8 +30,6 @@ NATURE_WORDS = {
     "detected": N_("detected cases, not prevalence"),
     "reported": N_("status as reported"),
 }
-#: Pages that show a chosen release (`?release=`): their citation pins the one cited.
-PINNABLE = ("/data",)
 #: Surveys named in a line before the rest are left to the source page.
 MAX_SURVEYS = 2
 
@@ -144,12 +140,11 @@ def source_line(rows: pd.DataFrame, records: dict, extra: str = "", page: str = 
     return html.Div([line, note, cite], className="chart-source-block mb-1")
 
 
-def page_url(page: str, release_id: str) -> str:
+def page_url(page: str) -> str:
     """The absolute address of `page` (path and query, given by the caller: layouts and callbacks are cached)."""
     if not page:
         return ""
-    url = hosts.public_root() + i18n.href(page)
-    return with_params(url, release=release_id) if urlsplit(url).path in PINNABLE else url
+    return hosts.public_root() + i18n.href(page)
 
 
 def cite_block(records: list[dict], page: str = "") -> html.Details | str:
@@ -160,7 +155,7 @@ def cite_block(records: list[dict], page: str = "") -> html.Details | str:
 
     try:
         release = _data.release()
-        text = citation.citation_text(records, release.id, release.created, page_url(page, release.id))
+        text = citation.citation_text(records, release.id, release.created, page_url(page))
     except (ReleaseError, RuntimeError):  # no release (or no app): cite the sources alone
         text = "\n".join(citation.source_citation(r) for r in records)
     return html.Details(

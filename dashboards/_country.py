@@ -108,7 +108,9 @@ def government_response(country: Country):
         if row is None:
             continue
         if _coded.labels(meta):
-            blocks.append(_coded.rating_block(code, country.rows(code), meta, country.sources, f"country-{code}"))
+            blocks.append(
+                _coded.rating_block(code, country.rows(code), meta, country.sources, f"country-{code}", country.page)
+            )
             continue
         text = f"{meta.get('name', code)}: {c.value_text(row, row['unit'], meta.get('decimals'))} ({c.when(row)})."
         blocks.append(

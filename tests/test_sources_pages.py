@@ -133,26 +133,23 @@ def test_cite_this_chart_says_what_the_download_citation_file_says(explorer_rele
     assert explorer_release in text[1] and cited[1].startswith(text[1].rstrip("."))  # the file adds the query URL
 
 
-def test_cite_this_chart_names_the_page_with_its_query_and_pins_the_release_where_the_page_can(
-    explorer_release, app, monkeypatch
-):
+def test_cite_this_chart_names_the_page_with_the_query_that_shows_the_view(explorer_release, app, monkeypatch):
     from tests import explorer_data as xd  # noqa: PLC0415
 
     monkeypatch.setenv("DELTA87_PUBLIC_URL", "https://data.example.org")
     sources = {xd.OPEN: f.source(xd.OPEN)}
 
-    def platform_line(page: str) -> str:
-        # a callback's request: the page is the caller's to say, whatever URL the request itself has
-        with app.server.test_request_context("/_dash-update-component", method="POST"):
+    def platform_line(page: str, url: str = "/_dash-update-component") -> str:
+        # in a callback's request the page is the caller's to say, whatever URL the request itself has
+        with app.server.test_request_context(url, method="POST"):
             note = c.source_note(rows([{"year": 2010, "source": xd.OPEN}]), sources, page=page)
         return note.children[2].children[1].children.splitlines()[-1]
 
-    release = f"release {explorer_release} (created "
-    assert release in platform_line("/country/KEN")
+    assert f"release {explorer_release} (created " in platform_line("/country/KEN")
     assert platform_line("/country/KEN").endswith("): https://data.example.org/country/KEN")
     assert platform_line("/indicator/x?tab=chart").endswith(": https://data.example.org/indicator/x?tab=chart")
-    pinned = f": https://data.example.org/data?indicators=x&release={explorer_release}"
-    assert platform_line("/data?indicators=x").endswith(pinned)  # /data shows the release named in ?release=
+    french = platform_line("/indicator/x?tab=chart", "/indicator/x?lang=fr")
+    assert french.endswith(": https://data.example.org/indicator/x?tab=chart&lang=fr")  # the page as its reader sees it
     assert platform_line("").endswith(")."), "no page given: the release alone, as before"
 
 
