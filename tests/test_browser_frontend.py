@@ -7,8 +7,12 @@ Data: the real warehouse when the ETL works, else the SYNTHETIC release (the `co
 
 from __future__ import annotations
 
+import base64
+import io
 import json
+import unicodedata
 
+import pypdf
 import pytest
 
 from tests import test_browser_pages as browser_pages
@@ -105,6 +109,37 @@ def test_charts_below_the_fold_are_drawn_when_scrolled_to(dash_duo, countries, a
         )
     after = dash_duo.driver.execute_script(CHART_COUNTS)
     assert after == {"drawn": first["drawn"] + first["waiting"], "waiting": 0}
+    assert dash_duo.get_logs() == []
+
+
+#: The titles of the charts not drawn yet that the page's text does not already show.
+UNDRAWN_TITLES = """const shown = document.body.innerText.replace(/\\s+/g, ' ');
+return [...document.querySelectorAll('.lazy-graph')].filter(p => !p.querySelector('.main-svg'))
+  .map(p => (JSON.parse(p.getAttribute('data-graph')).props.figure.layout.title || {}).text || '')
+  .map(t => t.replace(/<[^>]+>/g, ' ').replace(/\\s+/g, ' ').trim()).filter(t => t && !shown.includes(t))"""
+
+
+def printed_text(dash_duo) -> str:
+    """The page printed to PDF by Chromium (which fires beforeprint and afterprint), as one line of text."""
+    pdf = base64.b64decode(dash_duo.driver.execute_cdp_cmd("Page.printToPDF", {})["data"])
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    return " ".join(unicodedata.normalize("NFKC", text).split())  # PDF text has ligatures and line breaks
+
+
+def test_printing_before_scrolling_prints_every_chart_or_its_table(dash_duo, countries, app):
+    rich, _ = countries
+    dash_duo.start_server(app)
+    dash_duo.driver.set_window_size(1366, 900)
+    visit(dash_duo, f"/country/{rich}", "#country-name")
+    wait_until(dash_duo, lambda d: d.execute_script(SETTLED), 30)
+    titles = dash_duo.driver.execute_script(UNDRAWN_TITLES)
+    opened = "return document.querySelectorAll('details[open]').length"
+    before = dash_duo.driver.execute_script(opened)
+    assert len(titles) >= 2  # charts below the fold, never scrolled to
+    printed = printed_text(dash_duo)
+    assert [t for t in titles if t not in printed] == []
+    assert dash_duo.driver.execute_script(opened) == before  # the tables opened for the print close after it
+    wait_until(dash_duo, lambda d: d.execute_script(CHART_COUNTS)["waiting"] == 0, 30)  # printing drew the rest
     assert dash_duo.get_logs() == []
 
 
