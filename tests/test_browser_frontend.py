@@ -1,6 +1,7 @@
 """Every page on a phone (390×844) in headless Chromium: no horizontal overflow, no serious or critical axe-core
 violations, charts drawn with the partial plotly.js bundle only; no horizontal overflow on a laptop (1366×900);
-the desktop search field; /coverage links.
+the desktop search field; /coverage links; printing before scrolling; chart titles that fit a 360 px phone in
+every language.
 
 Data: the real warehouse when the ETL works, else the SYNTHETIC release (the `countries` fixture).
 """
@@ -219,3 +220,46 @@ def test_charts_export_with_their_source_line_and_share_embed_code(dash_duo, cou
     )
     assert shown == 1
     assert dash_duo.get_logs() == []
+
+
+#: Plotly titles (chart, axes, legend) cut off by the edge of their chart: title text and how far it reaches past it.
+CLIPPED_TITLES = """return [...document.querySelectorAll('.js-plotly-plot')].flatMap(g => {
+  const box = g.getBoundingClientRect();
+  return [...g.querySelectorAll('.gtitle, .g-xtitle text, .g-ytitle text, .legendtitletext')].filter(t => {
+    const r = t.getBoundingClientRect();
+    return r.width && (r.left < box.left - 1 || r.right > box.right + 1);
+  }).map(t => t.textContent.slice(0, 60) + ' ' + Math.round(t.getBoundingClientRect().width) + '/' + Math.round(box.width));
+})"""
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_long_titles_wrap_on_a_small_phone_in_every_language(dash_duo, countries, app, lang):
+    # page titles, the country selector and chart titles (Plotly draws them on one line: assets/chart_titles.js)
+    rich, _ = countries
+    dash_duo.start_server(app)
+    dash_duo.driver.set_window_size(360, 740)
+    problems = {}
+    for path in [
+        f"/country/{rich}",
+        "/",
+        "/progress",
+        "/data",
+        "/sources",
+        "/coverage",
+        "/indicator/child_labour_5_17",
+    ]:
+        visit(dash_duo, f"{path}?lang={lang}", "#_pages_content > *")
+        wait_until(dash_duo, lambda d: d.execute_script(SETTLED), 30)
+        if dash_duo.driver.execute_script("return !!window.delta87Charts && !!document.querySelector('.lazy-graph')"):
+            browser_pages.graphs_drawn(dash_duo, 30)
+        found = {
+            "overflow": dash_duo.driver.execute_script(OVERFLOW) > 0 and dash_duo.driver.execute_script(WIDEST),
+            "clipped": dash_duo.driver.execute_script(CLIPPED_TITLES),
+        }
+        if any(found.values()):
+            problems[path] = {k: v for k, v in found.items() if v}
+    dash_duo.driver.set_window_size(1366, 900)  # the coverage matrix scrolls in its own box on a laptop too
+    visit(dash_duo, f"/coverage?lang={lang}", "#coverage-matrix .main-svg")
+    if dash_duo.driver.execute_script(OVERFLOW) > 0:
+        problems["/coverage at 1366 px"] = dash_duo.driver.execute_script(WIDEST)
+    assert problems == {}, json.dumps(problems, indent=1, ensure_ascii=False)
