@@ -41,8 +41,9 @@ ENVIRONMENT = {
     "DELTA87_CACHE_MAX_ENTRIES": "Entries the filesystem cache keeps before evicting the least recently used (default: 2000).",
     "DELTA87_HEADER_TIMEOUT": "Seconds a client has to send its request headers (default: 10).",
     "DELTA87_BODY_TIMEOUT": "Seconds a client may pause while sending a request body (default: 10).",
-    "DELTA87_RATE_CALLBACKS": "Dash callbacks per second per client address, bursts of 5x allowed (default: 20).",
+    "DELTA87_RATE_CALLBACKS": "Dash callbacks per second per client address, bursts of 5x allowed (default: 5).",
     "DELTA87_RATE_API": "API requests (downloads included) per second per client address, bursts of 5x allowed (default: 10).",
+    "DELTA87_RATE_PAGES": "Other requests (pages, scripts, files) per second per client address, bursts of 5x allowed (default: 20).",
     "DELTA87_CONNECTIONS_PER_CLIENT": "Requests in flight per client address (default: 32).",
 }
 
@@ -100,6 +101,7 @@ class Settings:
     body_timeout: int
     rate_callbacks: int
     rate_api: int
+    rate_pages: int
     connections_per_client: int
     plotly_bundle: str
 
@@ -132,8 +134,9 @@ def settings() -> Settings:
         cache_max_entries=max(10, _int("DELTA87_CACHE_MAX_ENTRIES", 2000)),
         header_timeout=max(1, _int("DELTA87_HEADER_TIMEOUT", 10)),
         body_timeout=max(1, _int("DELTA87_BODY_TIMEOUT", 10)),
-        rate_callbacks=max(1, _int("DELTA87_RATE_CALLBACKS", 20)),
+        rate_callbacks=max(1, _int("DELTA87_RATE_CALLBACKS", 5)),
         rate_api=max(1, _int("DELTA87_RATE_API", 10)),
+        rate_pages=max(1, _int("DELTA87_RATE_PAGES", 20)),
         connections_per_client=max(1, _int("DELTA87_CONNECTIONS_PER_CLIENT", 32)),
         plotly_bundle=os.environ.get("DELTA87_PLOTLY_BUNDLE", "partial").strip().lower(),  # or "full"
     )

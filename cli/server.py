@@ -44,8 +44,12 @@ def nginx_config(settings: config.Settings, run: Path, host: str, port: int, acc
         "app_timeout": int(settings.export_timeout) + APP_TIMEOUT_MARGIN,
         "rate_callbacks": settings.rate_callbacks,
         "burst_callbacks": 5 * settings.rate_callbacks,
+        "delay_callbacks": 5 * settings.rate_callbacks // 2,
         "rate_api": settings.rate_api,
         "burst_api": 5 * settings.rate_api,
+        "rate_pages": settings.rate_pages,
+        "burst_pages": 5 * settings.rate_pages,
+        "delay_pages": 5 * settings.rate_pages // 2,
         "connections_per_client": settings.connections_per_client,
         "security_headers": "\n".join(f'            add_header {k} "{v}" always;' for k, v in headers.items()),
     }

@@ -13,6 +13,7 @@ import pandas as pd
 from dash import html
 from flask_babel import gettext as _
 
+from dashboards import _phrases
 from dataproduct import citation
 from warehouse import ReleaseError
 from warehouse.schema import redistributable
@@ -119,7 +120,7 @@ def _parts(labels: list, shown: int, surveys: list[str], more_surveys: bool, rec
 def _years(rows: pd.DataFrame) -> str:
     """ "2016", "2000–2020", and the publisher's period of rows that have no year."""
     undated = rows.loc[rows["year"].isna(), "period"] if "period" in rows.columns else pd.Series(dtype=str)
-    periods = [str(p).replace("-", "–") for p in undated.dropna().unique() if str(p)]
+    periods = [_phrases.localized(str(p)).replace("-", "–") for p in undated.dropna().unique() if str(p)]
     years = sorted({int(y) for y in rows["year"].dropna()})
     if not years:
         return _("Period: %(value)s", value=periods[0]) if periods else _("Year not stated")

@@ -19,12 +19,11 @@ from flask_babel import gettext as _
 from dashboards import _components as c
 from dashboards import _data, _phrases
 from dashboards._pillars import Country, section_codes
+from dashboards._published import STATUS_WORDS
 from web.i18n import N_
 
 STALE_AFTER = 5
 #: C182 became universally ratified on 4 August 2020, after the dates of the ratification data (about 2013).
-#: The statuses the commitments table holds, marked for the catalogue (the data keep the English words).
-STATUS_WORDS = (N_("ratified"), N_("not ratified"), N_("accession"), N_("signed"), N_("acceptance"), N_("succession"))
 C182_UNIVERSAL = N_("every ILO member State has ratified it since 4 August 2020")
 
 
@@ -103,7 +102,7 @@ def statuses(country: Country, today: int | None = None) -> list[Status]:
         year = None if pd.isna(first.get("as_of_year")) else int(first["as_of_year"])
         stale = year is None or today - year > STALE_AFTER
         source = c.source_short(country.sources, first)
-        found.append(Status(*names, first["status"], first["date"] or "–", _phrases.localized(first["as_of"]) or "–", year, source,
+        found.append(Status(*names, first["status"], _phrases.localized(first["date"]) or "–", _phrases.localized(first["as_of"]) or "–", year, source,
                             stale))  # fmt: skip
     return found
 

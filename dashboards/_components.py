@@ -7,11 +7,12 @@ import math
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
+from dash.development.base_component import Component
 from flask_babel import gettext as _
 from plotly.io.json import to_json_plotly
 
 from content import ContentError
-from dashboards import _cite, _content
+from dashboards import _cite, _content, _phrases, _published
 from dashboards._words import word  # noqa: F401 - pages call it as c.word
 from web import i18n
 from web.i18n import N_
@@ -97,7 +98,7 @@ def when(row) -> str:
     year = row.get("year")
     if year is not None and not pd.isna(year):
         return str(int(year))
-    return _text(row.get("period")).replace("-", "–") or _("year not stated")
+    return _phrases.localized(_text(row.get("period"))).replace("-", "–") or _("year not stated")
 
 
 def sort_year(row) -> int:
@@ -137,9 +138,9 @@ def figure_text(row, meta: dict) -> str:
     return " · ".join(parts)
 
 
-def footnote(row) -> str:
-    """The publisher's footnotes and the platform's flags of a value ('' when none)."""
-    return _text(row.get("note"))
+def footnote(row):
+    """The publisher's footnotes and the platform's flags of a value ('' when none), in the page's language."""
+    return _published.footnote(_text(row.get("note")))
 
 
 def unit_label(unit: str | None) -> str:
@@ -188,7 +189,7 @@ def table(df: pd.DataFrame, columns: list[tuple[str, str]], caption: str, links:
         for key, _skip in columns:
             value = record.get(key)
             missing = value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
-            text = "–" if missing else str(value)  # plain strings serialise fastest
+            text = "–" if missing else value if isinstance(value, Component) else str(value)  # str serialises fastest
             cells.append(html.Td(html.A(text, href=links[key](record)) if key in links else text))
         body.append(html.Tr(cells))
     return html.Div(
@@ -266,13 +267,10 @@ def lazy_graph(graph: dcc.Graph) -> LazyGraph:
 def live_chart(
     graph_id: str, is_map: bool = False, figure=None, filled: tuple | None = None, lazy: bool = False
 ) -> html.Figure:
-    """A chart block whose figure, source note, summary and table are filled by a callback.
-
-    Outputs: (graph_id, "figure"), (graph_id + "-note", "children"), (graph_id + "-summary", "children"),
-    (graph_id + "-table", "children"). The graph exists from the first render, so inputs on it validate.
-    `filled` = (figure, summary, note, table) draws the first view with the page, without a callback's round trip;
-    `lazy` draws it only when scrolled near (a chart placed below the fold).
-    """
+    """A chart block that callbacks fill: outputs graph_id ("figure"), graph_id + "-note", "-summary", "-table"."""
+    # The graph exists from the first render, so inputs on it validate. `filled` = (figure, summary, note, table)
+    # draws the first view with the page (no callback round trip); a table may instead wait for its summary
+    # (graph_id + "-table-open", n_clicks) to be opened; `lazy` draws the graph only when scrolled near.
     config = MAP_CONFIG if is_map else GRAPH_CONFIG
     figure, summary, note, data_table = filled or (figure, None, None, None)
     graph = dcc.Graph(id=graph_id, figure=plain(figure) if figure is not None else {}, config=config)
@@ -290,7 +288,10 @@ def live_chart(
                 ]
             ),
             html.Details(
-                [html.Summary(_("Show the data as a table")), html.Div(data_table, id=f"{graph_id}-table")],
+                [
+                    html.Summary(_("Show the data as a table"), id=f"{graph_id}-table-open"),
+                    html.Div(data_table, id=f"{graph_id}-table"),
+                ],
                 className="small",
             ),
         ],

@@ -13,7 +13,7 @@ from dash import dcc
 from flask_babel import gettext as _
 
 from dashboards import _components as c
-from dashboards import _data
+from dashboards import _data, _phrases
 from dashboards._figures import FONT
 from warehouse import ObservationFilter, Release, get_warehouse
 from web.i18n import N_
@@ -155,7 +155,9 @@ def _when(year, period) -> str | None:
     if pd.notna(year):
         return str(int(year))
     return (
-        _("period %(replace)s", replace=str(period).replace("-", "–")) if isinstance(period, str) and period else None
+        _("period %(replace)s", replace=_phrases.localized(period).replace("-", "–"))
+        if isinstance(period, str) and period
+        else None
     )
 
 
@@ -224,8 +226,9 @@ def cells(release: Release) -> pd.DataFrame:
     """Latest-year cells of every SDG 8.7 indicator, for the whole release (cached per release)."""
     codes = tuple(coverage_codes(_data.indicators(release)))
     cols = ["indicator", "iso3", "year", "year_start", "period", "value", "nature", "preferred"]
-    obs = get_warehouse().observations(release, ObservationFilter(indicators=codes)) if codes else None
-    return latest_cells(obs[cols] if obs is not None else pd.DataFrame(columns=cols))
+    if not codes:
+        return latest_cells(pd.DataFrame(columns=cols))
+    return latest_cells(get_warehouse().observations(release, ObservationFilter(indicators=codes), columns=cols))
 
 
 def countries_in(release: Release, group: str | None, with_data: set[str] | frozenset = frozenset()) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from dash import dcc, html
 from flask_babel import gettext as _
 
 from dashboards import _components as c
-from dashboards import _data, _phrases, _progress, _reason, _series
+from dashboards import _data, _phrases, _progress, _published, _reason, _series
 from dashboards._fan import fan_figure
 from warehouse import ObservationFilter, Release, ReleaseError, get_warehouse
 from warehouse import progress_text as words
@@ -174,15 +174,11 @@ def delta_section(area_code: str, indicator: str | None = None, compact: bool = 
 def _title(row: dict, meta: dict, release: Release) -> html.P:
     sources = _data.sources(release)
     source = str(sources.loc[row["source"], "publisher"]) if row["source"] in sources.index else row["source"]
-    source = source.split(" (")[0].split(";")[0]  # the publisher's name, without qualifiers
     who = "" if row["sex"] == "total" else f", {c.word(row['sex'])}"
-    return html.P(
-        [
-            html.Strong(meta.get("name") or row["indicator"]),
-            _(" (ages %(age)s%(who)s) · %(source)s", age=row["age"], who=who, source=source),
-        ],
-        className="delta-series mb-1",
-    )
+    line = _(" (ages %(age)s%(who)s) · %(source)s", age=row["age"], who=who, source="{}")
+    before, _skip, after = line.partition("{}")  # the name may be a Span marked as English
+    name = html.Strong(meta.get("name") or row["indicator"])
+    return html.P([name, before, _published.publisher(source), after], className="delta-series mb-1")
 
 
 def _badge(row: dict, release: Release) -> html.P:

@@ -214,7 +214,7 @@ def content(release: Release, code: str, view: View):
 def map_view(release: Release, code: str, view: View) -> html.Figure:
     """The world map of the view (its table alternative is the Table tab, over the same query)."""
     sex, age = headline_view(release, code, view)
-    figure, summary, note, _skip = _views.map_block(release, code, view.year, "indicator-map", sex, age)
+    figure, summary, note = _views.map_block(release, code, view.year, "indicator-map", sex, age)
     return c.chart("indicator-map", figure, f"{summary} {_(TABLE_TAB)}", note, None, is_map=True)
 
 

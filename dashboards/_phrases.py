@@ -25,6 +25,10 @@ MESSAGES = (
     N_("not stated"),
     N_("%(date)s (compiled; status of mid %(year)s)"),
     N_("requested support (%(year)s)"),
+    # a value's `period` (data/registry period_text, etl/statement.py)
+    N_("most recent survey in %(first)s-%(last)s (survey year not published)"),
+    N_("outside %(first)s-%(last)s (survey year not published)"),
+    N_("ILAB report %(year)s; survey year not published"),
     # etl/progress.py and etl/pace.py: a progress row's `method` and `band_method`
     N_("compound annual rate, least-squares fit on log values (%(n)s points)"),
     N_("compound annual rate, two-point on log values (%(n)s points)"),

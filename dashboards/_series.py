@@ -12,6 +12,8 @@ from __future__ import annotations
 import pandas as pd
 from flask_babel import gettext as _
 
+from dashboards import _phrases
+
 #: The columns that together identify one comparable series of an area.
 SERIES_KEY = ["indicator", "sex", "age", "source", "comparability"]
 #: Preferred age band per indicator when several exist (the SDG definition first).
@@ -148,7 +150,7 @@ def gap_sentence(what: str, row: pd.Series | None, reference_year: int, where: s
     named = f" ({survey})" if survey else ""
     year = latest_year(row)
     if year is None:
-        period = str(row.get("period") or _("period not stated")).replace("-", "–")
+        period = _phrases.localized(str(row.get("period") or _("period not stated"))).replace("-", "–")
         return _(
             "Latest %(what)s: no survey year is published; the value refers to: %(period)s.", what=what, period=period
         )

@@ -54,36 +54,48 @@ def map_scale(meta: dict) -> str:
 
 @_data.memo
 def map_block(release: Release, code: str, year, graph_id: str, sex: str | None = None, age: str | None = None):
-    """(figure as a plain dict, summary, note, table) of a world choropleth for one indicator."""
+    """(figure as a plain dict, summary, note) of a world choropleth for one indicator."""
     meta = _data.indicator_meta(release, code) or {"name": code, "unit": ""}
     frame = map_frame(release, code, year, sex, age)
     unit = meta.get("unit") or (frame["unit"].iloc[0] if not frame.empty else "")
-    when = _("latest available (each country's own year or period)") if year in (None, "", "latest") else str(year)
-    title = f"{c.short_name(meta)}, {when}"
     higher_is_better = bool(meta.get("higher_is_better")) if pd.notna(meta.get("higher_is_better")) else False
-    scale = map_scale(meta)
-    figure = c.plain(_figures.map_figure(frame, title, c.unit_label(unit), reverse=higher_is_better, scale=scale))
+    title = map_title(meta, year)
+    figure = c.plain(
+        _figures.map_figure(frame, title, c.unit_label(unit), reverse=higher_is_better, scale=map_scale(meta))
+    )
     summary = _("%(count)s countries with data. ", count=len(frame)) + c.ranking_summary(
         frame, unit, meta.get("decimals"), "name", nature=meta.get("nature")
     )
     note = c.source_note(
         frame, _data.source_records(release), _("Select a country on the map or in the table to open its dashboard.")
     )
-    ranked = scale == "continuous"  # detected counts and yes/no flags are listed by name, never ranked
+    return figure, summary, note
+
+
+def map_title(meta: dict, year) -> str:
+    """The map's title: the indicator's short name and the year shown."""
+    when = _("latest available (each country's own year or period)") if year in (None, "", "latest") else str(year)
+    return f"{c.short_name(meta)}, {when}"
+
+
+def map_table(release: Release, code: str, year, sex: str | None = None, age: str | None = None) -> html.Div:
+    """The map's table alternative: each country's value, year, age band, survey and source, linked to its page."""
+    meta = _data.indicator_meta(release, code) or {"name": code, "unit": ""}
+    frame = map_frame(release, code, year, sex, age)
+    ranked = map_scale(meta) == "continuous"  # detected counts and yes/no flags are listed by name, never ranked
     shown = frame.sort_values("value" if ranked else "name", ascending=not ranked, kind="stable")
     shown = shown.assign(
         shown=[_coded.label_text(r, meta) for _skip, r in shown.iterrows()],
         band=[c.age_text(r, meta.get("standard_age")) for _skip, r in shown.iterrows()],
         survey=[c.survey_text(r) or "–" for _skip, r in shown.iterrows()],
     )
-    table = c.table(
+    return c.table(
         shown,
         [("name", _('Country')), ("shown", _('Value')), ("when", _('Year or period')), ("band", _('Age')), ("survey", _('Survey')),
          ("source", _('Source'))],
-        title,
+        map_title(meta, year),
         {"name": lambda r: f"/country/{r['iso3']}"},
     )  # fmt: skip
-    return figure, summary, note, table
 
 
 def map_indicator_options(release: Release, minimum: int = 10) -> list[dict]:

@@ -12,7 +12,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 from flask_babel import gettext as _
 
-from dashboards import _commitments, _country, _data, _delta, _pillars, _series
+from dashboards import _commitments, _country, _data, _delta, _pillars, _published, _series
 from dashboards import _components as c
 from warehouse import ReleaseError
 from warehouse.schema import redistributable
@@ -33,7 +33,9 @@ def short(text: str, limit: int = 70, cuts: tuple[str, ...] = (" (", ";", " - ")
 def publisher(country: _pillars.Country, source_id: str) -> str:
     """A source's publisher, shortened (e.g. 'United Nations Statistics Division')."""
     record = _data.sources(country.release)
-    return short(record.loc[source_id, "publisher"], 60) if source_id in record.index else source_id
+    if source_id not in record.index:
+        return source_id
+    return short(_published.publisher(record.loc[source_id, "publisher"], marked=False), 60)
 
 
 def title(iso3: str | None = None, **_skip) -> str:
@@ -152,7 +154,9 @@ def _latest_line(country: _pillars.Country, code: str) -> html.Li:
             html.Strong(c.value_text(row, row["unit"], meta.get("decimals"))),
             f" {meta.get('short_name') or meta.get('name') or code}",
             html.Span(f" ({'; '.join(d for d in details if d)})", className="text-body-secondary"),
-            html.Span(_(" Note: %(note)s", note=note), className="text-body-secondary") if note else None,
+            html.Span([_(" Note: %(note)s", note="{}").partition("{}")[0], note], className="text-body-secondary")
+            if note
+            else None,
         ]
     )
 

@@ -12,21 +12,22 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 import yaml
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from dataproduct import citation, readme
 from dataproduct.params import Catalog, Query
 from warehouse import Release, Warehouse
 from warehouse.schema import DOWNLOAD
+
+if TYPE_CHECKING:  # imported where used: otherwise every web worker would hold them for the few that export
+    import pyarrow.parquet as pq
+    from openpyxl import Workbook
 
 SOURCE_COLUMNS = ["id", "publisher", "title", "edition", "url", "licence", "redistribution", "retrieved", "citation"]
 INDICATOR_COLUMNS = ["code", "name", "unit", "sdg_indicator", "definition", "caveats", "sources"]
@@ -180,6 +181,8 @@ def records(frame: pd.DataFrame) -> list[dict]:
 
 def parquet_writer(sink, metadata: dict) -> pq.ParquetWriter:
     """A Parquet writer whose file carries the slice metadata (release, query URL, exclusions)."""
+    import pyarrow.parquet as pq  # noqa: PLC0415 - see TYPE_CHECKING above
+
     schema = DOWNLOAD.with_metadata({"delta87": json.dumps(metadata, default=str)})
     return pq.ParquetWriter(sink, schema, compression="zstd")
 
@@ -191,23 +194,25 @@ def write_parquet(batches: Iterator[pa.RecordBatch], sink, metadata: dict) -> No
             writer.write_batch(batch)
 
 
-def _cell(sheet, value):
-    """A write-only cell that is never a formula and holds no character XML forbids."""
-    if isinstance(value, float) and value != value:  # NaN
-        value = None
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # text from sources or URLs must not run as a formula
-    return cell
-
-
 def _sheet(workbook: Workbook, title: str, header: list[str], rows) -> None:
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415 - see TYPE_CHECKING above
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # noqa: PLC0415
+
+    def cell(value):
+        """A write-only cell that is never a formula and holds no character XML forbids."""
+        if isinstance(value, float) and value != value:  # NaN
+            value = None
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        made = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str) and value.startswith("="):
+            made.data_type = "s"  # text from sources or URLs must not run as a formula
+        return made
+
     sheet = workbook.create_sheet(title)
-    sheet.append([_cell(sheet, h) for h in header])
+    sheet.append([cell(h) for h in header])
     for row in rows:
-        sheet.append([_cell(sheet, v) for v in row])
+        sheet.append([cell(v) for v in row])
 
 
 def check_excel_rows(piece: Slice, max_rows: int) -> None:
@@ -222,6 +227,8 @@ def check_excel_rows(piece: Slice, max_rows: int) -> None:
 def xlsx_file(piece: Slice, max_rows: int) -> tempfile.SpooledTemporaryFile:
     """A workbook (data, metadata with release, query URL and licence note, dictionary, sources, indicators)."""
     # Write-only mode keeps memory flat but saves only a whole workbook: `max_rows` bounds the CPU time it takes.
+    from openpyxl import Workbook  # noqa: PLC0415 - see TYPE_CHECKING above
+
     check_excel_rows(piece, max_rows)
     workbook = Workbook(write_only=True)
     data_rows = (row for batch in piece.batches() for row in zip(*batch.to_pydict().values(), strict=True))

@@ -66,12 +66,12 @@ def read_dataset(
     raw = formats.read(con, Path(path), dataset, label)
     rows_in = raw.count()
     result = harmonise(raw, dataset, (entry.source, entry.edition), resolver, label, default_indicator)
-    problems = raw.problems + result.problems
+    problems, used = raw.problems + result.problems, []
     if result.name:
         problems += checks.check_duplicates(con, result.name, label, raw.source_columns.get("value", "value"))
         used = con.execute(f"SELECT DISTINCT indicator, unit FROM {result.name} ORDER BY ALL").fetchall()
         problems += checks.check_units(used, entry.units, label, entry.indicators, entry.strict)
-    if not errors(problems) and not result.count():
+    if not errors(problems) and not used:  # every row has an (indicator, unit) pair: none means no rows
         problems += checks.check_no_rows(rows_in, result.dropped, label)
     result.problems, result.rows_in = of_source(problems, entry.source, entry.number), rows_in
     return result
@@ -162,10 +162,10 @@ def _observations(con, dataset: Dataset, raw_dir: Path, resolver, stat: SourceSt
     try:
         if read.name:
             read.con.execute(f"INSERT INTO observations SELECT {', '.join(OBSERVATIONS.names)} FROM {read.name}")
-        stat.rows_in += read.rows_in
-        stat.rows_out += read.count()
-        stat.dropped.update(read.dropped)
         stat.datasets.append(summary(read, entry.number, dataset))
+        stat.rows_in += read.rows_in
+        stat.rows_out += stat.datasets[-1]["rows_out"]
+        stat.dropped.update(read.dropped)
         return read.problems
     finally:
         read.close()

@@ -41,9 +41,6 @@ class Harmonised:
     dropped: Counter = field(default_factory=Counter)
     rows_in: int = 0
 
-    def count(self) -> int:
-        return self.con.execute(f"SELECT count(*) FROM {OBS}").fetchall()[0][0] if self.name else 0
-
     def frame(self) -> pd.DataFrame:
         """The observations in file order, as a pandas frame with exactly the OBSERVATIONS columns."""
         if not self.name:

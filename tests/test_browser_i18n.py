@@ -31,8 +31,8 @@ PAGES = (
 )
 #: What the reader sees: the page's text, and the text drawn inside charts (titles, axes, legends); the cells of the
 #: data explorer's preview (headed by the download's field names) and the parts marked `lang="en"` (sources' own names and titles) are the publishers'
-#: words, not interface text.
-SEEN = """const cells = [...document.querySelectorAll('#data-table td, #data-table th, [lang="en"]:not(html)')].map(e => e.innerText);
+#: words, not interface text (the longest first: a short cell may be part of a longer one).
+SEEN = """const cells = [...document.querySelectorAll('#data-table td, #data-table th, [lang="en"]:not(html)')].map(e => e.innerText).sort((a, b) => b.length - a.length);
 return cells.reduce((text, cell) => cell ? text.split(cell).join(" ") : text, document.body.innerText) + "\\n" + [...document.querySelectorAll(
   '.js-plotly-plot .gtitle, .js-plotly-plot .xtitle, .js-plotly-plot .ytitle, .js-plotly-plot .legendtext')]
   .map(e => e.textContent).join("\\n");"""
@@ -59,14 +59,8 @@ def english_messages(lang: str) -> tuple[list[str], set[str]]:
     return phrases, words
 
 
-#: English the ETL writes into the data (a period the publisher did not date), shown as the data say it.
-DATA_PHRASES = ("survey year not published",)
-
-
 def english_in(seen: str, lang: str) -> list[str]:
     phrases, words = english_messages(lang)
-    for phrase in DATA_PHRASES:
-        seen = seen.replace(phrase, " ")
     lines = {line.strip() for line in seen.splitlines()}
     found = {p for p in phrases if p in seen} | (words & lines)
     return sorted(f"{p} [in: …{seen[max(0, seen.find(p) - 60) : seen.find(p) + 60]}…]" for p in found)

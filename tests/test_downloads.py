@@ -52,6 +52,15 @@ def test_csv_is_written_batch_by_batch(explorer_release, warehouse_root):
     assert len(read_csv(b"".join(chunks))) == warehouse.count_observations(warehouse.releases.current())
 
 
+def test_observations_can_be_read_as_a_few_columns(explorer_release, warehouse_root):
+    warehouse = Warehouse(warehouse_root)
+    release = warehouse.releases.current()
+    few = warehouse.observations(release, columns=("indicator", "iso3", "value"))
+    pd.testing.assert_frame_equal(few, warehouse.observations(release)[["indicator", "iso3", "value"]])
+    with pytest.raises(ValueError, match="unknown observations column"):
+        warehouse.observations(release, columns=("value FROM x; --",))
+
+
 def test_abandoned_csv_stream_releases_the_warehouse(client):
     response = client.get("/api/v1/observations?format=csv")
     next(response.response)  # read the first chunk, then hang up

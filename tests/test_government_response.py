@@ -59,5 +59,5 @@ def test_coded_indicators_are_mapped_as_presence_and_never_ranked(real_warehouse
     for code in ("tip_tier", "legal_slavery_status"):
         meta = real_warehouse.indicators(real_release).set_index("code").loc[code].to_dict()
         assert _views.map_scale(meta) == "presence"
-        _figure, summary, _note, _table = _views.map_block(real_release, code, None, f"t-{code}")
+        _figure, summary, _note = _views.map_block(real_release, code, None, f"t-{code}")
         assert "Highest" not in summary and "lowest" not in summary

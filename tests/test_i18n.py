@@ -4,6 +4,7 @@ where a translation is missing."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from datetime import date
@@ -23,14 +24,24 @@ BABEL_CFG = (ROOT / "babel.cfg").read_text(encoding="utf-8")
 PLACEHOLDER = re.compile(r"%\([a-z_0-9]+\)s")
 
 
-def code_messages() -> set[str]:
+@functools.cache
+def code_messages() -> frozenset[str]:
     """Every message the code marks for translation now (the same extraction as `make messages`)."""
     method_map = [
         (line[len("[python: ") : -1], "python") for line in BABEL_CFG.splitlines() if line.startswith("[python: ")
     ]
     keywords = {"_": None, "gettext": None, "N_": None, "lazy_gettext": None}
     found = extract_from_dir(str(ROOT), method_map, keywords=keywords)
-    return {message for _file, _line, message, _comments, _context in found if isinstance(message, str) and message}
+    return frozenset(m for _file, _line, m, _comments, _context in found if isinstance(m, str) and m)
+
+
+def test_the_template_holds_exactly_the_messages_of_the_code():
+    with (ROOT / "translations" / "messages.pot").open("rb") as handle:
+        template = {m.id for m in read_po(handle) if m.id}
+    new, gone = sorted(code_messages() - template), sorted(template - code_messages())
+    assert not new and not gone, (
+        f"messages.pot is stale (run `make messages`): new {new[:5]}, no longer used {gone[:5]}"
+    )
 
 
 @pytest.mark.parametrize("lang", ["fr", "es"])

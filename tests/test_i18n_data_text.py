@@ -9,7 +9,7 @@ import re
 import flask
 import pytest
 
-from tests.conftest import find, texts
+from tests.conftest import components, find, texts
 from web import i18n
 
 #: Phrases of the English progress reasons (warehouse/progress_text.py) that no French or Spanish page may show.
@@ -155,3 +155,79 @@ def test_every_as_of_pathfinder_status_and_pace_method_of_the_release_has_a_know
     assert "no indicado; última fecha del archivo: 17 de octubre de 2013" in shown
     assert "solicitó apoyo (2018)" in shown
     assert not re.search(r"latest date in file|report year|requested support|status Yes/No", shown)
+
+
+@pytest.mark.parametrize(
+    ("lang", "note", "expected"),
+    [
+        (
+            "fr",
+            "ratified 2002-09-13; UN Treaty Collection: ratified on 2002-09-13; signed 2002-04-22",
+            "ratifié le 13 septembre 2002 ; Collection des traités des Nations Unies : ratifié le 13 septembre 2002"
+            " ; signé le 22 avril 2002",
+        ),
+        (
+            "es",
+            "not ratified; status from HTI (R. Frank) (as of: not stated; latest date in file 2013-10-17); HTI cell"
+            " blank: not ratified by about 2013, or a gap in HTI; check NORMLEX before relying on it",
+            "no ratificado; situación según HTI (R. Frank) (a la fecha: no indicado; última fecha del archivo: 17 de"
+            " octubre de 2013); celda HTI vacía: no ratificado hacia 2013, o un vacío en HTI; verificar en NORMLEX"
+            " antes de basarse en ello",
+        ),
+        ("fr", "<5: suppressed small value", "<5 : petite valeur masquée"),
+        ("en", "<5: suppressed small value", "<5: suppressed small value"),
+    ],
+)
+def test_our_own_note_wording_is_worded_in_the_readers_language(app, lang, note, expected):
+    from dashboards import _published  # noqa: PLC0415
+
+    with app.server.test_request_context(f"/?lang={lang}"):
+        assert _published.footnote(note) == expected
+
+
+def test_publishers_footnotes_are_shown_as_published_marked_english(app):
+    from dashboards import _published  # noqa: PLC0415
+
+    note = "Births registered; flagged by Delta 8.7: 0.4 times the value of 2015 (54,850); implausible, check with"
+    with app.server.test_request_context("/?lang=es"):
+        shown = _published.footnote(note + " the publisher before use")
+        names = [_published.publisher(n) for n in ("International Labour Organization (ILOSTAT)", "Gapminder")]
+    english = [s for s in shown.children if getattr(s, "lang", None) == "en"]
+    assert [s.children for s in english] == ["Births registered"]
+    assert "señalado por Delta 8.7: 0,4 veces el valor de 2015 (54.850); inverosímil" in texts(shown)
+    assert texts(shown).endswith("(en inglés, tal como se publicó)")
+    assert names[0] == "Organización Internacional del Trabajo"
+    assert (names[1].children, names[1].lang) == ("Gapminder", "en")
+
+
+#: The ETL's own note wording (etl/adapters/cells.py, etl/commitments.py, etl/headline.py).
+OURS = re.compile(
+    r"flagged by Delta 8.7|suppressed small value|censored value|status from|Treaty Collection|ILAB report"
+)
+
+
+@pytest.mark.realdata
+def test_every_note_period_and_publisher_we_word_in_the_release_has_a_known_form(real_warehouse, real_release, app):
+    from dashboards import _phrases, _published  # noqa: PLC0415
+
+    notes = real_warehouse.query(real_release, "SELECT DISTINCT note, unit FROM {observations}").dropna()
+    periods = real_warehouse.query(real_release, "SELECT DISTINCT period FROM {observations}")["period"].dropna()
+    sources = real_warehouse.sources(real_release).set_index("id")["publisher"]
+    with app.server.test_request_context("/?lang=fr"):
+        shown = {n: _published.footnote(n) for n in notes["note"]}
+        names = [_published.publisher(sources[s]) for s in real_warehouse.progress(real_release)["source"].unique()]
+    kept = [s.children for f in shown.values() if not isinstance(f, str) for s in f.children if hasattr(s, "lang")]
+    assert len(kept) > 50 and [k for k in kept if OURS.search(k)] == []
+    assert [n for n in notes.loc[notes["unit"] == "flag", "note"] if not isinstance(shown[n], str)] == []
+    assert [p for p in periods if not _phrases.known(p)] == []
+    assert [n for n in names if not isinstance(n, str)] == []
+
+
+@pytest.mark.realdata
+def test_a_french_country_page_shows_the_publishers_footnote_as_published_marked_english(real_warehouse, app):
+    page = importlib.import_module("dashboards.country")
+    with app.server.test_request_context("/country/EGY?lang=fr"):
+        tree = page.layout(iso3="EGY")
+    marked = [t for t in components(tree) if getattr(t, "lang", None) == "en" and "North Sinai" in str(t.children)]
+    assert marked and all(str(t.children).startswith("North Sinai was excluded from the survey") for t in marked)
+    assert "(en anglais, tel que publié)" in texts(tree)

@@ -195,7 +195,7 @@ def test_map_callback_draws_the_chosen_year_and_the_latest_values(app):
     from dashboards import home  # noqa: PLC0415 - registered by create_app
 
     with app.server.test_request_context("/"):
-        figure, _note, summary, _table, search, _live = home.update_home_map("child_labour_5_17", "2018")
+        figure, _note, summary, search, _live = home.update_home_map("child_labour_5_17", "2018")
         figure = go.Figure(figure)
         values = dict(zip(figure.data[0].locations, figure.data[0].z, strict=True))
         assert values == {"BRA": 5.0, "ETH": 41.0, "IND": 6.0, "TZA": 25.0, "UGA": 18.0}
@@ -206,6 +206,18 @@ def test_map_callback_draws_the_chosen_year_and_the_latest_values(app):
         assert dict(zip(latest.data[0].locations, latest.data[0].z, strict=True))["KEN"] == 22.4
         assert home.update_home_nav({"points": [{"location": "KEN"}]}) == "/country/KEN"
         assert home.update_home_nav(None) is dash.no_update
+
+
+def test_overview_map_table_is_sent_when_the_reader_opens_it(app):
+    from dashboards import home  # noqa: PLC0415 - registered by create_app
+
+    tree = render(app, "home", indicator="child_labour_5_17", year="2018")
+    assert texts(find(tree, "home-map-table-open")) == "Show the data as a table"  # a <summary>: keyboard-reachable
+    assert texts(find(tree, "home-map-table")) == ""  # the page itself does not carry the table's rows
+    with app.server.test_request_context("/"):
+        assert home.update_home_map_table(None, "child_labour_5_17", "2018") is dash.no_update  # still closed
+        table = texts(home.update_home_map_table(1, "child_labour_5_17", "2018"))
+    assert "Ethiopia 41%" in table and "Brazil 5%" in table  # each country with its value, as on the map
 
 
 def test_indicator_callback_compares_chosen_countries_and_keeps_the_view_in_the_query(app):

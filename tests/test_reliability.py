@@ -57,6 +57,7 @@ def serve_env(tmp_path: Path, cache_url: str = "") -> dict[str, str]:
         # these users are robots without think time: the per-client rate limits are not what is tested here
         "DELTA87_RATE_CALLBACKS": "1000",
         "DELTA87_RATE_API": "1000",
+        "DELTA87_RATE_PAGES": "1000",
     }
 
 

@@ -1,8 +1,9 @@
 """`delta87 serve` under slow clients, heavy downloads and floods, on loopback (issue 18, "Why" 1, 4 and 9).
 
-One real server (nginx in front of 2 gunicorn workers) with short timeouts and a low callback rate so that
-each limit shows within seconds: 50 slowloris and 20 slow-body connections, then 8 clients asking for Excel
-workbooks over and over, while /healthz is timed; then nginx's own answers (sizes, methods, rates).
+One real server (nginx in front of 2 gunicorn workers) with short timeouts and a low API rate so that each
+limit shows within seconds: 50 slowloris and 20 slow-body connections, then 8 clients asking for Excel
+workbooks over and over, while /healthz is timed; then nginx's own answers (sizes, methods, rates; a second
+server with low page and callback rates).
 """
 
 from __future__ import annotations
@@ -43,7 +44,6 @@ def server(tmp_path_factory):
         "DELTA87_CACHE_URL": "",
         "DELTA87_HEADER_TIMEOUT": str(HEADER_TIMEOUT),
         "DELTA87_BODY_TIMEOUT": str(HEADER_TIMEOUT),
-        "DELTA87_RATE_CALLBACKS": "2",
         "DELTA87_RATE_API": "3",
         "DELTA87_CONNECTIONS_PER_CLIENT": str(PER_CLIENT),
         "DELTA87_EXPORT_SLOTS": "2",
@@ -151,7 +151,7 @@ def test_a_body_that_stops_arriving_is_dropped_after_the_body_timeout(server):
 
 
 def test_requests_in_flight_per_client_address_are_limited(server):
-    # to a page address: no request rate applies there, so only the limit of requests in flight can refuse
+    # to a page address: its rate's burst lets 50 through at once, so only the limit of requests in flight can refuse
     socks = [_slow_body("127.0.4.2", server.port, "/") for _ in range(PER_CLIENT + 4)]
     try:
         time.sleep(1.0)
@@ -241,27 +241,52 @@ def test_the_proxys_own_answers_carry_the_security_headers(server, request_bytes
         assert headers["allow"] == "GET, HEAD, OPTIONS"
 
 
-def test_callbacks_are_rate_limited_per_client_address(server):
-    specs = json.loads(get(server.port, "/_dash-dependencies")[2])
-    body = json.dumps(warm.router_body(next(s for s in specs if warm.ROUTER in s["output"]), "/"))
+@pytest.fixture(scope="module")
+def strict(server):
+    """A second server whose pages and callbacks are limited to 2/s per address (bursts of 10, 5 at once)."""
+    with Gunicorn({**server.env, "DELTA87_RATE_PAGES": "2", "DELTA87_RATE_CALLBACKS": "2"}, workers=1) as running:
+        yield running
 
-    def post(address: str) -> tuple[int, str | None]:
-        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30, source_address=(address, 0))
-        try:
-            conn.request("POST", "/_dash-update-component", body, {"Content-Type": "application/json"})
-            response = conn.getresponse()
-            response.read()
-            return response.status, response.getheader("Retry-After")
-        finally:
-            conn.close()
 
-    flood = [post("127.0.3.1") for _ in range(30)]  # rate 2/s, bursts of 10
-    assert [s for s, _ in flood[:10]] == [200] * 10
-    limited = [r for r in flood if r[0] == 429]
-    assert len(limited) >= 15 and all(retry == "1" for _, retry in limited)
-    assert post("127.0.3.2")[0] == 200, "another client address is not held back"
-    time.sleep(1.2)
-    assert post("127.0.3.1")[0] == 200, "the flooding address gets through again at the sustained rate"
+def _send(port: int, address: str, method: str, path: str, body: str | None) -> tuple[int, dict, bytes, float]:
+    """One request from `address` on a fresh connection: status, headers, body, seconds."""
+    started = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(address, 0))
+    try:
+        conn.request(method, path, body, {"Content-Type": "application/json"} if body else {})
+        response = conn.getresponse()
+        data = response.read()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, data, time.perf_counter() - started
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("kind", ["page", "callback"])
+def test_a_burst_from_one_address_is_slowed_to_the_rate_then_refused(strict, kind):
+    request = ("GET", "/", None)
+    if kind == "callback":
+        specs = json.loads(get(strict.port, "/_dash-dependencies")[2])
+        body = json.dumps(warm.router_body(next(s for s in specs if warm.ROUTER in s["output"]), "/"))
+        request = ("POST", "/_dash-update-component", body)
+    address = "127.0.3.1" if kind == "page" else "127.0.3.2"
+    answers = []
+    threads = [
+        threading.Thread(target=lambda: answers.append(_send(strict.port, address, *request)))
+        for _ in range(PER_CLIENT)
+    ]  # fewer than the requests in flight allowed: only the rate can refuse
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    passed = [a for a in answers if a[0] == 200]
+    refused = [a for a in answers if a[0] == 429]
+    assert len(passed) + len(refused) == PER_CLIENT, [a[0] for a in answers]
+    assert len(passed) >= 11 and len(refused) >= 2, "11 answered (6 at once, 5 at 2/s), the rest refused"
+    assert max(a[3] for a in passed) >= 1.5, "the second half of a burst waits for the rate, it is not refused"
+    for _, headers, text, _ in refused:
+        assert headers["retry-after"] == "1" and b"Too many requests from your address" in text
+        assert all(name in headers for name in SECURITY_HEADERS), headers
+    assert _send(strict.port, "127.0.3.3", *request)[0] == 200, "another client address is not held back"
 
 
 def test_api_requests_are_rate_limited_per_client_address(server):
@@ -275,9 +300,9 @@ def test_api_requests_are_rate_limited_per_client_address(server):
         finally:
             conn.close()
 
-    statuses = [fetch("127.0.3.3") for _ in range(40)]  # rate 3/s, bursts of 15
+    statuses = [fetch("127.0.3.4") for _ in range(40)]  # rate 3/s, bursts of 15, no waiting
     assert statuses[:15] == [200] * 15 and statuses.count(429) >= 15
-    assert fetch("127.0.3.4") == 200
+    assert fetch("127.0.3.5") == 200
 
 
 @pytest.mark.parametrize("how", ["SIGTERM to delta87 serve", "nginx exits"])

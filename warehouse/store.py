@@ -175,9 +175,10 @@ class Warehouse:
         limit: int | None = None,
         offset: int = 0,
         named: bool = False,
+        columns: Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """Observations matching `where`, sorted by (column, ascending) pairs, optionally paged (see _observation_sql)."""
-        sql, params = _observation_sql(where, order_by, limit, offset, named)
+        sql, params = _observation_sql(where, order_by, limit, offset, named, columns)
         return self.query(release, sql, params)
 
     def count_observations(self, release: Release, where: ObservationFilter = ObservationFilter()) -> int:
@@ -250,10 +251,14 @@ _NAMED = ", ".join(
 )
 
 
-def _observation_sql(where: ObservationFilter, order_by, limit, offset, named: bool = False) -> tuple[str, dict]:
-    """The observations query: filtered, ordered (None: release order), paged; `named`: schema.DOWNLOAD columns."""
+def _observation_sql(where: ObservationFilter, order_by, limit, offset, named=False, columns=None) -> tuple[str, dict]:
+    """The observations query: filtered, ordered (None: release order), paged; `named`: schema.DOWNLOAD columns;
+    `columns`: only these observations columns (a caller that needs a few of a large slice)."""
     clause, params = where.where()
-    sql = "SELECT o.* FROM {observations} o WHERE " + clause
+    if not set(columns or ()) <= set(SORTABLE):
+        raise ValueError(f"unknown observations column in {columns!r}; columns: {', '.join(SORTABLE)}")
+    selected = ", ".join(f"o.{column}" for column in columns) if columns else "o.*"
+    sql = f"SELECT {selected} FROM {{observations}} o WHERE " + clause
     if named:
         sql = (
             f"SELECT {_NAMED} FROM {{observations}} o LEFT JOIN {{countries}} c ON c.iso3 = o.iso3 "
