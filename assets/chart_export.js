@@ -15,7 +15,8 @@
 
   function chartTitle(block) {
     var gd = block.querySelector(".js-plotly-plot");
-    var own = gd && gd.layout && gd.layout.title && (gd.layout.title.text || gd.layout.title);
+    var title = gd && gd.layout && gd.layout.title;
+    var own = gd && (gd.getAttribute("data-title") || title && (title.text || title));  // unwrapped: chart_titles.js
     if (typeof own === "string" && own) return own;
     var section = block.closest("section, .card, article, main") || document;
     var heading = section.querySelector("h2, h3, h1");

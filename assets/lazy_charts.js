@@ -4,8 +4,10 @@
  * JSON (dashboards/_components.py `lazy_graph`). Once the placeholder comes within 200 px of the viewport
  * (or the page is printed) the graph becomes its child through Dash's `set_props`, so Dash knows it like any
  * other component. Headline numbers and text never wait for Plotly, and a page draws only the charts it shows.
- * Printable pages (`.brief`) draw every chart at once, as does `window.delta87Charts.drawAll()` (printing and
- * tests use it).
+ * Printable pages (`.brief`) draw every chart at once, as does `window.delta87Charts.drawAll()` (tests use it).
+ * Printing starts drawing the rest, but the print is laid out before Plotly has drawn them: a chart not drawn yet
+ * prints as its table alternative instead of a blank box (print.css hides the placeholder, the table opens for the
+ * print and closes after it).
  */
 (function () {
   "use strict";
@@ -53,6 +55,29 @@
     queued = true;
     window.requestAnimationFrame(function () { queued = false; scan(); });
   }).observe(document.documentElement, {childList: true, subtree: true});
-  window.addEventListener("beforeprint", drawAll);
+  function beforePrint() {
+    drawAll();
+    document.querySelectorAll(".lazy-graph").forEach(function (el) {
+      if (el.querySelector(".main-svg")) return;
+      el.classList.add("print-pending");
+      var figure = el.closest("figure");
+      var table = figure && figure.querySelector(":scope > details:not([open])");
+      if (table) {
+        table.open = true;
+        table.setAttribute("data-print-opened", "");
+      }
+    });
+  }
+
+  function afterPrint() {
+    document.querySelectorAll(".print-pending").forEach(function (el) { el.classList.remove("print-pending"); });
+    document.querySelectorAll("details[data-print-opened]").forEach(function (table) {
+      table.open = false;
+      table.removeAttribute("data-print-opened");
+    });
+  }
+
+  window.addEventListener("beforeprint", beforePrint);
+  window.addEventListener("afterprint", afterPrint);
   window.delta87Charts = {drawAll: drawAll};
 })();

@@ -17,6 +17,7 @@ from dashboards import _phrases
 from dataproduct import citation
 from warehouse import ReleaseError
 from warehouse.schema import redistributable
+from web import hosts, i18n
 from web.i18n import N_
 
 #: Longest source line, in characters: two lines of a half-width chart column at desktop width (the browser test
@@ -127,7 +128,7 @@ def _years(rows: pd.DataFrame) -> str:
     return "; ".join([span, *(_("period %(p)s", p=p) for p in periods)])
 
 
-def source_line(rows: pd.DataFrame, records: dict, extra: str = "") -> html.Div:
+def source_line(rows: pd.DataFrame, records: dict, extra: str = "", page: str = "") -> html.Div:
     """The line under a chart or card with a "Sources and notes" link; the chart's own note; "Cite this chart"."""
     parts, ids = source_text(rows, records)
     notes = f"/sources/{ids[0]}" if len(ids) == 1 else "/sources"
@@ -136,19 +137,26 @@ def source_line(rows: pd.DataFrame, records: dict, extra: str = "") -> html.Div:
         className="chart-source small text-body-secondary mb-0",
     )
     note = html.P(extra, className="chart-note small text-body-secondary mb-0") if extra else ""
-    cite = cite_block([records[s] for s in ids if s in records])
+    cite = cite_block([records[s] for s in ids if s in records], page)
     return html.Div([line, note, cite], className="chart-source-block mb-1")
 
 
-def cite_block(records: list[dict]) -> html.Details | str:
-    """ "Cite this chart": the citation text of its sources and the release, the same wording as CITATION.txt."""
+def page_url(page: str) -> str:
+    """The absolute address of `page` (path and query, given by the caller: layouts and callbacks are cached)."""
+    if not page:
+        return ""
+    return hosts.public_root() + i18n.href(page)
+
+
+def cite_block(records: list[dict], page: str = "") -> html.Details | str:
+    """ "Cite this chart": its sources, the release and the page, the same wording as CITATION.txt."""
     if not records:
         return ""
     from dashboards import _data  # noqa: PLC0415 - the release of the request, resolved only when citing
 
     try:
         release = _data.release()
-        text = citation.citation_text(records, release.id, release.created)
+        text = citation.citation_text(records, release.id, release.created, page_url(page))
     except (ReleaseError, RuntimeError):  # no release (or no app): cite the sources alone
         text = "\n".join(citation.source_citation(r) for r in records)
     return html.Details(

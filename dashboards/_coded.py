@@ -64,7 +64,9 @@ def rating_figure(rows: pd.DataFrame, named: dict[float, str], title: str) -> go
     return figure
 
 
-def rating_block(code: str, rows: pd.DataFrame, meta: dict, sources, graph_id: str) -> html.Figure | None:
+def rating_block(
+    code: str, rows: pd.DataFrame, meta: dict, sources, graph_id: str, page: str = ""
+) -> html.Figure | None:
     """The step chart of a coded rating with its caveat, source line and a table of the same values."""
     named, series = labels(meta), rating_series(rows)
     if not named or series.empty:
@@ -82,7 +84,9 @@ def rating_block(code: str, rows: pd.DataFrame, meta: dict, sources, graph_id: s
         [("year", _("Year")), ("rating", name)],
         name,
     )
-    return c.chart(graph_id, rating_figure(series, named, name), summary, c.source_note(series, sources), table)
+    return c.chart(
+        graph_id, rating_figure(series, named, name), summary, c.source_note(series, sources, page=page), table
+    )
 
 
 def status_since(rows: pd.DataFrame, meta: dict) -> str:

@@ -174,9 +174,9 @@ def year_span(years: pd.Series) -> str:
     return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
 
 
-def source_note(rows: pd.DataFrame, sources, extra: str = "") -> html.Div:
+def source_note(rows: pd.DataFrame, sources, extra: str = "", page: str = "") -> html.Div:
     """The line under a chart: short source names linked to their pages, years, nature; "Cite this chart"."""
-    return _cite.source_line(rows, _records(sources), extra)
+    return _cite.source_line(rows, _records(sources), extra, page)
 
 
 def table(df: pd.DataFrame, columns: list[tuple[str, str]], caption: str, links: dict | None = None) -> html.Div:

@@ -108,14 +108,16 @@ def government_response(country: Country):
         if row is None:
             continue
         if _coded.labels(meta):
-            blocks.append(_coded.rating_block(code, country.rows(code), meta, country.sources, f"country-{code}"))
+            blocks.append(
+                _coded.rating_block(code, country.rows(code), meta, country.sources, f"country-{code}", country.page)
+            )
             continue
         text = f"{meta.get('name', code)}: {c.value_text(row, row['unit'], meta.get('decimals'))} ({c.when(row)})."
         blocks.append(
             html.Div(
                 [
                     html.P(text, className="mb-0 mt-3", id="country-government-response"),
-                    c.source_note(row.to_frame().T, country.sources),
+                    c.source_note(row.to_frame().T, country.sources, page=country.page),
                 ]
             )
         )

@@ -138,7 +138,9 @@ def bar_figure(df: pd.DataFrame, title: str, unit: str) -> go.Figure:
         hovertemplate=f"%{{y}}: %{{x:,.4~g}} {unit}<extra></extra>",
     )
     height = max(180, 60 + 34 * len(df))
-    fig = go.Figure([trace], layout=_layout(title, height, showlegend=False))
+    # the unit is centred under the bars, which long names can squeeze to the right edge on a phone
+    margin = {"l": 10, "r": 40, "t": 48, "b": 10, "pad": 2}
+    fig = go.Figure([trace], layout=_layout(title, height, showlegend=False, margin=margin))
     fig.update_xaxes(title={"text": unit}, rangemode="tozero", automargin=True)
     fig.update_yaxes(automargin=True)
     return fig

@@ -187,7 +187,14 @@ def chart_view(release: Release, meta: dict, rows: pd.DataFrame, view: View) -> 
         _data.source_records(release),
         summary=f"{chosen}{c.trend_summary(frame, unit, meta.get('decimals'))} {_(TABLE_TAB)}",
         table=False,
+        page=page(release, meta["code"], view),
     )
+
+
+def page(release: Release, code: str, view: View) -> str:
+    """The indicator page's path and the query that shows `view`."""
+    options = choices(release, code)
+    return f"/indicator/{code}{view.search(options.default_sex, options.default_age, options.default_tab)}"
 
 
 @_data.memo

@@ -60,6 +60,10 @@ class Country:
     def name(self) -> str:
         return self.meta["name"]
 
+    @property
+    def page(self) -> str:
+        return f"/country/{self.iso3}"
+
     def indicator(self, code: str) -> dict:
         return self.indicators.loc[code].to_dict() if code in self.indicators.index else {"code": code, "name": code}
 
@@ -165,6 +169,7 @@ def trend_block(country: Country, codes: list[str], slug: str):
                 _(
                     "Each line is one comparable series; different age bands or sources are drawn separately and never joined."
                 ),
+                country.page,
             ),
             table,
         )
@@ -212,7 +217,7 @@ def comparison_block(country: Country, code: str, slug: str):
         f"country-{slug}-peers",
         _figures.bar_figure(frame, title, c.unit_label(unit)),
         c.ranking_summary(frame, unit, meta.get("decimals"), nature=row["nature"]),
-        c.source_note(rows, country.sources, _("Peers: same indicator, sex, age band and source.")),
+        c.source_note(rows, country.sources, _("Peers: same indicator, sex, age band and source."), country.page),
         table,
     )
 
@@ -275,7 +280,7 @@ def breakdown_block(country: Country, codes: list[str], slug: str):
             f"country-{slug}-breakdown",
             _figures.grouped_bar_figure(frame, title, c.unit_label(unit)),
             c.ranking_summary(shown, unit, meta.get("decimals")),
-            c.source_note(split, country.sources),
+            c.source_note(split, country.sources, page=country.page),
             table,
         )
     return None

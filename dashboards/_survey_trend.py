@@ -96,7 +96,9 @@ def survey_block(release, iso3: str, name: str, obs: pd.DataFrame):
                     ("value", _('% of children'))], title)  # fmt: skip
     return html.Div(
         [
-            c.chart("country-survey-trend", figure, statement(release, iso3), note(points, dated, release), table),
+            c.chart(
+                "country-survey-trend", figure, statement(release, iso3), note(points, dated, release, iso3), table
+            ),
         ],
         id="country-survey",
     )
@@ -118,7 +120,7 @@ def statement(release, iso3: str) -> str:
     )
 
 
-def note(points: pd.DataFrame, dated: pd.DataFrame, release) -> html.Div:
+def note(points: pd.DataFrame, dated: pd.DataFrame, release, iso3: str) -> html.Div:
     """The source line, the comparability caution and every dated ratification with its 'as of'."""
     dates = "; ".join(
         _(
@@ -132,7 +134,7 @@ def note(points: pd.DataFrame, dated: pd.DataFrame, release) -> html.Div:
     caution = (_('Points are survey years; each line is one indicator, age band and source, never joined with another. Surveys differ in design, so a jump between two points may reflect the survey. Ratifications: %(value)s.', value=dates or 'no dated ratification in this release'))  # fmt: skip
     return html.Div(
         [
-            c.source_note(points, _data.source_records(release)),
+            c.source_note(points, _data.source_records(release), page=f"/country/{iso3}"),
             html.P(caution, className="small text-body-secondary mb-1"),
         ]
     )

@@ -163,7 +163,9 @@ def change_sentence(row: pd.Series, previous: pd.Series | None, unit: str, decim
     return _("%(text)s, %(word)s from %(before)s (same source and definition)", text=text, word=word, before=before)
 
 
-def figure_block(graph_id, figure_frame, figure, unit, sources, note_extra="", summary=None, table=True) -> html.Figure:
+def figure_block(
+    graph_id, figure_frame, figure, unit, sources, note_extra="", summary=None, table=True, page=""
+) -> html.Figure:
     """A chart block with the standard series table (with the publication of each point when known).
 
     `table=False` leaves the table out where the page offers the same rows elsewhere (the indicator page's
@@ -177,6 +179,6 @@ def figure_block(graph_id, figure_frame, figure, unit, sources, note_extra="", s
         graph_id,
         figure,
         summary or c.trend_summary(figure_frame, unit),
-        c.source_note(figure_frame, sources, note_extra),
+        c.source_note(figure_frame, sources, note_extra, page),
         c.table(frame, columns, figure.layout.title.text or "") if table else None,
     )

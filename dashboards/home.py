@@ -128,6 +128,7 @@ def child_labour_chart(release: Release, world: pd.DataFrame):
         unit,
         _data.sources(release),
         _("Each line is one indicator and age band from one source; the table names the publication of each point."),
+        page="/",
     )
 
 
@@ -154,7 +155,7 @@ def slavery_chart(release: Release, world: pd.DataFrame):
     summary = " ".join(
         f"{g['category']} {g['group']}: {c.format_value(g['value'], unit)}." for g in frame.to_dict("records")
     )
-    return _views.figure_block("home-slavery", series, figure, unit, _data.sources(release), summary=summary)
+    return _views.figure_block("home-slavery", series, figure, unit, _data.sources(release), summary=summary, page="/")
 
 
 def trafficking_chart(release: Release, world: pd.DataFrame):
@@ -177,6 +178,7 @@ def trafficking_chart(release: Release, world: pd.DataFrame):
         _(
             "Detected victims reflect detection and reporting, not prevalence. Each point comes from a different edition of UNODC's Global Report, covering different countries, so the points are not joined."
         ),
+        page="/",
     )
 
 
@@ -200,7 +202,7 @@ def regional_chart(release: Release, code: str, prefix: str):
         f"home-regions-{code.replace('_', '-')}",
         _figures.bar_figure(frame, title, c.unit_label(unit)),
         c.ranking_summary(frame, unit),
-        c.source_note(frame, _data.sources(release)),
+        c.source_note(frame, _data.sources(release), page="/"),
         table,
     )
 

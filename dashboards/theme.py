@@ -105,7 +105,12 @@ def chart(release: Release, theme: Theme, obs: pd.DataFrame):
         "theme-chart",
         _figures.trend_figure(frame, title_text, c.unit_label(unit)),
         c.trend_summary(frame, unit),
-        c.source_note(frame, sources, _("Points from different publications or definitions are separate lines.")),
+        c.source_note(
+            frame,
+            sources,
+            _("Points from different publications or definitions are separate lines."),
+            f"/theme/{theme.slug}",
+        ),
         table,
     )
 

@@ -1,14 +1,19 @@
 """Every page on a phone (390×844) in headless Chromium: no horizontal overflow, no serious or critical axe-core
 violations, charts drawn with the partial plotly.js bundle only; no horizontal overflow on a laptop (1366×900);
-the desktop search field; /coverage links.
+the desktop search field; /coverage links; printing before scrolling; chart titles that fit a 360 px phone in
+every language.
 
 Data: the real warehouse when the ETL works, else the SYNTHETIC release (the `countries` fixture).
 """
 
 from __future__ import annotations
 
+import base64
+import io
 import json
+import unicodedata
 
+import pypdf
 import pytest
 
 from tests import test_browser_pages as browser_pages
@@ -108,6 +113,37 @@ def test_charts_below_the_fold_are_drawn_when_scrolled_to(dash_duo, countries, a
     assert dash_duo.get_logs() == []
 
 
+#: The titles of the charts not drawn yet that the page's text does not already show.
+UNDRAWN_TITLES = """const shown = document.body.innerText.replace(/\\s+/g, ' ');
+return [...document.querySelectorAll('.lazy-graph')].filter(p => !p.querySelector('.main-svg'))
+  .map(p => (JSON.parse(p.getAttribute('data-graph')).props.figure.layout.title || {}).text || '')
+  .map(t => t.replace(/<[^>]+>/g, ' ').replace(/\\s+/g, ' ').trim()).filter(t => t && !shown.includes(t))"""
+
+
+def printed_text(dash_duo) -> str:
+    """The page printed to PDF by Chromium (which fires beforeprint and afterprint), as one line of text."""
+    pdf = base64.b64decode(dash_duo.driver.execute_cdp_cmd("Page.printToPDF", {})["data"])
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    return " ".join(unicodedata.normalize("NFKC", text).split())  # PDF text has ligatures and line breaks
+
+
+def test_printing_before_scrolling_prints_every_chart_or_its_table(dash_duo, countries, app):
+    rich, _ = countries
+    dash_duo.start_server(app)
+    dash_duo.driver.set_window_size(1366, 900)
+    visit(dash_duo, f"/country/{rich}", "#country-name")
+    wait_until(dash_duo, lambda d: d.execute_script(SETTLED), 30)
+    titles = dash_duo.driver.execute_script(UNDRAWN_TITLES)
+    opened = "return document.querySelectorAll('details[open]').length"
+    before = dash_duo.driver.execute_script(opened)
+    assert len(titles) >= 2  # charts below the fold, never scrolled to
+    printed = printed_text(dash_duo)
+    assert [t for t in titles if t not in printed] == []
+    assert dash_duo.driver.execute_script(opened) == before  # the tables opened for the print close after it
+    wait_until(dash_duo, lambda d: d.execute_script(CHART_COUNTS)["waiting"] == 0, 30)  # printing drew the rest
+    assert dash_duo.get_logs() == []
+
+
 def test_desktop_search_field_is_visible_and_labelled(dash_duo, countries, app):
     dash_duo.start_server(app)
     dash_duo.driver.set_window_size(1366, 900)
@@ -184,3 +220,46 @@ def test_charts_export_with_their_source_line_and_share_embed_code(dash_duo, cou
     )
     assert shown == 1
     assert dash_duo.get_logs() == []
+
+
+#: Plotly titles (chart, axes, legend) cut off by the edge of their chart: title text and how far it reaches past it.
+CLIPPED_TITLES = """return [...document.querySelectorAll('.js-plotly-plot')].flatMap(g => {
+  const box = g.getBoundingClientRect();
+  return [...g.querySelectorAll('.gtitle, .g-xtitle text, .g-ytitle text, .legendtitletext')].filter(t => {
+    const r = t.getBoundingClientRect();
+    return r.width && (r.left < box.left - 1 || r.right > box.right + 1);
+  }).map(t => t.textContent.slice(0, 60) + ' ' + Math.round(t.getBoundingClientRect().width) + '/' + Math.round(box.width));
+})"""
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_long_titles_wrap_on_a_small_phone_in_every_language(dash_duo, countries, app, lang):
+    # page titles, the country selector and chart titles (Plotly draws them on one line: assets/chart_titles.js)
+    rich, _ = countries
+    dash_duo.start_server(app)
+    dash_duo.driver.set_window_size(360, 740)
+    problems = {}
+    for path in [
+        f"/country/{rich}",
+        "/",
+        "/progress",
+        "/data",
+        "/sources",
+        "/coverage",
+        "/indicator/child_labour_5_17",
+    ]:
+        visit(dash_duo, f"{path}?lang={lang}", "#_pages_content > *")
+        wait_until(dash_duo, lambda d: d.execute_script(SETTLED), 30)
+        if dash_duo.driver.execute_script("return !!window.delta87Charts && !!document.querySelector('.lazy-graph')"):
+            browser_pages.graphs_drawn(dash_duo, 30)
+        found = {
+            "overflow": dash_duo.driver.execute_script(OVERFLOW) > 0 and dash_duo.driver.execute_script(WIDEST),
+            "clipped": dash_duo.driver.execute_script(CLIPPED_TITLES),
+        }
+        if any(found.values()):
+            problems[path] = {k: v for k, v in found.items() if v}
+    dash_duo.driver.set_window_size(1366, 900)  # the coverage matrix scrolls in its own box on a laptop too
+    visit(dash_duo, f"/coverage?lang={lang}", "#coverage-matrix .main-svg")
+    if dash_duo.driver.execute_script(OVERFLOW) > 0:
+        problems["/coverage at 1366 px"] = dash_duo.driver.execute_script(WIDEST)
+    assert problems == {}, json.dumps(problems, indent=1, ensure_ascii=False)

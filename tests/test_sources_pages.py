@@ -18,7 +18,7 @@ from dashboards import _components as c
 from etl.problems import SourceError
 from etl.registry import SHORT_NAME, load_registry, load_source
 from tests import factories as f
-from tests.conftest import find, render, serialised, texts
+from tests.conftest import components, find, render, serialised, texts
 
 ROOT = Path(__file__).resolve().parent.parent
 REGISTRY = ROOT / "data" / "registry"
@@ -131,6 +131,35 @@ def test_cite_this_chart_says_what_the_download_citation_file_says(explorer_rele
     text = cite.children[1].children.splitlines()
     assert text[0] == cited[0] == "Synthetic open data (test)."
     assert explorer_release in text[1] and cited[1].startswith(text[1].rstrip("."))  # the file adds the query URL
+
+
+def test_cite_this_chart_names_the_page_with_the_query_that_shows_the_view(explorer_release, app, monkeypatch):
+    from tests import explorer_data as xd  # noqa: PLC0415
+
+    monkeypatch.setenv("DELTA87_PUBLIC_URL", "https://data.example.org")
+    sources = {xd.OPEN: f.source(xd.OPEN)}
+
+    def platform_line(page: str, url: str = "/_dash-update-component") -> str:
+        # in a callback's request the page is the caller's to say, whatever URL the request itself has
+        with app.server.test_request_context(url, method="POST"):
+            note = c.source_note(rows([{"year": 2010, "source": xd.OPEN}]), sources, page=page)
+        return note.children[2].children[1].children.splitlines()[-1]
+
+    assert f"release {explorer_release} (created " in platform_line("/country/KEN")
+    assert platform_line("/country/KEN").endswith("): https://data.example.org/country/KEN")
+    assert platform_line("/indicator/x?tab=chart").endswith(": https://data.example.org/indicator/x?tab=chart")
+    french = platform_line("/indicator/x?tab=chart", "/indicator/x?lang=fr")
+    assert french.endswith(": https://data.example.org/indicator/x?tab=chart&lang=fr")  # the page as its reader sees it
+    assert platform_line("").endswith(")."), "no page given: the release alone, as before"
+
+
+def test_every_chart_on_a_country_page_cites_that_page(synthetic_release, app):
+    cites = [
+        p.children
+        for p in components(render(app, "country", iso3="KEN"))
+        if getattr(p, "className", "") == "cite-text small mb-1"
+    ]
+    assert cites and all(text.endswith(": http://localhost/country/KEN") for text in cites)
 
 
 # -- internal notes stay on source pages -------------------------------------------------------------------
