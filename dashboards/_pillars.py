@@ -265,7 +265,8 @@ def breakdown_block(country: Country, codes: list[str], slug: str):
             continue
         meta = country.indicator(code)
         unit = meta.get("unit") or row["unit"]
-        title = _("%(short_name)s by %(by)s, %(name)s", short_name=c.short_name(meta), by=by, name=country.name)
+        by_word = _("sex") if by == "sex" else _("age")
+        title = _("%(short_name)s by %(by)s, %(name)s", short_name=c.short_name(meta), by=by_word, name=country.name)
         shown = frame.assign(label=frame["group"] + " " + frame["category"])
         table = c.table(
             shown.assign(value=c.formatted(frame["value"], unit, meta.get("decimals"))),

@@ -6,6 +6,7 @@ the real warehouse built by the ETL where a test says so.
 
 from __future__ import annotations
 
+import importlib
 import threading
 import time
 from pathlib import Path
@@ -75,6 +76,14 @@ def test_country_dashboard_shows_latest_values_with_source_and_never_joins_age_b
     split = figure(tree, "country-child-labour-breakdown")
     assert {t.name for t in split.data} == {"Female", "Male"}
     assert list(next(t for t in split.data if t.name == "Female").y) == [30.1, 24.0, 20.0]
+
+
+@pytest.mark.parametrize(("lang", "by_sex"), [("en", " by sex, "), ("fr", " par sexe, "), ("es", " por sexo, ")])
+def test_the_breakdown_title_names_what_it_splits_by_in_the_readers_language(app, lang, by_sex):
+    page = importlib.import_module("dashboards.country")
+    with app.server.test_request_context(f"/country/KEN?lang={lang}"):
+        title = figure(page.layout(iso3="KEN"), "country-child-labour-breakdown").layout.title.text
+    assert by_sex in title
 
 
 def test_country_dashboard_compares_with_region_and_income_group_peers(app):
