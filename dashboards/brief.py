@@ -186,7 +186,7 @@ def commitments(country: _pillars.Country) -> html.Div:
 
 def _note(status) -> str:
     """A status's "as of" and source, in words."""
-    return _("As of %(as_of)s; source: %(source)s.", as_of=status.as_of, source=status.source)
+    return _("As of: %(as_of)s. Source: %(source)s.", as_of=status.as_of, source=status.source)
 
 
 def shown_codes(country: _pillars.Country) -> list[str]:
