@@ -16,6 +16,7 @@ from dashboards import _commitments, _country, _data, _delta, _pillars, _publish
 from dashboards import _components as c
 from warehouse import ReleaseError
 from warehouse.schema import redistributable
+from web import i18n
 from web.i18n import N_
 
 ISO3 = re.compile(r"^[A-Za-z]{3}$")
@@ -107,7 +108,7 @@ def section(title_text: str, body) -> html.Section:
 
 def header(country: _pillars.Country) -> html.Header:
     """Title, release date, link to the full dashboard, and how to get a PDF (not printed)."""
-    created = country.release.created[:10]
+    created = i18n.day(country.release.created)
     meta = [
         _(
             "Child labour, forced labour and modern slavery, human trafficking · data release built %(created)s · ",
@@ -118,7 +119,7 @@ def header(country: _pillars.Country) -> html.Header:
     return html.Header(
         [
             html.H1(_("%(name)s: SDG target 8.7 brief", name=country.name), id="brief-title", className="brief-h1"),
-            html.P(meta, className="brief-meta"),
+            html.P(meta, className="brief-meta", id="brief-meta"),
             html.P(
                 _("To save a PDF, print this page (Ctrl+P or ⌘P) and choose “Save as PDF”: it fits one A4 page."),
                 id="brief-print-hint",

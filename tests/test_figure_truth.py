@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import importlib
 import shutil
+from datetime import date
 from types import SimpleNamespace
 
+import babel.dates
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -15,7 +17,7 @@ import yaml
 
 import config
 from dashboards import _components as c
-from dashboards import _phrases
+from dashboards import _data, _phrases
 from etl import reference
 from tests import dashboard_release
 from tests import factories as f
@@ -104,6 +106,16 @@ def test_brief_shows_as_of_source_and_freshness_of_every_status(synthetic_releas
     assert notes.startswith("[1] As of: 2013-10-17. Source: ")  # each status's "as of" and source, by number
     count = texts(find(tree, "brief-commitments-count"))
     assert "0 not ratified in current data; 1 “not ratified” older than 5 years" in count
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_the_brief_dates_its_release_in_the_readers_language(synthetic_release, app, lang):
+    brief = importlib.import_module("dashboards.brief")  # a page module: imported once the app exists
+    with app.server.test_request_context(f"/brief/UGA?lang={lang}"):
+        meta = texts(find(brief.layout(iso3="UGA"), "brief-meta"))
+        built = date.fromisoformat(_data.release().created[:10])
+    month = babel.dates.get_month_names("wide", locale=lang)[built.month]
+    assert built.isoformat() not in meta and month in meta and str(built.year) in meta
 
 
 @pytest.mark.parametrize(
