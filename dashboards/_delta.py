@@ -176,9 +176,8 @@ def _title(row: dict, meta: dict, release: Release) -> html.P:
     source = str(sources.loc[row["source"], "publisher"]) if row["source"] in sources.index else row["source"]
     who = "" if row["sex"] == "total" else f", {c.word(row['sex'])}"
     line = _(" (ages %(age)s%(who)s) · %(source)s", age=row["age"], who=who, source="{}")
-    before, _skip, after = line.partition("{}")  # the name may be a Span marked as English
     name = html.Strong(meta.get("name") or row["indicator"])
-    return html.P([name, before, _published.publisher(source), after], className="delta-series mb-1")
+    return html.P([name, *_published.around(line, _published.publisher(source))], className="delta-series mb-1")
 
 
 def _badge(row: dict, release: Release) -> html.P:

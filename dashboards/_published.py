@@ -147,6 +147,12 @@ def footnote(note: str):
     return html.Span([*joined, " ", html.Small(_("(in English, as published)"), className="text-body-secondary")])
 
 
+def around(text: str, part) -> list:
+    """A translated text with one "{}" in place of `part`, which may be a component (e.g. words marked English)."""
+    before, _skip, after = text.partition("{}")
+    return [before, part, after]
+
+
 def publisher(name: str, marked: bool = True):
     """A publisher's name without its qualifiers, in the page's language (else as published, `marked` English)."""
     name = name.split(" (")[0].split(";")[0]

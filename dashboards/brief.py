@@ -155,7 +155,7 @@ def _latest_line(country: _pillars.Country, code: str) -> html.Li:
             html.Strong(c.value_text(row, row["unit"], meta.get("decimals"))),
             f" {meta.get('short_name') or meta.get('name') or code}",
             html.Span(f" ({'; '.join(d for d in details if d)})", className="text-body-secondary"),
-            html.Span([_(" Note: %(note)s", note="{}").partition("{}")[0], note], className="text-body-secondary")
+            html.Span(_published.around(_(" Note: %(note)s", note="{}"), note), className="text-body-secondary")
             if note
             else None,
         ]
