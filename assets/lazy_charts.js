@@ -8,6 +8,9 @@
  * Printing starts drawing the rest, but the print is laid out before Plotly has drawn them: a chart not drawn yet
  * prints as its table alternative instead of a blank box (print.css hides the placeholder, the table opens for the
  * print and closes after it).
+ * A long table can wait in the page the same way, unrendered (`[data-deferred]`, dashboards/_views.py `Deferred`):
+ * it becomes its placeholder's child when its <details> is opened, or at once (React's flushSync) when printing,
+ * so the print holds the table without waiting for anything.
  */
 (function () {
   "use strict";
@@ -45,6 +48,21 @@
     });
   }
 
+  function mount(el, now) {
+    var setProps = window.dash_clientside && window.dash_clientside.set_props;
+    if (!el.isConnected || el.firstChild || !setProps) return;
+    var props = {children: JSON.parse(el.getAttribute("data-deferred"))};
+    if (now && window.ReactDOM && window.ReactDOM.flushSync) {
+      window.ReactDOM.flushSync(function () { setProps(el.id, props); });
+    } else {
+      setProps(el.id, props);
+    }
+  }
+
+  function mountOpened(now) {
+    document.querySelectorAll("details[open] [data-deferred]").forEach(function (el) { mount(el, now === true); });
+  }
+
   function drawAll() {
     document.querySelectorAll(SELECTOR).forEach(draw);
   }
@@ -53,8 +71,10 @@
   new MutationObserver(function () {
     if (queued) return;
     queued = true;
-    window.requestAnimationFrame(function () { queued = false; scan(); });
+    window.requestAnimationFrame(function () { queued = false; scan(); mountOpened(); });
   }).observe(document.documentElement, {childList: true, subtree: true});
+  document.addEventListener("toggle", mountOpened, true);  // toggle does not bubble
+
   function beforePrint() {
     drawAll();
     document.querySelectorAll(".lazy-graph").forEach(function (el) {
@@ -67,6 +87,7 @@
         table.setAttribute("data-print-opened", "");
       }
     });
+    mountOpened(true);
   }
 
   function afterPrint() {

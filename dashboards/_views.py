@@ -9,6 +9,7 @@ import pandas as pd
 from dash import html
 from dash.exceptions import MissingCallbackContextException
 from flask_babel import gettext as _
+from plotly.io.json import to_json_plotly
 
 from dashboards import _coded, _data, _figures, _series
 from dashboards import _components as c
@@ -55,6 +56,19 @@ def map_scale(meta: dict) -> str:
 @_data.memo
 def map_block(release: Release, code: str, year, graph_id: str, sex: str | None = None, age: str | None = None):
     """(figure as a plain dict, summary, note) of a world choropleth for one indicator."""
+    return _map_parts(release, code, year, sex, age)[2:]
+
+
+@_data.memo
+def map_view(release: Release, code: str, year, graph_id: str, page: str) -> tuple:
+    """(figure, summary, note citing `page`, table) of a world map, all from one frame; the table waits in the
+    page, unrendered, until the reader opens it or prints the page (`Deferred`)."""
+    meta, frame, figure, summary, note = _map_parts(release, code, year, page=page)
+    return figure, summary, note, Deferred(map_table(meta, frame, year), id=f"{graph_id}-table-rows")
+
+
+def _map_parts(release: Release, code: str, year, sex=None, age=None, page: str = "") -> tuple:
+    """(metadata, frame, figure, summary, note citing `page`) of the world map of one indicator."""
     meta = _data.indicator_meta(release, code) or {"name": code, "unit": ""}
     frame = map_frame(release, code, year, sex, age)
     unit = meta.get("unit") or (frame["unit"].iloc[0] if not frame.empty else "")
@@ -67,9 +81,12 @@ def map_block(release: Release, code: str, year, graph_id: str, sex: str | None 
         frame, unit, meta.get("decimals"), "name", nature=meta.get("nature")
     )
     note = c.source_note(
-        frame, _data.source_records(release), _("Select a country on the map or in the table to open its dashboard.")
+        frame,
+        _data.source_records(release),
+        _("Select a country on the map or in the table to open its dashboard."),
+        page,
     )
-    return figure, summary, note
+    return meta, frame, figure, summary, note
 
 
 def map_title(meta: dict, year) -> str:
@@ -78,10 +95,8 @@ def map_title(meta: dict, year) -> str:
     return f"{c.short_name(meta)}, {when}"
 
 
-def map_table(release: Release, code: str, year, sex: str | None = None, age: str | None = None) -> html.Div:
+def map_table(meta: dict, frame: pd.DataFrame, year) -> html.Div:
     """The map's table alternative: each country's value, year, age band, survey and source, linked to its page."""
-    meta = _data.indicator_meta(release, code) or {"name": code, "unit": ""}
-    frame = map_frame(release, code, year, sex, age)
     ranked = map_scale(meta) == "continuous"  # detected counts and yes/no flags are listed by name, never ranked
     shown = frame.sort_values("value" if ranked else "name", ascending=not ranked, kind="stable")
     shown = shown.assign(
@@ -96,6 +111,18 @@ def map_table(release: Release, code: str, year, sex: str | None = None, age: st
         map_title(meta, year),
         {"name": lambda r: f"/country/{r['iso3']}"},
     )  # fmt: skip
+
+
+class Deferred(html.Div):
+    """A placeholder that holds its children as JSON (`data-deferred`) until its <details> is opened or the page
+    is printed (assets/lazy_charts.js): a long table costs the page one string, not hundreds of components to
+    render, and needs no round trip when opened. In Python the children stay children (page code and tests)."""
+
+    def to_plotly_json(self) -> dict:
+        out = super().to_plotly_json()
+        props = dict(out["props"])
+        props["data-deferred"] = to_json_plotly(props.pop("children"))
+        return {**out, "props": props}
 
 
 def map_indicator_options(release: Release, minimum: int = 10) -> list[dict]:

@@ -208,8 +208,8 @@ def regional_chart(release: Release, code: str, prefix: str):
 
 
 def map_controls(options: list[dict], code: str | None, years: list[dict], year: str | None, drawn) -> html.Section:
-    """Indicator and year pickers, the map (`drawn`: the first view, see `_views.map_block`) and its table (built
-    when the reader opens it); always present so callbacks validate."""
+    """Indicator and year pickers, the map and its table (`drawn`: the first view, see `_views.map_view`); always
+    present so callbacks validate."""
     return html.Section(
         [
             dbc.Row(
@@ -241,8 +241,13 @@ def map_controls(options: list[dict], code: str | None, years: list[dict], year:
 
 
 def first_map(release: Release, code: str | None, year: str) -> tuple | None:
-    """The map the page opens on (figure, summary, note), drawn with the page rather than by a callback."""
-    return (*_views.map_block(release, code, year, "home-map"), None) if code else None
+    """The map the page opens on (figure, summary, note, table), drawn with the page rather than by a callback."""
+    return _views.map_view(release, code, year, "home-map", page(code, year)) if code else None
+
+
+def page(code: str, year: str) -> str:
+    """The overview's address showing one map (cited under the map)."""
+    return f"/?indicator={code}&year={year}"
 
 
 def targets(release: Release, world: pd.DataFrame) -> html.Div:
@@ -313,6 +318,7 @@ def update_home_map_year(code, year):
     Output("home-map", "figure"),
     Output("home-map-note", "children"),
     Output("home-map-summary", "children"),
+    Output("home-map-table", "children"),
     Output("home-url", "search"),
     Output("home-live", "children"),
     Input("home-map-indicator", "value"),
@@ -320,37 +326,19 @@ def update_home_map_year(code, year):
     prevent_initial_call=True,  # the layout draws the first view
 )
 def update_home_map(code, year):
-    """Draw the map for the chosen indicator and year; after a user's change, write it into the URL."""
+    """Draw the map and its table for the chosen indicator and year; after a user's change, write it into the URL."""
     release = _data.release()
     code = inputs.choice(code, "indicator", _data.indicators(release).index)
     year = _views.map_year(year)
     if not code:
-        return _figures.empty_figure(_("No indicator has country data in this release.")), "", "", no_update, ""
-    figure, summary, note = _views.map_block(release, code, year, "home-map")
-    note = i18n.localize_links(note)
+        empty = _figures.empty_figure(_("No indicator has country data in this release."))
+        return empty, "", "", "", no_update, ""
+    figure, summary, note, table = _views.map_view(release, code, year, "home-map", page(code, year))
+    note, table = i18n.localize_links(note), i18n.localize_links(table)
     if not _views.user_triggered():  # first draw: leave the address as the user typed it
-        return figure, note, summary, no_update, ""
-    search = i18n.query(f"?indicator={code}&year={year}")
+        return figure, note, summary, table, no_update, ""
     live = _("Map updated: %(text)s. %(summary)s", text=figure["layout"]["title"]["text"], summary=summary)
-    return figure, note, summary, search, live
-
-
-@callback(
-    Output("home-map-table", "children"),
-    Input("home-map-table-open", "n_clicks"),
-    Input("home-map-indicator", "value"),
-    Input("home-map-year", "value"),
-    prevent_initial_call=True,
-)
-def update_home_map_table(opened: int | None, code, year):
-    """The map as a table, once the reader has opened it (and for each indicator and year after that)."""
-    if not opened:
-        return no_update
-    release = _data.release()
-    code = inputs.choice(code, "indicator", _data.indicators(release).index)
-    if not code:
-        return ""
-    return i18n.localize_links(_views.map_table(release, code, _views.map_year(year)))
+    return figure, note, summary, table, i18n.query(page(code, year)[1:]), live
 
 
 @callback(Output("home-nav", "pathname"), Input("home-map", "clickData"), prevent_initial_call=True)

@@ -30,8 +30,8 @@ def test_map_table_rows_carry_their_own_countrys_value(synthetic_release, app):
     from dashboards import home  # noqa: PLC0415 - registered by create_app
 
     with app.server.test_request_context("/"):
-        figure, *_ = home.update_home_map("child_labour_5_17", "2018")
-        table = home.update_home_map_table(1, "child_labour_5_17", "2018")  # opened by the reader
+        figure, _note, _summary, table, *_ = home.update_home_map("child_labour_5_17", "2018")
+        table = table.children  # the table the reader opens
     mapped = dict(zip(go.Figure(figure).data[0].locations, go.Figure(figure).data[0].z, strict=True))
     rows = [[texts(cell) for cell in row.children] for row in _rows(table)]
     names = {"Brazil": "BRA", "Ethiopia": "ETH", "India": "IND", "Tanzania": "TZA", "Uganda": "UGA"}

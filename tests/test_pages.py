@@ -17,7 +17,7 @@ import pytest
 
 import app as app_module
 from cli import warm
-from tests.conftest import figure, find, render, texts
+from tests.conftest import components, figure, find, render, texts
 
 MY_PAGES = {  # module -> sample path/query arguments (the no-argument call is Dash's validation layout)
     "home": [{}, {"indicator": "child_labour_5_17", "year": "2018"}, {"indicator": "<script>", "year": "x"}],
@@ -204,7 +204,7 @@ def test_map_callback_draws_the_chosen_year_and_the_latest_values(app):
     from dashboards import home  # noqa: PLC0415 - registered by create_app
 
     with app.server.test_request_context("/"):
-        figure, _note, summary, search, _live = home.update_home_map("child_labour_5_17", "2018")
+        figure, _note, summary, _table, search, _live = home.update_home_map("child_labour_5_17", "2018")
         figure = go.Figure(figure)
         values = dict(zip(figure.data[0].locations, figure.data[0].z, strict=True))
         assert values == {"BRA": 5.0, "ETH": 41.0, "IND": 6.0, "TZA": 25.0, "UGA": 18.0}
@@ -217,16 +217,27 @@ def test_map_callback_draws_the_chosen_year_and_the_latest_values(app):
         assert home.update_home_nav(None) is dash.no_update
 
 
-def test_overview_map_table_is_sent_when_the_reader_opens_it(app):
+def test_overview_map_table_comes_with_the_map_unrendered_and_both_cite_the_page(app):
     from dashboards import home  # noqa: PLC0415 - registered by create_app
 
-    tree = render(app, "home", indicator="child_labour_5_17", year="2018")
+    tree = render(app, "home", indicator="population", year="2022")
     assert texts(find(tree, "home-map-table-open")) == "Show the data as a table"  # a <summary>: keyboard-reachable
-    assert texts(find(tree, "home-map-table")) == ""  # the page itself does not carry the table's rows
-    with app.server.test_request_context("/"):
-        assert home.update_home_map_table(None, "child_labour_5_17", "2018") is dash.no_update  # still closed
-        table = texts(home.update_home_map_table(1, "child_labour_5_17", "2018"))
-    assert "Ethiopia 41%" in table and "Brazil 5%" in table  # each country with its value, as on the map
+    rows = find(tree, "home-map-table-rows")
+    sent = rows.to_plotly_json()["props"]  # one string the browser renders when the table is opened or printed
+    assert "children" not in sent and "Ethiopia" in sent["data-deferred"]
+    assert "Ethiopia 12 million 2022" in texts(rows)
+    assert cites(find(tree, "home-map-note")) == ["http://localhost/?indicator=population&year=2022"]
+    with app.server.test_request_context("/?lang=fr"):
+        _figure, note, _summary, table, _search, _live = home.update_home_map("child_labour_5_17", "2018")
+    assert cites(note) == ["http://localhost/?indicator=child_labour_5_17&year=2018&lang=fr"]
+    assert "Éthiopie 41 % 2018" in texts(table).replace("\u202f", " ").replace("\xa0", " ")
+    assert "/country/ETH?lang=fr" in [c.href for c in components(table.children) if getattr(c, "href", None)]
+
+
+def cites(tree) -> list[str]:
+    """The page address each "Cite this chart" under `tree` names (its text's last word)."""
+    found = [c for c in components(tree) if getattr(c, "className", "") == "cite-text small mb-1"]
+    return [c.children.split()[-1] for c in found]
 
 
 def test_indicator_callback_compares_chosen_countries_and_keeps_the_view_in_the_query(app):
