@@ -17,6 +17,9 @@ from flask_babel import gettext as _
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 #: Highlight and muted colours for "this country vs peers" bars.
 HIGHLIGHT, MUTED = "#0072B2", "#9AA5B1"
+#: A horizontal bar's thickness, a line of its name above it (px), and the characters per line of a name: what a
+#: 360 px phone fits across its chart.
+BAR_PX, LINE_PX, BAR_LABEL_CHARS = 22, 17, 36
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 
 
@@ -122,28 +125,51 @@ def trend_figure(df: pd.DataFrame, title: str, unit: str, marker_year: int | Non
 
 
 def bar_figure(df: pd.DataFrame, title: str, unit: str) -> go.Figure:
-    """Horizontal bars of `value` by `label`; rows with `highlight` True stand out."""
+    """Horizontal bars of `value` by `label`, each name written above its bar so that long names never squeeze
+    the bars on a phone; rows with `highlight` True stand out."""
     if df.empty:
         return empty_figure(_("No data for this selection"))
     df = df.sort_values("value")
+    labels = df["label"].astype(str).tolist()
+    names = [wrapped(label, BAR_LABEL_CHARS) for label in labels]
+    lines = max(name.count("<br>") + 1 for name in names)
+    slot = BAR_PX + 8 + LINE_PX * lines  # px per bar: the bar at the bottom, its name above it
     highlight = df["highlight"] if "highlight" in df.columns else pd.Series(False, index=df.index)
-    colours = [HIGHLIGHT if flag else MUTED for flag in highlight]
     trace = go.Bar(
         x=df["value"].tolist(),
-        y=df["label"].tolist(),
+        y=labels,
         orientation="h",
-        marker={"color": colours},
+        width=BAR_PX / slot,
+        offset=-0.5 + 4 / slot,
+        marker={"color": [HIGHLIGHT if flag else MUTED for flag in highlight]},
         text=[short(v) for v in df["value"]],
         textposition="auto",
         hovertemplate=f"%{{y}}: %{{x:,.4~g}} {unit}<extra></extra>",
     )
-    height = max(180, 60 + 34 * len(df))
-    # the unit is centred under the bars, which long names can squeeze to the right edge on a phone
+    above = -slot / 2 + 4 + BAR_PX + 2  # px from the middle of a bar's slot to the top of its bar
+    names_above = [
+        {"x": 0, "xref": "paper", "xanchor": "left", "y": label, "yanchor": "bottom", "yshift": above,
+         "text": name, "align": "left", "showarrow": False}
+        for label, name in zip(labels, names, strict=True)
+    ]  # fmt: skip
+    # the unit is centred under the bars; the right margin keeps it clear of the edge on a phone
     margin = {"l": 10, "r": 40, "t": 48, "b": 10, "pad": 2}
-    fig = go.Figure([trace], layout=_layout(title, height, showlegend=False, margin=margin))
+    layout = _layout(title, max(180, 100 + slot * len(df)), showlegend=False, margin=margin, annotations=names_above)
+    fig = go.Figure([trace], layout=layout)
     fig.update_xaxes(title={"text": unit}, rangemode="tozero", automargin=True)
-    fig.update_yaxes(automargin=True)
+    fig.update_yaxes(showticklabels=False, range=[-0.5, len(df) - 0.5], automargin=True)
     return fig
+
+
+def wrapped(text: str, chars: int) -> str:
+    """`text` broken into lines of at most `chars` characters where it has spaces (Plotly's <br>)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= chars:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
 
 def grouped_bar_figure(df: pd.DataFrame, title: str, unit: str) -> go.Figure:
