@@ -9,7 +9,7 @@ import re
 
 import pandas as pd
 import plotly.graph_objects as go
-from dash import dcc
+from dash import dcc, html
 from flask_babel import gettext as _
 
 from dashboards import _components as c
@@ -257,7 +257,13 @@ def matrix_view(release: Release, group: str | None, colour_by: str | None) -> t
     grid = matrix(found, members, codes, _data.release_year(release))
     labels = {code: str(names.loc[code, "short_name"] or code) for code in codes}
     columns = [("name", _("Country"))] + [(code, labels[code]) for code in codes]
-    table = dcc.Markdown(table_markdown(table_rows(grid), columns), className="coverage-table small")
+    table = html.Div(  # a wide table scrolls in its own box (keyboard-reachable and named), never the page
+        dcc.Markdown(table_markdown(table_rows(grid), columns), className="coverage-table small"),
+        className="data-table",
+        tabIndex="0",
+        role="region",
+        **{"aria-label": _("Data coverage and gaps")},
+    )
     empty = int(grid.groupby("iso3")["nature"].count().eq(0).sum())
     summary = _(
         "%(count)s countries × %(count2)s indicators; %(sum)s cells have data; %(empty)s countries have no data on any of these indicators.",
