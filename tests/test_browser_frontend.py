@@ -222,19 +222,27 @@ def test_charts_export_with_their_source_line_and_share_embed_code(dash_duo, cou
     assert dash_duo.get_logs() == []
 
 
-#: Plotly titles (chart, axes, legend) cut off by the edge of their chart: title text and how far it reaches past it.
+#: Plotly titles (chart, axes, legend) cut off by the edge of their chart, and chart titles reaching above the chart
+#: or into its plot: title text and how far it reaches past its chart (width/width or top/bottom against the plot).
 CLIPPED_TITLES = """return [...document.querySelectorAll('.js-plotly-plot')].flatMap(g => {
-  const box = g.getBoundingClientRect();
-  return [...g.querySelectorAll('.gtitle, .g-xtitle text, .g-ytitle text, .legendtitletext')].filter(t => {
+  const box = g.getBoundingClientRect(), plot = box.top + ((g._fullLayout || {})._size || {t: 0}).t;
+  const sideways = [...g.querySelectorAll('.gtitle, .g-xtitle text, .g-ytitle text, .legendtitletext')].filter(t => {
     const r = t.getBoundingClientRect();
     return r.width && (r.left < box.left - 1 || r.right > box.right + 1);
   }).map(t => t.textContent.slice(0, 60) + ' ' + Math.round(t.getBoundingClientRect().width) + '/' + Math.round(box.width));
+  const upright = [...g.querySelectorAll('.gtitle')].filter(t => {
+    const r = t.getBoundingClientRect();
+    return r.height && (r.top < box.top - 1 || r.bottom > plot + 1);
+  }).map(t => t.textContent.slice(0, 60) + ' ' + Math.round(t.getBoundingClientRect().top - box.top) + '..' +
+    Math.round(t.getBoundingClientRect().bottom - box.top) + ' plot at ' + Math.round(plot - box.top));
+  return sideways.concat(upright);
 })"""
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "es"])
 def test_long_titles_wrap_on_a_small_phone_in_every_language(dash_duo, countries, app, lang):
-    # page titles, the country selector and chart titles (Plotly draws them on one line: assets/chart_titles.js)
+    # page titles, the country selector and chart titles (Plotly draws them on one line: assets/chart_titles.js,
+    # which also keeps every line of a wrapped title inside the chart and above its plot)
     rich, _ = countries
     dash_duo.start_server(app)
     dash_duo.driver.set_window_size(360, 740)

@@ -29,13 +29,15 @@ PAGES = (
     ("/data", "#data-table .dash-spreadsheet"),
     ("/learn/sdg-target-8-7", "#learn-article"),
 )
-#: What the reader sees: the page's text, and the text drawn inside charts (titles, axes, legends); the cells of the
+#: What the reader sees: the page's text, and the text drawn inside charts (titles, axes, legends, names above
+#: bars; a text wrapped onto several lines is read line after line, with a space between); the cells of the
 #: data explorer's preview (headed by the download's field names) and the parts marked `lang="en"` (sources' own names and titles) are the publishers'
 #: words, not interface text (the longest first: a short cell may be part of a longer one).
 SEEN = """const cells = [...document.querySelectorAll('#data-table td, #data-table th, [lang="en"]:not(html)')].map(e => e.innerText).sort((a, b) => b.length - a.length);
+const drawn = e => [...e.querySelectorAll('tspan.line')].map(line => line.textContent).join(' ') || e.textContent;
 return cells.reduce((text, cell) => cell ? text.split(cell).join(" ") : text, document.body.innerText) + "\\n" + [...document.querySelectorAll(
-  '.js-plotly-plot .gtitle, .js-plotly-plot .xtitle, .js-plotly-plot .ytitle, .js-plotly-plot .legendtext')]
-  .map(e => e.textContent).join("\\n");"""
+  '.js-plotly-plot .gtitle, .js-plotly-plot .xtitle, .js-plotly-plot .ytitle, .js-plotly-plot .legendtext, .js-plotly-plot .annotation-text')]
+  .map(drawn).join("\\n");"""
 PLACEHOLDER = re.compile(r"%\([a-z_0-9]+\)s|%%")
 
 
@@ -130,3 +132,20 @@ def test_the_english_page_is_unchanged(dash_duo, real_warehouse, app):
     )
     assert not [h for h in links if "lang=" in h]
     assert dash_duo.get_logs() == []
+
+
+#: The titles the server wrote (chart_titles.js keeps them in `data-title`) of the charts whose title is drawn on
+#: several lines.
+WRAPPED = """return [...document.querySelectorAll('.js-plotly-plot')]
+  .filter(g => g.querySelector('.gtitle tspan.line + tspan.line')).map(g => g.getAttribute('data-title'))"""
+
+
+def test_chart_titles_wrapped_on_a_phone_are_read_word_by_word(dash_duo, real_warehouse, app):
+    # the English check reads chart titles: a title broken into lines must not read as words run together
+    dash_duo.start_server(app)
+    dash_duo.driver.set_window_size(360, 740)
+    visit(dash_duo, "/country/NPL?lang=fr", "#country-name")
+    dash_duo.driver.execute_script("window.delta87Charts.drawAll()")
+    titles = WebDriverWait(dash_duo.driver, 30).until(lambda d: d.execute_script(WRAPPED))
+    seen = " ".join(dash_duo.driver.execute_script(SEEN).split())
+    assert [t for t in titles if " ".join(t.split()) not in seen] == []

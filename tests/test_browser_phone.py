@@ -1,0 +1,141 @@
+"""A phone and a keyboard in headless Chromium: comparison bars that keep the chart's width at 360 px, the
+overview's map table printed and opened without a round trip, /coverage's table inside its own box, and a
+keyboard sweep (every control reached by Tab, focus visible, no sideways scroll) of the main pages.
+
+Data: the real warehouse when the ETL works, else the SYNTHETIC release (the `countries` fixture).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
+
+from tests import test_browser_pages as browser_pages
+from tests.test_browser_frontend import OVERFLOW, SETTLED, WIDEST, printed_text
+from tests.test_browser_pages import visit, wait_until
+
+countries = browser_pages.countries  # the served release (a fixture)
+
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning"),
+]
+
+#: Every horizontal bar chart: its width, the width its bars may use, and the names drawn past its edges.
+BAR_CHARTS = """return [...document.querySelectorAll('.js-plotly-plot')]
+  .filter(g => (g.data || []).some(t => t.type === 'bar' && t.orientation === 'h')).map(g => {
+    const box = g.getBoundingClientRect();
+    const out = [...g.querySelectorAll('.annotation-text, .ytick text')].filter(t => {
+      const r = t.getBoundingClientRect();
+      return r.width && (r.left < box.left - 1 || r.right > box.right + 1);
+    }).map(t => t.textContent);
+    return {width: box.width, bars: g._fullLayout._size.w, cut: out, title: g.getAttribute('data-title') || ''};
+  })"""
+
+
+def test_comparison_bars_keep_the_chart_width_on_a_small_phone(dash_duo, countries, app):
+    # long area names ("…: unweighted median of 11 of 13 countries") once left the bars about 60 px of 320
+    rich, _ = countries
+    dash_duo.start_server(app)
+    dash_duo.driver.set_window_size(360, 740)
+    charts = []
+    for path in (f"/country/{rich}", "/"):
+        visit(dash_duo, path, "#_pages_content > *")
+        browser_pages.graphs_drawn(dash_duo, 30)
+        charts += dash_duo.driver.execute_script(BAR_CHARTS)
+    assert len(charts) >= 3  # peers on the country page, regions on the overview
+    assert [c for c in charts if c["bars"] < 0.75 * c["width"] or c["cut"]] == []
+    assert dash_duo.get_logs() == []
+
+
+#: The overview map's table: its caption, its rows, whether its <details> is open.
+MAP_TABLE = """const t = document.querySelector('#home-map-table table');
+return {caption: t ? t.caption.textContent : '', rows: t ? t.tBodies[0].rows.length : 0,
+        open: document.querySelector('#home-map-table').closest('details').open}"""
+
+
+def test_the_overview_map_table_prints_before_scrolling_and_opens_without_a_round_trip(dash_duo, countries, app):
+    dash_duo.start_server(app)
+    dash_duo.driver.set_window_size(1366, 900)
+    visit(dash_duo, "/?indicator=child_labour_5_17", "#home-headlines")
+    wait_until(dash_duo, lambda d: d.execute_script(SETTLED), 30)
+    assert dash_duo.driver.execute_script(MAP_TABLE) == {"caption": "", "rows": 0, "open": False}  # not rendered
+    caption = dash_duo.driver.execute_script(
+        "return JSON.parse(document.querySelector('#home-map-table [data-deferred]').getAttribute('data-deferred'))"
+        ".props.children.props.children[0].props.children"
+    )
+    assert caption.startswith("Child labour")
+    printed = printed_text(dash_duo)  # the map, far below the fold, is not drawn: its table prints instead
+    assert " ".join(caption.split()) in printed
+    assert dash_duo.driver.execute_script(MAP_TABLE)["open"] is False  # closed again after the print
+    requests = "return performance.getEntriesByType('resource').filter(r => r.name.includes('_dash-update')).length"
+    before = dash_duo.driver.execute_script(requests)
+    summary = dash_duo.find_element("#home-map-table-open")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", summary)
+    summary.send_keys(Keys.ENTER)  # a keyboard user opens it
+    wait_until(dash_duo, lambda d: d.execute_script(MAP_TABLE)["open"])
+    assert dash_duo.driver.execute_script(MAP_TABLE)["rows"] >= 5
+    assert dash_duo.driver.execute_script(requests) == before  # the rows came with the page
+    assert dash_duo.get_logs() == []
+
+
+def test_the_coverage_table_scrolls_in_its_own_box_on_a_laptop_and_a_phone(dash_duo, countries, app):
+    dash_duo.start_server(app)
+    overflowing = {}
+    for width in (1366, 360):
+        dash_duo.driver.set_window_size(width, 900)
+        visit(dash_duo, "/coverage?lang=fr", "#coverage-matrix .main-svg")
+        dash_duo.driver.execute_script("document.querySelector('#coverage-table-open').click()")
+        box = dash_duo.wait_for_element("#coverage-table [role='region'] table", timeout=30)
+        if dash_duo.driver.execute_script(OVERFLOW) > 0:
+            overflowing[width] = dash_duo.driver.execute_script(WIDEST)
+        region = dash_duo.find_element("#coverage-table [role='region']")
+        assert region.get_attribute("tabindex") == "0" and region.get_attribute("aria-label")
+        assert box.size["width"] > region.size["width"]  # it scrolls inside the region
+    assert overflowing == {}
+    assert dash_duo.get_logs() == []
+
+
+#: Controls a keyboard should reach (shown, not in a closed <details>, one radio per group); focus is recorded as
+#: it moves, with whether a focus ring shows (an outline or shadow on the control or on its own frame).
+WATCH_FOCUS = """const sel = 'a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+const shown = e => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden' && !e.disabled &&
+  !(e.tagName !== 'SUMMARY' && e.parentElement.closest('details:not([open])')) &&
+  !(e.type === 'radio' && !e.checked && document.querySelector(`input[type=radio][name="${e.name}"]:checked`));
+const ring = e => [e, e.parentElement].some(x => { const s = getComputedStyle(x);
+  return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'; });
+window.focusSweep = {controls: [...document.querySelectorAll(sel)].filter(e => e.tabIndex >= 0 && shown(e)),
+                     reached: new Set(), unringed: []};
+document.addEventListener('focusin', ev => { focusSweep.reached.add(ev.target);
+  if (!ring(ev.target)) focusSweep.unringed.push(ev.target); }, true);
+return focusSweep.controls.length"""
+FOCUS_FOUND = """const name = e => e.tagName + ' ' + (e.id || e.getAttribute('aria-label') || e.textContent).trim().slice(0, 40);
+return {missed: focusSweep.controls.filter(e => !focusSweep.reached.has(e)).map(name),
+        unringed: [...new Set(focusSweep.unringed)].map(name)}"""
+
+
+EVERY_GRAPH_DRAWN = """return !document.querySelector('[data-dash-is-loading="true"]') &&
+  [...document.querySelectorAll('.dash-graph')].every(g => g.querySelector('.main-svg'))"""
+
+
+def test_a_keyboard_reaches_every_control_with_visible_focus_on_a_phone(dash_duo, countries, app):
+    rich, _ = countries
+    dash_duo.start_server(app)
+    dash_duo.driver.set_window_size(360, 740)
+    problems = {}
+    for path in ("/", f"/country/{rich}", "/coverage", "/learn/child-labour-definitions",
+                 "/forum/data-gaps-that-matter-most"):  # fmt: skip
+        visit(dash_duo, path, "#_pages_content > *")
+        dash_duo.driver.execute_script("window.delta87Charts.drawAll()")  # the charts' own controls included
+        wait_until(dash_duo, lambda d: d.execute_script(EVERY_GRAPH_DRAWN), 30)
+        count = dash_duo.driver.execute_script(WATCH_FOCUS)
+        ActionChains(dash_duo.driver).send_keys(Keys.TAB * (count + 3)).perform()
+        found = dash_duo.driver.execute_script(FOCUS_FOUND)
+        found["overflow"] = dash_duo.driver.execute_script(OVERFLOW) > 0 and dash_duo.driver.execute_script(WIDEST)
+        if any(found.values()):
+            problems[path] = {k: v for k, v in found.items() if v}
+    assert problems == {}, json.dumps(problems, indent=1)
+    assert dash_duo.get_logs() == []
