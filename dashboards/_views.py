@@ -64,7 +64,8 @@ def map_view(release: Release, code: str, year, graph_id: str, page: str) -> tup
     """(figure, summary, note citing `page`, table) of a world map, all from one frame; the table waits in the
     page, unrendered, until the reader opens it or prints the page (`Deferred`)."""
     meta, frame, figure, summary, note = _map_parts(release, code, year, page=page)
-    return figure, summary, note, Deferred(map_table(meta, frame, year), id=f"{graph_id}-table-rows")
+    table = map_table(meta, frame, year, _data.source_records(release))
+    return figure, summary, note, Deferred(table, id=f"{graph_id}-table-rows")
 
 
 def _map_parts(release: Release, code: str, year, sex=None, age=None, page: str = "") -> tuple:
@@ -95,21 +96,23 @@ def map_title(meta: dict, year) -> str:
     return f"{c.short_name(meta)}, {when}"
 
 
-def map_table(meta: dict, frame: pd.DataFrame, year) -> html.Div:
-    """The map's table alternative: each country's value, year, age band, survey and source, linked to its page."""
+def map_table(meta: dict, frame: pd.DataFrame, year, sources: dict) -> html.Div:
+    """The map's table alternative: each country's value, year, age band, survey and source (by its display name),
+    linked to their pages."""
     ranked = map_scale(meta) == "continuous"  # detected counts and yes/no flags are listed by name, never ranked
     shown = frame.sort_values("value" if ranked else "name", ascending=not ranked, kind="stable")
     shown = shown.assign(
         shown=[_coded.label_text(r, meta) for _skip, r in shown.iterrows()],
         band=[c.age_text(r, meta.get("standard_age")) for _skip, r in shown.iterrows()],
         survey=[c.survey_text(r) or "–" for _skip, r in shown.iterrows()],
+        source_name=[c.source_short(sources, r) for _skip, r in shown.iterrows()],
     )
     return c.table(
         shown,
         [("name", _('Country')), ("shown", _('Value')), ("when", _('Year or period')), ("band", _('Age')), ("survey", _('Survey')),
-         ("source", _('Source'))],
+         ("source_name", _('Source'))],
         map_title(meta, year),
-        {"name": lambda r: f"/country/{r['iso3']}"},
+        {"name": lambda r: f"/country/{r['iso3']}", "source_name": lambda r: f"/sources/{r['source']}"},
     )  # fmt: skip
 
 

@@ -225,7 +225,8 @@ def test_overview_map_table_comes_with_the_map_unrendered_and_both_cite_the_page
     rows = find(tree, "home-map-table-rows")
     sent = rows.to_plotly_json()["props"]  # one string the browser renders when the table is opened or printed
     assert "children" not in sent and "Ethiopia" in sent["data-deferred"]
-    assert "Ethiopia 12 million 2022" in texts(rows)
+    assert "Ethiopia 12 million 2022 all ages – Synthetic syn_context" in texts(rows)  # the source by its name
+    assert {"/country/ETH", "/sources/syn_context"} <= {c.href for c in components(rows) if getattr(c, "href", None)}
     assert cites(find(tree, "home-map-note")) == ["http://localhost/?indicator=population&year=2022"]
     with app.server.test_request_context("/?lang=fr"):
         _figure, note, _summary, table, _search, _live = home.update_home_map("child_labour_5_17", "2018")
