@@ -6,6 +6,8 @@
  * 2. dash_table's pagination buttons hold only an icon ("button-name"): they get their names.
  * 3. A region that scrolls sideways on a narrow screen (code blocks, tables) must be reachable by keyboard
  *    ("scrollable-region-focusable"): it becomes a tab stop while it scrolls.
+ * 4. dash_table takes Tab to move between its cells, even with no cell chosen and from its page number box: a
+ *    keyboard that reached a table could not leave it. Our tables are read-only: Tab moves on, as on any page.
  */
 (function () {
   "use strict";
@@ -67,4 +69,9 @@
     childList: true, subtree: true, attributes: true, attributeFilter: ["role", "aria-selected"]
   });
   window.addEventListener("resize", schedule);
+  document.addEventListener("keydown", function (event) {  // before React's handlers, which run at its root
+    if (event.key === "Tab" && event.target.closest && event.target.closest(".dash-table-container")) {
+      event.stopPropagation();
+    }
+  }, true);
 })();

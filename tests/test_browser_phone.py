@@ -1,6 +1,7 @@
 """A phone and a keyboard in headless Chromium: comparison bars that keep the chart's width at 360 px, the
 overview's map table printed and opened without a round trip, /coverage's table inside its own box, and a
-keyboard sweep (every control reached by Tab, focus visible, no sideways scroll) of the main pages.
+keyboard sweep (every control reached by Tab, tables that let Tab move on, focus visible, no sideways scroll) of
+the main pages.
 
 Data: the real warehouse when the ETL works, else the SYNTHETIC release (the `countries` fixture).
 """
@@ -126,7 +127,7 @@ def test_a_keyboard_reaches_every_control_with_visible_focus_on_a_phone(dash_duo
     dash_duo.start_server(app)
     dash_duo.driver.set_window_size(360, 740)
     problems = {}
-    for path in ("/", f"/country/{rich}", "/coverage", "/learn/child-labour-definitions",
+    for path in ("/", f"/country/{rich}", "/coverage", "/data", "/progress", "/learn/child-labour-definitions",
                  "/forum/data-gaps-that-matter-most"):  # fmt: skip
         visit(dash_duo, path, "#_pages_content > *")
         dash_duo.driver.execute_script("window.delta87Charts.drawAll()")  # the charts' own controls included

@@ -1,0 +1,102 @@
+"""What a phone downloads and waits for on /coverage: first visits over emulated Slow 4G in a phone's viewport.
+
+A new headless Chromium per visit (empty cache) with Lighthouse's mobile profile: 390×844 at 3× pixel density,
+touch, Slow 4G (150 ms, 1.6 Mbit/s down, 750 kbit/s up) and the CPU slowed 4×. Per visit: bytes received
+(compressed, headers included) in all and for the page's own answer (the router callback that carries the matrix
+figure), and the time from navigation start to the matrix drawn; median of the visits. Before = `--baseline`
+served from a temporary git worktree, after = this checkout, both by `delta87 serve` over the same release.
+Usage: python -m benchmarks.coverage_phone [--baseline REF] [--visits 3] [--synthetic]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import tempfile
+from pathlib import Path
+
+from benchmarks import frontend_bench, page_bench, results
+from tests.servers import ROOT, Gunicorn
+
+HEADING = "/coverage on a phone over Slow 4G (benchmarks/coverage_phone.py)"
+PHONE = {**frontend_bench.WINDOWS["phone"]}
+READY = "#coverage-matrix .main-svg"
+
+
+def visit(port: int) -> tuple[float, int, int]:
+    """One first visit: (ms to the matrix drawn, bytes received, bytes of the router callback's answer)."""
+    from selenium import webdriver  # noqa: PLC0415 - only when measuring
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = page_bench.CHROMIUM
+    for arg in page_bench.ARGS:
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    driver = webdriver.Chrome(options=options)
+    driver.set_script_timeout(120)
+    try:
+        driver.execute_cdp_cmd("Network.enable", {})
+        driver.execute_cdp_cmd("Network.emulateNetworkConditions", frontend_bench.SLOW_4G)
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+        driver.execute_cdp_cmd("Emulation.setCPUThrottlingRate", {"rate": 4})
+        ms = page_bench.drawn_ms(driver, port, "/coverage", READY)
+        events = [json.loads(e["message"])["message"] for e in driver.get_log("performance")]
+    finally:
+        driver.quit()
+    sent = {
+        e["params"]["requestId"]: e["params"]["request"] for e in events if e["method"] == "Network.requestWillBeSent"
+    }
+    done = [e["params"] for e in events if e["method"] == "Network.loadingFinished"]
+    router = [
+        p["encodedDataLength"] for p in done if "_pages_content" in (sent.get(p["requestId"], {}).get("postData") or "")
+    ]
+    return ms, sum(p["encodedDataLength"] for p in done), sum(router)
+
+
+def measure(env: dict, root: Path, visits: int) -> tuple[float, ...]:
+    """Median (ms, bytes, router bytes) of `visits` first visits to a fresh server of the checkout at `root`."""
+    with Gunicorn(env, workers=2, log_path=page_bench.WORK / "g.log", root=root) as server:
+        visit(server.port)  # fills the server's page cache: the visits below measure the browser's side
+        runs = [visit(server.port) for _ in range(visits)]
+    return tuple(statistics.median(r[i] for r in runs) for i in range(3))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline", default="main", help="git ref served as the baseline (default: main)")
+    parser.add_argument("--visits", type=int, default=3)
+    parser.add_argument("--synthetic", action="store_true")
+    args = parser.parse_args(argv)
+    root, data = page_bench.build_warehouse(args.synthetic)
+    work = page_bench.WORK
+    env = {"DELTA87_DATA_DIR": str(work), "DELTA87_WAREHOUSE_DIR": str(root), "DELTA87_REPORT_DIR": str(work / "reports"),
+           "DELTA87_CACHE_DIR": str(work / "cache"), "DELTA87_CACHE_URL": ""}  # fmt: skip
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    with tempfile.TemporaryDirectory() as tmp:
+        base = frontend_bench.checkout(args.baseline, Path(tmp) / "baseline")
+        try:
+            before = measure(env, base, args.visits)
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base)], check=False)
+    after = measure(env, ROOT, args.visits)
+    rows = "\n".join(
+        f"| {name} | {ms / 1000:.2f} s | {total / 1000:.0f} kB | {router / 1000:.1f} kB |"
+        for name, (ms, total, router) in ((f"before ({args.baseline})", before), ("after", after))
+    )
+    section = f"""Data: {data}. `delta87 serve` (2 workers, page cache filled by one visit); load average before
+the run {load} on 2 cores. A new headless Chromium per visit, Lighthouse's mobile profile (390×844 at 3×, touch,
+Slow 4G, CPU slowed 4×); median of {args.visits} visits.
+
+| code | navigation to the matrix drawn | received in all (compressed) | of which the page's answer with the matrix |
+|---|---:|---:|---:|
+{rows}
+"""
+    print(section, flush=True)
+    results.write_section(HEADING, section)
+
+
+if __name__ == "__main__":
+    main()
