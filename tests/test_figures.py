@@ -59,6 +59,18 @@ def test_bar_figure_highlights_the_country_against_muted_peers():
     assert list(bar.text) == ["2", "5"]
 
 
+def test_bar_names_are_written_above_their_bars_so_the_bars_keep_the_width():
+    frame = pd.DataFrame({"label": ["Sub-Saharan Africa: unweighted median of 11 of 13 countries", "Kenya"],
+                          "value": [8.7, 3.0]})  # fmt: skip
+    fig = _figures.bar_figure(frame, "t", "%")
+    assert fig.layout.yaxis.showticklabels is False  # no names beside the bars
+    names = {a.y: a.text for a in fig.layout.annotations}
+    assert names == {
+        "Kenya": "Kenya",
+        frame["label"][0]: "Sub-Saharan Africa: unweighted<br>median of 11 of 13 countries",
+    }
+
+
 @pytest.mark.parametrize(
     ("value", "unit", "decimals", "expected"),
     [
