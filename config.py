@@ -8,8 +8,13 @@ environment each time `settings()` is called, so a test can point the platform a
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
+import subprocess
+import uuid
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -45,6 +50,8 @@ ENVIRONMENT = {
     "DELTA87_RATE_API": "API requests (downloads included) per second per client address, bursts of 5x allowed (default: 10).",
     "DELTA87_RATE_PAGES": "Other requests (pages, scripts, files) per second per client address, bursts of 5x allowed (default: 20).",
     "DELTA87_CONNECTIONS_PER_CLIENT": "Requests in flight per client address (default: 32).",
+    "DELTA87_TRUSTED_PROXIES": "Comma-separated addresses or networks of proxies whose X-Forwarded-For names the client for the per-address limits (default: none).",
+    "DELTA87_CODE_ID": "Name of the code running, part of every cache key (default: the git commit, else the installed package's version and install record; `delta87 serve` passes it to its workers).",
 }
 
 
@@ -61,6 +68,10 @@ def _value(name: str, default, kind, what: str):
         return kind(value)
     except ValueError as exc:
         raise ValueError(f"{name} must be {what}, got {value!r}") from exc
+
+
+def _list(name: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in os.environ.get(name, "").split(",") if item.strip())
 
 
 def _int(name: str, default: int) -> int:
@@ -103,6 +114,7 @@ class Settings:
     rate_api: int
     rate_pages: int
     connections_per_client: int
+    trusted_proxies: tuple[str, ...]
     plotly_bundle: str
 
 
@@ -126,7 +138,7 @@ def settings() -> Settings:
         max_rows_xlsx=_int("DELTA87_MAX_ROWS_XLSX", 50_000),
         page_size_max=_int("DELTA87_PAGE_SIZE_MAX", 5000),
         public_url=os.environ.get("DELTA87_PUBLIC_URL", "").strip().rstrip("/"),
-        trusted_hosts=tuple(h.strip() for h in os.environ.get("DELTA87_TRUSTED_HOSTS", "").split(",") if h.strip()),
+        trusted_hosts=_list("DELTA87_TRUSTED_HOSTS"),
         query_timeout=max(0.1, _number("DELTA87_QUERY_TIMEOUT", 10.0)),
         export_timeout=max(0.1, _number("DELTA87_EXPORT_TIMEOUT", 120.0)),
         export_slots=max(1, _int("DELTA87_EXPORT_SLOTS", 2)),
@@ -138,5 +150,39 @@ def settings() -> Settings:
         rate_api=max(1, _int("DELTA87_RATE_API", 10)),
         rate_pages=max(1, _int("DELTA87_RATE_PAGES", 20)),
         connections_per_client=max(1, _int("DELTA87_CONNECTIONS_PER_CLIENT", 32)),
+        trusted_proxies=_list("DELTA87_TRUSTED_PROXIES"),
         plotly_bundle=os.environ.get("DELTA87_PLOTLY_BUNDLE", "partial").strip().lower(),  # or "full"
     )
+
+
+def code_id() -> str:
+    """The name of the code running, in every cache key: DELTA87_CODE_ID, else worked out once per process."""
+    return os.environ.get("DELTA87_CODE_ID", "").strip() or _own_code_id()
+
+
+@functools.cache
+def _own_code_id() -> str:
+    return code_id_of(ROOT)
+
+
+def code_id_of(root: Path) -> str:
+    """The git commit of a checkout (with a digest of uncommitted changes), else the installed package's record."""
+    if (root / ".git").exists():
+        git = ["git", "-c", "safe.directory=*", "-C", str(root)]
+        try:
+            commit = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, check=True, timeout=30).stdout
+            changes = subprocess.run([*git, "diff", "HEAD"], capture_output=True, check=True, timeout=30).stdout
+        except (OSError, subprocess.SubprocessError):
+            pass
+        else:
+            edited = "+" + hashlib.sha1(changes, usedforsecurity=False).hexdigest()[:8] if changes else ""
+            return commit.decode().strip()[:12] + edited
+    try:
+        installed = metadata.distribution("delta87")
+    except metadata.PackageNotFoundError:  # neither a checkout nor installed: a name of this process's own
+        return f"unrecorded-{uuid.uuid4().hex[:12]}"
+    # a wheel's RECORD lists every installed file with its hash; the time of the record (or of an editable
+    # install's PKG-INFO) tells two installs of the same version apart
+    record = next((file for file in installed.files or () if file.name in ("RECORD", "PKG-INFO")), None)
+    stamp = f"{record.read_text()}{record.locate().stat().st_mtime_ns}" if record else ""
+    return f"{installed.version}-{hashlib.sha1(stamp.encode(), usedforsecurity=False).hexdigest()[:8]}"

@@ -8,7 +8,6 @@ import logging
 import threading
 import time
 from contextlib import contextmanager
-from importlib import metadata
 
 import flask
 from flask_caching import Cache
@@ -28,13 +27,6 @@ PROBE_KEY = "readyz-probe"
 RETRY_AFTER = 10.0
 #: Seconds a Redis call may take before it counts as an outage (the default would wait for the OS: minutes).
 REDIS_TIMEOUT = 0.5
-
-
-#: The installed package version: part of every key, so a deploy of new code starts from fresh entries.
-try:
-    VERSION = metadata.version("delta87")
-except metadata.PackageNotFoundError:  # running from a checkout that was never installed
-    VERSION = "dev"
 
 
 class _Outage:
@@ -126,9 +118,9 @@ def status() -> dict:
 
 
 def key(release: Release, fn, args: tuple) -> str:
-    """The key of one call: release, version and language in clear (so none needs a flush), function, arguments."""
+    """The key of one call: release, code and language in clear (so none needs a flush), function, arguments."""
     digest = hashlib.sha1(repr(args).encode(), usedforsecurity=False).hexdigest()[:20]
-    return f"{release.id}:{VERSION}:{i18n.cache_tag(i18n.lang())}:{fn.__module__}.{fn.__qualname__}:{digest}"
+    return f"{release.id}:{config.code_id()}:{i18n.cache_tag(i18n.lang())}:{fn.__module__}.{fn.__qualname__}:{digest}"
 
 
 class _Flights:
