@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -122,10 +123,14 @@ def serve(host: str, port: int, workers: int) -> int:
         app = subprocess.Popen(gunicorn_command(gunicorn, run, workers))
         if not _wait_for_app(run / SOCKET, app):
             _stop(app, signal.SIGTERM)
-            return 1
+            raise RuntimeError(
+                f"the gunicorn workers did not start (exit status {app.returncode}): see their log above"
+            )
         _share_socket(run / SOCKET)
+        # nginx's access log goes through a pipe: nginx cannot open /dev/stdout when it is a socket (systemd's journal)
         proxy = subprocess.Popen([nginx, "-e", "stderr", "-p", str(run), "-c", str(run / "nginx.conf"),
-                                  "-g", "daemon off;"])  # fmt: skip
+                                  "-g", "daemon off;"], stdout=subprocess.PIPE)  # fmt: skip
+        threading.Thread(target=_relay, args=(proxy.stdout,), daemon=True).start()
         code = os.environ.get("DELTA87_CODE_ID", "")
         print(
             f"Delta 8.7 on http://{host}:{port}/ (nginx in front of {workers} gunicorn workers; code {code})",
@@ -134,6 +139,16 @@ def serve(host: str, port: int, workers: int) -> int:
         return _supervise(app, proxy)
     finally:
         shutil.rmtree(run, ignore_errors=True)
+
+
+def _relay(pipe) -> None:
+    """Copy nginx's access log to our stdout; keep draining if that fails, so that nginx never blocks on it."""
+    for line in pipe:
+        try:
+            sys.stdout.buffer.write(line)
+            sys.stdout.flush()
+        except (OSError, ValueError):
+            pass
 
 
 def _prepare(run: Path, settings: config.Settings, host: str, port: int, nginx: str) -> None:

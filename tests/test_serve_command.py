@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 from click.testing import CliRunner
 
 import config
 from cli import main, server
+from tests.servers import free_port
 
 
 @pytest.fixture
@@ -65,3 +67,13 @@ def test_a_setting_serve_cannot_use_is_named_with_the_fix_before_anything_starts
     result = CliRunner().invoke(main, ["serve"])
     assert result.exit_code == 1 and f"Error: {message}" in result.output, result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.skipif(server.shutil.which("nginx", path="/usr/sbin:/sbin:/usr/bin") is None, reason="needs nginx")
+def test_workers_that_cannot_start_are_reported_with_their_exit_status(isolated_env, monkeypatch):
+    monkeypatch.chdir(isolated_env)
+    monkeypatch.setattr("cli._ensure_release", lambda: None)
+    monkeypatch.setenv("DELTA87_CODE_ID", "test")
+    monkeypatch.setattr(server, "gunicorn_command", lambda *args: [sys.executable, "-c", "raise SystemExit(3)"])
+    result = CliRunner().invoke(main, ["serve", "--port", str(free_port())])
+    assert result.exit_code == 1 and "Error: the gunicorn workers did not start (exit status 3)" in result.output

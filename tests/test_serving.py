@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 
@@ -20,7 +23,7 @@ import pytest
 from cli import warm
 from tests import factories as f
 from tests.load import client_address
-from tests.servers import Gunicorn, get
+from tests.servers import ROOT, Gunicorn, free_port, get
 
 pytestmark = [pytest.mark.slow, pytest.mark.serial]
 
@@ -345,3 +348,30 @@ def test_serve_stops_nginx_and_gunicorn_together(server, how):
         _, alive = psutil.wait_procs(children, timeout=15)
     assert not alive, f"left running: {[p.cmdline() for p in alive]}"
     assert code == (0 if how.startswith("SIGTERM") else 1)
+
+
+def test_serve_logs_each_request_when_its_output_is_a_socket_as_under_systemd(server):
+    """systemd hands a service the journal as a socket on stdout, which nginx cannot open as /dev/stdout."""
+    journal, output = socket.socketpair()
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.extend(iter(lambda: journal.recv(65536), b"")), daemon=True)
+    reader.start()
+    port = free_port()
+    command = [sys.executable, "-m", "cli", "serve", "--port", str(port), "--workers", "1"]
+    proc = subprocess.Popen(command, cwd=ROOT, env=server.env, stdout=output, stderr=output, start_new_session=True)
+    output.close()
+    try:
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:
+            try:
+                if get(port, "/healthz?from-the-test", timeout=2)[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        assert proc.poll() is None, b"".join(received).decode(errors="replace")[-3000:]
+        time.sleep(0.5)
+        assert b'"GET /healthz?from-the-test HTTP/1.1" 200' in b"".join(received), "nginx's access log line"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(30)
+        journal.close()
