@@ -8,13 +8,8 @@ environment each time `settings()` is called, so a test can point the platform a
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import os
-import subprocess
-import uuid
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -153,36 +148,3 @@ def settings() -> Settings:
         trusted_proxies=_list("DELTA87_TRUSTED_PROXIES"),
         plotly_bundle=os.environ.get("DELTA87_PLOTLY_BUNDLE", "partial").strip().lower(),  # or "full"
     )
-
-
-def code_id() -> str:
-    """The name of the code running, in every cache key: DELTA87_CODE_ID, else worked out once per process."""
-    return os.environ.get("DELTA87_CODE_ID", "").strip() or _own_code_id()
-
-
-@functools.cache
-def _own_code_id() -> str:
-    return code_id_of(ROOT)
-
-
-def code_id_of(root: Path) -> str:
-    """The git commit of a checkout (with a digest of uncommitted changes), else the installed package's record."""
-    if (root / ".git").exists():
-        git = ["git", "-c", "safe.directory=*", "-C", str(root)]
-        try:
-            commit = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, check=True, timeout=30).stdout
-            changes = subprocess.run([*git, "diff", "HEAD"], capture_output=True, check=True, timeout=30).stdout
-        except (OSError, subprocess.SubprocessError):
-            pass
-        else:
-            edited = "+" + hashlib.sha1(changes, usedforsecurity=False).hexdigest()[:8] if changes else ""
-            return commit.decode().strip()[:12] + edited
-    try:
-        installed = metadata.distribution("delta87")
-    except metadata.PackageNotFoundError:  # neither a checkout nor installed: a name of this process's own
-        return f"unrecorded-{uuid.uuid4().hex[:12]}"
-    # a wheel's RECORD lists every installed file with its hash; the time of the record (or of an editable
-    # install's PKG-INFO) tells two installs of the same version apart
-    record = next((file for file in installed.files or () if file.name in ("RECORD", "PKG-INFO")), None)
-    stamp = f"{record.read_text()}{record.locate().stat().st_mtime_ns}" if record else ""
-    return f"{installed.version}-{hashlib.sha1(stamp.encode(), usedforsecurity=False).hexdigest()[:8]}"

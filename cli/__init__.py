@@ -249,7 +249,9 @@ def serve(host: str | None, port: int | None, workers: int | None, dev: bool) ->
     if not settings.cache_url:
         shutil.rmtree(settings.cache_dir, ignore_errors=True)
     os.chdir(config.ROOT)
-    os.environ["DELTA87_CODE_ID"] = config.code_id()  # worked out once, here, for every worker's cache keys
+    from web.cache import code_id  # noqa: PLC0415
+
+    os.environ["DELTA87_CODE_ID"] = code_id()  # worked out once, here, for every worker's cache keys
     if dev:
         os.execv(sys.executable, [sys.executable, str(config.ROOT / "app.py")])
     from cli import server  # noqa: PLC0415

@@ -11,7 +11,6 @@ from importlib import metadata
 
 import pytest
 
-import config
 from cli import warm as web_warm
 from tests import factories as f
 from tests.servers import Redis
@@ -107,14 +106,16 @@ def test_the_code_id_names_the_commit_and_any_uncommitted_change(tmp_path):
     (tmp_path / "a.py").write_text("x = 1\n")
     git("add", "a.py")
     git("commit", "-qm", "one")
-    first = config.code_id_of(tmp_path)
+    first = web_cache.code_id_of(tmp_path)
     (tmp_path / "a.py").write_text("x = 2\n")
-    edited = config.code_id_of(tmp_path)
+    edited = web_cache.code_id_of(tmp_path)
     git("commit", "-qam", "two")
-    second = config.code_id_of(tmp_path)
+    second = web_cache.code_id_of(tmp_path)
     assert len({first, edited, second}) == 3, (first, edited, second)
-    assert config.code_id_of(tmp_path) == second, "the same code, the same id"
-    assert config.code_id_of(tmp_path / "unpacked").startswith(metadata.version("delta87")), "no checkout: the install"
+    assert web_cache.code_id_of(tmp_path) == second, "the same code, the same id"
+    assert web_cache.code_id_of(tmp_path / "unpacked").startswith(metadata.version("delta87")), (
+        "no checkout: the install"
+    )
 
 
 def test_redis_keys_carry_the_release_and_code_and_a_stopped_redis_only_costs_speed(
@@ -132,7 +133,7 @@ def test_redis_keys_carry_the_release_and_code_and_a_stopped_redis_only_costs_sp
     assert client.get("/_test/square?n=5").json["square"] == 25
     assert len(CALLS) == 1
     keys = [k.decode() for k in redis.Redis.from_url(redis_server.url).keys("*")]
-    prefix = f"delta87:{release_id}:{config.code_id()}:en:tests.test_cache._square:"
+    prefix = f"delta87:{release_id}:{web_cache.code_id()}:en:tests.test_cache._square:"
     assert any(k.startswith(prefix) for k in keys), keys
 
     redis_server.stop()
@@ -181,7 +182,7 @@ def test_warm_renders_every_page_into_the_shared_cache(synthetic_release, redis_
     assert set(web_warm.page_paths()) <= set(results)
     assert {path: status for path, (status, _) in results.items() if status != 200} == {}
     keys = [k.decode() for k in redis.Redis.from_url(redis_server.url).keys("*")]
-    assert keys and all(k.startswith(f"delta87:{synthetic_release}:{config.code_id()}:") for k in keys)
+    assert keys and all(k.startswith(f"delta87:{synthetic_release}:{web_cache.code_id()}:") for k in keys)
     cached = {k.split(":")[4] for k in keys}  # delta87:<release>:<version>:<lang>:<function>:<digest>
     assert any(name.startswith("dashboards.") for name in cached), cached
 

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 import config
 from cli import main, server
 from tests.servers import free_port
+from web import cache as web_cache
 
 
 @pytest.fixture
@@ -35,7 +36,7 @@ def started(isolated_env, monkeypatch):
 def test_serve_hands_its_workers_one_code_id(started):
     result, env = started()
     assert result.exit_code == 0, result.output
-    assert env["DELTA87_CODE_ID"] == config.code_id_of(config.ROOT)
+    assert env["DELTA87_CODE_ID"] == web_cache.code_id_of(config.ROOT)
     assert started(DELTA87_CODE_ID="release-2026-12")[1]["DELTA87_CODE_ID"] == "release-2026-12"
 
 
