@@ -375,3 +375,11 @@ def test_serve_logs_each_request_when_its_output_is_a_socket_as_under_systemd(se
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(30)
         journal.close()
+
+
+def test_a_client_cannot_make_the_app_write_https_links_by_header(server):
+    """gunicorn trusts forwarding headers from its socket, so nginx must not pass on those a client sends."""
+    spoofed = {"X-Forwarded-Proto": "https", "X-Forwarded-Ssl": "on", "X-Forwarded-Protocol": "ssl"}
+    status, headers, body = get(server.port, "/api/v1/docs", headers=spoofed)
+    assert status == 200 and f"http://127.0.0.1:{server.port}/api/v1/" in body.decode(), body[:300]
+    assert b"https://" not in body and "https://" not in headers.get("link", "")
