@@ -15,8 +15,9 @@ from dash import html
 from flask_babel import gettext as _
 
 from content.shortcodes import BLOCK_NAMES, Shortcode, ShortcodeError, parse
+from dashboards import _cite, _data, _figures, _plain, _series, _views
 from dashboards import _components as c
-from dashboards import _data, _figures, _plain, _series, _views
+from dashboards._published import around
 from dashboards._words import word
 from warehouse import Release, ReleaseError, get_warehouse
 from warehouse.releases import list_release_ids
@@ -85,7 +86,10 @@ class Embedder:
             )
         value = value_text(row, meta)
         line = source_line(release, row, names, show_age=meta.get("unit") != "flag")
-        parts = [html.Strong(value, className="embed-value"), f" ({line})"]
+        parts = [
+            html.Strong(value, className="embed-value"),
+            *([f" ({line})"] if isinstance(line, str) else [" (", *line, ")"]),
+        ]
         change = self.change(code, row, meta)
         if change:
             parts += [" ", html.Mark(change, className="embed-changed")]
@@ -186,9 +190,9 @@ def value_text(row: pd.Series, meta: dict) -> str:
     return c.value_text(row, row.get("unit") or meta.get("unit"), meta.get("decimals"))
 
 
-def source_line(release: Release, row: pd.Series, names: dict, show_age: bool = True) -> str:
+def source_line(release: Release, row: pd.Series, names: dict, show_age: bool = True) -> str | list:
     """Area, year (or the publisher's period), survey, age band (not for yes/no flags), sex when not total, and
-    source."""
+    source (a publisher's name marked English on a page in another language)."""
     survey = c.survey_text(row)
     when = c.when(row) + (f", {survey}" if survey else "")
     age = str(row.get("age") or _data.NO_AGE)
@@ -201,14 +205,17 @@ def source_line(release: Release, row: pd.Series, names: dict, show_age: bool = 
     sex = "" if row.get("sex") in (None, "total") else f", {word(row['sex'])}"
     record = _data.source_records(release).get(row["source"])
     source = c.source_short(_data.source_records(release), row) if record else row["source"]
-    return _(
+    text = _(
         "%(get)s, %(when)s%(ages)s%(sex)s; source: %(source)s",
         get=names.get(row["iso3"], row["iso3"]),
         when=when,
         ages=ages,
         sex=sex,
-        source=source,
+        source="{}",
     )
+    if i18n.lang() == i18n.DEFAULT or source in {_(name) for name in _cite.OUR_NAMES}:
+        return text.replace("{}", source)
+    return [part for part in around(text, html.Span(source, lang="en")) if part]
 
 
 def notice(text: str, block: bool) -> html.Span | html.Div:

@@ -81,7 +81,7 @@ def record_list(row: dict) -> html.Dl:
         (_("Publisher"), row.get("publisher"), english),
         (_("Title"), row.get("title"), english),
         (_("Edition"), row.get("edition"), english),
-        (_("Original location"), _link(row.get("url")), {}),
+        (_("Original location"), _link(row.get("url")), english),
         (_("How the copy used here was obtained"), row.get("obtained_from"), english),
         (_("Retrieved"), row.get("retrieved"), {}),
         (_("Licence"), row.get("licence"), english),

@@ -50,6 +50,7 @@ def test_a_figure_tooltip_words_our_flag_in_the_page_language_and_keeps_the_publ
     assert FLAG[lang] in span.title and "flagged by" not in span.title
     assert span.title.endswith(f"Estimates for Kathmandu valley only {AS_PUBLISHED[lang]}")
     assert span.lang == lang  # a live figure may stand inside an article shown in English
+    assert [texts(c) for c in components(span) if getattr(c, "lang", None) == "en"] == ["Synthetic synthetic"]
 
 
 @pytest.mark.parametrize("lang", ["fr", "es"])
