@@ -144,3 +144,16 @@ def test_search_results_show_translated_content_and_mark_english_pieces(learn_pu
     assert explainers is not None and "Comment" in texts(explainers)  # translated explainers, found by French words
     hits = [c for c in components(find(article, "search-article")) if isinstance(c, html.Li)]
     assert hits and all(c.lang == "en" for c in hits)  # forum articles are shown in English, marked so
+
+
+@pytest.mark.realdata
+def test_the_pathfinder_list_is_cited_by_our_name_in_the_page_language(real_warehouse, app):
+    import importlib  # noqa: PLC0415
+
+    page = importlib.import_module("dashboards.pathfinders")  # a page module: registered by create_app
+    with app.server.test_request_context("/?lang=fr"):
+        line = find(page.layout(), "pathfinders-source")
+    assert "Liste des pays pionniers tenue par l'équipe de Delta 8.7" in texts(line)
+    assert "platform staff" not in texts(line) and "staff-edited" not in texts(line)
+    cited = [texts(c) for c in components(line) if getattr(c, "lang", None) == "en"]
+    assert cited == ["Alliance 8.7 Global Coordinating Group, report of its second meeting, Geneva, July 2018"]
