@@ -157,3 +157,33 @@ def test_the_pathfinder_list_is_cited_by_our_name_in_the_page_language(real_ware
     assert "platform staff" not in texts(line) and "staff-edited" not in texts(line)
     cited = [texts(c) for c in components(line) if getattr(c, "lang", None) == "en"]
     assert cited == ["Alliance 8.7 Global Coordinating Group, report of its second meeting, Geneva, July 2018"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "opening"),
+    [("fr", "Le forum publie de courts articles"), ("es", "El foro publica artículos breves")],
+)
+def test_the_guide_for_authors_is_in_the_page_language(learn_published, app, lang, opening):
+    from dashboards import forum_contribute  # noqa: PLC0415
+
+    with app.server.test_request_context(f"/?lang={lang}"):
+        guide = find(forum_contribute.layout(), "forum-guide")
+    assert opening in texts(guide) and "The forum publishes" not in texts(guide)
+    figures = [c for c in components(guide) if getattr(c, "className", None) == "embed-figure"]
+    assert len(figures) == 1 and figures[0].lang == lang  # the guide's one live example
+
+
+def test_an_untranslated_guide_is_shown_in_english_marked_so(learn_published, app, tmp_path, monkeypatch):
+    from content import translations  # noqa: PLC0415
+    from dashboards import forum_contribute  # noqa: PLC0415
+
+    monkeypatch.setattr(translations, "I18N_DIR", tmp_path)
+    translations.contributing_guide.cache_clear()
+    try:
+        with app.server.test_request_context("/?lang=fr"):
+            guide = find(forum_contribute.layout(), "forum-guide")
+    finally:
+        translations.contributing_guide.cache_clear()
+    assert "n'a pas encore été traduit" in texts(guide)
+    english = [c for c in components(guide) if getattr(c, "lang", None) == "en"]
+    assert english and "The forum publishes short articles" in texts(english[0])
