@@ -3,6 +3,7 @@ the /data notes, "Cite this chart", our short names of sources, forum articles a
 
 from __future__ import annotations
 
+import html as html_text
 from pathlib import Path
 
 import pandas as pd
@@ -187,3 +188,17 @@ def test_an_untranslated_guide_is_shown_in_english_marked_so(learn_published, ap
     assert "n'a pas encore été traduit" in texts(guide)
     english = [c for c in components(guide) if getattr(c, "lang", None) == "en"]
     assert english and "The forum publishes short articles" in texts(english[0])
+
+
+@pytest.mark.parametrize(
+    ("url", "description"),
+    [
+        ("/forum?lang=fr", "Articles d'experts et de l'équipe éditoriale"),
+        ("/forum/contribute?lang=es", "Cómo redactar y enviar"),
+        ("/learn/glossary?lang=fr", "Définitions des termes"),
+    ],
+)
+def test_a_pages_description_for_search_engines_and_link_previews_is_in_its_language(client, url, description):
+    page = html_text.unescape(client.get(url).get_data(as_text=True))
+    assert f'<meta name="description" content="{description}' in page
+    assert f'<meta property="og:description" content="{description}' in page
