@@ -107,7 +107,8 @@ class Slice:
             self.release,
             self.query.filter,
             batch_rows=batch_rows,
-            order_by=self.query.sort or None,  # None: release order, streamed without a sort
+            # Always sorted: joins and parallel scans do not keep the file's order, and a page must be one page.
+            order_by=self.query.order_by(),
             limit=self.query.limit,
             offset=self.query.offset,
             named=True,

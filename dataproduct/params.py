@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from warehouse import ObservationFilter, Release, get_warehouse
 from warehouse.releases import RELEASE_ID
-from warehouse.schema import NATURES, SEXES, redistributable
+from warehouse.schema import NATURES, SEXES, SORT_KEYS, redistributable
 from warehouse.store import SORTABLE
 from web.cache import by_release
 from web.inputs import MAX_VALUES, BadInput, echo
@@ -93,8 +93,9 @@ class Query:
     release: str | None = None
 
     def order_by(self) -> tuple[tuple[str, bool], ...]:
-        """Sort keys for the warehouse (the default order when none was asked for)."""
-        return self.sort or (("indicator", True), ("iso3", True), ("year", True))
+        """The requested sort, then the release's key: one order for every format and page, with no ties."""
+        chosen = {column for column, _ in self.sort}
+        return (*self.sort, *((column, True) for column in SORT_KEYS["observations"] if column not in chosen))
 
 
 @by_release
