@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from warehouse import ObservationFilter, Release, get_warehouse
 from warehouse.releases import RELEASE_ID
 from warehouse.schema import NATURES, SEXES, SORT_KEYS, redistributable
-from warehouse.store import SORTABLE
+from warehouse.store import GROUP_COLUMNS, SORTABLE
 from web.cache import by_release
 from web.inputs import MAX_VALUES, BadInput, echo
 
@@ -67,6 +67,7 @@ class Catalog:
     sexes: tuple[str, ...] = SEXES
     natures: tuple[str, ...] = NATURES
     years: tuple[int, int] | None = None
+    aggregates: dict[str, str] = field(default_factory=dict)  # every region / aggregate code -> name
 
     def allowed(self, parameter: str) -> list[str]:
         """The values a list parameter accepts."""
@@ -104,8 +105,11 @@ def catalog(release: Release) -> Catalog:
     warehouse = get_warehouse()
     countries, regions, sources = (warehouse.table(release, t) for t in ("countries", "regions", "sources"))
     indicators = warehouse.indicators(release)
-    groups = dict(zip(regions["code"], regions["name"], strict=True))
-    areas = {**dict(zip(countries["iso3"], countries["name"], strict=True)), **groups}
+    aggregates = dict(zip(regions["code"], regions["name"], strict=True))
+    areas = {**dict(zip(countries["iso3"], countries["name"], strict=True)), **aggregates}
+    # Only groups the filter can resolve: one with members in no countries column would silently match nothing.
+    listed = set(countries[list(GROUP_COLUMNS)].stack().dropna())
+    groups = {code: name for code, name in aggregates.items() if code in listed}
     for code in warehouse.observation_values(release, "iso3"):
         areas.setdefault(code, code)
     years = warehouse.observation_values(release, "year")
@@ -119,6 +123,7 @@ def catalog(release: Release) -> Catalog:
         ages=tuple(warehouse.observation_values(release, "age")),
         sexes=tuple(dict.fromkeys([*SEXES, *sexes])),
         years=(int(years[0]), int(years[-1])) if years else None,
+        aggregates=aggregates,
     )
 
 
@@ -205,6 +210,13 @@ def _codes(args: dict[str, list[str]], name: str, catalog: Catalog) -> tuple[tup
     if len(values) > MAX_VALUES:
         message = f"{name} has {len(values)} values; at most {MAX_VALUES} are accepted"
         return codes, ParamError(name, message, error="too_many_values")
+    if unknown and name == "group" and unknown[0].upper() in catalog.areas:
+        code = unknown[0].upper()
+        message = (
+            f"group {echo(code)} cannot filter countries: this release does not list its member countries; use "
+            f"country={code} for its own aggregate figures, or one of the groups in `allowed`"
+        )
+        return codes, ParamError(name, message, allowed=allowed, error="unknown_value")
     if unknown:
         hint = f" (see {CODE_LISTS[name]})" if name in CODE_LISTS else ""
         message = f"unknown {name} {echo(unknown[0])}{hint}"

@@ -190,6 +190,14 @@ def test_errors_are_json_naming_the_parameter_and_allowed_values(client):
     assert client.get("/api/v1/countries?foo=1").get_json()["error"] == "unknown_parameter"
 
 
+def test_a_group_without_a_member_list_is_refused_not_answered_empty(client):
+    response = client.get("/api/v1/observations?group=WLD")  # World: an aggregate the countries table names no one in
+    body = response.get_json()
+    assert response.status_code == 400 and body["parameter"] == "group"
+    assert "country=WLD" in body["message"] and "WLD" not in body["allowed"] and "SDG_SSA" in body["allowed"]
+    assert client.get("/api/v1/observations?country=WLD").get_json()["total"] > 0
+
+
 def test_excel_row_cap_is_explained(client, monkeypatch):
     monkeypatch.setenv("DELTA87_MAX_ROWS_XLSX", "10")
     response = client.get("/api/v1/observations?indicator=syn_count&format=xlsx")
