@@ -68,6 +68,7 @@ class Catalog:
     natures: tuple[str, ...] = NATURES
     years: tuple[int, int] | None = None
     aggregates: dict[str, str] = field(default_factory=dict)  # every region / aggregate code -> name
+    files: dict[str, list[dict]] = field(default_factory=dict)  # source id -> its files {path, sha256, bytes}
 
     def allowed(self, parameter: str) -> list[str]:
         """The values a list parameter accepts."""
@@ -103,7 +104,9 @@ class Query:
 def catalog(release: Release) -> Catalog:
     """The catalog of one release (cached: a release never changes once published)."""
     warehouse = get_warehouse()
-    countries, regions, sources = (warehouse.table(release, t) for t in ("countries", "regions", "sources"))
+    countries, regions, sources, files = (
+        warehouse.table(release, t) for t in ("countries", "regions", "sources", "source_files")
+    )
     indicators = warehouse.indicators(release)
     aggregates = dict(zip(regions["code"], regions["name"], strict=True))
     areas = {**dict(zip(countries["iso3"], countries["name"], strict=True)), **aggregates}
@@ -124,7 +127,16 @@ def catalog(release: Release) -> Catalog:
         sexes=tuple(dict.fromkeys([*SEXES, *sexes])),
         years=(int(years[0]), int(years[-1])) if years else None,
         aggregates=aggregates,
+        files=_files(files),
     )
+
+
+def _files(table) -> dict[str, list[dict]]:
+    """The source_files table as {source id: [{path, sha256, bytes}]} (plain Python values, for JSON)."""
+    files: dict[str, list[dict]] = {}
+    for source, path, sha256, size in table[["source", "path", "sha256", "bytes"]].itertuples(index=False):
+        files.setdefault(str(source), []).append({"path": str(path), "sha256": str(sha256), "bytes": int(size)})
+    return files
 
 
 def arguments(source: Mapping) -> dict[str, list[str]]:
