@@ -156,7 +156,7 @@ def canonical(args: dict[str, list[str]]) -> dict[str, list[str]]:
     return out
 
 
-def _single(args: dict[str, list[str]], name: str) -> str | None:
+def single(args: dict[str, list[str]], name: str) -> str | None:
     """The one value of a scalar parameter (None when absent)."""
     values = [v.strip() for v in args.get(name, []) if v.strip()]
     if len(values) > 1:
@@ -166,7 +166,7 @@ def _single(args: dict[str, list[str]], name: str) -> str | None:
 
 def release_param(args: dict[str, list[str]]) -> str | None:
     """The pinned release id, checked for shape only (whether it exists is the warehouse's answer)."""
-    value = _single(args, "release")
+    value = single(args, "release")
     if value is not None and not RELEASE_ID.match(value):
         raise ParamError("release", f"{echo(value)} is not a release id (e.g. r20260101T000000Z-0123abcd)")
     return value
@@ -182,7 +182,7 @@ def check_names(args: dict[str, list[str]], allowed: Iterable[str]) -> None:
 
 def _number(args: dict[str, list[str]], name: str, low: int, high: int, what: str = "", digits: int = 12) -> int | None:
     """A whole-number parameter from `low` to `high` (None when absent)."""
-    value = _single(args, name)
+    value = single(args, name)
     if value is None:
         return None
     if not re.fullmatch(f"[0-9]{{1,{digits}}}", value) or not low <= int(value) <= high:
@@ -197,7 +197,7 @@ def _year(args: dict[str, list[str]], name: str) -> int | None:
 
 def _flag(args: dict[str, list[str]], name: str) -> bool | None:
     """A true/false parameter (None when absent)."""
-    value = _single(args, name)
+    value = single(args, name)
     if value is not None and value.lower() not in ("true", "false"):
         raise ParamError(name, f"{name} must be true or false, got {echo(value)}", allowed=["true", "false"])
     return None if value is None else value.lower() == "true"
@@ -271,16 +271,18 @@ def parse_sort(value: str | None) -> tuple[tuple[str, bool], ...]:
         column = part.lstrip("-+")
         if column not in SORTABLE:
             raise ParamError("sort", f"cannot sort by {echo(column)}", allowed=list(SORTABLE))
+        if column in dict(keys):
+            raise ParamError("sort", f"sort names {column} twice; give each column once", allowed=list(SORTABLE))
         keys.append((column, not part.startswith("-")))
-    if len(keys) > MAX_SORT_KEYS or len({c for c, _ in keys}) != len(keys):
-        raise ParamError("sort", f"sort takes at most {MAX_SORT_KEYS} different columns", allowed=list(SORTABLE))
+    if len(keys) > MAX_SORT_KEYS:
+        raise ParamError("sort", f"sort takes at most {MAX_SORT_KEYS} columns, got {len(keys)}", allowed=list(SORTABLE))
     return tuple(keys)
 
 
 def parse_query(args: dict[str, list[str]], catalog: Catalog, page_size_max: int) -> Query:
     """A strict, validated observations request (raises ParamError on the first problem)."""
     check_names(args, OBSERVATION_PARAMS)
-    fmt = (_single(args, "format") or "json").lower()
+    fmt = (single(args, "format") or "json").lower()
     if fmt not in FORMATS:
         raise ParamError("format", f"unknown format {echo(fmt)}", allowed=list(FORMATS))
     where, _ = parse_filter(args, catalog, strict=True)
@@ -290,7 +292,7 @@ def parse_query(args: dict[str, list[str]], catalog: Catalog, page_size_max: int
         limit = min(DEFAULT_LIMIT, page_size_max)
     return Query(
         filter=where,
-        sort=parse_sort(_single(args, "sort")),
+        sort=parse_sort(single(args, "sort")),
         limit=limit,
         offset=offset,
         format=fmt,

@@ -188,6 +188,8 @@ def test_errors_are_json_naming_the_parameter_and_allowed_values(client):
     }
     assert client.get("/api/v1/observations?limit=999999").get_json()["allowed"] == "1-5000"
     assert client.get("/api/v1/countries?foo=1").get_json()["error"] == "unknown_parameter"
+    twice = client.get("/api/v1/countries?lang=fr&lang=fr").get_json()  # a known value given twice is not unknown
+    assert twice["parameter"] == "lang" and "given 2 times" in twice["message"]
 
 
 def test_a_group_without_a_member_list_is_refused_not_answered_empty(client):

@@ -56,3 +56,9 @@ def test_the_bulk_zip_carries_every_file_checksum_of_the_release(client, release
     archive = zipfile.ZipFile(io.BytesIO(client.get("/api/v1/bulk").get_data()))
     assert pd.read_csv(io.BytesIO(archive.read("source_files.csv")))["sha256"].tolist() == [f["sha256"] for f in FILES]
     assert "a" * 64 in archive.read("README.md").decode()
+
+
+def test_the_sources_endpoint_gives_each_source_its_file_checksums(client, release):
+    sources = {row["id"]: row for row in client.get("/api/v1/sources").get_json()["data"]}
+    assert sources["syn_b"]["files"] == [{"path": "syn_b/table.xlsx", "sha256": "c" * 64, "bytes": 789}]
+    assert sources["syn_closed"]["files"][0]["sha256"] == "d" * 64  # metadata, not data: shown for every source
