@@ -62,3 +62,13 @@ def test_the_sources_endpoint_gives_each_source_its_file_checksums(client, relea
     sources = {row["id"]: row for row in client.get("/api/v1/sources").get_json()["data"]}
     assert sources["syn_b"]["files"] == [{"path": "syn_b/table.xlsx", "sha256": "c" * 64, "bytes": 789}]
     assert sources["syn_closed"]["files"][0]["sha256"] == "d" * 64  # metadata, not data: shown for every source
+
+
+def test_the_bulk_zip_cites_the_public_address(client, release, monkeypatch):
+    monkeypatch.setenv("DELTA87_PUBLIC_URL", "https://data.example.org")
+    response = client.get("/api/v1/bulk")  # built for every client: links name the public address
+    assert response.status_code == 200, response.get_data()[:300]
+    archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
+    meta = json.loads(archive.read("metadata.json"))
+    assert meta["pinned_url"] == f"https://data.example.org/api/v1/bulk?release={release}"
+    assert meta["pinned_url"] in archive.read("CITATION.txt").decode()
