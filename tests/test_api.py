@@ -166,6 +166,8 @@ def test_json_pages_link_to_each_other(client):
     assert "prev" not in first["links"] and first["links"]["next"].endswith("offset=20")
     last = client.get("/api/v1/observations?indicator=syn_count&country=AAA&limit=20&offset=60").get_json()
     assert last["count"] == 3 and "next" not in last["links"] and last["links"]["prev"].endswith("offset=40")
+    beyond = client.get("/api/v1/observations?indicator=syn_count&country=AAA&limit=20&offset=5000").get_json()
+    assert beyond["count"] == 0 and beyond["links"]["prev"].endswith("offset=60")  # the last page with rows
 
 
 def test_sort_applies_to_every_format(client):
