@@ -10,7 +10,6 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import yaml
 from tqdm import tqdm
 
 from etl import checks, commitments, db, headline, reference
@@ -149,7 +148,7 @@ def build(
         "indicators": indicator_table(con, ref.indicators, set(ref.countries["iso3"]), rules),
         "countries": ref.countries,
         "regions": ref.regions,
-        "sources": pd.concat([source_table(sources), pathfinder_source(reference_dir)], ignore_index=True),
+        "sources": pd.concat([source_table(sources), pathfinder_source(ref.pathfinders)], ignore_index=True),
         "source_files": pd.DataFrame(source_file_rows(sources, raw_dir), columns=TABLES["source_files"].names),
         "commitments": comm,
     }
@@ -260,12 +259,10 @@ def source_table(sources: list[Source]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=names)
 
 
-def pathfinder_source(reference_dir: Path) -> pd.DataFrame:
+def pathfinder_source(pathfinders: reference.Pathfinders | None) -> pd.DataFrame:
     """A sources row for the staff-edited pathfinder list (its `source:`), so pages can cite it like any other."""
-    path = reference_dir / "pathfinders.yaml"
-    if not path.is_file():
+    if pathfinders is None:
         return pd.DataFrame(columns=TABLES["sources"].names)
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     fixed = {"id": "pathfinders", "edition_names": "{}", "edition": "", "url": "", "retrieved": ""}
-    row = {**fixed, "redistribution": True, "citation": data.get("source_note", ""), **data.get("source", {})}
+    row = {**fixed, "redistribution": True, "citation": pathfinders.source_note, **pathfinders.source}
     return pd.DataFrame([row], columns=TABLES["sources"].names)

@@ -41,6 +41,7 @@ class Reference:
     indicators: pd.DataFrame
     problems: list[Problem]
     names: Resolver
+    pathfinders: Pathfinders | None  # pathfinders.yaml as read (None when missing or unreadable)
 
 
 def load_reference(sources: list[Source], raw_dir: Path | None = None, reference_dir: Path | None = None) -> Reference:
@@ -72,13 +73,14 @@ def load_reference(sources: list[Source], raw_dir: Path | None = None, reference
         message = "no country-code table was read: the registry needs a `reference` dataset with handler country_codes"
         raise SourceError(problems + [Problem("reference", message, str(raw_dir / "regions_country_codes"))])
     pathfinders, more = read_pathfinders(paths["pathfinders"])
-    countries = build_countries(parts, names.aliases, pathfinders, groups)
-    unknown = sorted(set(pathfinders) - set(countries["iso3"]))
+    statuses = {e.iso3: e.status for e in pathfinders.countries} if pathfinders else {}
+    countries = build_countries(parts, names.aliases, statuses, groups)
+    unknown = sorted(set(statuses) - set(countries["iso3"]))
     problems += more + [Problem("reference", "pathfinder iso3 is not a country", str(paths["pathfinders"]),
                                 column="iso3", value=code) for code in unknown]  # fmt: skip
     regions = build_regions(names.aggregates, _memberships(parts, countries), countries, groups)
     indicators, more = load_indicators(paths["indicators"])
-    return Reference(countries, regions, indicators, problems + more, names)
+    return Reference(countries, regions, indicators, problems + more, names, pathfinders)
 
 
 def _reference_datasets(sources: list[Source]) -> list[tuple[Source, Dataset]]:
@@ -181,16 +183,16 @@ def aggregate_problems(frame: pd.DataFrame, path: Path) -> list[Problem]:
     return _cell_problems(clash, path, "alias", "alias maps to more than one code")
 
 
-def read_pathfinders(path: Path) -> tuple[dict[str, str], list[Problem]]:
-    """pathfinders.yaml → {iso3: status}."""
+def read_pathfinders(path: Path) -> tuple[Pathfinders | None, list[Problem]]:
+    """pathfinders.yaml, validated; None and the problem when it is missing or cannot be read."""
     if not path.is_file():
-        return {}, [Problem("reference", "reference file is missing", str(path))]
+        return None, [Problem("reference", "reference file is missing", str(path))]
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        entries = [_Pathfinder.model_validate(e) for e in data.get("countries", [])]
-    except (yaml.YAMLError, ValidationError, AttributeError) as exc:
-        return {}, [Problem("reference", f"cannot read pathfinders: {exc}", str(path))]
-    return {e.iso3: e.status for e in entries}, []
+        return Pathfinders.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {}), []
+    except (yaml.YAMLError, ValidationError, UnicodeDecodeError) as exc:
+        found = " ".join(str(exc).split())
+        message = f"cannot read pathfinders: {found}; correct the file (its header says how an entry is written)"
+        return None, [Problem("reference", message, str(path))]
 
 
 class _Pathfinder(StrictModel):
@@ -198,6 +200,14 @@ class _Pathfinder(StrictModel):
     name: str
     status: str
     source: str
+
+
+class Pathfinders(StrictModel):
+    """pathfinders.yaml: the countries, and how /sources cites the list (`source` fields, `source_note`)."""
+
+    source: dict[str, str] = Field(default_factory=dict)
+    source_note: str = ""
+    countries: list[_Pathfinder] = Field(default_factory=list)
 
 
 class IndicatorEntry(StrictModel):

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from etl.build import build
 from etl.countries import AGGREGATE_COLUMNS, ALIAS_COLUMNS, read_reference_csv
 from etl.reference import aggregate_problems, alias_problems, load_indicators, load_reference
 from etl.registry import Dataset, Source
@@ -283,3 +284,29 @@ def test_an_m49_cell_that_is_not_ascii_digits_is_a_problem_naming_the_cell(fixtu
                      ("regions_country_codes/country-codes.csv", 4, "Sub-region Code", "1 4 3")]  # fmt: skip
     assert all("digits 0-9" in p.message and "correct the cell" in p.message for p in result.problems)
     assert set(result.countries["iso3"]) >= {"NGA", "SDN", "KAZ"}  # the other cells are still read
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["countries:\n  - iso3: NGA\n   name: Nigeria\n", "countries: null\n", "countrys: []\n", "[NGA]\n"],
+    ids=["bad-indent", "null", "misspelt-key", "a-list"],
+)
+def test_an_unreadable_pathfinders_file_is_one_problem_naming_it_and_the_build_goes_on(fixture_dirs, text):
+    raw, ref = fixture_dirs
+    (ref / "pathfinders.yaml").write_text(text, encoding="utf-8")
+    built = build(_sources(), set(), raw, ref, progress=False)
+    found = [p for p in built.problems if p.file == str(ref / "pathfinders.yaml")]
+    assert len(found) == 1 and "correct the file" in found[0].message and "\n" not in found[0].message
+    assert not built.tables["countries"]["pathfinder"].any()
+    assert "pathfinders" not in set(built.tables["sources"]["id"])
+
+
+def test_the_pathfinder_list_is_cited_as_its_file_says(fixture_dirs):
+    raw, ref = fixture_dirs
+    data = yaml.safe_load((ref / "pathfinders.yaml").read_text(encoding="utf-8"))
+    data |= {"source": {"publisher": "Synthetic staff", "title": "Synthetic list"}, "source_note": "Synthetic note"}
+    (ref / "pathfinders.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    built = build(_sources(), set(), raw, ref, progress=False)
+    row = built.tables["sources"].set_index("id").loc["pathfinders"]
+    assert (row["publisher"], row["title"], row["citation"]) == ("Synthetic staff", "Synthetic list", "Synthetic note")
+    assert built.tables["countries"].set_index("iso3").loc["NGA", "pathfinder"]
