@@ -200,7 +200,10 @@ def _add_commitment_flags(con, comm: pd.DataFrame, sources: list[Source], flags:
     """Flag observations derived from the commitments (`flags`: instrument → indicator code, indicators.yaml)."""
     if not len(comm):
         return
-    files = {s.id: d.file for s in sources for d in s.datasets if d.format == "commitments"}
+    files = {}  # (source id, instrument) → the file stating it; (source id, "") → the source's first such file
+    for source, dataset in ((s, d) for s in sources for d in s.datasets if d.format == "commitments"):
+        for instrument in ("", dataset.options.instrument or "", *dataset.options.instruments.values()):
+            files.setdefault((source.id, instrument), dataset.file)
     rows = commitments.commitment_observations(comm, files, flags)
     db.create_table(con, "flags", db.arrow(rows, OBSERVATIONS))
     con.execute("INSERT INTO observations SELECT * FROM flags")

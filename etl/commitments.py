@@ -202,8 +202,8 @@ def treaty_status_years(raw: pd.DataFrame, dataset: Dataset, source: Source, res
     return _frame(rows), problems
 
 
-def commitment_observations(commitments: pd.DataFrame, files: dict[str, str], flags: dict[str, str]) -> pd.DataFrame:
-    """Flag observations (1/0) in the status's `as_of_year`; `files`: source id → raw file, `flags`: instrument → code."""
+def commitment_observations(commitments: pd.DataFrame, files: dict, flags: dict[str, str]) -> pd.DataFrame:
+    """Flag observations (1/0) in the as-of year; `files`: (source, instrument or "") → file; `flags`: instrument → code."""
     if commitments is None or commitments.empty:
         return pd.DataFrame(columns=OBSERVATIONS.names)
     frame = commitments[commitments["instrument"].isin(list(flags))].copy()
@@ -222,7 +222,10 @@ def commitment_observations(commitments: pd.DataFrame, files: dict[str, str], fl
             "censored": False,
             "source": frame["source"],
             "edition": frame["as_of"],
-            "source_file": frame["source"].map(files).fillna(""),
+            "source_file": [
+                files.get((s, i), files.get((s, ""), ""))
+                for s, i in zip(frame["source"], frame["instrument"], strict=True)
+            ],
             "note": [
                 _flag_note(s, d, n) for s, d, n in zip(frame["status"], frame["date"], frame["note"], strict=True)
             ],

@@ -233,11 +233,12 @@ def test_commitment_observations_are_flags_dated_by_as_of():
         as_of_year(a, d) for a, d in zip(commitments["as_of"], commitments["date"], strict=True)
     ]
     flags = {"CRC_OPSC": "ratified_crc_opsc", "C029": "ratified_c029"}
-    obs = commitment_observations(commitments, {"untc": "untc.csv", "hti": "hti.csv"}, flags)
+    obs = commitment_observations(commitments, {("untc", ""): "untc.csv", ("hti", "C029"): "hti.csv"}, flags)
     assert list(obs.columns) == OBSERVATIONS.names
     rows = obs.set_index("iso3")
     assert rows.loc["AAA", "indicator"] == "ratified_crc_opsc" and rows.loc["AAA", "value"] == 1.0
     assert rows.loc["AAA", "year"] == 2020 and rows.loc["AAA", "source_file"] == "untc.csv"
+    assert rows.loc["BBB", "source_file"] == "hti.csv"
     assert rows.loc["AAA", "note"].startswith("accession 2002-09-19")
     assert (rows.loc["BBB", "value"], rows.loc["BBB", "year"]) == (0.0, 2013)
     assert set(obs["nature"]) == {"reported"} and set(obs["unit"]) == {"flag"}

@@ -49,6 +49,16 @@ def test_every_observation_traces_to_a_raw_file_and_licence(real_warehouse, real
     assert files["sha256"].str.fullmatch(r"[0-9a-f]{64}").all()
 
 
+def test_each_commitment_flag_names_the_file_that_states_its_instrument(real_warehouse, real_release):
+    obs = real_warehouse.observations(real_release)
+    flags = obs[obs["source"] == "un_hr_treaties_status"]
+    assert set(zip(flags["indicator"], flags["source_file"], strict=True)) == {
+        ("ratified_crc_opac", "un_hr_treaties_status/hr_status_op_crc_ac.csv"),
+        ("ratified_icmw", "un_hr_treaties_status/hr_status_icmw.csv"),
+        ("ratified_crc", "un_hr_treaties_status/hr_status_crc.csv"),
+    }
+
+
 def test_sources_with_unconfirmed_licences_are_marked_not_redistributable(real_warehouse, real_release):
     sources = real_warehouse.sources(real_release).set_index("id")
     restricted = ["walkfree_gsi", "gapminder_legal_slavery"]
