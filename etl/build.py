@@ -22,6 +22,9 @@ from etl.snapshots import source_file_rows
 from warehouse.releases import Release
 from warehouse.schema import COMMITMENTS, OBSERVATION_KEY, OBSERVATIONS, TABLES
 
+#: How often a row's observation key occurs in its own file.
+_WITHIN_FILE = f"count(*) OVER (PARTITION BY {', '.join(OBSERVATION_KEY)}, source_file)"
+
 
 @dataclass
 class SourceStats:
@@ -67,7 +70,8 @@ def read_dataset(
     result = harmonise(raw, dataset, (entry.source, entry.edition), resolver, label, default_indicator)
     problems, used = raw.problems + result.problems, []
     if result.name:
-        problems += checks.check_duplicates(con, result.name, label, raw.source_columns.get("value", "value"))
+        column = raw.source_columns.get("value", "value")
+        problems += checks.check_duplicates(con, result.name, label, column, fix=checks.FIX_DUPLICATE)
         used = con.execute(f"SELECT DISTINCT indicator, unit FROM {result.name} ORDER BY ALL").fetchall()
         problems += checks.check_units(used, entry.units, label, entry.indicators, entry.strict)
     if not errors(problems) and not used:  # every row has an (indicator, unit) pair: none means no rows
@@ -138,7 +142,7 @@ def build(
     comm = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=COMMITMENTS.names)
     years = [commitments.as_of_year(a, d) for a, d in zip(comm["as_of"], comm["date"], strict=True)]
     comm["as_of_year"] = pd.array(years, dtype="Int32")
-    _add_commitment_flags(con, comm, sources, flags)
+    problems += _add_commitment_flags(con, comm, sources, flags)
     rules, more = _headline(con, ref.indicators, sources, reference_dir)
     problems = _with_sources(problems + more + _release_problems(con, ref.indicators, checking.indicators), sources)
     for problem in (p for p in problems if p.source in stats):
@@ -196,10 +200,11 @@ def _carry_over(con, previous: Release, selected: set[str], flags: list[str]) ->
     return con.execute(f"SELECT * FROM read_parquet(?) WHERE source NOT IN ({others})", [path]).df()
 
 
-def _add_commitment_flags(con, comm: pd.DataFrame, sources: list[Source], flags: dict[str, str]) -> None:
-    """Flag observations derived from the commitments (`flags`: instrument → indicator code, indicators.yaml)."""
+def _add_commitment_flags(con, comm: pd.DataFrame, sources: list[Source], flags: dict[str, str]) -> list[Problem]:
+    """Flag observations derived from the commitments (`flags`: instrument → indicator code, indicators.yaml); the
+    keys repeated within one commitments file (across files, the release check finds them)."""
     if not len(comm):
-        return
+        return []
     files = {}  # (source id, instrument) → the file stating it; (source id, "") → the source's first such file
     for source, dataset in ((s, d) for s in sources for d in s.datasets if d.format == "commitments"):
         for instrument in ("", dataset.options.instrument or "", *dataset.options.instruments.values()):
@@ -207,6 +212,8 @@ def _add_commitment_flags(con, comm: pd.DataFrame, sources: list[Source], flags:
     rows = commitments.commitment_observations(comm, files, flags)
     db.create_table(con, "flags", db.arrow(rows, OBSERVATIONS))
     con.execute("INSERT INTO observations SELECT * FROM flags")
+    con.execute(f"CREATE VIEW repeated_flags AS SELECT * FROM flags QUALIFY {_WITHIN_FILE} > 1")
+    return checks.check_duplicates(con, "repeated_flags", column=None, fix=commitments.FIX_DUPLICATE)
 
 
 def _headline(con, indicators: pd.DataFrame, sources: list[Source], reference_dir: Path):
@@ -219,10 +226,10 @@ def _headline(con, indicators: pd.DataFrame, sources: list[Source], reference_di
 
 def _release_problems(con, defined: pd.DataFrame, path: Path) -> list[Problem]:
     """Keys repeated across files (not within one: reported with their rows) and indicators `path` does not define."""
-    within = f"count(*) OVER (PARTITION BY {', '.join(OBSERVATION_KEY)}, source_file)"
-    con.execute(f"CREATE OR REPLACE VIEW across_files AS SELECT * FROM observations QUALIFY {within} = 1")
+    con.execute(f"CREATE OR REPLACE VIEW across_files AS SELECT * FROM observations QUALIFY {_WITHIN_FILE} = 1")
     used = con.execute("SELECT DISTINCT indicator, source_file FROM observations ORDER BY ALL").fetchall()
-    return checks.check_duplicates(con, "across_files") + checks.check_indicators(used, set(defined["code"]), path)
+    repeated = checks.check_duplicates(con, "across_files", fix=checks.FIX_ACROSS_FILES)
+    return repeated + checks.check_indicators(used, set(defined["code"]), path)
 
 
 def _with_sources(problems: list[Problem], sources: list[Source]) -> list[Problem]:

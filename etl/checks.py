@@ -22,6 +22,11 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
     "years": (0.0, None),
 }
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+FIX_DUPLICATE = (
+    "correct the file so that each observation appears once, or set options.on_duplicate: drop in the registry entry "
+    "(a repeated row is kept once, a key with conflicting values is dropped with a warning)"
+)
+FIX_ACROSS_FILES = "two files give this observation: keep it in one (a filter or indicator_map in the other's entry)"
 #: Cells flagged by a step: (row, file column, text as written), in file order.
 Flagged = list[tuple[int | None, str | None, str | None]]
 
@@ -275,7 +280,7 @@ def _range_problems(con, table: str, where: str, columns: tuple[str, str], unit,
 
 
 def check_duplicates(
-    con: duckdb.DuckDBPyConnection, table: str, label=None, column: str = "value", severity: str = "error"
+    con: duckdb.DuckDBPyConnection, table: str, label=None, column="value", severity: str = "error", fix: str = ""
 ) -> list[Problem]:
     """One problem per row sharing its observation key with another (naming the raw row where `table` has it)."""
     keys = ", ".join(OBSERVATION_KEY)
@@ -292,7 +297,7 @@ def check_duplicates(
         named = ", ".join(
             f"{k}={v}" for k, v in zip(OBSERVATION_KEY[:-1], key[:-1], strict=True) if k != "year_end" or key[2] is None
         )
-        message = f"duplicate observation for {named} (source {key[-1]})"
+        message = f"duplicate observation for {named} (source {key[-1]})" + (f": {fix}" if fix else "")
         shown = written or (None if value is None else number(value))
         problems.append(Problem("duplicates", message, label or file, row, column, shown, severity))
     return problems

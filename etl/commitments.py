@@ -20,6 +20,10 @@ STATUSES = (*RATIFIED, "signed", "not ratified")
 #: UN Treaty Collection markers after a date: "(a)" accession, "(A)" acceptance, "(d)" succession.
 _UN_MARKERS = {"a": "accession", "A": "acceptance", "d": "succession"}
 AGE_MESSAGE = "a minimum age is a whole number in digits 0-9 (or empty): correct the cell"
+FIX_DUPLICATE = (
+    "the commitments file gives this country's status for the instrument twice (a repeated row, or two names that "
+    "resolve to one country; country_aliases.csv says which): keep one row per country and instrument"
+)
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
 

@@ -197,3 +197,28 @@ def test_two_partial_runs_started_together_never_lose_an_update(sandbox):
     else:
         assert outcomes[1][0] == 1 and "another refresh is publishing" in outcomes[1][1], outcomes[1][1]
         assert previous == before
+
+
+def _replace_raw_file(sandbox, relpath: str, registry_entry: str, data: bytes) -> None:
+    """Write new bytes to a raw file of the sandbox and record their checksum in its registry entry."""
+    target = sandbox["raw_dir"] / relpath
+    target.write_bytes(data)
+    entry = sandbox["registry_dir"] / registry_entry
+    registry = yaml.safe_load(entry.read_text(encoding="utf-8"))
+    for raw in registry["files"]:
+        if raw["path"] == relpath:
+            raw["sha256"] = rel.sha256_file(target)
+    entry.write_text(yaml.safe_dump(registry, sort_keys=False), encoding="utf-8")
+
+
+def test_a_country_twice_in_a_commitments_file_is_refused_naming_the_file_and_the_fix(sandbox):
+    before = warehouse_bytes(sandbox["warehouse_dir"])
+    relpath = "un_treaty_collection/CRC-OP-SC_Ratifications_20200828165211.csv"
+    lines = (sandbox["raw_dir"] / relpath).read_bytes().splitlines(keepends=True)
+    _replace_raw_file(sandbox, relpath, "un_treaty_crc_opsc.yaml", b"".join([*lines, lines[1]]))  # Afghanistan again
+    result = run(sources=["un_treaty_crc_opsc"], progress=False, **sandbox)
+    assert result.status == "refused"
+    found = [p for p in result.problems if p.check == "duplicates" and p.severity == "error"]
+    assert [(p.file, p.source) for p in found] == [(relpath, "un_treaty_crc_opsc")] * 2
+    assert "iso3=AFG" in found[0].message and "keep one row per country and instrument" in found[0].message
+    assert warehouse_bytes(sandbox["warehouse_dir"]) == before
