@@ -13,6 +13,7 @@ import config
 from etl.pipeline import run
 from warehouse import Warehouse
 from warehouse import releases as rel
+from warehouse.schema import OBSERVATION_KEY
 
 pytestmark = pytest.mark.realdata
 
@@ -57,6 +58,12 @@ def test_each_commitment_flag_names_the_file_that_states_its_instrument(real_war
         ("ratified_icmw", "un_hr_treaties_status/hr_status_icmw.csv"),
         ("ratified_crc", "un_hr_treaties_status/hr_status_crc.csv"),
     }
+
+
+def test_no_observation_key_is_published_twice(real_warehouse, real_release):
+    # publish orders observations by their key alone: the key must identify a row
+    obs = real_warehouse.observations(real_release)
+    assert not obs.duplicated(OBSERVATION_KEY).any()
 
 
 def test_sources_with_unconfirmed_licences_are_marked_not_redistributable(real_warehouse, real_release):
