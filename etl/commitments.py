@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl import statement
+from etl import checks, statement
 from etl.countries import Resolver
 from etl.problems import Problem, whole_number
 from etl.registry import Dataset, Source
@@ -80,10 +80,14 @@ def _handler(read):
             raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
             return read(raw, dataset, source, resolver, label)
         except KeyError as exc:
-            message = f"expected column {exc.args[0]!r} is missing"
+            message = f"expected column {exc.args[0]!r} is missing: the header must name it (handler {dataset.handler})"
             return _frame([]), [Problem("commitments", message, label, row=1, column=str(exc.args[0]))]
-        except (ValueError, OSError, UnicodeDecodeError) as exc:
-            return _frame([]), [Problem("commitments", f"cannot read the file: {exc}", label)]
+        except UnicodeDecodeError:
+            return _frame([]), checks.check_encoding(path.read_bytes(), "utf-8", label, declarable=False)
+        except pd.errors.EmptyDataError:
+            return _frame([]), [Problem("file", "the file is empty: restore the snapshot the registry names", label)]
+        except (ValueError, OSError) as exc:
+            return _frame([]), [Problem("commitments", f"cannot read the file: {exc}; correct or restore it", label)]
 
     return handler
 
@@ -106,11 +110,26 @@ def ratifications(raw: pd.DataFrame, dataset: Dataset, source: Source, resolver:
         as_of = as_of_text.get(rec["as_of"], rec["as_of"])
         url = rec["source_url_or_repo"]
         origin = next((v for k, v in labels.items() if url.startswith(k)), url)
+        if not _is_date(rec["date"].strip()):
+            message = "not a date: expected YYYY-MM-DD (e.g. 1963-05-16) or an empty cell: correct the cell"
+            problems.append(Problem("commitments", message, label, row=number, column="date", value=rec["date"]))
+            continue
         where = Problem("commitments", AGE_MESSAGE, label, row=number, column="minimum_age_specified")
         age = whole_number(rec["minimum_age_specified"], where, problems)
         candidate = (iso3, rec["instrument"], status, rec["date"].strip(), as_of, origin, age)
         groups.setdefault((iso3, rec["instrument"]), []).append(candidate)
     return _frame([_prefer(group, source.id) for group in groups.values()]), problems
+
+
+def _is_date(text: str) -> bool:
+    """An empty cell, or a calendar date written YYYY-MM-DD."""
+    if not text:
+        return True
+    try:
+        datetime.strptime(text, "%Y-%m-%d")
+    except ValueError:
+        return False
+    return len(text) == 10  # strptime also takes 1963-5-16
 
 
 def _prefer(group: list[tuple], source_id: str) -> dict:

@@ -92,7 +92,14 @@ class Resolver:
         if not path.is_file():
             raise SourceError([Problem("countries", "country-codes file is missing: check DELTA87_RAW_DIR", str(path))])
         # keep_default_na=False: Namibia's ISO2 code is "NA" (see regions_country_codes/PROVENANCE.md)
-        codes = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        try:
+            codes = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        except (UnicodeDecodeError, pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
+            found = " ".join(str(exc).split())
+            message = (
+                f"cannot read the country-codes file ({found}): restore the UTF-8 CSV snapshot country_codes.yaml names"
+            )
+            raise SourceError([Problem("countries", message, str(path))]) from None
         aliases, problems = read_reference_csv(Path(reference_dir) / ALIASES, ALIAS_COLUMNS)
         aggregates, more = read_reference_csv(Path(reference_dir) / AGGREGATES, AGGREGATE_COLUMNS)
         if problems or more:

@@ -54,21 +54,12 @@ def load_reference(sources: list[Source], raw_dir: Path | None = None, reference
     problems += aggregate_problems(names.aggregates, paths["aggregates"])
     parts: list[Part] = []
     for source, dataset in _reference_datasets(sources):
-        label = dataset.file
-        if dataset.handler not in HANDLERS:
-            known = ", ".join(sorted(HANDLERS))
-            problems.append(
-                Problem("registry", f"unknown reference handler in {source.id}.yaml; known: {known}", label,
-                        column="handler", value=dataset.handler)
-            )  # fmt: skip
-            continue
-        try:
-            part = HANDLERS[dataset.handler](raw_dir / dataset.file, dataset, label, names, groups)
-        except (KeyError, ValueError, OSError) as exc:  # a missing column or sheet: name it, don't crash
-            problems.append(Problem("reference", f"cannot read with handler {dataset.handler}: {exc!r}", label))
-            continue
-        problems += part.problems
-        parts.append(part)
+        part, more = _read_part(source, dataset, raw_dir, names, groups)
+        problems += more
+        if part is None and dataset.handler == "country_codes":  # every other table is matched on its countries
+            raise SourceError(problems)
+        if part is not None:
+            parts.append(part)
     if not any("variants" in part.countries for part in parts):  # nothing to build the countries table on
         message = "no country-code table was read: the registry needs a `reference` dataset with handler country_codes"
         raise SourceError(problems + [Problem("reference", message, str(raw_dir / "regions_country_codes"))])
@@ -81,6 +72,22 @@ def load_reference(sources: list[Source], raw_dir: Path | None = None, reference
     regions = build_regions(names.aggregates, _memberships(parts, countries), countries, groups)
     indicators, more = load_indicators(paths["indicators"])
     return Reference(countries, regions, indicators, problems + more, names, pathfinders)
+
+
+def _read_part(source: Source, dataset: Dataset, raw_dir: Path, names: Resolver, groups: dict):
+    """One reference dataset read by its handler: (the part or None, problems)."""
+    label = dataset.file
+    if dataset.handler not in HANDLERS:
+        message = f"unknown reference handler in {source.id}.yaml; known: {', '.join(sorted(HANDLERS))}"
+        return None, [Problem("registry", message, label, column="handler", value=dataset.handler)]
+    try:
+        part = HANDLERS[dataset.handler](raw_dir / dataset.file, dataset, label, names, groups)
+    except KeyError as exc:
+        message = f"expected column {exc.args[0]!r} is missing: the header must name it (handler {dataset.handler})"
+        return None, [Problem("reference", message, label, row=1, column=str(exc.args[0]))]
+    except (ValueError, OSError) as exc:  # e.g. a missing sheet or a damaged workbook: name it, don't crash
+        return None, [Problem("reference", f"cannot read with handler {dataset.handler}: {exc}", label)]
+    return part, part.problems
 
 
 def _reference_datasets(sources: list[Source]) -> list[tuple[Source, Dataset]]:

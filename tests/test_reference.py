@@ -15,6 +15,7 @@ import yaml
 
 from etl.build import build
 from etl.countries import AGGREGATE_COLUMNS, ALIAS_COLUMNS, read_reference_csv
+from etl.problems import SourceError
 from etl.reference import aggregate_problems, alias_problems, load_indicators, load_reference
 from etl.registry import Dataset, Source
 from warehouse.schema import COUNTRIES, INDICATORS, REGIONS
@@ -310,3 +311,36 @@ def test_the_pathfinder_list_is_cited_as_its_file_says(fixture_dirs):
     row = built.tables["sources"].set_index("id").loc["pathfinders"]
     assert (row["publisher"], row["title"], row["citation"]) == ("Synthetic staff", "Synthetic list", "Synthetic note")
     assert built.tables["countries"].set_index("iso3").loc["NGA", "pathfinder"]
+
+
+def test_a_country_code_table_without_a_column_stops_at_that_one_problem(fixture_dirs):
+    raw, ref = fixture_dirs
+    header = [c if c != "is_independent" else "independent" for c in CODES_HEADER]
+    _write_csv(raw / "regions_country_codes" / "country-codes.csv", header, CODES)
+    with pytest.raises(SourceError) as raised:
+        load_reference(_sources(), raw, ref)
+    found = [(p.file, p.row, p.column) for p in raised.value.problems]
+    assert found == [("regions_country_codes/country-codes.csv", 1, "is_independent")]  # no unknown-country echoes
+    assert "is missing" in raised.value.problems[0].message
+
+
+@pytest.mark.parametrize("data", [b"", "ISO3166-1-Alpha-3,official_name_en\nCIV,C\u00f4te\n".encode("cp1252")])
+def test_an_unreadable_country_code_table_is_a_clear_error(fixture_dirs, data):
+    raw, ref = fixture_dirs
+    (raw / "regions_country_codes" / "country-codes.csv").write_bytes(data)
+    with pytest.raises(SourceError, match="cannot read the country-codes file") as raised:
+        load_reference(_sources(), raw, ref)
+    assert raised.value.problems[0].file == str(raw / "regions_country_codes" / "country-codes.csv")
+    assert "restore" in raised.value.problems[0].message
+
+
+@pytest.mark.parametrize(("option", "wrong"), [("sheet", "List of economy"), ("groups_sheet", "Group")])
+def test_a_wrong_sheet_name_for_the_income_groups_lists_the_sheets(fixture_dirs, option, wrong):
+    sources = _sources()
+    sources[0].datasets[1] = Dataset(file="worldbank/CLASS.xlsx", format="reference", handler="income_groups",
+                                     options={option: wrong})  # fmt: skip
+    problems = load_reference(sources, *fixture_dirs).problems
+    assert [p.file for p in problems] == ["worldbank/CLASS.xlsx"]
+    assert f"sheet {wrong!r} not found; the workbook has: List of economies, Groups: correct options.{option}" in (
+        problems[0].message
+    )
