@@ -344,3 +344,23 @@ def test_a_wrong_sheet_name_for_the_income_groups_lists_the_sheets(fixture_dirs,
     assert f"sheet {wrong!r} not found; the workbook has: List of economies, Groups: correct options.{option}" in (
         problems[0].message
     )
+
+
+@pytest.mark.parametrize("data", [b"", "alias,iso3,source,note\nKosov\u00eb,XKX,gsi,x\n".encode("cp1252")])
+def test_an_unreadable_alias_file_is_a_clear_error(fixture_dirs, data):
+    raw, ref = fixture_dirs
+    (ref / "country_aliases.csv").write_bytes(data)
+    with pytest.raises(SourceError) as raised:
+        load_reference(_sources(), raw, ref)
+    assert [p.file for p in raised.value.problems] == [str(ref / "country_aliases.csv")]
+    assert "save it as UTF-8 CSV with the header alias,iso3,source,note" in raised.value.problems[0].message
+
+
+@pytest.mark.parametrize("text", ["", "- code: [\n", "code: population\n"], ids=["empty", "yaml-error", "not-a-list"])
+def test_an_unreadable_indicators_file_is_one_problem_not_one_per_indicator(fixture_dirs, text):
+    raw, ref = fixture_dirs
+    (ref / "indicators.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(SourceError) as raised:
+        load_reference(_sources(), raw, ref)
+    assert [p.file for p in raised.value.problems] == [str(ref / "indicators.yaml")]
+    assert "\n" not in raised.value.problems[0].message
