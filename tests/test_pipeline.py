@@ -229,3 +229,13 @@ def test_a_country_twice_in_a_commitments_file_is_refused_naming_the_file_and_th
     assert [(p.file, p.source) for p in found] == [(relpath, "un_treaty_crc_opsc")] * 2
     assert "iso3=AFG" in found[0].message and "keep one row per country and instrument" in found[0].message
     assert warehouse_bytes(sandbox["warehouse_dir"]) == before
+
+
+def test_a_renamed_raw_file_is_refused_naming_its_new_name(sandbox):
+    folder = sandbox["raw_dir"] / "owid"
+    (folder / "incidence-of-child-labour.csv").rename(folder / "incidence-of-child-labour (1).csv")
+    result = run(sources=["owid"], progress=False, **sandbox)
+    assert result.status == "refused"
+    (problem,) = result.problems
+    assert problem.file == "owid/incidence-of-child-labour.csv" and "raw file is missing" in problem.message
+    assert "in the folder as 'incidence-of-child-labour (1).csv': rename it back" in problem.message
