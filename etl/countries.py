@@ -250,7 +250,11 @@ def read_reference_csv(path: Path, columns: list[str]) -> tuple[pd.DataFrame, li
     """A staff-edited reference CSV, its cells stripped (empty, with a problem, when missing or incomplete)."""
     if not path.is_file():
         return pd.DataFrame(columns=columns), [Problem("reference", "reference file is missing", str(path))]
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", comment=None)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", comment=None)
+    except (UnicodeDecodeError, pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
+        message = f"cannot read the file ({' '.join(str(exc).split())}): save it as UTF-8 CSV with the header "
+        return pd.DataFrame(columns=columns), [Problem("reference", message + ",".join(columns), str(path))]
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         message = f"missing columns {missing} (expected {','.join(columns)})"

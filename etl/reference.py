@@ -71,6 +71,8 @@ def load_reference(sources: list[Source], raw_dir: Path | None = None, reference
                                 column="iso3", value=code) for code in unknown]  # fmt: skip
     regions = build_regions(names.aggregates, _memberships(parts, countries), countries, groups)
     indicators, more = load_indicators(paths["indicators"])
+    if indicators.empty:  # every dataset would echo its indicators as undefined
+        raise SourceError(problems + more)
     return Reference(countries, regions, indicators, problems + more, names, pathfinders)
 
 
@@ -275,14 +277,15 @@ def labels_text(labels: dict[str, str]) -> str:
 
 def load_indicators(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     """indicators.yaml → indicators table (computed columns left empty for the pipeline to fill)."""
+    reason = "the file must be a list of entries, each starting '- code:'; correct it"
     try:
         items = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        return pd.DataFrame(columns=INDICATORS.names), [
-            Problem("reference", f"cannot read indicators: {exc}", str(path))
-        ]
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        items, reason = None, f"cannot read indicators: {' '.join(str(exc).split())}"
+    if not isinstance(items, list):
+        return pd.DataFrame(columns=INDICATORS.names), [Problem("reference", reason, str(path))]
     entries, problems = [], []
-    for number, item in enumerate(items if isinstance(items, list) else [items], start=1):
+    for number, item in enumerate(items, start=1):
         code = item.get("code", f"entry {number}") if isinstance(item, dict) else f"entry {number}"
         try:
             entry = IndicatorEntry.model_validate(item)
