@@ -13,7 +13,7 @@ from plotly.io.json import to_json_plotly
 
 from content import ContentError
 from dashboards import _cite, _content, _phrases, _published
-from dashboards._words import word  # noqa: F401 - pages call it as c.word
+from dashboards._words import sex_word, sex_word_of, word  # noqa: F401 - pages call them as c.word …
 from web import i18n
 from web.i18n import N_
 

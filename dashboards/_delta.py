@@ -174,8 +174,8 @@ def delta_section(area_code: str, indicator: str | None = None, compact: bool = 
 def _title(row: dict, meta: dict, release: Release) -> html.P:
     sources = _data.sources(release)
     source = str(sources.loc[row["source"], "publisher"]) if row["source"] in sources.index else row["source"]
-    who = "" if row["sex"] == "total" else f", {c.word(row['sex'])}"
-    line = _(" (ages %(age)s%(who)s) · %(source)s", age=row["age"], who=who, source="{}")
+    who = "" if row["sex"] == "total" else f", {c.sex_word(row['sex'], row['age'])}"
+    line = _(" (%(band)s%(who)s) · %(source)s", band=c.age_text(row), who=who, source="{}")
     name = html.Strong(meta.get("name") or row["indicator"])
     return html.P([name, *_published.around(line, _published.publisher(source))], className="delta-series mb-1")
 
@@ -333,8 +333,8 @@ def _others(rows: pd.DataFrame, release: Release) -> html.Details:
         ],
     ).sort_values(["indicator", "sex", "age", "source"])
     frame = frame.assign(
-        sex=frame["sex"].map(c.word),
-        age=frame["age"].map(c.word),
+        sex=[c.sex_word(sex, age) for sex, age in zip(frame["sex"], frame["age"], strict=True)],
+        age=[str(c.word(age)).replace("-", "–") for age in frame["age"]],
         status=frame["status"].map(_progress.status_label),
         reason=[_reason.reason(release, r) for r in frame.to_dict("records")],
     )

@@ -114,7 +114,7 @@ def latest_table(country: Country, codes: list[str], slug: str) -> html.Div:
                 "value": c.value_text(row, row["unit"], meta.get("decimals")),
                 "year": c.when(row),
                 "survey": c.survey_text(row) or "–",
-                "group": f"{c.word(row['sex'])}, {c.age_text(row, meta.get('standard_age'))}",
+                "group": f"{c.sex_word(row['sex'], row['age'])}, {c.age_text(row, meta.get('standard_age'))}",
                 "source": c.source_short(country.sources, row),
                 "nature": c.word(row["nature"]),
                 "note": c.footnote(row) or "–",
@@ -248,7 +248,9 @@ def _split_frame(country: Country, row: pd.Series) -> tuple[pd.DataFrame, pd.Dat
     split = _series.sex_breakdown(country.rows(row["indicator"]), row)
     times = [c.when(r) for _skip, r in split.iterrows()]
     if not split.empty:
-        frame = pd.DataFrame({"category": times, "group": [c.word(s).capitalize() for s in split["sex"]]})
+        frame = pd.DataFrame(
+            {"category": times, "group": [c.sex_word(s, row["age"]).capitalize() for s in split["sex"]]}
+        )
         return split, frame.assign(value=split["value"].to_numpy()), "sex"
     split = _series.age_breakdown(country.rows(row["indicator"]), row)
     times = [c.when(r) for _skip, r in split.iterrows()]

@@ -187,7 +187,8 @@ def commitments(country: _pillars.Country) -> html.Div:
 
 def _note(status) -> str:
     """A status's "as of" and source, in words."""
-    return _("As of: %(as_of)s. Source: %(source)s.", as_of=status.as_of, source=status.source)
+    phrase = status.as_of_phrase
+    return _("%(as_of)s. Source: %(source)s.", as_of=phrase[:1].upper() + phrase[1:], source=status.source)
 
 
 def shown_codes(country: _pillars.Country) -> list[str]:

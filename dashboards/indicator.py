@@ -87,7 +87,8 @@ def controls(code: str | None, obs=None, view: _indicator.View | None = None, na
             ({"label": (names or {}).get(a, a), "value": a} for a in valued["iso3"].unique()),
             key=lambda o: (o["value"] != _data.WORLD, o["label"]),
         )
-        sexes = [{"label": c.word(s).capitalize(), "value": s} for s in sorted(valued["sex"].unique())]
+        bands = list(valued["age"].unique())
+        sexes = [{"label": c.sex_word_of(s, bands).capitalize(), "value": s} for s in sorted(valued["sex"].unique())]
         ages = [{"label": c.word(a), "value": a} for a in sorted(valued[valued["sex"] == view.sex]["age"].unique())]
     picker = [
         ("indicator-year", _("Year (map and table)"), years, view.year, False, 3),

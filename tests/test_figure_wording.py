@@ -1,0 +1,92 @@
+"""Figures worded as the publisher's data say: sexes named for the age band, "as of" dates and periods worded
+naturally in English, French and Spanish."""
+
+from __future__ import annotations
+
+import importlib
+
+import plotly.graph_objects as go
+import pytest
+
+from dashboards import _commitments, _phrases, _words
+from tests.conftest import find, texts
+
+
+def _page(app, module: str, lang: str, **kwargs):
+    page = importlib.import_module(f"dashboards.{module}")
+    with app.server.test_request_context(f"/?lang={lang}"):
+        return page.layout(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("lang", "age", "female", "male"),
+    [
+        ("en", "5-17", "girls", "boys"),
+        ("fr", "5-17", "filles", "garçons"),
+        ("es", "5-17", "niñas", "niños"),
+        ("fr", "under 18", "filles", "garçons"),
+        ("en", "18+", "women", "men"),
+        ("fr", "18-64", "femmes", "hommes"),
+        ("es", "18+", "mujeres", "hombres"),
+        ("en", "all ages", "female", "male"),
+        ("fr", "15+", "filles et femmes", "garçons et hommes"),
+    ],
+)
+def test_a_sex_is_named_for_its_age_band(app, lang, age, female, male):
+    with app.server.test_request_context(f"/?lang={lang}"):
+        assert (_words.sex_word("female", age), _words.sex_word("male", age)) == (female, male)
+        assert _words.sex_word("total", age) == _words.word("total")
+
+
+@pytest.mark.parametrize(("lang", "girls", "women"), [("fr", "Filles", "Femmes"), ("es", "Niñas", "Mujeres")])
+def test_the_sex_breakdown_of_a_child_band_says_girls_and_boys(synthetic_release, app, lang, girls, women):
+    tree = _page(app, "country", lang, iso3="KEN")
+    legends = {trace.name for trace in go.Figure(find(tree, "country-child-labour-breakdown").figure).data}
+    assert girls in legends and not any(women.casefold() in name.casefold() for name in legends)
+
+
+@pytest.mark.parametrize(
+    ("lang", "raw", "expected"),
+    [
+        ("en", "2016", "status as of 2016"),
+        ("fr", "2016", "situation en 2016"),
+        ("es", "2016", "situación en 2016"),
+        ("fr", "2020-08-28", "situation au 28 août 2020"),
+        ("en", "2020-08-28", "status as of 28 August 2020"),
+        ("fr", "not stated", "date de la situation non indiquée"),
+        ("es", "not stated", "fecha de la situación no indicada"),
+        (
+            "fr",
+            "not stated; latest date in file 2013-10-17",
+            "date de la situation : non indiquée ; dernière date du fichier : 17 octobre 2013",
+        ),
+        ("fr", "ILAB report year 2016 (status Yes/No, no date)", "situation : année de rapport ILAB 2016 (situation Oui/Non, sans date)"),
+    ],
+)  # fmt: skip
+def test_an_as_of_is_worded_as_a_phrase_of_the_readers_language(app, lang, raw, expected):
+    with app.server.test_request_context(f"/?lang={lang}"):
+        assert _phrases.as_of(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "years", "expected"),
+    [
+        ("en", [2013, 2020], "of 7 instruments, by the sources' data dated 2013 to 2020"),
+        ("fr", [2013, 2020], "sur 7 instruments, d'après les données des sources datées de 2013 à 2020"),
+        ("es", [2013, 2020], "de 7 instrumentos, según los datos de las fuentes fechados de 2013 a 2020"),
+        ("fr", [2016], "sur 7 instruments, d'après les données des sources (situation en 2016)"),
+    ],
+)
+def test_the_years_of_the_commitments_data_read_naturally(app, lang, years, expected):
+    found = [_commitments.Status("C", "C", "C", "ratified", "–", "–", y, "S", False) for y in years]
+    found += [_commitments.Status("C", "C", "C", "", "–", "–", None, "–", False)] * (7 - len(years))
+    with app.server.test_request_context(f"/?lang={lang}"):
+        assert _commitments.summary(found)[1][0] == expected
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_the_brief_words_its_commitments_dates_without_a_glued_preposition(synthetic_release, app, lang):
+    tree = _page(app, "brief", lang, iso3="UGA")
+    said = texts(find(tree, "brief-commitments-count")) + texts(find(tree, "brief-commitments-notes"))
+    assert not any(glued in said for glued in (" au 20", " al 20", "au non", "non indiqué ", "no indicado"))
+    assert ("Situation au 17 octobre 2013" if lang == "fr" else "Situación al 17 de octubre de 2013") in said
