@@ -13,7 +13,7 @@ from plotly.io.json import to_json_plotly
 
 from content import ContentError
 from dashboards import _cite, _content, _phrases, _published
-from dashboards._words import sex_word, sex_word_of, word  # noqa: F401 - pages call them as c.word …
+from dashboards._words import band, sex_word, sex_word_of, word  # noqa: F401 - pages call them as c.word …
 from web import i18n
 from web.i18n import N_
 
@@ -30,13 +30,14 @@ GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": Fals
 MAP_CONFIG = {**GRAPH_CONFIG, "topojsonURL": "/assets/topojson/"}
 
 
-def number(value: float | None, decimals: int | None = 1) -> str:
-    """A number with thousands separators; whole numbers without decimals."""
+def number(value: float | None, decimals: int | None = 1, precision: float | None = None) -> str:
+    """A number with thousands separators; whole numbers without decimals unless the publisher wrote them ("8.0")."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     decimals = 1 if decimals is None or pd.isna(decimals) else int(decimals)
     if float(value).is_integer():
-        return i18n.decimal(int(value), 0)
+        written = 0 if precision is None or pd.isna(precision) or precision >= 1 else round(-math.log10(precision))
+        return i18n.decimal(value, min(decimals, written))
     return i18n.decimal(value, decimals)
 
 
@@ -52,7 +53,9 @@ UNIT_LABELS = {
 }
 
 
-def format_value(value: float | None, unit: str | None, decimals: int | None = 1) -> str:
+def format_value(
+    value: float | None, unit: str | None, decimals: int | None = 1, precision: float | None = None
+) -> str:
     """A value with its unit, e.g. "160 million", "7.4%", "5.4 per 1,000", "US$ 1,234"."""
     unit = (unit or "").strip()
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -61,7 +64,7 @@ def format_value(value: float | None, unit: str | None, decimals: int | None = 1
         return _("yes") if value else _("no")
     if unit in ("count", "number") and abs(value) >= 1_000_000:
         return _("%(number)s million", number=number(round(value / 1000000, 1), 1))
-    text = number(value, decimals)
+    text = number(value, decimals, precision)
     if unit in ("percent", "%"):
         return i18n.percent_text(text)
     if unit in ("per-1000", "per 1,000"):
@@ -87,7 +90,7 @@ def _text(value) -> str:
 
 def value_text(row, unit: str | None = None, decimals: int | None = 1) -> str:
     """The value as the publisher stated it: its qualifier kept ("nearly 138 million")."""
-    text = format_value(row["value"], unit or row.get("unit"), decimals)
+    text = format_value(row["value"], unit or row.get("unit"), decimals, row.get("precision"))
     qualifier = _text(row.get("qualifier"))
     return f"{qualifier} {text}" if qualifier else text
 
@@ -118,15 +121,11 @@ def survey_text(row) -> str:
 def age_text(row, standard: str | None = None) -> str:
     """The age band as published ("ages 5–14"); a band the publisher flags as non-standard says so."""
     age = _text(row.get("age"))
-    band = (
-        _("ages %(replace)s", replace=age.replace("-", "–"))
-        if age and age[0].isdigit()
-        else word(age) or _("age not stated")
-    )
+    said = band(age) or _("age not stated")
     flagged = bool(row.get("age_nonstandard")) and not pd.isna(row.get("age_nonstandard"))
     if flagged and (not standard or age == standard):
-        return _("%(band)s as headed, but the publisher flags a non-standard age band or definition", band=band)
-    return band
+        return _("%(band)s as headed, but the publisher flags a non-standard age band or definition", band=said)
+    return said
 
 
 def figure_text(row, meta: dict) -> str:

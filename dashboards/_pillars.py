@@ -148,7 +148,9 @@ def latest_table(country: Country, codes: list[str], slug: str) -> html.Div:
 def trend_block(country: Country, codes: list[str], slug: str):
     """A trend chart for the first indicator with a comparable series of at least two points, else a note."""
     for code in codes:
-        frame = _series.trend_frame(country.rows(code), code)
+        rows = country.rows(code)
+        names = {source: c.source_short(country.sources, {"source": source}) for source in rows["source"].unique()}
+        frame = _series.trend_frame(rows, code, names=names)
         if frame.empty:
             continue
         meta = country.indicator(code)
@@ -193,7 +195,8 @@ def comparison_block(country: Country, code: str, slug: str):
         )
     all_obs = _data.indicator_observations(country.release, code)
     members = _data.countries(country.release)
-    bars = [{"label": country.name, "value": row["value"], "highlight": True, "basis": c.when(row)}]
+    written = c.number(row["value"], meta.get("decimals"), row.get("precision"))  # "8.0" as the publisher wrote it
+    bars = [{"label": country.name, "value": row["value"], "highlight": True, "basis": c.when(row), "text": written}]
     used = []
     for column in ("sdg_region", "income_group"):
         group = country.meta.get(column)
@@ -209,7 +212,12 @@ def comparison_block(country: Country, code: str, slug: str):
     title = _("%(short_name)s: %(name)s and peers", short_name=c.short_name(meta), name=country.name)
     rows = pd.concat([row.to_frame().T, *used], ignore_index=True)
     table = c.table(
-        frame.assign(value=c.formatted(frame["value"], unit, meta.get("decimals"))),
+        frame.assign(
+            value=[
+                c.value_text(row, unit, meta.get("decimals")),
+                *c.formatted(frame["value"][1:], unit, meta.get("decimals")),
+            ]
+        ),
         [("label", _("Area")), ("value", _("Value")), ("basis", _("Year(s)"))],
         title,
     )

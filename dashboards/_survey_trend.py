@@ -12,7 +12,7 @@ from dash import html
 from flask_babel import gettext as _
 
 from dashboards import _components as c
-from dashboards import _data, _phrases, _progress, _reason
+from dashboards import _data, _phrases, _progress, _reason, _words
 from dashboards._figures import OKABE_ITO, _layout, _legend, _year_axis
 from web import i18n
 
@@ -24,10 +24,10 @@ INSTRUMENTS = ("C138", "C182", "C029", "P029", "PALERMO", "CRC_OPAC")
 
 
 def survey_points(obs: pd.DataFrame) -> pd.DataFrame:
-    """Both-sexes points with a survey year of the survey series, labelled 'short name · age · source'."""
+    """Both-sexes points with a survey year of the survey series, labelled 'short name (naming ILOSTAT) · ages'."""
     rows = obs[obs["indicator"].isin(SURVEY_CODES) & (obs["sex"] == "total") & obs["year"].notna()]
     rows = rows[rows["value"].notna()]
-    label = rows["indicator"].map(_SHORT) + _(" · age ") + rows["age"].astype(str) + " · " + rows["source"]
+    label = rows["indicator"].map(_SHORT) + " · " + rows["age"].map(_words.band)
     return rows.assign(series=label).sort_values(["series", "year"])
 
 

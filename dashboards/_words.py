@@ -33,6 +33,16 @@ def word(value) -> str:
     return _(value) if isinstance(value, str) and value in DATA_WORDS else value
 
 
+def band(age) -> str:
+    """An age band as a label: "ages 5–17", "under 18", "all ages" (the data write '5-17', 'under 18', ...)."""
+    text = str(age or "")
+    if text[:1].isdigit():
+        return _("ages %(replace)s", replace=text.replace("-", "–"))
+    if match := re.fullmatch(r"under (\d+)", text):
+        return _("under %(age)s", age=match.group(1))
+    return word(text)
+
+
 def sex_word(sex, age) -> str:
     """A sex in words for an age band: girls/boys wholly under 18, women/men wholly 18 or over, else female/male."""
     first, last = _bounds(str(age or ""))

@@ -70,7 +70,7 @@ def test_country_dashboard_shows_latest_values_with_source_and_never_joins_age_b
     card = texts(find(tree, "country-card-child-labour"))
     assert "22.4%" in card and "2012" in card and "Synthetic syn_survey" in card and "measured" in card
     trend = figure(tree, "country-child-labour-trend")
-    assert [t.name for t in trend.data] == ["age 5-17"]  # the 2015 value for ages 5-14 is not joined
+    assert [t.name for t in trend.data] == ["ages 5–17"]  # the 2015 value for ages 5-14 is not joined
     assert list(trend.data[0].x) == [2000, 2009, 2012] and list(trend.data[0].y) == [32.5, 26.0, 22.4]
     assert trend.layout.xaxis.tickformat == "d"
     split = figure(tree, "country-child-labour-breakdown")
