@@ -290,7 +290,7 @@ def breakdown_block(country: Country, codes: list[str], slug: str):
         return c.chart(
             f"country-{slug}-breakdown",
             _figures.grouped_bar_figure(frame, title, c.unit_label(unit)),
-            c.ranking_summary(shown, unit, meta.get("decimals")),
+            c.ranking_summary(shown, unit, meta.get("decimals"), nature=row["nature"]),
             c.source_note(split, country.sources, page=country.page),
             table,
         )

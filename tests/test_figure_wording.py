@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import pytest
 
 from dashboards import _commitments, _phrases, _words
-from tests.conftest import find, texts
+from tests.conftest import components, find, texts
 
 
 def _page(app, module: str, lang: str, **kwargs):
@@ -128,3 +128,10 @@ def test_chart_labels_write_numbers_as_the_page_does(app, lang, label, marks):
         bars = _figures.bar_figure(frame, "Peers", "per 1,000")
     assert list(bars.data[0].text) == ["8.0", label]  # the country's value as published, the others compact
     assert bars.layout.separators == marks
+
+
+def test_a_breakdown_of_detected_cases_is_not_ranked(synthetic_release, app):
+    tree = _page(app, "country", "en", iso3="KEN")
+    summaries = {c.id: texts(c) for c in components(tree) if str(getattr(c, "id", "")).endswith("-breakdown-summary")}
+    trafficking = next(text for key, text in summaries.items() if "trafficking" in key)
+    assert "Counts of detected cases are not ranked" in trafficking and "Highest" not in trafficking
