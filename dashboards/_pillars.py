@@ -262,7 +262,7 @@ def _split_frame(country: Country, row: pd.Series) -> tuple[pd.DataFrame, pd.Dat
         return split, frame.assign(value=split["value"].to_numpy()), "sex"
     split = _series.age_breakdown(country.rows(row["indicator"]), row)
     times = [c.when(r) for _skip, r in split.iterrows()]
-    frame = pd.DataFrame({"category": (_("age ") + split["age"].astype(str)).tolist(), "group": times})
+    frame = pd.DataFrame({"category": [c.band(age) for age in split["age"]], "group": times})
     return split, frame.assign(value=split["value"].to_numpy()), "age"
 
 

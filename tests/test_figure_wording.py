@@ -135,3 +135,13 @@ def test_a_breakdown_of_detected_cases_is_not_ranked(synthetic_release, app):
     summaries = {c.id: texts(c) for c in components(tree) if str(getattr(c, "id", "")).endswith("-breakdown-summary")}
     trafficking = next(text for key, text in summaries.items() if "trafficking" in key)
     assert "Counts of detected cases are not ranked" in trafficking and "Highest" not in trafficking
+
+
+@pytest.mark.parametrize(("lang", "joined"), [("en", "Gapminder and Walk Free"), ("fr", "Gapminder et Walk Free")])
+def test_sources_kept_out_of_downloads_are_listed_in_the_readers_language(app, lang, joined):
+    from dashboards import _country  # noqa: PLC0415
+
+    sources = {"walkfree": {"short_name": "Walk Free"}, "gapminder": {"short_name": "Gapminder"}}
+    sources["open"] = {"short_name": "Open data", "redistribution": True}
+    with app.server.test_request_context(f"/?lang={lang}"):
+        assert _country.restricted_names(sources) == joined
