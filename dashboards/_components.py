@@ -64,6 +64,8 @@ def format_value(
         return _("yes") if value else _("no")
     if unit in ("count", "number") and abs(value) >= 1_000_000:
         return _("%(number)s million", number=number(round(value / 1000000, 1), 1))
+    if unit == "usd" and abs(value) >= 1_000_000_000:  # a GDP to the dollar would claim a precision it lacks
+        return _("US$ %(number)s billion", number=number(round(value / 1_000_000_000, 1), 1))
     text = number(value, decimals, precision)
     if unit in ("percent", "%"):
         return i18n.percent_text(text)

@@ -145,3 +145,10 @@ def test_sources_kept_out_of_downloads_are_listed_in_the_readers_language(app, l
     sources["open"] = {"short_name": "Open data", "redistribution": True}
     with app.server.test_request_context(f"/?lang={lang}"):
         assert _country.restricted_names(sources) == joined
+
+
+def test_a_gdp_is_not_written_to_the_dollar(app):
+    from dashboards import _components as c  # noqa: PLC0415
+
+    with app.server.test_request_context("/?lang=fr"):
+        assert c.format_value(2_173_665_655_937.0, "usd") == "2\u202f173,7 milliards $ US"
