@@ -74,8 +74,11 @@ class Status:
         """The status for the printed brief, with its date (its "as of" and source are in a note below)."""
         if not self.known:
             return _("no information")
-        dated = f" {self.date}" if self.date and self.date != "–" else ""
-        text = self.word + dated + (_(" (possibly out of date)") if self.stale else "")
+        text = self.word
+        if self.date and self.date != "–":
+            year = len(self.date) == 4
+            text = _("%(status)s in %(year)s", status=text, year=self.date) if year else _("%(status)s on %(date)s", status=text, date=self.date)  # fmt: skip
+        text += _(" (possibly out of date)") if self.stale else ""
         if self.instrument == "C182" and self.status == "not ratified":
             text += _("; universal since August 2020")
         return text

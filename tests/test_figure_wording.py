@@ -152,3 +152,17 @@ def test_a_gdp_is_not_written_to_the_dollar(app):
 
     with app.server.test_request_context("/?lang=fr"):
         assert c.format_value(2_173_665_655_937.0, "usd") == "2\u202f173,7 milliards $ US"
+
+
+@pytest.mark.parametrize(
+    ("lang", "date", "expected"),
+    [
+        ("fr", "3 janvier 2002", "ratifié le 3 janvier 2002"),
+        ("fr", "2007", "ratifié en 2007"),
+        ("en", "2007", "ratified in 2007"),
+    ],
+)
+def test_the_brief_dates_a_status_with_a_preposition(app, lang, date, expected):
+    status = _commitments.Status("C182", "C182", "C182", "ratified", date, "2016", 2016, "S", False)
+    with app.server.test_request_context(f"/?lang={lang}"):
+        assert status.short_text == expected
