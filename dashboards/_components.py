@@ -93,7 +93,7 @@ def _text(value) -> str:
 def value_text(row, unit: str | None = None, decimals: int | None = 1) -> str:
     """The value as the publisher stated it: its qualifier kept ("nearly 138 million")."""
     text = format_value(row["value"], unit or row.get("unit"), decimals, row.get("precision"))
-    qualifier = _text(row.get("qualifier"))
+    qualifier = word(_text(row.get("qualifier")))
     return f"{qualifier} {text}" if qualifier else text
 
 

@@ -144,7 +144,8 @@ def delta_section(area_code: str, indicator: str | None = None, compact: bool = 
         return c.notice(_("No data release is available: %(exc)s", exc=exc), "warning")
     area = str(area_code or "").upper()
     rows = _data.progress(release, area)
-    preferred = _series.preferred(_data.country_observations(release, area))
+    observed = _data.country_observations(release, area)
+    preferred = _series.preferred(observed)
     row = headline(rows, indicator, preferred) if not rows.empty else None
     if row is None:
         wanted = _(" for %(indicator)s", indicator=indicator) if indicator else ""
@@ -163,12 +164,25 @@ def delta_section(area_code: str, indicator: str | None = None, compact: bool = 
     parts = [
         _title(row, meta, release),
         _badge(row, release),
+        _as_published(observed, row, meta),
         _tiles(row, unit, release, area),
         _chart(release, row, unit, compact),
     ]
     if not compact:
         parts += [_method(row), _others(rows, release)]
     return html.Div(parts, className="delta-view" + (" delta-compact" if compact else ""), id=f"delta-{area.lower()}")
+
+
+def _as_published(obs: pd.DataFrame, row: dict, meta: dict) -> html.P | None:
+    """The latest value with the publisher's qualifier ("nearly 138 million"), which the progress figures omit."""
+    same = obs[(obs["indicator"] == row["indicator"]) & (obs["sex"] == row["sex"]) & (obs["age"] == row["age"])]
+    same = same[(same["source"] == row["source"]) & (same["year"] == row["latest_year"]) & same["qualifier"].notna()]
+    if same.empty:
+        return None
+    value = c.value_text(same.iloc[0], meta.get("unit"), meta.get("decimals"))
+    return html.P(
+        _("As published: %(value)s (%(year)s).", value=value, year=int(row["latest_year"])), className="small mb-1"
+    )
 
 
 def _title(row: dict, meta: dict, release: Release) -> html.P:

@@ -22,6 +22,13 @@ DATA_WORDS = (
     N_("modelled"),
     N_("detected"),
     N_("reported"),
+    # the publishers' qualifiers of a value ("nearly 138 million")
+    N_("nearly"),
+    N_("almost"),
+    N_("about"),
+    N_("around"),
+    N_("more than"),
+    N_("just over"),
 )
 #: A sex in words for a band wholly under 18 (girls, boys) and for one wholly 18 or over (women, men).
 CHILD_WORDS = {"female": N_("girls"), "male": N_("boys")}

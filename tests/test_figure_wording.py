@@ -166,3 +166,18 @@ def test_the_brief_dates_a_status_with_a_preposition(app, lang, date, expected):
     status = _commitments.Status("C182", "C182", "C182", "ratified", date, "2016", 2016, "S", False)
     with app.server.test_request_context(f"/?lang={lang}"):
         assert status.short_text == expected
+
+
+def test_the_delta_view_says_the_latest_value_with_the_publishers_qualifier(app):
+    import pandas as pd  # noqa: PLC0415
+
+    from dashboards import _delta  # noqa: PLC0415
+
+    obs = pd.DataFrame(
+        [{"indicator": "cl", "sex": "total", "age": "5-17", "source": "ge", "year": 2024, "value": 138e6,
+          "qualifier": "nearly", "unit": "count"}]
+    )  # fmt: skip
+    row = {"indicator": "cl", "sex": "total", "age": "5-17", "source": "ge", "latest_year": 2024}
+    with app.server.test_request_context("/?lang=fr"):
+        said = texts(_delta._as_published(obs, row, {"unit": "count"}))
+    assert said == "Chiffre publié : près de 138 millions (2024)."
