@@ -30,14 +30,13 @@ GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": Fals
 MAP_CONFIG = {**GRAPH_CONFIG, "topojsonURL": "/assets/topojson/"}
 
 
-def number(value: float | None, decimals: int | None = 1, precision: float | None = None) -> str:
-    """A number with thousands separators; whole numbers without decimals unless the publisher wrote them ("8.0")."""
+def number(value: float | None, decimals: int | None = 1) -> str:
+    """A number with thousands separators; whole numbers without decimals."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     decimals = 1 if decimals is None or pd.isna(decimals) else int(decimals)
     if float(value).is_integer():
-        written = 0 if precision is None or pd.isna(precision) or precision >= 1 else round(-math.log10(precision))
-        return i18n.decimal(value, min(decimals, written))
+        return i18n.decimal(int(value), 0)
     return i18n.decimal(value, decimals)
 
 
@@ -53,9 +52,7 @@ UNIT_LABELS = {
 }
 
 
-def format_value(
-    value: float | None, unit: str | None, decimals: int | None = 1, precision: float | None = None
-) -> str:
+def format_value(value: float | None, unit: str | None, decimals: int | None = 1) -> str:
     """A value with its unit, e.g. "160 million", "7.4%", "5.4 per 1,000", "US$ 1,234"."""
     unit = (unit or "").strip()
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -66,7 +63,7 @@ def format_value(
         return _("%(number)s million", number=number(round(value / 1000000, 1), 1))
     if unit == "usd" and abs(value) >= 1_000_000_000:  # a GDP to the dollar would claim a precision it lacks
         return _("US$ %(number)s billion", number=number(round(value / 1_000_000_000, 1), 1))
-    text = number(value, decimals, precision)
+    text = number(value, decimals)
     if unit in ("percent", "%"):
         return i18n.percent_text(text)
     if unit in ("per-1000", "per 1,000"):
@@ -92,7 +89,7 @@ def _text(value) -> str:
 
 def value_text(row, unit: str | None = None, decimals: int | None = 1) -> str:
     """The value as the publisher stated it: its qualifier kept ("nearly 138 million")."""
-    text = format_value(row["value"], unit or row.get("unit"), decimals, row.get("precision"))
+    text = format_value(row["value"], unit or row.get("unit"), decimals)
     qualifier = word(_text(row.get("qualifier")))
     return f"{qualifier} {text}" if qualifier else text
 

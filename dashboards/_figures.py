@@ -138,7 +138,7 @@ def trend_figure(df: pd.DataFrame, title: str, unit: str, marker_year: int | Non
 
 
 def bar_figure(df: pd.DataFrame, title: str, unit: str) -> go.Figure:
-    """Horizontal bars of `value` by `label` (labelled `text` where given); rows with `highlight` True stand out."""
+    """Horizontal bars of `value` by `label`; rows with `highlight` True stand out."""
     if df.empty:
         return empty_figure(_("No data for this selection"))
     df = df.sort_values("value")
@@ -149,9 +149,7 @@ def bar_figure(df: pd.DataFrame, title: str, unit: str) -> go.Figure:
         y=df["label"].tolist(),
         orientation="h",
         marker={"color": colours},
-        text=[
-            t if isinstance(t, str) else short(v) for t, v in zip(df.get("text", df["value"]), df["value"], strict=True)
-        ],
+        text=[short(v) for v in df["value"]],
         textposition="auto",
         hovertemplate=f"%{{y}}: %{{x:,.4~g}} {unit}<extra></extra>",
     )

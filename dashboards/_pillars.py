@@ -195,8 +195,7 @@ def comparison_block(country: Country, code: str, slug: str):
         )
     all_obs = _data.indicator_observations(country.release, code)
     members = _data.countries(country.release)
-    written = c.number(row["value"], meta.get("decimals"), row.get("precision"))  # "8.0" as the publisher wrote it
-    bars = [{"label": country.name, "value": row["value"], "highlight": True, "basis": c.when(row), "text": written}]
+    bars = [{"label": country.name, "value": row["value"], "highlight": True, "basis": c.when(row)}]
     used = []
     for column in ("sdg_region", "income_group"):
         group = country.meta.get(column)
