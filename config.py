@@ -45,6 +45,8 @@ ENVIRONMENT = {
     "DELTA87_RATE_API": "API requests (downloads included) per second per client address, bursts of 5x allowed (default: 10).",
     "DELTA87_RATE_PAGES": "Other requests (pages, scripts, files) per second per client address, bursts of 5x allowed (default: 20).",
     "DELTA87_CONNECTIONS_PER_CLIENT": "Requests in flight per client address (default: 32).",
+    "DELTA87_TRUSTED_PROXIES": "Comma-separated addresses or networks of proxies whose X-Forwarded-For names the client for the per-address limits (default: none).",
+    "DELTA87_CODE_ID": "Name of the code running, part of every cache key (default: the git commit, else the installed package's version and install record; `delta87 serve` passes it to its workers).",
 }
 
 
@@ -61,6 +63,10 @@ def _value(name: str, default, kind, what: str):
         return kind(value)
     except ValueError as exc:
         raise ValueError(f"{name} must be {what}, got {value!r}") from exc
+
+
+def _list(name: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in os.environ.get(name, "").split(",") if item.strip())
 
 
 def _int(name: str, default: int) -> int:
@@ -103,6 +109,7 @@ class Settings:
     rate_api: int
     rate_pages: int
     connections_per_client: int
+    trusted_proxies: tuple[str, ...]
     plotly_bundle: str
 
 
@@ -126,7 +133,7 @@ def settings() -> Settings:
         max_rows_xlsx=_int("DELTA87_MAX_ROWS_XLSX", 50_000),
         page_size_max=_int("DELTA87_PAGE_SIZE_MAX", 5000),
         public_url=os.environ.get("DELTA87_PUBLIC_URL", "").strip().rstrip("/"),
-        trusted_hosts=tuple(h.strip() for h in os.environ.get("DELTA87_TRUSTED_HOSTS", "").split(",") if h.strip()),
+        trusted_hosts=_list("DELTA87_TRUSTED_HOSTS"),
         query_timeout=max(0.1, _number("DELTA87_QUERY_TIMEOUT", 10.0)),
         export_timeout=max(0.1, _number("DELTA87_EXPORT_TIMEOUT", 120.0)),
         export_slots=max(1, _int("DELTA87_EXPORT_SLOTS", 2)),
@@ -138,5 +145,6 @@ def settings() -> Settings:
         rate_api=max(1, _int("DELTA87_RATE_API", 10)),
         rate_pages=max(1, _int("DELTA87_RATE_PAGES", 20)),
         connections_per_client=max(1, _int("DELTA87_CONNECTIONS_PER_CLIENT", 32)),
+        trusted_proxies=_list("DELTA87_TRUSTED_PROXIES"),
         plotly_bundle=os.environ.get("DELTA87_PLOTLY_BUNDLE", "partial").strip().lower(),  # or "full"
     )

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Response, request, url_for
+from flask import Response, url_for
 
-from api.responses import PREFIX, bp, json_response, release_only
+from api.responses import PREFIX, bp, json_response, release_only, request_args
 from dataproduct import labels
 from dataproduct.downloads import records
-from dataproduct.params import ParamError
+from dataproduct.params import ParamError, catalog, single
 from warehouse.schema import redistributable
 from web import i18n
+from web.inputs import echo
 
 
 def _table_response(build, *names: str) -> Response:
@@ -59,22 +60,21 @@ def countries() -> Response:
 
 def language() -> str | None:
     """`lang=` (en, fr or es): the language of the `labels` added to each record; None without it."""
-    values = request.args.getlist("lang")
-    if not values:
-        return None
-    if len(values) > 1 or values[0] not in i18n.LANGUAGES:
-        raise ParamError("lang", f"unknown lang {values[-1]!r}", allowed=list(i18n.LANGUAGES), error="unknown_value")
-    return values[0]
+    value = single(request_args(), "lang")
+    if value is not None and value not in i18n.LANGUAGES:
+        raise ParamError("lang", f"unknown lang {echo(value)}", allowed=list(i18n.LANGUAGES), error="unknown_value")
+    return value
 
 
 @bp.get("/sources")
 def sources() -> Response:
-    """Every source: publisher, edition, licence, citation, and whether its data may be downloaded."""
+    """Every source: publisher, edition, licence, citation, its files' checksums, and whether it may be downloaded."""
 
     def build(warehouse, release):
-        data = records(warehouse.sources(release))
+        data, files = records(warehouse.sources(release)), catalog(release).files
         for row in data:
             row["downloadable"] = redistributable(row)
+            row["files"] = files.get(row["id"], [])
         return {"count": len(data), "data": data}
 
     return _table_response(build)

@@ -60,7 +60,8 @@ def _examples(base: str, cat: Catalog) -> Markup:
     items = Markup("").join(Markup('<li>{}: <a href="{}">{}</a></li>').format(label, url, url) for label, url in rows)
     snippets = (
         f'import pandas as pd\ndf = pd.read_csv("{query}&format=csv")\n\n'
-        f'# R\ndf <- read.csv("{query}&format=csv")\n\n' + snippet("api_duckdb.sql", url=f"{query}&format=csv")
+        f'# R\ndf <- read.csv("{query}&format=csv", encoding = "UTF-8")\n\n'
+        + snippet("api_duckdb.sql", url=f"{query}&format=csv")
     )
     return Markup("<h2>Examples</h2><ul>{}</ul><pre class='bg-light p-3'><code>{}</code></pre>").format(items, snippets)
 
@@ -70,7 +71,7 @@ def _allowed(schema: dict, name: str) -> Markup:
     values = items.get("enum")
     if values:
         if len(values) > SHOWN_VALUES:
-            where = {"country": "countries", "group": "countries", "indicator": "indicators", "source": "sources"}
+            where = {"country": "countries", "area": "countries", "group": "countries", "indicator": "indicators"}
             link = f"{PREFIX}/{where.get(name, 'openapi.json')}"
             return Markup('{} values; see <a href="{}">{}</a>').format(len(values), link, link)
         return Markup(", ").join(_code(str(v)) for v in values)
@@ -124,8 +125,13 @@ INTRO = Markup(
     "(streamed, no row cap), <code>parquet</code>, <code>xlsx</code> (data, metadata, dictionary and sources sheets; row cap "
     "{cap:,}) and <code>zip</code> (data as CSV and Parquet, data dictionary, sources with edition, licence and citation, the "
     "release id, the exact query URL and pandas, R and DuckDB snippets).</p>"
+    "<p>Rows come in one order in every format and page: the <code>sort</code> asked for, then the release's key "
+    "(indicator, iso3, year, year_end, sex, age, source, edition). CSV is UTF-8 without a byte-order mark; to open it in "
+    "Excel use Data &gt; From Text/CSV, or ask for <code>xlsx</code>.</p>"
     '<p>Errors are JSON: <code>{{"error", "parameter", "message", "allowed"}}</code> with status 400 (bad parameter), '
-    "404 (unknown release or endpoint) or 503 (no release published yet). Machine-readable: <a href='{p}/openapi.json'>openapi.json</a>.</p>"
+    "404 (unknown release or endpoint), 405 (a method other than GET), 429 (too many requests; see "
+    "<code>Retry-After</code>) or 503 (no release yet, a query over its time limit, or busy; see "
+    "<code>Retry-After</code>). Machine-readable: <a href='{p}/openapi.json'>openapi.json</a>.</p>"
 )
 
 

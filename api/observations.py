@@ -59,8 +59,9 @@ def _json(piece: downloads.Slice) -> Response:
     links = {"self": piece.url, "first": downloads.with_params(piece.url, offset="0")}
     if query.offset + len(data) < piece.total:
         links["next"] = downloads.with_params(piece.url, offset=str(query.offset + query.limit))
-    if query.offset > 0:
-        links["prev"] = downloads.with_params(piece.url, offset=str(max(0, query.offset - query.limit)))
+    if query.offset > 0:  # past the end, "prev" is the last page that holds rows
+        last = max(0, (piece.total - 1) // query.limit * query.limit)
+        links["prev"] = downloads.with_params(piece.url, offset=str(max(0, min(query.offset - query.limit, last))))
     payload = {
         "release": piece.release.id,
         "total": piece.total,

@@ -72,29 +72,36 @@ def _synonym(name: str, canonical: str, catalog: params.Catalog) -> dict:
     }
 
 
+PERIOD_NOTE = (
+    "A row without a single year (only a period) is kept when the known part of its period lies inside the range."
+)
+
+
 def observation_parameters(catalog: params.Catalog, page_size_max: int) -> list[dict]:
     """The query parameters of /observations, with the release's codes as allowed values."""
     year = {"type": "integer", "minimum": params.YEAR_MIN, "maximum": params.YEAR_MAX}
     return [
         *[_list_param(name, catalog.allowed(name)) for name in params.LIST_FILTERS],
         *[_synonym(name, canonical, catalog) for name, canonical in params.SYNONYMS.items()],
-        _param("year_from", "First year to include.", year, example=2010),
-        _param("year_to", "Last year to include.", year, example=2020),
+        _param("year_from", f"First year to include. {PERIOD_NOTE}", year, example=2010),
+        _param("year_to", f"Last year to include. {PERIOD_NOTE}", year, example=2020),
         _param(
             "preferred",
             "true: only the headline row of each indicator and area (the value the pages show; rule in "
-            "data/reference/headline.yaml); false: only the other rows. Rows without a year are kept by a year "
-            "filter when their known period lies inside it.",
+            "data/reference/headline.yaml); false: only the other rows.",
             {"type": "boolean"},
         ),
         _param(
             "sort",
-            "Sort columns, comma-separated; prefix `-` for descending.",
+            "Sort columns, comma-separated; prefix `-` for descending. Rows tied on them, and every request without "
+            "`sort`, follow the release's key (indicator, iso3, year, year_end, sex, age, source, edition): the same "
+            "order in every format and page.",
             {"type": "string", "pattern": SORT_PATTERN},
         ),
         _param(
             "limit",
-            f"Rows per page (JSON: default {params.DEFAULT_LIMIT}, at most {page_size_max}; other formats: all rows by default).",
+            f"Rows per page (JSON: default {params.DEFAULT_LIMIT}, at most {page_size_max}; other formats: all rows by "
+            f"default, at most {params.OFFSET_MAX}).",
             {"type": "integer", "minimum": 1, "maximum": page_size_max},
         ),
         _param("offset", "Rows to skip.", {"type": "integer", "minimum": 0, "maximum": params.OFFSET_MAX}),
@@ -115,6 +122,7 @@ RELEASE_PARAM = _param(
     {"type": "string", "pattern": RELEASE_PATTERN},
 )
 ERROR = {"$ref": "#/components/responses/Error"}
+FILE_PROPERTIES = {"path": {"type": "string"}, "sha256": {"type": "string"}, "bytes": {"type": "integer"}}
 HEADERS = {
     "X-Delta87-Release": {
         "description": "Id of the release that answered.",
@@ -236,7 +244,11 @@ def paths(catalog: params.Catalog, page_size_max: int) -> dict:
         "count": {"type": "integer"},
         "data": {"type": "array", "items": RELEASE_ROW},
     }
-    downloadable = {"downloadable": {"type": "boolean"}}
+    files = {"type": "array", "items": {"type": "object", "properties": FILE_PROPERTIES}}
+    downloadable = {
+        "downloadable": {"type": "boolean"},
+        "files": {**files, "description": "The publisher files read, with their SHA-256 checksums."},
+    }
     spec = {
         "/": _json_ok("Index of endpoints", links, ["release", "links"], [RELEASE_PARAM]),
         "/indicators": _json_table("Indicators", "indicators", None, LABELS, (LANG_PARAM, RELEASE_PARAM)),

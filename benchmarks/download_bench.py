@@ -247,7 +247,7 @@ def ours(root: Path, runs: int) -> dict:
         "600",
         "--log-level",
         "warning",
-        "app:server",
+        "app:wsgi()",
     ]
     with server(command, port, "/api/v1/indicators", env) as process:
         download(port, f"/api/v1/observations?indicator={MATCHED[0]}&format=csv&limit=10")  # warm: catalog, DuckDB

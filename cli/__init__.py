@@ -238,17 +238,26 @@ def etl_rollback(release: str | None) -> None:
 def serve(host: str | None, port: int | None, workers: int | None, dev: bool) -> None:
     """Run the web platform (nginx in front of gunicorn); builds the data first if no release exists yet.
 
-    Starts with an empty filesystem cache (a shared Redis is kept: its keys name the version). See README "Deployment".
+    Starts with an empty filesystem cache (a shared Redis is kept: its keys name the code). See README "Deployment".
     """
-    settings = config.settings()
+    try:
+        settings = config.settings()
+    except ValueError as exc:  # a setting that cannot be read names itself and what it must be
+        raise click.ClickException(str(exc)) from exc
     host, port, workers = host or settings.host, port or settings.port, workers or settings.workers
     _ensure_release()
     if not settings.cache_url:
         shutil.rmtree(settings.cache_dir, ignore_errors=True)
     os.chdir(config.ROOT)
+    from web.cache import code_id  # noqa: PLC0415
+
+    os.environ["DELTA87_CODE_ID"] = code_id()  # worked out once, here, for every worker's cache keys
     if dev:
         os.execv(sys.executable, [sys.executable, str(config.ROOT / "app.py")])
     from cli import server  # noqa: PLC0415
+
+    for warning in server.start_warnings(settings):
+        click.echo(f"WARNING: {warning}", err=True)
 
     # Worker memory: fewer malloc arenas, blocks over 128 KiB (a page build's frames) mapped apart so that freeing
     # them returns them, and Arrow on the system allocator hand freed memory back instead of keeping it.
@@ -258,7 +267,7 @@ def serve(host: str | None, port: int | None, workers: int | None, dev: bool) ->
     os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     try:
         sys.exit(server.serve(host, port, workers))
-    except RuntimeError as exc:
+    except (RuntimeError, ValueError) as exc:  # missing programs, refused settings: the message says which
         raise click.ClickException(str(exc)) from exc
 
 

@@ -8,6 +8,7 @@ is stopped too and the command exits with a failure status.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import shutil
@@ -16,6 +17,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -47,10 +49,12 @@ def nginx_config(settings: config.Settings, run: Path, host: str, port: int, acc
         "delay_callbacks": 5 * settings.rate_callbacks // 2,
         "rate_api": settings.rate_api,
         "burst_api": 5 * settings.rate_api,
+        "page_size_max": settings.page_size_max,
         "rate_pages": settings.rate_pages,
         "burst_pages": 5 * settings.rate_pages,
         "delay_pages": 5 * settings.rate_pages // 2,
         "connections_per_client": settings.connections_per_client,
+        "real_ip": real_ip(settings.trusted_proxies),
         "security_headers": "\n".join(f'            add_header {k} "{v}" always;' for k, v in headers.items()),
     }
     text = TEMPLATE.read_text(encoding="utf-8")
@@ -60,6 +64,39 @@ def nginx_config(settings: config.Settings, run: Path, host: str, port: int, acc
     if missing:
         raise ValueError(f"{TEMPLATE.name} has fields nothing fills: {', '.join(missing)}")
     return text
+
+
+def real_ip(proxies: tuple[str, ...]) -> str:
+    """nginx's realip lines: behind these proxies the client is the last untrusted address of X-Forwarded-For."""
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise ValueError(
+                f"DELTA87_TRUSTED_PROXIES: {proxy!r} is not an IP address or network; give e.g. 127.0.0.1 or 10.0.0.0/24"
+            ) from None
+    if not proxies:
+        return "# none: each client is the address that connects (DELTA87_TRUSTED_PROXIES)"
+    lines = [f"set_real_ip_from {proxy};" for proxy in proxies]
+    return "\n    ".join([*lines, "real_ip_header X-Forwarded-For;", "real_ip_recursive on;"])
+
+
+def start_warnings(settings: config.Settings) -> list[str]:
+    """What a production start lacks: each problem with its fix."""
+    found = []
+    if not settings.public_url:
+        found.append(
+            'DELTA87_PUBLIC_URL is not set, so the absolute links the site writes ("Cite this chart", API links, '
+            "the forum feed) name whatever host a request came to, and a cached page keeps the host of the request "
+            "that built it (`delta87 warm` builds them as localhost). On a public server set "
+            'DELTA87_PUBLIC_URL=https://<your domain> (README "Deployment"); on your own machine, ignore this.'
+        )
+    if os.geteuid() == 0:
+        found.append(
+            "running as root: the gunicorn workers run as root too. Run `delta87 serve` as an unprivileged user "
+            'that owns DELTA87_DATA_DIR, on a port above 1023 behind your TLS proxy (README "Deployment").'
+        )
+    return found
 
 
 def gunicorn_command(gunicorn: str, run: Path, workers: int) -> list[str]:
@@ -86,18 +123,40 @@ def serve(host: str, port: int, workers: int) -> int:
         app = subprocess.Popen(gunicorn_command(gunicorn, run, workers))
         if not _wait_for_app(run / SOCKET, app):
             _stop(app, signal.SIGTERM)
-            return 1
+            raise RuntimeError(
+                f"the gunicorn workers did not start (exit status {app.returncode}): see their log above"
+            )
         _share_socket(run / SOCKET)
+        # nginx's access log goes through a pipe: nginx cannot open /dev/stdout when it is a socket (systemd's journal)
         proxy = subprocess.Popen([nginx, "-e", "stderr", "-p", str(run), "-c", str(run / "nginx.conf"),
-                                  "-g", "daemon off;"])  # fmt: skip
-        print(f"Delta 8.7 on http://{host}:{port}/ (nginx in front of {workers} gunicorn workers)", flush=True)
+                                  "-g", "daemon off;"], stdout=subprocess.PIPE)  # fmt: skip
+        threading.Thread(target=_relay, args=(proxy.stdout,), daemon=True).start()
+        code = os.environ.get("DELTA87_CODE_ID", "")
+        print(
+            f"Delta 8.7 on http://{host}:{port}/ (nginx in front of {workers} gunicorn workers; code {code})",
+            flush=True,
+        )
         return _supervise(app, proxy)
     finally:
         shutil.rmtree(run, ignore_errors=True)
 
 
+def _relay(pipe) -> None:
+    """Copy nginx's access log to our stdout; keep draining if that fails, so that nginx never blocks on it."""
+    for line in pipe:
+        try:
+            sys.stdout.buffer.write(line)
+            sys.stdout.flush()
+        except (OSError, ValueError):
+            pass
+
+
 def _prepare(run: Path, settings: config.Settings, host: str, port: int, nginx: str) -> None:
-    """Write and check the nginx configuration; give nginx's unprivileged workers their temporary folders."""
+    """Refuse a public URL every worker would fail on; write and check nginx's configuration and temporary folders."""
+    if settings.public_url:
+        from web.hosts import public_parts  # noqa: PLC0415
+
+        public_parts(settings.public_url)
     os.chmod(run, 0o755)
     (run / "nginx.conf").write_text(nginx_config(settings, run, host, port), encoding="utf-8")
     for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):

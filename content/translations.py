@@ -3,7 +3,8 @@ replaced by it, and the names of the pieces that are still in English.
 
 The files (written by the team; English files stay untouched): `glossary.yaml` (English term slug -> term,
 definition, aliases), `themes.yaml` (slug -> title, summary, facts: the text of each key fact in the English
-order), `learn/<slug>.md` (an explainer with the English front matter keys and a translated body). A translated
+order), `learn/<slug>.md` (an explainer with the English front matter keys and a translated body), `contributing.md`
+(the forum's guide for authors). A translated
 body's `[[...]]` links name a translated term or alias (English spellings still work). A translation that
 cannot be read is logged and the English piece is shown instead, so pages never go down over it.
 """
@@ -125,3 +126,15 @@ def _theme(theme, text: dict):
             "facts": facts,
         }
     )
+
+
+@functools.lru_cache(maxsize=4)
+def contributing_guide(lang: str) -> tuple[str, bool]:
+    """The forum's guide for authors in `lang` and whether it is translated (else the English text, False)."""
+    path = I18N_DIR / lang / "contributing.md"
+    if lang != "en" and path.exists():
+        try:
+            return loader.contributing_guide(path), True
+        except ContentError as exc:
+            log.error("translated guide %s: %s; English shown", path, exc)
+    return loader.contributing_guide(), lang == "en"

@@ -33,6 +33,19 @@ NATURE_WORDS = {
 }
 #: Surveys named in a line before the rest are left to the source page.
 MAX_SURVEYS = 2
+#: Registry short names worded by us (not a publisher's or a publication's own name): shown in the page's language.
+OUR_NAMES = (
+    N_("Country codes (ISO 3166, UN M49)"),
+    N_("ILO, UNICEF, Walk Free, IOM, UNODC estimates"),
+    N_("ILOSTAT child labour statistics"),
+    N_("Delta 8.7 staff list of pathfinder countries"),
+    N_("Ratifications compiled by Delta 8.7"),
+    N_("UN Treaty Collection, CRC and CMW status"),
+    N_("UN Treaty Collection, OPSC status"),
+    N_("World Bank, WDI and income groups"),
+)
+#: How the platform names itself in a citation (dataproduct/citation.py words it for downloads, in English).
+PLATFORM = N_("Delta 8.7, the SDG target 8.7 data platform")
 
 
 @lru_cache(maxsize=256)
@@ -45,11 +58,19 @@ def _edition_names(text: str | None) -> dict[str, str]:
 
 
 def display_name(record: dict | None, source_id: str, edition: str | None = None) -> str:
-    """The short name of a source (or of one of its editions) in source lines; the id when the release lacks one."""
+    """The short name of a source (or of one of its editions) in source lines, in the page's language where the
+    name is ours; the id when the release lacks one."""
     if record is None:
         return str(source_id)
     named = _edition_names(record.get("edition_names")).get(edition or "")
-    return str(named or record.get("short_name") or record.get("publisher") or source_id)
+    name = str(named or record.get("short_name") or record.get("publisher") or source_id)
+    return _(name) if name in OUR_NAMES else name
+
+
+def name_link(source_id: str, name: str, **props) -> html.A:
+    """A source's display name linking to its page; a publisher's own name is marked English (WCAG 3.1.2)."""
+    ours = name in {_(n) for n in OUR_NAMES}
+    return html.A(name, href=f"/sources/{source_id}", **({} if ours else {"lang": "en"}), **props)
 
 
 def _labels(rows: pd.DataFrame, records: dict) -> list[tuple[str, str]]:
@@ -107,8 +128,7 @@ def _parts(labels: list, shown: int, surveys: list[str], more_surveys: bool, rec
     parts: list = [_("Sources: ") if len(labels) > 1 else _("Source: ")]
     for i, (source_id, name) in enumerate(labels[:shown]):
         parts += ["; "] if i else []
-        # the source's own name, in its publisher's language (WCAG 3.1.2: language of parts)
-        parts.append(html.A(name, href=f"/sources/{source_id}", className="source-name", lang="en"))
+        parts.append(name_link(source_id, name, className="source-name"))
         parts += [_(" (not in downloads)")] if _restricted(source_id, records) else []
     if shown < len(labels):
         parts.append(_(" and %(value)s more", value=len(labels) - shown))
@@ -156,10 +176,25 @@ def cite_block(records: list[dict], page: str = "") -> html.Details | str:
 
     try:
         release = _data.release()
-        text = citation.citation_text(records, release.id, release.created, page_url(page))
+        text = cite_text(records, release.id, release.created, page_url(page))
     except (ReleaseError, RuntimeError):  # no release (or no app): cite the sources alone
-        text = "\n".join(citation.source_citation(r) for r in records)
+        text = cite_text(records)
     return html.Details(
         [html.Summary(_("Cite this chart")), html.Pre(text, className="cite-text small mb-1")],
         className="chart-cite small",
     )
+
+
+def cite_text(records: list[dict], release_id: str = "", created: str = "", url: str = "") -> str | list:
+    """The citation to copy: in English the text of CITATION.txt; in another language the sources' citations as
+    published (marked English) and our line naming the platform and release in the page's language."""
+    if i18n.lang() == i18n.DEFAULT:
+        if not release_id:
+            return "\n".join(dict.fromkeys(citation.source_citation(r) for r in records))
+        return citation.citation_text(records, release_id, created, url)
+    sources = html.Span("\n".join(dict.fromkeys(citation.source_citation(r) for r in records)), lang="en")
+    if not release_id:
+        return [sources]
+    line = _("Compiled in %(platform)s, release %(release)s", platform=_(PLATFORM), release=release_id)
+    line += _(" (created %(date)s)", date=i18n.day(created)) if created else ""
+    return [sources, "\n", _("%(text)s: %(url)s", text=line, url=url) if url else line + "."]

@@ -40,6 +40,7 @@ class Status:
     as_of_year: int | None
     source: str
     stale: bool
+    as_of_phrase: str = ""  # the "as of" in a sentence ("status as of 2016"); `as_of` is the bare date
 
     @property
     def known(self) -> bool:
@@ -59,7 +60,7 @@ class Status:
         """The status in words, with its "as of" and, where it applies, the freshness warning."""
         if not self.known:
             return _("no information in the sources")
-        text = _("%(status)s (as of %(value)s)", status=self.word, value=self.as_of or _("an unknown date"))
+        text = _("%(status)s (%(as_of)s)", status=self.word, as_of=self.as_of_phrase)
         if self.instrument == "C182" and self.status == "not ratified":
             text += f"; {_(C182_UNIVERSAL)}"
         if self.stale:
@@ -73,8 +74,11 @@ class Status:
         """The status for the printed brief, with its date (its "as of" and source are in a note below)."""
         if not self.known:
             return _("no information")
-        dated = f" {self.date}" if self.date and self.date != "–" else ""
-        text = self.word + dated + (_(" (possibly out of date)") if self.stale else "")
+        text = self.word
+        if self.date and self.date != "–":
+            year = len(self.date) == 4
+            text = _("%(status)s in %(year)s", status=text, year=self.date) if year else _("%(status)s on %(date)s", status=text, date=self.date)  # fmt: skip
+        text += _(" (possibly out of date)") if self.stale else ""
         if self.instrument == "C182" and self.status == "not ratified":
             text += _("; universal since August 2020")
         return text
@@ -102,8 +106,8 @@ def statuses(country: Country, today: int | None = None) -> list[Status]:
         year = None if pd.isna(first.get("as_of_year")) else int(first["as_of_year"])
         stale = year is None or today - year > STALE_AFTER
         source = c.source_short(country.sources, first)
-        found.append(Status(*names, first["status"], _phrases.localized(first["date"]) or "–", _phrases.localized(first["as_of"]) or "–", year, source,
-                            stale))  # fmt: skip
+        found.append(Status(*names, first["status"], _phrases.localized(first["date"]) or "–", _phrases.as_of_value(first["as_of"]), year, source,
+                            stale, _phrases.as_of(first["as_of"])))  # fmt: skip
     return found
 
 
@@ -121,10 +125,23 @@ def summary(found: list[Status]) -> tuple[str, list[str]]:
     current_no = sum(s.known and not s.ratified and not s.stale for s in found)
     stale_no = sum(s.known and not s.ratified and s.stale for s in found)
     years = sorted({s.as_of_year for s in found if s.as_of_year})
-    span = (f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])) if years else _("unknown dates")
     details = [
-        _("of %(count)s instruments, by the sources' data as of %(span)s", count=len(found), span=span),
+        _dated(len(found), years),
         _('%(current_no)s not ratified in current data', current_no=current_no) + (_('; %(stale_no)s “not ratified” older than %(stale_after)s years, possibly out of date', stale_no=stale_no, stale_after=STALE_AFTER) if stale_no else ""),
         _('%(sum)s with no information', sum=sum(not s.known for s in found)),
     ]  # fmt: skip
     return _("%(ratified)s ratified", ratified=ratified), details
+
+
+def _dated(count: int, years: list[int]) -> str:
+    """How many instruments, and the years the sources' data refer to ("dated 2013 to 2020")."""
+    if not years:
+        return _("of %(count)s instruments, by the sources' data (dates unknown)", count=count)
+    if len(years) == 1:
+        return _("of %(count)s instruments, by the sources' data as of %(year)s", count=count, year=years[0])
+    return _(
+        "of %(count)s instruments, by the sources' data dated %(first)s to %(last)s",
+        count=count,
+        first=years[0],
+        last=years[-1],
+    )

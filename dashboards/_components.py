@@ -13,7 +13,7 @@ from plotly.io.json import to_json_plotly
 
 from content import ContentError
 from dashboards import _cite, _content, _phrases, _published
-from dashboards._words import word  # noqa: F401 - pages call it as c.word
+from dashboards._words import band, sex_word, sex_word_of, word  # noqa: F401 - pages call them as c.word …
 from web import i18n
 from web.i18n import N_
 
@@ -61,6 +61,8 @@ def format_value(value: float | None, unit: str | None, decimals: int | None = 1
         return _("yes") if value else _("no")
     if unit in ("count", "number") and abs(value) >= 1_000_000:
         return _("%(number)s million", number=number(round(value / 1000000, 1), 1))
+    if unit == "usd" and abs(value) >= 1_000_000_000:  # a GDP to the dollar would claim a precision it lacks
+        return _("US$ %(number)s billion", number=number(round(value / 1_000_000_000, 1), 1))
     text = number(value, decimals)
     if unit in ("percent", "%"):
         return i18n.percent_text(text)
@@ -88,7 +90,7 @@ def _text(value) -> str:
 def value_text(row, unit: str | None = None, decimals: int | None = 1) -> str:
     """The value as the publisher stated it: its qualifier kept ("nearly 138 million")."""
     text = format_value(row["value"], unit or row.get("unit"), decimals)
-    qualifier = _text(row.get("qualifier"))
+    qualifier = word(_text(row.get("qualifier")))
     return f"{qualifier} {text}" if qualifier else text
 
 
@@ -118,15 +120,11 @@ def survey_text(row) -> str:
 def age_text(row, standard: str | None = None) -> str:
     """The age band as published ("ages 5–14"); a band the publisher flags as non-standard says so."""
     age = _text(row.get("age"))
-    band = (
-        _("ages %(replace)s", replace=age.replace("-", "–"))
-        if age and age[0].isdigit()
-        else word(age) or _("age not stated")
-    )
+    said = band(age) or _("age not stated")
     flagged = bool(row.get("age_nonstandard")) and not pd.isna(row.get("age_nonstandard"))
     if flagged and (not standard or age == standard):
-        return _("%(band)s as headed, but the publisher flags a non-standard age band or definition", band=band)
-    return band
+        return _("%(band)s as headed, but the publisher flags a non-standard age band or definition", band=said)
+    return said
 
 
 def figure_text(row, meta: dict) -> str:

@@ -6,6 +6,7 @@ import difflib
 
 import dash_bootstrap_components as dbc
 import pandas as pd
+from babel import lists
 from dash import html
 from flask_babel import gettext as _
 
@@ -13,6 +14,7 @@ from dashboards import _cite, _coded, _commitments, _delta, _phrases, _series
 from dashboards import _components as c
 from dashboards._pillars import Country, pillar_codes, pillars, section_codes
 from warehouse.schema import redistributable
+from web import i18n
 from web.i18n import N_
 
 #: What each pillar's gap sentence calls its data.
@@ -77,7 +79,7 @@ def commitments_section(country: Country) -> html.Section:
                 "Statuses whose data are more than %(stale_after)s years old are marked “possibly out of date”: a country may have ratified since, so such a “not ratified” is not counted as current. ",
                 stale_after=_commitments.STALE_AFTER,
             ),
-            c.explainer_link("ilo-conventions-and-ratification", "About the ratification data"),
+            c.explainer_link("ilo-conventions-and-ratification", _("About the ratification data")),
         ],
         id="country-commitments-freshness",
         className="small text-muted mt-2",
@@ -225,7 +227,7 @@ def delta_section(country: Country):
 def restricted_names(sources: dict) -> str:
     """ "Walk Free, Global Slavery Index and Gapminder, Legal slavery": the sources kept out of downloads."""
     names = sorted(_cite.display_name(r, s) for s, r in sources.items() if not redistributable(r))
-    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    return lists.format_list(names, locale=i18n.locale()) if names else ""
 
 
 def downloads(iso3: str, name: str, sources: dict | None = None) -> html.P:

@@ -144,7 +144,8 @@ def delta_section(area_code: str, indicator: str | None = None, compact: bool = 
         return c.notice(_("No data release is available: %(exc)s", exc=exc), "warning")
     area = str(area_code or "").upper()
     rows = _data.progress(release, area)
-    preferred = _series.preferred(_data.country_observations(release, area))
+    observed = _data.country_observations(release, area)
+    preferred = _series.preferred(observed)
     row = headline(rows, indicator, preferred) if not rows.empty else None
     if row is None:
         wanted = _(" for %(indicator)s", indicator=indicator) if indicator else ""
@@ -163,6 +164,7 @@ def delta_section(area_code: str, indicator: str | None = None, compact: bool = 
     parts = [
         _title(row, meta, release),
         _badge(row, release),
+        _as_published(observed, row, meta),
         _tiles(row, unit, release, area),
         _chart(release, row, unit, compact),
     ]
@@ -171,11 +173,23 @@ def delta_section(area_code: str, indicator: str | None = None, compact: bool = 
     return html.Div(parts, className="delta-view" + (" delta-compact" if compact else ""), id=f"delta-{area.lower()}")
 
 
+def _as_published(obs: pd.DataFrame, row: dict, meta: dict) -> html.P | None:
+    """The latest value with the publisher's qualifier ("nearly 138 million"), which the progress figures omit."""
+    same = obs[(obs["indicator"] == row["indicator"]) & (obs["sex"] == row["sex"]) & (obs["age"] == row["age"])]
+    same = same[(same["source"] == row["source"]) & (same["year"] == row["latest_year"]) & same["qualifier"].notna()]
+    if same.empty:
+        return None
+    value = c.value_text(same.iloc[0], meta.get("unit"), meta.get("decimals"))
+    return html.P(
+        _("As published: %(value)s (%(year)s).", value=value, year=int(row["latest_year"])), className="small mb-1"
+    )
+
+
 def _title(row: dict, meta: dict, release: Release) -> html.P:
     sources = _data.sources(release)
     source = str(sources.loc[row["source"], "publisher"]) if row["source"] in sources.index else row["source"]
-    who = "" if row["sex"] == "total" else f", {c.word(row['sex'])}"
-    line = _(" (ages %(age)s%(who)s) · %(source)s", age=row["age"], who=who, source="{}")
+    who = "" if row["sex"] == "total" else f", {c.sex_word(row['sex'], row['age'])}"
+    line = _(" (%(band)s%(who)s) · %(source)s", band=c.age_text(row), who=who, source="{}")
     name = html.Strong(meta.get("name") or row["indicator"])
     return html.P([name, *_published.around(line, _published.publisher(source))], className="delta-series mb-1")
 
@@ -333,8 +347,8 @@ def _others(rows: pd.DataFrame, release: Release) -> html.Details:
         ],
     ).sort_values(["indicator", "sex", "age", "source"])
     frame = frame.assign(
-        sex=frame["sex"].map(c.word),
-        age=frame["age"].map(c.word),
+        sex=[c.sex_word(sex, age) for sex, age in zip(frame["sex"], frame["age"], strict=True)],
+        age=[str(c.word(age)).replace("-", "–") for age in frame["age"]],
         status=frame["status"].map(_progress.status_label),
         reason=[_reason.reason(release, r) for r in frame.to_dict("records")],
     )

@@ -15,10 +15,13 @@ from dash import html
 from flask_babel import gettext as _
 
 from content.shortcodes import BLOCK_NAMES, Shortcode, ShortcodeError, parse
+from dashboards import _cite, _data, _figures, _plain, _series, _views
 from dashboards import _components as c
-from dashboards import _data, _figures, _series, _views
+from dashboards._published import around
+from dashboards._words import word
 from warehouse import Release, ReleaseError, get_warehouse
 from warehouse.releases import list_release_ids
+from web import i18n
 
 
 class EmbedError(Exception):
@@ -83,13 +86,16 @@ class Embedder:
             )
         value = value_text(row, meta)
         line = source_line(release, row, names, show_age=meta.get("unit") != "flag")
-        parts = [html.Strong(value, className="embed-value"), f" ({line})"]
+        parts = [
+            html.Strong(value, className="embed-value"),
+            *([f" ({line})"] if isinstance(line, str) else [" (", *line, ")"]),
+        ]
         change = self.change(code, row, meta)
         if change:
             parts += [" ", html.Mark(change, className="embed-changed")]
-        note = row.get("note")
-        title = {"title": str(note)} if isinstance(note, str) and note.strip() else {}
-        return html.Span(parts, className="embed-figure", **{"data-indicator": code.indicator}, **title)
+        note = _plain.note_text(row.get("note"))
+        title = {"title": note} if note else {}
+        return html.Span(parts, className="embed-figure", **{"data-indicator": code.indicator}, **title, **own())
 
     def change(self, code: Shortcode, row: pd.Series, meta: dict) -> str | None:
         """'changed since …' when the baseline release holds a different figure; None if the same or unknown."""
@@ -129,13 +135,13 @@ class Embedder:
         summary = c.trend_summary(frame, unit, meta.get("decimals"))
         extra = _(
             "Sex: %(value)s; age band: %(value2)s; one source per area",
-            value=frame["sex"].iloc[0],
-            value2=frame["age"].iloc[0],
+            value=word(frame["sex"].iloc[0]),
+            value2=word(frame["age"].iloc[0]),
         )
         block = c.chart(graph_id, figure, summary, c.source_note(frame, _data.sources(release), extra))
         changed = self.chart_changed(code, frame)
         body = [block] + ([html.P(html.Mark(changed, className="embed-changed"), className="small")] if changed else [])
-        return html.Div(body, className="embed-chart", **{"data-indicator": code.indicator})
+        return html.Div(body, className="embed-chart", **{"data-indicator": code.indicator}, **own())
 
     def chart_changed(self, code: Shortcode, frame: pd.DataFrame) -> str | None:
         """A note when the chart's points differ from those in the baseline release."""
@@ -184,9 +190,9 @@ def value_text(row: pd.Series, meta: dict) -> str:
     return c.value_text(row, row.get("unit") or meta.get("unit"), meta.get("decimals"))
 
 
-def source_line(release: Release, row: pd.Series, names: dict, show_age: bool = True) -> str:
+def source_line(release: Release, row: pd.Series, names: dict, show_age: bool = True) -> str | list:
     """Area, year (or the publisher's period), survey, age band (not for yes/no flags), sex when not total, and
-    source."""
+    source (a publisher's name marked English on a page in another language)."""
     survey = c.survey_text(row)
     when = c.when(row) + (f", {survey}" if survey else "")
     age = str(row.get("age") or _data.NO_AGE)
@@ -196,26 +202,35 @@ def source_line(release: Release, row: pd.Series, names: dict, show_age: bool = 
         else (_("age band not stated") if age == _data.NO_AGE else _("ages %(age)s", age=age))
     )
     ages = f", {ages.replace('-', '–')}" if show_age else ""
-    sex = "" if row.get("sex") in (None, "total") else f", {row['sex']}"
+    sex = "" if row.get("sex") in (None, "total") else f", {word(row['sex'])}"
     record = _data.source_records(release).get(row["source"])
     source = c.source_short(_data.source_records(release), row) if record else row["source"]
-    return _(
+    text = _(
         "%(get)s, %(when)s%(ages)s%(sex)s; source: %(source)s",
         get=names.get(row["iso3"], row["iso3"]),
         when=when,
         ages=ages,
         sex=sex,
-        source=source,
+        source="{}",
     )
+    if i18n.lang() == i18n.DEFAULT or source in {_(name) for name in _cite.OUR_NAMES}:
+        return text.replace("{}", source)
+    return [part for part in around(text, html.Span(source, lang="en")) if part]
 
 
 def notice(text: str, block: bool) -> html.Span | html.Div:
     """A visible note where a shortcode could not be drawn."""
     if block:
-        return c.notice(_("Live chart not shown: %(text)s.", text=text), "warning")
+        alert = c.notice(_("Live chart not shown: %(text)s.", text=text), "warning")
+        return html.Div(alert, **own()) if own() else alert
     return html.Span(
-        _("[live figure not shown: %(text)s]", text=text), className="embed-notice text-danger", role="note"
+        _("[live figure not shown: %(text)s]", text=text), className="embed-notice text-danger", role="note", **own()
     )
+
+
+def own() -> dict:
+    """The page's language on what an embed writes, which may stand inside a text shown in English (an article)."""
+    return {} if i18n.lang() == i18n.DEFAULT else {"lang": i18n.lang()}
 
 
 def find_release(release_id: str) -> Release | None:

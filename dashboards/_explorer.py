@@ -38,6 +38,8 @@ from web.i18n import N_
 PAGE_SIZE = 25
 #: Columns of the preview table (source_file is in every download, but too long to preview).
 COLUMNS = [c for c in OBSERVATIONS.names if c != "source_file"]
+#: Parameters of the page's URL that are not filters: the pinned release, and the language every page keeps.
+PAGE_PARAMS = ("sort", "release", "lang")
 CHECKLISTS = ("sex", "nature")  # short fixed lists: checkboxes are easier than a dropdown
 LABELS = {
     "indicator": N_("Indicators"),
@@ -89,12 +91,13 @@ def options(cat: Catalog, release: Release) -> dict[str, list[dict]]:
             ((code, names.get(code, name)) for code, name in cat.indicators.items()), key=lambda kv: str(kv[1]).lower()
         )
     ]
-    countries = sorted((areas.get(c, n), c) for c, n in cat.areas.items() if c not in cat.groups)
-    aggregates = sorted((areas.get(c, n), c) for c, n in cat.groups.items())
+    regions = {**cat.aggregates, **cat.groups}
+    countries = sorted((areas.get(c, n), c) for c, n in cat.areas.items() if c not in regions)
+    aggregates = sorted((areas.get(c, n), c) for c, n in regions.items())
     return {
         "indicator": indicator,
         "country": [{"label": f"{n} ({c})", "value": c} for n, c in countries + aggregates],
-        "group": [{"label": f"{n} ({c})", "value": c} for n, c in aggregates if c != "WLD"],
+        "group": [{"label": f"{n} ({c})", "value": c} for n, c in aggregates if c in cat.groups],
         "age": [{"label": word(a), "value": a} for a in cat.ages],
         "source": [
             {
@@ -164,7 +167,7 @@ def state_from_query(query: dict, cat: Catalog) -> tuple[dict, list[dict], list[
     messages += [
         _("ignored unknown parameter %(k)s", k=repr(k))
         for k in query
-        if k not in (*FILTER_PARAMS, *SYNONYMS, "sort", "release")
+        if k not in (*FILTER_PARAMS, *SYNONYMS, *PAGE_PARAMS)
     ]
     try:
         sort = parse_sort(",".join(args.get("sort", [])))

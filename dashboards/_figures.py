@@ -11,7 +11,10 @@ import functools
 
 import pandas as pd
 import plotly.graph_objects as go
+from babel import numbers
 from flask_babel import gettext as _
+
+from web import i18n
 
 #: Okabe & Ito (2008) colour-blind-safe palette, ordered so the first colours contrast well on white.
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
@@ -54,7 +57,7 @@ def _layout(title: str, height: int, **extra) -> dict:
         "margin": {"l": 10, "r": 10, "t": 48, "b": 10, "pad": 2},
         # below the plot, measured from the container's bottom edge, so it never covers tick labels
         "legend": {"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0.01, "x": 0},
-        "separators": ".,",
+        "separators": _separators(),
     }
     layout.update(extra)
     return layout
@@ -74,10 +77,23 @@ def _year_axis(years: pd.Series | list[int]) -> dict:
 def short(value: float) -> str:
     """A compact bar label: 160M, 36.8, 2.75, 150,000."""
     if abs(value) >= 1_000_000:
-        return f"{value / 1_000_000:,.4g}M"
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+        return f"{i18n.decimal(float(f'{value / 1_000_000:.4g}'), _places(value / 1_000_000, 4))}M"
+    if float(value).is_integer() or abs(value) >= 100:
+        return i18n.decimal(value, 0)
+    return i18n.decimal(float(f"{value:.3g}"), _places(value, 3))
+
+
+def _separators() -> str:
+    """Plotly's decimal and thousands marks in the page's language ("." and "," in English, "," and a space in French)."""
+    if i18n.lang() == i18n.DEFAULT:
+        return ".,"
+    return numbers.get_decimal_symbol(i18n.locale()) + numbers.get_group_symbol(i18n.locale())
+
+
+def _places(value: float, digits: int) -> int:
+    """Decimal places of `value` written with `digits` significant digits, trailing zeros dropped (as in "%g")."""
+    text = f"{value:.{digits}g}"
+    return len(text.split(".")[1]) if "." in text and "e" not in text else 0
 
 
 def empty_figure(message: str, height: int = 220) -> go.Figure:

@@ -15,14 +15,17 @@ from flask_babel import gettext as _
 from content.loader import indicator_definitions
 from content.models import Article, ContentError
 from dashboards import _data
-from dashboards._content import library
+from dashboards._content import library, untranslated
 from warehouse import ReleaseError
 from web import i18n
+from web.i18n import N_
 
 #: Filter parameters of /forum, in the order they appear in a URL, and the tag list each one reads.
 FILTERS = {"theme": "themes", "country": "countries", "indicator": "indicators"}
 #: Articles listed in a "From the forum" section before the link to all of them.
 SECTION_SIZE = 3
+#: Authors' names and affiliations that are ours (the platform's team), shown in the page's language.
+OUR_NAMES = (N_("Delta 8.7 editorial team"), N_("Delta 8.7 data platform"))
 
 
 def articles() -> dict[str, Article]:
@@ -92,7 +95,7 @@ def tag_links(article: Article, names: dict[str, dict[str, str]], link_id: str |
 # -- cards and lists ---------------------------------------------------------------------------------------
 def byline(article: Article) -> str:
     """'7 December 2026 · Delta 8.7 editorial team (Delta 8.7 data platform) · 4 min read'."""
-    authors = ", ".join(f"{a.name} ({a.affiliation})" for a in article.meta.authors)
+    authors = ", ".join(f"{ours(a.name)} ({ours(a.affiliation)})" for a in article.meta.authors)
     return _(
         "%(day)s · %(authors)s · %(reading_time)s min read",
         day=i18n.day(article.meta.date, "%-d %B %Y"),
@@ -101,14 +104,25 @@ def byline(article: Article) -> str:
     )
 
 
+def ours(name: str) -> str:
+    """An author's name or affiliation: the platform's own in the page's language, others as written."""
+    return _(name) if name in OUR_NAMES else name
+
+
+def english(article: Article) -> dict:
+    """lang="en" for the article's own text when the page shows it untranslated in another language."""
+    return {"lang": "en"} if untranslated("article", article.slug) else {}
+
+
 def card(article: Article, names: dict[str, dict[str, str]], heading: str = "h3") -> html.Article:
     """Title (link), byline, summary and tags of one article."""
-    title = getattr(html, heading.upper())(dcc.Link(article.title, href=f"/forum/{article.slug}"), className="h5")
+    link = dcc.Link(article.title, href=f"/forum/{article.slug}")
+    title = getattr(html, heading.upper())(link, className="h5", **english(article))
     return html.Article(
         [
             title,
             html.P(byline(article), className="small text-body-secondary mb-1"),
-            html.P(article.meta.summary, className="mb-1"),
+            html.P(article.meta.summary, className="mb-1", **english(article)),
             tag_links(article, names),
         ],
         className="forum-card mb-4",

@@ -171,10 +171,10 @@ def chart_view(release: Release, meta: dict, rows: pd.DataFrame, view: View) -> 
     frame = picked.assign(series=label)
     unit = meta.get("unit") or ""
     title = _(
-        "%(short_name)s (%(sex)s, age %(age)s)",
+        "%(short_name)s (%(sex)s, %(band)s)",
         short_name=c.short_name(meta),
-        sex=c.word(view.sex),
-        age=c.word(view.age),
+        sex=c.sex_word(view.sex, view.age),
+        band=c.age_text({"age": view.age}),
     )
     marker = None if view.year == "latest" else int(view.year)
     figure = _figures.trend_figure(frame, title, c.unit_label(unit), marker)

@@ -48,6 +48,7 @@ MESSAGES = (
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _PARTS = {"date": _DAY.pattern, "file": r"[\w./-]+"}
 _DIGITS = r"\d+"
+DAY = "%-d %B %Y"  # an English day as the pages write it ("3 January 2002")
 
 
 def _pattern(message: str) -> re.Pattern:
@@ -81,3 +82,23 @@ def localized(text):
                 parts["date"] = i18n.day(parts["date"])
             return _(message, **parts)
     return text
+
+
+def as_of(text) -> str:
+    """A commitment's "as of" as a phrase ("status as of 2016", "situation en 2016"): a year, a day or a note."""
+    value = str(text or "").strip()
+    if value.isdigit():
+        return _("status as of %(year)s", year=value)
+    if _DAY.fullmatch(value):
+        return _("status as of %(date)s", date=i18n.day(value, english=DAY))
+    if value in ("", "not stated"):
+        return _("status date not stated")
+    if value.startswith("not stated"):
+        return _("status date: %(as_of)s", as_of=localized(value))
+    return _("status as of: %(as_of)s", as_of=localized(value))
+
+
+def as_of_value(text) -> str:
+    """A commitment's "as of" where a heading names it (a column "As of"): the date as the release words it."""
+    value = str(text or "").strip()
+    return _("date not stated") if value in ("", "not stated") else localized(value)

@@ -114,7 +114,7 @@ def latest_table(country: Country, codes: list[str], slug: str) -> html.Div:
                 "value": c.value_text(row, row["unit"], meta.get("decimals")),
                 "year": c.when(row),
                 "survey": c.survey_text(row) or "–",
-                "group": f"{c.word(row['sex'])}, {c.age_text(row, meta.get('standard_age'))}",
+                "group": f"{c.sex_word(row['sex'], row['age'])}, {c.age_text(row, meta.get('standard_age'))}",
                 "source": c.source_short(country.sources, row),
                 "nature": c.word(row["nature"]),
                 "note": c.footnote(row) or "–",
@@ -148,7 +148,9 @@ def latest_table(country: Country, codes: list[str], slug: str) -> html.Div:
 def trend_block(country: Country, codes: list[str], slug: str):
     """A trend chart for the first indicator with a comparable series of at least two points, else a note."""
     for code in codes:
-        frame = _series.trend_frame(country.rows(code), code)
+        rows = country.rows(code)
+        names = {source: c.source_short(country.sources, {"source": source}) for source in rows["source"].unique()}
+        frame = _series.trend_frame(rows, code, names=names)
         if frame.empty:
             continue
         meta = country.indicator(code)
@@ -209,7 +211,12 @@ def comparison_block(country: Country, code: str, slug: str):
     title = _("%(short_name)s: %(name)s and peers", short_name=c.short_name(meta), name=country.name)
     rows = pd.concat([row.to_frame().T, *used], ignore_index=True)
     table = c.table(
-        frame.assign(value=c.formatted(frame["value"], unit, meta.get("decimals"))),
+        frame.assign(
+            value=[
+                c.value_text(row, unit, meta.get("decimals")),
+                *c.formatted(frame["value"][1:], unit, meta.get("decimals")),
+            ]
+        ),
         [("label", _("Area")), ("value", _("Value")), ("basis", _("Year(s)"))],
         title,
     )
@@ -248,11 +255,13 @@ def _split_frame(country: Country, row: pd.Series) -> tuple[pd.DataFrame, pd.Dat
     split = _series.sex_breakdown(country.rows(row["indicator"]), row)
     times = [c.when(r) for _skip, r in split.iterrows()]
     if not split.empty:
-        frame = pd.DataFrame({"category": times, "group": [c.word(s).capitalize() for s in split["sex"]]})
+        frame = pd.DataFrame(
+            {"category": times, "group": [c.sex_word(s, row["age"]).capitalize() for s in split["sex"]]}
+        )
         return split, frame.assign(value=split["value"].to_numpy()), "sex"
     split = _series.age_breakdown(country.rows(row["indicator"]), row)
     times = [c.when(r) for _skip, r in split.iterrows()]
-    frame = pd.DataFrame({"category": (_("age ") + split["age"].astype(str)).tolist(), "group": times})
+    frame = pd.DataFrame({"category": [c.band(age) for age in split["age"]], "group": times})
     return split, frame.assign(value=split["value"].to_numpy()), "age"
 
 
@@ -280,7 +289,7 @@ def breakdown_block(country: Country, codes: list[str], slug: str):
         return c.chart(
             f"country-{slug}-breakdown",
             _figures.grouped_bar_figure(frame, title, c.unit_label(unit)),
-            c.ranking_summary(shown, unit, meta.get("decimals")),
+            c.ranking_summary(shown, unit, meta.get("decimals"), nature=row["nature"]),
             c.source_note(split, country.sources, page=country.page),
             table,
         )

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from content.loader import indicator_definitions, library, plain_text
+from content import translations
+from content.loader import indicator_definitions, plain_text
 from content.models import ContentError
 from dashboards import _data
 from warehouse import Release, ReleaseError
+from web import i18n
 from web.i18n import N_
 
 KINDS = {
@@ -46,6 +48,7 @@ class Entry:
     words: frozenset[str] = frozenset()  # normalised words of the body text
     snippet: str = ""
     text: str = ""  # the body text as written, for excerpts
+    lang: str = ""  # "en" for a piece shown untranslated on a page in another language
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class Hit:
     href: str
     snippet: str
     score: int
+    lang: str = ""
 
 
 @dataclass
@@ -173,27 +177,39 @@ def _indicator_entry(row: dict) -> Entry:
     )
 
 
-@functools.lru_cache(maxsize=1)
 def content_entries() -> tuple[Entry, ...]:
-    """Explainers (title, summary and body), glossary terms and themes, read from the content files once."""
-    lib = library()
+    """Explainers (title, summary and body), glossary terms, themes and articles in the page's language."""
+    return _content_entries(i18n.lang())
+
+
+@functools.lru_cache(maxsize=4)
+def _content_entries(lang: str) -> tuple[Entry, ...]:
+    """The content entries of one language, read from the content files once (English where not translated)."""
+    translated = translations.library(lang)
+    lib, missing = translated.library, translated.missing
+
+    def english(kind: str, slug: str) -> str:
+        return "en" if f"{kind}:{slug}" in missing else ""
+
     entries = [
         Entry("explainer", e.title, f"/learn/{e.slug}", _names([e.title, e.slug]),
-              frozenset(tokens(f"{e.meta.summary} {e.text}")), e.meta.summary, e.text)
+              frozenset(tokens(f"{e.meta.summary} {e.text}")), e.meta.summary, e.text, english("explainer", e.slug))
         for e in lib.explainers.values()
     ]  # fmt: skip
     entries += [
         Entry("glossary", t.term, f"/learn/glossary#{t.slug}", _names([t.term, *t.aliases]),
-              frozenset(tokens(plain_text(t.definition))), _shorten(plain_text(t.definition)), plain_text(t.definition))
+              frozenset(tokens(plain_text(t.definition))), _shorten(plain_text(t.definition)), plain_text(t.definition),
+              english("glossary", t.slug))
         for t in lib.glossary.values()
     ]  # fmt: skip
     entries += [
-        Entry("theme", t.title, f"/theme/{t.slug}", _names([t.title, t.slug]), frozenset(tokens(t.summary)), t.summary)
+        Entry("theme", t.title, f"/theme/{t.slug}", _names([t.title, t.slug]), frozenset(tokens(t.summary)), t.summary,
+              lang=english("theme", t.slug))
         for t in lib.themes.values()
-    ]
+    ]  # fmt: skip
     entries += [
         Entry("article", a.title, f"/forum/{a.slug}", _names([a.title, a.slug]),
-              frozenset(tokens(f"{a.meta.summary} {a.text}")), a.meta.summary, a.text)
+              frozenset(tokens(f"{a.meta.summary} {a.text}")), a.meta.summary, a.text, english("article", a.slug))
         for a in lib.articles.values()
     ]  # fmt: skip
     return tuple(entries)
@@ -244,7 +260,7 @@ def search(query: str, limit: int = 10) -> Results:
             points = score(entry, results.query)
             if points:
                 snippet = excerpt(entry.text, results.query) if points == 20 and entry.text else entry.snippet
-                hits.append(Hit(kind, entry.title, entry.href, snippet, points))
+                hits.append(Hit(kind, entry.title, entry.href, snippet, points, entry.lang))
         hits.sort(key=lambda h: (-h.score, h.title.casefold()))
         if hits:
             results.groups[kind] = hits[:limit]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 from flask_babel import gettext as _
 
-from dashboards import _phrases
+from dashboards import _phrases, _words
 
 #: The columns that together identify one comparable series of an area.
 SERIES_KEY = ["indicator", "sex", "age", "source", "comparability"]
@@ -55,8 +55,9 @@ def comparable(obs: pd.DataFrame, row: pd.Series) -> pd.DataFrame:
     return dated(obs[mask]).sort_values("year")
 
 
-def trend_frame(obs: pd.DataFrame, code: str, sex: str = "total", min_points: int = 2) -> pd.DataFrame:
-    """Every series of `code` and `sex` with at least `min_points` points, labelled by age and source."""
+def trend_frame(obs: pd.DataFrame, code: str, sex: str = "total", min_points: int = 2, names=None) -> pd.DataFrame:
+    """Every series of `code` and `sex` with at least `min_points` points, labelled by age and source (`names`:
+    source id → display name)."""
     rows = dated(obs[(obs["indicator"] == code) & (obs["sex"] == sex)])
     if rows.empty:
         return rows.assign(series=pd.Series(dtype=str))
@@ -66,9 +67,9 @@ def trend_frame(obs: pd.DataFrame, code: str, sex: str = "total", min_points: in
     groups = ["age", "source", "comparability"]
     rows = rows[rows.groupby(groups)["year"].transform("nunique") >= min_points]
     several = rows.groupby(groups).ngroups > 1
-    label = _("age ") + rows["age"].astype(str)
+    label = rows["age"].map(_words.band)
     if several and rows["source"].nunique() > 1:
-        label = label + " · " + rows["source"].astype(str)
+        label = label + " · " + rows["source"].map(lambda source: (names or {}).get(source, source))
     if rows["comparability"].nunique() > 1:
         label = label + " · " + rows["comparability"]
     return rows.assign(series=label).sort_values(["series", "year"])

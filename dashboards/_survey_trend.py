@@ -12,8 +12,9 @@ from dash import html
 from flask_babel import gettext as _
 
 from dashboards import _components as c
-from dashboards import _data, _phrases, _progress, _reason
+from dashboards import _data, _phrases, _progress, _reason, _words
 from dashboards._figures import OKABE_ITO, _layout, _legend, _year_axis
+from web import i18n
 
 #: The survey series drawn, in this order (the first one's progress statement is shown).
 SURVEY_CODES = ("child_labour_ilostat", "child_labour_sdg_b871")
@@ -23,10 +24,10 @@ INSTRUMENTS = ("C138", "C182", "C029", "P029", "PALERMO", "CRC_OPAC")
 
 
 def survey_points(obs: pd.DataFrame) -> pd.DataFrame:
-    """Both-sexes points with a survey year of the survey series, labelled 'short name · age · source'."""
+    """Both-sexes points with a survey year of the survey series, labelled 'short name (naming ILOSTAT) · ages'."""
     rows = obs[obs["indicator"].isin(SURVEY_CODES) & (obs["sex"] == "total") & obs["year"].notna()]
     rows = rows[rows["value"].notna()]
-    label = rows["indicator"].map(_SHORT) + _(" · age ") + rows["age"].astype(str) + " · " + rows["source"]
+    label = rows["indicator"].map(_SHORT) + " · " + rows["age"].map(_words.band)
     return rows.assign(series=label).sort_values(["series", "year"])
 
 
@@ -122,15 +123,7 @@ def statement(release, iso3: str) -> str:
 
 def note(points: pd.DataFrame, dated: pd.DataFrame, release, iso3: str) -> html.Div:
     """The source line, the comparability caution and every dated ratification with its 'as of'."""
-    dates = "; ".join(
-        _(
-            "%(instrument)s ratified %(date)s (status as of %(as_of)s)",
-            instrument=r["instrument"],
-            date=r["date"],
-            as_of=_phrases.localized(r["as_of"]),
-        )
-        for r in dated.to_dict("records")
-    )
+    dates = "; ".join(_ratified(r["instrument"], str(r["date"]), r["as_of"]) for r in dated.to_dict("records"))
     caution = (_('Points are survey years; each line is one indicator, age band and source, never joined with another. Surveys differ in design, so a jump between two points may reflect the survey. Ratifications: %(value)s.', value=dates or 'no dated ratification in this release'))  # fmt: skip
     return html.Div(
         [
@@ -138,3 +131,15 @@ def note(points: pd.DataFrame, dated: pd.DataFrame, release, iso3: str) -> html.
             html.P(caution, className="small text-body-secondary mb-1"),
         ]
     )
+
+
+def _ratified(instrument: str, date: str, as_of) -> str:
+    """One dated ratification in words: "C182 ratified on 3 January 2002 (status as of 2016)"; a bare year stays one."""
+    if len(date) == 4:
+        return _(
+            "%(instrument)s ratified in %(year)s (%(as_of)s)",
+            instrument=instrument,
+            year=date,
+            as_of=_phrases.as_of(as_of),
+        )
+    return _("%(instrument)s ratified on %(date)s (%(as_of)s)", instrument=instrument, date=i18n.day(date, english=_phrases.DAY), as_of=_phrases.as_of(as_of))  # fmt: skip

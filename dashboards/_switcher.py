@@ -62,13 +62,14 @@ def register(app: dash.Dash) -> None:
 
 
 def localize_pages() -> None:
-    """Wrap every registered page once: its title is translated, and every internal link in its layout keeps
-    the page's language."""
+    """Wrap every registered page once: its title and description (the page's meta tags) are translated, and
+    every internal link in its layout keeps the page's language."""
     for page in dash.page_registry.values():
         if getattr(page["layout"], "localized", False):
             continue
         page["layout"] = _localized_layout(page["layout"])
         page["title"] = _localized_title(page["title"])
+        page["description"] = _localized_title(page.get("description") or "")
 
 
 def _localized_layout(layout):

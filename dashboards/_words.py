@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import gettext as _
 
 from web.i18n import N_
@@ -20,9 +22,56 @@ DATA_WORDS = (
     N_("modelled"),
     N_("detected"),
     N_("reported"),
+    # the publishers' qualifiers of a value ("nearly 138 million")
+    N_("nearly"),
+    N_("almost"),
+    N_("about"),
+    N_("around"),
+    N_("more than"),
+    N_("just over"),
 )
+#: A sex in words for a band wholly under 18 (girls, boys) and for one wholly 18 or over (women, men).
+CHILD_WORDS = {"female": N_("girls"), "male": N_("boys")}
+ADULT_WORDS = {"female": N_("women"), "male": N_("men")}
 
 
 def word(value) -> str:
     """A data word (sex, age band, nature) in the page's language; other values unchanged."""
     return _(value) if isinstance(value, str) and value in DATA_WORDS else value
+
+
+def band(age) -> str:
+    """An age band as a label: "ages 5–17", "under 18", "all ages" (the data write '5-17', 'under 18', ...)."""
+    text = str(age or "")
+    if text[:1].isdigit():
+        return _("ages %(replace)s", replace=text.replace("-", "–"))
+    if match := re.fullmatch(r"under (\d+)", text):
+        return _("under %(age)s", age=match.group(1))
+    return word(text)
+
+
+def sex_word(sex, age) -> str:
+    """A sex in words for an age band: girls/boys wholly under 18, women/men wholly 18 or over, else female/male."""
+    first, last = _bounds(str(age or ""))
+    if sex in CHILD_WORDS and last is not None and last < 18:
+        return _(CHILD_WORDS[sex])
+    if sex in ADULT_WORDS and first is not None and first >= 18:
+        return _(ADULT_WORDS[sex])
+    return word(sex)
+
+
+def sex_word_of(sex, ages) -> str:
+    """A sex in words for several age bands: the word they share (girls when all are child bands), else female."""
+    said = {sex_word(sex, age) for age in ages}
+    return said.pop() if len(said) == 1 else word(sex)
+
+
+def _bounds(age: str) -> tuple[int | None, int | None]:
+    """First and last year of a band as the data write it ('5-17', 'under 18', '18+'); None when open or unknown."""
+    if match := re.fullmatch(r"(\d+)-(\d+)", age):
+        return int(match.group(1)), int(match.group(2))
+    if match := re.fullmatch(r"under (\d+)", age):
+        return 0, int(match.group(1)) - 1
+    if match := re.fullmatch(r"(\d+)\+", age):
+        return int(match.group(1)), None
+    return None, None

@@ -12,7 +12,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 from flask_babel import gettext as _
 
-from dashboards import _commitments, _country, _data, _delta, _pillars, _published, _series
+from dashboards import _commitments, _country, _data, _delta, _phrases, _pillars, _published, _series
 from dashboards import _components as c
 from warehouse import ReleaseError
 from warehouse.schema import redistributable
@@ -28,7 +28,7 @@ def short(text: str, limit: int = 70, cuts: tuple[str, ...] = (" (", ";", " - ")
     text = str(text or "")
     for cut in cuts:
         text = text.split(cut)[0]
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0].rstrip(",") + "…"  # whole words
 
 
 def publisher(country: _pillars.Country, source_id: str) -> str:
@@ -108,7 +108,7 @@ def section(title_text: str, body) -> html.Section:
 
 def header(country: _pillars.Country) -> html.Header:
     """Title, release date, link to the full dashboard, and how to get a PDF (not printed)."""
-    created = i18n.day(country.release.created)
+    created = i18n.day(country.release.created, english=_phrases.DAY)
     meta = [
         _(
             "Child labour, forced labour and modern slavery, human trafficking · data release built %(created)s · ",
@@ -187,7 +187,8 @@ def commitments(country: _pillars.Country) -> html.Div:
 
 def _note(status) -> str:
     """A status's "as of" and source, in words."""
-    return _("As of: %(as_of)s. Source: %(source)s.", as_of=status.as_of, source=status.source)
+    phrase = status.as_of_phrase
+    return _("%(as_of)s. Source: %(source)s.", as_of=phrase[:1].upper() + phrase[1:], source=status.source)
 
 
 def shown_codes(country: _pillars.Country) -> list[str]:

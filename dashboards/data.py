@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 import config
 from dashboards import _explorer as ex
+from dashboards import _phrases, _plain
 from dataproduct.params import FILTER_PARAMS, ParamError, arguments, catalog, release_param
 from warehouse import ReleaseError, get_warehouse
 from web import i18n, inputs
@@ -186,7 +187,7 @@ def results(filters: dict, page: int, sort_by: list[dict], release: dict) -> dic
     notices = notes + problems
     search = i18n.query(search)
     return {
-        "data": ex.records(piece),
+        "data": shown_records(piece),
         "page_count": ex.page_count(piece),
         "page_current": page,
         "count": ex.count_text(piece),
@@ -194,6 +195,16 @@ def results(filters: dict, page: int, sort_by: list[dict], release: dict) -> dic
         "search": search,
         "notice": dbc.Alert(_("Left out: ") + "; ".join(notices), color="warning") if notices else None,
     }
+
+
+def shown_records(piece) -> list[dict]:
+    """The preview rows, with the notes and periods we word in the page's language (downloads keep the English)."""
+    rows = ex.records(piece)
+    if i18n.lang() != i18n.DEFAULT:
+        for row in rows:
+            row["note"] = _plain.note_text(row.get("note")) or row.get("note")
+            row["period"] = _phrases.localized(row.get("period"))
+    return rows
 
 
 # Write the query into the address bar without a navigation: dcc.Location would make Dash's page router

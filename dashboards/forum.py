@@ -29,6 +29,8 @@ dash.register_page(
 )
 
 PAGE_SIZE = 10
+#: The filters' names as the page shows them.
+FILTER_LABELS = {"theme": N_("Theme"), "country": N_("Country"), "indicator": N_("Indicator")}
 _FORMS = {
     "theme": re.compile(r"[a-z0-9-]{1,60}"),
     "country": re.compile(r"[A-Z]{3}"),
@@ -132,7 +134,7 @@ def filter_nav(items, filters: dict[str, str], names: dict) -> html.Nav:
         rows.append(
             html.Div(
                 [
-                    html.Span(f"{name.capitalize()}: ", className="me-1"),
+                    html.Span(_("%(filter)s: ", filter=_(FILTER_LABELS[name])), className="me-1"),
                     html.Ul(links, className="list-inline d-inline mb-0"),
                 ],
                 className="small mb-1",

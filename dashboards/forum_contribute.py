@@ -1,6 +1,6 @@
 """`/forum/contribute`: how experts submit an article (file format, live figures, review checklist, licence).
 
-The guide is content/contributing.md, rendered by the same safe Markdown pipeline as the articles, so its one
+The guide is content/contributing.md (translated: content/i18n/<lang>/contributing.md), rendered by the same safe Markdown pipeline as the articles, so its one
 live example is a real figure from the served release.
 """
 
@@ -10,10 +10,11 @@ import dash
 from dash import dcc, html
 from flask_babel import gettext as _
 
-from content.loader import contributing_guide
+from content import translations
 from content.models import ContentError
 from dashboards import _components as c
 from dashboards import _embeds, _markdown
+from web import i18n
 from web.i18n import N_
 
 dash.register_page(
@@ -28,7 +29,11 @@ dash.register_page(
 def layout(**_query) -> html.Div:
     """The guide for authors."""
     try:
-        body = _markdown.render(contributing_guide(), _embeds.Embedder(prefix="contribute"))
+        text, translated = translations.contributing_guide(i18n.lang())
+        body = _markdown.render(text, _embeds.Embedder(prefix="contribute"))
+        if not translated and i18n.lang() != i18n.DEFAULT:  # in English, under a notice in the reader's language
+            notice = _("This text has not been translated into your language yet; it is shown in English.")
+            body = [c.notice(notice, "info"), html.Div(body, lang="en")]
     except ContentError as exc:
         body = [c.notice(_("The guide could not be loaded: %(exc)s", exc=exc), "danger")]
     return html.Div(

@@ -44,14 +44,14 @@ def layout(slug: str | None = None, **_query) -> html.Div:
     body = _markdown.render(article.body, _embeds.Embedder(article.meta.release, prefix="forum"))
     return html.Div(
         [
-            breadcrumb(article.title),
+            breadcrumb(article),
             html.Article(
                 [
                     *_content.notices("article", article.slug),
-                    html.H1(article.title),
+                    html.H1(article.title, **_forum.english(article)),
                     header(article, items, names),
                     c.notice(note, "info") if note else None,
-                    *body,
+                    html.Div(body, **_forum.english(article)),
                 ],
                 id="forum-article",
                 className="learn-article",
@@ -64,13 +64,13 @@ def layout(slug: str | None = None, **_query) -> html.Div:
     )
 
 
-def breadcrumb(title: str) -> html.Nav:
+def breadcrumb(article: Article) -> html.Nav:
     """Forum › this article."""
     return html.Nav(
         html.Ol(
             [
                 html.Li(dcc.Link(_("Forum"), href="/forum"), className="breadcrumb-item"),
-                html.Li(title, className="breadcrumb-item active"),
+                html.Li(article.title, className="breadcrumb-item active", **_forum.english(article)),
             ],
             className="breadcrumb small",
         ),
@@ -82,13 +82,13 @@ def header(article: Article, items: dict[str, Article], names: dict) -> html.Div
     """Summary, authors with affiliation, date, tags, and the article this one responds to."""
     meta = article.meta
     parts = [
-        html.P(meta.summary, className="lead"),
+        html.P(meta.summary, className="lead", **_forum.english(article)),
         html.P(_forum.byline(article), className="small text-body-secondary mb-1", id="forum-byline"),
         _forum.tag_links(article, names, "forum-tags"),
     ]
     answered = items.get(meta.responds_to or "")
     if answered is not None:
-        link = dcc.Link(answered.title, href=f"/forum/{answered.slug}")
+        link = html.Span(dcc.Link(answered.title, href=f"/forum/{answered.slug}"), **_forum.english(answered))
         parts.append(html.P([_("In response to: "), link], className="small", id="forum-responds-to"))
     return html.Div(parts, className="mb-4")
 

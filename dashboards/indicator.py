@@ -87,8 +87,9 @@ def controls(code: str | None, obs=None, view: _indicator.View | None = None, na
             ({"label": (names or {}).get(a, a), "value": a} for a in valued["iso3"].unique()),
             key=lambda o: (o["value"] != _data.WORLD, o["label"]),
         )
-        sexes = [{"label": c.word(s).capitalize(), "value": s} for s in sorted(valued["sex"].unique())]
-        ages = [{"label": c.word(a), "value": a} for a in sorted(valued[valued["sex"] == view.sex]["age"].unique())]
+        bands = list(valued["age"].unique())
+        sexes = [{"label": c.sex_word_of(s, bands).capitalize(), "value": s} for s in sorted(valued["sex"].unique())]
+        ages = [{"label": c.band(a), "value": a} for a in sorted(valued[valued["sex"] == view.sex]["age"].unique())]
     picker = [
         ("indicator-year", _("Year (map and table)"), years, view.year, False, 3),
         ("indicator-countries", _("Compare countries or regions"), areas, list(view.areas), True, 5),
@@ -197,7 +198,7 @@ def update_indicator_age(sex, age, code):
         return [], None
     obs = _series.valued(_data.indicator_observations(release, code))
     ages = sorted(obs[obs["sex"] == sex]["age"].unique())
-    return [{"label": a, "value": a} for a in ages], age if age in ages else (ages[0] if ages else None)
+    return [{"label": c.band(a), "value": a} for a in ages], age if age in ages else (ages[0] if ages else None)
 
 
 @callback(

@@ -6,9 +6,10 @@ import dash
 from dash import html
 from flask_babel import gettext as _
 
+from dashboards import _cite, _data, _pathfinders, _published
 from dashboards import _components as c
-from dashboards import _data, _pathfinders
 from warehouse import Release, ReleaseError
+from web import i18n
 from web.i18n import N_
 
 dash.register_page(
@@ -16,14 +17,30 @@ dash.register_page(
 )
 
 
-def source_text(release: Release) -> str:
-    """Where the list comes from: the sources-table entry for the pathfinder file, when the release has one."""
+def source_record(release: Release) -> dict | None:
+    """The sources-table entry for the pathfinder file, when the release has one."""
     sources = _data.sources(release)
     match = sources[sources["id"].str.contains("pathfinder", case=False, na=False)]
-    if match.empty:
+    return None if match.empty else match.iloc[0].to_dict()
+
+
+def source_text(release: Release) -> str:
+    """Where the list comes from, in English: the entry's publisher, title and the document it cites."""
+    row = source_record(release)
+    if row is None:
         return _("the Alliance 8.7 pathfinder list kept by platform staff (data/reference/pathfinders.yaml)")
-    row = match.iloc[0]
     return f"{row['publisher']}, {row['title']}" + (f" ({row['citation']})" if row.get("citation") else "")
+
+
+def source_line(release: Release) -> list:
+    """The "Source: …" line; on a page in another language our list by its translated name, the document it
+    cites as published (marked English)."""
+    row = source_record(release)
+    if i18n.lang() == i18n.DEFAULT or row is None:
+        return [_("Source: %(source_text)s.", source_text=source_text(release))]
+    cited = [" (", html.Span(row["citation"], lang="en"), ")"] if row.get("citation") else []
+    named = html.Span([_cite.display_name(row, row["id"]), *cited])
+    return _published.around(_("Source: %(source_text)s.", source_text="{}"), named)
 
 
 def layout(**_query):
@@ -55,7 +72,7 @@ def layout(**_query):
             html.P(_(_pathfinders.INTRO), className="small"),
             html.Div(body, id="pathfinders-table"),
             html.P(
-                _("Source: %(source_text)s.", source_text=source_text(release)),
+                source_line(release),
                 className="small text-body-secondary",
                 id="pathfinders-source",
             ),

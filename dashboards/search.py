@@ -103,4 +103,5 @@ def hit_item(hit: _search.Hit) -> html.Li:
             html.Span(hit.snippet, className="small"),
         ],
         className="mb-2",
+        **({"lang": hit.lang} if hit.lang else {}),  # a piece shown untranslated (WCAG 3.1.2)
     )

@@ -10,9 +10,8 @@ import dash
 from dash import dcc, html
 from flask_babel import gettext as _
 
+from dashboards import _cite, _data, _sources
 from dashboards import _components as c
-from dashboards import _data, _sources
-from dataproduct import citation
 from warehouse import Release, ReleaseError
 from web import i18n
 from web.i18n import N_
@@ -23,7 +22,7 @@ def title(source_id: str | None = None, **_skip) -> str:
         row = _sources.record(_data.release(), str(source_id or ""))
     except ReleaseError:
         row = None
-    return _("%(value)s – Delta 8.7", value=row.get("short_name") or row["id"] if row else "Source")
+    return _("%(value)s – Delta 8.7", value=_cite.display_name(row, row["id"]) if row else _("Source"))
 
 
 dash.register_page(__name__, path_template="/sources/<source_id>", title=title, name=N_("Source"))
@@ -54,8 +53,8 @@ def layout(source_id: str | None = None, **_query):
     return html.Div(
         [
             html.P(html.A(_("← All sources"), href="/sources"), className="small mb-1"),
-            html.H1(row.get("short_name") or row["id"], id="source-name", className="h2"),
-            html.P(row.get("title") or "", className="lead"),
+            html.H1(_cite.display_name(row, row["id"]), id="source-name", className="h2"),
+            html.P(row.get("title") or "", className="lead", lang="en"),
             record_list(row),
             cite_section(release, row),
             fed_section(release, row["id"]),
@@ -77,19 +76,24 @@ def _link(url: str) -> list:
 
 def record_list(row: dict) -> html.Dl:
     """Publisher, title, edition, location, snapshot, retrieval, licence and what it allows, caveats."""
+    english = {"lang": "en"}  # the registry's own text: publishers' names and titles, notes on the snapshot
     facts = [
-        (_("Publisher"), row.get("publisher")),
-        (_("Title"), row.get("title")),
-        (_("Edition"), row.get("edition")),
-        (_("Original location"), _link(row.get("url"))),
-        (_("How the copy used here was obtained"), row.get("obtained_from")),
-        (_("Retrieved"), row.get("retrieved")),
-        (_("Licence"), row.get("licence") or _("not stated")),
-        (_("What the licence allows"), _sources.allows(row)),
-        (_("Caveats"), row.get("caveats")),
+        (_("Publisher"), row.get("publisher"), english),
+        (_("Title"), row.get("title"), english),
+        (_("Edition"), row.get("edition"), english),
+        (_("Original location"), _link(row.get("url")), english),
+        (_("How the copy used here was obtained"), row.get("obtained_from"), english),
+        (_("Retrieved"), row.get("retrieved"), {}),
+        (_("Licence"), row.get("licence"), english),
+        (_("What the licence allows"), _sources.allows(row), {}),
+        (_("Caveats"), row.get("caveats"), english),
     ]
     return html.Dl(
-        [part for key, value in facts for part in (html.Dt(key), html.Dd(value or _("not stated")))],
+        [
+            part
+            for key, value, lang in facts
+            for part in (html.Dt(key), html.Dd(value, **lang) if value else html.Dd(_("not stated")))
+        ],
         className="about-list",
         id="source-record",
     )
@@ -97,7 +101,7 @@ def record_list(row: dict) -> html.Dl:
 
 def cite_section(release: Release, row: dict) -> html.Section:
     """The citation to copy: the source's, then the release (the wording of the downloads' CITATION.txt)."""
-    text = citation.citation_text([row], release.id, release.created)
+    text = _cite.cite_text([row], release.id, release.created)
     return html.Section(
         [
             html.H2(_("How to cite"), className="h4 mt-4"),

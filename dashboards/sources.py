@@ -6,8 +6,8 @@ import dash
 from dash import html
 from flask_babel import gettext as _
 
+from dashboards import _cite, _data
 from dashboards import _components as c
-from dashboards import _data
 from warehouse import ReleaseError
 from warehouse.schema import redistributable
 from web.i18n import N_
@@ -23,13 +23,14 @@ def layout(**_query):
         return html.Div(
             [html.H1(_("Sources")), c.notice(_("No data release is available: %(exc)s", exc=exc), "warning")]
         )
-    rows = sorted(_data.source_records(release).values(), key=lambda r: str(r.get("short_name") or r["id"]).lower())
+    named = [(_cite.display_name(row, row["id"]), row) for row in _data.source_records(release).values()]
+    rows = [row for _name, row in sorted(named, key=lambda pair: pair[0].lower())]
     items = [
         html.Tr(
             [
-                html.Td(html.A(row.get("short_name") or row["id"], href=f"/sources/{row['id']}")),
-                html.Td(row.get("publisher") or ""),
-                html.Td(row.get("edition") or "–"),
+                html.Td(_cite.name_link(row["id"], _cite.display_name(row, row["id"]))),
+                html.Td(row.get("publisher") or "", lang="en"),  # the publishers' own words
+                html.Td(row.get("edition") or "–", lang="en"),
                 html.Td(_("yes") if redistributable(row) else _("no (shown with attribution)")),
             ]
         )

@@ -15,7 +15,7 @@ from warehouse import releases as rel
 from web.limits import Busy, heavy_slot
 
 FOLDER = "bulk"
-TABLES = ("indicators", "countries", "regions", "sources")
+TABLES = ("indicators", "countries", "regions", "sources", "source_files")
 FILES = {
     "observations.parquet": "every observation of the release whose source allows redistribution",
     "observations.csv": "the same rows as CSV",
@@ -39,7 +39,9 @@ def whole_release(warehouse: Warehouse, release: Release) -> downloads.Slice:
     """Every observation of the release that may be redistributed, as a download slice (written like any other)."""
     cat = catalog(release)
     query = Query(filter=ObservationFilter(licensed=cat.licensed()), format="zip")
-    return downloads.Slice.build(warehouse, release, cat, query, f"{API_PREFIX}/bulk")
+    # Built once for every client, so its links use the public URL (when set) rather than one request's Host.
+    url = f"{config.settings().public_url}{API_PREFIX}/bulk"
+    return downloads.Slice.build(warehouse, release, cat, query, url)
 
 
 def bulk_zip(warehouse: Warehouse, release: Release) -> Path:

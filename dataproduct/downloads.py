@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # imported where used: otherwise every web worker would hold 
     from openpyxl import Workbook
 
 SOURCE_COLUMNS = ["id", "publisher", "title", "edition", "url", "licence", "redistribution", "retrieved", "citation"]
+FILE_COLUMNS = ["source", "path", "sha256", "bytes"]
 INDICATOR_COLUMNS = ["code", "name", "unit", "sdg_indicator", "definition", "caveats", "sources"]
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -107,7 +108,8 @@ class Slice:
             self.release,
             self.query.filter,
             batch_rows=batch_rows,
-            order_by=self.query.sort or None,  # None: release order, streamed without a sort
+            # Always sorted: joins and parallel scans do not keep the file's order, and a page must be one page.
+            order_by=self.query.order_by(),
             limit=self.query.limit,
             offset=self.query.offset,
             named=True,
@@ -120,20 +122,29 @@ class Slice:
         )
 
     def sources(self) -> list[dict]:
-        """Sources-table rows of the sources present in the slice."""
+        """Sources-table rows of the sources present in the slice, with their files and checksums."""
         return [
-            {**{c: self.catalog.sources[s].get(c) for c in SOURCE_COLUMNS}, "rows": self.by_source[s]}
+            {
+                **{c: self.catalog.sources[s].get(c) for c in SOURCE_COLUMNS},
+                "rows": self.by_source[s],
+                "files": self.catalog.files.get(s, []),
+            }
             for s in self.catalog.licensed()
             if s in self.by_source
         ]
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The sources in the slice and the indicators asked for (all, when none was), for workbooks and bundles."""
+        """The sources in the slice (and their files) and the indicators asked for (all, when none was)."""
         indicators = self.warehouse.indicators(self.release)
         if self.query.filter.indicators:
             indicators = indicators[indicators["code"].isin(self.query.filter.indicators)]
-        sources = pd.DataFrame(self.sources(), columns=[*SOURCE_COLUMNS, "rows"])
-        return {"sources": sources, "indicators": indicators[INDICATOR_COLUMNS]}
+        sources = self.sources()
+        files = [{"source": row["id"], **file} for row in sources for file in row["files"]]
+        return {
+            "sources": pd.DataFrame(sources, columns=[*SOURCE_COLUMNS, "rows"]),
+            "source_files": pd.DataFrame(files, columns=FILE_COLUMNS),
+            "indicators": indicators[INDICATOR_COLUMNS],
+        }
 
     def metadata(self) -> dict:
         """Everything needed to cite and reproduce the slice, as plain JSON."""
@@ -255,11 +266,12 @@ def dictionary_table() -> pd.DataFrame:
 
 
 BUNDLE_FILES = {
-    "data.csv": "the observations, one row per indicator, area, year, sex, age and source",
+    "data.csv": "the observations, one row per figure (indicator, area, year or period, sex, age, source and edition)",
     "data.parquet": "the same rows as Parquet (typed columns; the metadata is in the file's key-value metadata)",
     "dictionary.csv": "what each column holds",
     "indicators.csv": "name, unit, definition and caveats of each indicator",
-    "sources.csv": "publisher, edition, URL, licence and citation of each source in the data",
+    "sources.csv": "publisher, edition, URL, licence, retrieval date and citation of each source in the data",
+    "source_files.csv": "the publisher files each source was read from, with their SHA-256 checksums and sizes",
     "metadata.json": "release id, query URL, row count, sources and licence exclusions, machine-readable",
     "CITATION.txt": "how to cite the data: each source's citation and the release",
     "load_pandas.py / load.R / load_duckdb.sql": "ready-to-run snippets that load the data",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from warehouse import ObservationFilter, Release, get_warehouse
 from warehouse.releases import RELEASE_ID
-from warehouse.schema import NATURES, SEXES, redistributable
-from warehouse.store import SORTABLE
+from warehouse.schema import NATURES, SEXES, SORT_KEYS, redistributable
+from warehouse.store import GROUP_COLUMNS, SORTABLE
 from web.cache import by_release
 from web.inputs import MAX_VALUES, BadInput, echo
 
@@ -67,6 +67,8 @@ class Catalog:
     sexes: tuple[str, ...] = SEXES
     natures: tuple[str, ...] = NATURES
     years: tuple[int, int] | None = None
+    aggregates: dict[str, str] = field(default_factory=dict)  # every region / aggregate code -> name
+    files: dict[str, list[dict]] = field(default_factory=dict)  # source id -> its files {path, sha256, bytes}
 
     def allowed(self, parameter: str) -> list[str]:
         """The values a list parameter accepts."""
@@ -93,18 +95,24 @@ class Query:
     release: str | None = None
 
     def order_by(self) -> tuple[tuple[str, bool], ...]:
-        """Sort keys for the warehouse (the default order when none was asked for)."""
-        return self.sort or (("indicator", True), ("iso3", True), ("year", True))
+        """The requested sort, then the release's key: one order for every format and page, with no ties."""
+        chosen = {column for column, _ in self.sort}
+        return (*self.sort, *((column, True) for column in SORT_KEYS["observations"] if column not in chosen))
 
 
 @by_release
 def catalog(release: Release) -> Catalog:
     """The catalog of one release (cached: a release never changes once published)."""
     warehouse = get_warehouse()
-    countries, regions, sources = (warehouse.table(release, t) for t in ("countries", "regions", "sources"))
+    countries, regions, sources, files = (
+        warehouse.table(release, t) for t in ("countries", "regions", "sources", "source_files")
+    )
     indicators = warehouse.indicators(release)
-    groups = dict(zip(regions["code"], regions["name"], strict=True))
-    areas = {**dict(zip(countries["iso3"], countries["name"], strict=True)), **groups}
+    aggregates = dict(zip(regions["code"], regions["name"], strict=True))
+    areas = {**dict(zip(countries["iso3"], countries["name"], strict=True)), **aggregates}
+    # Only groups the filter can resolve: one with members in no countries column would silently match nothing.
+    listed = set(countries[list(GROUP_COLUMNS)].stack().dropna())
+    groups = {code: name for code, name in aggregates.items() if code in listed}
     for code in warehouse.observation_values(release, "iso3"):
         areas.setdefault(code, code)
     years = warehouse.observation_values(release, "year")
@@ -118,7 +126,17 @@ def catalog(release: Release) -> Catalog:
         ages=tuple(warehouse.observation_values(release, "age")),
         sexes=tuple(dict.fromkeys([*SEXES, *sexes])),
         years=(int(years[0]), int(years[-1])) if years else None,
+        aggregates=aggregates,
+        files=_files(files),
     )
+
+
+def _files(table) -> dict[str, list[dict]]:
+    """The source_files table as {source id: [{path, sha256, bytes}]} (plain Python values, for JSON)."""
+    files: dict[str, list[dict]] = {}
+    for source, path, sha256, size in table[["source", "path", "sha256", "bytes"]].itertuples(index=False):
+        files.setdefault(str(source), []).append({"path": str(path), "sha256": str(sha256), "bytes": int(size)})
+    return files
 
 
 def arguments(source: Mapping) -> dict[str, list[str]]:
@@ -138,7 +156,7 @@ def canonical(args: dict[str, list[str]]) -> dict[str, list[str]]:
     return out
 
 
-def _single(args: dict[str, list[str]], name: str) -> str | None:
+def single(args: dict[str, list[str]], name: str) -> str | None:
     """The one value of a scalar parameter (None when absent)."""
     values = [v.strip() for v in args.get(name, []) if v.strip()]
     if len(values) > 1:
@@ -148,7 +166,7 @@ def _single(args: dict[str, list[str]], name: str) -> str | None:
 
 def release_param(args: dict[str, list[str]]) -> str | None:
     """The pinned release id, checked for shape only (whether it exists is the warehouse's answer)."""
-    value = _single(args, "release")
+    value = single(args, "release")
     if value is not None and not RELEASE_ID.match(value):
         raise ParamError("release", f"{echo(value)} is not a release id (e.g. r20260101T000000Z-0123abcd)")
     return value
@@ -164,7 +182,7 @@ def check_names(args: dict[str, list[str]], allowed: Iterable[str]) -> None:
 
 def _number(args: dict[str, list[str]], name: str, low: int, high: int, what: str = "", digits: int = 12) -> int | None:
     """A whole-number parameter from `low` to `high` (None when absent)."""
-    value = _single(args, name)
+    value = single(args, name)
     if value is None:
         return None
     if not re.fullmatch(f"[0-9]{{1,{digits}}}", value) or not low <= int(value) <= high:
@@ -179,7 +197,7 @@ def _year(args: dict[str, list[str]], name: str) -> int | None:
 
 def _flag(args: dict[str, list[str]], name: str) -> bool | None:
     """A true/false parameter (None when absent)."""
-    value = _single(args, name)
+    value = single(args, name)
     if value is not None and value.lower() not in ("true", "false"):
         raise ParamError(name, f"{name} must be true or false, got {echo(value)}", allowed=["true", "false"])
     return None if value is None else value.lower() == "true"
@@ -204,6 +222,13 @@ def _codes(args: dict[str, list[str]], name: str, catalog: Catalog) -> tuple[tup
     if len(values) > MAX_VALUES:
         message = f"{name} has {len(values)} values; at most {MAX_VALUES} are accepted"
         return codes, ParamError(name, message, error="too_many_values")
+    if unknown and name == "group" and unknown[0].upper() in catalog.areas:
+        code = unknown[0].upper()
+        message = (
+            f"group {echo(code)} cannot filter countries: this release does not list its member countries; use "
+            f"country={code} for its own aggregate figures, or one of the groups in `allowed`"
+        )
+        return codes, ParamError(name, message, allowed=allowed, error="unknown_value")
     if unknown:
         hint = f" (see {CODE_LISTS[name]})" if name in CODE_LISTS else ""
         message = f"unknown {name} {echo(unknown[0])}{hint}"
@@ -246,16 +271,18 @@ def parse_sort(value: str | None) -> tuple[tuple[str, bool], ...]:
         column = part.lstrip("-+")
         if column not in SORTABLE:
             raise ParamError("sort", f"cannot sort by {echo(column)}", allowed=list(SORTABLE))
+        if column in dict(keys):
+            raise ParamError("sort", f"sort names {column} twice; give each column once", allowed=list(SORTABLE))
         keys.append((column, not part.startswith("-")))
-    if len(keys) > MAX_SORT_KEYS or len({c for c, _ in keys}) != len(keys):
-        raise ParamError("sort", f"sort takes at most {MAX_SORT_KEYS} different columns", allowed=list(SORTABLE))
+    if len(keys) > MAX_SORT_KEYS:
+        raise ParamError("sort", f"sort takes at most {MAX_SORT_KEYS} columns, got {len(keys)}", allowed=list(SORTABLE))
     return tuple(keys)
 
 
 def parse_query(args: dict[str, list[str]], catalog: Catalog, page_size_max: int) -> Query:
     """A strict, validated observations request (raises ParamError on the first problem)."""
     check_names(args, OBSERVATION_PARAMS)
-    fmt = (_single(args, "format") or "json").lower()
+    fmt = (single(args, "format") or "json").lower()
     if fmt not in FORMATS:
         raise ParamError("format", f"unknown format {echo(fmt)}", allowed=list(FORMATS))
     where, _ = parse_filter(args, catalog, strict=True)
@@ -265,7 +292,7 @@ def parse_query(args: dict[str, list[str]], catalog: Catalog, page_size_max: int
         limit = min(DEFAULT_LIMIT, page_size_max)
     return Query(
         filter=where,
-        sort=parse_sort(_single(args, "sort")),
+        sort=parse_sort(single(args, "sort")),
         limit=limit,
         offset=offset,
         format=fmt,

@@ -36,6 +36,7 @@ def readme(meta: dict, files: dict[str, str], stem: str) -> str:
             **meta,
             "release_created": meta["release_created"] or "unknown",
             "files": "\n".join(f"- `{name}`: {text}" for name, text in files.items()),
+            "sources": "\n".join(_source(row) for row in meta["sources"]) or "- none: no rows matched",
             "excluded": "".join(excluded),
             "citation": "\n".join(f"- {line}" for line in citation.bundle_citation(meta).splitlines()),
             "loaders": "\n".join(
@@ -43,4 +44,14 @@ def readme(meta: dict, files: dict[str, str], stem: str) -> str:
                 for name, text in loaders(stem).items()
             ),
         }
+    )
+
+
+def _source(row: dict) -> str:
+    """One source of a download as a Markdown list item: what, licence, retrieval date, files with checksums."""
+    files = "".join(f"\n  - `{f['path']}` ({f['bytes']:,} bytes), SHA-256 `{f['sha256']}`" for f in row["files"])
+    return (
+        f"- {row['publisher']}, {row['title']} (`{row['id']}`; rows in this download: {row['rows']:,}). Edition: {row['edition'] or 'not stated'}. "
+        f"Licence: {row['licence'] or 'not stated'}. Retrieved: {row['retrieved'] or 'not stated'}. "
+        f"Publisher: {row['url'] or 'not stated'}.{files}"
     )

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import yaml
 from tqdm import tqdm
 
 from etl import checks, commitments, db, headline, reference
@@ -22,6 +21,9 @@ from etl.registry import Dataset, Source
 from etl.snapshots import source_file_rows
 from warehouse.releases import Release
 from warehouse.schema import COMMITMENTS, OBSERVATION_KEY, OBSERVATIONS, TABLES
+
+#: How often a row's observation key occurs in its own file.
+_WITHIN_FILE = f"count(*) OVER (PARTITION BY {', '.join(OBSERVATION_KEY)}, source_file)"
 
 
 @dataclass
@@ -68,7 +70,8 @@ def read_dataset(
     result = harmonise(raw, dataset, (entry.source, entry.edition), resolver, label, default_indicator)
     problems, used = raw.problems + result.problems, []
     if result.name:
-        problems += checks.check_duplicates(con, result.name, label, raw.source_columns.get("value", "value"))
+        column = raw.source_columns.get("value", "value")
+        problems += checks.check_duplicates(con, result.name, label, column, fix=checks.FIX_DUPLICATE)
         used = con.execute(f"SELECT DISTINCT indicator, unit FROM {result.name} ORDER BY ALL").fetchall()
         problems += checks.check_units(used, entry.units, label, entry.indicators, entry.strict)
     if not errors(problems) and not used:  # every row has an (indicator, unit) pair: none means no rows
@@ -139,7 +142,7 @@ def build(
     comm = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=COMMITMENTS.names)
     years = [commitments.as_of_year(a, d) for a, d in zip(comm["as_of"], comm["date"], strict=True)]
     comm["as_of_year"] = pd.array(years, dtype="Int32")
-    _add_commitment_flags(con, comm, sources, flags)
+    problems += _add_commitment_flags(con, comm, sources, flags)
     rules, more = _headline(con, ref.indicators, sources, reference_dir)
     problems = _with_sources(problems + more + _release_problems(con, ref.indicators, checking.indicators), sources)
     for problem in (p for p in problems if p.source in stats):
@@ -149,7 +152,7 @@ def build(
         "indicators": indicator_table(con, ref.indicators, set(ref.countries["iso3"]), rules),
         "countries": ref.countries,
         "regions": ref.regions,
-        "sources": pd.concat([source_table(sources), pathfinder_source(reference_dir)], ignore_index=True),
+        "sources": pd.concat([source_table(sources), pathfinder_source(ref.pathfinders)], ignore_index=True),
         "source_files": pd.DataFrame(source_file_rows(sources, raw_dir), columns=TABLES["source_files"].names),
         "commitments": comm,
     }
@@ -197,14 +200,20 @@ def _carry_over(con, previous: Release, selected: set[str], flags: list[str]) ->
     return con.execute(f"SELECT * FROM read_parquet(?) WHERE source NOT IN ({others})", [path]).df()
 
 
-def _add_commitment_flags(con, comm: pd.DataFrame, sources: list[Source], flags: dict[str, str]) -> None:
-    """Flag observations derived from the commitments (`flags`: instrument → indicator code, indicators.yaml)."""
+def _add_commitment_flags(con, comm: pd.DataFrame, sources: list[Source], flags: dict[str, str]) -> list[Problem]:
+    """Flag observations derived from the commitments (`flags`: instrument → indicator code, indicators.yaml); the
+    keys repeated within one commitments file (across files, the release check finds them)."""
     if not len(comm):
-        return
-    files = {s.id: d.file for s in sources for d in s.datasets if d.format == "commitments"}
+        return []
+    files = {}  # (source id, instrument) → the file stating it; (source id, "") → the source's first such file
+    for source, dataset in ((s, d) for s in sources for d in s.datasets if d.format == "commitments"):
+        for instrument in ("", dataset.options.instrument or "", *dataset.options.instruments.values()):
+            files.setdefault((source.id, instrument), dataset.file)
     rows = commitments.commitment_observations(comm, files, flags)
     db.create_table(con, "flags", db.arrow(rows, OBSERVATIONS))
     con.execute("INSERT INTO observations SELECT * FROM flags")
+    con.execute(f"CREATE VIEW repeated_flags AS SELECT * FROM flags QUALIFY {_WITHIN_FILE} > 1")
+    return checks.check_duplicates(con, "repeated_flags", column=None, fix=commitments.FIX_DUPLICATE)
 
 
 def _headline(con, indicators: pd.DataFrame, sources: list[Source], reference_dir: Path):
@@ -217,10 +226,10 @@ def _headline(con, indicators: pd.DataFrame, sources: list[Source], reference_di
 
 def _release_problems(con, defined: pd.DataFrame, path: Path) -> list[Problem]:
     """Keys repeated across files (not within one: reported with their rows) and indicators `path` does not define."""
-    within = f"count(*) OVER (PARTITION BY {', '.join(OBSERVATION_KEY)}, source_file)"
-    con.execute(f"CREATE OR REPLACE VIEW across_files AS SELECT * FROM observations QUALIFY {within} = 1")
+    con.execute(f"CREATE OR REPLACE VIEW across_files AS SELECT * FROM observations QUALIFY {_WITHIN_FILE} = 1")
     used = con.execute("SELECT DISTINCT indicator, source_file FROM observations ORDER BY ALL").fetchall()
-    return checks.check_duplicates(con, "across_files") + checks.check_indicators(used, set(defined["code"]), path)
+    repeated = checks.check_duplicates(con, "across_files", fix=checks.FIX_ACROSS_FILES)
+    return repeated + checks.check_indicators(used, set(defined["code"]), path)
 
 
 def _with_sources(problems: list[Problem], sources: list[Source]) -> list[Problem]:
@@ -260,12 +269,10 @@ def source_table(sources: list[Source]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=names)
 
 
-def pathfinder_source(reference_dir: Path) -> pd.DataFrame:
+def pathfinder_source(pathfinders: reference.Pathfinders | None) -> pd.DataFrame:
     """A sources row for the staff-edited pathfinder list (its `source:`), so pages can cite it like any other."""
-    path = reference_dir / "pathfinders.yaml"
-    if not path.is_file():
+    if pathfinders is None:
         return pd.DataFrame(columns=TABLES["sources"].names)
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     fixed = {"id": "pathfinders", "edition_names": "{}", "edition": "", "url": "", "retrieved": ""}
-    row = {**fixed, "redistribution": True, "citation": data.get("source_note", ""), **data.get("source", {})}
+    row = {**fixed, "redistribution": True, "citation": pathfinders.source_note, **pathfinders.source}
     return pd.DataFrame([row], columns=TABLES["sources"].names)

@@ -22,6 +22,11 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
     "years": (0.0, None),
 }
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+FIX_DUPLICATE = (
+    "correct the file so that each observation appears once, or set options.on_duplicate: drop in the registry entry "
+    "(a repeated row is kept once, a key with conflicting values is dropped with a warning)"
+)
+FIX_ACROSS_FILES = "two files give this observation: keep it in one (a filter or indicator_map in the other's entry)"
 #: Cells flagged by a step: (row, file column, text as written), in file order.
 Flagged = list[tuple[int | None, str | None, str | None]]
 
@@ -31,8 +36,9 @@ def rows_problems(check: str, message: str, flagged: Flagged, label: str, severi
     return [Problem(check, message, label, row, column, value, severity) for row, column, value in flagged]
 
 
-def check_encoding(data: bytes, encoding: str, label: str) -> list[Problem]:
-    """Undecodable bytes: an error naming the byte offset and line (the first one; the rest follow from it)."""
+def check_encoding(data: bytes, encoding: str, label: str, declarable: bool = True) -> list[Problem]:
+    """Undecodable bytes: an error naming the byte offset and line (the first one; the rest follow from it);
+    `declarable`: the format has options.encoding."""
     codec = "utf-8-sig" if encoding in ("utf-8", "utf8") else encoding
     try:
         data.decode(codec)
@@ -41,8 +47,8 @@ def check_encoding(data: bytes, encoding: str, label: str) -> list[Problem]:
         context = data[max(0, exc.start - 20) : exc.end + 20].decode("cp1252", errors="replace")
         message = (
             f"not valid {encoding.upper()}: byte {exc.start} (0x{data[exc.start]:02x}) on line {line}; the file "
-            "seems to use another encoding (e.g. Windows-1252): re-save it as UTF-8, or declare "
-            "options.encoding in the registry"
+            "seems to use another encoding (e.g. Windows-1252): re-save it as UTF-8"
+            + (", or declare options.encoding in the registry" if declarable else "")
         )
         return [Problem("encoding", message, label, row=line, value=context)]
     except LookupError:
@@ -63,8 +69,8 @@ def check_delimiter(header: str, expected: str, used: str, label: str, row: int)
     return [Problem("delimiter", message, label, row=row, value=header[:80])]
 
 
-def check_header_width(names: list[str], widths: list[int], label: str, row: int) -> list[Problem]:
-    """A header with more or fewer names than the data rows have fields (e.g. an unquoted comma in a name)."""
+def check_header_width(names: list[str], widths: list[int], label: str, row: int, declared=False) -> list[Problem]:
+    """A header (`declared`: options.header) with more or fewer names than the data rows have fields."""
     if not widths or len(set(widths)) != 1 or widths[0] == len(names):
         return []
     message = (
@@ -72,6 +78,11 @@ def check_header_width(names: list[str], widths: list[int], label: str, row: int
         f"delimiter inside a column name? Quote it in the file, or set options.header to the {widths[0]} column "
         "names in the registry"
     )
+    if declared:
+        message = (
+            f"options.header in the registry names {len(names)} columns but the data rows have {widths[0]} fields: "
+            f"did the file's columns change? Set options.header to its {widths[0]} column names"
+        )
     return [Problem("header", message, label, row=row, value=", ".join(names)[:120])]
 
 
@@ -275,7 +286,7 @@ def _range_problems(con, table: str, where: str, columns: tuple[str, str], unit,
 
 
 def check_duplicates(
-    con: duckdb.DuckDBPyConnection, table: str, label=None, column: str = "value", severity: str = "error"
+    con: duckdb.DuckDBPyConnection, table: str, label=None, column="value", severity: str = "error", fix: str = ""
 ) -> list[Problem]:
     """One problem per row sharing its observation key with another (naming the raw row where `table` has it)."""
     keys = ", ".join(OBSERVATION_KEY)
@@ -292,7 +303,7 @@ def check_duplicates(
         named = ", ".join(
             f"{k}={v}" for k, v in zip(OBSERVATION_KEY[:-1], key[:-1], strict=True) if k != "year_end" or key[2] is None
         )
-        message = f"duplicate observation for {named} (source {key[-1]})"
+        message = f"duplicate observation for {named} (source {key[-1]})" + (f": {fix}" if fix else "")
         shown = written or (None if value is None else number(value))
         problems.append(Problem("duplicates", message, label or file, row, column, shown, severity))
     return problems

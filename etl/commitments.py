@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl import statement
+from etl import checks, statement
 from etl.countries import Resolver
 from etl.problems import Problem, whole_number
 from etl.registry import Dataset, Source
@@ -20,6 +20,10 @@ STATUSES = (*RATIFIED, "signed", "not ratified")
 #: UN Treaty Collection markers after a date: "(a)" accession, "(A)" acceptance, "(d)" succession.
 _UN_MARKERS = {"a": "accession", "A": "acceptance", "d": "succession"}
 AGE_MESSAGE = "a minimum age is a whole number in digits 0-9 (or empty): correct the cell"
+FIX_DUPLICATE = (
+    "the commitments file gives this country's status for the instrument twice (a repeated row, or two names that "
+    "resolve to one country; country_aliases.csv says which): keep one row per country and instrument"
+)
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
 
@@ -76,10 +80,14 @@ def _handler(read):
             raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
             return read(raw, dataset, source, resolver, label)
         except KeyError as exc:
-            message = f"expected column {exc.args[0]!r} is missing"
+            message = f"expected column {exc.args[0]!r} is missing: the header must name it (handler {dataset.handler})"
             return _frame([]), [Problem("commitments", message, label, row=1, column=str(exc.args[0]))]
-        except (ValueError, OSError, UnicodeDecodeError) as exc:
-            return _frame([]), [Problem("commitments", f"cannot read the file: {exc}", label)]
+        except UnicodeDecodeError:
+            return _frame([]), checks.check_encoding(path.read_bytes(), "utf-8", label, declarable=False)
+        except pd.errors.EmptyDataError:
+            return _frame([]), [Problem("file", "the file is empty: restore the snapshot the registry names", label)]
+        except (ValueError, OSError) as exc:
+            return _frame([]), [Problem("commitments", f"cannot read the file: {exc}; correct or restore it", label)]
 
     return handler
 
@@ -102,11 +110,26 @@ def ratifications(raw: pd.DataFrame, dataset: Dataset, source: Source, resolver:
         as_of = as_of_text.get(rec["as_of"], rec["as_of"])
         url = rec["source_url_or_repo"]
         origin = next((v for k, v in labels.items() if url.startswith(k)), url)
+        if not _is_date(rec["date"].strip()):
+            message = "not a date: expected YYYY-MM-DD (e.g. 1963-05-16) or an empty cell: correct the cell"
+            problems.append(Problem("commitments", message, label, row=number, column="date", value=rec["date"]))
+            continue
         where = Problem("commitments", AGE_MESSAGE, label, row=number, column="minimum_age_specified")
         age = whole_number(rec["minimum_age_specified"], where, problems)
         candidate = (iso3, rec["instrument"], status, rec["date"].strip(), as_of, origin, age)
         groups.setdefault((iso3, rec["instrument"]), []).append(candidate)
     return _frame([_prefer(group, source.id) for group in groups.values()]), problems
+
+
+def _is_date(text: str) -> bool:
+    """An empty cell, or a calendar date written YYYY-MM-DD."""
+    if not text:
+        return True
+    try:
+        datetime.strptime(text, "%Y-%m-%d")
+    except ValueError:
+        return False
+    return len(text) == 10  # strptime also takes 1963-5-16
 
 
 def _prefer(group: list[tuple], source_id: str) -> dict:
@@ -202,8 +225,8 @@ def treaty_status_years(raw: pd.DataFrame, dataset: Dataset, source: Source, res
     return _frame(rows), problems
 
 
-def commitment_observations(commitments: pd.DataFrame, files: dict[str, str], flags: dict[str, str]) -> pd.DataFrame:
-    """Flag observations (1/0) in the status's `as_of_year`; `files`: source id → raw file, `flags`: instrument → code."""
+def commitment_observations(commitments: pd.DataFrame, files: dict, flags: dict[str, str]) -> pd.DataFrame:
+    """Flag observations (1/0) in the as-of year; `files`: (source, instrument or "") → file; `flags`: instrument → code."""
     if commitments is None or commitments.empty:
         return pd.DataFrame(columns=OBSERVATIONS.names)
     frame = commitments[commitments["instrument"].isin(list(flags))].copy()
@@ -222,7 +245,10 @@ def commitment_observations(commitments: pd.DataFrame, files: dict[str, str], fl
             "censored": False,
             "source": frame["source"],
             "edition": frame["as_of"],
-            "source_file": frame["source"].map(files).fillna(""),
+            "source_file": [
+                files.get((s, i), files.get((s, ""), ""))
+                for s, i in zip(frame["source"], frame["instrument"], strict=True)
+            ],
             "note": [
                 _flag_note(s, d, n) for s, d, n in zip(frame["status"], frame["date"], frame["note"], strict=True)
             ],

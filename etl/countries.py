@@ -92,7 +92,14 @@ class Resolver:
         if not path.is_file():
             raise SourceError([Problem("countries", "country-codes file is missing: check DELTA87_RAW_DIR", str(path))])
         # keep_default_na=False: Namibia's ISO2 code is "NA" (see regions_country_codes/PROVENANCE.md)
-        codes = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        try:
+            codes = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        except (UnicodeDecodeError, pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
+            found = " ".join(str(exc).split())
+            message = (
+                f"cannot read the country-codes file ({found}): restore the UTF-8 CSV snapshot country_codes.yaml names"
+            )
+            raise SourceError([Problem("countries", message, str(path))]) from None
         aliases, problems = read_reference_csv(Path(reference_dir) / ALIASES, ALIAS_COLUMNS)
         aggregates, more = read_reference_csv(Path(reference_dir) / AGGREGATES, AGGREGATE_COLUMNS)
         if problems or more:
@@ -243,7 +250,11 @@ def read_reference_csv(path: Path, columns: list[str]) -> tuple[pd.DataFrame, li
     """A staff-edited reference CSV, its cells stripped (empty, with a problem, when missing or incomplete)."""
     if not path.is_file():
         return pd.DataFrame(columns=columns), [Problem("reference", "reference file is missing", str(path))]
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", comment=None)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", comment=None)
+    except (UnicodeDecodeError, pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
+        message = f"cannot read the file ({' '.join(str(exc).split())}): save it as UTF-8 CSV with the header "
+        return pd.DataFrame(columns=columns), [Problem("reference", message + ",".join(columns), str(path))]
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         message = f"missing columns {missing} (expected {','.join(columns)})"

@@ -72,9 +72,17 @@ def country_codes(path: Path, dataset: Dataset, label: str, names: Resolver, gro
 
 def income_groups(path: Path, dataset: Dataset, label: str, names: Resolver, groups: dict) -> Part:
     """World Bank CLASS.xlsx: income group and region per economy, and the members of every WB group."""
+    sheets = {
+        "sheet": dataset.options.sheet or "List of economies",
+        "groups_sheet": dataset.options.groups_sheet or "Groups",
+    }
     with pd.ExcelFile(path) as book:  # one read of the workbook for both sheets
-        economies = pd.read_excel(book, sheet_name=dataset.options.sheet or "List of economies", dtype=str)
-        listed = pd.read_excel(book, sheet_name=dataset.options.groups_sheet or "Groups", dtype=str)
+        for option, sheet in sheets.items():
+            if sheet not in book.sheet_names:
+                found = ", ".join(map(str, book.sheet_names))
+                raise ValueError(f"sheet {sheet!r} not found; the workbook has: {found}: correct options.{option}")
+        economies = pd.read_excel(book, sheet_name=sheets["sheet"], dtype=str)
+        listed = pd.read_excel(book, sheet_name=sheets["groups_sheet"], dtype=str)
     economies = economies.dropna(subset=["Code", "Income group"])
     codes = groups["income_groups"]
     frame = pd.DataFrame(

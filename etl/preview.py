@@ -78,7 +78,11 @@ def check_source(source_id: str, number: int | None = None, raw_dir=None, regist
     preview.problems = verify_snapshots(needed, raw_dir, registry_dir)
     if errors(preview.problems):
         return preview
-    built = build(registry, {source_id}, raw_dir, reference_dir, progress=False, only={number} if number else None)
+    try:
+        built = build(registry, {source_id}, raw_dir, reference_dir, progress=False, only={number} if number else None)
+    except SourceError as exc:  # the reference tables cannot be built
+        preview.problems += exc.problems
+        return preview
     try:
         preview.problems += built.problems
         preview.datasets = built.stats[source_id].datasets

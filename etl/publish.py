@@ -32,6 +32,8 @@ from warehouse import releases as rel
 from warehouse.schema import SORT_KEYS, TABLES
 
 LOCK = ".publish.lock"
+#: Tables whose sort key the build refuses to repeat (etl/build.py checks every observation key): the key orders them.
+UNIQUE_KEYS = {"observations"}
 #: A release table: a pandas frame, or a DuckDB relation (the build's observations).
 Table = pd.DataFrame | duckdb.DuckDBPyRelation
 
@@ -88,7 +90,7 @@ def clean_staging(root: Path) -> list[str]:
 
 def write_table(name: str, table: Table, path: Path) -> int:
     """Write one release table as zstd Parquet, cast to its warehouse schema and sorted by its key (then by
-    every other column, so that equal content always gives equal bytes); the number of rows written."""
+    every other column, but where the key is unique), so equal content gives equal bytes; the rows written."""
     schema = TABLES[name]
     con = None
     if not isinstance(table, duckdb.DuckDBPyRelation):
@@ -98,7 +100,9 @@ def write_table(name: str, table: Table, path: Path) -> int:
         missing = [c for c in schema.names if c not in table.columns]
         if missing:
             raise ValueError(f"table {name} lacks columns {missing}")
-        keys = [*SORT_KEYS[name], *(c for c in schema.names if c not in SORT_KEYS[name])]
+        keys = list(SORT_KEYS[name])
+        if name not in UNIQUE_KEYS:  # rows with equal keys are ordered by their other columns
+            keys += [c for c in schema.names if c not in keys]
         order = ", ".join(f"{db.ident(c)} NULLS LAST" for c in keys)
         select = f"SELECT {db.casts(schema)} FROM source ORDER BY {order}"
         copy = f"COPY ({select}) TO {db.literal(str(path))} (FORMAT parquet, COMPRESSION zstd)"

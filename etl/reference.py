@@ -41,6 +41,7 @@ class Reference:
     indicators: pd.DataFrame
     problems: list[Problem]
     names: Resolver
+    pathfinders: Pathfinders | None  # pathfinders.yaml as read (None when missing or unreadable)
 
 
 def load_reference(sources: list[Source], raw_dir: Path | None = None, reference_dir: Path | None = None) -> Reference:
@@ -53,32 +54,42 @@ def load_reference(sources: list[Source], raw_dir: Path | None = None, reference
     problems += aggregate_problems(names.aggregates, paths["aggregates"])
     parts: list[Part] = []
     for source, dataset in _reference_datasets(sources):
-        label = dataset.file
-        if dataset.handler not in HANDLERS:
-            known = ", ".join(sorted(HANDLERS))
-            problems.append(
-                Problem("registry", f"unknown reference handler in {source.id}.yaml; known: {known}", label,
-                        column="handler", value=dataset.handler)
-            )  # fmt: skip
-            continue
-        try:
-            part = HANDLERS[dataset.handler](raw_dir / dataset.file, dataset, label, names, groups)
-        except (KeyError, ValueError, OSError) as exc:  # a missing column or sheet: name it, don't crash
-            problems.append(Problem("reference", f"cannot read with handler {dataset.handler}: {exc!r}", label))
-            continue
-        problems += part.problems
-        parts.append(part)
+        part, more = _read_part(source, dataset, raw_dir, names, groups)
+        problems += more
+        if part is None and dataset.handler == "country_codes":  # every other table is matched on its countries
+            raise SourceError(problems)
+        if part is not None:
+            parts.append(part)
     if not any("variants" in part.countries for part in parts):  # nothing to build the countries table on
         message = "no country-code table was read: the registry needs a `reference` dataset with handler country_codes"
         raise SourceError(problems + [Problem("reference", message, str(raw_dir / "regions_country_codes"))])
     pathfinders, more = read_pathfinders(paths["pathfinders"])
-    countries = build_countries(parts, names.aliases, pathfinders, groups)
-    unknown = sorted(set(pathfinders) - set(countries["iso3"]))
+    statuses = {e.iso3: e.status for e in pathfinders.countries} if pathfinders else {}
+    countries = build_countries(parts, names.aliases, statuses, groups)
+    unknown = sorted(set(statuses) - set(countries["iso3"]))
     problems += more + [Problem("reference", "pathfinder iso3 is not a country", str(paths["pathfinders"]),
                                 column="iso3", value=code) for code in unknown]  # fmt: skip
     regions = build_regions(names.aggregates, _memberships(parts, countries), countries, groups)
     indicators, more = load_indicators(paths["indicators"])
-    return Reference(countries, regions, indicators, problems + more, names)
+    if indicators.empty:  # every dataset would echo its indicators as undefined
+        raise SourceError(problems + more)
+    return Reference(countries, regions, indicators, problems + more, names, pathfinders)
+
+
+def _read_part(source: Source, dataset: Dataset, raw_dir: Path, names: Resolver, groups: dict):
+    """One reference dataset read by its handler: (the part or None, problems)."""
+    label = dataset.file
+    if dataset.handler not in HANDLERS:
+        message = f"unknown reference handler in {source.id}.yaml; known: {', '.join(sorted(HANDLERS))}"
+        return None, [Problem("registry", message, label, column="handler", value=dataset.handler)]
+    try:
+        part = HANDLERS[dataset.handler](raw_dir / dataset.file, dataset, label, names, groups)
+    except KeyError as exc:
+        message = f"expected column {exc.args[0]!r} is missing: the header must name it (handler {dataset.handler})"
+        return None, [Problem("reference", message, label, row=1, column=str(exc.args[0]))]
+    except (ValueError, OSError) as exc:  # e.g. a missing sheet or a damaged workbook: name it, don't crash
+        return None, [Problem("reference", f"cannot read with handler {dataset.handler}: {exc}", label)]
+    return part, part.problems
 
 
 def _reference_datasets(sources: list[Source]) -> list[tuple[Source, Dataset]]:
@@ -181,16 +192,16 @@ def aggregate_problems(frame: pd.DataFrame, path: Path) -> list[Problem]:
     return _cell_problems(clash, path, "alias", "alias maps to more than one code")
 
 
-def read_pathfinders(path: Path) -> tuple[dict[str, str], list[Problem]]:
-    """pathfinders.yaml → {iso3: status}."""
+def read_pathfinders(path: Path) -> tuple[Pathfinders | None, list[Problem]]:
+    """pathfinders.yaml, validated; None and the problem when it is missing or cannot be read."""
     if not path.is_file():
-        return {}, [Problem("reference", "reference file is missing", str(path))]
+        return None, [Problem("reference", "reference file is missing", str(path))]
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        entries = [_Pathfinder.model_validate(e) for e in data.get("countries", [])]
-    except (yaml.YAMLError, ValidationError, AttributeError) as exc:
-        return {}, [Problem("reference", f"cannot read pathfinders: {exc}", str(path))]
-    return {e.iso3: e.status for e in entries}, []
+        return Pathfinders.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {}), []
+    except (yaml.YAMLError, ValidationError, UnicodeDecodeError) as exc:
+        found = " ".join(str(exc).split())
+        message = f"cannot read pathfinders: {found}; correct the file (its header says how an entry is written)"
+        return None, [Problem("reference", message, str(path))]
 
 
 class _Pathfinder(StrictModel):
@@ -198,6 +209,14 @@ class _Pathfinder(StrictModel):
     name: str
     status: str
     source: str
+
+
+class Pathfinders(StrictModel):
+    """pathfinders.yaml: the countries, and how /sources cites the list (`source` fields, `source_note`)."""
+
+    source: dict[str, str] = Field(default_factory=dict)
+    source_note: str = ""
+    countries: list[_Pathfinder] = Field(default_factory=list)
 
 
 class IndicatorEntry(StrictModel):
@@ -258,14 +277,15 @@ def labels_text(labels: dict[str, str]) -> str:
 
 def load_indicators(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     """indicators.yaml → indicators table (computed columns left empty for the pipeline to fill)."""
+    reason = "the file must be a list of entries, each starting '- code:'; correct it"
     try:
         items = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        return pd.DataFrame(columns=INDICATORS.names), [
-            Problem("reference", f"cannot read indicators: {exc}", str(path))
-        ]
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        items, reason = None, f"cannot read indicators: {' '.join(str(exc).split())}"
+    if not isinstance(items, list):
+        return pd.DataFrame(columns=INDICATORS.names), [Problem("reference", reason, str(path))]
     entries, problems = [], []
-    for number, item in enumerate(items if isinstance(items, list) else [items], start=1):
+    for number, item in enumerate(items, start=1):
         code = item.get("code", f"entry {number}") if isinstance(item, dict) else f"entry {number}"
         try:
             entry = IndicatorEntry.model_validate(item)

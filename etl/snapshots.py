@@ -25,7 +25,7 @@ def verify_snapshots(sources: list[Source], raw_dir: Path, registry_dir: Path) -
             if not path.is_file():
                 message = (
                     f"raw file is missing from {raw_dir}: restore the snapshot named in {entry.name} "
-                    f"(obtained from: {source.obtained_from})"
+                    f"(obtained from: {source.obtained_from}){_renamed(path, raw.sha256, entry.name)}"
                 )
                 problems.append(Problem("snapshot", message, raw.path))
             elif (actual := sha256_file(path)) != raw.sha256:
@@ -35,6 +35,14 @@ def verify_snapshots(sources: list[Source], raw_dir: Path, registry_dir: Path) -
                 )
                 problems.append(Problem("snapshot", message, raw.path, column="sha256", value=actual))
     return problems
+
+
+def _renamed(path: Path, sha256: str, entry: str) -> str:
+    """Where a missing file's bytes are under another name in its folder (a renamed file), as a hint; or ''."""
+    if not path.parent.is_dir():
+        return ""
+    same = [p.name for p in sorted(path.parent.iterdir()) if p.is_file() and sha256_file(p) == sha256]
+    return f"; its bytes are in the folder as {same[0]!r}: rename it back, or set that path in {entry}" if same else ""
 
 
 def source_file_rows(sources: list[Source], raw_dir: Path) -> list[dict]:

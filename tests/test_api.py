@@ -166,6 +166,8 @@ def test_json_pages_link_to_each_other(client):
     assert "prev" not in first["links"] and first["links"]["next"].endswith("offset=20")
     last = client.get("/api/v1/observations?indicator=syn_count&country=AAA&limit=20&offset=60").get_json()
     assert last["count"] == 3 and "next" not in last["links"] and last["links"]["prev"].endswith("offset=40")
+    beyond = client.get("/api/v1/observations?indicator=syn_count&country=AAA&limit=20&offset=5000").get_json()
+    assert beyond["count"] == 0 and beyond["links"]["prev"].endswith("offset=60")  # the last page with rows
 
 
 def test_sort_applies_to_every_format(client):
@@ -188,6 +190,16 @@ def test_errors_are_json_naming_the_parameter_and_allowed_values(client):
     }
     assert client.get("/api/v1/observations?limit=999999").get_json()["allowed"] == "1-5000"
     assert client.get("/api/v1/countries?foo=1").get_json()["error"] == "unknown_parameter"
+    twice = client.get("/api/v1/countries?lang=fr&lang=fr").get_json()  # a known value given twice is not unknown
+    assert twice["parameter"] == "lang" and "given 2 times" in twice["message"]
+
+
+def test_a_group_without_a_member_list_is_refused_not_answered_empty(client):
+    response = client.get("/api/v1/observations?group=WLD")  # World: an aggregate the countries table names no one in
+    body = response.get_json()
+    assert response.status_code == 400 and body["parameter"] == "group"
+    assert "country=WLD" in body["message"] and "WLD" not in body["allowed"] and "SDG_SSA" in body["allowed"]
+    assert client.get("/api/v1/observations?country=WLD").get_json()["total"] > 0
 
 
 def test_excel_row_cap_is_explained(client, monkeypatch):

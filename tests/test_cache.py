@@ -1,11 +1,13 @@
-"""The shared cache: keys name the release and version, workers share it, a dead Redis never takes a page down,
-warming fills it."""
+"""The shared cache: keys name the release and the code running, workers share it, a dead Redis never takes a
+page down, warming fills it."""
 
 from __future__ import annotations
 
 import logging
 import os
+import subprocess
 import time
+from importlib import metadata
 
 import pytest
 
@@ -86,7 +88,37 @@ def test_filesystem_cache_is_shared_between_workers(app, warehouse_root):
     assert CALLS == [(release_id, 4)]
 
 
-def test_redis_keys_carry_the_release_and_version_and_a_stopped_redis_only_costs_speed(
+def test_two_code_ids_never_share_an_entry(app, warehouse_root, monkeypatch):
+    """New code deployed onto a running shared cache never reads what the old code stored (nor the other way)."""
+    release_id = _release(warehouse_root, 1.0)
+    client = serving_squares(app)
+    for code in ("old-code", "new-code", "old-code", "new-code"):
+        monkeypatch.setenv("DELTA87_CODE_ID", code)
+        assert client.get("/_test/square?n=6").json["square"] == 36
+    assert CALLS == [(release_id, 6)] * 2, "one build per code id, then hits"
+
+
+def test_the_code_id_names_the_commit_and_any_uncommitted_change(tmp_path):
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t", *args], check=True)
+
+    git("init", "-q")
+    (tmp_path / "a.py").write_text("x = 1\n")
+    git("add", "a.py")
+    git("commit", "-qm", "one")
+    first = web_cache.code_id_of(tmp_path)
+    (tmp_path / "a.py").write_text("x = 2\n")
+    edited = web_cache.code_id_of(tmp_path)
+    git("commit", "-qam", "two")
+    second = web_cache.code_id_of(tmp_path)
+    assert len({first, edited, second}) == 3, (first, edited, second)
+    assert web_cache.code_id_of(tmp_path) == second, "the same code, the same id"
+    assert web_cache.code_id_of(tmp_path / "unpacked").startswith(metadata.version("delta87")), (
+        "no checkout: the install"
+    )
+
+
+def test_redis_keys_carry_the_release_and_code_and_a_stopped_redis_only_costs_speed(
     app, warehouse_root, redis_server, monkeypatch, caplog
 ):
     import redis  # noqa: PLC0415
@@ -101,7 +133,7 @@ def test_redis_keys_carry_the_release_and_version_and_a_stopped_redis_only_costs
     assert client.get("/_test/square?n=5").json["square"] == 25
     assert len(CALLS) == 1
     keys = [k.decode() for k in redis.Redis.from_url(redis_server.url).keys("*")]
-    prefix = f"delta87:{release_id}:{web_cache.VERSION}:en:tests.test_cache._square:"
+    prefix = f"delta87:{release_id}:{web_cache.code_id()}:en:tests.test_cache._square:"
     assert any(k.startswith(prefix) for k in keys), keys
 
     redis_server.stop()
@@ -150,7 +182,7 @@ def test_warm_renders_every_page_into_the_shared_cache(synthetic_release, redis_
     assert set(web_warm.page_paths()) <= set(results)
     assert {path: status for path, (status, _) in results.items() if status != 200} == {}
     keys = [k.decode() for k in redis.Redis.from_url(redis_server.url).keys("*")]
-    assert keys and all(k.startswith(f"delta87:{synthetic_release}:{web_cache.VERSION}:") for k in keys)
+    assert keys and all(k.startswith(f"delta87:{synthetic_release}:{web_cache.code_id()}:") for k in keys)
     cached = {k.split(":")[4] for k in keys}  # delta87:<release>:<version>:<lang>:<function>:<digest>
     assert any(name.startswith("dashboards.") for name in cached), cached
 

@@ -144,6 +144,12 @@ def test_duplicates_name_every_row_of_the_key(resolver):
     assert [p.row for p in problems if p.check == "duplicates"] == [2, 4]
 
 
+def test_a_repeated_key_says_how_to_fix_it(resolver):
+    _obs, problems = check_file(BROKEN / "duplicate_key.csv", "sdmx-csv", resolver=resolver)
+    found = [p.message for p in problems if p.check == "duplicates"]
+    assert len(found) == 2 and all("options.on_duplicate: drop" in message for message in found)
+
+
 def test_footnote_and_blank_rows_are_skipped_not_read(resolver):
     obs, _ = check_file(BROKEN / "footnote_middle.csv", "sdmx-csv", resolver=resolver)
     assert list(obs["iso3"]) == ["AFG", "ALB"]

@@ -233,11 +233,12 @@ def test_commitment_observations_are_flags_dated_by_as_of():
         as_of_year(a, d) for a, d in zip(commitments["as_of"], commitments["date"], strict=True)
     ]
     flags = {"CRC_OPSC": "ratified_crc_opsc", "C029": "ratified_c029"}
-    obs = commitment_observations(commitments, {"untc": "untc.csv", "hti": "hti.csv"}, flags)
+    obs = commitment_observations(commitments, {("untc", ""): "untc.csv", ("hti", "C029"): "hti.csv"}, flags)
     assert list(obs.columns) == OBSERVATIONS.names
     rows = obs.set_index("iso3")
     assert rows.loc["AAA", "indicator"] == "ratified_crc_opsc" and rows.loc["AAA", "value"] == 1.0
     assert rows.loc["AAA", "year"] == 2020 and rows.loc["AAA", "source_file"] == "untc.csv"
+    assert rows.loc["BBB", "source_file"] == "hti.csv"
     assert rows.loc["AAA", "note"].startswith("accession 2002-09-19")
     assert (rows.loc["BBB", "value"], rows.loc["BBB", "year"]) == (0.0, 2013)
     assert set(obs["nature"]) == {"reported"} and set(obs["unit"]) == {"flag"}
@@ -267,3 +268,34 @@ def test_a_minimum_age_that_is_not_ascii_digits_is_a_problem_naming_the_cell(tmp
     ]
     assert "digits 0-9" in problems[0].message and "correct the cell" in problems[0].message
     assert frame.loc[("BBB", "C138"), "minimum_age"] == 14
+
+
+def test_a_date_that_is_not_a_calendar_date_is_refused_naming_the_cell(tmp_path, resolver):
+    frame, problems = _ratifications(
+        tmp_path,
+        [
+            ["Aland", "AAA", "C182", "ratified", "2001-13-45", "", HTI, HTI_AS_OF],
+            ["Borduria", "BBB", "C182", "ratified", "12/03/2001", "", HTI, HTI_AS_OF],
+            ["Carpania", "CCC", "C182", "ratified", "2001-03-12", "", HTI, HTI_AS_OF],
+        ],
+        resolver,
+    )
+    assert [(p.row, p.column, p.value) for p in problems] == [(2, "date", "2001-13-45"), (3, "date", "12/03/2001")]
+    assert all(p.severity == "error" and "YYYY-MM-DD" in p.message for p in problems)
+    assert list(frame.index) == [("CCC", "C182")]
+
+
+@pytest.mark.parametrize(
+    ("data", "check", "says"),
+    [
+        (b"", "file", "the file is empty"),
+        ("country_name,iso3\nAland\u00e8,AAA\n".encode("cp1252"), "encoding", "line 2; the file seems to use"),
+    ],
+    ids=["empty", "windows-1252"],
+)
+def test_an_unreadable_commitments_file_is_one_problem_saying_how_to_fix_it(tmp_path, resolver, data, check, says):
+    (tmp_path / "ratifications.csv").write_bytes(data)
+    dataset = Dataset(file="ratifications/ratifications.csv", format="commitments", handler="ratifications")
+    frame, problems = ratifications(tmp_path / "ratifications.csv", dataset, _source(), resolver, dataset.file)
+    assert frame.empty and [p.check for p in problems] == [check]
+    assert says in problems[0].message and "options.encoding" not in problems[0].message  # commitments have none

@@ -87,7 +87,7 @@ def test_json_records_match_parquet(client):
 def test_xlsx_has_data_metadata_dictionary_and_sources(client, warehouse_root, explorer_release):
     body, _ = fetch(client, fmt="xlsx")
     book = openpyxl.load_workbook(io.BytesIO(body))
-    assert book.sheetnames == ["data", "metadata", "dictionary", "sources", "indicators"]
+    assert book.sheetnames == ["data", "metadata", "dictionary", "sources", "source_files", "indicators"]
     rows = list(book["data"].iter_rows(values_only=True))
     assert list(rows[0]) == DOWNLOAD.names
     assert normalise(pd.DataFrame(rows[1:], columns=rows[0])) == expected(warehouse_root, explorer_release, WHERE)
@@ -112,6 +112,7 @@ def test_zip_bundle_carries_data_dictionary_sources_and_snippets(client, warehou
         "dictionary.csv",
         "indicators.csv",
         "sources.csv",
+        "source_files.csv",
         "metadata.json",
         "README.md",
         "CITATION.txt",

@@ -112,6 +112,25 @@ def test_search_round_trips_through_the_layout(explorer_release):
     assert find(page, "data-group").value == ["WB_LIC"] and find(page, "data-year-to").value == 2015
 
 
+def test_a_link_in_another_language_restores_the_filters_without_a_warning(explorer_release):
+    from dashboards import data  # noqa: PLC0415
+
+    page = data.layout(indicator="syn_rate", sex="female", lang="fr")  # the URL a French page writes
+    assert find(page, "data-indicator").value == ["syn_rate"] and find(page, "data-sex").value == ["female"]
+    assert find(page, "data-url-notice").children is None
+
+
+def test_the_group_filter_offers_only_groups_with_member_countries(explorer_release):
+    from dashboards import _explorer  # noqa: PLC0415
+    from dataproduct.params import catalog  # noqa: PLC0415
+    from warehouse import get_warehouse  # noqa: PLC0415
+
+    release = get_warehouse().releases.current()
+    options = _explorer.options(catalog(release), release)
+    assert "WLD" not in {o["value"] for o in options["group"]}  # World: an aggregate, no member list
+    assert {"WLD", "SDG_SSA", "AAA"} <= {o["value"] for o in options["country"]}
+
+
 def test_forged_callback_values_are_dropped_and_named(client):
     forged = {
         "indicator": ["'; DROP TABLE observations; --", "syn_rate"],

@@ -103,7 +103,7 @@ def test_brief_shows_as_of_source_and_freshness_of_every_status(synthetic_releas
     table = texts(find(tree, "brief-commitments"))
     assert "C182 not ratified (possibly out of date); universal since August 2020 [1]" in table
     notes = texts(find(tree, "brief-commitments-notes"))
-    assert notes.startswith("[1] As of: 2013-10-17. Source: ")  # each status's "as of" and source, by number
+    assert notes.startswith("[1] Status as of 17 October 2013. Source: ")  # each status's "as of" and source, by number
     count = texts(find(tree, "brief-commitments-count"))
     assert "0 not ratified in current data; 1 “not ratified” older than 5 years" in count
 
@@ -121,17 +121,17 @@ def test_the_brief_dates_its_release_in_the_readers_language(synthetic_release, 
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("en", "As of: not stated; latest date in file 2013-10-17. Source: HTI."),
-        ("fr", "Date de la situation : non indiqué ; dernière date du fichier : 17 octobre 2013. Source : HTI."),
-        ("es", "Fecha de la situación: no indicado; última fecha del archivo: 17 de octubre de 2013. Fuente: HTI."),
+        ("en", "Status date: not stated; latest date in file 2013-10-17. Source: HTI."),
+        ("fr", "Date de la situation : non indiquée ; dernière date du fichier : 17 octobre 2013. Source : HTI."),
+        ("es", "Fecha de la situación: no indicada; última fecha del archivo: 17 de octubre de 2013. Fuente: HTI."),
     ],
 )
 def test_a_brief_note_reads_as_a_sentence_when_the_as_of_is_a_phrase(app, lang, expected):
     # the real data's most common "as of" is a phrase, not a date
     brief = importlib.import_module("dashboards.brief")  # a page module: imported once the app exists
     with app.server.test_request_context(f"/?lang={lang}"):
-        as_of = _phrases.localized("not stated; latest date in file 2013-10-17")
-        assert brief._note(SimpleNamespace(as_of=as_of, source="HTI")) == expected
+        as_of = _phrases.as_of("not stated; latest date in file 2013-10-17")
+        assert brief._note(SimpleNamespace(as_of_phrase=as_of, source="HTI")) == expected
 
 
 # -- page sections as data (issue 10) ---------------------------------------------------------------------------

@@ -120,8 +120,8 @@ def test_trend_frame_keeps_age_bands_and_sources_apart_and_needs_two_points():
         ]
     )
     frame = _series.trend_frame(rows, "cl")
-    assert sorted(frame["series"].unique()) == ["age 5-14", "age 5-17"]  # the single s2 point is left out
-    assert frame[frame["series"] == "age 5-17"]["value"].tolist() == [30.0, 20.0]
+    assert sorted(frame["series"].unique()) == ["ages 5–14", "ages 5–17"]  # the single s2 point is left out
+    assert frame[frame["series"] == "ages 5–17"]["value"].tolist() == [30.0, 20.0]
 
 
 def test_headline_row_prefers_total_sex_and_the_sdg_age_band():

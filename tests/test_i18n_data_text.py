@@ -112,12 +112,12 @@ def test_warm_renders_the_pages_in_every_language(synthetic_release, isolated_en
         (
             "not stated; latest date in file 2013-10-17",
             "fr",
-            "non indiqué ; dernière date du fichier : 17 octobre 2013",
+            "non indiquée ; dernière date du fichier : 17 octobre 2013",
         ),
         (
             "not stated; latest date in file 2013-10-17",
             "es",
-            "no indicado; última fecha del archivo: 17 de octubre de 2013",
+            "no indicada; última fecha del archivo: 17 de octubre de 2013",
         ),
         (
             "ILAB report year 2016 (status Yes/No, no date)",
@@ -152,7 +152,7 @@ def test_every_as_of_pathfinder_status_and_pace_method_of_the_release_has_a_know
     page = importlib.import_module("dashboards.country")
     with app.server.test_request_context("/country/NPL?lang=es"):
         shown = texts(page.layout(iso3="NPL"))
-    assert "no indicado; última fecha del archivo: 17 de octubre de 2013" in shown
+    assert "no indicada; última fecha del archivo: 17 de octubre de 2013" in shown
     assert "solicitó apoyo (2018)" in shown
     assert not re.search(r"latest date in file|report year|requested support|status Yes/No", shown)
 
@@ -170,7 +170,7 @@ def test_every_as_of_pathfinder_status_and_pace_method_of_the_release_has_a_know
             "es",
             "not ratified; status from HTI (R. Frank) (as of: not stated; latest date in file 2013-10-17); HTI cell"
             " blank: not ratified by about 2013, or a gap in HTI; check NORMLEX before relying on it",
-            "no ratificado; situación según HTI (R. Frank) (a la fecha: no indicado; última fecha del archivo: 17 de"
+            "no ratificado; situación según HTI (R. Frank) (a la fecha: no indicada; última fecha del archivo: 17 de"
             " octubre de 2013); celda HTI vacía: no ratificado hacia 2013, o un vacío en HTI; verificar en NORMLEX"
             " antes de basarse en ello",
         ),

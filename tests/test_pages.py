@@ -70,12 +70,12 @@ def test_country_dashboard_shows_latest_values_with_source_and_never_joins_age_b
     card = texts(find(tree, "country-card-child-labour"))
     assert "22.4%" in card and "2012" in card and "Synthetic syn_survey" in card and "measured" in card
     trend = figure(tree, "country-child-labour-trend")
-    assert [t.name for t in trend.data] == ["age 5-17"]  # the 2015 value for ages 5-14 is not joined
+    assert [t.name for t in trend.data] == ["ages 5–17"]  # the 2015 value for ages 5-14 is not joined
     assert list(trend.data[0].x) == [2000, 2009, 2012] and list(trend.data[0].y) == [32.5, 26.0, 22.4]
     assert trend.layout.xaxis.tickformat == "d"
     split = figure(tree, "country-child-labour-breakdown")
-    assert {t.name for t in split.data} == {"Female", "Male"}
-    assert list(next(t for t in split.data if t.name == "Female").y) == [30.1, 24.0, 20.0]
+    assert {t.name for t in split.data} == {"Girls", "Boys"}  # ages 5-17: children
+    assert list(next(t for t in split.data if t.name == "Girls").y) == [30.1, 24.0, 20.0]
 
 
 @pytest.mark.parametrize(("lang", "by_sex"), [("en", " by sex, "), ("fr", " par sexe, "), ("es", " por sexo, ")])
@@ -100,7 +100,10 @@ def test_country_dashboard_states_commitments_gaps_and_downloads(app):
     tree = render(app, "country", iso3="KEN")
     text = texts(tree)
     stale = "possibly out of date: the data are more than 5 years old"  # as of 2020, read in 2026 or later
-    assert f"ILO Forced Labour Convention, 1930 (No. 29) ratified (as of 2020-01-01); {stale} 1964-01-13" in text
+    assert (
+        f"ILO Forced Labour Convention, 1930 (No. 29) ratified (status as of 1 January 2020); {stale} 1964-01-13"
+        in text
+    )
     assert "ILO Abolition of Forced Labour Convention, 1957 (No. 105) no information in the sources" in text
     card = texts(find(tree, "country-card-commitments"))
     assert "4 ratified" in card and "1 “not ratified” older than 5 years, possibly out of date" in card
@@ -117,7 +120,7 @@ def test_country_dashboard_states_commitments_gaps_and_downloads(app):
     assert "/learn/accountability-and-policy-tools" in str(tree.to_plotly_json())
     uganda = render(app, "country", iso3="UGA")
     # The status cell itself never says a bare "not ratified" for C182: ratification is universal since 2020.
-    c182 = "ILO Worst Forms of Child Labour Convention, 1999 (No. 182) not ratified (as of 2013-10-17);"
+    c182 = "ILO Worst Forms of Child Labour Convention, 1999 (No. 182) not ratified (status as of 17 October 2013);"
     assert f"{c182} every ILO member State has ratified it since 4 August 2020; {stale}" in texts(uganda)
     assert "0 not ratified in current data" in texts(find(uganda, "country-card-commitments"))
 

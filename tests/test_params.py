@@ -69,7 +69,8 @@ def test_unknown_country_lists_codes_and_points_to_the_catalogue():
         ("offset=-1", "offset", "whole number"),
         ("format=html", "format", "unknown format"),
         ("sort=password", "sort", "cannot sort by"),
-        ("sort=year,-year", "sort", "different columns"),
+        ("sort=year,-year", "sort", "names year twice"),
+        ("sort=year,iso3,sex,age,source,value", "sort", "at most 5 columns, got 6"),
         ("contry=AAA", "contry", "unknown parameter"),
         ("release=latest", "release", "not a release id"),
     ],
@@ -94,7 +95,9 @@ def test_json_pages_by_default_and_other_formats_do_not():
 
 def test_sort_parses_directions():
     assert parse("sort=-year,iso3").sort == (("year", False), ("iso3", True))
-    assert parse("").order_by() == (("indicator", True), ("iso3", True), ("year", True))
+    key = ["indicator", "iso3", "year", "year_end", "sex", "age", "source", "edition"]
+    assert parse("").order_by() == tuple((column, True) for column in key)  # the release's key: no ties
+    assert parse("sort=-year").order_by() == (("year", False), *((c, True) for c in key if c != "year"))
 
 
 def test_lenient_parse_keeps_good_values_and_reports_bad_ones():

@@ -13,6 +13,7 @@ import config
 from etl.pipeline import run
 from warehouse import Warehouse
 from warehouse import releases as rel
+from warehouse.schema import OBSERVATION_KEY
 
 pytestmark = pytest.mark.realdata
 
@@ -47,6 +48,22 @@ def test_every_observation_traces_to_a_raw_file_and_licence(real_warehouse, real
     pairs = set(zip(obs["source"], obs["source_file"], strict=True))
     assert pairs <= known, sorted(pairs - known)[:5]
     assert files["sha256"].str.fullmatch(r"[0-9a-f]{64}").all()
+
+
+def test_each_commitment_flag_names_the_file_that_states_its_instrument(real_warehouse, real_release):
+    obs = real_warehouse.observations(real_release)
+    flags = obs[obs["source"] == "un_hr_treaties_status"]
+    assert set(zip(flags["indicator"], flags["source_file"], strict=True)) == {
+        ("ratified_crc_opac", "un_hr_treaties_status/hr_status_op_crc_ac.csv"),
+        ("ratified_icmw", "un_hr_treaties_status/hr_status_icmw.csv"),
+        ("ratified_crc", "un_hr_treaties_status/hr_status_crc.csv"),
+    }
+
+
+def test_no_observation_key_is_published_twice(real_warehouse, real_release):
+    # publish orders observations by their key alone: the key must identify a row
+    obs = real_warehouse.observations(real_release)
+    assert not obs.duplicated(OBSERVATION_KEY).any()
 
 
 def test_sources_with_unconfirmed_licences_are_marked_not_redistributable(real_warehouse, real_release):
@@ -187,3 +204,38 @@ def test_two_partial_runs_started_together_never_lose_an_update(sandbox):
     else:
         assert outcomes[1][0] == 1 and "another refresh is publishing" in outcomes[1][1], outcomes[1][1]
         assert previous == before
+
+
+def _replace_raw_file(sandbox, relpath: str, registry_entry: str, data: bytes) -> None:
+    """Write new bytes to a raw file of the sandbox and record their checksum in its registry entry."""
+    target = sandbox["raw_dir"] / relpath
+    target.write_bytes(data)
+    entry = sandbox["registry_dir"] / registry_entry
+    registry = yaml.safe_load(entry.read_text(encoding="utf-8"))
+    for raw in registry["files"]:
+        if raw["path"] == relpath:
+            raw["sha256"] = rel.sha256_file(target)
+    entry.write_text(yaml.safe_dump(registry, sort_keys=False), encoding="utf-8")
+
+
+def test_a_country_twice_in_a_commitments_file_is_refused_naming_the_file_and_the_fix(sandbox):
+    before = warehouse_bytes(sandbox["warehouse_dir"])
+    relpath = "un_treaty_collection/CRC-OP-SC_Ratifications_20200828165211.csv"
+    lines = (sandbox["raw_dir"] / relpath).read_bytes().splitlines(keepends=True)
+    _replace_raw_file(sandbox, relpath, "un_treaty_crc_opsc.yaml", b"".join([*lines, lines[1]]))  # Afghanistan again
+    result = run(sources=["un_treaty_crc_opsc"], progress=False, **sandbox)
+    assert result.status == "refused"
+    found = [p for p in result.problems if p.check == "duplicates" and p.severity == "error"]
+    assert [(p.file, p.source) for p in found] == [(relpath, "un_treaty_crc_opsc")] * 2
+    assert "iso3=AFG" in found[0].message and "keep one row per country and instrument" in found[0].message
+    assert warehouse_bytes(sandbox["warehouse_dir"]) == before
+
+
+def test_a_renamed_raw_file_is_refused_naming_its_new_name(sandbox):
+    folder = sandbox["raw_dir"] / "owid"
+    (folder / "incidence-of-child-labour.csv").rename(folder / "incidence-of-child-labour (1).csv")
+    result = run(sources=["owid"], progress=False, **sandbox)
+    assert result.status == "refused"
+    (problem,) = result.problems
+    assert problem.file == "owid/incidence-of-child-labour.csv" and "raw file is missing" in problem.message
+    assert "in the folder as 'incidence-of-child-labour (1).csv': rename it back" in problem.message

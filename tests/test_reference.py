@@ -13,7 +13,9 @@ import pandas as pd
 import pytest
 import yaml
 
+from etl.build import build
 from etl.countries import AGGREGATE_COLUMNS, ALIAS_COLUMNS, read_reference_csv
+from etl.problems import SourceError
 from etl.reference import aggregate_problems, alias_problems, load_indicators, load_reference
 from etl.registry import Dataset, Source
 from warehouse.schema import COUNTRIES, INDICATORS, REGIONS
@@ -283,3 +285,82 @@ def test_an_m49_cell_that_is_not_ascii_digits_is_a_problem_naming_the_cell(fixtu
                      ("regions_country_codes/country-codes.csv", 4, "Sub-region Code", "1 4 3")]  # fmt: skip
     assert all("digits 0-9" in p.message and "correct the cell" in p.message for p in result.problems)
     assert set(result.countries["iso3"]) >= {"NGA", "SDN", "KAZ"}  # the other cells are still read
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["countries:\n  - iso3: NGA\n   name: Nigeria\n", "countries: null\n", "countrys: []\n", "[NGA]\n"],
+    ids=["bad-indent", "null", "misspelt-key", "a-list"],
+)
+def test_an_unreadable_pathfinders_file_is_one_problem_naming_it_and_the_build_goes_on(fixture_dirs, text):
+    raw, ref = fixture_dirs
+    (ref / "pathfinders.yaml").write_text(text, encoding="utf-8")
+    built = build(_sources(), set(), raw, ref, progress=False)
+    found = [p for p in built.problems if p.file == str(ref / "pathfinders.yaml")]
+    assert len(found) == 1 and "correct the file" in found[0].message and "\n" not in found[0].message
+    assert not built.tables["countries"]["pathfinder"].any()
+    assert "pathfinders" not in set(built.tables["sources"]["id"])
+
+
+def test_the_pathfinder_list_is_cited_as_its_file_says(fixture_dirs):
+    raw, ref = fixture_dirs
+    data = yaml.safe_load((ref / "pathfinders.yaml").read_text(encoding="utf-8"))
+    data |= {"source": {"publisher": "Synthetic staff", "title": "Synthetic list"}, "source_note": "Synthetic note"}
+    (ref / "pathfinders.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    built = build(_sources(), set(), raw, ref, progress=False)
+    row = built.tables["sources"].set_index("id").loc["pathfinders"]
+    assert (row["publisher"], row["title"], row["citation"]) == ("Synthetic staff", "Synthetic list", "Synthetic note")
+    assert built.tables["countries"].set_index("iso3").loc["NGA", "pathfinder"]
+
+
+def test_a_country_code_table_without_a_column_stops_at_that_one_problem(fixture_dirs):
+    raw, ref = fixture_dirs
+    header = [c if c != "is_independent" else "independent" for c in CODES_HEADER]
+    _write_csv(raw / "regions_country_codes" / "country-codes.csv", header, CODES)
+    with pytest.raises(SourceError) as raised:
+        load_reference(_sources(), raw, ref)
+    found = [(p.file, p.row, p.column) for p in raised.value.problems]
+    assert found == [("regions_country_codes/country-codes.csv", 1, "is_independent")]  # no unknown-country echoes
+    assert "is missing" in raised.value.problems[0].message
+
+
+@pytest.mark.parametrize("data", [b"", "ISO3166-1-Alpha-3,official_name_en\nCIV,C\u00f4te\n".encode("cp1252")])
+def test_an_unreadable_country_code_table_is_a_clear_error(fixture_dirs, data):
+    raw, ref = fixture_dirs
+    (raw / "regions_country_codes" / "country-codes.csv").write_bytes(data)
+    with pytest.raises(SourceError, match="cannot read the country-codes file") as raised:
+        load_reference(_sources(), raw, ref)
+    assert raised.value.problems[0].file == str(raw / "regions_country_codes" / "country-codes.csv")
+    assert "restore" in raised.value.problems[0].message
+
+
+@pytest.mark.parametrize(("option", "wrong"), [("sheet", "List of economy"), ("groups_sheet", "Group")])
+def test_a_wrong_sheet_name_for_the_income_groups_lists_the_sheets(fixture_dirs, option, wrong):
+    sources = _sources()
+    sources[0].datasets[1] = Dataset(file="worldbank/CLASS.xlsx", format="reference", handler="income_groups",
+                                     options={option: wrong})  # fmt: skip
+    problems = load_reference(sources, *fixture_dirs).problems
+    assert [p.file for p in problems] == ["worldbank/CLASS.xlsx"]
+    assert f"sheet {wrong!r} not found; the workbook has: List of economies, Groups: correct options.{option}" in (
+        problems[0].message
+    )
+
+
+@pytest.mark.parametrize("data", [b"", "alias,iso3,source,note\nKosov\u00eb,XKX,gsi,x\n".encode("cp1252")])
+def test_an_unreadable_alias_file_is_a_clear_error(fixture_dirs, data):
+    raw, ref = fixture_dirs
+    (ref / "country_aliases.csv").write_bytes(data)
+    with pytest.raises(SourceError) as raised:
+        load_reference(_sources(), raw, ref)
+    assert [p.file for p in raised.value.problems] == [str(ref / "country_aliases.csv")]
+    assert "save it as UTF-8 CSV with the header alias,iso3,source,note" in raised.value.problems[0].message
+
+
+@pytest.mark.parametrize("text", ["", "- code: [\n", "code: population\n"], ids=["empty", "yaml-error", "not-a-list"])
+def test_an_unreadable_indicators_file_is_one_problem_not_one_per_indicator(fixture_dirs, text):
+    raw, ref = fixture_dirs
+    (ref / "indicators.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(SourceError) as raised:
+        load_reference(_sources(), raw, ref)
+    assert [p.file for p in raised.value.problems] == [str(ref / "indicators.yaml")]
+    assert "\n" not in raised.value.problems[0].message

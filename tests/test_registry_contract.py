@@ -234,3 +234,36 @@ def test_status_says_when_the_served_release_is_not_the_newest(published):
     assert delta87("etl", "rollback").exit_code == 0
     status = delta87("etl", "status").output
     assert "NOT NEWEST" in status and "delta87 etl rollback" in status
+
+
+CODES = "regions_country_codes/country-codes.csv"
+
+
+def _codes_without_independence(sandbox):
+    text = (sandbox / "raw" / CODES).read_text(encoding="utf-8").replace(",is_independent", ",independent", 1)
+    rewrite_raw(sandbox, "country_codes", CODES, text)
+
+
+def _header_option_out_of_date(sandbox):
+    header = ["Entity", "Code", "Year", "Rate", "Extra"]
+    edit(sandbox, "owid_child_mortality", lambda e: e["datasets"][0].update(options={"header": header}))
+
+
+#: (broken copy, words the message must hold: what is wrong and the fix)
+BROKEN_FILES = {
+    "country-code table without a column": (_codes_without_independence, "expected column 'is_independent' is missing"),
+    "empty country-code table": (lambda s: rewrite_raw(s, "country_codes", CODES, ""), "cannot read the country-codes file"),
+    "options.header out of date": (_header_option_out_of_date, "options.header in the registry names 5 columns but the data rows have 4 fields"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("change", "fix"), BROKEN_FILES.values(), ids=BROKEN_FILES.keys())
+def test_a_broken_file_is_one_clear_problem_in_check_and_run_and_nothing_is_published(published, change, fix):
+    before = warehouse_bytes(published / "data" / "warehouse")
+    change(published)
+    checked = delta87("etl", "check", "--source", "owid_child_mortality")
+    assert checked.exit_code == 1 and isinstance(checked.exception, SystemExit), checked.output  # no traceback
+    assert fix in checked.output and "0 warning(s)" in checked.output and "1 error(s)" in checked.output
+    run = delta87("etl", "run", "--no-warm", "--quiet", "owid_child_mortality")
+    assert run.exit_code == 1 and isinstance(run.exception, SystemExit) and fix in run.output, run.output
+    assert warehouse_bytes(published / "data" / "warehouse") == before

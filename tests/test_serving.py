@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 
@@ -20,12 +23,13 @@ import pytest
 from cli import warm
 from tests import factories as f
 from tests.load import client_address
-from tests.servers import Gunicorn, get
+from tests.servers import ROOT, Gunicorn, free_port, get
 
 pytestmark = [pytest.mark.slow, pytest.mark.serial]
 
 HEADER_TIMEOUT = 4
 PER_CLIENT = 16
+TRUSTED_PROXY = "127.0.5.1"
 SECURITY_HEADERS = ("x-content-type-options", "x-frame-options", "content-security-policy", "referrer-policy")
 
 
@@ -47,6 +51,7 @@ def server(tmp_path_factory):
         "DELTA87_RATE_API": "3",
         "DELTA87_CONNECTIONS_PER_CLIENT": str(PER_CLIENT),
         "DELTA87_EXPORT_SLOTS": "2",
+        "DELTA87_TRUSTED_PROXIES": TRUSTED_PROXY,
     }
     with Gunicorn(env, workers=2, log_path=tmp / "serve.log") as running:
         yield running
@@ -289,20 +294,43 @@ def test_a_burst_from_one_address_is_slowed_to_the_rate_then_refused(strict, kin
     assert _send(strict.port, "127.0.3.3", *request)[0] == 200, "another client address is not held back"
 
 
-def test_api_requests_are_rate_limited_per_client_address(server):
-    def fetch(address: str) -> int:
-        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30, source_address=(address, 0))
-        try:
-            conn.request("GET", "/api/v1/countries")
-            response = conn.getresponse()
-            response.read()
-            return response.status
-        finally:
-            conn.close()
+def _api(port: int, address: str, forwarded_for: str | None = None) -> tuple[int, dict, bytes]:
+    """One API request from `address` (a proxy passing `forwarded_for` on, if given)."""
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(address, 0))
+    try:
+        conn.request("GET", "/api/v1/countries", headers=headers)
+        response = conn.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        conn.close()
 
-    statuses = [fetch("127.0.3.4") for _ in range(40)]  # rate 3/s, bursts of 15, no waiting
+
+def test_api_requests_are_rate_limited_per_client_address(server):
+    statuses = [_api(server.port, "127.0.3.4")[0] for _ in range(40)]  # rate 3/s, bursts of 15, no waiting
     assert statuses[:15] == [200] * 15 and statuses.count(429) >= 15
-    assert fetch("127.0.3.5") == 200
+    assert _api(server.port, "127.0.3.5")[0] == 200
+
+
+def test_the_apis_429_is_json_naming_the_limit_and_the_fix_with_retry_after(server):
+    answers = [_api(server.port, "127.0.3.6") for _ in range(40)]
+    _, headers, body = next(a for a in answers if a[0] == 429)
+    assert headers["retry-after"] == "1" and headers["content-type"] == "application/json"
+    assert all(name in headers for name in SECURITY_HEADERS), headers
+    problem = json.loads(body)
+    assert set(problem) == {"error", "parameter", "message", "allowed"} and problem["error"] == "rate_limited"
+    assert "3 requests a second per address (bursts of 15)" in problem["message"], "the limit"
+    assert "wait" in problem["message"] and "/api/v1/bulk" in problem["message"], "the fix"
+
+
+def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit(server):
+    # the proxy appends the address it saw; 198.51.100.7 stands for a value the client sent itself (ignored)
+    forwarded = [_api(server.port, TRUSTED_PROXY, f"198.51.100.7, 203.0.113.{i}")[0] for i in range(40)]
+    assert forwarded == [200] * 40, "40 clients behind one trusted proxy, each inside its own limit"
+    one = [_api(server.port, TRUSTED_PROXY, "203.0.113.200")[0] for _ in range(40)]
+    assert one[:15] == [200] * 15 and one.count(429) >= 15, "one client behind the proxy keeps its limit"
+    spoofed = [_api(server.port, "127.0.5.2", f"198.51.100.{i}")[0] for i in range(40)]
+    assert spoofed.count(429) >= 15, "an address that is not a trusted proxy cannot name other clients"
 
 
 @pytest.mark.parametrize("how", ["SIGTERM to delta87 serve", "nginx exits"])
@@ -320,3 +348,38 @@ def test_serve_stops_nginx_and_gunicorn_together(server, how):
         _, alive = psutil.wait_procs(children, timeout=15)
     assert not alive, f"left running: {[p.cmdline() for p in alive]}"
     assert code == (0 if how.startswith("SIGTERM") else 1)
+
+
+def test_serve_logs_each_request_when_its_output_is_a_socket_as_under_systemd(server):
+    """systemd hands a service the journal as a socket on stdout, which nginx cannot open as /dev/stdout."""
+    journal, output = socket.socketpair()
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.extend(iter(lambda: journal.recv(65536), b"")), daemon=True)
+    reader.start()
+    port = free_port()
+    command = [sys.executable, "-m", "cli", "serve", "--port", str(port), "--workers", "1"]
+    proc = subprocess.Popen(command, cwd=ROOT, env=server.env, stdout=output, stderr=output, start_new_session=True)
+    output.close()
+    try:
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:
+            try:
+                if get(port, "/healthz?from-the-test", timeout=2)[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        assert proc.poll() is None, b"".join(received).decode(errors="replace")[-3000:]
+        time.sleep(0.5)
+        assert b'"GET /healthz?from-the-test HTTP/1.1" 200' in b"".join(received), "nginx's access log line"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(30)
+        journal.close()
+
+
+def test_a_client_cannot_make_the_app_write_https_links_by_header(server):
+    """gunicorn trusts forwarding headers from its socket, so nginx must not pass on those a client sends."""
+    spoofed = {"X-Forwarded-Proto": "https", "X-Forwarded-Ssl": "on", "X-Forwarded-Protocol": "ssl"}
+    status, headers, body = get(server.port, "/api/v1/docs", headers=spoofed)
+    assert status == 200 and f"http://127.0.0.1:{server.port}/api/v1/" in body.decode(), body[:300]
+    assert b"https://" not in body and "https://" not in headers.get("link", "")

@@ -143,7 +143,7 @@ def test_cite_this_chart_names_the_page_with_the_query_that_shows_the_view(explo
         # in a callback's request the page is the caller's to say, whatever URL the request itself has
         with app.server.test_request_context(url, method="POST"):
             note = c.source_note(rows([{"year": 2010, "source": xd.OPEN}]), sources, page=page)
-        return note.children[2].children[1].children.splitlines()[-1]
+        return texts(note.children[2].children[1]).splitlines()[-1]
 
     assert f"release {explorer_release} (created " in platform_line("/country/KEN")
     assert platform_line("/country/KEN").endswith("): https://data.example.org/country/KEN")

@@ -17,12 +17,12 @@ def test_the_country_chart_labels_survey_points_and_draws_dated_ratifications(re
     assert graph is not None
     figure = go.Figure(graph.figure)
     lines = {t.name: list(zip(t.x, t.y, strict=True)) for t in figure.data}
-    cld = lines["ILOSTAT CLD_XCHL · age 5-17 · ilostat_child_labour"]
+    cld = lines["ILOSTAT CLD_XCHL · ages 5–17"]
     assert [year for year, _ in cld] == [2013, 2019, 2022]  # survey years, as published
-    assert all(" · age " in name and "ilostat" in name for name in lines)  # age band and source on every line
+    assert all(" · ages " in name and "ILOSTAT" in name for name in lines)  # age band and source on every line
     labels = [a.text for a in figure.layout.annotations]
     assert "C182 2001-03-12" in labels  # Bangladesh ratified C182 on 12 March 2001 (HTI)
     assert any(shape.x0 == 2001 for shape in figure.layout.shapes)
     words = texts(tree)
-    assert "C182 ratified 2001-03-12 (status as of" in words
+    assert "C182 ratified on 12 March 2001 (status " in words
     assert "Progress (ILOSTAT, ages 5–17, target missed): Target year 2025 passed" in words

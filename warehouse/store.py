@@ -35,7 +35,8 @@ _CODE_FILTERS = (
     ("sources", "source"),
     ("natures", "nature"),
 )
-_GROUP_COLUMNS = ("sdg_region", "ilo_region", "income_group", "m49_region", "m49_subregion")
+#: The countries columns a `group` filter matches (a region code with members in none of them matches nothing).
+GROUP_COLUMNS = ("sdg_region", "ilo_region", "income_group", "m49_region", "m49_subregion")
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class ObservationFilter:
                 clauses.append(f"list_contains(${name}, o.{column})")
                 params[name] = list(values)
         if self.groups:
-            members = " OR ".join(f"list_contains($groups, c.{column})" for column in _GROUP_COLUMNS)
+            members = " OR ".join(f"list_contains($groups, c.{column})" for column in GROUP_COLUMNS)
             clauses.append(f"o.iso3 IN (SELECT c.iso3 FROM {{countries}} c WHERE {members})")
             params["groups"] = list(self.groups)
         # A row known only by its period is kept when the known part of the period lies inside the range.

@@ -5,10 +5,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import os
+import subprocess
 import threading
 import time
+import uuid
 from contextlib import contextmanager
 from importlib import metadata
+from pathlib import Path
 
 import flask
 from flask_caching import Cache
@@ -30,11 +34,37 @@ RETRY_AFTER = 10.0
 REDIS_TIMEOUT = 0.5
 
 
-#: The installed package version: part of every key, so a deploy of new code starts from fresh entries.
-try:
-    VERSION = metadata.version("delta87")
-except metadata.PackageNotFoundError:  # running from a checkout that was never installed
-    VERSION = "dev"
+def code_id() -> str:
+    """The name of the code running, in every cache key: DELTA87_CODE_ID, else worked out once per process."""
+    return os.environ.get("DELTA87_CODE_ID", "").strip() or _own_code_id()
+
+
+@functools.cache
+def _own_code_id() -> str:
+    return code_id_of(config.ROOT)
+
+
+def code_id_of(root: Path) -> str:
+    """The git commit of a checkout (with a digest of uncommitted changes), else the installed package's record."""
+    if (root / ".git").exists():
+        git = ["git", "-c", "safe.directory=*", "-C", str(root)]
+        try:
+            commit = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, check=True, timeout=30).stdout
+            changes = subprocess.run([*git, "diff", "HEAD"], capture_output=True, check=True, timeout=30).stdout
+        except (OSError, subprocess.SubprocessError):
+            pass
+        else:
+            edited = "+" + hashlib.sha1(changes, usedforsecurity=False).hexdigest()[:8] if changes else ""
+            return commit.decode().strip()[:12] + edited
+    try:
+        installed = metadata.distribution("delta87")
+    except metadata.PackageNotFoundError:  # neither a checkout nor installed: a name of this process's own
+        return f"unrecorded-{uuid.uuid4().hex[:12]}"
+    # a wheel's RECORD lists every installed file with its hash; the time of the record (or of an editable
+    # install's PKG-INFO) tells two installs of the same version apart
+    record = next((file for file in installed.files or () if file.name in ("RECORD", "PKG-INFO")), None)
+    stamp = f"{record.read_text()}{record.locate().stat().st_mtime_ns}" if record else ""
+    return f"{installed.version}-{hashlib.sha1(stamp.encode(), usedforsecurity=False).hexdigest()[:8]}"
 
 
 class _Outage:
@@ -126,9 +156,9 @@ def status() -> dict:
 
 
 def key(release: Release, fn, args: tuple) -> str:
-    """The key of one call: release, version and language in clear (so none needs a flush), function, arguments."""
+    """The key of one call: release, code and language in clear (so none needs a flush), function, arguments."""
     digest = hashlib.sha1(repr(args).encode(), usedforsecurity=False).hexdigest()[:20]
-    return f"{release.id}:{VERSION}:{i18n.cache_tag(i18n.lang())}:{fn.__module__}.{fn.__qualname__}:{digest}"
+    return f"{release.id}:{code_id()}:{i18n.cache_tag(i18n.lang())}:{fn.__module__}.{fn.__qualname__}:{digest}"
 
 
 class _Flights:

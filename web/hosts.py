@@ -20,11 +20,17 @@ ANY_HOST = frozenset({"/healthz", "/readyz"})
 SENT_HOST = "delta87.sent_host"
 
 
-def answer_as(public_url: str, wsgi_app):
-    """WSGI middleware: answer every request as if it had come to the public URL (scheme, host and port)."""
+def public_parts(public_url: str):
+    """DELTA87_PUBLIC_URL split into its parts, or a ValueError saying what it must look like."""
     parts = urlsplit(public_url)
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
         raise ValueError(f"DELTA87_PUBLIC_URL must look like https://example.org[:port], got {public_url!r}")
+    return parts
+
+
+def answer_as(public_url: str, wsgi_app):
+    """WSGI middleware: answer every request as if it had come to the public URL (scheme, host and port)."""
+    parts = public_parts(public_url)
     port = str(parts.port or (443 if parts.scheme == "https" else 80))
 
     def public(environ, start_response):

@@ -79,11 +79,10 @@ def _sniff(path: Path, head: bytes, options: CsvOptions, find_header, label: str
     delimiter = detect_delimiter(header, expected)
     problems = checks.check_delimiter(header, expected, delimiter, label, header_row)
     names = unique_names(options.header or next(csv.reader([header], delimiter=delimiter), []))
-    if not options.header:
-        widths = _widths(lines, header_row, delimiter, len(names))
-        problems += checks.check_header_width(names, widths, label, header_row)
-        if any(p.check == "header" for p in problems):
-            return None, lines, problems
+    widths = _widths(lines, header_row, delimiter, len(names))
+    problems += checks.check_header_width(names, widths, label, header_row, declared=bool(options.header))
+    if any(p.check == "header" for p in problems):
+        return None, lines, problems
     return _Layout(path, names, header_row, delimiter, encoding, names), lines, problems
 
 

@@ -58,10 +58,11 @@ def _sheet(path: Path, options: ExcelOptions, label: str) -> tuple[list[list[str
         return None, [Problem("file", "file not found", label)]
     except _MissingSheet as exc:
         sheet, names = exc.args
-        message = f"sheet {sheet!r} not found; the workbook has: {', '.join(names)}"
+        message = f"sheet {sheet!r} not found; the workbook has: {', '.join(names)}: correct options.sheet"
         return None, [Problem("sheet", message, label, column="options.sheet", value=str(sheet))]
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        return None, [Problem("file", f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})", label)]
+        message = f"not a readable .xlsx workbook ({type(exc).__name__}: {exc}): restore the publisher's .xlsx file"
+        return None, [Problem("file", message, label)]
 
 
 class _MissingSheet(LookupError):

@@ -1,0 +1,80 @@
+"""What `delta87 serve` tells and hands its workers at start, without starting servers (test_serving.py does)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+import config
+from cli import main, server
+from tests.servers import free_port
+from web import cache as web_cache
+
+
+@pytest.fixture
+def started(isolated_env, monkeypatch):
+    """Run `delta87 serve` up to the point where it would start nginx and gunicorn; what they would inherit."""
+    inherited = {}
+    monkeypatch.chdir(isolated_env)  # serve moves to the checkout; monkeypatch moves back
+    monkeypatch.delenv("DELTA87_CODE_ID", raising=False)
+    monkeypatch.setattr("cli._ensure_release", lambda: None)
+    monkeypatch.setattr(server, "serve", lambda *args: inherited.update(os.environ) or 0)
+
+    def run(**env: str):
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        result = CliRunner().invoke(main, ["serve"])
+        monkeypatch.delenv("DELTA87_CODE_ID", raising=False)  # serve sets it in this test process
+        return result, dict(inherited)
+
+    return run
+
+
+def test_serve_hands_its_workers_one_code_id(started):
+    result, env = started()
+    assert result.exit_code == 0, result.output
+    assert env["DELTA87_CODE_ID"] == web_cache.code_id_of(config.ROOT)
+    assert started(DELTA87_CODE_ID="release-2026-12")[1]["DELTA87_CODE_ID"] == "release-2026-12"
+
+
+def test_serve_warns_at_start_without_a_public_url_naming_the_setting_and_the_fix(started):
+    result, _ = started(DELTA87_PUBLIC_URL="")
+    warning = next(line for line in result.output.splitlines() if "DELTA87_PUBLIC_URL" in line)
+    assert warning.startswith("WARNING: DELTA87_PUBLIC_URL is not set")
+    assert "Cite this chart" in warning and "set DELTA87_PUBLIC_URL=https://" in warning
+    result, _ = started(DELTA87_PUBLIC_URL="https://data.example.org")
+    assert "DELTA87_PUBLIC_URL" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("DELTA87_PORT", "80a", "DELTA87_PORT must be a whole number, got '80a'"),
+        ("DELTA87_PUBLIC_URL", "data.example.org", "DELTA87_PUBLIC_URL must look like https://example.org[:port]"),
+        ("DELTA87_TRUSTED_PROXIES", "10.0.0.1,proxy", "DELTA87_TRUSTED_PROXIES: 'proxy' is not an IP address"),
+    ],
+)
+def test_a_setting_serve_cannot_use_is_named_with_the_fix_before_anything_starts(
+    isolated_env, monkeypatch, name, value, message
+):
+    monkeypatch.chdir(isolated_env)
+    monkeypatch.setattr("cli._ensure_release", lambda: None)
+    monkeypatch.setenv("DELTA87_CODE_ID", "test")
+    monkeypatch.setattr(server.subprocess, "Popen", None)  # nothing may be started
+    monkeypatch.setenv(name, value)
+    result = CliRunner().invoke(main, ["serve"])
+    assert result.exit_code == 1 and f"Error: {message}" in result.output, result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.skipif(server.shutil.which("nginx", path="/usr/sbin:/sbin:/usr/bin") is None, reason="needs nginx")
+def test_workers_that_cannot_start_are_reported_with_their_exit_status(isolated_env, monkeypatch):
+    monkeypatch.chdir(isolated_env)
+    monkeypatch.setattr("cli._ensure_release", lambda: None)
+    monkeypatch.setenv("DELTA87_CODE_ID", "test")
+    monkeypatch.setattr(server, "gunicorn_command", lambda *args: [sys.executable, "-c", "raise SystemExit(3)"])
+    result = CliRunner().invoke(main, ["serve", "--port", str(free_port())])
+    assert result.exit_code == 1 and "Error: the gunicorn workers did not start (exit status 3)" in result.output
