@@ -241,7 +241,7 @@ def test_overview_map_table_comes_with_the_map_unrendered_and_both_cite_the_page
 def cites(tree) -> list[str]:
     """The page address each "Cite this chart" under `tree` names (its text's last word)."""
     found = [c for c in components(tree) if getattr(c, "className", "") == "cite-text small mb-1"]
-    return [c.children.split()[-1] for c in found]
+    return [texts(c).split()[-1] for c in found]
 
 
 def test_indicator_callback_compares_chosen_countries_and_keeps_the_view_in_the_query(app):
