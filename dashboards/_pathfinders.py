@@ -97,7 +97,7 @@ def commitment_lines(country: _pillars.Country) -> list[str]:
     for status in _commitments.statuses(country):
         text = status.short_text
         if status.known and status.stale:
-            text += ", " + _("as of %(date)s", date=status.as_of)
+            text += ", " + _phrases.as_of(status.as_of)
         lines.append(f"{status.short}: {text}")
     return lines
 

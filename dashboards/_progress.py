@@ -35,7 +35,7 @@ STATUS_WORDS = (
     N_("progress too slow"),
     N_("no clear change"),
     N_("moving away"),
-    N_("target missed"),
+    N_("target year passed"),
     N_("insufficient data"),
     N_("not assessed"),
 )

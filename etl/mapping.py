@@ -288,6 +288,13 @@ def _bound(plan: Plan, name: str, unit: str | None, from_value: str) -> tuple[st
     return f"coalesce({parsed}, {from_value})", f"coalesce({m}.status, 0)", any(r[2] == 4 for r in rows)
 
 
+def _significant(product: str) -> str:
+    """A scaled number rounded to 15 significant digits: binary floating point makes 8.2 × 1e6 8199999.999999999,
+    more digits than any publisher wrote."""
+    digits = f"14 - CAST(floor(log10(abs({product}))) AS INTEGER)"
+    return f"CASE WHEN isfinite({product}) AND {product} <> 0 THEN round({product}, {digits}) ELSE {product} END"
+
+
 def scale_unit_note(plan: Plan, dataset: Dataset) -> None:
     """Scale the numbers, fill the unit, join the notes."""
     scale = db.literal(dataset.scale)
@@ -296,7 +303,7 @@ def scale_unit_note(plan: Plan, dataset: Dataset) -> None:
     if "scale" in plan.columns or dataset.scale != 1.0:
         for name in ("value", "lower", "upper", "precision"):
             if name in plan.outputs:
-                plan.outputs[name] = f"({plan.outputs[name]}) * {scale}"
+                plan.outputs[name] = _significant(f"({plan.outputs[name]}) * {scale}")
     plan.outputs["unit"] = db.literal(dataset.unit)
     if "unit" in plan.columns:
         plan.outputs["unit"] = f"coalesce(nullif(r.unit, ''), {db.literal(dataset.unit)})"

@@ -4,11 +4,12 @@ naturally in English, French and Spanish."""
 from __future__ import annotations
 
 import importlib
+from types import SimpleNamespace
 
 import plotly.graph_objects as go
 import pytest
 
-from dashboards import _commitments, _phrases, _words
+from dashboards import _commitments, _pathfinders, _phrases, _words
 from tests.conftest import components, find, texts
 
 
@@ -165,3 +166,16 @@ def test_the_delta_view_says_the_latest_value_with_the_publishers_qualifier(app)
     with app.server.test_request_context("/?lang=fr"):
         said = texts(_delta._as_published(obs, row, {"unit": "count"}))
     assert said == "Chiffre publié : près de 138 millions (2024)."
+
+
+@pytest.mark.parametrize(
+    ("lang", "as_of", "expected"),
+    [("en", "not stated", "status date not stated"), ("fr", "not stated", "date de la situation non indiquée"),
+     ("fr", "2009", "situation en 2009"), ("es", "2009", "situación en 2009")],
+)  # fmt: skip
+def test_the_pathfinder_table_words_an_old_status_date_as_a_phrase(app, monkeypatch, lang, as_of, expected):
+    old = SimpleNamespace(short="C182", short_text="ratified", known=True, stale=True, as_of=as_of)
+    monkeypatch.setattr(_commitments, "statuses", lambda country: [old])
+    with app.server.test_request_context(f"/?lang={lang}"):
+        (line,) = _pathfinders.commitment_lines(None)
+    assert line.endswith(", " + expected)

@@ -244,3 +244,10 @@ def test_no_year_anywhere_is_a_registry_error(resolver):
     result = harmonise(raw([{"area": "AFG", "value": "1"}]), dataset, SOURCE, resolver, "f.csv")
     assert result.frame().empty
     assert (result.problems[0].check, result.problems[0].column) == ("registry", "year")
+
+
+@pytest.mark.parametrize(("text", "scale", "value"), [("8.2", 1e6, 8_200_000.0), ("0.272", 100, 27.2),
+                                                      ("0.07", 100, 7.0), ("32833.0315", 1000, 32_833_031.5)])  # fmt: skip
+def test_a_scaled_value_has_no_more_digits_than_the_publisher_wrote(resolver, text, scale, value):
+    result = run([{"area": "AFG", "year": "2019", "value": text}], resolver, unit="percent", scale=scale)
+    assert result.frame()["value"].tolist() == [value]

@@ -30,7 +30,7 @@ def reasons_in(lang: str, app, release, rows) -> list[str]:
 def test_every_reason_is_reworded_from_its_row_as_stored_in_english_and_translated(real_warehouse, real_release, app):
     rows = real_warehouse.progress(real_release)
     statuses = set(rows["status"])
-    assert {"target missed", "insufficient data", "not assessed"} <= statuses
+    assert {"target year passed", "insufficient data", "not assessed"} <= statuses
     english = reasons_in("en", app, real_release, rows)
     assert [i for i, (a, b) in enumerate(zip(english, rows["reason"], strict=True)) if a != b] == []
     for lang, word in (("fr", "cible"), ("es", "meta")):
@@ -88,7 +88,7 @@ def test_the_spanish_country_page_states_progress_in_spanish(real_warehouse, app
     with app.server.test_request_context("/country/BGD?lang=es"):
         tree = page.layout(iso3="BGD")
     shown = texts(find(tree, "country-survey")) + " " + texts(find(tree, "delta-bgd"))
-    assert "Avances (ILOSTAT, 5 a 17 años, meta incumplida)" in shown
+    assert "Avances (ILOSTAT, 5 a 17 años, plazo vencido)" in shown
     assert ENGLISH_REASON.search(shown) is None, shown
     assert "Año meta 2025 superado" in shown
     assert not re.search(r"annual (rate|change)|least-squares|two-point|standard error|reported intervals", shown)

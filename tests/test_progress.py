@@ -170,7 +170,7 @@ def test_a_zero_in_the_series_switches_to_absolute_change_and_says_so():
 
 def test_a_passed_target_year_is_missed_with_what_remains_the_trend_and_the_pace_that_was_needed():
     row = only(run([(2020, 10.0), (2026, 8.0)], target=(0.0, 2025)))
-    assert row["status"] == pg.TARGET_PASSED == "target missed"
+    assert row["status"] == pg.TARGET_PASSED == "target year passed"
     assert row["trend"] == "falling"
     assert row["reason"] == (
         "Target year 2025 passed: the latest value is 8.0 % (2026). Falling 0.33 percentage points a year"

@@ -71,6 +71,6 @@ def test_the_target_years_it_quotes_are_the_engines(body):
     child, slavery = (found[code] for code in ("child_labour_ilostat", "forced_labour_number"))
     assert (child.value, slavery.value) == (0.0, 0.0)
     assert f"**zero by {child.year}**" in text and f"zero by {slavery.year}" in text
-    assert f"(child labour: {child.year})" in status_table(body)["target missed"]
+    assert f"(child labour: {child.year})" in status_table(body)["target year passed"]
     row = one([(2013, 15.0), (2022, 7.7)], as_of=child.year + 1, target=(child.value, child.year))
     assert row["status"] == pg.TARGET_PASSED and "would have needed" in row["reason"]

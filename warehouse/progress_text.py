@@ -16,7 +16,7 @@ MOVING_AWAY = "moving away"
 ON_TRACK = "on track"
 TOO_SLOW = "progress too slow"
 NO_CLEAR_CHANGE = "no clear change"
-TARGET_PASSED = "target missed"  # the target year has passed without the target being met
+TARGET_PASSED = "target year passed"  # not met in the latest data, which may predate the target year
 #: Every status, best first (the order legends and summaries use).
 STATUSES = (TARGET_MET, ON_TRACK, TOO_SLOW, NO_CLEAR_CHANGE, MOVING_AWAY, TARGET_PASSED, INSUFFICIENT, NOT_ASSESSED)
 
