@@ -164,14 +164,15 @@ def latest_with_previous(obs: pd.DataFrame, code: str) -> tuple[pd.Series | None
 
 
 def direction(row: pd.Series, previous: pd.Series) -> str:
-    """ "up", "down", or "no clear change" when the difference is within the published rounding or intervals."""
+    """ "up", "down", "unchanged", or "no clear change" when the difference is within the published rounding or
+    intervals (a code, worded by change_sentence)."""
     steps = [r.get("precision") for r in (row, previous)]
     change = abs(float(row["value"]) - float(previous["value"]))
     if all(p is not None and not pd.isna(p) for p in steps) and change <= (steps[0] + steps[1]) / 2 * (1 + 1e-6):
-        return _("no clear change")
+        return "no clear change"
     bounds = [row.get("lower"), row.get("upper"), previous.get("lower"), previous.get("upper")]
     if all(b is not None and not pd.isna(b) for b in bounds) and max(bounds[0], bounds[2]) <= min(bounds[1], bounds[3]):
-        return _("no clear change")
+        return "no clear change"
     return "up" if row["value"] > previous["value"] else "down" if row["value"] < previous["value"] else "unchanged"
 
 
@@ -190,7 +191,11 @@ def change_sentence(row: pd.Series, previous: pd.Series | None, unit: str, decim
             text=text,
             before=before,
         )
-    return _("%(text)s, %(word)s from %(before)s (same source and definition)", text=text, word=word, before=before)
+    if word == "up":
+        return _("%(text)s, up from %(before)s (same source and definition)", text=text, before=before)
+    if word == "down":
+        return _("%(text)s, down from %(before)s (same source and definition)", text=text, before=before)
+    return _("%(text)s, unchanged from %(before)s (same source and definition)", text=text, before=before)
 
 
 def figure_block(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 from types import SimpleNamespace
 
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
@@ -179,3 +180,18 @@ def test_the_pathfinder_table_words_an_old_status_date_as_a_phrase(app, monkeypa
     with app.server.test_request_context(f"/?lang={lang}"):
         (line,) = _pathfinders.commitment_lines(None)
     assert line.endswith(", " + expected)
+
+
+@pytest.mark.parametrize(
+    ("lang", "down", "no_change"),
+    [("en", "down from 64 million", "no clear change"), ("fr", "en baisse par rapport à 64 millions", "pas de changement net"),
+     ("es", "en descenso respecto a 64 millones", "sin cambio claro")],
+)  # fmt: skip
+def test_the_change_since_the_previous_estimate_is_worded_in_the_readers_language(app, lang, down, no_change):
+    from dashboards import _views  # noqa: PLC0415
+
+    now = pd.Series({"value": 60e6, "year": 2020, "precision": 1e6, "unit": "count"})
+    before = pd.Series({"value": 64e6, "year": 2016, "precision": 1e6, "unit": "count"})
+    with app.server.test_request_context(f"/?lang={lang}"):
+        assert down in _views.change_sentence(now, before, "count", 0)
+        assert no_change in _views.change_sentence(now.replace(60e6, 63e6), before, "count", 0)
