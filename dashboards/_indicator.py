@@ -214,7 +214,9 @@ def content(release: Release, code: str, view: View):
 def map_view(release: Release, code: str, view: View) -> html.Figure:
     """The world map of the view (its table alternative is the Table tab, over the same query)."""
     sex, age = headline_view(release, code, view)
-    figure, summary, note = _views.map_block(release, code, view.year, "indicator-map", sex, age)
+    figure, summary, note = _views.map_block(
+        release, code, view.year, "indicator-map", sex, age, page(release, code, view)
+    )
     return c.chart("indicator-map", figure, f"{summary} {_(TABLE_TAB)}", note, None, is_map=True)
 
 
@@ -233,7 +235,7 @@ def table_view(release: Release, meta: dict, rows: pd.DataFrame, view: View) -> 
         caption = _(
             "%(name)s: every country, %(value)s",
             name=meta["name"],
-            value="latest year" if view.year == "latest" else view.year,
+            value=_("latest available (each country's own year or period)") if view.year == "latest" else view.year,
         )
     unit = meta.get("unit") or ""
     shown = shown.assign(

@@ -54,9 +54,9 @@ def map_scale(meta: dict) -> str:
 
 
 @_data.memo
-def map_block(release: Release, code: str, year, graph_id: str, sex: str | None = None, age: str | None = None):
-    """(figure as a plain dict, summary, note) of a world choropleth for one indicator."""
-    return _map_parts(release, code, year, sex, age)[2:]
+def map_block(release: Release, code: str, year, graph_id: str, sex=None, age=None, page: str = ""):
+    """(figure as a plain dict, summary, note citing `page`) of a world choropleth for one indicator."""
+    return _map_parts(release, code, year, sex, age, page)[2:]
 
 
 @_data.memo

@@ -259,6 +259,14 @@ def test_indicator_callback_compares_chosen_countries_and_keeps_the_view_in_the_
     assert view.search("total", "5-17", "map") == "?tab=chart&year=2018&countries=KEN,UGA&sex=female&sources=all"
 
 
+def test_the_indicator_map_cites_the_page_that_shows_it(app):
+    from dashboards import indicator  # noqa: PLC0415
+
+    with app.server.test_request_context("/?lang=fr"):
+        content, *_ = indicator.update_indicator_content("map", "2018", [], "total", "5-17", False, "child_labour_5_17")
+    assert cites(content) == ["http://localhost/indicator/child_labour_5_17?year=2018&lang=fr"]
+
+
 def test_indicator_page_opens_on_a_map_for_country_data_and_offers_no_map_for_global_only_data(app):
     from dashboards import indicator  # noqa: PLC0415
 
