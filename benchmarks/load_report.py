@@ -12,7 +12,7 @@ def render(found: dict, summary, goals: dict) -> str:
     lines = [
         f"Data: {found['data']}. Server: `delta87 serve` = nginx in front of gunicorn 27, 2 workers × 4 threads "
         '(gthread), default limits (README "Deployment"), filesystem cache (the pages\' query results, keyed on '
-        "the release and the package version; callbacks themselves are computed on every request), brotli/gzip "
+        "the release and the running code; callbacks themselves are computed on every request), brotli/gzip "
         "compression, on 127.0.0.1; each simulated user has its own loopback address; the load client runs on "
         "the same 2 cores.",
         "",
