@@ -11,11 +11,8 @@ Usage: python -m benchmarks.coverage_phone [--baseline REF] [--visits 3] [--synt
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
-import subprocess
-import tempfile
 from pathlib import Path
 
 from benchmarks import frontend_bench, page_bench, results
@@ -28,24 +25,7 @@ READY = "#coverage-matrix .main-svg"
 
 def visit(port: int) -> tuple[float, int, int]:
     """One first visit: (ms to the matrix drawn, bytes received, bytes of the router callback's answer)."""
-    from selenium import webdriver  # noqa: PLC0415 - only when measuring
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = page_bench.CHROMIUM
-    for arg in page_bench.ARGS:
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    driver = webdriver.Chrome(options=options)
-    driver.set_script_timeout(120)
-    try:
-        driver.execute_cdp_cmd("Network.enable", {})
-        driver.execute_cdp_cmd("Network.emulateNetworkConditions", frontend_bench.SLOW_4G)
-        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
-        driver.execute_cdp_cmd("Emulation.setCPUThrottlingRate", {"rate": 4})
-        ms = page_bench.drawn_ms(driver, port, "/coverage", READY)
-        events = [json.loads(e["message"])["message"] for e in driver.get_log("performance")]
-    finally:
-        driver.quit()
+    ms, events = frontend_bench.slow_events(port, "/coverage", READY, PHONE, cpu_rate=4)
     sent = {
         e["params"]["requestId"]: e["params"]["request"] for e in events if e["method"] == "Network.requestWillBeSent"
     }
@@ -71,16 +51,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--synthetic", action="store_true")
     args = parser.parse_args(argv)
     root, data = page_bench.build_warehouse(args.synthetic)
-    work = page_bench.WORK
-    env = {"DELTA87_DATA_DIR": str(work), "DELTA87_WAREHOUSE_DIR": str(root), "DELTA87_REPORT_DIR": str(work / "reports"),
-           "DELTA87_CACHE_DIR": str(work / "cache"), "DELTA87_CACHE_URL": ""}  # fmt: skip
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    with tempfile.TemporaryDirectory() as tmp:
-        base = frontend_bench.checkout(args.baseline, Path(tmp) / "baseline")
-        try:
-            before = measure(env, base, args.visits)
-        finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base)], check=False)
+    env, load = frontend_bench.bench_env(root), ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    with frontend_bench.baseline(args.baseline) as base:
+        before = measure(env, base, args.visits)
     after = measure(env, ROOT, args.visits)
     rows = "\n".join(
         f"| {name} | {ms / 1000:.2f} s | {total / 1000:.0f} kB | {router / 1000:.1f} kB |"

@@ -24,6 +24,7 @@ import os
 import statistics
 import subprocess
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from benchmarks import page_bench, results
@@ -63,9 +64,9 @@ def warm_ms(port: int, repeat: int, query: str = "") -> dict[str, tuple[float, f
         driver.quit()
 
 
-def slow_visit(port: int, path: str, window: dict | None = None, query: str = "") -> tuple:
-    """One first visit over emulated Slow 4G in a new browser (in `window`'s emulated viewport, if given): (ms to
-    every graph in view drawn, bytes received, requests, callback requests, the largest transfers)."""
+def slow_events(port: int, path: str, ready: str, window: dict | None = None, cpu_rate: int = 1) -> tuple:
+    """One first visit over emulated Slow 4G in a new browser (in `window`'s emulated viewport, if given, with the
+    CPU slowed `cpu_rate` times): (ms until `ready` is drawn, the browser's network events)."""
     from selenium import webdriver  # noqa: PLC0415 - only when measuring
 
     options = webdriver.ChromeOptions()
@@ -80,10 +81,18 @@ def slow_visit(port: int, path: str, window: dict | None = None, query: str = ""
         driver.execute_cdp_cmd("Network.emulateNetworkConditions", SLOW_4G)
         if window:
             driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", window)
-        ms = page_bench.drawn_ms(driver, port, path + query, PAGES[path])
-        events = [json.loads(e["message"])["message"] for e in driver.get_log("performance")]
+        if cpu_rate > 1:
+            driver.execute_cdp_cmd("Emulation.setCPUThrottlingRate", {"rate": cpu_rate})
+        ms = page_bench.drawn_ms(driver, port, path, ready)
+        return ms, [json.loads(e["message"])["message"] for e in driver.get_log("performance")]
     finally:
         driver.quit()
+
+
+def slow_visit(port: int, path: str, window: dict | None = None, query: str = "") -> tuple:
+    """One first visit over emulated Slow 4G (see slow_events): (ms to every graph in view drawn, bytes received,
+    requests, callback requests, the largest transfers)."""
+    ms, events = slow_events(port, path + query, PAGES[path], window)
     finished = [e["params"] for e in events if e["method"] == "Network.loadingFinished"]
     sent = [e["params"] for e in events if e["method"] == "Network.requestWillBeSent"]
     urls, start = {p["requestId"]: p["request"]["url"] for p in sent}, min(p["timestamp"] for p in sent)
@@ -167,11 +176,24 @@ Largest transfers of one Slow 4G visit after (compressed size, finished at, from
 """
 
 
-def checkout(ref: str, folder: Path) -> Path:
-    """A detached git worktree of `ref` (the baseline served beside this checkout)."""
-    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(folder), ref], check=True,
-                   capture_output=True)  # fmt: skip
-    return folder
+@contextmanager
+def baseline(ref: str):
+    """A temporary detached git worktree of `ref` (the baseline served beside this checkout), removed after use."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "baseline"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(folder), ref], check=True,
+                       capture_output=True)  # fmt: skip
+        try:
+            yield folder
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(folder)], check=False)
+
+
+def bench_env(root: Path) -> dict:
+    """The settings a served checkout needs to serve the release in `root` with its own empty file cache."""
+    work = page_bench.WORK
+    return {"DELTA87_DATA_DIR": str(work), "DELTA87_WAREHOUSE_DIR": str(root), "DELTA87_REPORT_DIR": str(work / "reports"),
+            "DELTA87_CACHE_DIR": str(work / "cache"), "DELTA87_CACHE_URL": ""}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -183,16 +205,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--synthetic", action="store_true")
     args = parser.parse_args(argv)
     root, data = page_bench.build_warehouse(args.synthetic)
-    work = page_bench.WORK
-    env = {"DELTA87_DATA_DIR": str(work), "DELTA87_WAREHOUSE_DIR": str(root), "DELTA87_REPORT_DIR": str(work / "reports"),
-           "DELTA87_CACHE_DIR": str(work / "cache"), "DELTA87_CACHE_URL": ""}  # fmt: skip
-    load = os.getloadavg()
-    with tempfile.TemporaryDirectory() as tmp:
-        base = checkout(args.baseline, Path(tmp) / "baseline")
-        try:
-            runs = {"before": measure(env, base, args.repeat, args.visits)}
-        finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base)], check=False)
+    env, load = bench_env(root), os.getloadavg()
+    with baseline(args.baseline) as base:
+        runs = {"before": measure(env, base, args.repeat, args.visits)}
     query = f"?lang={args.lang}" if args.lang else ""
     runs["after"] = measure(env, ROOT, args.repeat, args.visits, query)
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", args.baseline], capture_output=True,
