@@ -6,6 +6,7 @@ import warnings
 from urllib.parse import urlencode
 
 import dash
+import pandas as pd
 from dash import Input, Output, callback, clientside_callback, dash_table, dcc, html
 from flask_babel import gettext as _
 
@@ -109,6 +110,8 @@ def status_table(records: list[dict]) -> dash_table.DataTable:
             page_size=50,
             style_table={"overflowX": "auto"},
             style_cell={"fontSize": "0.85rem", "textAlign": "left", "maxWidth": "28rem", "whiteSpace": "normal"},
+            # on a phone the table scrolls sideways rather than squeezing the reason into a column of one word a line
+            style_cell_conditional=[{"if": {"column_id": "reason"}, "minWidth": "18rem"}],
             style_header={"fontWeight": "bold"},
         )
 
@@ -147,17 +150,11 @@ def view_outputs(indicator, region, income, pathfinder) -> tuple:
     summary = "; ".join(f"{counts[s]} {pr.status_label(s)}" for s in pr.words.STATUSES if s in counts) or _(
         "no country"
     )
-    note = html.P(
-        [
-            _(
-                "Source: %(join)s. Series: both sexes, ages %(standard_age)s. A status needs two comparable points, the latest within ten years.",
-                join=", ".join(sorted(set(rows["source"])) or ["–"]),
-                standard_age=info["standard_age"],
-            )
-        ],  # fmt: skip
-        className="chart-source small text-body-secondary mb-1",
-    )
     query = {k: v for k, v in {"indicator": code, **filters}.items() if v}
+    used = pd.concat([rows[["source"]].assign(year=rows[k]) for k in ("baseline_year", "latest_year")])
+    series = _("Series: both sexes, %(age)s. A status needs two comparable points, the latest within ten years.",
+               age=c.age_text({"age": info["standard_age"]}))  # fmt: skip
+    note = c.source_note(used, _data.sources(release), series, "/progress?" + urlencode(query))
     text = _(
         "%(count)s countries with %(value)s data: %(summary)s.",
         count=len(rows),

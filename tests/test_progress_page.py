@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import pytest
 
 from etl import progress as pg
-from tests.conftest import find, render
+from tests.conftest import find, hrefs, render, texts
 from tests.test_browser_pages import graphs_drawn, serious_violations, visit
 
 pytestmark = pytest.mark.realdata
@@ -28,6 +28,17 @@ def test_the_default_view_maps_and_lists_every_country_with_a_child_labour_statu
     mapped = {loc for trace in go.Figure(figure).data for loc in trace.locations}
     assert mapped == {r["iso3"] for r in rows}
     assert f"{len(assessed)} {pg.TARGET_PASSED}" in summary and search == "?indicator=child_labour_ilostat"
+
+
+def test_the_status_map_names_its_source_and_age_band_as_a_reader_would(real_warehouse, app):
+    from dashboards import progress  # noqa: PLC0415
+
+    with app.server.test_request_context("/"):
+        _figure, note, *_rest = progress.update_view("child_labour_ilostat", "", "", "")
+    line = texts(note)
+    assert "ilostat_child_labour" not in line and "ILOSTAT child labour statistics" in line
+    assert "ages 5–17" in line and "5-17" not in line
+    assert "/sources/ilostat_child_labour" in hrefs(note) and "Cite this chart" in line
 
 
 def test_filters_narrow_the_countries_and_go_into_the_url(real_warehouse, app):
