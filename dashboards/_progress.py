@@ -96,18 +96,34 @@ def country_rows(release: Release, indicator: str, filters: dict[str, str]) -> p
     return rows.assign(name=rows["iso3"].map(countries["name"])).sort_values("name").reset_index(drop=True)
 
 
+#: Once the target year has passed, the map tells the countries apart by the direction their data measured
+#: (the status alone would paint every one the same): Okabe-Ito blue, grey and vermillion.
+PASSED_TRENDS = {"falling": "#0072B2", "flat": "#999999", words.NO_CLEAR_CHANGE: "#999999", "rising": "#D55E00"}
+
+
+def map_groups(rows: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
+    """(legend label, colour, rows) per status in words.STATUSES order; 'target year passed' by its trend."""
+    groups = []
+    for status in words.STATUSES:
+        part = rows[rows["status"] == status]
+        trends = part["trend"].fillna("") if "trend" in part.columns else pd.Series("", index=part.index)
+        split = status == words.TARGET_PASSED and trends.isin(list(PASSED_TRENDS)).all()
+        for trend in PASSED_TRENDS if split else [""]:
+            chosen = part[trends == trend] if split else part
+            label = f"{status_label(status)}, {_(trend)}" if split else status_label(status)
+            if len(chosen):
+                groups.append((label, PASSED_TRENDS[trend] if split else COLOURS[status], chosen))
+    return groups
+
+
 def status_map_figure(rows: pd.DataFrame, title: str) -> go.Figure:
     """World map of statuses: one colour and one legend entry per status (never a ramp)."""
     if rows.empty:
         return empty_figure(_("No country has a status for this selection"), height=380)
     traces = []
-    for status in words.STATUSES:
-        part = rows[rows["status"] == status]
-        if part.empty:
-            continue
-        text = (part["name"] + ": " + status_label(status) + " (" + part["baseline_year"].astype(str) + "–"
+    for label, colour, part in map_groups(rows):
+        text = (part["name"] + ": " + label + " (" + part["baseline_year"].astype(str) + "–"
                 + part["latest_year"].astype(str) + ")").tolist()  # fmt: skip
-        colour = COLOURS[status]
         traces.append(
             go.Choropleth(
                 locations=part["iso3"].tolist(),
@@ -117,7 +133,7 @@ def status_map_figure(rows: pd.DataFrame, title: str) -> go.Figure:
                 customdata=part["iso3"].tolist(),
                 colorscale=[[0, colour], [1, colour]],
                 showscale=False,
-                name=f"{status_label(status)} ({len(part)})",
+                name=f"{label} ({len(part)})",
                 showlegend=True,
                 hovertemplate="%{text}<extra></extra>",
                 marker={"line": {"color": "white", "width": 0.4}},

@@ -154,6 +154,9 @@ def view_outputs(indicator, region, income, pathfinder) -> tuple:
     used = pd.concat([rows[["source"]].assign(year=rows[k]) for k in ("baseline_year", "latest_year")])
     series = _("Series: both sexes, %(age)s. A status needs two comparable points, the latest within ten years.",
                age=c.age_text({"age": info["standard_age"]}))  # fmt: skip
+    if (rows["status"] == pr.words.TARGET_PASSED).any():
+        series += " " + _("Where the target year has passed, the colour tells the direction the country's comparable "
+                          "survey points measured: falling, rising or no clear change.")  # fmt: skip
     note = c.source_note(used, _data.sources(release), series, "/progress?" + urlencode(query))
     text = _(
         "%(count)s countries with %(value)s data: %(summary)s.",

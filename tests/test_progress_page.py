@@ -41,6 +41,18 @@ def test_the_status_map_names_its_source_and_age_band_as_a_reader_would(real_war
     assert "/sources/ilostat_child_labour" in hrefs(note) and "Cite this chart" in line
 
 
+def test_once_the_target_year_has_passed_the_map_tells_falling_from_rising_countries(real_warehouse, app):
+    from dashboards import progress  # noqa: PLC0415
+
+    with app.server.test_request_context("/"):
+        figure, *_, rows, _summary, _search = progress.update_view("child_labour_ilostat", "", "", "")
+    legend = {trace.name: set(trace.locations) for trace in go.Figure(figure).data}
+    passed = [r for r in rows if r["status"] == pg.TARGET_PASSED]
+    for trend in ("falling", "rising"):
+        named = {r["iso3"] for r in passed if r["trend"] == trend}
+        assert legend[f"{pg.TARGET_PASSED}, {trend} ({len(named)})"] == named and named
+
+
 def test_filters_narrow_the_countries_and_go_into_the_url(real_warehouse, app):
     from dashboards import _data, progress  # noqa: PLC0415
 
