@@ -339,7 +339,8 @@ def notice(text, kind: str = "secondary") -> dbc.Alert:
 
 
 def trend_summary(df: pd.DataFrame, unit: str, decimals: int | None = 1) -> str:
-    """One sentence per series: first and latest value, for screen readers and skimmers."""
+    """One sentence per series: first and latest value (with the publisher's qualifier), for screen readers and
+    skimmers."""
     if df.empty:
         return _("No data for this selection.")
     sentences = []
@@ -350,7 +351,7 @@ def trend_summary(df: pd.DataFrame, unit: str, decimals: int | None = 1) -> str:
                 _(
                     "%(name)s: %(format_value)s in %(year)s.",
                     name=name,
-                    format_value=format_value(last["value"], unit, decimals),
+                    format_value=value_text(last, unit, decimals),
                     year=int(last["year"]),
                 )
             )
@@ -359,9 +360,9 @@ def trend_summary(df: pd.DataFrame, unit: str, decimals: int | None = 1) -> str:
                 _(
                     "%(name)s: %(format_value)s in %(year)s, %(format_value2)s in %(year2)s (%(count)s points).",
                     name=name,
-                    format_value=format_value(first["value"], unit, decimals),
+                    format_value=value_text(first, unit, decimals),
                     year=int(first["year"]),
-                    format_value2=format_value(last["value"], unit, decimals),
+                    format_value2=value_text(last, unit, decimals),
                     year2=int(last["year"]),
                     count=len(part),
                 )

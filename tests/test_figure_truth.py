@@ -58,6 +58,13 @@ def test_qualifiers_are_kept_with_the_value():
     assert c.value_text(row.drop("qualifier"), "count", 0) == "138 million"
 
 
+def test_a_chart_summary_keeps_the_qualifier_its_card_shows(app):
+    frame = pd.DataFrame({"series": ["World"] * 2, "year": [2020, 2024], "value": [160e6, 138e6],
+                          "qualifier": [None, "nearly"]})  # fmt: skip
+    with app.server.test_request_context("/"):
+        assert "160 million in 2020, nearly 138 million in 2024" in c.trend_summary(frame, "count", 0)
+
+
 def test_a_difference_within_the_rounding_has_no_direction():
     from dashboards import _views  # noqa: PLC0415
 
