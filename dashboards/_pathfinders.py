@@ -75,7 +75,7 @@ def progress_lines(release: Release, iso3: str) -> list[str]:
 def latest_survey(country: _pillars.Country) -> str:
     """The latest survey point of the survey series (ages 5–17 where that year has them): its indicator (two
     ILOSTAT series measure child labour differently), year, age band, value, source."""
-    points = _survey_trend.survey_points(country.obs)
+    points = _survey_trend.survey_points(country.obs, country.release)
     if points.empty:
         return _("no survey in this release")
     last = points.assign(_standard=points["age"] == STANDARD_AGE).sort_values(["year", "_standard"]).iloc[-1]

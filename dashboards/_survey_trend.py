@@ -23,18 +23,14 @@ SURVEY_CODES = ("child_labour_ilostat", "child_labour_sdg_b871")
 INSTRUMENTS = ("C138", "C182", "C029", "P029", "PALERMO", "CRC_OPAC")
 
 
-def survey_points(obs: pd.DataFrame) -> pd.DataFrame:
-    """Both-sexes points with a survey year of the survey series, labelled 'short name (naming ILOSTAT) · ages'."""
+def survey_points(obs: pd.DataFrame, release) -> pd.DataFrame:
+    """Both-sexes points with a survey year of the survey series, labelled 'indicator short name · ages'."""
     rows = obs[obs["indicator"].isin(SURVEY_CODES) & (obs["sex"] == "total") & obs["year"].notna()]
     rows = rows[rows["value"].notna()]
-    label = rows["indicator"].map(_SHORT) + " · " + rows["age"].map(_words.band)
+    meta = _data.indicators(release)
+    names = {code: c.short_name(meta.loc[code].to_dict()) if code in meta.index else code for code in SURVEY_CODES}
+    label = rows["indicator"].map(names) + " · " + rows["age"].map(_words.band)
     return rows.assign(series=label).sort_values(["series", "year"])
-
-
-_SHORT = {
-    "child_labour_ilostat": "ILOSTAT CLD_XCHL",
-    "child_labour_sdg_b871": "ILOSTAT SDG_B871 (incl. chores)",
-}
 
 
 def markers(commitments: pd.DataFrame) -> pd.DataFrame:
@@ -87,7 +83,7 @@ def in_range(dated: pd.DataFrame, years: pd.Series) -> pd.DataFrame:
 
 def survey_block(release, iso3: str, name: str, obs: pd.DataFrame):
     """The chart, its progress statement and the ratification dates; None without any survey point."""
-    points = survey_points(obs)
+    points = survey_points(obs, release)
     if points.empty:
         return None
     dated = markers(_data.commitments(release, iso3))
