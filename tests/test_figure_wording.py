@@ -195,3 +195,11 @@ def test_the_change_since_the_previous_estimate_is_worded_in_the_readers_languag
     with app.server.test_request_context(f"/?lang={lang}"):
         assert down in _views.change_sentence(now, before, "count", 0)
         assert no_change in _views.change_sentence(now.replace(60e6, 63e6), before, "count", 0)
+
+
+@pytest.mark.parametrize("lang, one", [("en", " and 1 more"), ("fr", " et 1 autre(s)"), ("es", " y 1 más")])
+def test_a_source_line_counts_the_sources_it_leaves_out_in_the_readers_language(app, lang, one):
+    from dashboards import _cite  # noqa: PLC0415
+
+    with app.server.test_request_context(f"/?lang={lang}"):
+        assert texts(_cite._parts([("a", "A"), ("b", "B"), ("c", "C")], 2, [], False, {})).endswith(one)
