@@ -11,7 +11,7 @@ import pandas as pd
 from dash import html
 from flask_babel import gettext as _
 
-from dashboards import _commitments, _country, _data, _phrases, _pillars, _progress, _reason, _survey_trend
+from dashboards import _commitments, _country, _data, _phrases, _pillars, _progress, _reason, _survey_trend, _words
 from dashboards import _components as c
 from warehouse import Release
 from web.i18n import N_
@@ -57,16 +57,16 @@ def progress_lines(release: Release, iso3: str) -> list[str]:
         if int(r["points"]) < 2:
             lines.append(
                 _(
-                    "ages %(age)s: %(status)s (%(reason)s)",
-                    age=r["age"],
+                    "%(age)s: %(status)s (%(reason)s)",
+                    age=_words.band(r["age"]),
                     status=_progress.status_label(r["status"]),
                     reason=_reason.reason(release, r),
                 )
             )
             continue
         status = _progress.status_label(r["status"]) + (", " + _(r["trend"]) if r.get("trend") else "")
-        lines.append(_("ages %(age)s: %(status)s: %(first)s (%(first_year)s) → %(last)s (%(last_year)s)",
-                       age=r["age"], status=status, first=_percent(r["baseline_value"]),
+        lines.append(_("%(age)s: %(status)s: %(first)s (%(first_year)s) → %(last)s (%(last_year)s)",
+                       age=_words.band(r["age"]), status=status, first=_percent(r["baseline_value"]),
                        first_year=int(r["baseline_year"]), last=_percent(r["latest_value"]),
                        last_year=int(r["latest_year"])))  # fmt: skip
     return lines or [_("no ILOSTAT child labour series")]
@@ -82,10 +82,10 @@ def latest_survey(country: _pillars.Country) -> str:
     meta = country.indicator(last["indicator"])
     names = [meta.get(key) for key in ("short_name", "name")]
     return _(
-        "%(indicator)s: %(year)s · ages %(age)s · %(value)s · %(source)s",
+        "%(indicator)s: %(year)s · %(age)s · %(value)s · %(source)s",
         indicator=next((n for n in names if isinstance(n, str) and n), last["indicator"]),
         year=int(last["year"]),
-        age=last["age"],
+        age=_words.band(last["age"]),
         value=_percent(last["value"]),
         source=c.source_short(country.sources, last),
     )
