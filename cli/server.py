@@ -170,6 +170,7 @@ def _prepare(run: Path, settings: config.Settings, host: str, port: int, nginx: 
         public_parts(settings.public_url)
     os.chmod(run, 0o755)
     (run / "nginx.conf").write_text(nginx_config(settings, run, host, port), encoding="utf-8")
+    write_proxy_pages(run / "errors")
     for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (run / name).mkdir()
         if os.geteuid() == 0:
@@ -178,6 +179,24 @@ def _prepare(run: Path, settings: config.Settings, host: str, port: int, nginx: 
     checked = subprocess.run(test, capture_output=True, text=True, check=False)
     if checked.returncode != 0:
         raise RuntimeError(f"nginx refused its configuration: {checked.stderr.strip()}")
+
+
+def write_proxy_pages(folder: Path) -> None:
+    """nginx's answers to a client over its rate, in each language: page.<lang>.html and callback.<lang>.json."""
+    from flask import Flask  # noqa: PLC0415
+
+    from web import errors, i18n  # noqa: PLC0415 - the app's catalogues and error page
+
+    app = Flask(__name__)
+    i18n.install(app)
+    folder.mkdir()
+    for language in i18n.LANGUAGES:
+        with app.test_request_context("/", headers={"Accept-Language": language}):
+            page, callback = errors.too_many_requests()
+        (folder / f"page.{language}.html").write_text(page, encoding="utf-8")
+        (folder / f"callback.{language}.json").write_text(callback + "\n", encoding="utf-8")
+    for path in [folder, *folder.iterdir()]:  # nginx's workers read them (as nobody when started as root)
+        path.chmod(0o755 if path.is_dir() else 0o644)
 
 
 def _wait_for_app(path: Path, app: subprocess.Popen, stopping: list[int], timeout: float = 120.0) -> bool:
