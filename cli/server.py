@@ -111,33 +111,44 @@ def gunicorn_command(gunicorn: str, run: Path, workers: int) -> list[str]:
 
 
 def serve(host: str, port: int, workers: int) -> int:
-    """Run gunicorn and nginx until a signal stops them or one of them exits; the exit status."""
+    """Run gunicorn and nginx until a signal stops them or one of them exits; the exit status.
+
+    The signals are caught from the start: one that comes while the workers are still starting stops them too.
+    """
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which("gunicorn")
     nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
     if not gunicorn or not nginx:
         missing = "gunicorn" if not gunicorn else "nginx"
         raise RuntimeError(f"{missing} is not installed: run `make run` (it installs the Debian packages and the venv)")
+    stopping: list[int] = []
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, lambda number, _frame: stopping.append(number))
     run = Path(tempfile.mkdtemp(prefix="delta87-"))
+    started: list[tuple[subprocess.Popen, int]] = []  # stopped in reverse order: nginx first, then the app
     try:
         _prepare(run, config.settings(), host, port, nginx)
         app = subprocess.Popen(gunicorn_command(gunicorn, run, workers))
-        if not _wait_for_app(run / SOCKET, app):
-            _stop(app, signal.SIGTERM)
-            raise RuntimeError(
-                f"the gunicorn workers did not start (exit status {app.returncode}): see their log above"
-            )
+        started.append((app, signal.SIGTERM))
+        if not _wait_for_app(run / SOCKET, app, stopping):
+            if stopping:
+                return 0
+            status = "no answer in time" if app.poll() is None else f"exit status {app.returncode}"
+            raise RuntimeError(f"the gunicorn workers did not start ({status}): see their log above")
         _share_socket(run / SOCKET)
         # nginx's access log goes through a pipe: nginx cannot open /dev/stdout when it is a socket (systemd's journal)
         proxy = subprocess.Popen([nginx, "-e", "stderr", "-p", str(run), "-c", str(run / "nginx.conf"),
                                   "-g", "daemon off;"], stdout=subprocess.PIPE)  # fmt: skip
+        started.append((proxy, signal.SIGQUIT))  # nginx stops gracefully, so no new request reaches a stopping app
         threading.Thread(target=_relay, args=(proxy.stdout,), daemon=True).start()
         code = os.environ.get("DELTA87_CODE_ID", "")
         print(
             f"Delta 8.7 on http://{host}:{port}/ (nginx in front of {workers} gunicorn workers; code {code})",
             flush=True,
         )
-        return _supervise(app, proxy)
+        return _supervise(app, proxy, stopping)
     finally:
+        for process, sig in reversed(started):
+            _stop(process, sig)
         shutil.rmtree(run, ignore_errors=True)
 
 
@@ -159,6 +170,7 @@ def _prepare(run: Path, settings: config.Settings, host: str, port: int, nginx: 
         public_parts(settings.public_url)
     os.chmod(run, 0o755)
     (run / "nginx.conf").write_text(nginx_config(settings, run, host, port), encoding="utf-8")
+    write_proxy_pages(run / "errors")
     for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (run / name).mkdir()
         if os.geteuid() == 0:
@@ -169,10 +181,28 @@ def _prepare(run: Path, settings: config.Settings, host: str, port: int, nginx: 
         raise RuntimeError(f"nginx refused its configuration: {checked.stderr.strip()}")
 
 
-def _wait_for_app(path: Path, app: subprocess.Popen, timeout: float = 120.0) -> bool:
+def write_proxy_pages(folder: Path) -> None:
+    """nginx's answers to a client over its rate, in each language: page.<lang>.html and callback.<lang>.json."""
+    from flask import Flask  # noqa: PLC0415
+
+    from web import errors, i18n  # noqa: PLC0415 - the app's catalogues and error page
+
+    app = Flask(__name__)
+    i18n.install(app)
+    folder.mkdir()
+    for language in i18n.LANGUAGES:
+        with app.test_request_context("/", headers={"Accept-Language": language}):
+            page, callback = errors.too_many_requests()
+        (folder / f"page.{language}.html").write_text(page, encoding="utf-8")
+        (folder / f"callback.{language}.json").write_text(callback + "\n", encoding="utf-8")
+    for path in [folder, *folder.iterdir()]:  # nginx's workers read them (as nobody when started as root)
+        path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+def _wait_for_app(path: Path, app: subprocess.Popen, stopping: list[int], timeout: float = 120.0) -> bool:
     """Wait until the workers answer /healthz on the socket (so the public port opens on a ready app)."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and app.poll() is None:
+    while time.monotonic() < deadline and app.poll() is None and not stopping:
         try:
             with socket.socket(socket.AF_UNIX) as sock:
                 sock.settimeout(2)
@@ -193,15 +223,11 @@ def _share_socket(path: Path) -> None:
     os.chmod(path, 0o660)
 
 
-def _supervise(app: subprocess.Popen, proxy: subprocess.Popen) -> int:
-    stopping = []
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(sig, lambda number, _frame: stopping.append(number))
+def _supervise(app: subprocess.Popen, proxy: subprocess.Popen, stopping: list[int]) -> int:
+    """Wait for a stop signal (exit status 0) or for either process to exit (its status; serve stops the other)."""
     while not stopping and app.poll() is None and proxy.poll() is None:
         time.sleep(0.2)
     failed = None if stopping else next(p for p in (app, proxy) if p.poll() is not None)
-    _stop(proxy, signal.SIGQUIT)  # nginx first (gracefully), so that no new request reaches a stopping app
-    _stop(app, signal.SIGTERM)
     return 0 if failed is None else (failed.returncode or 1)
 
 

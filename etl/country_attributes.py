@@ -11,7 +11,7 @@ import yaml
 
 from etl.countries import COUNTRY_CODES, NAME_COLUMNS, Resolver, clean_unterm
 from etl.problems import Problem, SourceError, whole_number
-from etl.registry import Dataset
+from etl.registry import Dataset, unreadable
 
 #: The staff-edited groupings and display names (data/reference/groupings.yaml).
 GROUPINGS = "groupings.yaml"
@@ -33,7 +33,7 @@ def groupings(reference_dir: Path) -> dict:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise SourceError([Problem("reference", f"cannot read the groupings: {exc}", str(path))]) from exc
+        raise SourceError([Problem("reference", f"cannot read the groupings: {unreadable(exc)}", str(path))]) from exc
 
 
 def country_codes(path: Path, dataset: Dataset, label: str, names: Resolver, groups: dict) -> Part:

@@ -12,7 +12,7 @@ from pydantic import Field, ValidationError
 
 from etl import db
 from etl.problems import Problem
-from etl.registry import StrictModel
+from etl.registry import StrictModel, unreadable
 
 FILE = "headline.yaml"
 
@@ -40,7 +40,7 @@ def load_rules(reference_dir: Path) -> tuple[Rules, list[Problem]]:
     try:
         return Rules.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {}), []
     except (yaml.YAMLError, ValidationError) as exc:
-        return Rules(), [Problem("reference", f"cannot read the headline rule: {exc}", str(path))]
+        return Rules(), [Problem("reference", f"cannot read the headline rule: {unreadable(exc)}", str(path))]
 
 
 def check_rules(rules: Rules, indicators: set[str], sources: set[str], label: str) -> list[Problem]:

@@ -16,7 +16,7 @@ from etl.countries import Resolver
 from etl.country_attributes import HANDLERS, Part, groupings
 from etl.options import keyed
 from etl.problems import Problem, SourceError
-from etl.registry import UNITS, Dataset, Source, StrictModel
+from etl.registry import UNITS, Dataset, Source, StrictModel, unreadable
 from warehouse.schema import COUNTRIES, INDICATORS, NATURES, REGIONS
 
 #: The staff-edited files inside the reference folder (DELTA87_REFERENCE_DIR).
@@ -199,8 +199,9 @@ def read_pathfinders(path: Path) -> tuple[Pathfinders | None, list[Problem]]:
     try:
         return Pathfinders.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {}), []
     except (yaml.YAMLError, ValidationError, UnicodeDecodeError) as exc:
-        found = " ".join(str(exc).split())
-        message = f"cannot read pathfinders: {found}; correct the file (its header says how an entry is written)"
+        message = (
+            f"cannot read pathfinders: {unreadable(exc)}; correct the file (its header says how an entry is written)"
+        )
         return None, [Problem("reference", message, str(path))]
 
 
@@ -281,7 +282,7 @@ def load_indicators(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     try:
         items = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-        items, reason = None, f"cannot read indicators: {' '.join(str(exc).split())}"
+        items, reason = None, f"cannot read indicators: {unreadable(exc)}"
     if not isinstance(items, list):
         return pd.DataFrame(columns=INDICATORS.names), [Problem("reference", reason, str(path))]
     entries, problems = [], []

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import config
 from tests import factories as f
 from warehouse import releases as rel
+from web import cache as web_cache
 
 
 def _obs(value: float):
@@ -87,3 +89,12 @@ def test_healthz_never_reads_the_warehouse(client, warehouse_root, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert "X-Delta87-Release" not in response.headers
+
+
+def test_readyz_names_the_code_that_answered(client, warehouse_root, monkeypatch):
+    monkeypatch.setenv("DELTA87_CODE_ID", "4da5eda1c2b3+0a1b2c3d")
+    assert client.get("/readyz").json["code"] == "4da5eda1c2b3+0a1b2c3d", "no release yet: still named"
+    f.make_release(warehouse_root, _obs(1.0))
+    assert client.get("/readyz").json["code"] == "4da5eda1c2b3+0a1b2c3d"
+    monkeypatch.delenv("DELTA87_CODE_ID")
+    assert client.get("/readyz").json["code"] == web_cache.code_id_of(config.ROOT), "the commit of this checkout"

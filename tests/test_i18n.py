@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -222,6 +223,19 @@ def test_error_pages_speak_the_readers_language(client):
     body = response.get_data(as_text=True)
     assert response.status_code == 405
     assert '<html lang="es">' in body and "Método no permitido" in body and 'href="/?lang=es"' in body
+
+
+def test_the_app_speaks_french_without_writing_into_its_checkout(isolated_env, monkeypatch):
+    """A read-only install: the catalogues are compiled outside the checkout (each worker may start at once)."""
+    checkout = isolated_env / "translations"
+    shutil.copytree(ROOT / "translations", checkout, ignore=shutil.ignore_patterns("*.mo", "*.tmp"))
+    before = sorted(checkout.rglob("*"))
+    monkeypatch.setattr(i18n, "TRANSLATIONS", checkout)
+    import app as webapp  # noqa: PLC0415
+
+    response = webapp.create_app().server.test_client().post("/countries?lang=fr", headers={"Accept": "text/html"})
+    assert "Méthode non autorisée" in response.get_data(as_text=True)
+    assert sorted(checkout.rglob("*")) == before
 
 
 def test_the_api_keeps_english_fields_and_adds_translated_labels(client, synthetic_release):

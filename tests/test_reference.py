@@ -364,3 +364,14 @@ def test_an_unreadable_indicators_file_is_one_problem_not_one_per_indicator(fixt
         load_reference(_sources(), raw, ref)
     assert [p.file for p in raised.value.problems] == [str(ref / "indicators.yaml")]
     assert "\n" not in raised.value.problems[0].message
+
+
+def test_a_yaml_syntax_error_in_a_reference_file_names_its_line_column_and_the_fix(fixture_dirs):
+    raw, ref = fixture_dirs
+    (ref / "indicators.yaml").write_text("- code: population\n  name: [Population\n  unit: count\n", encoding="utf-8")
+    with pytest.raises(SourceError) as raised:
+        load_reference(_sources(), raw, ref)
+    assert raised.value.problems[0].message == (
+        "cannot read indicators: YAML syntax error at line 2, column 9: a '[' opened here is not closed; close it, "
+        "or quote a value starting with '['"
+    )

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 from pydantic import ValidationError
 
 import config
+from cli import main
 from etl import registry
 from etl.countries import Resolver
 from etl.options import FIRST_YEAR, OPTION_MODELS, ExcelOptions, SeriesOptions, last_year
@@ -87,3 +89,24 @@ def test_publisher_footnotes_are_kept_by_default(tmp_path, resolver):
     path.write_text("REF_AREA,TIME_PERIOD,OBS_VALUE,COMMENT\nAFG,2019,1.5,survey round 3\n", encoding="utf-8")
     obs, _problems = check_file(path, "sdmx-csv", unit="percent", indicator="x", resolver=resolver)
     assert obs["note"].tolist() == ["survey round 3"]
+
+
+@pytest.mark.parametrize("command", [["etl", "check", "--source", "owid"], ["etl", "run", "--dry-run", "--quiet"]])
+def test_a_yaml_syntax_error_in_an_entry_is_one_line_with_its_place_and_the_fix(tmp_path, monkeypatch, command):
+    registry_dir = tmp_path / "registry"
+    registry_dir.mkdir()
+    text = (config.settings().registry_dir / "owid.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    number = next(n for n, line in enumerate(lines) if line.startswith("short_name:"))
+    lines[number] = "short_name: Our World in Data: grapher"
+    (registry_dir / "owid.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setenv("DELTA87_REGISTRY_DIR", str(registry_dir))
+    monkeypatch.setenv("DELTA87_DATA_DIR", str(tmp_path / "data"))
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 1
+    (shown,) = [line for line in result.output.splitlines() if "ERROR" in line]
+    assert shown.endswith(
+        f"owid.yaml: cannot read registry entry: YAML syntax error at line {number + 1}, column 30: ': ' inside an "
+        "unquoted value; put the value in double quotes"
+    )
+    assert "<unicode string>" not in result.output and "Traceback" not in result.output

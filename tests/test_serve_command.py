@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import subprocess
 import sys
 
 import pytest
@@ -78,3 +81,34 @@ def test_workers_that_cannot_start_are_reported_with_their_exit_status(isolated_
     monkeypatch.setattr(server, "gunicorn_command", lambda *args: [sys.executable, "-c", "raise SystemExit(3)"])
     result = CliRunner().invoke(main, ["serve", "--port", str(free_port())])
     assert result.exit_code == 1 and "Error: the gunicorn workers did not start (exit status 3)" in result.output
+
+
+#: `delta87 serve` with workers that never finish starting: a stand-in that prints its process id and waits.
+STARTING_FOREVER = """
+import sys
+import cli
+from cli import main, server
+cli._ensure_release = lambda: None
+pause = "import os, signal; print(os.getpid(), flush=True); signal.pause()"
+server.gunicorn_command = lambda *args: [sys.executable, "-c", pause]
+main(["serve", "--port", "8301"])  # nothing listens on it: the stop comes before nginx starts
+"""
+
+
+@pytest.mark.skipif(server.shutil.which("nginx", path="/usr/sbin:/sbin:/usr/bin") is None, reason="needs nginx")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_stop_signal_while_the_workers_start_stops_them_too(isolated_env, sig):
+    env = {**os.environ, "PYTHONPATH": str(config.ROOT), "DELTA87_CODE_ID": "test"}
+    with subprocess.Popen([sys.executable, "-c", STARTING_FOREVER], cwd=isolated_env, env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True) as serve:  # fmt: skip
+        try:
+            workers = int(serve.stdout.readline())  # they are starting now
+            serve.send_signal(sig)
+            status = serve.wait(timeout=30)
+            with pytest.raises(ProcessLookupError):
+                os.kill(workers, 0)
+            assert status == 0
+            assert "Traceback" not in serve.stderr.read().decode()
+        finally:
+            with contextlib.suppress(ProcessLookupError):  # whatever its process group left (the old code: workers)
+                os.killpg(serve.pid, signal.SIGKILL)

@@ -253,12 +253,13 @@ def strict(server):
         yield running
 
 
-def _send(port: int, address: str, method: str, path: str, body: str | None) -> tuple[int, dict, bytes, float]:
+def _send(port: int, address: str, method: str, path: str, body: str | None, headers: dict | None = None):
     """One request from `address` on a fresh connection: status, headers, body, seconds."""
     started = time.perf_counter()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(address, 0))
     try:
-        conn.request(method, path, body, {"Content-Type": "application/json"} if body else {})
+        sent = {**({"Content-Type": "application/json"} if body else {}), **(headers or {})}
+        conn.request(method, path, body, sent)
         response = conn.getresponse()
         data = response.read()
         return response.status, {k.lower(): v for k, v in response.getheaders()}, data, time.perf_counter() - started
@@ -266,14 +267,24 @@ def _send(port: int, address: str, method: str, path: str, body: str | None) -> 
         conn.close()
 
 
-@pytest.mark.parametrize("kind", ["page", "callback"])
-def test_a_burst_from_one_address_is_slowed_to_the_rate_then_refused(strict, kind):
-    request = ("GET", "/", None)
+@pytest.mark.parametrize(
+    ("kind", "path", "headers", "lang"),
+    [
+        ("page", "/?lang=fr", {}, "fr"),
+        ("page", "/", {"Accept-Language": "de-DE,de;q=0.9,es;q=0.8"}, "es"),
+        ("callback", "/_dash-update-component", {"Referer": "http://127.0.0.1/data?lang=fr"}, "fr"),
+    ],
+    ids=["page-lang-fr", "page-accept-language-es", "callback-from-a-french-page"],
+)
+def test_a_burst_from_one_address_is_slowed_to_the_rate_then_refused_in_the_readers_language(
+    strict, kind, path, headers, lang
+):
+    request = ("GET", path, None, headers)
     if kind == "callback":
         specs = json.loads(get(strict.port, "/_dash-dependencies")[2])
         body = json.dumps(warm.router_body(next(s for s in specs if warm.ROUTER in s["output"]), "/"))
-        request = ("POST", "/_dash-update-component", body)
-    address = "127.0.3.1" if kind == "page" else "127.0.3.2"
+        request = ("POST", path, body, headers)
+    address = {"fr": "127.0.3.1", "es": "127.0.3.7"}[lang] if kind == "page" else "127.0.3.2"
     answers = []
     threads = [
         threading.Thread(target=lambda: answers.append(_send(strict.port, address, *request)))
@@ -288,9 +299,18 @@ def test_a_burst_from_one_address_is_slowed_to_the_rate_then_refused(strict, kin
     assert len(passed) + len(refused) == PER_CLIENT, [a[0] for a in answers]
     assert len(passed) >= 11 and len(refused) >= 2, "11 answered (6 at once, 5 at 2/s), the rest refused"
     assert max(a[3] for a in passed) >= 1.5, "the second half of a burst waits for the rate, it is not refused"
-    for _, headers, text, _ in refused:
-        assert headers["retry-after"] == "1" and b"Too many requests from your address" in text
-        assert all(name in headers for name in SECURITY_HEADERS), headers
+    for _, got, _, _ in refused:
+        assert got["retry-after"] == "1" and all(name in got for name in SECURITY_HEADERS), got
+    _, got, text, _ = refused[0]
+    words = {"fr": ("Trop de requêtes", "Patientez quelques secondes"), "es": ("Demasiadas solicitudes", "Espere")}
+    if kind == "page":  # a page a person reads, not a line of plain text
+        assert got["content-type"] == "text/html; charset=utf-8"
+        page = text.decode()
+        assert f'<html lang="{lang}">' in page and all(w in page for w in words[lang])
+    else:  # JSON whose message assets/callback_errors.js shows on the page
+        assert got["content-type"] == "application/json"
+        problem = json.loads(text)
+        assert problem["error"] == "rate_limited" and all(w in problem["message"] for w in words[lang])
     assert _send(strict.port, "127.0.3.3", *request)[0] == 200, "another client address is not held back"
 
 

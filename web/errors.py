@@ -26,6 +26,7 @@ TITLES = {
     404: N_("Page not found"),
     405: N_("Method not allowed"),
     413: N_("Request too large"),
+    429: N_("Too many requests"),
 }
 
 PAGE = """<!DOCTYPE html>
@@ -60,8 +61,23 @@ def error_response(status: int, error: str, message: str, body: dict | None = No
     if _wants_json():
         body = body or {"error": error, "parameter": None, "message": message, "allowed": None}
         return Response(json.dumps(body) + "\n", status=status, mimetype="application/json")
+    return Response(_page(status, message), status=status, mimetype="text/html")
+
+
+def too_many_requests() -> tuple[str, str]:
+    """nginx's answers to a client over its rate, in the request's language (`delta87 serve` writes them per
+    language): the page for a page view, and the JSON for a Dash callback, whose message assets/callback_errors.js
+    shows (Dash's renderer alone shows a refused callback only in its debug tools)."""
+    page = _page(429, _("Your address sent more requests than this site answers at once. Wait a few seconds, then "
+                        "reload the page."))  # fmt: skip
+    message = _("Too many requests from your address: this part of the page was not updated. Wait a few seconds "
+                "and try again.")  # fmt: skip
+    return page, json.dumps({"error": "rate_limited", "parameter": None, "message": message, "allowed": None})
+
+
+def _page(status: int, message: str) -> str:
     title = _(TITLES.get(status, N_("Service unavailable") if status == 503 else N_("Something went wrong")))
-    page = PAGE.format(
+    return PAGE.format(
         lang=i18n.lang(),
         title=html.escape(title),
         message=html.escape(message),
@@ -70,7 +86,6 @@ def error_response(status: int, error: str, message: str, body: dict | None = No
         search=html.escape(i18n.href("/search")),
         search_label=html.escape(_("Search")),
     )
-    return Response(page, status=status, mimetype="text/html")
 
 
 def _wants_json() -> bool:

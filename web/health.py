@@ -1,4 +1,8 @@
-"""Health endpoints: /healthz (liveness; reads nothing, so a hung data folder never gets a worker killed), /readyz."""
+"""Health endpoints: /healthz (liveness; reads nothing, so a hung data folder never gets a worker killed), /readyz.
+
+/readyz names the code answering (the cache keys' code id: a commit and a digest of uncommitted changes, or the
+operator's DELTA87_CODE_ID), so that an operator can tell which deploy answered.
+"""
 
 from __future__ import annotations
 
@@ -23,17 +27,20 @@ def healthz() -> Response:
 
 
 def readyz() -> Response:
-    """Readiness: the release served, whether it is degraded (the last good one), the cache; 503 when none."""
+    """Readiness: the release served, whether it is degraded (the last good one), the cache, the code; 503: none."""
+    code = cache.code_id()
     try:
         release = request_release()
     except ReleaseError as exc:
-        return _json({"status": "unavailable", "release": None, "degraded": str(exc), "cache": cache.status()}, 503)
+        body = {"status": "unavailable", "release": None, "degraded": str(exc), "cache": cache.status(), "code": code}
+        return _json(body, 503)
     body = {
         "status": "degraded" if release.degraded else "ready",
         "release": release.id,
         "created": release.created,
         "degraded": release.degraded,
         "cache": cache.status(),
+        "code": code,
     }
     return _json(body, 200)
 

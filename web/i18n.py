@@ -36,9 +36,9 @@ def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name for "ma
 
 
 def install(server: flask.Flask) -> None:
-    """Compile stale catalogues, pick each request's language, and say that pages vary with Accept-Language."""
-    compile_catalogues(TRANSLATIONS)
-    babel.init_app(server, locale_selector=select, default_translation_directories=str(TRANSLATIONS))
+    """Compile the catalogues, pick each request's language, and say that pages vary with Accept-Language."""
+    compiled = compile_catalogues(TRANSLATIONS, Path(tempfile.gettempdir()) / f"delta87-catalogues-{os.getuid()}")
+    babel.init_app(server, locale_selector=select, default_translation_directories=str(compiled))
     server.after_request(_vary)
 
 
@@ -59,18 +59,32 @@ def cache_tag(language: str) -> str:
     return f"{language}.{digest.hexdigest()[:10]}"
 
 
-def compile_catalogues(folder: Path) -> None:
-    """Write `messages.mo` beside each `messages.po` that is newer (atomically: workers may start together)."""
-    for po in sorted(folder.glob("*/LC_MESSAGES/*.po")):
-        mo = po.with_suffix(".mo")
-        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+def compile_catalogues(folder: Path, into: Path) -> Path:
+    """Compile the `.po` files of `folder` into a folder of `into` named by their digest; that folder.
+
+    Not into the checkout, which may be read-only. Workers may start together: each `.mo` is written to a temporary
+    file and renamed. `into` must be this user's alone, or another user could plant translations in it.
+    """
+    into.mkdir(mode=0o700, exist_ok=True)
+    if into.stat().st_uid != os.getuid() or into.stat().st_mode & 0o022:
+        raise RuntimeError(f"{into} belongs to another user or others may write to it: remove it, or set TMPDIR")
+    sources = sorted(folder.glob("*/LC_MESSAGES/*.po"))
+    digest = hashlib.sha1(usedforsecurity=False)
+    for po in sources:
+        digest.update(po.relative_to(folder).as_posix().encode() + po.read_bytes())
+    target = into / digest.hexdigest()[:12]
+    for po in sources:
+        mo = target / po.relative_to(folder).with_suffix(".mo")
+        if mo.exists():
             continue
+        mo.parent.mkdir(parents=True, exist_ok=True)
         with po.open("rb") as handle:
             catalogue = read_po(handle, locale=po.parent.parent.name)
-        fd, tmp = tempfile.mkstemp(dir=po.parent, suffix=".mo.tmp")
+        fd, tmp = tempfile.mkstemp(dir=mo.parent, suffix=".mo.tmp")
         with os.fdopen(fd, "wb") as out:
             write_mo(out, catalogue)
         os.replace(tmp, mo)
+    return target
 
 
 def chosen() -> str | None:
