@@ -1,6 +1,6 @@
-/* A Dash callback the front proxy refused for its rate (429) left the page as it was, with no word: Dash's
- * renderer shows a refused callback only in its debug tools. The proxy's answer carries a message in the page's
- * language (web/errors.py too_many_requests); this shows it in a notice until a callback succeeds again.
+/* A Dash callback refused for its rate (429), or that failed on the server (500, 503), left the page as it was,
+ * with no word: Dash's renderer shows a failed callback only in its debug tools. The answer carries a message in
+ * the page's language (web/errors.py); this shows it in a notice until a callback succeeds again.
  */
 (function () {
   "use strict";
@@ -33,7 +33,7 @@
     var url = typeof resource === "string" ? resource : (resource && resource.url) || "";
     if (url.indexOf(CALLBACK) === -1) return answer;
     return answer.then(function (response) {
-      if (response.status === 429) {
+      if (response.status === 429 || response.status >= 500) {
         response.clone().json().then(function (body) { show(body.message); }, function () {});
       } else if (response.ok) {
         hide();

@@ -134,3 +134,16 @@ def test_a_bug_is_a_500_logged_once_with_its_traceback(fresh_app, caplog):
     assert "a bug in our code" not in response.get_data(as_text=True)
     logged = [r for r in caplog.records if r.exc_info]
     assert len(logged) == 1 and logged[0].exc_info[0] is ZeroDivisionError
+
+
+def test_a_callback_that_finds_no_data_release_is_told_so_in_the_readers_language(fresh_app):
+    from warehouse import ReleaseError  # noqa: PLC0415
+
+    def unavailable():
+        raise ReleaseError("no release has been published yet")
+
+    fresh_app.server.add_url_rule("/_dash-test-unavailable", "test_unavailable", unavailable, methods=["POST"])
+    client = fresh_app.server.test_client()
+    response = client.post("/_dash-test-unavailable", headers={"Referer": "http://localhost/country/NPL?lang=fr"})
+    assert response.status_code == 503 and response.headers["Retry-After"]
+    assert response.json["message"].startswith("Les données sont en cours de mise à jour")

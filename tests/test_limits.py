@@ -64,7 +64,7 @@ def test_a_query_past_its_time_limit_is_stopped_and_answered_503(app, client, ex
     app.server.add_url_rule("/_test/slow", "test_slow", lambda: str(get_warehouse().query(request_release(), slow)))
     response = client.get("/_test/slow")
     assert response.status_code == 503 and response.headers["Retry-After"] == "5"
-    assert "narrower filters" in response.get_data(as_text=True)
+    assert "Choose a smaller selection" in response.get_data(as_text=True)
 
 
 def test_a_download_query_is_stopped_at_the_export_time_limit(big_release, isolated_env, monkeypatch):

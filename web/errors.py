@@ -110,15 +110,19 @@ def _bad_input(exc: BadInput) -> Response:
 
 
 def _unavailable(exc: ReleaseError | QueryTimeout | Busy) -> Response:
-    """503 with Retry-After: no release can be served, a query reached its time limit, or heavy work is at its bound."""
+    """503 with Retry-After: no release can be served, a query reached its time limit, or heavy work is at its bound.
+    The API says what happened in its own (English) terms; pages and callbacks say it in the reader's language."""
     if isinstance(exc, ReleaseError):  # warehouse.releases logs each change of what is served, once
         error, message, seconds = "no_release", f"The data release is unavailable right now: {exc}", 1
+        said = _("The data are being updated or are unavailable right now. Try again in a minute.")
     elif isinstance(exc, QueryTimeout):
         log.warning("query time limit reached for %s", request.full_path[:300])
         error, message, seconds = "query_timeout", str(exc), 5
+        said = _("This took too long to answer. Choose a smaller selection, or try again in a few seconds.")
     else:
         error, message, seconds = "busy", str(exc), exc.retry_after
-    response = error_response(503, error, message)
+        said = _("The site is busy. Try again in a few seconds.")
+    response = error_response(503, error, message if request.path.startswith("/api/") else said)
     response.headers["Retry-After"] = str(seconds)
     return response
 
