@@ -28,11 +28,11 @@ LIST_FILTERS = {
     "nature": "natures",
 }
 YEAR_FILTERS = ("year_from", "year_to")
-FILTER_PARAMS = (*LIST_FILTERS, *YEAR_FILTERS)
+FILTER_PARAMS = (*LIST_FILTERS, *YEAR_FILTERS, "preferred")
 #: Other names accepted for a parameter (the country dashboards link with `area=`, the warehouse's word).
 SYNONYMS = {"area": "country"}
 FORMATS = ("json", "csv", "parquet", "xlsx", "zip")
-OBSERVATION_PARAMS = (*FILTER_PARAMS, "preferred", *SYNONYMS, "sort", "limit", "offset", "format", "release")
+OBSERVATION_PARAMS = (*FILTER_PARAMS, *SYNONYMS, "sort", "limit", "offset", "format", "release")
 YEAR_MIN, YEAR_MAX = 1900, 2100
 MAX_SORT_KEYS = 5
 DEFAULT_LIMIT = 100
@@ -93,6 +93,7 @@ class Query:
     offset: int = 0
     format: str = "json"
     release: str | None = None
+    area_order: tuple[str, ...] = ()  # a sort by area_name follows these codes (a reader's language), else English
 
     def order_by(self) -> tuple[tuple[str, bool], ...]:
         """The requested sort, then the release's key: one order for every format and page, with no ties."""
@@ -189,6 +190,11 @@ def _number(args: dict[str, list[str]], name: str, low: int, high: int, what: st
         what = what or f"a whole number from {low} to {high}"
         raise ParamError(name, f"{name} must be {what}, got {echo(value)}", allowed=f"{low}-{high}")
     return int(value)
+
+
+def page_number(args: dict[str, list[str]]) -> int:
+    """The /data preview page a link asks for (`page=`, 1 for the first; absent: 1)."""
+    return _number(args, "page", 1, 10**9) or 1
 
 
 def _year(args: dict[str, list[str]], name: str) -> int | None:
@@ -304,6 +310,8 @@ def query_string(where: ObservationFilter, sort=(), **extra) -> str:
     """The canonical query string of a filter (comma-joined lists), shared by the page URL and download links."""
     pairs = [(name, ",".join(getattr(where, field))) for name, field in LIST_FILTERS.items() if getattr(where, field)]
     pairs += [(name, str(getattr(where, name))) for name in YEAR_FILTERS if getattr(where, name) is not None]
+    if where.preferred is not None:
+        pairs.append(("preferred", str(where.preferred).lower()))
     if sort:
         pairs.append(("sort", ",".join(("" if asc else "-") + column for column, asc in sort)))
     pairs += [(k, str(v)) for k, v in extra.items() if v not in (None, "")]
