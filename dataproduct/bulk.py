@@ -15,7 +15,7 @@ from warehouse import releases as rel
 from web.limits import Busy, heavy_slot
 
 FOLDER = "bulk"
-TABLES = ("indicators", "countries", "regions", "sources", "source_files")
+TABLES = ("indicators", "countries", "regions", "region_members", "sources", "source_files")
 FILES = {
     "observations.parquet": "every observation of the release whose source allows redistribution",
     "observations.csv": "the same rows as CSV",

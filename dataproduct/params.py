@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from warehouse import ObservationFilter, Release, get_warehouse
 from warehouse.releases import RELEASE_ID
 from warehouse.schema import NATURES, SEXES, SORT_KEYS, redistributable
-from warehouse.store import GROUP_COLUMNS, SORTABLE
+from warehouse.store import SORTABLE
 from web.cache import by_release
 from web.inputs import MAX_VALUES, BadInput, echo
 
@@ -105,15 +105,14 @@ class Query:
 def catalog(release: Release) -> Catalog:
     """The catalog of one release (cached: a release never changes once published)."""
     warehouse = get_warehouse()
-    countries, regions, sources, files = (
-        warehouse.table(release, t) for t in ("countries", "regions", "sources", "source_files")
+    countries, regions, members, sources, files = (
+        warehouse.table(release, t) for t in ("countries", "regions", "region_members", "sources", "source_files")
     )
     indicators = warehouse.indicators(release)
     aggregates = dict(zip(regions["code"], regions["name"], strict=True))
     areas = {**dict(zip(countries["iso3"], countries["name"], strict=True)), **aggregates}
-    # Only groups the filter can resolve: one with members in no countries column would silently match nothing.
-    listed = set(countries[list(GROUP_COLUMNS)].stack().dropna())
-    groups = {code: name for code, name in aggregates.items() if code in listed}
+    # Only groups the filter can resolve: one whose members the release does not list would silently match nothing.
+    groups = {code: name for code, name in aggregates.items() if code in set(members["code"])}
     for code in warehouse.observation_values(release, "iso3"):
         areas.setdefault(code, code)
     years = warehouse.observation_values(release, "year")

@@ -38,8 +38,6 @@ _CODE_FILTERS = (
     ("sources", "source"),
     ("natures", "nature"),
 )
-#: The countries columns a `group` filter matches (a region code with members in none of them matches nothing).
-GROUP_COLUMNS = ("sdg_region", "ilo_region", "income_group", "m49_region", "m49_subregion")
 
 
 @dataclass(frozen=True)
@@ -48,7 +46,7 @@ class ObservationFilter:
 
     indicators: tuple[str, ...] = ()
     areas: tuple[str, ...] = ()  # ISO3 or region codes, matched on observations.iso3
-    groups: tuple[str, ...] = ()  # region codes: keep countries belonging to any of them
+    groups: tuple[str, ...] = ()  # region codes: keep the countries region_members lists in any of them
     year_from: int | None = None
     year_to: int | None = None
     sexes: tuple[str, ...] = ()
@@ -67,8 +65,7 @@ class ObservationFilter:
                 clauses.append(f"list_contains(${name}, o.{column})")
                 params[name] = list(values)
         if self.groups:
-            members = " OR ".join(f"list_contains($groups, c.{column})" for column in GROUP_COLUMNS)
-            clauses.append(f"o.iso3 IN (SELECT c.iso3 FROM {{countries}} c WHERE {members})")
+            clauses.append("o.iso3 IN (SELECT m.iso3 FROM {region_members} m WHERE list_contains($groups, m.code))")
             params["groups"] = list(self.groups)
         # A row known only by its period is kept when the known part of the period lies inside the range.
         if self.year_from is not None:
