@@ -185,6 +185,9 @@ def state_from_query(query: dict, cat: Catalog) -> tuple[dict, list[dict], int, 
     sort, page = (), 1
     try:
         sort = parse_sort(",".join(args.get("sort", [])))
+    except ParamError as exc:
+        messages.append(exc.message)
+    try:
         page = page_number(args)
     except ParamError as exc:
         messages.append(exc.message)
