@@ -36,8 +36,9 @@ def observations() -> Response:
     if cached is not None:
         return cached
     piece = downloads.Slice.build(warehouse, release, cat, query, request.url)
+    head = request.method == "HEAD" and query.format in BUILT
     try:
-        response = _FORMATS[query.format](piece)
+        response = (_unbuilt if head else _FORMATS[query.format])(piece)
     except downloads.TooManyRows as exc:
         return error_response(ParamError("format", str(exc), ["csv", "parquet", "zip"], error="too_many_rows"))
     response.set_etag(etag)
@@ -145,16 +146,39 @@ def _file(handle, mimetype: str, filename: str) -> Response:
 
 
 _FORMATS = {"json": _json, "csv": _csv, "parquet": _parquet, "xlsx": _xlsx, "zip": _zip}
+#: Formats written whole before the first byte goes out: a HEAD request gets their headers without the work.
+BUILT = ("parquet", "xlsx", "zip")
+
+
+def _unbuilt(piece: downloads.Slice) -> Response:
+    """The headers a GET would send (but Content-Length, unknown until the file is written), with no file built."""
+    fmt = piece.query.format
+    if fmt == "xlsx":
+        downloads.check_excel_rows(piece, config.settings().max_rows_xlsx)  # the same 400 as a GET
+    return _headers(downloads.MEDIA_TYPES[fmt], piece.filename(fmt))
+
+
+def _headers(mimetype: str, filename: str, size: int | None = None) -> Response:
+    """A bodiless attachment response (for HEAD); Content-Length only when `size` is known."""
+    response = _attachment(Response(iter(()), mimetype=mimetype), filename)
+    if size is not None:
+        response.content_length = size
+    return response
 
 
 @bp.get("/bulk")
 def bulk() -> Response:
-    """The whole release as one zip (Parquet + CSV + metadata), built once per release, redistributable sources only."""
+    """The whole release as one zip (Parquet + CSV + metadata), built once per release, redistributable sources only.
+    HEAD never builds it: its headers, with Content-Length once it has been built."""
     warehouse, release, etag, cached = release_only()
     if cached is not None:
         return cached
-    path = bulk_files.bulk_zip(warehouse, release)
-    response = _file(open(path, "rb"), "application/zip", path.name)  # noqa: SIM115 - closed by _file once sent
+    if request.method == "HEAD":
+        path = bulk_files.bulk_path(release)
+        response = _headers("application/zip", path.name, path.stat().st_size if path.is_file() else None)
+    else:
+        path = bulk_files.bulk_zip(warehouse, release)
+        response = _file(open(path, "rb"), "application/zip", path.name)  # noqa: SIM115 - closed by _file once sent
     response.set_etag(etag)
     _name_excluded(response, bulk_files.whole_release(warehouse, release))
     return response

@@ -16,9 +16,7 @@ from dataproduct.downloads import MEDIA_TYPES, dictionary
 from warehouse.schema import DOWNLOAD, TABLES
 
 RELEASE_PATTERN = r"^r[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$"
-SORT_PATTERN = "^-?({c})(,-?({c})){{0,{n}}}$".format(
-    c="|".join(TABLES["observations"].names), n=params.MAX_SORT_KEYS - 1
-)
+SORT_PATTERN = "^-?({c})(,-?({c})){{0,{n}}}$".format(c="|".join(params.SORTABLE), n=params.MAX_SORT_KEYS - 1)
 
 FILTER_DOCS = {
     "indicator": "Indicator code(s); see /indicators.",

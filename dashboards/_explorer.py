@@ -7,11 +7,13 @@ same string: what the page shows is exactly what `/api/v1/observations?<query>` 
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import dcc, html
 from flask_babel import gettext as _
 
 from dashboards import _data
 from dashboards._words import word
+from dataproduct import labels
 from dataproduct.downloads import Slice
 from dataproduct.downloads import records as json_records
 from dataproduct.params import (
@@ -26,20 +28,21 @@ from dataproduct.params import (
     Query,
     arguments,
     canonical,
+    page_number,
     parse_filter,
     parse_sort,
     query_string,
 )
 from warehouse import ObservationFilter, Release, Warehouse
-from warehouse.schema import OBSERVATIONS, redistributable
+from warehouse.schema import DOWNLOAD, redistributable
 from web import i18n
 from web.i18n import N_
 
 PAGE_SIZE = 25
-#: Columns of the preview table (source_file is in every download, but too long to preview).
-COLUMNS = [c for c in OBSERVATIONS.names if c != "source_file"]
-#: Parameters of the page's URL that are not filters: the pinned release, and the language every page keeps.
-PAGE_PARAMS = ("sort", "release", "lang")
+#: Columns of the preview table: a download's (source_file is in every download, but too long to preview).
+COLUMNS = [c for c in DOWNLOAD.names if c != "source_file"]
+#: Parameters of the page's URL that are not filters: sort, the preview page, the pinned release and the language.
+PAGE_PARAMS = ("sort", "page", "release", "lang")
 CHECKLISTS = ("sex", "nature")  # short fixed lists: checkboxes are easier than a dropdown
 LABELS = {
     "indicator": N_("Indicators"),
@@ -51,6 +54,13 @@ LABELS = {
     "nature": N_("Nature of the figure"),
     "year_from": N_("From year"),
     "year_to": N_("To year"),
+    "preferred": N_("Headline rows"),
+}
+#: The `preferred` filter's choices: every row, only the row each page shows per indicator and area, the others.
+PREFERRED = {
+    "": N_("All rows"),
+    "true": N_("Only the headline row of each indicator and place (the figure the pages show)"),
+    "false": N_("Only the other rows"),
 }
 FORMATS = [
     ("csv", "CSV"),
@@ -126,12 +136,14 @@ def controls(cat: Catalog, release: Release, values: dict) -> dbc.Row:
     lo, hi = cat.years or (1900, 2100)
     for name in YEAR_FILTERS:
         cols.append(dbc.Col(_year(name, values[name], lo, hi), xs=6, lg=2, className="mb-3"))
+    preferred = [{"label": _(label), "value": value} for value, label in PREFERRED.items()]
+    cols.append(dbc.Col(_checklist("preferred", preferred, values["preferred"], dcc.RadioItems), className="mb-3"))
     return dbc.Row(cols, id="data-filters")
 
 
-def _checklist(name: str, options: list[dict], value: list) -> html.Fieldset:
-    # A fieldset + legend names the group of checkboxes for screen readers.
-    checklist = dcc.Checklist(
+def _checklist(name: str, options: list[dict], value, kind=dcc.Checklist) -> html.Fieldset:
+    # A fieldset + legend names the group of checkboxes (or radio buttons) for screen readers.
+    checklist = kind(
         id=control_id(name), options=options, value=value, inline=True, inputClassName="me-1", labelClassName="me-3"
     )
     return html.Fieldset([html.Legend(_(LABELS[name]), className="form-label fs-6 mb-2"), checklist])
@@ -159,9 +171,10 @@ def _year(name: str, value: int | None, lo: int, hi: int) -> list:
 
 
 # -- URL <-> state -----------------------------------------------------------------------------------------
-def state_from_query(query: dict, cat: Catalog) -> tuple[dict, list[dict], list[str]]:
-    """Control values, table sort_by and readable problems from the page's URL query (bad values dropped)."""
-    args = canonical(arguments({k: v for k, v in query.items() if k in (*FILTER_PARAMS, *SYNONYMS, "sort")}))
+def state_from_query(query: dict, cat: Catalog) -> tuple[dict, list[dict], int, list[str]]:
+    """Control values, table sort_by, preview page (0 first) and readable problems from the page's URL query (bad
+    values dropped)."""
+    args = canonical(arguments({k: v for k, v in query.items() if k in (*FILTER_PARAMS, *SYNONYMS, "sort", "page")}))
     where, problems = parse_filter(args, cat, strict=False)
     messages = [p.message for p in problems]
     messages += [
@@ -169,14 +182,19 @@ def state_from_query(query: dict, cat: Catalog) -> tuple[dict, list[dict], list[
         for k in query
         if k not in (*FILTER_PARAMS, *SYNONYMS, *PAGE_PARAMS)
     ]
+    sort, page = (), 1
     try:
         sort = parse_sort(",".join(args.get("sort", [])))
     except ParamError as exc:
         messages.append(exc.message)
-        sort = ()
+    try:
+        page = page_number(args)
+    except ParamError as exc:
+        messages.append(exc.message)
     values = {name: list(getattr(where, attr)) for name, attr in LIST_FILTERS.items()}
     values.update({name: getattr(where, name) for name in YEAR_FILTERS})
-    return values, sort_by_from(sort), messages
+    values["preferred"] = "" if where.preferred is None else str(where.preferred).lower()
+    return values, sort_by_from(sort), page - 1, messages
 
 
 def args_from_values(values: dict) -> dict[str, list[str]]:
@@ -192,6 +210,8 @@ def args_from_values(values: dict) -> dict[str, list[str]]:
             args[name] = [str(int(raw))]
         elif isinstance(raw, str) and raw.strip():
             args[name] = [raw.strip()]
+    if values.get("preferred") in ("true", "false"):
+        args["preferred"] = [values["preferred"]]
     return args
 
 
@@ -214,13 +234,22 @@ def preview(
 ) -> tuple[Slice, list[str]]:
     """The page of rows to preview, with messages for values that were dropped."""
     where, problems = parse_filter(args, cat, strict=False)
-    query = Query(filter=where, sort=sort, limit=PAGE_SIZE, offset=max(0, page) * PAGE_SIZE, format="json")
+    offset = max(0, page) * PAGE_SIZE
+    query = Query(where, sort, PAGE_SIZE, offset, "json", area_order=_area_order(release, sort))
     return Slice.build(warehouse, release, cat, query, ""), [p.message for p in problems]
 
 
+def _area_order(release: Release, sort) -> tuple[str, ...]:
+    """Area codes in the alphabetical order of the page's language, when the preview is sorted by area name."""
+    if i18n.lang() == i18n.DEFAULT or "area_name" not in dict(sort):
+        return ()  # the warehouse sorts by the English names
+    return tuple(pd.Series(_data.area_names(release)).sort_values(key=labels.sort_key).index)
+
+
 def search(piece: Slice) -> str:
-    """The page's URL query for the slice (filters and sort; no paging)."""
-    text = query_string(piece.query.filter, piece.query.sort)
+    """The page's URL query for the slice: filters, sort and the preview page (`page=2`: the second)."""
+    page = piece.query.offset // PAGE_SIZE
+    text = query_string(piece.query.filter, piece.query.sort, page=page + 1 if page else None)
     return f"?{text}" if text else ""
 
 

@@ -10,8 +10,8 @@ from dash import Input, Output, State, callback, clientside_callback, ctx, dash_
 from flask_babel import gettext as _
 
 import config
+from dashboards import _data, _phrases, _plain
 from dashboards import _explorer as ex
-from dashboards import _phrases, _plain
 from dataproduct.params import FILTER_PARAMS, ParamError, arguments, catalog, release_param
 from warehouse import ReleaseError, get_warehouse
 from web import i18n, inputs
@@ -43,7 +43,7 @@ def _release(pinned: str | None):
     return warehouse, request_release(), []
 
 
-def _table(sort_by: list[dict]) -> dash_table.DataTable:
+def _table(sort_by: list[dict], page: int) -> dash_table.DataTable:
     numeric = {"year", "value", "lower", "upper"}
     columns = [{"name": c, "id": c, "type": "numeric" if c in numeric else "text"} for c in ex.COLUMNS]
     with warnings.catch_warnings():
@@ -52,16 +52,16 @@ def _table(sort_by: list[dict]) -> dash_table.DataTable:
         warnings.filterwarnings(
             "ignore", message=r"\s*The dash_table.DataTable will be removed", category=DeprecationWarning
         )
-        return _data_table(columns, sort_by)
+        return _data_table(columns, sort_by, page)
 
 
-def _data_table(columns: list[dict], sort_by: list[dict]) -> dash_table.DataTable:
+def _data_table(columns: list[dict], sort_by: list[dict], page: int) -> dash_table.DataTable:
     return dash_table.DataTable(
         id="data-table",
         columns=columns,
         data=[],
         page_action="custom",
-        page_current=0,
+        page_current=page,  # from the link; the first callback moves a page past the end back to the first
         page_size=ex.PAGE_SIZE,
         page_count=1,
         sort_action="custom",
@@ -105,7 +105,7 @@ def layout(**query):
         alert = dbc.Alert(_("No data release is available yet: %(exc)s", exc=exc), color="warning")
         return html.Div([_intro(), alert], id="data-page")
     cat = catalog(release)
-    values, sort_by, problems = ex.state_from_query(query, cat)
+    values, sort_by, page, problems = ex.state_from_query(query, cat)
     store = dcc.Store(id="data-release", data={"id": release.id, "pinned": bool(pinned) and release.id == pinned})
     return html.Div(
         [
@@ -121,7 +121,7 @@ def layout(**query):
                 [html.Span(_("Download what you see: "), className="me-2"), html.Span(id="data-downloads")],
                 className="mb-3",
             ),
-            html.Section([html.H2(_("Preview"), className="h4"), _table(sort_by)]),
+            html.Section([html.H2(_("Preview"), className="h4"), _table(sort_by, page)]),
             html.Section(
                 [html.H2(_("Sources and licences"), className="h4 mt-4"), ex.sources_table(cat)], id="sources"
             ),
@@ -159,11 +159,12 @@ FILTER_INPUTS = {name: Input(ex.control_id(name), "value") for name in FILTER_PA
     },
 )
 def update_results(filters, page, sort_by, release):
-    """Count, preview page, download links and URL query for the current filters (a filter change goes to page 1)."""
+    """Count, preview page, download links and URL query for the current filters (a filter change goes to page 1;
+    the first call keeps the page the link asked for)."""
     filters, release = inputs.mapping(filters, "filters"), inputs.mapping(release, "data-release")
     page = inputs.whole_number(page, "page_current", 0, 10**9, default=0)
     sort_by = inputs.objects(sort_by, "sort_by")
-    return results(filters, page if ctx.triggered_id == "data-table" else 0, sort_by, release)
+    return results(filters, page if ctx.triggered_id in ("data-table", None) else 0, sort_by, release)
 
 
 def results(filters: dict, page: int, sort_by: list[dict], release: dict) -> dict:
@@ -198,10 +199,12 @@ def results(filters: dict, page: int, sort_by: list[dict], release: dict) -> dic
 
 
 def shown_records(piece) -> list[dict]:
-    """The preview rows, with the notes and periods we word in the page's language (downloads keep the English)."""
+    """The preview rows, with the area names, notes and periods in the page's language (downloads keep the English)."""
     rows = ex.records(piece)
     if i18n.lang() != i18n.DEFAULT:
+        names = _data.area_names(piece.release)
         for row in rows:
+            row["area_name"] = names.get(row["iso3"], row["area_name"])
             row["note"] = _plain.note_text(row.get("note")) or row.get("note")
             row["period"] = _phrases.localized(row.get("period"))
     return rows

@@ -15,7 +15,7 @@ from warehouse import releases as rel
 from web.limits import Busy, heavy_slot
 
 FOLDER = "bulk"
-TABLES = ("indicators", "countries", "regions", "sources", "source_files")
+TABLES = ("indicators", "countries", "regions", "region_members", "sources", "source_files")
 FILES = {
     "observations.parquet": "every observation of the release whose source allows redistribution",
     "observations.csv": "the same rows as CSV",
@@ -71,7 +71,8 @@ def _lock(path: Path):
 def _build(piece: downloads.Slice, path: Path) -> None:
     """Write the zip to a temporary name (under the release's lock), then rename it into place."""
     tmp = path.with_name(f".building-{path.name}")  # readers never see half a file
-    meta = {**piece.metadata(), "counts": piece.release.counts}
+    # The release's counts, but observations are those in the zip (excluded_sources lists the rows left out).
+    meta = {**piece.metadata(), "counts": {**piece.release.counts, "observations": piece.rows}}
     tables = {name: piece.warehouse.table(piece.release, name) for name in TABLES}
     try:
         with open(tmp, "wb") as out:

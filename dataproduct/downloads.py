@@ -118,7 +118,13 @@ class Slice:
     def frame(self) -> pd.DataFrame:
         """The slice's rows as a DataFrame (for paged JSON and Excel, both bounded in size)."""
         return self.warehouse.observations(
-            self.release, self.query.filter, self.query.order_by(), self.query.limit, self.query.offset, named=True
+            self.release,
+            self.query.filter,
+            self.query.order_by(),
+            self.query.limit,
+            self.query.offset,
+            named=True,
+            area_order=self.query.area_order,
         )
 
     def sources(self) -> list[dict]:

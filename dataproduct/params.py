@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from warehouse import ObservationFilter, Release, get_warehouse
 from warehouse.releases import RELEASE_ID
 from warehouse.schema import NATURES, SEXES, SORT_KEYS, redistributable
-from warehouse.store import GROUP_COLUMNS, SORTABLE
+from warehouse.store import SORTABLE
 from web.cache import by_release
 from web.inputs import MAX_VALUES, BadInput, echo
 
@@ -28,11 +28,11 @@ LIST_FILTERS = {
     "nature": "natures",
 }
 YEAR_FILTERS = ("year_from", "year_to")
-FILTER_PARAMS = (*LIST_FILTERS, *YEAR_FILTERS)
+FILTER_PARAMS = (*LIST_FILTERS, *YEAR_FILTERS, "preferred")
 #: Other names accepted for a parameter (the country dashboards link with `area=`, the warehouse's word).
 SYNONYMS = {"area": "country"}
 FORMATS = ("json", "csv", "parquet", "xlsx", "zip")
-OBSERVATION_PARAMS = (*FILTER_PARAMS, "preferred", *SYNONYMS, "sort", "limit", "offset", "format", "release")
+OBSERVATION_PARAMS = (*FILTER_PARAMS, *SYNONYMS, "sort", "limit", "offset", "format", "release")
 YEAR_MIN, YEAR_MAX = 1900, 2100
 MAX_SORT_KEYS = 5
 DEFAULT_LIMIT = 100
@@ -93,6 +93,7 @@ class Query:
     offset: int = 0
     format: str = "json"
     release: str | None = None
+    area_order: tuple[str, ...] = ()  # a sort by area_name follows these codes (a reader's language), else English
 
     def order_by(self) -> tuple[tuple[str, bool], ...]:
         """The requested sort, then the release's key: one order for every format and page, with no ties."""
@@ -104,15 +105,14 @@ class Query:
 def catalog(release: Release) -> Catalog:
     """The catalog of one release (cached: a release never changes once published)."""
     warehouse = get_warehouse()
-    countries, regions, sources, files = (
-        warehouse.table(release, t) for t in ("countries", "regions", "sources", "source_files")
+    countries, regions, members, sources, files = (
+        warehouse.table(release, t) for t in ("countries", "regions", "region_members", "sources", "source_files")
     )
     indicators = warehouse.indicators(release)
     aggregates = dict(zip(regions["code"], regions["name"], strict=True))
     areas = {**dict(zip(countries["iso3"], countries["name"], strict=True)), **aggregates}
-    # Only groups the filter can resolve: one with members in no countries column would silently match nothing.
-    listed = set(countries[list(GROUP_COLUMNS)].stack().dropna())
-    groups = {code: name for code, name in aggregates.items() if code in listed}
+    # Only groups the filter can resolve: one whose members the release does not list would silently match nothing.
+    groups = {code: name for code, name in aggregates.items() if code in set(members["code"])}
     for code in warehouse.observation_values(release, "iso3"):
         areas.setdefault(code, code)
     years = warehouse.observation_values(release, "year")
@@ -189,6 +189,11 @@ def _number(args: dict[str, list[str]], name: str, low: int, high: int, what: st
         what = what or f"a whole number from {low} to {high}"
         raise ParamError(name, f"{name} must be {what}, got {echo(value)}", allowed=f"{low}-{high}")
     return int(value)
+
+
+def page_number(args: dict[str, list[str]]) -> int:
+    """The /data preview page a link asks for (`page=`, 1 for the first; absent: 1)."""
+    return _number(args, "page", 1, 10**9) or 1
 
 
 def _year(args: dict[str, list[str]], name: str) -> int | None:
@@ -304,6 +309,8 @@ def query_string(where: ObservationFilter, sort=(), **extra) -> str:
     """The canonical query string of a filter (comma-joined lists), shared by the page URL and download links."""
     pairs = [(name, ",".join(getattr(where, field))) for name, field in LIST_FILTERS.items() if getattr(where, field)]
     pairs += [(name, str(getattr(where, name))) for name in YEAR_FILTERS if getattr(where, name) is not None]
+    if where.preferred is not None:
+        pairs.append(("preferred", str(where.preferred).lower()))
     if sort:
         pairs.append(("sort", ",".join(("" if asc else "-") + column for column, asc in sort)))
     pairs += [(k, str(v)) for k, v in extra.items() if v not in (None, "")]

@@ -152,6 +152,7 @@ def build(
         "indicators": indicator_table(con, ref.indicators, set(ref.countries["iso3"]), rules),
         "countries": ref.countries,
         "regions": ref.regions,
+        "region_members": ref.members,
         "sources": pd.concat([source_table(sources), pathfinder_source(ref.pathfinders)], ignore_index=True),
         "source_files": pd.DataFrame(source_file_rows(sources, raw_dir), columns=TABLES["source_files"].names),
         "commitments": comm,

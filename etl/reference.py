@@ -42,6 +42,7 @@ class Reference:
     problems: list[Problem]
     names: Resolver
     pathfinders: Pathfinders | None  # pathfinders.yaml as read (None when missing or unreadable)
+    members: pd.DataFrame  # (code, iso3): the countries of each region or group, as the reference files state
 
 
 def load_reference(sources: list[Source], raw_dir: Path | None = None, reference_dir: Path | None = None) -> Reference:
@@ -69,11 +70,12 @@ def load_reference(sources: list[Source], raw_dir: Path | None = None, reference
     unknown = sorted(set(statuses) - set(countries["iso3"]))
     problems += more + [Problem("reference", "pathfinder iso3 is not a country", str(paths["pathfinders"]),
                                 column="iso3", value=code) for code in unknown]  # fmt: skip
-    regions = build_regions(names.aggregates, _memberships(parts, countries), countries, groups)
+    members = _memberships(parts, countries)
+    regions = build_regions(names.aggregates, members, countries, groups)
     indicators, more = load_indicators(paths["indicators"])
     if indicators.empty:  # every dataset would echo its indicators as undefined
         raise SourceError(problems + more)
-    return Reference(countries, regions, indicators, problems + more, names, pathfinders)
+    return Reference(countries, regions, indicators, problems + more, names, pathfinders, members)
 
 
 def _read_part(source: Source, dataset: Dataset, raw_dir: Path, names: Resolver, groups: dict):

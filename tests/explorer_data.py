@@ -80,6 +80,8 @@ def sample_release(root: Path, years: range = range(2000, 2021), scale: float = 
     ]
     countries[2]["ilo_region"] = "ILO_AMS"
     regions = [{"code": c, "name": name, "grouping": g, "members": 0} for c, (name, g) in REGIONS.items()]
+    groups = ("sdg_region", "ilo_region", "income_group", "m49_region", "m49_subregion")
+    region_members = [{"code": row[g], "iso3": row["iso3"]} for row in countries for g in groups if row.get(g)]
     restricted = {
         **f.source(RESTRICTED, redistribution=False),
         "publisher": "Restricted Publisher (synthetic)",
@@ -93,30 +95,29 @@ def sample_release(root: Path, years: range = range(2000, 2021), scale: float = 
     ]
     indicators = [f.indicator(code, unit="count" if code == "syn_count" else "percent") for code in INDICATORS]
     obs = f.observations(_rows(years, scale))
-    return f.make_release(root, obs, countries=countries, regions=regions, sources=sources, indicators=indicators)
+    tables = {"countries": countries, "regions": regions, "region_members": region_members, "sources": sources}
+    return f.make_release(root, obs, **tables, indicators=indicators)
 
 
 # -- comparisons shared by test_api, test_downloads and test_explorer ---------------------------------
 def expected(root, release_id: str, where: str) -> pd.DataFrame:
     """The rows a direct DuckDB query on the release's Parquet returns (licence applied by hand).
 
-    `where` may read the release's countries table as read_parquet($cty) (for region / income-group filters).
+    `where` may read the release's region_members table as read_parquet($members) (for the `group` filter).
     """
     folder = root / "releases" / release_id
     sql = "SELECT * FROM read_parquet($obs) WHERE (" + where + ") AND source IN "  # noqa: S608 - test-side SQL
     sql += "(SELECT id FROM read_parquet($src) WHERE redistribution)"
     params = {"obs": str(folder / "observations.parquet"), "src": str(folder / "sources.parquet")}
-    if "$cty" in where:
-        params["cty"] = str(folder / "countries.parquet")
+    if "$members" in where:
+        params["members"] = str(folder / "region_members.parquet")
     return normalise(duckdb.connect().execute(sql, params).df())
 
 
 def members(*groups: str) -> str:
-    """SQL for "iso3 of a country belonging to one of `groups`" (the same five columns the API matches)."""
+    """SQL for "iso3 of a country the release lists in one of `groups`" (what the `group` filter keeps)."""
     codes = ", ".join(f"'{g}'" for g in groups)
-    columns = ("sdg_region", "ilo_region", "income_group", "m49_region", "m49_subregion")
-    test = " OR ".join(f"{c} IN ({codes})" for c in columns)
-    return f"iso3 IN (SELECT iso3 FROM read_parquet($cty) WHERE {test})"  # noqa: S608 - test-side SQL
+    return f"iso3 IN (SELECT iso3 FROM read_parquet($members) WHERE code IN ({codes}))"  # noqa: S608 - test-side SQL
 
 
 def normalise(frame: pd.DataFrame) -> list[tuple]:

@@ -195,7 +195,9 @@ def test_errors_are_json_naming_the_parameter_and_allowed_values(client):
 
 
 def test_a_group_without_a_member_list_is_refused_not_answered_empty(client):
-    response = client.get("/api/v1/observations?group=WLD")  # World: an aggregate the countries table names no one in
+    response = client.get(
+        "/api/v1/observations?group=WLD"
+    )  # World: an aggregate whose members this release does not list
     body = response.get_json()
     assert response.status_code == 400 and body["parameter"] == "group"
     assert "country=WLD" in body["message"] and "WLD" not in body["allowed"] and "SDG_SSA" in body["allowed"]
@@ -309,6 +311,24 @@ REAL_CASES = [
     ),
     ("", "TRUE"),
 ]
+
+
+@pytest.mark.realdata
+def test_real_release_group_keeps_the_members_the_publishers_files_list(real_warehouse, client, raw_dir):
+    codes = pd.read_csv(raw_dir / "regions_country_codes" / "country-codes.csv", dtype=str, keep_default_na=False)
+    wb = pd.read_excel(raw_dir / "worldbank" / "CLASS.xlsx", sheet_name="Groups", dtype=str)
+    listed = {  # groups the filter refused before: neither region, sub-region, SDG, ILO nor income group
+        "M49_014": codes.loc[codes["Intermediate Region Code"] == "14", "ISO3166-1-Alpha-3"],  # Eastern Africa
+        "M49_199": codes.loc[codes["Least Developed Countries (LDC)"] == "x", "ISO3166-1-Alpha-3"],
+        "WB_EUU": wb.loc[wb["GroupCode"].str.strip() == "EUU", "CountryCode"].str.strip(),  # European Union
+    }
+    with_data = set(read_csv(client.get("/api/v1/observations?indicator=population&format=csv").get_data())["iso3"])
+    for code, members in listed.items():
+        response = client.get(f"/api/v1/observations?group={code}&indicator=population&format=csv")
+        assert response.status_code == 200, response.get_data()[:300]
+        assert set(read_csv(response.get_data())["iso3"]) == set(members) & with_data and len(members) > 20, code
+    allowed = client.get("/api/v1/observations?group=M49_515").get_json()["allowed"]  # no file lists its members
+    assert {"M49_014", "M49_722", "WB_FCS", "ILO_ARB", "SDG_SSA"} <= set(allowed) and "M49_515" not in allowed
 
 
 @pytest.mark.realdata

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pandas as pd
 import pytest
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 # flask-compress streams static files without closing them, which Python reports as an unraisable
 # ResourceWarning when the test server shuts down (see tests/test_browser_delta.py).
@@ -56,4 +57,23 @@ def test_filters_live_in_the_url_and_the_download_matches_the_preview(dash_duo, 
         frame = pd.read_csv(io.BytesIO(response.read()))
     assert len(frame) == 12 and set(frame["indicator"]) == {"syn_count"} and set(frame["sex"]) == {"female"}
     assert set(frame["iso3"]) <= {"AAA", "BBB"} and frame["year"].min() >= 2015
+    assert dash_duo.get_logs() == []
+
+
+def test_a_reload_keeps_the_preview_page_and_the_name_sort(dash_duo, explorer_release, app):
+    dash_duo.start_server(app)
+    dash_duo.driver.get(dash_duo.server_url + "/data?indicator=syn_count&sort=-area_name&preferred=false")
+    dash_duo.wait_for_contains_text("#data-count", "rows match", timeout=15)
+    next_page = dash_duo.find_element(".previous-next-container .next-page")
+    dash_duo.driver.execute_script("arguments[0].click()", next_page)  # below the fold of the test window
+    WebDriverWait(dash_duo.driver, 10).until(lambda driver: "page=2" in driver.current_url)
+    assert url_query(dash_duo.driver) == {
+        "indicator": "syn_count", "preferred": "false", "sort": "-area_name", "page": "2"
+    }  # fmt: skip
+    first_row = dash_duo.find_element("#data-table tbody tr:nth-child(2)").text
+    dash_duo.driver.refresh()
+    dash_duo.wait_for_contains_text("#data-count", "rows match", timeout=15)
+    assert dash_duo.find_element(".previous-next-container .current-page").get_attribute("placeholder") == "2"
+    assert dash_duo.find_element("#data-table tbody tr:nth-child(2)").text == first_row
+    assert dash_duo.find_element("#data-preferred input[value='false']").is_selected()
     assert dash_duo.get_logs() == []

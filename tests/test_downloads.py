@@ -171,11 +171,40 @@ def test_bulk_holds_every_redistributable_row_and_says_what_is_left_out(client, 
     want = expected(warehouse_root, explorer_release, "TRUE")
     assert normalise(pd.read_parquet(io.BytesIO(archive.read("observations.parquet")))) == want
     assert normalise(read_csv(archive.read("observations.csv"))) == want
-    assert {"indicators.csv", "countries.csv", "regions.csv", "sources.csv", "README.md", "metadata.json"} <= set(
+    assert {"countries.csv", "regions.csv", "region_members.csv", "sources.csv", "README.md", "metadata.json"} <= set(
         archive.namelist()
     )
     readme = archive.read("README.md").decode()
     assert explorer_release in readme and xd.RESTRICTED_URL in readme and "observations.parquet" in readme
+
+
+def test_bulk_metadata_counts_the_observations_in_the_zip(client, warehouse_root, explorer_release):
+    with client.get("/api/v1/bulk") as response:
+        archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
+    meta = json.loads(archive.read("metadata.json"))
+    in_zip = len(expected(warehouse_root, explorer_release, "TRUE"))
+    left_out = sum(row["rows"] for row in meta["excluded_sources"])
+    assert meta["counts"]["observations"] == meta["rows"] == in_zip and left_out > 0
+    assert (
+        Warehouse(warehouse_root).count_observations(Warehouse(warehouse_root).releases.current()) == in_zip + left_out
+    )
+
+
+def test_head_of_a_zip_download_answers_the_get_headers_without_building_the_zip(client, isolated_env):
+    bundle_url, bulk_url = f"/api/v1/observations?{QUERY}&format=zip", "/api/v1/bulk"
+    with client.get(bundle_url) as get_bundle:
+        want = {k: v for k, v in get_bundle.headers.items() if k != "Content-Length"}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(downloads, "bundle", lambda piece: pytest.fail("HEAD built a zip bundle"))
+        mp.setattr(bulk, "_build", lambda *a: pytest.fail("HEAD built the bulk zip"))
+        head = client.head(bundle_url)
+        assert head.status_code == 200 and dict(head.headers) == want
+        assert client.head(bulk_url).status_code == 200 and not (isolated_env / "data" / "bulk").exists()
+        for bad in ("/api/v1/observations?format=zip&country=XXX", "/api/v1/bulk?country=AAA"):
+            assert client.head(bad).status_code == client.get(bad).status_code == 400
+    with client.get(bulk_url) as get_bulk:
+        want = dict(get_bulk.headers)
+    assert dict(client.head(bulk_url).headers) == want  # once built, its size too
 
 
 def test_bulk_zips_follow_releases(client, warehouse_root, explorer_release, isolated_env, monkeypatch):

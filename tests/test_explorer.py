@@ -31,6 +31,7 @@ EMPTY = {
     "nature": [],
     "year_from": None,
     "year_to": None,
+    "preferred": "",
 }
 
 #: (control values as the browser sends them, the same slice as SQL over the release's Parquet)
@@ -118,6 +119,85 @@ def test_a_link_in_another_language_restores_the_filters_without_a_warning(explo
     page = data.layout(indicator="syn_rate", sex="female", lang="fr")  # the URL a French page writes
     assert find(page, "data-indicator").value == ["syn_rate"] and find(page, "data-sex").value == ["female"]
     assert find(page, "data-url-notice").children is None
+
+
+BY_NAME = [{"column_id": "area_name", "direction": "asc"}]
+#: One row per area: syn_count, all sexes together, 2020 (AAA, BBB, CCC, WLD and SDG_SSA).
+ONE_PER_AREA = {"indicator": ["syn_count"], "sex": ["total"], "year_from": 2020}
+
+
+def test_preview_names_each_area_and_sorts_by_name_like_the_download(client):
+    out = results(ONE_PER_AREA, sort_by=BY_NAME)
+    shown = [row["area_name"] for row in out["data"]]
+    assert shown == [
+        "Aland Synthetica",
+        "Bora Synthetica",
+        "Côte Synthétique",
+        "Sub-Saharan Africa (synthetic)",
+        "World",
+    ]
+    assert "sort=area_name" in out["search"] and "sort=area_name" in href(out, "csv")
+    with client.get(href(out, "csv")) as response:
+        assert list(read_csv(response.get_data())["area_name"]) == shown
+
+
+def test_a_french_preview_names_areas_in_french_and_sorts_them_as_a_french_reader_would(app):
+    from dataproduct.labels import sort_key  # noqa: PLC0415
+
+    with app.server.test_request_context("/data?lang=fr"):
+        shown = [row["area_name"] for row in results(ONE_PER_AREA, sort_by=BY_NAME)["data"]]
+    assert "Monde" in shown and "World" not in shown
+    assert shown == sorted(shown, key=lambda name: sort_key(pd.Series([name]))[0])
+
+
+def test_the_headline_rows_filter_survives_a_shared_link_and_reaches_the_downloads(
+    client, warehouse_root, explorer_release
+):
+    from dashboards import data  # noqa: PLC0415
+
+    page = data.layout(indicator="syn_rate", preferred="true")
+    assert find(page, "data-preferred").value == "true" and find(page, "data-url-notice").children is None
+    out = results({"indicator": ["syn_rate"], "preferred": "true"})
+    assert out["search"] == "?indicator=syn_rate&preferred=true"
+    want = expected(warehouse_root, explorer_release, "indicator = 'syn_rate' AND preferred")
+    assert 0 < len(want) < len(expected(warehouse_root, explorer_release, "indicator = 'syn_rate'"))
+    assert out["count"][0].children == f"{len(want):,}"
+    with client.get(href(out, "csv")) as response:
+        assert normalise(read_csv(response.get_data())) == want
+
+
+def test_a_shared_link_opens_the_preview_page_it_names(client):
+    from dashboards import data  # noqa: PLC0415
+
+    out = results({"indicator": ["syn_count"]}, page=2)
+    assert out["search"] == "?indicator=syn_count&page=3"
+    assert find(data.layout(indicator="syn_count", page="3"), "data-table").page_current == 2
+    first_call = _callback(client, {"data-indicator.value": ["syn_count"], "data-table.page_current": 2}, [])
+    assert first_call["data-table"]["page_current"] == 2  # the page load keeps it; a filter change goes to page 1
+    changed = _callback(
+        client, {"data-indicator.value": ["syn_count"], "data-table.page_current": 2}, ["data-indicator.value"]
+    )
+    assert changed["data-table"]["page_current"] == 0
+    bad = data.layout(indicator="syn_count", page="0")
+    assert find(bad, "data-table").page_current == 0 and "page" in str(find(bad, "data-url-notice").children)
+
+
+def _callback(client, values: dict, changed: list[str]) -> dict:
+    """The /data callback's answer through Dash's endpoint, for these input values (others empty)."""
+    spec = next(d for d in client.get("/_dash-dependencies").get_json() if "data-table.data" in d["output"])
+    outputs = [
+        dict(zip(("id", "property"), part.rsplit(".", 1), strict=True))
+        for part in spec["output"].strip(".").split("...")
+    ]
+    inputs = [
+        {**i, "value": values.get(f"{i['id']}.{i['property']}", [] if i["property"] != "page_current" else 0)}
+        for i in spec["inputs"]
+    ]
+    state = [{"id": "data-release", "property": "data", "value": {"id": "x", "pinned": False}}]
+    payload = {"output": spec["output"], "outputs": outputs, "inputs": inputs, "changedPropIds": changed}
+    response = client.post("/_dash-update-component", json={**payload, "state": state})
+    assert response.status_code == 200, response.get_data()[:500]
+    return response.get_json()["response"]
 
 
 def test_the_group_filter_offers_only_groups_with_member_countries(explorer_release):

@@ -34,7 +34,14 @@ def release_folder(path: Path) -> Path:
 def compare_table(con: duckdb.DuckDBPyConnection, name: str, old: Path, new: Path) -> int:
     """Print the differences of one table; how many rows differ (a changed row counts once per side).
 
-    When a schema change added or removed columns, rows are compared on the columns both sides have."""
+    When a schema change added or removed columns, rows are compared on the columns both sides have; a table only
+    one release has counts all its rows."""
+    held = [side for side, folder in (("old", old), ("new", new)) if (folder / f"{name}.parquet").is_file()]
+    if len(held) < 2:
+        folder = old if held == ["old"] else new
+        rows = con.execute("SELECT count(*) FROM read_parquet(?)", [str(folder / f"{name}.parquet")]).fetchall()[0][0]
+        print(f"{name}: a table only in {held[0]}, {rows:,} rows" if held else f"{name}: in neither release")
+        return rows if held else 0
     found = {}
     for side, folder in (("old", old), ("new", new)):
         found[side] = con.execute(

@@ -119,6 +119,11 @@ REGIONS = pa.schema(
     ]
 )
 
+#: The countries of each region or group as the reference files state them (country-codes.csv: M49 regions,
+#: sub-regions, intermediate regions, LDC/LLDC/SIDS; CLASS.xlsx: World Bank groups; groupings.yaml: SDG regions
+#: from M49; GSI 2018: ILO regions; the World: every country). The `group` filter keeps these countries.
+REGION_MEMBERS = pa.schema([("code", pa.string()), ("iso3", pa.string())])
+
 SOURCES = pa.schema(
     [
         ("id", pa.string()),
@@ -200,6 +205,7 @@ TABLES: dict[str, pa.Schema] = {
     "indicators": INDICATORS,
     "countries": COUNTRIES,
     "regions": REGIONS,
+    "region_members": REGION_MEMBERS,
     "sources": SOURCES,
     "source_files": SOURCE_FILES,
     "commitments": COMMITMENTS,
@@ -212,6 +218,7 @@ SORT_KEYS: dict[str, list[str]] = {
     "indicators": ["code"],
     "countries": ["iso3"],
     "regions": ["code"],
+    "region_members": ["code", "iso3"],
     "sources": ["id"],
     "source_files": ["source", "path"],
     "commitments": ["iso3", "instrument", "source", "status", "date"],

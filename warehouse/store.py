@@ -24,8 +24,11 @@ from warehouse.schema import DOWNLOAD, OBSERVATIONS, TABLES
 #: OS sooner; no memory_limit, so that a sorted download can use what it needs.
 CONNECTION_CONFIG = {"threads": 2, "allocator_flush_threshold": "16MB"}
 
-#: Columns a caller may sort observations by.
-SORTABLE = tuple(OBSERVATIONS.names)
+#: Columns a caller may sort observations by: every column of a download (area_name: the English display name,
+#: accents and case ignored).
+SORTABLE = tuple(DOWNLOAD.names)
+#: The area's display name in the release, from the countries or regions table (joined as c and g).
+AREA_NAME = "coalesce(c.name, g.name, o.iso3)"
 DEFAULT_ORDER = (("indicator", True), ("iso3", True), ("year", True))
 _CODE_FILTERS = (
     ("indicators", "indicator"),
@@ -35,8 +38,6 @@ _CODE_FILTERS = (
     ("sources", "source"),
     ("natures", "nature"),
 )
-#: The countries columns a `group` filter matches (a region code with members in none of them matches nothing).
-GROUP_COLUMNS = ("sdg_region", "ilo_region", "income_group", "m49_region", "m49_subregion")
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class ObservationFilter:
 
     indicators: tuple[str, ...] = ()
     areas: tuple[str, ...] = ()  # ISO3 or region codes, matched on observations.iso3
-    groups: tuple[str, ...] = ()  # region codes: keep countries belonging to any of them
+    groups: tuple[str, ...] = ()  # region codes: keep the countries region_members lists in any of them
     year_from: int | None = None
     year_to: int | None = None
     sexes: tuple[str, ...] = ()
@@ -64,8 +65,7 @@ class ObservationFilter:
                 clauses.append(f"list_contains(${name}, o.{column})")
                 params[name] = list(values)
         if self.groups:
-            members = " OR ".join(f"list_contains($groups, c.{column})" for column in GROUP_COLUMNS)
-            clauses.append(f"o.iso3 IN (SELECT c.iso3 FROM {{countries}} c WHERE {members})")
+            clauses.append("o.iso3 IN (SELECT m.iso3 FROM {region_members} m WHERE list_contains($groups, m.code))")
             params["groups"] = list(self.groups)
         # A row known only by its period is kept when the known part of the period lies inside the range.
         if self.year_from is not None:
@@ -177,9 +177,10 @@ class Warehouse:
         offset: int = 0,
         named: bool = False,
         columns: Sequence[str] | None = None,
+        area_order: Sequence[str] = (),
     ) -> pd.DataFrame:
         """Observations matching `where`, sorted by (column, ascending) pairs, optionally paged (see _observation_sql)."""
-        sql, params = _observation_sql(where, order_by, limit, offset, named, columns)
+        sql, params = _observation_sql(where, order_by, limit, offset, named, columns, area_order)
         return self.query(release, sql, params)
 
     def count_observations(self, release: Release, where: ObservationFilter = ObservationFilter()) -> int:
@@ -206,7 +207,9 @@ class Warehouse:
         offset: int = 0,
         named: bool = False,
     ) -> Iterator[pa.RecordBatch]:
-        """Observations as Arrow record batches; `order_by=None` keeps release order (SORT_KEYS) with no sort."""
+        """Observations matching `where`, streamed as Arrow record batches of at most `batch_rows` rows, under one
+        export time limit for the whole stream. `order_by=None` skips the sort: plain rows come in the file's order
+        (the release key, SORT_KEYS), `named` rows (joined to the area names) in no set order."""
         sql, params = _observation_sql(where, order_by, limit, offset, named)
         text, table_params = self._sql(release, sql)
         seconds = config.settings().export_timeout
@@ -225,8 +228,8 @@ class Warehouse:
 
     def observation_values(self, release: Release, column: str) -> list:
         """The distinct non-null values of one observations column, sorted (e.g. every age band in a release)."""
-        if column not in SORTABLE:
-            raise ValueError(f"unknown observations column {column!r}; columns: {', '.join(SORTABLE)}")
+        if column not in OBSERVATIONS.names:
+            raise ValueError(f"unknown observations column {column!r}; columns: {', '.join(OBSERVATIONS.names)}")
         sql = f"SELECT DISTINCT o.{column} AS v FROM {{observations}} o WHERE o.{column} IS NOT NULL ORDER BY v"
         return self.query(release, sql)["v"].tolist()
 
@@ -247,31 +250,35 @@ class Warehouse:
 
 
 #: The select list of a named query (schema.DOWNLOAD): the area's display name from the countries or regions.
-_NAMED = ", ".join(
-    "coalesce(c.name, g.name, o.iso3) AS area_name" if name == "area_name" else f"o.{name}" for name in DOWNLOAD.names
-)
+_NAMED = ", ".join(f"{AREA_NAME} AS area_name" if name == "area_name" else f"o.{name}" for name in DOWNLOAD.names)
 
 
-def _observation_sql(where: ObservationFilter, order_by, limit, offset, named=False, columns=None) -> tuple[str, dict]:
+def _observation_sql(
+    where: ObservationFilter, order_by, limit, offset, named=False, columns=None, area_order=()
+) -> tuple[str, dict]:
     """The observations query: filtered, ordered (None: release order), paged; `named`: schema.DOWNLOAD columns;
-    `columns`: only these observations columns (a caller that needs a few of a large slice)."""
+    `columns`: only these observations columns (a caller that needs a few of a large slice); `area_order`: area
+    codes in a reader's alphabetical order, which a sort by area_name then follows (else the English names)."""
     clause, params = where.where()
-    if not set(columns or ()) <= set(SORTABLE):
-        raise ValueError(f"unknown observations column in {columns!r}; columns: {', '.join(SORTABLE)}")
-    selected = ", ".join(f"o.{column}" for column in columns) if columns else "o.*"
-    sql = f"SELECT {selected} FROM {{observations}} o WHERE " + clause
-    if named:
-        sql = (
-            f"SELECT {_NAMED} FROM {{observations}} o LEFT JOIN {{countries}} c ON c.iso3 = o.iso3 "
-            "LEFT JOIN {regions} g ON g.code = o.iso3 WHERE " + clause
-        )
+    if not set(columns or ()) <= set(OBSERVATIONS.names):
+        raise ValueError(f"unknown observations column in {columns!r}; columns: {', '.join(OBSERVATIONS.names)}")
+    selected = _NAMED if named else ", ".join(f"o.{column}" for column in columns) if columns else "o.*"
+    chosen = dict(order_by or ())
+    source = "{observations} o"
+    if named or "area_name" in chosen:
+        source += " LEFT JOIN {countries} c ON c.iso3 = o.iso3 LEFT JOIN {regions} g ON g.code = o.iso3"
+    sql = f"SELECT {selected} FROM {source} WHERE " + clause
     if order_by is not None:
         order = []
         for column, ascending in order_by:
             if column not in SORTABLE:
                 raise ValueError(f"cannot sort by {column!r}; sortable columns: {', '.join(SORTABLE)}")
-            order.append(f"o.{column} {'ASC' if ascending else 'DESC'} NULLS LAST")
-        chosen = dict(order_by)
+            key = f"o.{column}"
+            if column == "area_name":
+                key = "list_position($area_order, o.iso3)" if area_order else f"{AREA_NAME} COLLATE noaccent.nocase"
+            order.append(f"{key} {'ASC' if ascending else 'DESC'} NULLS LAST")
+        if area_order and "area_name" in chosen:
+            params["area_order"] = list(area_order)
         order += [f"o.{c}" for c in ("indicator", "iso3", "year", "sex", "age", "source") if c not in chosen]
         sql += " ORDER BY " + ", ".join(order)
     if limit is not None:
