@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -245,3 +246,21 @@ def test_unsorted_stream_comes_in_release_order_across_row_groups(tmp_path):
     keys = ["indicator", "iso3", "year", "sex", "age", "source"]
     assert len(streamed) == n
     assert streamed[keys].reset_index(drop=True).equals(streamed.sort_values(keys)[keys].reset_index(drop=True))
+
+
+def test_a_release_from_before_region_members_still_answers_downloads_and_the_bulk(
+    fresh_app, warehouse_root, explorer_release
+):
+    older_id = "r20200101T000000Z-0000abcd"  # a release of its own: nothing cached for it yet
+    folder = rel.releases_dir(warehouse_root) / older_id
+    shutil.copytree(rel.releases_dir(warehouse_root) / explorer_release, folder)
+    older = json.loads((folder / rel.MANIFEST).read_text())
+    del older["tables"]["region_members"]  # as published before the table existed (served until the next etl run)
+    (folder / rel.MANIFEST).write_text(json.dumps({**older, "id": older_id}))
+    (warehouse_root / rel.POINTER).write_text(older_id)
+    client = fresh_app.server.test_client()
+    assert client.get("/api/v1/observations?format=csv").status_code == 200
+    with zipfile.ZipFile(io.BytesIO(client.get("/api/v1/bulk").get_data())) as bulk_zip:
+        assert bulk_zip.read("region_members.csv").decode().strip() == "code,iso3"
+    refused = client.get("/api/v1/observations?group=SDG_SSA")
+    assert refused.status_code == 400 and refused.json["parameter"] == "group", refused.json

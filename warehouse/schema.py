@@ -212,6 +212,10 @@ TABLES: dict[str, pa.Schema] = {
     "progress": PROGRESS,
 }
 
+#: Tables a release published by an earlier version of the platform may lack: read as empty, so that such a
+#: release (served until the next `etl run`, or chosen by `etl rollback`) still answers every page and download.
+LATER_TABLES = ("progress", "region_members")
+
 #: Sort keys that make a table's bytes depend only on its content (idempotent publishes).
 SORT_KEYS: dict[str, list[str]] = {
     "observations": ["indicator", "iso3", "year", "year_end", "sex", "age", "source", "edition"],

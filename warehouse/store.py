@@ -18,7 +18,7 @@ import pyarrow as pa
 
 import config
 from warehouse.releases import QueryTimeout, Release, ReleaseError, Releases
-from warehouse.schema import DOWNLOAD, OBSERVATIONS, TABLES
+from warehouse.schema import DOWNLOAD, LATER_TABLES, OBSERVATIONS, TABLES
 
 #: DuckDB settings of each worker's connection. A low allocator flush threshold hands freed memory back to the
 #: OS sooner; no memory_limit, so that a sorted download can use what it needs.
@@ -131,9 +131,12 @@ class Warehouse:
             cursor.close()
 
     def table(self, release: Release, name: str) -> pd.DataFrame:
-        """A whole small table (indicators, countries, regions, sources, ...)."""
+        """A whole small table (indicators, countries, regions, sources, ...); empty where an older release lacks
+        one of the LATER_TABLES."""
         if name not in TABLES:
             raise KeyError(name)
+        if name in LATER_TABLES and name not in release.manifest.get("tables", {}):
+            return pd.DataFrame(columns=TABLES[name].names)
         return self.query(release, "SELECT * FROM {" + name + "}")
 
     def indicators(self, release: Release) -> pd.DataFrame:
