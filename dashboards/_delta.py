@@ -240,7 +240,7 @@ def _tiles(row: dict, unit: str, release: Release, area: str) -> dbc.Row:
         observed = _("no clear change")
     required = c.stat(_("Required pace"), _pace(row, "required", unit), [goal])
     if row["status"] == words.TARGET_PASSED:
-        passed = words.remaining_text(row["latest_value"], row["latest_year"], unit, _reason.phrasing())
+        passed = words.remaining_text(row, unit, _reason.phrasing())
         required = c.stat(
             _("Target year passed"),
             passed,

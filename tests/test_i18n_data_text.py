@@ -7,6 +7,7 @@ import importlib
 import re
 
 import flask
+import pandas as pd
 import pytest
 
 from tests.conftest import components, find, texts
@@ -67,6 +68,27 @@ def test_every_status_sentence_is_translated(app, lang):
         worded = [words.reason(r, target, 2026, _reason.phrasing()) for r in rows]
     assert [w for w in worded if ENGLISH_REASON.search(w) or "%(" in w or " by 2030" in w] == []
     assert all("2030" in w for w in worded[:4])
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_a_reason_states_the_latest_value_as_the_card_beside_it_does_qualifier_included(app, lang):
+    from dashboards import _components as c  # noqa: PLC0415
+    from dashboards import _reason  # noqa: PLC0415
+    from etl.progress import compute_progress, targets  # noqa: PLC0415
+    from tests import factories  # noqa: PLC0415
+    from warehouse import progress_text as words  # noqa: PLC0415
+
+    shown = []
+    for unit, value, word in (("percent", 21.7, "about"), ("percent", 22.0, "more than"), ("count", 138e6, "nearly")):
+        table = pd.DataFrame([factories.indicator("x", unit=unit, target_value=0, target_year=2030)])
+        obs = factories.observations([{"indicator": "x", "iso3": "NPL", "year": 2024, "value": value, "unit": unit,
+                                       "qualifier": word}])  # fmt: skip
+        row = compute_progress(obs, table, as_of=2026).iloc[0].to_dict()
+        with app.server.test_request_context(f"/?lang={lang}"):
+            reason = words.reason(_reason.plain(row), targets(table)["x"], 2026, _reason.phrasing())
+            card = c.value_text({"value": value, "qualifier": word}, unit, 0 if unit == "count" else 1)
+        shown.append((card, reason))
+    assert [(card, reason) for card, reason in shown if f"{card} (2024)" not in reason] == []
 
 
 @pytest.mark.realdata
