@@ -134,7 +134,7 @@ def test_warm_renders_the_pages_in_every_language(synthetic_release, isolated_en
         (
             "not stated; latest date in file 2013-10-17",
             "fr",
-            "non indiquée ; dernière date du fichier : 17 octobre 2013",
+            "non indiquée\u00a0; dernière date du fichier\u00a0: 17 octobre 2013",
         ),
         (
             "not stated; latest date in file 2013-10-17",
@@ -150,7 +150,11 @@ def test_warm_renders_the_pages_in_every_language(synthetic_release, isolated_en
         ("2020-08-28", "fr", "28 août 2020"),
         ("requested support (2018)", "en", "requested support (2018)"),
         ("a phrase of another form", "es", "a phrase of another form"),
-        ("fit: slope ± t(0.975, 3 df) × standard error", "fr", "ajustement : pente ± t(0,975 ; 3 ddl) × erreur type"),
+        (
+            "fit: slope ± t(0.975, 3 df) × standard error",
+            "fr",
+            "ajustement\u00a0: pente ± t(0,975\u00a0; 3 ddl) × erreur type",
+        ),
     ],
 )
 def test_phrases_of_the_data_are_worded_in_the_readers_language(app, english, lang, expected):
@@ -185,8 +189,8 @@ def test_every_as_of_pathfinder_status_and_pace_method_of_the_release_has_a_know
         (
             "fr",
             "ratified 2002-09-13; UN Treaty Collection: ratified on 2002-09-13; signed 2002-04-22",
-            "ratifié le 13 septembre 2002 ; Collection des traités des Nations Unies : ratifié le 13 septembre 2002"
-            " ; signé le 22 avril 2002",
+            "ratifié le 13 septembre 2002\u00a0; Collection des traités des Nations Unies\u00a0: ratifié le 13 septembre 2002"
+            "\u00a0; signé le 22 avril 2002",
         ),
         (
             "es",
@@ -196,7 +200,7 @@ def test_every_as_of_pathfinder_status_and_pace_method_of_the_release_has_a_know
             " octubre de 2013); celda HTI vacía: no ratificado hacia 2013, o un vacío en HTI; verificar en NORMLEX"
             " antes de basarse en ello",
         ),
-        ("fr", "<5: suppressed small value", "<5 : petite valeur masquée"),
+        ("fr", "<5: suppressed small value", "<5\u00a0: petite valeur masquée"),
         ("en", "<5: suppressed small value", "<5: suppressed small value"),
     ],
 )

@@ -417,7 +417,7 @@ def test_the_world_child_labour_series_shows_the_passed_target_and_what_remains(
     # Assessed now, after 2025: no year is left, so no required pace and no projection: what remains.
     assert row["status"] == pg.TARGET_PASSED
     assert math.isnan(row["required_change"]) and math.isnan(row["projected_value"])
-    assert row["reason"].startswith("Target year 2025 passed: 138 million remain (2024). Falling")
+    assert row["reason"].startswith("Target year 2025 passed: nearly 138 million remain (2024). Falling")
 
 
 @pytest.mark.realdata
