@@ -174,7 +174,7 @@ def delta_section(area_code: str, indicator: str | None = None, compact: bool = 
 
 
 def _as_published(obs: pd.DataFrame, row: dict, meta: dict) -> html.P | None:
-    """The latest value with the publisher's qualifier ("nearly 138 million"), which the progress figures omit."""
+    """The latest value with the publisher's qualifier ("nearly 138 million"), which the pace tiles do not state."""
     same = obs[(obs["indicator"] == row["indicator"]) & (obs["sex"] == row["sex"]) & (obs["age"] == row["age"])]
     same = same[(same["source"] == row["source"]) & (same["year"] == row["latest_year"]) & same["qualifier"].notna()]
     if same.empty:
