@@ -127,13 +127,13 @@ def _parts(labels: list, shown: int, surveys: list[str], more_surveys: bool, rec
         return [_("Source: none (no data)")]
     parts: list = [_("Sources: ") if len(labels) > 1 else _("Source: ")]
     for i, (source_id, name) in enumerate(labels[:shown]):
-        parts += ["; "] if i else []
+        parts += [_("; ")] if i else []
         parts.append(name_link(source_id, name, className="source-name"))
         parts += [_(" (not in downloads)")] if _restricted(source_id, records) else []
     if shown < len(labels):
         parts.append(_(" and %(value)s more", value=len(labels) - shown))
     if surveys:
-        parts.append("; " + ", ".join(surveys) + (_(" and other surveys") if more_surveys else ""))
+        parts.append(_("; ") + ", ".join(surveys) + (_(" and other surveys") if more_surveys else ""))
     return parts
 
 
@@ -145,7 +145,7 @@ def _years(rows: pd.DataFrame) -> str:
     if not years:
         return _("Period: %(value)s", value=periods[0]) if periods else _("Year not stated")
     span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
-    return "; ".join([span, *(_("period %(p)s", p=p) for p in periods)])
+    return _("; ").join([span, *(_("period %(p)s", p=p) for p in periods)])
 
 
 def source_line(rows: pd.DataFrame, records: dict, extra: str = "", page: str = "") -> html.Div:

@@ -114,7 +114,8 @@ def government_response(country: Country):
                 _coded.rating_block(code, country.rows(code), meta, country.sources, f"country-{code}", country.page)
             )
             continue
-        text = f"{meta.get('name', code)}: {c.value_text(row, row['unit'], meta.get('decimals'))} ({c.when(row)})."
+        value = c.value_text(row, row["unit"], meta.get("decimals"))
+        text = _("%(name)s: %(value)s (%(when)s).", name=meta.get("name", code), value=value, when=c.when(row))
         blocks.append(
             html.Div(
                 [

@@ -174,7 +174,7 @@ def delta_section(area_code: str, indicator: str | None = None, compact: bool = 
 
 
 def _as_published(obs: pd.DataFrame, row: dict, meta: dict) -> html.P | None:
-    """The latest value with the publisher's qualifier ("nearly 138 million"), which the progress figures omit."""
+    """The latest value with the publisher's qualifier ("nearly 138 million"), which the pace tiles do not state."""
     same = obs[(obs["indicator"] == row["indicator"]) & (obs["sex"] == row["sex"]) & (obs["age"] == row["age"])]
     same = same[(same["source"] == row["source"]) & (same["year"] == row["latest_year"]) & same["qualifier"].notna()]
     if same.empty:
@@ -240,7 +240,7 @@ def _tiles(row: dict, unit: str, release: Release, area: str) -> dbc.Row:
         observed = _("no clear change")
     required = c.stat(_("Required pace"), _pace(row, "required", unit), [goal])
     if row["status"] == words.TARGET_PASSED:
-        passed = words.remaining_text(row["latest_value"], row["latest_year"], unit, _reason.phrasing())
+        passed = words.remaining_text(row, unit, _reason.phrasing())
         required = c.stat(
             _("Target year passed"),
             passed,

@@ -89,7 +89,7 @@ def _chart(release: Release, code: str, meta: dict, obs: pd.DataFrame, graph_id:
     elif kind == "flags":
         figure = flag_figure(frame, title)
         summary = (
-            "; ".join(
+            _("; ").join(
                 _("%(label)s: %(value)s countries", label=row.label, value=int(row.value)) for row in frame.itertuples()
             )
             + "."

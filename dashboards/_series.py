@@ -65,7 +65,7 @@ def trend_frame(obs: pd.DataFrame, code: str, sex: str = "total", min_points: in
         rows = rows.assign(comparability="")
     rows = rows.assign(comparability=rows["comparability"].fillna(""))
     groups = ["age", "source", "comparability"]
-    rows = rows[rows.groupby(groups)["year"].transform("nunique") >= min_points]
+    rows = without_copies(rows[rows.groupby(groups)["year"].transform("nunique") >= min_points], groups)
     several = rows.groupby(groups).ngroups > 1
     label = rows["age"].map(_words.band)
     if several and rows["source"].nunique() > 1:
@@ -73,6 +73,24 @@ def trend_frame(obs: pd.DataFrame, code: str, sex: str = "total", min_points: in
     if rows["comparability"].nunique() > 1:
         label = label + " · " + rows["comparability"]
     return rows.assign(series=label).sort_values(["series", "year"])
+
+
+def without_copies(rows: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
+    """The rows less every series that repeats, year for year, the figures of the headline row's series: a
+    republication (OWID's copy of a WDI series) is drawn once, under the source headline.yaml ranks first."""
+    head = preferred(rows)
+    if head.empty:
+        return rows
+    key = tuple(head.iloc[0][groups])
+    points = {k: dict(zip(g["year"], g["value"], strict=True)) for k, g in rows.groupby(groups, sort=False)}
+    original = points[key]
+
+    def copy(k: tuple) -> bool:
+        found = points[k]
+        return k != key and k[::2] == key[::2] and found.keys() == original.keys() and all(
+            abs(v - original[y]) <= 1e-4 * max(1.0, abs(v)) for y, v in found.items())  # fmt: skip
+
+    return rows[[not copy(tuple(k)) for k in rows[groups].itertuples(index=False)]]
 
 
 def sex_breakdown(obs: pd.DataFrame, row: pd.Series) -> pd.DataFrame:

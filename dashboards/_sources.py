@@ -94,7 +94,7 @@ def coverage(release: Release, source_id: str) -> str:
                 nunique=i18n.decimal(treaty["iso3"].nunique(), 0),
             )
         )
-    return "; ".join(parts) + "."
+    return _("; ").join(parts) + "."
 
 
 def _span(years: pd.Series) -> str:
@@ -155,4 +155,4 @@ def _difference(before: dict | None, now: dict) -> str:
         parts.append(_("new or changed files: ") + ", ".join(changed))
     if gone:
         parts.append(_("files no longer used: ") + ", ".join(gone))
-    return "; ".join(parts)
+    return _("; ").join(parts)

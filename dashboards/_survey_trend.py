@@ -119,7 +119,7 @@ def statement(release, iso3: str) -> str:
 
 def note(points: pd.DataFrame, dated: pd.DataFrame, release, iso3: str) -> html.Div:
     """The source line, the comparability caution and every dated ratification with its 'as of'."""
-    dates = "; ".join(_ratified(r["instrument"], str(r["date"]), r["as_of"]) for r in dated.to_dict("records"))
+    dates = _("; ").join(_ratified(r["instrument"], str(r["date"]), r["as_of"]) for r in dated.to_dict("records"))
     caution = (_('Points are survey years; each line is one indicator, age band and source, never joined with another. Surveys differ in design, so a jump between two points may reflect the survey. Ratifications: %(value)s.', value=dates or 'no dated ratification in this release'))  # fmt: skip
     return html.Div(
         [

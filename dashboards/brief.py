@@ -214,5 +214,5 @@ def sources(country: _pillars.Country) -> html.P:
         meta = table.loc[source_id]
         rights = short(meta["licence"], 40) if redistributable(meta) else _("not redistributable")
         parts.append(f"{publisher(country, source_id)}, {short(meta['title'])} ({rights})")
-    text = "; ".join(parts) + "." if parts else _("No sources: no data.")
+    text = _("; ").join(parts) + "." if parts else _("No sources: no data.")
     return html.P(text, className="brief-sources", id="brief-sources")

@@ -52,7 +52,7 @@ def layout(theme=None, country=None, indicator=None, page=None, **_query) -> htm
     names = _forum.labels()
     children = [header(), filter_nav(items, filters, names)]
     if ignored:
-        children.append(c.notice(_("Ignored: %(join)s.", join="; ".join(ignored)), "warning"))
+        children.append(c.notice(_("Ignored: %(join)s.", join=_("; ").join(ignored)), "warning"))
     children.append(summary_line(len(chosen), filters, names))
     shown = chosen[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
     children.append(html.Div([_forum.card(a, names, "h2") for a in shown], id="forum-list"))

@@ -147,7 +147,7 @@ def view_outputs(indicator, region, income, pathfinder) -> tuple:
     info = meta.loc[code]
     figure = pr.status_map_figure(rows, _("%(name)s: progress status by country", name=info["name"]))
     counts = rows["status"].value_counts()
-    summary = "; ".join(f"{counts[s]} {pr.status_label(s)}" for s in pr.words.STATUSES if s in counts) or _(
+    summary = _("; ").join(f"{counts[s]} {pr.status_label(s)}" for s in pr.words.STATUSES if s in counts) or _(
         "no country"
     )
     query = {k: v for k, v in {"indicator": code, **filters}.items() if v}

@@ -69,7 +69,7 @@ def _link(url: str) -> list:
     """The publisher's location(s): each http(s) address as a link, the rest as text."""
     parts: list = []
     for i, piece in enumerate(str(url or "").split(" ; ")):
-        parts += ["; "] if i else []
+        parts += [_("; ")] if i else []
         parts.append(html.A(piece, href=piece, rel="noopener") if piece.startswith(("http://", "https://")) else piece)
     return parts or [_("not stated")]
 

@@ -51,6 +51,7 @@ class Series:
     lower: tuple[float, ...]  # NaN where not reported
     upper: tuple[float, ...]
     precision: tuple[float, ...] = ()  # rounding step of each published value (NaN or empty: unknown)
+    qualifiers: tuple[str | None, ...] = ()  # the publisher's "about", "nearly" ... of each value (empty: none)
 
 
 def current_year() -> int:
@@ -140,6 +141,8 @@ def assess(series: Series, target: Target, as_of: int) -> dict:
         baseline_value=series.values[0],
         latest_year=series.years[-1],
         latest_value=series.values[-1],
+        baseline_qualifier=series.qualifiers[0] if series.qualifiers else None,
+        latest_qualifier=series.qualifiers[-1] if series.qualifiers else None,
         target_value=target.value if assessed else NAN,
         target_year=target.year if assessed else None,
         basis=basis,
@@ -208,11 +211,13 @@ def split_series(observations: pd.DataFrame, codes) -> list[Series]:
     # The observation key makes (series, year) unique; should a duplicate slip in, keep one deterministically.
     obs = obs.drop_duplicates([*SERIES_KEY, "year"], keep="first")
     columns = {c: obs[c].to_numpy(dtype=float, na_value=NAN) if c in obs else np.full(len(obs), NAN) for c in NUMBERS}
+    said = obs["qualifier"].astype(object).where(obs["qualifier"].notna(), None) if "qualifier" in obs else None
     series = []
     for key, rows in sorted(obs.groupby(SERIES_KEY, sort=False).indices.items()):
         years, values, lower, upper, precision = (columns[c][rows] for c in NUMBERS)
+        qualifiers = () if said is None else tuple(said.iloc[rows])
         series.append(Series(tuple(key), tuple(int(y) for y in years), tuple(values.tolist()), tuple(lower.tolist()),
-                             tuple(upper.tolist()), tuple(precision.tolist())))  # fmt: skip
+                             tuple(upper.tolist()), tuple(precision.tolist()), qualifiers))  # fmt: skip
     return series
 
 

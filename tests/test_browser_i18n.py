@@ -52,11 +52,11 @@ def english_messages(lang: str) -> tuple[list[str], set[str]]:
     for message in catalogue:
         if not message.id or message.string.strip() == message.id.strip():
             continue
-        parts = [p.strip(" .,:;·()–") for p in PLACEHOLDER.split(message.id)]
+        parts = [p.strip(" .,:;·()–\u00a0") for p in PLACEHOLDER.split(message.id)]
         for part in parts:
             if part.count(" ") >= 3 and len(part) >= 12 and part not in message.string:
                 phrases.append(part)
-        if len(parts) == 1 and parts[0] and parts[0] != message.string.strip(" .,:;·()–"):
+        if len(parts) == 1 and parts[0] and parts[0] != message.string.strip(" .,:;·()–\u00a0"):
             words.add(parts[0])  # a whole short message
     return phrases, words
 

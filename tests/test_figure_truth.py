@@ -129,7 +129,10 @@ def test_the_brief_dates_its_release_in_the_readers_language(synthetic_release, 
     ("lang", "expected"),
     [
         ("en", "Status date: not stated; latest date in file 2013-10-17. Source: HTI."),
-        ("fr", "Date de la situation : non indiquée ; dernière date du fichier : 17 octobre 2013. Source : HTI."),
+        (
+            "fr",
+            "Date de la situation\u00a0: non indiquée\u00a0; dernière date du fichier\u00a0: 17 octobre 2013. Source\u00a0: HTI.",
+        ),
         ("es", "Fecha de la situación: no indicada; última fecha del archivo: 17 de octubre de 2013. Fuente: HTI."),
     ],
 )
@@ -225,7 +228,7 @@ def test_world_story_is_current_and_says_the_target_year_has_passed(real_warehou
     targets = texts(find(tree, "home-targets"))
     assert "Target year passed: nearly 138 million remain (2024)." in targets
     world = find(tree, "delta-wld")
-    assert "Target year 2025 passed: 138 million remain (2024)." in texts(world)
+    assert "Target year 2025 passed: nearly 138 million remain (2024)." in texts(world)
     fan = go.Figure(find(world, "delta-fan-wld").figure)
     assert {t.name for t in fan.data} == {"Observed", "Target"}  # no projection, no required path
     observed = next(t for t in fan.data if t.name == "Observed")
@@ -243,3 +246,14 @@ def test_names_downloads_and_citations(real_warehouse, real_release, app, client
     page = texts(render(app, "pathfinders"))
     assert "Alliance 8.7 Global Coordinating Group, report of its second meeting, Geneva, July 2018" in page
     assert "issue 2" not in page
+
+
+@pytest.mark.realdata
+def test_nepal_children_in_employment_is_one_line_of_the_world_banks_figures(real_warehouse, app, raw_dir):
+    wdi = pd.read_csv(raw_dir / "worldbank_wdi_series" / "ddf--datapoints--sl_tlf_0714_zs--by--geo--time.csv")
+    owid = pd.read_csv(raw_dir / "owid" / "incidence-of-child-labour.csv", skiprows=1, header=None)
+    published = dict(zip(wdi[wdi["geo"] == "npl"]["time"], wdi[wdi["geo"] == "npl"]["sl_tlf_0714_zs"], strict=True))
+    nepal = owid[owid[1] == "NPL"]
+    assert dict(zip(nepal[2], nepal[3], strict=True)) == pytest.approx(published)  # OWID republishes WDI
+    chart = go.Figure(find(render(app, "country", iso3="NPL"), "country-child-labour-trend").figure)
+    assert [(t.name, dict(zip(t.x, t.y, strict=True))) for t in chart.data] == [("ages 7–14", published)]

@@ -60,9 +60,9 @@ def test_the_sex_breakdown_of_a_child_band_says_girls_and_boys(synthetic_release
         (
             "fr",
             "not stated; latest date in file 2013-10-17",
-            "date de la situation : non indiquée ; dernière date du fichier : 17 octobre 2013",
+            "date de la situation\u00a0: non indiquée\u00a0; dernière date du fichier\u00a0: 17 octobre 2013",
         ),
-        ("fr", "ILAB report year 2016 (status Yes/No, no date)", "situation : année de rapport ILAB 2016 (situation Oui/Non, sans date)"),
+        ("fr", "ILAB report year 2016 (status Yes/No, no date)", "situation\u00a0: année de rapport ILAB 2016 (situation Oui/Non, sans date)"),
     ],
 )  # fmt: skip
 def test_an_as_of_is_worded_as_a_phrase_of_the_readers_language(app, lang, raw, expected):
@@ -166,7 +166,7 @@ def test_the_delta_view_says_the_latest_value_with_the_publishers_qualifier(app)
     row = {"indicator": "cl", "sex": "total", "age": "5-17", "source": "ge", "latest_year": 2024}
     with app.server.test_request_context("/?lang=fr"):
         said = texts(_delta._as_published(obs, row, {"unit": "count"}))
-    assert said == "Chiffre publié : près de 138 millions (2024)."
+    assert said == "Chiffre publié\u00a0: près de 138 millions (2024)."
 
 
 @pytest.mark.parametrize(

@@ -124,6 +124,20 @@ def test_trend_frame_keeps_age_bands_and_sources_apart_and_needs_two_points():
     assert frame[frame["series"] == "ages 5–17"]["value"].tolist() == [30.0, 20.0]
 
 
+def test_a_series_another_source_republishes_unchanged_is_drawn_once_under_the_headline_source():
+    wdi = {1999: 47.2, 2008: 40.6, 2014: 42.82749}  # Nepal, WDI SL.TLF.0714.ZS; OWID writes 42.827490
+    rows = obs(
+        [{"indicator": "cl", "iso3": "A", "year": y, "value": v, "age": "7-14", "source": "wdi", "preferred": y == 2014}
+         for y, v in wdi.items()]
+        + [{"indicator": "cl", "iso3": "A", "year": y, "value": round(v, 6), "age": "7-14", "source": "owid"}
+           for y, v in wdi.items()]
+        + [{"indicator": "cl", "iso3": "A", "year": y, "value": v + 1, "age": "7-14", "source": "other"}
+           for y, v in wdi.items()]
+    )  # fmt: skip
+    frame = _series.trend_frame(rows, "cl", names={"wdi": "World Bank", "owid": "OWID", "other": "Other"})
+    assert sorted(frame["series"].unique()) == ["ages 7–14 · Other", "ages 7–14 · World Bank"]
+
+
 def test_headline_row_prefers_total_sex_and_the_sdg_age_band():
     rows = obs(
         [

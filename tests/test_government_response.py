@@ -4,6 +4,7 @@ coloured or ranked like prevalence."""
 
 from __future__ import annotations
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -61,3 +62,14 @@ def test_coded_indicators_are_mapped_as_presence_and_never_ranked(real_warehouse
         assert _views.map_scale(meta) == "presence"
         _figure, summary, _note = _views.map_block(real_release, code, None, f"t-{code}")
         assert "Highest" not in summary and "lowest" not in summary
+
+
+def test_the_gsi_2018_government_response_is_shown_as_the_percentage_the_workbook_gives(real_warehouse, app, raw_dir):
+    book = openpyxl.load_workbook(raw_dir / "walkfree_gsi" / "FINAL-GSI-2018-DATA-G20-AND-FISHING-1597151668.xlsx",
+                                  read_only=True)  # fmt: skip
+    sheet = book["Global prev, vuln, govt table"]
+    header = [str(v or "").strip() for v in next(sheet.iter_rows(min_row=3, max_row=3, values_only=True))]
+    uganda = next(r for r in sheet.iter_rows(min_row=4, values_only=True) if r[0] == "Uganda")
+    total = uganda[header.index("TOTAL")]  # 42.02…, under the "GOVERNMENT RESPONSE" heading beside "%" columns
+    shown = texts(find(render(app, "country", iso3="UGA"), "country-government-response"))
+    assert f": {total:.1f}% (2018)." in shown

@@ -58,6 +58,13 @@ def test_every_interface_message_is_translated_and_none_is_fuzzy(lang):
     assert not wrong, f"{lang} translations whose %(name)s placeholders differ from the English: {wrong[:5]}"
 
 
+def test_french_puts_a_no_break_space_before_high_punctuation_and_percent_and_inside_guillemets():
+    with (ROOT / "translations" / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalogue = read_po(handle, locale="fr")
+    breakable = re.compile(r" [;:!?]| %(?![(%{])|« | »")  # a plain space there lets the line break before the sign
+    assert [m.string for m in catalogue if m.id and breakable.search(m.string)] == []
+
+
 def test_key_terms_use_the_agencies_terminology():
     """ILO, UNICEF and UNODC wording for the pillars (the glossary's terms)."""
     expected = {

@@ -7,6 +7,7 @@ import importlib
 import re
 
 import flask
+import pandas as pd
 import pytest
 
 from tests.conftest import components, find, texts
@@ -69,6 +70,27 @@ def test_every_status_sentence_is_translated(app, lang):
     assert all("2030" in w for w in worded[:4])
 
 
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_a_reason_states_the_latest_value_as_the_card_beside_it_does_qualifier_included(app, lang):
+    from dashboards import _components as c  # noqa: PLC0415
+    from dashboards import _reason  # noqa: PLC0415
+    from etl.progress import compute_progress, targets  # noqa: PLC0415
+    from tests import factories  # noqa: PLC0415
+    from warehouse import progress_text as words  # noqa: PLC0415
+
+    shown = []
+    for unit, value, word in (("percent", 21.7, "about"), ("percent", 22.0, "more than"), ("count", 138e6, "nearly")):
+        table = pd.DataFrame([factories.indicator("x", unit=unit, target_value=0, target_year=2030)])
+        obs = factories.observations([{"indicator": "x", "iso3": "NPL", "year": 2024, "value": value, "unit": unit,
+                                       "qualifier": word}])  # fmt: skip
+        row = compute_progress(obs, table, as_of=2026).iloc[0].to_dict()
+        with app.server.test_request_context(f"/?lang={lang}"):
+            reason = words.reason(_reason.plain(row), targets(table)["x"], 2026, _reason.phrasing())
+            card = c.value_text({"value": value, "qualifier": word}, unit, 0 if unit == "count" else 1)
+        shown.append((card, reason))
+    assert [(card, reason) for card, reason in shown if f"{card} (2024)" not in reason] == []
+
+
 @pytest.mark.realdata
 def test_the_french_progress_table_gives_its_reasons_in_french(real_warehouse, app):
     from dashboards import progress  # noqa: PLC0415
@@ -112,7 +134,7 @@ def test_warm_renders_the_pages_in_every_language(synthetic_release, isolated_en
         (
             "not stated; latest date in file 2013-10-17",
             "fr",
-            "non indiquée ; dernière date du fichier : 17 octobre 2013",
+            "non indiquée\u00a0; dernière date du fichier\u00a0: 17 octobre 2013",
         ),
         (
             "not stated; latest date in file 2013-10-17",
@@ -128,7 +150,11 @@ def test_warm_renders_the_pages_in_every_language(synthetic_release, isolated_en
         ("2020-08-28", "fr", "28 août 2020"),
         ("requested support (2018)", "en", "requested support (2018)"),
         ("a phrase of another form", "es", "a phrase of another form"),
-        ("fit: slope ± t(0.975, 3 df) × standard error", "fr", "ajustement : pente ± t(0,975 ; 3 ddl) × erreur type"),
+        (
+            "fit: slope ± t(0.975, 3 df) × standard error",
+            "fr",
+            "ajustement\u00a0: pente ± t(0,975\u00a0; 3 ddl) × erreur type",
+        ),
     ],
 )
 def test_phrases_of_the_data_are_worded_in_the_readers_language(app, english, lang, expected):
@@ -163,8 +189,8 @@ def test_every_as_of_pathfinder_status_and_pace_method_of_the_release_has_a_know
         (
             "fr",
             "ratified 2002-09-13; UN Treaty Collection: ratified on 2002-09-13; signed 2002-04-22",
-            "ratifié le 13 septembre 2002 ; Collection des traités des Nations Unies : ratifié le 13 septembre 2002"
-            " ; signé le 22 avril 2002",
+            "ratifié le 13 septembre 2002\u00a0; Collection des traités des Nations Unies\u00a0: ratifié le 13 septembre 2002"
+            "\u00a0; signé le 22 avril 2002",
         ),
         (
             "es",
@@ -174,7 +200,7 @@ def test_every_as_of_pathfinder_status_and_pace_method_of_the_release_has_a_know
             " octubre de 2013); celda HTI vacía: no ratificado hacia 2013, o un vacío en HTI; verificar en NORMLEX"
             " antes de basarse en ello",
         ),
-        ("fr", "<5: suppressed small value", "<5 : petite valeur masquée"),
+        ("fr", "<5: suppressed small value", "<5\u00a0: petite valeur masquée"),
         ("en", "<5: suppressed small value", "<5: suppressed small value"),
     ],
 )

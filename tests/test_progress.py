@@ -50,7 +50,7 @@ def test_two_points_use_the_two_point_compound_rate_and_compare_it_with_the_requ
     assert row["projected_value"] == pytest.approx(5.0)  # 10 halved again over ten years
     assert row["status"] == pg.TOO_SLOW
     assert row["reason"] == (
-        "Falling 6.7 % a year (2010–2020), but reaching 4.0 % by 2030 needs a fall of 8.8 % a year from 2020."
+        "Falling 6.7% a year (2010–2020), but reaching 4% by 2030 needs a fall of 8.8% a year from 2020."
     )
     assert math.isnan(row["projected_lower"]) and row["band_method"].startswith("not estimable")
 
@@ -100,7 +100,7 @@ def test_a_target_already_met_needs_only_the_latest_value():
     assert only(run([(2019, 0.0)], target=(0.0, 2025)))["status"] == pg.TARGET_MET
     row = only(run([(2012, 60.0), (2019, 85.0)], target=(80.0, 2030), higher_is_better=True))
     assert row["status"] == pg.TARGET_MET
-    assert row["reason"] == "The latest value (85.0 % in 2019) is already at or beyond the target of 80.0 %."
+    assert row["reason"] == "The latest value (85% in 2019) is already at or beyond the target of 80%."
 
 
 def test_a_rising_series_is_moving_away():
@@ -113,9 +113,21 @@ def test_a_rising_series_is_moving_away():
 def test_a_single_point_is_insufficient_data():
     row = only(run([(2018, 20.0)], target=(0.0, 2025)))
     assert row["status"] == pg.INSUFFICIENT
-    assert row["reason"] == "One comparable data point only: the latest value is 20.0 % (2018); no trend."
+    assert row["reason"] == "One comparable data point only: the latest value is 20% (2018); no trend."
     assert row["required_change"] == pytest.approx(-20.0 / 7)  # still says what pace is needed
     assert math.isnan(row["projected_value"])
+
+
+def test_the_reason_keeps_the_publishers_qualifier_of_each_value_it_states():
+    said = [(2016, 64e6, "about"), (2020, 63e6, "nearly")]  # both rounded to the million: no clear change
+    obs = factories.observations([{"indicator": "x", "iso3": "AAA", "year": year, "value": value, "unit": "count",
+                                   "qualifier": word, "precision": 1e6} for year, value, word in said])  # fmt: skip
+    table = pd.DataFrame([factories.indicator("x", unit="count", target_value=0, target_year=2030)])
+    row = only(pg.compute_progress(obs, table, as_of=2024))
+    assert row["reason"].startswith("No clear change: about 64 million in 2016 and nearly 63 million in 2020 differ")
+    assert (row["baseline_qualifier"], row["latest_qualifier"]) == ("about", "nearly")
+    passed = only(pg.compute_progress(obs, table.assign(target_year=2022), as_of=2024))
+    assert passed["reason"].startswith("Target year 2022 passed: nearly 63 million remain (2020).")
 
 
 def test_reported_intervals_at_both_ends_give_the_band_of_a_two_point_series():
@@ -173,7 +185,7 @@ def test_a_passed_target_year_is_missed_with_what_remains_the_trend_and_the_pace
     assert row["status"] == pg.TARGET_PASSED == "target year passed"
     assert row["trend"] == "falling"
     assert row["reason"] == (
-        "Target year 2025 passed: the latest value is 8.0 % (2026). Falling 0.33 percentage points a year"
+        "Target year 2025 passed: the latest value is 8% (2026). Falling 0.33 percentage points a year"
         " (2020–2026). Reaching zero by 2025 from 2020 would have needed a fall of 2.00 percentage points a year."
     )  # 10 -> 8 over six years; 10 -> 0 over the five years 2020-2025
     assert math.isnan(row["required_rate"]) and math.isnan(row["projected_value"])
@@ -190,7 +202,7 @@ def test_a_latest_point_more_than_ten_years_old_gives_no_status():
     old = only(run(points, target=(0.0, 2030), as_of=2026))
     assert old["status"] == pg.INSUFFICIENT and old["trend"] == "falling"
     assert old["reason"] == (
-        "The latest comparable data point (10.0 % in 2015) is more than ten years old; a status needs a recent one."
+        "The latest comparable data point (10% in 2015) is more than ten years old; a status needs a recent one."
     )
 
 
@@ -405,7 +417,7 @@ def test_the_world_child_labour_series_shows_the_passed_target_and_what_remains(
     # Assessed now, after 2025: no year is left, so no required pace and no projection: what remains.
     assert row["status"] == pg.TARGET_PASSED
     assert math.isnan(row["required_change"]) and math.isnan(row["projected_value"])
-    assert row["reason"].startswith("Target year 2025 passed: 138 million remain (2024). Falling")
+    assert row["reason"].startswith("Target year 2025 passed: nearly 138 million remain (2024). Falling")
 
 
 @pytest.mark.realdata

@@ -50,7 +50,7 @@ class Phrasing:
 
     gettext: Callable[..., str] = english
     number: Callable[[float, int], str] = lambda value, decimals: f"{value:,.{decimals}f}"  # noqa: E731
-    percent: Callable[[float, int], str] = lambda value, decimals: f"{value:.{decimals}f} %"  # noqa: E731
+    percent: Callable[[float, int], str] = lambda value, decimals: f"{value:.{decimals}f}%"  # noqa: E731
     significant: Callable[[float, int], str] = lambda value, digits: f"{value:,.{digits}g}"  # noqa: E731
     millions: Callable[[float], str] = _millions  # a count of a million or more: '1.8 million'
 
@@ -87,16 +87,23 @@ def rounded_count(value: float, digits: int = 2, tr: Phrasing = ENGLISH) -> str:
 
 
 def format_value(value: float, unit: str, tr: Phrasing = ENGLISH) -> str:
-    """A level in its unit: '12.3 %', '5.4 per 1,000', '160.0 million'."""
+    """A level in its unit as the cards write it: '12.3%', '22%', '5.4 per 1,000', '160 million'."""
     if _missing(value):
         return tr.gettext("n/a")
+    decimals = 0 if float(value).is_integer() else 1
     if unit == "percent":
-        return tr.percent(value, 1)
+        return tr.percent(value, decimals)
     if unit == "per-1000":
-        return tr.gettext("%(number)s per 1,000", number=tr.number(value, 1))
+        return tr.gettext("%(number)s per 1,000", number=tr.number(value, decimals))
     if unit == "count":
         return format_count(value, tr)
     return tr.significant(value, 3) + (f" {unit}" if unit else "")
+
+
+def stated(row: dict, which: str, unit: str, tr: Phrasing = ENGLISH) -> str:
+    """The baseline or latest value as published, with the publisher's qualifier: 'nearly 138 million'."""
+    value, qualifier = format_value(row[f"{which}_value"], unit, tr), row.get(f"{which}_qualifier")
+    return f"{tr.gettext(qualifier)} {value}" if isinstance(qualifier, str) and qualifier else value
 
 
 def target_text(value: float, unit: str, tr: Phrasing = ENGLISH) -> str:
@@ -117,7 +124,7 @@ def format_change(change: float, unit: str, tr: Phrasing = ENGLISH) -> str:
 
 
 def format_rate(rate: float, tr: Phrasing = ENGLISH) -> str:
-    """The size of a compound annual rate: -0.0243 -> '2.4 % a year'."""
+    """The size of a compound annual rate: -0.0243 -> '2.4% a year'."""
     return tr.gettext("%(value)s a year", value=tr.percent(abs(rate) * 100, 1))
 
 
@@ -127,7 +134,7 @@ def pace_value(row: dict, which: str) -> float:
 
 
 def pace_text(row: dict, which: str, unit: str, tr: Phrasing = ENGLISH) -> str:
-    """'2.4 % a year' or '4.9 million a year' for the observed or required pace of a progress row."""
+    """'2.4% a year' or '4.9 million a year' for the observed or required pace of a progress row."""
     value = pace_value(row, which)
     if _missing(value):
         return tr.gettext("n/a")
@@ -135,7 +142,7 @@ def pace_text(row: dict, which: str, unit: str, tr: Phrasing = ENGLISH) -> str:
 
 
 def moving_text(row: dict, which: str, unit: str, tr: Phrasing = ENGLISH) -> str:
-    """'Falling 2.4 % a year', 'Rising 0.52 percentage points a year' or 'Unchanged' for a row's pace."""
+    """'Falling 2.4% a year', 'Rising 0.52 percentage points a year' or 'Unchanged' for a row's pace."""
     value = pace_value(row, which)
     if _missing(value) or value == 0:
         return tr.gettext("Unchanged")
@@ -160,7 +167,7 @@ def reason(row: dict, target, as_of: int, tr: Phrasing = ENGLISH) -> str:
     status, unit, _ = row["status"], target.unit, tr.gettext
     if status == NOT_ASSESSED:
         return _(DETECTED_REASON) if target.detected else _(NO_TARGET_REASON)
-    latest = _("%(value)s in %(year)s", value=format_value(row["latest_value"], unit, tr), year=row["latest_year"])
+    latest = _("%(value)s in %(year)s", value=stated(row, "latest", unit, tr), year=row["latest_year"])
     if status == TARGET_MET:
         return _(
             "The latest value (%(latest)s) is already at or beyond the target of %(target)s.",
@@ -176,12 +183,11 @@ def reason(row: dict, target, as_of: int, tr: Phrasing = ENGLISH) -> str:
         return _("One comparable data point only: the latest value is %(latest)s; no trend.",
                  latest=latest_short(row, unit, tr))  # fmt: skip
     if status == TARGET_PASSED:
-        passed = target_passed_text(target.year, row["latest_value"], row["latest_year"], unit, as_of, tr)
+        passed = target_passed_text(target.year, row, unit, as_of, tr)
         return f"{passed} {trend_text(row, unit, tr)}{needed_text(row, target, unit, tr)}"
     goal = goal_text(target, unit, tr)
     if status == NO_CLEAR_CHANGE:
-        first = _("%(value)s in %(year)s", value=format_value(row["baseline_value"], unit, tr),
-                  year=row["baseline_year"])  # fmt: skip
+        first = _("%(value)s in %(year)s", value=stated(row, "baseline", unit, tr), year=row["baseline_year"])
         return _(
             "No clear change: %(first)s and %(latest)s differ by less than the rounding or stated uncertainty of the "
             "published figures, so no direction can be claimed (%(goal)s not reached).",
@@ -201,17 +207,17 @@ def reason(row: dict, target, as_of: int, tr: Phrasing = ENGLISH) -> str:
              moving=moving, span=span, goal=goal, needed=needed)  # fmt: skip
 
 
-def remaining_text(latest: float, latest_year: int, unit: str, tr: Phrasing = ENGLISH) -> str:
-    """'138 million remain (2024).' (counts) or 'the latest value is 31.5 % (2021).' (levels)."""
-    value = format_value(latest, unit, tr)
+def remaining_text(row: dict, unit: str, tr: Phrasing = ENGLISH) -> str:
+    """'nearly 138 million remain (2024).' (counts) or 'the latest value is 31.5% (2021).' (levels)."""
+    value, year = stated(row, "latest", unit, tr), int(row["latest_year"])
     if unit == "count":
-        return tr.gettext("%(value)s remain (%(year)s).", value=value, year=int(latest_year))
-    return tr.gettext("the latest value is %(value)s (%(year)s).", value=value, year=int(latest_year))
+        return tr.gettext("%(value)s remain (%(year)s).", value=value, year=year)
+    return tr.gettext("the latest value is %(value)s (%(year)s).", value=value, year=year)
 
 
-def target_passed_text(year: int, latest: float, latest_year: int, unit: str, as_of: int, tr=ENGLISH) -> str:
-    """'Target year 2025 passed: 138 million remain (2024).' (the year itself: 'is this year')."""
-    rest = remaining_text(latest, latest_year, unit, tr)
+def target_passed_text(year: int, row: dict, unit: str, as_of: int, tr=ENGLISH) -> str:
+    """'Target year 2025 passed: nearly 138 million remain (2024).' (the year itself: 'is this year')."""
+    rest = remaining_text(row, unit, tr)
     if int(year) == int(as_of):
         return tr.gettext("Target year %(year)s is this year: %(rest)s", year=int(year), rest=rest)
     return tr.gettext("Target year %(year)s passed: %(rest)s", year=int(year), rest=rest)
@@ -263,5 +269,5 @@ def needed_text(row: dict, target, unit: str, tr: Phrasing = ENGLISH) -> str:
 
 
 def latest_short(row: dict, unit: str, tr: Phrasing = ENGLISH) -> str:
-    """'31.5 % (2021)': the latest value and its year, as the cards and the passed-target text say it."""
-    return f"{format_value(row['latest_value'], unit, tr)} ({int(row['latest_year'])})"
+    """'31.5% (2021)': the latest value and its year, as the cards and the passed-target text say it."""
+    return f"{stated(row, 'latest', unit, tr)} ({int(row['latest_year'])})"

@@ -179,6 +179,8 @@ PROGRESS = pa.schema(
         ("baseline_value", pa.float64()),
         ("latest_year", pa.int32()),
         ("latest_value", pa.float64()),
+        ("baseline_qualifier", pa.string()),  # the publisher's "about", "nearly" ... of that value, else NULL
+        ("latest_qualifier", pa.string()),
         ("observed_rate", pa.float64()),  # annual relative change (compound), e.g. -0.05 = -5 % a year
         ("required_rate", pa.float64()),
         ("method", pa.string()),
