@@ -134,6 +134,49 @@ def test_a_figure_presented_as_the_latest_is_the_latest_in_the_raw_files(lib, es
     assert checked >= 4
 
 
+#: How each language says that a number is rounded ("nearly", "around", "over"), before "<n> million".
+QUALIFIERS = {
+    "en": r"(?:nearly|almost|around|about|over|more than|just over)\s+{n}\s+million",
+    "fr": r"(?:près de|presque|environ|plus de|un peu plus de)\s+{n}\s+millions",
+    "es": r"(?:casi|alrededor de|unos|más de|cerca de)\s+{n}\s+millones",
+}
+#: A qualifier the raw file's note quotes for a row's value, e.g. '"nearly 138 million"'.
+QUOTED_QUALIFIER = re.compile(
+    r'"[^"]*?\b(?:nearly|almost|around|about|over|more than|just over)\s+(\d+(?:\.\d+)?)\s+million'
+)
+
+
+def translated_texts(lang: str) -> list[tuple[str, str]]:
+    """(where, plain text) of every translated explainer body, without its sources section."""
+    heading = {"fr": "Sources", "es": "Fuentes"}[lang]
+    texts = []
+    for path in sorted((config.ROOT / "content" / "i18n" / lang / "learn").glob("*.md")):
+        body = path.read_text(encoding="utf-8").split("\n---\n", 1)[1].split(f"\n## {heading}")[0]
+        texts.append((f"{lang}:{path.stem}", plain_text(body)))
+    return texts
+
+
+@pytest.mark.realdata
+def test_latest_figures_keep_the_qualifier_their_source_states_in_every_language(lib, estimates):
+    qualified = {
+        float(n)
+        for r in latest_rows(estimates)
+        for n in QUOTED_QUALIFIER.findall(r["note"])
+        if float(n) == abs(r["value"])
+    }
+    assert {138, 54, 20} <= qualified  # "nearly 138", "around 54", "over 20 million" fewer: global_estimates_2025.csv
+    texts = [("en", where, text) for where, text in content_texts(lib)]
+    texts += [(lang, where, text) for lang in ("fr", "es") for where, text in translated_texts(lang)]
+    unit = {"en": "million", "fr": "millions", "es": "millones"}
+    for lang, where, text in texts:
+        text = re.sub(r"\s+", " ", text)
+        for value in qualified:
+            n = re.escape(f"{value:g}")
+            bare = len(re.findall(rf"(?<![\d.,]){n} {unit[lang]}\b", text))
+            kept = len(re.findall(QUALIFIERS[lang].format(n=n), text))
+            assert bare == kept, f"{where}: {value:g} {unit[lang]} without the source's qualifier"
+
+
 @pytest.mark.realdata
 def test_sector_shares_are_published_ones_and_the_latest_share_is_given(lib, estimates):
     sectors = {"agriculture", "services", "industry"}
