@@ -363,3 +363,38 @@ def test_the_new_explainers_are_linked_from_themes_glossary_and_indicators(lib, 
     for slug in NEW:
         assert slug in by_theme and slug in by_term, slug
     assert {"measuring-forced-labour-and-trafficking", "accountability-and-policy-tools"} <= by_indicator
+
+
+# -- forum articles on trends: what ILOSTAT's raw files hold ------------------------------------------------
+def ilostat_years(raw_dir: Path, series: str, ages: str) -> pd.Series:
+    """Distinct survey years per country (ISO3) of one ILOSTAT file, both sexes, one age band."""
+    path = (
+        raw_dir
+        / "ilostat_child_labour"
+        / f"ddf--datapoints--{series}_sex_age_rt--by--ref_area--sex--classif1--time.csv"
+    )
+    frame = pd.read_csv(path)
+    rows = frame[(frame["sex"] == "sex_t") & (frame["classif1"] == f"age_cldversion_{ages}")]
+    return rows.groupby(rows["ref_area"].str.upper())["time"].apply(lambda years: sorted(set(years)))
+
+
+@pytest.mark.realdata
+def test_the_data_gaps_article_counts_the_countries_with_an_ilostat_child_labour_trend(lib, raw_dir):
+    years = ilostat_years(raw_dir, "cld_xchl", "y5_17")
+    text = re.sub(r"\s+", " ", body_text(lib.articles["data-gaps-that-matter-most"]))
+    assert f"for ages 5–17 (both sexes), {(years.str.len() >= 2).sum()} countries have at least two points" in text
+
+
+@pytest.mark.realdata
+def test_the_pathfinder_article_names_the_pathfinders_with_several_points_for_ages_5_17(lib, raw_dir):
+    pathfinders = yaml.safe_load((config.ROOT / "data" / "reference" / "pathfinders.yaml").read_text("utf-8"))
+    codes = {c["iso3"] for c in pathfinders["countries"]}
+    several = {}
+    for series, ages in (("cld_xchl", "y5_17"), ("sdg_b871", "y5_17"), ("sdg_0871", "y5t17")):
+        for iso3, found in ilostat_years(raw_dir, series, ages).items():
+            if iso3 in codes and len(found) >= 2:
+                several[iso3] = found
+    assert {k: (v[0], v[-1]) for k, v in several.items()} == {"NPL": (2008, 2014), "PER": (2012, 2015)}
+    text = re.sub(r"\s+", " ", body_text(lib.articles["pathfinder-countries-in-the-data"]))
+    assert "only Nepal (2008 and 2014) and Peru (2012–2015) have more than one comparable point" in text
+    assert max(max(v) for v in several.values()) < date.today().year - pg.MAX_AGE  # "too old for a status"
