@@ -134,6 +134,49 @@ def test_a_figure_presented_as_the_latest_is_the_latest_in_the_raw_files(lib, es
     assert checked >= 4
 
 
+#: How each language says that a number is rounded ("nearly", "around", "over"), before "<n> million".
+QUALIFIERS = {
+    "en": r"(?:nearly|almost|around|about|over|more than|just over)\s+{n}\s+million",
+    "fr": r"(?:près de|presque|environ|plus de|un peu plus de)\s+{n}\s+millions",
+    "es": r"(?:casi|alrededor de|unos|más de|cerca de)\s+{n}\s+millones",
+}
+#: A qualifier the raw file's note quotes for a row's value, e.g. '"nearly 138 million"'.
+QUOTED_QUALIFIER = re.compile(
+    r'"[^"]*?\b(?:nearly|almost|around|about|over|more than|just over)\s+(\d+(?:\.\d+)?)\s+million'
+)
+
+
+def translated_texts(lang: str) -> list[tuple[str, str]]:
+    """(where, plain text) of every translated explainer body, without its sources section."""
+    heading = {"fr": "Sources", "es": "Fuentes"}[lang]
+    texts = []
+    for path in sorted((config.ROOT / "content" / "i18n" / lang / "learn").glob("*.md")):
+        body = path.read_text(encoding="utf-8").split("\n---\n", 1)[1].split(f"\n## {heading}")[0]
+        texts.append((f"{lang}:{path.stem}", plain_text(body)))
+    return texts
+
+
+@pytest.mark.realdata
+def test_latest_figures_keep_the_qualifier_their_source_states_in_every_language(lib, estimates):
+    qualified = {
+        float(n)
+        for r in latest_rows(estimates)
+        for n in QUOTED_QUALIFIER.findall(r["note"])
+        if float(n) == abs(r["value"])
+    }
+    assert {138, 54, 20} <= qualified  # "nearly 138", "around 54", "over 20 million" fewer: global_estimates_2025.csv
+    texts = [("en", where, text) for where, text in content_texts(lib)]
+    texts += [(lang, where, text) for lang in ("fr", "es") for where, text in translated_texts(lang)]
+    unit = {"en": "million", "fr": "millions", "es": "millones"}
+    for lang, where, text in texts:
+        text = re.sub(r"\s+", " ", text)
+        for value in qualified:
+            n = re.escape(f"{value:g}")
+            bare = len(re.findall(rf"(?<![\d.,]){n} {unit[lang]}\b", text))
+            kept = len(re.findall(QUALIFIERS[lang].format(n=n), text))
+            assert bare == kept, f"{where}: {value:g} {unit[lang]} without the source's qualifier"
+
+
 @pytest.mark.realdata
 def test_sector_shares_are_published_ones_and_the_latest_share_is_given(lib, estimates):
     sectors = {"agriculture", "services", "industry"}
@@ -320,3 +363,38 @@ def test_the_new_explainers_are_linked_from_themes_glossary_and_indicators(lib, 
     for slug in NEW:
         assert slug in by_theme and slug in by_term, slug
     assert {"measuring-forced-labour-and-trafficking", "accountability-and-policy-tools"} <= by_indicator
+
+
+# -- forum articles on trends: what ILOSTAT's raw files hold ------------------------------------------------
+def ilostat_years(raw_dir: Path, series: str, ages: str) -> pd.Series:
+    """Distinct survey years per country (ISO3) of one ILOSTAT file, both sexes, one age band."""
+    path = (
+        raw_dir
+        / "ilostat_child_labour"
+        / f"ddf--datapoints--{series}_sex_age_rt--by--ref_area--sex--classif1--time.csv"
+    )
+    frame = pd.read_csv(path)
+    rows = frame[(frame["sex"] == "sex_t") & (frame["classif1"] == f"age_cldversion_{ages}")]
+    return rows.groupby(rows["ref_area"].str.upper())["time"].apply(lambda years: sorted(set(years)))
+
+
+@pytest.mark.realdata
+def test_the_data_gaps_article_counts_the_countries_with_an_ilostat_child_labour_trend(lib, raw_dir):
+    years = ilostat_years(raw_dir, "cld_xchl", "y5_17")
+    text = re.sub(r"\s+", " ", body_text(lib.articles["data-gaps-that-matter-most"]))
+    assert f"for ages 5–17 (both sexes), {(years.str.len() >= 2).sum()} countries have at least two points" in text
+
+
+@pytest.mark.realdata
+def test_the_pathfinder_article_names_the_pathfinders_with_several_points_for_ages_5_17(lib, raw_dir):
+    pathfinders = yaml.safe_load((config.ROOT / "data" / "reference" / "pathfinders.yaml").read_text("utf-8"))
+    codes = {c["iso3"] for c in pathfinders["countries"]}
+    several = {}
+    for series, ages in (("cld_xchl", "y5_17"), ("sdg_b871", "y5_17"), ("sdg_0871", "y5t17")):
+        for iso3, found in ilostat_years(raw_dir, series, ages).items():
+            if iso3 in codes and len(found) >= 2:
+                several[iso3] = found
+    assert {k: (v[0], v[-1]) for k, v in several.items()} == {"NPL": (2008, 2014), "PER": (2012, 2015)}
+    text = re.sub(r"\s+", " ", body_text(lib.articles["pathfinder-countries-in-the-data"]))
+    assert "only Nepal (2008 and 2014) and Peru (2012–2015) have more than one comparable point" in text
+    assert max(max(v) for v in several.values()) < date.today().year - pg.MAX_AGE  # "too old for a status"
