@@ -8,10 +8,10 @@ APT_PACKAGES := chromium chromium-driver redis-server nginx
 
 .PHONY: run test test-fast system lint bench plotly-bundle messages
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[test]"
+	$(BIN)/pip install -q -c constraints.txt -e ".[test]"
 	touch $(STAMP)
 
 # Debian packages: nginx (the front proxy of `delta87 serve`), headless Chromium + its driver (browser tests),
