@@ -162,7 +162,7 @@ def table_records(release: Release, rows: pd.DataFrame, decimals: int | None) ->
             "baseline_value": round(float(r["baseline_value"]), digits),
             "latest_year": int(r["latest_year"]),
             "latest_value": round(float(r["latest_value"]), digits),
-            "age": r["age"],
+            "age": str(r["age"]).replace("-", "–"),
             "reason": _reason.reason(release, r),
         }
         for r in rows.to_dict("records")

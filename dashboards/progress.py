@@ -7,14 +7,16 @@ from urllib.parse import urlencode
 
 import dash
 import pandas as pd
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from dash import Input, Output, callback, clientside_callback, dash_table, dcc, html
+from dash.dash_table.Format import Format, Group, Scheme
 from flask_babel import gettext as _
 
 from dashboards import _components as c
 from dashboards import _data, _figures
 from dashboards import _progress as pr
 from warehouse import ReleaseError
-from web import inputs
+from web import i18n, inputs
 from web.i18n import N_
 
 dash.register_page(
@@ -71,7 +73,7 @@ def layout(indicator=None, region=None, income=None, pathfinder=None, **_query):
             html.P(summary, id="progress-summary", className="small", **{"aria-live": "polite"}),
             c.live_chart("progress-map", is_map=True, filled=(figure, text, note, pointer)),
             html.H2(_("Countries"), className="h5"),
-            status_table(records),
+            status_table(records, table_columns(_data.indicators(release).loc[picked, "decimals"] if picked else None)),
             dcc.Store(id="progress-search", data=search),
             dcc.Store(id="progress-search-applied"),
         ],
@@ -96,14 +98,24 @@ def _field(field_id: str, label: str, options, value, width: int) -> html.Div:
     )
 
 
-def status_table(records: list[dict]) -> dash_table.DataTable:
+def table_columns(decimals) -> list[dict]:
+    """The table's columns, values written with the indicator's decimals ("15.0", not "15")."""
+    digits = 1 if decimals is None or pd.isna(decimals) else int(decimals)
+    fixed = Format(precision=digits, scheme=Scheme.fixed, group=Group.yes)
+    return [{"name": _(label), "id": key, "type": kind, **({"format": fixed} if key.endswith("_value") else {})}
+            for key, label, kind in COLUMNS]  # fmt: skip
+
+
+def status_table(records: list[dict], columns: list[dict]) -> dash_table.DataTable:
     with warnings.catch_warnings():
         warnings.filterwarnings(
             "ignore", message=r"\s*The dash_table.DataTable will be removed", category=DeprecationWarning
         )
         return dash_table.DataTable(
             id="progress-table",
-            columns=[{"name": _(label), "id": key, "type": kind} for key, label, kind in COLUMNS],
+            columns=columns,
+            # numbers as the page's language writes them ("19,3" in French)
+            locale_format={"decimal": get_decimal_symbol(i18n.locale()), "group": get_group_symbol(i18n.locale())},
             data=records,
             sort_action="native",
             sort_mode="single",
@@ -133,6 +145,14 @@ def status_table(records: list[dict]) -> dash_table.DataTable:
 def update_view(indicator, region, income, pathfinder):
     """Map, table, summary and the shareable query for the chosen indicator and filters."""
     return view_outputs(indicator, region, income, pathfinder)
+
+
+@callback(Output("progress-table", "columns"), Input("progress-indicator", "value"), prevent_initial_call=True)
+def update_columns(indicator):
+    """The table's columns for another indicator (its decimals)."""
+    meta = _data.indicators(_data.release())
+    code = inputs.choice(indicator, "indicator", set(meta.index))
+    return table_columns(meta.loc[code, "decimals"] if code is not None else None)
 
 
 def view_outputs(indicator, region, income, pathfinder) -> tuple:

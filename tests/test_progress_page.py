@@ -53,6 +53,19 @@ def test_once_the_target_year_has_passed_the_map_tells_falling_from_rising_count
         assert legend[f"{pg.TARGET_PASSED}, {trend} ({len(named)})"] == named and named
 
 
+def test_the_table_writes_values_with_the_indicators_decimals_in_the_readers_language(real_warehouse, app):
+    from dashboards import progress  # noqa: PLC0415
+
+    with app.server.test_request_context("/progress?lang=fr"):
+        table = find(progress.layout(), "progress-table")
+        counts = {c["id"]: c.get("format") for c in progress.update_columns("child_labour_number")}
+    formats = {c["id"]: c.get("format") for c in table.columns}
+    assert formats["latest_value"].to_plotly_json()["specifier"] == ",.1f"  # 15.0, not 15 (ILOSTAT: 1 decimal)
+    assert counts["latest_value"].to_plotly_json()["specifier"] == ",.0f"
+    assert table.locale_format["decimal"] == ","
+    assert {r["age"] for r in table.data} == {"5–17"}
+
+
 def test_filters_narrow_the_countries_and_go_into_the_url(real_warehouse, app):
     from dashboards import _data, progress  # noqa: PLC0415
 
