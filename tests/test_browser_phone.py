@@ -123,6 +123,25 @@ def test_the_coverage_table_scrolls_in_its_own_box_on_a_laptop_and_a_phone(dash_
     assert dash_duo.get_logs() == []
 
 
+#: The coverage matrix's rows, and how far each country's name sits from its row's middle (px).
+ROW_NAMES = """const g = document.querySelector('#coverage-matrix .js-plotly-plot'), size = g._fullLayout._size;
+const top = g.getBoundingClientRect().top, n = g.data[0].y.length;
+const lines = [...g.querySelectorAll('.annotation-text tspan.line')];
+return {rows: n, names: lines.map(t => t.textContent).join('|') === g.data[0].y.join('|'),
+  off: Math.max(...lines.map((t, i) => { const r = t.getBoundingClientRect();
+    return Math.abs(r.top + r.height / 2 - top - size.t - (i + 0.5) * size.h / n); }))}"""
+
+
+def test_coverage_names_sit_beside_their_rows_on_a_laptop_and_a_phone(dash_duo, countries, app):
+    dash_duo.start_server(app)
+    for width in (1366, 390):
+        dash_duo.driver.set_window_size(width, 900)
+        visit(dash_duo, "/coverage", "#coverage-matrix .main-svg")
+        found = dash_duo.driver.execute_script(ROW_NAMES)
+        assert found["rows"] >= 3 and found["names"] and found["off"] <= 3, (width, found)
+    assert dash_duo.get_logs() == []
+
+
 #: Controls a keyboard should reach (shown, not in a closed <details>, one radio per group); focus is recorded as
 #: it moves, with whether a focus ring shows (an outline or shadow on the control or on its own frame).
 WATCH_FOCUS = """const sel = 'a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])';
