@@ -123,7 +123,7 @@ def matrix_figure(grid: pd.DataFrame, labels: dict[str, str], colour_by: str = "
         },
     )
     margin = label_margins(names, list(heat.x))
-    margin["b"] = max(margin["b"], 200 - ROW_PX * len(names))  # room for the legend below a few rows
+    axis = {"automargin": False, "fixedrange": True, "showgrid": False}
     return go.Figure(
         heat,
         layout={
@@ -132,14 +132,8 @@ def matrix_figure(grid: pd.DataFrame, labels: dict[str, str], colour_by: str = "
             "font": {"family": FONT, "size": FONT_SIZE},
             "plot_bgcolor": "#F1F3F5",
             "paper_bgcolor": "white",
-            "xaxis": {"side": "top", "tickangle": -40, "automargin": False, "fixedrange": True, "showgrid": False},
-            "yaxis": {
-                "autorange": "reversed",
-                "automargin": False,
-                "fixedrange": True,
-                "showgrid": False,
-                "showticklabels": False,
-            },  # the names are row_names()
+            "xaxis": {**axis, "side": "top", "tickangle": -40},
+            "yaxis": {**axis, "autorange": "reversed", "showticklabels": False},  # the names are row_names()
             "annotations": [row_names(names)],
         },
     )
@@ -162,9 +156,9 @@ def row_names(names: list[str]) -> dict:
 
 
 def label_margins(rows: list[str], columns: list[str]) -> dict[str, int]:
-    """Margins that hold the row names (left) and the column labels slanted at 40° above the matrix (top, and
-    right of the last columns), from their lengths: Plotly's automargin measures each of ~200 labels and draws
-    the chart twice, the slowest part of the page."""
+    """Margins that hold the row names (left), the column labels slanted at 40° above the matrix (top, and right
+    of the last columns), from their lengths, and the legend below a few rows (bottom): Plotly's automargin
+    measures each of ~200 labels and draws the chart twice, the slowest part of the page."""
     width = LABEL_EM * FONT_SIZE
     slanted = [width * len(str(label)) for label in columns] or [0]
     # each column is at least COLUMN_PX wide, so a label reaches that much less past the last column per column
@@ -173,7 +167,7 @@ def label_margins(rows: list[str], columns: list[str]) -> dict[str, int]:
         "l": round(width * max((len(str(row)) for row in rows), default=1)) + 12,
         "r": max(10, round(right) + 6),
         "t": round(0.65 * max(slanted) + FONT_SIZE) + 16,
-        "b": 10,
+        "b": max(10, 200 - ROW_PX * len(rows)),  # room for the legend beside a few rows
     }
 
 
