@@ -5,6 +5,7 @@ Kept apart from the page module (dashboards/coverage.py) so it can be imported a
 
 from __future__ import annotations
 
+import html as markup
 import re
 
 import pandas as pd
@@ -37,6 +38,8 @@ NATURES = (
 FONT_SIZE = 11
 LABEL_EM = 0.6
 COLUMN_PX = 12
+#: A row's height (px): the country names are one text, one line per row, and Plotly sets lines 1.3 em apart
+ROW_PX = 1.3 * FONT_SIZE
 GROUPINGS = (
     ("sdg_region", N_("SDG regions")),
     ("ilo_region", N_("ILO regions")),
@@ -119,25 +122,43 @@ def matrix_figure(grid: pd.DataFrame, labels: dict[str, str], colour_by: str = "
             "title": {"text": _("Latest data") if colour_by == "age" else _("Nature")},
         },
     )
-    height = max(260, 18 * len(names) + 170)
+    margin = label_margins(names, list(heat.x))
+    axis = {"automargin": False, "fixedrange": True, "showgrid": False}
     return go.Figure(
         heat,
         layout={
-            "height": height,
-            "margin": label_margins(names, list(heat.x)),
+            "height": margin["t"] + ROW_PX * len(names) + margin["b"],  # every row ROW_PX high, as its name
+            "margin": margin,
             "font": {"family": FONT, "size": FONT_SIZE},
             "plot_bgcolor": "#F1F3F5",
             "paper_bgcolor": "white",
-            "xaxis": {"side": "top", "tickangle": -40, "automargin": False, "fixedrange": True, "showgrid": False},
-            "yaxis": {"autorange": "reversed", "automargin": False, "fixedrange": True, "showgrid": False},
+            "xaxis": {**axis, "side": "top", "tickangle": -40},
+            "yaxis": {**axis, "autorange": "reversed", "showticklabels": False},  # the names are row_names()
+            "annotations": [row_names(names)],
         },
     )
 
 
+def row_names(names: list[str]) -> dict:
+    """The country names beside the rows as one text, one line per row: Plotly would measure each of ~200 tick
+    labels apart, the slowest part of drawing the matrix."""
+    return {
+        "text": "<br>".join(markup.escape(name, quote=False) for name in names),
+        "align": "right",
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0,
+        "y": 1,
+        "xanchor": "right",
+        "yanchor": "top",
+        "showarrow": False,
+    }
+
+
 def label_margins(rows: list[str], columns: list[str]) -> dict[str, int]:
-    """Margins that hold the row names (left) and the column labels slanted at 40° above the matrix (top, and
-    right of the last columns), from their lengths: Plotly's automargin measures each of ~200 labels and draws
-    the chart twice, the slowest part of the page."""
+    """Margins that hold the row names (left), the column labels slanted at 40° above the matrix (top, and right
+    of the last columns), from their lengths, and the legend below a few rows (bottom): Plotly's automargin
+    measures each of ~200 labels and draws the chart twice, the slowest part of the page."""
     width = LABEL_EM * FONT_SIZE
     slanted = [width * len(str(label)) for label in columns] or [0]
     # each column is at least COLUMN_PX wide, so a label reaches that much less past the last column per column
@@ -146,7 +167,7 @@ def label_margins(rows: list[str], columns: list[str]) -> dict[str, int]:
         "l": round(width * max((len(str(row)) for row in rows), default=1)) + 12,
         "r": max(10, round(right) + 6),
         "t": round(0.65 * max(slanted) + FONT_SIZE) + 16,
-        "b": 10,
+        "b": max(10, 200 - ROW_PX * len(rows)),  # room for the legend beside a few rows
     }
 
 

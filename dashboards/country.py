@@ -10,7 +10,7 @@ from dash import html
 from flask_babel import gettext as _
 
 from dashboards import _components as c
-from dashboards import _country, _data, _forum, _pillars
+from dashboards import _country, _data, _forum, _pillars, _views
 from warehouse import Release, ReleaseError
 from web.i18n import N_
 
@@ -46,9 +46,10 @@ def layout(iso3: str | None = None, **_query):
 
 @_data.memo
 def dashboard(release: Release, code: str) -> html.Div:
-    """The whole dashboard of a known country, built once per release (pages are cached as component trees)."""
+    """The whole dashboard of a known country, built once per release (pages are cached as component trees); its
+    charts' tables wait unrendered until opened or printed."""
     country = _pillars.load(release, code, _data.country_meta(release, code))
-    return html.Div(
+    page = html.Div(
         [
             header(country),
             _country.summary_cards(country),
@@ -89,6 +90,7 @@ def dashboard(release: Release, code: str) -> html.Div:
         ],
         id="country-page",
     )
+    return _views.defer_tables(page, "country-table")
 
 
 def header(country: _pillars.Country) -> html.Header:

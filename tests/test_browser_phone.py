@@ -83,6 +83,29 @@ def test_the_overview_map_table_prints_before_scrolling_and_opens_without_a_roun
     assert dash_duo.get_logs() == []
 
 
+#: The country page's chart tables rendered, and the rows of the first one.
+CHART_TABLES = """return {rendered: document.querySelectorAll('figure.chart-block table').length,
+  rows: document.querySelectorAll('figure.chart-block > details[open] table tbody tr').length}"""
+
+
+def test_country_chart_tables_open_by_keyboard_without_a_round_trip(dash_duo, countries, app):
+    rich, _ = countries
+    dash_duo.start_server(app)
+    dash_duo.driver.set_window_size(390, 844)
+    visit(dash_duo, f"/country/{rich}", "#country-name")
+    wait_until(dash_duo, lambda d: d.execute_script(SETTLED), 30)
+    assert dash_duo.driver.execute_script(CHART_TABLES) == {"rendered": 0, "rows": 0}  # they wait in the page
+    requests = "return performance.getEntriesByType('resource').filter(r => r.name.includes('_dash-update')).length"
+    before = dash_duo.driver.execute_script(requests)
+    summary = dash_duo.find_element("figure.chart-block > details > summary")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", summary)
+    summary.send_keys(Keys.ENTER)  # a keyboard user opens the first chart's table
+    wait_until(dash_duo, lambda d: d.execute_script(CHART_TABLES)["rows"] >= 1)
+    assert dash_duo.driver.execute_script(CHART_TABLES)["rendered"] == 1
+    assert dash_duo.driver.execute_script(requests) == before  # the rows came with the page
+    assert dash_duo.get_logs() == []
+
+
 def test_the_coverage_table_scrolls_in_its_own_box_on_a_laptop_and_a_phone(dash_duo, countries, app):
     dash_duo.start_server(app)
     overflowing = {}
@@ -97,6 +120,25 @@ def test_the_coverage_table_scrolls_in_its_own_box_on_a_laptop_and_a_phone(dash_
         assert region.get_attribute("tabindex") == "0" and region.get_attribute("aria-label")
         assert box.size["width"] > region.size["width"]  # it scrolls inside the region
     assert overflowing == {}
+    assert dash_duo.get_logs() == []
+
+
+#: The coverage matrix's rows, and how far each country's name sits from its row's middle (px).
+ROW_NAMES = """const g = document.querySelector('#coverage-matrix .js-plotly-plot'), size = g._fullLayout._size;
+const top = g.getBoundingClientRect().top, n = g.data[0].y.length;
+const lines = [...g.querySelectorAll('.annotation-text tspan.line')];
+return {rows: n, names: lines.map(t => t.textContent).join('|') === g.data[0].y.join('|'),
+  off: Math.max(...lines.map((t, i) => { const r = t.getBoundingClientRect();
+    return Math.abs(r.top + r.height / 2 - top - size.t - (i + 0.5) * size.h / n); }))}"""
+
+
+def test_coverage_names_sit_beside_their_rows_on_a_laptop_and_a_phone(dash_duo, countries, app):
+    dash_duo.start_server(app)
+    for width in (1366, 390):
+        dash_duo.driver.set_window_size(width, 900)
+        visit(dash_duo, "/coverage", "#coverage-matrix .main-svg")
+        found = dash_duo.driver.execute_script(ROW_NAMES)
+        assert found["rows"] >= 3 and found["names"] and found["off"] <= 3, (width, found)
     assert dash_duo.get_logs() == []
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+import pytest
 from dash import no_update
 
 from dashboards import _coverage as coverage
@@ -59,6 +60,21 @@ def test_matrix_figure_colours_by_age_or_nature_and_carries_the_iso3_for_click_t
     assert by_nature.z[2][2] == 2  # Gamma's GSI prevalence is modelled
     assert by_nature.customdata[1][0] == "BBB"
     assert list(by_nature.colorbar.ticktext) == ["measured", "estimated", "modelled", "detected", "reported"]
+
+
+def test_matrix_names_each_row_beside_it_in_one_text_and_escapes_nothing_into_markup():
+    obs, tables = synthetic_tables()
+    codes = coverage.coverage_codes(tables["indicators"])
+    found = countries(tables).assign(name=["Synthetic Alpha", "Bosnia & <Beta>", "Synthetic Gamma"])
+    grid = coverage.matrix(coverage.latest_cells(obs), found, codes, REFERENCE_YEAR)
+    figure = coverage.matrix_figure(grid, {}, "age")
+    names = figure.layout.annotations[0]
+    assert names.text.split("<br>") == ["Bosnia &amp; &lt;Beta&gt;", "Synthetic Alpha", "Synthetic Gamma"]
+    assert list(figure.data[0].y) == ["Bosnia & <Beta>", "Synthetic Alpha", "Synthetic Gamma"]  # hover names
+    margin = figure.layout.margin
+    rows = figure.layout.height - margin.t - margin.b  # one line of the names per row, as tall as the row
+    assert rows == pytest.approx(3 * 1.3 * figure.layout.font.size)
+    assert figure.layout.yaxis.showticklabels is False
 
 
 def test_table_alternative_has_one_row_per_country_with_text_cells():

@@ -125,6 +125,24 @@ def test_country_dashboard_states_commitments_gaps_and_downloads(app):
     assert "0 not ratified in current data" in texts(find(uganda, "country-card-commitments"))
 
 
+def test_country_chart_tables_come_with_the_page_unrendered_and_every_chart_keeps_its_source_line(app):
+    from dash import html  # noqa: PLC0415
+
+    tree = render(app, "country", iso3="KEN")
+    charts = [n for n in components(tree) if isinstance(n, html.Figure) and "chart-block" in (n.className or "")]
+    assert len(charts) >= 4
+    for chart in charts:
+        details = next(n for n in components(chart) if isinstance(n, html.Details) and "small" == n.className)
+        summary, rows = details.children
+        assert texts(summary) == "Show the data as a table"  # a <summary>: reachable by keyboard, opens the rows
+        sent = rows.to_plotly_json()["props"]  # one string the browser renders when opened or printed
+        assert "children" not in sent and "<table" not in str(sent) and '"Table"' in sent["data-deferred"]
+        assert any(isinstance(n, html.Table) for n in components(rows))  # the page code still sees the table
+        assert "Sources and notes" in texts(chart) and "Cite this chart" in texts(chart)
+    trend = next(c for c in charts if find(c, "country-child-labour-trend") is not None)
+    assert "ages 5–17 2012 22.4%" in texts(trend)
+
+
 def test_sparse_country_says_what_is_missing(app):
     text = texts(render(app, "country", iso3="TUV"))
     assert "No data on child labour for Tuvalu in this release." in text
