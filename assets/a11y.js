@@ -8,6 +8,8 @@
  *    ("scrollable-region-focusable"): it becomes a tab stop while it scrolls.
  * 4. dash_table takes Tab to move between its cells, even with no cell chosen and from its page number box: a
  *    keyboard that reached a table could not leave it. Our tables are read-only: Tab moves on, as on any page.
+ * 5. A Plotly chart is an SVG of loose labels and tick numbers to a screen reader: it becomes one picture named by
+ *    its title; the summary and the table under each chart hold its numbers as text.
  */
 (function () {
   "use strict";
@@ -51,12 +53,25 @@
     });
   }
 
+  function charts(root) {
+    root.querySelectorAll(".js-plotly-plot").forEach(function (gd) {
+      var title = gd.getAttribute("data-title") || (gd.layout && gd.layout.title && gd.layout.title.text);
+      if (typeof title !== "string" || !title) return;
+      var name = title.replace(/<br>/g, " ").replace(/<[^>]+>/g, "");
+      if (gd.getAttribute("aria-label") !== name) {
+        gd.setAttribute("role", "img");
+        gd.setAttribute("aria-label", name);
+      }
+    });
+  }
+
   var queued = false;
   function fixAll() {
     queued = false;
     optionLists(document);
     pagers(document);
     scrollers(document);
+    charts(document);
   }
   function schedule() {
     if (!queued) {

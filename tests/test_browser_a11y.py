@@ -1,6 +1,7 @@
 """Accessibility of the main pages in headless Chromium: axe-core's WCAG 2 A and AA rules find nothing serious or
-critical, in English on a laptop and in French on a phone; a keyboard meets the skip link first, and every tab stop
-shows a visible focus ring.
+critical and every titled chart is one picture named by its title, in English on a laptop and in French on a
+phone; a keyboard meets the skip link first, and every tab stop shows a visible focus ring; the tables of a
+country dashboard have names of their own.
 
 axe-core is vendored (tests/vendor/axe.min.js: the npm package axe-core 4.10.3, MPL-2.0, licence texts beside it),
 so the check runs offline. One browser visits every page in turn, with every chart drawn.
@@ -16,6 +17,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 from tests import test_browser_pages as browser_pages
+from tests.conftest import components, render
 from tests.test_browser_pages import AXE, visit, wait_until
 
 countries = browser_pages.countries  # the served release (a fixture)
@@ -55,14 +57,22 @@ def open_drawn(dash_duo, path: str) -> None:
     wait_until(dash_duo, lambda d: d.execute_script(ALL_DRAWN), 30)
 
 
-def axe_findings(dash_duo, path: str) -> list[str]:
-    """Open `path`, draw every chart, and return axe-core's serious and critical WCAG findings (rule: elements)."""
+#: Charts with a title that a screen reader does not meet as one picture named by it (it reads their loose labels).
+UNNAMED_CHARTS = """return [...document.querySelectorAll('.js-plotly-plot')]
+  .filter(g => ((g.layout || {}).title || {}).text && !(g.getAttribute('role') === 'img' && g.getAttribute('aria-label')))
+  .map(g => 'unnamed chart: ' + g.parentElement.id)"""
+
+
+def findings(dash_duo, path: str) -> list[str]:
+    """Open `path`, draw every chart, and return axe-core's serious and critical WCAG findings (rule: elements),
+    then the charts not named for screen readers."""
     open_drawn(dash_duo, path)
     dash_duo.driver.execute_script(AXE.read_text(encoding="utf-8"))
-    return dash_duo.driver.execute_async_script(RUN_AXE, WCAG_AA)
+    found = dash_duo.driver.execute_async_script(RUN_AXE, WCAG_AA)
+    return found + dash_duo.driver.execute_script(UNNAMED_CHARTS)
 
 
-def test_main_pages_pass_wcag_aa_in_english_on_a_laptop_and_in_french_on_a_phone(dash_duo, countries, app):
+def test_main_pages_pass_wcag_aa_and_name_their_charts_in_english_and_in_french_on_a_phone(dash_duo, countries, app):
     rich, _ = countries
     dash_duo.start_server(app)
     dash_duo.driver.set_script_timeout(60)
@@ -70,7 +80,7 @@ def test_main_pages_pass_wcag_aa_in_english_on_a_laptop_and_in_french_on_a_phone
     for lang, width, height in (("en", 1366, 900), ("fr", 390, 844)):
         dash_duo.driver.set_window_size(width, height)
         for path in pages(rich):
-            found = axe_findings(dash_duo, f"{path}?lang={lang}")
+            found = findings(dash_duo, f"{path}?lang={lang}")
             if found:
                 problems[f"{lang} {width}px {path}"] = found
     assert problems == {}, json.dumps(problems, indent=1)
@@ -110,3 +120,10 @@ def test_keyboard_meets_the_skip_link_first_and_sees_where_focus_is(dash_duo, co
         stops += [tab(dash_duo) for _ in range(30)]  # the page's own controls
         unseen[path] = [stop["what"] for stop in stops if not (stop["sized"] and stop["ring"])]
     assert unseen == {f"/country/{rich}": [], "/data": []}
+
+
+def test_each_table_of_a_country_dashboard_has_its_own_name(dashboard_app, synthetic_release):
+    # screen readers list the tables and scrolling regions by name: three "Latest values for Kenya" told them apart
+    tree = render(dashboard_app, "country", iso3="KEN")
+    names = [getattr(c, "aria-label", None) for c in components(tree) if getattr(c, "role", None) == "region"]
+    assert len(names) >= 2 and len(set(names)) == len(names), names
