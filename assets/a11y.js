@@ -1,8 +1,9 @@
 /* Accessibility repairs for what Dash 4 components render (axe-core serious or critical findings otherwise).
  *
- * 1. dcc.RadioItems / dcc.Checklist render a role="listbox" of <label role="option"> elements, each wrapping a
- *    real <input>: an unnamed listbox ("aria-input-field-name") whose options hold inputs ("nested-interactive").
- *    The inputs already carry the semantics, so the list becomes a radiogroup/group and the labels plain labels.
+ * 1. dcc.RadioItems / dcc.Checklist, and the open list of a dcc.Dropdown, render a role="listbox" of
+ *    <label role="option"> elements, each wrapping a real <input> (radio or checkbox, which is what takes focus):
+ *    an unnamed listbox ("aria-input-field-name") whose options hold inputs ("nested-interactive"). The inputs
+ *    already carry the semantics, so the list becomes a radiogroup/group and the labels plain labels.
  * 2. dash_table's pagination buttons hold only an icon ("button-name"): they get their names.
  * 3. A region that scrolls sideways on a narrow screen (code blocks, tables) must be reachable by keyboard
  *    ("scrollable-region-focusable"): it becomes a tab stop while it scrolls.
@@ -21,9 +22,9 @@
   var SCROLLERS = "pre, table, .dash-spreadsheet-container, .table-responsive, .coverage-scroll";
 
   function optionLists(root) {
-    root.querySelectorAll(".dash-radioitems, .dash-checklist").forEach(function (list) {
+    root.querySelectorAll(".dash-radioitems, .dash-checklist, .dash-dropdown-options").forEach(function (list) {
       if (list.getAttribute("role") === "listbox") {
-        list.setAttribute("role", list.classList.contains("dash-radioitems") ? "radiogroup" : "group");
+        list.setAttribute("role", list.querySelector("input[type=radio]") ? "radiogroup" : "group");
       }
       list.querySelectorAll("label[role], label[aria-selected]").forEach(function (label) {
         label.removeAttribute("role");

@@ -1,7 +1,7 @@
 """Accessibility of the main pages in headless Chromium: axe-core's WCAG 2 A and AA rules find nothing serious or
 critical and every titled chart is one picture named by its title, in English on a laptop and in French on a
-phone; a keyboard meets the skip link first, and every tab stop shows a visible focus ring; the tables of a
-country dashboard have names of their own.
+phone; a keyboard meets the skip link first, every tab stop shows a visible focus ring and an open dropdown list
+is named; the tables of a country dashboard have names of their own.
 
 axe-core is vendored (tests/vendor/axe.min.js: the npm package axe-core 4.10.3, MPL-2.0, licence texts beside it),
 so the check runs offline. One browser visits every page in turn, with every chart drawn.
@@ -67,15 +67,19 @@ def findings(dash_duo, path: str) -> list[str]:
     """Open `path`, draw every chart, and return axe-core's serious and critical WCAG findings (rule: elements),
     then the charts not named for screen readers."""
     open_drawn(dash_duo, path)
+    return axe_now(dash_duo) + dash_duo.driver.execute_script(UNNAMED_CHARTS)
+
+
+def axe_now(dash_duo) -> list[str]:
+    """axe-core's serious and critical WCAG findings on the page as it is now (rule: elements)."""
+    dash_duo.driver.set_script_timeout(60)
     dash_duo.driver.execute_script(AXE.read_text(encoding="utf-8"))
-    found = dash_duo.driver.execute_async_script(RUN_AXE, WCAG_AA)
-    return found + dash_duo.driver.execute_script(UNNAMED_CHARTS)
+    return dash_duo.driver.execute_async_script(RUN_AXE, WCAG_AA)
 
 
 def test_main_pages_pass_wcag_aa_and_name_their_charts_in_english_and_in_french_on_a_phone(dash_duo, countries, app):
     rich, _ = countries
     dash_duo.start_server(app)
-    dash_duo.driver.set_script_timeout(60)
     problems = {}
     for lang, width, height in (("en", 1366, 900), ("fr", 390, 844)):
         dash_duo.driver.set_window_size(width, height)
@@ -105,7 +109,7 @@ def tab(dash_duo, key=Keys.TAB) -> dict:
     return dash_duo.driver.execute_script(FOCUSED)
 
 
-def test_keyboard_meets_the_skip_link_first_and_sees_where_focus_is(dash_duo, countries, app):
+def test_keyboard_meets_the_skip_link_first_sees_where_focus_is_and_opens_named_lists(dash_duo, countries, app):
     rich, _ = countries
     dash_duo.start_server(app)
     unseen = {}
@@ -120,6 +124,11 @@ def test_keyboard_meets_the_skip_link_first_and_sees_where_focus_is(dash_duo, co
         stops += [tab(dash_duo) for _ in range(30)]  # the page's own controls
         unseen[path] = [stop["what"] for stop in stops if not (stop["sized"] and stop["ring"])]
     assert unseen == {f"/country/{rich}": [], "/data": []}
+    # /data's indicator list opened from the keyboard: the list, its options and the field keep their names
+    dash_duo.driver.execute_script("document.getElementById('data-indicator').focus()")
+    tab(dash_duo, Keys.ENTER)
+    dash_duo.wait_for_element(".dash-dropdown-content .dash-dropdown-options input")
+    assert axe_now(dash_duo) == []
 
 
 def test_each_table_of_a_country_dashboard_has_its_own_name(dashboard_app, synthetic_release):
