@@ -1,13 +1,16 @@
 /* Accessibility repairs for what Dash 4 components render (axe-core serious or critical findings otherwise).
  *
- * 1. dcc.RadioItems / dcc.Checklist render a role="listbox" of <label role="option"> elements, each wrapping a
- *    real <input>: an unnamed listbox ("aria-input-field-name") whose options hold inputs ("nested-interactive").
- *    The inputs already carry the semantics, so the list becomes a radiogroup/group and the labels plain labels.
+ * 1. dcc.RadioItems / dcc.Checklist, and the open list of a dcc.Dropdown, render a role="listbox" of
+ *    <label role="option"> elements, each wrapping a real <input> (radio or checkbox, which is what takes focus):
+ *    an unnamed listbox ("aria-input-field-name") whose options hold inputs ("nested-interactive"). The inputs
+ *    already carry the semantics, so the list becomes a radiogroup/group and the labels plain labels.
  * 2. dash_table's pagination buttons hold only an icon ("button-name"): they get their names.
  * 3. A region that scrolls sideways on a narrow screen (code blocks, tables) must be reachable by keyboard
  *    ("scrollable-region-focusable"): it becomes a tab stop while it scrolls.
  * 4. dash_table takes Tab to move between its cells, even with no cell chosen and from its page number box: a
  *    keyboard that reached a table could not leave it. Our tables are read-only: Tab moves on, as on any page.
+ * 5. A Plotly chart is an SVG of loose labels and tick numbers to a screen reader: it becomes one picture named by
+ *    its title; the summary and the table under each chart hold its numbers as text.
  */
 (function () {
   "use strict";
@@ -19,9 +22,9 @@
   var SCROLLERS = "pre, table, .dash-spreadsheet-container, .table-responsive, .coverage-scroll";
 
   function optionLists(root) {
-    root.querySelectorAll(".dash-radioitems, .dash-checklist").forEach(function (list) {
+    root.querySelectorAll(".dash-radioitems, .dash-checklist, .dash-dropdown-options").forEach(function (list) {
       if (list.getAttribute("role") === "listbox") {
-        list.setAttribute("role", list.classList.contains("dash-radioitems") ? "radiogroup" : "group");
+        list.setAttribute("role", list.querySelector("input[type=radio]") ? "radiogroup" : "group");
       }
       list.querySelectorAll("label[role], label[aria-selected]").forEach(function (label) {
         label.removeAttribute("role");
@@ -51,12 +54,25 @@
     });
   }
 
+  function charts(root) {
+    root.querySelectorAll(".js-plotly-plot").forEach(function (gd) {
+      var title = gd.getAttribute("data-title") || (gd.layout && gd.layout.title && gd.layout.title.text);
+      if (typeof title !== "string" || !title) return;
+      var name = title.replace(/<br>/g, " ").replace(/<[^>]+>/g, "");
+      if (gd.getAttribute("aria-label") !== name) {
+        gd.setAttribute("role", "img");
+        gd.setAttribute("aria-label", name);
+      }
+    });
+  }
+
   var queued = false;
   function fixAll() {
     queued = false;
     optionLists(document);
     pagers(document);
     scrollers(document);
+    charts(document);
   }
   function schedule() {
     if (!queued) {

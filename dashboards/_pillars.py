@@ -101,9 +101,9 @@ def pillar_codes(country: Country, slug: str) -> list[str]:
     return [code for code in section_codes(country.indicators, pillar=slug) if country.headline(code) is not None]
 
 
-def latest_table(country: Country, codes: list[str], slug: str) -> html.Div:
+def latest_table(country: Country, codes: list[str], pillar: Pillar) -> html.Div:
     """One row per indicator: the headline value as published (qualifier, year or period, survey, age band,
-    footnotes), source, nature, explainer."""
+    footnotes), source, nature, explainer. The caption names the pillar: screen readers list the tables by it."""
     records = []
     for code in codes:
         row, meta = country.headline(code), country.indicator(code)
@@ -133,7 +133,8 @@ def latest_table(country: Country, codes: list[str], slug: str) -> html.Div:
         ("nature", _("Nature")),
         ("note", _("Notes")),
     ]
-    block = c.table(frame, columns, _("Latest values for %(name)s", name=country.name), links)
+    caption = _("%(pillar)s: latest values for %(name)s", pillar=pillar.title, name=country.name)
+    block = c.table(frame, columns, caption, links)
     slugs = [s for s in dict.fromkeys(frame["explainer"]) if s]
     learn_links = [c.explainer_link(s, c.explainer_title(s)) for s in slugs]
     learn = [_("What do these indicators mean? ")] + [
@@ -141,7 +142,7 @@ def latest_table(country: Country, codes: list[str], slug: str) -> html.Div:
     ]
     return html.Div(
         [block, html.P(learn, className="mt-1 small") if slugs else None],
-        id=f"country-{slug}-latest",
+        id=f"country-{pillar.slug}-latest",
     )
 
 
@@ -315,5 +316,5 @@ def pillar_section(country: Country, pillar: Pillar) -> html.Section:
         if pillar.slug == "child-labour":  # the survey series with ratification markers (issue 13)
             blocks.insert(1, _survey_trend.survey_block(country.release, country.iso3, country.name, country.obs))
         charts = dbc.Row([dbc.Col(block, lg=6) for block in blocks if block is not None], className="g-4")
-        body = [latest_table(country, codes, pillar.slug), charts]
+        body = [latest_table(country, codes, pillar), charts]
     return html.Section([heading, *body], className="pillar mb-5")

@@ -59,7 +59,7 @@ def letter_index(terms: list[GlossaryTerm]) -> html.Nav:
     for term in terms:
         firsts.setdefault(term.term[0].upper(), term.slug)
     links = [html.Li(html.A(letter, href=f"#{slug}"), className="list-inline-item") for letter, slug in firsts.items()]
-    return html.Nav(html.Ul(links, className="list-inline"), **{"aria-label": _("Glossary letters")})
+    return html.Nav(html.Ul(links, className="list-inline letter-index"), **{"aria-label": _("Glossary letters")})
 
 
 def term_entry(term: GlossaryTerm, glossary: dict[str, GlossaryTerm], titles: dict[str, str]) -> html.Section:
