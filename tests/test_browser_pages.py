@@ -155,7 +155,7 @@ def test_theme_and_pathfinder_pages_render_without_errors(dash_duo, countries, a
     rich, _ = countries
     if rich == "NPL":  # the real release: one comparative row per pathfinder, readable by screen readers
         row = dash_duo.find_element("#pathfinders-row-NPL").text
-        assert "ages 5-17" in row or "ages 12-14" in row
+        assert "ages 5–17" in row or "ages 12–14" in row
         assert serious_violations(dash_duo) == []
     assert dash_duo.get_logs() == []
 

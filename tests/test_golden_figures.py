@@ -139,7 +139,7 @@ def test_country_cards_progress_blocks_and_briefs_show_the_survey_as_published(g
         assert f"{want['value']}" in card and f"{want['year']} · {want['survey']} · ages {want['band']}" in card, iso3
         assert want["footnote"] in card, iso3  # Borno (NGA), "Age is 5-14 years" ...
         block = text("", f"delta-{iso3.lower()}").split("Every assessed series")[0]
-        shown = re.search(r"latest value is ([0-9.]+) % \((\d{4})\)", block)  # the same answer as the card
+        shown = re.search(r"latest value is ([0-9.]+)% \((\d{4})\)", block)  # the same answer as the card
         assert (float(shown[1]), shown[2]) == (float(want["value"].rstrip("%")), want["year"]), iso3
     for iso3 in ("NPL", "ETH"):
         brief = text(f"/country/{iso3}/brief", "brief-pillar-child-labour")

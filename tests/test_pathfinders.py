@@ -44,10 +44,10 @@ def test_progress_and_latest_survey_match_the_release(real_warehouse, real_relea
     row = texts(find(page, "pathfinders-row-NPL"))
     short = real_warehouse.indicators(real_release).set_index("code").loc[last["indicator"], "short_name"]
     ages = "ages " + last["age"].replace("-", "–")  # the band in words, as every label writes it
-    assert f"{short}: {int(last['year'])} · {ages} · {last['value']:.1f} %" in row
+    assert f"{short}: {int(last['year'])} · {ages} · {last['value']:.1f}%" in row
     for r in progress[progress["iso3"] == "NPL"].to_dict("records"):
         assert f"ages {r['age'].replace('-', '–')}: {r['status']}" in row
-        assert f"({int(r['baseline_year'])}) → {r['latest_value']:.1f} % ({int(r['latest_year'])})" in row
+        assert f"({int(r['baseline_year'])}) → {r['latest_value']:.1f}% ({int(r['latest_year'])})" in row
     assert progress[progress["iso3"] == "NPL"]["points"].min() >= 2  # so the comparison points are shown
 
 
@@ -64,7 +64,7 @@ def test_the_comparison_speaks_the_readers_language(real_warehouse, app):
     with app.server.test_request_context("/?lang=fr"):
         table = texts(find(page.layout(), "pathfinders-table"))
     assert "Dernière enquête" in table and "âges 12–14" in table and "12-14" not in table
-    assert "Travail des enfants 8.7.1, tâches ménagères comprises (ILOSTAT) : 2017 · âges" in table  # Nepal, SDG_B871
+    assert "Travail des enfants 8.7.1, tâches ménagères comprises (ILOSTAT)\u00a0: 2017 · âges" in table  # Nepal, SDG_B871
     assert "a demandé un appui (2018)" in table and "requested support" not in table
     assert "Latest survey" not in table and "ages 12–14" not in table
     assert re.search(r"\d,\d\s%", table)  # 21,7 % as French writes it
