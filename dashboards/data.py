@@ -63,7 +63,7 @@ def _data_table(columns: list[dict], sort_by: list[dict], page: int) -> dash_tab
         page_action="custom",
         page_current=page,  # from the link; the first callback moves a page past the end back to the first
         page_size=ex.PAGE_SIZE,
-        page_count=1,
+        page_count=page + 1,  # until the first callback counts the rows (a smaller count moves the table to page 1)
         sort_action="custom",
         sort_mode="multi",
         sort_by=sort_by,

@@ -64,7 +64,9 @@ def test_the_comparison_speaks_the_readers_language(real_warehouse, app):
     with app.server.test_request_context("/?lang=fr"):
         table = texts(find(page.layout(), "pathfinders-table"))
     assert "Dernière enquête" in table and "âges 12–14" in table and "12-14" not in table
-    assert "Travail des enfants 8.7.1, tâches ménagères comprises (ILOSTAT)\u00a0: 2017 · âges" in table  # Nepal, SDG_B871
+    assert (
+        "Travail des enfants 8.7.1, tâches ménagères comprises (ILOSTAT)\u00a0: 2017 · âges" in table
+    )  # Nepal, SDG_B871
     assert "a demandé un appui (2018)" in table and "requested support" not in table
     assert "Latest survey" not in table and "ages 12–14" not in table
     assert re.search(r"\d,\d\s%", table)  # 21,7 % as French writes it
