@@ -132,26 +132,22 @@ def defer_tables(tree, prefix: str):
     """`tree` with every table behind a closed <details> (a chart's "Show the data as a table", a list of series)
     left unrendered until opened or printed (`Deferred`, ids `prefix`-n): few readers open one, yet they are most
     of a country page's components. Each <summary> stays in the page, reachable by keyboard."""
-    found = [node for node in _components_in(tree) if isinstance(node, html.Details) and _holds_table(node)]
+    found = [node for node in _tree(tree) if isinstance(node, html.Details) and _holds_table(node)]
     for number, details in enumerate(found):
         summary, *content = details.children
         details.children = [summary, Deferred(content, id=f"{prefix}-{number}")]
     return tree
 
 
-def _components_in(node) -> list:
-    """`node` and every component below it, parents first."""
-    if isinstance(node, list | tuple):
-        return [found for child in node for found in _components_in(child)]
-    if not hasattr(node, "to_plotly_json"):
-        return []
-    return [node, *_components_in(getattr(node, "children", None))]
+def _tree(node) -> list:
+    """`node` and every component below it, parents first (Dash's own walk; text nodes included)."""
+    return [node, *node._traverse()] if hasattr(node, "_traverse") else []
 
 
 def _holds_table(details: html.Details) -> bool:
     children = details.children if isinstance(details.children, list) else [details.children]
     return isinstance(children[0], html.Summary) and any(
-        isinstance(n, html.Table) for n in _components_in(children[1:])
+        isinstance(n, html.Table) for child in children[1:] for n in _tree(child)
     )
 
 
