@@ -147,10 +147,15 @@ def status_map_figure(rows: pd.DataFrame, title: str) -> go.Figure:
     )
 
 
+def digits(decimals) -> int:
+    """The decimals an indicator's values are written with (1 when indicators.yaml gives none)."""
+    return 1 if decimals is None or pd.isna(decimals) else int(decimals)
+
+
 def table_records(release: Release, rows: pd.DataFrame, decimals: int | None) -> list[dict]:
     """Rows of the sortable table: country, status, trend, the comparison points and the reason (in the page's
     language)."""
-    digits = 1 if decimals is None or pd.isna(decimals) else int(decimals)
+    places = digits(decimals)
     return [
         {
             "name": r["name"],
@@ -159,9 +164,9 @@ def table_records(release: Release, rows: pd.DataFrame, decimals: int | None) ->
             "trend": _(r["trend"]) if isinstance(r.get("trend"), str) and r["trend"] else "",
             "points": int(r["points"]),
             "baseline_year": int(r["baseline_year"]),
-            "baseline_value": round(float(r["baseline_value"]), digits),
+            "baseline_value": round(float(r["baseline_value"]), places),
             "latest_year": int(r["latest_year"]),
-            "latest_value": round(float(r["latest_value"]), digits),
+            "latest_value": round(float(r["latest_value"]), places),
             "age": str(r["age"]).replace("-", "–"),
             "reason": _reason.reason(release, r),
         }
