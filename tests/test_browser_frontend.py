@@ -120,6 +120,14 @@ return [...document.querySelectorAll('.lazy-graph')].filter(p => !p.querySelecto
   .map(t => t.replace(/<[^>]+>/g, ' ').replace(/\\s+/g, ' ').trim()).filter(t => t && !shown.includes(t))"""
 
 
+def open_settled(dash_duo, app, path: str, ready: str, size: tuple[int, int]) -> None:
+    """Serve the app, open `path` in a window of `size` once `ready` is shown, and wait until its charts settle."""
+    dash_duo.start_server(app)
+    dash_duo.driver.set_window_size(*size)
+    visit(dash_duo, path, ready)
+    wait_until(dash_duo, lambda d: d.execute_script(SETTLED), 30)
+
+
 def printed_text(dash_duo) -> str:
     """The page printed to PDF by Chromium (which fires beforeprint and afterprint), as one line of text."""
     pdf = base64.b64decode(dash_duo.driver.execute_cdp_cmd("Page.printToPDF", {})["data"])
@@ -129,10 +137,7 @@ def printed_text(dash_duo) -> str:
 
 def test_printing_before_scrolling_prints_every_chart_or_its_table(dash_duo, countries, app):
     rich, _ = countries
-    dash_duo.start_server(app)
-    dash_duo.driver.set_window_size(1366, 900)
-    visit(dash_duo, f"/country/{rich}", "#country-name")
-    wait_until(dash_duo, lambda d: d.execute_script(SETTLED), 30)
+    open_settled(dash_duo, app, f"/country/{rich}", "#country-name", (1366, 900))
     titles = dash_duo.driver.execute_script(UNDRAWN_TITLES)
     opened = "return document.querySelectorAll('details[open]').length"
     before = dash_duo.driver.execute_script(opened)

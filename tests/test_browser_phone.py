@@ -15,7 +15,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 from tests import test_browser_pages as browser_pages
-from tests.test_browser_frontend import OVERFLOW, SETTLED, WIDEST, printed_text
+from tests.test_browser_frontend import OVERFLOW, WIDEST, open_settled, printed_text
 from tests.test_browser_pages import visit, wait_until
 
 countries = browser_pages.countries  # the served release (a fixture)
@@ -59,10 +59,7 @@ return {caption: t ? t.caption.textContent : '', rows: t ? t.tBodies[0].rows.len
 
 
 def test_the_overview_map_table_prints_before_scrolling_and_opens_without_a_round_trip(dash_duo, countries, app):
-    dash_duo.start_server(app)
-    dash_duo.driver.set_window_size(1366, 900)
-    visit(dash_duo, "/?indicator=child_labour_5_17", "#home-headlines")
-    wait_until(dash_duo, lambda d: d.execute_script(SETTLED), 30)
+    open_settled(dash_duo, app, "/?indicator=child_labour_5_17", "#home-headlines", (1366, 900))
     assert dash_duo.driver.execute_script(MAP_TABLE) == {"caption": "", "rows": 0, "open": False}  # not rendered
     caption = dash_duo.driver.execute_script(
         "return JSON.parse(document.querySelector('#home-map-table [data-deferred]').getAttribute('data-deferred'))"
@@ -90,10 +87,7 @@ CHART_TABLES = """return {rendered: document.querySelectorAll('figure.chart-bloc
 
 def test_country_chart_tables_open_by_keyboard_without_a_round_trip(dash_duo, countries, app):
     rich, _ = countries
-    dash_duo.start_server(app)
-    dash_duo.driver.set_window_size(390, 844)
-    visit(dash_duo, f"/country/{rich}", "#country-name")
-    wait_until(dash_duo, lambda d: d.execute_script(SETTLED), 30)
+    open_settled(dash_duo, app, f"/country/{rich}", "#country-name", (390, 844))
     assert dash_duo.driver.execute_script(CHART_TABLES) == {"rendered": 0, "rows": 0}  # they wait in the page
     requests = "return performance.getEntriesByType('resource').filter(r => r.name.includes('_dash-update')).length"
     before = dash_duo.driver.execute_script(requests)
