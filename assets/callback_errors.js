@@ -1,6 +1,6 @@
-/* A Dash callback refused for its rate (429), or that failed on the server (500, 503), left the page as it was,
- * with no word: Dash's renderer shows a failed callback only in its debug tools. The answer carries a message in
- * the page's language (web/errors.py); this shows it in a notice until a callback succeeds again.
+/* A Dash callback refused for its rate (429), or that failed on the server (500, 503; 502, 504 from nginx), left
+ * the page as it was, with no word: Dash's renderer shows a failed callback only in its debug tools. The answer
+ * carries a message in the page's language (web/errors.py); this shows it in a notice until a callback succeeds.
  */
 (function () {
   "use strict";

@@ -8,7 +8,10 @@ is stopped too and the command exits with a failure status.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import ipaddress
+import json
 import os
 import re
 import shutil
@@ -27,15 +30,18 @@ TEMPLATE = config.ROOT / "deploy" / "nginx.conf"
 SOCKET = "gunicorn.sock"
 #: Seconds nginx waits for the app's answer (longer than any query or export may run).
 APP_TIMEOUT_MARGIN = 30
-#: The answers of nginx itself carry these on top of the app's fixed security headers.
-PROXY_POLICY = "default-src 'none'; frame-ancestors 'none'"
+#: The answers of nginx itself carry these on top of the app's fixed security headers (its pages' only styles are
+#: inline, allowed by their hash).
+PROXY_POLICY = "default-src 'none'; style-src 'sha256-{style}'; frame-ancestors 'none'"
 
 
 def nginx_config(settings: config.Settings, run: Path, host: str, port: int, access_log: str = "/dev/stdout") -> str:
     """deploy/nginx.conf with its {{fields}} filled from the settings."""
+    from web.errors import STYLE  # noqa: PLC0415
     from web.security import HEADERS  # noqa: PLC0415 - the one list of security headers
 
-    headers = {**HEADERS, "Content-Security-Policy": PROXY_POLICY}
+    style = base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
+    headers = {**HEADERS, "Content-Security-Policy": PROXY_POLICY.format(style=style)}
     fields = {
         "run": run,
         "user": "user nobody nogroup;" if os.geteuid() == 0 else "",
@@ -182,20 +188,25 @@ def _prepare(run: Path, settings: config.Settings, host: str, port: int, nginx: 
 
 
 def write_proxy_pages(folder: Path) -> None:
-    """nginx's answers to a client over its rate, in each language: page.<lang>.html and callback.<lang>.json."""
+    """nginx's own answers (web/errors.py's proxy_answers) as files <status>/page.<lang>.html and
+    <status>/callback.<lang>.json, and the API's (in English) 503/api.json."""
     from flask import Flask  # noqa: PLC0415
 
     from web import errors, i18n  # noqa: PLC0415 - the app's catalogues and error page
 
     app = Flask(__name__)
     i18n.install(app)
-    folder.mkdir()
     for language in i18n.LANGUAGES:
         with app.test_request_context("/", headers={"Accept-Language": language}):
-            page, callback = errors.too_many_requests()
-        (folder / f"page.{language}.html").write_text(page, encoding="utf-8")
-        (folder / f"callback.{language}.json").write_text(callback + "\n", encoding="utf-8")
-    for path in [folder, *folder.iterdir()]:  # nginx's workers read them (as nobody when started as root)
+            answers = errors.proxy_answers()
+        for status, (page, callback) in answers.items():
+            (folder / str(status)).mkdir(parents=True, exist_ok=True)
+            (folder / f"{status}/page.{language}.html").write_text(page, encoding="utf-8")
+            (folder / f"{status}/callback.{language}.json").write_text(callback + "\n", encoding="utf-8")
+    message = "the service is restarting or overloaded: try again after the Retry-After seconds"
+    problem = {"error": "unavailable", "parameter": None, "message": message, "allowed": None}
+    (folder / "503/api.json").write_text(json.dumps(problem) + "\n", encoding="utf-8")
+    for path in [folder, *folder.rglob("*")]:  # nginx's workers read them (as nobody when started as root)
         path.chmod(0o755 if path.is_dir() else 0o644)
 
 

@@ -8,6 +8,7 @@ import functools
 import json
 import re
 import shutil
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -232,10 +233,14 @@ def test_error_pages_speak_the_readers_language(client):
     assert '<html lang="es">' in body and "Método no permitido" in body and 'href="/?lang=es"' in body
 
 
-def test_the_app_speaks_french_without_writing_into_its_checkout(isolated_env, monkeypatch):
-    """A read-only install: the catalogues are compiled outside the checkout (each worker may start at once)."""
-    checkout = isolated_env / "translations"
+def test_the_app_speaks_french_without_writing_into_its_checkout_or_leaving_files_in_the_temp_folder(
+    isolated_env, monkeypatch
+):
+    """A read-only install whose workers start again at every deploy: nothing accumulates anywhere."""
+    checkout, temp = isolated_env / "translations", isolated_env / "tmp"
     shutil.copytree(ROOT / "translations", checkout, ignore=shutil.ignore_patterns("*.mo", "*.tmp"))
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
     before = sorted(checkout.rglob("*"))
     monkeypatch.setattr(i18n, "TRANSLATIONS", checkout)
     import app as webapp  # noqa: PLC0415
@@ -243,6 +248,7 @@ def test_the_app_speaks_french_without_writing_into_its_checkout(isolated_env, m
     response = webapp.create_app().server.test_client().post("/countries?lang=fr", headers={"Accept": "text/html"})
     assert "Méthode non autorisée" in response.get_data(as_text=True)
     assert sorted(checkout.rglob("*")) == before
+    assert list(temp.iterdir()) == []
 
 
 def test_the_api_keeps_english_fields_and_adds_translated_labels(client, synthetic_release):

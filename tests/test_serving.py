@@ -8,18 +8,27 @@ server with low page and callback rates).
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import hashlib
 import http.client
 import json
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
+import config
+from cli import server as serve_command
 from cli import warm
 from tests import factories as f
 from tests.load import client_address
@@ -307,11 +316,66 @@ def test_a_burst_from_one_address_is_slowed_to_the_rate_then_refused_in_the_read
         assert got["content-type"] == "text/html; charset=utf-8"
         page = text.decode()
         assert f'<html lang="{lang}">' in page and all(w in page for w in words[lang])
+        assert _styled_under_its_policy(page, got["content-security-policy"])
     else:  # JSON whose message assets/callback_errors.js shows on the page
         assert got["content-type"] == "application/json"
         problem = json.loads(text)
         assert problem["error"] == "rate_limited" and all(w in problem["message"] for w in words[lang])
     assert _send(strict.port, "127.0.3.3", *request)[0] == 200, "another client address is not held back"
+
+
+def _styled_under_its_policy(page: str, policy: str) -> bool:
+    """The page has styles, and the Content-Security-Policy lets a browser apply each one (no 'unsafe-inline')."""
+    directives = dict(d.strip().partition(" ")[::2] for d in policy.split(";"))
+    allowed = directives.get("style-src", directives["default-src"]).split()
+    inline = re.findall(r"<style>(.*?)</style>", page, re.S)
+    linked = re.findall(r"<link[^>]*stylesheet", page)
+    hashes = {f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in inline}
+    unsafe = "'unsafe-inline'" in allowed
+    return bool(inline or linked) and hashes <= set(allowed) and ("'self'" in allowed or not linked) and not unsafe
+
+
+@pytest.fixture(scope="module")
+def without_app():
+    """nginx as `delta87 serve` configures it, in front of an app that is not there (its workers died): a port."""
+    port, nginx = free_port(), shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
+    with tempfile.TemporaryDirectory(prefix="delta87-") as run:  # as serve's: nginx's workers may run as nobody
+        serve_command._prepare(Path(run), config.settings(), "127.0.0.1", port, nginx)
+        command = [nginx, "-e", "stderr", "-p", run, "-c", f"{run}/nginx.conf", "-g", "daemon off;"]
+        proxy = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            time.sleep(0.05)
+        yield port
+        proxy.send_signal(signal.SIGQUIT)
+        proxy.wait(15)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "headers", "said"),
+    [
+        ("GET", "/country/KEN?lang=fr", {}, "Le site redémarre ou est surchargé. Patientez un instant"),
+        ("GET", "/", {"Accept-Language": "es"}, "El sitio se está reiniciando o está sobrecargado. Espere"),
+        ("POST", "/_dash-update-component", {"Referer": "http://127.0.0.1/data?lang=fr"}, "cette partie de la page"),
+        ("GET", "/api/v1/countries", {"Accept-Language": "fr"}, "the service is restarting or overloaded"),
+    ],
+    ids=["page-fr", "page-es", "callback-fr", "api"],
+)
+def test_when_the_app_does_not_answer_pages_get_a_styled_page_and_callbacks_and_the_api_json(
+    without_app, method, path, headers, said
+):
+    status, got, body, _ = _send(without_app, "127.0.6.1", method, path, "{}" if method == "POST" else None, headers)
+    assert status == 502 and got["retry-after"] == "5" and all(name in got for name in SECURITY_HEADERS), got
+    if path.startswith("/country") or path == "/":
+        assert got["content-type"] == "text/html; charset=utf-8" and said in body.decode()
+        assert _styled_under_its_policy(body.decode(), got["content-security-policy"])
+    else:  # assets/callback_errors.js shows a callback's message on the page
+        problem = json.loads(body)
+        assert got["content-type"] == "application/json" and problem["error"] == "unavailable", body
+        assert said in problem["message"]
 
 
 def _api(port: int, address: str, forwarded_for: str | None = None) -> tuple[int, dict, bytes]:

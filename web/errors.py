@@ -27,15 +27,20 @@ TITLES = {
     405: N_("Method not allowed"),
     413: N_("Request too large"),
     429: N_("Too many requests"),
+    500: N_("Something went wrong"),
+    503: N_("Service unavailable"),
 }
+#: The error pages' only styles, inline: nginx answers with them when the app or the client's rate would refuse a
+#: stylesheet, and its Content-Security-Policy allows exactly this text by its hash (cli/server.py).
+STYLE = "body{font:1.125rem/1.5 system-ui,sans-serif;color:#212529;max-width:45rem;margin:3rem auto;padding:0 1rem}h1{font-size:1.5rem}"
 
 PAGE = """<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} – Delta 8.7</title>
-<link rel="stylesheet" href="/assets/vendor/bootstrap.min.css"></head>
-<body><main class="container py-5" id="main">
-<h1 class="h3">{title}</h1><p class="lead">{message}</p>
+<style>{style}</style></head>
+<body><main id="main">
+<h1>{title}</h1><p>{message}</p>
 <p><a href="{home}">{go_home}</a> · <a href="{search}">{search_label}</a></p>
 </main></body></html>
 """
@@ -64,21 +69,33 @@ def error_response(status: int, error: str, message: str, body: dict | None = No
     return Response(_page(status, message), status=status, mimetype="text/html")
 
 
-def too_many_requests() -> tuple[str, str]:
-    """nginx's answers to a client over its rate, in the request's language (`delta87 serve` writes them per
-    language): the page for a page view, and the JSON for a Dash callback, whose message assets/callback_errors.js
-    shows (Dash's renderer alone shows a refused callback only in its debug tools)."""
-    page = _page(429, _("Your address sent more requests than this site answers at once. Wait a few seconds, then "
-                        "reload the page."))  # fmt: skip
-    message = _("Too many requests from your address: this part of the page was not updated. Wait a few seconds "
-                "and try again.")  # fmt: skip
-    return page, json.dumps({"error": "rate_limited", "parameter": None, "message": message, "allowed": None})
+def proxy_answers() -> dict[int, tuple[str, str]]:
+    """nginx's own answers in the request's language (`delta87 serve` writes them per language), each as a page for
+    a page view and as JSON for a Dash callback, whose message assets/callback_errors.js shows (Dash's renderer alone
+    shows a failed callback only in its debug tools): 429 to a client over its rate, 503 when the app failed or did
+    not answer (a worker died or timed out, or the workers are restarting)."""
+    reload = _(
+        "Your address sent more requests than this site answers at once. Wait a few seconds, then reload the page."
+    )
+    not_updated = _("Too many requests from your address: this part of the page was not updated. Wait a few seconds "
+                    "and try again.")  # fmt: skip
+    restarting = _("The site is restarting or overloaded. Wait a moment, then reload the page.")
+    failed = _("The site is restarting or overloaded: this part of the page was not updated. Try again in a moment.")
+    return {
+        429: _proxy_answer(429, "rate_limited", reload, not_updated),
+        503: _proxy_answer(503, "unavailable", restarting, failed),
+    }
+
+
+def _proxy_answer(status: int, error: str, page: str, callback: str) -> tuple[str, str]:
+    return _page(status, page), json.dumps({"error": error, "parameter": None, "message": callback, "allowed": None})
 
 
 def _page(status: int, message: str) -> str:
-    title = _(TITLES.get(status, N_("Service unavailable") if status == 503 else N_("Something went wrong")))
+    title = _(TITLES.get(status, TITLES[500]))
     return PAGE.format(
         lang=i18n.lang(),
+        style=STYLE,
         title=html.escape(title),
         message=html.escape(message),
         home=html.escape(i18n.href("/")),

@@ -7,18 +7,17 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
-import tempfile
+import io
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import flask
-from babel import Locale, dates, numbers
+from babel import Locale, dates, numbers, support
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, Domain, get_locale
 
 import config
 
@@ -36,10 +35,22 @@ def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name for "ma
 
 
 def install(server: flask.Flask) -> None:
-    """Compile the catalogues, pick each request's language, and say that pages vary with Accept-Language."""
-    compiled = compile_catalogues(TRANSLATIONS, Path(tempfile.gettempdir()) / f"delta87-catalogues-{os.getuid()}")
-    babel.init_app(server, locale_selector=select, default_translation_directories=str(compiled))
+    """Use the catalogues, pick each request's language, and say that pages vary with Accept-Language."""
+    babel.init_app(server, locale_selector=select)
+    babel.domain_instance = Catalogues(TRANSLATIONS)
     server.after_request(_vary)
+
+
+class Catalogues(Domain):
+    """flask-babel's translations, compiled from the `.po` files of `folder` in memory when a worker starts: nothing
+    is written (the checkout may be read-only), so nothing is left behind and no other user can plant a file."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.compiled = _compile(folder)
+
+    def get_translations(self) -> support.NullTranslations:
+        return self.compiled.get(lang()) or support.NullTranslations()
 
 
 #: Files whose text a page in each language shows (catalogue, content and reference translations).
@@ -59,32 +70,17 @@ def cache_tag(language: str) -> str:
     return f"{language}.{digest.hexdigest()[:10]}"
 
 
-def compile_catalogues(folder: Path, into: Path) -> Path:
-    """Compile the `.po` files of `folder` into a folder of `into` named by their digest; that folder.
-
-    Not into the checkout, which may be read-only. Workers may start together: each `.mo` is written to a temporary
-    file and renamed. `into` must be this user's alone, or another user could plant translations in it.
-    """
-    into.mkdir(mode=0o700, exist_ok=True)
-    if into.stat().st_uid != os.getuid() or into.stat().st_mode & 0o022:
-        raise RuntimeError(f"{into} belongs to another user or others may write to it: remove it, or set TMPDIR")
-    sources = sorted(folder.glob("*/LC_MESSAGES/*.po"))
-    digest = hashlib.sha1(usedforsecurity=False)
-    for po in sources:
-        digest.update(po.relative_to(folder).as_posix().encode() + po.read_bytes())
-    target = into / digest.hexdigest()[:12]
-    for po in sources:
-        mo = target / po.relative_to(folder).with_suffix(".mo")
-        if mo.exists():
-            continue
-        mo.parent.mkdir(parents=True, exist_ok=True)
+@functools.lru_cache(maxsize=2)
+def _compile(folder: Path) -> dict[str, support.Translations]:
+    compiled = {}
+    for po in folder.glob("*/LC_MESSAGES/messages.po"):
         with po.open("rb") as handle:
             catalogue = read_po(handle, locale=po.parent.parent.name)
-        fd, tmp = tempfile.mkstemp(dir=mo.parent, suffix=".mo.tmp")
-        with os.fdopen(fd, "wb") as out:
-            write_mo(out, catalogue)
-        os.replace(tmp, mo)
-    return target
+        mo = io.BytesIO()
+        write_mo(mo, catalogue)
+        mo.seek(0)
+        compiled[po.parent.parent.name] = support.Translations(mo)
+    return compiled
 
 
 def chosen() -> str | None:
