@@ -138,7 +138,7 @@ def etl_status() -> None:
         click.echo(f"serving:   {release.id} (created {release.created})")
         click.echo("counts:    " + ", ".join(f"{k} {v:,}" for k, v in sorted(release.counts.items())))
         if release.degraded:
-            click.echo(f"DEGRADED:  {release.degraded}")
+            click.echo(f"DEGRADED:  {release.degraded}; `delta87 etl rollback {release.id}` makes it the one served")
         newest = next(iter(releases.listing()), None)
         if newest and newest["id"] != release.id:
             click.echo(f"NOT NEWEST: {newest['id']} (created {newest['created']}) is newer than the release served "
@@ -313,4 +313,6 @@ def _ensure_release() -> None:
     result = run(progress=sys.stderr.isatty())
     click.echo(result.summary(max_problems=20))
     if not result.ok:
-        raise click.ClickException("the first data build failed; fix the problems above and run `make run` again")
+        raise click.ClickException(
+            "the first data build failed; fix the problems above, then run `delta87 serve` (or `make run`) again"
+        )

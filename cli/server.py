@@ -169,7 +169,15 @@ def _relay(pipe) -> None:
 
 
 def _prepare(run: Path, settings: config.Settings, host: str, port: int, nginx: str) -> None:
-    """Refuse a public URL every worker would fail on; write and check nginx's configuration and temporary folders."""
+    """Refuse an address nginx could not listen on and a public URL every worker would fail on (before the workers
+    take their time to start); write and check nginx's configuration and temporary folders."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as nginx does
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            fix = "stop what uses it, or choose another address with --host/--port (DELTA87_HOST, DELTA87_PORT)"
+            raise RuntimeError(f"cannot listen on {host}:{port} ({exc.strerror or exc}): {fix}") from None
     if settings.public_url:
         from web.hosts import public_parts  # noqa: PLC0415
 

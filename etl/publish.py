@@ -177,10 +177,9 @@ def switch_pointer(root: Path, release_id: str) -> None:
 def rollback(root: Path, release_id: str | None = None) -> str:
     """Point CURRENT at `release_id` (default: the release before the current one) after verifying it."""
     with publish_lock(root):
-        ids = rel.list_release_ids(root)
-        current = rel.read_pointer(root)
-        if release_id is None:
-            older = [i for i in ids if current is None or i < current]
+        if release_id is None:  # the pointer is read only then: a named release repairs a broken one
+            current = rel.read_pointer(root)
+            older = [i for i in rel.list_release_ids(root) if current is None or i < current]
             if not older:
                 raise rel.ReleaseError("there is no earlier release to roll back to")
             release_id = older[-1]

@@ -20,8 +20,9 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from cli import warm
+from cli import main, warm
 from etl.publish import PublishBusy
 from tests import dashboard_release
 from tests import factories as f
@@ -292,6 +293,17 @@ def test_killed_and_concurrent_refreshes_never_disturb_readers(served):
     newer, _ = publish_variant(served.root, 5)  # the next refresh cleans up and goes through
     assert served.ready()[1]["release"] == newer and served.kenya() == {"5"}
     assert not list(served.root.glob(".staging-*"))
+
+
+def test_a_broken_pointer_is_repaired_with_the_rollback_that_etl_status_names(warehouse_root):
+    publish_variant(warehouse_root, 1)
+    last_good, _ = publish_variant(warehouse_root, 2)
+    (warehouse_root / rel.POINTER).write_text("half-written\n", encoding="utf-8")
+    status = CliRunner().invoke(main, ["etl", "status"]).output
+    assert "DEGRADED" in status and f"`delta87 etl rollback {last_good}` makes it the one served" in status, status
+    repaired = CliRunner().invoke(main, ["etl", "rollback", last_good])
+    assert repaired.exit_code == 0 and rel.read_pointer(warehouse_root) == last_good, repaired.output
+    assert "DEGRADED" not in CliRunner().invoke(main, ["etl", "status"]).output
 
 
 def _paused_publish(root: Path, stage: str) -> subprocess.Popen:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 
@@ -81,6 +82,19 @@ def test_workers_that_cannot_start_are_reported_with_their_exit_status(isolated_
     monkeypatch.setattr(server, "gunicorn_command", lambda *args: [sys.executable, "-c", "raise SystemExit(3)"])
     result = CliRunner().invoke(main, ["serve", "--port", str(free_port())])
     assert result.exit_code == 1 and "Error: the gunicorn workers did not start (exit status 3)" in result.output
+
+
+@pytest.mark.skipif(server.shutil.which("nginx", path="/usr/sbin:/sbin:/usr/bin") is None, reason="needs nginx")
+def test_an_address_in_use_is_named_with_the_fix_before_the_workers_start(isolated_env, monkeypatch):
+    monkeypatch.chdir(isolated_env)
+    monkeypatch.setattr("cli._ensure_release", lambda: None)
+    monkeypatch.setenv("DELTA87_CODE_ID", "test")
+    monkeypatch.setattr(server, "gunicorn_command", None)  # nothing may be started
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--port", str(port)])
+    assert result.exit_code == 1, result.output
+    assert f"Error: cannot listen on 127.0.0.1:{port} (Address already in use): stop what uses it" in result.output
 
 
 #: `delta87 serve` with workers that never finish starting: a stand-in that prints its process id and waits.
