@@ -3,7 +3,7 @@
 One real server (nginx in front of 2 gunicorn workers) with short timeouts and a low API rate so that each
 limit shows within seconds: 50 slowloris and 20 slow-body connections, then 8 clients asking for Excel
 workbooks over and over, while /healthz is timed; then nginx's own answers (sizes, methods, rates; a second
-server with low page and callback rates).
+server with low page and callback rates; nginx alone, with no app behind it).
 """
 
 from __future__ import annotations
