@@ -450,6 +450,24 @@ def test_the_2025_reports_regions_are_not_joined_with_earlier_rounds(real_wareho
 
 
 @pytest.mark.realdata
+def test_every_source_view_of_a_region_draws_rounds_that_are_not_comparable_as_separate_lines(real_warehouse, app):
+    import plotly.graph_objects as go  # noqa: PLC0415
+
+    from dashboards import indicator  # noqa: PLC0415
+    from tests.conftest import find  # noqa: PLC0415
+
+    def lines(code, areas, age):
+        with app.server.test_request_context("/"):
+            content, *_ = indicator.update_indicator_content("chart", "latest", areas, "total", age, True, code)
+        return sorted(tuple(t.x) for t in go.Figure(find(content, "indicator-chart").figure).data)
+
+    # GSI 2018 and GSI 2023 (Walk Free: not comparable) apart
+    assert lines("modern_slavery_per_1000", ["ILO_AFR"], "all ages") == [(2016,), (2021,)]
+    # the 2021 report restates 2012 and 2020 in one SDG-region series; the 2025 report's 2024 share stands apart
+    assert lines("child_labour_rate", ["SDG_SSA"], "5-17") == [(2012, 2020), (2024,)]
+
+
+@pytest.mark.realdata
 def test_real_series_breaks_are_not_bridged_and_detected_counts_are_not_assessed(real_warehouse, real_release):
     progress = real_warehouse.progress(real_release)
     gsi = progress[progress["indicator"].str.startswith("modern_slavery_prevalence_gsi")]
