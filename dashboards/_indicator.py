@@ -154,7 +154,7 @@ def headline_series(rows: pd.DataFrame, order: list[str]) -> pd.DataFrame:
 
 def chart_view(release: Release, meta: dict, rows: pd.DataFrame, view: View) -> html.Figure:
     """Lines for the compared areas: each area's headline series, or (on request) one line per area and source
-    (never joined across sources)."""
+    (never joined across sources or comparability labels)."""
     names = _data.area_names(release)
     areas = view.areas or default_areas(rows, _data.countries(release))
     picked = rows[rows["iso3"].isin(areas)]
@@ -168,6 +168,8 @@ def chart_view(release: Release, meta: dict, rows: pd.DataFrame, view: View) -> 
         titles = {k: v["title"] for k, v in _data.source_records(release).items()}
         edition = picked["edition"].fillna("").astype(str)
         label = label + " · " + edition.where(edition != "", picked["source"].map(titles).fillna(picked["source"]))
+    apart = picked["comparability"].fillna("")  # rounds the publisher calls not comparable: never one line
+    label = label.where((apart == "") | (apart.groupby(picked["iso3"]).transform("nunique") < 2), label + " · " + apart)
     frame = picked.assign(series=label)
     unit = meta.get("unit") or ""
     title = _(

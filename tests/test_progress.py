@@ -439,14 +439,35 @@ def test_gsi_2018_and_2023_regional_findings_are_never_joined(real_warehouse, re
 
 
 @pytest.mark.realdata
-def test_the_2025_reports_regions_are_not_joined_with_earlier_rounds(real_warehouse, real_release):
-    # It says Latin America and the Caribbean "held steady at around 7 million" (the 2021 report: 8.2 million in
-    # 2020) and restates 2020 for Asia and the Pacific: its own 2020-2024 pair is the only trend it supports.
+def test_regional_figures_are_joined_only_where_a_publisher_compares_the_rounds(real_warehouse, real_release):
+    # The 2025 report says Latin America and the Caribbean "held steady at around 7 million" (the 2021 report: 8.2
+    # million in 2020) and restates 2020 for Asia and the Pacific: its own 2020-2024 pair is the only trend it supports.
     lac = real_warehouse.progress(real_release, "child_labour_number", "SDG_LAC")
     assert set(lac["points"]) == {1}  # 8.2 million (2020) and around 7 million (2024) stand apart
     asia = real_warehouse.progress(real_release, "child_labour_number", "ILO_ASP")
     pairs = {(r["baseline_value"], r["latest_value"]) for r in asia.to_dict("records")}
-    assert pairs == {(78e6, 62.1e6), (49e6, 28e6)}  # ILO rounds 2012-2016; the 2025 report's 2020-2024
+    assert pairs == {(78e6, 78e6), (62.1e6, 62.1e6), (49e6, 28e6)}  # the 2013 report's region is not the ILO one
+    # The 2021 report charts sub-Saharan Africa from 2012 (21.4%) to 2020 (23.9%) as one series, rising.
+    ssa = real_warehouse.progress(real_release, "child_labour_rate", "SDG_SSA").set_index("baseline_year")
+    assert (ssa.loc[2012, "latest_year"], ssa.loc[2012, "trend"], ssa.loc[2024, "points"]) == (2020, "rising", 1)
+
+
+@pytest.mark.realdata
+def test_every_source_view_of_a_region_draws_rounds_that_are_not_comparable_as_separate_lines(real_warehouse, app):
+    import plotly.graph_objects as go  # noqa: PLC0415
+
+    from dashboards import indicator  # noqa: PLC0415
+    from tests.conftest import find  # noqa: PLC0415
+
+    def lines(code, areas, age):
+        with app.server.test_request_context("/"):
+            content, *_ = indicator.update_indicator_content("chart", "latest", areas, "total", age, True, code)
+        return sorted(tuple(t.x) for t in go.Figure(find(content, "indicator-chart").figure).data)
+
+    # GSI 2018 and GSI 2023 (Walk Free: not comparable) apart
+    assert lines("modern_slavery_per_1000", ["ILO_AFR"], "all ages") == [(2016,), (2021,)]
+    # the 2021 report restates 2012 and 2020 in one SDG-region series; the 2025 report's 2024 share stands apart
+    assert lines("child_labour_rate", ["SDG_SSA"], "5-17") == [(2012, 2020), (2024,)]
 
 
 @pytest.mark.realdata
