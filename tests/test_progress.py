@@ -161,8 +161,8 @@ def test_a_zero_target_compares_absolute_changes():
     )
     assert row["status"] == pg.TOO_SLOW
     assert row["reason"] == (
-        "Falling 1.25 percentage points a year (2010–2018), but reaching zero by 2025 needs"
-        " a fall of 2.86 percentage points a year from 2018."
+        "Falling 1.2 percentage points a year (2010–2018), but reaching zero by 2025 needs"
+        " a fall of 2.9 percentage points a year from 2018."
     )
 
 
@@ -185,8 +185,8 @@ def test_a_passed_target_year_is_missed_with_what_remains_the_trend_and_the_pace
     assert row["status"] == pg.TARGET_PASSED == "target year passed"
     assert row["trend"] == "falling"
     assert row["reason"] == (
-        "Target year 2025 passed: the latest value is 8% (2026). Falling 0.33 percentage points a year"
-        " (2020–2026). Reaching zero by 2025 from 2020 would have needed a fall of 2.00 percentage points a year."
+        "Target year 2025 passed: the latest value is 8% (2026). Falling 0.3 percentage points a year"
+        " (2020–2026). Reaching zero by 2025 from 2020 would have needed a fall of 2.0 percentage points a year."
     )  # 10 -> 8 over six years; 10 -> 0 over the five years 2020-2025
     assert math.isnan(row["required_rate"]) and math.isnan(row["projected_value"])
 
@@ -210,6 +210,13 @@ def test_a_rise_after_the_target_year_is_reported_as_rising():
     row = only(run([(2016, 5.0), (2022, 6.5)], target=(0.0, 2025), as_of=2026))
     assert (row["status"], row["trend"]) == (pg.TARGET_PASSED, "rising")
     assert "Rising 0.25 percentage points a year (2016–2022)" in row["reason"]
+
+
+def test_a_pace_between_whole_numbers_is_written_to_one_decimal_not_two():
+    row = only(run([(2012, 21.0), (2020, 24.0)], target=(0.0, 2025), as_of=2026))  # "more than 21%", "almost 24%"
+    assert row["observed_change"] == pytest.approx(0.375)
+    assert "Rising 0.4 percentage points a year (2012–2020)" in row["reason"]
+    assert "would have needed a fall of 1.6 percentage points a year" in row["reason"]  # 21 -> 0 in 13 years
 
 
 def test_editions_labelled_not_comparable_are_never_joined():

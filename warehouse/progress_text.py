@@ -111,13 +111,13 @@ def target_text(value: float, unit: str, tr: Phrasing = ENGLISH) -> str:
     return tr.gettext("zero") if value == 0 else format_value(value, unit, tr)
 
 
-def format_change(change: float, unit: str, tr: Phrasing = ENGLISH) -> str:
+def format_change(change: float, unit: str, tr: Phrasing = ENGLISH, decimals: int = 2) -> str:
     """The size of an absolute change per year: '0.52 percentage points a year', '4.9 million a year'."""
     size = abs(change)
     if unit == "percent":
-        return tr.gettext("%(number)s percentage points a year", number=tr.number(size, 2))
+        return tr.gettext("%(number)s percentage points a year", number=tr.number(size, decimals))
     if unit == "per-1000":
-        return tr.gettext("%(number)s per 1,000 a year", number=tr.number(size, 2))
+        return tr.gettext("%(number)s per 1,000 a year", number=tr.number(size, decimals))
     if unit == "count":
         return tr.gettext("%(value)s a year", value=format_count(size, tr))
     return tr.gettext("%(value)s a year", value=tr.significant(size, 3) + (f" {unit}" if unit else ""))
@@ -133,12 +133,21 @@ def pace_value(row: dict, which: str) -> float:
     return row.get(f"{which}_rate" if row.get("basis") == "relative" else f"{which}_change", math.nan)
 
 
+def pace_decimals(row: dict) -> int:
+    """A percentage-point or per-1,000 pace is written one decimal finer than the values it comes from, at most two:
+    a pace between 'more than 21%' and 'almost 24%' is not known to a hundredth."""
+    values = [row.get(f"{which}_value") for which in ("baseline", "latest")]
+    return 2 if any(not _missing(v) and not float(v).is_integer() for v in values) else 1
+
+
 def pace_text(row: dict, which: str, unit: str, tr: Phrasing = ENGLISH) -> str:
     """'2.4% a year' or '4.9 million a year' for the observed or required pace of a progress row."""
     value = pace_value(row, which)
     if _missing(value):
         return tr.gettext("n/a")
-    return format_rate(value, tr) if row.get("basis") == "relative" else format_change(value, unit, tr)
+    if row.get("basis") == "relative":
+        return format_rate(value, tr)
+    return format_change(value, unit, tr, pace_decimals(row))
 
 
 def moving_text(row: dict, which: str, unit: str, tr: Phrasing = ENGLISH) -> str:
@@ -258,7 +267,8 @@ def needed_text(row: dict, target, unit: str, tr: Phrasing = ENGLISH) -> str:
     needed = needed_pace(row)
     if _missing(needed) or int(row["baseline_year"]) >= int(target.year):
         return ""
-    pace = format_rate(needed, tr) if row.get("basis") == "relative" else format_change(needed, unit, tr)
+    relative = row.get("basis") == "relative"
+    pace = format_rate(needed, tr) if relative else format_change(needed, unit, tr, pace_decimals(row))
     text = tr.gettext(
         "Reaching %(goal)s from %(year)s would have needed %(change)s.",
         goal=goal_text(target, unit, tr),
