@@ -53,7 +53,7 @@ def _run(result: RunResult, only, dry_run: bool, force: bool, settings: config.S
     clock = time.perf_counter()
     registry = load_registry(settings.registry_dir, selected=only)
     selected = set(only) if only else {s.id for s in registry}
-    current = _current_release(settings.warehouse_dir)
+    current = rel.current_release(settings.warehouse_dir)
     if only and current is None:
         message = "no current release to combine a partial run with: run all sources first"
         raise SourceError([Problem("pipeline", message, str(settings.warehouse_dir))])
@@ -143,12 +143,3 @@ def _largest(con, previous: str, match: str, n: int = 10) -> list[dict]:
     ).fetchall()
     names = ("indicator", "iso3", "year", "sex", "age", "old", "new")
     return [dict(zip(names, row, strict=True)) for row in rows]
-
-
-def _current_release(root: Path) -> rel.Release | None:
-    """The release CURRENT names, verified; None when there is none (or it fails its checksums)."""
-    try:
-        current = rel.read_pointer(root)
-        return rel.verify(root, current) if current else None
-    except rel.ReleaseError:
-        return None

@@ -62,13 +62,9 @@ class Release:
         return self.manifest.get("counts", {})
 
 
-def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
-    """The hex sha256 of a file, read in chunks."""
-    digest = hashlib.sha256()
+def sha256_file(path: Path) -> str:
     with open(path, "rb") as handle:
-        while block := handle.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def releases_dir(root: Path) -> Path:
@@ -128,6 +124,15 @@ def verify(root: Path, release_id: str) -> Release:
         if problem:
             raise ReleaseError(f"release {release_id}: {problem}")
     return Release(release_id, releases_dir(root) / release_id, manifest)
+
+
+def current_release(root: Path) -> Release | None:
+    """The release CURRENT names, verified; None when there is none (or it fails its checksums)."""
+    try:
+        current = read_pointer(root)
+        return verify(root, current) if current else None
+    except ReleaseError:
+        return None
 
 
 def list_release_ids(root: Path) -> list[str]:
