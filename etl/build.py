@@ -143,7 +143,10 @@ def build(
     years = [commitments.as_of_year(a, d) for a, d in zip(comm["as_of"], comm["date"], strict=True)]
     comm["as_of_year"] = pd.array(years, dtype="Int32")
     problems += _add_commitment_flags(con, comm, sources, flags)
-    rules, more = _headline(con, ref.indicators, sources, reference_dir)
+    rules, more = headline.load_rules(reference_dir)
+    label = str(Path(reference_dir) / headline.FILE)
+    more += headline.check_rules(rules, set(ref.indicators["code"]), {s.id for s in sources}, label)
+    more += headline.mark(con, ref.indicators, rules)
     problems = _with_sources(problems + more + _release_problems(con, ref.indicators, checking.indicators), sources)
     for problem in (p for p in problems if p.source in stats):
         stats[problem.source].errors += problem.severity == "error"
@@ -215,14 +218,6 @@ def _add_commitment_flags(con, comm: pd.DataFrame, sources: list[Source], flags:
     con.execute("INSERT INTO observations SELECT * FROM flags")
     con.execute(f"CREATE VIEW repeated_flags AS SELECT * FROM flags QUALIFY {_WITHIN_FILE} > 1")
     return checks.check_duplicates(con, "repeated_flags", column=None, fix=commitments.FIX_DUPLICATE)
-
-
-def _headline(con, indicators: pd.DataFrame, sources: list[Source], reference_dir: Path):
-    """The rules of data/reference/headline.yaml applied to the observations: (rules, problems)."""
-    rules, problems = headline.load_rules(reference_dir)
-    label = str(Path(reference_dir) / headline.FILE)
-    problems += headline.check_rules(rules, set(indicators["code"]), {s.id for s in sources}, label)
-    return rules, problems + headline.mark(con, indicators, rules)
 
 
 def _release_problems(con, defined: pd.DataFrame, path: Path) -> list[Problem]:

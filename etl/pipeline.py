@@ -16,7 +16,7 @@ from etl.problems import Problem, SourceError, errors
 from etl.progress import compute_progress
 from etl.publish import PublishBusy, publish, publish_lock
 from etl.registry import load_registry
-from etl.report import RunResult, new_run_id, now_iso, write_report
+from etl.report import RunResult, now_iso, write_report
 from etl.snapshots import verify_snapshots
 from warehouse import releases as rel
 
@@ -26,7 +26,7 @@ def run(
 ) -> RunResult:
     """Refresh the warehouse (all sources, or only `sources`); `folders` (raw_dir, warehouse_dir …) override config."""
     settings = replace(config.settings(), **{name: Path(path) for name, path in folders.items() if path})
-    result = RunResult(run_id=new_run_id(), started=now_iso())
+    result = RunResult()
     try:
         # A refresh holds the lock from reading the previous release to switching the pointer, so that two runs
         # can never both build on the same previous release (the second one fails at once).
