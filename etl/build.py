@@ -122,7 +122,7 @@ def build(
     con = db.connect()
     con.execute(f"CREATE TABLE observations ({', '.join(f'{f.name} {db.SQL_TYPES[f.type]}' for f in OBSERVATIONS)})")
     units = dict(zip(ref.indicators["code"], ref.indicators["unit"], strict=True))
-    checking = Entry(units=units, indicators=Path(reference_dir) / reference.REFERENCE_FILES["indicators"])
+    checking = Entry(units=units, indicators=Path(reference_dir) / reference.INDICATORS_FILE)
     stats, found = {s.id: SourceStats() for s in sources if s.id in selected}, []
     datasets = [(s, n, d) for s in sources if s.id in selected for n, d in enumerate(s.datasets, start=1)
                 if d.format != "reference" and (only is None or n in only)]  # fmt: skip

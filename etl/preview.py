@@ -41,7 +41,7 @@ def check_file(path, format: str, unit: str | None = None, resolver=None, **fiel
 
 def _units(reference_dir: Path) -> Entry:
     """The indicators' units, so that `--unit` is checked against indicators.yaml as a run would."""
-    path = Path(reference_dir) / reference.REFERENCE_FILES["indicators"]
+    path = Path(reference_dir) / reference.INDICATORS_FILE
     defined, _problems = reference.load_indicators(path)
     return Entry(units=dict(zip(defined["code"], defined["unit"], strict=True)), indicators=path, strict=False)
 
