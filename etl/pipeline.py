@@ -7,8 +7,6 @@ from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 
-import pandas as pd
-
 import config
 from etl import checks
 from etl.build import Build, build
@@ -103,7 +101,7 @@ def _finish(result, built: Build, current, dry_run, force, settings: config.Sett
 
 def _counts(con, tables: dict) -> dict[str, int]:
     """Rows per table, and how many countries and indicators have at least one value."""
-    counts = {name: int(len(t) if isinstance(t, pd.DataFrame) else t.shape[0]) for name, t in tables.items()}
+    counts = {name: int(t.shape[0]) for name, t in tables.items()}
     with_data, indicators = con.execute(
         "SELECT count(DISTINCT iso3) FILTER (WHERE list_contains(?::VARCHAR[], iso3)), count(DISTINCT indicator) "
         "FROM observations WHERE value IS NOT NULL",

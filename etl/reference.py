@@ -122,13 +122,11 @@ def build_countries(
     ]
     frame["pathfinder"] = frame["iso3"].isin(list(pathfinders))
     frame["pathfinder_status"] = [pathfinders.get(iso3, "") for iso3 in frame["iso3"]]
-    for column in COUNTRIES.names:
-        if column not in frame:
-            frame[column] = None
+    frame = frame.reindex(columns=COUNTRIES.names)
     frame["m49"] = frame["m49"].astype("Int32")
     for flag in ("ldc", "lldc", "sids"):  # a country missing from country-codes (Kosovo) is on none of the UN lists
         frame[flag] = frame[flag].fillna(False).astype(bool)
-    return frame[COUNTRIES.names].sort_values("iso3", ignore_index=True)
+    return frame.sort_values("iso3", ignore_index=True)
 
 
 def _sdg_region(region: str | None, subregion: str | None, sdg_regions: dict) -> str | None:
@@ -299,8 +297,4 @@ def load_indicators(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
             continue
         entries.append(entry)
     dumped = [{**e.model_dump(), "value_labels": labels_text(e.value_labels)} for e in entries]
-    frame = pd.DataFrame(dumped, columns=list(IndicatorEntry.model_fields))
-    for column in INDICATORS.names:
-        if column not in frame:
-            frame[column] = None
-    return frame[INDICATORS.names], problems
+    return pd.DataFrame(dumped, columns=list(IndicatorEntry.model_fields)).reindex(columns=INDICATORS.names), problems
