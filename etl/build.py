@@ -164,7 +164,6 @@ def build(
 
 
 def _observations(con, dataset: Dataset, raw_dir: Path, resolver, stat: SourceStats, entry: Entry) -> list:
-    """Read one dataset and add its observations to the build; its problems."""
     read = read_dataset(dataset, raw_dir / dataset.file, dataset.file, resolver, entry, None, con)
     try:
         if read.name:
@@ -256,7 +255,6 @@ def indicator_table(con, defined: pd.DataFrame, countries: set[str], rules: head
 
 
 def source_table(sources: list[Source]) -> pd.DataFrame:
-    """The sources table from the registry entries."""
     names, rows = TABLES["sources"].names, []
     for source in sources:  # edition_names: JSON {dataset edition: its short display name}
         editions = {d.edition: d.short_name for d in source.datasets if d.edition and d.short_name}

@@ -34,7 +34,6 @@ Flagged = list[tuple[int | None, str | None, str | None]]
 
 
 def rows_problems(check: str, message: str, flagged: Flagged, label: str, severity="error") -> list:
-    """One problem per flagged cell."""
     return [Problem(check, message, label, row, column, value, severity) for row, column, value in flagged]
 
 

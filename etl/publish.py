@@ -193,7 +193,6 @@ def _monotonic_now(root: Path) -> datetime:
 
 
 def write_manifest(folder: Path, manifest: dict) -> None:
-    """The release's manifest.json, flushed to disk."""
     _write_synced(folder / rel.MANIFEST, json.dumps(manifest, indent=2, sort_keys=True, default=str))
 
 

@@ -46,7 +46,6 @@ def _renamed(path: Path, sha256: str, entry: str) -> str:
 
 
 def source_file_rows(sources: list[Source], raw_dir: Path) -> list[dict]:
-    """Rows of the `source_files` table for the verified snapshots."""
     return [
         {"source": s.id, "path": raw.path, "sha256": raw.sha256, "bytes": _size(raw_dir / raw.path)}
         for s in sources

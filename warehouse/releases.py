@@ -47,7 +47,6 @@ class Release:
     degraded: str | None = field(default=None, compare=False, hash=False)
 
     def table_path(self, table: str) -> Path:
-        """The Parquet file holding `table` in this release."""
         try:
             return self.path / self.manifest["tables"][table]["file"]
         except KeyError as exc:
