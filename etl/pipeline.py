@@ -56,8 +56,7 @@ def _run(result: RunResult, only, dry_run: bool, force: bool, settings: config.S
         message = "no current release to combine a partial run with: run all sources first"
         raise SourceError([Problem("pipeline", message, str(settings.warehouse_dir))])
     result.previous_release = current.id if current else None
-    needed = [s for s in registry if s.id in selected or any(d.format == "reference" for d in s.datasets)]
-    snapshot_problems = verify_snapshots(needed, settings.raw_dir, settings.registry_dir)
+    snapshot_problems = verify_snapshots(registry, selected, settings.raw_dir, settings.registry_dir)
     result.timings["snapshots"] = time.perf_counter() - clock
     if errors(snapshot_problems):
         raise SourceError(snapshot_problems)
