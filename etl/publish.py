@@ -76,11 +76,9 @@ def write_table(name: str, table: Table, path: Path) -> int:
     """Write one release table as zstd Parquet, cast to its warehouse schema and sorted by its key (then by
     every other column, but where the key is unique), so equal content gives equal bytes; the rows written."""
     schema = TABLES[name]
-    con = None
-    if not isinstance(table, duckdb.DuckDBPyRelation):
-        con = db.connect()
-        table = con.from_arrow(db.arrow(table, schema))
-    try:
+    with db.connect() as con:  # frames are read through it; the build's relation keeps its own connection
+        if not isinstance(table, duckdb.DuckDBPyRelation):
+            table = con.from_arrow(db.arrow(table, schema))
         missing = [c for c in schema.names if c not in table.columns]
         if missing:
             raise ValueError(f"table {name} lacks columns {missing}")
@@ -91,9 +89,6 @@ def write_table(name: str, table: Table, path: Path) -> int:
         select = f"SELECT {db.casts(schema)} FROM source ORDER BY {order}"
         copy = f"COPY ({select}) TO {db.literal(str(path))} (FORMAT parquet, COMPRESSION zstd)"
         return table.query("source", copy).fetchall()[0][0]
-    finally:
-        if con is not None:
-            con.close()
 
 
 def write_tables(tables: dict[str, Table], folder: Path) -> dict[str, dict]:
