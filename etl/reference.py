@@ -48,7 +48,9 @@ def load_reference(sources: list[Source], raw_dir: Path | None = None, reference
     problems = alias_problems(names.aliases, reference_dir / ALIASES)
     problems += aggregate_problems(names.aggregates, reference_dir / AGGREGATES)
     parts: list[Part] = []
-    for source, dataset in _reference_datasets(sources):
+    found = [(s, d) for s in sources for d in s.datasets if d.format == "reference"]
+    # country_codes first: the other parts are merged onto its rows
+    for source, dataset in sorted(found, key=lambda sd: sd[1].handler != "country_codes"):
         part, more = _read_part(source, dataset, raw_dir, names, groups)
         problems += more
         if part is None and dataset.handler == "country_codes":  # every other table is matched on its countries
@@ -87,12 +89,6 @@ def _read_part(source: Source, dataset: Dataset, raw_dir: Path, names: Resolver,
     except (ValueError, OSError) as exc:  # e.g. a missing sheet or a damaged workbook: name it, don't crash
         return None, [Problem("reference", f"cannot read with handler {dataset.handler}: {exc}", label)]
     return part, part.problems
-
-
-def _reference_datasets(sources: list[Source]) -> list[tuple[Source, Dataset]]:
-    """Reference datasets, country_codes first (the other parts are merged onto its rows)."""
-    found = [(s, d) for s in sources for d in s.datasets if d.format == "reference"]
-    return sorted(found, key=lambda sd: sd[1].handler != "country_codes")
 
 
 def build_countries(
