@@ -122,7 +122,7 @@ def build(
     con = db.connect()
     con.execute(f"CREATE TABLE observations ({', '.join(f'{f.name} {db.SQL_TYPES[f.type]}' for f in OBSERVATIONS)})")
     units = dict(zip(ref.indicators["code"], ref.indicators["unit"], strict=True))
-    checking = Entry(units=units, indicators=Path(reference_dir) / reference.REFERENCE_FILES["indicators"])
+    checking = Entry(units=units, indicators=Path(reference_dir) / reference.INDICATORS_FILE)
     stats, found = {s.id: SourceStats() for s in sources if s.id in selected}, []
     datasets = [(s, n, d) for s in sources if s.id in selected for n, d in enumerate(s.datasets, start=1)
                 if d.format != "reference" and (only is None or n in only)]  # fmt: skip
@@ -143,7 +143,10 @@ def build(
     years = [commitments.as_of_year(a, d) for a, d in zip(comm["as_of"], comm["date"], strict=True)]
     comm["as_of_year"] = pd.array(years, dtype="Int32")
     problems += _add_commitment_flags(con, comm, sources, flags)
-    rules, more = _headline(con, ref.indicators, sources, reference_dir)
+    rules, more = headline.load_rules(reference_dir)
+    label = str(Path(reference_dir) / headline.FILE)
+    more += headline.check_rules(rules, set(ref.indicators["code"]), {s.id for s in sources}, label)
+    more += headline.mark(con, ref.indicators, rules)
     problems = _with_sources(problems + more + _release_problems(con, ref.indicators, checking.indicators), sources)
     for problem in (p for p in problems if p.source in stats):
         stats[problem.source].errors += problem.severity == "error"
@@ -161,7 +164,6 @@ def build(
 
 
 def _observations(con, dataset: Dataset, raw_dir: Path, resolver, stat: SourceStats, entry: Entry) -> list:
-    """Read one dataset and add its observations to the build; its problems."""
     read = read_dataset(dataset, raw_dir / dataset.file, dataset.file, resolver, entry, None, con)
     try:
         if read.name:
@@ -217,14 +219,6 @@ def _add_commitment_flags(con, comm: pd.DataFrame, sources: list[Source], flags:
     return checks.check_duplicates(con, "repeated_flags", column=None, fix=commitments.FIX_DUPLICATE)
 
 
-def _headline(con, indicators: pd.DataFrame, sources: list[Source], reference_dir: Path):
-    """The rules of data/reference/headline.yaml applied to the observations: (rules, problems)."""
-    rules, problems = headline.load_rules(reference_dir)
-    label = str(Path(reference_dir) / headline.FILE)
-    problems += headline.check_rules(rules, set(indicators["code"]), {s.id for s in sources}, label)
-    return rules, problems + headline.mark(con, indicators, rules)
-
-
 def _release_problems(con, defined: pd.DataFrame, path: Path) -> list[Problem]:
     """Keys repeated across files (not within one: reported with their rows) and indicators `path` does not define."""
     con.execute(f"CREATE OR REPLACE VIEW across_files AS SELECT * FROM observations QUALIFY {_WITHIN_FILE} = 1")
@@ -261,7 +255,6 @@ def indicator_table(con, defined: pd.DataFrame, countries: set[str], rules: head
 
 
 def source_table(sources: list[Source]) -> pd.DataFrame:
-    """The sources table from the registry entries."""
     names, rows = TABLES["sources"].names, []
     for source in sources:  # edition_names: JSON {dataset edition: its short display name}
         editions = {d.edition: d.short_name for d in source.datasets if d.edition and d.short_name}

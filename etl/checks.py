@@ -27,12 +27,13 @@ FIX_DUPLICATE = (
     "(a repeated row is kept once, a key with conflicting values is dropped with a warning)"
 )
 FIX_ACROSS_FILES = "two files give this observation: keep it in one (a filter or indicator_map in the other's entry)"
+#: Factors between units that measure the same thing, for the hint of check_units.
+CONVERSIONS = {("per-1000", "percent"): 0.1, ("percent", "per-1000"): 10}
 #: Cells flagged by a step: (row, file column, text as written), in file order.
 Flagged = list[tuple[int | None, str | None, str | None]]
 
 
 def rows_problems(check: str, message: str, flagged: Flagged, label: str, severity="error") -> list:
-    """One problem per flagged cell."""
     return [Problem(check, message, label, row, column, value, severity) for row, column, value in flagged]
 
 
@@ -142,11 +143,6 @@ def check_areas(
     ]
 
 
-def check_empty(flagged: Flagged, label: str, what: str) -> list[Problem]:
-    """Rows missing a required cell (e.g. the area)."""
-    return rows_problems("required", f"empty {what}", flagged, label)
-
-
 def check_years(not_years: Flagged, implausible: Flagged, window: tuple[int, int], label: str) -> list[Problem]:
     """Years that are not years ('20x9') or are outside the dataset's plausible window."""
     first, last = window
@@ -187,7 +183,9 @@ def check_map_keys(keys: dict[str, str], found: set[str], kept: set[str], label:
         else:
             close = difflib.get_close_matches(key, sorted(found), n=1, cutoff=0.6)
             message = f"indicator_map key {key!r} (→ {code}) is found in no row of the file"
-            fix = f" (did you mean {close[0]!r}?)" if close else f"; the file has: {_listed(sorted(found))}"
+            more = f" … ({len(found)} in all)" if len(found) > 8 else ""
+            shown = ", ".join(repr(v) for v in sorted(found)[:8]) + more
+            fix = f" (did you mean {close[0]!r}?)" if close else f"; the file has: {shown}"
             fix += ": correct the key to the code as the file writes it, or remove it"
         problems.append(Problem("registry", message + fix, label, column=column, value=key))
     return problems
@@ -215,27 +213,16 @@ def check_units(used: list[tuple[str, str | None]], defined: dict[str, str], lab
             message = f"no unit for indicator {indicator!r}: {fix}; range checks were skipped"
             problems.append(Problem("units", message, label, column="unit", severity="error" if strict else "warning"))
         elif wanted and unit != wanted:
+            factor = CONVERSIONS.get((unit, wanted))
+            hint = f" (`scale: {factor:g}` for {unit} → {wanted})" if factor else ""
             message = (
                 f"unit {unit!r} differs from the unit of indicator {indicator!r} ({wanted!r} in {path}): the values "
                 f"would be published in {unit} under an indicator defined in {wanted}. If the file holds {unit}, "
-                f"set `unit: {wanted}` and a `scale` that converts them{_conversion(unit, wanted)}; otherwise map "
+                f"set `unit: {wanted}` and a `scale` that converts them{hint}; otherwise map "
                 f"them to an indicator defined in {unit}"
             )
             problems.append(Problem("units", message, label, column="unit", value=unit))
     return problems
-
-
-#: Factors between units that measure the same thing, for the hint of check_units.
-CONVERSIONS = {("per-1000", "percent"): 0.1, ("percent", "per-1000"): 10}
-
-
-def _conversion(unit: str, wanted: str) -> str:
-    factor = CONVERSIONS.get((unit, wanted))
-    return f" (`scale: {factor:g}` for {unit} → {wanted})" if factor else ""
-
-
-def _listed(values: list[str], n: int = 8) -> str:
-    return ", ".join(repr(v) for v in values[:n]) + (f" … ({len(values)} in all)" if len(values) > n else "")
 
 
 def check_ranges(con: duckdb.DuckDBPyConnection, table: str, label=None, limits=None, names=None) -> list[Problem]:

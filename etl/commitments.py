@@ -229,31 +229,20 @@ def commitment_observations(commitments: pd.DataFrame, files: dict, flags: dict[
     """Flag observations (1/0) in the as-of year; `files`: (source, instrument or "") → file; `flags`: instrument → code."""
     if commitments is None or commitments.empty:
         return pd.DataFrame(columns=OBSERVATIONS.names)
-    frame = commitments[commitments["instrument"].isin(list(flags))].copy()
+    frame = commitments[commitments["instrument"].isin(list(flags))]
+    keys = zip(frame["source"], frame["instrument"], strict=True)
     obs = pd.DataFrame(
         {
             "indicator": frame["instrument"].map(flags),
             "iso3": frame["iso3"],
             "year": frame["as_of_year"].astype("Int32"),
-            "sex": "total",
-            "age": None,
             "value": frame["ratified"].astype(float),
-            "lower": None,
-            "upper": None,
-            "unit": "flag",
-            "nature": "reported",
-            "censored": False,
             "source": frame["source"],
             "edition": frame["as_of"],
-            "source_file": [
-                files.get((s, i), files.get((s, ""), ""))
-                for s, i in zip(frame["source"], frame["instrument"], strict=True)
-            ],
-            "note": [
-                _flag_note(s, d, n) for s, d, n in zip(frame["status"], frame["date"], frame["note"], strict=True)
-            ],
+            "source_file": [files.get(key, files.get((key[0], ""), "")) for key in keys],
+            "note": [_flag_note(*row) for row in zip(frame["status"], frame["date"], frame["note"], strict=True)],
         }
-    )
+    ).assign(sex="total", age=None, lower=None, upper=None, unit="flag", nature="reported", censored=False)
     return statement.with_defaults(obs.dropna(subset=["year"]).reset_index(drop=True))[OBSERVATIONS.names]
 
 

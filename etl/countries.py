@@ -24,7 +24,6 @@ M49_REGION_COLUMNS = (
     ("Sub-region Code", "Sub-region Name"),
     ("Intermediate Region Code", "Intermediate Region Name"),
 )
-KINDS = ("iso3", "m49", "name", "auto")
 
 
 @dataclass(frozen=True)
@@ -87,7 +86,6 @@ class Resolver:
 
     @classmethod
     def from_files(cls, raw_dir: Path, reference_dir: Path) -> Resolver:
-        """Build from the raw country-codes file and the two reference files."""
         path = Path(raw_dir) / COUNTRY_CODES
         if not path.is_file():
             raise SourceError([Problem("countries", "country-codes file is missing: check DELTA87_RAW_DIR", str(path))])

@@ -70,9 +70,7 @@ def create_table(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame 
 
 def values_table(con: duckdb.DuckDBPyConnection, name: str, rows: list[tuple], schema: pa.Schema) -> None:
     """A small table of Python rows (e.g. one mapping per distinct raw value), readable by name in `con`."""
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
-    arrays = [pa.array(list(c), type=f.type) for c, f in zip(columns, schema, strict=True)]
-    con.register(name, pa.Table.from_arrays(arrays, schema=schema))
+    con.register(name, pa.Table.from_pylist([dict(zip(schema.names, row, strict=True)) for row in rows], schema=schema))
 
 
 def column(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list:

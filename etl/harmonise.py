@@ -117,24 +117,19 @@ def _row_problems(plan: Plan, dataset: Dataset, resolver: Resolver) -> list[Prob
     label, problems = plan.label, []
     if plan.stages.get(3):
         empty = plan.flagged("_stage = 3 AND _area_status = 4", "area", "''")
-        problems += checks.check_empty(empty, label, "area (country or region)")
+        problems += checks.rows_problems("required", "empty area (country or region)", empty, label)
         sql = "SELECT _area_name, min(_row), count(*) FROM stage WHERE _stage = 3 AND _area_status = 1 GROUP BY 1 ORDER BY 2"
-        unknown = plan.con.execute(sql).fetchall()
-        if dataset.options.unknown_areas == "drop":
-            problems += checks.check_areas(unknown, label, plan.column("area"), resolver.reference_dir, dropped=True)
+        unknown, dropped = plan.con.execute(sql).fetchall(), dataset.options.unknown_areas == "drop"
+        problems += checks.check_areas(unknown, label, plan.column("area"), resolver.reference_dir, dropped)
+        if dropped:
             plan.more_drops.update({f"unknown area: {name}": n for name, _row, n in unknown})
-        else:
-            problems += checks.check_areas(unknown, label, plan.column("area"), resolver.reference_dir)
     if plan.stages.get(6):
         not_years = plan.flagged("_stage = 6 AND _year_status = 2", "year", "_year_text")
         implausible = plan.flagged("_stage = 6 AND _year_status = 3", "year", "_year_text")
         problems += checks.check_years(not_years, implausible, mapping.year_window(dataset), label)
-    if plan.stages.get(7) and dataset.options.value_map:
-        problems += mapping.check_codes(
-            plan.flagged("_stage = 7", "value", "_value_text"), dataset.options.value_map, label
-        )
-    elif plan.stages.get(7):
-        problems += checks.check_values(plan.flagged("_stage = 7", "value", "_value_text"), label)
+    if plan.stages.get(7):
+        flagged, codes = plan.flagged("_stage = 7", "value", "_value_text"), dataset.options.value_map
+        problems += mapping.check_codes(flagged, codes, label) if codes else checks.check_values(flagged, label)
     if dataset.options.thousands != "," and plan.thousands:
         reached = "(_stage IS NULL OR _stage >= 7) AND _value_status = 3"
         first = plan.flagged(reached, "value", "_value_text")

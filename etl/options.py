@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import difflib
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
@@ -166,10 +166,8 @@ class CommitmentOptions(Options):
     treaty_column: str = "Treaty Name"
 
 
-OptionModel = (
-    SeriesOptions | PlainOptions | WideOptions | HubOptions | ExcelOptions | ReferenceOptions | CommitmentOptions
-)
 _MODELS = (PlainOptions, WideOptions, HubOptions, SeriesOptions, ExcelOptions, ReferenceOptions, CommitmentOptions)
+OptionModel = Union[_MODELS]  # noqa: UP007 - the union of a tuple of models
 #: format → its options model
 OPTION_MODELS: dict[str, type[Options]] = {
     fmt: model for model in _MODELS for fmt in model.model_fields["format"].annotation.__args__

@@ -22,11 +22,6 @@ class Fit:
     points: int
 
 
-def t_quantile(df: int) -> float:
-    """The 97.5 % quantile of Student's t with `df` degrees of freedom (1.96 beyond 30)."""
-    return T975[df - 1] if 1 <= df <= len(T975) else 1.96
-
-
 def line_fit(years, values) -> Fit:
     """Least-squares slope of values on years; two points give the exact slope and no standard error."""
     x, y = np.asarray(years, dtype=float), np.asarray(values, dtype=float)
@@ -51,7 +46,7 @@ def slope_range(series, fit: Fit, basis: str) -> tuple[float, float, str] | None
     """Slowest and fastest plausible slope, and how they were found; None when not estimable."""
     if fit.se is not None:
         df = fit.points - 2
-        half = t_quantile(df) * fit.se
+        half = (T975[df - 1] if 1 <= df <= len(T975) else 1.96) * fit.se
         return fit.slope - half, fit.slope + half, f"fit: slope ± t(0.975, {df} df) × standard error"
     lo0, hi0, lo1, hi1 = series.lower[0], series.upper[0], series.lower[-1], series.upper[-1]
     if any(math.isnan(v) for v in (lo0, hi0, lo1, hi1)) or (basis == "relative" and min(lo0, lo1) <= 0):

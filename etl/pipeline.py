@@ -7,8 +7,6 @@ from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 
-import pandas as pd
-
 import config
 from etl import checks
 from etl.build import Build, build
@@ -16,7 +14,7 @@ from etl.problems import Problem, SourceError, errors
 from etl.progress import compute_progress
 from etl.publish import PublishBusy, publish, publish_lock
 from etl.registry import load_registry
-from etl.report import RunResult, new_run_id, now_iso, write_report
+from etl.report import RunResult, now_iso, write_report
 from etl.snapshots import verify_snapshots
 from warehouse import releases as rel
 
@@ -26,7 +24,7 @@ def run(
 ) -> RunResult:
     """Refresh the warehouse (all sources, or only `sources`); `folders` (raw_dir, warehouse_dir …) override config."""
     settings = replace(config.settings(), **{name: Path(path) for name, path in folders.items() if path})
-    result = RunResult(run_id=new_run_id(), started=now_iso())
+    result = RunResult()
     try:
         # A refresh holds the lock from reading the previous release to switching the pointer, so that two runs
         # can never both build on the same previous release (the second one fails at once).
@@ -53,13 +51,12 @@ def _run(result: RunResult, only, dry_run: bool, force: bool, settings: config.S
     clock = time.perf_counter()
     registry = load_registry(settings.registry_dir, selected=only)
     selected = set(only) if only else {s.id for s in registry}
-    current = _current_release(settings.warehouse_dir)
+    current = rel.current_release(settings.warehouse_dir)
     if only and current is None:
         message = "no current release to combine a partial run with: run all sources first"
         raise SourceError([Problem("pipeline", message, str(settings.warehouse_dir))])
     result.previous_release = current.id if current else None
-    needed = [s for s in registry if s.id in selected or any(d.format == "reference" for d in s.datasets)]
-    snapshot_problems = verify_snapshots(needed, settings.raw_dir, settings.registry_dir)
+    snapshot_problems = verify_snapshots(registry, selected, settings.raw_dir, settings.registry_dir)
     result.timings["snapshots"] = time.perf_counter() - clock
     if errors(snapshot_problems):
         raise SourceError(snapshot_problems)
@@ -103,7 +100,7 @@ def _finish(result, built: Build, current, dry_run, force, settings: config.Sett
 
 def _counts(con, tables: dict) -> dict[str, int]:
     """Rows per table, and how many countries and indicators have at least one value."""
-    counts = {name: int(len(t) if isinstance(t, pd.DataFrame) else t.shape[0]) for name, t in tables.items()}
+    counts = {name: int(t.shape[0]) for name, t in tables.items()}
     with_data, indicators = con.execute(
         "SELECT count(DISTINCT iso3) FILTER (WHERE list_contains(?::VARCHAR[], iso3)), count(DISTINCT indicator) "
         "FROM observations WHERE value IS NOT NULL",
@@ -143,12 +140,3 @@ def _largest(con, previous: str, match: str, n: int = 10) -> list[dict]:
     ).fetchall()
     names = ("indicator", "iso3", "year", "sex", "age", "old", "new")
     return [dict(zip(names, row, strict=True)) for row in rows]
-
-
-def _current_release(root: Path) -> rel.Release | None:
-    """The release CURRENT names, verified; None when there is none (or it fails its checksums)."""
-    try:
-        current = rel.read_pointer(root)
-        return rel.verify(root, current) if current else None
-    except rel.ReleaseError:
-        return None

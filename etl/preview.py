@@ -41,7 +41,7 @@ def check_file(path, format: str, unit: str | None = None, resolver=None, **fiel
 
 def _units(reference_dir: Path) -> Entry:
     """The indicators' units, so that `--unit` is checked against indicators.yaml as a run would."""
-    path = Path(reference_dir) / reference.REFERENCE_FILES["indicators"]
+    path = Path(reference_dir) / reference.INDICATORS_FILE
     defined, _problems = reference.load_indicators(path)
     return Entry(units=dict(zip(defined["code"], defined["unit"], strict=True)), indicators=path, strict=False)
 
@@ -74,8 +74,7 @@ def check_source(source_id: str, number: int | None = None, raw_dir=None, regist
         message = f"source {source_id} has {count} dataset(s): choose --dataset 1 to {count}"
         preview.problems = [Problem("registry", message, str(preview.registry_file))]
         return preview
-    needed = [s for s in registry if s.id == source_id or any(d.format == "reference" for d in s.datasets)]
-    preview.problems = verify_snapshots(needed, raw_dir, registry_dir)
+    preview.problems = verify_snapshots(registry, {source_id}, raw_dir, registry_dir)
     if errors(preview.problems):
         return preview
     try:

@@ -1,14 +1,7 @@
-"""Publish a complete release atomically: write, verify, then switch the CURRENT pointer with a rename.
-
-Steps (a killed run at any point leaves CURRENT and the old release untouched; the next run cleans up):
-1. take an exclusive lock (a second refresh at the same time fails at once with a clear message);
-2. remove staging folders left by killed runs;
-3. write every table into `.staging-<pid>/` with DuckDB, `COPY (SELECT … ORDER BY <sort keys>) TO … (FORMAT
-   parquet, COMPRESSION zstd)`, so that the same inputs always give the same bytes (idempotent publishes);
-4. if the content equals the current release, stop: nothing changed;
-5. write the manifest, fsync, rename the staging folder to `releases/<id>/`, verify it against the manifest;
-6. write `CURRENT.tmp`, fsync, `os.replace` it over CURRENT (atomic), fsync the folder;
-7. keep the newest N releases (never the current one).
+"""Publish a complete release atomically: under an exclusive lock, write the sorted tables into a staging folder
+(equal content, equal bytes), stop if nothing changed, else write the manifest, rename the folder into
+`releases/`, verify it and replace CURRENT with an fsynced rename; then prune old releases. A run killed at any
+point leaves CURRENT and the old release untouched; the next run removes its staging folder.
 """
 
 from __future__ import annotations
@@ -79,24 +72,13 @@ def publish_lock(root: Path):
         handle.close()
 
 
-def clean_staging(root: Path) -> list[str]:
-    """Remove staging folders of killed runs (safe: only called while holding the lock)."""
-    removed = []
-    for path in root.glob(".staging-*"):
-        shutil.rmtree(path, ignore_errors=True)
-        removed.append(path.name)
-    return removed
-
-
 def write_table(name: str, table: Table, path: Path) -> int:
     """Write one release table as zstd Parquet, cast to its warehouse schema and sorted by its key (then by
     every other column, but where the key is unique), so equal content gives equal bytes; the rows written."""
     schema = TABLES[name]
-    con = None
-    if not isinstance(table, duckdb.DuckDBPyRelation):
-        con = db.connect()
-        table = con.from_arrow(db.arrow(table, schema))
-    try:
+    with db.connect() as con:  # frames are read through it; the build's relation keeps its own connection
+        if not isinstance(table, duckdb.DuckDBPyRelation):
+            table = con.from_arrow(db.arrow(table, schema))
         missing = [c for c in schema.names if c not in table.columns]
         if missing:
             raise ValueError(f"table {name} lacks columns {missing}")
@@ -107,9 +89,6 @@ def write_table(name: str, table: Table, path: Path) -> int:
         select = f"SELECT {db.casts(schema)} FROM source ORDER BY {order}"
         copy = f"COPY ({select}) TO {db.literal(str(path))} (FORMAT parquet, COMPRESSION zstd)"
         return table.query("source", copy).fetchall()[0][0]
-    finally:
-        if con is not None:
-            con.close()
 
 
 def write_tables(tables: dict[str, Table], folder: Path) -> dict[str, dict]:
@@ -134,11 +113,12 @@ def content_hash(entries: dict[str, dict]) -> str:
 def publish(tables: dict[str, Table], root: Path, meta: dict, keep: int = 5, force: bool = False) -> Published:
     """Publish `tables` as a new release in `root` (see the module docstring for the steps)."""
     with publish_lock(root):
-        clean_staging(root)
+        for killed in root.glob(".staging-*"):  # left by killed runs
+            shutil.rmtree(killed, ignore_errors=True)
         staging = root / f".staging-{os.getpid()}"
         entries = write_tables(tables, staging)
         digest = content_hash(entries)
-        current = _current_release(root)
+        current = rel.current_release(root)
         if current and current.manifest.get("content_hash") == digest and not force:
             shutil.rmtree(staging)
             return Published(current.id, False, current.manifest)
@@ -166,10 +146,7 @@ def publish(tables: dict[str, Table], root: Path, meta: dict, keep: int = 5, for
 def switch_pointer(root: Path, release_id: str) -> None:
     """Atomically make `release_id` the current release."""
     tmp = root / (rel.POINTER + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(release_id + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
+    _write_synced(tmp, release_id + "\n")
     os.replace(tmp, root / rel.POINTER)
     _fsync(root)
 
@@ -209,18 +186,13 @@ def _monotonic_now(root: Path) -> datetime:
     return now
 
 
-def _current_release(root: Path) -> rel.Release | None:
-    try:
-        current = rel.read_pointer(root)
-        return rel.verify(root, current) if current else None
-    except rel.ReleaseError:
-        return None
-
-
 def write_manifest(folder: Path, manifest: dict) -> None:
-    """The release's manifest.json, flushed to disk."""
-    with open(folder / rel.MANIFEST, "w", encoding="utf-8") as handle:
-        json.dump(manifest, handle, indent=2, sort_keys=True, default=str)
+    _write_synced(folder / rel.MANIFEST, json.dumps(manifest, indent=2, sort_keys=True, default=str))
+
+
+def _write_synced(path: Path, text: str) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
         handle.flush()
         os.fsync(handle.fileno())
 

@@ -12,21 +12,16 @@ import yaml
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 import config
-from etl.countries import Resolver
+from etl.countries import AGGREGATES, ALIASES, Resolver
 from etl.country_attributes import HANDLERS, Part, groupings
 from etl.options import keyed
 from etl.problems import Problem, SourceError
 from etl.registry import UNITS, Dataset, Source, StrictModel, unreadable
 from warehouse.schema import COUNTRIES, INDICATORS, NATURES, REGIONS
 
-#: The staff-edited files inside the reference folder (DELTA87_REFERENCE_DIR).
-REFERENCE_FILES = {
-    "indicators": "indicators.yaml",
-    "aliases": "country_aliases.csv",
-    "aggregates": "aggregates.csv",
-    "pathfinders": "pathfinders.yaml",
-    "groupings": "groupings.yaml",
-}
+#: Staff-edited files of the reference folder (DELTA87_REFERENCE_DIR); the country files are etl/countries.py's.
+INDICATORS_FILE = "indicators.yaml"
+PATHFINDERS_FILE = "pathfinders.yaml"
 THEMES = ("child-labour", "forced-labour", "trafficking", "commitments", "context")
 PILLARS = ("child-labour", "forced-labour", "trafficking")
 SECTIONS = ("context", "commitments", "government-response")
@@ -49,12 +44,13 @@ def load_reference(sources: list[Source], raw_dir: Path | None = None, reference
     """Countries, regions and indicators tables (folders default to DELTA87_RAW_DIR, DELTA87_REFERENCE_DIR)."""
     settings = config.settings()
     raw_dir, reference_dir = Path(raw_dir or settings.raw_dir), Path(reference_dir or settings.reference_dir)
-    paths = {key: reference_dir / name for key, name in REFERENCE_FILES.items()}
     names, groups = Resolver.from_files(raw_dir, reference_dir), groupings(reference_dir)
-    problems = alias_problems(names.aliases, paths["aliases"])
-    problems += aggregate_problems(names.aggregates, paths["aggregates"])
+    problems = alias_problems(names.aliases, reference_dir / ALIASES)
+    problems += aggregate_problems(names.aggregates, reference_dir / AGGREGATES)
     parts: list[Part] = []
-    for source, dataset in _reference_datasets(sources):
+    found = [(s, d) for s in sources for d in s.datasets if d.format == "reference"]
+    # country_codes first: the other parts are merged onto its rows
+    for source, dataset in sorted(found, key=lambda sd: sd[1].handler != "country_codes"):
         part, more = _read_part(source, dataset, raw_dir, names, groups)
         problems += more
         if part is None and dataset.handler == "country_codes":  # every other table is matched on its countries
@@ -64,15 +60,16 @@ def load_reference(sources: list[Source], raw_dir: Path | None = None, reference
     if not any("variants" in part.countries for part in parts):  # nothing to build the countries table on
         message = "no country-code table was read: the registry needs a `reference` dataset with handler country_codes"
         raise SourceError(problems + [Problem("reference", message, str(raw_dir / "regions_country_codes"))])
-    pathfinders, more = read_pathfinders(paths["pathfinders"])
+    path = reference_dir / PATHFINDERS_FILE
+    pathfinders, more = read_pathfinders(path)
     statuses = {e.iso3: e.status for e in pathfinders.countries} if pathfinders else {}
     countries = build_countries(parts, names.aliases, statuses, groups)
     unknown = sorted(set(statuses) - set(countries["iso3"]))
-    problems += more + [Problem("reference", "pathfinder iso3 is not a country", str(paths["pathfinders"]),
-                                column="iso3", value=code) for code in unknown]  # fmt: skip
+    problems += more + [Problem("reference", "pathfinder iso3 is not a country", str(path), column="iso3",
+                                value=code) for code in unknown]  # fmt: skip
     members = _memberships(parts, countries)
     regions = build_regions(names.aggregates, members, countries, groups)
-    indicators, more = load_indicators(paths["indicators"])
+    indicators, more = load_indicators(reference_dir / INDICATORS_FILE)
     if indicators.empty:  # every dataset would echo its indicators as undefined
         raise SourceError(problems + more)
     return Reference(countries, regions, indicators, problems + more, names, pathfinders, members)
@@ -92,12 +89,6 @@ def _read_part(source: Source, dataset: Dataset, raw_dir: Path, names: Resolver,
     except (ValueError, OSError) as exc:  # e.g. a missing sheet or a damaged workbook: name it, don't crash
         return None, [Problem("reference", f"cannot read with handler {dataset.handler}: {exc}", label)]
     return part, part.problems
-
-
-def _reference_datasets(sources: list[Source]) -> list[tuple[Source, Dataset]]:
-    """Reference datasets, country_codes first (the other parts are merged onto its rows)."""
-    found = [(s, d) for s in sources for d in s.datasets if d.format == "reference"]
-    return sorted(found, key=lambda sd: sd[1].handler != "country_codes")
 
 
 def build_countries(
@@ -127,13 +118,11 @@ def build_countries(
     ]
     frame["pathfinder"] = frame["iso3"].isin(list(pathfinders))
     frame["pathfinder_status"] = [pathfinders.get(iso3, "") for iso3 in frame["iso3"]]
-    for column in COUNTRIES.names:
-        if column not in frame:
-            frame[column] = None
+    frame = frame.reindex(columns=COUNTRIES.names)
     frame["m49"] = frame["m49"].astype("Int32")
     for flag in ("ldc", "lldc", "sids"):  # a country missing from country-codes (Kosovo) is on none of the UN lists
         frame[flag] = frame[flag].fillna(False).astype(bool)
-    return frame[COUNTRIES.names].sort_values("iso3", ignore_index=True)
+    return frame.sort_values("iso3", ignore_index=True)
 
 
 def _sdg_region(region: str | None, subregion: str | None, sdg_regions: dict) -> str | None:
@@ -304,8 +293,4 @@ def load_indicators(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
             continue
         entries.append(entry)
     dumped = [{**e.model_dump(), "value_labels": labels_text(e.value_labels)} for e in entries]
-    frame = pd.DataFrame(dumped, columns=list(IndicatorEntry.model_fields))
-    for column in INDICATORS.names:
-        if column not in frame:
-            frame[column] = None
-    return frame[INDICATORS.names], problems
+    return pd.DataFrame(dumped, columns=list(IndicatorEntry.model_fields)).reindex(columns=INDICATORS.names), problems

@@ -240,7 +240,7 @@ def _where(loc: tuple, data: Any) -> tuple[str, str]:
         items = data.get(kind) if isinstance(data, dict) else None
         item = items[index] if isinstance(items, list) and index < len(items) else None
         name = item.get("file" if kind == "datasets" else "path") if isinstance(item, dict) else None
-        where = f"{kind[:-1].replace('datasets', 'dataset')} {index + 1}" + (f" (file {name})" if name else "")
+        where = f"{kind[:-1]} {index + 1}" + (f" (file {name})" if name else "")
         parts = parts[2:]
     if len(parts) >= 2 and parts[0] == "options" and parts[1] in OPTION_MODELS:
         parts.pop(1)  # the format, which chose the options model

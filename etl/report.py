@@ -12,15 +12,19 @@ from pathlib import Path
 from etl.problems import Problem
 
 
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
 @dataclass
 class RunResult:
     """The outcome of `etl.pipeline.run`: published, unchanged, dry-run, refused, or failed (a bug of ours)."""
 
-    run_id: str
+    run_id: str = field(default_factory=lambda: datetime.now(UTC).strftime("run-%Y%m%dT%H%M%S%fZ"))
     status: str = "running"
     release_id: str | None = None
     previous_release: str | None = None
-    started: str = ""
+    started: str = field(default_factory=now_iso)
     finished: str = ""
     sources: dict[str, dict] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
@@ -92,16 +96,8 @@ def problem_lines(problems: list[Problem], shown: int, more: str) -> list[str]:
     return lines
 
 
-def new_run_id() -> str:
-    return datetime.now(UTC).strftime("run-%Y%m%dT%H%M%S%fZ")
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def write_report(result: RunResult, folder: Path) -> list[Path]:
-    """Write <run>.json, <run>.txt and latest.json into `folder`; return the paths."""
+def write_report(result: RunResult, folder: Path) -> None:
+    """Write <run>.json, <run>.txt and latest.json into `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     json_path, text_path = folder / f"{result.run_id}.json", folder / f"{result.run_id}.txt"
     result.report_paths = [str(json_path), str(text_path)]
@@ -111,4 +107,3 @@ def write_report(result: RunResult, folder: Path) -> list[Path]:
     tmp = folder / "latest.json.tmp"
     tmp.write_text(payload, encoding="utf-8")
     os.replace(tmp, folder / "latest.json")
-    return [json_path, text_path]

@@ -9,8 +9,8 @@ from etl.registry import Source
 from warehouse.releases import sha256_file
 
 
-def verify_snapshots(sources: list[Source], raw_dir: Path, registry_dir: Path) -> list[Problem]:
-    """One problem per raw file that is missing or whose sha256 differs from its registry entry."""
+def verify_snapshots(registry: list[Source], selected: set[str], raw_dir: Path, registry_dir: Path) -> list[Problem]:
+    """One problem per missing or changed raw file of the `selected` sources and of those with reference datasets."""
     if not raw_dir.is_dir():
         message = (
             f"raw-data folder {raw_dir} does not exist: set DELTA87_RAW_DIR to the folder holding the publisher "
@@ -18,7 +18,7 @@ def verify_snapshots(sources: list[Source], raw_dir: Path, registry_dir: Path) -
         )
         return [Problem("snapshot", message, str(raw_dir))]
     problems = []
-    for source in sources:
+    for source in (s for s in registry if s.id in selected or any(d.format == "reference" for d in s.datasets)):
         entry = registry_dir / f"{source.id}.yaml"
         for raw in source.files:
             path = raw_dir / raw.path
@@ -46,7 +46,6 @@ def _renamed(path: Path, sha256: str, entry: str) -> str:
 
 
 def source_file_rows(sources: list[Source], raw_dir: Path) -> list[dict]:
-    """Rows of the `source_files` table for the verified snapshots."""
     return [
         {"source": s.id, "path": raw.path, "sha256": raw.sha256, "bytes": _size(raw_dir / raw.path)}
         for s in sources

@@ -47,7 +47,6 @@ class Release:
     degraded: str | None = field(default=None, compare=False, hash=False)
 
     def table_path(self, table: str) -> Path:
-        """The Parquet file holding `table` in this release."""
         try:
             return self.path / self.manifest["tables"][table]["file"]
         except KeyError as exc:
@@ -62,13 +61,9 @@ class Release:
         return self.manifest.get("counts", {})
 
 
-def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
-    """The hex sha256 of a file, read in chunks."""
-    digest = hashlib.sha256()
+def sha256_file(path: Path) -> str:
     with open(path, "rb") as handle:
-        while block := handle.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def releases_dir(root: Path) -> Path:
@@ -128,6 +123,15 @@ def verify(root: Path, release_id: str) -> Release:
         if problem:
             raise ReleaseError(f"release {release_id}: {problem}")
     return Release(release_id, releases_dir(root) / release_id, manifest)
+
+
+def current_release(root: Path) -> Release | None:
+    """The release CURRENT names, verified; None when there is none (or it fails its checksums)."""
+    try:
+        current = read_pointer(root)
+        return verify(root, current) if current else None
+    except ReleaseError:
+        return None
 
 
 def list_release_ids(root: Path) -> list[str]:

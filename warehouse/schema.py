@@ -46,15 +46,9 @@ OBSERVATIONS = pa.schema(
     ]
 )
 
-#: What leaves the platform as data (downloads, API answers): every observation column, with the name of the
-#: country or region after its code, so a file read on its own says which country each row is about.
-DOWNLOAD = pa.schema(
-    [
-        *list(OBSERVATIONS)[:2],
-        ("area_name", pa.string()),  # the country's (or region's) display name in the release
-        *list(OBSERVATIONS)[2:],
-    ]
-)
+#: What leaves the platform as data (downloads, API answers): every observation column, with the country's (or
+#: region's) display name in the release after its code, so a file read on its own says which country a row is about.
+DOWNLOAD = OBSERVATIONS.insert(2, pa.field("area_name", pa.string()))
 
 INDICATORS = pa.schema(
     [

@@ -71,7 +71,8 @@ def _sniff(path: Path, head: bytes, options: CsvOptions, find_header, label: str
         message = "the file is UTF-16 encoded: re-save it as UTF-8 (or set options.encoding: utf-16)"
         return None, [], [Problem("encoding", message, label, row=1)]
     lines = head.decode(encoding if encoding != "utf-8" else "utf-8-sig", errors="replace").splitlines()
-    header_row = _header_row(lines, options, find_header)
+    first = next((i + 1 for i, line in enumerate(lines) if line.strip()), None)
+    header_row = options.header_row or (find_header(lines) if find_header else first)
     if header_row is None:
         return None, [], [Problem("header", "no header line found in the first lines of the file", label, 1)]
     header = lines[header_row - 1] if header_row <= len(lines) else ""
@@ -97,14 +98,6 @@ def _head(path: Path, label: str) -> tuple[bytes | None, list[Problem]]:
     if not head.strip(b" \t\r\n" + codecs.BOM_UTF8):
         return None, [Problem("file", "the file is empty", label)]
     return head, []
-
-
-def _header_row(lines: list[str], options: CsvOptions, find_header) -> int | None:
-    if options.header_row:
-        return options.header_row
-    if find_header is not None:
-        return find_header(lines)
-    return next((i + 1 for i, line in enumerate(lines) if line.strip()), None)
 
 
 def detect_delimiter(header: str, expected: str) -> str:

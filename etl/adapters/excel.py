@@ -23,7 +23,6 @@ from etl.registry import Dataset
 
 
 def read(con, path: Path, dataset: Dataset, label: str) -> RawTable:
-    """Read one sheet of a workbook into the raw table."""
     cells, problems = _sheet(path, dataset.options, label)
     if cells is None:
         return RawTable(con, None, problems)

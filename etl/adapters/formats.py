@@ -139,7 +139,6 @@ ADAPTERS = {
 
 
 def read(con, path: Path, dataset: Dataset, label: str) -> RawTable:
-    """Read one dataset with the adapter registered for `dataset.format`."""
     adapter = ADAPTERS.get(dataset.format)
     if adapter is None:
         known = ", ".join(sorted(ADAPTERS))
