@@ -21,7 +21,9 @@ SORT_PATTERN = "^-?({c})(,-?({c})){{0,{n}}}$".format(c="|".join(params.SORTABLE)
 FILTER_DOCS = {
     "indicator": "Indicator code(s); see /indicators.",
     "country": "ISO3 country code(s) or aggregate code(s) (WLD, SDG_SSA, WB_LIC, M49_002, ...) as stored in `iso3`; see /countries.",
-    "group": "Region or income-group code(s): keep the countries that belong to any of them (e.g. WB_LIC, SDG_SSA).",
+    "group": "Region or income-group code(s): keep the countries that belong to any of them (e.g. WB_LIC, SDG_SSA). "
+    "A group whose members only a non-redistributable source lists (the ILO regions: Walk Free) answers 400 "
+    "not_redistributable; its own figures are country=<code>.",
     "sex": "total, female or male.",
     "age": "Age band(s) as published (e.g. 5-17).",
     "source": "Source id(s); see /sources.",

@@ -73,7 +73,9 @@ def _build(piece: downloads.Slice, path: Path) -> None:
     tmp = path.with_name(f".building-{path.name}")  # readers never see half a file
     # The release's counts, but observations are those in the zip (excluded_sources lists the rows left out).
     meta = {**piece.metadata(), "counts": {**piece.release.counts, "observations": piece.rows}}
-    tables = {name: piece.warehouse.table(piece.release, name) for name in TABLES}
+    tables = {
+        name: downloads.shareable(piece.catalog, name, piece.warehouse.table(piece.release, name)) for name in TABLES
+    }
     try:
         with open(tmp, "wb") as out:
             downloads.write_zip(out, piece, "observations", tables, FILES, meta)

@@ -196,6 +196,19 @@ def records(frame: pd.DataFrame) -> list[dict]:
     return [{k: v.item() if hasattr(v, "item") else v for k, v in row.items()} for row in clean.to_dict("records")]
 
 
+def shareable(cat: Catalog, name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """A reference table as downloads and the API give it: memberships the catalog withholds (licence) left out,
+    as region_members rows, as the countries columns naming such groups and as the groups' member counts."""
+    withheld = list(cat.withheld)
+    if name == "region_members":
+        return frame[~frame["code"].isin(withheld)]
+    if name == "countries":
+        return frame.drop(columns=[c for c in frame if frame[c].isin(withheld).any()])
+    if name == "regions":
+        return frame.assign(members=frame["members"].astype("Int64").where(~frame["code"].isin(withheld)))
+    return frame
+
+
 def parquet_writer(sink, metadata: dict) -> pq.ParquetWriter:
     """A Parquet writer whose file carries the slice metadata (release, query URL, exclusions)."""
     import pyarrow.parquet as pq  # noqa: PLC0415 - see TYPE_CHECKING above
