@@ -161,6 +161,8 @@ class Slice:
             "pinned_url": with_params(self.url, release=self.release.id),
             "generated": datetime.now(UTC).isoformat(timespec="seconds"),
             "rows": self.rows,
+            # area_name sorts by the English names the file carries, whatever the language of the page it came from
+            "order": ", ".join(column + ("" if asc else " (descending)") for column, asc in self.query.order_by()),
             "excluded_sources": self.excluded(),
             "licence_note": self.licence_note(),
             "sources": self.sources(),
@@ -266,7 +268,10 @@ def xlsx_file(piece: Slice, max_rows: int) -> tempfile.SpooledTemporaryFile:
     meta = piece.metadata()
     about = {
         "title": "Delta 8.7 observations (SDG target 8.7)",
-        **{key: meta[key] for key in ("release", "release_created", "query_url", "generated", "rows", "licence_note")},
+        **{
+            key: meta[key]
+            for key in ("release", "release_created", "query_url", "generated", "rows", "order", "licence_note")
+        },
         **{f"excluded_source:{row['id']}": f"{row['publisher']}: {row['url']}" for row in meta["excluded_sources"]},
         "how_to_cite": f"Cite each source in the sources sheet, and Delta 8.7 release {meta['release']}.",
     }

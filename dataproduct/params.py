@@ -238,7 +238,7 @@ def _codes(args: dict[str, list[str]], name: str, catalog: Catalog) -> tuple[tup
         message = (
             f"group {code} cannot filter downloads: its member countries are listed by {publisher} ({source}), whose "
             f"licence does not allow redistribution; use country={code} for its own aggregate figures, or a UN M49 "
-            "region, SDG region or World Bank group from `allowed`"
+            "region, SDG region or World Bank group instead"
         )
         return codes, ParamError(name, message, allowed=allowed, error="not_redistributable")
     if unknown and name == "group" and unknown[0].upper() in catalog.areas:

@@ -197,6 +197,15 @@ def test_region_memberships_listed_by_a_restricted_source_are_in_no_download(cli
     assert {row["code"]: row["members"] for row in listed["aggregates"]}["ILO_AMS"] is None
 
 
+def test_a_download_states_its_row_order(client):
+    archive = zipfile.ZipFile(io.BytesIO(fetch(client, f"{QUERY}&sort=-area_name", "zip")[0]))
+    meta = json.loads(archive.read("metadata.json"))
+    assert meta["order"] == "area_name (descending), indicator, iso3, year, year_end, sex, age, source, edition"
+    assert (
+        f"ordered by {meta['order']} (`area_name` by the English names it holds)" in archive.read("README.md").decode()
+    )
+
+
 def test_bulk_metadata_counts_the_observations_in_the_zip(client, warehouse_root, explorer_release):
     with client.get("/api/v1/bulk") as response:
         archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
