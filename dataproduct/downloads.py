@@ -273,7 +273,7 @@ def xlsx_file(piece: Slice, max_rows: int) -> tempfile.SpooledTemporaryFile:
             for key in ("release", "release_created", "query_url", "generated", "rows", "order", "licence_note")
         },
         **{f"excluded_source:{row['id']}": f"{row['publisher']}: {row['url']}" for row in meta["excluded_sources"]},
-        "how_to_cite": f"Cite each source in the sources sheet, and Delta 8.7 release {meta['release']}.",
+        "how_to_cite": citation.bundle_citation(meta),  # the wording of CITATION.txt and "Cite this chart"
     }
     _sheet(workbook, "metadata", ["field", "value"], about.items())
     for name, frame in {"dictionary": dictionary_table(), **piece.tables()}.items():

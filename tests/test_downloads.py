@@ -206,6 +206,13 @@ def test_a_download_states_its_row_order(client):
     )
 
 
+def test_an_excel_download_cites_with_the_words_of_citation_txt(client):
+    book = openpyxl.load_workbook(io.BytesIO(fetch(client, QUERY, "xlsx")[0]), read_only=True)
+    about = dict(book["metadata"].iter_rows(values_only=True))
+    text = zipfile.ZipFile(io.BytesIO(fetch(client, QUERY, "zip")[0])).read("CITATION.txt").decode()
+    assert about["how_to_cite"] == text.replace("format=zip", "format=xlsx") and "Synthetic open data (test)." in text
+
+
 def test_bulk_metadata_counts_the_observations_in_the_zip(client, warehouse_root, explorer_release):
     with client.get("/api/v1/bulk") as response:
         archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
