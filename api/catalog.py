@@ -6,7 +6,7 @@ from flask import Response, url_for
 
 from api.responses import PREFIX, bp, json_response, release_only, request_args
 from dataproduct import labels
-from dataproduct.downloads import records
+from dataproduct.downloads import records, shareable
 from dataproduct.params import ParamError, catalog, single
 from warehouse.schema import redistributable
 from web import i18n
@@ -47,10 +47,13 @@ def indicators() -> Response:
 
 @bp.get("/countries")
 def countries() -> Response:
-    """Countries with their region and income-group codes, and the aggregates (regions, income groups)."""
+    """Countries with their region and income-group codes, and the aggregates (regions, income groups); memberships
+    listed only by a source that may not be redistributed are left out."""
 
     def build(warehouse, release):
-        data, aggregates = records(warehouse.countries(release)), records(warehouse.regions(release))
+        cat = catalog(release)
+        data = records(shareable(cat, "countries", warehouse.countries(release)))
+        aggregates = records(shareable(cat, "regions", warehouse.regions(release)))
         if lang := language():
             labels.api_labels(lang, [], data, aggregates)
         return {"count": len(data), "data": data, "aggregates": aggregates}

@@ -111,9 +111,17 @@ def _excluded(cat: Catalog) -> Markup:
     )
     if not items:
         return Markup("<p>Every source of this release may be redistributed.</p>")
+    groups = Markup(", ").join(_code(code) for code in sorted(cat.withheld))
     return Markup(
         "<p>These sources are shown on the dashboards with attribution but left out of every download and of the observations endpoint, because their licence does not allow redistribution. Get their data from the publisher:</p><ul>{}</ul>"
-    ).format(items)
+        "{}"
+    ).format(
+        items,
+        groups
+        and Markup(
+            "<p>So are the member lists they alone give: <code>group=</code> refuses {} (400), and /countries and the bulk zip leave those memberships out.</p>"
+        ).format(groups),
+    )
 
 
 INTRO = Markup(
@@ -126,7 +134,8 @@ INTRO = Markup(
     "{cap:,}) and <code>zip</code> (data as CSV and Parquet, data dictionary, sources with edition, licence and citation, the "
     "release id, the exact query URL and pandas, R and DuckDB snippets).</p>"
     "<p>Rows come in one order in every format and page: the <code>sort</code> asked for, then the release's key "
-    "(indicator, iso3, year, year_end, sex, age, source, edition). CSV is UTF-8 without a byte-order mark; to open it in "
+    "(indicator, iso3, year, year_end, sex, age, source, edition); <code>sort=area_name</code> follows the English names "
+    "the files carry. CSV is UTF-8 without a byte-order mark; to open it in "
     "Excel use Data &gt; From Text/CSV, or ask for <code>xlsx</code>.</p>"
     '<p>Errors are JSON: <code>{{"error", "parameter", "message", "allowed"}}</code> with status 400 (bad parameter), '
     "404 (unknown release or endpoint), 405 (a method other than GET), 429 (too many requests; see "

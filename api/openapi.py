@@ -18,10 +18,13 @@ from warehouse.schema import DOWNLOAD, TABLES
 RELEASE_PATTERN = r"^r[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$"
 SORT_PATTERN = "^-?({c})(,-?({c})){{0,{n}}}$".format(c="|".join(params.SORTABLE), n=params.MAX_SORT_KEYS - 1)
 
+COUNTRIES_SUMMARY = "Countries and aggregates, without the memberships only a non-redistributable source lists"
 FILTER_DOCS = {
     "indicator": "Indicator code(s); see /indicators.",
     "country": "ISO3 country code(s) or aggregate code(s) (WLD, SDG_SSA, WB_LIC, M49_002, ...) as stored in `iso3`; see /countries.",
-    "group": "Region or income-group code(s): keep the countries that belong to any of them (e.g. WB_LIC, SDG_SSA).",
+    "group": "Region or income-group code(s): keep the countries that belong to any of them (e.g. WB_LIC, SDG_SSA). "
+    "A group whose members only a non-redistributable source lists (the ILO regions: Walk Free) answers 400 "
+    "not_redistributable; its own figures are country=<code>.",
     "sex": "total, female or male.",
     "age": "Age band(s) as published (e.g. 5-17).",
     "source": "Source id(s); see /sources.",
@@ -250,9 +253,7 @@ def paths(catalog: params.Catalog, page_size_max: int) -> dict:
     spec = {
         "/": _json_ok("Index of endpoints", links, ["release", "links"], [RELEASE_PARAM]),
         "/indicators": _json_table("Indicators", "indicators", None, LABELS, (LANG_PARAM, RELEASE_PARAM)),
-        "/countries": _json_table(
-            "Countries and aggregates", "countries", aggregates, LABELS, (LANG_PARAM, RELEASE_PARAM)
-        ),
+        "/countries": _json_table(COUNTRIES_SUMMARY, "countries", aggregates, LABELS, (LANG_PARAM, RELEASE_PARAM)),
         "/sources": _json_table("Sources, licences and citations", "sources", item_extra=downloadable),
         "/releases": _json_ok(
             "Releases on disk, newest first", releases, ["release", "current", "data"], [RELEASE_PARAM]

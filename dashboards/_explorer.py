@@ -41,6 +41,33 @@ from web.i18n import N_
 PAGE_SIZE = 25
 #: Columns of the preview table: a download's (source_file is in every download, but too long to preview).
 COLUMNS = [c for c in DOWNLOAD.names if c != "source_file"]
+#: The preview's headings in the reader's language; downloads keep the column ids (described in dictionary.csv).
+HEADINGS = {
+    "indicator": N_("Indicator"),
+    "iso3": N_("Code"),
+    "area_name": N_("Country or area"),
+    "year": N_("Year"),
+    "year_start": N_("First year"),
+    "year_end": N_("Last year"),
+    "period": N_("Period"),
+    "sex": N_("Sex"),
+    "age": N_("Age"),
+    "age_nonstandard": N_("Non-standard age"),
+    "value": N_("Value"),
+    "lower": N_("Lower bound"),
+    "upper": N_("Upper bound"),
+    "precision": N_("Rounding step"),
+    "qualifier": N_("Qualifier"),
+    "unit": N_("Unit"),
+    "nature": N_("Nature"),
+    "censored": N_("Suppressed small value"),
+    "source": N_("Source"),
+    "edition": N_("Edition"),
+    "survey": N_("Survey"),
+    "note": N_("Note"),
+    "comparability": N_("Comparability"),
+    "preferred": N_("Headline row"),
+}
 #: Parameters of the page's URL that are not filters: sort, the preview page, the pinned release and the language.
 PAGE_PARAMS = ("sort", "page", "release", "lang")
 CHECKLISTS = ("sex", "nature")  # short fixed lists: checkboxes are easier than a dropdown
@@ -299,6 +326,9 @@ def download_links(piece: Slice, max_rows_xlsx: int) -> list:
                 **({"aria-disabled": "true"} if too_big else {}),
             )
         )
+    if piece.query.area_order:  # the preview sorts by the names in the page's language
+        note = _("Downloads sort by the English area names they carry: their rows may come in another order.")
+        links.append(html.Small(note, className="d-block text-body-secondary", id="data-download-order"))
     return links
 
 

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 import config
 from dashboards import _data, _phrases, _plain
 from dashboards import _explorer as ex
+from dashboards._words import word
 from dataproduct.params import FILTER_PARAMS, ParamError, arguments, catalog, release_param
 from warehouse import ReleaseError, get_warehouse
 from web import i18n, inputs
@@ -45,7 +46,7 @@ def _release(pinned: str | None):
 
 def _table(sort_by: list[dict], page: int) -> dash_table.DataTable:
     numeric = {"year", "value", "lower", "upper"}
-    columns = [{"name": c, "id": c, "type": "numeric" if c in numeric else "text"} for c in ex.COLUMNS]
+    columns = [{"name": _(ex.HEADINGS[c]), "id": c, "type": "numeric" if c in numeric else "text"} for c in ex.COLUMNS]
     with warnings.catch_warnings():
         # Dash 4 announces DataTable's move out of the core bundle in a future major version; it is still the
         # core table with server-side paging and sorting, so we keep it rather than add dash-ag-grid.
@@ -67,6 +68,7 @@ def _data_table(columns: list[dict], sort_by: list[dict], page: int) -> dash_tab
         sort_action="custom",
         sort_mode="multi",
         sort_by=sort_by,
+        tooltip_header={c: c for c in ex.COLUMNS},  # the column's id in downloads
         style_table={"overflowX": "auto"},
         style_cell={"fontSize": "0.85rem", "textAlign": "left", "maxWidth": "18rem", "whiteSpace": "normal"},
         style_header={"fontWeight": "bold"},
@@ -121,7 +123,7 @@ def layout(**query):
                 [html.Span(_("Download what you see: "), className="me-2"), html.Span(id="data-downloads")],
                 className="mb-3",
             ),
-            html.Section([html.H2(_("Preview"), className="h4"), _table(sort_by, page)]),
+            html.Section([html.H2(_("Preview"), className="h4"), _columns_note(), _table(sort_by, page)]),
             html.Section(
                 [html.H2(_("Sources and licences"), className="h4 mt-4"), ex.sources_table(cat)], id="sources"
             ),
@@ -131,10 +133,17 @@ def layout(**query):
     )
 
 
+def _columns_note() -> html.P:
+    text = _(
+        "Downloads name the columns by ids that are the same in every language (such as area_name and value; point at a heading to see its id), described in the dictionary.csv of each download."
+    )
+    return html.P(text, className="small text-body-secondary")
+
+
 def _url_notice(notices: list[str]):
     if not notices:
         return html.Div(id="data-url-notice")
-    text = _("Some of the link's filters were not understood and were left out: ") + "; ".join(notices)
+    text = _("Some of the link's filters were not understood and were left out: ") + _("; ").join(notices)
     return dbc.Alert(text, color="warning", id="data-url-notice")
 
 
@@ -194,12 +203,16 @@ def results(filters: dict, page: int, sort_by: list[dict], release: dict) -> dic
         "count": ex.count_text(piece),
         "downloads": ex.download_links(piece, config.settings().max_rows_xlsx),
         "search": search,
-        "notice": dbc.Alert(_("Left out: ") + "; ".join(notices), color="warning") if notices else None,
+        "notice": dbc.Alert(_("Left out: ") + _("; ").join(notices), color="warning") if notices else None,
     }
 
 
+FLAGS = ("age_nonstandard", "censored", "preferred")  # true/false columns, yes/no in the preview
+
+
 def shown_records(piece) -> list[dict]:
-    """The preview rows, with the area names, notes and periods in the page's language (downloads keep the English)."""
+    """The preview rows, with the area names, notes, periods and data words in the page's language (downloads keep the
+    English)."""
     rows = ex.records(piece)
     if i18n.lang() != i18n.DEFAULT:
         names = _data.area_names(piece.release)
@@ -207,6 +220,8 @@ def shown_records(piece) -> list[dict]:
             row["area_name"] = names.get(row["iso3"], row["area_name"])
             row["note"] = _plain.note_text(row.get("note")) or row.get("note")
             row["period"] = _phrases.localized(row.get("period"))
+            row.update({c: word(row.get(c)) for c in ("sex", "age", "nature", "qualifier")})
+            row.update({c: _("yes") if row[c] else _("no") for c in FLAGS if row.get(c) is not None})
     return rows
 
 

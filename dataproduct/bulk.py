@@ -20,6 +20,10 @@ FILES = {
     "observations.parquet": "every observation of the release whose source allows redistribution",
     "observations.csv": "the same rows as CSV",
     **{f"{name}.csv": f"the release's {name} table" for name in TABLES},
+    "countries.csv": "the release's countries table, without the columns naming groups listed only by a source that "
+    "may not be redistributed (e.g. ilo_region, from Walk Free's GSI file)",
+    "region_members.csv": "the release's region_members table (each membership with the source listing it), without "
+    "the memberships listed by a source that may not be redistributed (their counts are empty in regions.csv)",
     "dictionary.csv": "what each observations column holds",
     "metadata.json": "release id, counts, sources and licence exclusions, machine-readable",
     "CITATION.txt": "how to cite the data: each source's citation and the release",
@@ -73,7 +77,9 @@ def _build(piece: downloads.Slice, path: Path) -> None:
     tmp = path.with_name(f".building-{path.name}")  # readers never see half a file
     # The release's counts, but observations are those in the zip (excluded_sources lists the rows left out).
     meta = {**piece.metadata(), "counts": {**piece.release.counts, "observations": piece.rows}}
-    tables = {name: piece.warehouse.table(piece.release, name) for name in TABLES}
+    tables = {
+        name: downloads.shareable(piece.catalog, name, piece.warehouse.table(piece.release, name)) for name in TABLES
+    }
     try:
         with open(tmp, "wb") as out:
             downloads.write_zip(out, piece, "observations", tables, FILES, meta)

@@ -161,6 +161,8 @@ class Slice:
             "pinned_url": with_params(self.url, release=self.release.id),
             "generated": datetime.now(UTC).isoformat(timespec="seconds"),
             "rows": self.rows,
+            # area_name sorts by the English names the file carries, whatever the language of the page it came from
+            "order": ", ".join(column + ("" if asc else " (descending)") for column, asc in self.query.order_by()),
             "excluded_sources": self.excluded(),
             "licence_note": self.licence_note(),
             "sources": self.sources(),
@@ -194,6 +196,19 @@ def records(frame: pd.DataFrame) -> list[dict]:
     """DataFrame rows as JSON-safe dicts (NaN/NA -> None, numpy scalars -> Python)."""
     clean = frame.astype(object).where(frame.notna(), None)
     return [{k: v.item() if hasattr(v, "item") else v for k, v in row.items()} for row in clean.to_dict("records")]
+
+
+def shareable(cat: Catalog, name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """A reference table as downloads and the API give it: memberships the catalog withholds (licence) left out,
+    as region_members rows, as the countries columns naming such groups and as the groups' member counts."""
+    withheld = list(cat.withheld)
+    if name == "region_members":
+        return frame[~frame["code"].isin(withheld)]
+    if name == "countries":
+        return frame.drop(columns=[c for c in frame if frame[c].isin(withheld).any()])
+    if name == "regions":
+        return frame.assign(members=frame["members"].astype("Int64").where(~frame["code"].isin(withheld)))
+    return frame
 
 
 def parquet_writer(sink, metadata: dict) -> pq.ParquetWriter:
@@ -253,9 +268,12 @@ def xlsx_file(piece: Slice, max_rows: int) -> tempfile.SpooledTemporaryFile:
     meta = piece.metadata()
     about = {
         "title": "Delta 8.7 observations (SDG target 8.7)",
-        **{key: meta[key] for key in ("release", "release_created", "query_url", "generated", "rows", "licence_note")},
+        **{
+            key: meta[key]
+            for key in ("release", "release_created", "query_url", "generated", "rows", "order", "licence_note")
+        },
         **{f"excluded_source:{row['id']}": f"{row['publisher']}: {row['url']}" for row in meta["excluded_sources"]},
-        "how_to_cite": f"Cite each source in the sources sheet, and Delta 8.7 release {meta['release']}.",
+        "how_to_cite": citation.bundle_citation(meta),  # the wording of CITATION.txt and "Cite this chart"
     }
     _sheet(workbook, "metadata", ["field", "value"], about.items())
     for name, frame in {"dictionary": dictionary_table(), **piece.tables()}.items():

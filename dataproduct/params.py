@@ -69,6 +69,7 @@ class Catalog:
     years: tuple[int, int] | None = None
     aggregates: dict[str, str] = field(default_factory=dict)  # every region / aggregate code -> name
     files: dict[str, list[dict]] = field(default_factory=dict)  # source id -> its files {path, sha256, bytes}
+    withheld: dict[str, str] = field(default_factory=dict)  # group code -> the unredistributable source of its members
 
     def allowed(self, parameter: str) -> list[str]:
         """The values a list parameter accepts."""
@@ -111,8 +112,12 @@ def catalog(release: Release) -> Catalog:
     indicators = warehouse.indicators(release)
     aggregates = dict(zip(regions["code"], regions["name"], strict=True))
     areas = {**dict(zip(countries["iso3"], countries["name"], strict=True)), **aggregates}
+    rows = {row["id"]: row for row in sources.astype(object).where(sources.notna(), None).to_dict("records")}
+    # Members listed by a source that may not be redistributed stay on the pages, out of downloads and the API.
+    listed = members.reindex(columns=["code", "source"])  # an older release's table has no source column
+    withheld = {c: s for c, s in listed.itertuples(index=False) if s in rows and not redistributable(rows[s])}
     # Only groups the filter can resolve: one whose members the release does not list would silently match nothing.
-    groups = {code: name for code, name in aggregates.items() if code in set(members["code"])}
+    groups = {code: name for code, name in aggregates.items() if code in set(members["code"]) - set(withheld)}
     for code in warehouse.observation_values(release, "iso3"):
         areas.setdefault(code, code)
     years = warehouse.observation_values(release, "year")
@@ -122,12 +127,13 @@ def catalog(release: Release) -> Catalog:
         indicators=dict(zip(indicators["code"], indicators["name"], strict=True)),
         areas=areas,
         groups=groups,
-        sources={row["id"]: row for row in sources.astype(object).where(sources.notna(), None).to_dict("records")},
+        sources=rows,
         ages=tuple(warehouse.observation_values(release, "age")),
         sexes=tuple(dict.fromkeys([*SEXES, *sexes])),
         years=(int(years[0]), int(years[-1])) if years else None,
         aggregates=aggregates,
         files=_files(files),
+        withheld=withheld,
     )
 
 
@@ -227,6 +233,14 @@ def _codes(args: dict[str, list[str]], name: str, catalog: Catalog) -> tuple[tup
     if len(values) > MAX_VALUES:
         message = f"{name} has {len(values)} values; at most {MAX_VALUES} are accepted"
         return codes, ParamError(name, message, error="too_many_values")
+    if unknown and name == "group" and (source := catalog.withheld.get(unknown[0].upper())):
+        code, publisher = unknown[0].upper(), catalog.sources[source].get("publisher") or source
+        message = (
+            f"group {code} cannot filter downloads: its member countries are listed by {publisher} ({source}), whose "
+            f"licence does not allow redistribution; use country={code} for its own aggregate figures, or a UN M49 "
+            "region, SDG region or World Bank group instead"
+        )
+        return codes, ParamError(name, message, allowed=allowed, error="not_redistributable")
     if unknown and name == "group" and unknown[0].upper() in catalog.areas:
         code = unknown[0].upper()
         message = (

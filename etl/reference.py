@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -37,7 +37,7 @@ class Reference:
     problems: list[Problem]
     names: Resolver
     pathfinders: Pathfinders | None  # pathfinders.yaml as read (None when missing or unreadable)
-    members: pd.DataFrame  # (code, iso3): the countries of each region or group, as the reference files state
+    members: pd.DataFrame  # (code, iso3, source): the countries of each region or group, as the reference files state
 
 
 def load_reference(sources: list[Source], raw_dir: Path | None = None, reference_dir: Path | None = None) -> Reference:
@@ -56,7 +56,7 @@ def load_reference(sources: list[Source], raw_dir: Path | None = None, reference
         if part is None and dataset.handler == "country_codes":  # every other table is matched on its countries
             raise SourceError(problems)
         if part is not None:
-            parts.append(part)
+            parts.append(replace(part, memberships=part.memberships.assign(source=source.id)))
     if not any("variants" in part.countries for part in parts):  # nothing to build the countries table on
         message = "no country-code table was read: the registry needs a `reference` dataset with handler country_codes"
         raise SourceError(problems + [Problem("reference", message, str(raw_dir / "regions_country_codes"))])
@@ -132,13 +132,18 @@ def _sdg_region(region: str | None, subregion: str | None, sdg_regions: dict) ->
 
 
 def _memberships(parts: list[Part], countries: pd.DataFrame) -> pd.DataFrame:
-    """(code, iso3) for every region code with known members, including the SDG regions and the World."""
+    """(code, iso3, source) for every region code with known members, including the SDG regions and the World (every
+    country: no source, though CLASS.xlsx lists most of them too)."""
     frames = [p.memberships for p in parts]
     frames.append(
         countries.loc[countries["sdg_region"].notna(), ["sdg_region", "iso3"]].rename(columns={"sdg_region": "code"})
     )
     frames.append(pd.DataFrame({"code": "WLD", "iso3": countries["iso3"]}))
-    frame = pd.concat(frames, ignore_index=True).dropna().drop_duplicates()
+    frame = (
+        pd.concat(frames, ignore_index=True)
+        .dropna(subset=["code", "iso3"])
+        .drop_duplicates(["code", "iso3"], keep="last")
+    )
     frame = frame[frame["iso3"].isin(set(countries["iso3"]))]  # e.g. WB's Channel Islands is not a country row
     return frame.sort_values(["code", "iso3"], ignore_index=True)
 

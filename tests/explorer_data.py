@@ -34,6 +34,7 @@ REGIONS = {
     "WB_LIC": ("Low income (synthetic)", "income"),
     "WB_LMC": ("Lower middle income (synthetic)", "income"),
     "WB_UMC": ("Upper middle income (synthetic)", "income"),
+    "ILO_AMS": ("Americas (synthetic ILO)", "ilo"),  # its members are listed by the restricted source only
 }
 NOTES = (
     "synthetic test value",
@@ -81,7 +82,12 @@ def sample_release(root: Path, years: range = range(2000, 2021), scale: float = 
     countries[2]["ilo_region"] = "ILO_AMS"
     regions = [{"code": c, "name": name, "grouping": g, "members": 0} for c, (name, g) in REGIONS.items()]
     groups = ("sdg_region", "ilo_region", "income_group", "m49_region", "m49_subregion")
-    region_members = [{"code": row[g], "iso3": row["iso3"]} for row in countries for g in groups if row.get(g)]
+    region_members = [
+        {"code": row[g], "iso3": row["iso3"], "source": RESTRICTED if g == "ilo_region" else OPEN}
+        for row in countries
+        for g in groups
+        if row.get(g)
+    ]
     restricted = {
         **f.source(RESTRICTED, redistribution=False),
         "publisher": "Restricted Publisher (synthetic)",

@@ -179,6 +179,40 @@ def test_bulk_holds_every_redistributable_row_and_says_what_is_left_out(client, 
     assert explorer_release in readme and xd.RESTRICTED_URL in readme and "observations.parquet" in readme
 
 
+def test_region_memberships_listed_by_a_restricted_source_are_in_no_download(client):
+    refused = client.get("/api/v1/observations?group=ILO_AMS&format=csv")
+    assert refused.status_code == 400 and refused.json["error"] == "not_redistributable", refused.json
+    assert xd.RESTRICTED in refused.json["message"] and "country=ILO_AMS" in refused.json["message"]
+    assert "ILO_AMS" not in refused.json["allowed"] and "SDG_LAC" in refused.json["allowed"]
+    with client.get("/api/v1/bulk") as response:
+        archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
+    members, countries, regions = (
+        pd.read_csv(archive.open(f"{t}.csv")) for t in ("region_members", "countries", "regions")
+    )
+    assert "ILO_AMS" not in set(members["code"]) and {"SDG_LAC", "WB_UMC"} <= set(members["code"])
+    assert "ilo_region" not in countries and "sdg_region" in countries
+    assert regions.set_index("code")["members"].isna().to_dict() == {c: c == "ILO_AMS" for c in regions["code"]}
+    listed = client.get("/api/v1/countries").json
+    assert not any("ilo_region" in row for row in listed["data"])
+    assert {row["code"]: row["members"] for row in listed["aggregates"]}["ILO_AMS"] is None
+
+
+def test_a_download_states_its_row_order(client):
+    archive = zipfile.ZipFile(io.BytesIO(fetch(client, f"{QUERY}&sort=-area_name", "zip")[0]))
+    meta = json.loads(archive.read("metadata.json"))
+    assert meta["order"] == "area_name (descending), indicator, iso3, year, year_end, sex, age, source, edition"
+    assert (
+        f"ordered by {meta['order']} (`area_name` by the English names it holds)" in archive.read("README.md").decode()
+    )
+
+
+def test_an_excel_download_cites_with_the_words_of_citation_txt(client):
+    book = openpyxl.load_workbook(io.BytesIO(fetch(client, QUERY, "xlsx")[0]), read_only=True)
+    about = dict(book["metadata"].iter_rows(values_only=True))
+    text = zipfile.ZipFile(io.BytesIO(fetch(client, QUERY, "zip")[0])).read("CITATION.txt").decode()
+    assert about["how_to_cite"] == text.replace("format=zip", "format=xlsx") and "Synthetic open data (test)." in text
+
+
 def test_bulk_metadata_counts_the_observations_in_the_zip(client, warehouse_root, explorer_release):
     with client.get("/api/v1/bulk") as response:
         archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
@@ -261,6 +295,6 @@ def test_a_release_from_before_region_members_still_answers_downloads_and_the_bu
     client = fresh_app.server.test_client()
     assert client.get("/api/v1/observations?format=csv").status_code == 200
     with zipfile.ZipFile(io.BytesIO(client.get("/api/v1/bulk").get_data())) as bulk_zip:
-        assert bulk_zip.read("region_members.csv").decode().strip() == "code,iso3"
+        assert bulk_zip.read("region_members.csv").decode().strip() == "code,iso3,source"
     refused = client.get("/api/v1/observations?group=SDG_SSA")
     assert refused.status_code == 400 and refused.json["parameter"] == "group", refused.json

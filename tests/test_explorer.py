@@ -6,9 +6,10 @@ import io
 
 import pandas as pd
 import pytest
+from dash import html
 
 from tests import explorer_data as xd
-from tests.conftest import find
+from tests.conftest import find, texts
 from tests.explorer_data import expected, normalise, read_csv
 
 #: Every test here reads the synthetic explorer release (published before the app is built).
@@ -148,6 +149,21 @@ def test_a_french_preview_names_areas_in_french_and_sorts_them_as_a_french_reade
         shown = [row["area_name"] for row in results(ONE_PER_AREA, sort_by=BY_NAME)["data"]]
     assert "Monde" in shown and "World" not in shown
     assert shown == sorted(shown, key=lambda name: sort_key(pd.Series([name]))[0])
+
+
+def test_a_french_preview_has_french_headings_and_words_and_says_downloads_sort_by_english_names(app):
+    from dashboards import data  # noqa: PLC0415
+
+    with app.server.test_request_context("/data?lang=fr"):
+        headings = {c["id"]: c["name"] for c in find(data.layout(), "data-table").columns}
+        out = results({"indicator": ["syn_count"], "nature": ["measured"]}, sort_by=BY_NAME)
+    assert headings["area_name"] == "Pays ou zone" and headings["value"] == "Valeur"
+    assert {row["nature"] for row in out["data"]} == {"mesurée"} and {row["censored"] for row in out["data"]} == {
+        "oui",
+        "non",
+    }
+    assert "noms anglais" in texts(find(html.Div(out["downloads"]), "data-download-order"))
+    assert find(html.Div(results(ONE_PER_AREA, sort_by=BY_NAME)["downloads"]), "data-download-order") is None
 
 
 def test_the_headline_rows_filter_survives_a_shared_link_and_reaches_the_downloads(

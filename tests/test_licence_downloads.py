@@ -74,6 +74,15 @@ def test_nothing_from_gapminder_legal_slavery_appears_in_the_bulk_zip(real_clien
     assert_clean(read_csv(archive.read("observations.csv")), "bulk observations.csv")
     assert {"tip_tier", "child_labour_ilostat"} <= set(parquet["indicator"])
     assert "https://gapm.io/dslavery" in archive.read("README.md").decode()  # named as left out, with its link
+    members, countries = (pd.read_csv(archive.open(f"{t}.csv")) for t in ("region_members", "countries"))
+    assert "walkfree_gsi" not in set(members["source"]) and "ilo_region" not in countries  # Walk Free's ILO regions
+
+
+def test_a_group_only_walk_free_lists_filters_no_download_and_the_answer_says_what_to_use(real_client, real_release):
+    refused = real_client.get("/api/v1/observations?group=ILO_AFR&format=csv")
+    assert refused.status_code == 400 and "(walkfree_gsi)" in refused.json["message"], refused.json
+    assert "country=ILO_AFR" in refused.json["message"] and "M49_002" in refused.json["allowed"]
+    assert not any("ilo_region" in row for row in real_client.get("/api/v1/countries").json["data"])
 
 
 def test_the_explorer_previews_nothing_of_it_and_links_only_to_the_api(real_warehouse, real_release):

@@ -157,6 +157,12 @@ def test_income_ilo_region_and_flags_come_from_their_sources(fixture_dirs):
     assert countries.loc["NAM", "iso2"] == "NA"  # not read as a missing value
 
 
+def test_each_region_membership_names_the_source_whose_file_lists_it(fixture_dirs):
+    members = load_reference(_sources(), *fixture_dirs).members.set_index(["code", "iso3"])["source"]
+    assert members["ILO_ARB", "SDN"] == members["WB_LIC", "SDN"] == members["M49_002", "NGA"] == "synthetic"
+    assert pd.isna(members["WLD", "NGA"]) and pd.isna(members["SDG_SSA", "NGA"])  # the platform's own groupings
+
+
 def test_kosovo_is_a_country_row_with_attributes_from_real_sources_only(fixture_dirs):
     kosovo = load_reference(_sources(), *fixture_dirs).countries.set_index("iso3").loc["XKX"]
     assert kosovo["name"] == "Kosovo"

@@ -116,7 +116,9 @@ REGIONS = pa.schema(
 #: The countries of each region or group as the reference files state them (country-codes.csv: M49 regions,
 #: sub-regions, intermediate regions, LDC/LLDC/SIDS; CLASS.xlsx: World Bank groups; groupings.yaml: SDG regions
 #: from M49; GSI 2018: ILO regions; the World: every country). The `group` filter keeps these countries.
-REGION_MEMBERS = pa.schema([("code", pa.string()), ("iso3", pa.string())])
+#: `source` is the registry source whose file lists the membership (empty for the SDG regions and the World): a
+#: membership from a source that is not redistributable is left out of downloads and the API like its figures.
+REGION_MEMBERS = pa.schema([("code", pa.string()), ("iso3", pa.string()), ("source", pa.string())])
 
 SOURCES = pa.schema(
     [
