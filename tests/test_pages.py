@@ -309,6 +309,12 @@ def test_theme_facts_read_their_numbers_from_the_release(app):
     assert figure(tree, "theme-chart").layout.title.text == "Forced labour and modern slavery: World"
 
 
+def test_theme_chart_never_joins_world_detected_counts_from_different_report_editions(app):
+    tree = render(app, "theme", slug="trafficking")
+    assert {trace.mode for trace in figure(tree, "theme-chart").data} == {"markers"}  # 2018 and 2022: no line
+    assert "so the points are not joined" in texts(tree)
+
+
 def test_pathfinders_page_lists_flagged_countries_with_status_and_source(app):
     tree = render(app, "pathfinders")
     table = texts(find(tree, "pathfinders-table"))
