@@ -336,6 +336,12 @@ def test_real_overview_shows_the_published_global_estimates(real_warehouse, app)
 
 
 @pytest.mark.realdata
+def test_the_regional_chart_ranks_only_a_year_with_every_region(real_warehouse, app):
+    chart = figure(render(app, "home"), "home-regions-child-labour-number")  # 2024: press gives 2 regions of 6
+    assert chart.layout.title.text == "Children in child labour, by region, 2020" and len(chart.data[0].y) == 6
+
+
+@pytest.mark.realdata
 @pytest.mark.parametrize("iso3", ["NPL", "KEN", "BRA", "IND", "TUV", "XKX", "USA"])
 def test_real_country_dashboards_build_with_sources_under_every_chart(real_warehouse, app, iso3):
     tree = render(app, "country", iso3=iso3)
