@@ -62,7 +62,7 @@ class Status:
             return _("no information in the sources")
         text = _("%(status)s (%(as_of)s)", status=self.word, as_of=self.as_of_phrase)
         if self.instrument == "C182" and self.status == "not ratified":
-            text += f"; {_(C182_UNIVERSAL)}"
+            text += _("; ") + _(C182_UNIVERSAL)
         if self.stale:
             text += _(
                 "; possibly out of date: the data are more than %(stale_after)s years old", stale_after=STALE_AFTER
@@ -85,8 +85,10 @@ class Status:
 
 
 def label(name: str) -> str:
-    """An instrument's name from its indicator name ("Ratified the UN ..." → "UN ...")."""
-    return re.sub(r"^Ratified (the )?", "", str(name))
+    """An instrument's name from its indicator name in the page's language ("Ratified the UN ..." → "UN ...",
+    "A ratifié la convention ..." → "Convention ...", "Ha ratificado el Convenio ..." → "Convenio ...")."""
+    text = re.sub(r"^(Ratified (the )?|A ratifié (la |le |l')?|Ha ratificado (el |la )?)", "", str(name))
+    return text[:1].upper() + text[1:]
 
 
 def statuses(country: Country, today: int | None = None) -> list[Status]:

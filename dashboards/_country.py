@@ -116,6 +116,8 @@ def government_response(country: Country):
             continue
         value = c.value_text(row, row["unit"], meta.get("decimals"))
         text = _("%(name)s: %(value)s (%(when)s).", name=meta.get("name", code), value=value, when=c.when(row))
+        if isinstance(letter := row.get("note"), str):  # GSI 2018: the letter beside TOTAL
+            text += " " + _("Walk Free's letter rating: %(letter)s (its data file does not say what the letters mean).", letter=letter)  # fmt: skip
         blocks.append(
             html.Div(
                 [

@@ -239,9 +239,12 @@ def table_view(release: Release, meta: dict, rows: pd.DataFrame, view: View) -> 
             name=meta["name"],
             value=_("latest available (each country's own year or period)") if view.year == "latest" else view.year,
         )
-    unit = meta.get("unit") or ""
+    unit, sources = meta.get("unit") or "", _data.source_records(release)
     shown = shown.assign(
         area=shown["iso3"].map(names).fillna(shown["iso3"]),
+        cited=[c.source_short(sources, r) for _skip, r in shown.iterrows()],
+        kind=[c.word(n) for n in shown["nature"]],
+        note=[c.footnote(r) or "–" for _skip, r in shown.iterrows()],
         shown=[c.value_text(r, unit, meta.get("decimals")) for _skip, r in shown.iterrows()],
         when=[c.when(r) for _skip, r in shown.iterrows()],
         band=[c.age_text(r, meta.get("standard_age")) for _skip, r in shown.iterrows()],
@@ -258,13 +261,14 @@ def table_view(release: Release, meta: dict, rows: pd.DataFrame, view: View) -> 
         ("band", _("Age")),
         ("survey", _("Survey")),
         ("interval", _("Interval")),
-        ("source", _("Source")),
-        ("nature", _("Nature")),
+        ("cited", _("Source")),
+        ("kind", _("Nature")),
+        ("note", _("Notes")),
     ]
     return html.Div(
         [
             c.table(shown, columns, caption, {"area": lambda r: f"/country/{r['iso3']}"}),
-            c.source_note(shown, _data.source_records(release)),
+            c.source_note(shown, sources),
         ],
         id="indicator-table",
     )

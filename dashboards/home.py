@@ -183,12 +183,14 @@ def trafficking_chart(release: Release, world: pd.DataFrame):
 
 
 def regional_chart(release: Release, code: str, prefix: str):
-    """The latest published regional values of one headline indicator (SDG or ILO regions)."""
+    """The regional values of one headline indicator (SDG or ILO regions) for the latest year with every region."""
     rows = _data.aggregate_observations(release, (code,))
     rows = _series.dated(rows[rows["iso3"].str.startswith(prefix) & (rows["sex"] == "total")])
     if rows.empty:
         return None
-    latest = rows[rows["year"] == rows["year"].max()].sort_values("source").groupby("iso3").head(1)
+    counts = rows.groupby("year")["iso3"].nunique()  # a year the source gives only some regions for is not ranked
+    year = counts[counts == counts.max()].index.max()
+    latest = rows[rows["year"] == year].sort_values("source").groupby("iso3").head(1)
     names, meta = _data.area_names(release), _data.indicator_meta(release, code) or {"name": code}
     frame = latest.assign(label=latest["iso3"].map(names).fillna(latest["iso3"]))
     unit = frame["unit"].iloc[0]

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from content.models import Theme
 from dashboards import _components as c
-from dashboards import _content, _data, _figures, _forum, _series, _themes
+from dashboards import _content, _data, _figures, _forum, _series, _themes, _views
 from warehouse import Release, ReleaseError
 from web.i18n import N_
 
@@ -95,24 +95,14 @@ def chart(release: Release, theme: Theme, obs: pd.DataFrame):
         return None
     unit = frame["unit"].iloc[0]
     area = _data.area_names(release).get(theme.chart.area, theme.chart.area)
-    title_text = f"{theme.title}: {area}"
-    table = c.table(
-        frame.assign(value=c.formatted(frame["value"], unit))[["series", "year", "value"]],
-        [("series", _("Series")), ("year", _("Year")), ("value", _("Value"))],
-        title_text,
-    )
-    return c.chart(
-        "theme-chart",
-        _figures.trend_figure(frame, title_text, c.unit_label(unit)),
-        c.trend_summary(frame, unit),
-        c.source_note(
-            frame,
-            sources,
-            _("Points from different publications or definitions are separate lines."),
-            f"/theme/{theme.slug}",
-        ),
-        table,
-    )
+    figure = _figures.trend_figure(frame, f"{theme.title}: {area}", c.unit_label(unit))
+    note = _("Each line is one indicator and age band from one source; the table names the publication of each point.")
+    if (frame["nature"] == "detected").all():  # world counts from report editions covering different countries
+        figure.update_traces(mode="markers", marker={"size": 10})
+        note = _(
+            "Detected victims reflect detection and reporting, not prevalence. Each point comes from a different edition of UNODC's Global Report, covering different countries, so the points are not joined."
+        )
+    return _views.figure_block("theme-chart", frame, figure, unit, sources, note, page=f"/theme/{theme.slug}")
 
 
 def indicators(release: Release, theme: Theme) -> html.Section:

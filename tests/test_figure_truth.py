@@ -257,3 +257,21 @@ def test_nepal_children_in_employment_is_one_line_of_the_world_banks_figures(rea
     assert dict(zip(nepal[2], nepal[3], strict=True)) == pytest.approx(published)  # OWID republishes WDI
     chart = go.Figure(find(render(app, "country", iso3="NPL"), "country-child-labour-trend").figure)
     assert [(t.name, dict(zip(t.x, t.y, strict=True))) for t in chart.data] == [("ages 7–14", published)]
+
+
+@pytest.mark.realdata
+def test_a_peer_median_is_drawn_as_precise_as_the_table_gives_it(real_warehouse, app):
+    bars = go.Figure(find(render(app, "country", iso3="NPL"), "country-forced-labour-peers").figure).data[0]
+    assert "6.8" in bars.text and "6.75" not in bars.text  # lower-middle-income median of GSI 2023 values
+
+
+@pytest.mark.realdata
+def test_the_indicator_table_gives_each_values_footnote_and_named_source(real_warehouse, app):
+    from dashboards import indicator  # noqa: PLC0415 - registered by create_app
+
+    with app.server.test_request_context("/"):
+        table, *_ = indicator.update_indicator_content("table", "latest", [], "total", "5-17", False,
+                                                       "child_labour_5_17")  # fmt: skip
+    nigeria = next(r for r in _rows(find(table, "indicator-table").children[0]) if texts(r).startswith("Nigeria"))
+    assert "UNICEF Data Warehouse" in texts(nigeria) and "Borno state, were not sampled" in texts(nigeria)
+    assert "sdg_menaro" not in texts(table)  # the source's id, not its name

@@ -69,7 +69,10 @@ def test_the_gsi_2018_government_response_is_shown_as_the_percentage_the_workboo
                                   read_only=True)  # fmt: skip
     sheet = book["Global prev, vuln, govt table"]
     header = [str(v or "").strip() for v in next(sheet.iter_rows(min_row=3, max_row=3, values_only=True))]
-    uganda = next(r for r in sheet.iter_rows(min_row=4, values_only=True) if r[0] == "Uganda")
-    total = uganda[header.index("TOTAL")]  # 42.02…, under the "GOVERNMENT RESPONSE" heading beside "%" columns
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=4, max_row=189, values_only=True)}  # before the sheet's extLst
+    total = rows["Uganda"][header.index("TOTAL")]  # 42.02…, under the "GOVERNMENT RESPONSE" heading beside "%" columns
     shown = texts(find(render(app, "country", iso3="UGA"), "country-government-response"))
-    assert f": {total:.1f}% (2018)." in shown
+    letter = header.index("Credit rating")  # B for Uganda; BBB* for the United Kingdom, the '*' left unexplained
+    assert f": {total:.1f}% (2018). Walk Free's letter rating: {rows['Uganda'][letter]} (its data file" in shown
+    britain = texts(find(render(app, "country", iso3="GBR"), "country-government-response"))
+    assert f"letter rating: {rows['United Kingdom'][letter]} (its data file does not say" in britain

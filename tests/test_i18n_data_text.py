@@ -9,6 +9,7 @@ import re
 import flask
 import pandas as pd
 import pytest
+from dash import html
 
 from tests.conftest import components, find, texts
 from web import i18n
@@ -257,3 +258,17 @@ def test_a_french_country_page_shows_the_publishers_footnote_as_published_marked
     marked = [t for t in components(tree) if getattr(t, "lang", None) == "en" and "North Sinai" in str(t.children)]
     assert marked and all(str(t.children).startswith("North Sinai was excluded from the survey") for t in marked)
     assert "(en anglais, tel que publié)" in texts(tree)
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("lang, palermo", [("fr", "Protocole des Nations Unies"), ("es", "Protocolo de las Naciones")])
+def test_the_commitments_table_names_each_instrument_not_a_ratification(real_warehouse, app, lang, palermo):
+    page = importlib.import_module("dashboards.country")
+    with app.server.test_request_context(f"/country/NPL?lang={lang}"):
+        tree = page.layout(iso3="NPL")
+    table = next(t for t in components(tree) if isinstance(t, html.Table) and "(P029)" in texts(t))
+    rows = [texts(r) for r in components(table) if isinstance(r, html.Tr)][1:]
+    assert len(rows) == 7 and any(r.startswith(palermo) for r in rows)  # not "A ratifié le Protocole… non ratifié"
+    assert not any(r.startswith(("A ratifié", "Ha ratificado")) for r in rows)
+    card = texts(find(tree, "country-card-commitments"))
+    assert lang == "es" or "actuelles\u00a0; 1 «\u00a0non ratifié\u00a0»" in card  # no-break space before ";"

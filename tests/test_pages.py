@@ -309,6 +309,12 @@ def test_theme_facts_read_their_numbers_from_the_release(app):
     assert figure(tree, "theme-chart").layout.title.text == "Forced labour and modern slavery: World"
 
 
+def test_theme_chart_never_joins_world_detected_counts_from_different_report_editions(app):
+    tree = render(app, "theme", slug="trafficking")
+    assert {trace.mode for trace in figure(tree, "theme-chart").data} == {"markers"}  # 2018 and 2022: no line
+    assert "so the points are not joined" in texts(tree)
+
+
 def test_pathfinders_page_lists_flagged_countries_with_status_and_source(app):
     tree = render(app, "pathfinders")
     table = texts(find(tree, "pathfinders-table"))
@@ -327,6 +333,12 @@ def test_real_overview_shows_the_published_global_estimates(real_warehouse, app)
     trend = figure(tree, "home-child-labour")
     first = next(t for t in trend.data if t.name.startswith("Children in child labour"))
     assert dict(zip(first.x, first.y, strict=True))[2000] == 246e6
+
+
+@pytest.mark.realdata
+def test_the_regional_chart_ranks_only_a_year_with_every_region(real_warehouse, app):
+    chart = figure(render(app, "home"), "home-regions-child-labour-number")  # 2024: press gives 2 regions of 6
+    assert chart.layout.title.text == "Children in child labour, by region, 2020" and len(chart.data[0].y) == 6
 
 
 @pytest.mark.realdata
