@@ -11,6 +11,8 @@
  *    keyboard that reached a table could not leave it. Our tables are read-only: Tab moves on, as on any page.
  * 5. A Plotly chart is an SVG of loose labels and tick numbers to a screen reader: it becomes one picture named by
  *    its title; the summary and the table under each chart hold its numbers as text.
+ * 6. A number field's −/+ buttons repeat what its Up and Down arrow keys do (a spin button): they are no tab stops.
+ * 7. Escape closes the navigation menu opened on a narrow screen and returns focus to its button.
  */
 (function () {
   "use strict";
@@ -66,6 +68,13 @@
     });
   }
 
+  function steppers(root) {
+    root.querySelectorAll(".dash-input-stepper:not([tabindex])").forEach(function (button) {
+      button.tabIndex = -1;
+      button.setAttribute("aria-label", t(button.getAttribute("aria-label")));
+    });
+  }
+
   var queued = false;
   function fixAll() {
     queued = false;
@@ -73,6 +82,7 @@
     pagers(document);
     scrollers(document);
     charts(document);
+    steppers(document);
   }
   function schedule() {
     if (!queued) {
@@ -88,6 +98,11 @@
   document.addEventListener("keydown", function (event) {  // before React's handlers, which run at its root
     if (event.key === "Tab" && event.target.closest && event.target.closest(".dash-table-container")) {
       event.stopPropagation();
+    }
+    var menu = document.getElementById("shell-toggler"), inNavbar = event.target.closest && event.target.closest(".navbar");
+    if (event.key === "Escape" && inNavbar && menu && menu.getAttribute("aria-expanded") === "true") {
+      menu.click();
+      menu.focus();
     }
   }, true);
 })();
