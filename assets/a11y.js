@@ -4,7 +4,8 @@
  *    <label role="option"> elements, each wrapping a real <input> (radio or checkbox, which is what takes focus):
  *    an unnamed listbox ("aria-input-field-name") whose options hold inputs ("nested-interactive"). The inputs
  *    already carry the semantics, so the list becomes a radiogroup/group and the labels plain labels.
- * 2. dash_table's pagination buttons hold only an icon ("button-name"): they get their names.
+ * 2. dash_table's pagination buttons hold only an icon ("button-name"), its page box only a placeholder: they get
+ *    their names.
  * 3. A region that scrolls sideways on a narrow screen (code blocks, tables) must be reachable by keyboard
  *    ("scrollable-region-focusable"): it becomes a tab stop while it scrolls.
  * 4. dash_table takes Tab to move between its cells, even with no cell chosen and from its page number box: a
@@ -40,6 +41,9 @@
       root.querySelectorAll(".previous-next-container button." + cls + ":not([aria-label])").forEach(function (b) {
         b.setAttribute("aria-label", PAGER[cls]);
       });
+    });
+    root.querySelectorAll(".previous-next-container input.current-page:not([aria-label])").forEach(function (box) {
+      box.setAttribute("aria-label", t("Page number"));
     });
   }
 

@@ -150,7 +150,7 @@ def test_escape_closes_the_phone_menu_and_gives_focus_back_to_its_button(dash_du
     assert dash_duo.find_element("#shell-toggler").get_attribute("aria-expanded") == "false"
 
 
-def test_year_fields_are_spin_buttons_without_extra_tab_stops(dash_duo, countries, app):
+def test_year_fields_are_spin_buttons_without_extra_tab_stops_and_the_page_box_is_named(dash_duo, countries, app):
     # the −/+ buttons repeat the field's Up and Down arrow keys, so the keyboard goes from field to field
     dash_duo.start_server(app)
     visit(dash_duo, "/data", "#data-year-from")
@@ -160,3 +160,16 @@ def test_year_fields_are_spin_buttons_without_extra_tab_stops(dash_duo, countrie
     assert dash_duo.find_element("#data-year-from").get_attribute("value") != ""
     tab(dash_duo)
     assert dash_duo.driver.execute_script("return document.activeElement.id") == "data-year-to"
+    box = dash_duo.find_element(".previous-next-container input.current-page")  # the preview's page number
+    wait_until(dash_duo, lambda d: box.get_attribute("aria-label") == "Page number")
+
+
+def test_a_dropdown_left_by_the_keyboard_keeps_its_one_tab_stop(dash_duo, countries, app):
+    # on blur, Dash gives a dropdown's hidden focus target (aria-hidden) its tab stop back
+    dash_duo.start_server(app)
+    open_drawn(dash_duo, "/coverage")
+    dash_duo.driver.execute_script("document.getElementById('coverage-region').focus()")
+    tab(dash_duo)
+    ActionChains(dash_duo.driver).key_down(Keys.SHIFT).send_keys(Keys.TAB, Keys.TAB).key_up(Keys.SHIFT).perform()
+    assert dash_duo.driver.execute_script("return document.activeElement.closest('[aria-hidden=true]')") is None
+    assert axe_now(dash_duo) == []
