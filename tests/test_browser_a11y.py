@@ -1,7 +1,8 @@
 """Accessibility of the main pages in headless Chromium: axe-core's WCAG 2 A and AA rules find nothing serious or
 critical and every chart is one named picture (titled charts by their title), in English on a laptop and in French on a
 phone; a keyboard meets the skip link first, every tab stop shows a visible focus ring and an open dropdown list
-is named; the tables of a country dashboard have names of their own.
+is named; a dropdown and a year field are one tab stop each; Escape closes the phone menu; the tables of a
+country dashboard have names of their own.
 
 axe-core is vendored (tests/vendor/axe.min.js: the npm package axe-core 4.10.3, MPL-2.0, licence texts beside it),
 so the check runs offline. One browser visits every page in turn, with every chart drawn.
