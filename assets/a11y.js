@@ -4,13 +4,16 @@
  *    <label role="option"> elements, each wrapping a real <input> (radio or checkbox, which is what takes focus):
  *    an unnamed listbox ("aria-input-field-name") whose options hold inputs ("nested-interactive"). The inputs
  *    already carry the semantics, so the list becomes a radiogroup/group and the labels plain labels.
- * 2. dash_table's pagination buttons hold only an icon ("button-name"): they get their names.
+ * 2. dash_table's pagination buttons hold only an icon ("button-name"), its page box only a placeholder: they get
+ *    their names.
  * 3. A region that scrolls sideways on a narrow screen (code blocks, tables) must be reachable by keyboard
  *    ("scrollable-region-focusable"): it becomes a tab stop while it scrolls.
  * 4. dash_table takes Tab to move between its cells, even with no cell chosen and from its page number box: a
  *    keyboard that reached a table could not leave it. Our tables are read-only: Tab moves on, as on any page.
  * 5. A Plotly chart is an SVG of loose labels and tick numbers to a screen reader: it becomes one picture named by
  *    its title; the summary and the table under each chart hold its numbers as text.
+ * 6. A number field's −/+ buttons repeat what its Up and Down arrow keys do (a spin button): they are no tab stops.
+ * 7. Escape closes the navigation menu opened on a narrow screen and returns focus to its button.
  */
 (function () {
   "use strict";
@@ -39,6 +42,9 @@
         b.setAttribute("aria-label", PAGER[cls]);
       });
     });
+    root.querySelectorAll(".previous-next-container input.current-page:not([aria-label])").forEach(function (box) {
+      box.setAttribute("aria-label", t("Page number"));
+    });
   }
 
   function scrollers(root) {
@@ -66,6 +72,13 @@
     });
   }
 
+  function steppers(root) {
+    root.querySelectorAll(".dash-input-stepper:not([tabindex])").forEach(function (button) {
+      button.tabIndex = -1;
+      button.setAttribute("aria-label", t(button.getAttribute("aria-label")));
+    });
+  }
+
   var queued = false;
   function fixAll() {
     queued = false;
@@ -73,6 +86,7 @@
     pagers(document);
     scrollers(document);
     charts(document);
+    steppers(document);
   }
   function schedule() {
     if (!queued) {
@@ -88,6 +102,11 @@
   document.addEventListener("keydown", function (event) {  // before React's handlers, which run at its root
     if (event.key === "Tab" && event.target.closest && event.target.closest(".dash-table-container")) {
       event.stopPropagation();
+    }
+    var menu = document.getElementById("shell-toggler"), inNavbar = event.target.closest && event.target.closest(".navbar");
+    if (event.key === "Escape" && inNavbar && menu && menu.getAttribute("aria-expanded") === "true") {
+      menu.click();
+      menu.focus();
     }
   }, true);
 })();

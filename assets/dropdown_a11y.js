@@ -3,7 +3,8 @@
  * 1. Dash 4 renders each dropdown as a hidden focus target (<input aria-hidden="true" tabindex="0">) that forwards
  *    focus to the labelled combobox button (tabindex="-1"). Tab therefore lands on an element hidden from assistive
  *    technology (axe-core rule "aria-hidden-focus", serious). Giving the tab stop to the button itself keeps the
- *    behaviour (Enter, Space or Arrow Down opens the list; typing searches) and names the control correctly.
+ *    behaviour (Enter, Space or Arrow Down opens the list; typing searches) and names the control correctly. Dash
+ *    gives the focus target its tab stop back whenever the dropdown loses focus, so it is taken again each time.
  * 2. Dash names the button by its value alone ("Any") and leaves the open list (a dialog holding a group of
  *    options) unnamed ("aria-dialog-name", "aria-input-field-name", serious): the field's own <label for> names
  *    all three. (assets/a11y.js turns the list's options into the plain inputs they hold.)
@@ -44,5 +45,5 @@
 
   new MutationObserver(function () {
     fix(document);
-  }).observe(document.documentElement, { childList: true, subtree: true });
+  }).observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ["tabindex"] });
 })();

@@ -166,7 +166,7 @@ def delta_section(area_code: str, indicator: str | None = None, compact: bool = 
         _badge(row, release),
         _as_published(observed, row, meta),
         _tiles(row, unit, release, area),
-        _chart(release, row, unit, compact),
+        _chart(release, row, meta, compact),
     ]
     if not compact:
         parts += [_method(row), _others(rows, release)]
@@ -279,8 +279,8 @@ def _people(row: dict, unit: str, release: Release, area: str) -> str:
     return _("The required pace means %(count)s fewer people each year%(basis)s.", count=count, basis=basis)
 
 
-def _chart(release: Release, row: dict, unit: str, compact: bool) -> html.Figure:
-    obs = series_observations(release, row)
+def _chart(release: Release, row: dict, meta: dict, compact: bool) -> html.Figure:
+    obs, unit = series_observations(release, row), meta.get("unit") or ""
     figure = fan_figure(obs, row, unit, height=180 if compact else 320)
     summary = (
         (
@@ -319,7 +319,11 @@ def _chart(release: Release, row: dict, unit: str, compact: bool) -> html.Figure
                 c.lazy_graph(
                     dcc.Graph(id=graph_id, figure=c.plain(figure), config={**c.GRAPH_CONFIG, "staticPlot": compact})
                 ),
-                **{"aria-describedby": f"{graph_id}-summary"},
+                role="img",  # one named picture to a screen reader, described by the summary under it
+                **{
+                    "aria-label": _("Progress chart: %(name)s", name=meta.get("name") or row["indicator"]),
+                    "aria-describedby": f"{graph_id}-summary",
+                },
             ),
             html.Figcaption(summary, id=f"{graph_id}-summary", className="small text-body-secondary"),
         ],

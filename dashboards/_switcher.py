@@ -101,6 +101,9 @@ SCRIPT_WORDS = (
     N_("Previous page"),
     N_("Next page"),
     N_("Last page"),
+    N_("Page number"),
+    N_("Decrease value"),
+    N_("Increase value"),
 )
 
 

@@ -53,6 +53,8 @@ def layout(region: str | None = None, colour: str | None = None, **_query):
             html.Div(  # keeps readable columns on a phone: the matrix scrolls sideways in its box (assets/app.css)
                 dcc.Loading(dcc.Graph(id="coverage-matrix", config=c.GRAPH_CONFIG, figure=c.plain(figure))),
                 className="coverage-scroll",
+                role="img",  # one named picture to a screen reader; the table under it holds every cell
+                **{"aria-label": _("Data coverage matrix"), "aria-describedby": "coverage-summary"},
             ),
             dcc.Location(id="coverage-go", refresh=True),
             html.Details(  # the table (a cell per country and indicator) is built when the reader opens it

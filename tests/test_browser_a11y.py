@@ -1,7 +1,8 @@
 """Accessibility of the main pages in headless Chromium: axe-core's WCAG 2 A and AA rules find nothing serious or
-critical and every titled chart is one picture named by its title, in English on a laptop and in French on a
+critical and every chart is one named picture (titled charts by their title), in English on a laptop and in French on a
 phone; a keyboard meets the skip link first, every tab stop shows a visible focus ring and an open dropdown list
-is named; the tables of a country dashboard have names of their own.
+is named; a dropdown and a year field are one tab stop each; Escape closes the phone menu; the tables of a
+country dashboard have names of their own.
 
 axe-core is vendored (tests/vendor/axe.min.js: the npm package axe-core 4.10.3, MPL-2.0, licence texts beside it),
 so the check runs offline. One browser visits every page in turn, with every chart drawn.
@@ -57,9 +58,8 @@ def open_drawn(dash_duo, path: str) -> None:
     wait_until(dash_duo, lambda d: d.execute_script(ALL_DRAWN), 30)
 
 
-#: Charts with a title that a screen reader does not meet as one picture named by it (it reads their loose labels).
-UNNAMED_CHARTS = """return [...document.querySelectorAll('.js-plotly-plot')]
-  .filter(g => ((g.layout || {}).title || {}).text && !(g.getAttribute('role') === 'img' && g.getAttribute('aria-label')))
+#: Charts that a screen reader does not meet as one named picture (it reads their loose labels).
+UNNAMED_CHARTS = """return [...document.querySelectorAll('.js-plotly-plot')].filter(g => !g.closest('[role=img][aria-label]'))
   .map(g => 'unnamed chart: ' + g.parentElement.id)"""
 
 
@@ -136,3 +136,41 @@ def test_each_table_of_a_country_dashboard_has_its_own_name(dashboard_app, synth
     tree = render(dashboard_app, "country", iso3="KEN")
     names = [getattr(c, "aria-label", None) for c in components(tree) if getattr(c, "role", None) == "region"]
     assert len(names) >= 2 and len(set(names)) == len(names), names
+
+
+def test_escape_closes_the_phone_menu_and_gives_focus_back_to_its_button(dash_duo, countries, app):
+    dash_duo.start_server(app)
+    dash_duo.driver.set_window_size(390, 844)
+    visit(dash_duo, "/", "#_pages_content > *")
+    dash_duo.find_element("#shell-toggler").click()
+    wait_until(dash_duo, lambda d: dash_duo.find_element("#shell-search").is_displayed())
+    dash_duo.find_element("#shell-search").click()
+    tab(dash_duo, Keys.ESCAPE)
+    wait_until(dash_duo, lambda d: not dash_duo.find_element("#shell-search").is_displayed())
+    assert dash_duo.driver.execute_script("return document.activeElement.id") == "shell-toggler"
+    assert dash_duo.find_element("#shell-toggler").get_attribute("aria-expanded") == "false"
+
+
+def test_year_fields_are_spin_buttons_without_extra_tab_stops_and_the_page_box_is_named(dash_duo, countries, app):
+    # the −/+ buttons repeat the field's Up and Down arrow keys, so the keyboard goes from field to field
+    dash_duo.start_server(app)
+    visit(dash_duo, "/data", "#data-year-from")
+    dash_duo.find_element("#data-year-from").click()
+    assert dash_duo.driver.execute_script("return document.activeElement.id") == "data-year-from"
+    tab(dash_duo, Keys.ARROW_UP)
+    assert dash_duo.find_element("#data-year-from").get_attribute("value") != ""
+    tab(dash_duo)
+    assert dash_duo.driver.execute_script("return document.activeElement.id") == "data-year-to"
+    box = dash_duo.find_element(".previous-next-container input.current-page")  # the preview's page number
+    wait_until(dash_duo, lambda d: box.get_attribute("aria-label") == "Page number")
+
+
+def test_a_dropdown_left_by_the_keyboard_keeps_its_one_tab_stop(dash_duo, countries, app):
+    # on blur, Dash gives a dropdown's hidden focus target (aria-hidden) its tab stop back
+    dash_duo.start_server(app)
+    open_drawn(dash_duo, "/coverage")
+    dash_duo.driver.execute_script("document.getElementById('coverage-region').focus()")
+    tab(dash_duo)
+    ActionChains(dash_duo.driver).key_down(Keys.SHIFT).send_keys(Keys.TAB, Keys.TAB).key_up(Keys.SHIFT).perform()
+    assert dash_duo.driver.execute_script("return document.activeElement.closest('[aria-hidden=true]')") is None
+    assert axe_now(dash_duo) == []
