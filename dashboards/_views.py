@@ -75,12 +75,20 @@ def _map_parts(release: Release, code: str, year, sex=None, age=None, page: str 
     unit = meta.get("unit") or (frame["unit"].iloc[0] if not frame.empty else "")
     higher_is_better = bool(meta.get("higher_is_better")) if pd.notna(meta.get("higher_is_better")) else False
     title = map_title(meta, year)
+    shown, band = one_age_band(frame, str(meta.get("standard_age") or ""))
     figure = c.plain(
-        _figures.map_figure(frame, title, c.unit_label(unit), reverse=higher_is_better, scale=map_scale(meta))
+        _figures.map_figure(shown, title, c.unit_label(unit), reverse=higher_is_better, scale=map_scale(meta))
     )
     summary = _("%(count)s countries with data. ", count=len(frame)) + c.ranking_summary(
-        frame, unit, meta.get("decimals"), "name", nature=meta.get("nature")
+        shown, unit, meta.get("decimals"), "name", nature=meta.get("nature")
     )
+    if len(shown) < len(frame):
+        summary += " " + _(
+            "The map colours and ranks only the values for %(band)s; %(count)s countries whose value is for another "
+            "age band are in the table only.",
+            band=c.band(band),
+            count=len(frame) - len(shown),
+        )
     note = c.source_note(
         frame,
         _data.source_records(release),
@@ -88,6 +96,16 @@ def _map_parts(release: Release, code: str, year, sex=None, age=None, page: str 
         page,
     )
     return meta, frame, figure, summary, note
+
+
+def one_age_band(frame: pd.DataFrame, standard: str) -> tuple[pd.DataFrame, str]:
+    """The rows a map colours and ranks, and their age band: values for different age bands are not comparable, so
+    only the indicator's standard band (else the most common one) when the countries' values differ in band."""
+    ages = frame["age"].fillna("") if "age" in frame else pd.Series("", index=frame.index)
+    if ages.nunique() < 2:
+        return frame, ages.iloc[0] if len(ages) else ""
+    band = standard if standard in set(ages) else ages.mode().iloc[0]
+    return frame[ages == band], band
 
 
 def map_title(meta: dict, year) -> str:

@@ -275,3 +275,18 @@ def test_the_indicator_table_gives_each_values_footnote_and_named_source(real_wa
     nigeria = next(r for r in _rows(find(table, "indicator-table").children[0]) if texts(r).startswith("Nigeria"))
     assert "UNICEF Data Warehouse" in texts(nigeria) and "Borno state, were not sampled" in texts(nigeria)
     assert "sdg_menaro" not in texts(table)  # the source's id, not its name
+
+
+@pytest.mark.realdata
+def test_a_latest_map_colours_and_ranks_one_age_band_and_leaves_the_others_to_its_table(real_release, app):
+    from dashboards import _views  # noqa: PLC0415
+
+    with app.server.test_request_context("/"):
+        frame = _views.map_frame(real_release, "child_labour_5_17", "latest")
+        figure, summary, _note, _table = _views.map_view(real_release, "child_labour_5_17", "latest", "m", "")
+    other = set(frame.loc[frame["age"] != "5-17", "iso3"])
+    assert "ETH" in other  # UNICEF's latest figure for Ethiopia, 45.0%, is for ages 5-14
+    coloured = {iso3 for trace in figure["data"] for iso3 in trace.get("locations", [])}
+    assert coloured == set(frame["iso3"]) - other
+    assert "Ethiopia" not in summary
+    assert f"{len(other)} countries whose value is for another age band are in the table only" in summary
