@@ -118,7 +118,10 @@ def map_table(meta: dict, frame: pd.DataFrame, year, sources: dict) -> html.Div:
     """The map's table alternative: each country's value, year, age band, survey and source (by its display name),
     linked to their pages."""
     ranked = map_scale(meta) == "continuous"  # detected counts and yes/no flags are listed by name, never ranked
-    shown = frame.sort_values("value" if ranked else "name", ascending=not ranked, kind="stable")
+    band = one_age_band(frame, str(meta.get("standard_age") or ""))[1]  # the map's band first, then the others
+    other = frame["age"].fillna("").ne(band) if "age" in frame else False
+    order = ["_other", "value" if ranked else "name"]
+    shown = frame.assign(_other=other).sort_values(order, ascending=[True, not ranked], kind="stable")
     shown = shown.assign(
         shown=[_coded.label_text(r, meta) for _skip, r in shown.iterrows()],
         band=[c.age_text(r, meta.get("standard_age")) for _skip, r in shown.iterrows()],

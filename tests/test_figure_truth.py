@@ -283,10 +283,13 @@ def test_a_latest_map_colours_and_ranks_one_age_band_and_leaves_the_others_to_it
 
     with app.server.test_request_context("/"):
         frame = _views.map_frame(real_release, "child_labour_5_17", "latest")
-        figure, summary, _note, _table = _views.map_view(real_release, "child_labour_5_17", "latest", "m", "")
+        figure, summary, _note, table = _views.map_view(real_release, "child_labour_5_17", "latest", "m", "")
     other = set(frame.loc[frame["age"] != "5-17", "iso3"])
     assert "ETH" in other  # UNICEF's latest figure for Ethiopia, 45.0%, is for ages 5-14
     coloured = {iso3 for trace in figure["data"] for iso3 in trace.get("locations", [])}
     assert coloured == set(frame["iso3"]) - other
     assert "Ethiopia" not in summary
     assert f"{len(other)} countries whose value is for another age band are in the table only" in summary
+    rows = table.children.children.children[2].children  # the table ranks the map's band, then lists the other bands
+    ages = [row.children[3].children for row in rows]
+    assert ages[: len(frame) - len(other)] == ["ages 5–17"] * (len(frame) - len(other))
