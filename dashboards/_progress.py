@@ -46,6 +46,14 @@ def status_label(status: str) -> str:
     return _(status) if isinstance(status, str) and status else status
 
 
+def caution(release: Release, codes) -> str:
+    """The `trend_caution` of each shown indicator whose points are not known to be comparable, each text once
+    ('' when none, or in a release without the column)."""
+    meta = _data.indicators(release)
+    texts = [meta.loc[code].get("trend_caution") for code in dict.fromkeys(codes) if code in meta.index]
+    return " ".join(dict.fromkeys(t for t in texts if isinstance(t, str) and t))
+
+
 FILTERS = {"region": "sdg_region", "income": "income_group", "pathfinder": "pathfinder_status"}
 
 
