@@ -47,11 +47,15 @@ def status_label(status: str) -> str:
 
 
 def caution(release: Release, codes) -> str:
-    """The `trend_caution` of each shown indicator whose points are not known to be comparable, each text once
-    ('' when none, or in a release without the column)."""
+    """The `trend_caution` of the shown indicators whose points are not known to be comparable, each text once
+    after the names of the indicators it is about ('' when none, or in a release without the column)."""
     meta = _data.indicators(release)
-    texts = [meta.loc[code].get("trend_caution") for code in dict.fromkeys(codes) if code in meta.index]
-    return " ".join(dict.fromkeys(t for t in texts if isinstance(t, str) and t))
+    shown = meta.reindex(
+        index=[c for c in dict.fromkeys(codes) if c in meta.index], columns=["short_name", "trend_caution"]
+    )
+    flagged = shown[shown["trend_caution"].notna() & (shown["trend_caution"] != "")]
+    return " ".join(_("%(names)s: %(caution)s", names=", ".join(part["short_name"]), caution=text)
+                    for text, part in flagged.groupby("trend_caution", sort=False))  # fmt: skip
 
 
 FILTERS = {"region": "sdg_region", "income": "income_group", "pathfinder": "pathfinder_status"}

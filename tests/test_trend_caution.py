@@ -33,6 +33,7 @@ def test_the_country_delta_view_cautions_once_where_it_shows_an_ilostat_status(r
         ilostat = texts(_delta.delta_section("PER", "child_labour_ilostat", compact=True))
         gsi = texts(_delta.delta_section("PER", "modern_slavery_prevalence_gsi2018", compact=True))
     assert full.count(CAUTION) == 1 and ilostat.count(CAUTION) == 1 and CAUTION not in gsi
+    assert f"Child labour (ILOSTAT): {CAUTION}" in ilostat  # named: the view may head with another series
 
 
 def test_pathfinders_caution_the_ilostat_statuses_once_and_no_other_series(real_warehouse, app, monkeypatch):
