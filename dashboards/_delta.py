@@ -161,9 +161,11 @@ def delta_section(area_code: str, indicator: str | None = None, compact: bool = 
         )
     meta = _data.indicator_meta(release, row["indicator"]) or {"name": row["indicator"], "unit": ""}
     unit = meta.get("unit") or ""
+    caution = _progress.caution(release, [row["indicator"], *([] if compact else rows["indicator"])])
     parts = [
         _title(row, meta, release),
         _badge(row, release),
+        html.P(caution, className="small delta-caution mb-2") if caution else None,
         _as_published(observed, row, meta),
         _tiles(row, unit, release, area),
         _chart(release, row, meta, compact),

@@ -46,6 +46,18 @@ def status_label(status: str) -> str:
     return _(status) if isinstance(status, str) and status else status
 
 
+def caution(release: Release, codes) -> str:
+    """The `trend_caution` of the shown indicators whose points are not known to be comparable, each text once
+    after the names of the indicators it is about ('' when none, or in a release without the column)."""
+    meta = _data.indicators(release)
+    shown = meta.reindex(
+        index=[c for c in dict.fromkeys(codes) if c in meta.index], columns=["short_name", "trend_caution"]
+    )
+    flagged = shown[shown["trend_caution"].notna() & (shown["trend_caution"] != "")]
+    return " ".join(_("%(names)s: %(caution)s", names=", ".join(part["short_name"]), caution=text)
+                    for text, part in flagged.groupby("trend_caution", sort=False))  # fmt: skip
+
+
 FILTERS = {"region": "sdg_region", "income": "income_group", "pathfinder": "pathfinder_status"}
 
 

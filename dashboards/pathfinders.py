@@ -6,7 +6,7 @@ import dash
 from dash import html
 from flask_babel import gettext as _
 
-from dashboards import _cite, _data, _pathfinders, _published
+from dashboards import _cite, _data, _pathfinders, _progress, _published
 from dashboards import _components as c
 from warehouse import Release, ReleaseError
 from web import i18n
@@ -69,7 +69,10 @@ def layout(**_query):
                 ),
                 className="lead fs-6",
             ),
-            html.P(_(_pathfinders.INTRO), className="small"),
+            html.P(
+                [_(_pathfinders.INTRO), " ", _progress.caution(release, [_progress.DEFAULT_INDICATOR])],
+                className="small",
+            ),
             html.Div(body, id="pathfinders-table"),
             html.P(
                 source_line(release),

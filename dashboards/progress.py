@@ -56,10 +56,10 @@ def layout(indicator=None, region=None, income=None, pathfinder=None, **_query):
     values = {k: v if v in {o["value"] for o in selects[k]} else "" for k, v in given.items()}
     intro = [
         _(
-            "Is each country moving toward target 8.7 fast enough? Each country's status compares the observed annual change of its latest comparable survey points with the change the target needs. "
+            "Is each country moving toward target 8.7 fast enough? Each country's status compares the observed annual change between its latest survey points of one series with the change the target needs. "
         ),
         html.A(_("How the platform measures progress"), href="/learn/measuring-progress"),
-        _(". Countries without two recent comparable points are listed as insufficient data; see also the "),
+        _(". Countries without two recent points are listed as insufficient data; see also the "),
         html.A(_("data gaps"), href="/coverage"),
         ".",
     ]
@@ -171,11 +171,12 @@ def view_outputs(indicator, region, income, pathfinder) -> tuple:
     )
     query = {k: v for k, v in {"indicator": code, **filters}.items() if v}
     used = pd.concat([rows[["source"]].assign(year=rows[k]) for k in ("baseline_year", "latest_year")])
-    series = _("Series: both sexes, %(age)s. A status needs two comparable points, the latest within ten years.",
+    series = _("Series: both sexes, %(age)s. A status needs two points of one series, the latest within ten years.",
                age=c.age_text({"age": info["standard_age"]}))  # fmt: skip
     if (rows["status"] == pr.words.TARGET_PASSED).any():
-        series += " " + _("Where the target year has passed, the colour tells the direction the country's comparable "
-                          "survey points measured: falling, rising or no clear change.")  # fmt: skip
+        series += " " + _("Where the target year has passed, the colour tells the direction the country's survey "
+                          "points measured: falling, rising or no clear change.")  # fmt: skip
+    series = " ".join(filter(None, [series, pr.caution(release, [code])]))
     note = c.source_note(used, _data.sources(release), series, "/progress?" + urlencode(query))
     text = _(
         "%(count)s countries with %(value)s data: %(summary)s.",

@@ -13,7 +13,7 @@ from web import i18n
 
 REFERENCE_I18N = config.ROOT / "data" / "reference" / "i18n"
 #: The indicator fields a translation may give (the others are codes and numbers).
-INDICATOR_TEXTS = ("name", "short_name", "definition", "caveats")
+INDICATOR_TEXTS = ("name", "short_name", "definition", "caveats", "trend_caution")
 
 
 def _translations(lang: str, name: str) -> dict:

@@ -240,6 +240,7 @@ class IndicatorEntry(StrictModel):
     instrument: str = ""
     standard_age: str = ""
     value_labels: keyed(str) = Field(default_factory=dict)
+    trend_caution: str = ""
 
     @field_validator("value_labels")
     @classmethod

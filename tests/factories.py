@@ -59,6 +59,7 @@ def indicator(code: str, **fields) -> dict:
         "instrument": "",
         "standard_age": "",
         "value_labels": "",
+        "trend_caution": "",
         "observations": 0,
         "countries": 0,
         "first_year": None,

@@ -28,7 +28,7 @@ CORE_EXPLAINERS = (
 TEXT_KEYS = {"title", "summary"}
 #: The explainers' last section, citing every source of the front matter (English: "Sources").
 SOURCES_HEADING = {"fr": "Sources", "es": "Fuentes"}
-INDICATOR_TEXT_KEYS = ("name", "short_name", "definition", "caveats")
+INDICATOR_TEXT_KEYS = ("name", "short_name", "definition", "caveats", "trend_caution")
 THEME_TEXT_KEYS = ("title", "summary")
 
 

@@ -74,6 +74,7 @@ INDICATORS = pa.schema(
         ("instrument", pa.string()),  # commitment flags: the instrument code of the commitments table
         ("standard_age", pa.string()),  # the age band of the definition; other bands are flagged
         ("value_labels", pa.string()),  # unit "category": JSON {"2.5": "Tier 2 Watch List", ...}
+        ("trend_caution", pa.string()),  # why two points may not be comparable; pages show it with progress
         ("observations", pa.int64()),
         ("countries", pa.int64()),
         ("first_year", pa.int32()),

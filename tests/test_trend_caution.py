@@ -1,0 +1,43 @@
+"""A series whose source does not say which survey each year comes from (indicators.yaml `trend_caution`: the ILOSTAT
+child labour series) is shown with that caution, once, wherever its progress status is shown; other series are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboards import _progress
+from tests.conftest import find, render, texts
+
+pytestmark = pytest.mark.realdata
+CAUTION = "The source does not say which survey each year comes from"
+FRENCH = "La source ne dit pas de quelle enquête provient chaque année"
+
+
+def test_the_progress_map_caption_cautions_ilostat_statuses_in_the_readers_language_and_not_others(real_warehouse, app):
+    from dashboards import progress  # noqa: PLC0415 - registered by create_app
+
+    with app.server.test_request_context("/"):
+        ilostat = texts(progress.update_view("child_labour_ilostat", "", "", "")[1])
+        sdg = texts(progress.update_view("child_labour_5_17", "", "", "")[1])
+    with app.server.test_request_context("/progress?lang=fr"):
+        french = texts(progress.update_view("child_labour_ilostat", "", "", "")[1])
+    assert ilostat.count(CAUTION) == 1 and "comparable" not in ilostat
+    assert CAUTION not in sdg and FRENCH in french
+
+
+def test_the_country_delta_view_cautions_once_where_it_shows_an_ilostat_status(real_warehouse, app):
+    from dashboards import _delta  # noqa: PLC0415
+
+    with app.server.test_request_context("/"):
+        full = texts(_delta.delta_section("PER"))  # its table of every series holds the ILOSTAT ones
+        ilostat = texts(_delta.delta_section("PER", "child_labour_ilostat", compact=True))
+        gsi = texts(_delta.delta_section("PER", "modern_slavery_prevalence_gsi2018", compact=True))
+    assert full.count(CAUTION) == 1 and ilostat.count(CAUTION) == 1 and CAUTION not in gsi
+    assert f"Child labour (ILOSTAT): {CAUTION}" in ilostat  # named: the view may head with another series
+
+
+def test_pathfinders_caution_the_ilostat_statuses_once_and_no_other_series(real_warehouse, app, monkeypatch):
+    assert texts(render(app, "pathfinders")).count(CAUTION) == 1
+    monkeypatch.setattr(_progress, "DEFAULT_INDICATOR", "child_labour_5_17")  # a series without the caution
+    page = render(app, "pathfinders")
+    assert "5–17" in texts(find(page, "pathfinders-row-NPL")) and CAUTION not in texts(page)
