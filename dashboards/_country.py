@@ -114,14 +114,10 @@ def government_response(country: Country):
                 _coded.rating_block(code, country.rows(code), meta, country.sources, f"country-{code}", country.page)
             )
             continue
-        value = c.value_text(row, row["unit"], meta.get("decimals"))
-        text = _("%(name)s: %(value)s (%(when)s).", name=meta.get("name", code), value=value, when=c.when(row))
-        if isinstance(letter := row.get("note"), str):  # GSI 2018: the letter beside TOTAL
-            text += " " + _("Walk Free's letter rating: %(letter)s (its data file does not say what the letters mean).", letter=letter)  # fmt: skip
         blocks.append(
             html.Div(
                 [
-                    html.P(text, className="mb-0 mt-3", id="country-government-response"),
+                    html.P(response_text(row, meta), className="mb-0 mt-3", id="country-government-response"),
                     c.source_note(row.to_frame().T, country.sources, page=country.page),
                 ]
             )
@@ -129,6 +125,15 @@ def government_response(country: Country):
     if any(blocks):
         return html.Div([b for b in blocks if b is not None], className="mt-3")
     return html.P(_("No government response rating for this country in this release."), className="small mt-3")
+
+
+def response_text(row: pd.Series, meta: dict) -> str:
+    """A government response score as a sentence, with Walk Free's letter rating where the note gives it (GSI 2018)."""
+    value = c.value_text(row, row["unit"], meta.get("decimals"))
+    text = _("%(name)s: %(value)s (%(when)s).", name=meta.get("name", row["indicator"]), value=value, when=c.when(row))
+    if isinstance(letter := row.get("note"), str):  # GSI 2018: the letter beside TOTAL
+        text += " " + _("Walk Free's letter rating: %(letter)s (its data file does not say what the letters mean).", letter=letter)  # fmt: skip
+    return text
 
 
 def context_section(country: Country) -> html.Section:

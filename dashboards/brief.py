@@ -12,7 +12,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 from flask_babel import gettext as _
 
-from dashboards import _commitments, _country, _data, _delta, _phrases, _pillars, _published, _series
+from dashboards import _coded, _commitments, _country, _data, _delta, _phrases, _pillars, _published, _series
 from dashboards import _components as c
 from warehouse import ReleaseError
 from warehouse.schema import redistributable
@@ -181,8 +181,20 @@ def commitments(country: _pillars.Country) -> html.Div:
             html.Table([head, html.Tbody(body)], className="table table-sm brief-table mb-0", id="brief-commitments"),
             html.P(" ".join(f"[{i}] {n}" for i, n in enumerate(notes, start=1)), className="brief-sources mb-0",
                    id="brief-commitments-notes"),
+            html.P(" ".join(_country.response_text(row, meta) for row, meta in responses(country)),
+                   className="small mb-0 mt-1", id="brief-government-response") if responses(country) else None,
         ]
     )  # fmt: skip
+
+
+def responses(country: _pillars.Country) -> list[tuple]:
+    """The government response scores the country page states as a sentence (headline row, indicator), not tiers."""
+    found = []
+    for code in _pillars.section_codes(country.indicators, section="government-response"):
+        row, meta = country.headline(code), country.indicator(code)
+        if row is not None and not _coded.labels(meta):
+            found.append((row, meta))
+    return found
 
 
 def _note(status) -> str:
@@ -202,6 +214,7 @@ def sources(country: _pillars.Country) -> html.P:
     progress = _data.progress(country.release, country.iso3)
     row = _delta.headline(progress, None, _series.preferred(country.obs)) if not progress.empty else None
     used |= {str(row["source"])} if row else set()
+    used |= {str(row["source"]) for row, _meta in responses(country)}
     commitments_rows = _data.commitments(country.release, country.iso3)
     if not commitments_rows.empty:  # only the instruments the brief lists
         shown = {s.instrument for s in _commitments.statuses(country)}

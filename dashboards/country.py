@@ -106,10 +106,11 @@ def header(country: _pillars.Country) -> html.Header:
             html.Div(badges, className="mb-2"),
             html.P(
                 _(
-                    "Where %(name)s stands on SDG target 8.7: child labour, forced labour and modern slavery, and human trafficking. Every figure names its source, year and nature.",
+                    "%(name)s: where the country stands on SDG target 8.7 (child labour, forced labour and modern slavery, and human trafficking). Every figure names its source, year and nature.",
                     name=country.name,
-                ),
+                ),  # the name heads the sentence: French and Spanish need no article before it
                 className="lead fs-6",
+                id="country-lead",
             ),
         ],
         className="mb-3",

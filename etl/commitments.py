@@ -133,16 +133,19 @@ def _is_date(text: str) -> bool:
 
 
 def _prefer(group: list[tuple], source_id: str) -> dict:
-    """The status of the latest as-of year, then date; an undated ratification (ILAB Yes/No) takes an earlier date."""
+    """The status of the latest as-of year, then date; an undated ratification (ILAB Yes) takes an earlier date."""
     rank = {s: i for i, s in enumerate(reversed(STATUSES))}  # ratified > ... > signed > not ratified
     ordered = sorted(group, key=lambda c: (as_of_year(c[4], c[3]) or 0, c[3], rank[c[2]]))
     iso3, instrument, status, date, as_of, origin, age = ordered[-1]
     notes = [f"status from {origin} (as of: {as_of})"]
-    # An undated Yes/No (ILAB) confirms a dated row; the dated row says how and when (e.g. accession).
-    earlier = [c for c in ordered[:-1] if c[3] and (c[2] in RATIFIED if status in RATIFIED else c[2] == "signed")]
-    if not date and earlier and status in (*RATIFIED, "not ratified"):
+    # An undated Yes (ILAB) confirms a dated ratification, which says how and when (e.g. accession). An undated No
+    # stays "not ratified" as of its own date: an older signature is named in the note, with its source.
+    earlier = [c for c in ordered[:-1] if c[3] and c[2] in (RATIFIED if status in RATIFIED else ("signed",))]
+    if not date and earlier and status in RATIFIED:
         status, date = earlier[-1][2], earlier[-1][3]
         notes.append(f"{status} date from {earlier[-1][5]}")
+    elif not date and earlier and status == "not ratified":
+        notes += [f"signed {earlier[-1][3]}", f"signed date from {earlier[-1][5]}"]
     if status == "not ratified" and origin.startswith("HTI"):
         notes.append("HTI cell blank: not ratified by about 2013, or a gap in HTI; check NORMLEX before relying on it")
     others = {c[2] for c in group} - {status} - set(RATIFIED if status in RATIFIED else ()) - {"signed"}

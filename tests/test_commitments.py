@@ -96,7 +96,7 @@ def test_latest_as_of_wins_and_keeps_the_dated_row_kind(tmp_path, resolver):
     assert "accession date from HTI" in palermo["note"]
 
 
-def test_blank_hti_cell_is_not_ratified_with_a_note_and_signature_is_kept(tmp_path, resolver):
+def test_blank_hti_cell_is_not_ratified_and_a_newer_no_is_not_shown_as_an_older_signature(tmp_path, resolver):
     frame, _ = _ratifications(
         tmp_path,
         [
@@ -109,7 +109,9 @@ def test_blank_hti_cell_is_not_ratified_with_a_note_and_signature_is_kept(tmp_pa
     c029, palermo = frame.loc[("BBB", "C029")], frame.loc[("BBB", "PALERMO")]
     assert c029["status"] == "not ratified" and not c029["ratified"]
     assert "HTI cell blank" in c029["note"]
-    assert (palermo["status"], palermo["date"], palermo["ratified"]) == ("signed", "2000-12-13", False)
+    # ILAB's "No" is the status as of its year; HTI's signature (about 2013) is named with its source, not relabelled
+    assert (palermo["status"], palermo["date"], palermo["as_of"]) == ("not ratified", "", ILAB_AS_OF)
+    assert "signed 2000-12-13; signed date from HTI" in palermo["note"]
 
 
 def test_blank_iso3_is_resolved_and_vague_as_of_is_rewritten(tmp_path, resolver):

@@ -203,3 +203,16 @@ def test_a_source_line_counts_the_sources_it_leaves_out_in_the_readers_language(
 
     with app.server.test_request_context(f"/?lang={lang}"):
         assert texts(_cite._parts([("a", "A"), ("b", "B"), ("c", "C")], 2, [], False, {})).endswith(one)
+
+
+@pytest.mark.parametrize(
+    ("lang", "lead", "caption"),
+    [
+        ("fr", "Ouganda\u00a0: où en est le pays", "Ouganda\u00a0: engagements"),
+        ("es", "Uganda: dónde está el país", ""),
+    ],
+)
+def test_the_country_page_names_the_country_without_a_missing_article(synthetic_release, app, lang, lead, caption):
+    tree = _page(app, "country", lang, iso3="UGA")
+    assert texts(find(tree, "country-lead")).startswith(lead)
+    assert caption in texts(tree)

@@ -76,3 +76,12 @@ def test_the_gsi_2018_government_response_is_shown_as_the_percentage_the_workboo
     assert f": {total:.1f}% (2018). Walk Free's letter rating: {rows['Uganda'][letter]} (its data file" in shown
     britain = texts(find(render(app, "country", iso3="GBR"), "country-government-response"))
     assert f"letter rating: {rows['United Kingdom'][letter]} (its data file does not say" in britain
+
+
+def test_the_brief_gives_the_gsi_2018_response_and_letter_rating_as_the_country_page_does(real_warehouse, app):
+    page = texts(find(render(app, "country", iso3="UGA"), "country-government-response"))
+    brief = render(app, "brief", iso3="UGA")
+    shown = texts(find(brief, "brief-government-response"))
+    assert "Walk Free's letter rating: B (its data file does not say" in shown
+    assert shown == page
+    assert "Walk Free" in texts(find(brief, "brief-sources"))
