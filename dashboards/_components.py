@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from itertools import zip_longest
 
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -78,9 +79,9 @@ def format_value(value: float | None, unit: str | None, decimals: int | None = 1
     return f"{text} {unit}"
 
 
-def formatted(values: pd.Series, unit: str | None, decimals: int | None = 1) -> list[str]:
-    """format_value over a column."""
-    return [format_value(v, unit, decimals) for v in values]
+def formatted(values: pd.Series, unit: str | None, decimals: int | None = 1, steps=()) -> list[str]:
+    """format_value over a column, with the column of its rounding steps (`precision`) when given."""
+    return [format_value(v, unit, decimals, p) for v, p in zip_longest(values, steps)]
 
 
 def _text(value) -> str:
