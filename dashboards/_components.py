@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from itertools import zip_longest
 
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -30,13 +31,14 @@ GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": Fals
 MAP_CONFIG = {**GRAPH_CONFIG, "topojsonURL": "/assets/topojson/"}
 
 
-def number(value: float | None, decimals: int | None = 1) -> str:
-    """A number with thousands separators; whole numbers without decimals."""
+def number(value: float | None, decimals: int | None = 1, precision: float | None = None) -> str:
+    """A number with thousands separators and `decimals` places, a whole one with those its publisher wrote."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     decimals = 1 if decimals is None or pd.isna(decimals) else int(decimals)
-    if float(value).is_integer():
-        return i18n.decimal(int(value), 0)
+    if float(value).is_integer():  # "8.0" from its rounding step `precision` 0.1, up to `decimals`; "8" when unknown
+        step = 1 if precision is None or pd.isna(precision) else precision
+        decimals = min(decimals, max(0, round(-math.log10(step)))) if step > 0 else 0
     return i18n.decimal(value, decimals)
 
 
@@ -52,8 +54,8 @@ UNIT_LABELS = {
 }
 
 
-def format_value(value: float | None, unit: str | None, decimals: int | None = 1) -> str:
-    """A value with its unit, e.g. "160 million", "7.4%", "5.4 per 1,000", "US$ 1,234"."""
+def format_value(value: float | None, unit: str | None, decimals: int | None = 1, precision=None) -> str:
+    """A value with its unit, e.g. "160 million", "7.4%", "5.4 per 1,000", "US$ 1,234" (`precision`: see number)."""
     unit = (unit or "").strip()
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
@@ -63,7 +65,7 @@ def format_value(value: float | None, unit: str | None, decimals: int | None = 1
         return _("%(number)s million", number=number(round(value / 1000000, 1), 1))
     if unit == "usd" and abs(value) >= 1_000_000_000:  # a GDP to the dollar would claim a precision it lacks
         return _("US$ %(number)s billion", number=number(round(value / 1_000_000_000, 1), 1))
-    text = number(value, decimals)
+    text = number(value, decimals, precision)
     if unit in ("percent", "%"):
         return i18n.percent_text(text)
     if unit in ("per-1000", "per 1,000"):
@@ -77,9 +79,9 @@ def format_value(value: float | None, unit: str | None, decimals: int | None = 1
     return f"{text} {unit}"
 
 
-def formatted(values: pd.Series, unit: str | None, decimals: int | None = 1) -> list[str]:
-    """format_value over a column."""
-    return [format_value(v, unit, decimals) for v in values]
+def formatted(values: pd.Series, unit: str | None, decimals: int | None = 1, steps=()) -> list[str]:
+    """format_value over a column, with the column of its rounding steps (`precision`) when given."""
+    return [format_value(v, unit, decimals, p) for v, p in zip_longest(values, steps)]
 
 
 def _text(value) -> str:
@@ -88,8 +90,8 @@ def _text(value) -> str:
 
 
 def value_text(row, unit: str | None = None, decimals: int | None = 1) -> str:
-    """The value as the publisher stated it: its qualifier kept ("nearly 138 million")."""
-    text = format_value(row["value"], unit or row.get("unit"), decimals)
+    """The value as the publisher stated it: its qualifier and decimals kept ("nearly 138 million", "8.0")."""
+    text = format_value(row["value"], unit or row.get("unit"), decimals, row.get("precision"))
     qualifier = word(_text(row.get("qualifier")))
     return f"{qualifier} {text}" if qualifier else text
 

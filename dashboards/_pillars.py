@@ -158,7 +158,7 @@ def trend_block(country: Country, codes: list[str], slug: str):
         unit = meta.get("unit") or frame["unit"].iloc[0]
         title = f"{c.short_name(meta)}, {country.name}"
         table = c.table(
-            frame[["series", "year", "value"]].assign(value=c.formatted(frame["value"], unit)),
+            frame[["series", "year", "value"]].assign(value=c.formatted(frame["value"], unit, 1, frame["precision"])),
             [("series", _("Series")), ("year", _("Year")), ("value", _("Value"))],
             title,
         )
@@ -280,7 +280,7 @@ def breakdown_block(country: Country, codes: list[str], slug: str):
         title = _("%(short_name)s by %(by)s, %(name)s", short_name=c.short_name(meta), by=by_word, name=country.name)
         shown = frame.assign(label=frame["group"] + " " + frame["category"])
         table = c.table(
-            shown.assign(value=c.formatted(frame["value"], unit, meta.get("decimals"))),
+            shown.assign(value=c.formatted(frame["value"], unit, meta.get("decimals"), split["precision"])),
             [
                 ("category", _("Year or period") if by == "sex" else _("Age band")),
                 ("group", _("Sex") if by == "sex" else _("Year or period")),

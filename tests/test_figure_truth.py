@@ -293,3 +293,26 @@ def test_a_latest_map_colours_and_ranks_one_age_band_and_leaves_the_others_to_it
     rows = table.children.children.children[2].children  # the table ranks the map's band, then lists the other bands
     ages = [row.children[3].children for row in rows]
     assert ages[: len(frame) - len(other)] == ["ages 5–17"] * (len(frame) - len(other))
+
+
+@pytest.mark.parametrize(
+    "lang, india, ethiopia", [("en", "8.0 per 1,000", "45.0%"), ("fr", "8,0 pour 1 000", "45,0 %")]
+)
+def test_a_whole_value_keeps_the_decimal_its_publisher_wrote(real_warehouse, app, raw_dir, lang, india, ethiopia):
+    gsi = pd.read_csv(raw_dir / "walkfree_gsi" / "Global_Slavery_Index_2023.csv", dtype=str)
+    assert gsi[gsi.iloc[:, 0].str.strip() == "India"].iloc[0, 3] == "8.0"  # as Walk Free wrote it, not "8"
+    page = importlib.import_module("dashboards.country")
+    cards = {}
+    for iso3, pillar in (("IND", "forced-labour"), ("ETH", "child-labour")):
+        with app.server.test_request_context(f"/country/{iso3}?lang={lang}"):
+            card = texts(find(page.layout(iso3=iso3), f"country-card-{pillar}"))
+        cards[iso3] = card.replace("\u202f", " ").replace("\u00a0", " ")  # the locale's no-break spaces
+    assert india in cards["IND"] and "Global Slavery Index 2023" in cards["IND"]
+    assert ethiopia in cards["ETH"] and "2015" in cards["ETH"]  # UNICEF's 45.0, not "45%"
+
+
+def test_a_whole_value_is_written_no_finer_than_its_publisher_or_its_indicator():
+    assert c.number(8.0, 1, 0.1) == "8.0" and c.format_value(45.0, "percent", 1, 0.1) == "45.0%"
+    assert c.number(8.0, 1, 1.0) == "8" and c.number(8.0, 0, 0.1) == "8" and c.number(8.0, 1, 1e-16) == "8.0"
+    assert c.number(8.0) == "8" and c.number(46.48499, 1, 1e-5) == "46.5"  # unknown step; not finer than 1 place
+    assert c.format_value(138e6, "count", 0, 1e6) == "138 million"
