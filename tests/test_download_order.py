@@ -55,7 +55,8 @@ def test_large_downloads_come_in_one_order_every_time(client, warehouse_root):
     obs = factories.observations([{}]).iloc[np.zeros(n, dtype=int)].reset_index(drop=True)
     obs["indicator"] = np.char.add("syn_", (i % 3).astype(str))
     obs["iso3"] = np.char.add("A", (i % 97).astype(str))
-    obs["year"] = 1900 + (i // 291) % 120
+    obs["age"] = np.char.add("age_", (i // 34_920).astype(str))  # keys unique, as the ETL guarantees: ties
+    obs["year"] = 1900 + (i // 291) % 120  # on the whole key have no defined order
     obs["value"] = i.astype(float)
     factories.make_release(warehouse_root, obs)
     bodies = [client.get("/api/v1/observations?format=csv").get_data() for _ in range(2)]
