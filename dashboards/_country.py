@@ -192,7 +192,7 @@ def gap_statements(country: Country) -> list[str]:
         later = _series.later_row(country.rows(codes[0]), row) if codes else None
         lines.append(_series.gap_sentence(words, row, country.reference_year, country.name, later))
         if codes and _series.trend_frame(country.rows(codes[0]), codes[0]).empty:
-            lines.append(_("%(title)s: one comparable data point only, so no trend can be shown.", title=pillar.title))
+            lines.append(_("%(title)s: one data point in its series, so no trend can be shown.", title=pillar.title))
         natures = set(country.obs[country.obs["indicator"].isin(codes)]["nature"]) if codes else set()
         if natures and natures <= {"modelled", "estimated"}:
             lines.append(

@@ -169,16 +169,14 @@ def trend_block(country: Country, codes: list[str], slug: str):
             c.source_note(
                 frame,
                 country.sources,
-                _(
-                    "Each line is one comparable series; different age bands or sources are drawn separately and never joined."
-                ),
+                _("Each line is one series; different age bands or sources are drawn separately and never joined."),
                 country.page,
             ),
             table,
         )
     return c.notice(
         _(
-            "No trend can be drawn: there are fewer than two comparable points (same indicator, sex, age band and source) for this country."
+            "No trend can be drawn: there are fewer than two points in one series (same indicator, sex, age band and source) for this country."
         )
     )
 

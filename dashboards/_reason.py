@@ -11,7 +11,7 @@ from datetime import date
 
 import pandas as pd
 from babel import numbers
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 
 from dashboards import _data
 from warehouse import Release
@@ -25,6 +25,7 @@ def phrasing() -> words.Phrasing:
         return words.ENGLISH
     return words.Phrasing(
         gettext=gettext,
+        ngettext=ngettext,
         number=i18n.decimal,
         percent=i18n.percent,
         significant=lambda value, digits: numbers.format_decimal(value, format="@" * digits, locale=i18n.locale()),

@@ -224,7 +224,7 @@ def change_sentence(row: pd.Series, previous: pd.Series | None, unit: str, decim
     """E.g. "nearly 138 million in 2024, down from 160 million in 2020 (same source and definition)"."""
     text = _("%(value_text)s in %(when)s", value_text=c.value_text(row, unit, decimals), when=c.when(row))
     if previous is None:
-        return text + _(" (no earlier comparable estimate)")
+        return text + _(" (no earlier estimate in the same series)")
     word = direction(row, previous)
     before = _(
         "%(value_text)s in %(year)s", value_text=c.value_text(previous, unit, decimals), year=int(previous["year"])

@@ -50,6 +50,8 @@ def english_messages(lang: str) -> tuple[list[str], set[str]]:
         catalogue = read_po(handle, locale=lang)
     phrases, words = [], set()
     for message in catalogue:
+        if isinstance(message.id, tuple):  # a plural message: its singular (English words every form must avoid)
+            message = type(message)(message.id[0], message.string[0])
         if not message.id or message.string.strip() == message.id.strip():
             continue
         parts = [p.strip(" .,:;·()–\u00a0") for p in PLACEHOLDER.split(message.id)]

@@ -26,20 +26,30 @@ BABEL_CFG = (ROOT / "babel.cfg").read_text(encoding="utf-8")
 PLACEHOLDER = re.compile(r"%\([a-z_0-9]+\)s")
 
 
+def first(msgid):
+    """A message's id (the singular of a plural message)."""
+    return msgid[0] if isinstance(msgid, tuple) else msgid
+
+
+def strings(message) -> tuple:
+    """A message's translations (each plural form of a plural message)."""
+    return message.string if isinstance(message.string, tuple) else (message.string,)
+
+
 @functools.cache
 def code_messages() -> frozenset[str]:
     """Every message the code marks for translation now (the same extraction as `make messages`)."""
     method_map = [
         (line[len("[python: ") : -1], "python") for line in BABEL_CFG.splitlines() if line.startswith("[python: ")
     ]
-    keywords = {"_": None, "gettext": None, "N_": None, "lazy_gettext": None}
+    keywords = {"_": None, "gettext": None, "N_": None, "lazy_gettext": None, "ngettext": (1, 2)}
     found = extract_from_dir(str(ROOT), method_map, keywords=keywords)
-    return frozenset(m for _file, _line, m, _comments, _context in found if isinstance(m, str) and m)
+    return frozenset(first(m) for _file, _line, m, _comments, _context in found if m)
 
 
 def test_the_template_holds_exactly_the_messages_of_the_code():
     with (ROOT / "translations" / "messages.pot").open("rb") as handle:
-        template = {m.id for m in read_po(handle) if m.id}
+        template = {first(m.id) for m in read_po(handle) if m.id}
     new, gone = sorted(code_messages() - template), sorted(template - code_messages())
     assert not new and not gone, (
         f"messages.pot is stale (run `make messages`): new {new[:5]}, no longer used {gone[:5]}"
@@ -50,12 +60,17 @@ def test_the_template_holds_exactly_the_messages_of_the_code():
 def test_every_interface_message_is_translated_and_none_is_fuzzy(lang):
     with (ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         catalogue = read_po(handle, locale=lang)
-    entries = {m.id: m for m in catalogue if m.id}
-    missing = sorted(code_messages() - {i for i, m in entries.items() if m.string})
+    entries = {first(m.id): m for m in catalogue if m.id}
+    missing = sorted(code_messages() - {i for i, m in entries.items() if all(strings(m))})
     fuzzy = sorted(i for i, m in entries.items() if m.fuzzy)
     assert not missing, f"{len(missing)} message(s) without a {lang} translation (run `make messages`): {missing[:10]}"
     assert not fuzzy, f"fuzzy {lang} entries (review them, then drop the flag): {fuzzy[:10]}"
-    wrong = [i for i, m in entries.items() if sorted(PLACEHOLDER.findall(i)) != sorted(PLACEHOLDER.findall(m.string))]
+    wrong = [
+        i
+        for i, m in entries.items()
+        for s in strings(m)
+        if sorted(PLACEHOLDER.findall(i)) != sorted(PLACEHOLDER.findall(s))
+    ]
     assert not wrong, f"{lang} translations whose %(name)s placeholders differ from the English: {wrong[:5]}"
 
 
@@ -63,7 +78,7 @@ def test_french_puts_a_no_break_space_before_high_punctuation_and_percent_and_in
     with (ROOT / "translations" / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         catalogue = read_po(handle, locale="fr")
     breakable = re.compile(r" [;:!?]| %(?![(%{])|« | »")  # a plain space there lets the line break before the sign
-    assert [m.string for m in catalogue if m.id and breakable.search(m.string)] == []
+    assert [s for m in catalogue if m.id for s in strings(m) if breakable.search(s)] == []
 
 
 def test_key_terms_use_the_agencies_terminology():

@@ -16,7 +16,7 @@ from web import i18n
 
 #: Phrases of the English progress reasons (warehouse/progress_text.py) that no French or Spanish page may show.
 ENGLISH_REASON = re.compile(
-    r"Not assessed|comparable data point|percentage points a year|\ba year\b|\bFalling\b|\bRising\b|Target year|"
+    r"Not assessed|data point|percentage points a year|\ba year\b|\bFalling\b|\bRising\b|Target year|"
     r"would have needed|at this pace|No clear change|latest value|is needed|needs a fall|per 1,000"
 )
 
@@ -69,6 +69,24 @@ def test_every_status_sentence_is_translated(app, lang):
         worded = [words.reason(r, target, 2026, _reason.phrasing()) for r in rows]
     assert [w for w in worded if ENGLISH_REASON.search(w) or "%(" in w or " by 2030" in w] == []
     assert all("2030" in w for w in worded[:4])
+
+
+def test_a_pace_below_two_percentage_points_is_singular_in_french_and_plural_in_spanish(app):
+    from dashboards import _reason  # noqa: PLC0415
+    from warehouse import progress_text as words  # noqa: PLC0415
+
+    paces = {}
+    for lang in ("fr", "es"):
+        with app.server.test_request_context(f"/?lang={lang}"):
+            paces[lang] = [words.format_change(v, "percent", _reason.phrasing()) for v in (-0.75, 1.5, 1.996, 2.5)]
+    assert [p.replace("\u202f", " ") for p in paces["fr"]] == [
+        "0,75 point de pourcentage par an",
+        "1,50 point de pourcentage par an",
+        "2,00 points de pourcentage par an",  # the number as written, rounded
+        "2,50 points de pourcentage par an",
+    ]
+    assert paces["es"][0] == "0,75 puntos porcentuales al año" and paces["es"][1] == "1,50 puntos porcentuales al año"
+    assert words.format_change(1.5, "percent") == "1.50 percentage points a year"
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "es"])

@@ -113,7 +113,7 @@ def test_a_rising_series_is_moving_away():
 def test_a_single_point_is_insufficient_data():
     row = only(run([(2018, 20.0)], target=(0.0, 2025)))
     assert row["status"] == pg.INSUFFICIENT
-    assert row["reason"] == "One comparable data point only: the latest value is 20% (2018); no trend."
+    assert row["reason"] == "Only one data point in this series: the latest value is 20% (2018); no trend."
     assert row["required_change"] == pytest.approx(-20.0 / 7)  # still says what pace is needed
     assert math.isnan(row["projected_value"])
 
@@ -202,7 +202,7 @@ def test_a_latest_point_more_than_ten_years_old_gives_no_status():
     old = only(run(points, target=(0.0, 2030), as_of=2026))
     assert old["status"] == pg.INSUFFICIENT and old["trend"] == "falling"
     assert old["reason"] == (
-        "The latest comparable data point (10% in 2015) is more than ten years old; a status needs a recent one."
+        "The latest data point of this series (10% in 2015) is more than ten years old; a status needs a recent one."
     )
 
 

@@ -43,7 +43,9 @@ def test_the_explainer_has_the_title_the_issue_names_and_every_status_of_the_eng
 
 
 def test_the_minimum_number_of_points_it_quotes_is_the_engines(body):
-    quoted = int(re.search(r"Fewer than (\d+) comparable points", status_table(body)["insufficient data"]).group(1))
+    rule = status_table(body)["insufficient data"]
+    quoted = int(re.search(r"Fewer than (\d+) points in one series", rule).group(1))
+    assert "points in one series (same indicator, sex, age band and source)" in rule
     assert quoted == 2
     assert one([(2020, 10.0)], as_of=2022)["status"] == pg.INSUFFICIENT
     assert one([(2018, 10.0), (2020, 8.0)], as_of=2022)["status"] != pg.INSUFFICIENT

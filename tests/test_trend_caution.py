@@ -41,3 +41,9 @@ def test_pathfinders_caution_the_ilostat_statuses_once_and_no_other_series(real_
     monkeypatch.setattr(_progress, "DEFAULT_INDICATOR", "child_labour_5_17")  # a series without the caution
     page = render(app, "pathfinders")
     assert "5–17" in texts(find(page, "pathfinders-row-NPL")) and CAUTION not in texts(page)
+
+
+def test_the_country_and_home_pages_never_call_the_points_of_a_series_comparable(real_warehouse, app):
+    peru, home = texts(render(app, "country", iso3="PER")), texts(render(app, "home"))
+    assert "Each line is one series;" in peru and "comparable" not in peru
+    assert "comparable" not in home

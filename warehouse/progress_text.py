@@ -38,6 +38,11 @@ def english(message: str, **values) -> str:
     return message % values if values else message
 
 
+def english_plural(singular: str, plural: str, n: int, **values) -> str:
+    """ngettext of the English wording."""
+    return english(singular if n == 1 else plural, **values)
+
+
 def _millions(value: float) -> str:
     if abs(value) >= 1e9:
         return f"{value / 1e9:.1f} billion"
@@ -49,6 +54,7 @@ class Phrasing:
     """How the wording speaks: gettext (with %(name)s values) and number formats. English by default (the ETL)."""
 
     gettext: Callable[..., str] = english
+    ngettext: Callable[..., str] = english_plural
     number: Callable[[float, int], str] = lambda value, decimals: f"{value:,.{decimals}f}"  # noqa: E731
     percent: Callable[[float, int], str] = lambda value, decimals: f"{value:.{decimals}f}%"  # noqa: E731
     significant: Callable[[float, int], str] = lambda value, digits: f"{value:,.{digits}g}"  # noqa: E731
@@ -114,8 +120,9 @@ def target_text(value: float, unit: str, tr: Phrasing = ENGLISH) -> str:
 def format_change(change: float, unit: str, tr: Phrasing = ENGLISH, decimals: int = 2) -> str:
     """The size of an absolute change per year: '0.52 percentage points a year', '4.9 million a year'."""
     size = abs(change)
-    if unit == "percent":
-        return tr.gettext("%(number)s percentage points a year", number=tr.number(size, decimals))
+    if unit == "percent":  # French writes a number below 2 in the singular; English and Spanish a decimal in the plural
+        return tr.ngettext("%(number)s percentage points a year", "%(number)s percentage points a year",
+                           int(round(size, decimals)), number=tr.number(size, decimals))  # fmt: skip
     if unit == "per-1000":
         return tr.gettext("%(number)s per 1,000 a year", number=tr.number(size, decimals))
     if unit == "count":
@@ -185,11 +192,11 @@ def reason(row: dict, target, as_of: int, tr: Phrasing = ENGLISH) -> str:
         )
     if status == INSUFFICIENT and row["points"] >= 2:
         return _(
-            "The latest comparable data point (%(latest)s) is more than ten years old; a status needs a recent one.",
+            "The latest data point of this series (%(latest)s) is more than ten years old; a status needs a recent one.",
             latest=latest,
         )
     if status == INSUFFICIENT:
-        return _("One comparable data point only: the latest value is %(latest)s; no trend.",
+        return _("Only one data point in this series: the latest value is %(latest)s; no trend.",
                  latest=latest_short(row, unit, tr))  # fmt: skip
     if status == TARGET_PASSED:
         passed = target_passed_text(target.year, row, unit, as_of, tr)
