@@ -1,7 +1,8 @@
 """Helpers of the /data explorer: filter controls, URL <-> filter state, the preview slice and download links.
 
-The page speaks the API's query language (dataproduct/params.py), so its URL query and its download links are the
-same string: what the page shows is exactly what `/api/v1/observations?<query>` returns.
+The page speaks the API's query language (dataproduct/params.py): its URL query is the API's filters and sort plus
+`page` (the preview page) and `lang`, which only the page takes; each download link is the API URL of the same filters
+and sort, so it returns exactly the rows the page shows.
 """
 
 from __future__ import annotations
@@ -203,7 +204,7 @@ def state_from_query(query: dict, cat: Catalog) -> tuple[dict, list[dict], int, 
     values dropped)."""
     args = canonical(arguments({k: v for k, v in query.items() if k in (*FILTER_PARAMS, *SYNONYMS, "sort", "page")}))
     where, problems = parse_filter(args, cat, strict=False)
-    messages = [p.message for p in problems]
+    messages = [said(p) for p in problems]
     messages += [
         _("ignored unknown parameter %(k)s", k=repr(k))
         for k in query
@@ -213,11 +214,11 @@ def state_from_query(query: dict, cat: Catalog) -> tuple[dict, list[dict], int, 
     try:
         sort = parse_sort(",".join(args.get("sort", [])))
     except ParamError as exc:
-        messages.append(exc.message)
+        messages.append(said(exc))
     try:
         page = page_number(args)
     except ParamError as exc:
-        messages.append(exc.message)
+        messages.append(said(exc))
     values = {name: list(getattr(where, attr)) for name, attr in LIST_FILTERS.items()}
     values.update({name: getattr(where, name) for name in YEAR_FILTERS})
     values["preferred"] = "" if where.preferred is None else str(where.preferred).lower()
@@ -263,7 +264,12 @@ def preview(
     where, problems = parse_filter(args, cat, strict=False)
     offset = max(0, page) * PAGE_SIZE
     query = Query(where, sort, PAGE_SIZE, offset, "json", area_order=_area_order(release, sort))
-    return Slice.build(warehouse, release, cat, query, ""), [p.message for p in problems]
+    return Slice.build(warehouse, release, cat, query, ""), [said(p) for p in problems]
+
+
+def said(problem: ParamError) -> str:
+    """A parameter's problem in the page's language (the API's English where the message has no translation)."""
+    return _(problem.template, **problem.values)
 
 
 def _area_order(release: Release, sort) -> tuple[str, ...]:

@@ -250,8 +250,10 @@ def table_view(release: Release, meta: dict, rows: pd.DataFrame, view: View) -> 
         band=[c.age_text(r, meta.get("standard_age")) for _skip, r in shown.iterrows()],
         survey=[c.survey_text(r) or "–" for _skip, r in shown.iterrows()],
         interval=[
-            f"{c.number(lo)}–{c.number(hi)}" if pd.notna(lo) and pd.notna(hi) else "–"
-            for lo, hi in zip(shown["lower"], shown["upper"], strict=True)
+            f"{c.number(lo, meta.get('decimals'), p)}–{c.number(hi, meta.get('decimals'), p)}"
+            if pd.notna(lo) and pd.notna(hi)
+            else "–"
+            for lo, hi, p in zip(shown["lower"], shown["upper"], shown["precision"], strict=True)
         ],
     )
     columns = [

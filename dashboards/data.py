@@ -10,6 +10,7 @@ from dash import Input, Output, State, callback, clientside_callback, ctx, dash_
 from flask_babel import gettext as _
 
 import config
+from dashboards import _components as c
 from dashboards import _data, _phrases, _plain
 from dashboards import _explorer as ex
 from dashboards._words import word
@@ -100,7 +101,7 @@ def layout(**query):
         pinned = release_param(arguments({"release": query.get("release", "")}))
         url_notes: list[str] = []
     except ParamError as exc:
-        pinned, url_notes = None, [exc.message]
+        pinned, url_notes = None, [ex.said(exc)]
     try:
         warehouse, release, notes = _release(pinned)
     except ReleaseError as exc:
@@ -211,9 +212,11 @@ FLAGS = ("age_nonstandard", "censored", "preferred")  # true/false columns, yes/
 
 
 def shown_records(piece) -> list[dict]:
-    """The preview rows, with the area names, notes, periods and data words in the page's language (downloads keep the
-    English)."""
+    """The preview rows, with the units in words, and the area names, notes, periods and data words in the page's
+    language (downloads keep the codes and the English)."""
     rows = ex.records(piece)
+    for row in rows:
+        row["unit"] = c.unit_label(row.get("unit"))
     if i18n.lang() != i18n.DEFAULT:
         names = _data.area_names(piece.release)
         for row in rows:

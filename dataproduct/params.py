@@ -12,6 +12,7 @@ from warehouse.releases import RELEASE_ID
 from warehouse.schema import NATURES, SEXES, SORT_KEYS, redistributable
 from warehouse.store import SORTABLE
 from web.cache import by_release
+from web.i18n import N_
 from web.inputs import MAX_VALUES, BadInput, echo
 
 #: Where the HTTP API lives; the /data page links to it with the same query string.
@@ -46,11 +47,12 @@ CODE_LISTS = {
 
 
 class ParamError(BadInput):
-    """A query parameter the platform cannot accept; carries what to tell the caller and the HTTP status."""
+    """A query parameter the platform cannot accept; carries what to tell the caller and the HTTP status. A message
+    marked N_ with %(…)s placeholders is filled from `values`: the API says it in English, /data in the reader's."""
 
-    def __init__(self, parameter: str | None, message: str, allowed=None, status: int = 400, error: str = ""):
-        super().__init__(parameter, message, allowed)
-        self.status = status
+    def __init__(self, parameter: str | None, message: str, allowed=None, status: int = 400, error: str = "", **values):
+        super().__init__(parameter, message % values if values else message, allowed)
+        self.status, self.template, self.values = status, message, values
         self.error = error or "invalid_parameter"
 
 
@@ -174,7 +176,9 @@ def release_param(args: dict[str, list[str]]) -> str | None:
     """The pinned release id, checked for shape only (whether it exists is the warehouse's answer)."""
     value = single(args, "release")
     if value is not None and not RELEASE_ID.match(value):
-        raise ParamError("release", f"{echo(value)} is not a release id (e.g. r20260101T000000Z-0123abcd)")
+        raise ParamError(
+            "release", N_("%(value)s is not a release id (e.g. r20260101T000000Z-0123abcd)"), value=echo(value)
+        )
     return value
 
 
@@ -186,14 +190,14 @@ def check_names(args: dict[str, list[str]], allowed: Iterable[str]) -> None:
             raise ParamError(name, f"unknown parameter {echo(name)}", allowed=allowed, error="unknown_parameter")
 
 
-def _number(args: dict[str, list[str]], name: str, low: int, high: int, what: str = "", digits: int = 12) -> int | None:
+def _number(args: dict[str, list[str]], name: str, low: int, high: int, digits: int = 12, message="") -> int | None:
     """A whole-number parameter from `low` to `high` (None when absent)."""
     value = single(args, name)
     if value is None:
         return None
     if not re.fullmatch(f"[0-9]{{1,{digits}}}", value) or not low <= int(value) <= high:
-        what = what or f"a whole number from {low} to {high}"
-        raise ParamError(name, f"{name} must be {what}, got {echo(value)}", allowed=f"{low}-{high}")
+        message = message or N_("%(name)s must be a whole number from %(low)s to %(high)s, got %(value)s")
+        raise ParamError(name, message, allowed=f"{low}-{high}", name=name, low=low, high=high, value=echo(value))
     return int(value)
 
 
@@ -203,14 +207,16 @@ def page_number(args: dict[str, list[str]]) -> int:
 
 
 def _year(args: dict[str, list[str]], name: str) -> int | None:
-    return _number(args, name, YEAR_MIN, YEAR_MAX, f"a four-digit year between {YEAR_MIN} and {YEAR_MAX}", digits=4)
+    message = N_("%(name)s must be a four-digit year between %(low)s and %(high)s, got %(value)s")
+    return _number(args, name, YEAR_MIN, YEAR_MAX, 4, message)
 
 
 def _flag(args: dict[str, list[str]], name: str) -> bool | None:
     """A true/false parameter (None when absent)."""
     value = single(args, name)
     if value is not None and value.lower() not in ("true", "false"):
-        raise ParamError(name, f"{name} must be true or false, got {echo(value)}", allowed=["true", "false"])
+        message = N_("%(name)s must be true or false, got %(value)s")
+        raise ParamError(name, message, allowed=["true", "false"], name=name, value=echo(value))
     return None if value is None else value.lower() == "true"
 
 
@@ -249,9 +255,11 @@ def _codes(args: dict[str, list[str]], name: str, catalog: Catalog) -> tuple[tup
         )
         return codes, ParamError(name, message, allowed=allowed, error="unknown_value")
     if unknown:
-        hint = f" (see {CODE_LISTS[name]})" if name in CODE_LISTS else ""
-        message = f"unknown {name} {echo(unknown[0])}{hint}"
-        return codes, ParamError(name, message, allowed=allowed, error="unknown_value")
+        message = (
+            N_("unknown %(name)s %(value)s (see %(codes)s)") if name in CODE_LISTS else N_("unknown %(name)s %(value)s")
+        )
+        where = {"name": name, "value": echo(unknown[0]), "codes": CODE_LISTS.get(name)}
+        return codes, ParamError(name, message, allowed=allowed, error="unknown_value", **where)
     return codes, None
 
 
@@ -270,9 +278,8 @@ def parse_filter(args: dict[str, list[str]], catalog: Catalog, strict: bool = Tr
         except ParamError as exc:
             problems.append(exc)
     if values.get("year_from") and values.get("year_to") and values["year_from"] > values["year_to"]:
-        problems.append(
-            ParamError("year_to", f"year_to ({values['year_to']}) is before year_from ({values['year_from']})")
-        )
+        message = N_("year_to (%(year_to)s) is before year_from (%(year_from)s)")
+        problems.append(ParamError("year_to", message, year_to=values["year_to"], year_from=values["year_from"]))
         values["year_to"] = None
     if strict and problems:
         raise problems[0]
@@ -289,7 +296,7 @@ def parse_sort(value: str | None) -> tuple[tuple[str, bool], ...]:
         part = part.strip()
         column = part.lstrip("-+")
         if column not in SORTABLE:
-            raise ParamError("sort", f"cannot sort by {echo(column)}", allowed=list(SORTABLE))
+            raise ParamError("sort", N_("cannot sort by %(value)s"), allowed=list(SORTABLE), value=echo(column))
         if column in dict(keys):
             raise ParamError("sort", f"sort names {column} twice; give each column once", allowed=list(SORTABLE))
         keys.append((column, not part.startswith("-")))

@@ -166,6 +166,24 @@ def test_a_french_preview_has_french_headings_and_words_and_says_downloads_sort_
     assert find(html.Div(results(ONE_PER_AREA, sort_by=BY_NAME)["downloads"]), "data-download-order") is None
 
 
+def test_the_preview_gives_units_in_words_in_the_readers_language_and_downloads_keep_the_codes(app, client):
+    with app.server.test_request_context("/data?lang=fr"):
+        out, rates = results({"indicator": ["syn_count"]}), results({"indicator": ["syn_rate"]})
+    assert {row["unit"] for row in out["data"]} == {"nombre"} and {row["unit"] for row in rates["data"]} == {"%"}
+    with client.get(href(out, "csv")) as response:
+        assert set(read_csv(response.get_data())["unit"]) == {"count"}
+
+
+def test_a_french_page_words_a_links_bad_values_in_french_and_echoes_them(app):
+    from dashboards import data  # noqa: PLC0415
+
+    with app.server.test_request_context("/data?lang=fr"):
+        page = data.layout(country="ZZZ", year_from="1800", preferred="maybe", lang="fr")
+    notice = texts(find(page, "data-url-notice"))
+    assert "valeur inconnue pour country\u00a0: 'ZZZ'" in notice and "'1800'" in notice and "'maybe'" in notice
+    assert "unknown" not in notice and " must be " not in notice
+
+
 def test_the_headline_rows_filter_survives_a_shared_link_and_reaches_the_downloads(
     client, warehouse_root, explorer_release
 ):

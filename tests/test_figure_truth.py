@@ -277,6 +277,18 @@ def test_the_indicator_table_gives_each_values_footnote_and_named_source(real_wa
     assert "sdg_menaro" not in texts(table)  # the source's id, not its name
 
 
+def test_an_indicator_tables_interval_keeps_the_decimal_its_bounds_were_written_with(synthetic_release, app):
+    from dashboards import _indicator  # noqa: PLC0415
+
+    with app.server.test_request_context("/"):
+        release = _data.release()
+        rows = _data.indicator_observations(release, "child_labour_5_17").assign(precision=0.1)  # written as 31.0
+        rows = rows[(rows["iso3"] == "KEN") & (rows["sex"] == "total")]
+        meta = _data.indicator_meta(release, "child_labour_5_17")
+        table = texts(_indicator.table_view(release, meta, rows, _indicator.View("table", areas=("KEN",))))
+    assert "32.5%" in table and "31.0–34.0" in table  # Kenya 2000: 32.5 ± 1.5, not "31–34"
+
+
 @pytest.mark.realdata
 def test_a_latest_map_colours_and_ranks_one_age_band_and_leaves_the_others_to_its_table(real_release, app):
     from dashboards import _views  # noqa: PLC0415
