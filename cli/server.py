@@ -46,7 +46,7 @@ def nginx_config(settings: config.Settings, run: Path, host: str, port: int, acc
         "run": run,
         "user": "user nobody nogroup;" if os.geteuid() == 0 else "",
         "access_log": access_log,
-        "listen": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "listen": address(host, port),
         "header_timeout": settings.header_timeout,
         "body_timeout": settings.body_timeout,
         "app_timeout": int(settings.export_timeout) + APP_TIMEOUT_MARGIN,
@@ -70,6 +70,11 @@ def nginx_config(settings: config.Settings, run: Path, host: str, port: int, acc
     if missing:
         raise ValueError(f"{TEMPLATE.name} has fields nothing fills: {', '.join(missing)}")
     return text
+
+
+def address(host: str, port: int) -> str:
+    """host:port, with an IPv6 host in brackets as URLs and nginx write it."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def real_ip(proxies: tuple[str, ...]) -> str:
@@ -148,7 +153,7 @@ def serve(host: str, port: int, workers: int) -> int:
         threading.Thread(target=_relay, args=(proxy.stdout,), daemon=True).start()
         code = os.environ.get("DELTA87_CODE_ID", "")
         print(
-            f"Delta 8.7 on http://{host}:{port}/ (nginx in front of {workers} gunicorn workers; code {code})",
+            f"Delta 8.7 on http://{address(host, port)}/ (nginx in front of {workers} gunicorn workers; code {code})",
             flush=True,
         )
         return _supervise(app, proxy, stopping)
@@ -160,12 +165,13 @@ def serve(host: str, port: int, workers: int) -> int:
 
 def _relay(pipe) -> None:
     """Copy nginx's access log to our stdout; keep draining if that fails, so that nginx never blocks on it."""
-    for line in pipe:
-        try:
-            sys.stdout.buffer.write(line)
-            sys.stdout.flush()
-        except (OSError, ValueError):
-            pass
+    with pipe:
+        for line in pipe:
+            try:
+                sys.stdout.buffer.write(line)
+                sys.stdout.flush()
+            except (OSError, ValueError):
+                pass
 
 
 def _prepare(run: Path, settings: config.Settings, host: str, port: int, nginx: str) -> None:
@@ -177,7 +183,7 @@ def _prepare(run: Path, settings: config.Settings, host: str, port: int, nginx: 
             sock.bind((host, port))
         except OSError as exc:
             fix = "stop what uses it, or choose another address with --host/--port (DELTA87_HOST, DELTA87_PORT)"
-            raise RuntimeError(f"cannot listen on {host}:{port} ({exc.strerror or exc}): {fix}") from None
+            raise RuntimeError(f"cannot listen on {address(host, port)} ({exc.strerror or exc}): {fix}") from None
     if settings.public_url:
         from web.hosts import public_parts  # noqa: PLC0415
 
