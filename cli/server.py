@@ -134,6 +134,8 @@ def serve(host: str, port: int, workers: int) -> int:
     stopping: list[int] = []
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, lambda number, _frame: stopping.append(number))
+    for stale in remove_stale_runs(Path(tempfile.gettempdir())):
+        print(f"removed {stale}: the run folder of a `delta87 serve` that was killed", flush=True)
     run = Path(tempfile.mkdtemp(prefix="delta87-"))
     started: list[tuple[subprocess.Popen, int]] = []  # stopped in reverse order: nginx first, then the app
     try:
@@ -163,6 +165,40 @@ def serve(host: str, port: int, workers: int) -> int:
         shutil.rmtree(run, ignore_errors=True)
 
 
+def remove_stale_runs(folder: Path) -> list[Path]:
+    """Remove the run folders a killed `delta87 serve` left in `folder`, each only when provably unused: its serve
+    and its nginx are gone and nothing answers on its socket. Folders without serve's pid file stay. The removed."""
+    removed = []
+    for run in (pid_file.parent for pid_file in folder.glob("delta87-*/serve.pid")):
+        if not _alive(run / "serve.pid") and not _alive(run / "nginx.pid") and not _answers(run / SOCKET):
+            shutil.rmtree(run, ignore_errors=True)
+            removed.append(run)
+    return removed
+
+
+def _alive(pid_file: Path) -> bool:
+    """Whether the process a pid file names may still run (an unreadable file or another user's process: yes)."""
+    try:
+        os.kill(int(pid_file.read_text(encoding="utf-8")), 0)
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    except (OSError, ValueError):
+        return True
+    return True
+
+
+def _answers(path: Path) -> bool:
+    """Whether a process listens on the Unix socket `path`."""
+    with socket.socket(socket.AF_UNIX) as sock:
+        try:
+            sock.connect(str(path))
+        except (FileNotFoundError, ConnectionRefusedError):
+            return False
+        except OSError:
+            return True
+    return True
+
+
 def _relay(pipe) -> None:
     """Copy nginx's access log to our stdout; keep draining if that fails, so that nginx never blocks on it."""
     with pipe:
@@ -189,6 +225,7 @@ def _prepare(run: Path, settings: config.Settings, host: str, port: int, nginx: 
 
         public_parts(settings.public_url)
     os.chmod(run, 0o755)
+    (run / "serve.pid").write_text(str(os.getpid()), encoding="utf-8")
     (run / "nginx.conf").write_text(nginx_config(settings, run, host, port), encoding="utf-8")
     write_proxy_pages(run / "errors")
     for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
