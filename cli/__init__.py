@@ -139,10 +139,14 @@ def etl_status() -> None:
         click.echo("counts:    " + ", ".join(f"{k} {v:,}" for k, v in sorted(release.counts.items())))
         if release.degraded:
             click.echo(f"DEGRADED:  {release.degraded}; `delta87 etl rollback {release.id}` makes it the one served")
-        newest = next(iter(releases.listing()), None)
-        if newest and newest["id"] != release.id:
+        for newest in (r for r in releases.listing() if r["id"] > release.id):  # only one that verifies is named
+            try:
+                releases.get(newest["id"])
+            except ReleaseError:
+                continue
             click.echo(f"NOT NEWEST: {newest['id']} (created {newest['created']}) is newer than the release served "
                        f"(after a rollback?); `delta87 etl rollback {newest['id']}` serves it again")  # fmt: skip
+            break
     except ReleaseError as exc:
         click.echo(f"serving:   nothing ({exc})")
     _last_run(settings.report_dir)

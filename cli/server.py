@@ -46,7 +46,7 @@ def nginx_config(settings: config.Settings, run: Path, host: str, port: int, acc
         "run": run,
         "user": "user nobody nogroup;" if os.geteuid() == 0 else "",
         "access_log": access_log,
-        "listen": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "listen": address(host, port),
         "header_timeout": settings.header_timeout,
         "body_timeout": settings.body_timeout,
         "app_timeout": int(settings.export_timeout) + APP_TIMEOUT_MARGIN,
@@ -70,6 +70,11 @@ def nginx_config(settings: config.Settings, run: Path, host: str, port: int, acc
     if missing:
         raise ValueError(f"{TEMPLATE.name} has fields nothing fills: {', '.join(missing)}")
     return text
+
+
+def address(host: str, port: int) -> str:
+    """host:port, with an IPv6 host in brackets as URLs and nginx write it."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def real_ip(proxies: tuple[str, ...]) -> str:
@@ -129,6 +134,8 @@ def serve(host: str, port: int, workers: int) -> int:
     stopping: list[int] = []
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, lambda number, _frame: stopping.append(number))
+    for stale in remove_stale_runs(Path(tempfile.gettempdir())):
+        print(f"removed {stale}: the run folder of a `delta87 serve` that was killed", flush=True)
     run = Path(tempfile.mkdtemp(prefix="delta87-"))
     started: list[tuple[subprocess.Popen, int]] = []  # stopped in reverse order: nginx first, then the app
     try:
@@ -148,7 +155,7 @@ def serve(host: str, port: int, workers: int) -> int:
         threading.Thread(target=_relay, args=(proxy.stdout,), daemon=True).start()
         code = os.environ.get("DELTA87_CODE_ID", "")
         print(
-            f"Delta 8.7 on http://{host}:{port}/ (nginx in front of {workers} gunicorn workers; code {code})",
+            f"Delta 8.7 on http://{address(host, port)}/ (nginx in front of {workers} gunicorn workers; code {code})",
             flush=True,
         )
         return _supervise(app, proxy, stopping)
@@ -158,14 +165,49 @@ def serve(host: str, port: int, workers: int) -> int:
         shutil.rmtree(run, ignore_errors=True)
 
 
+def remove_stale_runs(folder: Path) -> list[Path]:
+    """Remove the run folders a killed `delta87 serve` left in `folder`, each only when provably unused: its serve
+    and its nginx are gone and nothing answers on its socket. Folders without serve's pid file stay. The removed."""
+    removed = []
+    for run in (pid_file.parent for pid_file in folder.glob("delta87-*/serve.pid")):
+        if not _alive(run / "serve.pid") and not _alive(run / "nginx.pid") and not _answers(run / SOCKET):
+            shutil.rmtree(run, ignore_errors=True)
+            removed.append(run)
+    return removed
+
+
+def _alive(pid_file: Path) -> bool:
+    """Whether the process a pid file names may still run (an unreadable file or another user's process: yes)."""
+    try:
+        os.kill(int(pid_file.read_text(encoding="utf-8")), 0)
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    except (OSError, ValueError):
+        return True
+    return True
+
+
+def _answers(path: Path) -> bool:
+    """Whether a process listens on the Unix socket `path`."""
+    with socket.socket(socket.AF_UNIX) as sock:
+        try:
+            sock.connect(str(path))
+        except (FileNotFoundError, ConnectionRefusedError):
+            return False
+        except OSError:
+            return True
+    return True
+
+
 def _relay(pipe) -> None:
     """Copy nginx's access log to our stdout; keep draining if that fails, so that nginx never blocks on it."""
-    for line in pipe:
-        try:
-            sys.stdout.buffer.write(line)
-            sys.stdout.flush()
-        except (OSError, ValueError):
-            pass
+    with pipe:
+        for line in pipe:
+            try:
+                sys.stdout.buffer.write(line)
+                sys.stdout.flush()
+            except (OSError, ValueError):
+                pass
 
 
 def _prepare(run: Path, settings: config.Settings, host: str, port: int, nginx: str) -> None:
@@ -177,12 +219,13 @@ def _prepare(run: Path, settings: config.Settings, host: str, port: int, nginx: 
             sock.bind((host, port))
         except OSError as exc:
             fix = "stop what uses it, or choose another address with --host/--port (DELTA87_HOST, DELTA87_PORT)"
-            raise RuntimeError(f"cannot listen on {host}:{port} ({exc.strerror or exc}): {fix}") from None
+            raise RuntimeError(f"cannot listen on {address(host, port)} ({exc.strerror or exc}): {fix}") from None
     if settings.public_url:
         from web.hosts import public_parts  # noqa: PLC0415
 
         public_parts(settings.public_url)
     os.chmod(run, 0o755)
+    (run / "serve.pid").write_text(str(os.getpid()), encoding="utf-8")
     (run / "nginx.conf").write_text(nginx_config(settings, run, host, port), encoding="utf-8")
     write_proxy_pages(run / "errors")
     for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):

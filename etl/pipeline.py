@@ -42,7 +42,7 @@ def run(
         result.status = "failed"
         raise
     finally:
-        result.finished = now_iso()
+        result.finished, result.release_online = now_iso(), bool(rel.list_release_ids(settings.warehouse_dir))
         write_report(result, settings.report_dir)
     return result
 

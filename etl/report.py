@@ -32,6 +32,8 @@ class RunResult:
     timings: dict[str, float] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     report_paths: list[str] = field(default_factory=list)
+    #: whether any release was on disk (so one is served) when the run ended
+    release_online: bool = True
 
     @property
     def ok(self) -> bool:
@@ -58,8 +60,11 @@ class RunResult:
                 f"{stat.get('seconds', 0):6.2f}s  dropped: {dropped}"
             )
         lines += problem_lines(self.problems, max_problems, "in the JSON report")
-        if self.status in ("refused", "failed"):
+        if self.status in ("refused", "failed") and self.release_online:
             lines.append("Nothing was published: the current release is unchanged and still online.")
+        elif self.status in ("refused", "failed"):
+            lines.append("No release was published; none is online yet: fix the errors above, then run "
+                         "`delta87 etl run` again.")  # fmt: skip
         if self.timings:
             lines.append("timings: " + ", ".join(f"{k} {v:.2f}s" for k, v in self.timings.items()))
         return "\n".join(lines)

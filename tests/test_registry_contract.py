@@ -174,9 +174,18 @@ def test_what_once_passed_silently_or_crashed_is_refused_naming_the_fix(publishe
     run = delta87("etl", "run", "--no-warm", "--quiet")
     assert run.exit_code == 1 and isinstance(run.exception, SystemExit), run.output  # no traceback
     assert fix in run.output and "Traceback" not in run.output and "datasets.0" not in run.output
+    assert "the current release is unchanged and still online" in run.output
     assert warehouse_bytes(published / "data" / "warehouse") == before
     status = delta87("etl", "status").output
     assert "REFUSED" in status and "nothing was published by that run" in status
+
+
+def test_a_refused_first_build_says_no_release_is_online_yet_and_the_fix(sandbox):
+    edit(sandbox, "owid_child_mortality", _no_unit)
+    run = delta87("etl", "run", "--no-warm", "--quiet")
+    assert run.exit_code == 1 and "still online" not in run.output, run.output
+    said = "No release was published; none is online yet: fix the errors above, then run `delta87 etl run` again."
+    assert said in run.output
 
 
 def test_an_unknown_indicator_names_the_reference_folder_in_use(published):
@@ -234,6 +243,18 @@ def test_status_says_when_the_served_release_is_not_the_newest(published):
     assert delta87("etl", "rollback").exit_code == 0
     status = delta87("etl", "status").output
     assert "NOT NEWEST" in status and "delta87 etl rollback" in status
+
+
+def test_status_never_suggests_rolling_forward_to_a_release_that_fails_its_checksums(published):
+    warehouse = published / "data" / "warehouse"
+    good = rel.read_pointer(warehouse)
+    assert delta87("etl", "run", "--force", "--no-warm", "--quiet").exit_code == 0
+    broken = rel.read_pointer(warehouse)
+    with rel.verify(warehouse, broken).table_path("observations").open("ab") as table:
+        table.write(b"damaged")
+    status = delta87("etl", "status").output
+    assert f"serving:   {good}" in status and "DEGRADED" in status, status
+    assert f"rollback {broken}" not in status and "NOT NEWEST" not in status, status
 
 
 CODES = "regions_country_codes/country-codes.csv"

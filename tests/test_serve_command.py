@@ -97,6 +97,50 @@ def test_an_address_in_use_is_named_with_the_fix_before_the_workers_start(isolat
     assert f"Error: cannot listen on 127.0.0.1:{port} (Address already in use): stop what uses it" in result.output
 
 
+@pytest.mark.skipif(server.shutil.which("nginx", path="/usr/sbin:/sbin:/usr/bin") is None, reason="needs nginx")
+def test_serve_removes_the_run_folders_a_killed_serve_left_and_only_those(isolated_env, monkeypatch, tmp_path):
+    monkeypatch.chdir(isolated_env)
+    monkeypatch.setattr("cli._ensure_release", lambda: None)
+    monkeypatch.setenv("DELTA87_CODE_ID", "test")
+    monkeypatch.setattr(server, "gunicorn_command", lambda *args: [sys.executable, "-c", "raise SystemExit(3)"])
+    (tmp := tmp_path / "t").mkdir()
+    monkeypatch.setattr(server.tempfile, "tempdir", str(tmp))
+    with subprocess.Popen([sys.executable, "-c", "pass"]) as gone:
+        pass
+    for name, serve_pid in (("killed", gone.pid), ("running", os.getpid()), ("workers", gone.pid), ("other", None)):
+        (tmp / f"delta87-{name}").mkdir()
+        if serve_pid:
+            (tmp / f"delta87-{name}" / "serve.pid").write_text(str(serve_pid))
+            (tmp / f"delta87-{name}" / "nginx.pid").write_text(str(gone.pid))
+    with socket.socket(socket.AF_UNIX) as workers:  # the workers of a killed serve, still running
+        workers.bind(str(tmp / "delta87-workers" / server.SOCKET))
+        workers.listen()
+        result = CliRunner().invoke(main, ["serve", "--port", str(free_port())])
+    assert f"removed {tmp / 'delta87-killed'}: the run folder of a `delta87 serve` that was killed" in result.output
+    assert sorted(p.name for p in tmp.iterdir()) == ["delta87-other", "delta87-running", "delta87-workers"]
+
+
+#: Workers that answer the start's one /healthz on their socket, then exit (so serve stops right after its start line).
+ONE_HEALTH_CHECK = """
+import socket, sys
+with socket.socket(socket.AF_UNIX) as sock:
+    sock.bind(sys.argv[1]); sock.listen()
+    conn = sock.accept()[0]; conn.recv(1024); conn.sendall(b"HTTP/1.0 200 OK\\r\\n\\r\\n"); conn.close()
+"""
+
+
+@pytest.mark.skipif(server.shutil.which("nginx", path="/usr/sbin:/sbin:/usr/bin") is None, reason="needs nginx")
+def test_the_start_line_writes_an_ipv6_address_as_a_url_does(isolated_env, monkeypatch):
+    monkeypatch.chdir(isolated_env)
+    monkeypatch.setattr("cli._ensure_release", lambda: None)
+    monkeypatch.setenv("DELTA87_CODE_ID", "test")
+    monkeypatch.setattr(server, "gunicorn_command", lambda _g, run, _w: [sys.executable, "-c", ONE_HEALTH_CHECK,
+                                                                          str(run / server.SOCKET)])  # fmt: skip
+    port = free_port()
+    result = CliRunner().invoke(main, ["serve", "--host", "::1", "--port", str(port)])
+    assert f"Delta 8.7 on http://[::1]:{port}/ (nginx" in result.output, result.output
+
+
 #: `delta87 serve` with workers that never finish starting: a stand-in that prints its process id and waits.
 STARTING_FOREVER = """
 import sys

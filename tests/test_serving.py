@@ -361,10 +361,12 @@ def without_app():
         ("GET", "/", {"Accept-Language": "es"}, "El sitio se está reiniciando o está sobrecargado. Espere"),
         ("POST", "/_dash-update-component", {"Referer": "http://127.0.0.1/data?lang=fr"}, "cette partie de la page"),
         ("GET", "/api/v1/countries", {"Accept-Language": "fr"}, "the service is restarting or overloaded"),
+        ("GET", "/healthz", {}, "the service is restarting or overloaded"),
+        ("GET", "/readyz", {}, "the service is restarting or overloaded"),
     ],
-    ids=["page-fr", "page-es", "callback-fr", "api"],
+    ids=["page-fr", "page-es", "callback-fr", "api", "healthz", "readyz"],
 )
-def test_when_the_app_does_not_answer_pages_get_a_styled_page_and_callbacks_and_the_api_json(
+def test_when_the_app_does_not_answer_pages_get_a_styled_page_and_callbacks_the_api_and_health_checks_json(
     without_app, method, path, headers, said
 ):
     status, got, body, _ = _send(without_app, "127.0.6.1", method, path, "{}" if method == "POST" else None, headers)
