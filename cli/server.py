@@ -167,7 +167,8 @@ def serve(host: str, port: int, workers: int) -> int:
 
 def remove_stale_runs(folder: Path) -> list[Path]:
     """Remove the run folders a killed `delta87 serve` left in `folder`, each only when provably unused: its serve
-    and its nginx are gone and nothing answers on its socket. Folders without serve's pid file stay. The removed."""
+    and its nginx are gone and nothing answers on its socket. Folders without serve's pid file stay. Returns the
+    folders removed."""
     removed = []
     for run in (pid_file.parent for pid_file in folder.glob("delta87-*/serve.pid")):
         if not _alive(run / "serve.pid") and not _alive(run / "nginx.pid") and not _answers(run / SOCKET):
