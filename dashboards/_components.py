@@ -105,15 +105,6 @@ def when(row) -> str:
     return _phrases.localized(_text(row.get("period"))).replace("-", "–") or _("year not stated")
 
 
-def sort_year(row) -> int:
-    """The year a row sorts by: its reference year, else the last year of its period (0 when unknown)."""
-    for key in ("year", "year_end"):
-        value = row.get(key)
-        if value is not None and not pd.isna(value):
-            return int(value)
-    return 0
-
-
 def survey_text(row) -> str:
     """The survey the publisher names, without the compiler's note ("MICS 2014, UNICEF and ILO ..." → "MICS 2014")."""
     return _text(row.get("survey")).split(",")[0].strip()
@@ -127,15 +118,6 @@ def age_text(row, standard: str | None = None) -> str:
     if flagged and (not standard or age == standard):
         return _("%(band)s as headed, but the publisher flags a non-standard age band or definition", band=said)
     return said
-
-
-def figure_text(row, meta: dict) -> str:
-    """A figure with what the publisher said about it: "3.3% · CLS 2010 · ages 5–14"."""
-    parts = [value_text(row, meta.get("unit"), meta.get("decimals")), survey_text(row) or when(row)]
-    if survey_text(row) and survey_text(row)[-4:] != when(row):
-        parts[-1] = f"{survey_text(row)} ({when(row)})"
-    parts.append(age_text(row, _text(meta.get("standard_age"))))
-    return " · ".join(parts)
 
 
 def footnote(row):
