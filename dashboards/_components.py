@@ -31,11 +31,16 @@ GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": Fals
 MAP_CONFIG = {**GRAPH_CONFIG, "topojsonURL": "/assets/topojson/"}
 
 
+def digits(decimals) -> int:
+    """The decimals an indicator's values are written with (1 when indicators.yaml gives none)."""
+    return 1 if decimals is None or pd.isna(decimals) else int(decimals)
+
+
 def number(value: float | None, decimals: int | None = 1, precision: float | None = None) -> str:
     """A number with thousands separators and `decimals` places, a whole one with those its publisher wrote."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    decimals = 1 if decimals is None or pd.isna(decimals) else int(decimals)
+    decimals = digits(decimals)
     if float(value).is_integer():  # "8.0" from its rounding step `precision` 0.1, up to `decimals`; "8" when unknown
         step = 1 if precision is None or pd.isna(precision) else precision
         decimals = min(decimals, max(0, round(-math.log10(step)))) if step > 0 else 0

@@ -205,7 +205,7 @@ def comparison_block(country: Country, code: str, slug: str):
                 used.append(rows)
     if len(bars) == 1:
         return c.notice(_("No comparable values for %(name)s's region or income group.", name=country.name))
-    places = 1 if pd.isna(meta.get("decimals")) else int(meta["decimals"])
+    places = c.digits(meta.get("decimals"))
     frame = pd.DataFrame(bars).assign(value=lambda f: f["value"].round(places))  # a median as precise as its inputs
     unit = meta.get("unit") or row["unit"]
     title = _("%(short_name)s: %(name)s and peers", short_name=c.short_name(meta), name=country.name)

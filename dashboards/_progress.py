@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from flask_babel import gettext as _
 
+from dashboards import _components as c
 from dashboards import _data, _phrases, _reason
 from dashboards._data import memo
 from dashboards._figures import _layout, empty_figure
@@ -159,15 +160,10 @@ def status_map_figure(rows: pd.DataFrame, title: str) -> go.Figure:
     )
 
 
-def digits(decimals) -> int:
-    """The decimals an indicator's values are written with (1 when indicators.yaml gives none)."""
-    return 1 if decimals is None or pd.isna(decimals) else int(decimals)
-
-
 def table_records(release: Release, rows: pd.DataFrame, decimals: int | None) -> list[dict]:
     """Rows of the sortable table: country, status, trend, the comparison points and the reason (in the page's
     language)."""
-    places = digits(decimals)
+    places = c.digits(decimals)
     return [
         {
             "name": r["name"],

@@ -100,7 +100,7 @@ def _field(field_id: str, label: str, options, value, width: int) -> html.Div:
 
 def table_columns(decimals) -> list[dict]:
     """The table's columns, values written with the indicator's decimals ("15.0", not "15")."""
-    fixed = Format(precision=pr.digits(decimals), scheme=Scheme.fixed, group=Group.yes)
+    fixed = Format(precision=c.digits(decimals), scheme=Scheme.fixed, group=Group.yes)
     return [{"name": _(label), "id": key, "type": kind, **({"format": fixed} if key.endswith("_value") else {})}
             for key, label, kind in COLUMNS]  # fmt: skip
 
