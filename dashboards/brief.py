@@ -175,14 +175,15 @@ def commitments(country: _pillars.Country) -> html.Div:
     ]  # fmt: skip
     head = html.Thead(html.Tr([html.Th(t, scope="col") for t in (_("Instrument"), _("Status [as of, source]"))]))
     value, details = _commitments.summary(found)
+    scores = responses(country)
     return html.Div(
         [
             html.P(f"{value} {details[0]}; {details[1]}.", className="small mb-1", id="brief-commitments-count"),
             html.Table([head, html.Tbody(body)], className="table table-sm brief-table mb-0", id="brief-commitments"),
             html.P(" ".join(f"[{i}] {n}" for i, n in enumerate(notes, start=1)), className="brief-sources mb-0",
                    id="brief-commitments-notes"),
-            html.P(" ".join(_country.response_text(row, meta) for row, meta in responses(country)),
-                   className="small mb-0 mt-1", id="brief-government-response") if responses(country) else None,
+            html.P(" ".join(_country.response_text(row, meta) for row, meta in scores),
+                   className="small mb-0 mt-1", id="brief-government-response") if scores else None,
         ]
     )  # fmt: skip
 
