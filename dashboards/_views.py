@@ -75,7 +75,8 @@ def _map_parts(release: Release, code: str, year, sex=None, age=None, page: str 
     unit = meta.get("unit") or (frame["unit"].iloc[0] if not frame.empty else "")
     higher_is_better = bool(meta.get("higher_is_better")) if pd.notna(meta.get("higher_is_better")) else False
     title = map_title(meta, year)
-    shown, band = one_age_band(frame, str(meta.get("standard_age") or ""))
+    in_band, band = one_age_band(frame, str(meta.get("standard_age") or ""))
+    shown = frame[in_band]
     figure = c.plain(
         _figures.map_figure(shown, title, c.unit_label(unit), reverse=higher_is_better, scale=map_scale(meta))
     )
@@ -98,14 +99,12 @@ def _map_parts(release: Release, code: str, year, sex=None, age=None, page: str 
     return meta, frame, figure, summary, note
 
 
-def one_age_band(frame: pd.DataFrame, standard: str) -> tuple[pd.DataFrame, str]:
-    """The rows a map colours and ranks, and their age band: values for different age bands are not comparable, so
-    only the indicator's standard band (else the most common one) when the countries' values differ in band."""
+def one_age_band(frame: pd.DataFrame, standard: str) -> tuple[pd.Series, str]:
+    """Which rows a map colours and ranks (a mask), and their age band: values for different age bands are not
+    comparable, so only the indicator's standard band, else the most common one."""
     ages = frame["age"].fillna("") if "age" in frame else pd.Series("", index=frame.index)
-    if ages.nunique() < 2:
-        return frame, ages.iloc[0] if len(ages) else ""
-    band = standard if standard in set(ages) else ages.mode().iloc[0]
-    return frame[ages == band], band
+    band = standard if standard in set(ages) else (ages.mode().iloc[0] if len(ages) else "")
+    return ages == band, band
 
 
 def map_title(meta: dict, year) -> str:
@@ -118,10 +117,9 @@ def map_table(meta: dict, frame: pd.DataFrame, year, sources: dict) -> html.Div:
     """The map's table alternative: each country's value, year, age band, survey and source (by its display name),
     linked to their pages."""
     ranked = map_scale(meta) == "continuous"  # detected counts and yes/no flags are listed by name, never ranked
-    band = one_age_band(frame, str(meta.get("standard_age") or ""))[1]  # the map's band first, then the others
-    other = frame["age"].fillna("").ne(band) if "age" in frame else False
+    in_band = one_age_band(frame, str(meta.get("standard_age") or ""))[0]  # the map's band first, then the others
     order = ["_other", "value" if ranked else "name"]
-    shown = frame.assign(_other=other).sort_values(order, ascending=[True, not ranked], kind="stable")
+    shown = frame.assign(_other=~in_band).sort_values(order, ascending=[True, not ranked], kind="stable")
     shown = shown.assign(
         shown=[_coded.label_text(r, meta) for _skip, r in shown.iterrows()],
         band=[c.age_text(r, meta.get("standard_age")) for _skip, r in shown.iterrows()],
