@@ -223,8 +223,8 @@ def shown_records(piece) -> list[dict]:
             row["area_name"] = names.get(row["iso3"], row["area_name"])
             row["note"] = _plain.note_text(row.get("note")) or row.get("note")
             row["period"] = _phrases.localized(row.get("period"))
-            row.update({c: word(row.get(c)) for c in ("sex", "age", "nature", "qualifier")})
-            row.update({c: _("yes") if row[c] else _("no") for c in FLAGS if row.get(c) is not None})
+            row.update({key: word(row.get(key)) for key in ("sex", "age", "nature", "qualifier")})
+            row.update({key: _("yes") if row[key] else _("no") for key in FLAGS if row.get(key) is not None})
     return rows
 
 
