@@ -150,8 +150,11 @@ def pace_decimals(row: dict) -> int:
 def pace_text(row: dict, which: str, unit: str, tr: Phrasing = ENGLISH) -> str:
     """'2.4% a year' or '4.9 million a year' for the observed or required pace of a progress row."""
     value = pace_value(row, which)
-    if _missing(value):
-        return tr.gettext("n/a")
+    return tr.gettext("n/a") if _missing(value) else pace_words(row, value, unit, tr)
+
+
+def pace_words(row: dict, value: float, unit: str, tr: Phrasing = ENGLISH) -> str:
+    """A pace of the row's series in words: a compound rate on a relative basis, else an absolute change."""
     if row.get("basis") == "relative":
         return format_rate(value, tr)
     return format_change(value, unit, tr, pace_decimals(row))
@@ -274,8 +277,7 @@ def needed_text(row: dict, target, unit: str, tr: Phrasing = ENGLISH) -> str:
     needed = needed_pace(row)
     if _missing(needed) or int(row["baseline_year"]) >= int(target.year):
         return ""
-    relative = row.get("basis") == "relative"
-    pace = format_rate(needed, tr) if relative else format_change(needed, unit, tr, pace_decimals(row))
+    pace = pace_words(row, needed, unit, tr)
     text = tr.gettext(
         "Reaching %(goal)s from %(year)s would have needed %(change)s.",
         goal=goal_text(target, unit, tr),
