@@ -131,7 +131,7 @@ class Embedder:
         title = str(meta.get("short_name") or meta["name"])
         graph_id = f"{self.prefix}-chart-{self.charts}"
         self.charts += 1
-        figure = _figures.trend_figure(frame, title, c.unit_label(unit))
+        figure = _figures.trend_figure(frame, title, c.unit_label(unit), decimals=meta.get("decimals"))
         summary = c.trend_summary(frame, unit, meta.get("decimals"))
         extra = _(
             "Sex: %(value)s; age band: %(value2)s; one source per area",

@@ -31,7 +31,7 @@ def fan_figure(obs: pd.DataFrame, row: dict, unit: str, height: int = 320) -> go
     target_year = row.get("target_year")
     required = row.get("required_change")
     if required is not None and not pd.isna(required) and int(target_year) > latest_year:
-        _add_projection(fig, obs, row, int(target_year))  # only while years are left before the target
+        _add_projection(fig, obs, row, int(target_year), unit)  # only while years are left before the target
     fig.add_trace(_observed_trace(obs, unit))
     if target_year is not None and not pd.isna(target_year):
         fig.add_trace(
@@ -90,11 +90,12 @@ def _observed_trace(obs: pd.DataFrame, unit: str) -> go.Scatter:
         name=_("Observed"),
         line={"color": OBSERVED, "width": 2.5},
         marker={"size": 8, "color": OBSERVED},
-        hovertemplate="%{x}: %{y:,.4~g} " + c.unit_label(unit) + "<extra>" + _("Observed") + "</extra>",
+        customdata=[c.value_text(point, unit) for point in obs.to_dict("records")],
+        hovertemplate="%{x}: %{customdata}<extra>" + _("Observed") + "</extra>",
     )
 
 
-def _add_projection(fig: go.Figure, obs: pd.DataFrame, row: dict, target_year: int) -> None:
+def _add_projection(fig: go.Figure, obs: pd.DataFrame, row: dict, target_year: int, unit: str) -> None:
     """Band (a fan from the latest point), projection line and the required path."""
     latest_year, latest = int(row["latest_year"]), float(row["latest_value"])
     years = list(range(latest_year, target_year + 1))
@@ -120,14 +121,16 @@ def _add_projection(fig: go.Figure, obs: pd.DataFrame, row: dict, target_year: i
         )
     projected = row.get("projected_value")
     if projected is not None and not pd.isna(projected):
+        path = _path(latest, float(projected), steps, basis)
         fig.add_trace(
             go.Scatter(
                 x=years,
-                y=_path(latest, float(projected), steps, basis),
+                y=path,
+                customdata=[c.format_value(value, unit) for value in path],
                 mode="lines",
                 name=_("Projection at the observed pace"),
                 line={"color": PROJECTED, "dash": "dash"},
-                hovertemplate="%{x}: %{y:,.4~g}<extra>Projection</extra>",
+                hovertemplate="%{x}: %{customdata}<extra>" + _("Projection") + "</extra>",
             )
         )
     target = row.get("target_value")

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from babel import numbers
 from flask_babel import gettext as _
 
+from dashboards import _components as c
 from web import i18n
 
 #: Okabe & Ito (2008) colour-blind-safe palette, ordered so the first colours contrast well on white.
@@ -107,8 +108,14 @@ def empty_figure(message: str, height: int = 220) -> go.Figure:
     return fig
 
 
-def trend_figure(df: pd.DataFrame, title: str, unit: str, marker_year: int | None = None) -> go.Figure:
-    """Lines over time, one trace per `series` (never joined across series); error bars from lower/upper."""
+def hover_values(df: pd.DataFrame, decimals=None) -> list[str]:
+    """Each point's value as the tables write it: its qualifier, its publisher's decimals, its unit."""
+    return [c.value_text(row, None, decimals) for row in df.to_dict("records")]
+
+
+def trend_figure(df: pd.DataFrame, title: str, unit: str, marker_year: int | None = None, decimals=None) -> go.Figure:
+    """Lines over time, one trace per `series` (never joined across series); error bars from lower/upper;
+    `decimals`: the indicator's, for the values in hover labels."""
     if df.empty:
         return empty_figure(_("No data for this selection"))
     traces = []
@@ -122,7 +129,8 @@ def trend_figure(df: pd.DataFrame, title: str, unit: str, marker_year: int | Non
             "mode": "lines+markers",
             "line": {"color": colour, "width": 2.5},
             "marker": {"color": colour, "size": 8, "symbol": i % 8},
-            "hovertemplate": _("%(name)s<br>%%{x}: %%{y:,.4~g} %(unit)s<extra></extra>", name=name, unit=unit),
+            "customdata": hover_values(part, decimals),
+            "hovertemplate": f"{name}<br>%{{x}}: %{{customdata}}<extra></extra>",
         }
         if {"lower", "upper"} <= set(part.columns) and part["lower"].notna().any():
             trace["error_y"] = {
@@ -140,7 +148,7 @@ def trend_figure(df: pd.DataFrame, title: str, unit: str, marker_year: int | Non
     return fig
 
 
-def bar_figure(df: pd.DataFrame, title: str, unit: str) -> go.Figure:
+def bar_figure(df: pd.DataFrame, title: str, unit: str, decimals=None) -> go.Figure:
     """Horizontal bars of `value` by `label`, each name written above its bar so that long names never squeeze
     the bars on a phone; rows with `highlight` True stand out."""
     if df.empty:
@@ -160,7 +168,8 @@ def bar_figure(df: pd.DataFrame, title: str, unit: str) -> go.Figure:
         marker={"color": [HIGHLIGHT if flag else MUTED for flag in highlight]},
         text=[short(v) for v in df["value"]],
         textposition="auto",
-        hovertemplate=f"%{{y}}: %{{x:,.4~g}} {unit}<extra></extra>",
+        customdata=hover_values(df, decimals),
+        hovertemplate="%{y}: %{customdata}<extra></extra>",
     )
     above = -slot / 2 + 4 + BAR_PX + 2  # px from the middle of a bar's slot to the top of its bar
     names_above = [
@@ -188,7 +197,7 @@ def wrapped(text: str, chars: int) -> str:
     return "<br>".join(lines)
 
 
-def grouped_bar_figure(df: pd.DataFrame, title: str, unit: str) -> go.Figure:
+def grouped_bar_figure(df: pd.DataFrame, title: str, unit: str, decimals=None) -> go.Figure:
     """Vertical bars of `value` by `category`, one colour per `group` (e.g. sex, or year of estimate)."""
     if df.empty:
         return empty_figure(_("No data for this selection"))
@@ -202,7 +211,8 @@ def grouped_bar_figure(df: pd.DataFrame, title: str, unit: str) -> go.Figure:
                 marker={"color": OKABE_ITO[i % len(OKABE_ITO)]},
                 text=[short(v) for v in part["value"]],
                 textposition="outside",
-                hovertemplate=f"{group} · %{{x}}: %{{y:,.4~g}} {unit}<extra></extra>",
+                customdata=hover_values(part, decimals),
+                hovertemplate=f"{group} · %{{x}}: %{{customdata}}<extra></extra>",
             )
         )
     fig = go.Figure(traces, layout=_layout(title, 340, barmode="group", **_legend(len(traces))))
@@ -211,7 +221,9 @@ def grouped_bar_figure(df: pd.DataFrame, title: str, unit: str) -> go.Figure:
     return fig
 
 
-def map_figure(df: pd.DataFrame, title: str, unit: str, reverse: bool = False, scale: str = "continuous") -> go.Figure:
+def map_figure(
+    df: pd.DataFrame, title: str, unit: str, reverse: bool = False, scale: str = "continuous", decimals=None
+) -> go.Figure:
     """World choropleth of `value` by ISO3 `iso3` (hover shows `name` and `when`); click data carry the ISO3.
 
     `scale`: "continuous" (a colour ramp), "categorical" (yes/no flags: two colours, a legend, no ramp) or
@@ -225,18 +237,19 @@ def map_figure(df: pd.DataFrame, title: str, unit: str, reverse: bool = False, s
     if scale == "categorical":
         yes = df["value"] > 0
         colours = [[0, OKABE_ITO[1]], [0.5, OKABE_ITO[1]], [0.5, OKABE_ITO[0]], [1, OKABE_ITO[0]]]
-        common["text"] = [f"{t}: {'yes' if y else 'no'}" for t, y in zip(common["text"], yes, strict=True)]
+        common["text"] = [f"{t}: {_('yes') if y else _('no')}" for t, y in zip(common["text"], yes, strict=True)]
         trace = go.Choropleth(**common, z=yes.astype(int).tolist(), zmin=0, zmax=1, colorscale=colours,
                               colorbar={"tickvals": [0.25, 0.75], "ticktext": [_("no"), _("yes")], "thickness": 12, "len": 0.4},
                               hovertemplate="%{text}<extra></extra>")  # fmt: skip
     elif scale == "presence":
         trace = go.Choropleth(**common, z=[1] * len(df), zmin=0, zmax=1, showscale=False,
                               colorscale=[[0, OKABE_ITO[0]], [1, OKABE_ITO[0]]],
-                              hovertemplate=f"%{{text}}<br>data reported ({unit})<extra></extra>")  # fmt: skip
+                              hovertemplate="%{text}<br>" + _("data reported (%(unit)s)", unit=unit) + "<extra></extra>")  # fmt: skip
     else:
+        common["text"] = [f"{t}<br>{v}" for t, v in zip(common["text"], hover_values(df, decimals), strict=True)]
         trace = go.Choropleth(**common, z=df["value"].tolist(), colorscale="Viridis", reversescale=not reverse,
                               colorbar={"title": {"text": unit, "side": "right"}, "thickness": 12, "len": 0.8},
-                              hovertemplate=f"%{{text}}<br>%{{z:,.4~g}} {unit}<extra></extra>")  # fmt: skip
+                              hovertemplate="%{text}<extra></extra>")  # fmt: skip
     geo = {
         "projection": {"type": "equirectangular"},
         "showframe": False,

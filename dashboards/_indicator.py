@@ -179,7 +179,7 @@ def chart_view(release: Release, meta: dict, rows: pd.DataFrame, view: View) -> 
         band=c.age_text({"age": view.age}),
     )
     marker = None if view.year == "latest" else int(view.year)
-    figure = _figures.trend_figure(frame, title, c.unit_label(unit), marker)
+    figure = _figures.trend_figure(frame, title, c.unit_label(unit), marker, meta.get("decimals"))
     chosen = "" if view.areas else _("Showing a default selection: add countries to compare. ")
     return _views.figure_block(
         "indicator-chart",

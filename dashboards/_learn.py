@@ -76,11 +76,15 @@ def _chart(release: Release, code: str, meta: dict, obs: pd.DataFrame, graph_id:
     title = str(meta.get("short_name") or meta.get("name") or code)
     if kind == "trend":
         figure, summary = (
-            _figures.trend_figure(frame, _("%(title)s, world", title=title), c.unit_label(unit)),
+            _figures.trend_figure(
+                frame, _("%(title)s, world", title=title), c.unit_label(unit), None, meta.get("decimals")
+            ),
             c.trend_summary(frame, unit, meta.get("decimals")),
         )
     elif kind == "regions":
-        figure = _figures.grouped_bar_figure(frame, _("%(title)s, by region", title=title), c.unit_label(unit))
+        figure = _figures.grouped_bar_figure(
+            frame, _("%(title)s, by region", title=title), c.unit_label(unit), meta.get("decimals")
+        )
         summary = _(
             "%(nunique)s regions; years %(year_span)s.",
             nunique=frame["category"].nunique(),
@@ -137,18 +141,18 @@ def distribution_figure(df: pd.DataFrame, title: str, unit: str) -> go.Figure:
         x=df["value"].tolist(),
         nbinsx=min(30, max(5, len(df) // 3)),
         marker={"color": _figures.OKABE_ITO[0], "line": {"color": "white", "width": 1}},
-        hovertemplate=f"%{{x}} {unit}: %{{y}} countries<extra></extra>",
+        hovertemplate=_("%%{x} %(unit)s: %%{y} countries", unit=unit) + "<extra></extra>",
     )
     fig = go.Figure([trace], layout=_figures._layout(title, 300, showlegend=False, bargap=0.05))
     fig.update_xaxes(title={"text": unit}, automargin=True)
-    fig.update_yaxes(title={"text": "countries"}, automargin=True)
+    fig.update_yaxes(title={"text": _("countries")}, automargin=True)
     return fig
 
 
 def flag_figure(df: pd.DataFrame, title: str) -> go.Figure:
     """Bars counting countries by ratification status."""
     return _figures.bar_figure(
-        df.assign(highlight=df["label"] == "Ratified"), _("%(title)s: countries", title=title), "countries"
+        df.assign(highlight=df["label"] == "Ratified"), _("%(title)s: countries", title=title), _("countries")
     )
 
 

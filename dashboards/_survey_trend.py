@@ -12,7 +12,7 @@ from dash import html
 from flask_babel import gettext as _
 
 from dashboards import _components as c
-from dashboards import _data, _phrases, _progress, _reason, _words
+from dashboards import _data, _figures, _phrases, _progress, _reason, _words
 from dashboards._figures import OKABE_ITO, _layout, _legend, _year_axis
 from web import i18n
 
@@ -27,10 +27,14 @@ def survey_points(obs: pd.DataFrame, release) -> pd.DataFrame:
     """Both-sexes points with a survey year of the survey series, labelled 'indicator short name · ages'."""
     rows = obs[obs["indicator"].isin(SURVEY_CODES) & (obs["sex"] == "total") & obs["year"].notna()]
     rows = rows[rows["value"].notna()]
-    meta = _data.indicators(release)
-    names = {code: c.short_name(meta.loc[code].to_dict()) if code in meta.index else code for code in SURVEY_CODES}
-    label = rows["indicator"].map(names) + " · " + rows["age"].map(_words.band)
+    label = rows["indicator"].map(_names(release)) + " · " + rows["age"].map(_words.band)
     return rows.assign(series=label).sort_values(["series", "year"])
+
+
+def _names(release) -> dict[str, str]:
+    """The survey series' short names by code."""
+    meta = _data.indicators(release)
+    return {code: c.short_name(meta.loc[code].to_dict()) if code in meta.index else code for code in SURVEY_CODES}
 
 
 def markers(commitments: pd.DataFrame) -> pd.DataFrame:
@@ -56,7 +60,10 @@ def survey_figure(points: pd.DataFrame, dated: pd.DataFrame, title: str) -> go.F
                 mode="lines+markers",
                 line={"color": colour, "width": 2},
                 marker={"color": colour, "size": 9},
-                hovertemplate=f"{name}<br>survey year %{{x}}: %{{y:.1f}} %<extra></extra>",
+                customdata=_figures.hover_values(part, 1),
+                hovertemplate=f"{name}<br>"
+                + _("survey year %(year)s: %(value)s", year="%{x}", value="%{customdata}")
+                + "<extra></extra>",
             )  # fmt: skip
         )
     years = points["year"].astype(int)
@@ -89,7 +96,8 @@ def survey_block(release, iso3: str, name: str, obs: pd.DataFrame):
     dated = markers(_data.commitments(release, iso3))
     title = _("Child labour surveys, %(name)s", name=name)
     figure = survey_figure(points, dated, title)
-    table = c.table(points.assign(value=points["value"].round(1)), [("series", _('Series')), ("year", _('Survey year')),
+    values = [c.number(v, 1, p) for v, p in zip(points["value"], points["precision"], strict=True)]
+    table = c.table(points.assign(value=values), [("series", _('Series')), ("year", _('Survey year')),
                     ("value", _('% of children'))], title)  # fmt: skip
     return html.Div(
         [
@@ -108,7 +116,8 @@ def statement(release, iso3: str) -> str:
         return _("No progress statement: the progress engine has not run for this release.")
     rows = rows[(rows["indicator"] == SURVEY_CODES[0]) & (rows["sex"] == "total") & (rows["age"] == "5-17")]
     if rows.empty:
-        return _("No progress statement: ILOSTAT has no ages 5-17 series for this country.")
+        series = _names(release)[SURVEY_CODES[0]]
+        return _("No progress statement: %(series)s has no points for ages 5–17 in this country.", series=series)
     row = rows.iloc[0]
     return _(
         "Progress (ILOSTAT, ages 5–17, %(status)s): %(reason)s",
@@ -120,7 +129,7 @@ def statement(release, iso3: str) -> str:
 def note(points: pd.DataFrame, dated: pd.DataFrame, release, iso3: str) -> html.Div:
     """The source line, the comparability caution and every dated ratification with its 'as of'."""
     dates = _("; ").join(_ratified(r["instrument"], str(r["date"]), r["as_of"]) for r in dated.to_dict("records"))
-    caution = (_('Points are survey years; each line is one indicator, age band and source, never joined with another. Surveys differ in design, so a jump between two points may reflect the survey. Ratifications: %(value)s.', value=dates or 'no dated ratification in this release'))  # fmt: skip
+    caution = (_('Points are survey years; each line is one indicator, age band and source, never joined with another. Surveys differ in design, so a jump between two points may reflect the survey. Ratifications: %(value)s.', value=dates or _('no dated ratification in this release')))  # fmt: skip
     return html.Div(
         [
             c.source_note(points, _data.source_records(release), page=f"/country/{iso3}"),

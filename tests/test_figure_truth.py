@@ -328,3 +328,18 @@ def test_a_whole_value_is_written_no_finer_than_its_publisher_or_its_indicator()
     assert c.number(8.0, 1, 1.0) == "8" and c.number(8.0, 0, 0.1) == "8" and c.number(8.0, 1, 1e-16) == "8.0"
     assert c.number(8.0) == "8" and c.number(46.48499, 1, 1e-5) == "46.5"  # unknown step; not finer than 1 place
     assert c.format_value(138e6, "count", 0, 1e6) == "138 million"
+
+
+@pytest.mark.realdata
+def test_hover_labels_write_each_value_as_its_table_does_never_in_exponent_notation(real_warehouse, app):
+    home, country = importlib.import_module("dashboards.home"), importlib.import_module("dashboards.country")
+    with app.server.test_request_context("/?lang=en"):
+        world = go.Figure(find(home.layout(), "home-child-labour").figure)
+    shown = [text for trace in world.data for text in trace.customdata]
+    assert "160 million" in shown and all("%{customdata}" in trace.hovertemplate for trace in world.data)
+    with app.server.test_request_context("/country/NPL?lang=fr"):
+        block = find(country.layout(iso3="NPL"), "country-survey")
+    surveys = go.Figure(find(block, "country-survey-trend").figure)
+    hover = [text.replace("\u202f", " ").replace("\u00a0", " ") for trace in surveys.data for text in trace.customdata]
+    assert "45,0 %" in hover and "année d'enquête" in surveys.data[0].hovertemplate  # ILOSTAT's 45.0, in French
+    assert "45,0" in texts(block) and "45.0" not in texts(block)  # the table alternative, in French too

@@ -42,12 +42,13 @@ def test_empty_inputs_give_a_message_instead_of_a_blank_chart():
 
 def test_map_figure_uses_iso3_locations_and_carries_codes_for_click_through():
     frame = pd.DataFrame(
-        {"iso3": ["KEN", "UGA"], "name": ["Kenya", "Uganda"], "value": [1.0, 2.0], "year": [2018, 2019]}
-    )
+        {"iso3": ["KEN", "UGA"], "name": ["Kenya", "Uganda"], "value": [1.0, 2.24], "year": [2018, 2019]}
+    ).assign(unit="percent", precision=[0.1, 0.01])
     fig = _figures.map_figure(frame, "Map", "%")
     trace = fig.data[0]
-    assert trace.locationmode == "ISO-3" and list(trace.locations) == ["KEN", "UGA"] and list(trace.z) == [1.0, 2.0]
-    assert list(trace.customdata) == ["KEN", "UGA"] and list(trace.text) == ["Kenya (2018)", "Uganda (2019)"]
+    assert trace.locationmode == "ISO-3" and list(trace.locations) == ["KEN", "UGA"] and list(trace.z) == [1.0, 2.24]
+    assert list(trace.customdata) == ["KEN", "UGA"]  # the hover writes each value as the map's table does
+    assert list(trace.text) == ["Kenya (2018)<br>1.0%", "Uganda (2019)<br>2.2%"]
     assert trace.colorscale[0][1].lower() != "#ffffff"  # viridis, not a white-to-colour ramp
     assert _figures.map_figure(frame, "Map", "%", reverse=True).data[0].reversescale is False
 
