@@ -98,7 +98,7 @@ def commitment_lines(country: _pillars.Country) -> list[str]:
         text = status.short_text
         if status.known and status.stale:
             text += ", " + _phrases.as_of(status.as_of)
-        lines.append(f"{status.short}: {text}")
+        lines.append(_phrases.labelled(status.short, text))
     return lines
 
 

@@ -102,3 +102,8 @@ def as_of_value(text) -> str:
     """A commitment's "as of" where a heading names it (a column "As of"): the date as the release words it."""
     value = str(text or "").strip()
     return _("date not stated") if value in ("", "not stated") else localized(value)
+
+
+def labelled(label: str, text: str) -> str:
+    """ "label: text" with the reader's punctuation (French puts a no-break space before the colon)."""
+    return _("%(label)s: %(text)s", label=label, text=text)

@@ -14,7 +14,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from flask_babel import gettext as _
 
 from dashboards import _components as c
-from dashboards import _coverage, _data
+from dashboards import _coverage, _data, _phrases
 from warehouse import Release, ReleaseError
 from web import i18n, inputs
 from web.i18n import N_
@@ -75,7 +75,7 @@ def region_options(release: Release) -> list[dict]:
     for grouping, title in _coverage.GROUPINGS:
         used = set(_data.countries(release)[grouping].dropna())
         for code, name in sorted((k, v) for k, v in zip(regions["code"], regions["name"], strict=True) if k in used):
-            options.append({"label": f"{_(title)}: {name}", "value": code})
+            options.append({"label": _phrases.labelled(_(title), name), "value": code})
     return options
 
 

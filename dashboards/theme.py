@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from content.models import Theme
 from dashboards import _components as c
-from dashboards import _content, _data, _figures, _forum, _series, _themes, _views
+from dashboards import _content, _data, _figures, _forum, _phrases, _series, _themes, _views
 from warehouse import Release, ReleaseError
 from web.i18n import N_
 
@@ -95,7 +95,7 @@ def chart(release: Release, theme: Theme, obs: pd.DataFrame):
         return None
     unit = frame["unit"].iloc[0]
     area = _data.area_names(release).get(theme.chart.area, theme.chart.area)
-    figure = _figures.trend_figure(frame, f"{theme.title}: {area}", c.unit_label(unit))
+    figure = _figures.trend_figure(frame, _phrases.labelled(theme.title, area), c.unit_label(unit))
     note = _("Each line is one indicator and age band from one source; the table names the publication of each point.")
     if (frame["nature"] == "detected").all():  # world counts from report editions covering different countries
         figure.update_traces(mode="markers", marker={"size": 10})

@@ -289,3 +289,11 @@ def test_coded_value_labels_are_translated():
     french = json.loads(labels.indicators(frame, "fr")["value_labels"].iloc[0])
     assert {float(k): v for k, v in french.items()}[2.5] == "Liste de surveillance de la catégorie 2"
     assert labels.indicators(frame, "en")["value_labels"].iloc[0] == frame["value_labels"].iloc[0]
+
+
+def test_a_label_and_its_text_take_the_readers_colon(app, synthetic_release):
+    from dashboards import _data, coverage  # noqa: PLC0415 - registered by create_app
+
+    with app.server.test_request_context("/coverage?lang=fr"):
+        labels = [option["label"] for option in coverage.region_options(_data.release())[1:]]
+    assert labels and all("\u00a0: " in label for label in labels)  # French: "Régions ODD : Afrique …"
