@@ -152,8 +152,10 @@ def serve(host: str, port: int, workers: int) -> int:
             raise RuntimeError(f"the gunicorn workers did not start ({status}): see their log above")
         _share_socket(run / SOCKET)
         # nginx's access log goes through a pipe: nginx cannot open /dev/stdout when it is a socket (systemd's journal)
+        # in a process group of its own, so that its workers can be stopped even if their master was killed
         proxy = subprocess.Popen([nginx, "-e", "stderr", "-p", str(run), "-c", str(run / "nginx.conf"),
-                                  "-g", "daemon off;"], stdout=subprocess.PIPE, preexec_fn=_dies_with_serve())  # fmt: skip
+                                  "-g", "daemon off;"], stdout=subprocess.PIPE, preexec_fn=_dies_with_serve(),
+                                 process_group=0)  # fmt: skip
         started.append((proxy, signal.SIGQUIT))  # nginx stops gracefully, so no new request reaches a stopping app
         threading.Thread(target=_relay, args=(proxy.stdout,), daemon=True).start()
         code = os.environ.get("DELTA87_CODE_ID", "")
@@ -314,6 +316,8 @@ def _supervise(app: subprocess.Popen, proxy: subprocess.Popen, stopping: list[in
 
 
 def _stop(process: subprocess.Popen, sig: int, timeout: float = 15.0) -> None:
+    """Signal `process` and wait for it (killed after `timeout`); then kill what is left of the process group it
+    leads (nginx's workers, when their master was killed)."""
     try:
         process.send_signal(sig)
         process.wait(timeout)
@@ -322,3 +326,7 @@ def _stop(process: subprocess.Popen, sig: int, timeout: float = 15.0) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(5)
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass

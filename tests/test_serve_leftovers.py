@@ -80,28 +80,33 @@ def _within(seconds: float, done) -> bool:
     return done()
 
 
-@pytest.mark.parametrize("how", ["SIGKILL to serve", "SIGTERM to serve", "Ctrl-C (SIGINT to its process group)"])
+#: Ways `delta87 serve` (a psutil.Process) ends, and whether it is the serve that is killed.
+ENDINGS = {
+    "SIGKILL to serve": lambda serve: serve.kill(),
+    "SIGTERM to serve": lambda serve: serve.terminate(),
+    "Ctrl-C (SIGINT to its process group)": lambda serve: os.killpg(serve.pid, signal.SIGINT),
+    "SIGKILL to nginx's master": lambda serve: next(p for p in serve.children() if p.name() == "nginx").kill(),
+}
+
+
+@pytest.mark.parametrize("how", ENDINGS)
 def test_serve_leaves_no_process_holding_its_port_however_it_ends(data, tmp, how):
     env = {"DELTA87_DATA_DIR": str(data), "DELTA87_WAREHOUSE_DIR": str(data / "warehouse"),
            "DELTA87_CACHE_DIR": str(tmp / "cache"), "DELTA87_CACHE_URL": "", "TMPDIR": str(tmp)}  # fmt: skip
     running = Gunicorn(env, workers=2)
     running.port = _free_port()
     with running:
-        children = psutil.Process(running.proc.pid).children(recursive=True)  # nginx's and gunicorn's processes
+        serve = psutil.Process(running.proc.pid)
+        children = serve.children(recursive=True)
         assert len(children) >= 5, [p.cmdline() for p in children]  # nginx's master and workers, gunicorn's
         [run] = tmp.glob("delta87-*")
-        if how.startswith("SIGKILL"):
-            os.kill(running.proc.pid, signal.SIGKILL)
-        elif how.startswith("SIGTERM"):
-            os.kill(running.proc.pid, signal.SIGTERM)
-        else:
-            os.killpg(running.proc.pid, signal.SIGINT)
+        ENDINGS[how](serve)
         status = running.proc.wait(30)
         gone = _within(30, lambda: not _running(children))
         assert gone, f"left running: {[' '.join(p.cmdline()).strip() for p in _running(children)]}"
         assert _within(10, lambda: not _answers(running.port)), f"port {running.port} still answers"
-    if how.startswith("SIGKILL"):  # what the next start does with the run folder: it is provably unused
+    if how == "SIGKILL to serve":  # what the next start does with the run folder: it is provably unused
         assert server.remove_stale_runs(tmp) == [run]
     else:
-        assert status == 0
+        assert (status == 0) == how.startswith(("SIGTERM", "Ctrl-C")), status
         assert not run.exists()
