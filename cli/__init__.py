@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -242,7 +241,8 @@ def etl_rollback(release: str | None) -> None:
 def serve(host: str | None, port: int | None, workers: int | None, dev: bool) -> None:
     """Run the web platform (nginx in front of gunicorn); builds the data first if no release exists yet.
 
-    Starts with an empty filesystem cache (a shared Redis is kept: its keys name the code). See README "Deployment".
+    Keeps the cache (its keys name the release and the code), so a restart, or another instance sharing it, stays
+    warm. See README "Deployment".
     """
     try:
         settings = config.settings()
@@ -250,8 +250,6 @@ def serve(host: str | None, port: int | None, workers: int | None, dev: bool) ->
         raise click.ClickException(str(exc)) from exc
     host, port, workers = host or settings.host, port or settings.port, workers or settings.workers
     _ensure_release()
-    if not settings.cache_url:
-        shutil.rmtree(settings.cache_dir, ignore_errors=True)
     os.chdir(config.ROOT)
     from web.cache import code_id  # noqa: PLC0415
 

@@ -3,12 +3,13 @@
 gunicorn listens on a Unix socket in a private run folder; nginx, configured from deploy/nginx.conf, is the only
 process on the public address. nginx reads each request completely before a worker thread sees it, so slow or
 idle clients cost nginx a connection, not a worker. SIGTERM or SIGINT stops both; if either one exits, the other
-is stopped too and the command exits with a failure status.
+is stopped too and the command exits with a failure status; if serve itself is killed, the kernel stops both.
 """
 
 from __future__ import annotations
 
 import base64
+import ctypes
 import hashlib
 import ipaddress
 import json
@@ -33,6 +34,8 @@ APP_TIMEOUT_MARGIN = 30
 #: The answers of nginx itself carry these on top of the app's fixed security headers (its pages' only styles are
 #: inline, allowed by their hash).
 PROXY_POLICY = "default-src 'none'; style-src 'sha256-{style}'; frame-ancestors 'none'"
+#: Linux prctl option: the signal a process gets when the thread that started it ends.
+PR_SET_PDEATHSIG = 1
 
 
 def nginx_config(settings: config.Settings, run: Path, host: str, port: int, access_log: str = "/dev/stdout") -> str:
@@ -140,7 +143,7 @@ def serve(host: str, port: int, workers: int) -> int:
     started: list[tuple[subprocess.Popen, int]] = []  # stopped in reverse order: nginx first, then the app
     try:
         _prepare(run, config.settings(), host, port, nginx)
-        app = subprocess.Popen(gunicorn_command(gunicorn, run, workers))
+        app = subprocess.Popen(gunicorn_command(gunicorn, run, workers), preexec_fn=_dies_with_serve())
         started.append((app, signal.SIGTERM))
         if not _wait_for_app(run / SOCKET, app, stopping):
             if stopping:
@@ -149,8 +152,10 @@ def serve(host: str, port: int, workers: int) -> int:
             raise RuntimeError(f"the gunicorn workers did not start ({status}): see their log above")
         _share_socket(run / SOCKET)
         # nginx's access log goes through a pipe: nginx cannot open /dev/stdout when it is a socket (systemd's journal)
+        # in a process group of its own, so that its workers can be stopped even if their master was killed
         proxy = subprocess.Popen([nginx, "-e", "stderr", "-p", str(run), "-c", str(run / "nginx.conf"),
-                                  "-g", "daemon off;"], stdout=subprocess.PIPE)  # fmt: skip
+                                  "-g", "daemon off;"], stdout=subprocess.PIPE, preexec_fn=_dies_with_serve(),
+                                 process_group=0)  # fmt: skip
         started.append((proxy, signal.SIGQUIT))  # nginx stops gracefully, so no new request reaches a stopping app
         threading.Thread(target=_relay, args=(proxy.stdout,), daemon=True).start()
         code = os.environ.get("DELTA87_CODE_ID", "")
@@ -163,6 +168,22 @@ def serve(host: str, port: int, workers: int) -> int:
         for process, sig in reversed(started):
             _stop(process, sig)
         shutil.rmtree(run, ignore_errors=True)
+
+
+def _dies_with_serve():
+    """A preexec_fn that has the kernel send the child SIGTERM when serve dies, even by SIGKILL, so that no nginx or
+    gunicorn outlives it holding the port. It follows the thread that starts the child: serve's main thread, which
+    lives as long as serve. (Linux only; elsewhere None.)"""
+    if sys.platform != "linux":
+        return None
+    prctl, serve = ctypes.CDLL(None, use_errno=True).prctl, os.getpid()
+
+    def in_child() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != serve:  # serve died before the line above
+            os._exit(1)
+
+    return in_child
 
 
 def remove_stale_runs(folder: Path) -> list[Path]:
@@ -295,6 +316,8 @@ def _supervise(app: subprocess.Popen, proxy: subprocess.Popen, stopping: list[in
 
 
 def _stop(process: subprocess.Popen, sig: int, timeout: float = 15.0) -> None:
+    """Signal `process` and wait for it (killed after `timeout`); then kill what is left of the process group it
+    leads (nginx's workers, when their master was killed)."""
     try:
         process.send_signal(sig)
         process.wait(timeout)
@@ -303,3 +326,7 @@ def _stop(process: subprocess.Popen, sig: int, timeout: float = 15.0) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(5)
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass

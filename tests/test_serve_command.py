@@ -16,6 +16,7 @@ import config
 from cli import main, server
 from tests.servers import free_port
 from web import cache as web_cache
+from web.filecache import BoundedFileCache
 
 
 @pytest.fixture
@@ -51,6 +52,15 @@ def test_serve_warns_at_start_without_a_public_url_naming_the_setting_and_the_fi
     assert "Cite this chart" in warning and "set DELTA87_PUBLIC_URL=https://" in warning
     result, _ = started(DELTA87_PUBLIC_URL="https://data.example.org")
     assert "DELTA87_PUBLIC_URL" not in result.output
+
+
+def test_starting_another_instance_keeps_the_cache_a_running_one_filled(started):
+    """Two instances (or a restart beside a running one) share DELTA87_CACHE_DIR: a start must not empty it."""
+    filled = BoundedFileCache(str(config.settings().cache_dir))
+    filled.set("delta87:r1:code:en:dashboards.country.dashboard:NPL", ("the page part",))
+    result, _ = started()
+    assert result.exit_code == 0, result.output
+    assert filled.get("delta87:r1:code:en:dashboards.country.dashboard:NPL") == ("the page part",)
 
 
 @pytest.mark.parametrize(
