@@ -15,15 +15,13 @@ import pytest
 
 from cli import server
 from tests import factories as f
+from tests import servers
 from tests.servers import Gunicorn
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(server.shutil.which("nginx", path="/usr/sbin:/sbin:/usr/bin") is None, reason="needs nginx"),
 ]
-
-#: Loopback ports these tests serve on (a range of their own on a machine shared by several sessions).
-PORTS = range(8500, 8600)
 
 
 @pytest.fixture(scope="module")
@@ -40,17 +38,6 @@ def tmp():
     folder.chmod(0o755)
     yield folder
     shutil.rmtree(folder, ignore_errors=True)
-
-
-def _free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.skip(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
 
 
 def _answers(port: int) -> bool:
@@ -94,7 +81,7 @@ def test_serve_leaves_no_process_holding_its_port_however_it_ends(data, tmp, how
     env = {"DELTA87_DATA_DIR": str(data), "DELTA87_WAREHOUSE_DIR": str(data / "warehouse"),
            "DELTA87_CACHE_DIR": str(tmp / "cache"), "DELTA87_CACHE_URL": "", "TMPDIR": str(tmp)}  # fmt: skip
     running = Gunicorn(env, workers=2)
-    running.port = _free_port()
+    running.port = servers.free_port()
     with running:
         serve = psutil.Process(running.proc.pid)
         children = serve.children(recursive=True)
