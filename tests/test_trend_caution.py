@@ -1,6 +1,6 @@
-"""A series whose source does not say which survey each year comes from (indicators.yaml `trend_caution`: the ILOSTAT
-child labour series, children in employment) is shown with that caution, once, wherever its progress status or trend
-is shown; other series are not."""
+"""A series whose points the source does not show to be one series (indicators.yaml `trend_caution`: ILOSTAT's child
+labour series and children in employment name no survey per year; the two world totals of detected victims come from
+different reports) is shown with that caution, once, wherever its progress status is shown; other series are not."""
 
 from __future__ import annotations
 
@@ -49,6 +49,19 @@ def test_the_country_delta_view_cautions_the_trend_of_children_in_employment_who
         french = texts(_delta.delta_section("PER"))
     assert english.count(f"Children in employment 7-14: {EMPLOYMENT}") == 1
     assert "La source ne nomme pas l'enquête de chaque année" in french and EMPLOYMENT not in french
+
+
+def test_the_world_delta_view_says_the_two_detected_victim_totals_of_different_reports_are_not_a_trend(
+    real_warehouse, app
+):
+    from dashboards import _delta  # noqa: PLC0415
+
+    with app.server.test_request_context("/"):
+        english = texts(_delta.delta_section("WLD"))  # the overview's view: every world series, 2018 and 2022 too
+    with app.server.test_request_context("/?lang=es"):
+        spanish = texts(_delta.delta_section("WLD"))
+    assert english.count("Detected victims worldwide: The two world totals come from different UNODC reports") == 1
+    assert "Los dos totales mundiales proceden de informes distintos de la UNODC" in spanish
 
 
 def test_pathfinders_caution_the_ilostat_statuses_once_and_no_other_series(real_warehouse, app, monkeypatch):
