@@ -1,5 +1,6 @@
-"""A series whose source does not say which survey each year comes from (indicators.yaml `trend_caution`: the ILOSTAT
-child labour series) is shown with that caution, once, wherever its progress status is shown; other series are not."""
+"""A series whose points the source does not show to be one series (indicators.yaml `trend_caution`: ILOSTAT's child
+labour series and children in employment name no survey per year; the two world totals of detected victims come from
+different reports) is shown with that caution, once, wherever its progress status is shown; other series are not."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from tests.conftest import find, render, texts
 pytestmark = pytest.mark.realdata
 CAUTION = "The source does not say which survey each year comes from"
 FRENCH = "La source ne dit pas de quelle enquête provient chaque année"
+EMPLOYMENT = "The source does not name the survey behind each year"
 
 
 def test_the_progress_map_caption_cautions_ilostat_statuses_in_the_readers_language_and_not_others(real_warehouse, app):
@@ -34,6 +36,32 @@ def test_the_country_delta_view_cautions_once_where_it_shows_an_ilostat_status(r
         gsi = texts(_delta.delta_section("PER", "modern_slavery_prevalence_gsi2018", compact=True))
     assert full.count(CAUTION) == 1 and ilostat.count(CAUTION) == 1 and CAUTION not in gsi
     assert f"Child labour (ILOSTAT): {CAUTION}" in ilostat  # named: the view may head with another series
+
+
+def test_the_country_delta_view_cautions_the_trend_of_children_in_employment_whose_surveys_are_unnamed(
+    real_warehouse, app
+):
+    from dashboards import _delta  # noqa: PLC0415
+
+    with app.server.test_request_context("/"):
+        english = texts(_delta.delta_section("PER"))  # its table of every series gives the WDI and OWID trends
+    with app.server.test_request_context("/?lang=fr"):
+        french = texts(_delta.delta_section("PER"))
+    assert english.count(f"Children in employment 7-14: {EMPLOYMENT}") == 1
+    assert "La source ne nomme pas l'enquête de chaque année" in french and EMPLOYMENT not in french
+
+
+def test_the_world_delta_view_says_the_two_detected_victim_totals_of_different_reports_are_not_a_trend(
+    real_warehouse, app
+):
+    from dashboards import _delta  # noqa: PLC0415
+
+    with app.server.test_request_context("/"):
+        english = texts(_delta.delta_section("WLD"))  # the overview's view: every world series, 2018 and 2022 too
+    with app.server.test_request_context("/?lang=es"):
+        spanish = texts(_delta.delta_section("WLD"))
+    assert english.count("Detected victims worldwide: The two world totals come from different UNODC reports") == 1
+    assert "Los dos totales mundiales proceden de informes distintos de la UNODC" in spanish
 
 
 def test_pathfinders_caution_the_ilostat_statuses_once_and_no_other_series(real_warehouse, app, monkeypatch):
