@@ -20,10 +20,11 @@ FILES = {
     "observations.parquet": "every observation of the release whose source allows redistribution",
     "observations.csv": "the same rows as CSV",
     **{f"{name}.csv": f"the release's {name} table" for name in TABLES},
-    "countries.csv": "the release's countries table, without the columns naming groups listed only by a source that "
-    "may not be redistributed (e.g. ilo_region, from Walk Free's GSI file)",
+    "countries.csv": "the release's countries table, without the columns naming groups whose members are listed by a "
+    "source that may not be redistributed or that the release does not name (e.g. ilo_region, from Walk Free's GSI)",
     "region_members.csv": "the release's region_members table (each membership with the source listing it), without "
-    "the memberships listed by a source that may not be redistributed (their counts are empty in regions.csv)",
+    "the memberships listed by a source that may not be redistributed or that the release does not name (their counts "
+    "are empty in regions.csv)",
     "dictionary.csv": "what each observations column holds",
     "metadata.json": "release id, counts, sources and licence exclusions, machine-readable",
     "CITATION.txt": "how to cite the data: each source's citation and the release",

@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from dataproduct import bulk, downloads
+from dataproduct.params import catalog
 from tests import explorer_data as xd
 from tests.explorer_data import expected, normalise, read_csv
 from warehouse import Warehouse
@@ -282,19 +283,47 @@ def test_unsorted_stream_comes_in_release_order_across_row_groups(tmp_path):
     assert streamed[keys].reset_index(drop=True).equals(streamed.sort_values(keys)[keys].reset_index(drop=True))
 
 
-def test_a_release_from_before_region_members_still_answers_downloads_and_the_bulk(
-    fresh_app, warehouse_root, explorer_release
-):
+def older_release(warehouse_root, release_id: str, shape: str) -> None:
+    """Serve a copy of the synthetic release as published before region_members named each membership's source
+    ("no source") or before the table existed ("no table"): what `etl rollback` may bring back."""
     older_id = "r20200101T000000Z-0000abcd"  # a release of its own: nothing cached for it yet
     folder = rel.releases_dir(warehouse_root) / older_id
-    shutil.copytree(rel.releases_dir(warehouse_root) / explorer_release, folder)
-    older = json.loads((folder / rel.MANIFEST).read_text())
-    del older["tables"]["region_members"]  # as published before the table existed (served until the next etl run)
-    (folder / rel.MANIFEST).write_text(json.dumps({**older, "id": older_id}))
+    shutil.copytree(rel.releases_dir(warehouse_root) / release_id, folder)
+    manifest = json.loads((folder / rel.MANIFEST).read_text())
+    if shape == "no table":
+        del manifest["tables"]["region_members"]
+    else:
+        path = folder / manifest["tables"]["region_members"]["file"]
+        pq.write_table(pq.read_table(path).drop_columns(["source"]), path)
+        manifest["tables"]["region_members"]["sha256"] = rel.sha256_file(path)
+    (folder / rel.MANIFEST).write_text(json.dumps({**manifest, "id": older_id}))
     (warehouse_root / rel.POINTER).write_text(older_id)
+
+
+@pytest.mark.parametrize("shape", ["no source", "no table"])
+def test_an_older_release_that_names_no_source_for_its_region_memberships_gives_none_of_them_out(
+    fresh_app, warehouse_root, explorer_release, shape
+):
+    older_release(warehouse_root, explorer_release, shape)
     client = fresh_app.server.test_client()
     assert client.get("/api/v1/observations?format=csv").status_code == 200
+    for group in ("ILO_AMS", "SDG_SSA"):  # fail closed: no membership's source is known
+        refused = client.get(f"/api/v1/observations?group={group}&format=csv")
+        assert refused.status_code == 400 and refused.json["error"] == "not_redistributable", refused.json
+        assert f"country={group}" in refused.json["message"] and "does not name" in refused.json["message"]
     with zipfile.ZipFile(io.BytesIO(client.get("/api/v1/bulk").get_data())) as bulk_zip:
-        assert bulk_zip.read("region_members.csv").decode().strip() == "code,iso3,source"
-    refused = client.get("/api/v1/observations?group=SDG_SSA")
-    assert refused.status_code == 400 and refused.json["parameter"] == "group", refused.json
+        members, countries, regions = (
+            pd.read_csv(bulk_zip.open(f"{t}.csv")) for t in ("region_members", "countries", "regions")
+        )
+    assert members.empty and not {"ilo_region", "sdg_region", "income_group"} & set(countries)
+    assert regions.set_index("code")["members"].isna()[["ILO_AMS", "SDG_SSA"]].all()
+    listed = client.get("/api/v1/countries").json
+    assert not any({"ilo_region", "sdg_region"} & set(row) for row in listed["data"])
+    assert {row["code"]: row["members"] for row in listed["aggregates"]}["ILO_AMS"] is None
+    from dashboards import _explorer  # noqa: PLC0415 - the page helpers, after the app is built
+
+    warehouse = Warehouse(warehouse_root)
+    release = warehouse.releases.current()
+    piece, messages = _explorer.preview(warehouse, release, catalog(release), {"group": ["ILO_AMS"]}, (), 0)
+    links = [link.href for link in _explorer.download_links(piece, 1000) if link.href]
+    assert "ILO_AMS" in " ".join(messages) and links and not any("group=" in href for href in links)
