@@ -1,4 +1,5 @@
-"""The whole release as one zip download, built once per release into DATA_DIR/bulk/ (release folders are immutable)."""
+"""The whole release as one zip download, built once per release and code into DATA_DIR/bulk/<code id>/ (release folders
+are immutable)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dataproduct import downloads
 from dataproduct.params import API_PREFIX, Query, catalog
 from warehouse import ObservationFilter, Release, Warehouse
 from warehouse import releases as rel
+from web.cache import code_id
 from web.limits import Busy, heavy_slot
 
 FOLDER = "bulk"
@@ -37,7 +39,9 @@ def bulk_dir() -> Path:
 
 
 def bulk_path(release: Release) -> Path:
-    return bulk_dir() / f"delta87-{release.id}.zip"
+    """Where the running code keeps the release's zip: one that other code built (say, under an earlier licence rule)
+    is never served."""
+    return bulk_dir() / code_id() / f"delta87-{release.id}.zip"
 
 
 def whole_release(warehouse: Warehouse, release: Release) -> downloads.Slice:
@@ -92,12 +96,12 @@ def _build(piece: downloads.Slice, path: Path) -> None:
 
 
 def prune(warehouse_root: Path) -> list[str]:
-    """Delete bulk zips of releases no longer on disk."""
-    keep = set(rel.list_release_ids(warehouse_root))
+    """Delete bulk zips of releases no longer on disk, and those other code built."""
+    keep, ours = set(rel.list_release_ids(warehouse_root)), bulk_dir() / code_id()
     removed = []
-    for path in bulk_dir().glob("delta87-*.zip"):
+    for path in bulk_dir().rglob("delta87-*.zip"):
         release_id = path.name[len("delta87-") : -len(".zip")]
-        if release_id not in keep:
+        if release_id not in keep or path.parent != ours:
             path.unlink(missing_ok=True)
             (path.parent / f".{release_id}.lock").unlink(missing_ok=True)
             removed.append(path.name)

@@ -22,6 +22,7 @@ from tests.explorer_data import expected, normalise, read_csv
 from warehouse import Warehouse
 from warehouse import releases as rel
 from warehouse.schema import DOWNLOAD
+from web.cache import code_id
 
 #: Every test here reads the synthetic explorer release (published before the app is built).
 pytestmark = pytest.mark.usefixtures("explorer_release")
@@ -159,7 +160,7 @@ def test_bulk_is_built_once_outside_the_release_folder(
     before = sorted(p.name for p in folder.iterdir())
     with client.get("/api/v1/bulk") as first:
         body = first.get_data()
-    path = isolated_env / "data" / "bulk" / f"delta87-{explorer_release}.zip"
+    path = isolated_env / "data" / "bulk" / code_id() / f"delta87-{explorer_release}.zip"
     assert path.is_file() and path.read_bytes() == body
     assert sorted(p.name for p in folder.iterdir()) == before and rel.verify(warehouse_root, explorer_release)
     monkeypatch.setattr(bulk, "_build", lambda *a: pytest.fail("rebuilt a bulk zip that exists"))
@@ -253,8 +254,19 @@ def test_bulk_zips_follow_releases(client, warehouse_root, explorer_release, iso
     prune(warehouse_root, keep=1)
     with client.get("/api/v1/bulk") as response:
         assert response.headers["X-Delta87-Release"] == newer
-    zips = sorted(p.name for p in (isolated_env / "data" / "bulk").glob("*.zip"))
+    zips = sorted(p.name for p in (isolated_env / "data" / "bulk").rglob("*.zip"))
     assert zips == [f"delta87-{newer}.zip"]  # the pruned release's zip went with it
+
+
+def test_a_bulk_zip_that_other_code_built_is_never_served_and_is_removed(client, isolated_env, explorer_release):
+    folder = isolated_env / "data" / "bulk"
+    stale = [folder / f"delta87-{explorer_release}.zip", folder / "earlier-code" / f"delta87-{explorer_release}.zip"]
+    for path in stale:  # e.g. built before the licence rule withheld some memberships
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"a zip the running code did not build")
+    with client.get("/api/v1/bulk") as response:
+        assert "region_members.csv" in zipfile.ZipFile(io.BytesIO(response.get_data())).namelist()
+    assert not any(path.exists() for path in stale)
 
 
 def test_unsorted_stream_comes_in_release_order_across_row_groups(tmp_path):
