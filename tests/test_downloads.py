@@ -269,6 +269,14 @@ def test_a_bulk_zip_that_other_code_built_is_never_served_and_is_removed(client,
     assert not any(path.exists() for path in stale)
 
 
+def test_a_copy_revalidated_after_a_deploy_is_answered_anew_under_the_running_licence_rule(client, monkeypatch):
+    monkeypatch.setenv("DELTA87_CODE_ID", "earlier-code")
+    held = {url: client.get(url).headers["ETag"] for url in ("/api/v1/countries", f"/api/v1/observations?{QUERY}")}
+    monkeypatch.setenv("DELTA87_CODE_ID", "deployed-code")
+    for url, etag in held.items():
+        assert client.get(url, headers={"If-None-Match": etag}).status_code == 200, url
+
+
 def test_unsorted_stream_comes_in_release_order_across_row_groups(tmp_path):
     """CSV without `sort` skips the sort (flat memory) and relies on publish order: check it over several row groups."""
     import numpy as np  # noqa: PLC0415
