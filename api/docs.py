@@ -119,7 +119,7 @@ def _excluded(cat: Catalog) -> Markup:
         items,
         groups
         and Markup(
-            "<p>So are the member lists they alone give: <code>group=</code> refuses {} (400), and /countries and the bulk zip leave those memberships out.</p>"
+            "<p>So are the member lists they alone give, or whose source this release does not name: <code>group=</code> refuses {} (400), and /countries and the bulk zip leave those memberships out.</p>"
         ).format(groups),
     )
 

@@ -14,6 +14,7 @@ from dataproduct.params import API_PREFIX as PREFIX
 from dataproduct.params import ParamError, arguments, check_names, release_param
 from warehouse import NoRelease, QueryTimeout, Release, ReleaseError, Warehouse, get_warehouse
 from warehouse import releases as rel
+from web.cache import code_id
 from web.inputs import BadInput
 from web.limits import Busy
 from web.release import RELEASE_HEADER, request_release
@@ -74,9 +75,10 @@ def request_args() -> dict[str, list[str]]:
 
 
 def etag_for(release: Release, *parts: str) -> str:
-    """An ETag naming the release and what else the body depends on: the base URL of its links, path and query."""
+    """An ETag naming the release and what else the body depends on: the code (its licence rule), the base URL of its
+    links, path and query."""
     query = sorted((k, v) for k, vs in request_args().items() for v in vs)
-    digest = hashlib.sha256(repr((request.host_url, request.path, query, parts)).encode()).hexdigest()[:16]
+    digest = hashlib.sha256(repr((code_id(), request.host_url, request.path, query, parts)).encode()).hexdigest()[:16]
     return f"{release.id}-{digest}"
 
 

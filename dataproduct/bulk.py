@@ -1,4 +1,5 @@
-"""The whole release as one zip download, built once per release into DATA_DIR/bulk/ (release folders are immutable)."""
+"""The whole release as one zip download, built once per release and code into DATA_DIR/bulk/<code id>/ (release folders
+are immutable)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dataproduct import downloads
 from dataproduct.params import API_PREFIX, Query, catalog
 from warehouse import ObservationFilter, Release, Warehouse
 from warehouse import releases as rel
+from web.cache import code_id
 from web.limits import Busy, heavy_slot
 
 FOLDER = "bulk"
@@ -20,10 +22,11 @@ FILES = {
     "observations.parquet": "every observation of the release whose source allows redistribution",
     "observations.csv": "the same rows as CSV",
     **{f"{name}.csv": f"the release's {name} table" for name in TABLES},
-    "countries.csv": "the release's countries table, without the columns naming groups listed only by a source that "
-    "may not be redistributed (e.g. ilo_region, from Walk Free's GSI file)",
+    "countries.csv": "the release's countries table, without the columns naming groups whose members are listed by a "
+    "source that may not be redistributed or that the release does not name (e.g. ilo_region, from Walk Free's GSI)",
     "region_members.csv": "the release's region_members table (each membership with the source listing it), without "
-    "the memberships listed by a source that may not be redistributed (their counts are empty in regions.csv)",
+    "the memberships listed by a source that may not be redistributed or that the release does not name (their counts "
+    "are empty in regions.csv)",
     "dictionary.csv": "what each observations column holds",
     "metadata.json": "release id, counts, sources and licence exclusions, machine-readable",
     "CITATION.txt": "how to cite the data: each source's citation and the release",
@@ -36,7 +39,9 @@ def bulk_dir() -> Path:
 
 
 def bulk_path(release: Release) -> Path:
-    return bulk_dir() / f"delta87-{release.id}.zip"
+    """Where the running code keeps the release's zip: one that other code built (say, under an earlier licence rule)
+    is never served."""
+    return bulk_dir() / code_id() / f"delta87-{release.id}.zip"
 
 
 def whole_release(warehouse: Warehouse, release: Release) -> downloads.Slice:
@@ -91,12 +96,12 @@ def _build(piece: downloads.Slice, path: Path) -> None:
 
 
 def prune(warehouse_root: Path) -> list[str]:
-    """Delete bulk zips of releases no longer on disk."""
-    keep = set(rel.list_release_ids(warehouse_root))
+    """Delete bulk zips of releases no longer on disk, and those other code built."""
+    keep, ours = set(rel.list_release_ids(warehouse_root)), bulk_dir() / code_id()
     removed = []
-    for path in bulk_dir().glob("delta87-*.zip"):
+    for path in bulk_dir().rglob("delta87-*.zip"):
         release_id = path.name[len("delta87-") : -len(".zip")]
-        if release_id not in keep:
+        if release_id not in keep or path.parent != ours:
             path.unlink(missing_ok=True)
             (path.parent / f".{release_id}.lock").unlink(missing_ok=True)
             removed.append(path.name)

@@ -115,9 +115,13 @@ def catalog(release: Release) -> Catalog:
     aggregates = dict(zip(regions["code"], regions["name"], strict=True))
     areas = {**dict(zip(countries["iso3"], countries["name"], strict=True)), **aggregates}
     rows = {row["id"]: row for row in sources.astype(object).where(sources.notna(), None).to_dict("records")}
-    # Members listed by a source that may not be redistributed stay on the pages, out of downloads and the API.
-    listed = members.reindex(columns=["code", "source"])  # an older release's table has no source column
-    withheld = {c: s for c, s in listed.itertuples(index=False) if s in rows and not redistributable(rows[s])}
+    # Members listed by a source that may not be redistributed stay on the pages, out of downloads and the API; so do
+    # those whose source the release does not name (fail closed): "" where an older release names none (no source
+    # column; no region_members table, where the countries columns are the only list). Null: the platform's own lists.
+    listed = (members if "source" in members else members.assign(source=""))[["code", "source"]]
+    shared = {s for s, row in rows.items() if redistributable(row)}
+    withheld = {c: s for c, s in listed.dropna().itertuples(index=False) if s not in shared}
+    withheld |= dict.fromkeys(set(countries.to_numpy().ravel()) & set(aggregates) - set(members["code"]), "")
     # Only groups the filter can resolve: one whose members the release does not list would silently match nothing.
     groups = {code: name for code, name in aggregates.items() if code in set(members["code"]) - set(withheld)}
     for code in warehouse.observation_values(release, "iso3"):
@@ -239,12 +243,16 @@ def _codes(args: dict[str, list[str]], name: str, catalog: Catalog) -> tuple[tup
     if len(values) > MAX_VALUES:
         message = f"{name} has {len(values)} values; at most {MAX_VALUES} are accepted"
         return codes, ParamError(name, message, error="too_many_values")
-    if unknown and name == "group" and (source := catalog.withheld.get(unknown[0].upper())):
-        code, publisher = unknown[0].upper(), catalog.sources[source].get("publisher") or source
+    if unknown and name == "group" and (code := unknown[0].upper()) in catalog.withheld:
+        source = catalog.withheld[code]
+        lister = (
+            f"{catalog.sources[source].get('publisher') or source} ({source}), whose licence does not allow redistribution"
+            if source in catalog.sources
+            else "a source this release does not name, so they count as not redistributable"
+        )
         message = (
-            f"group {code} cannot filter downloads: its member countries are listed by {publisher} ({source}), whose "
-            f"licence does not allow redistribution; use country={code} for its own aggregate figures, or a UN M49 "
-            "region, SDG region or World Bank group instead"
+            f"group {code} cannot filter downloads: its member countries are listed by {lister}; use country={code} "
+            "for its own aggregate figures, or one of the groups in `allowed`"
         )
         return codes, ParamError(name, message, allowed=allowed, error="not_redistributable")
     if unknown and name == "group" and unknown[0].upper() in catalog.areas:

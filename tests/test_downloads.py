@@ -16,11 +16,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from dataproduct import bulk, downloads
+from dataproduct.params import catalog
 from tests import explorer_data as xd
 from tests.explorer_data import expected, normalise, read_csv
 from warehouse import Warehouse
 from warehouse import releases as rel
 from warehouse.schema import DOWNLOAD
+from web.cache import code_id
 
 #: Every test here reads the synthetic explorer release (published before the app is built).
 pytestmark = pytest.mark.usefixtures("explorer_release")
@@ -158,7 +160,7 @@ def test_bulk_is_built_once_outside_the_release_folder(
     before = sorted(p.name for p in folder.iterdir())
     with client.get("/api/v1/bulk") as first:
         body = first.get_data()
-    path = isolated_env / "data" / "bulk" / f"delta87-{explorer_release}.zip"
+    path = isolated_env / "data" / "bulk" / code_id() / f"delta87-{explorer_release}.zip"
     assert path.is_file() and path.read_bytes() == body
     assert sorted(p.name for p in folder.iterdir()) == before and rel.verify(warehouse_root, explorer_release)
     monkeypatch.setattr(bulk, "_build", lambda *a: pytest.fail("rebuilt a bulk zip that exists"))
@@ -252,8 +254,27 @@ def test_bulk_zips_follow_releases(client, warehouse_root, explorer_release, iso
     prune(warehouse_root, keep=1)
     with client.get("/api/v1/bulk") as response:
         assert response.headers["X-Delta87-Release"] == newer
-    zips = sorted(p.name for p in (isolated_env / "data" / "bulk").glob("*.zip"))
+    zips = sorted(p.name for p in (isolated_env / "data" / "bulk").rglob("*.zip"))
     assert zips == [f"delta87-{newer}.zip"]  # the pruned release's zip went with it
+
+
+def test_a_bulk_zip_that_other_code_built_is_never_served_and_is_removed(client, isolated_env, explorer_release):
+    folder = isolated_env / "data" / "bulk"
+    stale = [folder / f"delta87-{explorer_release}.zip", folder / "earlier-code" / f"delta87-{explorer_release}.zip"]
+    for path in stale:  # e.g. built before the licence rule withheld some memberships
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"a zip the running code did not build")
+    with client.get("/api/v1/bulk") as response:
+        assert "region_members.csv" in zipfile.ZipFile(io.BytesIO(response.get_data())).namelist()
+    assert not any(path.exists() for path in stale)
+
+
+def test_a_copy_revalidated_after_a_deploy_is_answered_anew_under_the_running_licence_rule(client, monkeypatch):
+    monkeypatch.setenv("DELTA87_CODE_ID", "earlier-code")
+    held = {url: client.get(url).headers["ETag"] for url in ("/api/v1/countries", f"/api/v1/observations?{QUERY}")}
+    monkeypatch.setenv("DELTA87_CODE_ID", "deployed-code")
+    for url, etag in held.items():
+        assert client.get(url, headers={"If-None-Match": etag}).status_code == 200, url
 
 
 def test_unsorted_stream_comes_in_release_order_across_row_groups(tmp_path):
@@ -282,19 +303,47 @@ def test_unsorted_stream_comes_in_release_order_across_row_groups(tmp_path):
     assert streamed[keys].reset_index(drop=True).equals(streamed.sort_values(keys)[keys].reset_index(drop=True))
 
 
-def test_a_release_from_before_region_members_still_answers_downloads_and_the_bulk(
-    fresh_app, warehouse_root, explorer_release
-):
+def older_release(warehouse_root, release_id: str, shape: str) -> None:
+    """Serve a copy of the synthetic release as published before region_members named each membership's source
+    ("no source") or before the table existed ("no table"): what `etl rollback` may bring back."""
     older_id = "r20200101T000000Z-0000abcd"  # a release of its own: nothing cached for it yet
     folder = rel.releases_dir(warehouse_root) / older_id
-    shutil.copytree(rel.releases_dir(warehouse_root) / explorer_release, folder)
-    older = json.loads((folder / rel.MANIFEST).read_text())
-    del older["tables"]["region_members"]  # as published before the table existed (served until the next etl run)
-    (folder / rel.MANIFEST).write_text(json.dumps({**older, "id": older_id}))
+    shutil.copytree(rel.releases_dir(warehouse_root) / release_id, folder)
+    manifest = json.loads((folder / rel.MANIFEST).read_text())
+    if shape == "no table":
+        del manifest["tables"]["region_members"]
+    else:
+        path = folder / manifest["tables"]["region_members"]["file"]
+        pq.write_table(pq.read_table(path).drop_columns(["source"]), path)
+        manifest["tables"]["region_members"]["sha256"] = rel.sha256_file(path)
+    (folder / rel.MANIFEST).write_text(json.dumps({**manifest, "id": older_id}))
     (warehouse_root / rel.POINTER).write_text(older_id)
+
+
+@pytest.mark.parametrize("shape", ["no source", "no table"])
+def test_an_older_release_that_names_no_source_for_its_region_memberships_gives_none_of_them_out(
+    fresh_app, warehouse_root, explorer_release, shape
+):
+    older_release(warehouse_root, explorer_release, shape)
     client = fresh_app.server.test_client()
     assert client.get("/api/v1/observations?format=csv").status_code == 200
+    for group in ("ILO_AMS", "SDG_SSA"):  # fail closed: no membership's source is known
+        refused = client.get(f"/api/v1/observations?group={group}&format=csv")
+        assert refused.status_code == 400 and refused.json["error"] == "not_redistributable", refused.json
+        assert f"country={group}" in refused.json["message"] and "does not name" in refused.json["message"]
     with zipfile.ZipFile(io.BytesIO(client.get("/api/v1/bulk").get_data())) as bulk_zip:
-        assert bulk_zip.read("region_members.csv").decode().strip() == "code,iso3,source"
-    refused = client.get("/api/v1/observations?group=SDG_SSA")
-    assert refused.status_code == 400 and refused.json["parameter"] == "group", refused.json
+        members, countries, regions = (
+            pd.read_csv(bulk_zip.open(f"{t}.csv")) for t in ("region_members", "countries", "regions")
+        )
+    assert members.empty and not {"ilo_region", "sdg_region", "income_group"} & set(countries)
+    assert regions.set_index("code")["members"].isna()[["ILO_AMS", "SDG_SSA"]].all()
+    listed = client.get("/api/v1/countries").json
+    assert not any({"ilo_region", "sdg_region"} & set(row) for row in listed["data"])
+    assert {row["code"]: row["members"] for row in listed["aggregates"]}["ILO_AMS"] is None
+    from dashboards import _explorer  # noqa: PLC0415 - the page helpers, after the app is built
+
+    warehouse = Warehouse(warehouse_root)
+    release = warehouse.releases.current()
+    piece, messages = _explorer.preview(warehouse, release, catalog(release), {"group": ["ILO_AMS"]}, (), 0)
+    links = [link.href for link in _explorer.download_links(piece, 1000) if link.href]
+    assert "ILO_AMS" in " ".join(messages) and links and not any("group=" in href for href in links)
