@@ -3,8 +3,6 @@ rating-by-year step chart of the government-response section, and the context li
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 import plotly.graph_objects as go
 from dash import html
@@ -14,20 +12,6 @@ from dashboards import _components as c
 
 #: A neutral colour: a rating of government efforts is never drawn in the colours of prevalence.
 NEUTRAL = "#5a6570"
-
-
-def labels(meta: dict) -> dict[float, str]:
-    """The indicator's value labels as {number: label} ({} for an indicator that is not coded)."""
-    text = meta.get("value_labels") or ""
-    return {float(k): v for k, v in json.loads(text).items()} if isinstance(text, str) and text else {}
-
-
-def label_text(row, meta: dict) -> str:
-    """The value as its label for a coded indicator, else as published."""
-    named = labels(meta)
-    if named and row["value"] in named:
-        return named[row["value"]]
-    return c.value_text(row, row["unit"], meta.get("decimals"))
 
 
 def rating_series(rows: pd.DataFrame) -> pd.DataFrame:
@@ -68,7 +52,7 @@ def rating_block(
     code: str, rows: pd.DataFrame, meta: dict, sources, graph_id: str, page: str = ""
 ) -> html.Figure | None:
     """The step chart of a coded rating with its caveat, source line and a table of the same values."""
-    named, series = labels(meta), rating_series(rows)
+    named, series = c.value_labels(meta), rating_series(rows)
     if not named or series.empty:
         return None
     name = meta.get("short_name") or meta.get("name", code)
@@ -91,7 +75,7 @@ def rating_block(
 
 def status_since(rows: pd.DataFrame, meta: dict) -> str:
     """ "Illegal since 1863": the latest status and the first year of its unbroken run."""
-    named, series = labels(meta), rating_series(rows)
+    named, series = c.value_labels(meta), rating_series(rows)
     if series.empty:
         return ""
     latest = series.iloc[-1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from itertools import zip_longest
 
@@ -13,8 +14,9 @@ from flask_babel import gettext as _
 from plotly.io.json import to_json_plotly
 
 from content import ContentError
-from dashboards import _cite, _content, _phrases, _published
+from dashboards import _cite, _content, _data, _phrases, _published
 from dashboards._words import band, sex_word, sex_word_of, word  # noqa: F401 - pages call them as c.word …
+from warehouse.progress_text import places, rounded
 from web import i18n
 from web.i18n import N_
 
@@ -40,11 +42,8 @@ def number(value: float | None, decimals: int | None = 1, precision: float | Non
     """A number with thousands separators and `decimals` places, a whole one with those its publisher wrote."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    decimals = digits(decimals)
-    if float(value).is_integer():  # "8.0" from its rounding step `precision` 0.1, up to `decimals`; "8" when unknown
-        step = 1 if precision is None or pd.isna(precision) else precision
-        decimals = min(decimals, max(0, round(-math.log10(step)))) if step > 0 else 0
-    return i18n.decimal(value, decimals)
+    step = None if precision is None or pd.isna(precision) else precision
+    return i18n.decimal(value, places(value, digits(decimals), step))
 
 
 UNIT_LABELS = {
@@ -67,9 +66,9 @@ def format_value(value: float | None, unit: str | None, decimals: int | None = 1
     if unit == "flag":
         return _("yes") if value else _("no")
     if unit in ("count", "number") and abs(value) >= 1_000_000:
-        return _("%(number)s million", number=number(round(value / 1000000, 1), 1))
+        return _("%(number)s million", number=number(float(rounded(value / 1_000_000, 1)), 1))
     if unit == "usd" and abs(value) >= 1_000_000_000:  # a GDP to the dollar would claim a precision it lacks
-        return _("US$ %(number)s billion", number=number(round(value / 1_000_000_000, 1), 1))
+        return _("US$ %(number)s billion", number=number(float(rounded(value / 1_000_000_000, 1)), 1))
     text = number(value, decimals, precision)
     if unit in ("percent", "%"):
         return i18n.percent_text(text)
@@ -94,9 +93,21 @@ def _text(value) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def value_labels(meta: dict | None) -> dict[float, str]:
+    """A coded indicator's value labels as {number: label} ({} for an indicator that is not coded)."""
+    text = (meta or {}).get("value_labels") or ""
+    return {float(k): v for k, v in json.loads(text).items()} if isinstance(text, str) and text else {}
+
+
 def value_text(row, unit: str | None = None, decimals: int | None = 1) -> str:
-    """The value as the publisher stated it: its qualifier and decimals kept ("nearly 138 million", "8.0")."""
-    text = format_value(row["value"], unit or row.get("unit"), decimals, row.get("precision"))
+    """The value as the publisher stated it: its qualifier and decimals kept ("nearly 138 million", "8.0"), a coded
+    one by the label its publisher gives it ("Tier 2 Watch List", not 2.5)."""
+    unit = unit or row.get("unit")
+    if unit == "category":
+        named = value_labels(_data.indicator_meta(_data.release(), str(row.get("indicator"))))
+        if row["value"] in named:
+            return named[row["value"]]
+    text = format_value(row["value"], unit, decimals, row.get("precision"))
     qualifier = word(_text(row.get("qualifier")))
     return f"{qualifier} {text}" if qualifier else text
 

@@ -109,7 +109,7 @@ def government_response(country: Country):
         row, meta = country.headline(code), country.indicator(code)
         if row is None:
             continue
-        if _coded.labels(meta):
+        if c.value_labels(meta):
             blocks.append(
                 _coded.rating_block(code, country.rows(code), meta, country.sources, f"country-{code}", country.page)
             )
@@ -149,7 +149,7 @@ def context_section(country: Country) -> html.Section:
                 "code": code,
                 "indicator": meta.get("name", code),
                 "value": _coded.status_since(country.rows(code), meta)
-                if _coded.labels(meta)
+                if c.value_labels(meta)
                 else c.value_text(row, row["unit"], meta.get("decimals")),
                 "year": c.when(row),
                 "source": c.source_short(country.sources, row),

@@ -15,6 +15,7 @@ from babel import numbers
 from flask_babel import gettext as _
 
 from dashboards import _components as c
+from warehouse.progress_text import to_significant
 from web import i18n
 
 #: Okabe & Ito (2008) colour-blind-safe palette, ordered so the first colours contrast well on white.
@@ -78,10 +79,10 @@ def _year_axis(years: pd.Series | list[int]) -> dict:
 def short(value: float) -> str:
     """A compact bar label: 160M, 36.8, 2.75, 150,000."""
     if abs(value) >= 1_000_000:
-        return f"{i18n.decimal(float(f'{value / 1_000_000:.4g}'), _places(value / 1_000_000, 4))}M"
+        return f"{i18n.decimal(to_significant(value / 1_000_000, 4), _places(value / 1_000_000, 4))}M"
     if float(value).is_integer() or abs(value) >= 100:
         return i18n.decimal(value, 0)
-    return i18n.decimal(float(f"{value:.3g}"), _places(value, 3))
+    return i18n.decimal(to_significant(value, 3), _places(value, 3))
 
 
 def _separators() -> str:

@@ -158,7 +158,9 @@ def trend_block(country: Country, codes: list[str], slug: str):
         unit = meta.get("unit") or frame["unit"].iloc[0]
         title = f"{c.short_name(meta)}, {country.name}"
         table = c.table(
-            frame[["series", "year", "value"]].assign(value=c.formatted(frame["value"], unit, 1, frame["precision"])),
+            frame[["series", "year", "value"]].assign(
+                value=c.formatted(frame["value"], unit, meta.get("decimals"), frame["precision"])
+            ),
             [("series", _("Series")), ("year", _("Year")), ("value", _("Value"))],
             title,
         )
@@ -206,7 +208,8 @@ def comparison_block(country: Country, code: str, slug: str):
     if len(bars) == 1:
         return c.notice(_("No comparable values for %(name)s's region or income group.", name=country.name))
     places = c.digits(meta.get("decimals"))
-    frame = pd.DataFrame(bars).assign(value=lambda f: f["value"].round(places))  # a median as precise as its inputs
+    frame = pd.DataFrame(bars)
+    frame["value"] = [float(c.rounded(v, places)) for v in frame["value"]]  # a median as precise as its inputs
     unit = meta.get("unit") or row["unit"]
     title = _("%(short_name)s: %(name)s and peers", short_name=c.short_name(meta), name=country.name)
     rows = pd.concat([row.to_frame().T, *used], ignore_index=True)

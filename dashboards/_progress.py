@@ -172,9 +172,9 @@ def table_records(release: Release, rows: pd.DataFrame, decimals: int | None) ->
             "trend": _(r["trend"]) if isinstance(r.get("trend"), str) and r["trend"] else "",
             "points": int(r["points"]),
             "baseline_year": int(r["baseline_year"]),
-            "baseline_value": round(float(r["baseline_value"]), places),
+            "baseline_value": float(words.rounded(r["baseline_value"], places)),
             "latest_year": int(r["latest_year"]),
-            "latest_value": round(float(r["latest_value"]), places),
+            "latest_value": float(words.rounded(r["latest_value"], places)),
             "age": str(r["age"]).replace("-", "–"),
             "reason": _reason.reason(release, r),
         }

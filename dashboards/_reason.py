@@ -28,9 +28,14 @@ def phrasing() -> words.Phrasing:
         ngettext=ngettext,
         number=i18n.decimal,
         percent=i18n.percent,
-        significant=lambda value, digits: numbers.format_decimal(value, format="@" * digits, locale=i18n.locale()),
-        millions=lambda value: numbers.format_compact_decimal(
-            value, format_type="long", fraction_digits=1, locale=i18n.locale()
+        significant=lambda value, digits: numbers.format_decimal(
+            words.to_significant(value, digits), format="@" * digits, locale=i18n.locale()
+        ),
+        millions=lambda value: numbers.format_compact_decimal(  # rounded first: Babel rounds a half to even
+            float(words.rounded(value, -8 if abs(value) >= 1e9 else -5)),
+            format_type="long",
+            fraction_digits=1,
+            locale=i18n.locale(),
         ),
     )
 

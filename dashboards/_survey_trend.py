@@ -96,8 +96,11 @@ def survey_block(release, iso3: str, name: str, obs: pd.DataFrame):
     dated = markers(_data.commitments(release, iso3))
     title = _("Child labour surveys, %(name)s", name=name)
     figure = survey_figure(points, dated, title)
-    values = [c.number(v, 1, p) for v, p in zip(points["value"], points["precision"], strict=True)]
-    table = c.table(points.assign(value=values), [("series", _('Series')), ("year", _('Survey year')),
+    decimals = _data.indicators(release)["decimals"]  # each value as its indicator and publisher write it
+    shown = [
+        c.number(v, decimals.get(code), step) for v, code, step in points[["value", "indicator", "precision"]].values
+    ]
+    table = c.table(points.assign(value=shown), [("series", _('Series')), ("year", _('Survey year')),
                     ("value", _('% of children'))], title)  # fmt: skip
     return html.Div(
         [

@@ -11,8 +11,8 @@ from dash.exceptions import MissingCallbackContextException
 from flask_babel import gettext as _
 from plotly.io.json import to_json_plotly
 
-from dashboards import _coded, _data, _figures, _series
 from dashboards import _components as c
+from dashboards import _data, _figures, _series
 from warehouse import Release
 from web import inputs
 
@@ -121,7 +121,7 @@ def map_table(meta: dict, frame: pd.DataFrame, year, sources: dict) -> html.Div:
     order = ["_other", "value" if ranked else "name"]
     shown = frame.assign(_other=~in_band).sort_values(order, ascending=[True, not ranked], kind="stable")
     shown = shown.assign(
-        shown=[_coded.label_text(r, meta) for _skip, r in shown.iterrows()],
+        shown=[c.value_text(r, r["unit"], meta.get("decimals")) for _skip, r in shown.iterrows()],
         band=[c.age_text(r, meta.get("standard_age")) for _skip, r in shown.iterrows()],
         survey=[c.survey_text(r) or "–" for _skip, r in shown.iterrows()],
         source_name=[c.source_short(sources, r) for _skip, r in shown.iterrows()],

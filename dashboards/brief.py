@@ -12,7 +12,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 from flask_babel import gettext as _
 
-from dashboards import _coded, _commitments, _country, _data, _delta, _phrases, _pillars, _published, _series
+from dashboards import _commitments, _country, _data, _delta, _phrases, _pillars, _published, _series
 from dashboards import _components as c
 from warehouse import ReleaseError
 from warehouse.schema import redistributable
@@ -193,7 +193,7 @@ def responses(country: _pillars.Country) -> list[tuple]:
     found = []
     for code in _pillars.section_codes(country.indicators, section="government-response"):
         row, meta = country.headline(code), country.indicator(code)
-        if row is not None and not _coded.labels(meta):
+        if row is not None and not c.value_labels(meta):
             found.append((row, meta))
     return found
 

@@ -143,6 +143,8 @@ def assess(series: Series, target: Target, as_of: int) -> dict:
         latest_value=series.values[-1],
         baseline_qualifier=series.qualifiers[0] if series.qualifiers else None,
         latest_qualifier=series.qualifiers[-1] if series.qualifiers else None,
+        baseline_precision=series.precision[0] if series.precision else NAN,
+        latest_precision=series.precision[-1] if series.precision else NAN,
         target_value=target.value if assessed else NAN,
         target_year=target.year if assessed else None,
         basis=basis,

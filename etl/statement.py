@@ -34,7 +34,8 @@ def apply(plan: Plan, dataset: Dataset) -> None:
         plan.outputs["survey"] = "nullif(trim(r.survey), '')"
     if getattr(dataset.options, "qualifier_from_note", False) and "note" in plan.columns:
         plan.outputs["qualifier"] = qualifier_sql("r.note", "r.value")
-    plan.outputs["precision"] = precision_sql("r.value")
+    coded = getattr(dataset.options, "value_map", None)  # a code names a label (a TIP tier): it has no rounding step
+    plan.outputs["precision"] = "NULL::DOUBLE" if coded else precision_sql("r.value")
     plan.outputs["comparability"] = db.literal(dataset.comparability or None)
     for column, value in DEFAULTS.items():
         plan.outputs.setdefault(column, db.literal(value))

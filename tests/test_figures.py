@@ -81,7 +81,7 @@ def test_bar_names_are_written_above_their_bars_so_the_bars_keep_the_width():
         (22.4, "percent", 1, "22.4%"),
         (5.4, "per-1000", 1, "5.4 per 1,000"),
         (1.0, "flag", 0, "yes"),
-        (5200.5, "int-usd", 0, "5,200 international $"),
+        (5200.5, "int-usd", 0, "5,201 international $"),  # a half rounded away from zero, as publishers do
         (float("nan"), "percent", 1, "–"),
     ],
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 NOT_ASSESSED = "not assessed"
 TARGET_MET = "target met"
@@ -43,10 +44,33 @@ def english_plural(singular: str, plural: str, n: int, **values) -> str:
     return english(singular if n == 1 else plural, **values)
 
 
+def rounded(value: float, decimals: int) -> Decimal:
+    """`value` at `decimals` places (negative: tens, hundreds ...), a half away from zero as publishers and
+    spreadsheets round it, on the value's shortest decimal text: 2.25 -> 2.3 and 0.15 -> 0.2 (Python's round and
+    format round the binary value half to even: 2.2 and 0.1). The pages and the stored reasons round through it."""
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+
+
+def to_significant(value: float, digits: int) -> float:
+    """`value` to `digits` significant figures, rounded as `rounded` rounds: 12,345 (3) -> 12,300; 2.25 (2) -> 2.3."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    return float(rounded(value, digits - 1 - math.floor(math.log10(abs(value)))))
+
+
+def places(value: float, decimals: int, precision: float | None) -> int:
+    """The decimals a value is written with: `decimals`, and for a whole value those its publisher wrote, read from
+    its rounding step `precision` (8 at step 0.1 is "8.0"), at most `decimals`; none when the step is unknown."""
+    if not float(value).is_integer():
+        return decimals
+    step = 1 if _missing(precision) else precision
+    return min(decimals, max(0, round(-math.log10(step)))) if step > 0 else 0
+
+
 def _millions(value: float) -> str:
     if abs(value) >= 1e9:
-        return f"{value / 1e9:.1f} billion"
-    return f"{value / 1e6:.1f}".removesuffix(".0") + " million"
+        return f"{rounded(value / 1e9, 1)} billion"
+    return f"{rounded(value / 1e6, 1)}".removesuffix(".0") + " million"
 
 
 @dataclass(frozen=True)
@@ -55,9 +79,9 @@ class Phrasing:
 
     gettext: Callable[..., str] = english
     ngettext: Callable[..., str] = english_plural
-    number: Callable[[float, int], str] = lambda value, decimals: f"{value:,.{decimals}f}"  # noqa: E731
-    percent: Callable[[float, int], str] = lambda value, decimals: f"{value:.{decimals}f}%"  # noqa: E731
-    significant: Callable[[float, int], str] = lambda value, digits: f"{value:,.{digits}g}"  # noqa: E731
+    number: Callable[[float, int], str] = lambda value, decimals: f"{rounded(value, decimals):,.{decimals}f}"  # noqa: E731
+    percent: Callable[[float, int], str] = lambda value, decimals: f"{rounded(value, decimals):.{decimals}f}%"  # noqa: E731
+    significant: Callable[[float, int], str] = lambda value, digits: f"{to_significant(value, digits):,.{digits}g}"  # noqa: E731
     millions: Callable[[float], str] = _millions  # a count of a million or more: '1.8 million'
 
 
@@ -88,15 +112,15 @@ def rounded_count(value: float, digits: int = 2, tr: Phrasing = ENGLISH) -> str:
     """A computed count to `digits` significant figures: 422809 -> 'about 420,000'; 1234567 -> 'about 1.2 million'."""
     if _missing(value) or value == 0:
         return "0"
-    step = 10 ** max(0, math.floor(math.log10(abs(value))) - digits + 1)
-    return tr.gettext("about %(count)s", count=format_count(round(value / step) * step, tr))
+    exponent = max(0, math.floor(math.log10(abs(value))) - digits + 1)
+    return tr.gettext("about %(count)s", count=format_count(float(rounded(value, -exponent)), tr))
 
 
-def format_value(value: float, unit: str, tr: Phrasing = ENGLISH) -> str:
-    """A level in its unit as the cards write it: '12.3%', '22%', '5.4 per 1,000', '160 million'."""
+def format_value(value: float, unit: str, tr: Phrasing = ENGLISH, precision: float | None = None) -> str:
+    """A level in its unit as the cards write it: '12.3%', '22%', '8.0%' (published at step 0.1), '160 million'."""
     if _missing(value):
         return tr.gettext("n/a")
-    decimals = 0 if float(value).is_integer() else 1
+    decimals = places(value, 1, precision)
     if unit == "percent":
         return tr.percent(value, decimals)
     if unit == "per-1000":
@@ -108,7 +132,8 @@ def format_value(value: float, unit: str, tr: Phrasing = ENGLISH) -> str:
 
 def stated(row: dict, which: str, unit: str, tr: Phrasing = ENGLISH) -> str:
     """The baseline or latest value as published, with the publisher's qualifier: 'nearly 138 million'."""
-    value, qualifier = format_value(row[f"{which}_value"], unit, tr), row.get(f"{which}_qualifier")
+    value = format_value(row[f"{which}_value"], unit, tr, row.get(f"{which}_precision"))
+    qualifier = row.get(f"{which}_qualifier")
     return f"{tr.gettext(qualifier)} {value}" if isinstance(qualifier, str) and qualifier else value
 
 
@@ -122,7 +147,7 @@ def format_change(change: float, unit: str, tr: Phrasing = ENGLISH, decimals: in
     size = abs(change)
     if unit == "percent":  # French writes a number below 2 in the singular; English and Spanish a decimal in the plural
         return tr.ngettext("%(number)s percentage points a year", "%(number)s percentage points a year",
-                           int(round(size, decimals)), number=tr.number(size, decimals))  # fmt: skip
+                           int(rounded(size, decimals)), number=tr.number(size, decimals))  # fmt: skip
     if unit == "per-1000":
         return tr.gettext("%(number)s per 1,000 a year", number=tr.number(size, decimals))
     if unit == "count":
@@ -143,8 +168,8 @@ def pace_value(row: dict, which: str) -> float:
 def pace_decimals(row: dict) -> int:
     """A percentage-point or per-1,000 pace is written one decimal finer than the values it comes from, at most two:
     a pace between 'more than 21%' and 'almost 24%' is not known to a hundredth."""
-    values = [row.get(f"{which}_value") for which in ("baseline", "latest")]
-    return 2 if any(not _missing(v) and not float(v).is_integer() for v in values) else 1
+    points = [(row.get(f"{which}_value"), row.get(f"{which}_precision")) for which in ("baseline", "latest")]
+    return 1 + max((places(v, 1, p) for v, p in points if not _missing(v)), default=0)
 
 
 def pace_text(row: dict, which: str, unit: str, tr: Phrasing = ENGLISH) -> str:

@@ -178,6 +178,8 @@ PROGRESS = pa.schema(
         ("latest_value", pa.float64()),
         ("baseline_qualifier", pa.string()),  # the publisher's "about", "nearly" ... of that value, else NULL
         ("latest_qualifier", pa.string()),
+        ("baseline_precision", pa.float64()),  # the rounding step of that value as published (0.1: "8.0"), else NULL
+        ("latest_precision", pa.float64()),
         ("observed_rate", pa.float64()),  # annual relative change (compound), e.g. -0.05 = -5 % a year
         ("required_rate", pa.float64()),
         ("method", pa.string()),

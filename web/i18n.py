@@ -20,6 +20,7 @@ from babel.messages.pofile import read_po
 from flask_babel import Babel, Domain, get_locale
 
 import config
+from warehouse.progress_text import rounded
 
 #: The page languages, English first (the default), with each one's name in itself (the switcher's labels).
 LANGUAGES = {"en": "English", "fr": "Français", "es": "Español"}
@@ -145,8 +146,9 @@ def locale() -> Locale:
 
 
 def decimal(value: float, decimals: int) -> str:
-    """A number with `decimals` places and the locale's separators ("1,234.5", "1 234,5", "1234,5")."""
-    text = f"{value:,.{decimals}f}"
+    """A number with `decimals` places, a half rounded away from zero as publishers round it (2.25 -> "2.3"), and
+    the locale's separators ("1,234.5", "1 234,5", "1234,5")."""
+    text = f"{rounded(value, decimals):,.{decimals}f}"
     if lang() == DEFAULT:
         return text  # exactly what the English pages always showed
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
