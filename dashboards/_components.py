@@ -387,12 +387,12 @@ def ranking_summary(df: pd.DataFrame, unit: str, decimals: int | None = 1, label
     ordered = df.sort_values("value", ascending=False)
     top, bottom = ordered.iloc[0], ordered.iloc[-1]
     if len(ordered) == 1:
-        return f"{top[label]}: {format_value(top['value'], unit, decimals)}."
+        return _phrases.labelled(str(top[label]), value_text(top, unit, decimals)) + "."
     return _(
         "%(count)s values. Highest: %(value)s (%(format_value)s); lowest: %(value2)s (%(format_value2)s).",
         count=len(ordered),
         value=top[label],
-        format_value=format_value(top["value"], unit, decimals),
+        format_value=value_text(top, unit, decimals),
         value2=bottom[label],
-        format_value2=format_value(bottom["value"], unit, decimals),
+        format_value2=value_text(bottom, unit, decimals),
     )

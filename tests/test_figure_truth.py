@@ -343,3 +343,14 @@ def test_hover_labels_write_each_value_as_its_table_does_never_in_exponent_notat
     hover = [text.replace("\u202f", " ").replace("\u00a0", " ") for trace in surveys.data for text in trace.customdata]
     assert "45,0 %" in hover and "année d'enquête" in surveys.data[0].hovertemplate  # ILOSTAT's 45.0, in French
     assert "45,0" in texts(block) and "45.0" not in texts(block)  # the table alternative, in French too
+
+
+def test_a_chart_summary_writes_its_highest_and_lowest_as_the_table_does():
+    frame = pd.DataFrame(
+        {"name": ["Brazil", "Peers"], "value": [5.0, 7.6], "precision": [0.1, None], "qualifier": ["about", None]}
+    )
+    summary = c.ranking_summary(frame, "per-1000", 1, "name")
+    assert (
+        "lowest: Brazil (about 5.0 per 1,000)" in summary
+    )  # was "(5 per 1,000)", the table's "5.0" and qualifier lost
+    assert c.ranking_summary(frame.iloc[:1], "per-1000", 1, "name") == "Brazil: about 5.0 per 1,000."
