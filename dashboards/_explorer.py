@@ -11,6 +11,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from dashboards import _data
 from dashboards._words import word
@@ -24,6 +25,8 @@ from dataproduct.params import (
     LIST_FILTERS,
     SYNONYMS,
     YEAR_FILTERS,
+    YEAR_MAX,
+    YEAR_MIN,
     Catalog,
     ParamError,
     Query,
@@ -71,6 +74,8 @@ HEADINGS = {
 }
 #: Parameters of the page's URL that are not filters: sort, the preview page, the pinned release and the language.
 PAGE_PARAMS = ("sort", "page", "release", "lang")
+#: Parameters of the API's URL that the page has no use for: it shows every row and links every format.
+API_ONLY = ("format", "limit", "offset")
 CHECKLISTS = ("sex", "nature")  # short fixed lists: checkboxes are easier than a dropdown
 LABELS = {
     "indicator": N_("Indicators"),
@@ -136,7 +141,7 @@ def options(cat: Catalog, release: Release) -> dict[str, list[dict]]:
         "indicator": indicator,
         "country": [{"label": f"{n} ({c})", "value": c} for n, c in countries + aggregates],
         "group": [{"label": f"{n} ({c})", "value": c} for n, c in aggregates if c in cat.groups],
-        "age": [{"label": word(a), "value": a} for a in cat.ages],
+        "age": [{"label": age_word(a), "value": a} for a in cat.ages],
         "source": [
             {
                 "label": f"{row.get('title') or s} ({s})" + ("" if redistributable(row) else _(" – not downloadable")),
@@ -161,7 +166,8 @@ def controls(cat: Catalog, release: Release, values: dict) -> dbc.Row:
             else _dropdown(name, opts[name], values[name])
         )
         cols.append(dbc.Col(control, md=width, lg=width if width == 12 else 4, className="mb-3"))
-    lo, hi = cat.years or (1900, 2100)
+    lo, hi = cat.years or (YEAR_MIN, YEAR_MAX)
+    lo, hi = max(lo, YEAR_MIN), min(hi, YEAR_MAX)  # the years a filter accepts
     for name in YEAR_FILTERS:
         cols.append(dbc.Col(_year(name, values[name], lo, hi), xs=6, lg=2, className="mb-3"))
     preferred = [{"label": _(label), "value": value} for value, label in PREFERRED.items()]
@@ -179,7 +185,33 @@ def _checklist(name: str, options: list[dict], value, kind=dcc.Checklist) -> htm
 
 def _dropdown(name: str, options: list[dict], value: list) -> list:
     label = html.Label(_(LABELS[name]), htmlFor=control_id(name), className="form-label")
-    return [label, dcc.Dropdown(id=control_id(name), options=options, value=value, multi=True, placeholder=_("Any"))]
+    dropdown = dcc.Dropdown(
+        id=control_id(name), options=options, value=value, multi=True, placeholder=_("Any"), labels=dropdown_labels()
+    )
+    return [label, dropdown]
+
+
+def dropdown_labels() -> dict[str, str]:
+    """The words a multiple-choice dropdown shows (Dash writes them in English), in the page's language."""
+    return {
+        "select_all": _("Select all"),
+        "deselect_all": _("Deselect all"),
+        "selected_count": _("{num_selected} selected"),
+        "search": _("Search"),
+        "clear_search": _("Clear search"),
+        "clear_selection": _("Clear selection"),
+        "no_options_found": _("No options found"),
+    }
+
+
+def age_word(age) -> str:
+    """An age band as the data write it ('5-17', 'under 5', '6-59 months'), in the page's language."""
+    text = str(age or "")
+    if text.startswith("under ") and text[6:].isdigit():
+        return _("under %(age)s", age=text[6:])
+    if text.endswith(" months") and text[:-7].replace("-", "").isdigit():
+        return _("%(span)s months", span=text[:-7])
+    return word(age)
 
 
 def _year(name: str, value: int | None, lo: int, hi: int) -> list:
@@ -206,7 +238,9 @@ def state_from_query(query: dict, cat: Catalog) -> tuple[dict, list[dict], int, 
     where, problems = parse_filter(args, cat, strict=False)
     messages = [said(p) for p in problems]
     messages += [
-        _("ignored unknown parameter %(k)s", k=repr(k))
+        _("%(k)s is a parameter of the API and downloads, not of this page: ignored", k=repr(k))
+        if k in API_ONLY
+        else _("ignored unknown parameter %(k)s", k=repr(k))
         for k in query
         if k not in (*FILTER_PARAMS, *SYNONYMS, *PAGE_PARAMS)
     ]
@@ -289,8 +323,8 @@ def search(piece: Slice) -> str:
 def count_text(piece: Slice) -> list:
     """'N rows match' plus what the licence filter left out, with publisher links."""
     parts: list = [
-        html.Strong(f"{piece.total:,}"),
-        _(" row%(value)s match these filters.", value="s" if piece.total != 1 else ""),
+        html.Strong(i18n.decimal(piece.total, 0)),
+        ngettext(" row matches these filters.", " rows match these filters.", piece.total),
     ]
     for row in piece.excluded():
         parts += [
@@ -328,7 +362,7 @@ def download_links(piece: Slice, max_rows_xlsx: int) -> list:
                     max_rows_xlsx=i18n.decimal(max_rows_xlsx, 0),
                 )
                 if too_big
-                else _("Download as %(label)s", label=label),
+                else _("Download as %(label)s", label=_(label)),
                 **({"aria-disabled": "true"} if too_big else {}),
             )
         )

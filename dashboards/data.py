@@ -223,7 +223,8 @@ def shown_records(piece) -> list[dict]:
             row["area_name"] = names.get(row["iso3"], row["area_name"])
             row["note"] = _plain.note_text(row.get("note")) or row.get("note")
             row["period"] = _phrases.localized(row.get("period"))
-            row.update({key: word(row.get(key)) for key in ("sex", "age", "nature", "qualifier")})
+            row.update({key: word(row.get(key)) for key in ("sex", "nature", "qualifier")})
+            row["age"] = ex.age_word(row.get("age"))
             row.update({key: _("yes") if row[key] else _("no") for key in FLAGS if row.get(key) is not None})
     return rows
 
