@@ -7,6 +7,8 @@ and sort, so it returns exactly the rows the page shows.
 
 from __future__ import annotations
 
+import re
+
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
@@ -76,6 +78,16 @@ HEADINGS = {
 PAGE_PARAMS = ("sort", "page", "release", "lang")
 #: Parameters of the API's URL that the page has no use for: it shows every row and links every format.
 API_ONLY = ("format", "limit", "offset")
+#: The words of a multiple-choice dropdown (Dash writes them in English), shown in the page's language.
+DROPDOWN_WORDS = {
+    "select_all": N_("Select all"),
+    "deselect_all": N_("Deselect all"),
+    "selected_count": N_("{num_selected} selected"),
+    "search": N_("Search"),
+    "clear_search": N_("Clear search"),
+    "clear_selection": N_("Clear selection"),
+    "no_options_found": N_("No options found"),
+}
 CHECKLISTS = ("sex", "nature")  # short fixed lists: checkboxes are easier than a dropdown
 LABELS = {
     "indicator": N_("Indicators"),
@@ -185,32 +197,17 @@ def _checklist(name: str, options: list[dict], value, kind=dcc.Checklist) -> htm
 
 def _dropdown(name: str, options: list[dict], value: list) -> list:
     label = html.Label(_(LABELS[name]), htmlFor=control_id(name), className="form-label")
+    labels = {key: _(text) for key, text in DROPDOWN_WORDS.items()}
     dropdown = dcc.Dropdown(
-        id=control_id(name), options=options, value=value, multi=True, placeholder=_("Any"), labels=dropdown_labels()
+        id=control_id(name), options=options, value=value, multi=True, placeholder=_("Any"), labels=labels
     )
     return [label, dropdown]
 
 
-def dropdown_labels() -> dict[str, str]:
-    """The words a multiple-choice dropdown shows (Dash writes them in English), in the page's language."""
-    return {
-        "select_all": _("Select all"),
-        "deselect_all": _("Deselect all"),
-        "selected_count": _("{num_selected} selected"),
-        "search": _("Search"),
-        "clear_search": _("Clear search"),
-        "clear_selection": _("Clear selection"),
-        "no_options_found": _("No options found"),
-    }
-
-
 def age_word(age) -> str:
     """An age band as the data write it ('5-17', 'under 5', '6-59 months'), in the page's language."""
-    text = str(age or "")
-    if text.startswith("under ") and text[6:].isdigit():
-        return _("under %(age)s", age=text[6:])
-    if text.endswith(" months") and text[:-7].replace("-", "").isdigit():
-        return _("%(span)s months", span=text[:-7])
+    if match := re.fullmatch(r"under (\d+)|(\d+-\d+) months", str(age or "")):
+        return _("under %(age)s", age=match[1]) if match[1] else _("%(span)s months", span=match[2])
     return word(age)
 
 
@@ -379,38 +376,3 @@ def records(piece: Slice) -> list[dict]:
 
 def page_count(piece: Slice) -> int:
     return max(1, -(-piece.total // PAGE_SIZE))
-
-
-def sources_table(cat: Catalog) -> html.Div:
-    """Every source with edition, licence, citation and whether its data may be downloaded."""
-    header = html.Thead(
-        html.Tr(
-            [
-                html.Th(h, scope="col")
-                for h in (_("Source"), _("Edition"), _("Licence"), _("Downloadable"), _("Citation"))
-            ]
-        )
-    )
-    rows = []
-    for source_id, row in sorted(cat.sources.items()):
-        name = [
-            html.A(row.get("title") or source_id, href=row.get("url") or None, rel="noopener"),
-            html.Br(),
-            html.Small(row.get("publisher") or ""),
-        ]
-        rows.append(
-            html.Tr(
-                [
-                    html.Td(name, lang="en"),  # publishers' own words (WCAG 3.1.2: language of parts)
-                    html.Td(row.get("edition") or "", lang="en"),
-                    html.Td(row.get("licence") or _("not stated")),
-                    html.Td(_("yes") if redistributable(row) else _("no – shown with attribution, not downloadable")),
-                    html.Td(row.get("citation") or "", lang="en"),
-                ]
-            )
-        )
-    table = html.Table(
-        [html.Caption(_("Sources of this release"), className="visually-hidden"), header, html.Tbody(rows)],
-        className="table table-sm small",
-    )
-    return html.Div(table, className="table-responsive")

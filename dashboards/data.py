@@ -14,8 +14,9 @@ from dashboards import _components as c
 from dashboards import _data, _phrases, _plain
 from dashboards import _explorer as ex
 from dashboards._words import word
-from dataproduct.params import FILTER_PARAMS, ParamError, arguments, catalog, release_param
+from dataproduct.params import FILTER_PARAMS, Catalog, ParamError, arguments, catalog, release_param
 from warehouse import ReleaseError, get_warehouse
+from warehouse.schema import redistributable
 from web import i18n, inputs
 from web.i18n import N_
 from web.release import request_release
@@ -125,13 +126,46 @@ def layout(**query):
                 className="mb-3",
             ),
             html.Section([html.H2(_("Preview"), className="h4"), _columns_note(), _table(sort_by, page)]),
-            html.Section(
-                [html.H2(_("Sources and licences"), className="h4 mt-4"), ex.sources_table(cat)], id="sources"
-            ),
+            html.Section([html.H2(_("Sources and licences"), className="h4 mt-4"), _sources_table(cat)], id="sources"),
             html.P(_("Release %(id)s", id=release.id), className="small text-body-secondary", id="data-release-id"),
         ],
         id="data-page",
     )
+
+
+def _sources_table(cat: Catalog) -> html.Div:
+    """Every source with edition, licence, citation and whether its data may be downloaded."""
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th(h, scope="col")
+                for h in (_("Source"), _("Edition"), _("Licence"), _("Downloadable"), _("Citation"))
+            ]
+        )
+    )
+    rows = []
+    for source_id, row in sorted(cat.sources.items()):
+        name = [
+            html.A(row.get("title") or source_id, href=row.get("url") or None, rel="noopener"),
+            html.Br(),
+            html.Small(row.get("publisher") or ""),
+        ]
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(name, lang="en"),  # publishers' own words (WCAG 3.1.2: language of parts)
+                    html.Td(row.get("edition") or "", lang="en"),
+                    html.Td(row.get("licence") or _("not stated")),
+                    html.Td(_("yes") if redistributable(row) else _("no – shown with attribution, not downloadable")),
+                    html.Td(row.get("citation") or "", lang="en"),
+                ]
+            )
+        )
+    table = html.Table(
+        [html.Caption(_("Sources of this release"), className="visually-hidden"), header, html.Tbody(rows)],
+        className="table table-sm small",
+    )
+    return html.Div(table, className="table-responsive")
 
 
 def _columns_note() -> html.P:
