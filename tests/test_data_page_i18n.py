@@ -16,7 +16,11 @@ TOO_MANY = ",".join(f"Z{i:03d}" for i in range(301))
 LINKS = [
     ({"country": "ZZZ"}, "unknown country 'ZZZ'", "valeur inconnue pour country"),
     ({"year_from": "1800"}, "must be a four-digit year", "année à quatre chiffres"),
-    ({"year_from": "2015", "year_to": "2010"}, "is before year_from", "est antérieur à year_from"),
+    (
+        {"year_from": "2015", "year_to": "2010"},
+        "is before year_from",
+        "est antérieure à l'année de début (year_from = 2015)",
+    ),
     ({"preferred": "maybe"}, "must be true or false", "doit valoir true ou false"),
     ({"country": TOO_MANY}, "country has 301 values; at most 300", "country a 301 valeurs\u00a0; 300 au plus"),
     ({"group": "ILO_AMS"}, "group ILO_AMS cannot filter downloads", "ILO_AMS ne peut pas filtrer les téléchargements"),
