@@ -6,6 +6,7 @@ import warnings
 
 import dash
 import dash_bootstrap_components as dbc
+from babel import numbers
 from dash import Input, Output, State, callback, clientside_callback, ctx, dash_table, dcc, html
 from flask_babel import gettext as _
 
@@ -47,8 +48,11 @@ def _release(pinned: str | None):
 
 
 def _table(sort_by: list[dict], page: int) -> dash_table.DataTable:
-    numeric = {"year", "value", "lower", "upper"}
-    columns = [{"name": _(ex.HEADINGS[c]), "id": c, "type": "numeric" if c in numeric else "text"} for c in ex.COLUMNS]
+    # Figures with the separators of the page's language (5,3 and 138 000 000 in French); years stay plain.
+    marks = {"decimal": numbers.get_decimal_symbol(i18n.locale()), "group": numbers.get_group_symbol(i18n.locale())}
+    figure = {"type": "numeric", "format": {"locale": marks, "specifier": ","}}
+    kinds = {"year": {"type": "numeric"}, **dict.fromkeys(("value", "lower", "upper", "precision"), figure)}
+    columns = [{"name": _(ex.HEADINGS[c]), "id": c, "type": "text", **kinds.get(c, {})} for c in ex.COLUMNS]
     with warnings.catch_warnings():
         # Dash 4 announces DataTable's move out of the core bundle in a future major version; it is still the
         # core table with server-side paging and sorting, so we keep it rather than add dash-ag-grid.

@@ -11,6 +11,7 @@ from tests.conftest import find, texts
 #: Every test here reads the synthetic explorer release (published before the app is built).
 pytestmark = pytest.mark.usefixtures("explorer_release")
 
+FRENCH = {"decimal": ",", "group": "\u202f"}  # 5,3 and 138 000 000
 TOO_MANY = ",".join(f"Z{i:03d}" for i in range(301))
 #: (a link's query, words of the API's English message, words of the French page's notice)
 LINKS = [
@@ -106,3 +107,15 @@ def test_a_shared_link_longer_than_a_text_input_renders_the_data_page(client):
     }
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200 and "data-page" in response.get_data(as_text=True)
+
+
+def test_the_preview_writes_figures_with_the_separators_of_the_readers_language(app):
+    def marks(lang: str) -> dict:
+        table = find(_page(app, lang), "data-table")
+        return {c["id"]: c.get("format", {}).get("locale") for c in table.columns if c["type"] == "numeric"}
+
+    assert marks("fr") == {"year": None, **dict.fromkeys(("value", "lower", "upper", "precision"), FRENCH)}
+    assert marks("es")["value"] == {"decimal": ",", "group": "."} and marks("en")["value"] == {
+        "decimal": ".",
+        "group": ",",
+    }
