@@ -182,8 +182,15 @@ def _columns_note() -> html.P:
 def _url_notice(notices: list[str]):
     if not notices:
         return html.Div(id="data-url-notice")
-    text = _("Some of the link's filters were not understood and were left out: ") + _("; ").join(notices)
-    return dbc.Alert(text, color="warning", id="data-url-notice")
+    return _problems(
+        _("Some of the link's filters were not understood and were left out: "), notices, "data-url-notice"
+    )
+
+
+def _problems(lead: str, notices: list[str], component_id: str | None = None) -> dbc.Alert:
+    """The problems one per line (a problem's own wording may hold a semicolon)."""
+    items = html.Ul([html.Li(notice) for notice in notices], className="mb-0")
+    return dbc.Alert([lead, items], color="warning", **({"id": component_id} if component_id else {}))
 
 
 FILTER_INPUTS = {name: Input(ex.control_id(name), "value") for name in FILTER_PARAMS}
@@ -242,7 +249,7 @@ def results(filters: dict, page: int, sort_by: list[dict], release: dict) -> dic
         "count": ex.count_text(piece),
         "downloads": ex.download_links(piece, config.settings().max_rows_xlsx),
         "search": search,
-        "notice": dbc.Alert(_("Left out: ") + _("; ").join(notices), color="warning") if notices else None,
+        "notice": _problems(_("Left out: "), notices) if notices else None,
     }
 
 

@@ -4,9 +4,10 @@ long links, while the API keeps its English messages."""
 from __future__ import annotations
 
 import pytest
+from dash import html
 from dash._utils import split_callback_id
 
-from tests.conftest import find, texts
+from tests.conftest import components, find, texts
 
 #: Every test here reads the synthetic explorer release (published before the app is built).
 pytestmark = pytest.mark.usefixtures("explorer_release")
@@ -119,3 +120,10 @@ def test_the_preview_writes_figures_with_the_separators_of_the_readers_language(
         "decimal": ".",
         "group": ",",
     }
+
+
+def test_each_problem_of_a_link_is_a_line_of_its_own_though_its_wording_holds_a_semicolon(app):
+    page = _page(app, "en", group="ILO_AMS", sort="year,year")
+    lines = [texts(item) for item in components(find(page, "data-url-notice")) if isinstance(item, html.Li)]
+    assert len(lines) == 2 and lines[0].startswith("group ILO_AMS cannot filter downloads")
+    assert lines[1] == "sort names year twice; give each column once"
