@@ -35,6 +35,7 @@ def readme(meta: dict, files: dict[str, str], stem: str) -> str:
         {
             **meta,
             "release_created": meta["release_created"] or "unknown",
+            "order_note": " (`area_name` by the English names it holds)" if "area_name" in meta["order"] else "",
             "files": "\n".join(f"- `{name}`: {text}" for name, text in files.items()),
             "sources": "\n".join(_source(row) for row in meta["sources"]) or "- none: no rows matched",
             "excluded": "".join(excluded),

@@ -298,3 +298,13 @@ def test_a_release_from_before_region_members_still_answers_downloads_and_the_bu
         assert bulk_zip.read("region_members.csv").decode().strip() == "code,iso3,source"
     refused = client.get("/api/v1/observations?group=SDG_SSA")
     assert refused.status_code == 400 and refused.json["parameter"] == "group", refused.json
+
+
+def test_a_download_mentions_the_english_name_order_only_when_it_is_sorted_by_area_name(client):
+    def readme(query: str) -> str:
+        return zipfile.ZipFile(io.BytesIO(fetch(client, query, "zip")[0])).read("README.md").decode()
+
+    assert "English names it holds" in readme(f"{QUERY}&sort=area_name")
+    plain = readme(QUERY)
+    assert "ordered by indicator, iso3, year, year_end, sex, age, source, edition\n" in plain
+    assert "English names" not in plain
