@@ -308,3 +308,11 @@ def test_a_download_mentions_the_english_name_order_only_when_it_is_sorted_by_ar
     plain = readme(QUERY)
     assert "ordered by indicator, iso3, year, year_end, sex, age, source, edition\n" in plain
     assert "English names" not in plain
+
+
+def test_a_download_from_a_pinned_link_gives_its_query_url_once(client, explorer_release):
+    def readme(query: str) -> str:
+        return zipfile.ZipFile(io.BytesIO(fetch(client, query, "zip")[0])).read("README.md").decode()
+
+    assert "Same query pinned to this release" not in readme(f"{QUERY}&release={explorer_release}")
+    assert f"Same query pinned to this release: http://localhost/api/v1/observations?{QUERY}" in readme(QUERY)
