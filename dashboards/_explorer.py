@@ -7,10 +7,13 @@ and sort, so it returns exactly the rows the page shows.
 
 from __future__ import annotations
 
+import re
+
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from dashboards import _data
 from dashboards._words import word
@@ -24,6 +27,8 @@ from dataproduct.params import (
     LIST_FILTERS,
     SYNONYMS,
     YEAR_FILTERS,
+    YEAR_MAX,
+    YEAR_MIN,
     Catalog,
     ParamError,
     Query,
@@ -71,6 +76,18 @@ HEADINGS = {
 }
 #: Parameters of the page's URL that are not filters: sort, the preview page, the pinned release and the language.
 PAGE_PARAMS = ("sort", "page", "release", "lang")
+#: Parameters of the API's URL that the page has no use for: it shows every row and links every format.
+API_ONLY = ("format", "limit", "offset")
+#: The words of a multiple-choice dropdown (Dash writes them in English), shown in the page's language.
+DROPDOWN_WORDS = {
+    "select_all": N_("Select all"),
+    "deselect_all": N_("Deselect all"),
+    "selected_count": N_("{num_selected} selected"),
+    "search": N_("Search"),
+    "clear_search": N_("Clear search"),
+    "clear_selection": N_("Clear selection"),
+    "no_options_found": N_("No options found"),
+}
 CHECKLISTS = ("sex", "nature")  # short fixed lists: checkboxes are easier than a dropdown
 LABELS = {
     "indicator": N_("Indicators"),
@@ -136,7 +153,7 @@ def options(cat: Catalog, release: Release) -> dict[str, list[dict]]:
         "indicator": indicator,
         "country": [{"label": f"{n} ({c})", "value": c} for n, c in countries + aggregates],
         "group": [{"label": f"{n} ({c})", "value": c} for n, c in aggregates if c in cat.groups],
-        "age": [{"label": word(a), "value": a} for a in cat.ages],
+        "age": [{"label": age_word(a), "value": a} for a in cat.ages],
         "source": [
             {
                 "label": f"{row.get('title') or s} ({s})" + ("" if redistributable(row) else _(" – not downloadable")),
@@ -161,7 +178,8 @@ def controls(cat: Catalog, release: Release, values: dict) -> dbc.Row:
             else _dropdown(name, opts[name], values[name])
         )
         cols.append(dbc.Col(control, md=width, lg=width if width == 12 else 4, className="mb-3"))
-    lo, hi = cat.years or (1900, 2100)
+    lo, hi = cat.years or (YEAR_MIN, YEAR_MAX)
+    lo, hi = max(lo, YEAR_MIN), min(hi, YEAR_MAX)  # the years a filter accepts
     for name in YEAR_FILTERS:
         cols.append(dbc.Col(_year(name, values[name], lo, hi), xs=6, lg=2, className="mb-3"))
     preferred = [{"label": _(label), "value": value} for value, label in PREFERRED.items()]
@@ -179,7 +197,18 @@ def _checklist(name: str, options: list[dict], value, kind=dcc.Checklist) -> htm
 
 def _dropdown(name: str, options: list[dict], value: list) -> list:
     label = html.Label(_(LABELS[name]), htmlFor=control_id(name), className="form-label")
-    return [label, dcc.Dropdown(id=control_id(name), options=options, value=value, multi=True, placeholder=_("Any"))]
+    labels = {key: _(text) for key, text in DROPDOWN_WORDS.items()}
+    dropdown = dcc.Dropdown(
+        id=control_id(name), options=options, value=value, multi=True, placeholder=_("Any"), labels=labels
+    )
+    return [label, dropdown]
+
+
+def age_word(age) -> str:
+    """An age band as the data write it ('5-17', 'under 5', '6-59 months'), in the page's language."""
+    if match := re.fullmatch(r"under (\d+)|(\d+-\d+) months", str(age or "")):
+        return _("under %(age)s", age=match[1]) if match[1] else _("%(span)s months", span=match[2])
+    return word(age)
 
 
 def _year(name: str, value: int | None, lo: int, hi: int) -> list:
@@ -206,7 +235,9 @@ def state_from_query(query: dict, cat: Catalog) -> tuple[dict, list[dict], int, 
     where, problems = parse_filter(args, cat, strict=False)
     messages = [said(p) for p in problems]
     messages += [
-        _("ignored unknown parameter %(k)s", k=repr(k))
+        _("%(k)s is a parameter of the API and downloads, not of this page: ignored", k=repr(k))
+        if k in API_ONLY
+        else _("ignored unknown parameter %(k)s", k=repr(k))
         for k in query
         if k not in (*FILTER_PARAMS, *SYNONYMS, *PAGE_PARAMS)
     ]
@@ -289,8 +320,8 @@ def search(piece: Slice) -> str:
 def count_text(piece: Slice) -> list:
     """'N rows match' plus what the licence filter left out, with publisher links."""
     parts: list = [
-        html.Strong(f"{piece.total:,}"),
-        _(" row%(value)s match these filters.", value="s" if piece.total != 1 else ""),
+        html.Strong(i18n.decimal(piece.total, 0)),
+        ngettext(" row matches these filters.", " rows match these filters.", piece.total),
     ]
     for row in piece.excluded():
         parts += [
@@ -328,7 +359,7 @@ def download_links(piece: Slice, max_rows_xlsx: int) -> list:
                     max_rows_xlsx=i18n.decimal(max_rows_xlsx, 0),
                 )
                 if too_big
-                else _("Download as %(label)s", label=label),
+                else _("Download as %(label)s", label=_(label)),
                 **({"aria-disabled": "true"} if too_big else {}),
             )
         )
@@ -345,38 +376,3 @@ def records(piece: Slice) -> list[dict]:
 
 def page_count(piece: Slice) -> int:
     return max(1, -(-piece.total // PAGE_SIZE))
-
-
-def sources_table(cat: Catalog) -> html.Div:
-    """Every source with edition, licence, citation and whether its data may be downloaded."""
-    header = html.Thead(
-        html.Tr(
-            [
-                html.Th(h, scope="col")
-                for h in (_("Source"), _("Edition"), _("Licence"), _("Downloadable"), _("Citation"))
-            ]
-        )
-    )
-    rows = []
-    for source_id, row in sorted(cat.sources.items()):
-        name = [
-            html.A(row.get("title") or source_id, href=row.get("url") or None, rel="noopener"),
-            html.Br(),
-            html.Small(row.get("publisher") or ""),
-        ]
-        rows.append(
-            html.Tr(
-                [
-                    html.Td(name, lang="en"),  # publishers' own words (WCAG 3.1.2: language of parts)
-                    html.Td(row.get("edition") or "", lang="en"),
-                    html.Td(row.get("licence") or _("not stated")),
-                    html.Td(_("yes") if redistributable(row) else _("no – shown with attribution, not downloadable")),
-                    html.Td(row.get("citation") or "", lang="en"),
-                ]
-            )
-        )
-    table = html.Table(
-        [html.Caption(_("Sources of this release"), className="visually-hidden"), header, html.Tbody(rows)],
-        className="table table-sm small",
-    )
-    return html.Div(table, className="table-responsive")

@@ -6,6 +6,7 @@ import warnings
 
 import dash
 import dash_bootstrap_components as dbc
+from babel import numbers
 from dash import Input, Output, State, callback, clientside_callback, ctx, dash_table, dcc, html
 from flask_babel import gettext as _
 
@@ -14,8 +15,9 @@ from dashboards import _components as c
 from dashboards import _data, _phrases, _plain
 from dashboards import _explorer as ex
 from dashboards._words import word
-from dataproduct.params import FILTER_PARAMS, ParamError, arguments, catalog, release_param
+from dataproduct.params import FILTER_PARAMS, Catalog, ParamError, arguments, catalog, release_param
 from warehouse import ReleaseError, get_warehouse
+from warehouse.schema import redistributable
 from web import i18n, inputs
 from web.i18n import N_
 from web.release import request_release
@@ -46,8 +48,11 @@ def _release(pinned: str | None):
 
 
 def _table(sort_by: list[dict], page: int) -> dash_table.DataTable:
-    numeric = {"year", "value", "lower", "upper"}
-    columns = [{"name": _(ex.HEADINGS[c]), "id": c, "type": "numeric" if c in numeric else "text"} for c in ex.COLUMNS]
+    # Figures with the separators of the page's language (5,3 and 138 000 000 in French); years stay plain.
+    marks = {"decimal": numbers.get_decimal_symbol(i18n.locale()), "group": numbers.get_group_symbol(i18n.locale())}
+    figure = {"type": "numeric", "format": {"locale": marks, "specifier": ","}}
+    kinds = {"year": {"type": "numeric"}, **dict.fromkeys(("value", "lower", "upper", "precision"), figure)}
+    columns = [{"name": _(ex.HEADINGS[c]), "id": c, "type": "text", **kinds.get(c, {})} for c in ex.COLUMNS]
     with warnings.catch_warnings():
         # Dash 4 announces DataTable's move out of the core bundle in a future major version; it is still the
         # core table with server-side paging and sorting, so we keep it rather than add dash-ag-grid.
@@ -125,13 +130,46 @@ def layout(**query):
                 className="mb-3",
             ),
             html.Section([html.H2(_("Preview"), className="h4"), _columns_note(), _table(sort_by, page)]),
-            html.Section(
-                [html.H2(_("Sources and licences"), className="h4 mt-4"), ex.sources_table(cat)], id="sources"
-            ),
+            html.Section([html.H2(_("Sources and licences"), className="h4 mt-4"), _sources_table(cat)], id="sources"),
             html.P(_("Release %(id)s", id=release.id), className="small text-body-secondary", id="data-release-id"),
         ],
         id="data-page",
     )
+
+
+def _sources_table(cat: Catalog) -> html.Div:
+    """Every source with edition, licence, citation and whether its data may be downloaded."""
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th(h, scope="col")
+                for h in (_("Source"), _("Edition"), _("Licence"), _("Downloadable"), _("Citation"))
+            ]
+        )
+    )
+    rows = []
+    for source_id, row in sorted(cat.sources.items()):
+        name = [
+            html.A(row.get("title") or source_id, href=row.get("url") or None, rel="noopener"),
+            html.Br(),
+            html.Small(row.get("publisher") or ""),
+        ]
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(name, lang="en"),  # publishers' own words (WCAG 3.1.2: language of parts)
+                    html.Td(row.get("edition") or "", lang="en"),
+                    html.Td(row.get("licence") or _("not stated")),
+                    html.Td(_("yes") if redistributable(row) else _("no – shown with attribution, not downloadable")),
+                    html.Td(row.get("citation") or "", lang="en"),
+                ]
+            )
+        )
+    table = html.Table(
+        [html.Caption(_("Sources of this release"), className="visually-hidden"), header, html.Tbody(rows)],
+        className="table table-sm small",
+    )
+    return html.Div(table, className="table-responsive")
 
 
 def _columns_note() -> html.P:
@@ -144,8 +182,15 @@ def _columns_note() -> html.P:
 def _url_notice(notices: list[str]):
     if not notices:
         return html.Div(id="data-url-notice")
-    text = _("Some of the link's filters were not understood and were left out: ") + _("; ").join(notices)
-    return dbc.Alert(text, color="warning", id="data-url-notice")
+    return _problems(
+        _("Some of the link's filters were not understood and were left out: "), notices, "data-url-notice"
+    )
+
+
+def _problems(lead: str, notices: list[str], component_id: str | None = None) -> dbc.Alert:
+    """The problems one per line (a problem's own wording may hold a semicolon)."""
+    items = html.Ul([html.Li(notice) for notice in notices], className="mb-0")
+    return dbc.Alert([lead, items], color="warning", **({"id": component_id} if component_id else {}))
 
 
 FILTER_INPUTS = {name: Input(ex.control_id(name), "value") for name in FILTER_PARAMS}
@@ -204,7 +249,7 @@ def results(filters: dict, page: int, sort_by: list[dict], release: dict) -> dic
         "count": ex.count_text(piece),
         "downloads": ex.download_links(piece, config.settings().max_rows_xlsx),
         "search": search,
-        "notice": dbc.Alert(_("Left out: ") + _("; ").join(notices), color="warning") if notices else None,
+        "notice": _problems(_("Left out: "), notices) if notices else None,
     }
 
 
@@ -223,7 +268,8 @@ def shown_records(piece) -> list[dict]:
             row["area_name"] = names.get(row["iso3"], row["area_name"])
             row["note"] = _plain.note_text(row.get("note")) or row.get("note")
             row["period"] = _phrases.localized(row.get("period"))
-            row.update({key: word(row.get(key)) for key in ("sex", "age", "nature", "qualifier")})
+            row.update({key: word(row.get(key)) for key in ("sex", "nature", "qualifier")})
+            row["age"] = ex.age_word(row.get("age"))
             row.update({key: _("yes") if row[key] else _("no") for key in FLAGS if row.get(key) is not None})
     return rows
 

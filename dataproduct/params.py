@@ -172,7 +172,7 @@ def single(args: dict[str, list[str]], name: str) -> str | None:
     """The one value of a scalar parameter (None when absent)."""
     values = [v.strip() for v in args.get(name, []) if v.strip()]
     if len(values) > 1:
-        raise ParamError(name, f"{name} was given {len(values)} times; give it once")
+        raise ParamError(name, N_("%(name)s was given %(count)s times; give it once"), name=name, count=len(values))
     return values[0] if values else None
 
 
@@ -241,27 +241,33 @@ def _codes(args: dict[str, list[str]], name: str, catalog: Catalog) -> tuple[tup
     codes = tuple(v for v in values if v in known)[:MAX_VALUES]
     unknown = [v for v in values if v not in known]
     if len(values) > MAX_VALUES:
-        message = f"{name} has {len(values)} values; at most {MAX_VALUES} are accepted"
-        return codes, ParamError(name, message, error="too_many_values")
+        message = N_("%(name)s has %(count)s values; at most %(most)s are accepted")
+        return codes, ParamError(name, message, error="too_many_values", name=name, count=len(values), most=MAX_VALUES)
     if unknown and name == "group" and (code := unknown[0].upper()) in catalog.withheld:
         source = catalog.withheld[code]
-        lister = (
-            f"{catalog.sources[source].get('publisher') or source} ({source}), whose licence does not allow redistribution"
-            if source in catalog.sources
-            else "a source this release does not name, so they count as not redistributable"
-        )
+        publisher = (catalog.sources[source].get("publisher") or source) if source in catalog.sources else None
         message = (
-            f"group {code} cannot filter downloads: its member countries are listed by {lister}; use country={code} "
-            "for its own aggregate figures, or one of the groups in `allowed`"
+            N_(
+                "group %(code)s cannot filter downloads: its member countries are listed by %(publisher)s "
+                "(%(source)s), whose licence does not allow redistribution; use country=%(code)s for its own "
+                "aggregate figures, or one of the groups in `allowed`"
+            )
+            if publisher
+            else N_(
+                "group %(code)s cannot filter downloads: its member countries are listed by a source this release "
+                "does not name, so they count as not redistributable; use country=%(code)s for its own aggregate "
+                "figures, or one of the groups in `allowed`"
+            )
         )
-        return codes, ParamError(name, message, allowed=allowed, error="not_redistributable")
+        where = {"code": code, "publisher": publisher, "source": source}
+        return codes, ParamError(name, message, allowed=allowed, error="not_redistributable", **where)
     if unknown and name == "group" and unknown[0].upper() in catalog.areas:
         code = unknown[0].upper()
-        message = (
-            f"group {echo(code)} cannot filter countries: this release does not list its member countries; use "
-            f"country={code} for its own aggregate figures, or one of the groups in `allowed`"
+        message = N_(
+            "group %(value)s cannot filter countries: this release does not list its member countries; use "
+            "country=%(code)s for its own aggregate figures, or one of the groups in `allowed`"
         )
-        return codes, ParamError(name, message, allowed=allowed, error="unknown_value")
+        return codes, ParamError(name, message, allowed=allowed, error="unknown_value", value=echo(code), code=code)
     if unknown:
         message = (
             N_("unknown %(name)s %(value)s (see %(codes)s)") if name in CODE_LISTS else N_("unknown %(name)s %(value)s")
@@ -306,10 +312,12 @@ def parse_sort(value: str | None) -> tuple[tuple[str, bool], ...]:
         if column not in SORTABLE:
             raise ParamError("sort", N_("cannot sort by %(value)s"), allowed=list(SORTABLE), value=echo(column))
         if column in dict(keys):
-            raise ParamError("sort", f"sort names {column} twice; give each column once", allowed=list(SORTABLE))
+            message = N_("sort names %(value)s twice; give each column once")
+            raise ParamError("sort", message, allowed=list(SORTABLE), value=column)
         keys.append((column, not part.startswith("-")))
     if len(keys) > MAX_SORT_KEYS:
-        raise ParamError("sort", f"sort takes at most {MAX_SORT_KEYS} columns, got {len(keys)}", allowed=list(SORTABLE))
+        message = N_("sort takes at most %(most)s columns, got %(count)s")
+        raise ParamError("sort", message, allowed=list(SORTABLE), most=MAX_SORT_KEYS, count=len(keys))
     return tuple(keys)
 
 
@@ -318,7 +326,7 @@ def parse_query(args: dict[str, list[str]], catalog: Catalog, page_size_max: int
     check_names(args, OBSERVATION_PARAMS)
     fmt = (single(args, "format") or "json").lower()
     if fmt not in FORMATS:
-        raise ParamError("format", f"unknown format {echo(fmt)}", allowed=list(FORMATS))
+        raise ParamError("format", N_("unknown format %(value)s"), allowed=list(FORMATS), value=echo(fmt))
     where, _ = parse_filter(args, catalog, strict=True)
     limit = _number(args, "limit", 1, page_size_max if fmt == "json" else OFFSET_MAX)
     offset = _number(args, "offset", 0, OFFSET_MAX) or 0

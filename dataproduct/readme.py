@@ -31,10 +31,13 @@ def readme(meta: dict, files: dict[str, str], stem: str) -> str:
         for row in meta["excluded_sources"]
     ]
     fences = {"py": "python", "R": "r", "sql": "sql"}
+    pinned = f"release={meta['release']}" in meta["query_url"]  # the query names its release: one URL says it all
     return snippet("download_README.md").format_map(
         {
             **meta,
             "release_created": meta["release_created"] or "unknown",
+            "pinned": "" if pinned else f"\n- Same query pinned to this release: {meta['pinned_url']}",
+            "order_note": " (`area_name` by the English names it holds)" if "area_name" in meta["order"] else "",
             "files": "\n".join(f"- `{name}`: {text}" for name, text in files.items()),
             "sources": "\n".join(_source(row) for row in meta["sources"]) or "- none: no rows matched",
             "excluded": "".join(excluded),

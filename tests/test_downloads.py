@@ -347,3 +347,21 @@ def test_an_older_release_that_names_no_source_for_its_region_memberships_gives_
     piece, messages = _explorer.preview(warehouse, release, catalog(release), {"group": ["ILO_AMS"]}, (), 0)
     links = [link.href for link in _explorer.download_links(piece, 1000) if link.href]
     assert "ILO_AMS" in " ".join(messages) and links and not any("group=" in href for href in links)
+
+
+def test_a_download_mentions_the_english_name_order_only_when_it_is_sorted_by_area_name(client):
+    def readme(query: str) -> str:
+        return zipfile.ZipFile(io.BytesIO(fetch(client, query, "zip")[0])).read("README.md").decode()
+
+    assert "English names it holds" in readme(f"{QUERY}&sort=area_name")
+    plain = readme(QUERY)
+    assert "ordered by indicator, iso3, year, year_end, sex, age, source, edition\n" in plain
+    assert "English names" not in plain
+
+
+def test_a_download_from_a_pinned_link_gives_its_query_url_once(client, explorer_release):
+    def readme(query: str) -> str:
+        return zipfile.ZipFile(io.BytesIO(fetch(client, query, "zip")[0])).read("README.md").decode()
+
+    assert "Same query pinned to this release" not in readme(f"{QUERY}&release={explorer_release}")
+    assert f"Same query pinned to this release: http://localhost/api/v1/observations?{QUERY}" in readme(QUERY)

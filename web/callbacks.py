@@ -22,6 +22,9 @@ PAGE_ENDPOINTS = frozenset({"/", "/<path:path>"})
 MAX_DEPTH = 20
 #: Largest magnitude of a number: the largest integer a browser holds exactly.
 MAX_NUMBER = 2**53
+#: Longest page query the router takes: nginx's longest request line (deploy/nginx.conf), so every link it lets
+#: through renders (a /data link to 30 countries is longer than a text input's limit).
+MAX_SEARCH = 8192
 
 
 def _scalar(value) -> bool:
@@ -144,7 +147,9 @@ def _check_location(prop, value) -> None:
     name = f"_pages_location.{prop}"
     if prop == "pathname" and text(value, name) is None:
         raise BadInput(name, "the page location must be a path starting with '/'")
-    if prop == "search" and text(value, name):
+    if prop == "search" and value and len(value) > MAX_SEARCH:
+        raise BadInput(name, f"the page address's query must be at most {MAX_SEARCH} characters")
+    if prop == "search" and value:
         names = [key for key, _ in parse_qsl(value.lstrip("?"), keep_blank_values=True)]
         repeated = sorted({key for key in names if names.count(key) > 1})
         if repeated:
