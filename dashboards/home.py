@@ -272,7 +272,7 @@ def targets(release: Release, world: pd.DataFrame) -> html.Div:
         items.append(
             html.Li(
                 [
-                    html.Strong(f"{meta['name']}: "),
+                    html.Strong(_("%(name)s: ", name=meta["name"])),
                     _(
                         "target %(target)s by %(target_year)s. Latest: ",
                         target=target,

@@ -12,7 +12,7 @@ from dash import html
 from flask_babel import gettext as _
 
 from dashboards import _embeds, _markdown, _views
-from tests.conftest import texts
+from tests.conftest import find, texts
 
 SAME = "(same source and definition)"
 NOW = pd.Series({"value": 138e6, "year": 2024, "unit": "count", "source": "global_estimates", "comparability": None})
@@ -94,3 +94,13 @@ def test_a_french_figure_without_a_value_names_the_indicator_and_the_place_witho
             html.Div(_markdown.render("{{figure indicator=child_labour_5_17 area=NPL year=1990}}", _embeds.Embedder()))
         )
     assert "aucune valeur de l'indicateur «\u00a0" in shown and "données\u00a0: Népal (year 1990)" in shown
+
+
+@pytest.mark.realdata
+def test_the_french_home_targets_keep_their_true_claim_and_put_a_no_break_space_before_each_colon(real_warehouse, app):
+    from dashboards import home  # noqa: PLC0415
+
+    with app.server.test_request_context("/?lang=fr"):
+        targets = texts(find(home.layout(), "home-targets"))
+    assert targets.count("(estimations mondiales et régionales)\u00a0: ") == 3
+    assert "en baisse par rapport à 160 millions en 2020 (même source et même définition)" in targets
