@@ -14,8 +14,8 @@ import pandas as pd
 from dash import dcc, html
 from flask_babel import gettext as _
 
+from dashboards import _cite, _data, _phrases, _progress, _published, _reason, _series
 from dashboards import _components as c
-from dashboards import _data, _phrases, _progress, _published, _reason, _series
 from dashboards._fan import fan_figure
 from warehouse import ObservationFilter, Release, ReleaseError, get_warehouse
 from warehouse import progress_text as words
@@ -343,8 +343,15 @@ def _method(row: dict) -> html.P:
     )
 
 
+def _source(source: str, label, records: dict) -> html.Span:
+    """The source of one series (linked to its page) and the comparability label that sets it apart, if any: two
+    series may otherwise read alike in the table (same indicator, years and value from two sources)."""
+    name = _cite.name_link(source, _cite.display_name(records.get(source), source))
+    return html.Span([name, f" · {label}"] if isinstance(label, str) and label else name)
+
+
 def _others(rows: pd.DataFrame, release: Release) -> html.Details:
-    names = _data.indicators(release)
+    names, records = _data.indicators(release), _data.source_records(release)
     frame = rows.assign(
         name=rows["indicator"].map(lambda code: names.loc[code, "name"] if code in names.index else code),
         years=[
@@ -352,16 +359,19 @@ def _others(rows: pd.DataFrame, release: Release) -> html.Details:
             for a, b in zip(rows["baseline_year"], rows["latest_year"], strict=True)
         ],
     ).sort_values(["indicator", "sex", "age", "source"])
+    labels = frame["comparability"] if "comparability" in frame else [None] * len(frame)
     frame = frame.assign(
         sex=[c.sex_word(sex, age) for sex, age in zip(frame["sex"], frame["age"], strict=True)],
         age=[str(c.word(age)).replace("-", "–") for age in frame["age"]],
         status=frame["status"].map(_progress.status_label),
         reason=[_reason.reason(release, r) for r in frame.to_dict("records")],
+        source=[_source(s, label, records) for s, label in zip(frame["source"], labels, strict=True)],
     )
     columns = [
         ("name", _("Indicator")),
         ("sex", _("Sex")),
         ("age", _("Age")),
+        ("source", _("Source")),
         ("years", _("Years")),
         ("points", _("Points")),
         ("status", _("Status")),

@@ -218,8 +218,10 @@ def direction(row: pd.Series, previous: pd.Series) -> str:
     return "up" if row["value"] > previous["value"] else "down" if row["value"] < previous["value"] else "unchanged"
 
 
-def change_sentence(row: pd.Series, previous: pd.Series | None, unit: str, decimals=1) -> str:
-    """E.g. "nearly 138 million in 2024, down from 160 million in 2020 (same source and definition)"."""
+def change_sentence(row: pd.Series, previous: pd.Series | None, unit: str, decimals=1, caution="") -> str:
+    """E.g. "nearly 138 million in 2024, down from 160 million in 2020 (same source and definition)": the
+    parenthesis only when both rows are of one series (_series.SERIES_KEY) and its indicator has no `caution`
+    (trend_caution: the source does not say which survey each year comes from), which the caller then shows."""
     text = _("%(value_text)s in %(when)s", value_text=c.value_text(row, unit, decimals), when=c.when(row))
     if previous is None:
         return text + _(" (no earlier estimate in the same series)")
@@ -234,10 +236,14 @@ def change_sentence(row: pd.Series, previous: pd.Series | None, unit: str, decim
             before=before,
         )
     if word == "up":
-        return _("%(text)s, up from %(before)s (same source and definition)", text=text, before=before)
-    if word == "down":
-        return _("%(text)s, down from %(before)s (same source and definition)", text=text, before=before)
-    return _("%(text)s, unchanged from %(before)s (same source and definition)", text=text, before=before)
+        said = _("%(text)s, up from %(before)s", text=text, before=before)
+    elif word == "down":
+        said = _("%(text)s, down from %(before)s", text=text, before=before)
+    else:
+        said = _("%(text)s, unchanged from %(before)s", text=text, before=before)
+    keys = [k for k in _series.SERIES_KEY if k in row.index and k in previous.index]
+    one_series = row[keys].fillna("").tolist() == previous[keys].fillna("").tolist()
+    return said + (_(" (same source and definition)") if one_series and not caution else "")
 
 
 def figure_block(

@@ -11,7 +11,7 @@ from dash import Input, Output, callback, dcc, html, no_update
 from flask_babel import gettext as _
 
 from dashboards import _components as c
-from dashboards import _data, _delta, _figures, _series, _views
+from dashboards import _data, _delta, _figures, _progress, _series, _views
 from warehouse import Release, ReleaseError
 from web import i18n, inputs
 from web.i18n import N_
@@ -263,6 +263,7 @@ def targets(release: Release, world: pd.DataFrame) -> html.Div:
         row, previous = _views.latest_with_previous(world, code)
         if row is None:
             continue
+        caution = _progress.caution(release, [code])
         target = (
             c.format_value(meta["target_value"], row["unit"], meta["decimals"])
             if pd.notna(meta["target_value"])
@@ -271,14 +272,15 @@ def targets(release: Release, world: pd.DataFrame) -> html.Div:
         items.append(
             html.Li(
                 [
-                    html.Strong(f"{meta['name']}: "),
+                    html.Strong(_("%(name)s: ", name=meta["name"])),
                     _(
                         "target %(target)s by %(target_year)s. Latest: ",
                         target=target,
                         target_year=int(meta["target_year"]),
                     ),
-                    _views.change_sentence(row, previous, row["unit"], meta["decimals"]),
+                    _views.change_sentence(row, previous, row["unit"], meta["decimals"], caution),
                     ". " + _time_left(int(meta["target_year"]), row, meta),
+                    " " + caution if caution else "",
                 ]
             )
         )

@@ -396,5 +396,14 @@ def test_the_pathfinder_article_names_the_pathfinders_with_several_points_for_ag
                 several[iso3] = found
     assert {k: (v[0], v[-1]) for k, v in several.items()} == {"NPL": (2008, 2014), "PER": (2012, 2015)}
     text = re.sub(r"\s+", " ", body_text(lib.articles["pathfinder-countries-in-the-data"]))
-    assert "only Nepal (2008 and 2014) and Peru (2012–2015) have more than one comparable point" in text
+    assert "only Nepal (2008 and 2014) and Peru (2012–2015) have more than one point" in text
     assert max(max(v) for v in several.values()) < date.today().year - pg.MAX_AGE  # "too old for a status"
+
+
+def test_the_pathfinder_article_calls_no_ilostat_points_comparable_and_says_why(lib):
+    """ILOSTAT does not name the survey behind each year (its indicators' trend_caution), so the article does not
+    call its points comparable."""
+    text = re.sub(r"\s+", " ", body_text(lib.articles["pathfinder-countries-in-the-data"]))
+    trends = text[text.index("Few trends") : text.index("Forced labour has no country survey")]
+    assert "comparable point" not in trends and "second comparable survey" not in trends
+    assert "ILOSTAT does not say which survey each year comes from" in trends
