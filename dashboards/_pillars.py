@@ -166,7 +166,7 @@ def trend_block(country: Country, codes: list[str], slug: str):
         )
         return c.chart(
             f"country-{slug}-trend",
-            _figures.trend_figure(frame, title, c.unit_label(unit)),
+            _figures.trend_figure(frame, title, c.unit_label(unit), None, meta.get("decimals")),
             c.trend_summary(frame, unit, meta.get("decimals")),
             c.source_note(
                 frame,
@@ -225,7 +225,7 @@ def comparison_block(country: Country, code: str, slug: str):
     )
     return c.chart(
         f"country-{slug}-peers",
-        _figures.bar_figure(frame, title, c.unit_label(unit)),
+        _figures.bar_figure(frame, title, c.unit_label(unit), meta.get("decimals")),
         c.ranking_summary(frame, unit, meta.get("decimals"), nature=row["nature"]),
         c.source_note(rows, country.sources, _("Peers: same indicator, sex, age band and source."), country.page),
         table,
@@ -291,7 +291,7 @@ def breakdown_block(country: Country, codes: list[str], slug: str):
         )
         return c.chart(
             f"country-{slug}-breakdown",
-            _figures.grouped_bar_figure(frame, title, c.unit_label(unit)),
+            _figures.grouped_bar_figure(frame, title, c.unit_label(unit), meta.get("decimals")),
             c.ranking_summary(shown, unit, meta.get("decimals"), nature=row["nature"]),
             c.source_note(split, country.sources, page=country.page),
             table,

@@ -78,7 +78,7 @@ def _map_parts(release: Release, code: str, year, sex=None, age=None, page: str 
     in_band, band = one_age_band(frame, str(meta.get("standard_age") or ""))
     shown = frame[in_band]
     figure = c.plain(
-        _figures.map_figure(shown, title, c.unit_label(unit), reverse=higher_is_better, scale=map_scale(meta))
+        _figures.map_figure(shown, title, c.unit_label(unit), higher_is_better, map_scale(meta), meta.get("decimals"))
     )
     summary = _("%(count)s countries with data. ", count=len(frame)) + c.ranking_summary(
         shown, unit, meta.get("decimals"), "name", nature=meta.get("nature")

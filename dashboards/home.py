@@ -11,7 +11,7 @@ from dash import Input, Output, callback, dcc, html, no_update
 from flask_babel import gettext as _
 
 from dashboards import _components as c
-from dashboards import _data, _delta, _figures, _progress, _series, _views
+from dashboards import _data, _delta, _figures, _phrases, _progress, _series, _views
 from warehouse import Release, ReleaseError
 from web import i18n, inputs
 from web.i18n import N_
@@ -147,13 +147,16 @@ def slavery_chart(release: Release, world: pd.DataFrame):
             "category": rows["indicator"].map(names).to_numpy(),
             "group": rows["year"].astype(str).to_numpy(),
             "value": rows["value"].to_numpy(),
+            "precision": rows["precision"].to_numpy(),
+            "qualifier": rows["qualifier"].to_numpy(),
         }
     )
     unit = rows["unit"].iloc[0]
     figure = _figures.grouped_bar_figure(frame, _("Modern slavery, world, by year of estimate"), c.unit_label(unit))
     series = rows.assign(series=rows["indicator"].map(names))
     summary = " ".join(
-        f"{g['category']} {g['group']}: {c.format_value(g['value'], unit)}." for g in frame.to_dict("records")
+        _phrases.labelled(f"{g['category']} {g['group']}", c.value_text(g, unit)) + "."
+        for g in frame.to_dict("records")
     )
     return _views.figure_block("home-slavery", series, figure, unit, _data.sources(release), summary=summary, page="/")
 

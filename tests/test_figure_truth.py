@@ -354,3 +354,11 @@ def test_a_chart_summary_writes_its_highest_and_lowest_as_the_table_does():
         "lowest: Brazil (about 5.0 per 1,000)" in summary
     )  # was "(5 per 1,000)", the table's "5.0" and qualifier lost
     assert c.ranking_summary(frame.iloc[:1], "per-1000", 1, "name") == "Brazil: about 5.0 per 1,000."
+
+
+@pytest.mark.realdata
+def test_the_french_home_slavery_summary_writes_each_estimate_with_a_french_colon(real_warehouse, app):
+    home = importlib.import_module("dashboards.home")
+    with app.server.test_request_context("/?lang=fr"):
+        summary = texts(find(home.layout(), "home-slavery-summary"))
+    assert "esclavage moderne 2016\u00a0: 40,3" in summary.replace("\u202f", "\u00a0")  # was "2016: 40,3 millions"
