@@ -103,7 +103,6 @@ class CsvOptions(HarmoniseOptions):
     delimiter: Literal[",", ";", "|", "tab"] = ","
     header_row: int | None = Field(None, ge=1)
     header: Texts | None = None
-    note_markers: Texts | None = None
 
     @field_validator("encoding")
     @classmethod
@@ -115,25 +114,13 @@ class CsvOptions(HarmoniseOptions):
         return value
 
 
-class SeriesOptions(CsvOptions):
-    format: Literal["owid", "ddf"] = Field(exclude=True, repr=False)
-    value_column: str | None = None
-
-
 class PlainOptions(CsvOptions):
-    format: Literal["wdi", "sdmx-csv", "tidy"] = Field(exclude=True, repr=False)
+    format: Literal["wdi", "sdmx-csv", "unsd-hub", "owid", "tidy", "ddf"] = Field(exclude=True, repr=False)
 
 
 class WideOptions(CsvOptions):
     format: Literal["wide"] = Field(exclude=True, repr=False)
     note_flags: Literal["next"] | None = None
-
-
-class HubOptions(CsvOptions):
-    format: Literal["unsd-hub"] = Field(exclude=True, repr=False)
-    value_prefix: str = "value_"
-    lower_prefix: str = "lower_"
-    upper_prefix: str = "upper_"
 
 
 class ExcelOptions(HarmoniseOptions):
@@ -142,7 +129,6 @@ class ExcelOptions(HarmoniseOptions):
     header_row: int | list[int] = 1
     stop_at_blank: bool = True
     end_markers: Texts | None = None
-    note_markers: Texts | None = None
     aggregates_after: str | None = None
     note_flags: Literal["next"] | None = None
 
@@ -160,13 +146,9 @@ class CommitmentOptions(Options):
     instruments: TextMap = Field(default_factory=dict)
     as_of_text: TextMap = Field(default_factory=dict)
     source_labels: TextMap = Field(default_factory=dict)
-    country_column: str = "COUNTRY"
-    signature_column: str = "Signature Date"
-    ratification_column: str = "Ratification Date, Accession(a), Succession(d) Date"
-    treaty_column: str = "Treaty Name"
 
 
-_MODELS = (PlainOptions, WideOptions, HubOptions, SeriesOptions, ExcelOptions, ReferenceOptions, CommitmentOptions)
+_MODELS = (PlainOptions, WideOptions, ExcelOptions, ReferenceOptions, CommitmentOptions)
 OptionModel = Union[_MODELS]  # noqa: UP007 - the union of a tuple of models
 #: format → its options model
 OPTION_MODELS: dict[str, type[Options]] = {

@@ -29,7 +29,7 @@ def wide_raw(table: FileTable, dataset: Dataset, label: str, letters=False, warn
     if bad or found:
         return refused(table, problems, bad + found, picked)
     area, skipped = picked["area"], {}
-    notes = footnote_rows(con, db.ident(area), [db.ident(c) for c in specs], dataset.options)
+    notes = footnote_rows(con, db.ident(area), [db.ident(c) for c in specs])
     if notes:
         problems += checks.check_footnote_rows(notes, label, area) if warn_footnotes else []
         skipped["footnote or notes row"] = len(notes)
