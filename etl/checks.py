@@ -244,19 +244,13 @@ def check_ranges(con: duckdb.DuckDBPyConnection, table: str, label=None, limits=
 
 
 def _outside(column: str, ranges: dict, flag: bool) -> str:
-    """SQL that is true where `column` is outside its unit's range (a flag, with `flag`: neither 0 nor 1)."""
-    cases = []
-    for unit, (low, high) in ranges.items():
-        if flag and unit == "flag":
-            test = f"{column} NOT IN (0, 1)"
-        else:
-            parts = [
-                f"{column} < {db.literal(low)}" if low is not None else "",
-                f"{column} > {db.literal(high)}" if high is not None else "",
-            ]
-            test = " OR ".join(p for p in parts if p) or "FALSE"
-        cases.append(f"WHEN {db.literal(unit)} THEN {test}")
-    return f"(CASE unit {' '.join(cases)} ELSE FALSE END)"
+    """SQL that is true where `column` is outside its unit's range (a flag, with `flag`: neither 0 nor 1); an open
+    end compares with NULL, which is never true."""
+    tests = {u: f"{column} < {db.literal(lo)} OR {column} > {db.literal(hi)}" for u, (lo, hi) in ranges.items()}
+    if flag:
+        tests["flag"] = f"{column} NOT IN (0, 1)"
+    cases = " ".join(f"WHEN {db.literal(unit)} THEN {test}" for unit, test in tests.items())
+    return f"(CASE unit {cases} ELSE FALSE END)"
 
 
 def _range_problems(con, table: str, where: str, columns: tuple[str, str], unit, bounds, label) -> list:

@@ -49,12 +49,6 @@ def test_every_data_format_of_the_registry_has_an_adapter():
     assert ISSUE_FORMATS <= set(REGISTRY_FORMATS)
 
 
-def test_unknown_format_is_a_problem_not_an_exception():
-    dataset = Dataset(file="x.csv", format="reference", handler="country_codes")
-    raw = read_path(FORMATS / "x.csv", dataset, "x.csv")
-    assert raw.frame().empty and "unknown format" in raw.problems[0].message
-
-
 # --------------------------------------------------------------------------------------------------- wdi
 
 

@@ -13,7 +13,6 @@ from etl.adapters.delimited import read_csv
 from etl.adapters.long import read_long
 from etl.adapters.table import RawTable, refused
 from etl.adapters.wide import melt, wide_raw
-from etl.problems import Problem
 from etl.registry import Dataset
 
 SDMX_DEFAULTS: dict[str, tuple[str, ...]] = {
@@ -137,8 +136,5 @@ ADAPTERS = {
 
 
 def read(con, path: Path, dataset: Dataset, label: str) -> RawTable:
-    adapter = ADAPTERS.get(dataset.format)
-    if adapter is None:
-        known = ", ".join(sorted(ADAPTERS))
-        return RawTable(con, None, [Problem("format", f"unknown format {dataset.format!r}; known: {known}", label)])
-    return adapter(con, path, dataset, label)
+    """The raw table of a data format (registry.DATA_FORMATS: the registry refuses any other for a data file)."""
+    return ADAPTERS[dataset.format](con, path, dataset, label)
