@@ -52,12 +52,6 @@ class RawTable:
     def count(self) -> int:
         return self.con.execute(f"SELECT count(*) FROM {self.name}").fetchall()[0][0] if self.name else 0
 
-    def frame(self) -> pd.DataFrame:
-        """The raw table as a pandas frame of strings, in file order (for inspection and tests)."""
-        if not self.name:
-            return pd.DataFrame()
-        return self.con.execute(f"SELECT * FROM {self.name} ORDER BY _row, _order").df()
-
 
 def cells_from_frame(table: FileTable, frame: pd.DataFrame) -> FileTable:
     """The cells read in Python (a frame of strings with `_row`) as the `cells` of `table`."""
