@@ -99,6 +99,7 @@ class HarmoniseOptions(Options):
 class CsvOptions(HarmoniseOptions):
     """Options of the delimited-text formats."""
 
+    format: Literal["wdi", "sdmx-csv", "unsd-hub", "owid", "tidy", "ddf", "wide"] = Field(exclude=True, repr=False)
     encoding: str = "utf-8"
     delimiter: Literal[",", ";", "|", "tab"] = ","
     header_row: int | None = Field(None, ge=1)
@@ -112,15 +113,6 @@ class CsvOptions(HarmoniseOptions):
         except LookupError:
             raise ValueError(f"unknown encoding {value!r}; e.g. utf-8, cp1252, latin-1, utf-16") from None
         return value
-
-
-class PlainOptions(CsvOptions):
-    format: Literal["wdi", "sdmx-csv", "unsd-hub", "owid", "tidy", "ddf"] = Field(exclude=True, repr=False)
-
-
-class WideOptions(CsvOptions):
-    format: Literal["wide"] = Field(exclude=True, repr=False)
-    note_flags: Literal["next"] | None = None
 
 
 class ExcelOptions(HarmoniseOptions):
@@ -148,7 +140,7 @@ class CommitmentOptions(Options):
     source_labels: TextMap = Field(default_factory=dict)
 
 
-_MODELS = (PlainOptions, WideOptions, ExcelOptions, ReferenceOptions, CommitmentOptions)
+_MODELS = (CsvOptions, ExcelOptions, ReferenceOptions, CommitmentOptions)
 OptionModel = Union[_MODELS]  # noqa: UP007 - the union of a tuple of models
 #: format → its options model
 OPTION_MODELS: dict[str, type[Options]] = {
