@@ -57,17 +57,19 @@ def check_encoding(data: bytes, encoding: str, label: str, declarable: bool = Tr
     return []
 
 
-def check_delimiter(header: str, expected: str, used: str, label: str, row: int) -> list[Problem]:
-    """A file separated by another delimiter than declared (';' or tab instead of ',')."""
-    if used == expected:
-        return []
-    n = re.sub(r'"[^"]*"', "", header).count(used)
+def check_delimiter(header: str, expected: str, label: str, row: int) -> tuple[str, list[Problem]]:
+    """The delimiter the header really uses (the declared one if present, else the most frequent other; those inside
+    quoted names do not count), and a problem when it is not the declared one (';' or tab instead of ',')."""
+    outside = re.sub(r'"[^"]*"', "", header)
+    used, n = max(((d, outside.count(d)) for d in DELIMITER_NAMES if d != expected), key=lambda kv: kv[1])
+    if outside.count(expected) or not n:
+        return expected, []
     message = (
         f"the header has no {DELIMITER_NAMES.get(expected, repr(expected))} but {n} {DELIMITER_NAMES[used]}(s): "
         f"the file looks {DELIMITER_NAMES[used]}-separated; re-save it comma-separated, or declare "
         f"options.delimiter: {used!r} in the registry"
     )
-    return [Problem("delimiter", message, label, row=row, value=header[:80])]
+    return used, [Problem("delimiter", message, label, row=row, value=header[:80])]
 
 
 def check_header_width(names: list[str], widths: list[int], label: str, row: int, declared=False) -> list[Problem]:
