@@ -57,17 +57,19 @@ def check_encoding(data: bytes, encoding: str, label: str, declarable: bool = Tr
     return []
 
 
-def check_delimiter(header: str, expected: str, used: str, label: str, row: int) -> list[Problem]:
-    """A file separated by another delimiter than declared (';' or tab instead of ',')."""
-    if used == expected:
-        return []
-    n = re.sub(r'"[^"]*"', "", header).count(used)
+def check_delimiter(header: str, expected: str, label: str, row: int) -> tuple[str, list[Problem]]:
+    """The delimiter the header really uses (the declared one if present, else the most frequent other; those inside
+    quoted names do not count), and a problem when it is not the declared one (';' or tab instead of ',')."""
+    outside = re.sub(r'"[^"]*"', "", header)
+    used, n = max(((d, outside.count(d)) for d in DELIMITER_NAMES if d != expected), key=lambda kv: kv[1])
+    if outside.count(expected) or not n:
+        return expected, []
     message = (
         f"the header has no {DELIMITER_NAMES.get(expected, repr(expected))} but {n} {DELIMITER_NAMES[used]}(s): "
         f"the file looks {DELIMITER_NAMES[used]}-separated; re-save it comma-separated, or declare "
         f"options.delimiter: {used!r} in the registry"
     )
-    return [Problem("delimiter", message, label, row=row, value=header[:80])]
+    return used, [Problem("delimiter", message, label, row=row, value=header[:80])]
 
 
 def check_header_width(names: list[str], widths: list[int], label: str, row: int, declared=False) -> list[Problem]:
@@ -244,19 +246,13 @@ def check_ranges(con: duckdb.DuckDBPyConnection, table: str, label=None, limits=
 
 
 def _outside(column: str, ranges: dict, flag: bool) -> str:
-    """SQL that is true where `column` is outside its unit's range (a flag, with `flag`: neither 0 nor 1)."""
-    cases = []
-    for unit, (low, high) in ranges.items():
-        if flag and unit == "flag":
-            test = f"{column} NOT IN (0, 1)"
-        else:
-            parts = [
-                f"{column} < {db.literal(low)}" if low is not None else "",
-                f"{column} > {db.literal(high)}" if high is not None else "",
-            ]
-            test = " OR ".join(p for p in parts if p) or "FALSE"
-        cases.append(f"WHEN {db.literal(unit)} THEN {test}")
-    return f"(CASE unit {' '.join(cases)} ELSE FALSE END)"
+    """SQL that is true where `column` is outside its unit's range (a flag, with `flag`: neither 0 nor 1); an open
+    end compares with NULL, which is never true."""
+    tests = {u: f"{column} < {db.literal(lo)} OR {column} > {db.literal(hi)}" for u, (lo, hi) in ranges.items()}
+    if flag:
+        tests["flag"] = f"{column} NOT IN (0, 1)"
+    cases = " ".join(f"WHEN {db.literal(unit)} THEN {test}" for unit, test in tests.items())
+    return f"(CASE unit {cases} ELSE FALSE END)"
 
 
 def _range_problems(con, table: str, where: str, columns: tuple[str, str], unit, bounds, label) -> list:

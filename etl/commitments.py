@@ -158,12 +158,11 @@ def _prefer(group: list[tuple], source_id: str) -> dict:
 @_handler
 def treaty_collection(raw: pd.DataFrame, dataset: Dataset, source: Source, resolver: Resolver, label: str):
     """UN Treaty Collection status export (CSV): signature and ratification/accession/succession dates."""
-    opts = dataset.options
-    instrument, as_of = opts.instrument or "CRC_OPSC", opts.as_of or ""
-    name_col, sign_col, rat_col = opts.country_column, opts.signature_column, opts.ratification_column
+    instrument, as_of = dataset.options.instrument or "CRC_OPSC", dataset.options.as_of or ""
+    name_col, sign_col, rat_col = "COUNTRY", "Signature Date", "Ratification Date, Accession(a), Succession(d) Date"
     rows, problems = [], []
     for number, rec in enumerate(raw.to_dict("records"), start=2):
-        if not rec[opts.treaty_column].strip():  # footer cells of the HTML export ("Command item", "|")
+        if not rec["Treaty Name"].strip():  # footer cells of the HTML export ("Command item", "|")
             continue
         iso3 = _country(resolver, rec[name_col], (label, number, name_col), problems)
         if iso3 is None:

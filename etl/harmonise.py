@@ -56,7 +56,7 @@ def harmonise(
 ) -> Harmonised:
     """Turn an adapter's raw table into observations; `source` is (source id, edition)."""
     con, dropped = raw.con, Counter(raw.skipped)
-    if raw.name is None or not {"area", "value"} <= set(raw.columns):
+    if raw.name is None:
         return Harmonised(con, None, [], dropped)
     plan = Plan(con, raw, dataset, label)
     _build(plan, dataset, resolver, default_indicator)

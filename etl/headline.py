@@ -83,18 +83,6 @@ def mark(con: duckdb.DuckDBPyConnection, indicators: pd.DataFrame, rules: Rules,
     return problems
 
 
-def mark_frame(frame: pd.DataFrame, indicators: pd.DataFrame, rules: Rules | None = None) -> pd.DataFrame:
-    """The same marks on a pandas observations frame (returned in the frame's column order)."""
-    con = duckdb.connect()
-    try:
-        db.create_table(con, "obs_in", frame)
-        con.execute("CREATE TABLE obs AS SELECT * FROM obs_in")
-        mark(con, indicators, rules or Rules(), "obs")
-        return con.execute("SELECT * FROM obs ORDER BY rowid").df()[list(frame.columns)]
-    finally:
-        con.close()
-
-
 _RANKS = pa.schema([("indicator", pa.string()), ("source", pa.string()), ("rank", pa.int32())])
 
 # The rule of headline.yaml, step by step in the ORDER BY; `standard_ages` and `source_ranks` are joined.

@@ -99,11 +99,11 @@ class HarmoniseOptions(Options):
 class CsvOptions(HarmoniseOptions):
     """Options of the delimited-text formats."""
 
+    format: Literal["wdi", "sdmx-csv", "unsd-hub", "owid", "tidy", "ddf", "wide"] = Field(exclude=True, repr=False)
     encoding: str = "utf-8"
     delimiter: Literal[",", ";", "|", "tab"] = ","
     header_row: int | None = Field(None, ge=1)
     header: Texts | None = None
-    note_markers: Texts | None = None
 
     @field_validator("encoding")
     @classmethod
@@ -115,34 +115,12 @@ class CsvOptions(HarmoniseOptions):
         return value
 
 
-class SeriesOptions(CsvOptions):
-    format: Literal["owid", "ddf"] = Field(exclude=True, repr=False)
-    value_column: str | None = None
-
-
-class PlainOptions(CsvOptions):
-    format: Literal["wdi", "sdmx-csv", "tidy"] = Field(exclude=True, repr=False)
-
-
-class WideOptions(CsvOptions):
-    format: Literal["wide"] = Field(exclude=True, repr=False)
-    note_flags: Literal["next"] | None = None
-
-
-class HubOptions(CsvOptions):
-    format: Literal["unsd-hub"] = Field(exclude=True, repr=False)
-    value_prefix: str = "value_"
-    lower_prefix: str = "lower_"
-    upper_prefix: str = "upper_"
-
-
 class ExcelOptions(HarmoniseOptions):
     format: Literal["excel"] = Field(exclude=True, repr=False)
     sheet: str | int | None = None
     header_row: int | list[int] = 1
     stop_at_blank: bool = True
     end_markers: Texts | None = None
-    note_markers: Texts | None = None
     aggregates_after: str | None = None
     note_flags: Literal["next"] | None = None
 
@@ -160,13 +138,9 @@ class CommitmentOptions(Options):
     instruments: TextMap = Field(default_factory=dict)
     as_of_text: TextMap = Field(default_factory=dict)
     source_labels: TextMap = Field(default_factory=dict)
-    country_column: str = "COUNTRY"
-    signature_column: str = "Signature Date"
-    ratification_column: str = "Ratification Date, Accession(a), Succession(d) Date"
-    treaty_column: str = "Treaty Name"
 
 
-_MODELS = (PlainOptions, WideOptions, HubOptions, SeriesOptions, ExcelOptions, ReferenceOptions, CommitmentOptions)
+_MODELS = (CsvOptions, ExcelOptions, ReferenceOptions, CommitmentOptions)
 OptionModel = Union[_MODELS]  # noqa: UP007 - the union of a tuple of models
 #: format → its options model
 OPTION_MODELS: dict[str, type[Options]] = {

@@ -16,7 +16,7 @@ from etl.countries import AGGREGATES, ALIASES, Resolver
 from etl.country_attributes import HANDLERS, Part, groupings
 from etl.options import keyed
 from etl.problems import Problem, SourceError
-from etl.registry import UNITS, Dataset, Source, StrictModel, unreadable
+from etl.registry import UNITS, Code, Dataset, Source, StrictModel, unreadable
 from warehouse.schema import COUNTRIES, INDICATORS, NATURES, REGIONS
 
 #: Staff-edited files of the reference folder (DELTA87_REFERENCE_DIR); the country files are etl/countries.py's.
@@ -219,7 +219,7 @@ class Pathfinders(StrictModel):
 class IndicatorEntry(StrictModel):
     """One entry of indicators.yaml: every column of the indicators table that is not computed."""
 
-    code: str = Field(pattern=r"^[a-z0-9_]+$")
+    code: Code
     name: str
     short_name: str
     unit: Literal[UNITS]  # type: ignore[valid-type]

@@ -126,7 +126,7 @@ class Dataset(StrictModel):
 class Source(StrictModel):
     """A publisher's product: provenance, licence, raw files and the datasets read from them."""
 
-    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    id: Code
     publisher: str
     short_name: str = Field(max_length=SHORT_NAME)
     title: str

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from etl.checks import number
 from etl.problems import Problem
 
 
@@ -77,13 +78,9 @@ def _change_lines(changes: dict) -> list[str]:
     lines = [f"changes: {changes['summary']}"]
     for c in changes.get("largest", [])[:5]:
         who = ", ".join(str(c[k]) for k in ("sex", "age") if c.get(k) and c[k] != "total")
-        old, new = (_shown(c[k]) for k in ("old", "new"))
+        old, new = ("no value" if c[k] is None else number(c[k]) for k in ("old", "new"))
         lines.append(f"  {c['indicator']} {c['iso3']} {c['year']}{f' ({who})' if who else ''}: {old} → {new}")
     return lines
-
-
-def _shown(value) -> str:
-    return "no value" if value is None else format(value, ".15g")
 
 
 def problem_lines(problems: list[Problem], shown: int, more: str) -> list[str]:

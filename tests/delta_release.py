@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl import headline
 from etl.progress import compute_progress
 from tests import factories
 
@@ -109,7 +108,7 @@ def _reference() -> dict:
 def synthetic_tables() -> tuple[pd.DataFrame, dict]:
     """The synthetic observations, and every other table of the release (progress computed by the real engine)."""
     obs, indicators = _observations(), _indicators()
-    obs = headline.mark_frame(obs, indicators)  # the ETL's headline (preferred) marks, as in a release
+    obs = factories.mark_frame(obs, indicators)  # the ETL's headline (preferred) marks, as in a release
     return obs, {
         "indicators": indicators,
         **_reference(),

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
-from etl import commitments, headline, statement
+from etl import commitments, db, headline, statement
 from etl.publish import publish
 from warehouse.schema import TABLES
 
@@ -134,6 +135,18 @@ def make_release(root: Path, obs: pd.DataFrame, **tables: pd.DataFrame | list[di
         years = [commitments.as_of_year(a, d) for a, d in zip(comm["as_of"], comm["date"], strict=True)]
         frames["commitments"] = comm.assign(as_of_year=pd.array(years, dtype="Int32"))
     # the ETL's own marks: periods from the year, non-standard ages, the preferred (headline) rows
-    frames["observations"] = headline.mark_frame(statement.with_defaults(frames["observations"]), frames["indicators"])
+    frames["observations"] = mark_frame(statement.with_defaults(frames["observations"]), frames["indicators"])
     meta = {"counts": {"observations": len(obs), "indicators": len(codes)}, "synthetic": True}
     return publish(frames, root, meta, force=True).release_id
+
+
+def mark_frame(frame: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """The ETL's marks (etl.headline.mark) on a pandas observations frame, in the frame's column order."""
+    con = duckdb.connect()
+    try:
+        db.create_table(con, "obs_in", frame)
+        con.execute("CREATE TABLE obs AS SELECT * FROM obs_in")
+        headline.mark(con, indicators, headline.Rules(), "obs")
+        return con.execute("SELECT * FROM obs ORDER BY rowid").df()[list(frame.columns)]
+    finally:
+        con.close()

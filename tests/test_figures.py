@@ -7,7 +7,6 @@ import pytest
 
 from dashboards import _components as c
 from dashboards import _figures, _indicator, _series
-from etl import headline
 from tests import factories as f
 
 
@@ -148,7 +147,7 @@ def test_headline_row_prefers_total_sex_and_the_sdg_age_band():
         ]
     )
     indicators = pd.DataFrame([f.indicator("child_labour_5_17", standard_age="5-17")])
-    row = _series.headline_row(headline.mark_frame(rows, indicators), "child_labour_5_17")
+    row = _series.headline_row(f.mark_frame(rows, indicators), "child_labour_5_17")
     assert (row["year"], row["value"], row["age"], row["sex"]) == (2017, 7.0, "5-17", "total")
     assert _series.headline_row(rows, "child_labour_5_17") is None  # pages never choose: the ETL marks the row
 

@@ -13,7 +13,7 @@ import config
 from cli import main
 from etl import registry
 from etl.countries import Resolver
-from etl.options import FIRST_YEAR, OPTION_MODELS, ExcelOptions, SeriesOptions, last_year
+from etl.options import FIRST_YEAR, OPTION_MODELS, CsvOptions, ExcelOptions, last_year
 from etl.preview import check_file
 from etl.problems import SourceError
 from etl.registry import Dataset, load_registry, load_source
@@ -35,7 +35,7 @@ def test_options_are_read_by_the_model_of_the_dataset_format():
     excel = Dataset(file="x.xlsx", format="excel", options={"sheet": "data", "header_row": [2, 3]})
     assert isinstance(excel.options, ExcelOptions) and excel.options.header_row == [2, 3]
     owid = Dataset(file="x.csv", format="owid")
-    assert isinstance(owid.options, SeriesOptions) and owid.options.value_column is None
+    assert isinstance(owid.options, CsvOptions) and owid.options.delimiter == ","
     with pytest.raises(ValidationError):
         Dataset(file="x.csv", format="owid", options={"sheet": "data"})  # an excel option
     assert set(OPTION_MODELS) == set(registry.FORMATS)

@@ -100,7 +100,7 @@ def sex_of(text: str) -> str | None:
     return SEX.get(code) or SEX.get(text.strip().casefold())
 
 
-def is_footnote(area: str, markers=NOTE_MARKERS) -> bool:
+def is_footnote(area: str) -> bool:
     """An area cell of a footnote row: it starts with a note marker, or is long text."""
     text = (area or "").strip()
-    return text.startswith(tuple(markers)) or len(text) > 80
+    return text.startswith(NOTE_MARKERS) or len(text) > 80

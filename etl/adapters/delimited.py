@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,8 +76,7 @@ def _sniff(path: Path, head: bytes, options: CsvOptions, find_header, label: str
         return None, [], [Problem("header", "no header line found in the first lines of the file", label, 1)]
     header = lines[header_row - 1] if header_row <= len(lines) else ""
     expected = "\t" if options.delimiter == "tab" else options.delimiter
-    delimiter = detect_delimiter(header, expected)
-    problems = checks.check_delimiter(header, expected, delimiter, label, header_row)
+    delimiter, problems = checks.check_delimiter(header, expected, label, header_row)
     names = unique_names(options.header or next(csv.reader([header], delimiter=delimiter), []))
     widths = _widths(lines, header_row, delimiter, len(names))
     problems += checks.check_header_width(names, widths, label, header_row, declared=bool(options.header))
@@ -98,16 +96,6 @@ def _head(path: Path, label: str) -> tuple[bytes | None, list[Problem]]:
     if not head.strip(b" \t\r\n" + codecs.BOM_UTF8):
         return None, [Problem("file", "the file is empty", label)]
     return head, []
-
-
-def detect_delimiter(header: str, expected: str) -> str:
-    """The delimiter the header line really uses: the expected one if present, else the most frequent other."""
-    outside = re.sub(r'"[^"]*"', "", header)  # delimiters inside quoted names do not count
-    if outside.count(expected):
-        return expected
-    counts = {d: outside.count(d) for d in checks.DELIMITER_NAMES if d != expected}
-    used, n = max(counts.items(), key=lambda kv: kv[1])
-    return used if n else expected
 
 
 def _widths(lines: list[str], header_row: int, delimiter: str, width: int) -> list[int]:

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from etl.adapters.cells import NOTE_MARKERS
-from etl.adapters.columns import TIDY_DEFAULTS, find_column
+from etl.adapters.columns import TIDY_DEFAULTS, find_column, pick
 from etl.adapters.delimited import clean_name, unique_names
 from etl.adapters.long import long_raw
 from etl.adapters.table import FileTable, RawTable, cells_from_frame
@@ -121,13 +121,10 @@ def join_headers(rows: list[list[str]]) -> list[str]:
 
 
 def _area_index(names: list[str], dataset: Dataset, wide: bool) -> int | None:
-    wanted = dataset.columns.get("area")
-    if wanted:
-        found = find_column(names, wanted, letters=True)
-    else:
-        candidates = WIDE_DEFAULTS["area"] if wide else TIDY_DEFAULTS["area"]
-        found = next((c for c in (find_column(names, w) for w in candidates) if c), None)
-    return names.index(found) if found else None
+    """The position of the area column, found as the adapters find it (notes below the table are judged on it)."""
+    defaults = {"area": (WIDE_DEFAULTS if wide else TIDY_DEFAULTS)["area"]}
+    picked, _problems = pick(names, dataset, defaults, "", None, required=(), letters=True)
+    return names.index(picked["area"]) if "area" in picked else None
 
 
 def _table(cells: list[list[str]], names: list[str], header: int, area: int | None, options: ExcelOptions):

@@ -13,7 +13,6 @@ from etl.adapters.delimited import read_csv
 from etl.adapters.long import read_long
 from etl.adapters.table import RawTable, refused
 from etl.adapters.wide import melt, wide_raw
-from etl.problems import Problem
 from etl.registry import Dataset
 
 SDMX_DEFAULTS: dict[str, tuple[str, ...]] = {
@@ -52,12 +51,11 @@ HUB_DEFAULTS: dict[str, tuple[str, ...]] = {
 
 
 def owid(con, path: Path, dataset: Dataset, label: str) -> RawTable:
-    """An OWID grapher CSV; the value column is the one after Entity, Code and Year (or options.value_column)."""
+    """An OWID grapher CSV; the value column is the one after Entity, Code and Year (or columns.value)."""
 
     def defaults(names: list[str]) -> dict:
         others = (c for c in names if c not in ("Entity", "Code", "Year") and not c.startswith("Unnamed"))
-        value = dataset.options.value_column or next(others, None)
-        return {**OWID_DEFAULTS, "value": tuple(filter(None, [value]))}
+        return {**OWID_DEFAULTS, "value": tuple(filter(None, [next(others, None)]))}
 
     def fixed(picked: dict[str, str]) -> dict[str, str]:
         area = f"CASE WHEN {db.blank(db.ident(picked['area']))} THEN 'aggregate' ELSE '' END"
@@ -73,7 +71,7 @@ def ddf(con, path: Path, dataset: Dataset, label: str) -> RawTable:
         match = re.match(r"ddf--datapoints--(.+?)--by--", Path(path).name)
         others = [c for c in names if c not in DDF_KEYS]
         series = match.group(1) if match and match.group(1) in names else (others[0] if len(others) == 1 else None)
-        return {**DDF_DEFAULTS, "value": tuple(filter(None, [dataset.options.value_column or series]))}
+        return {**DDF_DEFAULTS, "value": tuple(filter(None, [series]))}
 
     def fixed(picked: dict[str, str]) -> dict[str, str]:
         return {} if "indicator" in picked else {"indicator": db.literal(picked["value"])}
@@ -102,15 +100,14 @@ def _wdi_header(lines: list[str]) -> int | None:
 def unsd_hub(con, path: Path, dataset: Dataset, label: str) -> RawTable:
     """A UNSD hub wide CSV: each non-empty `value_YYYY` cell becomes a row, with `lower_YYYY` / `upper_YYYY`."""
     table = read_csv(con, path, label, dataset.options)
-    prefix = {k: getattr(dataset.options, f"{k}_prefix") for k in ("value", "lower", "upper")}
     columns = {}
     for column in table.header:
-        if match := re.fullmatch(re.escape(prefix["value"]) + r"(\d{4})", column):
+        if match := re.fullmatch(r"value_(\d{4})", column):
             year = match.group(1)
-            bounds = {f"{k}_column": find_column(table.header, f"{prefix[k]}{year}") for k in ("lower", "upper")}
+            bounds = {f"{k}_column": find_column(table.header, f"{k}_{year}") for k in ("lower", "upper")}
             columns[column] = {"year": year, **bounds}
-    missing = {} if columns else {"value": f"{prefix['value']}YYYY"}
-    return _years_as_columns(table, dataset, label, HUB_DEFAULTS, columns, missing, f"{prefix['value']}YYYY")
+    missing = {} if columns else {"value": "value_YYYY"}
+    return _years_as_columns(table, dataset, label, HUB_DEFAULTS, columns, missing, "value_YYYY")
 
 
 def _years_as_columns(table, dataset: Dataset, label: str, defaults, columns: dict, missing: dict, shown: str):
@@ -139,8 +136,5 @@ ADAPTERS = {
 
 
 def read(con, path: Path, dataset: Dataset, label: str) -> RawTable:
-    adapter = ADAPTERS.get(dataset.format)
-    if adapter is None:
-        known = ", ".join(sorted(ADAPTERS))
-        return RawTable(con, None, [Problem("format", f"unknown format {dataset.format!r}; known: {known}", label)])
-    return adapter(con, path, dataset, label)
+    """The raw table of a data format (registry.DATA_FORMATS: the registry refuses any other for a data file)."""
+    return ADAPTERS[dataset.format](con, path, dataset, label)

@@ -42,7 +42,7 @@ def long_raw(table: FileTable, dataset: Dataset, label: str, defaults: dict, let
         select[FILTER + key] = db.ident(column)
     select.update(fixed(picked) if fixed else {})
     empty = [select[name] for name in ("value", "year") if name in select]
-    notes = footnote_rows(table.con, select["area"], empty, dataset.options)
+    notes = footnote_rows(table.con, select["area"], empty)
     found = checks.check_footnote_rows(notes, label, picked["area"])
     columns = ", ".join(f"{expression} AS {db.ident(name)}" for name, expression in select.items())
     where = without([row for row, _text in notes])

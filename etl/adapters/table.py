@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from etl import db
-from etl.adapters.cells import NOTE_MARKERS, is_footnote
+from etl.adapters.cells import is_footnote
 from etl.problems import Problem
 
 #: The view holding a file's cells: one text column per header name read, and `_row`.
@@ -52,12 +52,6 @@ class RawTable:
     def count(self) -> int:
         return self.con.execute(f"SELECT count(*) FROM {self.name}").fetchall()[0][0] if self.name else 0
 
-    def frame(self) -> pd.DataFrame:
-        """The raw table as a pandas frame of strings, in file order (for inspection and tests)."""
-        if not self.name:
-            return pd.DataFrame()
-        return self.con.execute(f"SELECT * FROM {self.name} ORDER BY _row, _order").df()
-
 
 def cells_from_frame(table: FileTable, frame: pd.DataFrame) -> FileTable:
     """The cells read in Python (a frame of strings with `_row`) as the `cells` of `table`."""
@@ -85,12 +79,11 @@ def without(rows: list[int]) -> str:
     return f"WHERE _row NOT IN ({listed})" if rows else ""
 
 
-def footnote_rows(con: duckdb.DuckDBPyConnection, area: str, empty: list[str], options) -> list[tuple[int, str]]:
+def footnote_rows(con: duckdb.DuckDBPyConnection, area: str, empty: list[str]) -> list[tuple[int, str]]:
     """(row, area text) of the rows whose `empty` cells (SQL) are blank and whose area cell is a note or long text."""
     where = " AND ".join(db.blank(sql) for sql in empty) or "TRUE"
     candidates = con.execute(f"SELECT _row, {area} FROM {CELLS} WHERE {where} ORDER BY _row").fetchall()
-    markers = tuple(options.note_markers or NOTE_MARKERS)
-    return [(row, text) for row, text in candidates if is_footnote(text, markers)]
+    return [(row, text) for row, text in candidates if is_footnote(text)]
 
 
 def refused(table: FileTable, problems: list[Problem], found: list[Problem], columns: dict) -> RawTable:

@@ -29,7 +29,7 @@ def wide_raw(table: FileTable, dataset: Dataset, label: str, letters=False, warn
     if bad or found:
         return refused(table, problems, bad + found, picked)
     area, skipped = picked["area"], {}
-    notes = footnote_rows(con, db.ident(area), [db.ident(c) for c in specs], dataset.options)
+    notes = footnote_rows(con, db.ident(area), [db.ident(c) for c in specs])
     if notes:
         problems += checks.check_footnote_rows(notes, label, area) if warn_footnotes else []
         skipped["footnote or notes row"] = len(notes)
@@ -89,7 +89,7 @@ def value_specs(con, columns: list[str], dataset: Dataset, ids: dict[str, str], 
         note = find_column(columns, spec.note_column, letters) if spec.note_column else None
         if spec.note_column and note is None:
             missing[f"value_columns.{wanted}.note_column"] = spec.note_column
-        if note is None and dataset.options.note_flags == "next":
+        if note is None and getattr(dataset.options, "note_flags", None) == "next":  # excel only
             position = columns.index(column) + 1
             note = columns[position] if position < len(columns) else None
         specs[column] = {"indicator": spec.indicator, "sex": spec.sex, "age": spec.age, "unit": spec.unit,
