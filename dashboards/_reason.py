@@ -11,12 +11,21 @@ from datetime import date
 
 import pandas as pd
 from babel import numbers
-from flask_babel import gettext, ngettext
+from flask_babel import gettext
+from flask_babel import ngettext as _ngettext
 
 from dashboards import _data
 from warehouse import Release
 from warehouse import progress_text as words
 from web import i18n
+
+
+def ngettext(singular: str, plural: str, n, /, **values) -> str:
+    """ngettext by the number as written (`n`: 1.3 for "1.3 million"): its plural category in the page's
+    language (CLDR: French "1,3 million", Spanish "1,3 millones", English "1 value") picks the catalogue's form,
+    since gettext's own rule reads whole numbers only."""
+    form = {"one": 1, "many": 1_000_000}.get(i18n.locale().plural_form(n), 2)
+    return _ngettext(singular, plural, form, **values)
 
 
 def phrasing() -> words.Phrasing:

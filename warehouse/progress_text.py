@@ -39,8 +39,8 @@ def english(message: str, **values) -> str:
     return message % values if values else message
 
 
-def english_plural(singular: str, plural: str, n: int, **values) -> str:
-    """ngettext of the English wording."""
+def english_plural(singular: str, plural: str, n, **values) -> str:
+    """ngettext of the English wording, by the number as written (`n`: 1.5 for "1.50")."""
     return english(singular if n == 1 else plural, **values)
 
 
@@ -145,9 +145,9 @@ def target_text(value: float, unit: str, tr: Phrasing = ENGLISH) -> str:
 def format_change(change: float, unit: str, tr: Phrasing = ENGLISH, decimals: int = 2) -> str:
     """The size of an absolute change per year: '0.52 percentage points a year', '4.9 million a year'."""
     size = abs(change)
-    if unit == "percent":  # French writes a number below 2 in the singular; English and Spanish a decimal in the plural
+    if unit == "percent":  # the number as written decides: French "1,50 point", Spanish "1,50 puntos"
         return tr.ngettext("%(number)s percentage points a year", "%(number)s percentage points a year",
-                           int(rounded(size, decimals)), number=tr.number(size, decimals))  # fmt: skip
+                           rounded(size, decimals), number=tr.number(size, decimals))  # fmt: skip
     if unit == "per-1000":
         return tr.gettext("%(number)s per 1,000 a year", number=tr.number(size, decimals))
     if unit == "count":
