@@ -56,15 +56,16 @@ def assessed_in(release: Release) -> int:
 
 
 def goal(release: Release, row: dict) -> words.Goal:
-    """A row's target as the wording needs it: value and year from the row, unit and nature from indicators."""
+    """A row's target as the wording needs it: value and year from the row, unit, nature and decimals from indicators."""
     meta = _data.indicator_meta(release, row["indicator"]) or {}
     unit = meta.get("unit") if isinstance(meta.get("unit"), str) else ""
-    value, year = row.get("target_value"), row.get("target_year")
+    value, year, places = row.get("target_value"), row.get("target_year"), meta.get("decimals")
     return words.Goal(
         None if value is None else float(value),
         None if year is None else int(year),
         unit,
         meta.get("nature") == "detected",
+        decimals=1 if places is None or pd.isna(places) else int(places),
     )
 
 
