@@ -11,6 +11,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from dashboards import _data
 from dashboards._words import word
@@ -290,7 +291,7 @@ def count_text(piece: Slice) -> list:
     """'N rows match' plus what the licence filter left out, with publisher links."""
     parts: list = [
         html.Strong(f"{piece.total:,}"),
-        _(" row%(value)s match these filters.", value="s" if piece.total != 1 else ""),
+        ngettext(" row matches these filters.", " rows match these filters.", piece.total),
     ]
     for row in piece.excluded():
         parts += [

@@ -59,3 +59,37 @@ def test_a_summary_of_one_detected_or_coded_value_is_singular(app):
     assert shown(app, "en", lambda: c.ranking_summary(one, "count", nature="detected")).startswith("1 value. Counts")
     assert shown(app, "fr", lambda: c.ranking_summary(one, "category")).startswith("1 valeur\u00a0: les notations")
     assert shown(app, "es", lambda: c.ranking_summary(one, "category")).startswith("1 valor: las calificaciones")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "latest 2025 (1 year ago) · estimate · 1 year with data"),
+        ("fr", "dernière donnée 2025 (il y a 1 an) · estimate · 1 année avec des données"),
+        ("es", "último dato 2025 (hace 1 año) · estimate · 1 año con datos"),
+    ],
+)
+def test_a_coverage_cell_of_one_year_says_one_year_not_years(app, lang, text):
+    from dashboards import _coverage  # noqa: PLC0415
+
+    grid = pd.DataFrame({"latest_year": [2025.0], "period": [None], "nature": ["estimate"], "since": [1], "years": [1]})
+    assert shown(app, lang, lambda: _coverage._cell_text(grid)[0]) == text
+
+
+@pytest.mark.parametrize(
+    ("lang", "one", "many"),
+    [
+        ("fr", " ligne correspond à ces filtres.", " lignes correspondent à ces filtres."),
+        ("es", " fila coincide con estos filtros.", " filas coinciden con estos filtros."),
+        ("en", " row matches these filters.", " rows match these filters."),
+    ],
+)
+def test_the_data_count_agrees_its_verb_with_one_row(app, lang, one, many):
+    from types import SimpleNamespace  # noqa: PLC0415
+
+    from dashboards import _explorer  # noqa: PLC0415
+
+    def count(total: int) -> str:
+        return shown(app, lang, lambda: _explorer.count_text(SimpleNamespace(total=total, excluded=list))[1])
+
+    assert (count(1), count(12)) == (one, many)
