@@ -277,12 +277,12 @@ def matrix_view(release: Release, group: str | None, colour_by: str | None) -> t
     )
     empty = int(grid.groupby("iso3")["nature"].count().eq(0).sum())
     summary = _(
-        "%(count)s countries × %(count2)s indicators; %(sum)s cells have data; %(empty)s countries have no data on any of these indicators.",
+        "%(count)s countries × %(count2)s indicators; %(sum)s cells have data; ",
         count=len(members),
         count2=len(codes),
         sum=int(grid["nature"].notna().sum()),
-        empty=empty,
-    )
+    ) + ngettext("%(num)s country has no data on any of these indicators.",
+                 "%(num)s countries have no data on any of these indicators.", empty)  # fmt: skip
     return c.plain(matrix_figure(grid, labels, colour_by or "age")), table, summary
 
 
