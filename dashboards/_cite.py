@@ -12,6 +12,7 @@ from functools import lru_cache
 import pandas as pd
 from dash import html
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from dashboards import _phrases
 from dataproduct import citation
@@ -131,7 +132,7 @@ def _parts(labels: list, shown: int, surveys: list[str], more_surveys: bool, rec
         parts.append(name_link(source_id, name, className="source-name"))
         parts += [_(" (not in downloads)")] if _restricted(source_id, records) else []
     if shown < len(labels):
-        parts.append(_(" and %(value)s more", value=len(labels) - shown))
+        parts.append(ngettext(" and %(num)s more", " and %(num)s more", len(labels) - shown))
     if surveys:
         parts.append(_("; ") + ", ".join(surveys) + (_(" and other surveys") if more_surveys else ""))
     return parts

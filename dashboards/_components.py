@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from plotly.io.json import to_json_plotly
 
 from content import ContentError
-from dashboards import _cite, _content, _data, _phrases, _published
+from dashboards import _cite, _content, _data, _phrases, _published, _reason
 from dashboards._words import band, sex_word, sex_word_of, word  # noqa: F401 - pages call them as c.word …
 from warehouse.progress_text import places, rounded
 from web import i18n
@@ -66,9 +66,11 @@ def format_value(value: float | None, unit: str | None, decimals: int | None = 1
     if unit == "flag":
         return _("yes") if value else _("no")
     if unit in ("count", "number") and abs(value) >= 1_000_000:
-        return _("%(number)s million", number=number(float(rounded(value / 1_000_000, 1)), 1))
+        size = float(rounded(value / 1_000_000, 1))
+        return _reason.ngettext("%(number)s million", "%(number)s million", size, number=number(size, 1))
     if unit == "usd" and abs(value) >= 1_000_000_000:  # a GDP to the dollar would claim a precision it lacks
-        return _("US$ %(number)s billion", number=number(float(rounded(value / 1_000_000_000, 1)), 1))
+        size = float(rounded(value / 1_000_000_000, 1))
+        return _reason.ngettext("US$ %(number)s billion", "US$ %(number)s billion", size, number=number(size, 1))
     text = number(value, decimals, precision)
     if unit in ("percent", "%"):
         return i18n.percent_text(text)
@@ -376,14 +378,14 @@ def ranking_summary(df: pd.DataFrame, unit: str, decimals: int | None = 1, label
         return _("No data for this selection.")
     if unit == "flag":
         yes = int((df["value"] > 0).sum())
-        return _("%(count)s values: %(yes)s yes, %(value)s no.", count=len(df), yes=yes, value=len(df) - yes)
+        return _reason.ngettext("%(count)s value: %(yes)s yes, %(value)s no.", "%(count)s values: %(yes)s yes, %(value)s no.",
+                                len(df), count=len(df), yes=yes, value=len(df) - yes)  # fmt: skip
     if unit == "category":
-        return _("%(count)s values: coded ratings and statuses are not ranked.", count=len(df))
+        return _reason.ngettext("%(count)s value: coded ratings and statuses are not ranked.",
+                                "%(count)s values: coded ratings and statuses are not ranked.", len(df), count=len(df))  # fmt: skip
     if nature == "detected":
-        return _(
-            "%(count)s values. Counts of detected cases are not ranked: they measure detection and reporting as much as the crime.",
-            count=len(df),
-        )
+        return _reason.ngettext("%(count)s value. Counts of detected cases are not ranked: they measure detection and reporting as much as the crime.",
+                                "%(count)s values. Counts of detected cases are not ranked: they measure detection and reporting as much as the crime.", len(df), count=len(df))  # fmt: skip
     ordered = df.sort_values("value", ascending=False)
     top, bottom = ordered.iloc[0], ordered.iloc[-1]
     if len(ordered) == 1:

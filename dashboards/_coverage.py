@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from dashboards import _components as c
 from dashboards import _data, _phrases
@@ -190,25 +191,14 @@ def _cell_text(grid: pd.DataFrame) -> list[str]:
         when = _when(year, period)
         if when is None:
             out.append(_("no data"))
-        elif pd.isna(year):
-            out.append(
-                _(
-                    "%(when)s: survey year not published · %(nature)s · %(years)s year(s) with data",
-                    when=when,
-                    nature=nature,
-                    years=int(years),
-                )
-            )
+            continue
+        if pd.isna(year):
+            head = _("%(when)s: survey year not published", when=when)
         else:
-            out.append(
-                _(
-                    "latest %(when)s (%(since)s years ago) · %(nature)s · %(years)s year(s) with data",
-                    when=when,
-                    since=int(since),
-                    nature=nature,
-                    years=int(years),
-                )
-            )
+            head = ngettext("latest %(when)s (%(num)s year ago)", "latest %(when)s (%(num)s years ago)", int(since),
+                            when=when)  # fmt: skip
+        with_data = ngettext("%(num)s year with data", "%(num)s years with data", int(years))
+        out.append(" · ".join([head, nature, with_data]))
     return out
 
 
@@ -287,12 +277,12 @@ def matrix_view(release: Release, group: str | None, colour_by: str | None) -> t
     )
     empty = int(grid.groupby("iso3")["nature"].count().eq(0).sum())
     summary = _(
-        "%(count)s countries × %(count2)s indicators; %(sum)s cells have data; %(empty)s countries have no data on any of these indicators.",
+        "%(count)s countries × %(count2)s indicators; %(sum)s cells have data; ",
         count=len(members),
         count2=len(codes),
         sum=int(grid["nature"].notna().sum()),
-        empty=empty,
-    )
+    ) + ngettext("%(num)s country has no data on any of these indicators.",
+                 "%(num)s countries have no data on any of these indicators.", empty)  # fmt: skip
     return c.plain(matrix_figure(grid, labels, colour_by or "age")), table, summary
 
 

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from dash import dcc, html
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from content.loader import indicator_definitions
 from content.models import Article, ContentError
@@ -162,7 +163,7 @@ def from_the_forum(country: str | None = None, indicator: str | None = None, the
     names = labels()
     items = [html.Li(card(article, names, "h3"), className="list-unstyled") for article in found[:SECTION_SIZE]]
     more = dcc.Link(
-        _("All %(count)s forum article%(value)s on this topic", count=len(found), value="s" if len(found) > 1 else ""),
+        ngettext("The forum article on this topic", "All %(num)s forum articles on this topic", len(found)),
         href=forum_href(country=country, indicator=indicator, theme=theme),
     )
     return html.Section(

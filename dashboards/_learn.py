@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from content.loader import indicator_definitions, term_lookup
 from content.models import ContentError, slugify
@@ -94,7 +95,8 @@ def _chart(release: Release, code: str, meta: dict, obs: pd.DataFrame, graph_id:
         figure = flag_figure(frame, title)
         summary = (
             _("; ").join(
-                _("%(label)s: %(value)s countries", label=row.label, value=int(row.value)) for row in frame.itertuples()
+                ngettext("%(label)s: %(num)s country", "%(label)s: %(num)s countries", int(row.value), label=row.label)
+                for row in frame.itertuples()
             )
             + "."
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import html
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from dashboards import _commitments, _country, _data, _phrases, _pillars, _progress, _reason, _survey_trend, _words
 from dashboards import _components as c
@@ -108,8 +109,9 @@ def coverage_lines(country: _pillars.Country) -> list[str]:
     for pillar in _pillars.pillars():
         codes = _pillars.pillar_codes(country, pillar.slug)
         years = country.obs[country.obs["indicator"].isin(codes)]["year"]
-        lines.append(_("%(pillar)s: %(count)s indicator(s), %(years)s", pillar=pillar.title, count=len(codes),
-                       years=c.year_span(years)) if codes else _("%(pillar)s: no data", pillar=pillar.title))  # fmt: skip
+        lines.append(ngettext("%(pillar)s: %(num)s indicator, %(years)s", "%(pillar)s: %(num)s indicators, %(years)s",
+                              len(codes), pillar=pillar.title, years=c.year_span(years))
+                     if codes else _("%(pillar)s: no data", pillar=pillar.title))  # fmt: skip
     return lines + _country.gap_statements(country)
 
 

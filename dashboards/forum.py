@@ -11,6 +11,7 @@ import re
 import dash
 from dash import dcc, html
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from content.models import ContentError
 from dashboards import _components as c
@@ -147,13 +148,13 @@ def summary_line(count: int, filters: dict[str, str], names: dict) -> html.P:
     """How many articles are shown and for which tags, with a link to clear the filters."""
     if not filters:
         return html.P(
-            _("%(count)s article%(value)s, newest first.", count=count, value="s" if count != 1 else ""),
+            ngettext("%(num)s article, newest first.", "%(num)s articles, newest first.", count),
             id="forum-count",
             className="small",
         )
     tags = ", ".join(names[_forum.FILTERS[n]].get(v, v) for n, v in filters.items())
     text = (
-        _("%(count)s article%(value)s tagged %(tags)s.", count=count, value="s" if count != 1 else "", tags=tags)
+        ngettext("%(num)s article tagged %(tags)s.", "%(num)s articles tagged %(tags)s.", count, tags=tags)
         if count
         else _("No article is tagged %(tags)s.", tags=tags)
     )

@@ -13,6 +13,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from dashboards import _components as c
 from dashboards import _data, _forum, _indicator, _series, _views
@@ -229,8 +230,10 @@ def update_indicator_content(tab, year, areas, sex, age, every, code):
     content = i18n.localize_links(_indicator.content(release, code, view))
     if not _views.user_triggered():  # first draw: the address already says what is shown
         return content, no_update, ""
-    live = _(
+    live = ngettext(
+        "Showing the %(tab)s tab: %(sex)s, age %(age)s, year %(year)s, %(count)s compared area.",
         "Showing the %(tab)s tab: %(sex)s, age %(age)s, year %(year)s, %(count)s compared areas.",
+        len(view.areas),
         tab=view.tab,
         sex=view.sex,
         age=view.age,

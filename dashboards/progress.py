@@ -11,6 +11,7 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 from dash import Input, Output, callback, clientside_callback, dash_table, dcc, html
 from dash.dash_table.Format import Format, Group, Scheme
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from dashboards import _components as c
 from dashboards import _data, _figures
@@ -178,8 +179,10 @@ def view_outputs(indicator, region, income, pathfinder) -> tuple:
                           "points measured: falling, rising or no clear change.")  # fmt: skip
     series = " ".join(filter(None, [series, pr.caution(release, [code])]))
     note = c.source_note(used, _data.sources(release), series, "/progress?" + urlencode(query))
-    text = _(
+    text = ngettext(
+        "%(count)s country with %(value)s data: %(summary)s.",
         "%(count)s countries with %(value)s data: %(summary)s.",
+        len(rows),
         count=len(rows),
         value=info["short_name"] or info["name"],
         summary=summary,

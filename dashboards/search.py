@@ -10,6 +10,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from dashboards import _components as c
 from dashboards import _search
@@ -60,10 +61,11 @@ def results_view(results: _search.Results) -> html.Div:
     """A count line, then one section per kind with hits."""
     if len(results.query.replace(" ", "")) < _search.MIN_QUERY:
         return c.notice(_("Type at least two letters or digits."))
-    count = _(
-        "%(total)s result%(value)s for “%(query)s”.",
+    count = ngettext(
+        "%(total)s result for “%(query)s”.",
+        "%(total)s results for “%(query)s”.",
+        results.total,
         total=results.total,
-        value="s" if results.total != 1 else "",
         query=results.query,
     )
     children = [html.P(count, id="search-count", role="status")]

@@ -190,7 +190,8 @@ def targets(indicators: pd.DataFrame) -> dict[str, Target]:
             continue  # commitments (flags) have no trend; a target without a year cannot be assessed
         higher = _number(row.get("higher_is_better")) == 1.0  # missing means "lower is better": 8.7 ends things
         unit = row.get("unit") if isinstance(row.get("unit"), str) else ""
-        found[row["code"]] = Target(value, int(year) if year is not None else None, unit, detected, higher)
+        places = 1 if _number(row.get("decimals")) is None else int(row["decimals"])
+        found[row["code"]] = Target(value, int(year) if year is not None else None, unit, detected, higher, places)
     return found
 
 

@@ -135,7 +135,7 @@ def test_indicator_page_switches_tab_adds_a_country_and_keeps_the_view_in_the_ur
     dash_duo.start_server(app)
     visit(dash_duo, "/indicator/child_labour_5_17", "#indicator-map .geo")  # country data: it opens on a map
     dash_duo.select_dcc_dropdown("#indicator-countries", index=0)
-    dash_duo.wait_for_contains_text("#indicator-live", "1 compared areas", 10)
+    dash_duo.wait_for_contains_text("#indicator-live", "1 compared area.", 10)
     dash_duo.find_elements("#indicator-tabs .nav-link")[0].click()
     dash_duo.wait_for_element("#indicator-chart .main-svg", timeout=20)
     assert "tab=chart" in dash_duo.driver.current_url and "countries=" in dash_duo.driver.current_url

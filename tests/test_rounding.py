@@ -68,6 +68,18 @@ def test_the_progress_reason_keeps_the_decimal_the_publisher_wrote(app):
     assert "the latest value is 4% (2022). Falling 0.5 percentage points a year" in whole["reason"]
 
 
+def test_the_progress_reason_writes_a_level_without_a_publishers_step_at_the_indicators_decimals(app):
+    table = pd.DataFrame([factories.indicator("x", unit="per-1000", target_value=0, target_year=2025, decimals=2)])
+    values = _published([(2016, 6.125), (2022, 5.375)], float("nan")).assign(unit="per-1000")
+    row = pg.compute_progress(values, table, as_of=2026).iloc[0]
+    assert row["reason"].startswith(  # one decimal wrote 5.4 beside a card's 5.38, and a pace of 0.13
+        "Target year 2025 passed: the latest value is 5.38 per 1,000 (2022). Falling 0.125 per 1,000 a year"
+    )
+    with app.server.test_request_context("/?lang=es"):
+        spanish = words.reason(_reason.plain(row), pg.targets(table)["x"], 2026, _reason.phrasing())
+    assert "5,38 por 1000 (2022)" in spanish
+
+
 def test_the_country_trend_table_writes_values_with_the_indicators_decimals(synthetic_release, app):
     with app.server.test_request_context("/"):
         release = _pillars._data.release()

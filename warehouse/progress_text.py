@@ -39,8 +39,8 @@ def english(message: str, **values) -> str:
     return message % values if values else message
 
 
-def english_plural(singular: str, plural: str, n: int, **values) -> str:
-    """ngettext of the English wording."""
+def english_plural(singular: str, plural: str, n, **values) -> str:
+    """ngettext of the English wording, by the number as written (`n`: 1.5 for "1.50")."""
     return english(singular if n == 1 else plural, **values)
 
 
@@ -97,6 +97,7 @@ class Goal:
     unit: str = ""
     detected: bool = False
     higher_is_better: bool = False
+    decimals: int = 1  # the indicator's (indicators.yaml): those of a level whose publisher's step is unknown
 
 
 def _missing(value) -> bool:
@@ -116,11 +117,12 @@ def rounded_count(value: float, digits: int = 2, tr: Phrasing = ENGLISH) -> str:
     return tr.gettext("about %(count)s", count=format_count(float(rounded(value, -exponent)), tr))
 
 
-def format_value(value: float, unit: str, tr: Phrasing = ENGLISH, precision: float | None = None) -> str:
-    """A level in its unit as the cards write it: '12.3%', '22%', '8.0%' (published at step 0.1), '160 million'."""
+def format_value(value: float, unit: str, tr: Phrasing = ENGLISH, precision=None, decimals: int = 1) -> str:
+    """A level in its unit as the cards write it, at the indicator's `decimals`: '12.3%', '22%', '8.0%' (published at
+    step 0.1), '160 million'."""
     if _missing(value):
         return tr.gettext("n/a")
-    decimals = places(value, 1, precision)
+    decimals = places(value, decimals, precision)
     if unit == "percent":
         return tr.percent(value, decimals)
     if unit == "per-1000":
@@ -132,7 +134,7 @@ def format_value(value: float, unit: str, tr: Phrasing = ENGLISH, precision: flo
 
 def stated(row: dict, which: str, unit: str, tr: Phrasing = ENGLISH) -> str:
     """The baseline or latest value as published, with the publisher's qualifier: 'nearly 138 million'."""
-    value = format_value(row[f"{which}_value"], unit, tr, row.get(f"{which}_precision"))
+    value = format_value(row[f"{which}_value"], unit, tr, row.get(f"{which}_precision"), row.get("decimals", 1))
     qualifier = row.get(f"{which}_qualifier")
     return f"{tr.gettext(qualifier)} {value}" if isinstance(qualifier, str) and qualifier else value
 
@@ -145,9 +147,9 @@ def target_text(value: float, unit: str, tr: Phrasing = ENGLISH) -> str:
 def format_change(change: float, unit: str, tr: Phrasing = ENGLISH, decimals: int = 2) -> str:
     """The size of an absolute change per year: '0.52 percentage points a year', '4.9 million a year'."""
     size = abs(change)
-    if unit == "percent":  # French writes a number below 2 in the singular; English and Spanish a decimal in the plural
+    if unit == "percent":  # the number as written decides: French "1,50 point", Spanish "1,50 puntos"
         return tr.ngettext("%(number)s percentage points a year", "%(number)s percentage points a year",
-                           int(rounded(size, decimals)), number=tr.number(size, decimals))  # fmt: skip
+                           rounded(size, decimals), number=tr.number(size, decimals))  # fmt: skip
     if unit == "per-1000":
         return tr.gettext("%(number)s per 1,000 a year", number=tr.number(size, decimals))
     if unit == "count":
@@ -166,10 +168,10 @@ def pace_value(row: dict, which: str) -> float:
 
 
 def pace_decimals(row: dict) -> int:
-    """A percentage-point or per-1,000 pace is written one decimal finer than the values it comes from, at most two:
-    a pace between 'more than 21%' and 'almost 24%' is not known to a hundredth."""
+    """A percentage-point or per-1,000 pace is written one decimal finer than the values it comes from (two for
+    values at one): a pace between 'more than 21%' and 'almost 24%' is not known to a hundredth."""
     points = [(row.get(f"{which}_value"), row.get(f"{which}_precision")) for which in ("baseline", "latest")]
-    return 1 + max((places(v, 1, p) for v, p in points if not _missing(v)), default=0)
+    return 1 + max((places(v, row.get("decimals", 1), p) for v, p in points if not _missing(v)), default=0)
 
 
 def pace_text(row: dict, which: str, unit: str, tr: Phrasing = ENGLISH) -> str:
@@ -209,6 +211,7 @@ def goal_text(target, unit: str, tr: Phrasing = ENGLISH) -> str:
 def reason(row: dict, target, as_of: int, tr: Phrasing = ENGLISH) -> str:
     """The one-line reason for a row's status, assessed in year `as_of` (`target`: value, year, unit, detected)."""
     status, unit, _ = row["status"], target.unit, tr.gettext
+    row = {**row, "decimals": target.decimals}  # stated levels and paces read it
     if status == NOT_ASSESSED:
         return _(DETECTED_REASON) if target.detected else _(NO_TARGET_REASON)
     latest = _("%(value)s in %(year)s", value=stated(row, "latest", unit, tr), year=row["latest_year"])
