@@ -102,3 +102,10 @@ def test_no_clear_change_says_whether_the_rounding_or_the_overlapping_intervals_
         )
     assert rounding in by_rounding and overlap not in by_rounding
     assert overlap in by_intervals and rounding not in by_intervals
+
+
+def test_a_french_brief_marks_the_titles_and_licences_of_its_sources_english(app):
+    sources = find(_layout(app, "brief", "fr", iso3="KEN"), "brief-sources")
+    english = find(_layout(app, "brief", "en", iso3="KEN"), "brief-sources")
+    assert {"Synthetic test data", "synthetic"} <= set(_english_parts(sources))
+    assert isinstance(english.children, str) and "Test suite, Synthetic test data (synthetic)" in english.children
