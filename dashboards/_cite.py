@@ -74,6 +74,15 @@ def name_link(source_id: str, name: str, **props) -> html.A:
     return html.A(name, href=f"/sources/{source_id}", **({} if ours else {"lang": "en"}), **props)
 
 
+def english(text):
+    """Text wholly as its publisher wrote it (a source's name, title, edition, licence, citation, survey): on a page
+    in another language, in a span marked English so that screen readers read it so (WCAG 3.1.2); our own names of
+    sources, shown translated, stay as they are."""
+    if not isinstance(text, str) or not text or i18n.lang() == i18n.DEFAULT or text in {_(n) for n in OUR_NAMES}:
+        return text
+    return html.Span(text, lang="en")
+
+
 def _labels(rows: pd.DataFrame, records: dict) -> list[tuple[str, str]]:
     """(source id, display name) of every source and edition behind `rows`, the most recent data first."""
     editions = rows["edition"] if "edition" in rows.columns else pd.Series(None, index=rows.index, dtype=object)

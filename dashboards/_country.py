@@ -45,7 +45,7 @@ def summary_cards(country: Country) -> dbc.Row:
         details = [
             meta.get("name", codes[0]),
             " · ".join(x for x in (c.when(row), c.survey_text(row), c.age_text(row, meta.get("standard_age"))) if x),
-            c.source_short(country.sources, row),
+            _cite.english(c.source_short(country.sources, row)),
             c.nature_text(row["nature"]).split(" (")[0],
             c.footnote(row),
         ]
@@ -152,7 +152,7 @@ def context_section(country: Country) -> html.Section:
                 if c.value_labels(meta)
                 else c.value_text(row, row["unit"], meta.get("decimals")),
                 "year": c.when(row),
-                "source": c.source_short(country.sources, row),
+                "source": _cite.english(c.source_short(country.sources, row)),
             }
         )
     heading = html.Div(

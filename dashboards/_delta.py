@@ -148,7 +148,8 @@ def delta_section(area_code: str, indicator: str | None = None, compact: bool = 
     preferred = _series.preferred(observed)
     row = headline(rows, indicator, preferred) if not rows.empty else None
     if row is None:
-        wanted = _(" for %(indicator)s", indicator=indicator) if indicator else ""
+        name = (_data.indicator_meta(release, indicator) or {}).get("name", indicator) if indicator else ""
+        wanted = _(" for %(indicator)s", indicator=name) if indicator else ""
         return html.Div(
             c.notice(
                 _(

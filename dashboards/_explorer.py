@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from dashboards import _data
-from dashboards._words import word
+from dashboards._words import dropdown, word
 from dataproduct import labels
 from dataproduct.downloads import Slice
 from dataproduct.downloads import records as json_records
@@ -78,16 +78,6 @@ HEADINGS = {
 PAGE_PARAMS = ("sort", "page", "release", "lang")
 #: Parameters of the API's URL that the page has no use for: it shows every row and links every format.
 API_ONLY = ("format", "limit", "offset")
-#: The words of a multiple-choice dropdown (Dash writes them in English), shown in the page's language.
-DROPDOWN_WORDS = {
-    "select_all": N_("Select all"),
-    "deselect_all": N_("Deselect all"),
-    "selected_count": N_("{num_selected} selected"),
-    "search": N_("Search"),
-    "clear_search": N_("Clear search"),
-    "clear_selection": N_("Clear selection"),
-    "no_options_found": N_("No options found"),
-}
 CHECKLISTS = ("sex", "nature")  # short fixed lists: checkboxes are easier than a dropdown
 LABELS = {
     "indicator": N_("Indicators"),
@@ -197,11 +187,7 @@ def _checklist(name: str, options: list[dict], value, kind=dcc.Checklist) -> htm
 
 def _dropdown(name: str, options: list[dict], value: list) -> list:
     label = html.Label(_(LABELS[name]), htmlFor=control_id(name), className="form-label")
-    labels = {key: _(text) for key, text in DROPDOWN_WORDS.items()}
-    dropdown = dcc.Dropdown(
-        id=control_id(name), options=options, value=value, multi=True, placeholder=_("Any"), labels=labels
-    )
-    return [label, dropdown]
+    return [label, dropdown(id=control_id(name), options=options, value=value, multi=True, placeholder=_("Any"))]
 
 
 def age_word(age) -> str:

@@ -9,8 +9,8 @@ import pandas as pd
 from dash import html
 from flask_babel import gettext as _
 
+from dashboards import _cite, _data, _figures, _series, _views
 from dashboards import _components as c
-from dashboards import _data, _figures, _series, _views
 from warehouse import Release
 from warehouse.schema import redistributable
 from web.i18n import N_
@@ -242,13 +242,13 @@ def table_view(release: Release, meta: dict, rows: pd.DataFrame, view: View) -> 
     unit, sources = meta.get("unit") or "", _data.source_records(release)
     shown = shown.assign(
         area=shown["iso3"].map(names).fillna(shown["iso3"]),
-        cited=[c.source_short(sources, r) for _skip, r in shown.iterrows()],
+        cited=[_cite.english(c.source_short(sources, r)) for _skip, r in shown.iterrows()],
         kind=[c.word(n) for n in shown["nature"]],
         note=[c.footnote(r) or "–" for _skip, r in shown.iterrows()],
         shown=[c.value_text(r, unit, meta.get("decimals")) for _skip, r in shown.iterrows()],
         when=[c.when(r) for _skip, r in shown.iterrows()],
         band=[c.age_text(r, meta.get("standard_age")) for _skip, r in shown.iterrows()],
-        survey=[c.survey_text(r) or "–" for _skip, r in shown.iterrows()],
+        survey=[_cite.english(c.survey_text(r)) or "–" for _skip, r in shown.iterrows()],
         interval=[
             f"{c.number(lo, meta.get('decimals'), p)}–{c.number(hi, meta.get('decimals'), p)}"
             if pd.notna(lo) and pd.notna(hi)

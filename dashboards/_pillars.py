@@ -9,8 +9,8 @@ import pandas as pd
 from dash import html
 from flask_babel import gettext as _
 
+from dashboards import _cite, _data, _figures, _series, _survey_trend, _themes
 from dashboards import _components as c
-from dashboards import _data, _figures, _series, _survey_trend, _themes
 from warehouse import Release
 
 
@@ -113,9 +113,9 @@ def latest_table(country: Country, codes: list[str], pillar: Pillar) -> html.Div
                 "code": code,
                 "value": c.value_text(row, row["unit"], meta.get("decimals")),
                 "year": c.when(row),
-                "survey": c.survey_text(row) or "–",
+                "survey": _cite.english(c.survey_text(row)) or "–",
                 "group": f"{c.sex_word(row['sex'], row['age'])}, {c.age_text(row, meta.get('standard_age'))}",
-                "source": c.source_short(country.sources, row),
+                "source": _cite.english(c.source_short(country.sources, row)),
                 "nature": c.word(row["nature"]),
                 "note": c.footnote(row) or "–",
                 "explainer": meta.get("explainer") or "",

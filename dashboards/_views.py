@@ -11,8 +11,8 @@ from dash.exceptions import MissingCallbackContextException
 from flask_babel import gettext as _
 from plotly.io.json import to_json_plotly
 
+from dashboards import _cite, _data, _figures, _series
 from dashboards import _components as c
-from dashboards import _data, _figures, _series
 from warehouse import Release
 from web import inputs
 
@@ -123,8 +123,8 @@ def map_table(meta: dict, frame: pd.DataFrame, year, sources: dict) -> html.Div:
     shown = shown.assign(
         shown=[c.value_text(r, r["unit"], meta.get("decimals")) for _skip, r in shown.iterrows()],
         band=[c.age_text(r, meta.get("standard_age")) for _skip, r in shown.iterrows()],
-        survey=[c.survey_text(r) or "–" for _skip, r in shown.iterrows()],
-        source_name=[c.source_short(sources, r) for _skip, r in shown.iterrows()],
+        survey=[_cite.english(c.survey_text(r)) or "–" for _skip, r in shown.iterrows()],
+        source_name=[_cite.english(c.source_short(sources, r)) for _skip, r in shown.iterrows()],
     )
     return c.table(
         shown,
@@ -205,15 +205,25 @@ def latest_with_previous(obs: pd.DataFrame, code: str) -> tuple[pd.Series | None
     return row, (earlier.iloc[-1] if not earlier.empty else None)
 
 
+def _within_rounding(row: pd.Series, previous: pd.Series) -> bool:
+    """Whether the difference is at most half a rounding step of each published figure."""
+    steps = [r.get("precision") for r in (row, previous)]
+    change = abs(float(row["value"]) - float(previous["value"]))
+    return all(p is not None and not pd.isna(p) for p in steps) and change <= (steps[0] + steps[1]) / 2 * (1 + 1e-6)
+
+
+def _intervals_overlap(row: pd.Series, previous: pd.Series) -> bool:
+    """Whether the publisher's uncertainty intervals of the two figures overlap."""
+    bounds = [row.get("lower"), row.get("upper"), previous.get("lower"), previous.get("upper")]
+    return all(b is not None and not pd.isna(b) for b in bounds) and max(bounds[0], bounds[2]) <= min(
+        bounds[1], bounds[3]
+    )
+
+
 def direction(row: pd.Series, previous: pd.Series) -> str:
     """ "up", "down", "unchanged", or "no clear change" when the difference is within the published rounding or
     intervals (a code, worded by change_sentence)."""
-    steps = [r.get("precision") for r in (row, previous)]
-    change = abs(float(row["value"]) - float(previous["value"]))
-    if all(p is not None and not pd.isna(p) for p in steps) and change <= (steps[0] + steps[1]) / 2 * (1 + 1e-6):
-        return "no clear change"
-    bounds = [row.get("lower"), row.get("upper"), previous.get("lower"), previous.get("upper")]
-    if all(b is not None and not pd.isna(b) for b in bounds) and max(bounds[0], bounds[2]) <= min(bounds[1], bounds[3]):
+    if _within_rounding(row, previous) or _intervals_overlap(row, previous):
         return "no clear change"
     return "up" if row["value"] > previous["value"] else "down" if row["value"] < previous["value"] else "unchanged"
 
@@ -229,9 +239,15 @@ def change_sentence(row: pd.Series, previous: pd.Series | None, unit: str, decim
     before = _(
         "%(value_text)s in %(year)s", value_text=c.value_text(previous, unit, decimals), year=int(previous["year"])
     )
-    if word == "no clear change":
+    if word == "no clear change" and _within_rounding(row, previous):
         return _(
             "%(text)s; %(before)s: no clear change (the difference is within the rounding of the published figures)",
+            text=text,
+            before=before,
+        )
+    if word == "no clear change":
+        return _(
+            "%(text)s; %(before)s: no clear change (the published intervals of the two figures overlap)",
             text=text,
             before=before,
         )
@@ -255,6 +271,7 @@ def figure_block(
     Table tab), which keeps callback payloads small.
     """
     frame = figure_frame.assign(shown=[c.value_text(r, unit) for _skip, r in figure_frame.iterrows()])
+    frame = frame.assign(edition=frame["edition"].map(_cite.english)) if "edition" in frame.columns else frame
     columns = [("series", _("Series")), ("year", _("Year")), ("shown", _("Value"))]
     if "edition" in frame.columns and frame["edition"].notna().any():
         columns.append(("edition", _("Publication")))

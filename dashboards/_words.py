@@ -1,9 +1,11 @@
-"""The words the data use for sexes, age bands and the nature of a figure, shown in the page's language."""
+"""The words the data use for sexes, age bands and the nature of a figure, and those of Dash's dropdowns, shown in
+the page's language."""
 
 from __future__ import annotations
 
 import re
 
+from dash import dcc
 from flask_babel import gettext as _
 
 from web.i18n import N_
@@ -33,6 +35,21 @@ DATA_WORDS = (
 #: A sex in words for a band wholly under 18 (girls, boys) and for one wholly 18 or over (women, men).
 CHILD_WORDS = {"female": N_("girls"), "male": N_("boys")}
 ADULT_WORDS = {"female": N_("women"), "male": N_("men")}
+#: The words of a dropdown (Dash writes them in English: "2 selected", "Select all", "No options found", ...).
+DROPDOWN_WORDS = {
+    "select_all": N_("Select all"),
+    "deselect_all": N_("Deselect all"),
+    "selected_count": N_("{num_selected} selected"),
+    "search": N_("Search"),
+    "clear_search": N_("Clear search"),
+    "clear_selection": N_("Clear selection"),
+    "no_options_found": N_("No options found"),
+}
+
+
+def dropdown(**props) -> dcc.Dropdown:
+    """A dcc.Dropdown whose own words are in the page's language (every page builds its dropdowns here)."""
+    return dcc.Dropdown(labels={key: _(text) for key, text in DROPDOWN_WORDS.items()}, **props)
 
 
 def word(value) -> str:

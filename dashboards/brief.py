@@ -12,7 +12,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 from flask_babel import gettext as _
 
-from dashboards import _commitments, _country, _data, _delta, _phrases, _pillars, _published, _series
+from dashboards import _cite, _commitments, _country, _data, _delta, _phrases, _pillars, _published, _series
 from dashboards import _components as c
 from warehouse import ReleaseError
 from warehouse.schema import redistributable
@@ -223,10 +223,11 @@ def sources(country: _pillars.Country) -> html.P:
     parts, table = [], _data.sources(country.release)
     for source_id in sorted(used):
         if source_id not in table.index:
-            parts.append(source_id)
+            parts.append([source_id])
             continue
         meta = table.loc[source_id]
-        rights = short(meta["licence"], 40) if redistributable(meta) else _("not redistributable")
-        parts.append(f"{publisher(country, source_id)}, {short(meta['title'])} ({rights})")
-    text = _("; ").join(parts) + "." if parts else _("No sources: no data.")
+        rights = _cite.english(short(meta["licence"], 40)) if redistributable(meta) else _("not redistributable")
+        parts.append([f"{publisher(country, source_id)}, ", _cite.english(short(meta["title"])), " (", rights, ")"])
+    text = [x for part in parts for x in (_("; "), *part)][1:] + ["."] if parts else [_("No sources: no data.")]
+    text = "".join(text) if all(isinstance(x, str) for x in text) else text  # one string unless marked English
     return html.P(text, className="brief-sources", id="brief-sources")

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from dashboards import _components as c
 from dashboards import _data
+from dashboards._words import dropdown
 from warehouse import Release, ReleaseError
 from web import inputs
 from web.i18n import N_
@@ -63,7 +64,7 @@ def picker(opts: list[dict]) -> html.Div:
     return html.Div(
         [
             html.Label(_("Find a country"), htmlFor="countries-picker", className="form-label fw-semibold"),
-            dcc.Dropdown(
+            dropdown(
                 id="countries-picker", options=opts, placeholder=_("Type a country name or code…"), searchable=True
             ),
             dcc.Location(id="countries-nav", refresh="callback-nav"),

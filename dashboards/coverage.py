@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from dashboards import _components as c
 from dashboards import _coverage, _data, _phrases
+from dashboards._words import dropdown
 from warehouse import Release, ReleaseError
 from web import i18n, inputs
 from web.i18n import N_
@@ -98,7 +99,7 @@ def controls(options: list[dict], region_value: str = "", colour_value: str = "a
     )
     region = [
         html.Label(_("Region"), htmlFor="coverage-region", className="form-label"),
-        dcc.Dropdown(id="coverage-region", options=options, value=region_value, clearable=False),
+        dropdown(id="coverage-region", options=options, value=region_value, clearable=False),
     ]
     return html.Div(
         [

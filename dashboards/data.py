@@ -11,8 +11,8 @@ from dash import Input, Output, State, callback, clientside_callback, ctx, dash_
 from flask_babel import gettext as _
 
 import config
+from dashboards import _cite, _data, _phrases, _plain
 from dashboards import _components as c
-from dashboards import _data, _phrases, _plain
 from dashboards import _explorer as ex
 from dashboards._words import word
 from dataproduct.params import FILTER_PARAMS, Catalog, ParamError, arguments, catalog, release_param
@@ -159,7 +159,7 @@ def _sources_table(cat: Catalog) -> html.Div:
                 [
                     html.Td(name, lang="en"),  # publishers' own words (WCAG 3.1.2: language of parts)
                     html.Td(row.get("edition") or "", lang="en"),
-                    html.Td(row.get("licence") or _("not stated")),
+                    html.Td(_cite.english(row.get("licence")) or _("not stated")),
                     html.Td(_("yes") if redistributable(row) else _("no – shown with attribution, not downloadable")),
                     html.Td(row.get("citation") or "", lang="en"),
                 ]

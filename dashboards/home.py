@@ -10,8 +10,8 @@ import pandas as pd
 from dash import Input, Output, callback, dcc, html, no_update
 from flask_babel import gettext as _
 
+from dashboards import _cite, _data, _delta, _figures, _phrases, _progress, _series, _views
 from dashboards import _components as c
-from dashboards import _data, _delta, _figures, _phrases, _progress, _series, _views
 from warehouse import Release, ReleaseError
 from web import i18n, inputs
 from web.i18n import N_
@@ -96,7 +96,7 @@ def headline_cards(release: Release, world: pd.DataFrame) -> dbc.Row:
         meta = inds.loc[code].to_dict() if code in inds.index else {"name": code}
         details = [
             _("World, %(when)s, %(age_text)s", when=c.when(row), age_text=c.age_text(row, meta.get("standard_age"))),
-            c.source_short(sources, row),
+            _cite.english(c.source_short(sources, row)),
             c.nature_text(row["nature"]).split(" (")[0],
             c.explainer_link(meta.get("explainer")),
         ]
@@ -199,7 +199,9 @@ def regional_chart(release: Release, code: str, prefix: str):
     unit = frame["unit"].iloc[0]
     title = _("%(short_name)s, by region, %(value)s", short_name=c.short_name(meta), value=int(frame["year"].iloc[0]))
     table = c.table(
-        frame.assign(shown=[c.value_text(r, unit) for _skip, r in frame.iterrows()]),
+        frame.assign(
+            shown=[c.value_text(r, unit) for _skip, r in frame.iterrows()], edition=frame["edition"].map(_cite.english)
+        ),
         [("label", _("Region")), ("shown", _("Value")), ("edition", _("Publication"))],
         title,
     )

@@ -17,6 +17,7 @@ from flask_babel import ngettext
 
 from dashboards import _components as c
 from dashboards import _data, _forum, _indicator, _series, _views
+from dashboards._words import dropdown
 from warehouse import Release, ReleaseError
 from web import i18n, inputs
 from web.i18n import N_
@@ -104,7 +105,7 @@ def controls(code: str | None, obs=None, view: _indicator.View | None = None, na
                     html.Label(label, htmlFor=pid, className="form-label small fw-semibold"),
                     # native <select> for single choices (best keyboard and screen-reader support); the
                     # searchable multi-select for the compared areas
-                    dcc.Dropdown(id=pid, options=opts, value=value, multi=True, placeholder=_("Add countries…"))
+                    dropdown(id=pid, options=opts, value=value, multi=True, placeholder=_("Add countries…"))
                     if multi
                     else dbc.Select(id=pid, options=opts, value=value),
                 ],

@@ -16,6 +16,7 @@ from flask_babel import ngettext
 from dashboards import _components as c
 from dashboards import _data, _figures
 from dashboards import _progress as pr
+from dashboards._words import dropdown
 from warehouse import ReleaseError
 from web import i18n, inputs
 from web.i18n import N_
@@ -93,7 +94,7 @@ def _field(field_id: str, label: str, options, value, width: int) -> html.Div:
     return html.Div(
         [
             html.Label(label, htmlFor=field_id, className="form-label small mb-0"),
-            dcc.Dropdown(id=field_id, options=options, value=value, clearable=False),
+            dropdown(id=field_id, options=options, value=value, clearable=False),
         ],  # fmt: skip
         className=f"col-md-{width}",
     )

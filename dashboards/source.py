@@ -53,7 +53,7 @@ def layout(source_id: str | None = None, **_query):
     return html.Div(
         [
             html.P(html.A(_("← All sources"), href="/sources"), className="small mb-1"),
-            html.H1(_cite.display_name(row, row["id"]), id="source-name", className="h2"),
+            html.H1(_cite.english(_cite.display_name(row, row["id"])), id="source-name", className="h2"),
             html.P(row.get("title") or "", className="lead", lang="en"),
             record_list(row),
             cite_section(release, row),
