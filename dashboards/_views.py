@@ -9,6 +9,7 @@ import pandas as pd
 from dash import html
 from dash.exceptions import MissingCallbackContextException
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from plotly.io.json import to_json_plotly
 
 from dashboards import _cite, _data, _figures, _series
@@ -80,15 +81,17 @@ def _map_parts(release: Release, code: str, year, sex=None, age=None, page: str 
     figure = c.plain(
         _figures.map_figure(shown, title, c.unit_label(unit), higher_is_better, map_scale(meta), meta.get("decimals"))
     )
-    summary = _("%(count)s countries with data. ", count=len(frame)) + c.ranking_summary(
+    summary = ngettext("%(num)s country with data. ", "%(num)s countries with data. ", len(frame)) + c.ranking_summary(
         shown, unit, meta.get("decimals"), "name", nature=meta.get("nature")
     )
     if len(shown) < len(frame):
-        summary += " " + _(
-            "The map colours and ranks only the values for %(band)s; %(count)s countries whose value is for another "
+        summary += " " + ngettext(
+            "The map colours and ranks only the values for %(band)s; %(num)s country whose value is for another "
+            "age band is in the table only.",
+            "The map colours and ranks only the values for %(band)s; %(num)s countries whose value is for another "
             "age band are in the table only.",
+            len(frame) - len(shown),
             band=c.band(band),
-            count=len(frame) - len(shown),
         )
     note = c.source_note(
         frame,
