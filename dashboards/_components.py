@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from plotly.io.json import to_json_plotly
 
 from content import ContentError
-from dashboards import _cite, _content, _data, _phrases, _published, _reason
+from dashboards import _cite, _content, _data, _phrases, _published
 from dashboards._words import band, sex_word, sex_word_of, word  # noqa: F401 - pages call them as c.word …
 from warehouse.progress_text import places, rounded
 from web import i18n
@@ -67,10 +67,10 @@ def format_value(value: float | None, unit: str | None, decimals: int | None = 1
         return _("yes") if value else _("no")
     if unit in ("count", "number") and abs(value) >= 1_000_000:
         size = float(rounded(value / 1_000_000, 1))
-        return _reason.ngettext("%(number)s million", "%(number)s million", size, number=number(size, 1))
+        return i18n.ngettext("%(number)s million", "%(number)s million", size, number=number(size, 1))
     if unit == "usd" and abs(value) >= 1_000_000_000:  # a GDP to the dollar would claim a precision it lacks
         size = float(rounded(value / 1_000_000_000, 1))
-        return _reason.ngettext("US$ %(number)s billion", "US$ %(number)s billion", size, number=number(size, 1))
+        return i18n.ngettext("US$ %(number)s billion", "US$ %(number)s billion", size, number=number(size, 1))
     text = number(value, decimals, precision)
     if unit in ("percent", "%"):
         return i18n.percent_text(text)
@@ -378,13 +378,13 @@ def ranking_summary(df: pd.DataFrame, unit: str, decimals: int | None = 1, label
         return _("No data for this selection.")
     if unit == "flag":
         yes = int((df["value"] > 0).sum())
-        return _reason.ngettext("%(count)s value: %(yes)s yes, %(value)s no.", "%(count)s values: %(yes)s yes, %(value)s no.",
+        return i18n.ngettext("%(count)s value: %(yes)s yes, %(value)s no.", "%(count)s values: %(yes)s yes, %(value)s no.",
                                 len(df), count=len(df), yes=yes, value=len(df) - yes)  # fmt: skip
     if unit == "category":
-        return _reason.ngettext("%(count)s value: coded ratings and statuses are not ranked.",
+        return i18n.ngettext("%(count)s value: coded ratings and statuses are not ranked.",
                                 "%(count)s values: coded ratings and statuses are not ranked.", len(df), count=len(df))  # fmt: skip
     if nature == "detected":
-        return _reason.ngettext("%(count)s value. Counts of detected cases are not ranked: they measure detection and reporting as much as the crime.",
+        return i18n.ngettext("%(count)s value. Counts of detected cases are not ranked: they measure detection and reporting as much as the crime.",
                                 "%(count)s values. Counts of detected cases are not ranked: they measure detection and reporting as much as the crime.", len(df), count=len(df))  # fmt: skip
     ordered = df.sort_values("value", ascending=False)
     top, bottom = ordered.iloc[0], ordered.iloc[-1]

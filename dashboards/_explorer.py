@@ -7,8 +7,6 @@ and sort, so it returns exactly the rows the page shows.
 
 from __future__ import annotations
 
-import re
-
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
@@ -16,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from dashboards import _data
-from dashboards._words import dropdown, word
+from dashboards._words import age_word, dropdown, word
 from dataproduct import labels
 from dataproduct.downloads import Slice
 from dataproduct.downloads import records as json_records
@@ -188,13 +186,6 @@ def _checklist(name: str, options: list[dict], value, kind=dcc.Checklist) -> htm
 def _dropdown(name: str, options: list[dict], value: list) -> list:
     label = html.Label(_(LABELS[name]), htmlFor=control_id(name), className="form-label")
     return [label, dropdown(id=control_id(name), options=options, value=value, multi=True, placeholder=_("Any"))]
-
-
-def age_word(age) -> str:
-    """An age band as the data write it ('5-17', 'under 5', '6-59 months'), in the page's language."""
-    if match := re.fullmatch(r"under (\d+)|(\d+-\d+) months", str(age or "")):
-        return _("under %(age)s", age=match[1]) if match[1] else _("%(span)s months", span=match[2])
-    return word(age)
 
 
 def _year(name: str, value: int | None, lo: int, hi: int) -> list:

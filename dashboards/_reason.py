@@ -12,20 +12,12 @@ from datetime import date
 import pandas as pd
 from babel import numbers
 from flask_babel import gettext
-from flask_babel import ngettext as _ngettext
 
+from dashboards import _components as c
 from dashboards import _data
 from warehouse import Release
 from warehouse import progress_text as words
 from web import i18n
-
-
-def ngettext(singular: str, plural: str, n, /, **values) -> str:
-    """ngettext by the number as written (`n`: 1.3 for "1.3 million"): its plural category in the page's
-    language (CLDR: French "1,3 million", Spanish "1,3 millones", English "1 value") picks the catalogue's form,
-    since gettext's own rule reads whole numbers only."""
-    form = {"one": 1, "many": 1_000_000}.get(i18n.locale().plural_form(n), 2)
-    return _ngettext(singular, plural, form, **values)
 
 
 def phrasing() -> words.Phrasing:
@@ -34,7 +26,7 @@ def phrasing() -> words.Phrasing:
         return words.ENGLISH
     return words.Phrasing(
         gettext=gettext,
-        ngettext=ngettext,
+        ngettext=i18n.ngettext,
         number=i18n.decimal,
         percent=i18n.percent,
         significant=lambda value, digits: numbers.format_decimal(
@@ -59,13 +51,13 @@ def goal(release: Release, row: dict) -> words.Goal:
     """A row's target as the wording needs it: value and year from the row, unit, nature and decimals from indicators."""
     meta = _data.indicator_meta(release, row["indicator"]) or {}
     unit = meta.get("unit") if isinstance(meta.get("unit"), str) else ""
-    value, year, places = row.get("target_value"), row.get("target_year"), meta.get("decimals")
+    value, year = row.get("target_value"), row.get("target_year")
     return words.Goal(
         None if value is None else float(value),
         None if year is None else int(year),
         unit,
         meta.get("nature") == "detected",
-        decimals=1 if places is None or pd.isna(places) else int(places),
+        decimals=c.digits(meta.get("decimals")),
     )
 
 

@@ -47,8 +47,9 @@ def markers(commitments: pd.DataFrame) -> pd.DataFrame:
     return rows.assign(year=rows["date"].str[:4].astype(int))[["instrument", "date", "year", "as_of"]]
 
 
-def survey_figure(points: pd.DataFrame, dated: pd.DataFrame, title: str) -> go.Figure:
-    """Points at survey years (each series its own line) and a dotted marker per dated ratification in range."""
+def survey_figure(points: pd.DataFrame, dated: pd.DataFrame, title: str, decimals: pd.Series) -> go.Figure:
+    """Points at survey years (each series its own line) and a dotted marker per dated ratification in range
+    (`decimals`: each indicator's, by code, for the values in hover labels)."""
     traces = []
     for i, (name, part) in enumerate(points.groupby("series", sort=False)):
         colour = OKABE_ITO[i % len(OKABE_ITO)]
@@ -60,7 +61,7 @@ def survey_figure(points: pd.DataFrame, dated: pd.DataFrame, title: str) -> go.F
                 mode="lines+markers",
                 line={"color": colour, "width": 2},
                 marker={"color": colour, "size": 9},
-                customdata=_figures.hover_values(part, 1),
+                customdata=_figures.hover_values(part, decimals.get(part["indicator"].iloc[0])),
                 hovertemplate=f"{name}<br>"
                 + _("survey year %(year)s: %(value)s", year="%{x}", value="%{customdata}")
                 + "<extra></extra>",
@@ -95,8 +96,8 @@ def survey_block(release, iso3: str, name: str, obs: pd.DataFrame):
         return None
     dated = markers(_data.commitments(release, iso3))
     title = _("Child labour surveys, %(name)s", name=name)
-    figure = survey_figure(points, dated, title)
     decimals = _data.indicators(release)["decimals"]  # each value as its indicator and publisher write it
+    figure = survey_figure(points, dated, title, decimals)
     shown = [
         c.number(v, decimals.get(code), step) for v, code, step in points[["value", "indicator", "precision"]].values
     ]

@@ -62,9 +62,14 @@ def band(age) -> str:
     text = str(age or "")
     if text[:1].isdigit():
         return _("ages %(replace)s", replace=text.replace("-", "–"))
-    if match := re.fullmatch(r"under (\d+)", text):
-        return _("under %(age)s", age=match.group(1))
-    return word(text)
+    return age_word(text)
+
+
+def age_word(age) -> str:
+    """An age band as the data write it ('5-17', 'under 5', '6-59 months'), in the page's language."""
+    if match := re.fullmatch(r"under (\d+)|(\d+-\d+) months", str(age or "")):
+        return _("under %(age)s", age=match[1]) if match[1] else _("%(span)s months", span=match[2])
+    return word(age)
 
 
 def sex_word(sex, age) -> str:

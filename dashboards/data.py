@@ -14,7 +14,7 @@ import config
 from dashboards import _cite, _data, _phrases, _plain
 from dashboards import _components as c
 from dashboards import _explorer as ex
-from dashboards._words import word
+from dashboards._words import age_word, word
 from dataproduct.params import FILTER_PARAMS, Catalog, ParamError, arguments, catalog, release_param
 from warehouse import ReleaseError, get_warehouse
 from warehouse.schema import redistributable
@@ -269,7 +269,7 @@ def shown_records(piece) -> list[dict]:
             row["note"] = _plain.note_text(row.get("note")) or row.get("note")
             row["period"] = _phrases.localized(row.get("period"))
             row.update({key: word(row.get(key)) for key in ("sex", "nature", "qualifier")})
-            row["age"] = ex.age_word(row.get("age"))
+            row["age"] = age_word(row.get("age"))
             row.update({key: _("yes") if row[key] else _("no") for key in FLAGS if row.get(key) is not None})
     return rows
 

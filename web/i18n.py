@@ -18,6 +18,7 @@ from babel import Locale, dates, numbers, support
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask_babel import Babel, Domain, get_locale
+from flask_babel import ngettext as _ngettext
 
 import config
 from warehouse.progress_text import rounded
@@ -143,6 +144,14 @@ def localize_links(component):
 
 def locale() -> Locale:
     return Locale.parse(lang())
+
+
+def ngettext(singular: str, plural: str, n, /, **values) -> str:
+    """ngettext by the number as written (`n`: 1.3 for "1.3 million"): its plural category in the page's
+    language (CLDR: French "1,3 million", Spanish "1,3 millones", English "1 value") picks the catalogue's form,
+    since gettext's own rule reads whole numbers only."""
+    form = {"one": 1, "many": 1_000_000}.get(locale().plural_form(n), 2)
+    return _ngettext(singular, plural, form, **values)
 
 
 def decimal(value: float, decimals: int) -> str:
