@@ -59,8 +59,7 @@ def _warm_cache() -> None:
 
     click.echo("warming the page cache for the new release…")
     try:
-        command = [sys.executable, "-m", "cli", "warm"]
-        done = subprocess.run(command, cwd=config.ROOT, timeout=900, check=False)
+        done = subprocess.run([sys.executable, "-m", "cli", "warm"], cwd=config.ROOT, timeout=900, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         click.echo(f"cache not warmed ({exc}); pages will be cached on first view", err=True)
         return
@@ -196,9 +195,7 @@ def etl_verify(release: str | None, every: bool) -> None:
             failures += 1
             continue
         for name, problem in checked:
-            click.echo(
-                f"  {'MISMATCH' if problem else 'ok      '} {release_id}/{name}{f': {problem}' if problem else ''}"
-            )
+            click.echo(f"  MISMATCH {release_id}/{name}: {problem}" if problem else f"  ok       {release_id}/{name}")
         problems = sum(problem is not None for _, problem in checked)
         click.echo(f"{release_id}: {len(checked)} file(s), {f'{problems} FAILED' if problems else 'all match'}")
         failures += problems
@@ -305,13 +302,14 @@ def content_check(learn_dir: Path | None, forum_dir: Path | None) -> None:
 
 
 def _ensure_release() -> None:
+    """`serve` on a fresh install: build the first release, or stop with the problems that refused it."""
     from etl.pipeline import run  # noqa: PLC0415
     from warehouse import releases as rel  # noqa: PLC0415
 
-    root = config.settings().warehouse_dir
-    if rel.list_release_ids(root):
+    settings = config.settings()
+    if rel.list_release_ids(settings.warehouse_dir):
         return
-    click.echo(f"No data release in {root} yet: building it from {config.settings().raw_dir} (first run)…")
+    click.echo(f"No data release in {settings.warehouse_dir} yet: building it from {settings.raw_dir} (first run)…")
     result = run(progress=sys.stderr.isatty())
     click.echo(result.summary(max_problems=20))
     if not result.ok:

@@ -53,19 +53,14 @@ def nginx_config(settings: config.Settings, run: Path, host: str, port: int, acc
         "header_timeout": settings.header_timeout,
         "body_timeout": settings.body_timeout,
         "app_timeout": int(settings.export_timeout) + APP_TIMEOUT_MARGIN,
-        "rate_callbacks": settings.rate_callbacks,
-        "burst_callbacks": 5 * settings.rate_callbacks,
-        "delay_callbacks": 5 * settings.rate_callbacks // 2,
-        "rate_api": settings.rate_api,
-        "burst_api": 5 * settings.rate_api,
         "page_size_max": settings.page_size_max,
-        "rate_pages": settings.rate_pages,
-        "burst_pages": 5 * settings.rate_pages,
-        "delay_pages": 5 * settings.rate_pages // 2,
         "connections_per_client": settings.connections_per_client,
         "real_ip": real_ip(settings.trusted_proxies),
         "security_headers": "\n".join(f'            add_header {k} "{v}" always;' for k, v in headers.items()),
     }
+    for zone in ("callbacks", "api", "pages"):  # bursts of 5 s of each rate; `delay=` answers the first half at once
+        rate = getattr(settings, f"rate_{zone}")
+        fields |= {f"rate_{zone}": rate, f"burst_{zone}": 5 * rate, f"delay_{zone}": 5 * rate // 2}
     text = TEMPLATE.read_text(encoding="utf-8")
     for name, value in fields.items():
         text = text.replace("{{" + name + "}}", str(value))

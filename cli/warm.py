@@ -30,40 +30,39 @@ def page_paths() -> list[str]:
     return sorted({p["path"] for p in dash.page_registry.values() if not p.get("path_template")})
 
 
-def warm(app: dash.Dash, paths: list[str] | None = None, languages=None) -> dict[str, tuple[int, float]]:
-    """Render each path (default: every static page) and its initial callbacks in each language (default: all);
-    return {url: (status, seconds)}, the url being the path with `?lang=` for languages other than English."""
+def warm(app: dash.Dash, paths: list[str]) -> dict[str, tuple[int, float]]:
+    """Render each path and its initial callbacks in each language; return {url: (status, seconds)}, the url being
+    the path with `?lang=` for languages other than English."""
     client = app.server.test_client()
     shell = client.get("/_dash-layout").get_json(silent=True) or {}
     specs = client.get("/_dash-dependencies").get_json(silent=True) or []
-    router = next((s for s in specs if ROUTER in s["output"]), None)
+    router = next(s for s in specs if ROUTER in s["output"])
     results = {}
-    for language in languages or list(i18n.LANGUAGES):
+    for language in i18n.LANGUAGES:
         search = "" if language == i18n.DEFAULT else f"?lang={language}"
-        for path in paths or page_paths():
+        for path in paths:
             started = time.perf_counter()
             # Dash's requests take the language of the page that sent them (its address, the Referer).
             post = functools.partial(client.post, "/_dash-update-component", headers={"Referer": path + search})
-            status, page = 404, {}
-            if router:
-                response = post(json=router_body(router, path, search))
-                status, page = response.status_code, page_layout(response.get_json(silent=True))
+            response = post(json=router_body(router, path, search))
+            status, page = response.status_code, page_layout(response.get_json(silent=True))
             for body in initial_bodies(specs, components([shell, page])):
                 status = max(status, post(json=body).status_code)
             results[path + search] = (status, time.perf_counter() - started)
     return results
 
 
+def callback_body(output: str, inputs: list[dict], state: list[dict], changed: list[str]) -> dict:
+    """A request to Dash's callback endpoint, as the browser sends it."""
+    return {"output": output, "outputs": split_callback_id(output), "inputs": inputs, "state": state,
+            "changedPropIds": changed}  # fmt: skip
+
+
 def router_body(router: dict, path: str, search: str = "") -> dict:
     """The request Dash's page router receives when the browser opens `path`."""
-    return {
-        "output": router["output"],
-        "outputs": split_callback_id(router["output"]),
-        "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
-                   {"id": "_pages_location", "property": "search", "value": search}],
-        "changedPropIds": ["_pages_location.pathname"],
-        "state": [],
-    }  # fmt: skip
+    location = [{"id": "_pages_location", "property": "pathname", "value": path},
+                {"id": "_pages_location", "property": "search", "value": search}]  # fmt: skip
+    return callback_body(router["output"], location, [], ["_pages_location.pathname"])
 
 
 def page_layout(router_response: dict | None) -> dict:
@@ -88,26 +87,17 @@ def components(trees: list) -> dict[str, dict]:
 
 def initial_bodies(specs: list[dict], on_page: dict[str, dict]) -> list[dict]:
     """The callback requests a browser sends when a page with these components loads (first round only)."""
+
+    def values(deps: list[dict]) -> list[dict]:
+        return [{**d, "value": on_page[d["id"]].get(d["property"])} for d in deps]
+
     bodies = []
     for spec in specs:
         inputs, state = spec.get("inputs", []), spec.get("state", [])
         if ROUTER in spec["output"] or spec.get("prevent_initial_call") or spec.get("clientside_function"):
             continue
-        if not inputs or not all(isinstance(d["id"], str) and d["id"] in on_page for d in inputs + state):
-            continue
-
-        def values(deps):
-            return [{**d, "value": on_page[d["id"]].get(d["property"])} for d in deps]
-
-        bodies.append(
-            {
-                "output": spec["output"],
-                "outputs": split_callback_id(spec["output"]),
-                "inputs": values(inputs),
-                "state": values(state),
-                "changedPropIds": [],
-            }
-        )
+        if inputs and all(isinstance(d["id"], str) and d["id"] in on_page for d in inputs + state):
+            bodies.append(callback_body(spec["output"], values(inputs), values(state), []))
     return bodies
 
 

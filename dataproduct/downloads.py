@@ -40,7 +40,6 @@ MEDIA_TYPES = {
     "zip": "application/zip",
 }
 
-
 #: Rows per Arrow batch when streaming CSV: small batches keep memory flat (Parquet uses 50k-row groups).
 CSV_BATCH_ROWS = 10_000
 
@@ -336,5 +335,5 @@ def with_params(url: str, **params: str) -> str:
     """`url` with some query parameters set (replacing earlier values)."""
     parts = urlsplit(url)
     pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in params]
-    pairs += [(k, v) for k, v in params.items() if v is not None]
+    pairs += params.items()
     return urlunsplit(parts._replace(query=urlencode(pairs, safe=",")))

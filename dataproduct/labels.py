@@ -54,7 +54,7 @@ def areas(frame: pd.DataFrame, lang: str, code: str, iso2: str | None = None) ->
     """A countries or regions table with its `name` column in `lang` (`name_en` keeps the English name)."""
     if lang == i18n.DEFAULT or frame.empty:
         return frame
-    iso2s = frame[iso2] if iso2 and iso2 in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+    iso2s = frame[iso2] if iso2 else [None] * len(frame)
     names = [area_name(c, i, n, lang) for c, i, n in zip(frame[code], iso2s, frame["name"], strict=True)]
     return frame.assign(name_en=frame["name"], name=names)
 
