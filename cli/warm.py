@@ -107,7 +107,7 @@ def main(argv: list[str]) -> int:
     import app as web_app  # noqa: PLC0415 - building the app is the slow part; only when run
 
     dash_app = web_app.create_app()
-    paths = page_paths() + [p for p in argv if p not in page_paths()]
+    paths = list(dict.fromkeys(page_paths() + argv))
     started = time.perf_counter()
     results = warm(dash_app, paths)
     for path, (status, seconds) in results.items():

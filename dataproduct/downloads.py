@@ -9,7 +9,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -63,7 +63,7 @@ class Slice:
     catalog: Catalog
     query: Query
     url: str  # the exact URL that asked for this slice
-    by_source: dict[str, int] = field(default_factory=dict)  # matching rows per source, every licence
+    by_source: dict[str, int]  # matching rows per source, every licence
 
     @classmethod
     def build(cls, warehouse: Warehouse, release: Release, catalog: Catalog, query: Query, url: str) -> Slice:
