@@ -73,6 +73,13 @@ def _int(name: str, default: int) -> int:
     return _value(name, default, int, "a whole number")
 
 
+def _port(name: str, default: int) -> int:
+    port = _int(name, default)
+    if not 1 <= port <= 65535:
+        raise ValueError(f"{name} must be a port number from 1 to 65535, got {port}")
+    return port
+
+
 def _number(name: str, default: float) -> float:
     return _value(name, default, float, "a number of seconds")
 
@@ -128,7 +135,7 @@ def settings() -> Settings:
         cache_dir=_path("DELTA87_CACHE_DIR", data_dir / "cache"),
         cache_timeout=_int("DELTA87_CACHE_TIMEOUT", 3600),
         host=os.environ.get("DELTA87_HOST", "127.0.0.1"),
-        port=_int("DELTA87_PORT", 8050),
+        port=_port("DELTA87_PORT", 8050),
         workers=max(1, _int("DELTA87_WORKERS", 2)),
         max_rows_xlsx=_int("DELTA87_MAX_ROWS_XLSX", 50_000),
         page_size_max=_int("DELTA87_PAGE_SIZE_MAX", 5000),

@@ -232,8 +232,10 @@ def etl_rollback(release: str | None) -> None:
 
 @main.command("serve")
 @click.option("--host", default=None, help="Address to bind (default 127.0.0.1, or DELTA87_HOST).")
-@click.option("--port", type=int, default=None, help="Port (default 8050, or DELTA87_PORT).")
-@click.option("--workers", type=int, default=None, help="gunicorn workers (default 2, or DELTA87_WORKERS).")
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port (default 8050, or DELTA87_PORT).")
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=None, help="gunicorn workers (default 2, or DELTA87_WORKERS)."
+)
 @click.option("--dev", is_flag=True, help="Use Dash's development server instead of gunicorn (never in production).")
 def serve(host: str | None, port: int | None, workers: int | None, dev: bool) -> None:
     """Run the web platform (nginx in front of gunicorn); builds the data first if no release exists yet.

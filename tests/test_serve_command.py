@@ -67,6 +67,7 @@ def test_starting_another_instance_keeps_the_cache_a_running_one_filled(started)
     ("name", "value", "message"),
     [
         ("DELTA87_PORT", "80a", "DELTA87_PORT must be a whole number, got '80a'"),
+        ("DELTA87_PORT", "99999999999", "DELTA87_PORT must be a port number from 1 to 65535, got 99999999999"),
         ("DELTA87_PUBLIC_URL", "data.example.org", "DELTA87_PUBLIC_URL must look like https://example.org[:port]"),
         ("DELTA87_TRUSTED_PROXIES", "10.0.0.1,proxy", "DELTA87_TRUSTED_PROXIES: 'proxy' is not an IP address"),
     ],
@@ -81,6 +82,16 @@ def test_a_setting_serve_cannot_use_is_named_with_the_fix_before_anything_starts
     monkeypatch.setenv(name, value)
     result = CliRunner().invoke(main, ["serve"])
     assert result.exit_code == 1 and f"Error: {message}" in result.output, result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("option", [["--port", "99999999999"], ["--port", "0"], ["--workers", "0"]])
+def test_a_serve_option_out_of_range_is_named_before_anything_starts(isolated_env, monkeypatch, option):
+    monkeypatch.chdir(isolated_env)
+    monkeypatch.setattr("cli._ensure_release", lambda: None)
+    monkeypatch.setattr(server.subprocess, "Popen", None)  # nothing may be started
+    result = CliRunner().invoke(main, ["serve", *option])
+    assert result.exit_code == 2 and f"Invalid value for '{option[0]}'" in result.output, result.output
     assert "Traceback" not in result.output
 
 
