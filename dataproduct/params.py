@@ -68,7 +68,7 @@ class Catalog:
     ages: tuple[str, ...] = ()
     sexes: tuple[str, ...] = SEXES
     natures: tuple[str, ...] = NATURES
-    years: tuple[int, int] | None = None
+    years: tuple[int, int] | None = None  # first and last year of the rows downloads carry (licence applied)
     aggregates: dict[str, str] = field(default_factory=dict)  # every region / aggregate code -> name
     files: dict[str, list[dict]] = field(default_factory=dict)  # source id -> its files {path, sha256, bytes}
     withheld: dict[str, str] = field(default_factory=dict)  # group code -> the unredistributable source of its members
@@ -126,7 +126,6 @@ def catalog(release: Release) -> Catalog:
     groups = {code: name for code, name in aggregates.items() if code in set(members["code"]) - set(withheld)}
     for code in warehouse.observation_values(release, "iso3"):
         areas.setdefault(code, code)
-    years = warehouse.observation_values(release, "year")
     sexes = warehouse.observation_values(release, "sex")
     return Catalog(
         release_id=release.id,
@@ -136,7 +135,7 @@ def catalog(release: Release) -> Catalog:
         sources=rows,
         ages=tuple(warehouse.observation_values(release, "age")),
         sexes=tuple(dict.fromkeys([*SEXES, *sexes])),
-        years=(int(years[0]), int(years[-1])) if years else None,
+        years=warehouse.year_span(release, ObservationFilter(licensed=tuple(sorted(shared)))),
         aggregates=aggregates,
         files=_files(files),
         withheld=withheld,

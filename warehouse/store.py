@@ -29,6 +29,8 @@ CONNECTION_CONFIG = {"threads": 2, "allocator_flush_threshold": "16MB"}
 SORTABLE = tuple(DOWNLOAD.names)
 #: The area's display name in the release, from the countries or regions table (joined as c and g).
 AREA_NAME = "coalesce(c.name, g.name, o.iso3)"
+#: The first and last year a row covers: its year, else the known ends of its period.
+FIRST_YEAR, LAST_YEAR = "coalesce(o.year, o.year_start, o.year_end)", "coalesce(o.year, o.year_end, o.year_start)"
 DEFAULT_ORDER = (("indicator", True), ("iso3", True), ("year", True))
 _CODE_FILTERS = (
     ("indicators", "indicator"),
@@ -69,10 +71,10 @@ class ObservationFilter:
             params["groups"] = list(self.groups)
         # A row known only by its period is kept when the known part of the period lies inside the range.
         if self.year_from is not None:
-            clauses.append("coalesce(o.year, o.year_start, o.year_end) >= $year_from")
+            clauses.append(f"{FIRST_YEAR} >= $year_from")
             params["year_from"] = int(self.year_from)
         if self.year_to is not None:
-            clauses.append("coalesce(o.year, o.year_end, o.year_start) <= $year_to")
+            clauses.append(f"{LAST_YEAR} <= $year_to")
             params["year_to"] = int(self.year_to)
         if self.preferred is not None:
             clauses.append("o.preferred = $preferred")
@@ -235,6 +237,14 @@ class Warehouse:
             raise ValueError(f"unknown observations column {column!r}; columns: {', '.join(OBSERVATIONS.names)}")
         sql = f"SELECT DISTINCT o.{column} AS v FROM {{observations}} o WHERE o.{column} IS NOT NULL ORDER BY v"
         return self.query(release, sql)["v"].tolist()
+
+    def year_span(self, release: Release, where: ObservationFilter = ObservationFilter()) -> tuple[int, int] | None:
+        """The first and last year of the observations matching `where` (a period's known end counts, as in the year
+        filters), or None when none matches."""
+        clause, params = where.where()
+        sql = f"SELECT min({FIRST_YEAR}) AS lo, max({LAST_YEAR}) AS hi FROM {{observations}} o WHERE {clause}"
+        row = self.query(release, sql, params).iloc[0]
+        return None if pd.isna(row["lo"]) else (int(row["lo"]), int(row["hi"]))
 
     def observation_counts(self, release: Release) -> pd.DataFrame:
         """Per indicator and area: non-null observations, first and latest year (pickers, gap statements)."""
