@@ -238,13 +238,18 @@ class Warehouse:
         sql = f"SELECT DISTINCT o.{column} AS v FROM {{observations}} o WHERE o.{column} IS NOT NULL ORDER BY v"
         return self.query(release, sql)["v"].tolist()
 
-    def year_span(self, release: Release, where: ObservationFilter = ObservationFilter()) -> tuple[int, int] | None:
-        """The first and last year of the observations matching `where` (a period's known end counts, as in the year
-        filters), or None when none matches."""
+    def indicator_coverage(self, release: Release, where: ObservationFilter = ObservationFilter()) -> pd.DataFrame:
+        """Per indicator, of the observations matching `where` that hold a value: how many, the countries they cover,
+        the first and last year (a period's known end counts, as in the year filters): the coverage columns of the
+        indicators table, counted as the ETL counts them."""
         clause, params = where.where()
-        sql = f"SELECT min({FIRST_YEAR}) AS lo, max({LAST_YEAR}) AS hi FROM {{observations}} o WHERE {clause}"
-        row = self.query(release, sql, params).iloc[0]
-        return None if pd.isna(row["lo"]) else (int(row["lo"]), int(row["hi"]))
+        return self.query(
+            release,
+            "SELECT o.indicator AS code, count(*) AS observations, count(DISTINCT o.iso3) FILTER (WHERE o.iso3 IN "
+            f"(SELECT iso3 FROM {{countries}})) AS countries, min({FIRST_YEAR}) AS first_year, max({LAST_YEAR}) AS "
+            f"last_year FROM {{observations}} o WHERE o.value IS NOT NULL AND {clause} GROUP BY o.indicator",
+            params,
+        )
 
     def observation_counts(self, release: Release) -> pd.DataFrame:
         """Per indicator and area: non-null observations, first and latest year (pickers, gap statements)."""
