@@ -34,10 +34,10 @@ def index() -> Response:
 
 @bp.get("/indicators")
 def indicators() -> Response:
-    """Every indicator of the release: code, name, unit, definition, caveats, coverage."""
+    """Every indicator of the release: code, name, unit, definition, caveats, and its coverage in downloads."""
 
     def build(warehouse, release):
-        data = records(warehouse.indicators(release))
+        data = records(shareable(catalog(release), "indicators", warehouse.indicators(release)))
         if lang := language():
             labels.api_labels(lang, data, [], [])
         return {"count": len(data), "data": data}

@@ -164,6 +164,7 @@ def _get(summary: str, responses: dict, parameters: list[dict], description: str
         "304": {"description": "Not modified (If-None-Match matched the ETag)."},
         "400": ERROR,
         "404": ERROR,
+        "410": ERROR,
         "503": ERROR,
     }
     return {

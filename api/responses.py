@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from dataproduct.params import API_PREFIX as PREFIX
 from dataproduct.params import ParamError, arguments, check_names, release_param
-from warehouse import NoRelease, QueryTimeout, Release, ReleaseError, Warehouse, get_warehouse
+from warehouse import NoRelease, OutdatedRelease, QueryTimeout, Release, ReleaseError, Warehouse, get_warehouse
 from warehouse import releases as rel
 from web.cache import code_id
 from web.inputs import BadInput
@@ -59,14 +59,27 @@ def resolve(args: dict[str, list[str]]) -> tuple[Warehouse, Release]:
         release = warehouse.releases.get(pinned) if pinned else request_release()
     except NoRelease as exc:
         raise ParamError(None, str(exc), status=503, error="no_release") from exc
+    except OutdatedRelease as exc:  # a pinned one (the release served falls back to one that verifies, or is none)
+        message = f"{exc} (`allowed` lists those this version serves)"
+        raise ParamError("release", message, _servable(warehouse), 410, "release_outdated") from exc
     except ReleaseError as exc:
         if pinned:
             known = list(reversed(rel.list_release_ids(warehouse.root)))
             raise ParamError("release", f"release {pinned} is not available", known, 404, "release_not_found") from exc
         raise ParamError(None, f"no usable release: {exc}", status=503, error="no_release") from exc
     g.api_release = release
-    g.pinned = bool(pinned)
     return warehouse, release
+
+
+def _servable(warehouse: Warehouse) -> list[str]:
+    """Ids of the releases on disk this code can serve, newest first."""
+    ids = []
+    for release_id in reversed(rel.list_release_ids(warehouse.root)):
+        try:
+            ids.append(warehouse.releases.get(release_id).id)
+        except ReleaseError:
+            continue
+    return ids
 
 
 def request_args() -> dict[str, list[str]]:
@@ -105,14 +118,13 @@ def not_modified(etag: str) -> Response | None:
 
 @bp.after_request
 def name_the_release(response: Response) -> Response:
-    """Every response names its release; pinned answers never change, current ones are revalidated."""
+    """Every response names its release. Caches revalidate every answer after a minute, pinned ones too: a pinned
+    release's rows never change, but its bodies follow the code (the licence rule), which the ETag names."""
     release = g.get("api_release")
     if release is not None:
         response.headers[RELEASE_HEADER] = release.id
         if response.status_code in (200, 304):
-            response.headers["Cache-Control"] = (
-                "public, max-age=31536000, immutable" if g.get("pinned") else "public, max-age=60, must-revalidate"
-            )
+            response.headers["Cache-Control"] = "public, max-age=60, must-revalidate"
     response.headers["Access-Control-Allow-Origin"] = "*"  # open data: callable from any researcher's notebook
     if request.method == "OPTIONS" or response.status_code == 405:  # every endpoint answers GET only
         response.headers["Allow"] = ALLOW

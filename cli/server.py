@@ -96,8 +96,8 @@ def start_warnings(settings: config.Settings) -> list[str]:
     if not settings.public_url:
         found.append(
             'DELTA87_PUBLIC_URL is not set, so the absolute links the site writes ("Cite this chart", API links, '
-            "the forum feed) name whatever host a request came to, and a cached page keeps the host of the request "
-            "that built it (`delta87 warm` builds them as localhost). On a public server set "
+            "the forum feed) name whatever host a request came to, pages are cached once per host and port a request "
+            "names, and `delta87 warm` warms only localhost's. On a public server set "
             'DELTA87_PUBLIC_URL=https://<your domain> (README "Deployment"); on your own machine, ignore this.'
         )
     if os.geteuid() == 0:

@@ -16,7 +16,7 @@ from dashboards import _components as c
 from dashboards import _explorer as ex
 from dashboards._words import age_word, word
 from dataproduct.params import FILTER_PARAMS, Catalog, ParamError, arguments, catalog, release_param
-from warehouse import ReleaseError, get_warehouse
+from warehouse import OutdatedRelease, ReleaseError, get_warehouse
 from warehouse.schema import redistributable
 from web import i18n, inputs
 from web.i18n import N_
@@ -38,12 +38,12 @@ def _release(pinned: str | None):
     if pinned:
         try:
             return warehouse, warehouse.releases.get(pinned), []
+        except OutdatedRelease:
+            older = N_("release %(pinned)s was built by an older version of the platform; showing the current release")
+            note = _(older, pinned=pinned)
         except ReleaseError:
-            return (
-                warehouse,
-                request_release(),
-                [_("release %(pinned)s is not available; showing the current release", pinned=pinned)],
-            )
+            note = _("release %(pinned)s is not available; showing the current release", pinned=pinned)
+        return warehouse, request_release(), [note]
     return warehouse, request_release(), []
 
 

@@ -31,6 +31,8 @@ if TYPE_CHECKING:  # imported where used: otherwise every web worker would hold 
 
 SOURCE_COLUMNS = ["id", "publisher", "title", "edition", "url", "licence", "redistribution", "retrieved", "citation"]
 FILE_COLUMNS = ["source", "path", "sha256", "bytes"]
+#: The indicators table's coverage columns (their pandas types: a year may be missing).
+COVERAGE = {"observations": "int64", "countries": "int64", "first_year": "Int32", "last_year": "Int32"}
 INDICATOR_COLUMNS = ["code", "name", "unit", "sdg_indicator", "definition", "caveats", "sources"]
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -199,7 +201,11 @@ def records(frame: pd.DataFrame) -> list[dict]:
 
 def shareable(cat: Catalog, name: str, frame: pd.DataFrame) -> pd.DataFrame:
     """A reference table as downloads and the API give it: memberships the catalog withholds (licence) left out,
-    as region_members rows, as the countries columns naming such groups and as the groups' member counts."""
+    as region_members rows, as the countries columns naming such groups and as the groups' member counts; each
+    indicator's coverage counted over the rows downloads hold."""
+    if name == "indicators":
+        held = [cat.coverage.get(code, {"observations": 0, "countries": 0}) for code in frame["code"]]
+        return frame.assign(**pd.DataFrame(held, index=frame.index, columns=list(COVERAGE)).astype(COVERAGE))
     withheld = list(cat.withheld)
     if name == "region_members":
         return frame[~frame["code"].isin(withheld)]

@@ -68,10 +68,12 @@ class Catalog:
     ages: tuple[str, ...] = ()
     sexes: tuple[str, ...] = SEXES
     natures: tuple[str, ...] = NATURES
-    years: tuple[int, int] | None = None
+    years: tuple[int, int] | None = None  # first and last year of the values downloads carry (licence applied)
     aggregates: dict[str, str] = field(default_factory=dict)  # every region / aggregate code -> name
     files: dict[str, list[dict]] = field(default_factory=dict)  # source id -> its files {path, sha256, bytes}
     withheld: dict[str, str] = field(default_factory=dict)  # group code -> the unredistributable source of its members
+    #: indicator -> what downloads hold of it (licence applied): observations, countries, first_year, last_year
+    coverage: dict[str, dict] = field(default_factory=dict)
 
     def allowed(self, parameter: str) -> list[str]:
         """The values a list parameter accepts."""
@@ -126,8 +128,8 @@ def catalog(release: Release) -> Catalog:
     groups = {code: name for code, name in aggregates.items() if code in set(members["code"]) - set(withheld)}
     for code in warehouse.observation_values(release, "iso3"):
         areas.setdefault(code, code)
-    years = warehouse.observation_values(release, "year")
     sexes = warehouse.observation_values(release, "sex")
+    coverage = warehouse.indicator_coverage(release, ObservationFilter(licensed=tuple(sorted(shared))))
     return Catalog(
         release_id=release.id,
         indicators=dict(zip(indicators["code"], indicators["name"], strict=True)),
@@ -136,10 +138,11 @@ def catalog(release: Release) -> Catalog:
         sources=rows,
         ages=tuple(warehouse.observation_values(release, "age")),
         sexes=tuple(dict.fromkeys([*SEXES, *sexes])),
-        years=(int(years[0]), int(years[-1])) if years else None,
+        years=(int(coverage["first_year"].min()), int(coverage["last_year"].max())) if len(coverage) else None,
         aggregates=aggregates,
         files=_files(files),
         withheld=withheld,
+        coverage={row.pop("code"): row for row in coverage.astype(object).to_dict("records")},
     )
 
 

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import io
+import json
+import re
+import shutil
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
+from click.testing import CliRunner
 
+from cli import main
 from dataproduct import params
 from tests import explorer_data as xd
+from tests.conftest import texts
 from tests.explorer_data import expected, normalise, read_csv
+from warehouse import releases as rel
 from warehouse.schema import OBSERVATIONS
 
 #: Every test here reads the synthetic explorer release (published before the app is built).
@@ -125,9 +133,24 @@ def test_pinned_release_keeps_its_rows_after_a_newer_publish(client, warehouse_r
     assert normalise(read_csv(pinned.get_data())) == expected(warehouse_root, explorer_release, where)
     assert normalise(read_csv(current.get_data())) == expected(warehouse_root, newer, where)
     assert normalise(read_csv(pinned.get_data())) != normalise(read_csv(current.get_data()))
-    assert "immutable" in pinned.headers["Cache-Control"] and "immutable" not in current.headers["Cache-Control"]
     listed = client.get("/api/v1/releases").get_json()
     assert [r["id"] for r in listed["data"]] == [newer, explorer_release] and listed["current"] == newer
+
+
+def test_caches_revalidate_a_pinned_answer_so_a_new_version_of_the_code_reaches_them(client, explorer_release):
+    """A shared cache may keep a pinned answer, but not past a minute without asking: a pinned release's rows never
+    change, its body does with the code (e.g. the licence rule), and the ETag names the code."""
+    url = f"/api/v1/observations?indicator=syn_count&format=csv&release={explorer_release}"
+    first = client.get(url)
+    control = first.headers["Cache-Control"]
+    assert "immutable" not in control and "must-revalidate" in control and "public" in control
+    assert int(re.search(r"max-age=(\d+)", control).group(1)) <= 60
+    held = {"If-None-Match": first.headers["ETag"]}
+    again = client.get(url, headers=held)
+    assert again.status_code == 304 and again.headers["Cache-Control"] == control
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("DELTA87_CODE_ID", "a-later-deploy")
+        assert client.get(url, headers=held).status_code == 200
 
 
 def test_unknown_release_is_a_404_listing_the_releases(client, explorer_release):
@@ -140,6 +163,69 @@ def test_unknown_release_is_a_404_listing_the_releases(client, explorer_release)
         and body["allowed"] == [explorer_release]
     )
     assert client.get("/api/v1/indicators?release=latest").get_json()["parameter"] == "release"
+
+
+OUTDATED = "r20200101T000000Z-0000abcd"
+
+
+def outdated_release(warehouse_root, release_id: str) -> None:
+    """A copy of `release_id` as a release published before observations had `preferred` and `comparability`
+    (what `etl rollback` or `release=` may bring back), beside it on disk."""
+    folder = rel.releases_dir(warehouse_root) / OUTDATED
+    shutil.copytree(rel.releases_dir(warehouse_root) / release_id, folder)
+    manifest = json.loads((folder / rel.MANIFEST).read_text())
+    path = folder / manifest["tables"]["observations"]["file"]
+    pq.write_table(pq.read_table(path).drop_columns(["preferred", "comparability"]), path)
+    manifest["tables"]["observations"]["sha256"] = rel.sha256_file(path)
+    (folder / rel.MANIFEST).write_text(json.dumps({**manifest, "id": OUTDATED}))
+
+
+def said_outdated(body: dict) -> bool:
+    """The message names the release, says an older schema built it, and gives the fix."""
+    message = body["message"]
+    return OUTDATED in message and "older schema" in message and "delta87 etl run" in message
+
+
+@pytest.mark.parametrize("query", ["format=csv", "preferred=true", "sort=comparability&format=json"])
+def test_a_pinned_release_of_an_older_schema_is_a_410_naming_it_and_the_fix(
+    client, warehouse_root, explorer_release, query
+):
+    outdated_release(warehouse_root, explorer_release)
+    response = client.get(f"/api/v1/observations?{query}&release={OUTDATED}")
+    assert response.status_code == 410, response.get_data()[:300]
+    body = response.get_json()
+    assert body["error"] == "release_outdated" and body["allowed"] == [explorer_release] and said_outdated(body)
+    assert client.get(f"/api/v1/countries?release={OUTDATED}").status_code == 410
+
+
+def test_a_served_release_of_an_older_schema_gives_way_to_one_that_verifies_or_a_503_naming_it(
+    fresh_app, warehouse_root, explorer_release
+):
+    from dashboards import data  # noqa: PLC0415 - page modules import after the app registered them
+
+    outdated_release(warehouse_root, explorer_release)
+    with fresh_app.server.test_request_context("/data"):  # a /data link pinned to it shows the current release
+        assert f"release {OUTDATED} was built by an older version" in texts(data.layout(release=OUTDATED))
+    (warehouse_root / rel.POINTER).write_text(OUTDATED)
+    client = fresh_app.server.test_client()
+    served = client.get("/api/v1/observations?preferred=true")
+    assert served.status_code == 200 and served.headers["X-Delta87-Release"] == explorer_release
+    ready = client.get("/readyz").get_json()
+    assert ready["status"] == "degraded" and OUTDATED in ready["degraded"] and "older schema" in ready["degraded"]
+    shutil.rmtree(rel.releases_dir(warehouse_root) / explorer_release)
+    for path in ("/api/v1/observations?format=csv", "/api/v1/indicators"):
+        refused = client.get(path)
+        assert refused.status_code == 503 and said_outdated(refused.get_json()), refused.get_data()[:300]
+    with fresh_app.server.test_request_context("/data"):
+        assert "older schema" in texts(data.layout())  # the page says so too, with no traceback
+
+
+def test_rollback_to_a_release_of_an_older_schema_is_refused_and_names_the_fix(warehouse_root, explorer_release):
+    outdated_release(warehouse_root, explorer_release)
+    result = CliRunner().invoke(main, ["etl", "rollback", OUTDATED])
+    assert result.exit_code == 1 and "older schema" in result.output and "delta87 etl run" in result.output
+    assert rel.read_pointer(warehouse_root) == explorer_release
+    assert "Traceback" not in result.output
 
 
 def test_licence_restricted_source_is_excluded_and_named(client):

@@ -3,8 +3,10 @@ page down, warming fills it."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import re
 import subprocess
 import time
 from importlib import metadata
@@ -185,6 +187,22 @@ def test_warm_renders_every_page_into_the_shared_cache(synthetic_release, redis_
     assert keys and all(k.startswith(f"delta87:{synthetic_release}:{web_cache.code_id()}:") for k in keys)
     cached = {k.split(":")[4] for k in keys}  # delta87:<release>:<version>:<lang>:<function>:<digest>
     assert any(name.startswith("dashboards.") for name in cached), cached
+
+
+def test_instances_sharing_the_page_cache_each_write_their_own_address_into_cached_pages(synthetic_release):
+    """Without DELTA87_PUBLIC_URL, two instances on other ports share one cache folder (which outlives them): the
+    country page the first cached must not cite the first's address on the second."""
+    import app as webapp  # noqa: PLC0415 - built after the environment points at the test's folder
+
+    cited = {}
+    for port in (8201, 8202):
+        client = webapp.create_app().server.test_client()
+        router = next(s for s in client.get("/_dash-dependencies").get_json() if web_warm.ROUTER in s["output"])
+        body = web_warm.router_body(router, "/country/KEN")
+        answer = client.post("/_dash-update-component", json=body, headers={"Host": f"localhost:{port}"})
+        cited[port] = set(re.findall(r"http://localhost[^\s\"\\]*", json.dumps(answer.get_json())))
+    assert cited[8201] == {"http://localhost:8201/country/KEN"}, cited
+    assert cited[8202] == {"http://localhost:8202/country/KEN"}, cited
 
 
 def test_warm_command_renders_the_pages_into_the_cache(synthetic_release, isolated_env):

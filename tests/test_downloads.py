@@ -181,6 +181,24 @@ def test_bulk_holds_every_redistributable_row_and_says_what_is_left_out(client, 
     assert explorer_release in readme and xd.RESTRICTED_URL in readme and "observations.parquet" in readme
 
 
+def test_each_indicators_coverage_in_the_api_and_the_bulk_zip_is_that_of_the_rows_downloads_hold(client):
+    """Observations, countries and first and last year of each indicator: a restricted source's rows, on the pages
+    only, are not counted where a reader would expect to download them."""
+    held = read_csv(fetch(client, "")[0]).dropna(subset=["value"])
+    with client.get("/api/v1/bulk") as response:
+        listed = pd.read_csv(zipfile.ZipFile(io.BytesIO(response.get_data())).open("indicators.csv"))
+    api = client.get("/api/v1/indicators").json["data"]
+    for code in xd.INDICATORS:
+        rows = held[held["indicator"] == code]
+        years = [int(rows["year"].min()), int(rows["year"].max())] if len(rows) else [None, None]
+        want = [len(rows), rows.loc[rows["iso3"].isin(xd.COUNTRIES), "iso3"].nunique(), *years]
+        columns = ["observations", "countries", "first_year", "last_year"]
+        assert [next(r for r in api if r["code"] == code)[c] for c in columns] == want, code
+        bulk_row = listed.set_index("code").loc[code, columns]
+        assert [None if pd.isna(v) else int(v) for v in bulk_row] == want, code
+    assert next(r for r in api if r["code"] == "syn_restricted")["observations"] == 0
+
+
 def test_region_memberships_listed_by_a_restricted_source_are_in_no_download(client):
     refused = client.get("/api/v1/observations?group=ILO_AMS&format=csv")
     assert refused.status_code == 400 and refused.json["error"] == "not_redistributable", refused.json

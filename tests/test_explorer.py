@@ -9,6 +9,7 @@ import pytest
 from dash import html
 
 from tests import explorer_data as xd
+from tests import factories as f
 from tests.conftest import find, texts
 from tests.explorer_data import expected, normalise, read_csv
 
@@ -243,6 +244,26 @@ def test_the_group_filter_offers_only_groups_with_member_countries(explorer_rele
     options = _explorer.options(catalog(release), release)
     assert "WLD" not in {o["value"] for o in options["group"]}  # World: an aggregate, no member list
     assert {"WLD", "SDG_SSA", "AAA"} <= {o["value"] for o in options["country"]}
+
+
+def test_the_year_fields_suggest_only_years_that_downloads_hold(client, warehouse_root):
+    """A source that may not be redistributed (its rows on pages only) does not widen the years /data suggests."""
+    from dashboards import data  # noqa: PLC0415
+
+    rows = [
+        {"indicator": "syn_rate", "iso3": "AAA", "year": year, "value": 1.0, "source": source}
+        for year, source in ((1850, xd.RESTRICTED), (1990, xd.OPEN), (2012, xd.OPEN), (2019, xd.RESTRICTED))
+    ]
+    sources = [f.source(xd.OPEN), f.source(xd.RESTRICTED, redistribution=False)]
+    f.make_release(warehouse_root, f.observations(rows), sources=sources, countries=[f.country("AAA", "Aland")])
+    page = data.layout()
+    fields = [find(page, f"data-year-{end}") for end in ("from", "to")]
+    assert [(field.placeholder, field.min, field.max) for field in fields] == [
+        ("1990", 1990, 2012),
+        ("2012", 1990, 2012),
+    ]
+    csv = read_csv(client.get("/api/v1/observations?format=csv").get_data())
+    assert (csv["year"].min(), csv["year"].max()) == (1990, 2012)
 
 
 def test_forged_callback_values_are_dropped_and_named(client):

@@ -1,11 +1,12 @@
 """Read-only access to published releases: the data contract shared by the ETL, pages and API."""
 
-from warehouse.releases import NoRelease, QueryTimeout, Release, ReleaseError, Releases
+from warehouse.releases import NoRelease, OutdatedRelease, QueryTimeout, Release, ReleaseError, Releases
 from warehouse.store import ObservationFilter, Warehouse, get_warehouse
 
 __all__ = [
     "NoRelease",
     "ObservationFilter",
+    "OutdatedRelease",
     "QueryTimeout",
     "Release",
     "ReleaseError",

@@ -16,6 +16,10 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import pyarrow.parquet as pq
+
+from warehouse.schema import LATER_COLUMNS, TABLES
+
 log = logging.getLogger(__name__)
 
 POINTER = "CURRENT"
@@ -35,6 +39,10 @@ class QueryTimeout(Exception):
 
 class NoRelease(ReleaseError):
     """No release has been published yet (run `delta87 etl run`)."""
+
+
+class OutdatedRelease(ReleaseError):
+    """A release built by an older schema: its files verify, but its tables lack columns this code reads."""
 
 
 @dataclass(frozen=True)
@@ -116,7 +124,7 @@ def file_problems(root: Path, release_id: str, manifest: dict) -> list[tuple[str
     return checked
 
 
-def verify(root: Path, release_id: str) -> Release:
+def checksummed(root: Path, release_id: str) -> Release:
     """Check every table file of a release against the manifest's sha256; return the Release."""
     manifest = read_manifest(root, release_id)
     for _name, problem in file_problems(root, release_id, manifest):
@@ -125,11 +133,32 @@ def verify(root: Path, release_id: str) -> Release:
     return Release(release_id, releases_dir(root) / release_id, manifest)
 
 
+def verify(root: Path, release_id: str) -> Release:
+    """A release this code can serve: its files match their checksums and its tables hold every column of the
+    contract (warehouse/schema.py) but the LATER_COLUMNS, so that no query meets a column it lacks."""
+    release = checksummed(root, release_id)
+    missing = [
+        f"{table}.{column}"
+        for table, entry in release.manifest["tables"].items()
+        if table in TABLES
+        for column in sorted(set(TABLES[table].names) - set(pq.read_schema(release.path / entry["file"]).names))
+        if column not in LATER_COLUMNS.get(table, ())
+    ]
+    if missing:
+        named = ", ".join(missing[:4]) + (f" and {len(missing) - 4} more" if len(missing) > 4 else "")
+        raise OutdatedRelease(
+            f"release {release_id} was built by an older schema of the platform (it lacks {named}) and cannot be "
+            "served by this version: publish a new release with `delta87 etl run`, or choose a newer release"
+        )
+    return release
+
+
 def current_release(root: Path) -> Release | None:
-    """The release CURRENT names, verified; None when there is none (or it fails its checksums)."""
+    """The release CURRENT names, checked against its checksums (the ETL compares with it, even with one of an
+    older schema); None when there is none (or it fails its checksums)."""
     try:
         current = read_pointer(root)
-        return verify(root, current) if current else None
+        return checksummed(root, current) if current else None
     except ReleaseError:
         return None
 
@@ -167,7 +196,7 @@ class Releases:
         self.root = Path(root)
         self._lock = threading.Lock()
         #: release id -> (file stamps when hashed, the Release if it verified, else the problem)
-        self._known: dict[str, tuple[dict | None, Release | None, str | None]] = {}
+        self._known: dict[str, tuple[dict | None, Release | None, ReleaseError | None]] = {}
         self._suspected: dict[str, float] = {}
         self._state: str | None = None
 
@@ -199,7 +228,7 @@ class Releases:
         if known is None or known[0] != stamps:
             return self._hash(release_id, stamps)
         if known[1] is None:
-            raise ReleaseError(known[2])
+            raise type(known[2])(*known[2].args)  # a new instance of the same kind (outdated, or not verified)
         return known[1]
 
     def recheck(self) -> list[str]:
@@ -236,7 +265,7 @@ class Releases:
         try:
             release = verify(self.root, release_id)
         except ReleaseError as exc:
-            self._remember(release_id, (stamps, None, str(exc)))
+            self._remember(release_id, (stamps, None, exc))
             raise
         self._remember(release_id, (stamps, release, None))
         return release

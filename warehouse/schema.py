@@ -216,6 +216,9 @@ TABLES: dict[str, pa.Schema] = {
 #: Tables a release published by an earlier version of the platform may lack: read as empty, so that such a
 #: release (served until the next `etl run`, or chosen by `etl rollback`) still answers every page and download.
 LATER_TABLES = ("progress", "region_members")
+#: Columns such a release may lack, which readers handle (dataproduct.params.catalog withholds memberships of no
+#: named source). A release lacking any other column of the contract cannot be served (warehouse.releases.verify).
+LATER_COLUMNS = {"region_members": ("source",)}
 
 #: Sort keys that make a table's bytes depend only on its content (idempotent publishes).
 SORT_KEYS: dict[str, list[str]] = {

@@ -29,6 +29,8 @@ CONNECTION_CONFIG = {"threads": 2, "allocator_flush_threshold": "16MB"}
 SORTABLE = tuple(DOWNLOAD.names)
 #: The area's display name in the release, from the countries or regions table (joined as c and g).
 AREA_NAME = "coalesce(c.name, g.name, o.iso3)"
+#: The first and last year a row covers: its year, else the known ends of its period.
+FIRST_YEAR, LAST_YEAR = "coalesce(o.year, o.year_start, o.year_end)", "coalesce(o.year, o.year_end, o.year_start)"
 DEFAULT_ORDER = (("indicator", True), ("iso3", True), ("year", True))
 _CODE_FILTERS = (
     ("indicators", "indicator"),
@@ -69,10 +71,10 @@ class ObservationFilter:
             params["groups"] = list(self.groups)
         # A row known only by its period is kept when the known part of the period lies inside the range.
         if self.year_from is not None:
-            clauses.append("coalesce(o.year, o.year_start, o.year_end) >= $year_from")
+            clauses.append(f"{FIRST_YEAR} >= $year_from")
             params["year_from"] = int(self.year_from)
         if self.year_to is not None:
-            clauses.append("coalesce(o.year, o.year_end, o.year_start) <= $year_to")
+            clauses.append(f"{LAST_YEAR} <= $year_to")
             params["year_to"] = int(self.year_to)
         if self.preferred is not None:
             clauses.append("o.preferred = $preferred")
@@ -235,6 +237,19 @@ class Warehouse:
             raise ValueError(f"unknown observations column {column!r}; columns: {', '.join(OBSERVATIONS.names)}")
         sql = f"SELECT DISTINCT o.{column} AS v FROM {{observations}} o WHERE o.{column} IS NOT NULL ORDER BY v"
         return self.query(release, sql)["v"].tolist()
+
+    def indicator_coverage(self, release: Release, where: ObservationFilter = ObservationFilter()) -> pd.DataFrame:
+        """Per indicator, of the observations matching `where` that hold a value: how many, the countries they cover,
+        the first and last year (a period's known end counts, as in the year filters): the coverage columns of the
+        indicators table, counted as the ETL counts them."""
+        clause, params = where.where()
+        return self.query(
+            release,
+            "SELECT o.indicator AS code, count(*) AS observations, count(DISTINCT o.iso3) FILTER (WHERE o.iso3 IN "
+            f"(SELECT iso3 FROM {{countries}})) AS countries, min({FIRST_YEAR}) AS first_year, max({LAST_YEAR}) AS "
+            f"last_year FROM {{observations}} o WHERE o.value IS NOT NULL AND {clause} GROUP BY o.indicator",
+            params,
+        )
 
     def observation_counts(self, release: Release) -> pd.DataFrame:
         """Per indicator and area: non-null observations, first and latest year (pickers, gap statements)."""

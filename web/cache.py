@@ -156,8 +156,11 @@ def status() -> dict:
 
 
 def key(release: Release, fn, args: tuple) -> str:
-    """The key of one call: release, code and language in clear (so none needs a flush), function, arguments."""
-    digest = hashlib.sha1(repr(args).encode(), usedforsecurity=False).hexdigest()[:20]
+    """The key of one call: release, code and language in clear (so none needs a flush), function, arguments and
+    the base URL of the request, which cached pages write in their absolute links (DELTA87_PUBLIC_URL, whatever the
+    host, when it is set: web/hosts.py; else the host and port the request named)."""
+    base = flask.request.host_url if flask.has_request_context() else ""
+    digest = hashlib.sha1(repr((base, args)).encode(), usedforsecurity=False).hexdigest()[:20]
     return f"{release.id}:{code_id()}:{i18n.cache_tag(i18n.lang())}:{fn.__module__}.{fn.__qualname__}:{digest}"
 
 
