@@ -18,6 +18,10 @@ from warehouse.schema import DOWNLOAD, TABLES
 RELEASE_PATTERN = r"^r[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$"
 SORT_PATTERN = "^-?({c})(,-?({c})){{0,{n}}}$".format(c="|".join(params.SORTABLE), n=params.MAX_SORT_KEYS - 1)
 
+INDICATORS_SUMMARY = (
+    "Indicators; observations, countries, first_year and last_year count the rows downloads hold "
+    "(0 and null for a source that is not redistributable, whose figures are shown on the pages only)"
+)
 COUNTRIES_SUMMARY = "Countries and aggregates, without the memberships only a non-redistributable source lists"
 FILTER_DOCS = {
     "indicator": "Indicator code(s); see /indicators.",
@@ -253,7 +257,7 @@ def paths(catalog: params.Catalog, page_size_max: int) -> dict:
     }
     spec = {
         "/": _json_ok("Index of endpoints", links, ["release", "links"], [RELEASE_PARAM]),
-        "/indicators": _json_table("Indicators", "indicators", None, LABELS, (LANG_PARAM, RELEASE_PARAM)),
+        "/indicators": _json_table(INDICATORS_SUMMARY, "indicators", None, LABELS, (LANG_PARAM, RELEASE_PARAM)),
         "/countries": _json_table(COUNTRIES_SUMMARY, "countries", aggregates, LABELS, (LANG_PARAM, RELEASE_PARAM)),
         "/sources": _json_table("Sources, licences and citations", "sources", item_extra=downloadable),
         "/releases": _json_ok(
