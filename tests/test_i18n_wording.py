@@ -33,6 +33,8 @@ progress status | état d'avancement | situación de avance
 pathfinder | pionnier | pionero
 \bSDG\b | \bODD\b | \bODS\b
 explainers? | fiches? explicatives? | notas? explicativas?
+key facts? | chiffres? clés? | cifras? clave
+\bprogress\b | progr|avancement | avan
 """.strip().splitlines()
 ]
 #: Quotations keep the official translation as adopted (the UN's Spanish target 8.7 says "formas contemporáneas
