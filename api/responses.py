@@ -125,6 +125,8 @@ def name_the_release(response: Response) -> Response:
         response.headers[RELEASE_HEADER] = release.id
         if response.status_code in (200, 304):
             response.headers["Cache-Control"] = "public, max-age=60, must-revalidate"
+    if response.status_code >= 400:  # a 404 or 410 is cacheable by default; the next release or deploy may answer
+        response.headers.setdefault("Cache-Control", "no-store")
     response.headers["Access-Control-Allow-Origin"] = "*"  # open data: callable from any researcher's notebook
     if request.method == "OPTIONS" or response.status_code == 405:  # every endpoint answers GET only
         response.headers["Allow"] = ALLOW

@@ -153,6 +153,14 @@ def test_caches_revalidate_a_pinned_answer_so_a_new_version_of_the_code_reaches_
         assert client.get(url, headers=held).status_code == 200
 
 
+@pytest.mark.parametrize(
+    "url", ["/api/v1/observations?release=r20000101T000000Z-00000000", "/api/v1/nothing", "/api/v1/observations?x=1"]
+)
+def test_no_cache_keeps_an_error_answer_that_the_next_release_or_deploy_may_answer(client, explorer_release, url):
+    response = client.get(url)
+    assert response.status_code >= 400 and response.headers["Cache-Control"] == "no-store"
+
+
 def test_unknown_release_is_a_404_listing_the_releases(client, explorer_release):
     response = client.get("/api/v1/observations?release=r20000101T000000Z-00000000")
     assert response.status_code == 404
