@@ -226,6 +226,7 @@ RELEASE_ROW = {
         "countries": {"type": "integer"},
         "changes": {"type": "string"},
         "current": {"type": "boolean"},
+        "servable": {"type": "boolean", "description": "false: built by an older schema or failing its checksums"},
         "observations_url": {"type": "string"},
     },
 }

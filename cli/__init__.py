@@ -137,11 +137,7 @@ def etl_status() -> None:
         click.echo("counts:    " + ", ".join(f"{k} {v:,}" for k, v in sorted(release.counts.items())))
         if release.degraded:
             click.echo(f"DEGRADED:  {release.degraded}; `delta87 etl rollback {release.id}` makes it the one served")
-        for newest in (r for r in releases.listing() if r["id"] > release.id):  # only one that verifies is named
-            try:
-                releases.get(newest["id"])
-            except ReleaseError:
-                continue
+        for newest in (r for r in releases.listing() if r["id"] > release.id and r["servable"]):
             click.echo(f"NOT NEWEST: {newest['id']} (created {newest['created']}) is newer than the release served "
                        f"(after a rollback?); `delta87 etl rollback {newest['id']}` serves it again")  # fmt: skip
             break
@@ -213,7 +209,8 @@ def etl_releases() -> None:
         return
     for row in rows:
         mark = "*" if row["current"] else " "
-        click.echo(f"{mark} {row['id']}  {row['created']}  {row['observations']:>9,} obs  {row['changes']}")
+        servable = "" if row["servable"] else "  (cannot be served by this version: `delta87 etl verify` says why)"
+        click.echo(f"{mark} {row['id']}  {row['created']}  {row['observations']:>9,} obs  {row['changes']}{servable}")
 
 
 @etl.command("rollback")

@@ -204,6 +204,8 @@ def test_a_pinned_release_of_an_older_schema_is_a_410_naming_it_and_the_fix(
     body = response.get_json()
     assert body["error"] == "release_outdated" and body["allowed"] == [explorer_release] and said_outdated(body)
     assert client.get(f"/api/v1/countries?release={OUTDATED}").status_code == 410
+    listed = {row["id"]: row["servable"] for row in client.get("/api/v1/releases").get_json()["data"]}
+    assert listed == {OUTDATED: False, explorer_release: True}
 
 
 def test_a_served_release_of_an_older_schema_gives_way_to_one_that_verifies_or_a_503_naming_it(
