@@ -227,6 +227,7 @@ RELEASE_ROW = {
         "changes": {"type": "string"},
         "current": {"type": "boolean"},
         "servable": {"type": "boolean", "description": "false: built by an older schema or failing its checksums"},
+        "problem": {"type": "string", "nullable": True, "description": "why it cannot be served, and the fix"},
         "observations_url": {"type": "string"},
     },
 }

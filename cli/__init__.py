@@ -209,8 +209,9 @@ def etl_releases() -> None:
         return
     for row in rows:
         mark = "*" if row["current"] else " "
-        servable = "" if row["servable"] else "  (cannot be served by this version: `delta87 etl verify` says why)"
-        click.echo(f"{mark} {row['id']}  {row['created']}  {row['observations']:>9,} obs  {row['changes']}{servable}")
+        click.echo(f"{mark} {row['id']}  {row['created']}  {row['observations']:>9,} obs  {row['changes']}")
+        if row["problem"]:
+            click.echo(f"    cannot be served: {row['problem']}")
 
 
 @etl.command("rollback")

@@ -204,8 +204,9 @@ def test_a_pinned_release_of_an_older_schema_is_a_410_naming_it_and_the_fix(
     body = response.get_json()
     assert body["error"] == "release_outdated" and body["allowed"] == [explorer_release] and said_outdated(body)
     assert client.get(f"/api/v1/countries?release={OUTDATED}").status_code == 410
-    listed = {row["id"]: row["servable"] for row in client.get("/api/v1/releases").get_json()["data"]}
-    assert listed == {OUTDATED: False, explorer_release: True}
+    listed = {row["id"]: row for row in client.get("/api/v1/releases").get_json()["data"]}
+    assert not listed[OUTDATED]["servable"] and said_outdated({"message": listed[OUTDATED]["problem"]})
+    assert listed[explorer_release]["servable"] and listed[explorer_release]["problem"] is None
 
 
 def test_a_served_release_of_an_older_schema_gives_way_to_one_that_verifies_or_a_503_naming_it(
@@ -236,6 +237,8 @@ def test_rollback_to_a_release_of_an_older_schema_is_refused_and_names_the_fix(w
     assert result.exit_code == 1 and "older schema" in result.output and "delta87 etl run" in result.output
     assert rel.read_pointer(warehouse_root) == explorer_release
     assert "Traceback" not in result.output
+    listed = CliRunner().invoke(main, ["etl", "releases"]).output
+    assert f"{OUTDATED}" in listed and "cannot be served: release r20200101T000000Z-0000abcd was built" in listed
 
 
 def test_licence_restricted_source_is_excluded_and_named(client):

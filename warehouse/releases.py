@@ -297,8 +297,8 @@ class Releases:
             log.log(level, "%s", state)
 
     def listing(self) -> list[dict]:
-        """Every release on disk, newest first: id, created, counts, changes, whether CURRENT names it and whether
-        this code can serve it (its files verify and its tables hold the columns the code reads)."""
+        """Every release on disk, newest first: id, created, counts, changes, whether CURRENT names it, whether
+        this code can serve it (its files verify and its tables hold the columns the code reads), and if not why."""
         try:
             current = read_pointer(self.root)
         except ReleaseError:
@@ -316,14 +316,14 @@ class Releases:
                     "countries": counts.get("countries_with_data", 0),
                     "changes": manifest.get("changes", {}).get("summary", ""),
                     "current": release_id == current,
-                    "servable": self._servable(release_id),
+                    **self._servable(release_id),
                 }
             )
         return rows
 
-    def _servable(self, release_id: str) -> bool:
+    def _servable(self, release_id: str) -> dict:
         try:
             self.get(release_id)
-        except ReleaseError:
-            return False
-        return True
+        except ReleaseError as exc:
+            return {"servable": False, "problem": str(exc)}
+        return {"servable": True, "problem": None}
