@@ -58,9 +58,8 @@ def summary_cards(country: Country) -> dbc.Row:
 def commitments_section(country: Country) -> html.Section:
     """Status, date, "as of" date, freshness and source per instrument, and the GSI government response rating."""
     found = _commitments.statuses(country)
-    records = [
-        {"instrument": s.label, "status": s.text, "date": s.date, "as_of": s.as_of, "source": s.source} for s in found
-    ]
+    records = [{"instrument": s.label, "status": s.text, "date": s.date, "as_of": s.as_of,
+                "source": _cite.english(s.source) if s.known else s.source} for s in found]  # fmt: skip
     table = c.table(
         pd.DataFrame(records),
         [

@@ -106,7 +106,7 @@ def test_a_source_page_renders_the_full_record(two_releases, app, client):
     assert "you may re-use them" in text  # what the licence allows
     assert SHA not in text and "cd" * 32 in text and "1,234 bytes" in text  # the served release's files
     assert '"/indicator/syn"' in serialised(page)
-    assert texts(find(page, "source-coverage")) == "2 values for 1 countries, years 2010–2015."
+    assert texts(find(page, "source-coverage")) == "2 values for 1 country, years 2010–2015."
     changes = [texts(item) for item in find(page, "source-history").children]
     assert [item.split(": ", 1)[1] for item in changes] == ["new or changed files: syn/data.csv", "added"]
     assert changes[0].startswith(two_releases[1]) and changes[1].startswith(two_releases[0])
