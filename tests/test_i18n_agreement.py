@@ -140,3 +140,25 @@ def test_a_learning_chart_of_one_region_in_one_year_is_summarised_in_the_singula
     obs = pd.DataFrame({"value": [5.0]})
     chart = lambda: find(_learn._chart(None, "x", {"name": "X", "unit": "percent"}, obs, "g"), "g-summary")  # noqa: E731
     assert shown(app, lang, chart) == text
+
+
+@pytest.mark.parametrize(
+    ("lang", "ratified", "counted"),
+    [
+        ("fr", "1 ratifié", "1 non ratifié dans les données actuelles ; 1 « non ratifié » datant de plus de 5 ans, peut-être obsolète"),
+        ("es", "1 ratificado", "1 no ratificado en los datos actuales; 1 «no ratificado» de hace más de 5 años, posiblemente desactualizado"),
+    ],
+)  # fmt: skip
+def test_a_french_or_spanish_country_card_counts_one_ratified_and_one_not_ratified_singular(
+    app, lang, ratified, counted
+):
+    from dashboards import _commitments  # noqa: PLC0415
+
+    def status(word: str, stale: bool):
+        return _commitments.Status("C", "C", "C", word, "–", "–", 2020, "S", stale)
+
+    found = [status("ratified", False), status("not ratified", False), status("not ratified", True)]
+    assert shown(app, lang, lambda: _commitments.summary(found)[0]) == ratified
+    assert shown(app, lang, lambda: _commitments.summary(found)[1][1]) == counted
+    found.append(status("ratified", False))
+    assert shown(app, lang, lambda: _commitments.summary(found)[0]) == f"2 {ratified.split()[1]}s"
