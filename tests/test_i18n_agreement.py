@@ -162,3 +162,22 @@ def test_a_french_or_spanish_country_card_counts_one_ratified_and_one_not_ratifi
     assert shown(app, lang, lambda: _commitments.summary(found)[1][1]) == counted
     found.append(status("ratified", False))
     assert shown(app, lang, lambda: _commitments.summary(found)[0]) == f"2 {ratified.split()[1]}s"
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_a_french_or_spanish_source_line_marks_the_publishers_survey_names_english(app, lang):
+    from dashboards import _cite  # noqa: PLC0415
+    from tests import factories  # noqa: PLC0415
+
+    records = {"dw": {**factories.source("dw"), "short_name": "UNICEF Data Warehouse"}}
+    survey = {
+        "indicator": "x",
+        "iso3": "KEN",
+        "value": 1.0,
+        "year": 2014,
+        "source": "dw",
+        "survey": "MICS 2014, UNICEF",
+    }
+    with app.server.test_request_context(f"/?lang={lang}"):
+        parts, _ids = _cite.source_text(factories.observations([survey]), records)
+    assert _english_parts(html.P(parts)) == ["UNICEF Data Warehouse", "MICS 2014"]
