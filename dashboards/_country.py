@@ -42,9 +42,12 @@ def summary_cards(country: Country) -> dbc.Row:
             )
             continue
         row, meta = country.headline(codes[0]), country.indicator(codes[0])
+        when = [
+            x for x in (c.when(row), _cite.english(c.survey_text(row)), c.age_text(row, meta.get("standard_age"))) if x
+        ]
         details = [
             meta.get("name", codes[0]),
-            " · ".join(x for x in (c.when(row), c.survey_text(row), c.age_text(row, meta.get("standard_age"))) if x),
+            " · ".join(when) if all(isinstance(x, str) for x in when) else [y for x in when for y in (" · ", x)][1:],
             _cite.english(c.source_short(country.sources, row)),
             c.nature_text(row["nature"]).split(" (")[0],
             c.footnote(row),

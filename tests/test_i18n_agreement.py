@@ -181,3 +181,10 @@ def test_a_french_or_spanish_source_line_marks_the_publishers_survey_names_engli
     with app.server.test_request_context(f"/?lang={lang}"):
         parts, _ids = _cite.source_text(factories.observations([survey]), records)
     assert _english_parts(html.P(parts)) == ["UNICEF Data Warehouse", "MICS 2014"]
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_a_french_or_spanish_country_card_marks_the_publishers_survey_name_english(real_warehouse, app, lang):
+    card = find(_page(app, "country", lang, iso3="BRA"), "country-card-child-labour")
+    assert "PNADCCL 2016" in _english_parts(card)
