@@ -304,10 +304,8 @@ def _time_left(target_year: int, row: pd.Series, meta) -> str:
         written = float(rounded(row["value"] / 1e6, 1)) if abs(row["value"]) >= 1e6 else row["value"]  # "1 million"
         return i18n.ngettext("Target year passed: %(remain)s remain (%(when)s).", "Target year passed: %(remain)s remain (%(when)s).",
                              written, remain=c.value_text(row, row["unit"], meta["decimals"]), when=c.when(row))  # fmt: skip
-    left = target_year - now
-    return i18n.ngettext(
-        "%(count)s year left before the target year.", "%(count)s years left before the target year.", left, count=left
-    )
+    return i18n.ngettext("%(count)s year left before the target year.", "%(count)s years left before the target year.",
+                         target_year - now, count=target_year - now)  # fmt: skip
 
 
 @callback(

@@ -131,11 +131,7 @@ def explainer_card(explainer: Explainer) -> dbc.Card:
 
 def problems_note(problems: tuple[str, ...]) -> html.Details:
     """Content files that failed validation (for staff; the rest of the space still works)."""
-    summary = i18n.ngettext(
-        "%(count)s content problem", "%(count)s content problems", len(problems), count=len(problems)
-    )
-    return html.Details(
-        [html.Summary(summary), html.Ul([html.Li(p) for p in problems])],
-        className="small text-danger",
-        id="learn-problems",
-    )
+    summary = i18n.ngettext("%(count)s content problem", "%(count)s content problems", len(problems),
+                            count=len(problems))  # fmt: skip
+    return html.Details([html.Summary(summary), html.Ul([html.Li(p) for p in problems])],
+                        className="small text-danger", id="learn-problems")  # fmt: skip
