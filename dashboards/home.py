@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from dashboards import _cite, _data, _delta, _figures, _phrases, _progress, _series, _views
 from dashboards import _components as c
 from warehouse import Release, ReleaseError
-from warehouse.progress_text import rounded
+from warehouse.progress_text import written
 from web import i18n, inputs
 from web.i18n import N_
 
@@ -301,9 +301,8 @@ def _time_left(target_year: int, row: pd.Series, meta) -> str:
     """After the target year: how far the latest value is from the target; before it, the years left."""
     now = date.today().year
     if target_year <= now:
-        written = float(rounded(row["value"] / 1e6, 1)) if abs(row["value"]) >= 1e6 else row["value"]  # "1 million"
         return i18n.ngettext("Target year passed: %(remain)s remain (%(when)s).", "Target year passed: %(remain)s remain (%(when)s).",
-                             written, remain=c.value_text(row, row["unit"], meta["decimals"]), when=c.when(row))  # fmt: skip
+                             written(row["value"]), remain=c.value_text(row, row["unit"], meta["decimals"]), when=c.when(row))  # fmt: skip
     return i18n.ngettext("%(count)s year left before the target year.", "%(count)s years left before the target year.",
                          target_year - now, count=target_year - now)  # fmt: skip
 

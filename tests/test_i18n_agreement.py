@@ -188,3 +188,14 @@ def test_a_french_or_spanish_source_line_marks_the_publishers_survey_names_engli
 def test_a_french_or_spanish_country_card_marks_the_publishers_survey_name_english(real_warehouse, app, lang):
     card = find(_page(app, "country", lang, iso3="BRA"), "country-card-child-labour")
     assert "PNADCCL 2016" in _english_parts(card)
+
+
+def test_a_spanish_progress_reason_after_the_target_year_agrees_with_one_million_left(app):
+    from dashboards import _reason  # noqa: PLC0415
+    from warehouse import progress_text  # noqa: PLC0415
+
+    def left(value: float) -> str:
+        row = {"latest_value": value, "latest_year": 2024, "decimals": 1}
+        return shown(app, "es", lambda: progress_text.remaining_text(row, "count", _reason.phrasing()))
+
+    assert (left(1e6), left(1.3e6)) == ("queda 1 millón (2024).", "quedan 1,3 millones (2024).")
