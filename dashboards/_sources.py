@@ -143,9 +143,9 @@ def _state(root, release_id: str, source_id: str) -> dict | None:
 def _difference(before: dict | None, now: dict) -> str:
     """What changed in a source between two releases, in words ('' when nothing did)."""
     if not now["present"]:
-        return "removed" if before and before["present"] else ""
+        return _("removed") if before and before["present"] else ""
     if before is None or not before["present"]:
-        return "added"
+        return _("added")
     parts = []
     if before["edition"] != now["edition"]:
         parts.append(_("edition: %(edition)s → %(edition2)s", edition=before["edition"], edition2=now["edition"]))
