@@ -143,7 +143,7 @@ def _parts(labels: list, shown: int, surveys: list[str], more_surveys: bool, rec
     if shown < len(labels):
         parts.append(ngettext(" and %(num)s more", " and %(num)s more", len(labels) - shown))
     if surveys:
-        parts.append(_("; ") + ", ".join(surveys) + (_(" and other surveys") if more_surveys else ""))
+        parts += [_("; "), english(", ".join(surveys)), _(" and other surveys") if more_surveys else ""]
     return parts
 
 

@@ -20,6 +20,7 @@ from dashboards import _components as c
 from dashboards import _data, _phrases
 from dashboards._pillars import Country, section_codes
 from dashboards._published import STATUS_WORDS
+from web import i18n
 from web.i18n import N_
 
 STALE_AFTER = 5
@@ -129,10 +130,11 @@ def summary(found: list[Status]) -> tuple[str, list[str]]:
     years = sorted({s.as_of_year for s in found if s.as_of_year})
     details = [
         _dated(len(found), years),
-        _('%(current_no)s not ratified in current data', current_no=current_no) + (_('; %(stale_no)s “not ratified” older than %(stale_after)s years, possibly out of date', stale_no=stale_no, stale_after=STALE_AFTER) if stale_no else ""),
+        i18n.ngettext('%(current_no)s not ratified in current data', '%(current_no)s not ratified in current data', current_no, current_no=current_no)
+        + (i18n.ngettext('; %(stale_no)s “not ratified” older than %(stale_after)s years, possibly out of date', '; %(stale_no)s “not ratified” older than %(stale_after)s years, possibly out of date', stale_no, stale_no=stale_no, stale_after=STALE_AFTER) if stale_no else ""),
         _('%(sum)s with no information', sum=sum(not s.known for s in found)),
     ]  # fmt: skip
-    return _("%(ratified)s ratified", ratified=ratified), details
+    return i18n.ngettext("%(ratified)s ratified", "%(ratified)s ratified", ratified, ratified=ratified), details
 
 
 def _dated(count: int, years: list[int]) -> str:

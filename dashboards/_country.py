@@ -42,9 +42,12 @@ def summary_cards(country: Country) -> dbc.Row:
             )
             continue
         row, meta = country.headline(codes[0]), country.indicator(codes[0])
+        when = [
+            x for x in (c.when(row), _cite.english(c.survey_text(row)), c.age_text(row, meta.get("standard_age"))) if x
+        ]
         details = [
             meta.get("name", codes[0]),
-            " · ".join(x for x in (c.when(row), c.survey_text(row), c.age_text(row, meta.get("standard_age"))) if x),
+            " · ".join(when) if all(isinstance(x, str) for x in when) else [y for x in when for y in (" · ", x)][1:],
             _cite.english(c.source_short(country.sources, row)),
             c.nature_text(row["nature"]).split(" (")[0],
             c.footnote(row),
@@ -58,9 +61,8 @@ def summary_cards(country: Country) -> dbc.Row:
 def commitments_section(country: Country) -> html.Section:
     """Status, date, "as of" date, freshness and source per instrument, and the GSI government response rating."""
     found = _commitments.statuses(country)
-    records = [
-        {"instrument": s.label, "status": s.text, "date": s.date, "as_of": s.as_of, "source": s.source} for s in found
-    ]
+    records = [{"instrument": s.label, "status": s.text, "date": s.date, "as_of": s.as_of,
+                "source": _cite.english(s.source) if s.known else s.source} for s in found]  # fmt: skip
     table = c.table(
         pd.DataFrame(records),
         [

@@ -23,6 +23,7 @@ from dashboards import _components as c
 from dashboards import _data, _figures, _series, _shell, _themes
 from dashboards._content import library
 from warehouse import Release, ReleaseError
+from web import i18n
 
 log = logging.getLogger(__name__)
 
@@ -86,10 +87,9 @@ def _chart(release: Release, code: str, meta: dict, obs: pd.DataFrame, graph_id:
         figure = _figures.grouped_bar_figure(
             frame, _("%(title)s, by region", title=title), c.unit_label(unit), meta.get("decimals")
         )
-        summary = _(
-            "%(nunique)s regions; years %(year_span)s.",
-            nunique=frame["category"].nunique(),
-            year_span=c.year_span(frame["group"].astype(int)),
+        regions, years = frame["category"].nunique(), frame["group"].astype(int)
+        summary = i18n.ngettext("%(count)s region; ", "%(count)s regions; ", regions, count=regions) + i18n.ngettext(
+            "year %(span)s.", "years %(span)s.", years.nunique(), span=c.year_span(years)
         )
     elif kind == "flags":
         figure = flag_figure(frame, title)

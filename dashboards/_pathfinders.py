@@ -14,6 +14,7 @@ from flask_babel import ngettext
 
 from dashboards import _commitments, _country, _data, _phrases, _pillars, _progress, _reason, _survey_trend, _words
 from dashboards import _components as c
+from dashboards._cite import english
 from warehouse import Release
 from web.i18n import N_
 
@@ -73,7 +74,7 @@ def progress_lines(release: Release, iso3: str) -> list[str]:
     return lines or [_("no ILOSTAT child labour series")]
 
 
-def latest_survey(country: _pillars.Country) -> str:
+def latest_survey(country: _pillars.Country) -> str | list:
     """The latest survey point of the survey series (ages 5–17 where that year has them): its indicator (two
     ILOSTAT series measure child labour differently), year, age band, value, source."""
     points = _survey_trend.survey_points(country.obs, country.release)
@@ -82,14 +83,11 @@ def latest_survey(country: _pillars.Country) -> str:
     last = points.assign(_standard=points["age"] == STANDARD_AGE).sort_values(["year", "_standard"]).iloc[-1]
     meta = country.indicator(last["indicator"])
     names = [meta.get(key) for key in ("short_name", "name")]
-    return _(
-        "%(indicator)s: %(year)s · %(age)s · %(value)s · %(source)s",
-        indicator=next((n for n in names if isinstance(n, str) and n), last["indicator"]),
-        year=int(last["year"]),
-        age=_words.band(last["age"]),
-        value=_percent(last["value"]),
-        source=c.source_short(country.sources, last),
-    )
+    before, _skip, after = _("%(indicator)s: %(year)s · %(age)s · %(value)s · %(source)s", source="{}",
+                             indicator=next((n for n in names if isinstance(n, str) and n), last["indicator"]),
+                             year=int(last["year"]), age=_words.band(last["age"]), value=_percent(last["value"]),
+                             ).partition("{}")  # fmt: skip
+    return [before, english(c.source_short(country.sources, last)), after]
 
 
 def commitment_lines(country: _pillars.Country) -> list[str]:

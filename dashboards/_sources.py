@@ -77,24 +77,24 @@ def coverage(release: Release, source_id: str) -> str:
     if not obs.empty:
         known = set(_data.countries(release)["iso3"])
         countries, others = obs["iso3"].isin(known), obs.loc[~obs["iso3"].isin(known), "iso3"].nunique()
+        values = i18n.ngettext("%(count)s value", "%(count)s values", len(obs), count=i18n.decimal(len(obs), 0))
         parts.append(
-            _(
-                "%(count)s values for %(nunique)s countries",
-                count=i18n.decimal(len(obs), 0),
-                nunique=i18n.decimal(obs.loc[countries, "iso3"].nunique(), 0),
-            )
-            + (_(" and %(others)s regional or global aggregates", others=i18n.decimal(others, 0)) if others else "")
-            + _(", years %(span)s", span=_span(obs["year"]))
-        )
+            _("%(things)s for %(countries)s", things=values, countries=_countries(obs.loc[countries, "iso3"]))
+            + (i18n.ngettext(" and %(count)s regional or global aggregate", " and %(count)s regional or global aggregates",
+                             others, count=i18n.decimal(others, 0)) if others else "")
+            + i18n.ngettext(", year %(span)s", ", years %(span)s", obs["year"].nunique(), span=_span(obs["year"]))
+        )  # fmt: skip
     if not treaty.empty:
-        parts.append(
-            _(
-                "%(count)s treaty records for %(nunique)s countries",
-                count=i18n.decimal(len(treaty), 0),
-                nunique=i18n.decimal(treaty["iso3"].nunique(), 0),
-            )
-        )
+        records = i18n.ngettext("%(count)s treaty record", "%(count)s treaty records", len(treaty),
+                                count=i18n.decimal(len(treaty), 0))  # fmt: skip
+        parts.append(_("%(things)s for %(countries)s", things=records, countries=_countries(treaty["iso3"])))
     return _("; ").join(parts) + "."
+
+
+def _countries(iso3: pd.Series) -> str:
+    """ "1 country", "12 countries": the distinct countries of a column of codes."""
+    count = iso3.nunique()
+    return i18n.ngettext("%(count)s country", "%(count)s countries", count, count=i18n.decimal(count, 0))
 
 
 def _span(years: pd.Series) -> str:
@@ -143,9 +143,9 @@ def _state(root, release_id: str, source_id: str) -> dict | None:
 def _difference(before: dict | None, now: dict) -> str:
     """What changed in a source between two releases, in words ('' when nothing did)."""
     if not now["present"]:
-        return "removed" if before and before["present"] else ""
+        return _("removed") if before and before["present"] else ""
     if before is None or not before["present"]:
-        return "added"
+        return _("added")
     parts = []
     if before["edition"] != now["edition"]:
         parts.append(_("edition: %(edition)s → %(edition2)s", edition=before["edition"], edition2=now["edition"]))

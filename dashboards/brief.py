@@ -31,12 +31,13 @@ def short(text: str, limit: int = 70, cuts: tuple[str, ...] = (" (", ";", " - ")
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0].rstrip(",") + "…"  # whole words
 
 
-def publisher(country: _pillars.Country, source_id: str) -> str:
-    """A source's publisher, shortened (e.g. 'United Nations Statistics Division')."""
+def publisher(country: _pillars.Country, source_id: str):
+    """A source's publisher, shortened (e.g. 'United Nations Statistics Division'), marked English where it is."""
     record = _data.sources(country.release)
     if source_id not in record.index:
         return source_id
-    return short(_published.publisher(record.loc[source_id, "publisher"], marked=False), 60)
+    name = _published.publisher(record.loc[source_id, "publisher"])
+    return html.Span(short(name.children, 60), lang="en") if isinstance(name, html.Span) else short(name, 60)
 
 
 def title(iso3: str | None = None, **_skip) -> str:
@@ -147,14 +148,15 @@ def pillars(country: _pillars.Country) -> dbc.Row:
 
 def _latest_line(country: _pillars.Country, code: str) -> html.Li:
     row, meta = country.headline(code), country.indicator(code)
-    details = [c.when(row), c.survey_text(row), c.age_text(row, meta.get("standard_age")),
+    details = [c.when(row), _cite.english(c.survey_text(row)), c.age_text(row, meta.get("standard_age")),
                c.nature_text(row["nature"]).split(" (")[0], publisher(country, row["source"])]  # fmt: skip
+    details = [x for d in details if d for x in ("; ", d)][1:]
     note = c.footnote(row)
     return html.Li(
         [
             html.Strong(c.value_text(row, row["unit"], meta.get("decimals"))),
             f" {meta.get('short_name') or meta.get('name') or code}",
-            html.Span(f" ({'; '.join(d for d in details if d)})", className="text-body-secondary"),
+            html.Span(_joined([" (", *details, ")"]), className="text-body-secondary"),
             html.Span(_published.around(_(" Note: %(note)s", note="{}"), note), className="text-body-secondary")
             if note
             else None,
@@ -180,8 +182,8 @@ def commitments(country: _pillars.Country) -> html.Div:
         [
             html.P(f"{value} {details[0]}; {details[1]}.", className="small mb-1", id="brief-commitments-count"),
             html.Table([head, html.Tbody(body)], className="table table-sm brief-table mb-0", id="brief-commitments"),
-            html.P(" ".join(f"[{i}] {n}" for i, n in enumerate(notes, start=1)), className="brief-sources mb-0",
-                   id="brief-commitments-notes"),
+            html.P(_joined([x for i, n in enumerate(notes, start=1) for x in (f"[{i}] ", *_note_text(*n), " ")][:-1]),
+                   className="brief-sources mb-0", id="brief-commitments-notes"),
             html.P(" ".join(_country.response_text(row, meta) for row, meta in scores),
                    className="small mb-0 mt-1", id="brief-government-response") if scores else None,
         ]
@@ -198,10 +200,14 @@ def responses(country: _pillars.Country) -> list[tuple]:
     return found
 
 
-def _note(status) -> str:
-    """A status's "as of" and source, in words."""
-    phrase = status.as_of_phrase
-    return _("%(as_of)s. Source: %(source)s.", as_of=phrase[:1].upper() + phrase[1:], source=status.source)
+def _note(status) -> tuple[str, str]:
+    """A status's "as of" (a sentence's start) and source."""
+    return status.as_of_phrase[:1].upper() + status.as_of_phrase[1:], status.source
+
+
+def _note_text(as_of: str, source: str) -> list:
+    """ "As of 2016. Source: US DOL ILAB.", the source's name marked English where it is the publisher's."""
+    return _published.around(_("%(as_of)s. Source: %(source)s.", as_of=as_of, source="{}"), _cite.english(source))
 
 
 def shown_codes(country: _pillars.Country) -> list[str]:
@@ -227,7 +233,11 @@ def sources(country: _pillars.Country) -> html.P:
             continue
         meta = table.loc[source_id]
         rights = _cite.english(short(meta["licence"], 40)) if redistributable(meta) else _("not redistributable")
-        parts.append([f"{publisher(country, source_id)}, ", _cite.english(short(meta["title"])), " (", rights, ")"])
+        parts.append([publisher(country, source_id), ", ", _cite.english(short(meta["title"])), " (", rights, ")"])
     text = [x for part in parts for x in (_("; "), *part)][1:] + ["."] if parts else [_("No sources: no data.")]
-    text = "".join(text) if all(isinstance(x, str) for x in text) else text  # one string unless marked English
-    return html.P(text, className="brief-sources", id="brief-sources")
+    return html.P(_joined(text), className="brief-sources", id="brief-sources")
+
+
+def _joined(parts: list) -> str | list:
+    """Parts of a text as one string, unless some are marked English (a page in another language)."""
+    return "".join(parts) if all(isinstance(x, str) for x in parts) else parts

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from dashboards import _cite, _data, _delta, _figures, _phrases, _progress, _series, _views
 from dashboards import _components as c
 from warehouse import Release, ReleaseError
+from warehouse.progress_text import written
 from web import i18n, inputs
 from web.i18n import N_
 
@@ -300,9 +301,10 @@ def _time_left(target_year: int, row: pd.Series, meta) -> str:
     """After the target year: how far the latest value is from the target; before it, the years left."""
     now = date.today().year
     if target_year <= now:
-        remain = c.value_text(row, row["unit"], meta["decimals"])
-        return _("Target year passed: %(remain)s remain (%(when)s).", remain=remain, when=c.when(row))
-    return _("%(value)s years left before the target year.", value=target_year - now)
+        return i18n.ngettext("Target year passed: %(remain)s remain (%(when)s).", "Target year passed: %(remain)s remain (%(when)s).",
+                             written(row["value"]), remain=c.value_text(row, row["unit"], meta["decimals"]), when=c.when(row))  # fmt: skip
+    return i18n.ngettext("%(count)s year left before the target year.", "%(count)s years left before the target year.",
+                         target_year - now, count=target_year - now)  # fmt: skip
 
 
 @callback(

@@ -57,11 +57,12 @@ def layout(topic: str | list | None = None, **_query) -> html.Div:
         topic_filter(selected, {t: len(groups[t]) for t in TOPICS}),
     ]
     if unknown:
-        children.append(c.notice(_("Unknown topic(s) ignored: %(join)s.", join=", ".join(unknown)), "warning"))
+        children.append(c.notice(i18n.ngettext("Unknown topic ignored: %(join)s.", "Unknown topics ignored: %(join)s.",
+                                               len(unknown), join=", ".join(unknown)), "warning"))  # fmt: skip
     children += [topic_section(t, groups[t]) for t in shown if groups[t]]
-    children.append(
-        html.P(_("%(count)s explainers in all.", count=len(lib.explainers)), id="learn-count", className="small")
-    )
+    count = len(lib.explainers)
+    children.append(html.P(i18n.ngettext("%(count)s explainer in all.", "%(count)s explainers in all.", count,
+                                         count=count), id="learn-count", className="small"))  # fmt: skip
     if lib.problems:
         children.append(problems_note(lib.problems))
     return html.Div(children, id="learn-index")
@@ -130,8 +131,7 @@ def explainer_card(explainer: Explainer) -> dbc.Card:
 
 def problems_note(problems: tuple[str, ...]) -> html.Details:
     """Content files that failed validation (for staff; the rest of the space still works)."""
-    return html.Details(
-        [html.Summary(_("%(count)s content problem(s)", count=len(problems))), html.Ul([html.Li(p) for p in problems])],
-        className="small text-danger",
-        id="learn-problems",
-    )
+    summary = i18n.ngettext("%(count)s content problem", "%(count)s content problems", len(problems),
+                            count=len(problems))  # fmt: skip
+    return html.Details([html.Summary(summary), html.Ul([html.Li(p) for p in problems])],
+                        className="small text-danger", id="learn-problems")  # fmt: skip

@@ -5,6 +5,7 @@ Data: small SYNTHETIC releases published here (values made up), and the real war
 
 from __future__ import annotations
 
+import importlib
 import io
 import re
 import zipfile
@@ -106,11 +107,19 @@ def test_a_source_page_renders_the_full_record(two_releases, app, client):
     assert "you may re-use them" in text  # what the licence allows
     assert SHA not in text and "cd" * 32 in text and "1,234 bytes" in text  # the served release's files
     assert '"/indicator/syn"' in serialised(page)
-    assert texts(find(page, "source-coverage")) == "2 values for 1 countries, years 2010–2015."
+    assert texts(find(page, "source-coverage")) == "2 values for 1 country, years 2010–2015."
     changes = [texts(item) for item in find(page, "source-history").children]
     assert [item.split(": ", 1)[1] for item in changes] == ["new or changed files: syn/data.csv", "added"]
     assert changes[0].startswith(two_releases[1]) and changes[1].startswith(two_releases[0])
     assert client.get(f"/sources/{f.SYNTHETIC}").status_code == 200
+
+
+@pytest.mark.parametrize(("lang", "added"), [("fr", "ajoutée"), ("es", "añadida")])
+def test_a_french_or_spanish_source_history_says_added_in_its_language(two_releases, app, lang, added):
+    page = importlib.import_module("dashboards.source")
+    with app.server.test_request_context(f"/?lang={lang}"):
+        history = find(page.layout(source_id=f.SYNTHETIC), "source-history")
+    assert texts(history.children[-1]).endswith(f": {added}")  # the first release holding the source
 
 
 def test_an_unknown_source_is_a_404_page(two_releases, app, client):

@@ -67,6 +67,11 @@ def places(value: float, decimals: int, precision: float | None) -> int:
     return min(decimals, max(0, round(-math.log10(step)))) if step > 0 else 0
 
 
+def written(count: float) -> Decimal | float:
+    """The number a count is written with, whose plural form its words take: 1,000,000 -> 1 ("1 million")."""
+    return rounded(count / 1e6, 1) if abs(count) >= 1e6 else count
+
+
 def _millions(value: float) -> str:
     if abs(value) >= 1e9:
         return f"{rounded(value / 1e9, 1)} billion"
@@ -257,8 +262,9 @@ def reason(row: dict, target, as_of: int, tr: Phrasing = ENGLISH) -> str:
 def remaining_text(row: dict, unit: str, tr: Phrasing = ENGLISH) -> str:
     """'nearly 138 million remain (2024).' (counts) or 'the latest value is 31.5% (2021).' (levels)."""
     value, year = stated(row, "latest", unit, tr), int(row["latest_year"])
-    if unit == "count":
-        return tr.gettext("%(value)s remain (%(year)s).", value=value, year=year)
+    if unit == "count":  # Spanish "queda 1 millón", "quedan 1,3 millones"
+        return tr.ngettext("%(value)s remain (%(year)s).", "%(value)s remain (%(year)s).",
+                           written(row["latest_value"]), value=value, year=year)  # fmt: skip
     return tr.gettext("the latest value is %(value)s (%(year)s).", value=value, year=year)
 
 
