@@ -93,3 +93,12 @@ def test_the_data_count_agrees_its_verb_with_one_row(app, lang, one, many):
         return shown(app, lang, lambda: _explorer.count_text(SimpleNamespace(total=total, excluded=list))[1])
 
     assert (count(1), count(12)) == (one, many)
+
+
+@pytest.mark.parametrize(
+    ("lang", "n", "text"), [("en", 17, "17 years with data"), ("fr", 1.5, "1.5 année avec des données")]
+)
+def test_a_plural_string_with_num_shows_the_number_not_the_plural_form_it_picked(app, lang, n, text):
+    from web import i18n  # noqa: PLC0415
+
+    assert shown(app, lang, lambda: i18n.ngettext("%(num)s year with data", "%(num)s years with data", n)) == text

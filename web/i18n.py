@@ -17,8 +17,7 @@ import flask
 from babel import Locale, dates, numbers, support
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask_babel import Babel, Domain, get_locale
-from flask_babel import ngettext as _ngettext
+from flask_babel import Babel, Domain, get_locale, get_translations
 
 import config
 from warehouse.progress_text import rounded
@@ -151,7 +150,7 @@ def ngettext(singular: str, plural: str, n, /, **values) -> str:
     language (CLDR: French "1,3 million", Spanish "1,3 millones", English "1 value") picks the catalogue's form,
     since gettext's own rule reads whole numbers only."""
     form = {"one": 1, "many": 1_000_000}.get(locale().plural_form(n), 2)
-    return _ngettext(singular, plural, form, **values)
+    return get_translations().ungettext(singular, plural, form) % {"num": n, **values}  # num: n, not the form
 
 
 def decimal(value: float, decimals: int) -> str:
