@@ -180,6 +180,18 @@ def context_section(country: Country) -> html.Section:
     return html.Section([heading, table], className="mb-5")
 
 
+def _alike(country: Country, codes: list[str]) -> pd.DataFrame:
+    """The rows of the pillar's headline indicator, and those of the pillar's other indicators of the same SDG
+    indicator and unit in other age bands (ILOSTAT's 15-17 series beside an 8.7.1 value for 5-17): a later survey
+    of any of them is one the gap sentence must not deny."""
+    head, row = country.indicator(codes[0]), country.headline(codes[0])
+    same = [k for k in codes[1:] if head.get("sdg_indicator") and all(
+        country.indicator(k).get(key) == head.get(key) for key in ("sdg_indicator", "unit"))]  # fmt: skip
+    other = [country.rows(k) for k in same]
+    other = [r[r["age"] != row["age"]].assign(indicator=codes[0]) for r in other]
+    return pd.concat([country.rows(codes[0]), *other], ignore_index=True)
+
+
 def gap_statements(country: Country) -> list[str]:
     """Data gaps stated plainly from each pillar's headline value (its survey year, not a report year)."""
     lines = []
@@ -189,7 +201,7 @@ def gap_statements(country: Country) -> list[str]:
         words = (
             _(GAP_WORDS[pillar.slug]) if pillar.slug in GAP_WORDS else _("%(pillar)s data", pillar=pillar.title.lower())
         )
-        later = _series.later_row(country.rows(codes[0]), row) if codes else None
+        later = _series.later_row(_alike(country, codes), row) if codes else None
         lines.append(_series.gap_sentence(words, row, country.reference_year, country.name, later))
         if codes and _series.trend_frame(country.rows(codes[0]), codes[0]).empty:
             lines.append(_("%(title)s: one data point in its series, so no trend can be shown.", title=pillar.title))
