@@ -206,7 +206,8 @@ def gap_statements(country: Country) -> list[str]:
             _(GAP_WORDS[pillar.slug]) if pillar.slug in GAP_WORDS else _("%(pillar)s data", pillar=pillar.title.lower())
         )
         lines.append(_series.gap_sentence(words, row, country.reference_year, country.name, later))
-        if codes and _series.trend_frame(country.rows(codes[0]), codes[0]).empty:
+        stated = row["indicator"] if row is not None else codes[0] if codes else None  # the series the gap names
+        if stated and _series.trend_frame(country.rows(stated), stated).empty:
             lines.append(_("%(title)s: one data point in its series, so no trend can be shown.", title=pillar.title))
         natures = set(country.obs[country.obs["indicator"].isin(codes)]["nature"]) if codes else set()
         if natures and natures <= {"modelled", "estimated"}:

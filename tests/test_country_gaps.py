@@ -9,7 +9,7 @@ from dashboards._pillars import Country
 from tests import factories as f
 
 
-def _shape(later_code: str, later_age: str = "15-17") -> Country:
+def _shape(later_code: str, later_age: str = "15-17", years: tuple[int, ...] = (2022,)) -> Country:
     """Brazil's shape: the 8.7.1 headline for ages 5-17 in 2016, and a 2022 survey for ages 15-17 only (India's:
     a 2022 survey for ages 5-17 in another series)."""
     indicators = pd.DataFrame(
@@ -17,10 +17,10 @@ def _shape(later_code: str, later_age: str = "15-17") -> Country:
          f.indicator("cl_ilostat", sdg_indicator="8.7.1", pillar="child-labour", rank=9, standard_age="5-17"),
          f.indicator("employment", pillar="child-labour", rank=3)]
     )  # fmt: skip
+    later = [{"indicator": later_code, "iso3": "BRA", "year": y, "value": 6.8, "age": later_age} for y in years]
     rows = f.observations(
-        [{"indicator": "cl", "iso3": "BRA", "year": 2016, "value": 1.8, "survey": "PNADCCL 2016"},
-         {"indicator": later_code, "iso3": "BRA", "year": 2022, "value": 6.8, "age": later_age}]
-    )  # fmt: skip
+        [{"indicator": "cl", "iso3": "BRA", "year": 2016, "value": 1.8, "survey": "PNADCCL 2016"}, *later]
+    )
     obs = f.mark_frame(rows, indicators)
     return Country(None, "BRA", {"name": "Brazil"}, obs, indicators.set_index("code", drop=False), {}, {}, 2026)
 
@@ -40,3 +40,5 @@ def test_a_later_survey_of_the_same_band_in_another_series_is_the_latest_data_th
     with app.server.test_request_context("/"):
         gaps = _country.gap_statements(_shape("cl_ilostat", later_age="5-17"))
         assert "Latest child labour survey data: 2022." in gaps, gaps
+        two = _country.gap_statements(_shape("cl_ilostat", later_age="5-17", years=(2020, 2022)))
+        assert "Child labour: one data point in its series, so no trend can be shown." not in two, two
