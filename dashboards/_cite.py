@@ -26,7 +26,7 @@ from web.i18n import N_
 LIMIT = 130
 #: The nature of the data in a few words (the chart's own notes and the source page say more).
 NATURE_WORDS = {
-    "measured": N_("survey or census data"),
+    "measured": N_("survey, census or register data"),
     "estimated": N_("estimates"),
     "modelled": N_("modelled estimates"),
     "detected": N_("detected cases, not prevalence"),
@@ -108,7 +108,7 @@ def _restricted(source_id: str, records: dict) -> bool:
 
 
 def natures(rows: pd.DataFrame) -> str:
-    """ "survey or census data, modelled estimates" for the natures of `rows`."""
+    """ "survey, census or register data, modelled estimates" for the natures of `rows`."""
     if rows.empty or "nature" not in rows.columns:
         return ""
     return ", ".join(

@@ -22,7 +22,7 @@ from web.i18n import N_
 
 #: Plain-language names for the `nature` column.
 NATURE_TEXT = {
-    "measured": N_("measured (household survey or census)"),
+    "measured": N_("measured (household survey, census or administrative records)"),
     "estimated": N_("estimate"),
     "modelled": N_("modelled estimate"),
     "detected": N_("detected cases (administrative records: they measure detection as much as the crime)"),

@@ -182,18 +182,34 @@ def context_section(country: Country) -> html.Section:
     return html.Section([heading, table], className="mb-5")
 
 
+def _gap_rows(country: Country, codes: list[str]) -> tuple[pd.Series | None, pd.Series | None]:
+    """The rows a pillar's gap sentence states: the newest in the headline's sex and band, and a later one of another
+    band, among the headline indicator and the pillar's others of its SDG indicator and unit (an ILOSTAT series of
+    2024 beside an 8.7.1 value of 2012 is newer child labour data, which the sentence must not deny)."""
+    row = country.headline(codes[0]) if codes else None
+    if row is None or pd.isna(row.get("year")):
+        return row, None
+    head = country.indicator(codes[0])
+    same = [k for k in codes if k == codes[0] or head.get("sdg_indicator") and all(
+        country.indicator(k).get(key) == head.get(key) for key in ("sdg_indicator", "unit"))]  # fmt: skip
+    rows = _series.dated(pd.concat([country.rows(k) for k in same], ignore_index=True))
+    band = rows[(rows["sex"] == row["sex"]) & (rows["age"] == row["age"]) & (rows["year"] > row["year"])]
+    row = band.sort_values("year").iloc[-1] if not band.empty else row
+    return row, _series.later_row(rows[rows["age"] != row["age"]].assign(indicator=row["indicator"]), row)
+
+
 def gap_statements(country: Country) -> list[str]:
     """Data gaps stated plainly from each pillar's headline value (its survey year, not a report year)."""
     lines = []
     for pillar in pillars():
         codes = pillar_codes(country, pillar.slug)
-        row = country.headline(codes[0]) if codes else None
+        row, later = _gap_rows(country, codes)
         words = (
             _(GAP_WORDS[pillar.slug]) if pillar.slug in GAP_WORDS else _("%(pillar)s data", pillar=pillar.title.lower())
         )
-        later = _series.later_row(country.rows(codes[0]), row) if codes else None
         lines.append(_series.gap_sentence(words, row, country.reference_year, country.name, later))
-        if codes and _series.trend_frame(country.rows(codes[0]), codes[0]).empty:
+        stated = row["indicator"] if row is not None else codes[0] if codes else None  # the series the gap names
+        if stated and _series.trend_frame(country.rows(stated), stated).empty:
             lines.append(_("%(title)s: one data point in its series, so no trend can be shown.", title=pillar.title))
         natures = set(country.obs[country.obs["indicator"].isin(codes)]["nature"]) if codes else set()
         if natures and natures <= {"modelled", "estimated"}:

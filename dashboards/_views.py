@@ -224,10 +224,12 @@ def _intervals_overlap(row: pd.Series, previous: pd.Series) -> bool:
 
 
 def direction(row: pd.Series, previous: pd.Series) -> str:
-    """ "up", "down", "unchanged", or "no clear change" when the difference is within the published rounding or
-    intervals (a code, worded by change_sentence)."""
-    if _within_rounding(row, previous) or _intervals_overlap(row, previous):
-        return "no clear change"
+    """ "up", "down", "unchanged", or why there is no clear change: "within rounding" (the difference is within the
+    published rounding) or "intervals overlap" (a code, worded by change_sentence)."""
+    if _within_rounding(row, previous):
+        return "within rounding"
+    if _intervals_overlap(row, previous):
+        return "intervals overlap"
     return "up" if row["value"] > previous["value"] else "down" if row["value"] < previous["value"] else "unchanged"
 
 
@@ -242,13 +244,13 @@ def change_sentence(row: pd.Series, previous: pd.Series | None, unit: str, decim
     before = _(
         "%(value_text)s in %(year)s", value_text=c.value_text(previous, unit, decimals), year=int(previous["year"])
     )
-    if word == "no clear change" and _within_rounding(row, previous):
+    if word == "within rounding":
         return _(
             "%(text)s; %(before)s: no clear change (the difference is within the rounding of the published figures)",
             text=text,
             before=before,
         )
-    if word == "no clear change":
+    if word == "intervals overlap":
         return _(
             "%(text)s; %(before)s: no clear change (the published intervals of the two figures overlap)",
             text=text,

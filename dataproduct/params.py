@@ -119,10 +119,10 @@ def catalog(release: Release) -> Catalog:
     rows = {row["id"]: row for row in sources.astype(object).where(sources.notna(), None).to_dict("records")}
     # Members listed by a source that may not be redistributed stay on the pages, out of downloads and the API; so do
     # those whose source the release does not name (fail closed): "" where an older release names none (no source
-    # column; no region_members table, where the countries columns are the only list). Null: the platform's own lists.
+    # column; no region_members table, where the countries columns are the only list), or null.
     listed = (members if "source" in members else members.assign(source=""))[["code", "source"]]
     shared = {s for s, row in rows.items() if redistributable(row)}
-    withheld = {c: s for c, s in listed.dropna().itertuples(index=False) if s not in shared}
+    withheld = {c: s for c, s in listed.fillna("").itertuples(index=False) if s not in shared}
     withheld |= dict.fromkeys(set(countries.to_numpy().ravel()) & set(aggregates) - set(members["code"]), "")
     # Only groups the filter can resolve: one whose members the release does not list would silently match nothing.
     groups = {code: name for code, name in aggregates.items() if code in set(members["code"]) - set(withheld)}

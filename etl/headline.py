@@ -13,6 +13,7 @@ from pydantic import Field, ValidationError
 from etl import db
 from etl.problems import Problem
 from etl.registry import StrictModel, unreadable
+from warehouse.progress_text import rounded
 
 FILE = "headline.yaml"
 
@@ -126,13 +127,13 @@ def _jumps(con: duckdb.DuckDBPyConnection, table: str, check: Plausibility) -> l
     ).fetchall()
     problems = []
     for row_id, iso3, value, before, at, before_at, file in found:
-        text = (
-            f"flagged by Delta 8.7: {value / before:.1f} times the value of {before_at} ({before:,.0f}); "
-            "implausible, check with the publisher before use"
+        text = (  # rounded half up like every number a page shows (the pages reword this note)
+            f"flagged by Delta 8.7: {rounded(value / before, 1)} times the value of {before_at} "
+            f"({rounded(before, 0):,}); implausible, check with the publisher before use"
         )
         # a partial run carries rows over from the last release with the flag already in their note
         sql = f"UPDATE {table} SET note = concat_ws('; ', note, $text) WHERE rowid = $id AND NOT contains(coalesce(note, ''), $text)"
         con.execute(sql, {"text": text, "id": row_id})
-        message = f"{check.indicator}, {iso3}, {at}: {value:,.0f} is {text.split(': ', 1)[1]}"
+        message = f"{check.indicator}, {iso3}, {at}: {rounded(value, 0):,} is {text.split(': ', 1)[1]}"
         problems.append(Problem("plausibility", message, file, column="value", severity="warning"))
     return problems

@@ -67,7 +67,8 @@ def load_reference(sources: list[Source], raw_dir: Path | None = None, reference
     unknown = sorted(set(statuses) - set(countries["iso3"]))
     problems += more + [Problem("reference", "pathfinder iso3 is not a country", str(path), column="iso3",
                                 value=code) for code in unknown]  # fmt: skip
-    members = _memberships(parts, countries)
+    base = next(s.id for s, d in found if d.handler == "country_codes")
+    members = _memberships(parts, countries, base)
     regions = build_regions(names.aggregates, members, countries, groups)
     indicators, more = load_indicators(reference_dir / INDICATORS_FILE)
     if indicators.empty:  # every dataset would echo its indicators as undefined
@@ -131,16 +132,19 @@ def _sdg_region(region: str | None, subregion: str | None, sdg_regions: dict) ->
     return next((code for code, group in sdg_regions.items() if codes & set(group["m49"])), None)
 
 
-def _memberships(parts: list[Part], countries: pd.DataFrame) -> pd.DataFrame:
-    """(code, iso3, source) for every region code with known members, including the SDG regions and the World (every
-    country: no source, though CLASS.xlsx lists most of them too)."""
-    frames = [p.memberships for p in parts]
-    frames.append(
-        countries.loc[countries["sdg_region"].notna(), ["sdg_region", "iso3"]].rename(columns={"sdg_region": "code"})
+def _memberships(parts: list[Part], countries: pd.DataFrame, base: str) -> pd.DataFrame:
+    """(code, iso3, source) for every region code with known members, each row naming the source that lists it. The
+    SDG regions are built from the M49 regions of the country-code file (source `base`); the World is every country
+    row, listed by that file, else by a source's own World (CLASS.xlsx lists Kosovo), else by any source naming it."""
+    listed = pd.DataFrame(
+        {"iso3": next(p.countries["iso3"] for p in parts if "variants" in p.countries), "source": base}
     )
-    frames.append(pd.DataFrame({"code": "WLD", "iso3": countries["iso3"]}))
+    rows = pd.concat([p.memberships for p in parts], ignore_index=True)
+    named = pd.concat([listed, rows[rows["code"] == "WLD"], rows])[["iso3", "source"]].drop_duplicates("iso3")
+    world = countries[["iso3"]].merge(named, how="left").assign(code="WLD")
+    sdg = countries[["sdg_region", "iso3"]].rename(columns={"sdg_region": "code"}).assign(source=base)
     frame = (
-        pd.concat(frames, ignore_index=True)
+        pd.concat([rows, sdg, world], ignore_index=True)
         .dropna(subset=["code", "iso3"])
         .drop_duplicates(["code", "iso3"], keep="last")
     )

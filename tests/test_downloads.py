@@ -12,6 +12,7 @@ import zipfile
 import duckdb
 import openpyxl
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -323,7 +324,8 @@ def test_unsorted_stream_comes_in_release_order_across_row_groups(tmp_path):
 
 def older_release(warehouse_root, release_id: str, shape: str) -> None:
     """Serve a copy of the synthetic release as published before region_members named each membership's source
-    ("no source") or before the table existed ("no table"): what `etl rollback` may bring back."""
+    ("no source"), with a null source ("null source") or before the table existed ("no table"): what `etl rollback`
+    may bring back."""
     older_id = "r20200101T000000Z-0000abcd"  # a release of its own: nothing cached for it yet
     folder = rel.releases_dir(warehouse_root) / older_id
     shutil.copytree(rel.releases_dir(warehouse_root) / release_id, folder)
@@ -332,13 +334,16 @@ def older_release(warehouse_root, release_id: str, shape: str) -> None:
         del manifest["tables"]["region_members"]
     else:
         path = folder / manifest["tables"]["region_members"]["file"]
-        pq.write_table(pq.read_table(path).drop_columns(["source"]), path)
+        table = pq.read_table(path)
+        nulls = pa.nulls(table.num_rows, pa.string())  # "null source": a membership row that names no source
+        table = table.drop_columns(["source"]) if shape == "no source" else table.set_column(2, "source", nulls)
+        pq.write_table(table, path)
         manifest["tables"]["region_members"]["sha256"] = rel.sha256_file(path)
     (folder / rel.MANIFEST).write_text(json.dumps({**manifest, "id": older_id}))
     (warehouse_root / rel.POINTER).write_text(older_id)
 
 
-@pytest.mark.parametrize("shape", ["no source", "no table"])
+@pytest.mark.parametrize("shape", ["no source", "null source", "no table"])
 def test_an_older_release_that_names_no_source_for_its_region_memberships_gives_none_of_them_out(
     fresh_app, warehouse_root, explorer_release, shape
 ):

@@ -70,7 +70,7 @@ def test_a_difference_within_the_rounding_has_no_direction():
 
     girls_2020 = pd.Series({"value": 63e6, "year": 2020, "precision": 1e6, "unit": "count"})
     girls_2016 = pd.Series({"value": 64e6, "year": 2016, "precision": 1e6, "unit": "count"})
-    assert _views.direction(girls_2020, girls_2016) == "no clear change"
+    assert _views.direction(girls_2020, girls_2016) == "within rounding"
     assert "no clear change" in _views.change_sentence(girls_2020, girls_2016, "count", 0)
     assert _views.direction(girls_2020.replace(63e6, 60e6), girls_2016) == "down"
 

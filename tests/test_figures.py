@@ -99,8 +99,8 @@ def test_source_note_names_source_years_nature_and_attribution_for_restricted_da
     line = c.source_note(rows, sources).children[0]
     text = "".join(p if isinstance(p, str) else p.children for p in line.children)
     assert text == (
-        "Sources: Synthetic walkfree (not in downloads); Synthetic open. 2016–2018, survey or census data. Sources and"
-        " notes"
+        "Sources: Synthetic walkfree (not in downloads); Synthetic open. 2016–2018, survey, census or register data."
+        " Sources and notes"
     )
     assert [a.href for a in line.children if not isinstance(a, str)] == [
         "/sources/walkfree",

@@ -57,7 +57,9 @@ def test_the_source_line_names_short_names_survey_years_and_nature_within_the_li
     records = {"dw": {**f.source("dw"), "short_name": "UNICEF Data Warehouse"}}
     data = rows([{"year": 2014, "source": "dw", "survey": "MICS 2014, UNICEF and ILO calculations"}])
     note = c.source_note(data, records, "Peers: same age band.")
-    assert line_text(note) == "Source: UNICEF Data Warehouse; MICS 2014. 2014, survey or census data. Sources and notes"
+    assert line_text(note) == (
+        "Source: UNICEF Data Warehouse; MICS 2014. 2014, survey, census or register data. Sources and notes"
+    )
     assert texts(note.children[1]) == "Peers: same age band."  # the chart's own note is not part of the source line
     assert note.children[0].children[1].href == "/sources/dw"
 
