@@ -196,7 +196,8 @@ def comparison_block(country: Country, code: str, slug: str):
         )
     all_obs = _data.indicator_observations(country.release, code)
     members = _data.countries(country.release)
-    bars = [{"label": country.name, "value": row["value"], "highlight": True, "basis": c.when(row)}]
+    bars = [{"label": country.name, "value": row["value"], "highlight": True, "basis": c.when(row),
+             "precision": row.get("precision"), "qualifier": row.get("qualifier")}]  # fmt: skip
     used = []
     for column in ("sdg_region", "income_group"):
         group = country.meta.get(column)

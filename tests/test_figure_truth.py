@@ -267,6 +267,12 @@ def test_a_peer_median_is_drawn_as_precise_as_the_table_gives_it(real_warehouse,
 
 
 @pytest.mark.realdata
+def test_a_peers_summary_writes_the_countrys_value_with_its_published_decimal(real_warehouse, app):
+    page = texts(render(app, "country", iso3="BRA"))
+    assert "lowest: Brazil (5.0 per 1,000)" in page  # GSI 2023 writes 5.0, as the peers table beside it does
+
+
+@pytest.mark.realdata
 def test_the_indicator_table_gives_each_values_footnote_and_named_source(real_warehouse, app):
     from dashboards import indicator  # noqa: PLC0415 - registered by create_app
 
