@@ -18,6 +18,7 @@ from dashboards import _components as c
 from dashboards import _data, _phrases
 from dashboards._figures import FONT
 from warehouse import ObservationFilter, Release, get_warehouse
+from web import i18n
 from web.i18n import N_
 
 THEMES = ("child-labour", "forced-labour", "trafficking")
@@ -276,14 +277,21 @@ def matrix_view(release: Release, group: str | None, colour_by: str | None) -> t
         **{"aria-label": _("Data coverage and gaps")},
     )
     empty = int(grid.groupby("iso3")["nature"].count().eq(0).sum())
-    summary = _(
-        "%(count)s countries × %(count2)s indicators; %(sum)s cells have data; ",
-        count=len(members),
-        count2=len(codes),
-        sum=int(grid["nature"].notna().sum()),
-    ) + ngettext("%(num)s country has no data on any of these indicators.",
-                 "%(num)s countries have no data on any of these indicators.", empty)  # fmt: skip
+    summary = counts_text(len(members), len(codes), int(grid["nature"].notna().sum()), empty)
     return c.plain(matrix_figure(grid, labels, colour_by or "age")), table, summary
+
+
+def counts_text(countries: int, indicators: int, filled: int, empty: int) -> str:
+    """The matrix in numbers, each with the locale's digit groups ("2,787 cells", "2 787 cellules")."""
+    shown = {n: i18n.decimal(n, 0) for n in (countries, indicators, filled, empty)}
+    return _(
+        "%(countries)s × %(indicators)s; %(cells)s; %(empty)s",
+        countries=ngettext("%(count)s country", "%(count)s countries", countries, count=shown[countries]),
+        indicators=ngettext("%(count)s indicator", "%(count)s indicators", indicators, count=shown[indicators]),
+        cells=ngettext("%(count)s cell has data", "%(count)s cells have data", filled, count=shown[filled]),
+        empty=ngettext("%(count)s country has no data on any of these indicators.",
+                       "%(count)s countries have no data on any of these indicators.", empty, count=shown[empty]),
+    )  # fmt: skip
 
 
 def country_href(click: dict | None) -> str | None:

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 from flask_babel import gettext as _
 
 from dashboards import _components as c
-from dashboards import _data, _phrases, _reason
+from dashboards import _data, _phrases, _reason, _words
 from dashboards._data import memo
 from dashboards._figures import _layout, empty_figure
 from warehouse import Release, get_warehouse
@@ -175,7 +175,7 @@ def table_records(release: Release, rows: pd.DataFrame, decimals: int | None) ->
             "baseline_value": float(words.rounded(r["baseline_value"], places)),
             "latest_year": int(r["latest_year"]),
             "latest_value": float(words.rounded(r["latest_value"], places)),
-            "age": str(r["age"]).replace("-", "–"),
+            "age": _words.age_word(r["age"]).replace("-", "–"),
             "reason": _reason.reason(release, r),
         }
         for r in rows.to_dict("records")

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from content import translations
 from content.loader import indicator_definitions, plain_text
 from content.models import ContentError
+from dashboards import _components as c
 from dashboards import _data
 from warehouse import Release, ReleaseError
 from web import i18n
@@ -164,7 +165,8 @@ def reference_indicator_entries() -> list[Entry]:
 def _indicator_entry(row: dict) -> Entry:
     sdg = _str(row.get("sdg_indicator"))
     names = [row.get("name"), row.get("short_name"), row["code"], sdg]
-    snippet = " · ".join(p for p in (_("SDG %(sdg)s", sdg=sdg) if sdg else "", _str(row.get("unit")), row["code"]) if p)
+    unit = c.unit_label(_str(row.get("unit")))  # "%", "nombre": as the indicator page words it
+    snippet = " · ".join(p for p in (_("SDG %(sdg)s", sdg=sdg) if sdg else "", unit, row["code"]) if p)
     definition = _str(row.get("definition"))
     return Entry(
         "indicator",

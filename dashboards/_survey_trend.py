@@ -6,6 +6,8 @@ and source; the dated ratifications of the 8.7 instruments are drawn as vertical
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import plotly.graph_objects as go
 from dash import html
@@ -37,14 +39,29 @@ def _names(release) -> dict[str, str]:
     return {code: c.short_name(meta.loc[code].to_dict()) if code in meta.index else code for code in SURVEY_CODES}
 
 
-def markers(commitments: pd.DataFrame) -> pd.DataFrame:
-    """Dated ratifications (one per instrument, the earliest date), with the 'as of' of the status."""
+def markers(commitments: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """Dated ratifications (one per instrument, the earliest date), with the 'as of' of the status and the
+    instrument's name (`names`, by instrument code: the commitments section's short names) and chart label."""
+    columns = ["instrument", "date", "year", "as_of", "name", "short"]
     if commitments.empty:
-        return pd.DataFrame(columns=["instrument", "date", "year", "as_of"])
+        return pd.DataFrame(columns=columns)
     rows = commitments[commitments["instrument"].isin(INSTRUMENTS) & commitments["ratified"].fillna(False).astype(bool)]
     rows = rows[rows["date"].fillna("").str.match(r"^\d{4}")]
     rows = rows.sort_values("date").drop_duplicates("instrument")
-    return rows.assign(year=rows["date"].str[:4].astype(int))[["instrument", "date", "year", "as_of"]]
+    name = rows["instrument"].map(lambda code: (names or {}).get(code) or code)
+    short = [code if re.fullmatch(r"[CP]\d{3}", code) else re.sub(r"\s*\(\d{4}\)$", "", text)
+             for code, text in zip(rows["instrument"], name, strict=True)]  # fmt: skip
+    return rows.assign(year=rows["date"].str[:4].astype(int), name=name, short=short)[columns]
+
+
+def instrument_names(release) -> dict[str, str]:
+    """The instruments' short names in the page's language, by instrument code ("ILO C182 Worst Forms of Child
+    Labour (1999)", "Palermo Protocol on trafficking (2000)")."""
+    meta = _data.indicators(release)
+    if "instrument" not in meta:
+        return {}
+    rows = meta[meta["instrument"].isin(INSTRUMENTS)]
+    return {row["instrument"]: c.short_name(row) for row in rows.to_dict("records")}
 
 
 def survey_figure(points: pd.DataFrame, dated: pd.DataFrame, title: str, decimals: pd.Series) -> go.Figure:
@@ -71,11 +88,11 @@ def survey_figure(points: pd.DataFrame, dated: pd.DataFrame, title: str, decimal
     drawn = in_range(dated, years)
     span = pd.concat([years, drawn["year"]]) if not drawn.empty else years
     fig = go.Figure(traces, layout=_layout(title, 380, xaxis=_year_axis(span), **_legend(len(traces))))
-    fig.update_yaxes(title={"text": _("% of children")}, rangemode="tozero", automargin=True)
+    fig.update_yaxes(title={"text": _("Share of children (%)")}, rangemode="tozero", automargin=True)
     for k, row in enumerate(drawn.to_dict("records")):
         fig.add_vline(x=row["year"], line={"color": "#6C757D", "dash": "dot", "width": 1})
         fig.add_annotation(x=row["year"], y=1 - 0.08 * (k % 4), yref="paper", showarrow=False, xanchor="left",
-                           text=f"{row['instrument']} {row['date']}", font={"size": 10})  # fmt: skip
+                           text=f"{row['short']} {row['date']}", font={"size": 10})  # fmt: skip
     return fig
 
 
@@ -94,7 +111,7 @@ def survey_block(release, iso3: str, name: str, obs: pd.DataFrame):
     points = survey_points(obs, release)
     if points.empty:
         return None
-    dated = markers(_data.commitments(release, iso3))
+    dated = markers(_data.commitments(release, iso3), instrument_names(release))
     title = _("Child labour surveys, %(name)s", name=name)
     decimals = _data.indicators(release)["decimals"]  # each value as its indicator and publisher write it
     figure = survey_figure(points, dated, title, decimals)
@@ -102,7 +119,7 @@ def survey_block(release, iso3: str, name: str, obs: pd.DataFrame):
         c.number(v, decimals.get(code), step) for v, code, step in points[["value", "indicator", "precision"]].values
     ]
     table = c.table(points.assign(value=shown), [("series", _('Series')), ("year", _('Survey year')),
-                    ("value", _('% of children'))], title)  # fmt: skip
+                    ("value", _('Share of children (%)'))], title)  # fmt: skip
     return html.Div(
         [
             c.chart(
@@ -132,23 +149,22 @@ def statement(release, iso3: str) -> str:
 
 def note(points: pd.DataFrame, dated: pd.DataFrame, release, iso3: str) -> html.Div:
     """The source line, the comparability caution and every dated ratification with its 'as of'."""
-    dates = _("; ").join(_ratified(r["instrument"], str(r["date"]), r["as_of"]) for r in dated.to_dict("records"))
-    caution = (_('Points are survey years; each line is one indicator, age band and source, never joined with another. Surveys differ in design, so a jump between two points may reflect the survey. Ratifications: %(value)s.', value=dates or _('no dated ratification in this release')))  # fmt: skip
+    dates = [html.Li(_ratified(r["name"], str(r["date"]), r["as_of"])) for r in dated.to_dict("records")]
+    caution = _('Points are survey years; each line is one indicator, age band and source, never joined with another. Surveys differ in design, so a jump between two points may reflect the survey.')  # fmt: skip
+    heading = _("Ratifications:") if dates else _("Ratifications: no dated ratification in this release.")
     return html.Div(
         [
             c.source_note(points, _data.source_records(release), page=f"/country/{iso3}"),
             html.P(caution, className="small text-body-secondary mb-1"),
+            html.P(heading, className="small text-body-secondary mb-0"),
+            html.Ul(dates, className="small text-body-secondary mb-1"),
         ]
     )
 
 
 def _ratified(instrument: str, date: str, as_of) -> str:
-    """One dated ratification in words: "C182 ratified on 3 January 2002 (status as of 2016)"; a bare year stays one."""
+    """One dated ratification in words: "ILO C182 … (1999): ratified on 3 January 2002, status as of 2016" (the
+    "as of" may hold brackets of its own, so none are put around it); a bare year stays one."""
     if len(date) == 4:
-        return _(
-            "%(instrument)s ratified in %(year)s (%(as_of)s)",
-            instrument=instrument,
-            year=date,
-            as_of=_phrases.as_of(as_of),
-        )
-    return _("%(instrument)s ratified on %(date)s (%(as_of)s)", instrument=instrument, date=i18n.day(date, english=_phrases.DAY), as_of=_phrases.as_of(as_of))  # fmt: skip
+        return _("%(instrument)s: ratified in %(year)s, %(as_of)s", instrument=instrument, year=date, as_of=_phrases.as_of(as_of))  # fmt: skip
+    return _("%(instrument)s: ratified on %(date)s, %(as_of)s", instrument=instrument, date=i18n.day(date, english=_phrases.DAY), as_of=_phrases.as_of(as_of))  # fmt: skip

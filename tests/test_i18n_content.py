@@ -37,8 +37,8 @@ def _yaml(path: Path):
 
 
 def numbers(text: str) -> Counter:
-    """The digit runs of a text ('1,000' and '1 000' both give 1 and 000), counted."""
-    return Counter(re.findall(r"\d+", text))
+    """The numbers of a text, counted: '1,000', '1 000' and Spanish '1000' (RAE: no separator in four digits) alike."""
+    return Counter(re.findall(r"\d+", re.sub(r"(?<=\d)[,. \u00a0\u202f](?=\d{3}\b)", "", text)))
 
 
 #: Markdown blocks and spans a translation keeps one for one (headings, tables and cells, lists, links, emphasis).

@@ -69,6 +69,36 @@ def test_every_entry_uses_the_glossarys_terms(lang):
     assert stray == []
 
 
+#: The translated content (indicator texts, areas, themes, glossary, explainers) and the forms the glossary
+#: replaced in it, which it never writes again; a glossary alias ("aliases: [travail dangereux]") may keep one.
+CONTENT = ("data/reference/i18n/{lang}/*.yaml", "content/i18n/{lang}/*.yaml", "content/i18n/{lang}/learn/*.md")
+RETIRED = {
+    "fr": [
+        r"\btravail dangereux",  # travaux dangereux
+        r"astreints? au travail des enfants",  # the ILO's "enfants astreints au travail"
+        r"\bgroupes? d'âge",  # tranche d'âge
+        r"\bstatuts? par pays|\bchaque statut\b",  # état d'avancement (statut names a column only)
+        r"\d[ \u00a0]\d{3}(?!\d)",  # 1 000, with a narrow no-break space as Babel writes it
+    ],
+    "es": [
+        r"\btramos? de edad|\brangos? de edad",  # grupo de edad
+        r"\bprogresos\b",  # avances
+        r"\bestados? de (progreso|avance)|\bcada estado\b",  # situación (de avance)
+        r"(?<![\d.,])\d\.\d{3}(?![\d.,])",  # RAE: 1000 without a separator (the catalogue's "por 1000")
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_translated_content_files_use_the_glossarys_terms_too(lang):
+    stray = []
+    for pattern in CONTENT:
+        for path in sorted(ROOT.glob(pattern.format(lang=lang))):
+            text = re.sub(r"(?m)^\s*aliases: .*$", "", path.read_text(encoding="utf-8"))
+            stray += [(path.name, m.group(0)) for retired in RETIRED[lang] for m in re.finditer(retired, text)]
+    assert stray == []
+
+
 def test_french_digit_groups_are_held_together_as_on_the_pages():
     """Babel writes 1 234 with a narrow no-break space: the catalogue's own numbers ("pour 1 000") too."""
     assert [t for _e, t in pairs("fr") if re.search(r"\d[ \u00a0]\d{3}\b", t)] == []

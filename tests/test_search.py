@@ -102,3 +102,15 @@ def test_real_release_finds_viet_nam_both_ways_and_8_7_1(real_warehouse, app):
     for query in ("Viet Nam", "Vietnam"):
         assert hrefs(find(app, query), "country")[0] == "/country/VNM"
     assert "/indicator/child_labour_5_17" in hrefs(find(app, "8.7.1"), "indicator")
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", ["%", "yes / no"]), ("fr", ["%", "oui / non"]), ("es", ["%", "sí / no"])]
+)
+def test_an_indicator_result_words_its_unit_as_the_indicator_pages_do(app, lang, words):
+    shown = []
+    for query in ("child_labour_5_17", "ratified_c182"):
+        with app.server.test_request_context(f"/?lang={lang}"):
+            hit = _search.search(query).groups["indicator"][0]
+        shown.append(hit.snippet.split(" · ")[-2])  # "SDG 8.7.1 · % · child_labour_5_17"
+    assert shown == words  # never the unit's id ("percent", "flag")

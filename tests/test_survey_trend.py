@@ -25,7 +25,7 @@ def test_the_country_chart_labels_survey_points_and_draws_dated_ratifications(re
     assert "C182 2001-03-12" in labels  # Bangladesh ratified C182 on 12 March 2001 (HTI)
     assert any(shape.x0 == 2001 for shape in figure.layout.shapes)
     words = texts(tree)
-    assert "C182 ratified on 12 March 2001 (status " in words
+    assert "ILO C182 Worst Forms of Child Labour (1999): ratified on 12 March 2001, status " in words
     assert "Progress (ILOSTAT, ages 5–17, target year passed): Target year 2025 passed" in words
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -178,14 +179,16 @@ def percent_text(number: str) -> str:
 
 
 def day(value: date | datetime | str, english: str = "%d %B %Y", skeleton: str = "yMMMMd") -> str:
-    """A date: English as the `english` strftime pattern; other languages in CLDR's `skeleton` ("6 décembre 2026")."""
+    """A date: English as the `english` strftime pattern; other languages in CLDR's `skeleton` ("6 décembre 2026",
+    and French's ordinal first of the month, "1er janvier 2026")."""
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])
     if isinstance(value, datetime):
         value = value.date()
     if lang() == DEFAULT:
         return value.strftime(english)
-    return dates.format_skeleton(skeleton, value, locale=locale())
+    text = dates.format_skeleton(skeleton, value, locale=locale())
+    return re.sub(r"^1(?=\s)", "1er", text) if lang() == "fr" and value.day == 1 else text  # "1er janvier"
 
 
 def territory(iso2: str | None) -> str | None:
