@@ -182,6 +182,18 @@ def test_numbers_percentages_and_dates_follow_the_locale(app):
     assert shown["fr"][3] == "6 décembre 2026" and shown["es"][3] == "6 de diciembre de 2026"
 
 
+@pytest.mark.parametrize(
+    ("value", "decimals", "text"), [(2787, 0, "2787"), (1234.5, 1, "1234,5"), (12345, 0, "12.345")]
+)
+def test_spanish_numbers_group_their_digits_from_five_digits_on_as_cldr_and_the_rae_write_them(
+    app, value, decimals, text
+):
+    from web import i18n  # noqa: PLC0415
+
+    with app.server.test_request_context("/?lang=es"):
+        assert i18n.decimal(value, decimals) == text
+
+
 def test_cache_entries_are_kept_per_language(app, synthetic_release):
     from warehouse import get_warehouse
     from web import cache

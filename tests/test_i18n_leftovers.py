@@ -23,7 +23,7 @@ NOTE = (
 )
 FLAG = {
     "fr": "signalé par Delta 8.7\u00a0: 12,5 fois la valeur de 2016 (1\u202f234)\u00a0; invraisemblable",
-    "es": "señalado por Delta 8.7: 12,5 veces el valor de 2016 (1.234); inverosímil",
+    "es": "señalado por Delta 8.7: 12,5 veces el valor de 2016 (1234); inverosímil",
 }
 AS_PUBLISHED = {"fr": "(en anglais, tel que publié)", "es": "(en inglés, tal como se publicó)"}
 

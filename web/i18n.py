@@ -160,8 +160,10 @@ def decimal(value: float, decimals: int) -> str:
     text = f"{rounded(value, decimals):,.{decimals}f}"
     if lang() == DEFAULT:
         return text  # exactly what the English pages always showed
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return numbers.format_decimal(Decimal(text.replace(",", "")), format=pattern, locale=locale())
+    plain = Decimal(text.replace(",", ""))
+    grouped = "#,##0" if abs(plain) >= 10_000 or lang() != "es" else "0"  # CLDR: Spanish groups 5+ digits only
+    pattern = grouped + ("." + "0" * decimals if decimals else "")
+    return numbers.format_decimal(plain, format=pattern, locale=locale())
 
 
 def percent(value: float, decimals: int) -> str:
