@@ -61,7 +61,10 @@ class Status:
         """The status in words, with its "as of" and, where it applies, the freshness warning."""
         if not self.known:
             return _("no information in the sources")
-        text = _("%(status)s (%(as_of)s)", status=self.word, as_of=self.as_of_phrase)
+        if "(" in self.as_of_phrase:  # its own brackets: no brackets around it
+            text = self.word + _("; ") + self.as_of_phrase
+        else:
+            text = _("%(status)s (%(as_of)s)", status=self.word, as_of=self.as_of_phrase)
         if self.instrument == "C182" and self.status == "not ratified":
             text += _("; ") + _(C182_UNIVERSAL)
         if self.stale:

@@ -220,3 +220,17 @@ def test_the_country_page_names_the_country_without_a_missing_article(synthetic_
     if lang == "fr":  # French puts an article before most country names: sentences name the country after a colon
         bare = re.search(r"\b(pour|de) Ouganda|Ouganda (est|ne) ", texts(tree))
         assert bare is None, texts(tree)[bare.start() - 80 : bare.end() + 40]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("status as of: ILAB report year 2016 (status Yes/No, no date)",
+         "ratified; status as of: ILAB report year 2016 (status Yes/No, no date)"),
+        ("status as of 2016", "ratified (status as of 2016)"),
+    ],
+)  # fmt: skip
+def test_a_status_whose_as_of_has_its_own_brackets_is_not_wrapped_in_more(app, phrase, expected):
+    status = _commitments.Status("C138", "C138", "C138", "ratified", "–", "–", 2016, "S", False, phrase)
+    with app.server.test_request_context("/"):
+        assert status.text == expected
