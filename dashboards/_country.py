@@ -195,7 +195,7 @@ def _gap_rows(country: Country, codes: list[str]) -> tuple[pd.Series | None, pd.
     rows = _series.dated(pd.concat([country.rows(k) for k in same], ignore_index=True))
     band = rows[(rows["sex"] == row["sex"]) & (rows["age"] == row["age"]) & (rows["year"] > row["year"])]
     row = band.sort_values("year").iloc[-1] if not band.empty else row
-    return row, _series.later_row(rows[rows["age"] != row["age"]].assign(indicator=row["indicator"]), row)
+    return row, _series.later_rows(rows[rows["age"] != row["age"]].assign(indicator=row["indicator"]), row)
 
 
 def gap_statements(country: Country) -> list[str]:
@@ -250,13 +250,21 @@ def delta_section(country: Country):
     return _delta.delta_section(country.iso3)
 
 
-def restricted_names(sources: dict) -> str:
-    """ "Walk Free, Global Slavery Index and Gapminder, Legal slavery": the sources kept out of downloads."""
+def restricted_names(sources: dict) -> str | list:
+    """ "Walk Free, Global Slavery Index and Gapminder, Legal slavery": the sources kept out of downloads (on a page
+    in another language, parts with the publishers' names marked English)."""
     names = sorted(_cite.display_name(r, s) for s, r in sources.items() if not redistributable(r))
-    return lists.format_list(names, locale=i18n.locale()) if names else ""
+    pieces = lists.format_list(["{}"] * len(names), locale=i18n.locale()).split("{}") if names else [""]
+    return _series.joined([x for name, piece in zip(names, pieces, strict=False) for x in (piece, _cite.english(name))]
+                          + pieces[-1:])  # fmt: skip
 
 
 def downloads(iso3: str, name: str, sources: dict | None = None) -> html.P:
+    names = restricted_names(sources or {}) or _cite.english("Walk Free (GSI)")
+    before, _skip, after = _(
+        ". Figures from %(names)s are shown with attribution and are not included in downloads.", names="{}"
+    ).partition("{}")
+    said = _series.joined([before, *(names if isinstance(names, list) else [names]), after])
     return html.P(
         [
             _("Download %(name)s's data: ", name=name),
@@ -265,10 +273,7 @@ def downloads(iso3: str, name: str, sources: dict | None = None) -> html.P:
             html.A(_("explore in the data explorer"), href=f"/data?area={iso3}"),
             " · ",
             html.A(_("printable brief"), href=f"/country/{iso3}/brief"),
-            _(
-                ". Figures from %(names)s are shown with attribution and are not included in downloads.",
-                names=restricted_names(sources or {}) or "Walk Free (GSI)",
-            ),
+            *([said] if isinstance(said, str) else said),
         ],
         className="mb-0",
     )

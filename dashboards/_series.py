@@ -9,10 +9,14 @@ marked `preferred` by the rule of data/reference/headline.yaml: pages never choo
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
+from babel import lists
 from flask_babel import gettext as _
 
-from dashboards import _phrases, _words
+from dashboards import _cite, _phrases, _published, _words
+from web import i18n
 
 #: The columns that together identify one comparable series of an area.
 SERIES_KEY = ["indicator", "sex", "age", "source", "comparability"]
@@ -157,16 +161,18 @@ def years_since(latest_year: int | None, reference_year: int) -> int | None:
     return None if latest_year is None else int(reference_year) - int(latest_year)
 
 
-def gap_sentence(what: str, row: pd.Series | None, reference_year: int, where: str = "", later=None) -> str:
-    """A plain statement of a data gap from a headline row, e.g. "No child labour survey data since 2012."
-    `later`: a dated row of the same indicator newer than the headline (another age band), said as such."""
+def gap_sentence(what: str, row: pd.Series | None, reference_year: int, where: str = "", later=None) -> str | list:
+    """A plain statement of a data gap from a headline row, e.g. "No child labour survey data since 2012 (MICS
+    2012)." (on a page in another language, parts with the survey's name marked English).
+    `later`: the dated rows of the same indicator in one year newer than the headline (other age bands), said
+    as such with every band they cover."""
     if row is None:
         return _(
             "No %(what)s%(value)s in this release.", what=what, value=_(" for %(where)s", where=where) if where else ""
         )
     survey = row.get("survey")
     survey = survey.split(",")[0].strip() if isinstance(survey, str) else ""
-    named = f" ({survey})" if survey else ""
+    named = " ({})" if survey else ""
     year = latest_year(row)
     if year is None:
         period = _phrases.localized(str(row.get("period") or _("period not stated"))).replace("-", "–")
@@ -178,22 +184,36 @@ def gap_sentence(what: str, row: pd.Series | None, reference_year: int, where: s
         if years_since(year, reference_year) > 4
         else _("Latest %(what)s: %(year)s%(named)s", what=what, year=year, named=named)
     )
-    if later is not None:
+    if later is not None and not later.empty:
+        bands = [str(age).replace("-", "–") for age in sorted(set(later["age"].astype(str)), key=_band_start)]
         text += _(
             "; a later value (%(year)s) covers ages %(replace)s only",
-            year=int(later["year"]),
-            replace=str(later["age"]).replace("-", "–"),
+            year=int(later["year"].max()),
+            replace=lists.format_list(bands, locale=i18n.locale()),
         )
-    return text + "."
+    return joined(_published.around(text + ".", _cite.english(survey)) if survey else [text + "."])
 
 
-def later_row(obs: pd.DataFrame, row: pd.Series | None) -> pd.Series | None:
-    """The newest dated row of the headline's indicator and sex that is newer than the headline (another band)."""
+def joined(parts: list) -> str | list:
+    """Parts of a text as one string, unless some are components (words marked English on a page in another
+    language)."""
+    parts = [part for part in parts if part != ""]
+    return "".join(parts) if all(isinstance(part, str) for part in parts) else parts
+
+
+def _band_start(age: str) -> tuple[int, str]:
+    """An age band's sort key: its first age, so that "5-11" comes before "12-14"."""
+    digits = re.match(r"\d+", age)
+    return (int(digits.group()) if digits else 999, age)
+
+
+def later_rows(obs: pd.DataFrame, row: pd.Series | None) -> pd.DataFrame | None:
+    """The dated rows of the headline's indicator and sex in the newest year after the headline's (other bands)."""
     if row is None or pd.isna(row.get("year")):
         return None
     rows = dated(obs[(obs["indicator"] == row["indicator"]) & (obs["sex"] == row["sex"])])
-    rows = rows[rows["year"] > row["year"]].sort_values("year")
-    return rows.iloc[-1] if not rows.empty else None
+    rows = rows[rows["year"] > row["year"]]
+    return rows[rows["year"] == rows["year"].max()] if not rows.empty else None
 
 
 def labelled_series(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from flask_babel import gettext as _
 
@@ -140,19 +142,22 @@ def _state(root, release_id: str, source_id: str) -> dict | None:
     }
 
 
-def _difference(before: dict | None, now: dict) -> str:
-    """What changed in a source between two releases, in words ('' when nothing did)."""
+def _difference(before: dict | None, now: dict) -> list[tuple[str, bool]]:
+    """What changed in a source between two releases, as (text, as the publisher wrote it) parts, so that a page
+    can mark the editions' names English; [] when nothing changed."""
     if not now["present"]:
-        return _("removed") if before and before["present"] else ""
+        return [(_("removed"), False)] if before and before["present"] else []
     if before is None or not before["present"]:
-        return _("added")
+        return [(_("added"), False)]
     parts = []
     if before["edition"] != now["edition"]:
-        parts.append(_("edition: %(edition)s → %(edition2)s", edition=before["edition"], edition2=now["edition"]))
+        text = _("edition: %(edition)s → %(edition2)s", edition="\x00", edition2="\x01")
+        names = {"\x00": before["edition"], "\x01": now["edition"]}
+        parts.append([(names.get(x, x), x in names) for x in re.split("(\x00|\x01)", text) if x])
     changed = sorted(p for p in now["files"] if before["files"].get(p) != now["files"][p])
     gone = sorted(set(before["files"]) - set(now["files"]))
     if changed:
-        parts.append(_("new or changed files: ") + ", ".join(changed))
+        parts.append([(_("new or changed files: ") + ", ".join(changed), False)])
     if gone:
-        parts.append(_("files no longer used: ") + ", ".join(gone))
-    return _("; ").join(parts)
+        parts.append([(_("files no longer used: ") + ", ".join(gone), False)])
+    return [x for part in parts for x in ((_("; "), False), *part)][1:]

@@ -10,7 +10,7 @@ import dash
 from dash import dcc, html
 from flask_babel import gettext as _
 
-from dashboards import _cite, _data, _sources
+from dashboards import _cite, _data, _series, _sources
 from dashboards import _components as c
 from warehouse import Release, ReleaseError
 from web import i18n
@@ -160,7 +160,17 @@ def files_section(release: Release, source_id: str) -> html.Section:
 def history_section(release: Release, source_id: str) -> html.Section:
     """The releases in which the source was added or its files or edition changed."""
     changes = _sources.history(release, source_id)
-    items = [html.Li(f"{c_['release']} ({c_['created']}): {c_['change']}") for c_ in changes]
+    items = [
+        html.Li(
+            _series.joined(
+                [
+                    f"{c_['release']} ({c_['created']}): ",
+                    *(_cite.english(t) if published else t for t, published in c_["change"]),
+                ]
+            )
+        )
+        for c_ in changes
+    ]
     return html.Section(
         [
             html.H2(_("Changes by release"), className="h4 mt-4"),

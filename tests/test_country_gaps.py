@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pandas as pd
+from dash import html
 
 from dashboards import _country
 from dashboards._pillars import Country
 from tests import factories as f
+from tests.conftest import texts
 
 
 def _shape(later_code: str, later_age: str = "15-17", years: tuple[int, ...] = (2022,)) -> Country:
@@ -42,3 +44,34 @@ def test_a_later_survey_of_the_same_band_in_another_series_is_the_latest_data_th
         assert "Latest child labour survey data: 2022." in gaps, gaps
         two = _country.gap_statements(_shape("cl_ilostat", later_age="5-17", years=(2020, 2022)))
         assert "Child labour: one data point in its series, so no trend can be shown." not in two, two
+
+
+def _two_bands() -> Country:
+    """Egypt's shape: the 8.7.1 headline for ages 5-17 in 2021, and 2023 values for ages 12-14 and 15-17."""
+    indicators = pd.DataFrame(
+        [f.indicator("cl", sdg_indicator="8.7.1", pillar="child-labour", rank=1, standard_age="5-17"),
+         f.indicator("cl_ilostat", sdg_indicator="8.7.1", pillar="child-labour", rank=9, standard_age="5-17")]
+    )  # fmt: skip
+    later = [{"indicator": "cl_ilostat", "iso3": "EGY", "year": 2023, "value": v, "age": a} for a, v in
+             (("15-17", 22.2), ("12-14", 15.0))]  # fmt: skip
+    rows = f.observations(
+        [{"indicator": "cl", "iso3": "EGY", "year": 2021, "value": 3.6, "survey": "EFHS 2021"}, *later]
+    )
+    return Country(None, "EGY", {"name": "Egypt"}, f.mark_frame(rows, indicators),
+                   indicators.set_index("code", drop=False), {}, {}, 2026)  # fmt: skip
+
+
+def test_the_gap_sentence_names_every_age_band_the_later_values_cover(app):
+    with app.server.test_request_context("/"):
+        assert (
+            "No child labour survey data since 2021 (EFHS 2021); a later value (2023) covers ages 12–14 and 15–17 only."
+            in _country.gap_statements(_two_bands())
+        )
+
+
+def test_a_survey_named_in_a_french_gap_sentence_is_marked_english(app):
+    with app.server.test_request_context("/?lang=fr"):
+        sentence = _country.gap_statements(_two_bands())[0]
+        assert "EFHS 2021" not in [part for part in sentence if isinstance(part, str)]
+        assert [(part.children, part.lang) for part in sentence if not isinstance(part, str)] == [("EFHS 2021", "en")]
+        assert "12–14 et 15–17" in texts(html.Li(sentence))

@@ -209,14 +209,28 @@ def test_brazil_card_progress_block_and_gap_sentence_give_one_answer(real_wareho
     progress = texts(find(tree, "delta-bra")).split("Every assessed series")[0]  # the block, not its appendix
     # One comparable point: insufficient data for a status (issue 13), still about the same 2016 value
     assert "(2016)" in progress and "5.4" not in progress
-    assert "No child labour survey data since 2016 (PNADCCL 2016)" in texts(find(tree, "country-gap-list"))
+    assert "No child labour survey data since 2016 (PNADCCL 2016);" in texts(find(tree, "country-gap-list"))
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(
+    ("iso3", "said"),
+    [  # the bands of ILOSTAT's cells (ref_area, sex_t) in the later year, as in its raw files
+        ("EGY", "since 2021 (EFHS 2021); a later value (2023) covers ages 12–14 and 15–17 only."),
+        ("BRA", "since 2016 (PNADCCL 2016); a later value (2022) covers ages 15–17 only."),
+        ("ARG", "since 2017 (EANNA 2016-17); a later value (2024) covers ages 12–14 and 15–17 only."),
+        ("VUT", "since 2013 (DHS 2013); a later value (2023) covers ages 5–11, 5–17, and 12–14 only."),
+    ],
+)
+def test_the_gap_sentence_names_every_age_band_of_the_later_survey(real_warehouse, app, iso3, said):
+    assert said in texts(find(render(app, "country", iso3=iso3), "country-gap-list"))
 
 
 @pytest.mark.realdata
 def test_nepal_gap_sentence_names_the_survey_not_the_ilab_report_year(real_warehouse, app):
     tree = render(app, "country", iso3="NPL")
     gaps = texts(find(tree, "country-gap-list"))
-    assert "No child labour survey data since 2014 (MICS 2014)" in gaps and "2016" not in gaps
+    assert "No child labour survey data since 2014 (MICS 2014);" in gaps and "2016" not in gaps
     latest = texts(find(tree, "country-child-labour-latest"))
     assert "ILAB report 2016; survey year not published" in latest
     assert "flagged by Delta 8.7: 3.2 times the value of 2015" in latest  # 6.8 million against 2.1 million

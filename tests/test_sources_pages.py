@@ -124,6 +124,22 @@ def test_a_french_or_spanish_source_history_says_added_in_its_language(two_relea
     assert texts(history.children[-1]).endswith(f": {added}")  # the first release holding the source
 
 
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_new_edition_in_the_source_history_names_the_publishers_editions_marked_english(warehouse_root, app, lang):
+    obs = f.observations([{"indicator": "syn", "iso3": "KEN", "year": 2010, "value": 1.0}])
+    for edition in ("2018", "2023 edition"):
+        sources = [{**f.source(), "edition": edition}]
+        f.make_release(warehouse_root, obs, sources=sources, countries=[f.country("KEN", "Kenya")])
+    page = importlib.import_module("dashboards.source")
+    with app.server.test_request_context(f"/?lang={lang}"):
+        newest = find(page.layout(source_id=f.SYNTHETIC), "source-history").children[0]
+    marked = [(x.children, x.lang) for x in newest.children if getattr(x, "lang", None)] if lang == "fr" else []
+    if lang == "en":
+        assert newest.children.split(": ", 1)[1] == "edition: 2018 → 2023 edition"
+    else:
+        assert marked == [("2018", "en"), ("2023 edition", "en")] and "édition" in texts(newest)
+
+
 def test_an_unknown_source_is_a_404_page(two_releases, app, client):
     assert client.get("/sources/nope").status_code == 404
     assert find(render(app, "source", source_id="nope"), "source-not-found") is not None
