@@ -183,9 +183,10 @@ def context_section(country: Country) -> html.Section:
 
 
 def _gap_rows(country: Country, codes: list[str]) -> tuple[pd.Series | None, pd.Series | None]:
-    """The rows a pillar's gap sentence states: the newest in the headline's sex and band, and a later one of another
-    band, among the headline indicator and the pillar's others of its SDG indicator and unit (an ILOSTAT series of
-    2024 beside an 8.7.1 value of 2012 is newer child labour data, which the sentence must not deny)."""
+    """The rows a pillar's gap sentence states: the newest in the headline's sex and band or the standard band, and
+    later ones of other bands, among the headline indicator and the pillar's others of its SDG indicator and unit (an
+    ILOSTAT series for ages 5-17 of 2025 beside an 8.7.1 value for ages 5-14 of 2016 is newer child labour data,
+    which the sentence must not deny)."""
     row = country.headline(codes[0]) if codes else None
     if row is None or pd.isna(row.get("year")):
         return row, None
@@ -193,8 +194,9 @@ def _gap_rows(country: Country, codes: list[str]) -> tuple[pd.Series | None, pd.
     same = [k for k in codes if k == codes[0] or head.get("sdg_indicator") and all(
         country.indicator(k).get(key) == head.get(key) for key in ("sdg_indicator", "unit"))]  # fmt: skip
     rows = _series.dated(pd.concat([country.rows(k) for k in same], ignore_index=True))
-    band = rows[(rows["sex"] == row["sex"]) & (rows["age"] == row["age"]) & (rows["year"] > row["year"])]
-    row = band.sort_values("year").iloc[-1] if not band.empty else row
+    bands = [row["age"]] + ([head["standard_age"]] if pd.notna(head.get("standard_age")) else [])
+    band = rows[(rows["sex"] == row["sex"]) & rows["age"].isin(bands) & (rows["year"] > row["year"])]
+    row = band[band["year"] == band["year"].max()].iloc[0] if not band.empty else row  # the first by rank
     return row, _series.later_rows(rows[rows["age"] != row["age"]].assign(indicator=row["indicator"]), row)
 
 

@@ -14,6 +14,7 @@ import re
 import pandas as pd
 from babel import lists
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from dashboards import _cite, _phrases, _published, _words
 from web import i18n
@@ -186,8 +187,10 @@ def gap_sentence(what: str, row: pd.Series | None, reference_year: int, where: s
     )
     if later is not None and not later.empty:
         bands = [str(age).replace("-", "–") for age in sorted(set(later["age"].astype(str)), key=_band_start)]
-        text += _(
+        text += ngettext(
             "; a later value (%(year)s) covers ages %(replace)s only",
+            "; later values (%(year)s) cover ages %(replace)s only",
+            len(bands),
             year=int(later["year"].max()),
             replace=lists.format_list(bands, locale=i18n.locale()),
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from dash import html
 
 from dashboards import _country
@@ -11,20 +12,23 @@ from tests import factories as f
 from tests.conftest import texts
 
 
-def _shape(later_code: str, later_age: str = "15-17", years: tuple[int, ...] = (2022,)) -> Country:
-    """Brazil's shape: the 8.7.1 headline for ages 5-17 in 2016, and a 2022 survey for ages 15-17 only (India's:
-    a 2022 survey for ages 5-17 in another series)."""
+def _made(iso3: str, name: str, rows: list[dict]) -> Country:
+    """A country with the 8.7.1 headline indicator `cl`, ILOSTAT's `cl_ilostat` of the same SDG indicator and unit,
+    and `employment` (another measure)."""
     indicators = pd.DataFrame(
         [f.indicator("cl", sdg_indicator="8.7.1", pillar="child-labour", rank=1, standard_age="5-17"),
          f.indicator("cl_ilostat", sdg_indicator="8.7.1", pillar="child-labour", rank=9, standard_age="5-17"),
          f.indicator("employment", pillar="child-labour", rank=3)]
     )  # fmt: skip
-    later = [{"indicator": later_code, "iso3": "BRA", "year": y, "value": 6.8, "age": later_age} for y in years]
-    rows = f.observations(
-        [{"indicator": "cl", "iso3": "BRA", "year": 2016, "value": 1.8, "survey": "PNADCCL 2016"}, *later]
-    )
-    obs = f.mark_frame(rows, indicators)
-    return Country(None, "BRA", {"name": "Brazil"}, obs, indicators.set_index("code", drop=False), {}, {}, 2026)
+    obs = f.mark_frame(f.observations([{"iso3": iso3, **row} for row in rows]), indicators)
+    return Country(None, iso3, {"name": name}, obs, indicators.set_index("code", drop=False), {}, {}, 2026)
+
+
+def _shape(later_code: str, later_age: str = "15-17", years: tuple[int, ...] = (2022,)) -> Country:
+    """Brazil's shape: the 8.7.1 headline for ages 5-17 in 2016, and a 2022 survey for ages 15-17 only (India's:
+    a 2022 survey for ages 5-17 in another series)."""
+    later = [{"indicator": later_code, "year": y, "value": 6.8, "age": later_age} for y in years]
+    return _made("BRA", "Brazil", [{"indicator": "cl", "year": 2016, "value": 1.8, "survey": "PNADCCL 2016"}, *later])
 
 
 def test_a_later_survey_of_another_band_in_another_series_of_the_same_sdg_indicator_is_said(app):
@@ -48,23 +52,39 @@ def test_a_later_survey_of_the_same_band_in_another_series_is_the_latest_data_th
 
 def _two_bands() -> Country:
     """Egypt's shape: the 8.7.1 headline for ages 5-17 in 2021, and 2023 values for ages 12-14 and 15-17."""
-    indicators = pd.DataFrame(
-        [f.indicator("cl", sdg_indicator="8.7.1", pillar="child-labour", rank=1, standard_age="5-17"),
-         f.indicator("cl_ilostat", sdg_indicator="8.7.1", pillar="child-labour", rank=9, standard_age="5-17")]
-    )  # fmt: skip
-    later = [{"indicator": "cl_ilostat", "iso3": "EGY", "year": 2023, "value": v, "age": a} for a, v in
-             (("15-17", 22.2), ("12-14", 15.0))]  # fmt: skip
-    rows = f.observations(
-        [{"indicator": "cl", "iso3": "EGY", "year": 2021, "value": 3.6, "survey": "EFHS 2021"}, *later]
-    )
-    return Country(None, "EGY", {"name": "Egypt"}, f.mark_frame(rows, indicators),
-                   indicators.set_index("code", drop=False), {}, {}, 2026)  # fmt: skip
+    later = [
+        {"indicator": "cl_ilostat", "year": 2023, "value": v, "age": a} for a, v in (("15-17", 22.2), ("12-14", 15.0))
+    ]
+    return _made("EGY", "Egypt", [{"indicator": "cl", "year": 2021, "value": 3.6, "survey": "EFHS 2021"}, *later])
+
+
+def _ecuador(standard_year: int = 2025) -> Country:
+    """Ecuador's shape: the headline from a series of economic activity only for ages 5-14 in 2016, and ILOSTAT
+    values for ages 5-11, 12-14 and 15-17 in 2025 and for the standard band 5-17 in `standard_year`."""
+    bands = [("5-11", 2025), ("12-14", 2025), ("15-17", 2025), ("5-17", standard_year)]
+    later = [{"indicator": "cl_ilostat", "year": y, "value": 10.3, "age": a} for a, y in bands]
+    return _made("ECU", "Ecuador", [{"indicator": "cl", "year": 2016, "value": 3.1, "age": "5-14"}, *later])
+
+
+def test_a_later_value_for_ages_5_17_is_the_latest_child_labour_survey_data_whatever_band_the_headline_has(app):
+    with app.server.test_request_context("/"):
+        gaps = _country.gap_statements(_ecuador())
+        assert gaps[0] == "Latest child labour survey data: 2025.", gaps
+
+
+def test_the_only_clause_names_the_partial_bands_not_the_standard_one(app):
+    with app.server.test_request_context("/"):
+        gaps = _country.gap_statements(_ecuador(standard_year=2020))
+        assert (
+            gaps[0]
+            == "No child labour survey data since 2020; later values (2025) cover ages 5–11, 12–14, and 15–17 only."
+        )
 
 
 def test_the_gap_sentence_names_every_age_band_the_later_values_cover(app):
     with app.server.test_request_context("/"):
         assert (
-            "No child labour survey data since 2021 (EFHS 2021); a later value (2023) covers ages 12–14 and 15–17 only."
+            "No child labour survey data since 2021 (EFHS 2021); later values (2023) cover ages 12–14 and 15–17 only."
             in _country.gap_statements(_two_bands())
         )
 
@@ -75,3 +95,18 @@ def test_a_survey_named_in_a_french_gap_sentence_is_marked_english(app):
         assert "EFHS 2021" not in [part for part in sentence if isinstance(part, str)]
         assert [(part.children, part.lang) for part in sentence if not isinstance(part, str)] == [("EFHS 2021", "en")]
         assert "12–14 et 15–17" in texts(html.Li(sentence))
+
+
+@pytest.mark.parametrize(
+    ("lang", "several", "one"),
+    [
+        ("fr", "des valeurs plus récentes (2023) ne couvrent que les âges 12–14 et 15–17.",
+         "une valeur plus récente (2022) ne couvre que les âges 15–17."),
+        ("es", "valores posteriores (2023) solo abarcan las edades 12–14 y 15–17.",
+         "un valor posterior (2022) solo abarca las edades 15–17."),
+    ],
+)  # fmt: skip
+def test_later_values_of_several_age_bands_are_said_in_the_plural_in_french_and_spanish(app, lang, several, one):
+    with app.server.test_request_context(f"/?lang={lang}"):
+        assert several in texts(html.Li(_country.gap_statements(_two_bands())[0]))
+        assert one in texts(html.Li(_country.gap_statements(_shape("cl_ilostat"))[0]))
