@@ -98,7 +98,7 @@ def _surveys(rows: pd.DataFrame) -> list[str]:
     """The surveys the publisher names ("MICS 2014"), without the compiler's remarks after the first comma."""
     if "survey" not in rows.columns:
         return []
-    named = (str(s).split(",")[0].strip() for s in rows["survey"].dropna())
+    named = (_phrases.first_survey(str(s)) for s in rows["survey"].dropna())
     return [s for s in dict.fromkeys(named) if s]
 
 

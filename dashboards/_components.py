@@ -125,7 +125,7 @@ def when(row) -> str:
 
 def survey_text(row) -> str:
     """The survey the publisher names, without the compiler's note ("MICS 2014, UNICEF and ILO ..." → "MICS 2014")."""
-    return _text(row.get("survey")).split(",")[0].strip()
+    return _phrases.first_survey(_text(row.get("survey")))
 
 
 def age_text(row, standard: str | None = None) -> str:

@@ -107,3 +107,9 @@ def as_of_value(text) -> str:
 def labelled(label: str, text: str) -> str:
     """ "label: text" with the reader's punctuation (French puts a no-break space before the colon)."""
     return _("%(label)s: %(text)s", label=label, text=text)
+
+
+def first_survey(text) -> str:
+    """The survey a publisher names, without the compiler's remarks after the first comma outside brackets
+    ("MICS 2014, UNICEF and ILO calculations" -> "MICS 2014"; a comma inside the survey's own brackets stays)."""
+    return re.split(r",(?![^()]*\))", text)[0].strip() if isinstance(text, str) else ""

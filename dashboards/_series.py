@@ -172,7 +172,7 @@ def gap_sentence(what: str, row: pd.Series | None, reference_year: int, where: s
             "No %(what)s%(value)s in this release.", what=what, value=_(" for %(where)s", where=where) if where else ""
         )
     survey = row.get("survey")
-    survey = survey.split(",")[0].strip() if isinstance(survey, str) else ""
+    survey = _phrases.first_survey(survey)
     named = " ({})" if survey else ""
     year = latest_year(row)
     if year is None:

@@ -240,3 +240,22 @@ def test_a_status_whose_as_of_has_its_own_brackets_is_not_wrapped_in_more(app, p
     status = _commitments.Status("C138", "C138", "C138", "ratified", "–", "–", 2016, "S", False, phrase)
     with app.server.test_request_context("/"):
         assert status.text == expected
+
+
+@pytest.mark.parametrize(
+    ("survey", "shown"),
+    [
+        ("Youth Activity Survey (Encuesta de Actividades de Nino, Ninas y Adolescentes) 2012, UNICEF and ILO calculations",
+         "Youth Activity Survey (Encuesta de Actividades de Nino, Ninas y Adolescentes) 2012"),
+        ("MICS 2014, UNICEF and ILO calculations", "MICS 2014"),
+    ],
+)  # fmt: skip
+def test_a_survey_name_keeps_its_own_brackets_whole_and_drops_the_compilers_remark(app, survey, shown):
+    from dashboards import _components, _series  # noqa: PLC0415
+
+    row = pd.Series({"survey": survey, "year": 2012, "indicator": "cl", "sex": "total", "age": "5-17"})
+    with app.server.test_request_context("/"):
+        assert _components.survey_text(row) == shown
+        assert _series.gap_sentence("child labour survey data", row, 2026) == (
+            f"No child labour survey data since 2012 ({shown})."
+        )
