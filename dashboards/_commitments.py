@@ -53,7 +53,8 @@ class Status:
 
     @property
     def word(self) -> str:
-        """The status in the page's language ("ratified", "ratifié", "ratificado")."""
+        """The status in the page's language ("ratified", "ratification", "ratificación"): French and Spanish
+        word it as a noun, which agrees with a convention (feminine) and a protocol (masculine) alike."""
         return _(self.status) if self.status in STATUS_WORDS else self.status
 
     @property

@@ -150,8 +150,8 @@ def test_a_gdp_is_not_written_to_the_dollar(app):
 @pytest.mark.parametrize(
     ("lang", "date", "expected"),
     [
-        ("fr", "3 janvier 2002", "ratifié le 3 janvier 2002"),
-        ("fr", "2007", "ratifié en 2007"),
+        ("fr", "3 janvier 2002", "ratification le 3 janvier 2002"),
+        ("fr", "2007", "ratification en 2007"),
         ("en", "2007", "ratified in 2007"),
     ],
 )

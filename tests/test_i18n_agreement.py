@@ -5,6 +5,7 @@ English for screen readers."""
 from __future__ import annotations
 
 import importlib
+import re
 from datetime import date
 from types import SimpleNamespace
 
@@ -145,8 +146,8 @@ def test_a_learning_chart_of_one_region_in_one_year_is_summarised_in_the_singula
 @pytest.mark.parametrize(
     ("lang", "ratified", "counted"),
     [
-        ("fr", "1 ratifié", "1 non ratifié dans les données actuelles ; 1 « non ratifié » datant de plus de 5 ans, peut-être obsolète"),
-        ("es", "1 ratificado", "1 no ratificado en los datos actuales; 1 «no ratificado» de hace más de 5 años, posiblemente desactualizado"),
+        ("fr", "1 ratifié", "1 non ratifié dans les données actuelles ; 1 « pas de ratification » datant de plus de 5 ans, peut-être obsolète"),
+        ("es", "1 ratificado", "1 no ratificado en los datos actuales; 1 «sin ratificar» de hace más de 5 años, posiblemente desactualizado"),
     ],
 )  # fmt: skip
 def test_a_french_or_spanish_country_card_counts_one_ratified_and_one_not_ratified_singular(
@@ -199,3 +200,60 @@ def test_a_spanish_progress_reason_after_the_target_year_agrees_with_one_million
         return shown(app, "es", lambda: progress_text.remaining_text(row, "count", _reason.phrasing()))
 
     assert (left(1e6), left(1.3e6)) == ("queda 1 millón (2024).", "quedan 1,3 millones (2024).")
+
+
+#: A status word that agrees with only one gender: French "ratifié(e)", "signé(e)"; Spanish "ratificado/a", "firmado/a".
+MASCULINE = r"\b(ratifié|signé|ratificado|firmado|desactualizado)\b"
+FEMININE = r"\b(ratifiée|signée|ratificada|firmada|desactualizada)\b"
+
+
+@pytest.mark.parametrize(
+    ("lang", "instrument", "status", "brief", "table"),
+    [
+        ("fr", "Convention (n° 138) sur l'âge minimum, 1973, de l'OIT", "ratified",
+         "ratification en 2002 (peut-être obsolète)",
+         "ratification (situation en 2016) ; peut-être obsolète : les données ont plus de 5 ans"),
+        ("fr", "Protocole de 2014 relatif à la convention sur le travail forcé (P029)", "signed",
+         "signature en 2002 (peut-être obsolète)",
+         "signature (situation en 2016) ; peut-être obsolète : les données ont plus de 5 ans"),
+        ("fr", "Convention (n° 105) sur l'abolition du travail forcé, 1957, de l'OIT", "not ratified",
+         "pas de ratification (peut-être obsolète)",
+         "pas de ratification (situation en 2016) ; peut-être obsolète : les données ont plus de 5 ans"),
+        ("es", "Convención sobre los Derechos del Niño", "ratified",
+         "ratificación en 2002 (datos posiblemente desactualizados)",
+         "ratificación (situación en 2016); datos posiblemente desactualizados: tienen más de 5 años"),
+        ("es", "Convención sobre los Derechos del Niño", "not ratified",
+         "sin ratificar (datos posiblemente desactualizados)",
+         "sin ratificar (situación en 2016); datos posiblemente desactualizados: tienen más de 5 años"),
+        ("es", "Protocolo de Palermo sobre la trata (2000)", "signed",
+         "firma en 2002 (datos posiblemente desactualizados)",
+         "firma (situación en 2016); datos posiblemente desactualizados: tienen más de 5 años"),
+    ],
+)  # fmt: skip
+def test_a_french_or_spanish_status_agrees_with_a_feminine_convention_and_a_masculine_protocol(
+    app, lang, instrument, status, brief, table
+):
+    """The status is worded as a noun ("ratification", "ratificación"), which agrees with any instrument."""
+    from dashboards import _commitments  # noqa: PLC0415
+
+    as_of = {"fr": "situation en 2016", "es": "situación en 2016"}[lang]
+    dated = "–" if status == "not ratified" else "2002"
+    found = _commitments.Status("C", instrument, "C", status, dated, "2016", 2016, "S", True, as_of)
+    assert shown(app, lang, lambda: found.short_text) == brief
+    assert shown(app, lang, lambda: found.text) == table
+
+
+@pytest.mark.realdata
+def test_the_french_commitments_table_and_brief_say_no_masculine_status_of_a_convention(real_warehouse, app):
+    """Haiti's instruments on the country page ("Convention (n° 29) …") and the brief ("OIT C029 …"): a convention
+    (feminine) is never "ratifié", a protocol (masculine) never "ratifiée"."""
+    rows = []
+    for name in ("country", "brief"):
+        page = importlib.import_module(f"dashboards.{name}")
+        with app.server.test_request_context(f"/{name}/HTI?lang=fr"):
+            rows += [texts(r) for r in components(page.layout(iso3="HTI")) if isinstance(r, html.Tr)]
+    conventions = [r for r in rows if r.startswith(("Convention", "OIT C"))]
+    protocols = [r for r in rows if r.startswith(("Protocole", "OIT P"))]
+    assert len(conventions) == 8 and len(protocols) == 6
+    assert [r for r in conventions if re.search(MASCULINE, r)] == []
+    assert [r for r in protocols if re.search(FEMININE, r)] == []

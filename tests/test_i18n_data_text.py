@@ -208,15 +208,16 @@ def test_every_as_of_pathfinder_status_and_pace_method_of_the_release_has_a_know
         (
             "fr",
             "ratified 2002-09-13; UN Treaty Collection: ratified on 2002-09-13; signed 2002-04-22",
-            "ratifié le 13 septembre 2002\u00a0; Collection des traités des Nations Unies\u00a0: ratifié le 13 septembre 2002"
-            "\u00a0; signé le 22 avril 2002",
+            "ratification le 13 septembre 2002\u00a0; Collection des traités des Nations Unies\u00a0: ratification le 13"
+            " septembre 2002"
+            "\u00a0; signature le 22 avril 2002",
         ),
         (
             "es",
             "not ratified; status from HTI (R. Frank) (as of: not stated; latest date in file 2013-10-17); HTI cell"
             " blank: not ratified by about 2013, or a gap in HTI; check NORMLEX before relying on it",
-            "no ratificado; situación según HTI (R. Frank) (a la fecha: no indicada; última fecha del archivo: 17 de"
-            " octubre de 2013); celda HTI vacía: no ratificado hacia 2013, o un vacío en HTI; verificar en NORMLEX"
+            "sin ratificar; situación según HTI (R. Frank) (a la fecha: no indicada; última fecha del archivo: 17 de"
+            " octubre de 2013); celda HTI vacía: sin ratificar hacia 2013, o un vacío en HTI; verificar en NORMLEX"
             " antes de basarse en ello",
         ),
         ("fr", "<5: suppressed small value", "<5\u00a0: petite valeur masquée"),
@@ -289,4 +290,4 @@ def test_the_commitments_table_names_each_instrument_not_a_ratification(real_war
     assert len(rows) == 7 and any(r.startswith(palermo) for r in rows)  # not "A ratifié le Protocole… non ratifié"
     assert not any(r.startswith(("A ratifié", "Ha ratificado")) for r in rows)
     card = texts(find(tree, "country-card-commitments"))
-    assert lang == "es" or "actuelles\u00a0; 1 «\u00a0non ratifié\u00a0»" in card  # no-break space before ";"
+    assert lang == "es" or "actuelles\u00a0; 1 «\u00a0pas de ratification\u00a0»" in card  # no-break space before ";"

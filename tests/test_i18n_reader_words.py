@@ -59,7 +59,7 @@ def test_spanish_counts_take_the_pages_digit_groups_and_the_singular_where_one(a
         ("en", "CRC Protocol on children in armed conflict (2000): ratified in 2000, status as of: ", "C182 Worst"),
         (
             "es",
-            "Protocolo de la CDN sobre niños en conflictos armados (2000): ratificado en 2000, situación: ",
+            "Protocolo de la CDN sobre niños en conflictos armados (2000): ratificación en 2000, situación: ",
             "C182 ",
         ),
         (
