@@ -154,7 +154,7 @@ def distribution_figure(df: pd.DataFrame, title: str, unit: str) -> go.Figure:
 def flag_figure(df: pd.DataFrame, title: str) -> go.Figure:
     """Bars counting countries by ratification status."""
     return _figures.bar_figure(
-        df.assign(highlight=df["label"] == "Ratified"), _("%(title)s: countries", title=title), _("countries")
+        df.assign(highlight=df["label"] == _("Ratified")), _("%(title)s: countries", title=title), _("countries")
     )
 
 

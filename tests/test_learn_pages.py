@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 
 import plotly.graph_objects as go
+import pytest
 from dash import dcc, html
 
 from content import loader, models
@@ -163,3 +164,19 @@ def test_other_pages_can_link_a_glossary_term_by_any_of_its_names():
     assert isinstance(link, dcc.Link) and link.href == "/learn/glossary#detected-victim" and link.children == "detected"
     assert _learn.glossary_link("Trafficking in persons").href == "/learn/glossary#human-trafficking"
     assert _learn.glossary_link("no such thing") == "no such thing"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_the_ratified_bar_of_a_learn_chart_stands_out_in_every_language(app, lang):
+    import pandas as pd  # noqa: PLC0415
+    from flask_babel import gettext as _  # noqa: PLC0415
+
+    from dashboards import _figures, _learn  # noqa: PLC0415
+
+    with app.server.test_request_context(f"/?lang={lang}"):
+        frame = pd.DataFrame({"label": [_("Ratified"), _("Not ratified (in these data)")], "value": [150, 40]})
+        bars = _learn.flag_figure(frame, "C182").data[0]
+        ratified = _("Ratified")
+    labels = bars.y if isinstance(bars.y[0], str) else bars.x
+    assert dict(zip(labels, bars.marker.color, strict=True))[ratified] == _figures.HIGHLIGHT
+    assert list(bars.marker.color).count(_figures.HIGHLIGHT) == 1
