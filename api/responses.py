@@ -61,7 +61,8 @@ def resolve(args: dict[str, list[str]]) -> tuple[Warehouse, Release]:
         raise ParamError(None, str(exc), status=503, error="no_release") from exc
     except OutdatedRelease as exc:  # a pinned one (the release served falls back to one that verifies, or is none)
         message = f"{exc} (`allowed` lists those this version serves)"
-        raise ParamError("release", message, _servable(warehouse), 410, "release_outdated") from exc
+        servable = [row["id"] for row in warehouse.releases.listing() if row["servable"]]  # newest first
+        raise ParamError("release", message, servable, 410, "release_outdated") from exc
     except ReleaseError as exc:
         if pinned:
             known = list(reversed(rel.list_release_ids(warehouse.root)))
@@ -69,17 +70,6 @@ def resolve(args: dict[str, list[str]]) -> tuple[Warehouse, Release]:
         raise ParamError(None, f"no usable release: {exc}", status=503, error="no_release") from exc
     g.api_release = release
     return warehouse, release
-
-
-def _servable(warehouse: Warehouse) -> list[str]:
-    """Ids of the releases on disk this code can serve, newest first."""
-    ids = []
-    for release_id in reversed(rel.list_release_ids(warehouse.root)):
-        try:
-            ids.append(warehouse.releases.get(release_id).id)
-        except ReleaseError:
-            continue
-    return ids
 
 
 def request_args() -> dict[str, list[str]]:
