@@ -150,7 +150,7 @@ def _latest_line(country: _pillars.Country, code: str) -> html.Li:
     row, meta = country.headline(code), country.indicator(code)
     details = [c.when(row), _cite.english(c.survey_text(row)), c.age_text(row, meta.get("standard_age")),
                c.nature_text(row["nature"]).split(" (")[0], publisher(country, row["source"])]  # fmt: skip
-    details = [x for d in details if d for x in ("; ", d)][1:]
+    details = [x for d in details if d for x in (_("; "), d)][1:]
     note = c.footnote(row)
     return html.Li(
         [

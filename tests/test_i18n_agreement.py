@@ -93,6 +93,8 @@ def test_a_french_or_spanish_brief_marks_its_publishers_and_commitment_sources_e
     tree = _page(app, "brief", lang, iso3="UGA")
     assert "Test suite" in _english_parts(find(tree, "brief-sources"))  # the publisher before each title
     assert "Test suite" in _english_parts(find(tree, "brief-pillar-child-labour"))  # after each latest value
+    separator = {"fr": "\u00a0; ", "es": "; "}[lang]  # details joined as every other list in that language
+    assert separator in texts(find(tree, "brief-pillar-child-labour"))
     assert "syn_ratifications" in _english_parts(find(tree, "brief-commitments-notes"))
     tree = _page(app, "brief", "en", iso3="UGA")  # the English brief: plain text, worded as before
     assert texts(find(tree, "brief-commitments-notes")).startswith("[1] Status as of 17 October 2013. Source: syn_")
