@@ -20,7 +20,7 @@ from dashboards import _components as c
 from dashboards._published import around
 from dashboards._words import word
 from warehouse import Release, ReleaseError, get_warehouse
-from warehouse.releases import list_release_ids
+from warehouse.releases import OutdatedRelease, list_release_ids
 from web import i18n
 
 
@@ -251,6 +251,15 @@ def baseline_note(release_id: str | None) -> str | None:
     """A sentence for the top of a text written against `release_id`, when its figures cannot be compared."""
     if not release_id or find_release(release_id) is not None:
         return None
+    try:
+        get_warehouse().releases.get(release_id)
+    except OutdatedRelease:
+        return _(
+            "Written against data release %(release_id)s, which an older version of the platform built and this one cannot read, so the live figures below (from the current release) cannot be checked for changes since.",
+            release_id=release_id,
+        )
+    except ReleaseError:
+        pass
     return _(
         "Written against data release %(release_id)s, which is no longer available on this server, so the live figures below (from the current release) cannot be checked for changes since.",
         release_id=release_id,

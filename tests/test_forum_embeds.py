@@ -13,6 +13,7 @@ from dashboards import _embeds, _markdown
 from tests import factories as f
 from tests import learn_release
 from tests.conftest import components, texts
+from tests.test_api import OUTDATED, outdated_release
 from tests.test_forum_content import GOOD, write_article
 
 
@@ -114,6 +115,13 @@ def test_a_release_no_longer_on_disk_is_named_in_a_note(published, app):
     with app.server.test_request_context("/"):
         note = _embeds.baseline_note("r20200101T000000Z-00000000")
     assert note.startswith("Written against data release r20200101T000000Z-00000000, which is no longer available")
+
+
+def test_a_release_an_older_version_built_is_named_as_unreadable_not_gone(published, warehouse_root, app):
+    outdated_release(warehouse_root, published)
+    with app.server.test_request_context("/"):
+        note = _embeds.baseline_note(OUTDATED)
+    assert note.startswith(f"Written against data release {OUTDATED}, which an older version of the platform built")
 
 
 def test_a_loaded_article_renders_its_figures_and_glossary_links(published, app, tmp_path):
