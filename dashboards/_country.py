@@ -92,7 +92,7 @@ def commitments_section(country: Country) -> html.Section:
                 [
                     html.H2(_("Commitments"), id="country-commitments", className="h4 mb-0"),
                     c.explainer_link("ilo-conventions-and-ratification"),
-                    c.explainer_link("accountability-and-policy-tools", "How commitments are monitored"),
+                    c.explainer_link("accountability-and-policy-tools", _("How commitments are monitored")),
                 ],
                 className="d-flex flex-wrap align-items-baseline gap-3 mb-2",
             ),

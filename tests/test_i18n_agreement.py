@@ -259,3 +259,14 @@ def test_the_french_commitments_table_and_brief_say_no_masculine_status_of_a_con
     assert len(conventions) == 8 and len(protocols) == 6
     assert [r for r in conventions if re.search(MASCULINE, r)] == []
     assert [r for r in protocols if re.search(FEMININE, r)] == []
+
+
+@pytest.mark.usefixtures("synthetic_release")
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_every_learn_link_on_a_french_or_spanish_country_page_is_in_the_readers_language(app, lang):
+    def links(tree) -> list[str]:
+        return [texts(a) for a in components(tree) if getattr(a, "className", None) == "explainer-link small"]
+
+    english, translated = links(_page(app, "country", "en", iso3="KEN")), links(_page(app, "country", lang, iso3="KEN"))
+    assert len(english) == len(translated) > 3
+    assert not [text for text in translated if text in english]
