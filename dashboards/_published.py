@@ -15,6 +15,7 @@ from dash import html
 from flask_babel import gettext as _
 
 from dashboards import _phrases
+from warehouse import progress_text
 from web import i18n
 from web.i18n import N_
 
@@ -28,7 +29,16 @@ FORMS = (
     N_("period %(cell)s"),
     N_("year flag %(cell)s"),
     N_("value flag %(cell)s"),
+    N_("flagged by Delta 8.7: %(change)s; implausible, check with the publisher before use"),
     N_(
+        "flagged by Delta 8.7: %(change)s; may reflect a change of survey design or definition, check the"
+        " publisher's notes"
+    ),
+    N_("rose to %(ratio)s times the value of %(year)s (%(value)s)"),
+    N_("rose to %(ratio)s times the value in the %(year)s report (%(value)s)"),
+    N_("fell to %(fall)s of the value of %(year)s (%(value)s)"),
+    N_("fell to %(fall)s of the value in the %(year)s report (%(value)s)"),
+    N_(  # the flag as releases built before the forms above word it
         "flagged by Delta 8.7: %(ratio)s times the value of %(year)s (%(value)s); implausible, check with the"
         " publisher before use"
     ),
@@ -49,8 +59,9 @@ FORMS = (
     N_("older rows say: %(statuses)s"),
 )
 _STATUS = "|".join(sorted((re.escape(s) for s in STATUS_WORDS), key=len, reverse=True))
-PARTS = {"year": r"\d{4}", "date": r"\d{4}-\d{2}-\d{2}", "ratio": r"[\d.]+", "value": r"[\d,]+", "status": _STATUS,
-         "statuses": r"[a-z, ]+", "cell": r"[^;]+?", "origin": r"[^;]+?"}  # fmt: skip
+PARTS = {"year": r"\d{4}", "date": r"\d{4}-\d{2}-\d{2}", "ratio": r"[\d.]+", "value": r"[\d,]+(?:\.\d+)?",
+         "status": _STATUS, "statuses": r"[a-z, ]+", "cell": r"[^;]+?", "origin": r"[^;]+?", "change": r"[^;]+",
+         "fall": "|".join(progress_text.FALLS)}  # fmt: skip
 #: The publishers' names as delta views show them (the registry's `publisher` before its first "(" or ";").
 PUBLISHERS = (
     N_("International Labour Organization"),
@@ -81,11 +92,11 @@ def _part(name: str, text: str) -> str | None:
         return i18n.day(text)
     if name in ("status", "statuses"):
         return ", ".join(_(s) if s in STATUS_WORDS else s for s in text.split(", "))
-    if name == "ratio":
-        return i18n.decimal(float(text), 1)
-    if name == "value":
-        return i18n.decimal(float(text.replace(",", "")), 0)
-    if name == "note":
+    if name in ("ratio", "value"):
+        return i18n.decimal(float(text.replace(",", "")), len(text.partition(".")[2]))
+    if name == "fall":
+        return _(text)
+    if name in ("note", "change"):
         return worded(text)
     if name == "as_of":
         return _phrases.localized(text) if _phrases.known(text) else None

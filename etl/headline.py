@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
+from typing import Literal
 
 import duckdb
 import pandas as pd
@@ -13,17 +15,27 @@ from pydantic import Field, ValidationError
 from etl import db
 from etl.problems import Problem
 from etl.registry import StrictModel, unreadable
-from warehouse.progress_text import rounded
+from warehouse.progress_text import FALLS, rounded
 
 FILE = "headline.yaml"
 
 
 class Plausibility(StrictModel):
-    """Values more than `ratio` times the previous one of their series (or below 1/ratio) are flagged."""
+    """Values more than `ratio` times the previous one of their series (or below 1/ratio) are flagged, unless
+    the two differ by less than `min_change` (in the unit); `reading` says what such a jump most likely means."""
 
     indicator: str
-    ratio: float = Field(gt=1)
+    ratio: float = Field(ge=2)
+    min_change: float = Field(default=0, ge=0)
+    reading: Literal["implausible", "survey change"] = "implausible"
     why: str
+
+
+#: The end of a flag note, after the change, by the check's `reading`.
+READINGS = {
+    "implausible": "implausible, check with the publisher before use",
+    "survey change": "may reflect a change of survey design or definition, check the publisher's notes",
+}
 
 
 class Rules(StrictModel):
@@ -75,7 +87,8 @@ def mark(con: duckdb.DuckDBPyConnection, indicators: pd.DataFrame, rules: Rules,
         f"UPDATE {table} o SET age_nonstandard = TRUE FROM standard_ages s "
         "WHERE o.indicator = s.code AND o.age IS DISTINCT FROM s.standard_age"
     )
-    problems = [p for check in rules.plausibility for p in _jumps(con, table, check)]
+    decimals = dict(zip(indicators["code"], indicators["decimals"], strict=True)) if "decimals" in indicators else {}
+    problems = [p for check in rules.plausibility for p in _jumps(con, table, check, decimals.get(check.indicator))]
     order = [(code, source, rank) for code, sources in rules.sources.items() for rank, source in enumerate(sources)]
     db.values_table(con, "source_ranks", order, _RANKS)
     con.execute(f"UPDATE {table} SET preferred = FALSE")
@@ -110,30 +123,46 @@ SELECT rid FROM (
 """
 
 
-def _jumps(con: duckdb.DuckDBPyConnection, table: str, check: Plausibility) -> list[Problem]:
+def _figure(value: float, decimals) -> str:
+    """A value at its indicator's decimals (a whole one without), rounded half up like every number a page shows."""
+    return f"{rounded(value, 0 if float(value).is_integer() else 1 if pd.isna(decimals) else int(decimals)):,}"
+
+
+def _change(value: float, before: float, before_year: int, report: bool, decimals) -> str:
+    """'rose to 3.2 times the value of 2015 (2,100,000)' or 'fell to less than half of the value in the 2015 report
+    (54,850)': a reader grasps a fall as a fraction (n below, with before > n times value, 2 <= n <= 10)."""
+    then = f"the value in the {before_year} report" if report else f"the value of {before_year}"
+    shown = f"({_figure(before, decimals)})"
+    if value > before:
+        return f"rose to {rounded(value / before, 1)} times {then} {shown}"
+    n = min(math.ceil(before / value) - 1, 10)
+    return f"fell to {FALLS[n - 2]} of {then} {shown}"
+
+
+def _jumps(con: duckdb.DuckDBPyConnection, table: str, check: Plausibility, decimals) -> list[Problem]:
     """Flag (note) and report the values of `check.indicator` that jumped by more than its ratio."""
     found = con.execute(
         f"""
         WITH ordered AS (
-          SELECT rowid AS id, iso3, value, source_file, coalesce(year, year_end) AS at_year,
-            lag(value) OVER w AS before, lag(coalesce(year, year_end)) OVER w AS before_year
+          SELECT rowid AS id, iso3, sex, age, value, source_file, coalesce(year, year_end) AS at_year,
+            lag(value) OVER w AS before, lag(coalesce(year, year_end)) OVER w AS before_year,
+            lag(year IS NULL AND year_start IS NULL) OVER w AS before_report
           FROM {table} WHERE indicator = ? AND value IS NOT NULL
           WINDOW w AS (PARTITION BY iso3, sex, age, source, comparability ORDER BY coalesce(year, year_end))
         )
-        SELECT id, iso3, value, before, at_year, before_year, source_file FROM ordered
-        WHERE before > 0 AND value > 0 AND (value / before > ? OR before / value > ?) ORDER BY iso3, at_year
+        SELECT id, iso3, sex, age, value, before, at_year, before_year, before_report, source_file FROM ordered
+        WHERE before > 0 AND value > 0 AND (value / before > ? OR before / value > ?) AND abs(value - before) >= ?
+        ORDER BY iso3, sex, age, at_year
         """,
-        [check.indicator, check.ratio, check.ratio],
+        [check.indicator, check.ratio, check.ratio, check.min_change],
     ).fetchall()
     problems = []
-    for row_id, iso3, value, before, at, before_at, file in found:
-        text = (  # rounded half up like every number a page shows (the pages reword this note)
-            f"flagged by Delta 8.7: {rounded(value / before, 1)} times the value of {before_at} "
-            f"({rounded(before, 0):,}); implausible, check with the publisher before use"
-        )
+    for row_id, iso3, sex, age, value, before, at, before_at, report, file in found:
+        change = f"{_change(value, before, before_at, report, decimals)}; {READINGS[check.reading]}"
+        text = f"flagged by Delta 8.7: {change}"  # the pages reword this note
         # a partial run carries rows over from the last release with the flag already in their note
         sql = f"UPDATE {table} SET note = concat_ws('; ', note, $text) WHERE rowid = $id AND NOT contains(coalesce(note, ''), $text)"
         con.execute(sql, {"text": text, "id": row_id})
-        message = f"{check.indicator}, {iso3}, {at}: {rounded(value, 0):,} is {text.split(': ', 1)[1]}"
+        message = f"{check.indicator}, {iso3}, {sex}, ages {age}, {at}: {_figure(value, decimals)} {change}"
         problems.append(Problem("plausibility", message, file, column="value", severity="warning"))
     return problems

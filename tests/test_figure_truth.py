@@ -250,8 +250,28 @@ def test_nepal_gap_sentence_names_the_survey_not_the_ilab_report_year(real_wareh
     assert "No child labour survey data since 2014 (MICS 2014);" in gaps and "2016" not in gaps
     latest = texts(find(tree, "country-child-labour-latest"))
     assert "ILAB report 2016; survey year not published" in latest
-    assert "flagged by Delta 8.7: 3.2 times the value of 2015" in latest  # 6.8 million against 2.1 million
+    assert "flagged by Delta 8.7: rose to 3.2 times the value in the 2015 report (2,097,163)" in latest
     assert "Palermo Protocol" in texts(tree) and "possibly out of date" in texts(tree)
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "en",
+            "flagged by Delta 8.7: rose to 9.3 times the value of 2019 (1.6); may reflect a change of survey design",
+        ),
+        ("fr", "signalé par Delta 8.7\u00a0: hausse à 9,3 fois la valeur de 2019 (1,6)\u00a0; peut refléter un change"),
+        ("es", "señalado por Delta 8.7: aumento a 9,3 veces el valor de 2019 (1,6); puede deberse a un cambio de dis"),
+    ],
+)
+def test_egypt_ilostat_rate_for_ages_12_14_says_its_jump_may_reflect_a_survey_change(real_warehouse, app, lang, said):
+    from dashboards import country  # noqa: PLC0415
+
+    with app.server.test_request_context(f"/?lang={lang}"):  # ILOSTAT: 1.608 in 2019, 15.004 in 2023
+        latest = texts(find(country.layout(iso3="EGY"), "country-child-labour-latest"))
+    assert said in latest and "implausible" not in latest and "(in English, as published)" not in latest
 
 
 @pytest.mark.realdata

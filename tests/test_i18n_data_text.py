@@ -221,6 +221,27 @@ def test_every_as_of_pathfinder_status_and_pace_method_of_the_release_has_a_know
             " antes de basarse en ello",
         ),
         ("fr", "<5: suppressed small value", "<5\u00a0: petite valeur masquée"),
+        (
+            "fr",
+            "flagged by Delta 8.7: rose to 3.2 times the value in the 2015 report (2,097,163); implausible, check with"
+            " the publisher before use",
+            "signalé par Delta 8.7\u00a0: hausse à 3,2 fois la valeur du rapport 2015 (2\u202f097\u202f163)\u00a0;"
+            " invraisemblable, à vérifier auprès de l'éditeur avant utilisation",
+        ),
+        (
+            "es",
+            "flagged by Delta 8.7: fell to less than a fifth of the value of 2014 (14.9); may reflect a change of survey"
+            " design or definition, check the publisher's notes",
+            "señalado por Delta 8.7: descenso a menos de un quinto del valor de 2014 (14,9); puede deberse a un cambio"
+            " de diseño de la encuesta o de definición, consultar las notas del editor",
+        ),
+        (
+            "fr",
+            "flagged by Delta 8.7: fell to less than half of the value of 2015 (54,850); implausible, check with the"
+            " publisher before use",
+            "signalé par Delta 8.7\u00a0: baisse à moins de la moitié de la valeur de 2015 (54\u202f850)\u00a0;"
+            " invraisemblable, à vérifier auprès de l'éditeur avant utilisation",
+        ),
         ("en", "<5: suppressed small value", "<5: suppressed small value"),
     ],
 )

@@ -18,12 +18,12 @@ from tests.conftest import components, find, texts
 
 #: A value's note as the ETL writes it: our plausibility flag, then a publisher's footnote.
 NOTE = (
-    "flagged by Delta 8.7: 12.5 times the value of 2016 (1,234); implausible, check with the publisher before use"
+    "flagged by Delta 8.7: rose to 12.5 times the value of 2016 (1,234); implausible, check with the publisher before use"
     "; Estimates for Kathmandu valley only"
 )
 FLAG = {
-    "fr": "signalé par Delta 8.7\u00a0: 12,5 fois la valeur de 2016 (1\u202f234)\u00a0; invraisemblable",
-    "es": "señalado por Delta 8.7: 12,5 veces el valor de 2016 (1234); inverosímil",
+    "fr": "signalé par Delta 8.7\u00a0: hausse à 12,5 fois la valeur de 2016 (1\u202f234)\u00a0; invraisemblable",
+    "es": "señalado por Delta 8.7: aumento a 12,5 veces el valor de 2016 (1234); inverosímil",
 }
 AS_PUBLISHED = {"fr": "(en anglais, tel que publié)", "es": "(en inglés, tal como se publicó)"}
 

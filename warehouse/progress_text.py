@@ -32,6 +32,12 @@ DETECTED_REASON = N_(
     " more exploitation."
 )
 NO_TARGET_REASON = N_("Not assessed: no quantitative target is set for this indicator.")
+#: How far a value fell below the previous one in a plausibility flag's note (etl/headline.py): under 1/n, n=2..10.
+FALLS = (
+    N_("less than half"), N_("less than a third"), N_("less than a quarter"), N_("less than a fifth"),
+    N_("less than a sixth"), N_("less than a seventh"), N_("less than an eighth"), N_("less than a ninth"),
+    N_("less than a tenth"),
+)  # fmt: skip
 
 
 def english(message: str, **values) -> str:
