@@ -52,16 +52,9 @@ def find_column(columns: list[str], wanted: str, letters: bool = False) -> str |
     return None
 
 
-def pick(
-    columns: list[str],
-    dataset: Dataset,
-    defaults: dict[str, tuple[str, ...]],
-    label: str,
-    header_row: int | None,
-    required=REQUIRED,
-    letters: bool = False,
-    preview: list[tuple[int, list[str]]] | None = None,
-) -> tuple[dict[str, str], list[Problem]]:
+def pick(columns: list[str], dataset: Dataset, defaults: dict[str, tuple[str, ...]], label: str, header_row: int | None,
+         required=REQUIRED, letters: bool = False, preview: list[tuple[int, list[str]]] | None = None,
+         ) -> tuple[dict[str, str], list[Problem]]:  # fmt: skip
     """(standard name → file column: the registry's `columns`, else `defaults`; problems naming missing ones)."""
     picked, missing = {}, {}
     for name, wanted in dataset.columns.items():
