@@ -12,17 +12,8 @@ from etl.registry import Dataset
 QUALIFIERS = ("more than", "less than", "just over", "just under", "approximately", "nearly", "almost", "around",
               "about", "over", "under", "some", "roughly")  # fmt: skip
 #: The columns this module fills, with the value a row gets when the step has nothing to say.
-DEFAULTS = {
-    "year_start": None,
-    "year_end": None,
-    "period": None,
-    "age_nonstandard": False,
-    "precision": None,
-    "qualifier": None,
-    "survey": None,
-    "comparability": None,
-    "preferred": False,
-}
+DEFAULTS = {"year_start": None, "year_end": None, "period": None, "age_nonstandard": False, "precision": None,
+            "qualifier": None, "survey": None, "comparability": None, "preferred": False}  # fmt: skip
 
 
 def apply(plan: Plan, dataset: Dataset) -> None:

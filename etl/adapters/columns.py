@@ -11,19 +11,8 @@ from etl.registry import Dataset
 
 #: Default candidates for each standard column, tried in order (case-insensitive) when the registry is silent.
 TIDY_DEFAULTS: dict[str, tuple[str, ...]] = {
-    "area": (
-        "area",
-        "iso3",
-        "ref_area",
-        "country_code",
-        "country code",
-        "code",
-        "geo",
-        "country",
-        "country_or_area",
-        "entity",
-        "country name",
-    ),
+    "area": ("area", "iso3", "ref_area", "country_code", "country code", "code", "geo", "country", "country_or_area",
+             "entity", "country name"),
     "year": ("year", "time_period", "time", "period", "reference_year"),
     "value": ("value", "obs_value"),
     "indicator": ("indicator", "series", "indicator_code"),
@@ -32,7 +21,7 @@ TIDY_DEFAULTS: dict[str, tuple[str, ...]] = {
     "lower": ("lower", "lower_bound", "lowerbound"),
     "upper": ("upper", "upper_bound", "upperbound"),
     "note": ("note", "notes", "footnote", "comment_obs"),
-}
+}  # fmt: skip
 REQUIRED = ("area", "year", "value")
 
 
