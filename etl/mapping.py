@@ -222,9 +222,8 @@ def values(plan: Plan, unit: str | None) -> None:
     failed, possible = [], False
     for bound in ("lower", "upper"):
         plan.outputs[bound], status, odd = _bound(plan, bound, unit, f"{m}.{bound}")
-        plan.extras.update(
-            {f"_{bound}_status": status, f"_{bound}_text": f"r.{bound}" if bound in plan.columns else "''"}
-        )
+        plan.extras[f"_{bound}_status"] = status
+        plan.extras[f"_{bound}_text"] = f"r.{bound}" if bound in plan.columns else "''"
         failed.append(f"{status} = 4")
         possible = possible or odd
     plan.drop_when(9, " OR ".join(failed), possible)
