@@ -48,8 +48,6 @@ def check_encoding(data: bytes, encoding: str, label: str, declarable: bool = Tr
             + (", or declare options.encoding in the registry" if declarable else "")
         )
         return [Problem("encoding", message, label, row=line, value=context)]
-    except LookupError:
-        return [Problem("encoding", f"unknown encoding {encoding!r}", label, column="options.encoding")]
     return []
 
 
