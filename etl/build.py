@@ -54,15 +54,8 @@ class Entry:
     strict: bool = True
 
 
-def read_dataset(
-    dataset: Dataset,
-    path: Path,
-    label: str,
-    resolver: Resolver,
-    entry: Entry = Entry(),
-    default_indicator=None,
-    con=None,
-) -> Harmonised:
+def read_dataset(dataset: Dataset, path: Path, label: str, resolver: Resolver, entry: Entry = Entry(),
+                 default_indicator=None, con=None) -> Harmonised:  # fmt: skip
     """Read, harmonise and check one data file (`etl run` and `etl check`), in a cursor of `con`; close the result."""
     con = db.connect(con)
     raw = formats.read(con, Path(path), dataset, label)
@@ -108,15 +101,8 @@ class Build:
     stats: dict[str, SourceStats]
 
 
-def build(
-    sources: list[Source],
-    selected: set[str],
-    raw_dir: Path,
-    reference_dir: Path,
-    previous: Release | None = None,
-    progress: bool = True,
-    only: set[int] | None = None,
-) -> Build:
+def build(sources: list[Source], selected: set[str], raw_dir: Path, reference_dir: Path,
+          previous: Release | None = None, progress: bool = True, only: set[int] | None = None) -> Build:  # fmt: skip
     """Read the selected sources (datasets numbered in `only`); carry the others' rows over from `previous`."""
     ref = reference.load_reference(sources, raw_dir, reference_dir)
     con = db.connect()
@@ -179,7 +165,7 @@ def _observations(con, dataset: Dataset, raw_dir: Path, resolver, stat: SourceSt
 
 def _commitments(dataset: Dataset, raw_dir: Path, resolver, stat: SourceStats, found: list, source, entry) -> list:
     """Read a commitments dataset with its handler (etl/commitments.py), adding its rows to `found`; its problems."""
-    handler = getattr(commitments, dataset.handler or "", None)
+    handler = getattr(commitments, dataset.handler, None)
     if handler is None:
         message = f"unknown commitments handler {dataset.handler!r}"
         return of_source([Problem("registry", message, dataset.file, column="handler")], source.id, entry.number)

@@ -44,17 +44,8 @@ def un_date(text: str) -> tuple[str, str]:
 
 
 def _row(iso3: str, instrument: str, status: str, date: str, as_of: str, source: str, note: str, age=None) -> dict:
-    return {
-        "iso3": iso3,
-        "instrument": instrument,
-        "status": status,
-        "ratified": status in RATIFIED,
-        "date": date or "",
-        "as_of": as_of,
-        "minimum_age": age,
-        "source": source,
-        "note": note,
-    }
+    return {"iso3": iso3, "instrument": instrument, "status": status, "ratified": status in RATIFIED,
+            "date": date or "", "as_of": as_of, "minimum_age": age, "source": source, "note": note}  # fmt: skip
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:

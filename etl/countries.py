@@ -19,11 +19,8 @@ AGGREGATES = "aggregates.csv"
 ALIAS_COLUMNS = ["alias", "iso3", "source", "note"]
 AGGREGATE_COLUMNS = ["alias", "code", "name", "grouping"]
 NAME_COLUMNS = ("official_name_en", "UNTERM English Short", "UNTERM English Formal", "CLDR display name")
-M49_REGION_COLUMNS = (
-    ("Region Code", "Region Name"),
-    ("Sub-region Code", "Sub-region Name"),
-    ("Intermediate Region Code", "Intermediate Region Name"),
-)
+M49_REGION_COLUMNS = (("Region Code", "Region Name"), ("Sub-region Code", "Sub-region Name"),
+                      ("Intermediate Region Code", "Intermediate Region Name"))  # fmt: skip
 
 
 @dataclass(frozen=True)

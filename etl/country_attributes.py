@@ -49,22 +49,16 @@ def country_codes(path: Path, dataset: Dataset, label: str, names: Resolver, gro
         m49, *numbers = (whole_number(r[c], replace(where, column=c), problems) for c in M49_COLUMNS)
         codes = [None if n is None else f"M49_{n:03d}" for n in numbers]
         members += [(code, iso3) for code in codes if code]
-        rows.append(
-            {
-                "iso3": iso3,
-                "iso2": r["ISO3166-1-Alpha-2"] or None,
-                "m49": m49,
-                "name": short_names.get(iso3, r["official_name_en"]),
-                "official_name": _formal(r["UNTERM English Formal"]) or r["official_name_en"],
-                "variants": [v for v in variants if v],
-                "m49_region": codes[0],
-                "m49_subregion": codes[1],
-                "ldc": r["Least Developed Countries (LDC)"] == "x",
-                "lldc": r["Land Locked Developing Countries (LLDC)"] == "x",
-                "sids": r["Small Island Developing States (SIDS)"] == "x",
-                "independent": r["is_independent"] == "Yes",
-            }
-        )
+        rows.append({
+            "iso3": iso3, "iso2": r["ISO3166-1-Alpha-2"] or None, "m49": m49,
+            "name": short_names.get(iso3, r["official_name_en"]),
+            "official_name": _formal(r["UNTERM English Formal"]) or r["official_name_en"],
+            "variants": [v for v in variants if v], "m49_region": codes[0], "m49_subregion": codes[1],
+            "ldc": r["Least Developed Countries (LDC)"] == "x",
+            "lldc": r["Land Locked Developing Countries (LLDC)"] == "x",
+            "sids": r["Small Island Developing States (SIDS)"] == "x",
+            "independent": r["is_independent"] == "Yes",
+        })  # fmt: skip
     for flag, code in (("ldc", "M49_199"), ("lldc", "M49_432"), ("sids", "M49_722")):
         members += [(code, row["iso3"]) for row in rows if row[flag]]
     return Part(pd.DataFrame(rows), pd.DataFrame(members, columns=["code", "iso3"]), problems)
@@ -85,13 +79,9 @@ def income_groups(path: Path, dataset: Dataset, label: str, names: Resolver, gro
         listed = pd.read_excel(book, sheet_name=sheets["groups_sheet"], dtype=str)
     economies = economies.dropna(subset=["Code", "Income group"])
     codes = groups["income_groups"]
-    frame = pd.DataFrame(
-        {
-            "iso3": economies["Code"].str.strip(),
-            "income_group": economies["Income group"].str.strip().map(codes),
-            "wb_region": economies["Region"].str.strip(),
-        }
-    )
+    frame = pd.DataFrame({"iso3": economies["Code"].str.strip(),
+                          "income_group": economies["Income group"].str.strip().map(codes),
+                          "wb_region": economies["Region"].str.strip()})  # fmt: skip
     problems = [
         Problem("reference", "income group not recognised", label, column="Income group", value=str(v))
         for v in economies.loc[frame["income_group"].isna(), "Income group"]

@@ -13,13 +13,8 @@ import pyarrow as pa
 #: release's observations spills beyond it; with the interpreter's own memory, the ETL's peak RSS stays under 1 GB.
 MEMORY_LIMIT = "700MB"
 #: The SQL type of each Arrow type the warehouse schema uses.
-SQL_TYPES = {
-    pa.string(): "VARCHAR",
-    pa.int32(): "INTEGER",
-    pa.int64(): "BIGINT",
-    pa.float64(): "DOUBLE",
-    pa.bool_(): "BOOLEAN",
-}
+SQL_TYPES = {pa.string(): "VARCHAR", pa.int32(): "INTEGER", pa.int64(): "BIGINT", pa.float64(): "DOUBLE",
+             pa.bool_(): "BOOLEAN"}  # fmt: skip
 
 
 def connect(con: duckdb.DuckDBPyConnection | None = None) -> duckdb.DuckDBPyConnection:

@@ -174,7 +174,7 @@ def age(plan: Plan, dataset: Dataset) -> None:
 
 def year_window(dataset: Dataset) -> tuple[int, int]:
     """The plausible years of a dataset: options.year_range, each end defaulting to etl.options' window."""
-    first, last = getattr(dataset.options, "year_range", None) or (None, None)
+    first, last = dataset.options.year_range or (None, None)
     return (FIRST_YEAR if first is None else first, last_year() if last is None else last)
 
 
@@ -206,7 +206,7 @@ UNMAPPED = 5
 
 def values(plan: Plan, unit: str | None) -> None:
     """Value and bounds: plain numbers cast in SQL, every other distinct text parsed by parse_value."""
-    codes = getattr(plan.dataset.options, "value_map", None)
+    codes = plan.dataset.options.value_map
     if codes:
         return coded_values(plan, codes)
     rows = [(t, *parse_value(t, unit)) for (t,) in plan.con.execute(_odd("value")).fetchall()]
@@ -222,9 +222,8 @@ def values(plan: Plan, unit: str | None) -> None:
     failed, possible = [], False
     for bound in ("lower", "upper"):
         plan.outputs[bound], status, odd = _bound(plan, bound, unit, f"{m}.{bound}")
-        plan.extras.update(
-            {f"_{bound}_status": status, f"_{bound}_text": f"r.{bound}" if bound in plan.columns else "''"}
-        )
+        plan.extras[f"_{bound}_status"] = status
+        plan.extras[f"_{bound}_text"] = f"r.{bound}" if bound in plan.columns else "''"
         failed.append(f"{status} = 4")
         possible = possible or odd
     plan.drop_when(9, " OR ".join(failed), possible)
@@ -239,7 +238,7 @@ def coded_values(plan: Plan, codes: dict[str, float | None]) -> None:
             rows.append((text, codes[code], 0 if codes[code] is not None else 1))
         else:
             rows.append((text, None, 1 if code == "" else UNMAPPED))
-    m = plan.mapping("value", ["value"], [r for r in rows if r[0] is not None], [("value", _FLOAT), ("status", _INT)])
+    m = plan.mapping("value", ["value"], rows, [("value", _FLOAT), ("status", _INT)])
     plan.outputs["value"] = f"{m}.value"
     plan.outputs["censored"] = "FALSE"
     plan.extras.update({"_value_note": "NULL", "_value_status": f"coalesce({m}.status, 1)", "_value_text": "r.value"})

@@ -124,14 +124,8 @@ def publish(tables: dict[str, Table], root: Path, meta: dict, keep: int = 5, for
             return Published(current.id, False, current.manifest)
         created = _monotonic_now(root)
         release_id = f"r{created:%Y%m%dT%H%M%SZ}-{digest[:8]}"
-        manifest = {
-            "id": release_id,
-            "created": created.isoformat(timespec="seconds"),
-            "content_hash": digest,
-            "previous": current.id if current else None,
-            "tables": entries,
-            **meta,
-        }
+        manifest = {"id": release_id, "created": created.isoformat(timespec="seconds"), "content_hash": digest,
+                    "previous": current.id if current else None, "tables": entries, **meta}  # fmt: skip
         write_manifest(staging, manifest)
         rel.releases_dir(root).mkdir(exist_ok=True)
         final = rel.releases_dir(root) / release_id

@@ -96,7 +96,7 @@ def build_countries(
     parts: list[Part], aliases: pd.DataFrame, pathfinders: dict[str, str], groups: dict
 ) -> pd.DataFrame:
     """One row per country or territory in COUNTRIES order, attributes merged from every reference part."""
-    base = next((p.countries for p in parts if "variants" in p.countries), pd.DataFrame(columns=["iso3", "variants"]))
+    base = next(p.countries for p in parts if "variants" in p.countries)  # load_reference stops without it
     extra = [{"iso3": k, "name": v, "official_name": v, "variants": []} for k, v in groups["non_iso_countries"].items()]
     frame = pd.concat([base, pd.DataFrame(extra)], ignore_index=True).drop_duplicates("iso3")
     for part in parts:

@@ -12,29 +12,20 @@ from etl.registry import Dataset
 QUALIFIERS = ("more than", "less than", "just over", "just under", "approximately", "nearly", "almost", "around",
               "about", "over", "under", "some", "roughly")  # fmt: skip
 #: The columns this module fills, with the value a row gets when the step has nothing to say.
-DEFAULTS = {
-    "year_start": None,
-    "year_end": None,
-    "period": None,
-    "age_nonstandard": False,
-    "precision": None,
-    "qualifier": None,
-    "survey": None,
-    "comparability": None,
-    "preferred": False,
-}
+DEFAULTS = {"year_start": None, "year_end": None, "period": None, "age_nonstandard": False, "precision": None,
+            "qualifier": None, "survey": None, "comparability": None, "preferred": False}  # fmt: skip
 
 
 def apply(plan: Plan, dataset: Dataset) -> None:
     """Time, age flag, survey, qualifier, precision and comparability, in order (the year must already be mapped)."""
     time(plan, dataset)
-    flags = getattr(dataset.options, "period_flags", None)
+    flags = dataset.options.period_flags
     plan.outputs["age_nonstandard"] = _flagged(plan, flags and flags.nonstandard) or "FALSE"
     if "survey" in plan.columns:
         plan.outputs["survey"] = "nullif(trim(r.survey), '')"
-    if getattr(dataset.options, "qualifier_from_note", False) and "note" in plan.columns:
+    if dataset.options.qualifier_from_note and "note" in plan.columns:
         plan.outputs["qualifier"] = qualifier_sql("r.note", "r.value")
-    coded = getattr(dataset.options, "value_map", None)  # a code names a label (a TIP tier): it has no rounding step
+    coded = dataset.options.value_map  # a code names a label (a TIP tier): it has no rounding step
     plan.outputs["precision"] = "NULL::DOUBLE" if coded else precision_sql("r.value")
     plan.outputs["comparability"] = db.literal(dataset.comparability or None)
     for column, value in DEFAULTS.items():
@@ -54,7 +45,7 @@ def time(plan: Plan, dataset: Dataset) -> None:
         return
     start, end = (int(y) for y in dataset.period)
     wording = (dataset.period_text or "{start}-{end}").format(start=start, end=end)
-    flags = getattr(dataset.options, "period_flags", None)
+    flags = dataset.options.period_flags
     outside = _flagged(plan, flags and flags.outside) or "FALSE"
     plan.outputs.update(year="NULL::INTEGER", year_start=f"CASE WHEN {outside} THEN NULL ELSE {start} END",
                         year_end=f"CASE WHEN {outside} THEN NULL ELSE {end} END")  # fmt: skip

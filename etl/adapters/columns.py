@@ -11,19 +11,8 @@ from etl.registry import Dataset
 
 #: Default candidates for each standard column, tried in order (case-insensitive) when the registry is silent.
 TIDY_DEFAULTS: dict[str, tuple[str, ...]] = {
-    "area": (
-        "area",
-        "iso3",
-        "ref_area",
-        "country_code",
-        "country code",
-        "code",
-        "geo",
-        "country",
-        "country_or_area",
-        "entity",
-        "country name",
-    ),
+    "area": ("area", "iso3", "ref_area", "country_code", "country code", "code", "geo", "country", "country_or_area",
+             "entity", "country name"),
     "year": ("year", "time_period", "time", "period", "reference_year"),
     "value": ("value", "obs_value"),
     "indicator": ("indicator", "series", "indicator_code"),
@@ -32,7 +21,7 @@ TIDY_DEFAULTS: dict[str, tuple[str, ...]] = {
     "lower": ("lower", "lower_bound", "lowerbound"),
     "upper": ("upper", "upper_bound", "upperbound"),
     "note": ("note", "notes", "footnote", "comment_obs"),
-}
+}  # fmt: skip
 REQUIRED = ("area", "year", "value")
 
 
@@ -52,16 +41,9 @@ def find_column(columns: list[str], wanted: str, letters: bool = False) -> str |
     return None
 
 
-def pick(
-    columns: list[str],
-    dataset: Dataset,
-    defaults: dict[str, tuple[str, ...]],
-    label: str,
-    header_row: int | None,
-    required=REQUIRED,
-    letters: bool = False,
-    preview: list[tuple[int, list[str]]] | None = None,
-) -> tuple[dict[str, str], list[Problem]]:
+def pick(columns: list[str], dataset: Dataset, defaults: dict[str, tuple[str, ...]], label: str, header_row: int | None,
+         required=REQUIRED, letters: bool = False, preview: list[tuple[int, list[str]]] | None = None,
+         ) -> tuple[dict[str, str], list[Problem]]:  # fmt: skip
     """(standard name → file column: the registry's `columns`, else `defaults`; problems naming missing ones)."""
     picked, missing = {}, {}
     for name, wanted in dataset.columns.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,14 +38,9 @@ class _Layout:
     keep: list[str]
 
 
-def read_csv(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    label: str,
-    options: CsvOptions,
-    find_header: Callable[[list[str]], int | None] | None = None,
-    wanted: Callable[[list[str]], list[str] | None] | None = None,
-) -> FileTable:
+def read_csv(con: duckdb.DuckDBPyConnection, path: Path, label: str, options: CsvOptions,
+             find_header: Callable[[list[str]], int | None] | None = None,
+             wanted: Callable[[list[str]], list[str] | None] | None = None) -> FileTable:  # fmt: skip
     """Read a delimited file into `cells`; `wanted(header names)` may name the only columns to load."""
     head, problems = _head(path, label)
     if head is None:
@@ -122,16 +118,12 @@ def clean_name(name: object) -> str:
 
 def unique_names(names: list[object]) -> list[str]:
     """Cleaned, unique column names (case-insensitively, as SQL compares them): 'Unnamed: i', repeats '.1', '.2'."""
-    out, seen = [], {}
+    out, seen = [], Counter()
     for i, name in enumerate(names):
         name = clean_name(name) or f"Unnamed: {i}"
-        key = name.casefold()
-        if key in seen:
-            seen[key] += 1
-            name = f"{name}.{seen[key]}"
-        else:
-            seen[key] = 0
-        out.append(name)
+        repeats = seen[name.casefold()]
+        seen[name.casefold()] += 1
+        out.append(f"{name}.{repeats}" if repeats else name)
     return out
 
 
@@ -167,7 +159,10 @@ def _lines(path: Path, block: int = 1 << 22) -> int:
 
 def _with_python(table: FileTable, layout: _Layout, label: str) -> FileTable:
     """Python's csv module: exact line numbers, ragged rows and undecodable bytes reported one by one."""
-    text, problems = decode(layout.path.read_bytes(), layout.encoding, label)
+    data = layout.path.read_bytes()
+    problems = checks.check_encoding(data, layout.encoding, label)  # then read as Windows-1252
+    codec = "utf-8-sig" if layout.encoding in ("utf-8", "utf8") else layout.encoding
+    text = data.decode("cp1252", errors="replace") if problems else data.decode(codec)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=layout.delimiter)
     width, records, rows, ragged, line = len(layout.names), [], [], [], 0
     for record in reader:
@@ -186,10 +181,3 @@ def _with_python(table: FileTable, layout: _Layout, label: str) -> FileTable:
     table.problems += problems + checks.check_ragged_rows(ragged, width, layout.header_row, label)
     frame = pd.DataFrame(records, columns=layout.names, dtype="str")[layout.keep]
     return cells_from_frame(table, frame.assign(_row=np.asarray(rows, dtype=np.int64)))
-
-
-def decode(data: bytes, encoding: str, label: str) -> tuple[str, list[Problem]]:
-    """Decode the file; undecodable bytes are an error (checks.check_encoding), then read as Windows-1252."""
-    codec = "utf-8-sig" if encoding in ("utf-8", "utf8") else encoding
-    problems = checks.check_encoding(data, encoding, label)
-    return (data.decode("cp1252", errors="replace") if problems else data.decode(codec)), problems

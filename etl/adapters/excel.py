@@ -76,17 +76,15 @@ def _cells(path: str, mtime_ns: int, size: int, sheet) -> list[list[str]]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "Unknown extension is not supported" and similar workbook chatter
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        names = book.sheetnames
-        number = 1 if sheet is None else whole_number(sheet)  # a position (1 = the first sheet), else a name
-        sheet = names[number - 1] if number and number <= len(names) else str(sheet)
-        if sheet not in names:
-            raise _MissingSheet(sheet, names)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        try:
+            names = book.sheetnames
+            number = 1 if sheet is None else whole_number(sheet)  # a position (1 = the first sheet), else a name
+            sheet = names[number - 1] if number and number <= len(names) else str(sheet)
+            if sheet not in names:
+                raise _MissingSheet(sheet, names)
             rows = [[_text(v) for v in row] for row in book[sheet].iter_rows(min_row=1, values_only=True)]
-    finally:
-        book.close()
+        finally:
+            book.close()
     width = max((len(r) for r in rows), default=0)
     return [r + [""] * (width - len(r)) for r in rows]
 
