@@ -32,7 +32,7 @@ def groupings(reference_dir: Path) -> dict:
     path = Path(reference_dir) / GROUPINGS
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         raise SourceError([Problem("reference", f"cannot read the groupings: {unreadable(exc)}", str(path))]) from exc
 
 

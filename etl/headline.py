@@ -52,7 +52,7 @@ def load_rules(reference_dir: Path) -> tuple[Rules, list[Problem]]:
         return Rules(), []
     try:
         return Rules.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {}), []
-    except (yaml.YAMLError, ValidationError) as exc:
+    except (yaml.YAMLError, ValidationError, UnicodeDecodeError) as exc:
         return Rules(), [Problem("reference", f"cannot read the headline rule: {unreadable(exc)}", str(path))]
 
 

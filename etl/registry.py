@@ -146,7 +146,7 @@ def load_source(path: Path) -> Source:
     """Read and validate one registry file; SourceError names the file, the dataset and the fix."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         raise SourceError([Problem("registry", f"cannot read registry entry: {unreadable(exc)}", str(path))]) from exc
     if not isinstance(data, dict):
         raise SourceError([Problem("registry", "a registry entry is a mapping of field: value", str(path))])
@@ -185,6 +185,9 @@ YAML_MISTAKES = (
 
 def unreadable(exc: Exception) -> str:
     """Why a staff-edited file cannot be read, in one line; a YAML syntax error as its line, column, what and fix."""
+    if isinstance(exc, UnicodeDecodeError):
+        line = exc.object[: exc.start].count(b"\n") + 1
+        return f"it is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} on line {line}); save it as UTF-8"
     problem = str(getattr(exc, "problem", None) or "")
     if not problem or getattr(exc, "problem_mark", None) is None:
         return " ".join(str(exc).split())

@@ -110,3 +110,24 @@ def test_a_yaml_syntax_error_in_an_entry_is_one_line_with_its_place_and_the_fix(
         "unquoted value; put the value in double quotes"
     )
     assert "<unicode string>" not in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", [["etl", "check", "--source", "owid"], ["etl", "run", "--dry-run", "--quiet"]])
+def test_an_entry_saved_in_another_encoding_than_utf8_names_the_file_the_line_and_the_fix(
+    tmp_path, monkeypatch, command
+):
+    registry_dir = tmp_path / "registry"
+    registry_dir.mkdir()
+    text = (config.settings().registry_dir / "owid.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    number = next(n for n, line in enumerate(lines) if line.startswith("publisher:"))
+    lines[number] = 'publisher: "Caf\u00e9 data"'
+    (registry_dir / "owid.yaml").write_bytes(("\n".join(lines) + "\n").encode("latin-1"))
+    monkeypatch.setenv("DELTA87_REGISTRY_DIR", str(registry_dir))
+    monkeypatch.setenv("DELTA87_DATA_DIR", str(tmp_path / "data"))
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 1
+    (shown,) = [line for line in result.output.splitlines() if "ERROR" in line]
+    assert shown.endswith(f"owid.yaml: cannot read registry entry: it is not UTF-8 text (byte 0xe9 on line {number + 1}); "
+                          "save it as UTF-8")  # fmt: skip
+    assert "internal error" not in result.output and "Traceback" not in result.output
