@@ -91,43 +91,44 @@ def test_publisher_footnotes_are_kept_by_default(tmp_path, resolver):
     assert obs["note"].tolist() == ["survey round 3"]
 
 
-@pytest.mark.parametrize("command", [["etl", "check", "--source", "owid"], ["etl", "run", "--dry-run", "--quiet"]])
-def test_a_yaml_syntax_error_in_an_entry_is_one_line_with_its_place_and_the_fix(tmp_path, monkeypatch, command):
+COMMANDS = [["etl", "check", "--source", "owid"], ["etl", "run", "--dry-run", "--quiet"]]
+
+
+def _run_with_owid_line(tmp_path, monkeypatch, command, key: str, line: str, encoding: str = "utf-8"):
+    """Run `command` over a registry whose owid.yaml has its `key:` line replaced by `line` (saved in `encoding`):
+    the command's ERROR line and output, and the replaced line's number."""
     registry_dir = tmp_path / "registry"
     registry_dir.mkdir()
-    text = (config.settings().registry_dir / "owid.yaml").read_text(encoding="utf-8")
-    lines = text.splitlines()
-    number = next(n for n, line in enumerate(lines) if line.startswith("short_name:"))
-    lines[number] = "short_name: Our World in Data: grapher"
-    (registry_dir / "owid.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lines = (config.settings().registry_dir / "owid.yaml").read_text(encoding="utf-8").splitlines()
+    number = next(n for n, text in enumerate(lines) if text.startswith(f"{key}:")) + 1
+    lines[number - 1] = line
+    (registry_dir / "owid.yaml").write_bytes(("\n".join(lines) + "\n").encode(encoding))
     monkeypatch.setenv("DELTA87_REGISTRY_DIR", str(registry_dir))
     monkeypatch.setenv("DELTA87_DATA_DIR", str(tmp_path / "data"))
     result = CliRunner().invoke(main, command)
     assert result.exit_code == 1
-    (shown,) = [line for line in result.output.splitlines() if "ERROR" in line]
+    (shown,) = [text for text in result.output.splitlines() if "ERROR" in text]
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    return shown, result.output, number
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_yaml_syntax_error_in_an_entry_is_one_line_with_its_place_and_the_fix(tmp_path, monkeypatch, command):
+    line = "short_name: Our World in Data: grapher"
+    shown, output, number = _run_with_owid_line(tmp_path, monkeypatch, command, "short_name", line)
     assert shown.endswith(
-        f"owid.yaml: cannot read registry entry: YAML syntax error at line {number + 1}, column 30: ': ' inside an "
+        f"owid.yaml: cannot read registry entry: YAML syntax error at line {number}, column 30: ': ' inside an "
         "unquoted value; put the value in double quotes"
     )
-    assert "<unicode string>" not in result.output and "Traceback" not in result.output
+    assert "<unicode string>" not in output
 
 
-@pytest.mark.parametrize("command", [["etl", "check", "--source", "owid"], ["etl", "run", "--dry-run", "--quiet"]])
+@pytest.mark.parametrize("command", COMMANDS)
 def test_an_entry_saved_in_another_encoding_than_utf8_names_the_file_the_line_and_the_fix(
     tmp_path, monkeypatch, command
 ):
-    registry_dir = tmp_path / "registry"
-    registry_dir.mkdir()
-    text = (config.settings().registry_dir / "owid.yaml").read_text(encoding="utf-8")
-    lines = text.splitlines()
-    number = next(n for n, line in enumerate(lines) if line.startswith("publisher:"))
-    lines[number] = 'publisher: "Caf\u00e9 data"'
-    (registry_dir / "owid.yaml").write_bytes(("\n".join(lines) + "\n").encode("latin-1"))
-    monkeypatch.setenv("DELTA87_REGISTRY_DIR", str(registry_dir))
-    monkeypatch.setenv("DELTA87_DATA_DIR", str(tmp_path / "data"))
-    result = CliRunner().invoke(main, command)
-    assert result.exit_code == 1
-    (shown,) = [line for line in result.output.splitlines() if "ERROR" in line]
-    assert shown.endswith(f"owid.yaml: cannot read registry entry: it is not UTF-8 text (byte 0xe9 on line {number + 1}); "
-                          "save it as UTF-8")  # fmt: skip
-    assert "internal error" not in result.output and "Traceback" not in result.output
+    line = 'publisher: "Caf\u00e9 data"'
+    shown, _output, number = _run_with_owid_line(tmp_path, monkeypatch, command, "publisher", line, "latin-1")
+    assert shown.endswith(
+        f"owid.yaml: cannot read registry entry: it is not UTF-8 text (byte 0xe9 on line {number}); save it as UTF-8"
+    )
