@@ -62,7 +62,7 @@ def load_glossary(path: Path = GLOSSARY_FILE) -> dict[str, GlossaryTerm]:
     name = path.name
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ContentError(f"{name}: file: cannot read YAML: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("terms"), list):
         raise ContentError(f"{name}: terms: expected a top-level 'terms:' list")
@@ -165,7 +165,7 @@ def load_themes(path: Path = THEMES_FILE) -> dict[str, Theme]:
     """Read and validate the themes file; raise ContentError naming the theme and field at fault."""
     try:
         entries = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ContentError(f"{path.name}: file: cannot read YAML: {exc}") from exc
     if not isinstance(entries, list):
         raise ContentError(f"{path.name}: themes: expected a list of themes")
@@ -229,7 +229,7 @@ def contributing_guide(path: Path = CONTRIBUTING_FILE) -> str:
     """The forum's guide for authors (Markdown, no front matter), audited like every content file."""
     try:
         text = path.read_text(encoding="utf-8")
-    except OSError as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise ContentError(f"{path.name}: file: {exc}") from exc
     audit_markdown(text, f"{path.name}: body")
     return text
@@ -243,7 +243,7 @@ def indicator_definitions() -> list[dict]:
     path = config.settings().reference_dir / "indicators.yaml"
     try:
         entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         log.warning("cannot read %s: %s", path, exc)
         return []
     return [e for e in entries if isinstance(e, dict) and e.get("code")]

@@ -73,7 +73,7 @@ def mapping(path: Path) -> dict:
         return {}
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         log.error("translation %s unreadable, English shown: %s", path, exc)
         return {}
     return data if isinstance(data, dict) else {}

@@ -18,6 +18,7 @@ from content.loader import (
     internal_links,
     load_glossary,
     load_library,
+    load_themes,
 )
 from content.models import TOPICS, ContentError, slugify
 
@@ -261,6 +262,14 @@ def test_glossary_rejects_unknown_see_also_and_duplicate_terms(tmp_path):
     path.write_text(yaml.safe_dump({"terms": [{**entry, "definition": "see [x](javascript:alert(1)) now ok"}]}))
     with pytest.raises(ContentError, match=r"terms.0.definition: unsafe"):
         load_glossary(path)
+
+
+@pytest.mark.parametrize("load", [load_glossary, load_themes])
+def test_a_content_file_saved_in_another_encoding_than_utf8_is_a_content_error_naming_it(tmp_path, load):
+    path = tmp_path / "file.yaml"
+    path.write_bytes("terms:\n- term: Caf\u00e9\n".encode("latin-1"))
+    with pytest.raises(ContentError, match=r"^file.yaml: file: cannot read YAML: 'utf-8' codec can't decode"):
+        load(path)
 
 
 @pytest.mark.parametrize(
