@@ -10,11 +10,12 @@ import re
 
 import pandas as pd
 import plotly.graph_objects as go
+from babel import lists
 from dash import html
 from flask_babel import gettext as _
 
+from dashboards import _cite, _data, _figures, _phrases, _progress, _reason, _series, _words
 from dashboards import _components as c
-from dashboards import _data, _figures, _phrases, _progress, _reason, _words
 from dashboards._figures import OKABE_ITO, _layout, _legend, _year_axis
 from web import i18n
 
@@ -123,11 +124,44 @@ def survey_block(release, iso3: str, name: str, obs: pd.DataFrame):
     return html.Div(
         [
             c.chart(
-                "country-survey-trend", figure, statement(release, iso3), note(points, dated, release, iso3), table
+                "country-survey-trend", figure, statement(release, iso3), note(points, dated, release, iso3, obs), table
             ),
         ],
         id="country-survey",
     )
+
+
+def card_row(obs: pd.DataFrame, release) -> pd.Series | None:
+    """The row the child labour card shows: the headline of the first ranked child labour indicator with one."""
+    meta = _data.indicators(release)
+    heads = _series.preferred(obs[obs["indicator"].isin(meta.index[meta["pillar"] == "child-labour"])])
+    rank = heads["indicator"].map(meta["rank"]).fillna(999)
+    return heads.loc[rank.sort_values(kind="stable").index[0]] if not heads.empty else None
+
+
+def differs(points: pd.DataFrame, obs: pd.DataFrame, release) -> html.P | None:
+    """One line where the card's figure and this chart's differ for the same year and age band (Fiji 2021: UNICEF
+    16.7%, ILOSTAT 24.8%), naming both sources: their estimates differ, the sources do not say why."""
+    head = card_row(obs, release)
+    if head is None or head["indicator"] in SURVEY_CODES or head["sex"] != "total" or pd.isna(head.get("year")):
+        return None
+    decimals = _data.indicators(release)["decimals"]
+    same = points[(points["year"] == head["year"]) & (points["age"] == head["age"])]
+    value = c.value_text(head, head["unit"], decimals.get(head["indicator"]))
+    values = [c.value_text(row, row["unit"], decimals.get(row["indicator"])) for row in same.to_dict("records")]
+    values = [v for v in dict.fromkeys(values) if v != value]
+    if not values:
+        return None
+    sources = _data.source_records(release)
+    names = {"{0}": c.source_short(sources, head), "{1}": c.source_short(sources, same.iloc[0])}
+    text = _(
+        "For %(year)s (%(band)s), %(source)s gives %(value)s and %(other)s %(values)s: estimates of different "
+        "sources, which can differ in definition and method; the sources do not explain the difference.",
+        year=int(head["year"]), band=_words.band(head["age"]), source="{0}", value=value, other="{1}",
+        values=lists.format_list(values, locale=i18n.locale()),
+    )  # fmt: skip
+    parts = [_cite.english(names[p]) if p in names else p for p in re.split(r"(\{[01]\})", text)]
+    return html.P(_series.joined(parts), id="country-survey-differs", className="small text-body-secondary mb-1")
 
 
 def statement(release, iso3: str) -> str:
@@ -147,8 +181,9 @@ def statement(release, iso3: str) -> str:
     )
 
 
-def note(points: pd.DataFrame, dated: pd.DataFrame, release, iso3: str) -> html.Div:
-    """The source line, the comparability caution and every dated ratification with its 'as of'."""
+def note(points: pd.DataFrame, dated: pd.DataFrame, release, iso3: str, obs: pd.DataFrame) -> html.Div:
+    """The source line, the comparability caution (and where the card's figure differs from the chart's for the same
+    year, a line on that) and every dated ratification with its 'as of'."""
     dates = [html.Li(_ratified(r["name"], str(r["date"]), r["as_of"])) for r in dated.to_dict("records")]
     caution = _('Points are survey years; each line is one indicator, age band and source, never joined with another. Surveys differ in design, so a jump between two points may reflect the survey.')  # fmt: skip
     heading = _("Ratifications:") if dates else _("Ratifications: no dated ratification in this release.")
@@ -156,6 +191,7 @@ def note(points: pd.DataFrame, dated: pd.DataFrame, release, iso3: str) -> html.
         [
             c.source_note(points, _data.source_records(release), page=f"/country/{iso3}"),
             html.P(caution, className="small text-body-secondary mb-1"),
+            differs(points, obs, release),
             html.P(heading, className="small text-body-secondary mb-0"),
             html.Ul(dates, className="small text-body-secondary mb-1"),
         ]

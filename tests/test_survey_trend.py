@@ -35,3 +35,41 @@ def test_the_survey_chart_names_its_series_in_the_readers_language(real_warehous
     with app.server.test_request_context("/country/BGD?lang=fr"):
         figure = go.Figure(find(country.layout(iso3="BGD"), "country-survey-trend").figure)
     assert "Travail des enfants (ILOSTAT) · âges 5–17" in {t.name for t in figure.data}
+
+
+@pytest.mark.parametrize(
+    ("iso3", "said"),
+    [  # UNICEF DW SL_TLF_CHLDEC (FJI 2021 16.7 'MICS 2021'; TUV 2020 4.0 'MICS 2019-20'); ILOSTAT sex_t 5-17:
+        # cld_xchl FJI 2021 24.754, TUV 2020 22.743; sdg_b871 FJI 2021 25.579, TUV 2020 23.108
+        ("FJI", "For 2021 (ages 5–17), UNICEF Data Warehouse gives 16.7% and ILOSTAT child labour statistics 24.8% "
+                "and 25.6%: estimates of different sources, which can differ in definition and method; the sources "
+                "do not explain the difference."),
+        ("TUV", "For 2020 (ages 5–17), UNICEF Data Warehouse gives 4.0% and ILOSTAT child labour statistics 22.7% "
+                "and 23.1%"),
+    ],
+)  # fmt: skip
+def test_the_survey_chart_names_both_sources_of_different_figures_for_one_year(real_warehouse, app, iso3, said):
+    assert said in texts(find(render(app, "country", iso3=iso3), "country-survey"))
+
+
+def test_no_line_where_the_card_and_the_chart_agree(real_warehouse, app):
+    # Turkmenistan 2016, ages 5-17: UNICEF 0.3, ILOSTAT cld_xchl 0.3 and sdg_b871 0.3 (to one decimal)
+    assert find(render(app, "country", iso3="TKM"), "country-survey-differs") is None
+    assert find(render(app, "country", iso3="FJI"), "country-survey-differs") is not None
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("fr", "Pour 2021 (âges 5–17), UNICEF Data Warehouse donne 16,7"),
+        ("es", "Para 2021 (edades 5–17), UNICEF Data Warehouse da 16,7"),
+    ],
+)
+def test_the_different_figures_line_in_french_and_spanish(real_warehouse, app, lang, said):
+    from dashboards import country  # noqa: PLC0415 - registered by create_app
+
+    with app.server.test_request_context(f"/country/FJI?lang={lang}"):
+        line = find(country.layout(iso3="FJI"), "country-survey-differs")
+    assert " ".join(texts(line).split()).startswith(said)
+    marked = [(part.children, part.lang) for part in line.children if not isinstance(part, str)]
+    assert ("UNICEF Data Warehouse", "en") in marked  # the publisher's own name; ILOSTAT's is ours, translated
