@@ -24,6 +24,8 @@ SURVEY_CODES = ("child_labour_ilostat", "child_labour_sdg_b871")
 #: Instruments whose ratification dates are drawn: the ILO child labour and forced labour conventions, the
 #: Palermo Protocol and the CRC protocol on children in armed conflict.
 INSTRUMENTS = ("C138", "C182", "C029", "P029", "PALERMO", "CRC_OPAC")
+#: The chart's labels of the protocols, short enough for a phone (the list under the chart names them in full).
+LABELS = {"PALERMO": "Palermo", "CRC_OPAC": "CRC-OPAC"}
 
 
 def survey_points(obs: pd.DataFrame, release) -> pd.DataFrame:
@@ -50,7 +52,7 @@ def markers(commitments: pd.DataFrame, names: dict[str, str] | None = None) -> p
     rows = rows[rows["date"].fillna("").str.match(r"^\d{4}")]
     rows = rows.sort_values("date").drop_duplicates("instrument")
     name = rows["instrument"].map(lambda code: (names or {}).get(code) or code)
-    short = [code if re.fullmatch(r"[CP]\d{3}", code) else re.sub(r"\s*\(\d{4}\)$", "", text)
+    short = [code if re.fullmatch(r"[CP]\d{3}", code) else LABELS.get(code) or re.sub(r"\s*\(\d{4}\)$", "", text)
              for code, text in zip(rows["instrument"], name, strict=True)]  # fmt: skip
     return rows.assign(year=rows["date"].str[:4].astype(int), name=name, short=short)[columns]
 
@@ -90,11 +92,36 @@ def survey_figure(points: pd.DataFrame, dated: pd.DataFrame, title: str, decimal
     span = pd.concat([years, drawn["year"]]) if not drawn.empty else years
     fig = go.Figure(traces, layout=_layout(title, 380, xaxis=_year_axis(span), **_legend(len(traces))))
     fig.update_yaxes(title={"text": _("Share of children (%)")}, rangemode="tozero", automargin=True)
-    for k, row in enumerate(drawn.to_dict("records")):
-        fig.add_vline(x=row["year"], line={"color": "#6C757D", "dash": "dot", "width": 1})
-        fig.add_annotation(x=row["year"], y=1 - 0.08 * (k % 4), yref="paper", showarrow=False, xanchor="left",
-                           text=f"{row['short']} {row['date']}", font={"size": 10})  # fmt: skip
+    labels = [f"{row['short']} {row['date']}" for row in drawn.to_dict("records")]
+    for year, text, (level, anchor) in zip(drawn["year"], labels, rows_of(drawn["year"], labels, span), strict=True):
+        fig.add_vline(x=year, line={"color": "#6C757D", "dash": "dot", "width": 1})
+        fig.add_annotation(x=year, y=1 - 0.08 * level, yref="paper", showarrow=False, xanchor=anchor, text=text,
+                           font={"size": 10})  # fmt: skip
     return fig
+
+
+#: The narrowest plot a survey chart gets (a phone), and the width of a character of its labels, in pixels.
+PLOT_PX, CHAR_PX = 280, 6
+
+
+def rows_of(years: pd.Series, labels: list[str], span: pd.Series) -> list[tuple[int, str]]:
+    """Each ratification label's row (0 at the top) and side of its line: right of it unless it would pass the end of
+    the axis where the left has more room; the first row where it overlaps no other label on the narrowest plot, so
+    that labels of close dates stay readable."""
+    first, last = int(span.min()), int(span.max())
+    per_year = PLOT_PX / max(last - first + 2, 1)  # the axis pads about a year in all
+    taken: list[list[tuple[float, float]]] = []
+    placed = []
+    for year, text in zip(years, labels, strict=True):
+        width = len(text) * CHAR_PX / per_year
+        left = year + width <= last + 1 or last - year >= year - first  # else where there is more room
+        start, end = (year, year + width) if left else (year - width, year)
+        level = next((i for i, row in enumerate(taken) if all(end < a or start > b for a, b in row)), len(taken))
+        if level == len(taken):
+            taken.append([])
+        taken[level].append((start, end))
+        placed.append((level, "left" if left else "right"))
+    return placed
 
 
 #: Ratifications up to this many years before the first survey widen the chart to show them; older ones (C029

@@ -73,3 +73,23 @@ def test_the_different_figures_line_in_french_and_spanish(real_warehouse, app, l
     assert " ".join(texts(line).split()).startswith(said)
     marked = [(part.children, part.lang) for part in line.children if not isinstance(part, str)]
     assert ("UNICEF Data Warehouse", "en") in marked  # the publisher's own name; ILOSTAT's is ours, translated
+
+
+#: The ratification labels of the survey chart that overlap another or pass its edges: their texts.
+CLASHING = """const g = document.querySelector('#country-survey-trend .js-plotly-plot'), box = g.getBoundingClientRect();
+const r = [...g.querySelectorAll('.annotation')].map(a => [a.textContent, a.getBoundingClientRect()]);
+return r.filter(([t, a]) => a.left < box.left - 1 || a.right > box.right + 1 || r.some(([u, b]) => u !== t &&
+  a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)).map(([t]) => t)"""
+
+
+@pytest.mark.parametrize(("width", "lang"), [(390, "en"), (1366, "en"), (390, "fr")])
+def test_ratification_labels_of_close_dates_do_not_overlap(dash_duo, real_warehouse, app, width, lang):
+    # Armenia: Palermo 2003, C029 2004, CRC-OPAC 2005, C182 and C138 2006, on one chart
+    from tests.test_browser_pages import graphs_drawn, visit  # noqa: PLC0415
+
+    dash_duo.start_server(app)
+    dash_duo.driver.set_window_size(width, 900)
+    visit(dash_duo, f"/country/ARM?lang={lang}", "#country-survey")
+    graphs_drawn(dash_duo, 30)
+    assert len(dash_duo.find_elements("#country-survey-trend .annotation")) == 5
+    assert dash_duo.driver.execute_script(CLASHING) == []
