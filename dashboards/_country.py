@@ -184,7 +184,7 @@ def context_section(country: Country) -> html.Section:
 
 def _gap_rows(country: Country, codes: list[str]) -> tuple[pd.Series | None, pd.Series | None]:
     """The rows a pillar's gap sentence states: the newest in the headline's sex and band or the standard band, and
-    later ones of other bands, among the headline indicator and the pillar's others of its SDG indicator and unit (an
+    later ones of other bands (each with its series' name), among the headline indicator and the pillar's others of its SDG indicator and unit (an
     ILOSTAT series for ages 5-17 of 2025 beside an 8.7.1 value for ages 5-14 of 2016 is newer child labour data,
     which the sentence must not deny)."""
     row = country.headline(codes[0]) if codes else None
@@ -197,7 +197,9 @@ def _gap_rows(country: Country, codes: list[str]) -> tuple[pd.Series | None, pd.
     bands = [row["age"]] + ([head["standard_age"]] if pd.notna(head.get("standard_age")) else [])
     band = rows[(rows["sex"] == row["sex"]) & rows["age"].isin(bands) & (rows["year"] > row["year"])]
     row = band[band["year"] == band["year"].max()].iloc[0] if not band.empty else row  # the first by rank
-    return row, _series.later_rows(rows[rows["age"] != row["age"]].assign(indicator=row["indicator"]), row)
+    others = rows[rows["age"] != row["age"]]
+    series = others["indicator"].map(lambda k: c.short_name(country.indicator(k)))
+    return row, _series.later_rows(others.assign(series=series, indicator=row["indicator"]), row)
 
 
 def gap_statements(country: Country) -> list[str]:

@@ -10,11 +10,12 @@ import re
 
 import pandas as pd
 import plotly.graph_objects as go
+from babel import lists
 from dash import html
 from flask_babel import gettext as _
 
+from dashboards import _cite, _data, _figures, _phrases, _progress, _reason, _series, _words
 from dashboards import _components as c
-from dashboards import _data, _figures, _phrases, _progress, _reason, _words
 from dashboards._figures import OKABE_ITO, _layout, _legend, _year_axis
 from web import i18n
 
@@ -23,6 +24,8 @@ SURVEY_CODES = ("child_labour_ilostat", "child_labour_sdg_b871")
 #: Instruments whose ratification dates are drawn: the ILO child labour and forced labour conventions, the
 #: Palermo Protocol and the CRC protocol on children in armed conflict.
 INSTRUMENTS = ("C138", "C182", "C029", "P029", "PALERMO", "CRC_OPAC")
+#: The chart's labels of the protocols, short enough for a phone (the list under the chart names them in full).
+LABELS = {"PALERMO": "Palermo", "CRC_OPAC": "CRC-OPAC"}
 
 
 def survey_points(obs: pd.DataFrame, release) -> pd.DataFrame:
@@ -49,7 +52,7 @@ def markers(commitments: pd.DataFrame, names: dict[str, str] | None = None) -> p
     rows = rows[rows["date"].fillna("").str.match(r"^\d{4}")]
     rows = rows.sort_values("date").drop_duplicates("instrument")
     name = rows["instrument"].map(lambda code: (names or {}).get(code) or code)
-    short = [code if re.fullmatch(r"[CP]\d{3}", code) else re.sub(r"\s*\(\d{4}\)$", "", text)
+    short = [code if re.fullmatch(r"[CP]\d{3}", code) else LABELS.get(code) or re.sub(r"\s*\(\d{4}\)$", "", text)
              for code, text in zip(rows["instrument"], name, strict=True)]  # fmt: skip
     return rows.assign(year=rows["date"].str[:4].astype(int), name=name, short=short)[columns]
 
@@ -89,11 +92,36 @@ def survey_figure(points: pd.DataFrame, dated: pd.DataFrame, title: str, decimal
     span = pd.concat([years, drawn["year"]]) if not drawn.empty else years
     fig = go.Figure(traces, layout=_layout(title, 380, xaxis=_year_axis(span), **_legend(len(traces))))
     fig.update_yaxes(title={"text": _("Share of children (%)")}, rangemode="tozero", automargin=True)
-    for k, row in enumerate(drawn.to_dict("records")):
-        fig.add_vline(x=row["year"], line={"color": "#6C757D", "dash": "dot", "width": 1})
-        fig.add_annotation(x=row["year"], y=1 - 0.08 * (k % 4), yref="paper", showarrow=False, xanchor="left",
-                           text=f"{row['short']} {row['date']}", font={"size": 10})  # fmt: skip
+    labels = [f"{row['short']} {row['date']}" for row in drawn.to_dict("records")]
+    for year, text, (level, anchor) in zip(drawn["year"], labels, rows_of(drawn["year"], labels, span), strict=True):
+        fig.add_vline(x=year, line={"color": "#6C757D", "dash": "dot", "width": 1})
+        fig.add_annotation(x=year, y=1 - 0.08 * level, yref="paper", showarrow=False, xanchor=anchor, text=text,
+                           font={"size": 10})  # fmt: skip
     return fig
+
+
+#: The narrowest plot a survey chart gets (a phone), and the width of a character of its labels, in pixels.
+PLOT_PX, CHAR_PX = 280, 6
+
+
+def rows_of(years: pd.Series, labels: list[str], span: pd.Series) -> list[tuple[int, str]]:
+    """Each ratification label's row (0 at the top) and side of its line: right of it unless it would pass the end of
+    the axis where the left has more room; the first row where it overlaps no other label on the narrowest plot, so
+    that labels of close dates stay readable."""
+    first, last = int(span.min()), int(span.max())
+    per_year = PLOT_PX / max(last - first + 2, 1)  # the axis pads about a year in all
+    taken: list[list[tuple[float, float]]] = []
+    placed = []
+    for year, text in zip(years, labels, strict=True):
+        width = len(text) * CHAR_PX / per_year
+        left = year + width <= last + 1 or last - year >= year - first  # else where there is more room
+        start, end = (year, year + width) if left else (year - width, year)
+        level = next((i for i, row in enumerate(taken) if all(end < a or start > b for a, b in row)), len(taken))
+        if level == len(taken):
+            taken.append([])
+        taken[level].append((start, end))
+        placed.append((level, "left" if left else "right"))
+    return placed
 
 
 #: Ratifications up to this many years before the first survey widen the chart to show them; older ones (C029
@@ -123,11 +151,44 @@ def survey_block(release, iso3: str, name: str, obs: pd.DataFrame):
     return html.Div(
         [
             c.chart(
-                "country-survey-trend", figure, statement(release, iso3), note(points, dated, release, iso3), table
+                "country-survey-trend", figure, statement(release, iso3), note(points, dated, release, iso3, obs), table
             ),
         ],
         id="country-survey",
     )
+
+
+def card_row(obs: pd.DataFrame, release) -> pd.Series | None:
+    """The row the child labour card shows: the headline of the first ranked child labour indicator with one."""
+    meta = _data.indicators(release)
+    heads = _series.preferred(obs[obs["indicator"].isin(meta.index[meta["pillar"] == "child-labour"])])
+    rank = heads["indicator"].map(meta["rank"]).fillna(999)
+    return heads.loc[rank.sort_values(kind="stable").index[0]] if not heads.empty else None
+
+
+def differs(points: pd.DataFrame, obs: pd.DataFrame, release) -> html.P | None:
+    """One line where the card's figure and this chart's differ for the same year and age band (Fiji 2021: UNICEF
+    16.7%, ILOSTAT 24.8%), naming both sources: their estimates differ, the sources do not say why."""
+    head = card_row(obs, release)
+    if head is None or head["indicator"] in SURVEY_CODES or head["sex"] != "total" or pd.isna(head.get("year")):
+        return None
+    decimals = _data.indicators(release)["decimals"]
+    same = points[(points["year"] == head["year"]) & (points["age"] == head["age"])]
+    value = c.value_text(head, head["unit"], decimals.get(head["indicator"]))
+    values = [c.value_text(row, row["unit"], decimals.get(row["indicator"])) for row in same.to_dict("records")]
+    values = [v for v in dict.fromkeys(values) if v != value]
+    if not values:
+        return None
+    sources = _data.source_records(release)
+    names = {"{0}": c.source_short(sources, head), "{1}": c.source_short(sources, same.iloc[0])}
+    text = _(
+        "For %(year)s (%(band)s), %(source)s gives %(value)s and %(other)s %(values)s: estimates of different "
+        "sources, which can differ in definition and method; the sources do not explain the difference.",
+        year=int(head["year"]), band=_words.band(head["age"]), source="{0}", value=value, other="{1}",
+        values=lists.format_list(values, locale=i18n.locale()),
+    )  # fmt: skip
+    parts = [_cite.english(names[p]) if p in names else p for p in re.split(r"(\{[01]\})", text)]
+    return html.P(_series.joined(parts), id="country-survey-differs", className="small text-body-secondary mb-1")
 
 
 def statement(release, iso3: str) -> str:
@@ -147,8 +208,9 @@ def statement(release, iso3: str) -> str:
     )
 
 
-def note(points: pd.DataFrame, dated: pd.DataFrame, release, iso3: str) -> html.Div:
-    """The source line, the comparability caution and every dated ratification with its 'as of'."""
+def note(points: pd.DataFrame, dated: pd.DataFrame, release, iso3: str, obs: pd.DataFrame) -> html.Div:
+    """The source line, the comparability caution (and where the card's figure differs from the chart's for the same
+    year, a line on that) and every dated ratification with its 'as of'."""
     dates = [html.Li(_ratified(r["name"], str(r["date"]), r["as_of"])) for r in dated.to_dict("records")]
     caution = _('Points are survey years; each line is one indicator, age band and source, never joined with another. Surveys differ in design, so a jump between two points may reflect the survey.')  # fmt: skip
     heading = _("Ratifications:") if dates else _("Ratifications: no dated ratification in this release.")
@@ -156,6 +218,7 @@ def note(points: pd.DataFrame, dated: pd.DataFrame, release, iso3: str) -> html.
         [
             c.source_note(points, _data.source_records(release), page=f"/country/{iso3}"),
             html.P(caution, className="small text-body-secondary mb-1"),
+            differs(points, obs, release),
             html.P(heading, className="small text-body-secondary mb-0"),
             html.Ul(dates, className="small text-body-secondary mb-1"),
         ]

@@ -13,11 +13,14 @@ from tests.conftest import texts
 
 
 def _made(iso3: str, name: str, rows: list[dict]) -> Country:
-    """A country with the 8.7.1 headline indicator `cl`, ILOSTAT's `cl_ilostat` of the same SDG indicator and unit,
-    and `employment` (another measure)."""
+    """A country with the 8.7.1 headline indicator `cl`, ILOSTAT's `cl_ilostat` and `cl_b871` (with household chores)
+    of the same SDG indicator and unit, and `employment` (another measure)."""
     indicators = pd.DataFrame(
         [f.indicator("cl", sdg_indicator="8.7.1", pillar="child-labour", rank=1, standard_age="5-17"),
-         f.indicator("cl_ilostat", sdg_indicator="8.7.1", pillar="child-labour", rank=9, standard_age="5-17"),
+         f.indicator("cl_ilostat", sdg_indicator="8.7.1", pillar="child-labour", rank=9, standard_age="5-17",
+                     short_name="Child labour (ILOSTAT)"),
+         f.indicator("cl_b871", sdg_indicator="8.7.1", pillar="child-labour", rank=10, standard_age="5-17",
+                     short_name="Child labour 8.7.1 incl. chores (ILOSTAT)"),
          f.indicator("employment", pillar="child-labour", rank=3)]
     )  # fmt: skip
     obs = f.mark_frame(f.observations([{"iso3": iso3, **row} for row in rows]), indicators)
@@ -87,6 +90,40 @@ def test_the_gap_sentence_names_every_age_band_the_later_values_cover(app):
             "No child labour survey data since 2021 (EFHS 2021); later values (2023) cover ages 12–14 and 15–17 only."
             in _country.gap_statements(_two_bands())
         )
+
+
+def _costa_rica(b871_bands: tuple[str, ...] = ("12-14", "15-17")) -> Country:
+    """Costa Rica's shape: the 8.7.1 headline for ages 5-17 in 2018, and 2022 values of two ILOSTAT series of
+    different definitions: child labour statistics for ages 15-17, SDG 8.7.1 with chores for `b871_bands`."""
+    later = [{"indicator": "cl_ilostat", "year": 2022, "value": 0.4, "age": "15-17"}]
+    later += [{"indicator": "cl_b871", "year": 2022, "value": 3.7, "age": age} for age in b871_bands]
+    return _made("CRI", "Costa Rica", [{"indicator": "cl", "year": 2018, "value": 3.4, "survey": "MICS 2018"}, *later])
+
+
+def test_later_bands_of_series_of_different_definitions_are_named_per_series(app):
+    with app.server.test_request_context("/"):
+        assert _country.gap_statements(_costa_rica())[0] == (
+            "No child labour survey data since 2018 (MICS 2018); later values (2022) cover only ages 15–17 in "
+            "Child labour (ILOSTAT) and ages 12–14 and 15–17 in Child labour 8.7.1 incl. chores (ILOSTAT)."
+        )
+        assert _country.gap_statements(_costa_rica(("15-17",)))[0] == (  # one band in each: two values, not one
+            "No child labour survey data since 2018 (MICS 2018); later values (2022) cover only ages 15–17 in "
+            "Child labour (ILOSTAT) and Child labour 8.7.1 incl. chores (ILOSTAT)."
+        )
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("fr", "des valeurs plus récentes (2022) ne couvrent que les âges 15–17 dans Child labour (ILOSTAT) et les "
+               "âges 12–14 et 15–17 dans Child labour 8.7.1 incl. chores (ILOSTAT)."),
+        ("es", "valores posteriores (2022) solo abarcan las edades 15–17 en Child labour (ILOSTAT) y las edades "
+               "12–14 y 15–17 en Child labour 8.7.1 incl. chores (ILOSTAT)."),
+    ],
+)  # fmt: skip
+def test_later_bands_named_per_series_in_french_and_spanish(app, lang, said):
+    with app.server.test_request_context(f"/?lang={lang}"):
+        assert said in texts(html.Li(_country.gap_statements(_costa_rica())[0]))
 
 
 def test_a_survey_named_in_a_french_gap_sentence_is_marked_english(app):

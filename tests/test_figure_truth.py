@@ -215,11 +215,30 @@ def test_brazil_card_progress_block_and_gap_sentence_give_one_answer(real_wareho
 @pytest.mark.realdata
 @pytest.mark.parametrize(
     ("iso3", "said"),
-    [  # the bands of ILOSTAT's cells (ref_area, sex_t) in the later year, as in its raw files
-        ("EGY", "since 2021 (EFHS 2021); later values (2023) cover ages 12–14 and 15–17 only."),
-        ("BRA", "since 2016 (PNADCCL 2016); a later value (2022) covers ages 15–17 only."),
+    [  # the bands of ILOSTAT's cells (ref_area, sex_t) in the later year, as in its raw files, per series: CRI 2022
+        # cld_xchl 15-17 0.375; sdg_b871 12-14 3.665, 15-17 0.375. EGY 2023 and NPL 2017: 12-14 and 15-17 in both;
+        # BRA 2022: 15-17 in both (6.76 and 2.271); ARG 2024: cld_xchl only
+        (
+            "CRI",
+            "since 2018 (MICS 2018); later values (2022) cover only ages 15–17 in Child labour (ILOSTAT) and ages "
+            "12–14 and 15–17 in Child labour 8.7.1 incl. chores (ILOSTAT).",
+        ),
+        (
+            "EGY",
+            "since 2021 (EFHS 2021); later values (2023) cover only ages 12–14 and 15–17 in Child labour (ILOSTAT) "
+            "and Child labour 8.7.1 incl. chores (ILOSTAT).",
+        ),
+        (
+            "BRA",
+            "since 2016 (PNADCCL 2016); later values (2022) cover only ages 15–17 in Child labour (ILOSTAT) and "
+            "Child labour 8.7.1 incl. chores (ILOSTAT).",
+        ),
         ("ARG", "since 2017 (EANNA 2016-17); later values (2024) cover ages 12–14 and 15–17 only."),
-        ("NPL", "since 2014 (MICS 2014); later values (2017) cover ages 12–14 and 15–17 only."),
+        (
+            "NPL",
+            "since 2014 (MICS 2014); later values (2017) cover only ages 12–14 and 15–17 in Child labour "
+            "(ILOSTAT) and Child labour 8.7.1 incl. chores (ILOSTAT).",
+        ),
     ],
 )
 def test_the_gap_sentence_names_every_age_band_of_the_later_survey(real_warehouse, app, iso3, said):

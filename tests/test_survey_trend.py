@@ -35,3 +35,61 @@ def test_the_survey_chart_names_its_series_in_the_readers_language(real_warehous
     with app.server.test_request_context("/country/BGD?lang=fr"):
         figure = go.Figure(find(country.layout(iso3="BGD"), "country-survey-trend").figure)
     assert "Travail des enfants (ILOSTAT) · âges 5–17" in {t.name for t in figure.data}
+
+
+@pytest.mark.parametrize(
+    ("iso3", "said"),
+    [  # UNICEF DW SL_TLF_CHLDEC (FJI 2021 16.7 'MICS 2021'; TUV 2020 4.0 'MICS 2019-20'); ILOSTAT sex_t 5-17:
+        # cld_xchl FJI 2021 24.754, TUV 2020 22.743; sdg_b871 FJI 2021 25.579, TUV 2020 23.108
+        ("FJI", "For 2021 (ages 5–17), UNICEF Data Warehouse gives 16.7% and ILOSTAT child labour statistics 24.8% "
+                "and 25.6%: estimates of different sources, which can differ in definition and method; the sources "
+                "do not explain the difference."),
+        ("TUV", "For 2020 (ages 5–17), UNICEF Data Warehouse gives 4.0% and ILOSTAT child labour statistics 22.7% "
+                "and 23.1%"),
+    ],
+)  # fmt: skip
+def test_the_survey_chart_names_both_sources_of_different_figures_for_one_year(real_warehouse, app, iso3, said):
+    assert said in texts(find(render(app, "country", iso3=iso3), "country-survey"))
+
+
+def test_no_line_where_the_card_and_the_chart_agree(real_warehouse, app):
+    # Turkmenistan 2016, ages 5-17: UNICEF 0.3, ILOSTAT cld_xchl 0.3 and sdg_b871 0.3 (to one decimal)
+    assert find(render(app, "country", iso3="TKM"), "country-survey-differs") is None
+    assert find(render(app, "country", iso3="FJI"), "country-survey-differs") is not None
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("fr", "Pour 2021 (âges 5–17), UNICEF Data Warehouse donne 16,7"),
+        ("es", "Para 2021 (edades 5–17), UNICEF Data Warehouse da 16,7"),
+    ],
+)
+def test_the_different_figures_line_in_french_and_spanish(real_warehouse, app, lang, said):
+    from dashboards import country  # noqa: PLC0415 - registered by create_app
+
+    with app.server.test_request_context(f"/country/FJI?lang={lang}"):
+        line = find(country.layout(iso3="FJI"), "country-survey-differs")
+    assert " ".join(texts(line).split()).startswith(said)
+    marked = [(part.children, part.lang) for part in line.children if not isinstance(part, str)]
+    assert ("UNICEF Data Warehouse", "en") in marked  # the publisher's own name; ILOSTAT's is ours, translated
+
+
+#: The ratification labels of the survey chart that overlap another or pass its edges: their texts.
+CLASHING = """const g = document.querySelector('#country-survey-trend .js-plotly-plot'), box = g.getBoundingClientRect();
+const r = [...g.querySelectorAll('.annotation')].map(a => [a.textContent, a.getBoundingClientRect()]);
+return r.filter(([t, a]) => a.left < box.left - 1 || a.right > box.right + 1 || r.some(([u, b]) => u !== t &&
+  a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)).map(([t]) => t)"""
+
+
+@pytest.mark.parametrize(("width", "lang"), [(390, "en"), (1366, "en"), (390, "fr")])
+def test_ratification_labels_of_close_dates_do_not_overlap(dash_duo, real_warehouse, app, width, lang):
+    # Armenia: Palermo 2003, C029 2004, CRC-OPAC 2005, C182 and C138 2006, on one chart
+    from tests.test_browser_pages import graphs_drawn, visit  # noqa: PLC0415
+
+    dash_duo.start_server(app)
+    dash_duo.driver.set_window_size(width, 900)
+    visit(dash_duo, f"/country/ARM?lang={lang}", "#country-survey")
+    graphs_drawn(dash_duo, 30)
+    assert len(dash_duo.find_elements("#country-survey-trend .annotation")) == 5
+    assert dash_duo.driver.execute_script(CLASHING) == []
