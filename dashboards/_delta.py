@@ -223,15 +223,15 @@ def _pace(row: dict, which: str, unit: str) -> str:
 
 def _tiles(row: dict, unit: str, release: Release, area: str) -> dbc.Row:
     target = row.get("target_value")
-    goal = (
-        _(
-            "to reach %(target_text)s by %(target_year)s",
-            target_text=words.target_text(float(target), unit, _reason.phrasing()),
-            target_year=int(row["target_year"]),
-        )
-        if pd.notna(target)
-        else ""
+    passed = row["status"] == words.TARGET_PASSED or (
+        pd.notna(target) and int(row["target_year"]) < _reason.assessed_in(release)
     )
+    goal = ""
+    if pd.notna(target):  # once the target year is behind us, it is spoken of in the past
+        values = {"target_text": words.target_text(float(target), unit, _reason.phrasing()),
+                  "target_year": int(row["target_year"])}  # fmt: skip
+        goal = (_("the target was %(target_text)s by %(target_year)s", **values) if passed
+                else _("to reach %(target_text)s by %(target_year)s", **values))  # fmt: skip
     span = _(
         "%(baseline_year)s–%(latest_year)s, %(points)s points",
         baseline_year=int(row["baseline_year"]),
@@ -242,13 +242,8 @@ def _tiles(row: dict, unit: str, release: Release, area: str) -> dbc.Row:
     if row["status"] == words.NO_CLEAR_CHANGE:
         observed = _("no clear change")
     required = c.stat(_("Required pace"), _pace(row, "required", unit), [goal])
-    if row["status"] == words.TARGET_PASSED:
-        passed = words.remaining_text(row, unit, _reason.phrasing())
-        required = c.stat(
-            _("Target year passed"),
-            passed,
-            [_("target: %(removeprefix)s", removeprefix=goal.removeprefix("to "))],
-        )
+    if passed:
+        required = c.stat(_("Target year passed"), words.remaining_text(row, unit, _reason.phrasing()), [goal])
     tiles = [
         c.stat(
             _("Observed pace"),

@@ -91,12 +91,12 @@ def latest_survey(country: _pillars.Country) -> str | list:
 
 
 def commitment_lines(country: _pillars.Country) -> list[str]:
-    """Each instrument's status with its date; 'as of' and 'possibly out of date' where the data are old."""
+    """Each instrument's status with its date and the 'as of' of its source ('possibly out of date' where old)."""
     lines = []
     for status in _commitments.statuses(country):
         text = status.short_text
-        if status.known and status.stale:
-            text += ", " + _phrases.as_of(status.as_of)
+        if status.known:
+            text += ", " + status.as_of_phrase
         lines.append(_phrases.labelled(status.short, text))
     return lines
 
