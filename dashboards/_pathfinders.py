@@ -96,7 +96,7 @@ def commitment_lines(country: _pillars.Country) -> list[str]:
     for status in _commitments.statuses(country):
         text = status.short_text
         if status.known:
-            text += ", " + status.as_of_phrase
+            text += ", " + _phrases.as_of(status.as_of)
         lines.append(_phrases.labelled(status.short, text))
     return lines
 
