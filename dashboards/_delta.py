@@ -162,7 +162,7 @@ def delta_section(area_code: str, indicator: str | None = None, compact: bool = 
         )
     meta = _data.indicator_meta(release, row["indicator"]) or {"name": row["indicator"], "unit": ""}
     unit = meta.get("unit") or ""
-    caution = _progress.caution(release, [row["indicator"], *([] if compact else rows["indicator"])])
+    caution = _progress.caution(release, [row["indicator"]])  # the others' cautions go with their table
     parts = [
         _title(row, meta, release),
         _badge(row, release),
@@ -172,7 +172,7 @@ def delta_section(area_code: str, indicator: str | None = None, compact: bool = 
         _chart(release, row, meta, compact),
     ]
     if not compact:
-        parts += [_method(row), _others(rows, release)]
+        parts += [_method(row), _others(rows, release, said=caution)]
     return html.Div(parts, className="delta-view" + (" delta-compact" if compact else ""), id=f"delta-{area.lower()}")
 
 
@@ -223,15 +223,15 @@ def _pace(row: dict, which: str, unit: str) -> str:
 
 def _tiles(row: dict, unit: str, release: Release, area: str) -> dbc.Row:
     target = row.get("target_value")
-    goal = (
-        _(
-            "to reach %(target_text)s by %(target_year)s",
-            target_text=words.target_text(float(target), unit, _reason.phrasing()),
-            target_year=int(row["target_year"]),
-        )
-        if pd.notna(target)
-        else ""
+    passed = row["status"] == words.TARGET_PASSED or (
+        pd.notna(target) and int(row["target_year"]) < _reason.assessed_in(release)
     )
+    goal = ""
+    if pd.notna(target):  # once the target year is behind us, it is spoken of in the past
+        values = {"target_text": words.target_text(float(target), unit, _reason.phrasing()),
+                  "target_year": int(row["target_year"])}  # fmt: skip
+        goal = (_("the target was %(target_text)s by %(target_year)s", **values) if passed
+                else _("to reach %(target_text)s by %(target_year)s", **values))  # fmt: skip
     span = _(
         "%(baseline_year)s–%(latest_year)s, %(points)s points",
         baseline_year=int(row["baseline_year"]),
@@ -242,13 +242,8 @@ def _tiles(row: dict, unit: str, release: Release, area: str) -> dbc.Row:
     if row["status"] == words.NO_CLEAR_CHANGE:
         observed = _("no clear change")
     required = c.stat(_("Required pace"), _pace(row, "required", unit), [goal])
-    if row["status"] == words.TARGET_PASSED:
-        passed = words.remaining_text(row, unit, _reason.phrasing())
-        required = c.stat(
-            _("Target year passed"),
-            passed,
-            [_("target: %(removeprefix)s", removeprefix=goal.removeprefix("to "))],
-        )
+    if passed:
+        required = c.stat(_("Target year passed"), words.remaining_text(row, unit, _reason.phrasing()), [goal])
     tiles = [
         c.stat(
             _("Observed pace"),
@@ -351,8 +346,10 @@ def _source(source: str, label, records: dict) -> html.Span:
     return html.Span([name, f" · {label}"] if isinstance(label, str) and label else name)
 
 
-def _others(rows: pd.DataFrame, release: Release) -> html.Details:
+def _others(rows: pd.DataFrame, release: Release, said: str = "") -> html.Details:
     names, records = _data.indicators(release), _data.source_records(release)
+    cautions = names.reindex(index=list(rows["indicator"]), columns=["trend_caution"])["trend_caution"]
+    caution = _progress.caution(release, [code for code, text in cautions.items() if not (isinstance(text, str) and text in said)])  # fmt: skip
     frame = rows.assign(
         name=rows["indicator"].map(lambda code: names.loc[code, "name"] if code in names.index else code),
         years=[
@@ -381,6 +378,7 @@ def _others(rows: pd.DataFrame, release: Release) -> html.Details:
     return html.Details(
         [
             html.Summary(_("Every assessed series for this area (%(count)s)", count=len(frame))),
+            html.P(caution, className="delta-caution mb-2") if caution else None,
             c.table(frame, columns, _("Progress of every series of this area")),
         ],
         className="small",

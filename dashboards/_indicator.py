@@ -181,6 +181,11 @@ def chart_view(release: Release, meta: dict, rows: pd.DataFrame, view: View) -> 
     marker = None if view.year == "latest" else int(view.year)
     figure = _figures.trend_figure(frame, title, c.unit_label(unit), marker, meta.get("decimals"))
     chosen = "" if view.areas else _("Showing a default selection: add countries to compare. ")
+    if (picked["nature"] == "detected").any():  # lines side by side, never read as more or less trafficking
+        chosen = _(
+            "Counts of detected cases measure detection and reporting as much as the crime: a higher line does not "
+            "mean more trafficking. "
+        ) + ("" if view.areas else _("Showing a default selection: add countries to see their series. "))
     return _views.figure_block(
         "indicator-chart",
         frame,

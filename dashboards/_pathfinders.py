@@ -91,11 +91,11 @@ def latest_survey(country: _pillars.Country) -> str | list:
 
 
 def commitment_lines(country: _pillars.Country) -> list[str]:
-    """Each instrument's status with its date; 'as of' and 'possibly out of date' where the data are old."""
+    """Each instrument's status with its date and the 'as of' of its source ('possibly out of date' where old)."""
     lines = []
     for status in _commitments.statuses(country):
         text = status.short_text
-        if status.known and status.stale:
+        if status.known:
             text += ", " + _phrases.as_of(status.as_of)
         lines.append(_phrases.labelled(status.short, text))
     return lines

@@ -275,15 +275,14 @@ def targets(release: Release, world: pd.DataFrame) -> html.Div:
             if pd.notna(meta["target_value"])
             else "–"
         )
+        goal = {"target": target, "target_year": int(meta["target_year"])}
         items.append(
             html.Li(
                 [
                     html.Strong(_("%(name)s: ", name=meta["name"])),
-                    _(
-                        "target %(target)s by %(target_year)s. Latest: ",
-                        target=target,
-                        target_year=int(meta["target_year"]),
-                    ),
+                    _("the target was %(target)s by %(target_year)s. Latest: ", **goal)
+                    if goal["target_year"] < date.today().year
+                    else _("target %(target)s by %(target_year)s. Latest: ", **goal),
                     _views.change_sentence(row, previous, row["unit"], meta["decimals"], caution),
                     ". " + _time_left(int(meta["target_year"]), row, meta),
                     " " + caution if caution else "",

@@ -439,3 +439,31 @@ def test_the_french_home_slavery_summary_writes_each_estimate_with_a_french_colo
     with app.server.test_request_context("/?lang=fr"):
         summary = texts(find(home.layout(), "home-slavery-summary"))
     assert "esclavage moderne 2016\u00a0: 40,3" in summary.replace("\u202f", "\u00a0")  # was "2016: 40,3 millions"
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(
+    ("lang", "said", "future"),
+    [
+        ("en", "the target was zero by 2025", "reach zero by 2025"),
+        ("fr", "la cible était d'atteindre zéro d'ici 2025", "pour atteindre zéro"),
+        ("es", "la meta era alcanzar cero en 2025", "para alcanzar cero"),
+    ],
+)
+def test_the_delta_view_speaks_of_the_2025_target_in_the_past_with_or_without_a_trend(
+    real_warehouse, app, lang, said, future
+):
+    from dashboards import _delta  # noqa: PLC0415
+
+    with app.server.test_request_context(f"/?lang={lang}"):
+        haiti = texts(_delta.delta_section("HTI"))  # one survey point: insufficient data, no required pace
+        world = texts(_delta.delta_section("WLD"))  # a trend, and the target year has passed
+    for view in (haiti, world):
+        assert said in view and future not in view
+
+
+@pytest.mark.realdata
+def test_the_overview_says_the_child_labour_target_was_set_for_2025_and_the_2030_ones_still_stand(real_warehouse, app):
+    targets = texts(find(render(app, "home"), "home-targets"))
+    assert "the target was 0 by 2025. Latest:" in targets
+    assert "target 0 by 2030. Latest:" in targets and "target 0 by 2025" not in targets

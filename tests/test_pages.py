@@ -387,3 +387,22 @@ def test_a_broken_themes_file_is_rejected_naming_the_theme_and_field(tmp_path):
     bad.write_text("- slug: child-labour\n  title: Child labour\n  summary: too short\n  indicators: []\n")
     with pytest.raises(loader.ContentError, match=r"theme child-labour: .*summary.*indicators"):
         loader.load_themes(bad)
+
+
+def test_the_indicator_chart_of_detected_cases_says_a_higher_line_is_not_more_trafficking(app):
+    from dashboards import indicator  # noqa: PLC0415
+
+    with app.server.test_request_context("/"):
+        chosen, *_ = indicator.update_indicator_content(
+            "chart", "latest", ["KEN"], "total", "all ages", False, "trafficking_victims_detected"
+        )
+        default, *_ = indicator.update_indicator_content(
+            "chart", "latest", [], "total", "all ages", False, "trafficking_victims_detected"
+        )
+        survey, *_ = indicator.update_indicator_content(
+            "chart", "latest", [], "total", "5-17", False, "child_labour_5_17"
+        )
+    for detected in (texts(chosen), texts(default)):
+        assert "a higher line does not mean more trafficking" in detected and "to compare" not in detected
+    assert "add countries to see their series" in texts(default)
+    assert "add countries to compare" in texts(survey) and "higher line" not in texts(survey)

@@ -70,3 +70,14 @@ def test_the_comparison_speaks_the_readers_language(real_warehouse, app):
     assert "a demandé un appui (2018)" in table and "requested support" not in table
     assert "Latest survey" not in table and "ages 12–14" not in table
     assert re.search(r"\d,\d\s%", table)  # 21,7 % as French writes it
+
+
+def test_commitment_dates_are_written_as_days_in_english_too(page):
+    table = texts(find(page, "pathfinders-table"))
+    assert "ILO C029 Forced Labour (1930): ratified on 25 June 1957" in table
+    assert not re.search(r" on \d{4}-\d{2}-\d{2}", table)  # was "ratified on 1957-06-25"
+
+
+def test_a_status_without_a_date_still_says_when_its_source_saw_it(page):
+    chile = texts(find(page, "pathfinders-row-CHL"))  # P029: named by campaign pages, undated, not yet stale
+    assert "ILO P029 Protocol to C029 (2014): ratified, status as of: page dates 2015-2023" in chile

@@ -64,6 +64,19 @@ def test_the_world_delta_view_says_the_two_detected_victim_totals_of_different_r
     assert "Los dos totales mundiales proceden de informes distintos de la UNODC" in spanish
 
 
+def test_a_caution_about_other_series_sits_with_their_table_not_under_the_headline_status(real_warehouse, app):
+    from dashboards import _delta  # noqa: PLC0415
+
+    with app.server.test_request_context("/"):
+        world = texts(_delta.delta_section("WLD"))  # headed by children in child labour
+        peru = texts(_delta.delta_section("PER"))  # headed by the SDG 8.7.1 series, which needs no caution
+    table = world.index("Every assessed series for this area")
+    assert world.index("Detected victims worldwide: The two world totals") > table  # was under the child labour badge
+    assert peru.index("Child labour (ILOSTAT), Child labour 8.7.1, earlier series (ILOSTAT), ") > peru.index(
+        "Every assessed series for this area"
+    )
+
+
 def test_pathfinders_caution_the_ilostat_statuses_once_and_no_other_series(real_warehouse, app, monkeypatch):
     assert texts(render(app, "pathfinders")).count(CAUTION) == 1
     monkeypatch.setattr(_progress, "DEFAULT_INDICATOR", "child_labour_5_17")  # a series without the caution
