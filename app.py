@@ -1,9 +1,11 @@
 """Compose the Delta 8.7 web app: Dash pages, the shell, the API, the cache and error handling.
 
-`delta87 serve` runs gunicorn on `app:wsgi()`, which builds one app per worker.
+`delta87 serve` runs gunicorn on `app:wsgi()`, which builds the app once for all its workers.
 """
 
 from __future__ import annotations
+
+import gc
 
 import dash
 import dash_bootstrap_components as dbc
@@ -14,6 +16,7 @@ import api
 import config
 import web
 from dashboards import _feed, _shell
+from warehouse import get_warehouse
 from web import plotlyjs
 
 
@@ -76,8 +79,16 @@ class Skeleton:
 
 
 def wsgi() -> flask.Flask:
-    """The WSGI application of one worker (`gunicorn 'app:wsgi()'`)."""
-    return create_app().server
+    """The WSGI application of `delta87 serve`, built once in gunicorn's master before it forks the workers.
+
+    Building the app queries the release (Dash renders every page once); the DuckDB connection that opened is
+    closed, so no worker inherits it (each opens its own). Freezing the objects built so far keeps the workers'
+    garbage collector from writing to, and so copying, the memory they share.
+    """
+    server = create_app().server
+    get_warehouse().close()
+    gc.freeze()
+    return server
 
 
 if __name__ == "__main__":  # development server only; production: `delta87 serve`

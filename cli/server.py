@@ -109,10 +109,14 @@ def start_warnings(settings: config.Settings) -> list[str]:
 
 
 def gunicorn_command(gunicorn: str, run: Path, workers: int) -> list[str]:
-    """gunicorn on the private socket (its access log is nginx's, which sees the client addresses)."""
+    """gunicorn on the private socket (its access log is nginx's, which sees the client addresses).
+
+    `--preload`: the master builds the app once and forks the workers from it, so they share its libraries and
+    Python objects instead of each loading its own copy (app.wsgi leaves no connection or thread open across it).
+    """
     return [
         gunicorn, "--workers", str(workers), "--threads", "4", "--bind", f"unix:{run / SOCKET}",
-        "--no-control-socket", "--graceful-timeout", "10",
+        "--no-control-socket", "--graceful-timeout", "10", "--preload",
         # recycle a worker now and then, so slow memory growth can never accumulate
         "--max-requests", "5000", "--max-requests-jitter", "500",
         "--log-level", "info", "app:wsgi()",

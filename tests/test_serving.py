@@ -469,3 +469,18 @@ def test_a_client_cannot_make_the_app_write_https_links_by_header(server):
     status, headers, body = get(server.port, "/api/v1/docs", headers=spoofed)
     assert status == 200 and f"http://127.0.0.1:{server.port}/api/v1/" in body.decode(), body[:300]
     assert b"https://" not in body and "https://" not in headers.get("link", "")
+
+
+def _smaps_mb(pid: int) -> dict[str, float]:
+    lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]
+    return {name.rstrip(":"): int(kb) / 1024 for name, kb, *_ in (line.split() for line in lines)}
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="reads Linux's /proc")
+def test_the_workers_share_the_app_built_once_instead_of_each_holding_a_copy(server):
+    """gunicorn's master builds the app and forks the workers from it: a large part of each worker's heap is shared
+    with the master and the other worker (so it counts at a fraction in the worker's proportional size)."""
+    assert get(server.port, "/api/v1/indicators")[0] == 200
+    for pid in server.worker_pids():
+        memory = _smaps_mb(pid)
+        assert memory["Pss_Anon"] < 0.8 * memory["Anonymous"], memory

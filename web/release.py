@@ -23,10 +23,11 @@ UNPINNED_PATHS = frozenset({"/healthz"})
 
 
 def install(server: Flask) -> None:
-    """Pin a release for every request and name it on every response; re-verify releases on a schedule."""
+    """Pin a release for every request and name it on every response; re-verify releases on a schedule, in each
+    process from its first answer on (never in gunicorn's master, which builds the app, answers nothing and forks
+    the workers: a thread does not survive a fork, and a lock it held would stay held in the workers)."""
     server.before_request(_pin)
     server.after_request(_name)
-    start_verifier()
 
 
 _verifier: threading.Thread | None = None
@@ -36,6 +37,8 @@ _verifier_lock = threading.Lock()
 def start_verifier() -> None:
     """Start this process's background re-verification (once, whatever the number of apps built)."""
     global _verifier
+    if _verifier is not None and _verifier.is_alive():
+        return
     with _verifier_lock:
         if _verifier is None or not _verifier.is_alive():
             _verifier = threading.Thread(target=_reverify_forever, name="delta87-verify", daemon=True)
@@ -80,6 +83,7 @@ def _pin() -> None:
 
 
 def _name(response: Response) -> Response:
+    start_verifier()
     release = g.get("release")
     if release is not None:
         response.headers.setdefault(RELEASE_HEADER, release.id)
