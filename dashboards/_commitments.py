@@ -80,14 +80,11 @@ class Status:
         if not self.known:
             return _("no information")
         text = self.word
-        if self.date and self.date != "–":
-            year = len(self.date) == 4
-            day = (
-                i18n.day(self.date, english=_phrases.DAY)
-                if re.fullmatch(r"\d{4}-\d{2}-\d{2}", self.date)
-                else self.date
-            )
-            text = _("%(status)s in %(year)s", status=text, year=self.date) if year else _("%(status)s on %(date)s", status=text, date=day)  # fmt: skip
+        if self.date and self.date != "–":  # a year, or a day as the page writes it
+            if len(self.date) == 4:
+                text = _("%(status)s in %(year)s", status=text, year=self.date)
+            else:
+                text = _("%(status)s on %(date)s", status=text, date=self.date)
         text += _(" (possibly out of date)") if self.stale else ""
         if self.instrument == "C182" and self.status == "not ratified":
             text += _("; universal since August 2020")

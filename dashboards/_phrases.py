@@ -68,18 +68,19 @@ def known(text: str) -> bool:
 
 
 def localized(text):
-    """A phrase of the data in the page's language (English, and texts of other forms, unchanged)."""
-    if not isinstance(text, str) or i18n.lang() == i18n.DEFAULT:
+    """A phrase of the data in the page's language, its days written as the pages write them ("3 January 2002",
+    "3 janvier 2002"); texts of other forms unchanged."""
+    if not isinstance(text, str):
         return text
     value = text.strip()
     if _DAY.fullmatch(value):
-        return i18n.day(value)
+        return i18n.day(value, english=DAY)
     for pattern, message in _COMPILED:
         match = pattern.fullmatch(value)
         if match:
             parts = match.groupdict()
             if "date" in parts:
-                parts["date"] = i18n.day(parts["date"])
+                parts["date"] = i18n.day(parts["date"], english=DAY)
             return _(message, **parts)
     return text
 

@@ -128,7 +128,7 @@ def test_the_brief_dates_its_release_in_the_readers_language(synthetic_release, 
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("en", "Status date: not stated; latest date in file 2013-10-17. Source: HTI."),
+        ("en", "Status date: not stated; latest date in file 17 October 2013. Source: HTI."),
         (
             "fr",
             "Date de la situation\u00a0: non indiquée\u00a0; dernière date du fichier\u00a0: 17 octobre 2013. Source\u00a0: HTI.",

@@ -101,7 +101,7 @@ def test_country_dashboard_states_commitments_gaps_and_downloads(app):
     text = texts(tree)
     stale = "possibly out of date: the data are more than 5 years old"  # as of 2020, read in 2026 or later
     assert (
-        f"ILO Forced Labour Convention, 1930 (No. 29) ratified (status as of 1 January 2020); {stale} 1964-01-13"
+        f"ILO Forced Labour Convention, 1930 (No. 29) ratified (status as of 1 January 2020); {stale} 13 January 1964"
         in text
     )
     assert "ILO Abolition of Forced Labour Convention, 1957 (No. 105) no information in the sources" in text
