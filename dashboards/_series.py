@@ -171,22 +171,18 @@ def gap_sentence(what: str, row: pd.Series | None, reference_year: int, where: s
         return _(
             "No %(what)s%(value)s in this release.", what=what, value=_(" for %(where)s", where=where) if where else ""
         )
-    survey = row.get("survey")
-    survey = _phrases.first_survey(survey)
-    named = " ({})" if survey else ""
-    year = latest_year(row)
+    survey = _phrases.first_survey(row.get("survey"))
+    named, year = " ({})" if survey else "", latest_year(row)
+    clause = _later_clause(later) if later is not None and not later.empty else ""
     if year is None:
         period = _phrases.localized(str(row.get("period") or _("period not stated"))).replace("-", "–")
-        return _(
-            "Latest %(what)s: no survey year is published; the value refers to: %(period)s.", what=what, period=period
-        )
+        said = _("Latest %(what)s: no survey year is published; the value refers to: %(period)s", what=what, period=period)  # fmt: skip
+        return said + clause + "."
     text = (
         _("No %(what)s since %(year)s%(named)s", what=what, year=year, named=named)
         if years_since(year, reference_year) > 4
         else _("Latest %(what)s: %(year)s%(named)s", what=what, year=year, named=named)
-    )
-    if later is not None and not later.empty:
-        text += _later_clause(later)
+    ) + clause
     return joined(_published.around(text + ".", _cite.english(survey)) if survey else [text + "."])
 
 
@@ -226,12 +222,19 @@ def _band_start(age: str) -> tuple[int, str]:
     return (int(digits.group()) if digits else 999, age)
 
 
+def known_until(row: pd.Series | None):
+    """The year a row's value is dated by: its reference year, else the end of its period (an ILAB report year:
+    its survey came before); None when neither is known."""
+    year = None if row is None else row.get("year") if pd.notna(row.get("year")) else row.get("year_end")
+    return None if year is None or pd.isna(year) else year
+
+
 def later_rows(obs: pd.DataFrame, row: pd.Series | None) -> pd.DataFrame | None:
     """The dated rows of the headline's indicator and sex in the newest year after the headline's (other bands)."""
-    if row is None or pd.isna(row.get("year")):
+    if (after := known_until(row)) is None:
         return None
     rows = dated(obs[(obs["indicator"] == row["indicator"]) & (obs["sex"] == row["sex"])])
-    rows = rows[rows["year"] > row["year"]]
+    rows = rows[rows["year"] > after]
     return rows[rows["year"] == rows["year"].max()] if not rows.empty else None
 
 

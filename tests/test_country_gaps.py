@@ -9,7 +9,7 @@ from dash import html
 from dashboards import _country
 from dashboards._pillars import Country
 from tests import factories as f
-from tests.conftest import texts
+from tests.conftest import find, render, texts
 
 
 def _made(iso3: str, name: str, rows: list[dict]) -> Country:
@@ -51,6 +51,31 @@ def test_a_later_survey_of_the_same_band_in_another_series_is_the_latest_data_th
         assert "Latest child labour survey data: 2022." in gaps, gaps
         two = _country.gap_statements(_shape("cl_ilostat", later_age="5-17", years=(2020, 2022)))
         assert "Child labour: one data point in its series, so no trend can be shown." not in two, two
+
+
+def _employment_first(later_age: str, headline: dict | None = None) -> Country:
+    """Kenya's shape: no 8.7.1 value, so children in employment (economic activity, not child labour) of 2009 for
+    ages 7-14 heads the card; ILOSTAT's child labour series has a 2022 value for `later_age`."""
+    head = headline or {"year": 2009, "age": "7-14"}
+    rows = [{"indicator": "employment", "value": 34.4, **head}]
+    return _made("KEN", "Kenya", [*rows, {"indicator": "cl_ilostat", "year": 2022, "value": 4.4, "age": later_age}])
+
+
+def test_a_later_child_labour_value_is_said_beside_a_children_in_employment_headline(app):
+    with app.server.test_request_context("/"):
+        assert _country.gap_statements(_employment_first("5-17"))[0] == "Latest child labour survey data: 2022."
+        assert _country.gap_statements(_employment_first("15-17"))[0] == (
+            "No child labour survey data since 2009; a later value (2022) covers ages 15–17 only."
+        )
+
+
+def test_a_child_labour_value_after_the_report_of_an_undated_headline_is_said(app):
+    undated = {"year": None, "year_end": 2016, "age": "5-14", "period": "ILAB report 2016; survey year not published"}
+    with app.server.test_request_context("/"):
+        assert _country.gap_statements(_employment_first("15-17", undated))[0] == (
+            "Latest child labour survey data: no survey year is published; the value refers to: ILAB report 2016; "
+            "survey year not published; a later value (2022) covers ages 15–17 only."
+        )
 
 
 def _two_bands() -> Country:
@@ -147,3 +172,21 @@ def test_later_values_of_several_age_bands_are_said_in_the_plural_in_french_and_
     with app.server.test_request_context(f"/?lang={lang}"):
         assert several in texts(html.Li(_country.gap_statements(_two_bands())[0]))
         assert one in texts(html.Li(_country.gap_statements(_shape("cl_ilostat"))[0]))
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(
+    ("iso3", "said"),
+    [  # the card heads with WDI children in employment, ages 7-14 (KEN 2009, ROU 2000, VEN 2013) or ILAB's working
+        # children (MDV, report 2016); ILOSTAT's cells (sex_t): KEN 2022 5-17 4.393; ROU 2024 15-17 0.608; VEN 2017
+        # 12-14 6.873 and 15-17 2.955; MDV 2019 15-17 cld_xchl 6.579 and sdg_b871 6.033
+        ("KEN", "Latest child labour survey data: 2022."),
+        ("ROU", "No child labour survey data since 2000; a later value (2024) covers ages 15–17 only."),
+        ("VEN", "No child labour survey data since 2013; later values (2017) cover ages 12–14 and 15–17 only."),
+        ("MDV", "survey year not published; later values (2019) cover only ages 15–17 in Child labour (ILOSTAT) and "
+                "Child labour 8.7.1 incl. chores (ILOSTAT)."),
+    ],
+)  # fmt: skip
+def test_a_later_child_labour_value_is_said_whatever_measure_heads_the_card(real_warehouse, app, iso3, said):
+    gaps = texts(find(render(app, "country", iso3=iso3), "country-gap-list"))
+    assert said in gaps, gaps
