@@ -166,7 +166,7 @@ def gap_sentence(what: str, row: pd.Series | None, reference_year: int, where: s
     """A plain statement of a data gap from a headline row, e.g. "No child labour survey data since 2012 (MICS
     2012)." (on a page in another language, parts with the survey's name marked English).
     `later`: the dated rows of the same indicator in one year newer than the headline (other age bands), said
-    as such with every band they cover, per series (`series` column) when they come from several."""
+    as such with every band they cover, per series (`series` column)."""
     if row is None:
         return _(
             "No %(what)s%(value)s in this release.", what=what, value=_(" for %(where)s", where=where) if where else ""
@@ -187,25 +187,21 @@ def gap_sentence(what: str, row: pd.Series | None, reference_year: int, where: s
 
 
 def _later_clause(later: pd.DataFrame) -> str:
-    """The clause on later values ("; later values (2023) cover ages 12–14 and 15–17 only"), its bands named per
-    series when the rows come from several (their `series` column), since series of different definitions are not
-    one."""
+    """The clause on later values ("; later values (2023) cover only ages 12–14 and 15–17 in Child labour (ILOSTAT)"),
+    its bands named per series (their `series` column), the name a reader finds under the survey chart: series of
+    different definitions are not one."""
     year, listed = int(later["year"].max()), lambda items: lists.format_list(list(items), locale=i18n.locale())
-    series = later["series"] if "series" in later else pd.Series("", index=later.index)
     groups: dict[tuple, list] = {}  # the series with the same bands, by those bands
-    for name, part in later.groupby(series, sort=False):
+    for name, part in later.groupby("series", sort=False):
         ages = sorted(set(part["age"].astype(str)), key=_band_start)
         groups.setdefault(tuple(age.replace("-", "–") for age in ages), []).append(str(name))
-    if series.nunique() > 1:
-        parts = [_("ages %(bands)s in %(series)s", bands=listed(b), series=listed(n)) for b, n in groups.items()]
-        return _("; later values (%(year)s) cover only %(parts)s", year=year, parts=listed(parts))
-    bands = next(iter(groups))
+    parts = [_("ages %(bands)s in %(series)s", bands=listed(b), series=listed(n)) for b, n in groups.items()]
     return ngettext(
-        "; a later value (%(year)s) covers ages %(replace)s only",
-        "; later values (%(year)s) cover ages %(replace)s only",
-        len(bands),
+        "; a later value (%(year)s) covers only %(parts)s",
+        "; later values (%(year)s) cover only %(parts)s",
+        sum(len(b) * len(n) for b, n in groups.items()),
         year=year,
-        replace=listed(bands),
+        parts=listed(parts),
     )
 
 
