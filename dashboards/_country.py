@@ -23,6 +23,9 @@ GAP_WORDS = {
     "forced-labour": N_("modern slavery estimate"),
     "trafficking": N_("detected-victim count"),
 }
+#: The SDG indicator whose values a pillar's gap sentence counts as its data when the card's headline has none
+#: (children in employment is not child labour, but a later child labour value must not be denied beside it).
+GAP_SDG = {"child-labour": "8.7.1"}
 
 
 def summary_cards(country: Country) -> dbc.Row:
@@ -182,20 +185,23 @@ def context_section(country: Country) -> html.Section:
     return html.Section([heading, table], className="mb-5")
 
 
-def _gap_rows(country: Country, codes: list[str]) -> tuple[pd.Series | None, pd.Series | None]:
-    """The rows a pillar's gap sentence states: the newest in the headline's sex and band or the standard band, and
-    later ones of other bands (each with its series' name), among the headline indicator and the pillar's others of its SDG indicator and unit (an
-    ILOSTAT series for ages 5-17 of 2025 beside an 8.7.1 value for ages 5-14 of 2016 is newer child labour data,
-    which the sentence must not deny)."""
+def _gap_rows(country: Country, codes: list[str], slug: str) -> tuple[pd.Series | None, pd.Series | None]:
+    """The rows a pillar's gap sentence states: the newest in the headline's sex and band or a standard band, and
+    later ones of other bands (each with its series' name), among the headline indicator and the pillar's others of
+    its unit and SDG indicator, or of GAP_SDG's when it has none (an ILOSTAT series for ages 5-17 of 2025 beside an
+    8.7.1 value of 2016, or beside children in employment of 2009, is newer child labour data, which the sentence
+    must not deny)."""
     row = country.headline(codes[0]) if codes else None
-    if row is None or pd.isna(row.get("year")):
+    after = _series.known_until(row)
+    if after is None:
         return row, None
     head = country.indicator(codes[0])
-    same = [k for k in codes if k == codes[0] or head.get("sdg_indicator") and all(
-        country.indicator(k).get(key) == head.get(key) for key in ("sdg_indicator", "unit"))]  # fmt: skip
+    sdg = head.get("sdg_indicator") or GAP_SDG.get(slug)
+    same = [codes[0], *(k for k in codes[1:] if sdg and (country.indicator(k).get("sdg_indicator"),
+                                                          country.indicator(k).get("unit")) == (sdg, head.get("unit")))]  # fmt: skip
     rows = _series.dated(pd.concat([country.rows(k) for k in same], ignore_index=True))
-    bands = [row["age"]] + ([head["standard_age"]] if pd.notna(head.get("standard_age")) else [])
-    band = rows[(rows["sex"] == row["sex"]) & rows["age"].isin(bands) & (rows["year"] > row["year"])]
+    bands = [row["age"], *(country.indicator(k).get("standard_age") for k in same)]
+    band = rows[(rows["sex"] == row["sex"]) & rows["age"].isin(bands) & (rows["year"] > after)]
     row = band[band["year"] == band["year"].max()].iloc[0] if not band.empty else row  # the first by rank
     others = rows[rows["age"] != row["age"]]
     series = others["indicator"].map(lambda k: c.short_name(country.indicator(k)))
@@ -207,7 +213,7 @@ def gap_statements(country: Country) -> list[str]:
     lines = []
     for pillar in pillars():
         codes = pillar_codes(country, pillar.slug)
-        row, later = _gap_rows(country, codes)
+        row, later = _gap_rows(country, codes, pillar.slug)
         words = (
             _(GAP_WORDS[pillar.slug]) if pillar.slug in GAP_WORDS else _("%(pillar)s data", pillar=pillar.title.lower())
         )

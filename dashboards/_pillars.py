@@ -317,7 +317,8 @@ def pillar_section(country: Country, pillar: Pillar) -> html.Section:
         blocks = [trend_block(country, codes, pillar.slug), comparison_block(country, codes[0], pillar.slug),
                   breakdown_block(country, codes, pillar.slug)]  # fmt: skip
         if pillar.slug == "child-labour":  # the survey series with ratification markers (issue 13)
-            blocks.insert(1, _survey_trend.survey_block(country.release, country.iso3, country.name, country.obs))
+            head = country.headline(codes[0])  # the card's row, which the survey chart's note compares with
+            blocks.insert(1, _survey_trend.survey_block(country.release, country.iso3, country.name, country.obs, head))
         charts = dbc.Row([dbc.Col(block, lg=6) for block in blocks if block is not None], className="g-4")
         body = [latest_table(country, codes, pillar), charts]
     return html.Section([heading, *body], className="pillar mb-5")

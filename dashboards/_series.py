@@ -166,50 +166,42 @@ def gap_sentence(what: str, row: pd.Series | None, reference_year: int, where: s
     """A plain statement of a data gap from a headline row, e.g. "No child labour survey data since 2012 (MICS
     2012)." (on a page in another language, parts with the survey's name marked English).
     `later`: the dated rows of the same indicator in one year newer than the headline (other age bands), said
-    as such with every band they cover, per series (`series` column) when they come from several."""
+    as such with every band they cover, per series (`series` column)."""
     if row is None:
         return _(
             "No %(what)s%(value)s in this release.", what=what, value=_(" for %(where)s", where=where) if where else ""
         )
-    survey = row.get("survey")
-    survey = _phrases.first_survey(survey)
-    named = " ({})" if survey else ""
-    year = latest_year(row)
+    survey = _phrases.first_survey(row.get("survey"))
+    named, year = " ({})" if survey else "", latest_year(row)
+    clause = _later_clause(later) if later is not None and not later.empty else ""
     if year is None:
         period = _phrases.localized(str(row.get("period") or _("period not stated"))).replace("-", "–")
-        return _(
-            "Latest %(what)s: no survey year is published; the value refers to: %(period)s.", what=what, period=period
-        )
+        said = _("Latest %(what)s: no survey year is published; the value refers to: %(period)s", what=what, period=period)  # fmt: skip
+        return said + clause + "."
     text = (
         _("No %(what)s since %(year)s%(named)s", what=what, year=year, named=named)
         if years_since(year, reference_year) > 4
         else _("Latest %(what)s: %(year)s%(named)s", what=what, year=year, named=named)
-    )
-    if later is not None and not later.empty:
-        text += _later_clause(later)
+    ) + clause
     return joined(_published.around(text + ".", _cite.english(survey)) if survey else [text + "."])
 
 
 def _later_clause(later: pd.DataFrame) -> str:
-    """The clause on later values ("; later values (2023) cover ages 12–14 and 15–17 only"), its bands named per
-    series when the rows come from several (their `series` column), since series of different definitions are not
-    one."""
+    """The clause on later values ("; later values (2023) cover only ages 12–14 and 15–17 in Child labour (ILOSTAT)"),
+    its bands named per series (their `series` column), the name a reader finds under the survey chart: series of
+    different definitions are not one."""
     year, listed = int(later["year"].max()), lambda items: lists.format_list(list(items), locale=i18n.locale())
-    series = later["series"] if "series" in later else pd.Series("", index=later.index)
     groups: dict[tuple, list] = {}  # the series with the same bands, by those bands
-    for name, part in later.groupby(series, sort=False):
+    for name, part in later.groupby("series", sort=False):
         ages = sorted(set(part["age"].astype(str)), key=_band_start)
         groups.setdefault(tuple(age.replace("-", "–") for age in ages), []).append(str(name))
-    if series.nunique() > 1:
-        parts = [_("ages %(bands)s in %(series)s", bands=listed(b), series=listed(n)) for b, n in groups.items()]
-        return _("; later values (%(year)s) cover only %(parts)s", year=year, parts=listed(parts))
-    bands = next(iter(groups))
+    parts = [_("ages %(bands)s in %(series)s", bands=listed(b), series=listed(n)) for b, n in groups.items()]
     return ngettext(
-        "; a later value (%(year)s) covers ages %(replace)s only",
-        "; later values (%(year)s) cover ages %(replace)s only",
-        len(bands),
+        "; a later value (%(year)s) covers only %(parts)s",
+        "; later values (%(year)s) cover only %(parts)s",
+        sum(len(b) * len(n) for b, n in groups.items()),
         year=year,
-        replace=listed(bands),
+        parts=listed(parts),
     )
 
 
@@ -226,12 +218,19 @@ def _band_start(age: str) -> tuple[int, str]:
     return (int(digits.group()) if digits else 999, age)
 
 
+def known_until(row: pd.Series | None):
+    """The year a row's value is dated by: its reference year, else the end of its period (an ILAB report year:
+    its survey came before); None when neither is known."""
+    year = None if row is None else row.get("year") if pd.notna(row.get("year")) else row.get("year_end")
+    return None if year is None or pd.isna(year) else year
+
+
 def later_rows(obs: pd.DataFrame, row: pd.Series | None) -> pd.DataFrame | None:
     """The dated rows of the headline's indicator and sex in the newest year after the headline's (other bands)."""
-    if row is None or pd.isna(row.get("year")):
+    if (after := known_until(row)) is None:
         return None
     rows = dated(obs[(obs["indicator"] == row["indicator"]) & (obs["sex"] == row["sex"])])
-    rows = rows[rows["year"] > row["year"]]
+    rows = rows[rows["year"] > after]
     return rows[rows["year"] == rows["year"].max()] if not rows.empty else None
 
 

@@ -134,8 +134,9 @@ def in_range(dated: pd.DataFrame, years: pd.Series) -> pd.DataFrame:
     return dated[(dated["year"] >= years.min() - LOOKBACK) & (dated["year"] <= years.max() + 1)]
 
 
-def survey_block(release, iso3: str, name: str, obs: pd.DataFrame):
-    """The chart, its progress statement and the ratification dates; None without any survey point."""
+def survey_block(release, iso3: str, name: str, obs: pd.DataFrame, head: pd.Series | None):
+    """The chart, its progress statement and the ratification dates; None without any survey point (`head`: the row
+    the child labour card shows, which the note compares with the chart's points)."""
     points = survey_points(obs, release)
     if points.empty:
         return None
@@ -151,25 +152,20 @@ def survey_block(release, iso3: str, name: str, obs: pd.DataFrame):
     return html.Div(
         [
             c.chart(
-                "country-survey-trend", figure, statement(release, iso3), note(points, dated, release, iso3, obs), table
+                "country-survey-trend",
+                figure,
+                statement(release, iso3),
+                note(points, dated, release, iso3, head),
+                table,
             ),
         ],
         id="country-survey",
     )
 
 
-def card_row(obs: pd.DataFrame, release) -> pd.Series | None:
-    """The row the child labour card shows: the headline of the first ranked child labour indicator with one."""
-    meta = _data.indicators(release)
-    heads = _series.preferred(obs[obs["indicator"].isin(meta.index[meta["pillar"] == "child-labour"])])
-    rank = heads["indicator"].map(meta["rank"]).fillna(999)
-    return heads.loc[rank.sort_values(kind="stable").index[0]] if not heads.empty else None
-
-
-def differs(points: pd.DataFrame, obs: pd.DataFrame, release) -> html.P | None:
-    """One line where the card's figure and this chart's differ for the same year and age band (Fiji 2021: UNICEF
-    16.7%, ILOSTAT 24.8%), naming both sources: their estimates differ, the sources do not say why."""
-    head = card_row(obs, release)
+def differs(points: pd.DataFrame, head: pd.Series | None, release) -> html.P | None:
+    """One line where the card's figure (`head`) and this chart's differ for the same year and age band (Fiji 2021:
+    UNICEF 16.7%, ILOSTAT 24.8%), naming both sources: their estimates differ, the sources do not say why."""
     if head is None or head["indicator"] in SURVEY_CODES or head["sex"] != "total" or pd.isna(head.get("year")):
         return None
     decimals = _data.indicators(release)["decimals"]
@@ -208,7 +204,7 @@ def statement(release, iso3: str) -> str:
     )
 
 
-def note(points: pd.DataFrame, dated: pd.DataFrame, release, iso3: str, obs: pd.DataFrame) -> html.Div:
+def note(points: pd.DataFrame, dated: pd.DataFrame, release, iso3: str, head: pd.Series | None) -> html.Div:
     """The source line, the comparability caution (and where the card's figure differs from the chart's for the same
     year, a line on that) and every dated ratification with its 'as of'."""
     dates = [html.Li(_ratified(r["name"], str(r["date"]), r["as_of"])) for r in dated.to_dict("records")]
@@ -218,7 +214,7 @@ def note(points: pd.DataFrame, dated: pd.DataFrame, release, iso3: str, obs: pd.
         [
             c.source_note(points, _data.source_records(release), page=f"/country/{iso3}"),
             html.P(caution, className="small text-body-secondary mb-1"),
-            differs(points, obs, release),
+            differs(points, head, release),
             html.P(heading, className="small text-body-secondary mb-0"),
             html.Ul(dates, className="small text-body-secondary mb-1"),
         ]

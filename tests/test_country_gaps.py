@@ -9,7 +9,7 @@ from dash import html
 from dashboards import _country
 from dashboards._pillars import Country
 from tests import factories as f
-from tests.conftest import texts
+from tests.conftest import find, render, texts
 
 
 def _made(iso3: str, name: str, rows: list[dict]) -> Country:
@@ -38,8 +38,8 @@ def test_a_later_survey_of_another_band_in_another_series_of_the_same_sdg_indica
     with app.server.test_request_context("/"):
         gaps = _country.gap_statements(_shape("cl_ilostat"))
         assert (
-            "No child labour survey data since 2016 (PNADCCL 2016); a later value (2022) covers ages 15–17 only."
-            in gaps
+            "No child labour survey data since 2016 (PNADCCL 2016); a later value (2022) covers only ages 15–17 in "
+            "Child labour (ILOSTAT)." in gaps
         )
         other = _country.gap_statements(_shape("employment"))  # children in employment is not child labour
         assert "No child labour survey data since 2016 (PNADCCL 2016)." in other
@@ -51,6 +51,32 @@ def test_a_later_survey_of_the_same_band_in_another_series_is_the_latest_data_th
         assert "Latest child labour survey data: 2022." in gaps, gaps
         two = _country.gap_statements(_shape("cl_ilostat", later_age="5-17", years=(2020, 2022)))
         assert "Child labour: one data point in its series, so no trend can be shown." not in two, two
+
+
+def _employment_first(later_age: str, headline: dict | None = None) -> Country:
+    """Kenya's shape: no 8.7.1 value, so children in employment (economic activity, not child labour) of 2009 for
+    ages 7-14 heads the card; ILOSTAT's child labour series has a 2022 value for `later_age`."""
+    head = headline or {"year": 2009, "age": "7-14"}
+    rows = [{"indicator": "employment", "value": 34.4, **head}]
+    return _made("KEN", "Kenya", [*rows, {"indicator": "cl_ilostat", "year": 2022, "value": 4.4, "age": later_age}])
+
+
+def test_a_later_child_labour_value_is_said_beside_a_children_in_employment_headline(app):
+    with app.server.test_request_context("/"):
+        assert _country.gap_statements(_employment_first("5-17"))[0] == "Latest child labour survey data: 2022."
+        assert _country.gap_statements(_employment_first("15-17"))[0] == (
+            "No child labour survey data since 2009; a later value (2022) covers only ages 15–17 in Child labour "
+            "(ILOSTAT)."
+        )
+
+
+def test_a_child_labour_value_after_the_report_of_an_undated_headline_is_said(app):
+    undated = {"year": None, "year_end": 2016, "age": "5-14", "period": "ILAB report 2016; survey year not published"}
+    with app.server.test_request_context("/"):
+        assert _country.gap_statements(_employment_first("15-17", undated))[0] == (
+            "Latest child labour survey data: no survey year is published; the value refers to: ILAB report 2016; "
+            "survey year not published; a later value (2022) covers only ages 15–17 in Child labour (ILOSTAT)."
+        )
 
 
 def _two_bands() -> Country:
@@ -80,15 +106,16 @@ def test_the_only_clause_names_the_partial_bands_not_the_standard_one(app):
         gaps = _country.gap_statements(_ecuador(standard_year=2020))
         assert (
             gaps[0]
-            == "No child labour survey data since 2020; later values (2025) cover ages 5–11, 12–14, and 15–17 only."
+            == "No child labour survey data since 2020; later values (2025) cover only ages 5–11, 12–14, and 15–17 in "
+            "Child labour (ILOSTAT)."
         )
 
 
 def test_the_gap_sentence_names_every_age_band_the_later_values_cover(app):
     with app.server.test_request_context("/"):
         assert (
-            "No child labour survey data since 2021 (EFHS 2021); later values (2023) cover ages 12–14 and 15–17 only."
-            in _country.gap_statements(_two_bands())
+            "No child labour survey data since 2021 (EFHS 2021); later values (2023) cover only ages 12–14 and 15–17 "
+            "in Child labour (ILOSTAT)." in _country.gap_statements(_two_bands())
         )
 
 
@@ -137,13 +164,42 @@ def test_a_survey_named_in_a_french_gap_sentence_is_marked_english(app):
 @pytest.mark.parametrize(
     ("lang", "several", "one"),
     [
-        ("fr", "des valeurs plus récentes (2023) ne couvrent que les âges 12–14 et 15–17.",
-         "une valeur plus récente (2022) ne couvre que les âges 15–17."),
-        ("es", "valores posteriores (2023) solo abarcan las edades 12–14 y 15–17.",
-         "un valor posterior (2022) solo abarca las edades 15–17."),
+        ("fr", "des valeurs plus récentes (2023) ne couvrent que les âges 12–14 et 15–17 dans Child labour (ILOSTAT).",
+         "une valeur plus récente (2022) ne couvre que les âges 15–17 dans Child labour (ILOSTAT)."),
+        ("es", "valores posteriores (2023) solo abarcan las edades 12–14 y 15–17 en Child labour (ILOSTAT).",
+         "un valor posterior (2022) solo abarca las edades 15–17 en Child labour (ILOSTAT)."),
     ],
 )  # fmt: skip
 def test_later_values_of_several_age_bands_are_said_in_the_plural_in_french_and_spanish(app, lang, several, one):
     with app.server.test_request_context(f"/?lang={lang}"):
         assert several in texts(html.Li(_country.gap_statements(_two_bands())[0]))
         assert one in texts(html.Li(_country.gap_statements(_shape("cl_ilostat"))[0]))
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(
+    ("iso3", "said"),
+    [  # the card heads with WDI children in employment, ages 7-14 (KEN 2009, ROU 2000, VEN 2013) or ILAB's working
+        # children (MDV, report 2016); ILOSTAT's cells (sex_t): KEN 2022 5-17 4.393; ROU 2024 15-17 0.608; VEN 2017
+        # 12-14 6.873 and 15-17 2.955; MDV 2019 15-17 cld_xchl 6.579 and sdg_b871 6.033
+        ("KEN", "Latest child labour survey data: 2022."),
+        ("ROU", "No child labour survey data since 2000; a later value (2024) covers only ages 15–17 in Child labour "
+                "(ILOSTAT)."),
+        ("VEN", "No child labour survey data since 2013; later values (2017) cover only ages 12–14 and 15–17 in Child "
+                "labour (ILOSTAT)."),
+        ("MDV", "survey year not published; later values (2019) cover only ages 15–17 in Child labour (ILOSTAT) and "
+                "Child labour 8.7.1 incl. chores (ILOSTAT)."),
+    ],
+)  # fmt: skip
+def test_a_later_child_labour_value_is_said_whatever_measure_heads_the_card(real_warehouse, app, iso3, said):
+    gaps = texts(find(render(app, "country", iso3=iso3), "country-gap-list"))
+    assert said in gaps, gaps
+
+
+@pytest.mark.realdata
+def test_a_later_value_names_its_series_as_the_survey_chart_under_it_does(real_warehouse, app):
+    # Angola: the card's 8.7.1 value is of DHS 2015-16; ILOSTAT's cld_xchl has ages 15-17 only (sex_t 2023: 4.448)
+    tree = render(app, "country", iso3="AGO")
+    gaps = texts(find(tree, "country-gap-list"))
+    assert "a later value (2023) covers only ages 15–17 in Child labour (ILOSTAT)." in gaps, gaps
+    assert "Child labour (ILOSTAT) · ages 15–17 2023 4.4" in texts(find(tree, "country-survey"))  # its table

@@ -233,7 +233,10 @@ def test_brazil_card_progress_block_and_gap_sentence_give_one_answer(real_wareho
             "since 2016 (PNADCCL 2016); later values (2022) cover only ages 15–17 in Child labour (ILOSTAT) and "
             "Child labour 8.7.1 incl. chores (ILOSTAT).",
         ),
-        ("ARG", "since 2017 (EANNA 2016-17); later values (2024) cover ages 12–14 and 15–17 only."),
+        (
+            "ARG",
+            "since 2017 (EANNA 2016-17); later values (2024) cover only ages 12–14 and 15–17 in Child labour (ILOSTAT).",
+        ),
         (
             "NPL",
             "since 2014 (MICS 2014); later values (2017) cover only ages 12–14 and 15–17 in Child labour "
