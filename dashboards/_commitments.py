@@ -24,6 +24,8 @@ from web import i18n
 from web.i18n import N_
 
 STALE_AFTER = 5
+#: Statuses that are not a ratification, accession, acceptance or succession.
+NOT_PARTY = ("", "not ratified", "signed")
 #: C182 became universally ratified on 4 August 2020, after the dates of the ratification data (about 2013).
 C182_UNIVERSAL = N_("every ILO member State has ratified it since 4 August 2020")
 
@@ -41,7 +43,7 @@ class Status:
     as_of_year: int | None
     source: str
     stale: bool
-    as_of_phrase: str = ""  # the "as of" in a sentence ("status as of 2016"); `as_of` is the bare date
+    as_of_phrase: str = ""  # the "as of" in a sentence ("status as of 2016"), and the date's older source if any
 
     @property
     def known(self) -> bool:
@@ -49,7 +51,7 @@ class Status:
 
     @property
     def ratified(self) -> bool:
-        return self.status not in ("", "not ratified", "signed")
+        return self.status not in NOT_PARTY
 
     @property
     def word(self) -> str:
@@ -115,8 +117,11 @@ def statuses(country: Country, today: int | None = None) -> list[Status]:
         year = None if pd.isna(first.get("as_of_year")) else int(first["as_of_year"])
         stale = year is None or today - year > STALE_AFTER
         source = c.source_short(country.sources, first)
-        found.append(Status(*names, first["status"], _phrases.localized(first["date"]) or "–", _phrases.as_of_value(first["as_of"]), year, source,
-                            stale, _phrases.as_of(first["as_of"])))  # fmt: skip
+        dated = _full_date(first, match)  # its status word (e.g. accession) and day, with the latest "as of"
+        shown = first if dated is None else dated
+        phrase = "" if dated is None else _("; date from %(source)s", source=c.source_short(country.sources, dated))
+        found.append(Status(*names, shown["status"], _phrases.localized(shown["date"]) or "–", _phrases.as_of_value(first["as_of"]), year, source,
+                            stale, _phrases.as_of(first["as_of"]) + phrase))  # fmt: skip
     return found
 
 
@@ -126,6 +131,21 @@ def _latest(match: pd.DataFrame) -> pd.Series:
         _y=match["as_of_year"].fillna(0), _d=match["date"].fillna(""), _has=match["date"].fillna("") != ""
     )
     return order.sort_values(["_y", "_has", "_d"], ascending=False).iloc[0]
+
+
+def _full_date(first: pd.Series, match: pd.DataFrame) -> pd.Series | None:
+    """An older row giving the full day of the latest row's year-only date (or of a signature it leaves undated), with
+    the same status: a ratification, accession or succession being one (a year-only source does not tell them
+    apart). None where the sources disagree on the status or the year: the latest source is then shown alone."""
+    date, status = str(first["date"] or ""), first["status"]
+    if not (len(date) == 4 or (not date and status == "signed")):
+        return None
+    party = ~match["status"].isin(NOT_PARTY)
+    same = party if status not in NOT_PARTY else match["status"] == status
+    older = match["as_of_year"].fillna(0) < (first["as_of_year"] if pd.notna(first["as_of_year"]) else 0)
+    days = match["date"].fillna("").str.fullmatch((date or r"\d{4}") + r"-\d\d-\d\d")
+    found = match[same & older & days]
+    return found.sort_values("as_of_year").iloc[-1] if len(found) else None
 
 
 def summary(found: list[Status]) -> tuple[str, list[str]]:

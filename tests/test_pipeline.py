@@ -55,6 +55,7 @@ def test_each_commitment_flag_names_the_file_that_states_its_instrument(real_war
     flags = obs[obs["source"] == "un_hr_treaties_status"]
     assert set(zip(flags["indicator"], flags["source_file"], strict=True)) == {
         ("ratified_crc_opac", "un_hr_treaties_status/hr_status_op_crc_ac.csv"),
+        ("ratified_crc_opsc", "un_hr_treaties_status/hr_status_op_crc_sc.csv"),
         ("ratified_icmw", "un_hr_treaties_status/hr_status_icmw.csv"),
         ("ratified_crc", "un_hr_treaties_status/hr_status_crc.csv"),
     }
