@@ -120,6 +120,10 @@ def statuses(country: Country, today: int | None = None) -> list[Status]:
         dated = _full_date(first, match)  # its status word (e.g. accession) and day, with the latest "as of"
         shown = first if dated is None else dated
         phrase = "" if dated is None else _("; date from %(source)s", source=c.source_short(country.sources, dated))
+        other = None if dated is not None else _other_year(first, match)
+        if other is not None:  # the sources disagree on when: both are said, neither chosen
+            phrase = _("; %(source)s gives %(date)s", source=c.source_short(country.sources, other),
+                       date=_phrases.localized(other["date"]))  # fmt: skip
         found.append(Status(*names, shown["status"], _phrases.localized(shown["date"]) or "–", _phrases.as_of_value(first["as_of"]), year, source,
                             stale, _phrases.as_of(first["as_of"]) + phrase))  # fmt: skip
     return found
@@ -145,6 +149,17 @@ def _full_date(first: pd.Series, match: pd.DataFrame) -> pd.Series | None:
     older = match["as_of_year"].fillna(0) < (first["as_of_year"] if pd.notna(first["as_of_year"]) else 0)
     days = match["date"].fillna("").str.fullmatch((date or r"\d{4}") + r"-\d\d-\d\d")
     found = match[same & older & days]
+    return found.sort_values("as_of_year").iloc[-1] if len(found) else None
+
+
+def _other_year(first: pd.Series, match: pd.DataFrame) -> pd.Series | None:
+    """An older row of a party whose full date falls in another year than the latest row's year-only date."""
+    date = str(first["date"] or "")
+    if len(date) != 4 or first["status"] in NOT_PARTY:
+        return None
+    older = match["as_of_year"].fillna(0) < (first["as_of_year"] if pd.notna(first["as_of_year"]) else 0)
+    days = match["date"].fillna("").str.fullmatch(r"\d{4}-\d\d-\d\d") & ~match["date"].fillna("").str.startswith(date)
+    found = match[~match["status"].isin(NOT_PARTY) & older & days]
     return found.sort_values("as_of_year").iloc[-1] if len(found) else None
 
 
