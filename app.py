@@ -20,8 +20,9 @@ from warehouse import get_warehouse
 from web import plotlyjs
 
 
-def create_app() -> dash.Dash:
-    """Build an app that is ready to serve (tests build one per test)."""
+def create_app(forking: bool = False) -> dash.Dash:
+    """Build an app that is ready to serve (tests build one per test); `forking`: in gunicorn's master, which forks
+    the workers from it, so it starts no background thread (each worker starts its own at its first answer)."""
     app = dash.Dash(
         __name__,
         use_pages=True,
@@ -37,7 +38,7 @@ def create_app() -> dash.Dash:
     app.index_string = _shell.INDEX
     app.layout = _shell.layout
     plotlyjs.install(app)  # the partial plotly.js bundle, answered before any other hook
-    web.install(app)  # cache, release pinning, health, errors, security headers, compression
+    web.install(app, threads=not forking)  # cache, release pinning, health, errors, security headers, compression
     api.init_app(app.server)
     _shell.register(app)  # menu toggler, current-section links, HTTP 404 for unknown pages and codes
     _feed.register(app.server)  # /forum/feed.xml
@@ -85,7 +86,7 @@ def wsgi() -> flask.Flask:
     closed, so no worker inherits it (each opens its own). Freezing the objects built so far keeps the workers'
     garbage collector from writing to, and so copying, the memory they share.
     """
-    server = create_app().server
+    server = create_app(forking=True).server
     get_warehouse().close()
     gc.freeze()
     return server

@@ -7,8 +7,9 @@ import logging
 import dash
 
 
-def install(app: dash.Dash) -> None:
-    """Add the cache, trusted hosts, one-release-per-request pinning, health, errors, security headers and compression."""
+def install(app: dash.Dash, threads: bool = True) -> None:
+    """Add the cache, trusted hosts, one-release-per-request pinning, health, errors, security headers and compression
+    (`threads`: start the release re-verifier now, else at the process's first answer)."""
     from web import cache, compression, errors, health, hosts, i18n, release, security  # noqa: PLC0415 - keep `import web` light
 
     server = app.server
@@ -17,7 +18,7 @@ def install(app: dash.Dash) -> None:
     i18n.install(server)  # the request's language, before anything renders
     security.install(server, app)  # first: an oversized body is refused before anything reads it
     hosts.install(server)  # then an untrusted Host, before any work
-    release.install(server)
+    release.install(server, start=threads)
     errors.install(server, app)
     health.install(server)
     compression.install(server)

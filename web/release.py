@@ -22,12 +22,14 @@ RELEASE_HEADER = "X-Delta87-Release"
 UNPINNED_PATHS = frozenset({"/healthz"})
 
 
-def install(server: Flask) -> None:
-    """Pin a release for every request and name it on every response; re-verify releases on a schedule, in each
-    process from its first answer on (never in gunicorn's master, which builds the app, answers nothing and forks
-    the workers: a thread does not survive a fork, and a lock it held would stay held in the workers)."""
+def install(server: Flask, start: bool = True) -> None:
+    """Pin a release for every request and name it on every response; re-verify releases on a schedule, from now
+    (`start`) or from the process's first answer: never in gunicorn's master, which builds the app, answers nothing
+    and forks the workers (a thread does not survive a fork, and a lock it held would stay held in the workers)."""
     server.before_request(_pin)
     server.after_request(_name)
+    if start:
+        start_verifier()
 
 
 _verifier: threading.Thread | None = None
