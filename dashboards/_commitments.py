@@ -144,12 +144,8 @@ def _full_date(first: pd.Series, match: pd.DataFrame) -> pd.Series | None:
     date, status = str(first["date"] or ""), first["status"]
     if not (len(date) == 4 or (not date and status == "signed")):
         return None
-    party = ~match["status"].isin(NOT_PARTY)
-    same = party if status not in NOT_PARTY else match["status"] == status
-    older = match["as_of_year"].fillna(0) < (first["as_of_year"] if pd.notna(first["as_of_year"]) else 0)
-    days = match["date"].fillna("").str.fullmatch((date or r"\d{4}") + r"-\d\d-\d\d")
-    found = match[same & older & days]
-    return found.sort_values("as_of_year").iloc[-1] if len(found) else None
+    same = ~match["status"].isin(NOT_PARTY) if status not in NOT_PARTY else match["status"] == status
+    return _older_day(first, match, same & match["date"].fillna("").str.startswith(date))
 
 
 def _other_year(first: pd.Series, match: pd.DataFrame) -> pd.Series | None:
@@ -157,9 +153,13 @@ def _other_year(first: pd.Series, match: pd.DataFrame) -> pd.Series | None:
     date = str(first["date"] or "")
     if len(date) != 4 or first["status"] in NOT_PARTY:
         return None
+    return _older_day(first, match, ~match["status"].isin(NOT_PARTY) & ~match["date"].fillna("").str.startswith(date))
+
+
+def _older_day(first: pd.Series, match: pd.DataFrame, keep: pd.Series) -> pd.Series | None:
+    """The newest of the rows `keep` marks that are older than `first` (by "as of" year) and give a full day."""
     older = match["as_of_year"].fillna(0) < (first["as_of_year"] if pd.notna(first["as_of_year"]) else 0)
-    days = match["date"].fillna("").str.fullmatch(r"\d{4}-\d\d-\d\d") & ~match["date"].fillna("").str.startswith(date)
-    found = match[~match["status"].isin(NOT_PARTY) & older & days]
+    found = match[keep & older & match["date"].fillna("").str.fullmatch(r"\d{4}-\d\d-\d\d")]
     return found.sort_values("as_of_year").iloc[-1] if len(found) else None
 
 
