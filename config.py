@@ -1,4 +1,4 @@
-"""Every path and tunable of the platform, each overridable by an environment variable.
+"""Every path and tunable of the platform, each overridable by an environment variable (README "Configuration").
 
 Standard library only, and imports nothing from the project, so that every layer (ETL, warehouse,
 dashboards, API, tests, benchmarks) can depend on it without creating cycles. Values are read from the
@@ -13,41 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-
-#: Environment variables understood by the platform, with their meaning (documented in README.md;
-#: tests/test_docs.py fails when one is missing there).
-ENVIRONMENT = {
-    "DELTA87_RAW_DIR": "Folder holding the raw publisher snapshots (default: ../shared/data beside the checkout).",
-    "DELTA87_DATA_DIR": "Folder for everything the platform generates (default: ./data).",
-    "DELTA87_WAREHOUSE_DIR": "Folder holding published releases and the CURRENT pointer (default: DATA_DIR/warehouse).",
-    "DELTA87_REPORT_DIR": "Folder where ETL run reports are written (default: DATA_DIR/reports).",
-    "DELTA87_REGISTRY_DIR": "Folder of source registry YAML files (default: ./data/registry).",
-    "DELTA87_REFERENCE_DIR": "Folder of staff-edited reference files: indicators, aliases, pathfinders (default: ./data/reference).",
-    "DELTA87_KEEP_RELEASES": "How many releases to keep on disk after a publish (default: 5).",
-    "DELTA87_CACHE_URL": "redis://host:port/db to share the cache between workers; unset means a filesystem cache.",
-    "DELTA87_CACHE_DIR": "Folder of the filesystem cache (default: DATA_DIR/cache).",
-    "DELTA87_CACHE_TIMEOUT": "Seconds a cached page fragment or query result lives (default: 3600).",
-    "DELTA87_HOST": "Address `delta87 serve` binds to (default: 127.0.0.1).",
-    "DELTA87_PORT": "Port `delta87 serve` binds to (default: 8050).",
-    "DELTA87_WORKERS": "gunicorn worker processes for `delta87 serve` (default: 2).",
-    "DELTA87_MAX_ROWS_XLSX": "Row cap for Excel downloads; CSV and Parquet carry more (default: 50000).",
-    "DELTA87_PAGE_SIZE_MAX": "Largest page size the JSON API accepts (default: 5000).",
-    "DELTA87_PUBLIC_URL": "Public base URL (scheme://host[:port]) for every absolute URL; its host is trusted (default: unset).",
-    "DELTA87_TRUSTED_HOSTS": "Comma-separated Host names accepted besides localhost and the public URL's (default: none).",
-    "DELTA87_QUERY_TIMEOUT": "Seconds a warehouse query may run before it is stopped (default: 10).",
-    "DELTA87_EXPORT_TIMEOUT": "Seconds a download (CSV stream, Parquet, Excel, zip) may query for (default: 120).",
-    "DELTA87_EXPORT_SLOTS": "Heavy exports (Excel, zip, first bulk build) running at once per host; more get 503 (default: 2).",
-    "DELTA87_VERIFY_INTERVAL": "Seconds between background re-hashes of the releases a worker serves (default: 600).",
-    "DELTA87_CACHE_MAX_ENTRIES": "Entries the filesystem cache keeps before evicting the least recently used (default: 2000).",
-    "DELTA87_HEADER_TIMEOUT": "Seconds a client has to send its request headers (default: 10).",
-    "DELTA87_BODY_TIMEOUT": "Seconds a client may pause while sending a request body (default: 10).",
-    "DELTA87_RATE_CALLBACKS": "Dash callbacks per second per client address, bursts of 5x allowed (default: 5).",
-    "DELTA87_RATE_API": "API requests (downloads included) per second per client address, bursts of 5x allowed (default: 10).",
-    "DELTA87_RATE_PAGES": "Other requests (pages, scripts, files) per second per client address, bursts of 5x allowed (default: 20).",
-    "DELTA87_CONNECTIONS_PER_CLIENT": "Requests in flight per client address (default: 32).",
-    "DELTA87_TRUSTED_PROXIES": "Comma-separated addresses or networks of proxies whose X-Forwarded-For names the client for the per-address limits (default: none).",
-    "DELTA87_CODE_ID": "Name of the code running, part of every cache key (default: the git commit, else the installed package's version and install record; `delta87 serve` passes it to its workers).",
-}
 
 
 def _path(name: str, default: Path) -> Path:

@@ -1,12 +1,7 @@
-"""Warm the shared cache for the release now served: render every page once per language, in-process, as a first
-visitor would.
+"""`delta87 warm`: render every page once per language into the shared cache, as a first visitor would.
 
-For each page and each language of the platform (`?lang=`; cache keys include the language) this asks the app (through Flask's test client, no network) for the page layout via Dash's
-routing callback, then fires the callbacks the browser would fire on load (those whose inputs are all on the
-page, not `prevent_initial_call`, not clientside). Every `by_release` function those touch lands in the shared
-cache (the filesystem cache of this host, or Redis), so the first real visitors after a publish get cached pages.
-
-`delta87 etl run` runs it after a publish (`--no-warm` skips it); by hand: `delta87 warm [/extra/path ...]`.
+In-process, through Flask's test client: each page's layout from Dash's router, then the callbacks a browser fires
+on load. Every `by_release` function they touch lands in the cache the site reads (this host's folder, or Redis).
 """
 
 from __future__ import annotations

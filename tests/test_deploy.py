@@ -16,6 +16,7 @@ import pytest
 
 import config
 from cli import server
+from tests.test_docs import environment_variables
 
 DEPLOY = config.ROOT / "deploy"
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
@@ -30,7 +31,7 @@ def _settings_file() -> dict[str, str]:
 
 def test_the_example_settings_are_settings_the_platform_reads(monkeypatch):
     settings = _settings_file()
-    assert set(settings) <= set(config.ENVIRONMENT), set(settings) - set(config.ENVIRONMENT)
+    assert set(settings) <= environment_variables(), set(settings) - environment_variables()
     for name, value in settings.items():
         monkeypatch.setenv(name, value)
     read = config.settings()

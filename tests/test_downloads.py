@@ -53,7 +53,7 @@ def test_csv_is_written_batch_by_batch(explorer_release, warehouse_root):
     batches = warehouse.observation_batches(warehouse.releases.current(), batch_rows=100, named=True)
     chunks = list(downloads.csv_stream(batches))
     assert len(chunks) > 5  # header + one chunk per batch: never the whole result in one piece
-    assert len(read_csv(b"".join(chunks))) == warehouse.count_observations(warehouse.releases.current())
+    assert len(read_csv(b"".join(chunks))) == len(warehouse.observations(warehouse.releases.current()))
 
 
 def test_observations_can_be_read_as_a_few_columns(explorer_release, warehouse_root):
@@ -241,9 +241,8 @@ def test_bulk_metadata_counts_the_observations_in_the_zip(client, warehouse_root
     in_zip = len(expected(warehouse_root, explorer_release, "TRUE"))
     left_out = sum(row["rows"] for row in meta["excluded_sources"])
     assert meta["counts"]["observations"] == meta["rows"] == in_zip and left_out > 0
-    assert (
-        Warehouse(warehouse_root).count_observations(Warehouse(warehouse_root).releases.current()) == in_zip + left_out
-    )
+    warehouse = Warehouse(warehouse_root)
+    assert len(warehouse.observations(warehouse.releases.current())) == in_zip + left_out
 
 
 def test_head_of_a_zip_download_answers_the_get_headers_without_building_the_zip(client, isolated_env):

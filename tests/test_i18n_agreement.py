@@ -40,7 +40,7 @@ def test_a_source_page_counts_one_country_one_aggregate_and_one_year_in_the_sing
     store = SimpleNamespace(observations=lambda *_a: obs, commitments=lambda *_a: treaty)
     monkeypatch.setattr(_sources, "get_warehouse", lambda: store)
     monkeypatch.setattr(_data, "countries", lambda *_a: pd.DataFrame({"iso3": ["NPL"]}))
-    assert shown(app, lang, lambda: _sources.coverage.uncached(SimpleNamespace(id="r"), "s")) == text
+    assert shown(app, lang, lambda: _sources.coverage.__wrapped__(SimpleNamespace(id="r"), "s")) == text
 
 
 @pytest.mark.parametrize(

@@ -335,10 +335,13 @@ def test_one_request_reads_one_release_even_if_a_publish_lands_mid_request(app, 
 
     before, _ = publish_variant(warehouse_root, 1)
 
+    def name_of_ken() -> str:
+        return get_warehouse().countries(request_release()).set_index("iso3").loc["KEN", "name"]
+
     def publish_mid_request():
-        first = get_warehouse().country(request_release(), "KEN")["name"]
+        first = name_of_ken()
         publish_variant(warehouse_root, 2)  # CURRENT switches while this request is still running
-        second = get_warehouse().country(request_release(), "KEN")["name"]
+        second = name_of_ken()
         return {"first": first, "second": second, "id": request_release().id}
 
     app.server.add_url_rule("/_test/mid", "test_mid", publish_mid_request)

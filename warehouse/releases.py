@@ -231,18 +231,15 @@ class Releases:
             raise type(known[2])(*known[2].args)  # a new instance of the same kind (outdated, or not verified)
         return known[1]
 
-    def recheck(self) -> list[str]:
-        """Re-hash every release this process has verified (the server's schedule); return those that now fail."""
+    def recheck(self) -> None:
+        """Re-hash every release this process has verified (the server's schedule); log those that now fail."""
         with self._lock:
             ids = [release_id for release_id, (_, release, _) in self._known.items() if release is not None]
-        failed = []
         for release_id in ids:
             try:
                 self._hash(release_id, _stamps(releases_dir(self.root) / release_id))
             except ReleaseError as exc:
                 log.error("re-verification failed: %s", exc)
-                failed.append(release_id)
-        return failed
 
     def suspect(self, release: Release) -> bool:
         """A query could not read `release`: re-hash it now (at most every SUSPECT_EVERY s); True if it fails."""

@@ -147,10 +147,6 @@ class Warehouse:
     def countries(self, release: Release) -> pd.DataFrame:
         return self.table(release, "countries")
 
-    def country(self, release: Release, iso3: str) -> dict | None:
-        rows = self.query(release, "SELECT * FROM {countries} WHERE iso3 = $iso3", {"iso3": iso3.upper()})
-        return rows.iloc[0].to_dict() if len(rows) else None
-
     def regions(self, release: Release) -> pd.DataFrame:
         return self.table(release, "regions")
 
@@ -187,11 +183,6 @@ class Warehouse:
         """Observations matching `where`, sorted by (column, ascending) pairs, optionally paged (see _observation_sql)."""
         sql, params = _observation_sql(where, order_by, limit, offset, named, columns, area_order)
         return self.query(release, sql, params)
-
-    def count_observations(self, release: Release, where: ObservationFilter = ObservationFilter()) -> int:
-        clause, params = where.where()
-        frame = self.query(release, "SELECT count(*) AS n FROM {observations} o WHERE " + clause, params)
-        return int(frame["n"].iloc[0])
 
     def count_observations_by_source(
         self, release: Release, where: ObservationFilter = ObservationFilter()

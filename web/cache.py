@@ -213,7 +213,6 @@ def by_release(fn):
                 _store(backend, name, value, asked_at)
             return value
 
-    wrapper.uncached = fn
     return wrapper
 
 

@@ -1,11 +1,8 @@
-"""Response compression (brotli, then gzip) with flask-compress, caching the compressed bundles of Dash.
+"""Response compression (brotli, then gzip) with flask-compress, keeping the compressed bundles of Dash.
 
-Dash's JavaScript bundles are large (plotly.js above all) and the same for every visitor, so the
-compressed bytes of fingerprinted files under /_dash-component-suites/ are kept per worker: each file is
-compressed once per encoding instead of once per visitor (brotli at its highest level, made once and kept on disk
-for every worker: `BundleCache`). The key is the file, never the query string or the
-fingerprint (Dash serves the same file whatever they say), so junk URLs cannot make a bundle be compressed
-again. Everything else is compressed per response.
+Dash's bundles and our fingerprinted assets are the same for every visitor: each is compressed once per worker and
+encoding (`BundleCache`), keyed on the file, never the query string or fingerprint, so junk URLs cannot make a
+bundle be compressed again. Everything else is compressed per response.
 brotli is a dependency of flask-compress itself on CPython, so it needs no line of its own in pyproject.toml.
 """
 

@@ -71,9 +71,6 @@ class BoundedFileCache(BaseCache):
             pass
         return value
 
-    def has(self, key: str) -> bool:
-        return self.get(key) is not None
-
     def set(self, key: str, value, timeout: int | None = None) -> bool:
         timeout = self._normalize_timeout(timeout)
         data = HEADER.pack(time.time() + timeout if timeout else 0) + pickle.dumps(value, pickle.HIGHEST_PROTOCOL)

@@ -21,7 +21,7 @@ from babel.messages.pofile import read_po
 from flask_babel import Babel, Domain, get_locale, get_translations
 
 import config
-from warehouse.progress_text import rounded
+from warehouse.progress_text import N_, rounded  # noqa: F401 - N_ re-exported for the pages
 
 #: The page languages, English first (the default), with each one's name in itself (the switcher's labels).
 LANGUAGES = {"en": "English", "fr": "Français", "es": "Español"}
@@ -29,11 +29,6 @@ DEFAULT = "en"
 TRANSLATIONS = config.ROOT / "translations"
 
 babel = Babel()
-
-
-def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name for "mark for the catalogue, translate later"
-    """Mark a string for the catalogue where it is defined; it is translated where it is shown (`gettext`)."""
-    return message
 
 
 def install(server: flask.Flask) -> None:

@@ -39,8 +39,6 @@ _verifier_lock = threading.Lock()
 def start_verifier() -> None:
     """Start this process's background re-verification (once, whatever the number of apps built)."""
     global _verifier
-    if _verifier is not None and _verifier.is_alive():
-        return
     with _verifier_lock:
         if _verifier is None or not _verifier.is_alive():
             _verifier = threading.Thread(target=_reverify_forever, name="delta87-verify", daemon=True)
