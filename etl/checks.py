@@ -199,7 +199,7 @@ def check_no_rows(rows_in: int, dropped: dict[str, int], label: str) -> list[Pro
 
 def check_units(used: list[tuple[str, str | None]], defined: dict[str, str], label: str, path: Path,
                 strict: bool = True) -> list[Problem]:  # fmt: skip
-    """Units against indicators.yaml (`path`): another unit is an error; none is an error (a warning unless `strict`)."""
+    """Units against indicators.yaml (`path`): another unit is an error; none is too (a warning unless `strict`)."""
     problems = []
     for indicator, unit in used:
         wanted = defined.get(indicator)
