@@ -120,3 +120,35 @@ def settings() -> Settings:
         trusted_proxies=_list("DELTA87_TRUSTED_PROXIES"),
         plotly_bundle=os.environ.get("DELTA87_PLOTLY_BUNDLE", "partial").strip().lower(),  # or "full"
     )
+
+
+# -- why a staff-edited file (registry, reference, content) cannot be read: shared by the ETL and content
+#: pyyaml's problem (a part of its text) → whether to point where the broken part began, what is wrong, the fix.
+YAML_MISTAKES = (
+    ("end of stream", True, "a quote opened here is never closed", "close it with the same quote mark"),
+    ("expected ':'", True, "this line has no ': ' after its key", "add ': ' after the key, or quote the value"),
+    ("expected ',' or ']'", True, "a '[' opened here is not closed", "close it, or quote a value starting with '['"),
+    ("expected ',' or '}'", True, "a '{' opened here is not closed", "close it, or quote a value starting with '{'"),
+    ("mapping values are not allowed", False, "': ' inside an unquoted value", "put the value in double quotes"),
+    ("'\\t'", False, "a tab", "indent with spaces only"),
+    ("duplicate key", False, "this key is given twice in the same block", "keep one: YAML would use only the last"),
+    ("cannot start any token", False, "a value starts with a character YAML reserves", "put it in double quotes"),
+    ("expected <block end>", False, "unexpected text (the indentation, or a quote left open above)",
+     "indent the line like the keys next to it, and close any quote left open on the lines above"),
+)  # fmt: skip
+
+
+def unreadable(exc: Exception) -> str:
+    """Why a staff-edited file cannot be read, in one line; a YAML syntax error as its line, column, what and fix."""
+    if isinstance(exc, UnicodeDecodeError):
+        line = exc.object[: exc.start].count(b"\n") + 1
+        return f"it is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} on line {line}); save it as UTF-8"
+    problem = str(getattr(exc, "problem", None) or "")
+    if not problem or getattr(exc, "problem_mark", None) is None:
+        return " ".join(str(exc).split())
+    at_start, what, fix = next(
+        ((start, what, fix) for part, start, what, fix in YAML_MISTAKES if part in problem),
+        (False, f"YAML cannot read it ({problem})", "check the quotes and the indentation (spaces, not tabs)"),
+    )
+    mark = exc.context_mark if at_start and exc.context_mark else exc.problem_mark
+    return f"YAML syntax error at line {mark.line + 1}, column {mark.column + 1}: {what}; {fix}"

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import config
 from content import links, shortcodes
 from content.loader import (
     FORUM_DIR,
@@ -174,7 +175,7 @@ def check_file(path: Path, lib: Library, known: Known) -> list[str]:
     try:
         header, body = split_front_matter(path.read_text(encoding="utf-8"), name)
     except (ContentError, OSError, UnicodeDecodeError) as exc:
-        return [str(exc) if isinstance(exc, ContentError) else f"{name}: file: {exc}"]
+        return [str(exc) if isinstance(exc, ContentError) else f"{name}: file: {config.unreadable(exc)}"]
     problems = check_tags(name, header, known)
     for href in internal_links(body):
         problem = links.check_content_link(href, lib.explainers, lib.glossary, lib.articles)

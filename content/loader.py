@@ -63,7 +63,7 @@ def load_glossary(path: Path = GLOSSARY_FILE) -> dict[str, GlossaryTerm]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ContentError(f"{name}: file: cannot read YAML: {exc}") from exc
+        raise ContentError(f"{name}: file: {config.unreadable(exc)}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("terms"), list):
         raise ContentError(f"{name}: terms: expected a top-level 'terms:' list")
     terms: dict[str, GlossaryTerm] = {}
@@ -138,9 +138,10 @@ def load_files(folder: Path, load, lookup: dict[str, str], strict: bool) -> tupl
         try:
             item = load(path, lookup)
         except (ContentError, OSError, UnicodeDecodeError) as exc:
+            message = str(exc) if isinstance(exc, ContentError) else f"{path.name}: file: {config.unreadable(exc)}"
             if strict:
-                raise ContentError(str(exc)) from exc
-            problems.append(str(exc) if isinstance(exc, ContentError) else f"{path.name}: file: {exc}")
+                raise ContentError(message) from exc
+            problems.append(message)
             continue
         loaded[item.slug] = item
     return loaded, problems
@@ -166,7 +167,7 @@ def load_themes(path: Path = THEMES_FILE) -> dict[str, Theme]:
     try:
         entries = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ContentError(f"{path.name}: file: cannot read YAML: {exc}") from exc
+        raise ContentError(f"{path.name}: file: {config.unreadable(exc)}") from exc
     if not isinstance(entries, list):
         raise ContentError(f"{path.name}: themes: expected a list of themes")
     themes: dict[str, Theme] = {}
@@ -230,7 +231,7 @@ def contributing_guide(path: Path = CONTRIBUTING_FILE) -> str:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError(f"{path.name}: file: {exc}") from exc
+        raise ContentError(f"{path.name}: file: {config.unreadable(exc)}") from exc
     audit_markdown(text, f"{path.name}: body")
     return text
 

@@ -41,7 +41,7 @@ OUR_NAMES = (
     N_("ILOSTAT child labour statistics"),
     N_("Delta 8.7 staff list of pathfinder countries"),
     N_("Ratifications compiled by Delta 8.7"),
-    N_("UN Treaty Collection, CRC and CMW status"),
+    N_("UN Treaty Collection, CRC, protocols, CMW status"),
     N_("UN Treaty Collection, OPSC status"),
     N_("World Bank, WDI and income groups"),
 )

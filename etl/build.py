@@ -78,7 +78,8 @@ def summary(read: Harmonised, number: int | None, dataset: Dataset) -> dict:
     found = (0, 0, None, None, [], [])
     if read.name:
         found = read.con.execute(
-            f"SELECT count(*), count(DISTINCT iso3), min(year), max(year), list(DISTINCT indicator ORDER BY indicator), "
+            "SELECT count(*), count(DISTINCT iso3), min(year), max(year), "
+            "list(DISTINCT indicator ORDER BY indicator), "
             f"list(DISTINCT unit ORDER BY unit) FILTER (WHERE unit IS NOT NULL) FROM {read.name}"
         ).fetchall()[0]
     rows, areas, first, last, indicators, units = found
@@ -220,7 +221,7 @@ def _with_sources(problems: list[Problem], sources: list[Source]) -> list[Proble
 
 
 def indicator_table(con, defined: pd.DataFrame, countries: set[str], rules: headline.Rules) -> pd.DataFrame:
-    """The indicators table: the reference definitions, with counts, years and sources (in the headline rule's order)."""
+    """The indicators table: the reference definitions, with counts, years and sources (headline rule's order)."""
     summary = con.execute(
         "SELECT indicator AS code, count(value) AS observations, "
         "count(DISTINCT iso3) FILTER (WHERE value IS NOT NULL AND list_contains(?::VARCHAR[], iso3)) AS countries, "

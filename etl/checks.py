@@ -56,10 +56,11 @@ def check_delimiter(header: str, expected: str, label: str, row: int) -> tuple[s
     quoted names do not count), and a problem when it is not the declared one (';' or tab instead of ',')."""
     outside = re.sub(r'"[^"]*"', "", header)
     used, n = max(((d, outside.count(d)) for d in DELIMITER_NAMES if d != expected), key=lambda kv: kv[1])
-    if outside.count(expected) or not n:
+    if outside.count(expected) >= n:
         return expected, []
     message = (
-        f"the header has no {DELIMITER_NAMES.get(expected, repr(expected))} but {n} {DELIMITER_NAMES[used]}(s): "
+        f"the header has {outside.count(expected)} {DELIMITER_NAMES.get(expected, repr(expected))}(s) but {n} "
+        f"{DELIMITER_NAMES[used]}(s): "
         f"the file looks {DELIMITER_NAMES[used]}-separated; re-save it comma-separated, or declare "
         f"options.delimiter: {used!r} in the registry"
     )
@@ -152,7 +153,8 @@ def check_years(not_years: Flagged, implausible: Flagged, window: tuple[int, int
 
 def check_values(flagged: Flagged, label: str) -> list[Problem]:
     """Values that are not numbers ('abc', '1,5'), nor a known missing marker or a censored '<5'."""
-    return rows_problems("values", "not a number (nor a missing-value marker such as '..' or '-')", flagged, label)
+    message = "not a number (nor a missing-value marker such as '..' or '-'; a value with '%' needs unit percent)"
+    return rows_problems("values", message, flagged, label)
 
 
 def check_thousand_separators(texts: list[str], first: Flagged, label: str) -> list[Problem]:
@@ -199,7 +201,7 @@ def check_no_rows(rows_in: int, dropped: dict[str, int], label: str) -> list[Pro
 
 def check_units(used: list[tuple[str, str | None]], defined: dict[str, str], label: str, path: Path,
                 strict: bool = True) -> list[Problem]:  # fmt: skip
-    """Units against indicators.yaml (`path`): another unit is an error; none is an error (a warning unless `strict`)."""
+    """Units against indicators.yaml (`path`): another unit is an error; none is too (a warning unless `strict`)."""
     problems = []
     for indicator, unit in used:
         wanted = defined.get(indicator)

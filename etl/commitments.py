@@ -219,7 +219,7 @@ def treaty_status_years(raw: pd.DataFrame, dataset: Dataset, source: Source, res
 
 
 def commitment_observations(commitments: pd.DataFrame, files: dict, flags: dict[str, str]) -> pd.DataFrame:
-    """Flag observations (1/0) in the as-of year; `files`: (source, instrument or "") → file; `flags`: instrument → code."""
+    """1/0 observations in the as-of year; `files`: (source, instrument or "") → file; `flags`: instrument → code."""
     if commitments is None or commitments.empty:
         return pd.DataFrame(columns=OBSERVATIONS.names)
     frame = commitments[commitments["instrument"].isin(list(flags))]

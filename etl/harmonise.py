@@ -118,7 +118,10 @@ def _row_problems(plan: Plan, dataset: Dataset, resolver: Resolver) -> list[Prob
     if plan.stages.get(3):
         empty = plan.flagged("_stage = 3 AND _area_status = 4", "area", "''")
         problems += checks.rows_problems("required", "empty area (country or region)", empty, label)
-        sql = "SELECT _area_name, min(_row), count(*) FROM stage WHERE _stage = 3 AND _area_status = 1 GROUP BY 1 ORDER BY 2"
+        sql = (
+            "SELECT _area_name, min(_row), count(*) FROM stage WHERE _stage = 3 AND _area_status = 1 "
+            "GROUP BY 1 ORDER BY 2"
+        )
         unknown, dropped = plan.con.execute(sql).fetchall(), dataset.options.unknown_areas == "drop"
         problems += checks.check_areas(unknown, label, plan.column("area"), resolver.reference_dir, dropped)
         if dropped:
@@ -153,7 +156,8 @@ def _keep(plan: Plan, dataset: Dataset, source: tuple[str, str]) -> None:
     constants = {"nature": dataset.nature, "source": source_id, "edition": dataset.edition or edition,
                  "source_file": dataset.file}  # fmt: skip
     columns = ", ".join(
-        f"CAST({f.name if f.name in plan.outputs else db.literal(constants[f.name])} AS {db.SQL_TYPES[f.type]}) AS {f.name}"
+        f"CAST({f.name if f.name in plan.outputs else db.literal(constants[f.name])} "
+        f"AS {db.SQL_TYPES[f.type]}) AS {f.name}"
         for f in OBSERVATIONS
     )
     plan.con.execute(f"CREATE TEMP VIEW {OBS} AS SELECT {columns}{position} FROM kept")
@@ -176,6 +180,7 @@ def _drop_duplicates(plan: Plan) -> None:
         plan.problems += checks.check_duplicates(con, "clashes", column=column, severity="warning")
         plan.more_drops["duplicate key with conflicting values"] += clashes
     con.execute(
-        "DELETE FROM kept WHERE NOT EXISTS (SELECT 1 FROM distinct_rows d WHERE d._row = kept._row AND d._order = kept._order) "
+        "DELETE FROM kept WHERE NOT EXISTS "
+        "(SELECT 1 FROM distinct_rows d WHERE d._row = kept._row AND d._order = kept._order) "
         "OR EXISTS (SELECT 1 FROM clashes c WHERE c._row = kept._row AND c._order = kept._order)"
     )

@@ -161,7 +161,10 @@ def _jumps(con: duckdb.DuckDBPyConnection, table: str, check: Plausibility, deci
         change = f"{_change(value, before, before_at, report, decimals)}; {READINGS[check.reading]}"
         text = f"flagged by Delta 8.7: {change}"  # the pages reword this note
         # a partial run carries rows over from the last release with the flag already in their note
-        sql = f"UPDATE {table} SET note = concat_ws('; ', note, $text) WHERE rowid = $id AND NOT contains(coalesce(note, ''), $text)"
+        sql = (
+            f"UPDATE {table} SET note = concat_ws('; ', note, $text) "
+            "WHERE rowid = $id AND NOT contains(coalesce(note, ''), $text)"
+        )
         con.execute(sql, {"text": text, "id": row_id})
         message = f"{check.indicator}, {iso3}, {sex}, ages {age}, {at}: {_figure(value, decimals)} {change}"
         problems.append(Problem("plausibility", message, file, column="value", severity="warning"))

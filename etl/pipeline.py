@@ -136,7 +136,8 @@ def _largest(con, previous: str, match: str, n: int = 10) -> list[dict]:
     rows = con.execute(
         f"SELECT n.indicator, n.iso3, n.year, n.sex, n.age, o.value, n.value FROM observations n JOIN {previous} o "
         f"ON {match} WHERE n.value IS DISTINCT FROM o.value "
-        f"ORDER BY (n.value IS NULL OR o.value IS NULL) DESC, {moved} DESC NULLS LAST, n.indicator, n.iso3, n.year, n.sex, n.age LIMIT {n}"
+        f"ORDER BY (n.value IS NULL OR o.value IS NULL) DESC, {moved} DESC NULLS LAST, "
+        f"n.indicator, n.iso3, n.year, n.sex, n.age LIMIT {n}"
     ).fetchall()
     names = ("indicator", "iso3", "year", "sex", "age", "old", "new")
     return [dict(zip(names, row, strict=True)) for row in rows]

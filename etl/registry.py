@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from config import unreadable
 from etl.options import OPTION_MODELS, OptionModel, TextMap, Texts, did_you_mean, keyed, option_names, unknown_message
 from etl.problems import Problem, SourceError
 from warehouse.schema import NATURES, SEXES
@@ -142,10 +143,23 @@ class Source(StrictModel):
     datasets: list[Dataset] = Field(default_factory=list)
 
 
+class _UniqueKeys(yaml.SafeLoader):
+    """YAML that refuses a key given twice in one block, which plain YAML lets the last one win silently."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key, _value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                if key.value in seen:
+                    raise yaml.constructor.ConstructorError(None, None, "duplicate key", key.start_mark)
+                seen.add(key.value)
+        return super().construct_mapping(node, deep)
+
+
 def load_source(path: Path) -> Source:
     """Read and validate one registry file; SourceError names the file, the dataset and the fix."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeys)
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         raise SourceError([Problem("registry", f"cannot read registry entry: {unreadable(exc)}", str(path))]) from exc
     if not isinstance(data, dict):
@@ -167,36 +181,6 @@ def load_source(path: Path) -> Source:
     if missing:
         raise SourceError(missing)
     return source
-
-
-#: pyyaml's problem (a part of its text) → whether to point where the broken part began, what is wrong, the fix.
-YAML_MISTAKES = (
-    ("end of stream", True, "a quote opened here is never closed", "close it with the same quote mark"),
-    ("expected ':'", True, "this line has no ': ' after its key", "add ': ' after the key, or quote the value"),
-    ("expected ',' or ']'", True, "a '[' opened here is not closed", "close it, or quote a value starting with '['"),
-    ("expected ',' or '}'", True, "a '{' opened here is not closed", "close it, or quote a value starting with '{'"),
-    ("mapping values are not allowed", False, "': ' inside an unquoted value", "put the value in double quotes"),
-    ("'\\t'", False, "a tab", "indent with spaces only"),
-    ("cannot start any token", False, "a value starts with a character YAML reserves", "put it in double quotes"),
-    ("expected <block end>", False, "unexpected text (the indentation, or a quote left open above)",
-     "indent the line like the keys next to it, and close any quote left open on the lines above"),
-)  # fmt: skip
-
-
-def unreadable(exc: Exception) -> str:
-    """Why a staff-edited file cannot be read, in one line; a YAML syntax error as its line, column, what and fix."""
-    if isinstance(exc, UnicodeDecodeError):
-        line = exc.object[: exc.start].count(b"\n") + 1
-        return f"it is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} on line {line}); save it as UTF-8"
-    problem = str(getattr(exc, "problem", None) or "")
-    if not problem or getattr(exc, "problem_mark", None) is None:
-        return " ".join(str(exc).split())
-    at_start, what, fix = next(
-        ((start, what, fix) for part, start, what, fix in YAML_MISTAKES if part in problem),
-        (False, f"YAML cannot read it ({problem})", "check the quotes and the indentation (spaces, not tabs)"),
-    )
-    mark = exc.context_mark if at_start and exc.context_mark else exc.problem_mark
-    return f"YAML syntax error at line {mark.line + 1}, column {mark.column + 1}: {what}; {fix}"
 
 
 def load_registry(folder: Path, selected: list[str] | None = None) -> list[Source]:
@@ -263,6 +247,8 @@ def _message(error: dict, loc: tuple) -> str:
         return f"{given!r} is not allowed{did_you_mean(str(given), allowed)}; allowed: {', '.join(allowed)}"
     if kind == "value_error":
         return error["msg"].removeprefix("Value error, ")
+    if kind == "string_pattern_mismatch" and loc[-1] == "sha256":
+        return f"{given!r} is not a sha256: 64 characters 0-9 and a-f (lowercase), as `sha256sum FILE` prints it"
     if kind == "string_pattern_mismatch":
         return f"{given!r} is not a code: use lowercase letters, digits and _ only"
     return f"{error['msg'][0].lower()}{error['msg'][1:]} (got {given!r})"

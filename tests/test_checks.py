@@ -272,3 +272,43 @@ def test_problems_of_a_checked_file_name_their_source():
     _obs, problems = check_file(BROKEN / "value_abc.csv", "sdmx-csv", resolver=Resolver.from_files(FORMATS / "raw",
                                                                                                    FORMATS / "reference"))  # fmt: skip
     assert problems and {p.source for p in problems} == {"check"}
+
+
+def test_a_semicolon_file_whose_header_has_a_comma_in_a_name_is_named_semicolon_separated(tmp_path, resolver):
+    path = tmp_path / "semicolons.csv"
+    path.write_text("REF_AREA;TIME_PERIOD;OBS_VALUE;COMMENT_OBS (source: ILO, 2019)\nAFG;2019;21,5;x\n")
+    _obs, problems = check_file(path, "sdmx-csv", resolver=resolver)
+    (problem,) = [p for p in problems if p.check == "delimiter"]
+    assert problem.row == 1 and problem.message.startswith(
+        "the header has 1 comma(s) but 3 semicolon(s): the file looks semicolon-separated; re-save it comma-separated"
+    )
+
+
+def test_a_value_with_a_percent_sign_is_refused_under_another_unit_and_read_under_percent(tmp_path, resolver):
+    path = tmp_path / "percent_sign.csv"
+    path.write_text("REF_AREA,TIME_PERIOD,OBS_VALUE\nAFG,2019,12.5%\n")
+    obs, problems = check_file(path, "sdmx-csv", unit="per-1000", resolver=resolver)
+    assert [(p.check, p.row, p.column, p.value) for p in problems] == [("values", 2, "OBS_VALUE", "12.5%")]
+    assert "a value with '%' needs unit percent" in problems[0].message
+    obs, problems = check_file(path, "sdmx-csv", unit="percent", resolver=resolver)
+    assert problems == [] and list(obs["value"]) == [12.5]
+
+
+@pytest.mark.parametrize(
+    ("name", "head", "expected"),
+    [
+        (
+            "old.xls",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600),
+            "an Excel 97-2003 (.xls) workbook, which the ETL",
+        ),
+        ("page.xls", b"<!DOCTYPE HTML PUBLIC><html><table></table></html>", "not a workbook (it starts '<!DOCTYP')"),
+        ("renamed.xls", (FORMATS / "gsi_style.xlsx").read_bytes(), "an .xlsx workbook named 'renamed.xls': rename it"),
+    ],
+)
+def test_a_workbook_saved_as_xls_or_as_a_web_page_is_refused_with_the_fix_not_a_traceback(
+    tmp_path, resolver, name, head, expected
+):
+    (tmp_path / name).write_bytes(head)
+    _obs, problems = check_file(tmp_path / name, "excel", resolver=resolver)
+    assert [p.check for p in problems] == ["file"] and problems[0].message.startswith(expected)

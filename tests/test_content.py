@@ -16,6 +16,8 @@ from content.loader import (
     LEARN_DIR,
     indicator_explainer_problems,
     internal_links,
+    load_explainer,
+    load_files,
     load_glossary,
     load_library,
     load_themes,
@@ -268,8 +270,17 @@ def test_glossary_rejects_unknown_see_also_and_duplicate_terms(tmp_path):
 def test_a_content_file_saved_in_another_encoding_than_utf8_is_a_content_error_naming_it(tmp_path, load):
     path = tmp_path / "file.yaml"
     path.write_bytes("terms:\n- term: Caf\u00e9\n".encode("latin-1"))
-    with pytest.raises(ContentError, match=r"^file.yaml: file: cannot read YAML: 'utf-8' codec can't decode"):
+    expected = "file.yaml: file: it is not UTF-8 text (byte 0xe9 on line 2); save it as UTF-8"
+    with pytest.raises(ContentError, match=f"^{re.escape(expected)}$"):
         load(path)
+
+
+def test_a_markdown_page_saved_in_another_encoding_names_the_byte_line_and_fix_as_the_etl_does(tmp_path):
+    (tmp_path / "page.md").write_bytes("---\ntitle: x\n---\n\nCaf\u00e9\n".encode("latin-1"))
+    expected = "page.md: file: it is not UTF-8 text (byte 0xe9 on line 5); save it as UTF-8"
+    assert load_files(tmp_path, load_explainer, {}, strict=False) == ({}, [expected])
+    with pytest.raises(ContentError, match=f"^{re.escape(expected)}$"):
+        load_files(tmp_path, load_explainer, {}, strict=True)
 
 
 @pytest.mark.parametrize(

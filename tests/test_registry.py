@@ -132,3 +132,28 @@ def test_an_entry_saved_in_another_encoding_than_utf8_names_the_file_the_line_an
     assert shown.endswith(
         f"owid.yaml: cannot read registry entry: it is not UTF-8 text (byte 0xe9 on line {number}); save it as UTF-8"
     )
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_key_given_twice_in_an_entry_is_refused_with_its_line_instead_of_the_last_one_winning(
+    tmp_path, monkeypatch, command
+):
+    line = 'short_name: "Our World in Data"\npublisher: "Our World in Data, again"'
+    shown, _output, number = _run_with_owid_line(tmp_path, monkeypatch, command, "short_name", line)
+    assert shown.endswith(
+        f"owid.yaml: cannot read registry entry: YAML syntax error at line {number + 1}, column 1: this key is given "
+        "twice in the same block; keep one: YAML would use only the last"
+    )
+
+
+def test_a_sha256_pasted_in_capitals_or_cut_short_is_named_a_sha256_with_how_to_take_it(tmp_path):
+    text = (config.settings().registry_dir / "owid.yaml").read_text(encoding="utf-8")
+    digest = text.split("sha256: ", 1)[1][:64]
+    for wrong in (digest.upper(), digest[:12]):
+        (tmp_path / "owid.yaml").write_text(text.replace(digest, wrong, 1), encoding="utf-8")
+        with pytest.raises(SourceError) as caught:
+            load_source(tmp_path / "owid.yaml")
+        assert [p.message for p in caught.value.problems] == [
+            f"file 1 (file owid/gdp-per-capita-worldbank.csv): sha256: {wrong!r} is not a sha256: 64 characters "
+            "0-9 and a-f (lowercase), as `sha256sum FILE` prints it"
+        ]

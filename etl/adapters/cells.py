@@ -60,7 +60,7 @@ def parse_value(text: str | None, unit: str | None) -> tuple:
         return None, bound + 1 if whole else bound, None, True, f"{text}: censored value", 2
     if match := GROUPED.fullmatch(text):
         return float(re.sub(r"[,\u00a0\u202f ]", "", text)), None, None, False, None, 3 if match.group(1) == "," else 0
-    if match := re.fullmatch(r"([-+]?\d+(?:\.\d+)?)\s*%", text):
+    if unit in ("percent", None) and (match := re.fullmatch(r"([-+]?\d+(?:\.\d+)?)\s*%", text)):
         return float(match.group(1)), None, None, False, None, 0
     if match := re.fullmatch(r"([-+]?\d+(?:\.\d+)?)\s*([a-z]{1,2}|\*{1,3}|[†‡§])", text):
         return float(match.group(1)), None, None, False, f"value flag {match.group(2)}", 0

@@ -50,6 +50,8 @@ def read(con, path: Path, dataset: Dataset, label: str) -> RawTable:
 
 def _sheet(path: Path, options: ExcelOptions, label: str) -> tuple[list[list[str]] | None, list[Problem]]:
     """Every row of the sheet as strings (1-based row r is cells[r - 1])."""
+    from openpyxl.utils.exceptions import InvalidFileException  # noqa: PLC0415 - openpyxl is imported when needed
+
     try:
         stat = Path(path).stat()
         return _cells(str(path), stat.st_mtime_ns, stat.st_size, options.sheet), []
@@ -59,9 +61,23 @@ def _sheet(path: Path, options: ExcelOptions, label: str) -> tuple[list[list[str
         sheet, names = exc.args
         message = f"sheet {sheet!r} not found; the workbook has: {', '.join(names)}: correct options.sheet"
         return None, [Problem("sheet", message, label, column="options.sheet", value=str(sheet))]
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        message = f"not a readable .xlsx workbook ({type(exc).__name__}: {exc}): restore the publisher's .xlsx file"
-        return None, [Problem("file", message, label)]
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, InvalidFileException) as exc:
+        return None, [Problem("file", _unreadable(Path(path), exc), label)]
+
+
+def _unreadable(path: Path, exc: Exception) -> str:
+    """Why a workbook cannot be read, and the fix: an .xls workbook or a web page is saved as .xlsx first."""
+    head = b"PK" if isinstance(exc, OSError) else path.read_bytes()[:8]
+    if head.startswith(b"PK") and path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return f"an .xlsx workbook named {path.name!r}: rename it to .xlsx, in the folder and in the registry entry"
+    if head.startswith(b"PK") or not head:
+        return f"not a readable .xlsx workbook ({type(exc).__name__}: {exc}): restore the publisher's .xlsx file"
+    xls = head.startswith(b"\xd0\xcf\x11\xe0")
+    what = "an Excel 97-2003 (.xls) workbook" if xls else f"not a workbook (it starts {head.decode('latin-1')!r})"
+    return (
+        f"{what}, which the ETL cannot read: open it in Excel or LibreOffice, save it as an .xlsx workbook, "
+        "and list that file with its sha256 in the registry entry"
+    )
 
 
 class _MissingSheet(LookupError):
