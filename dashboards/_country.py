@@ -17,11 +17,13 @@ from warehouse.schema import redistributable
 from web import i18n
 from web.i18n import N_
 
-#: What each pillar's gap sentence calls its data.
+#: What each pillar's gap sentence calls its data, or the measure of a headline that is not child labour (by code).
 GAP_WORDS = {
     "child-labour": N_("child labour survey data"),
     "forced-labour": N_("modern slavery estimate"),
     "trafficking": N_("detected-victim count"),
+    "children_in_employment_7_14": N_("survey data on children in employment"),
+    "working_children_ilab": N_("survey data on working children"),
 }
 #: The SDG indicator whose values a pillar's gap sentence counts as its data when the card's headline has none
 #: (children in employment is not child labour, but a later child labour value must not be denied beside it).
@@ -214,9 +216,8 @@ def gap_statements(country: Country) -> list[str]:
     for pillar in pillars():
         codes = pillar_codes(country, pillar.slug)
         row, later = _gap_rows(country, codes, pillar.slug)
-        words = (
-            _(GAP_WORDS[pillar.slug]) if pillar.slug in GAP_WORDS else _("%(pillar)s data", pillar=pillar.title.lower())
-        )
+        said = GAP_WORDS.get(row["indicator"] if row is not None else "") or GAP_WORDS.get(pillar.slug)
+        words = _(said) if said else _("%(pillar)s data", pillar=pillar.title.lower())
         lines.append(_series.gap_sentence(words, row, country.reference_year, country.name, later))
         stated = row["indicator"] if row is not None else codes[0] if codes else None  # the series the gap names
         if stated and _series.trend_frame(country.rows(stated), stated).empty:

@@ -92,7 +92,7 @@ def survey_figure(points: pd.DataFrame, dated: pd.DataFrame, title: str, decimal
     span = pd.concat([years, drawn["year"]]) if not drawn.empty else years
     fig = go.Figure(traces, layout=_layout(title, 380, xaxis=_year_axis(span), **_legend(len(traces))))
     fig.update_yaxes(title={"text": _("Share of children (%)")}, rangemode="tozero", automargin=True)
-    labels = [f"{row['short']} {row['date']}" for row in drawn.to_dict("records")]
+    labels = [f"{row['short']} {_day(row['date'])}" for row in drawn.to_dict("records")]
     for year, text, (level, anchor) in zip(drawn["year"], labels, rows_of(drawn["year"], labels, span), strict=True):
         fig.add_vline(x=year, line={"color": "#6C757D", "dash": "dot", "width": 1})
         fig.add_annotation(x=year, y=1 - 0.08 * level, yref="paper", showarrow=False, xanchor=anchor, text=text,
@@ -227,3 +227,9 @@ def _ratified(instrument: str, date: str, as_of) -> str:
     if len(date) == 4:
         return _("%(instrument)s: ratified in %(year)s, %(as_of)s", instrument=instrument, year=date, as_of=_phrases.as_of(as_of))  # fmt: skip
     return _("%(instrument)s: ratified on %(date)s, %(as_of)s", instrument=instrument, date=i18n.day(date, english=_phrases.DAY), as_of=_phrases.as_of(as_of))  # fmt: skip
+
+
+def _day(date: str) -> str:
+    """A ratification day on the chart, as the page writes days but with the month short ("12 Mar 2001", "12 mars
+    2001"): the full month passes the edge of a phone's plot in Spanish; a bare year stays one."""
+    return i18n.day(date, english="%-d %b %Y", skeleton="yMMMd") if len(date) > 4 else date

@@ -22,19 +22,23 @@ def test_the_country_chart_labels_survey_points_and_draws_dated_ratifications(re
     assert all(" · ages " in name and "ILOSTAT" in name for name in lines)  # age band and source on every line
     assert "Child labour 8.7.1 incl. chores (ILOSTAT) · ages 5–17" in lines
     labels = [a.text for a in figure.layout.annotations]
-    assert "C182 2001-03-12" in labels  # Bangladesh ratified C182 on 12 March 2001 (HTI)
+    assert "C182 12 Mar 2001" in labels  # Bangladesh ratified C182 on 12 March 2001 (HTI)
     assert any(shape.x0 == 2001 for shape in figure.layout.shapes)
     words = texts(tree)
     assert "ILO C182 Worst Forms of Child Labour (1999): ratified on 12 March 2001, status " in words
     assert "Progress (ILOSTAT, ages 5–17, target year passed): Target year 2025 passed" in words
 
 
-def test_the_survey_chart_names_its_series_in_the_readers_language(real_warehouse, app):
+@pytest.mark.parametrize(("lang", "series", "day"), [("fr", "Travail des enfants (ILOSTAT) · âges 5–17", "C182 12 mars 2001"),
+                                                     ("es", "Trabajo infantil (ILOSTAT) · edades 5–17", "C182 12 mar 2001")])  # fmt: skip
+def test_the_survey_chart_names_its_series_and_ratification_days_in_the_readers_language(real_warehouse, app, lang,
+                                                                                         series, day):  # fmt: skip
     from dashboards import country  # noqa: PLC0415 - registered by create_app
 
-    with app.server.test_request_context("/country/BGD?lang=fr"):
+    with app.server.test_request_context(f"/country/BGD?lang={lang}"):
         figure = go.Figure(find(country.layout(iso3="BGD"), "country-survey-trend").figure)
-    assert "Travail des enfants (ILOSTAT) · âges 5–17" in {t.name for t in figure.data}
+    assert series in {t.name for t in figure.data}
+    assert day in [a.text for a in figure.layout.annotations]  # not ISO's 2001-03-12
 
 
 @pytest.mark.parametrize(
@@ -82,7 +86,7 @@ return r.filter(([t, a]) => a.left < box.left - 1 || a.right > box.right + 1 || 
   a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)).map(([t]) => t)"""
 
 
-@pytest.mark.parametrize(("width", "lang"), [(390, "en"), (1366, "en"), (390, "fr")])
+@pytest.mark.parametrize(("width", "lang"), [(390, "en"), (1366, "en"), (390, "fr"), (390, "es")])
 def test_ratification_labels_of_close_dates_do_not_overlap(dash_duo, real_warehouse, app, width, lang):
     # Armenia: Palermo 2003, C029 2004, CRC-OPAC 2005, C182 and C138 2006, on one chart
     from tests.test_browser_pages import graphs_drawn, visit  # noqa: PLC0415
