@@ -217,3 +217,20 @@ def test_a_later_value_names_its_series_as_the_survey_chart_under_it_does(real_w
     gaps = texts(find(tree, "country-gap-list"))
     assert "a later value (2023) covers only ages 15–17 in Child labour (ILOSTAT)." in gaps, gaps
     assert "Child labour (ILOSTAT) · ages 15–17 2023 4.4" in texts(find(tree, "country-survey"))  # its table
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(
+    ("iso3", "said"),
+    [  # GLOTIP, both sexes, all ages: JAM's total of 2013 (5), its single forms later (forced labour 2019: 6);
+        # GBR's total of 2020, sexual exploitation 2021; ETH: no victim count, persons prosecuted 2010 (136)
+        ("JAM", "No detected-victim count since 2013."),
+        ("GBR", "No detected-victim count since 2020."),
+        ("ETH", "No count of persons prosecuted since 2010."),
+    ],
+)
+def test_the_trafficking_gap_dates_the_newest_total_count_or_names_the_headlines_own_measure(
+    real_warehouse, app, iso3, said
+):
+    gaps = texts(find(render(app, "country", iso3=iso3), "country-gap-list"))
+    assert said in gaps, gaps
