@@ -17,15 +17,22 @@ from warehouse.schema import redistributable
 from web import i18n
 from web.i18n import N_
 
-#: What each pillar's gap sentence calls its data.
+#: What each pillar's gap sentence calls its data, or the measure of a headline that is not the pillar's (by code).
 GAP_WORDS = {
     "child-labour": N_("child labour survey data"),
     "forced-labour": N_("modern slavery estimate"),
     "trafficking": N_("detected-victim count"),
+    "children_in_employment_7_14": N_("survey data on children in employment"),
+    "working_children_ilab": N_("survey data on working children"),
+    "trafficking_persons_prosecuted": N_("count of persons prosecuted"),
+    "trafficking_persons_convicted": N_("count of persons convicted"),
 }
 #: The SDG indicator whose values a pillar's gap sentence counts as its data when the card's headline has none
 #: (children in employment is not child labour, but a later child labour value must not be denied beside it).
 GAP_SDG = {"child-labour": "8.7.1"}
+#: The only series of its SDG indicator a pillar's gap sentence counts beside the headline, where not all are: a
+#: count of one form of exploitation is no newer detected-victim count than the total's.
+GAP_ONLY = {"trafficking": {"trafficking_victims_detected", "detected_victims_16_2_2"}}
 
 
 def summary_cards(country: Country) -> dbc.Row:
@@ -197,8 +204,8 @@ def _gap_rows(country: Country, codes: list[str], slug: str) -> tuple[pd.Series 
         return row, None
     head = country.indicator(codes[0])
     sdg = head.get("sdg_indicator") or GAP_SDG.get(slug)
-    same = [codes[0], *(k for k in codes[1:] if sdg and (country.indicator(k).get("sdg_indicator"),
-                                                          country.indicator(k).get("unit")) == (sdg, head.get("unit")))]  # fmt: skip
+    same = [codes[0], *(k for k in codes[1:] if sdg and k in GAP_ONLY.get(slug, {k}) and (country.indicator(k).get(
+        "sdg_indicator"), country.indicator(k).get("unit")) == (sdg, head.get("unit")))]  # fmt: skip
     rows = _series.dated(pd.concat([country.rows(k) for k in same], ignore_index=True))
     bands = [row["age"], *(country.indicator(k).get("standard_age") for k in same)]
     band = rows[(rows["sex"] == row["sex"]) & rows["age"].isin(bands) & (rows["year"] > after)]
@@ -214,9 +221,8 @@ def gap_statements(country: Country) -> list[str]:
     for pillar in pillars():
         codes = pillar_codes(country, pillar.slug)
         row, later = _gap_rows(country, codes, pillar.slug)
-        words = (
-            _(GAP_WORDS[pillar.slug]) if pillar.slug in GAP_WORDS else _("%(pillar)s data", pillar=pillar.title.lower())
-        )
+        said = GAP_WORDS.get(row["indicator"] if row is not None else "") or GAP_WORDS.get(pillar.slug)
+        words = _(said) if said else _("%(pillar)s data", pillar=pillar.title.lower())
         lines.append(_series.gap_sentence(words, row, country.reference_year, country.name, later))
         stated = row["indicator"] if row is not None else codes[0] if codes else None  # the series the gap names
         if stated and _series.trend_frame(country.rows(stated), stated).empty:

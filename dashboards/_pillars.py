@@ -13,6 +13,11 @@ from dashboards import _cite, _data, _figures, _series, _survey_trend, _themes
 from dashboards import _components as c
 from warehouse import Release
 
+#: The SDG indicators whose series in the latest-values table are estimates of one measure, said where they differ
+#: for one year and age band (child labour: UNICEF, the UN SDG database and ILOSTAT). Not 16.2.2: its series
+#: include single forms of exploitation beside the total.
+SAME_MEASURE = {"8.7.1"}
+
 
 @dataclass(frozen=True)
 class Pillar:
@@ -103,19 +108,23 @@ def pillar_codes(country: Country, slug: str) -> list[str]:
 
 def latest_table(country: Country, codes: list[str], pillar: Pillar) -> html.Div:
     """One row per indicator: the headline value as published (qualifier, year or period, survey, age band,
-    footnotes), source, nature, explainer. The caption names the pillar: screen readers list the tables by it."""
+    footnotes), source (its edition where two rows share the source's name), nature, explainer; under it, a line
+    for each year and band whose rows give different figures. The caption names the pillar: screen readers list
+    the tables by it."""
+    heads = pd.DataFrame([country.headline(code) for code in codes])
+    heads = heads.assign(named=_survey_trend.source_names(heads, country.sources))
     records = []
-    for code in codes:
-        row, meta = country.headline(code), country.indicator(code)
+    for _i, row in heads.iterrows():
+        meta = country.indicator(row["indicator"])
         records.append(
             {
-                "indicator": meta.get("name") or code,
-                "code": code,
+                "indicator": meta.get("name") or row["indicator"],
+                "code": row["indicator"],
                 "value": c.value_text(row, row["unit"], meta.get("decimals")),
                 "year": c.when(row),
                 "survey": _cite.english(c.survey_text(row)) or "–",
                 "group": f"{c.sex_word(row['sex'], row['age'])}, {c.age_text(row, meta.get('standard_age'))}",
-                "source": _cite.english(c.source_short(country.sources, row)),
+                "source": _cite.english(row["named"]),
                 "nature": c.word(row["nature"]),
                 "note": c.footnote(row) or "–",
                 "explainer": meta.get("explainer") or "",
@@ -140,8 +149,15 @@ def latest_table(country: Country, codes: list[str], pillar: Pillar) -> html.Div
     learn = [_("What do these indicators mean? ")] + [
         x for i, link in enumerate(learn_links) for x in ((" · " if i else ""), link)
     ]
+    measure = heads["indicator"].map(lambda code: country.indicator(code).get("sdg_indicator")).isin(SAME_MEASURE)
+    same = heads[measure & heads["year"].notna()].groupby(["year", "age", "sex", "unit"], sort=False)
+    differ = [_survey_trend.different_figures(rows, country.release) for _key, rows in same if len(rows) > 1]
     return html.Div(
-        [block, html.P(learn, className="mt-1 small") if slugs else None],
+        [
+            block,
+            html.Div(differ, id=f"country-{pillar.slug}-differs"),
+            html.P(learn, className="mt-1 small") if slugs else None,
+        ],
         id=f"country-{pillar.slug}-latest",
     )
 

@@ -7,6 +7,7 @@ and source; the dated ratifications of the 8.7 instruments are drawn as vertical
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -92,7 +93,7 @@ def survey_figure(points: pd.DataFrame, dated: pd.DataFrame, title: str, decimal
     span = pd.concat([years, drawn["year"]]) if not drawn.empty else years
     fig = go.Figure(traces, layout=_layout(title, 380, xaxis=_year_axis(span), **_legend(len(traces))))
     fig.update_yaxes(title={"text": _("Share of children (%)")}, rangemode="tozero", automargin=True)
-    labels = [f"{row['short']} {row['date']}" for row in drawn.to_dict("records")]
+    labels = [f"{row['short']} {_day(row['date'])}" for row in drawn.to_dict("records")]
     for year, text, (level, anchor) in zip(drawn["year"], labels, rows_of(drawn["year"], labels, span), strict=True):
         fig.add_vline(x=year, line={"color": "#6C757D", "dash": "dot", "width": 1})
         fig.add_annotation(x=year, y=1 - 0.08 * level, yref="paper", showarrow=False, xanchor=anchor, text=text,
@@ -164,27 +165,47 @@ def survey_block(release, iso3: str, name: str, obs: pd.DataFrame, head: pd.Seri
 
 
 def differs(points: pd.DataFrame, head: pd.Series | None, release) -> html.P | None:
-    """One line where the card's figure (`head`) and this chart's differ for the same year and age band (Fiji 2021:
-    UNICEF 16.7%, ILOSTAT 24.8%), naming both sources: their estimates differ, the sources do not say why."""
+    """One line where the card's figure (`head`) and this chart's differ for the same year and age band, among the
+    points that are not their series' latest value (the table of latest values says those: Fiji 2021); Bangladesh
+    2019: UNICEF 6.8%, ILOSTAT 5.9%."""
     if head is None or head["indicator"] in SURVEY_CODES or head["sex"] != "total" or pd.isna(head.get("year")):
         return None
-    decimals = _data.indicators(release)["decimals"]
-    same = points[(points["year"] == head["year"]) & (points["age"] == head["age"])]
-    value = c.value_text(head, head["unit"], decimals.get(head["indicator"]))
-    values = [c.value_text(row, row["unit"], decimals.get(row["indicator"])) for row in same.to_dict("records")]
-    values = [v for v in dict.fromkeys(values) if v != value]
-    if not values:
+    rows = pd.concat([head.to_frame().T, points], ignore_index=True)  # named as among all the chart's series
+    rows = rows.assign(named=source_names(rows, _data.source_records(release)))
+    same = (rows["year"] == head["year"]) & (rows["age"] == head["age"]) & ~rows["preferred"].astype(bool)
+    return different_figures(rows[same | (rows.index == 0)], release, id="country-survey-differs")
+
+
+def different_figures(rows: pd.DataFrame, release, **props) -> html.P | None:
+    """One line where rows of one year and age band give other figures than the first row, naming each source by
+    the rows' `named` (see `source_names`): their estimates differ, the sources do not say why."""
+    decimals, names = _data.indicators(release)["decimals"], list(rows["named"])
+    shown = [c.value_text(row, row["unit"], decimals.get(row["indicator"])) for row in rows.to_dict("records")]
+    others: dict[str, list[str]] = {}
+    for name, value in zip(names[1:], shown[1:], strict=True):
+        if value != shown[0] and value not in others.get(name, []):
+            others.setdefault(name, []).append(value)
+    if not others:
         return None
-    sources = _data.source_records(release)
-    names = {"{0}": c.source_short(sources, head), "{1}": c.source_short(sources, same.iloc[0])}
+    listed = partial(lists.format_list, locale=i18n.locale())
+    figures = [_("%(source)s gives %(value)s", source="{0}", value=shown[0])]
+    figures += [f"{{{i}}} {listed(values)}" for i, values in enumerate(others.values(), 1)]
     text = _(
-        "For %(year)s (%(band)s), %(source)s gives %(value)s and %(other)s %(values)s: estimates of different "
-        "sources, which can differ in definition and method; the sources do not explain the difference.",
-        year=int(head["year"]), band=_words.band(head["age"]), source="{0}", value=value, other="{1}",
-        values=lists.format_list(values, locale=i18n.locale()),
+        "For %(year)s (%(band)s), %(figures)s: estimates of different sources or series, which can differ in "
+        "definition and method; the sources do not explain the difference.",
+        year=int(rows["year"].iloc[0]), band=_words.band(rows["age"].iloc[0]), figures=listed(figures),
     )  # fmt: skip
-    parts = [_cite.english(names[p]) if p in names else p for p in re.split(r"(\{[01]\})", text)]
-    return html.P(_series.joined(parts), id="country-survey-differs", className="small text-body-secondary mb-1")
+    named = {f"{{{i}}}": name for i, name in enumerate([names[0], *others])}
+    parts = [_cite.english(named[p]) if p in named else p for p in re.split(r"(\{\d+\})", text)]
+    return html.P(_series.joined(parts), className="small text-body-secondary mb-1", **props)
+
+
+def source_names(rows: pd.DataFrame, sources: dict) -> list[str]:
+    """Each row's source as source lines name it, or its edition where the rows hold that name in several editions
+    (ILOSTAT's series CLD_XCHL and SDG_B871 are both 'ILOSTAT child labour statistics')."""
+    names = [c.source_short(sources, row) for row in rows.to_dict("records")]
+    editions = pd.Series(rows["edition"].to_numpy()).groupby(names).nunique()
+    return [str(e) if editions[n] > 1 and pd.notna(e) else n for n, e in zip(names, rows["edition"], strict=True)]
 
 
 def statement(release, iso3: str) -> str:
@@ -227,3 +248,9 @@ def _ratified(instrument: str, date: str, as_of) -> str:
     if len(date) == 4:
         return _("%(instrument)s: ratified in %(year)s, %(as_of)s", instrument=instrument, year=date, as_of=_phrases.as_of(as_of))  # fmt: skip
     return _("%(instrument)s: ratified on %(date)s, %(as_of)s", instrument=instrument, date=i18n.day(date, english=_phrases.DAY), as_of=_phrases.as_of(as_of))  # fmt: skip
+
+
+def _day(date: str) -> str:
+    """A ratification day on the chart, as the page writes days but with the month short ("12 Mar 2001", "12 mars
+    2001"): the full month passes the edge of a phone's plot in Spanish; a bare year stays one."""
+    return i18n.day(date, english="%-d %b %Y", skeleton="yMMMd") if len(date) > 4 else date

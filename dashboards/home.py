@@ -260,7 +260,7 @@ def page(code: str, year: str) -> str:
 
 def targets(release: Release, world: pd.DataFrame) -> html.Div:
     """Plain statements: each headline indicator's target (from its metadata) and its latest comparable change."""
-    inds = _data.indicators(release)
+    inds, now = _data.indicators(release), date.today().year
     items = []
     for code in ("child_labour_number", "modern_slavery_number", "forced_labour_number"):
         if code not in inds.index or pd.isna(inds.loc[code, "target_year"]):
@@ -281,10 +281,10 @@ def targets(release: Release, world: pd.DataFrame) -> html.Div:
                 [
                     html.Strong(_("%(name)s: ", name=meta["name"])),
                     _("the target was %(target)s by %(target_year)s. Latest: ", **goal)
-                    if goal["target_year"] < date.today().year
+                    if goal["target_year"] < now
                     else _("target %(target)s by %(target_year)s. Latest: ", **goal),
                     _views.change_sentence(row, previous, row["unit"], meta["decimals"], caution),
-                    ". " + _time_left(int(meta["target_year"]), row, meta),
+                    ". " + _time_left(int(meta["target_year"]), row, meta, now),
                     " " + caution if caution else "",
                 ]
             )
@@ -296,12 +296,16 @@ def targets(release: Release, world: pd.DataFrame) -> html.Div:
     )
 
 
-def _time_left(target_year: int, row: pd.Series, meta) -> str:
-    """After the target year: how far the latest value is from the target; before it, the years left."""
-    now = date.today().year
+def _time_left(target_year: int, row: pd.Series, meta, now: int) -> str:
+    """From the target year (`now`, the current year, on): how far the latest value is from the target, said of the
+    year itself as "this year"; before it, the years left."""
     if target_year <= now:
+        args = {"remain": c.value_text(row, row["unit"], meta["decimals"]), "when": c.when(row)}
+        if target_year == now:
+            return i18n.ngettext("Target year is this year: %(remain)s remain (%(when)s).",
+                                 "Target year is this year: %(remain)s remain (%(when)s).", written(row["value"]), **args)  # fmt: skip
         return i18n.ngettext("Target year passed: %(remain)s remain (%(when)s).", "Target year passed: %(remain)s remain (%(when)s).",
-                             written(row["value"]), remain=c.value_text(row, row["unit"], meta["decimals"]), when=c.when(row))  # fmt: skip
+                             written(row["value"]), **args)  # fmt: skip
     return i18n.ngettext("%(count)s year left before the target year.", "%(count)s years left before the target year.",
                          target_year - now, count=target_year - now)  # fmt: skip
 

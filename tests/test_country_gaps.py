@@ -14,14 +14,16 @@ from tests.conftest import find, render, texts
 
 def _made(iso3: str, name: str, rows: list[dict]) -> Country:
     """A country with the 8.7.1 headline indicator `cl`, ILOSTAT's `cl_ilostat` and `cl_b871` (with household chores)
-    of the same SDG indicator and unit, and `employment` (another measure)."""
+    of the same SDG indicator and unit, and two other measures: WDI's children in employment and ILAB's working
+    children."""
     indicators = pd.DataFrame(
         [f.indicator("cl", sdg_indicator="8.7.1", pillar="child-labour", rank=1, standard_age="5-17"),
          f.indicator("cl_ilostat", sdg_indicator="8.7.1", pillar="child-labour", rank=9, standard_age="5-17",
                      short_name="Child labour (ILOSTAT)"),
          f.indicator("cl_b871", sdg_indicator="8.7.1", pillar="child-labour", rank=10, standard_age="5-17",
                      short_name="Child labour 8.7.1 incl. chores (ILOSTAT)"),
-         f.indicator("employment", pillar="child-labour", rank=3)]
+         f.indicator("children_in_employment_7_14", pillar="child-labour", rank=3),
+         f.indicator("working_children_ilab", pillar="child-labour", rank=4)]
     )  # fmt: skip
     obs = f.mark_frame(f.observations([{"iso3": iso3, **row} for row in rows]), indicators)
     return Country(None, iso3, {"name": name}, obs, indicators.set_index("code", drop=False), {}, {}, 2026)
@@ -41,7 +43,7 @@ def test_a_later_survey_of_another_band_in_another_series_of_the_same_sdg_indica
             "No child labour survey data since 2016 (PNADCCL 2016); a later value (2022) covers only ages 15–17 in "
             "Child labour (ILOSTAT)." in gaps
         )
-        other = _country.gap_statements(_shape("employment"))  # children in employment is not child labour
+        other = _country.gap_statements(_shape("children_in_employment_7_14"))  # employment is not child labour
         assert "No child labour survey data since 2016 (PNADCCL 2016)." in other
 
 
@@ -55,27 +57,39 @@ def test_a_later_survey_of_the_same_band_in_another_series_is_the_latest_data_th
 
 def _employment_first(later_age: str, headline: dict | None = None) -> Country:
     """Kenya's shape: no 8.7.1 value, so children in employment (economic activity, not child labour) of 2009 for
-    ages 7-14 heads the card; ILOSTAT's child labour series has a 2022 value for `later_age`."""
-    head = headline or {"year": 2009, "age": "7-14"}
-    rows = [{"indicator": "employment", "value": 34.4, **head}]
+    ages 7-14 (or `headline`, a row of ILAB's working children) heads the card; ILOSTAT's child labour series has a
+    2022 value for `later_age`."""
+    head = headline or {"indicator": "children_in_employment_7_14", "year": 2009, "age": "7-14"}
+    rows = [{"value": 34.4, **head}]
     return _made("KEN", "Kenya", [*rows, {"indicator": "cl_ilostat", "year": 2022, "value": 4.4, "age": later_age}])
 
 
 def test_a_later_child_labour_value_is_said_beside_a_children_in_employment_headline(app):
     with app.server.test_request_context("/"):
         assert _country.gap_statements(_employment_first("5-17"))[0] == "Latest child labour survey data: 2022."
-        assert _country.gap_statements(_employment_first("15-17"))[0] == (
-            "No child labour survey data since 2009; a later value (2022) covers only ages 15–17 in Child labour "
-            "(ILOSTAT)."
+        assert _country.gap_statements(_employment_first("15-17"))[0] == (  # the card's measure, not child labour
+            "No survey data on children in employment since 2009; a later value (2022) covers only ages 15–17 in "
+            "Child labour (ILOSTAT)."
         )
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("fr", "Aucune donnée depuis 2009 (données d'enquête sur les enfants occupés)"),
+     ("es", "Sin datos de encuestas sobre niños y niñas ocupados desde 2009")],
+)  # fmt: skip
+def test_a_children_in_employment_headline_is_named_as_such_in_french_and_spanish(app, lang, said):
+    with app.server.test_request_context(f"/?lang={lang}"):
+        assert said in texts(html.Li(_country.gap_statements(_employment_first("15-17"))[0]))
+
+
 def test_a_child_labour_value_after_the_report_of_an_undated_headline_is_said(app):
-    undated = {"year": None, "year_end": 2016, "age": "5-14", "period": "ILAB report 2016; survey year not published"}
+    undated = {"indicator": "working_children_ilab", "year": None, "year_end": 2016, "age": "5-14",
+               "period": "ILAB report 2016; survey year not published"}  # fmt: skip
     with app.server.test_request_context("/"):
         assert _country.gap_statements(_employment_first("15-17", undated))[0] == (
-            "Latest child labour survey data: no survey year is published; the value refers to: ILAB report 2016; "
-            "survey year not published; a later value (2022) covers only ages 15–17 in Child labour (ILOSTAT)."
+            "Latest survey data on working children: no survey year is published; the value refers to: ILAB report "
+            "2016; survey year not published; a later value (2022) covers only ages 15–17 in Child labour (ILOSTAT)."
         )
 
 
@@ -183,10 +197,10 @@ def test_later_values_of_several_age_bands_are_said_in_the_plural_in_french_and_
         # children (MDV, report 2016); ILOSTAT's cells (sex_t): KEN 2022 5-17 4.393; ROU 2024 15-17 0.608; VEN 2017
         # 12-14 6.873 and 15-17 2.955; MDV 2019 15-17 cld_xchl 6.579 and sdg_b871 6.033
         ("KEN", "Latest child labour survey data: 2022."),
-        ("ROU", "No child labour survey data since 2000; a later value (2024) covers only ages 15–17 in Child labour "
-                "(ILOSTAT)."),
-        ("VEN", "No child labour survey data since 2013; later values (2017) cover only ages 12–14 and 15–17 in Child "
-                "labour (ILOSTAT)."),
+        ("ROU", "No survey data on children in employment since 2000; a later value (2024) covers only ages 15–17 in "
+                "Child labour (ILOSTAT)."),
+        ("VEN", "No survey data on children in employment since 2013; later values (2017) cover only ages 12–14 and "
+                "15–17 in Child labour (ILOSTAT)."),
         ("MDV", "survey year not published; later values (2019) cover only ages 15–17 in Child labour (ILOSTAT) and "
                 "Child labour 8.7.1 incl. chores (ILOSTAT)."),
     ],
@@ -203,3 +217,20 @@ def test_a_later_value_names_its_series_as_the_survey_chart_under_it_does(real_w
     gaps = texts(find(tree, "country-gap-list"))
     assert "a later value (2023) covers only ages 15–17 in Child labour (ILOSTAT)." in gaps, gaps
     assert "Child labour (ILOSTAT) · ages 15–17 2023 4.4" in texts(find(tree, "country-survey"))  # its table
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(
+    ("iso3", "said"),
+    [  # GLOTIP, both sexes, all ages: JAM's total of 2013 (5), its single forms later (forced labour 2019: 6);
+        # GBR's total of 2020, sexual exploitation 2021; ETH: no victim count, persons prosecuted 2010 (136)
+        ("JAM", "No detected-victim count since 2013."),
+        ("GBR", "No detected-victim count since 2020."),
+        ("ETH", "No count of persons prosecuted since 2010."),
+    ],
+)
+def test_the_trafficking_gap_dates_the_newest_total_count_or_names_the_headlines_own_measure(
+    real_warehouse, app, iso3, said
+):
+    gaps = texts(find(render(app, "country", iso3=iso3), "country-gap-list"))
+    assert said in gaps, gaps

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import importlib
 import re
-from datetime import date
 from types import SimpleNamespace
 
 import pandas as pd
@@ -81,10 +80,26 @@ def test_the_overview_targets_agree_with_one_year_and_one_million_left(app, lang
 
     def left(target_year: int, value: float) -> str:
         row = pd.Series({"value": value, "unit": "count", "year": 2024})
-        return shown(app, lang, lambda: home._time_left(target_year, row, meta))
+        return shown(app, lang, lambda: home._time_left(target_year, row, meta, now=2026))
 
-    assert left(date.today().year + 1, 1e6) == one_year
+    assert left(2027, 1e6) == one_year
     assert one_million in left(2020, 1e6) and more in left(2020, 2.3e6)
+
+
+@pytest.mark.parametrize(
+    ("lang", "this_year", "passed"),
+    [
+        ("en", "Target year is this year: 1 million remain (2024).", "Target year passed: 1 million remain (2024)."),
+        ("fr", "L'année cible est l'année en cours : il reste 1 million (2024).",
+         "Année cible dépassée : il reste 1 million (2024)."),
+        ("es", "El año meta es este año: queda 1 millón (2024).", "Año meta superado: queda 1 millón (2024)."),
+    ],
+)  # fmt: skip
+def test_the_overview_says_the_target_year_is_this_year_in_that_year_and_passed_after_it(app, lang, this_year, passed):
+    home = importlib.import_module("dashboards.home")
+    row = pd.Series({"value": 1e6, "unit": "count", "year": 2024})
+    assert shown(app, lang, lambda: home._time_left(2025, row, {"decimals": 1}, now=2025)) == this_year
+    assert shown(app, lang, lambda: home._time_left(2025, row, {"decimals": 1}, now=2026)) == passed
 
 
 @pytest.mark.usefixtures("synthetic_release")
