@@ -398,6 +398,25 @@ def test_detected_victim_totals_match_the_raw_files_and_say_the_countries_differ
     assert all(f"{countries_2018} countries" in t or f"{countries_2022} countries" in t for t in facts), facts
 
 
+@pytest.mark.realdata
+def test_text_dating_the_ilo_ratification_dates_also_dates_the_un_treaty_statuses(lib, raw_dir):
+    table = pd.read_csv(raw_dir / "ratifications" / "ratifications.csv")
+    hti = pd.to_datetime(table[table["instrument"].isin(["C029", "C105"])]["date"], errors="coerce").max().year
+    heading = (raw_dir / "un_hr_treaties_status" / "PROVENANCE.md").read_text(encoding="utf-8").splitlines()[0]
+    un = re.search(r"as of \w+ (\d{4})", heading).group(1)
+    assert (hti, un) == (2013, "2022")
+    about = {"en": f"about {hti}", "fr": f"{hti} environ", "es": f"{hti} aproximadamente"}
+    texts = [("en", w, text) for w, text in content_texts(lib) if not w.startswith("indicator:")]  # one instrument
+    texts += [(lang, where, text) for lang in ("fr", "es") for where, text in translated_texts(lang)]
+    checked = 0
+    for lang, where, text in texts:
+        for passage in re.split(r"(?<=[.!?])\s+", re.sub(r"\s+", " ", text)):
+            if about[lang] in passage and re.search(r"ratif|palerm", passage, re.I):
+                checked += 1
+                assert un in passage, f"{lang} {where}: dates ratifications to {hti} but not the UN statuses of {un}"
+    assert checked >= 4
+
+
 # -- the new explainers are linked from where readers arrive ---------------------------------------------
 NEW = ("measuring-forced-labour-and-trafficking", "accountability-and-policy-tools", "child-soldiers")
 
