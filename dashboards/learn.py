@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from content.models import TOPICS, ContentError, Explainer
 from dashboards import _components as c
-from dashboards import _content
+from dashboards import _content, _phrases
 from dashboards._content import library
 from web import i18n
 from web.i18n import N_
@@ -119,7 +119,7 @@ def explainer_card(explainer: Explainer) -> dbc.Card:
                     _(
                         "%(reading_time)s min read · reviewed %(last_reviewed)s",
                         reading_time=meta.reading_time,
-                        last_reviewed=i18n.day(meta.last_reviewed),
+                        last_reviewed=i18n.day(meta.last_reviewed, english=_phrases.DAY),
                     ),
                     className="small text-body-secondary mb-0",
                 ),

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from content.models import ContentError, Explainer, Library
 from dashboards import _components as c
-from dashboards import _content, _learn, _markdown
+from dashboards import _content, _learn, _markdown, _phrases
 from dashboards._content import library
 from web import i18n
 from web.i18n import N_
@@ -104,7 +104,7 @@ def header(explainer: Explainer) -> html.Div:
                     _(
                         " · %(reading_time)s min read · last reviewed %(last_reviewed)s",
                         reading_time=meta.reading_time,
-                        last_reviewed=i18n.day(meta.last_reviewed),
+                        last_reviewed=i18n.day(meta.last_reviewed, english=_phrases.DAY),
                     ),
                 ],
                 className="small text-body-secondary",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
 import shutil
+from datetime import date
 
 import plotly.graph_objects as go
 import pytest
@@ -10,7 +13,7 @@ from dash import dcc, html
 
 from content import loader, models
 from dashboards import _markdown
-from tests.conftest import components, hrefs, render, serialised
+from tests.conftest import components, hrefs, render, serialised, texts
 
 
 # -- /learn ------------------------------------------------------------------------------------------------
@@ -67,6 +70,20 @@ def test_every_explainer_page_renders_its_text_sources_and_links(app):
         assert any(isinstance(c, html.H2) and c.children in ("Sources", ["Sources"]) for c in components(tree))
         for code in explainer.meta.related_indicators:
             assert f"/indicator/{code}" in hrefs(tree)
+
+
+def test_english_review_dates_are_written_as_the_forum_writes_them_without_a_leading_zero(app, monkeypatch):
+    lib = loader.library()
+    explainer = lib.explainers["human-trafficking"]
+    explainer = dataclasses.replace(
+        explainer, meta=explainer.meta.model_copy(update={"last_reviewed": date(2026, 12, 6)})
+    )
+    lib = dataclasses.replace(lib, explainers={**lib.explainers, explainer.slug: explainer})
+    for module in ("learn", "learn_explainer"):  # page modules, importable once the app exists
+        monkeypatch.setattr(importlib.import_module(f"dashboards.{module}"), "library", lambda: lib)
+    for tree in (render(app, "learn"), render(app, "learn_explainer", slug=explainer.slug)):
+        text = texts(tree)
+        assert "reviewed 6 December 2026" in text and "06 December" not in text
 
 
 def test_without_a_release_the_charts_say_so_instead_of_failing(app):
