@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import dash
 from dash import Input, Output, html
@@ -108,10 +109,14 @@ SCRIPT_WORDS = (
 
 
 def _localize_index(app: dash.Dash) -> None:
-    """`<html lang>` of the page's language, and the scripts' words in it (a JSON data block, not a script)."""
+    """`<html lang>` of the page's language, the scripts' words in it (a JSON data block, not a script), and the
+    page's own title in `<title>`, which Dash writes only in the meta tags: the browser tab and a screen reader
+    name the page before the scripts have run (on a slow link, seconds later)."""
     index = app.interpolate_index
 
     def interpolate_index(**kwargs) -> str:
+        own = re.search(r'property="og:title" content="([^"]+)"', kwargs["metas"])
+        kwargs["title"] = own.group(1) if own else kwargs["title"]
         words = json.dumps({word: _(word) for word in SCRIPT_WORDS}, ensure_ascii=False).replace("</", "<\\/")
         block = f'<script type="application/json" id="delta87-text">{words}</script>\n</head>'
         page = index(**kwargs).replace('<html lang="en">', f'<html lang="{i18n.lang()}">', 1)

@@ -122,7 +122,7 @@ def status_table(records: list[dict], columns: list[dict]) -> dash_table.DataTab
             sort_mode="single",
             page_size=50,
             style_table={"overflowX": "auto"},
-            style_cell={"fontSize": "0.85rem", "textAlign": "left", "maxWidth": "28rem", "whiteSpace": "normal"},
+            style_cell={"fontSize": "0.875rem", "textAlign": "left", "maxWidth": "28rem", "whiteSpace": "normal"},
             # on a phone the table scrolls sideways rather than squeezing the reason into a column of one word a line
             style_cell_conditional=[{"if": {"column_id": "reason"}, "minWidth": "18rem"}],
             style_header={"fontWeight": "bold"},

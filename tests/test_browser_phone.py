@@ -176,3 +176,48 @@ def test_a_keyboard_reaches_every_control_with_visible_focus_on_a_phone(dash_duo
             problems[path] = {k: v for k, v in found.items() if v}
     assert problems == {}, json.dumps(problems, indent=1)
     assert dash_duo.get_logs() == []
+
+
+#: Each search form (the navbar's, /search's): whether its field fills the box drawn round it (what a finger hits),
+#: and how many of the form's hidden fields are drawn.
+SEARCH_BOXES = """return [...document.querySelectorAll('[role=search]')].map(form => {
+  const field = form.querySelector('input[type=search]'), r = field.getBoundingClientRect(),
+        box = field.parentElement.getBoundingClientRect();
+  return {fills: r.height >= box.height - 4 && r.width >= box.width - 4,
+          hidden_drawn: [...form.querySelectorAll('.dash-input-hidden')].filter(e => e.getClientRects().length).length};
+})"""
+
+
+def test_search_boxes_are_one_field_a_finger_can_hit_in_french_on_a_phone(dash_duo, countries, app):
+    # the form's hidden `lang` field was drawn as an empty white box beside the button (every page, fr and es),
+    # and the /search field was a 20 px strip inside its 34 px frame
+    dash_duo.start_server(app)
+    dash_duo.driver.set_window_size(360, 740)
+    visit(dash_duo, "/search?q=kenya&lang=fr", "#search-count")
+    dash_duo.find_element("#shell-toggler").click()
+    wait_until(dash_duo, lambda d: dash_duo.find_element("#shell-search").is_displayed(), 10)
+    fill = {"fills": True, "hidden_drawn": 0}
+    assert dash_duo.driver.execute_script(SEARCH_BOXES) == [fill, fill]
+    assert dash_duo.get_logs() == []
+
+
+#: Text drawn under 14 px (outside charts), and the summaries and explainer links less than 24 px tall.
+SMALL_THINGS = """const small = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+while (walker.nextNode()) {
+  const e = walker.currentNode.parentElement;
+  if (walker.currentNode.textContent.trim() && e.getClientRects().length && !e.closest('svg') &&
+      parseFloat(getComputedStyle(e).fontSize) < 13.9) small.push(e.className + ' ' + e.textContent.trim().slice(0, 30));
+}
+const targets = [...document.querySelectorAll('summary, .explainer-link')].filter(e => e.getClientRects().length &&
+  e.getBoundingClientRect().height < 23.9).map(e => e.textContent.trim().slice(0, 30));
+return {small: [...new Set(small)].slice(0, 5), targets: [...new Set(targets)]}"""
+
+
+def test_a_phone_shows_no_text_under_14_px_and_no_summary_or_explainer_link_under_24_px(dash_duo, countries, app):
+    # badges, a card's explainer link and the citations were 12 px, tables 13.6 px; "Cite this chart" 16 px tall
+    rich, _ = countries
+    dash_duo.start_server(app)
+    dash_duo.driver.set_window_size(360, 740)
+    visit(dash_duo, f"/country/{rich}?lang=fr", "#country-name")
+    assert dash_duo.driver.execute_script(SMALL_THINGS) == {"small": [], "targets": []}
+    assert dash_duo.get_logs() == []

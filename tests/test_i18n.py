@@ -112,6 +112,19 @@ def test_page_language_from_the_query_then_accept_language_then_english(client, 
     assert f'<html lang="{lang}">' in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("/countries", "Countries – Delta 8.7"),
+        ("/coverage?lang=fr", "Couverture des données et lacunes – Delta 8.7"),
+        ("/search?lang=es", "Búsqueda – Delta 8.7"),
+    ],
+)
+def test_a_page_is_named_in_its_language_before_its_scripts_run(client, path, title):
+    """The browser tab and a screen reader name the page from the HTML, not seconds later on a slow link."""
+    assert f"<title>{title}</title>" in client.get(path).get_data(as_text=True)
+
+
 def test_pages_chosen_by_accept_language_say_so_to_caches(client):
     assert "Accept-Language" in client.get("/", headers={"Accept-Language": "es"}).headers.get("Vary", "")
 
