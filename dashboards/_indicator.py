@@ -307,7 +307,8 @@ def about_view(release: Release, meta: dict) -> html.Div:
         rows.assign(
             redistributable=[
                 _("yes") if redistributable(r) else _("no (shown with attribution)") for _skip, r in rows.iterrows()
-            ]
+            ],
+            **{k: rows[k].map(_cite.english) for k in ("publisher", "title", "edition", "licence")},
         ),
         [
             ("publisher", _("Publisher")),
