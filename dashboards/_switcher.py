@@ -61,6 +61,18 @@ def register(app: dash.Dash) -> None:
     )
 
 
+def follow(search: Input) -> None:
+    """Keep the switcher's links on the query of a page that rewrites its address without navigating (the
+    `_pages_location` they follow does not see it), so that switching language keeps the reader's choices."""
+    codes = list(i18n.LANGUAGES)
+    dash.clientside_callback(
+        f"function(search) {{ return ({_HREFS_JS % json.dumps(codes)})(window.location.pathname, search); }}",
+        [Output(_id(code), "href", allow_duplicate=True) for code in codes],
+        search,
+        prevent_initial_call=True,
+    )
+
+
 def localize_pages() -> None:
     """Wrap every registered page once: its title and description (the page's meta tags) are translated, and
     every internal link in its layout keeps the page's language."""

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from dashboards import _components as c
-from dashboards import _data, _forum, _indicator, _series, _views
+from dashboards import _data, _forum, _indicator, _series, _switcher, _views
 from dashboards._words import dropdown
 from warehouse import Release, ReleaseError
 from web import i18n, inputs
@@ -242,6 +242,9 @@ def update_indicator_content(tab, year, areas, sex, age, every, code):
         count=len(view.areas),
     )
     return content, i18n.query(view.search(choices.default_sex, choices.default_age, choices.default_tab)), live
+
+
+_switcher.follow(Input("indicator-url", "search"))
 
 
 def not_found(release: Release, code: str) -> html.Div:
