@@ -286,4 +286,4 @@ clientside_callback(
     Output("data-search-applied", "data"),
     Input("data-search", "data"),
 )
-_switcher.follow(Input("data-search", "data"))
+clientside_callback(*_switcher.following(Input("data-search", "data")), prevent_initial_call=True)

@@ -11,7 +11,7 @@ import json
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -244,7 +244,7 @@ def update_indicator_content(tab, year, areas, sex, age, every, code):
     return content, i18n.query(view.search(choices.default_sex, choices.default_age, choices.default_tab)), live
 
 
-_switcher.follow(Input("indicator-url", "search"))
+clientside_callback(*_switcher.following(Input("indicator-url", "search")), prevent_initial_call=True)
 
 
 def not_found(release: Release, code: str) -> html.Div:
