@@ -138,7 +138,8 @@ INTRO = Markup(
     "the files carry. CSV is UTF-8 without a byte-order mark; to open it in "
     "Excel use Data &gt; From Text/CSV, or ask for <code>xlsx</code>.</p>"
     '<p>Errors are JSON: <code>{{"error", "parameter", "message", "allowed"}}</code> with status 400 (bad parameter), '
-    "404 (unknown release or endpoint), 405 (a method other than GET), 429 (too many requests; see "
+    "404 (unknown release or endpoint), 405 (a method other than GET), 410 (a pinned release this version of the "
+    "platform can no longer read; <code>allowed</code> lists those it serves), 429 (too many requests; see "
     "<code>Retry-After</code>) or 503 (no release yet, a query over its time limit, or busy; see "
     "<code>Retry-After</code>). Machine-readable: <a href='{p}/openapi.json'>openapi.json</a>.</p>"
 )

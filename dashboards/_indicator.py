@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from dashboards import _cite, _data, _figures, _series, _views
 from dashboards import _components as c
+from dataproduct import labels
 from warehouse import Release
 from warehouse.schema import redistributable
 from web.i18n import N_
@@ -245,8 +246,9 @@ def table_view(release: Release, meta: dict, rows: pd.DataFrame, view: View) -> 
             value=_("latest available (each country's own year or period)") if view.year == "latest" else view.year,
         )
     unit, sources = meta.get("unit") or "", _data.source_records(release)
+    shown = shown.assign(area=shown["iso3"].map(names).fillna(shown["iso3"]))
+    shown = shown.iloc[labels.sort_key(shown["area"]).argsort(kind="stable")]  # by name in the reader's language
     shown = shown.assign(
-        area=shown["iso3"].map(names).fillna(shown["iso3"]),
         cited=[_cite.english(c.source_short(sources, r)) for _skip, r in shown.iterrows()],
         kind=[c.word(n) for n in shown["nature"]],
         note=[c.footnote(r) or "–" for _skip, r in shown.iterrows()],
@@ -307,7 +309,8 @@ def about_view(release: Release, meta: dict) -> html.Div:
         rows.assign(
             redistributable=[
                 _("yes") if redistributable(r) else _("no (shown with attribution)") for _skip, r in rows.iterrows()
-            ]
+            ],
+            **{k: rows[k].map(_cite.english) for k in ("publisher", "title", "edition", "licence")},
         ),
         [
             ("publisher", _("Publisher")),

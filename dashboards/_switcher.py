@@ -62,6 +62,15 @@ def register(app: dash.Dash) -> None:
     )
 
 
+def following(search: Input) -> tuple:
+    """The arguments of the clientside callback (registered by a page module) that keeps the switcher's links on the
+    query of a page rewriting its address without navigating (the `_pages_location` they follow does not see it),
+    so that switching language keeps the reader's choices."""
+    codes = list(i18n.LANGUAGES)
+    script = f"function(search) {{ return ({_HREFS_JS % json.dumps(codes)})(window.location.pathname, search); }}"
+    return script, [Output(_id(code), "href", allow_duplicate=True) for code in codes], search
+
+
 def localize_pages() -> None:
     """Wrap every registered page once: its title and description (the page's meta tags) are translated, and
     every internal link in its layout keeps the page's language."""

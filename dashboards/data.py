@@ -11,7 +11,7 @@ from dash import Input, Output, State, callback, clientside_callback, ctx, dash_
 from flask_babel import gettext as _
 
 import config
-from dashboards import _cite, _data, _phrases, _plain
+from dashboards import _cite, _data, _phrases, _plain, _switcher
 from dashboards import _components as c
 from dashboards import _explorer as ex
 from dashboards._words import age_word, word
@@ -286,3 +286,4 @@ clientside_callback(
     Output("data-search-applied", "data"),
     Input("data-search", "data"),
 )
+clientside_callback(*_switcher.following(Input("data-search", "data")), prevent_initial_call=True)

@@ -11,12 +11,12 @@ import json
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from dashboards import _components as c
-from dashboards import _data, _forum, _indicator, _series, _views
+from dashboards import _data, _forum, _indicator, _series, _switcher, _views
 from dashboards._words import dropdown
 from warehouse import Release, ReleaseError
 from web import i18n, inputs
@@ -242,6 +242,9 @@ def update_indicator_content(tab, year, areas, sex, age, every, code):
         count=len(view.areas),
     )
     return content, i18n.query(view.search(choices.default_sex, choices.default_age, choices.default_tab)), live
+
+
+clientside_callback(*_switcher.following(Input("indicator-url", "search")), prevent_initial_call=True)
 
 
 def not_found(release: Release, code: str) -> html.Div:

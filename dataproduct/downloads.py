@@ -170,8 +170,9 @@ class Slice:
         }
 
     def filename(self, extension: str) -> str:
-        """The attachment name: delta87-observations-<release>.<extension>."""
-        return f"delta87-observations-{self.release.id}.{extension}"
+        """The attachment name: delta87-<the one indicator and the one area asked for, else observations>-<release>."""
+        named = [codes[0] for codes in (self.query.filter.indicators, self.query.filter.areas) if len(codes) == 1]
+        return f"delta87-{'-'.join(named or ['observations'])}-{self.release.id}.{extension}"
 
 
 HEADER = (",".join(DOWNLOAD.names) + "\n").encode()

@@ -209,6 +209,13 @@ def test_a_pinned_release_of_an_older_schema_is_a_410_naming_it_and_the_fix(
     assert listed[explorer_release]["servable"] and listed[explorer_release]["problem"] is None
 
 
+def test_the_docs_page_explains_every_error_status_the_api_document_lists(client):
+    operations = client.get("/api/v1/openapi.json").get_json()["paths"].values()
+    codes = {code for item in operations for code in item["get"]["responses"] if code >= "400"}
+    intro = client.get("/api/v1/docs").get_data(as_text=True).split("<h2>")[0]
+    assert codes and [code for code in sorted(codes) if f"{code} (" not in intro] == []
+
+
 def test_a_served_release_of_an_older_schema_gives_way_to_one_that_verifies_or_a_503_naming_it(
     fresh_app, warehouse_root, explorer_release
 ):

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pandas as pd
 import pytest
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 # flask-compress streams static files without closing them, which Python reports as an unraisable
 # ResourceWarning when the test server shuts down (see tests/test_browser_delta.py).
@@ -76,4 +76,24 @@ def test_a_reload_keeps_the_preview_page_and_the_name_sort(dash_duo, explorer_re
     assert dash_duo.find_element(".previous-next-container .current-page").get_attribute("placeholder") == "2"
     assert dash_duo.find_element("#data-table tbody tr:nth-child(2)").text == first_row
     assert dash_duo.find_element("#data-preferred input[value='false']").is_selected()
+    assert dash_duo.get_logs() == []
+
+
+def test_switching_language_keeps_the_filters_and_view_chosen_on_the_page(dash_duo, explorer_release, app):
+    dash_duo.start_server(app)
+    dash_duo.driver.get(dash_duo.server_url + "/data?indicator=syn_count")
+    dash_duo.wait_for_contains_text("#data-count", "315 rows match", timeout=15)
+    dash_duo.find_element("#data-sex input[value='female']").click()
+    WebDriverWait(dash_duo.driver, 10).until(lambda driver: "sex=female" in driver.current_url)
+    dash_duo.find_element("#shell-lang-fr").click()
+    dash_duo.wait_for_contains_text("#data-count", "lignes correspondent", timeout=15)
+    assert url_query(dash_duo.driver) == {"indicator": "syn_count", "sex": "female", "lang": "fr"}
+    assert dash_duo.find_element("#data-sex input[value='female']").is_selected()
+
+    dash_duo.driver.get(dash_duo.server_url + "/indicator/syn_count")
+    Select(dash_duo.wait_for_element("#indicator-sex", timeout=15)).select_by_value("female")
+    WebDriverWait(dash_duo.driver, 10).until(lambda driver: "sex=female" in driver.current_url)
+    WebDriverWait(dash_duo.driver, 10).until(
+        lambda driver: "sex=female" in dash_duo.find_element("#shell-lang-es").get_attribute("href")
+    )
     assert dash_duo.get_logs() == []

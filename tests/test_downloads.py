@@ -48,6 +48,14 @@ def test_csv_keeps_awkward_text_exactly(client, warehouse_root, explorer_release
     assert set(frame["note"]) == set(xd.NOTES)  # commas, quotes, unicode and a leading "=" survive
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "zip"])
+def test_a_download_of_one_indicator_and_place_is_named_after_them(client, explorer_release, fmt):
+    _body, headers = fetch(client, "indicator=syn_rate&country=AAA", fmt)
+    assert headers["Content-Disposition"] == f'attachment; filename="delta87-syn_rate-AAA-{explorer_release}.{fmt}"'
+    _body, headers = fetch(client, "indicator=syn_rate", fmt)
+    assert headers["Content-Disposition"] == f'attachment; filename="delta87-syn_rate-{explorer_release}.{fmt}"'
+
+
 def test_csv_is_written_batch_by_batch(explorer_release, warehouse_root):
     warehouse = Warehouse(warehouse_root)
     batches = warehouse.observation_batches(warehouse.releases.current(), batch_rows=100, named=True)

@@ -470,3 +470,23 @@ def test_the_overview_says_the_child_labour_target_was_set_for_2025_and_the_2030
     targets = texts(find(render(app, "home"), "home-targets"))
     assert "the target was 0 by 2025. Latest:" in targets
     assert "target 0 by 2030. Latest:" in targets and "target 0 by 2025" not in targets
+
+
+#: Every country with a child labour value in the synthetic release, by name; by ISO code, Tanzania (TZA) would
+#: come before Uganda (UGA), "Ouganda" in French.
+BY_NAME = {
+    "en": ["Brazil", "Ethiopia", "India", "Kenya", "Tanzania", "Uganda"],
+    "fr": ["Brésil", "Éthiopie", "Inde", "Kenya", "Ouganda", "République-Unie de Tanzanie"],
+}
+
+
+@pytest.mark.parametrize("lang", BY_NAME)
+def test_an_indicator_table_of_every_country_lists_them_by_name_in_the_readers_language(synthetic_release, app, lang):
+    from dashboards import _indicator  # noqa: PLC0415
+
+    with app.server.test_request_context(f"/?lang={lang}"):
+        release = _data.release()
+        meta = _data.indicator_meta(release, "child_labour_5_17")
+        table = _indicator.table_view(release, meta, pd.DataFrame(), _indicator.View("table"))
+    areas = [texts(row.children[0]) for row in _rows(find(table, "indicator-table").children[0])]
+    assert areas == BY_NAME[lang]

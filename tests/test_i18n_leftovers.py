@@ -202,3 +202,16 @@ def test_a_pages_description_for_search_engines_and_link_previews_is_in_its_lang
     page = html_text.unescape(client.get(url).get_data(as_text=True))
     assert f'<meta name="description" content="{description}' in page
     assert f'<meta property="og:description" content="{description}' in page
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_the_indicator_about_tab_marks_each_sources_own_words_english(noted_release, app, lang):
+    from dashboards import _data, _indicator  # noqa: PLC0415
+
+    with app.server.test_request_context(f"/?lang={lang}"):
+        release = _data.release()
+        about = _indicator.about_view(release, _data.indicator_meta(release, "child_labour_5_17"))
+        source = _data.sources(release).loc["synthetic"]
+    marked = [texts(c) for c in components(about) if getattr(c, "lang", None) == "en"]
+    words = [source[k] for k in ("publisher", "title", "edition", "licence") if source[k]]
+    assert words and all(w in marked for w in words)
