@@ -17,6 +17,7 @@ from etl.registry import load_registry
 from etl.report import RunResult, now_iso, write_report
 from etl.snapshots import verify_snapshots
 from warehouse import releases as rel
+from warehouse.schema import OBSERVATION_KEY
 
 
 def run(
@@ -115,8 +116,7 @@ def _changes(con, previous: str | None) -> dict:
     if previous is None:
         total = con.execute("SELECT count(*) FROM observations").fetchall()[0][0]
         return {"summary": f"first release: {total:,} observations", "by_indicator": {}}
-    key = ("indicator", "iso3", "year", "sex", "age", "source")
-    match = " AND ".join(f"n.{k} IS NOT DISTINCT FROM o.{k}" for k in key)
+    match = " AND ".join(f"n.{k} IS NOT DISTINCT FROM o.{k}" for k in OBSERVATION_KEY)
     rows = con.execute(
         "SELECT coalesce(n.indicator, o.indicator) AS indicator, count(*) FILTER (WHERE o._old IS NULL), "
         "count(*) FILTER (WHERE n._new IS NULL), "
