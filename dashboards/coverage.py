@@ -10,11 +10,11 @@ from urllib.parse import urlencode
 
 import dash
 import plotly.graph_objects as go
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 from flask_babel import gettext as _
 
 from dashboards import _components as c
-from dashboards import _coverage, _data, _phrases
+from dashboards import _coverage, _data, _phrases, _switcher
 from dashboards._words import dropdown
 from warehouse import Release, ReleaseError
 from web import i18n, inputs
@@ -172,3 +172,7 @@ def update_url(region: str | None, colour: str | None, current: str | None):
     query = urlencode({k: v for k, v in (("region", region), ("colour", colour)) if v and v != "age"})
     search = i18n.query(f"?{query}" if query else "")
     return no_update if search == (current or "") else search
+
+
+# The language links keep the view this page wrote into its address.
+clientside_callback(*_switcher.following(Input("coverage-url", "search")), prevent_initial_call=True)

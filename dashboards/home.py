@@ -7,10 +7,10 @@ from datetime import date
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, callback, dcc, html, no_update
+from dash import Input, Output, callback, clientside_callback, dcc, html, no_update
 from flask_babel import gettext as _
 
-from dashboards import _cite, _data, _delta, _figures, _phrases, _progress, _series, _views
+from dashboards import _cite, _data, _delta, _figures, _phrases, _progress, _series, _switcher, _views
 from dashboards import _components as c
 from warehouse import Release, ReleaseError
 from warehouse.progress_text import written
@@ -360,3 +360,7 @@ def update_home_nav(click):
     """A click on a country opens its dashboard."""
     iso3 = inputs.clicked_location(click, "clickData")
     return f"/country/{iso3}" if iso3 else no_update
+
+
+# The language links keep the view this page wrote into its address.
+clientside_callback(*_switcher.following(Input("home-url", "search")), prevent_initial_call=True)

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from dashboards import _components as c
-from dashboards import _data, _figures
+from dashboards import _data, _figures, _switcher
 from dashboards import _progress as pr
 from dashboards._words import dropdown
 from warehouse import ReleaseError
@@ -210,3 +210,4 @@ clientside_callback(
     Output("progress-search-applied", "data"),
     Input("progress-search", "data"),
 )
+clientside_callback(*_switcher.following(Input("progress-search", "data")), prevent_initial_call=True)

@@ -165,11 +165,13 @@ def test_desktop_search_field_is_visible_and_labelled(dash_duo, countries, app):
     wait_until(dash_duo, lambda d: button.is_displayed(), 10)
 
 
-def test_coverage_view_survives_a_copied_link(dash_duo, countries, app):
+def test_coverage_view_survives_a_copied_link_and_a_language_switch(dash_duo, countries, app):
     dash_duo.start_server(app)
     visit(dash_duo, "/coverage", "#coverage-matrix .main-svg")
     dash_duo.find_element("#coverage-colour input[value='nature']").click()
     wait_until(dash_duo, lambda d: "colour=nature" in d.current_url, 10)
+    # switching language keeps the chosen view
+    wait_until(dash_duo, lambda d: "colour=nature" in dash_duo.find_element("#shell-lang-fr").get_attribute("href"), 10)
     dash_duo.driver.get(dash_duo.driver.current_url)
     dash_duo.wait_for_element("#coverage-matrix .main-svg", timeout=20)
     assert dash_duo.find_element("#coverage-colour input[value='nature']").is_selected()
