@@ -106,13 +106,25 @@ def pillar_codes(country: Country, slug: str) -> list[str]:
     return [code for code in section_codes(country.indicators, pillar=slug) if country.headline(code) is not None]
 
 
+def headlines(country: Country, codes: list[str]) -> pd.DataFrame:
+    """The indicators' headline rows, each with the source name to show (`named`, see source_names)."""
+    heads = pd.DataFrame([country.headline(code) for code in codes])
+    return heads.assign(named=_survey_trend.source_names(heads, country.sources))
+
+
+def differences(country: Country, heads: pd.DataFrame) -> list:
+    """A line for each year and band whose SDG 8.7.1 headline rows give different figures."""
+    measure = heads["indicator"].map(lambda code: country.indicator(code).get("sdg_indicator")).isin(SAME_MEASURE)
+    same = heads[measure & heads["year"].notna()].groupby(["year", "age", "sex", "unit"], sort=False)
+    return [_survey_trend.different_figures(rows, country.release) for _key, rows in same if len(rows) > 1]
+
+
 def latest_table(country: Country, codes: list[str], pillar: Pillar) -> html.Div:
     """One row per indicator: the headline value as published (qualifier, year or period, survey, age band,
     footnotes), source (its edition where two rows share the source's name), nature, explainer; under it, a line
     for each year and band whose rows give different figures. The caption names the pillar: screen readers list
     the tables by it."""
-    heads = pd.DataFrame([country.headline(code) for code in codes])
-    heads = heads.assign(named=_survey_trend.source_names(heads, country.sources))
+    heads = headlines(country, codes)
     records = []
     for _i, row in heads.iterrows():
         meta = country.indicator(row["indicator"])
@@ -149,13 +161,10 @@ def latest_table(country: Country, codes: list[str], pillar: Pillar) -> html.Div
     learn = [_("What do these indicators mean? ")] + [
         x for i, link in enumerate(learn_links) for x in ((" · " if i else ""), link)
     ]
-    measure = heads["indicator"].map(lambda code: country.indicator(code).get("sdg_indicator")).isin(SAME_MEASURE)
-    same = heads[measure & heads["year"].notna()].groupby(["year", "age", "sex", "unit"], sort=False)
-    differ = [_survey_trend.different_figures(rows, country.release) for _key, rows in same if len(rows) > 1]
     return html.Div(
         [
             block,
-            html.Div(differ, id=f"country-{pillar.slug}-differs"),
+            html.Div(differences(country, heads), id=f"country-{pillar.slug}-differs"),
             html.P(learn, className="mt-1 small") if slugs else None,
         ],
         id=f"country-{pillar.slug}-latest",

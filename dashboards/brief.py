@@ -136,9 +136,10 @@ def pillars(country: _pillars.Country) -> dbc.Row:
     for pillar in _pillars.pillars():
         codes = _pillars.pillar_codes(country, pillar.slug)[:PER_PILLAR]  # same rule as shown_codes
         items = [_latest_line(country, code) for code in codes] or [html.Li(_("No data in this release."))]
+        differ = _pillars.differences(country, _pillars.headlines(country, codes)) if codes else []
         columns.append(
             dbc.Col(
-                [html.H3(pillar.title, className="brief-h3"), html.Ul(items, className="brief-list")],
+                [html.H3(pillar.title, className="brief-h3"), html.Ul(items, className="brief-list"), *differ],
                 xs=4,
                 id=f"brief-pillar-{pillar.slug}",
             )

@@ -65,8 +65,9 @@ def test_real_briefs_fit_one_a4_page_and_the_real_coverage_matrix_renders(
     dash_duo, real_warehouse, app, screenshot_dir
 ):
     dash_duo.start_server(app)
-    # Countries with data in all three pillars, the longest commitments and gap lists, and a pathfinder.
-    for iso3 in ("NGA", "IND", "BRA"):
+    # Countries with data in all three pillars, the longest commitments and gap lists, a pathfinder, and a line
+    # on different figures (FJI).
+    for iso3 in ("NGA", "IND", "BRA", "FJI"):
         dash_duo.driver.get(f"{dash_duo.server_url}/country/{iso3}/brief")
         dash_duo.wait_for_element(f"#delta-{iso3.lower()} .main-svg", timeout=15)
         assert dash_duo.find_element("#brief-release").text.startswith("Delta 8.7 · data release r")

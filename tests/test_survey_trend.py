@@ -83,6 +83,11 @@ def test_different_figures_are_said_of_child_labour_estimates_not_of_a_total_bes
     assert texts(find(tree, "country-trafficking-differs")).strip() == ""
 
 
+def test_the_brief_says_where_its_latest_values_give_different_figures(real_warehouse, app):
+    said = texts(find(render(app, "brief", iso3="FJI"), "brief-pillar-child-labour"))
+    assert "For 2021 (ages 5–17), UNICEF Data Warehouse gives 16.7% and ILOSTAT child labour statistics 24.8%" in said
+
+
 def test_the_survey_chart_says_only_the_different_figures_the_table_does_not(real_warehouse, app):
     # Bangladesh 2019, ages 5-17: UNICEF 6.8 (the card), ILOSTAT cld_xchl 5.9 (its latest is 2022, in the table)
     said = texts(find(render(app, "country", iso3="BGD"), "country-survey-differs"))
