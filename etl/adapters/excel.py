@@ -67,7 +67,11 @@ def _sheet(path: Path, options: ExcelOptions, label: str) -> tuple[list[list[str
 
 def _unreadable(path: Path, exc: Exception) -> str:
     """Why a workbook cannot be read, and the fix: an .xls workbook or a web page is saved as .xlsx first."""
-    head = b"PK" if isinstance(exc, OSError) else path.read_bytes()[:8]
+    if isinstance(exc, OSError):
+        head = b"PK"
+    else:
+        with path.open("rb") as file:
+            head = file.read(8)  # the signature only, not a whole workbook
     if head.startswith(b"PK") and path.suffix.lower() not in (".xlsx", ".xlsm"):
         return f"an .xlsx workbook named {path.name!r}: rename it to .xlsx, in the folder and in the registry entry"
     if head.startswith(b"PK") or not head:
